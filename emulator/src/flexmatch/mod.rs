@@ -1,0 +1,1 @@
+//! The FlexMatch rule engine (work in progress).

@@ -1,0 +1,2 @@
+//! Playfield server SDK.
+pub mod wire;
