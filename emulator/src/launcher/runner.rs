@@ -1,0 +1,200 @@
+//! The async part of the launcher: spawn, log, wait, restart, stop.
+//!
+//! Each process slot is one tokio task running a loop: start the process with the SDK
+//! environment, log every line it prints with a `[fleet#slot]` prefix, wait for it to exit, ask
+//! [`RestartPolicy`] how long to wait, and start it again. Shutdown stops the loops: running
+//! processes get a grace period to end on their own (the gateway has sent them
+//! TerminateProcess by then) and are killed after it.
+
+use super::policy::{Restart, RestartPolicy};
+use super::sdk_environment;
+use crate::config::{Fleet, LaunchSpec};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// What every launched process needs to find the daemon.
+#[derive(Debug, Clone)]
+pub struct LauncherSettings {
+    /// The gateway's URL, e.g. `ws://127.0.0.1:9081`.
+    pub websocket_url: String,
+    /// The compute name processes report as `GAMELIFT_SDK_HOST_ID`.
+    pub host_id: String,
+    /// The token processes present as `GAMELIFT_SDK_AUTH_TOKEN`.
+    pub auth_token: String,
+    pub policy: RestartPolicy,
+}
+
+/// The running launcher. Dropping it without [`Launcher::shutdown`] kills the processes.
+pub struct Launcher {
+    /// `Some(grace)` once shutdown began: processes get `grace` to exit before being killed.
+    stop: watch::Sender<Option<Duration>>,
+    slots: Vec<JoinHandle<()>>,
+}
+
+/// One process slot's fixed facts.
+struct Slot {
+    label: String,
+    fleet_id: String,
+    index: u32,
+    spec: LaunchSpec,
+    settings: Arc<LauncherSettings>,
+}
+
+impl Launcher {
+    /// Starts `concurrent_processes` processes for every fleet that has a launch spec.
+    pub fn start(fleets: &[Fleet], settings: LauncherSettings) -> Launcher {
+        let settings = Arc::new(settings);
+        let (stop, stopped) = watch::channel(None);
+        let mut slots = Vec::new();
+        for fleet in fleets {
+            let Some(spec) = &fleet.launch else { continue };
+            for index in 1..=spec.concurrent_processes {
+                let slot = Slot {
+                    label: format!("{}#{index}", fleet.name),
+                    fleet_id: fleet.id.clone(),
+                    index,
+                    spec: spec.clone(),
+                    settings: settings.clone(),
+                };
+                slots.push(tokio::spawn(slot.run(stopped.clone())));
+            }
+        }
+        Launcher { stop, slots }
+    }
+
+    /// How many process slots are supervised.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Stops restarting, gives running processes `grace` to exit, kills the rest, and waits.
+    pub async fn shutdown(mut self, grace: Duration) {
+        let _ = self.stop.send(Some(grace));
+        let deadline = Instant::now() + grace;
+        for slot in std::mem::take(&mut self.slots) {
+            // A slot ends its process by the deadline; past it, it has already been killed.
+            let _ = tokio::time::timeout_at(deadline + Duration::from_secs(5), slot).await;
+        }
+    }
+}
+
+impl Drop for Launcher {
+    fn drop(&mut self) {
+        let _ = self.stop.send(Some(Duration::ZERO));
+    }
+}
+
+impl Slot {
+    async fn run(self, mut stop: watch::Receiver<Option<Duration>>) {
+        let epoch = Instant::now();
+        let now_ms = || epoch.elapsed().as_millis() as u64;
+        let mut generation = 0u32;
+        let mut quick_exits = 0u32;
+        loop {
+            if stop.borrow().is_some() {
+                return;
+            }
+            generation += 1;
+            let process_id = format!("{}-{}-{generation}", self.fleet_id, self.index);
+            let started = now_ms();
+            match self.spawn(&process_id) {
+                Ok(mut child) => {
+                    tracing::info!(
+                        "launcher: started [{}] pid {} as process {process_id}",
+                        self.label,
+                        child.id().unwrap_or(0)
+                    );
+                    tokio::select! {
+                        status = child.wait() => {
+                            match status {
+                                Ok(s) => tracing::info!("launcher: [{}] exited ({s})", self.label),
+                                Err(e) => tracing::warn!("launcher: [{}] could not be waited on: {e}", self.label),
+                            }
+                        }
+                        _ = stop.changed() => {
+                            let grace = stop.borrow().unwrap_or_default();
+                            self.stop_child(&mut child, grace).await;
+                            return;
+                        }
+                    }
+                }
+                Err(e) => tracing::error!(
+                    "launcher: cannot start [{}] ({}): {e}; check the fleet's launch.executable",
+                    self.label,
+                    self.spec.executable.display()
+                ),
+            }
+            let Restart {
+                at_ms,
+                quick_exits: q,
+            } = self.settings.policy.on_exit(started, now_ms(), quick_exits);
+            quick_exits = q;
+            let wait = Duration::from_millis(at_ms.saturating_sub(now_ms()));
+            if !wait.is_zero() {
+                tracing::warn!(
+                    "launcher: [{}] exited {quick_exits} time(s) in a row right after starting; restarting in {:.1} s",
+                    self.label,
+                    wait.as_secs_f64()
+                );
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    fn spawn(&self, process_id: &str) -> std::io::Result<Child> {
+        let s = &self.settings;
+        let mut cmd = Command::new(&self.spec.executable);
+        cmd.args(&self.spec.arguments)
+            .envs(&self.spec.environment)
+            .envs(sdk_environment(
+                &s.websocket_url,
+                process_id,
+                &s.host_id,
+                &self.fleet_id,
+                &s.auth_token,
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(dir) = &self.spec.working_directory {
+            cmd.current_dir(dir);
+        }
+        let mut child = cmd.spawn()?;
+        if let Some(out) = child.stdout.take() {
+            tokio::spawn(log_lines(self.label.clone(), out));
+        }
+        if let Some(err) = child.stderr.take() {
+            tokio::spawn(log_lines(self.label.clone(), err));
+        }
+        Ok(child)
+    }
+
+    /// Waits for a process asked to terminate; kills it if it does not end in time.
+    async fn stop_child(&self, child: &mut Child, grace: Duration) {
+        if tokio::time::timeout(grace, child.wait()).await.is_err() {
+            tracing::warn!(
+                "launcher: [{}] did not exit in time; killing it",
+                self.label
+            );
+            let _ = child.kill().await;
+        }
+    }
+}
+
+/// Logs each line a process prints, prefixed with its slot label.
+async fn log_lines(label: String, stream: impl AsyncRead + Unpin) {
+    let mut lines = BufReader::new(stream).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        tracing::info!(target: "playfield::game_server", "[{label}] {line}");
+    }
+}

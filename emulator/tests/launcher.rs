@@ -1,0 +1,129 @@
+//! The launcher against real processes: the environment it passes, restarts, shutdown.
+//!
+//! The restart *schedule* is tested with explicit times in `launcher::policy`; these tests
+//! check the wiring with a shell script as the game server, and wait only for the processes'
+//! own effects (files they write), never for a timer.
+
+use playfield::config::{Fleet, LaunchSpec};
+use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("playfield-launcher-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fleet(script: &str, out: &Path, processes: u32) -> Fleet {
+    Fleet {
+        id: "fleet-t".into(),
+        name: "t".into(),
+        locations: vec!["custom-local".into()],
+        launch: Some(LaunchSpec {
+            executable: "/bin/sh".into(),
+            arguments: vec!["-c".into(), script.into()],
+            concurrent_processes: processes,
+            environment: BTreeMap::from([("OUT".to_owned(), out.display().to_string())]),
+            working_directory: None,
+        }),
+    }
+}
+
+fn settings(policy: RestartPolicy) -> LauncherSettings {
+    LauncherSettings {
+        websocket_url: "ws://127.0.0.1:9081".into(),
+        host_id: "laptop".into(),
+        auth_token: "local-token".into(),
+        policy,
+    }
+}
+
+/// Waits until `path` holds at least `lines` lines: the processes' progress, not a timer.
+async fn wait_for_lines(path: &Path, lines: usize) -> Vec<String> {
+    for _ in 0..1000 {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let got: Vec<String> = text.lines().map(str::to_owned).collect();
+            if got.len() >= lines {
+                return got;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{} never reached {lines} lines", path.display());
+}
+
+/// sdk-wire-protocol.md §1.5: the official SDKs' `InitSDK()` reads exactly these variables.
+#[tokio::test]
+async fn launched_process_gets_the_sdk_environment() {
+    let dir = scratch("env");
+    let out = dir.join("env.txt");
+    let script = r#"env | grep -E '^(GAMELIFT_SDK_|OUT=)' | sort > "$OUT.tmp"; mv "$OUT.tmp" "$OUT"; exec sleep 30"#;
+    let launcher = Launcher::start(
+        &[fleet(script, &out, 1)],
+        settings(RestartPolicy::default()),
+    );
+    assert_eq!(launcher.slot_count(), 1);
+    let env = wait_for_lines(&out, 6).await;
+    launcher.shutdown(Duration::ZERO).await;
+    assert_eq!(
+        env,
+        [
+            "GAMELIFT_SDK_AUTH_TOKEN=local-token".to_owned(),
+            "GAMELIFT_SDK_FLEET_ID=fleet-t".to_owned(),
+            "GAMELIFT_SDK_HOST_ID=laptop".to_owned(),
+            "GAMELIFT_SDK_PROCESS_ID=fleet-t-1-1".to_owned(),
+            "GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081".to_owned(),
+            format!("OUT={}", out.display()),
+        ]
+    );
+}
+
+/// A crashing server is started again, each time as a new process id.
+#[tokio::test]
+async fn crashing_process_is_restarted_with_a_new_process_id() {
+    let dir = scratch("crash");
+    let out = dir.join("starts.txt");
+    let script = r#"echo "$GAMELIFT_SDK_PROCESS_ID" >> "$OUT"; exit 3"#;
+    let quick = RestartPolicy {
+        healthy_after: Duration::from_secs(10),
+        first_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(4),
+    };
+    let launcher = Launcher::start(&[fleet(script, &out, 1)], settings(quick));
+    let starts = wait_for_lines(&out, 3).await;
+    launcher.shutdown(Duration::ZERO).await;
+    assert_eq!(&starts[..3], ["fleet-t-1-1", "fleet-t-1-2", "fleet-t-1-3"]);
+}
+
+/// Each of `concurrent_processes` slots runs its own process; shutdown ends them all.
+#[tokio::test]
+async fn every_slot_runs_and_shutdown_stops_them() {
+    let dir = scratch("slots");
+    let out = dir.join("slots.txt");
+    let script = r#"echo "$GAMELIFT_SDK_PROCESS_ID" >> "$OUT"; exec sleep 30"#;
+    let launcher = Launcher::start(
+        &[fleet(script, &out, 3)],
+        settings(RestartPolicy::default()),
+    );
+    let mut started = wait_for_lines(&out, 3).await;
+    started.sort();
+    assert_eq!(started, ["fleet-t-1-1", "fleet-t-2-1", "fleet-t-3-1"]);
+    // `sleep 30` would outlive the test: shutdown with no grace must kill it now.
+    tokio::time::timeout(Duration::from_secs(10), launcher.shutdown(Duration::ZERO))
+        .await
+        .expect("shutdown returns once the processes are gone");
+}
+
+/// A fleet without a launch spec has its servers started by hand: nothing is launched.
+#[tokio::test]
+async fn fleets_without_launch_spec_are_left_alone() {
+    let mut f = fleet("true", Path::new("/dev/null"), 1);
+    f.launch = None;
+    let launcher = Launcher::start(&[f], settings(RestartPolicy::default()));
+    assert_eq!(launcher.slot_count(), 0);
+    launcher.shutdown(Duration::ZERO).await;
+}
