@@ -1,0 +1,89 @@
+//! Compiling C and C++ programs against `include/playfield.h` and the built library.
+//!
+//! Cargo builds `libplayfield_ffi.so` beside the test binaries' `deps/` folder whenever it
+//! builds this crate's tests, so a test can link against exactly the code under test. The
+//! programs are linked with an rpath to that folder and run in place.
+
+#![allow(dead_code)] // each test file uses the part it needs
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The folder holding `libplayfield_ffi.so` for this build (`target/<profile>`).
+pub fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in target/<profile>/deps")
+        .to_owned()
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Which compiler to use.
+#[derive(Clone, Copy)]
+pub enum Lang {
+    C,
+    Cpp,
+}
+
+/// Compiles `sources` into an executable named `name`, failing the test with the compiler's
+/// output when it does not build.
+pub fn build(name: &str, lang: Lang, sources: &[PathBuf], extra_includes: &[PathBuf]) -> PathBuf {
+    let lib = library_dir();
+    let out = lib.join(format!("native-{name}"));
+    let (compiler, std) = match lang {
+        Lang::C => (
+            std::env::var("CC").unwrap_or_else(|_| "cc".into()),
+            "-std=c11",
+        ),
+        Lang::Cpp => (
+            std::env::var("CXX").unwrap_or_else(|_| "c++".into()),
+            "-std=c++17",
+        ),
+    };
+    let mut cmd = Command::new(&compiler);
+    cmd.arg(std)
+        .args(["-Wall", "-Wextra", "-Werror", "-g"])
+        .arg("-I")
+        .arg(repo_root().join("include"));
+    for inc in extra_includes {
+        cmd.arg("-I").arg(inc);
+    }
+    cmd.args(sources)
+        .arg("-o")
+        .arg(&out)
+        .arg("-L")
+        .arg(&lib)
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lplayfield_ffi", "-lpthread", "-ldl", "-lm"]);
+    let result = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {compiler}: {e}; install a C/C++ compiler"));
+    assert!(
+        result.status.success(),
+        "{compiler} failed to build {name}:\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    out
+}
+
+/// Runs a built program and returns its output, failing the test if it does not exit 0.
+pub fn run(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let output = Command::new(program)
+        .args(args)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    assert!(
+        output.status.success(),
+        "{} exited with {}:\nstdout:\n{}\nstderr:\n{}",
+        program.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
