@@ -6,3 +6,4 @@
 pub mod config;
 pub mod flexmatch;
 pub mod launcher;
+pub mod search_expr;

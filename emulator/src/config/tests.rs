@@ -280,13 +280,21 @@ fn sample_configuration_loads() {
     let c = Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
     let fleet = &c.fleets[0];
     assert_eq!(fleet.id, "fleet-sample");
-    let launch = fleet.launch.as_ref().expect("the sample launches its server");
+    let launch = fleet
+        .launch
+        .as_ref()
+        .expect("the sample launches its server");
     assert_eq!(launch.concurrent_processes, 2);
-    assert!(launch.executable.ends_with("target/debug/playfield-sample-server"));
+    assert!(launch
+        .executable
+        .ends_with("target/debug/playfield-sample-server"));
     assert_eq!(c.queues[0].player_latency_policies.len(), 2);
     assert!(c.rule_sets[0].body.contains("FairSkill"));
     let m = &c.matchmaking_configurations[0];
     assert_eq!(m.notification_target.as_deref(), Some("events"));
-    assert_eq!(m.game_properties.get("mode").map(String::as_str), Some("duel"));
+    assert_eq!(
+        m.game_properties.get("mode").map(String::as_str),
+        Some("duel")
+    );
     assert_eq!(c.notification_targets[0].format, EventFormat::Flexmatch);
 }
