@@ -1,6 +1,10 @@
 //! Playfield: a local stand-in for a FlexMatch matchmaker and GameLift session placement.
 //!
-//! The daemon is one core with several faces (see `docs` in the repository's README):
+//! The daemon is one core with several faces (docs/architecture.md):
+//! - [`core`]: all state and rules, a synchronous state machine driven by commands and time.
+//! - [`clock`]: injected time, so tests advance time instead of sleeping.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
+pub mod clock;
+pub mod core;
 pub mod flexmatch;
