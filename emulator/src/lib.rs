@@ -3,8 +3,10 @@
 //! The daemon is one core with several faces (docs/architecture.md):
 //! - [`core`]: all state and rules, a synchronous state machine driven by commands and time.
 //! - [`clock`]: injected time, so tests advance time instead of sleeping.
+//! - [`config`]: the startup file.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
 pub mod clock;
 pub mod core;
+pub mod config;
 pub mod flexmatch;

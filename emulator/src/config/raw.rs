@@ -1,0 +1,254 @@
+//! The configuration file exactly as written: serde shapes with positions kept.
+//!
+//! Unknown keys are refused (`deny_unknown_fields`) so a typo such as `acceptance_requird` is an
+//! error at its line, not a silently ignored setting. Values a later check may reject are kept as
+//! [`Spanned`] so the error can point at them.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    #[serde(default = "default_region")]
+    pub region: Spanned<String>,
+    #[serde(default = "default_account_id")]
+    pub account_id: Spanned<String>,
+    #[serde(default)]
+    pub listen: RawListen,
+    pub tls: Option<RawTls>,
+    #[serde(default)]
+    pub auth: RawAuth,
+    #[serde(default)]
+    pub gateway: RawGateway,
+    #[serde(default)]
+    pub fleets: Vec<RawFleet>,
+    #[serde(default)]
+    pub queues: Vec<RawQueue>,
+    #[serde(default)]
+    pub rule_sets: Vec<RawRuleSet>,
+    #[serde(default)]
+    pub matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
+    #[serde(default)]
+    pub notification_targets: Vec<RawNotificationTarget>,
+}
+
+fn default_region() -> Spanned<String> {
+    Spanned::new(0..0, "us-west-2".to_owned())
+}
+
+fn default_account_id() -> Spanned<String> {
+    Spanned::new(0..0, "123456789012".to_owned())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawListen {
+    #[serde(default = "default_api")]
+    pub api: Spanned<String>,
+    #[serde(default = "default_ws")]
+    pub ws: Spanned<String>,
+    #[serde(default = "default_wss")]
+    pub wss: Spanned<String>,
+}
+
+impl Default for RawListen {
+    fn default() -> Self {
+        RawListen {
+            api: default_api(),
+            ws: default_ws(),
+            wss: default_wss(),
+        }
+    }
+}
+
+fn default_api() -> Spanned<String> {
+    Spanned::new(0..0, "127.0.0.1:9080".to_owned())
+}
+
+fn default_ws() -> Spanned<String> {
+    Spanned::new(0..0, "127.0.0.1:9081".to_owned())
+}
+
+fn default_wss() -> Spanned<String> {
+    Spanned::new(0..0, "127.0.0.1:9443".to_owned())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTls {
+    pub cert: Spanned<String>,
+    pub key: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAuth {
+    #[serde(default = "no")]
+    pub required: Spanned<bool>,
+    #[serde(default)]
+    pub access_keys: Vec<String>,
+}
+
+impl Default for RawAuth {
+    fn default() -> Self {
+        RawAuth {
+            required: no(),
+            access_keys: Vec::new(),
+        }
+    }
+}
+
+fn no() -> Spanned<bool> {
+    Spanned::new(0..0, false)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGateway {
+    #[serde(default = "default_heartbeat_timeout")]
+    pub heartbeat_timeout_seconds: Spanned<u64>,
+    #[serde(default = "default_reconnect_grace")]
+    pub reconnect_grace_seconds: Spanned<u64>,
+    #[serde(default = "default_activation_timeout")]
+    pub activation_timeout_seconds: Spanned<u64>,
+}
+
+impl Default for RawGateway {
+    fn default() -> Self {
+        RawGateway {
+            heartbeat_timeout_seconds: default_heartbeat_timeout(),
+            reconnect_grace_seconds: default_reconnect_grace(),
+            activation_timeout_seconds: default_activation_timeout(),
+        }
+    }
+}
+
+/// Three missed heartbeats at the SDKs' 60 s cadence (sdk-wire-protocol.md §6).
+fn default_heartbeat_timeout() -> Spanned<u64> {
+    Spanned::new(0..0, 180)
+}
+
+/// Long enough for the SDKs' first reconnect attempts (§1.7: Go waits 8 s, then 16 s, ...).
+fn default_reconnect_grace() -> Spanned<u64> {
+    Spanned::new(0..0, 60)
+}
+
+/// The service's maximum GameSessionActivationTimeoutSeconds.
+fn default_activation_timeout() -> Spanned<u64> {
+    Spanned::new(0..0, 600)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFleet {
+    pub id: Option<Spanned<String>>,
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub locations: Vec<Spanned<String>>,
+    pub launch: Option<RawLaunch>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLaunch {
+    pub executable: Spanned<String>,
+    #[serde(default)]
+    pub arguments: Vec<String>,
+    #[serde(default = "one")]
+    pub concurrent_processes: Spanned<u32>,
+    #[serde(default)]
+    pub environment: BTreeMap<String, String>,
+    pub working_directory: Option<String>,
+}
+
+fn one() -> Spanned<u32> {
+    Spanned::new(0..0, 1)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQueue {
+    pub name: Spanned<String>,
+    pub destinations: Vec<Spanned<String>>,
+    #[serde(default = "default_queue_timeout")]
+    pub timeout_seconds: Spanned<u32>,
+    #[serde(default)]
+    pub player_latency_policies: Vec<RawLatencyPolicy>,
+    pub custom_event_data: Option<String>,
+    pub notification_target: Option<Spanned<String>>,
+}
+
+/// The service's default placement timeout.
+fn default_queue_timeout() -> Spanned<u32> {
+    Spanned::new(0..0, 600)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLatencyPolicy {
+    pub maximum_individual_player_latency_ms: u32,
+    pub policy_duration_seconds: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRuleSet {
+    pub name: Spanned<String>,
+    pub path: Option<Spanned<String>>,
+    pub body: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMatchmakingConfiguration {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    pub rule_set: Spanned<String>,
+    #[serde(default = "with_queue")]
+    pub flex_match_mode: Spanned<super::FlexMatchMode>,
+    pub queue: Option<Spanned<String>>,
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_seconds: Spanned<u32>,
+    #[serde(default)]
+    pub acceptance_required: bool,
+    pub acceptance_timeout_seconds: Option<Spanned<u32>>,
+    #[serde(default = "manual")]
+    pub backfill_mode: Spanned<super::BackfillMode>,
+    #[serde(default)]
+    pub additional_player_count: u32,
+    #[serde(default = "no_properties")]
+    pub game_properties: Spanned<BTreeMap<String, String>>,
+    pub game_session_data: Option<String>,
+    pub custom_event_data: Option<Spanned<String>>,
+    pub notification_target: Option<Spanned<String>>,
+    pub post_processing_url: Option<Spanned<String>>,
+}
+
+fn no_properties() -> Spanned<BTreeMap<String, String>> {
+    Spanned::new(0..0, BTreeMap::new())
+}
+
+fn with_queue() -> Spanned<super::FlexMatchMode> {
+    Spanned::new(0..0, super::FlexMatchMode::WithQueue)
+}
+
+fn manual() -> Spanned<super::BackfillMode> {
+    Spanned::new(0..0, super::BackfillMode::Manual)
+}
+
+fn default_request_timeout() -> Spanned<u32> {
+    Spanned::new(0..0, 120)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNotificationTarget {
+    pub name: Spanned<String>,
+    pub url: Spanned<String>,
+    pub format: super::EventFormat,
+    pub match_token: Option<Spanned<String>>,
+    #[serde(default)]
+    pub args: BTreeMap<String, String>,
+}

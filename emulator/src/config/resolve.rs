@@ -1,0 +1,548 @@
+//! The second pass: checks serde cannot make, and the plain [`Config`] they produce.
+//!
+//! Each check reports into one [`Checker`], which turns spans into file positions; resolution
+//! goes on after a problem so that one run lists every problem in the file.
+
+use super::raw::*;
+use super::*;
+use std::collections::HashSet;
+use std::ops::Range;
+use toml::Spanned;
+
+/// Collects located errors while the raw configuration is walked.
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(ConfigError::at(
+            self.file, self.text, span.start, key, message,
+        ));
+    }
+
+    /// Reports a name used twice within one section.
+    fn unique(&mut self, seen: &mut HashSet<String>, name: &Spanned<String>, key: String) {
+        if !seen.insert(name.get_ref().clone()) {
+            self.error(
+                name.span(),
+                key,
+                format!(
+                    "{:?} is defined twice; names must be unique",
+                    name.get_ref()
+                ),
+            );
+        }
+    }
+}
+
+/// Resolves a path written in the file against the file's directory.
+fn relative_to(file: &Path, written: &str) -> PathBuf {
+    let p = Path::new(written);
+    if p.is_absolute() {
+        return p.to_owned();
+    }
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| d.join(p))
+        .unwrap_or_else(|| p.to_owned())
+}
+
+pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config, ConfigErrors> {
+    let mut c = Checker {
+        file,
+        text,
+        errors: Vec::new(),
+    };
+
+    let listen = resolve_listen(&mut c, &raw.listen);
+    let account = raw.account_id.get_ref();
+    if account.len() != 12 || !account.chars().all(|ch| ch.is_ascii_digit()) {
+        c.error(raw.account_id.span(), "account_id", "must be 12 digits");
+    }
+    let tls = raw.tls.as_ref().map(|t| TlsFiles {
+        cert: relative_to(file, t.cert.get_ref()),
+        key: relative_to(file, t.key.get_ref()),
+    });
+    if *raw.auth.required.get_ref() && raw.auth.access_keys.is_empty() {
+        c.error(
+            raw.auth.required.span(),
+            "auth.required",
+            "auth is required but no access_keys are listed; add at least one",
+        );
+    }
+    let gateway = resolve_gateway(&mut c, &raw.gateway);
+
+    let fleets = resolve_fleets(&mut c, &raw.fleets);
+    let targets = resolve_targets(&mut c, &raw.notification_targets);
+    let target_names: HashSet<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    let queues = resolve_queues(&mut c, &raw.queues, &fleets, &target_names);
+    let rule_sets = resolve_rule_sets(&mut c, &raw.rule_sets);
+    let configurations = resolve_configurations(
+        &mut c,
+        &raw.matchmaking_configurations,
+        &queues,
+        &rule_sets,
+        &target_names,
+    );
+
+    if !c.errors.is_empty() {
+        c.errors.sort_by_key(|e| (e.line, e.column));
+        return Err(ConfigErrors(c.errors));
+    }
+    Ok(Config {
+        region: raw.region.into_inner(),
+        account_id: raw.account_id.into_inner(),
+        listen,
+        tls,
+        auth: Auth {
+            required: raw.auth.required.into_inner(),
+            access_keys: raw.auth.access_keys,
+        },
+        gateway,
+        fleets,
+        queues,
+        rule_sets,
+        matchmaking_configurations: configurations,
+        notification_targets: targets,
+    })
+}
+
+fn resolve_listen(c: &mut Checker, raw: &RawListen) -> Listen {
+    let mut addr = |s: &Spanned<String>, key: &str, default: SocketAddr| {
+        s.get_ref().parse::<SocketAddr>().unwrap_or_else(|e| {
+            c.error(
+                s.span(),
+                format!("listen.{key}"),
+                format!(
+                    "{:?} is not an address like 127.0.0.1:9080 ({e})",
+                    s.get_ref()
+                ),
+            );
+            default
+        })
+    };
+    let fallback: SocketAddr = ([127, 0, 0, 1], 0).into();
+    Listen {
+        api: addr(&raw.api, "api", fallback),
+        ws: addr(&raw.ws, "ws", fallback),
+        wss: addr(&raw.wss, "wss", fallback),
+    }
+}
+
+fn resolve_gateway(c: &mut Checker, raw: &RawGateway) -> GatewayTimeouts {
+    for (value, key) in [
+        (
+            &raw.heartbeat_timeout_seconds,
+            "gateway.heartbeat_timeout_seconds",
+        ),
+        (
+            &raw.reconnect_grace_seconds,
+            "gateway.reconnect_grace_seconds",
+        ),
+        (
+            &raw.activation_timeout_seconds,
+            "gateway.activation_timeout_seconds",
+        ),
+    ] {
+        if *value.get_ref() == 0 {
+            c.error(value.span(), key, "must be at least 1 second");
+        }
+    }
+    GatewayTimeouts {
+        heartbeat_timeout_seconds: *raw.heartbeat_timeout_seconds.get_ref(),
+        reconnect_grace_seconds: *raw.reconnect_grace_seconds.get_ref(),
+        activation_timeout_seconds: *raw.activation_timeout_seconds.get_ref(),
+    }
+}
+
+/// A fleet id as the service model allows it: `fleet-` then letters, digits and dashes.
+fn is_fleet_id(s: &str) -> bool {
+    s.strip_prefix("fleet-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+    })
+}
+
+/// A name made only of letters, digits and dashes (queues, locations, ARN-safe names).
+fn is_dashed_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+}
+
+fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
+    let mut seen_ids = HashSet::new();
+    let mut seen_names = HashSet::new();
+    raw.iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let key = format!("fleets[{i}]");
+            c.unique(&mut seen_names, &f.name, format!("{key}.name"));
+            let id = match &f.id {
+                Some(id) => {
+                    if !is_fleet_id(id.get_ref()) {
+                        c.error(
+                            id.span(),
+                            format!("{key}.id"),
+                            format!(
+                                "{:?} is not a fleet id: write fleet- followed by letters, digits and dashes",
+                                id.get_ref()
+                            ),
+                        );
+                    }
+                    id.clone()
+                }
+                None => Spanned::new(
+                    f.name.span(),
+                    format!("fleet-{}", f.name.get_ref().to_ascii_lowercase().replace(' ', "-")),
+                ),
+            };
+            c.unique(&mut seen_ids, &id, format!("{key}.id"));
+            let mut locations = Vec::new();
+            for (j, loc) in f.locations.iter().enumerate() {
+                let name = loc.get_ref();
+                if !name.starts_with("custom-") || !is_dashed_name(name) {
+                    c.error(
+                        loc.span(),
+                        format!("{key}.locations[{j}]"),
+                        format!("{name:?} is not a custom location: write custom- followed by letters, digits and dashes"),
+                    );
+                }
+                locations.push(name.clone());
+            }
+            if locations.is_empty() {
+                locations.push("custom-local".to_owned());
+            }
+            let launch = f.launch.as_ref().map(|l| {
+                let n = *l.concurrent_processes.get_ref();
+                if !(1..=50).contains(&n) {
+                    c.error(
+                        l.concurrent_processes.span(),
+                        format!("{key}.launch.concurrent_processes"),
+                        format!("{n} is out of range: a fleet runs 1 to 50 processes at once"),
+                    );
+                }
+                if l.executable.get_ref().trim().is_empty() {
+                    c.error(l.executable.span(), format!("{key}.launch.executable"), "is empty");
+                }
+                LaunchSpec {
+                    executable: relative_to(c.file, l.executable.get_ref()),
+                    arguments: l.arguments.clone(),
+                    concurrent_processes: n,
+                    environment: l.environment.clone(),
+                    working_directory: l.working_directory.as_deref().map(|d| relative_to(c.file, d)),
+                }
+            });
+            Fleet {
+                id: id.into_inner(),
+                name: f.name.get_ref().clone(),
+                locations,
+                launch,
+            }
+        })
+        .collect()
+}
+
+fn resolve_targets(c: &mut Checker, raw: &[RawNotificationTarget]) -> Vec<NotificationTarget> {
+    let mut seen = HashSet::new();
+    raw.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let key = format!("notification_targets[{i}]");
+            c.unique(&mut seen, &t.name, format!("{key}.name"));
+            let url = t.url.get_ref();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                c.error(
+                    t.url.span(),
+                    format!("{key}.url"),
+                    format!("{url:?} is not an http:// or https:// URL"),
+                );
+            }
+            if let Some(token) = &t.match_token {
+                let ok = token.get_ref().len() <= 64
+                    && token
+                        .get_ref()
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch));
+                if !ok {
+                    c.error(
+                        token.span(),
+                        format!("{key}.match_token"),
+                        "a GPM match token is 0 to 64 characters of letters, digits, '-', '_' and '.'",
+                    );
+                }
+            }
+            NotificationTarget {
+                name: t.name.get_ref().clone(),
+                url: url.clone(),
+                format: t.format,
+                match_token: t.match_token.as_ref().map(|s| s.get_ref().clone()),
+                args: t.args.clone(),
+            }
+        })
+        .collect()
+}
+
+fn check_target_ref(
+    c: &mut Checker,
+    target: &Option<Spanned<String>>,
+    key: String,
+    targets: &HashSet<&str>,
+) {
+    if let Some(t) = target {
+        if !targets.contains(t.get_ref().as_str()) {
+            c.error(
+                t.span(),
+                key,
+                format!(
+                    "no notification target is named {:?}; define it under [[notification_targets]]",
+                    t.get_ref()
+                ),
+            );
+        }
+    }
+}
+
+fn resolve_queues(
+    c: &mut Checker,
+    raw: &[RawQueue],
+    fleets: &[Fleet],
+    targets: &HashSet<&str>,
+) -> Vec<Queue> {
+    let mut seen = HashSet::new();
+    raw.iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let key = format!("queues[{i}]");
+            c.unique(&mut seen, &q.name, format!("{key}.name"));
+            if !is_dashed_name(q.name.get_ref()) || q.name.get_ref().len() > 128 {
+                c.error(
+                    q.name.span(),
+                    format!("{key}.name"),
+                    "a queue name is 1 to 128 letters, digits and dashes",
+                );
+            }
+            let mut destinations = Vec::new();
+            for (j, d) in q.destinations.iter().enumerate() {
+                match fleets
+                    .iter()
+                    .find(|f| &f.id == d.get_ref() || &f.name == d.get_ref())
+                {
+                    Some(f) => destinations.push(f.id.clone()),
+                    None => c.error(
+                        d.span(),
+                        format!("{key}.destinations[{j}]"),
+                        format!("no fleet has the id or name {:?}", d.get_ref()),
+                    ),
+                }
+            }
+            if q.destinations.is_empty() {
+                c.error(
+                    q.name.span(),
+                    format!("{key}.destinations"),
+                    "a queue needs at least one destination fleet",
+                );
+            }
+            let timeout = *q.timeout_seconds.get_ref();
+            if !(10..=600).contains(&timeout) {
+                c.error(
+                    q.timeout_seconds.span(),
+                    format!("{key}.timeout_seconds"),
+                    format!("{timeout} is out of range 10..=600"),
+                );
+            }
+            check_target_ref(
+                c,
+                &q.notification_target,
+                format!("{key}.notification_target"),
+                targets,
+            );
+            Queue {
+                name: q.name.get_ref().clone(),
+                destinations,
+                timeout_seconds: timeout,
+                player_latency_policies: q
+                    .player_latency_policies
+                    .iter()
+                    .map(|p| PlayerLatencyPolicy {
+                        maximum_individual_player_latency_ms: p
+                            .maximum_individual_player_latency_ms,
+                        policy_duration_seconds: p.policy_duration_seconds,
+                    })
+                    .collect(),
+                custom_event_data: q.custom_event_data.clone(),
+                notification_target: q.notification_target.as_ref().map(|t| t.get_ref().clone()),
+            }
+        })
+        .collect()
+}
+
+fn resolve_rule_sets(c: &mut Checker, raw: &[RawRuleSet]) -> Vec<RuleSet> {
+    let mut seen = HashSet::new();
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let key = format!("rule_sets[{i}]");
+            c.unique(&mut seen, &r.name, format!("{key}.name"));
+            match (&r.path, &r.body) {
+                (Some(path), None) => {
+                    let full = relative_to(c.file, path.get_ref());
+                    match std::fs::read_to_string(&full) {
+                        Ok(body) => Some(RuleSet {
+                            name: r.name.get_ref().clone(),
+                            body,
+                            source: Some(full),
+                        }),
+                        Err(e) => {
+                            c.error(
+                                path.span(),
+                                format!("{key}.path"),
+                                format!("cannot read {}: {e}", full.display()),
+                            );
+                            None
+                        }
+                    }
+                }
+                (None, Some(body)) => Some(RuleSet {
+                    name: r.name.get_ref().clone(),
+                    body: body.get_ref().clone(),
+                    source: None,
+                }),
+                _ => {
+                    c.error(
+                        r.name.span(),
+                        key,
+                        "give the rule set either as `path` (a JSON file) or as `body` (inline JSON), not both or neither",
+                    );
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+fn resolve_configurations(
+    c: &mut Checker,
+    raw: &[RawMatchmakingConfiguration],
+    queues: &[Queue],
+    rule_sets: &[RuleSet],
+    targets: &HashSet<&str>,
+) -> Vec<MatchmakingConfiguration> {
+    let mut seen = HashSet::new();
+    raw.iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let key = format!("matchmaking_configurations[{i}]");
+            c.unique(&mut seen, &m.name, format!("{key}.name"));
+            let name_ok = m.name.get_ref().len() <= 128
+                && !m.name.get_ref().is_empty()
+                && m.name.get_ref().chars().all(|ch| ch.is_ascii_alphanumeric() || "-.".contains(ch));
+            if !name_ok {
+                c.error(
+                    m.name.span(),
+                    format!("{key}.name"),
+                    "a configuration name is 1 to 128 letters, digits, '-' and '.'",
+                );
+            }
+            if !rule_sets.iter().any(|r| &r.name == m.rule_set.get_ref()) {
+                c.error(
+                    m.rule_set.span(),
+                    format!("{key}.rule_set"),
+                    format!(
+                        "no rule set is named {:?}; define it under [[rule_sets]]",
+                        m.rule_set.get_ref()
+                    ),
+                );
+            }
+            let mode = *m.flex_match_mode.get_ref();
+            match (mode, &m.queue) {
+                (FlexMatchMode::WithQueue, None) => c.error(
+                    m.name.span(),
+                    format!("{key}.queue"),
+                    "WITH_QUEUE mode needs a queue to place matches through; name one, or set flex_match_mode = \"STANDALONE\"",
+                ),
+                (FlexMatchMode::WithQueue, Some(q)) => {
+                    if !queues.iter().any(|known| &known.name == q.get_ref()) {
+                        c.error(
+                            q.span(),
+                            format!("{key}.queue"),
+                            format!("no queue is named {:?}; define it under [[queues]]", q.get_ref()),
+                        );
+                    }
+                }
+                (FlexMatchMode::Standalone, Some(q)) => c.error(
+                    q.span(),
+                    format!("{key}.queue"),
+                    "STANDALONE mode places no game sessions, so it takes no queue",
+                ),
+                (FlexMatchMode::Standalone, None) => {}
+            }
+            if mode == FlexMatchMode::Standalone && *m.backfill_mode.get_ref() == BackfillMode::Automatic {
+                c.error(
+                    m.backfill_mode.span(),
+                    format!("{key}.backfill_mode"),
+                    "AUTOMATIC backfill needs WITH_QUEUE mode",
+                );
+            }
+            let timeout = *m.request_timeout_seconds.get_ref();
+            if !(1..=43200).contains(&timeout) {
+                c.error(
+                    m.request_timeout_seconds.span(),
+                    format!("{key}.request_timeout_seconds"),
+                    format!("{timeout} is out of range 1..=43200"),
+                );
+            }
+            if let Some(t) = &m.acceptance_timeout_seconds {
+                if !(1..=600).contains(t.get_ref()) {
+                    c.error(
+                        t.span(),
+                        format!("{key}.acceptance_timeout_seconds"),
+                        format!("{} is out of range 1..=600", t.get_ref()),
+                    );
+                }
+            }
+            if m.game_properties.get_ref().len() > 16 {
+                c.error(
+                    m.game_properties.span(),
+                    format!("{key}.game_properties"),
+                    "at most 16 game properties",
+                );
+            }
+            if let Some(data) = &m.custom_event_data {
+                if data.get_ref().chars().count() > 256 {
+                    c.error(data.span(), format!("{key}.custom_event_data"), "at most 256 characters");
+                }
+            }
+            check_target_ref(c, &m.notification_target, format!("{key}.notification_target"), targets);
+            if let Some(url) = &m.post_processing_url {
+                if !(url.get_ref().starts_with("http://") || url.get_ref().starts_with("https://")) {
+                    c.error(
+                        url.span(),
+                        format!("{key}.post_processing_url"),
+                        format!("{:?} is not an http:// or https:// URL", url.get_ref()),
+                    );
+                }
+            }
+            MatchmakingConfiguration {
+                name: m.name.get_ref().clone(),
+                description: m.description.clone(),
+                rule_set: m.rule_set.get_ref().clone(),
+                flex_match_mode: mode,
+                queue: m.queue.as_ref().map(|q| q.get_ref().clone()),
+                request_timeout_seconds: timeout,
+                acceptance_required: m.acceptance_required,
+                acceptance_timeout_seconds: m.acceptance_timeout_seconds.as_ref().map(|t| *t.get_ref()),
+                backfill_mode: *m.backfill_mode.get_ref(),
+                additional_player_count: m.additional_player_count,
+                game_properties: m.game_properties.get_ref().clone(),
+                game_session_data: m.game_session_data.clone(),
+                custom_event_data: m.custom_event_data.as_ref().map(|d| d.get_ref().clone()),
+                notification_target: m.notification_target.as_ref().map(|t| t.get_ref().clone()),
+                post_processing_url: m.post_processing_url.as_ref().map(|u| u.get_ref().clone()),
+            }
+        })
+        .collect()
+}
