@@ -1,9 +1,22 @@
 //! Playfield: a local stand-in for a FlexMatch matchmaker and GameLift session placement.
 //!
-//! The daemon is one core with several faces (see `docs` in the repository's README):
+//! The daemon is one core with several faces (the project's architecture notes):
+//! - [`core`]: all state and rules, a synchronous state machine driven by commands and time.
+//! - [`clock`]: injected time, so tests advance time instead of sleeping.
+//! - [`gateway`]: the game-server face, the SDK 5 WebSocket endpoint.
+//! - [`hub`]: the one lock around the core and the faces' bookkeeping.
+//! - [`server`]: listeners, timer task, start and shutdown.
+//! - [`config`]: the startup file.
+//! - [`launcher`]: starts and supervises fleets' game server processes.
+//! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
+pub mod clock;
 pub mod config;
+pub mod core;
 pub mod flexmatch;
+pub mod gateway;
+pub mod hub;
 pub mod launcher;
 pub mod search_expr;
+pub mod server;

@@ -1,1 +1,120 @@
-fn main() {}
+//! The `playfield` command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use playfield::clock::SystemClock;
+use playfield::config::Config;
+use playfield::core::CoreConfig;
+use playfield::server::{Daemon, DaemonConfig};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "playfield",
+    version,
+    about = "Local stand-in for FlexMatch and GameLift session placement"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon: game servers connect over the GameLift Servers SDK 5 WebSocket protocol.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Startup configuration file (TOML); without it the embedded default is used.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Plain WebSocket listener for game servers [default: from the configuration, 127.0.0.1:9081].
+    #[arg(long, value_name = "ADDR")]
+    ws_listen: Option<SocketAddr>,
+    /// TLS WebSocket listener for game servers [default: from the configuration, 127.0.0.1:9443].
+    #[arg(long, value_name = "ADDR")]
+    wss_listen: Option<SocketAddr>,
+    /// Certificate chain (PEM) for wss://; without it a self-signed certificate is generated.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// Private key (PEM) for wss://.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// A server process that sends no heartbeat for this long is gone.
+    #[arg(long, value_name = "SECS")]
+    heartbeat_timeout: Option<u64>,
+    /// How long a disconnected server process keeps its game session awaiting a reconnect.
+    #[arg(long, value_name = "SECS")]
+    reconnect_grace: Option<u64>,
+    /// A game session still ACTIVATING after this long is terminated.
+    #[arg(long, value_name = "SECS")]
+    activation_timeout: Option<u64>,
+    /// Seed for generated ids (reproducible runs).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("playfield: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = match &args.config {
+        Some(path) => Config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => Config::embedded_default(),
+    };
+    let daemon_config = daemon_config(&args, &config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
+        tokio::signal::ctrl_c().await?;
+        tracing::info!(target: "playfield", "shutting down");
+        handle.shutdown().await;
+        Ok(())
+    })
+}
+
+fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
+    let secs = |cli: Option<u64>, file: u64| cli.unwrap_or(file) * 1000;
+    let g = &config.gateway;
+    let tls_files = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => Some((c.clone(), k.clone())),
+        _ => config.tls.as_ref().map(|t| (t.cert.clone(), t.key.clone())),
+    };
+    DaemonConfig {
+        ws_listen: Some(args.ws_listen.unwrap_or(config.listen.ws)),
+        wss_listen: Some(args.wss_listen.unwrap_or(config.listen.wss)),
+        tls_files,
+        core: CoreConfig {
+            region: config.region.clone(),
+            heartbeat_timeout_ms: secs(args.heartbeat_timeout, g.heartbeat_timeout_seconds),
+            reconnect_grace_ms: secs(args.reconnect_grace, g.reconnect_grace_seconds),
+            activation_timeout_ms: secs(args.activation_timeout, g.activation_timeout_seconds),
+            seed: args.seed.unwrap_or_else(rand::random),
+            ..CoreConfig::default()
+        },
+    }
+}

@@ -1,0 +1,279 @@
+//! What the core tells the outside world: effects for the faces to carry out, and domain
+//! events (for logs now, for the events face later).
+//!
+//! The core never sends anything itself. A command returns its result and leaves effects in
+//! the core's outbox ([`super::Core::take_effects`]); the caller carries them out while it
+//! still holds the core's lock, so pushes to a process leave in the order the core made them.
+
+use std::fmt;
+
+use super::game_session::{GameSession, GameSessionStatus, GameSessionStatusReason};
+use super::player_session::PlayerSessionCreationPolicy;
+use super::process::ConnId;
+use crate::clock::Millis;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Deliver a server-initiated message to a process over its newest connection.
+    Push {
+        pid: String,
+        conn: ConnId,
+        push: Push,
+    },
+    /// Close a connection (a process the core gave up on). `code` is a WebSocket close code:
+    /// 1000 tells the SDKs not to reconnect (sdk-wire-protocol.md §1.8).
+    Close {
+        conn: ConnId,
+        code: u16,
+        reason: String,
+    },
+    /// Something happened.
+    Event(Event),
+}
+
+/// The four server-initiated messages of sdk-wire-protocol.md §4, in domain terms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Push {
+    CreateGameSession(Box<GameSession>),
+    UpdateGameSession {
+        game_session: Box<GameSession>,
+        reason: UpdateReason,
+        backfill_ticket_id: Option<String>,
+    },
+    TerminateProcess {
+        termination_time: Millis,
+    },
+    RefreshConnection {
+        endpoint: String,
+        auth_token: String,
+    },
+}
+
+/// Why a game session's data changed (sdk-wire-protocol.md §4.2, §5.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateReason {
+    MatchmakingDataUpdated,
+    BackfillFailed,
+    BackfillTimedOut,
+    BackfillCancelled,
+}
+
+impl UpdateReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateReason::MatchmakingDataUpdated => "MATCHMAKING_DATA_UPDATED",
+            UpdateReason::BackfillFailed => "BACKFILL_FAILED",
+            UpdateReason::BackfillTimedOut => "BACKFILL_TIMED_OUT",
+            UpdateReason::BackfillCancelled => "BACKFILL_CANCELLED",
+        }
+    }
+}
+
+/// Why a server process is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoneReason {
+    /// It called ProcessEnding (TerminateServerProcess).
+    ProcessEnding,
+    /// No heartbeat within the heartbeat timeout.
+    HeartbeatTimeout,
+    /// Its last connection closed and it did not reconnect within the grace period.
+    Disconnected,
+}
+
+impl fmt::Display for GoneReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            GoneReason::ProcessEnding => "it called ProcessEnding",
+            GoneReason::HeartbeatTimeout => "no heartbeat within the heartbeat timeout",
+            GoneReason::Disconnected => "it did not reconnect within the grace period",
+        })
+    }
+}
+
+/// Why a player session left RESERVED/ACTIVE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlayerSessionEnd {
+    /// The game server called RemovePlayerSession.
+    Removed,
+    /// Not accepted within the reservation timeout.
+    TimedOut,
+    /// Its game session ended.
+    GameSessionEnded,
+}
+
+/// Domain events. `Display` is the one readable log line per lifecycle step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    ProcessConnected {
+        pid: String,
+        fleet_id: String,
+        conn: ConnId,
+        reconnect: bool,
+    },
+    ProcessDisconnected {
+        pid: String,
+        conn: ConnId,
+        grace_ms: Millis,
+    },
+    ProcessReady {
+        pid: String,
+        fleet_id: String,
+        port: Option<u16>,
+    },
+    ProcessHealthChanged {
+        pid: String,
+        healthy: bool,
+    },
+    ProcessGone {
+        pid: String,
+        reason: GoneReason,
+    },
+    ProcessTerminationRequested {
+        pid: String,
+        termination_time: Millis,
+    },
+    GameSessionCreated {
+        game_session_id: String,
+        pid: String,
+    },
+    GameSessionActivated {
+        game_session_id: String,
+    },
+    GameSessionEnded {
+        game_session_id: String,
+        status: GameSessionStatus,
+        reason: Option<GameSessionStatusReason>,
+        cause: &'static str,
+    },
+    GameSessionUpdated {
+        game_session_id: String,
+        reason: UpdateReason,
+    },
+    PlayerSessionCreationPolicyChanged {
+        game_session_id: String,
+        policy: PlayerSessionCreationPolicy,
+    },
+    PlayerSessionReserved {
+        player_session_id: String,
+        player_id: String,
+        game_session_id: String,
+    },
+    PlayerSessionAccepted {
+        player_session_id: String,
+    },
+    PlayerSessionEnded {
+        player_session_id: String,
+        how: PlayerSessionEnd,
+    },
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
+            ProcessConnected {
+                pid,
+                fleet_id,
+                conn,
+                reconnect,
+            } => {
+                let what = if *reconnect { "reconnected" } else { "connected" };
+                write!(f, "process {pid} {what} (fleet {fleet_id}, connection {conn})")
+            }
+            ProcessDisconnected {
+                pid,
+                conn,
+                grace_ms,
+            } => write!(
+                f,
+                "process {pid} disconnected (connection {conn}); kept for {} s awaiting reconnect",
+                grace_ms / 1000
+            ),
+            ProcessReady {
+                pid,
+                fleet_id,
+                port,
+            } => match port {
+                Some(p) => write!(f, "process {pid} ready: ACTIVE in fleet {fleet_id}, port {p}"),
+                None => write!(f, "process {pid} ready: ACTIVE in fleet {fleet_id}, no port"),
+            },
+            ProcessHealthChanged { pid, healthy } => {
+                let what = if *healthy { "healthy again" } else { "unhealthy" };
+                write!(f, "process {pid} {what}")
+            }
+            ProcessGone { pid, reason } => write!(f, "process {pid} gone: {reason}"),
+            ProcessTerminationRequested {
+                pid,
+                termination_time,
+            } => write!(
+                f,
+                "process {pid} asked to terminate by {termination_time} (epoch ms)"
+            ),
+            GameSessionCreated {
+                game_session_id,
+                pid,
+            } => write!(
+                f,
+                "game session {game_session_id} created on process {pid}: ACTIVATING"
+            ),
+            GameSessionActivated { game_session_id } => {
+                write!(f, "game session {game_session_id} activated: ACTIVE")
+            }
+            GameSessionEnded {
+                game_session_id,
+                status,
+                reason,
+                cause,
+            } => {
+                write!(f, "game session {game_session_id} ended: {}", status.as_str())?;
+                if let Some(r) = reason {
+                    write!(f, " ({})", r.as_str())?;
+                }
+                write!(f, ", {cause}")
+            }
+            GameSessionUpdated {
+                game_session_id,
+                reason,
+            } => write!(
+                f,
+                "game session {game_session_id} updated: {}",
+                reason.as_str()
+            ),
+            PlayerSessionCreationPolicyChanged {
+                game_session_id,
+                policy,
+            } => write!(
+                f,
+                "game session {game_session_id} player session creation policy: {}",
+                policy.as_str()
+            ),
+            PlayerSessionReserved {
+                player_session_id,
+                player_id,
+                game_session_id,
+            } => write!(
+                f,
+                "player session {player_session_id} reserved for player {player_id} in {game_session_id}"
+            ),
+            PlayerSessionAccepted { player_session_id } => {
+                write!(f, "player session {player_session_id} accepted: ACTIVE")
+            }
+            PlayerSessionEnded {
+                player_session_id,
+                how,
+            } => match how {
+                PlayerSessionEnd::Removed => {
+                    write!(f, "player session {player_session_id} removed: COMPLETED")
+                }
+                PlayerSessionEnd::TimedOut => write!(
+                    f,
+                    "player session {player_session_id} timed out: TIMEDOUT (not accepted in time)"
+                ),
+                PlayerSessionEnd::GameSessionEnded => write!(
+                    f,
+                    "player session {player_session_id} completed: its game session ended"
+                ),
+            },
+        }
+    }
+}

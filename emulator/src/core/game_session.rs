@@ -1,0 +1,397 @@
+//! Game sessions: created on a free process, ACTIVATING until the process activates them,
+//! ended by their process (ProcessEnding, or the process vanishing) or by the activation
+//! timeout.
+
+use std::collections::BTreeMap;
+
+use super::event::{Event, Push, UpdateReason};
+use super::ids;
+use super::timers::TimerKey;
+use super::{Core, CoreError, PlayerSessionCreationPolicy};
+use crate::clock::Millis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GameSessionStatus {
+    Activating,
+    Active,
+    Terminating,
+    Terminated,
+    Error,
+}
+
+impl GameSessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GameSessionStatus::Activating => "ACTIVATING",
+            GameSessionStatus::Active => "ACTIVE",
+            GameSessionStatus::Terminating => "TERMINATING",
+            GameSessionStatus::Terminated => "TERMINATED",
+            GameSessionStatus::Error => "ERROR",
+        }
+    }
+}
+
+/// GameSessionStatusReason (service-api.md §10). The service documents no reason for an
+/// activation timeout or a lost process; both are reported as `INTERRUPTED` ("stopped by
+/// the service, not by the game"), and a session its own process ended has no reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GameSessionStatusReason {
+    Interrupted,
+    TriggeredOnProcessTerminate,
+    ForceTerminated,
+}
+
+impl GameSessionStatusReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GameSessionStatusReason::Interrupted => "INTERRUPTED",
+            GameSessionStatusReason::TriggeredOnProcessTerminate => {
+                "TRIGGERED_ON_PROCESS_TERMINATE"
+            }
+            GameSessionStatusReason::ForceTerminated => "FORCE_TERMINATED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GameSession {
+    /// The game session ARN (the id *is* the ARN, service-api.md §6).
+    pub id: String,
+    pub fleet_id: String,
+    pub name: Option<String>,
+    pub maximum_player_session_count: u32,
+    /// Key → value. The wire sends an object (sdk-wire-protocol.md §4.1); sorted for
+    /// stable output.
+    pub game_properties: BTreeMap<String, String>,
+    pub game_session_data: Option<String>,
+    pub matchmaker_data: Option<String>,
+    pub creator_id: Option<String>,
+    pub location: Option<String>,
+    pub status: GameSessionStatus,
+    pub status_reason: Option<GameSessionStatusReason>,
+    pub creation_time: Millis,
+    pub termination_time: Option<Millis>,
+    pub player_session_creation_policy: PlayerSessionCreationPolicy,
+    /// The process hosting it (kept after the session ended, for the record).
+    pub pid: String,
+    pub compute_name: Option<String>,
+    pub ip_address: String,
+    pub dns_name: String,
+    pub port: Option<u16>,
+}
+
+impl GameSession {
+    pub fn is_live(&self) -> bool {
+        matches!(
+            self.status,
+            GameSessionStatus::Activating | GameSessionStatus::Active
+        )
+    }
+}
+
+/// Create a game session on a free process of a fleet. Until the service API and
+/// placement arrive, this is how game sessions come to be (tests, tools).
+#[derive(Debug, Clone, Default)]
+pub struct CreateGameSession {
+    pub fleet_id: String,
+    pub maximum_player_session_count: u32,
+    pub name: Option<String>,
+    pub game_properties: BTreeMap<String, String>,
+    pub game_session_data: Option<String>,
+    pub matchmaker_data: Option<String>,
+    pub creator_id: Option<String>,
+    pub location: Option<String>,
+    /// Becomes the last part of the id; a repeat with the same token returns the
+    /// original session (service-api.md, CreateGameSession).
+    pub idempotency_token: Option<String>,
+}
+
+/// Service limits checked on creation (service-api.md §9.2, §11).
+const MAX_PLAYERS: u32 = 200;
+const MAX_PROPERTIES: usize = 16;
+const MAX_GAME_SESSION_DATA: usize = 262_144;
+const MAX_MATCHMAKER_DATA: usize = 390_000;
+const MAX_NAME: usize = 1024;
+
+impl Core {
+    pub fn create_game_session(
+        &mut self,
+        now: Millis,
+        req: CreateGameSession,
+    ) -> Result<GameSession, CoreError> {
+        validate_create(&req)?;
+        let suffix = match &req.idempotency_token {
+            Some(t) => t.clone(),
+            None => self.ids.game_session_suffix(),
+        };
+        let id = ids::game_session_arn(&self.cfg.region, &req.fleet_id, &suffix);
+        if let Some(existing) = self.game_sessions.get(&id) {
+            return Ok(existing.clone());
+        }
+        let pid = self
+            .free_process(&req.fleet_id)
+            .ok_or_else(|| CoreError::NoFreeProcess {
+                fleet_id: req.fleet_id.clone(),
+            })?;
+        let p = self.process_mut(&pid)?;
+        p.game_session_id = Some(id.clone());
+        let (port, compute_name) = (p.port, p.compute_id.clone());
+        let gs = GameSession {
+            id: id.clone(),
+            fleet_id: req.fleet_id,
+            name: req.name,
+            maximum_player_session_count: req.maximum_player_session_count,
+            game_properties: req.game_properties,
+            game_session_data: req.game_session_data,
+            matchmaker_data: req.matchmaker_data,
+            creator_id: req.creator_id,
+            location: req.location,
+            status: GameSessionStatus::Activating,
+            status_reason: None,
+            creation_time: now,
+            termination_time: None,
+            player_session_creation_policy: PlayerSessionCreationPolicy::AcceptAll,
+            pid: pid.clone(),
+            compute_name,
+            ip_address: self.cfg.ip_address.clone(),
+            dns_name: self.cfg.dns_name.clone(),
+            port,
+        };
+        self.game_sessions.insert(id.clone(), gs.clone());
+        self.timers.schedule(
+            TimerKey::Activation(id.clone()),
+            now + self.cfg.activation_timeout_ms,
+        );
+        self.emit(Event::GameSessionCreated {
+            game_session_id: id,
+            pid: pid.clone(),
+        });
+        self.push(&pid, Push::CreateGameSession(Box::new(gs.clone())));
+        Ok(gs)
+    }
+
+    /// ActivateGameSession from the hosting process: ACTIVATING → ACTIVE.
+    pub fn activate_game_session(
+        &mut self,
+        _now: Millis,
+        pid: &str,
+        game_session_id: &str,
+    ) -> Result<(), CoreError> {
+        self.active_process_mut(pid)?;
+        let gs = self.hosted_game_session_mut(pid, game_session_id)?;
+        if gs.status != GameSessionStatus::Activating {
+            return Err(CoreError::GameSessionStatus {
+                id: game_session_id.into(),
+                status: gs.status.as_str(),
+                expected: "ACTIVATING",
+            });
+        }
+        gs.status = GameSessionStatus::Active;
+        self.timers
+            .cancel(&TimerKey::Activation(game_session_id.to_string()));
+        self.emit(Event::GameSessionActivated {
+            game_session_id: game_session_id.into(),
+        });
+        Ok(())
+    }
+
+    /// UpdatePlayerSessionCreationPolicy from the hosting process.
+    pub fn update_player_session_creation_policy(
+        &mut self,
+        pid: &str,
+        game_session_id: &str,
+        policy: PlayerSessionCreationPolicy,
+    ) -> Result<(), CoreError> {
+        self.active_process_mut(pid)?;
+        let gs = self.hosted_game_session_mut(pid, game_session_id)?;
+        if !gs.is_live() {
+            return Err(CoreError::GameSessionStatus {
+                id: game_session_id.into(),
+                status: gs.status.as_str(),
+                expected: "ACTIVATING or ACTIVE",
+            });
+        }
+        let changed = gs.player_session_creation_policy != policy;
+        gs.player_session_creation_policy = policy;
+        if changed {
+            self.emit(Event::PlayerSessionCreationPolicyChanged {
+                game_session_id: game_session_id.into(),
+                policy,
+            });
+        }
+        Ok(())
+    }
+
+    /// Tells the hosting process its game session changed (the matchmaker's backfill
+    /// results arrive this way in a later issue): pushes UpdateGameSession
+    /// (sdk-wire-protocol.md §4.2).
+    pub fn notify_game_session_update(
+        &mut self,
+        game_session_id: &str,
+        matchmaker_data: Option<String>,
+        reason: UpdateReason,
+        backfill_ticket_id: Option<String>,
+    ) -> Result<(), CoreError> {
+        let gs = self.live_game_session_mut(game_session_id)?;
+        if let Some(md) = matchmaker_data {
+            gs.matchmaker_data = Some(md);
+        }
+        let (pid, snapshot) = (gs.pid.clone(), gs.clone());
+        self.active_process_mut(&pid)?;
+        self.push(
+            &pid,
+            Push::UpdateGameSession {
+                game_session: Box::new(snapshot),
+                reason,
+                backfill_ticket_id,
+            },
+        );
+        self.emit(Event::GameSessionUpdated {
+            game_session_id: game_session_id.into(),
+            reason,
+        });
+        Ok(())
+    }
+
+    // ---- internals ----------------------------------------------------------------------
+
+    fn live_game_session_mut(&mut self, id: &str) -> Result<&mut GameSession, CoreError> {
+        let gs = self
+            .game_sessions
+            .get_mut(id)
+            .ok_or_else(|| CoreError::UnknownGameSession { id: id.into() })?;
+        if !gs.is_live() {
+            return Err(CoreError::GameSessionStatus {
+                id: id.into(),
+                status: gs.status.as_str(),
+                expected: "ACTIVATING or ACTIVE",
+            });
+        }
+        Ok(gs)
+    }
+
+    /// The game session, which must exist and be hosted by `pid`.
+    pub(super) fn hosted_game_session_mut(
+        &mut self,
+        pid: &str,
+        id: &str,
+    ) -> Result<&mut GameSession, CoreError> {
+        let gs = self
+            .game_sessions
+            .get_mut(id)
+            .ok_or_else(|| CoreError::UnknownGameSession { id: id.into() })?;
+        if gs.pid != pid {
+            return Err(CoreError::NotHosted {
+                id: id.into(),
+                pid: pid.into(),
+            });
+        }
+        Ok(gs)
+    }
+
+    /// Ends a live game session: TERMINATED, its player sessions COMPLETED, its process
+    /// freed, and it is forgotten after the retention period.
+    pub(super) fn end_game_session(
+        &mut self,
+        now: Millis,
+        id: &str,
+        reason: Option<GameSessionStatusReason>,
+        cause: &'static str,
+    ) {
+        let Some(gs) = self.game_sessions.get_mut(id) else {
+            return;
+        };
+        if !gs.is_live() {
+            return;
+        }
+        gs.status = GameSessionStatus::Terminated;
+        gs.status_reason = reason;
+        gs.termination_time = Some(now);
+        let pid = gs.pid.clone();
+        if let Some(p) = self.processes.get_mut(&pid) {
+            if p.game_session_id.as_deref() == Some(id) {
+                p.game_session_id = None;
+            }
+        }
+        self.timers.cancel(&TimerKey::Activation(id.to_string()));
+        self.timers.schedule(
+            TimerKey::Purge(id.to_string()),
+            now + self.cfg.terminated_retention_ms,
+        );
+        self.emit(Event::GameSessionEnded {
+            game_session_id: id.into(),
+            status: GameSessionStatus::Terminated,
+            reason,
+            cause,
+        });
+        self.complete_player_sessions_of(now, id);
+    }
+
+    pub(super) fn activation_timed_out(&mut self, now: Millis, id: &str) {
+        if self
+            .game_sessions
+            .get(id)
+            .is_some_and(|gs| gs.status == GameSessionStatus::Activating)
+        {
+            self.end_game_session(
+                now,
+                id,
+                Some(GameSessionStatusReason::Interrupted),
+                "its process did not activate it within the activation timeout",
+            );
+        }
+    }
+
+    pub(super) fn purge_game_session(&mut self, id: &str) {
+        if self.game_sessions.get(id).is_some_and(|gs| !gs.is_live()) {
+            self.game_sessions.remove(id);
+            self.forget_player_sessions_of(id);
+        }
+    }
+}
+
+fn validate_create(req: &CreateGameSession) -> Result<(), CoreError> {
+    ids::check_fleet_id(&req.fleet_id).map_err(|m| CoreError::param("FleetId", m))?;
+    if req.maximum_player_session_count > MAX_PLAYERS {
+        return Err(CoreError::param(
+            "MaximumPlayerSessionCount",
+            format!(
+                "{} is above the limit of {MAX_PLAYERS} players per game session",
+                req.maximum_player_session_count
+            ),
+        ));
+    }
+    if req.game_properties.len() > MAX_PROPERTIES {
+        return Err(CoreError::param(
+            "GameProperties",
+            format!(
+                "{} properties given, at most {MAX_PROPERTIES} allowed",
+                req.game_properties.len()
+            ),
+        ));
+    }
+    let lengths: [(&'static str, &Option<String>, usize); 3] = [
+        ("Name", &req.name, MAX_NAME),
+        (
+            "GameSessionData",
+            &req.game_session_data,
+            MAX_GAME_SESSION_DATA,
+        ),
+        ("MatchmakerData", &req.matchmaker_data, MAX_MATCHMAKER_DATA),
+    ];
+    for (name, value, max) in lengths {
+        if let Some(v) = value {
+            let n = v.chars().count();
+            if n == 0 || n > max {
+                return Err(CoreError::param(
+                    name,
+                    format!("must be 1..{max} characters, got {n}"),
+                ));
+            }
+        }
+    }
+    if let Some(t) = &req.idempotency_token {
+        ids::check_idempotency_token(t).map_err(|m| CoreError::param("IdempotencyToken", m))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! The core: all state and all rules of the daemon, as a synchronous state machine.
+//!
+//! Faces (the SDK gateway now; the service API, matchmaking and events later) turn their
+//! input into calls on [`Core`]. Each call takes `now` (epoch ms from the injected clock),
+//! changes state, returns a typed result and leaves [`Effect`]s in the outbox for the
+//! caller to carry out. Time-based rules live in timers: the driver asks
+//! [`Core::next_deadline`], and calls [`Core::on_time`] when it has passed.
+//!
+//! No I/O, no tokio, no wall clock here: everything is testable by calling methods.
+//!
+//! Submodules follow the domain's seams: [`process`] (server processes and their
+//! connections), [`game_session`], [`player_session`]; [`ids`] makes identifiers;
+//! [`timers`] orders deadlines; [`event`] defines what goes out.
+
+pub mod error;
+pub mod event;
+pub mod game_session;
+pub mod ids;
+pub mod player_session;
+pub mod process;
+pub mod timers;
+
+use std::collections::HashMap;
+
+pub use error::{CoreError, ErrorKind};
+pub use event::{Effect, Event, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use game_session::{
+    CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason,
+};
+pub use player_session::{
+    DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
+    PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
+};
+pub use process::{ConnId, ConnectInfo, ProcessReady, ProcessStatus, ServerProcess};
+
+use crate::clock::Millis;
+use ids::IdGen;
+use timers::{TimerKey, Timers};
+
+/// Rules that tests and the CLI may change. Defaults follow the service where it documents
+/// a number, and are generous where it does not.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Region used in game session ARNs.
+    pub region: String,
+    /// A process that sent no heartbeat for this long is gone. SDKs send one every
+    /// 50–70 s, and CPP waits up to 50 s for the health callback before sending
+    /// (sdk-wire-protocol.md §6), so the default leaves room for one missed beat.
+    pub heartbeat_timeout_ms: Millis,
+    /// How long a process whose last connection closed is kept (with its game session)
+    /// waiting for a reconnect with the same pID. The SDKs' reconnect schedules start at
+    /// 4–8 s (sdk-wire-protocol.md §1.7).
+    pub reconnect_grace_ms: Millis,
+    /// GameSessionActivationTimeoutSeconds: 1..600 in the service; its maximum by default.
+    pub activation_timeout_ms: Millis,
+    /// A RESERVED player session not accepted within 60 s times out (service-api.md,
+    /// CreatePlayerSession).
+    pub reservation_timeout_ms: Millis,
+    /// How long a TERMINATED game session (and its player sessions) stays describable
+    /// before it is forgotten, so memory does not grow with every session ever played.
+    pub terminated_retention_ms: Millis,
+    /// Advertised address of game servers (all run on this machine).
+    pub ip_address: String,
+    pub dns_name: String,
+    /// Seed for generated ids.
+    pub seed: u64,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        Self {
+            region: "us-west-2".into(),
+            heartbeat_timeout_ms: 180_000,
+            reconnect_grace_ms: 60_000,
+            activation_timeout_ms: 600_000,
+            reservation_timeout_ms: 60_000,
+            terminated_retention_ms: 3_600_000,
+            ip_address: "127.0.0.1".into(),
+            dns_name: "localhost".into(),
+            seed: 0,
+        }
+    }
+}
+
+/// The one owner of daemon state.
+#[derive(Debug)]
+pub struct Core {
+    cfg: CoreConfig,
+    ids: IdGen,
+    processes: HashMap<String, ServerProcess>,
+    game_sessions: HashMap<String, GameSession>,
+    player_sessions: player_session::Store,
+    timers: Timers,
+    outbox: Vec<Effect>,
+    /// Monotonic counter giving processes and player sessions a stable order.
+    seq: u64,
+}
+
+impl Core {
+    pub fn new(cfg: CoreConfig) -> Self {
+        Self {
+            ids: IdGen::new(cfg.seed),
+            cfg,
+            processes: HashMap::new(),
+            game_sessions: HashMap::new(),
+            player_sessions: player_session::Store::default(),
+            timers: Timers::default(),
+            outbox: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    pub fn config(&self) -> &CoreConfig {
+        &self.cfg
+    }
+
+    /// Effects produced since the last call, in order.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The earliest moment at which [`Core::on_time`] has something to do.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.timers.next_deadline()
+    }
+
+    /// Fires every timer due at `now`.
+    pub fn on_time(&mut self, now: Millis) {
+        while let Some(key) = self.timers.pop_due(now) {
+            match key {
+                TimerKey::Heartbeat(pid) => self.heartbeat_timed_out(now, &pid),
+                TimerKey::ReconnectGrace(pid) => self.grace_expired(now, &pid),
+                TimerKey::Activation(id) => self.activation_timed_out(now, &id),
+                TimerKey::Reservation(id) => self.reservation_timed_out(now, &id),
+                TimerKey::Purge(id) => self.purge_game_session(&id),
+            }
+        }
+    }
+
+    // ---- read access -----------------------------------------------------------------
+
+    pub fn process(&self, pid: &str) -> Option<&ServerProcess> {
+        self.processes.get(pid)
+    }
+
+    pub fn processes(&self) -> impl Iterator<Item = &ServerProcess> {
+        self.processes.values()
+    }
+
+    pub fn game_session(&self, id: &str) -> Option<&GameSession> {
+        self.game_sessions.get(id)
+    }
+
+    pub fn game_sessions(&self) -> impl Iterator<Item = &GameSession> {
+        self.game_sessions.values()
+    }
+
+    pub fn player_session(&self, id: &str) -> Option<&PlayerSession> {
+        self.player_sessions.get(id)
+    }
+
+    /// Number of pending timers (for tests and diagnostics).
+    pub fn timer_count(&self) -> usize {
+        self.timers.len()
+    }
+
+    // ---- helpers shared by the submodules ----------------------------------------------
+
+    fn emit(&mut self, event: Event) {
+        self.outbox.push(Effect::Event(event));
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,441 @@
+//! Server processes: identity, connections, readiness, health, and how they end.
+//!
+//! A process is known by its pID (the `pID` query parameter of its WebSocket connection,
+//! sdk-wire-protocol.md §1.2). The SDKs reconnect on network errors and on RefreshConnection
+//! (§1.8, §1.10), so one process may have several connections over its life, briefly more
+//! than one at a time; pushes go to the newest. A process whose last connection closes is
+//! kept, with its game session, for a grace period: reconnects must be boring
+//! (lessons-from-peers.md).
+
+use std::fmt;
+
+use super::event::{Effect, Event, GoneReason, Push};
+use super::timers::TimerKey;
+use super::{Core, CoreError, GameSessionStatusReason};
+use crate::clock::Millis;
+
+/// Identifies one WebSocket connection; allocated by the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+impl fmt::Display for ConnId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessStatus {
+    /// Connected; ProcessReady (ActivateServerProcess) not called yet.
+    Connected,
+    /// Ready to host a game session; heartbeats expected.
+    Active,
+    /// Called ProcessEnding; kept only until its connections close.
+    Terminated,
+}
+
+impl ProcessStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessStatus::Connected => "CONNECTED",
+            ProcessStatus::Active => "ACTIVE",
+            ProcessStatus::Terminated => "TERMINATED",
+        }
+    }
+}
+
+/// What the connect query string says about the process (sdk-wire-protocol.md §1.2).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectInfo {
+    pub pid: String,
+    pub fleet_id: String,
+    pub compute_id: Option<String>,
+    pub sdk_version: Option<String>,
+    pub sdk_language: Option<String>,
+}
+
+/// ActivateServerProcess fields (sdk-wire-protocol.md §3.1).
+#[derive(Debug, Clone, Default)]
+pub struct ProcessReady {
+    pub port: Option<u16>,
+    pub log_paths: Vec<String>,
+    pub sdk_version: Option<String>,
+    pub sdk_language: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerProcess {
+    pub pid: String,
+    pub fleet_id: String,
+    pub compute_id: Option<String>,
+    pub sdk_version: Option<String>,
+    pub sdk_language: Option<String>,
+    pub status: ProcessStatus,
+    pub healthy: bool,
+    pub port: Option<u16>,
+    pub log_paths: Vec<String>,
+    /// Live connections, oldest first; pushes go to the last.
+    pub connections: Vec<ConnId>,
+    pub connected_at: Millis,
+    pub last_heartbeat: Option<Millis>,
+    /// The game session it hosts (ACTIVATING or ACTIVE), if any.
+    pub game_session_id: Option<String>,
+    /// Pushes made while no connection was open, delivered on reconnect.
+    pending: Vec<Push>,
+    /// Order of readiness, so placement picks processes deterministically.
+    ready_seq: u64,
+}
+
+impl ServerProcess {
+    pub fn newest_connection(&self) -> Option<ConnId> {
+        self.connections.last().copied()
+    }
+
+    fn is_free(&self) -> bool {
+        self.status == ProcessStatus::Active
+            && self.healthy
+            && self.game_session_id.is_none()
+            && !self.connections.is_empty()
+    }
+}
+
+/// At most this many pushes wait for a disconnected process; older ones are dropped.
+const MAX_PENDING_PUSHES: usize = 16;
+
+impl Core {
+    /// A WebSocket connection for `info.pid` was opened. Returns whether it is a reconnect
+    /// of a process the core already knows (which keeps its state and game session).
+    pub fn connect(
+        &mut self,
+        now: Millis,
+        conn: ConnId,
+        info: ConnectInfo,
+    ) -> Result<bool, CoreError> {
+        if info.pid.is_empty() {
+            return Err(CoreError::param("pID", "must not be empty"));
+        }
+        super::ids::check_fleet_id(&info.fleet_id).map_err(|m| CoreError::param("FleetId", m))?;
+        if let Some(p) = self.processes.get(&info.pid) {
+            if p.fleet_id != info.fleet_id {
+                return Err(CoreError::ProcessFleetConflict {
+                    pid: info.pid,
+                    fleet_id: p.fleet_id.clone(),
+                });
+            }
+            if p.status == ProcessStatus::Terminated {
+                // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.
+                // InitSDK after Destroy: start afresh.
+                self.remove_process(&info.pid);
+            }
+        }
+        let pid = info.pid.clone();
+        let reconnect = if let Some(p) = self.processes.get_mut(&pid) {
+            p.connections.push(conn);
+            self.timers.cancel(&TimerKey::ReconnectGrace(pid.clone()));
+            true
+        } else {
+            self.processes.insert(
+                pid.clone(),
+                ServerProcess {
+                    pid: pid.clone(),
+                    fleet_id: info.fleet_id.clone(),
+                    compute_id: info.compute_id,
+                    sdk_version: info.sdk_version,
+                    sdk_language: info.sdk_language,
+                    status: ProcessStatus::Connected,
+                    healthy: true,
+                    port: None,
+                    log_paths: Vec::new(),
+                    connections: vec![conn],
+                    connected_at: now,
+                    last_heartbeat: None,
+                    game_session_id: None,
+                    pending: Vec::new(),
+                    ready_seq: 0,
+                },
+            );
+            false
+        };
+        self.emit(Event::ProcessConnected {
+            pid: pid.clone(),
+            fleet_id: info.fleet_id,
+            conn,
+            reconnect,
+        });
+        if let Some(p) = self.processes.get_mut(&pid) {
+            let pending = std::mem::take(&mut p.pending);
+            for push in pending {
+                self.outbox.push(Effect::Push {
+                    pid: pid.clone(),
+                    conn,
+                    push,
+                });
+            }
+        }
+        Ok(reconnect)
+    }
+
+    /// A connection closed. The process is kept for the grace period if it was its last.
+    pub fn disconnect(&mut self, now: Millis, pid: &str, conn: ConnId) {
+        let Some(p) = self.processes.get_mut(pid) else {
+            return;
+        };
+        let before = p.connections.len();
+        p.connections.retain(|c| *c != conn);
+        if p.connections.len() == before || !p.connections.is_empty() {
+            return;
+        }
+        if p.status == ProcessStatus::Terminated {
+            self.remove_process(pid);
+            return;
+        }
+        let grace = self.cfg.reconnect_grace_ms;
+        self.timers
+            .schedule(TimerKey::ReconnectGrace(pid.to_string()), now + grace);
+        self.emit(Event::ProcessDisconnected {
+            pid: pid.to_string(),
+            conn,
+            grace_ms: grace,
+        });
+    }
+
+    /// ActivateServerProcess: the process is ready to host a game session.
+    pub fn process_ready(
+        &mut self,
+        now: Millis,
+        pid: &str,
+        ready: ProcessReady,
+    ) -> Result<(), CoreError> {
+        let seq = self.next_seq();
+        let timeout = self.cfg.heartbeat_timeout_ms;
+        let p = self.process_mut(pid)?;
+        match p.status {
+            ProcessStatus::Terminated => {
+                return Err(CoreError::ProcessNotActive {
+                    pid: pid.into(),
+                    status: p.status.as_str(),
+                    hint: ": it called ProcessEnding",
+                })
+            }
+            // A repeated ProcessReady refreshes what it declares; it is not a new process.
+            ProcessStatus::Active => {
+                p.port = ready.port;
+                p.log_paths = ready.log_paths;
+                return Ok(());
+            }
+            ProcessStatus::Connected => {}
+        }
+        p.status = ProcessStatus::Active;
+        p.port = ready.port;
+        p.log_paths = ready.log_paths;
+        if ready.sdk_version.is_some() {
+            p.sdk_version = ready.sdk_version;
+        }
+        if ready.sdk_language.is_some() {
+            p.sdk_language = ready.sdk_language;
+        }
+        p.last_heartbeat = Some(now);
+        p.ready_seq = seq;
+        let (fleet_id, port) = (p.fleet_id.clone(), p.port);
+        self.timers
+            .schedule(TimerKey::Heartbeat(pid.to_string()), now + timeout);
+        self.emit(Event::ProcessReady {
+            pid: pid.into(),
+            fleet_id,
+            port,
+        });
+        Ok(())
+    }
+
+    /// HeartbeatServerProcess. An unhealthy process gets no new game sessions.
+    pub fn heartbeat(&mut self, now: Millis, pid: &str, healthy: bool) -> Result<(), CoreError> {
+        let timeout = self.cfg.heartbeat_timeout_ms;
+        let p = self.active_process_mut(pid)?;
+        p.last_heartbeat = Some(now);
+        let changed = p.healthy != healthy;
+        p.healthy = healthy;
+        self.timers
+            .schedule(TimerKey::Heartbeat(pid.to_string()), now + timeout);
+        if changed {
+            self.emit(Event::ProcessHealthChanged {
+                pid: pid.into(),
+                healthy,
+            });
+        }
+        Ok(())
+    }
+
+    /// TerminateServerProcess (ProcessEnding): the process ends, and with it its game
+    /// session. The SDK keeps the socket open (sdk-wire-protocol.md §1.11), so the record
+    /// stays, TERMINATED, until the connection closes.
+    pub fn process_ending(&mut self, now: Millis, pid: &str) -> Result<(), CoreError> {
+        let p = self.process_mut(pid)?;
+        if p.status == ProcessStatus::Terminated {
+            return Ok(());
+        }
+        p.status = ProcessStatus::Terminated;
+        let gs = p.game_session_id.take();
+        let no_connections = p.connections.is_empty();
+        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
+        if let Some(id) = gs {
+            self.end_game_session(now, &id, None, "its process called ProcessEnding");
+        }
+        self.emit(Event::ProcessGone {
+            pid: pid.into(),
+            reason: GoneReason::ProcessEnding,
+        });
+        if no_connections {
+            self.remove_process(pid);
+        }
+        Ok(())
+    }
+
+    /// Asks a process to shut down: pushes TerminateProcess with the time by which it
+    /// should have called ProcessEnding (sdk-wire-protocol.md §4.3).
+    pub fn request_termination(
+        &mut self,
+        pid: &str,
+        termination_time: Millis,
+    ) -> Result<(), CoreError> {
+        self.active_process_mut(pid)?;
+        self.push(pid, Push::TerminateProcess { termination_time });
+        self.emit(Event::ProcessTerminationRequested {
+            pid: pid.into(),
+            termination_time,
+        });
+        Ok(())
+    }
+
+    /// Tells a process to reconnect to `endpoint` with `auth_token` (sdk-wire-protocol.md
+    /// §1.10). The new connection carries the same pID and is treated as a reconnect.
+    pub fn refresh_connection(
+        &mut self,
+        pid: &str,
+        endpoint: String,
+        auth_token: String,
+    ) -> Result<(), CoreError> {
+        self.active_process_mut(pid)?;
+        self.push(
+            pid,
+            Push::RefreshConnection {
+                endpoint,
+                auth_token,
+            },
+        );
+        Ok(())
+    }
+
+    // ---- internals ----------------------------------------------------------------------
+
+    pub(super) fn process_mut(&mut self, pid: &str) -> Result<&mut ServerProcess, CoreError> {
+        self.processes
+            .get_mut(pid)
+            .ok_or_else(|| CoreError::UnknownProcess { pid: pid.into() })
+    }
+
+    /// The process, which must be ACTIVE (ProcessReady acknowledged, not ended).
+    pub(super) fn active_process_mut(
+        &mut self,
+        pid: &str,
+    ) -> Result<&mut ServerProcess, CoreError> {
+        let p = self.process_mut(pid)?;
+        match p.status {
+            ProcessStatus::Active => Ok(p),
+            ProcessStatus::Connected => Err(CoreError::ProcessNotActive {
+                pid: pid.into(),
+                status: p.status.as_str(),
+                hint: ": call ProcessReady first",
+            }),
+            ProcessStatus::Terminated => Err(CoreError::ProcessNotActive {
+                pid: pid.into(),
+                status: p.status.as_str(),
+                hint: ": it called ProcessEnding",
+            }),
+        }
+    }
+
+    /// Sends a push to the process's newest connection, or keeps it for its reconnect.
+    /// Callers have checked the process is ACTIVE: pushes before ProcessReady is
+    /// acknowledged are dropped by the SDKs (sdk-wire-protocol.md §10).
+    pub(super) fn push(&mut self, pid: &str, push: Push) {
+        let Some(p) = self.processes.get_mut(pid) else {
+            return;
+        };
+        match p.newest_connection() {
+            Some(conn) => self.outbox.push(Effect::Push {
+                pid: pid.into(),
+                conn,
+                push,
+            }),
+            None => {
+                if p.pending.len() == MAX_PENDING_PUSHES {
+                    p.pending.remove(0);
+                }
+                p.pending.push(push);
+            }
+        }
+    }
+
+    /// A free process of the fleet: ACTIVE, healthy, connected, no game session. The one
+    /// ready longest goes first, so placement is deterministic.
+    pub(super) fn free_process(&self, fleet_id: &str) -> Option<String> {
+        self.processes
+            .values()
+            .filter(|p| p.fleet_id == fleet_id && p.is_free())
+            .min_by_key(|p| p.ready_seq)
+            .map(|p| p.pid.clone())
+    }
+
+    pub(super) fn heartbeat_timed_out(&mut self, now: Millis, pid: &str) {
+        let Some(p) = self.processes.get(pid) else {
+            return;
+        };
+        let conns = p.connections.clone();
+        let secs = self.cfg.heartbeat_timeout_ms / 1000;
+        self.process_gone(now, pid, GoneReason::HeartbeatTimeout);
+        for conn in conns {
+            self.outbox.push(Effect::Close {
+                conn,
+                code: 1000,
+                reason: format!("process {pid} removed: no heartbeat for {secs} s"),
+            });
+        }
+    }
+
+    pub(super) fn grace_expired(&mut self, now: Millis, pid: &str) {
+        if self
+            .processes
+            .get(pid)
+            .is_some_and(|p| p.connections.is_empty())
+        {
+            self.process_gone(now, pid, GoneReason::Disconnected);
+        }
+    }
+
+    /// The process vanished without ending itself: its game session is interrupted.
+    fn process_gone(&mut self, now: Millis, pid: &str, reason: GoneReason) {
+        let gs = self
+            .processes
+            .get_mut(pid)
+            .and_then(|p| p.game_session_id.take());
+        if let Some(id) = gs {
+            let cause = match reason {
+                GoneReason::HeartbeatTimeout => "its process stopped sending heartbeats",
+                _ => "its process disconnected and did not come back",
+            };
+            self.end_game_session(now, &id, Some(GameSessionStatusReason::Interrupted), cause);
+        }
+        self.remove_process(pid);
+        self.emit(Event::ProcessGone {
+            pid: pid.into(),
+            reason,
+        });
+    }
+
+    fn remove_process(&mut self, pid: &str) {
+        self.processes.remove(pid);
+        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
+        self.timers
+            .cancel(&TimerKey::ReconnectGrace(pid.to_string()));
+    }
+}

@@ -1,0 +1,89 @@
+//! The core's timer wheel: one ordered set of (deadline, key).
+//!
+//! Each key has at most one deadline; rescheduling replaces it. That keeps the set as
+//! large as the number of live timers (not the number of heartbeats ever received), and
+//! lets [`super::Core::next_deadline`] answer in O(log n).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::clock::Millis;
+
+/// What a timer is for. The handler re-checks the state when it fires, so a timer whose
+/// reason went away (a heartbeat arrived, a player was accepted) is cancelled or harmless.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimerKey {
+    /// The process has not sent a heartbeat for the heartbeat timeout.
+    Heartbeat(String),
+    /// The process's last connection closed and it has not reconnected within the grace.
+    ReconnectGrace(String),
+    /// The game session stayed ACTIVATING past the activation timeout.
+    Activation(String),
+    /// The player session stayed RESERVED past the reservation timeout (60 s).
+    Reservation(String),
+    /// A TERMINATED game session (and its player sessions) is forgotten.
+    Purge(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Timers {
+    by_time: BTreeSet<(Millis, TimerKey)>,
+    by_key: HashMap<TimerKey, Millis>,
+}
+
+impl Timers {
+    pub fn schedule(&mut self, key: TimerKey, at: Millis) {
+        if let Some(old) = self.by_key.insert(key.clone(), at) {
+            self.by_time.remove(&(old, key.clone()));
+        }
+        self.by_time.insert((at, key));
+    }
+
+    pub fn cancel(&mut self, key: &TimerKey) {
+        if let Some(old) = self.by_key.remove(key) {
+            self.by_time.remove(&(old, key.clone()));
+        }
+    }
+
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.by_time.first().map(|(at, _)| *at)
+    }
+
+    /// Removes and returns the earliest timer due at `now`, if any.
+    pub fn pop_due(&mut self, now: Millis) -> Option<TimerKey> {
+        let (at, _) = self.by_time.first()?;
+        if *at > now {
+            return None;
+        }
+        let (_, key) = self.by_time.pop_first()?;
+        self.by_key.remove(&key);
+        Some(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reschedule_replaces_and_pop_respects_order() {
+        let mut t = Timers::default();
+        t.schedule(TimerKey::Heartbeat("a".into()), 100);
+        t.schedule(TimerKey::Heartbeat("b".into()), 50);
+        t.schedule(TimerKey::Heartbeat("a".into()), 200);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.next_deadline(), Some(50));
+        assert_eq!(t.pop_due(49), None);
+        assert_eq!(t.pop_due(150), Some(TimerKey::Heartbeat("b".into())));
+        assert_eq!(t.pop_due(150), None);
+        t.cancel(&TimerKey::Heartbeat("a".into()));
+        assert_eq!(t.next_deadline(), None);
+    }
+}

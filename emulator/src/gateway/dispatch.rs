@@ -1,0 +1,350 @@
+//! One inbound message → one reply (sdk-wire-protocol.md §2–§3).
+//!
+//! Split in two so the hub lock is held only for the part that touches state:
+//! [`parse`] (size, JSON, envelope, the action's fields) runs outside it, and
+//! [`execute`] (idempotency check, the core command, caching the answer) inside it.
+//! Every failure becomes an error reply that echoes whatever `Action` and `RequestId`
+//! could be read and says what is wrong and where; nothing here panics.
+
+use playfield_sdk::wire::{self, Request};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{render, validate, MAX_MESSAGE_BYTES};
+use crate::clock::Millis;
+use crate::core::{self, CoreError};
+use crate::hub::Hub;
+
+/// Who sent the message: fixed for the connection by its query string.
+#[derive(Debug, Clone)]
+pub struct ConnCtx {
+    pub pid: String,
+    pub fleet_id: String,
+    pub compute_id: Option<String>,
+}
+
+/// A request that parsed.
+#[derive(Debug)]
+pub struct Parsed {
+    pub action: &'static str,
+    pub request_id: String,
+    pub request: Request,
+}
+
+/// Reads a message. `Err` is the error reply to send.
+pub fn parse(text: &str) -> Result<Parsed, String> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        let (action, request_id) = peek_envelope(text);
+        return Err(render::error(
+            &action,
+            &request_id,
+            400,
+            format!(
+                "message is {} bytes; the limit is {MAX_MESSAGE_BYTES} bytes",
+                text.len()
+            ),
+        ));
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| render::error("", "", 400, format!("message is not valid JSON: {e}")))?;
+    let Value::Object(map) = &value else {
+        return Err(render::error(
+            "",
+            "",
+            400,
+            format!("message must be a JSON object, got {}", json_kind(&value)),
+        ));
+    };
+    let request_id = match map.get("RequestId") {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let action =
+        match map.get("Action") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err(render::error(
+                    "",
+                    &request_id,
+                    400,
+                    format!("\"Action\" must be a string, got {}", json_kind(other)),
+                ))
+            }
+            None => return Err(render::error(
+                "",
+                &request_id,
+                400,
+                "\"Action\" is missing: every message names its action (sdk-wire-protocol.md §2.1)",
+            )),
+        };
+    let Some(known) = Request::ACTIONS.iter().find(|a| **a == action) else {
+        let why = if wire::Push::is_push_action(&action) {
+            format!("{action} is a push the service sends; a game server cannot send it")
+        } else {
+            format!(
+                "unknown Action \"{action}\"; expected one of {}",
+                Request::ACTIONS.join(", ")
+            )
+        };
+        return Err(render::error(&action, &request_id, 400, why));
+    };
+    if request_id.is_empty() {
+        return Err(render::error(
+            known,
+            "",
+            400,
+            format!("{known}: \"RequestId\" is missing or not a string; every request needs one (sdk-wire-protocol.md §2.1)"),
+        ));
+    }
+    let request: Request = serde_json::from_value(value)
+        .map_err(|e| render::error(known, &request_id, 400, format!("{known}: {e}")))?;
+    Ok(Parsed {
+        action: known,
+        request_id,
+        request,
+    })
+}
+
+/// Answers a parsed request; a repeated RequestId gets the first answer again.
+pub fn execute(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: Parsed) -> String {
+    if let Some((action, reply)) = hub.gateway.cached_reply(&ctx.pid, &p.request_id) {
+        if action == p.action {
+            return reply.to_string();
+        }
+        return render::error(
+            p.action,
+            &p.request_id,
+            400,
+            format!(
+                "RequestId '{}' was already used for {action}; a retry must repeat the same action",
+                p.request_id
+            ),
+        );
+    }
+    let reply = match run(hub, now, ctx, &p) {
+        Ok(reply) => reply,
+        Err((status, message)) => render::error(p.action, &p.request_id, status, message),
+    };
+    hub.gateway
+        .replies_for(&ctx.pid)
+        .insert(p.request_id, p.action, reply.clone());
+    reply
+}
+
+type Outcome = Result<String, (u16, String)>;
+
+fn core_err(e: CoreError) -> (u16, String) {
+    (render::status_code(&e), e.to_string())
+}
+
+fn bad(message: impl Into<String>) -> (u16, String) {
+    (400, message.into())
+}
+
+fn required(field: &str, value: &str) -> Result<(), (u16, String)> {
+    if value.is_empty() {
+        return Err(bad(format!("{field} is missing")));
+    }
+    Ok(())
+}
+
+fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
+    let core = &mut hub.core;
+    let pid = ctx.pid.as_str();
+    let (action, rid) = (p.action, p.request_id.as_str());
+    let done = |r: Result<(), CoreError>| r.map(|_| render::ok(action, rid, wire::Empty {}));
+    match &p.request {
+        Request::ActivateServerProcess(r) => {
+            let port = match r.port {
+                None | Some(0) => None,
+                Some(n) => Some(
+                    u16::try_from(n)
+                        .map_err(|_| bad(format!("Port {n} is out of range 1..65535")))?,
+                ),
+            };
+            let ready = core::ProcessReady {
+                port,
+                log_paths: r.log_paths.clone(),
+                sdk_version: Some(r.sdk_version.clone()).filter(|s| !s.is_empty()),
+                sdk_language: Some(r.sdk_language.clone()).filter(|s| !s.is_empty()),
+            };
+            done(core.process_ready(now, pid, ready)).map_err(core_err)
+        }
+        Request::HeartbeatServerProcess(r) => {
+            done(core.heartbeat(now, pid, r.health_status)).map_err(core_err)
+        }
+        Request::ActivateGameSession(r) => {
+            required("GameSessionId", &r.game_session_id)?;
+            done(core.activate_game_session(now, pid, &r.game_session_id)).map_err(core_err)
+        }
+        Request::AcceptPlayerSession(r) => {
+            required("GameSessionId", &r.game_session_id)?;
+            required("PlayerSessionId", &r.player_session_id)?;
+            let res =
+                core.accept_player_session(now, pid, &r.game_session_id, &r.player_session_id);
+            done(res).map_err(core_err)
+        }
+        Request::RemovePlayerSession(r) => {
+            required("GameSessionId", &r.game_session_id)?;
+            required("PlayerSessionId", &r.player_session_id)?;
+            let res =
+                core.remove_player_session(now, pid, &r.game_session_id, &r.player_session_id);
+            done(res).map_err(core_err)
+        }
+        Request::UpdatePlayerSessionCreationPolicy(r) => {
+            required("GameSessionId", &r.game_session_id)?;
+            let policy =
+                match r.player_session_policy {
+                    wire::PlayerSessionCreationPolicy::AcceptAll => {
+                        core::PlayerSessionCreationPolicy::AcceptAll
+                    }
+                    wire::PlayerSessionCreationPolicy::DenyAll => {
+                        core::PlayerSessionCreationPolicy::DenyAll
+                    }
+                    wire::PlayerSessionCreationPolicy::NotSet => return Err(bad(
+                        "PlayerSessionPolicy NOT_SET is not a policy; send ACCEPT_ALL or DENY_ALL",
+                    )),
+                };
+            let res = core.update_player_session_creation_policy(pid, &r.game_session_id, policy);
+            done(res).map_err(core_err)
+        }
+        Request::DescribePlayerSessions(r) => {
+            let q = core::DescribePlayerSessions::from_parts(
+                r.game_session_id.clone(),
+                r.player_id.clone(),
+                r.player_session_id.clone(),
+                r.player_session_status_filter.as_deref(),
+                r.limit.map(i64::from),
+                r.next_token.as_deref(),
+            )
+            .map_err(core_err)?;
+            let page = core.describe_player_sessions(&q).map_err(core_err)?;
+            let payload = wire::DescribePlayerSessionsReply {
+                next_token: page.next_token,
+                player_sessions: page
+                    .player_sessions
+                    .iter()
+                    .map(render::player_session)
+                    .collect(),
+            };
+            Ok(render::ok(action, rid, payload))
+        }
+        Request::StartMatchBackfill(r) => {
+            validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
+            check_configuration_arn(&r.matchmaking_configuration_arn)?;
+            validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
+            if r.players.is_empty() {
+                return Err(bad(
+                    "Players is empty; a backfill request needs the players in the game",
+                ));
+            }
+            check_hosted(core, pid, &r.game_session_arn)?;
+            // The matchmaker arrives in a later issue. Say so plainly rather than accept a
+            // ticket that would never be matched.
+            Err(bad(format!(
+                "no matchmaking configuration '{}' is running: this version of Playfield has \
+                 no matchmaker yet, so no backfill ticket was created",
+                r.matchmaking_configuration_arn
+            )))
+        }
+        Request::StopMatchBackfill(r) => {
+            validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
+            check_configuration_arn(&r.matchmaking_configuration_arn)?;
+            required("TicketId", &r.ticket_id)?;
+            validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
+            check_hosted(core, pid, &r.game_session_arn)?;
+            Err((
+                404,
+                format!(
+                    "no backfill ticket '{}' for game session '{}'",
+                    r.ticket_id, r.game_session_arn
+                ),
+            ))
+        }
+        Request::TerminateServerProcess(_) => done(core.process_ending(now, pid)).map_err(core_err),
+        Request::GetComputeCertificate(_) => {
+            // An Anywhere compute: no certificate is generated for it, so the path is
+            // empty; the compute name is the ComputeId it connected with.
+            Ok(render::ok(
+                action,
+                rid,
+                wire::GetComputeCertificateReply {
+                    certificate_path: String::new(),
+                    compute_name: ctx.compute_id.clone().unwrap_or_default(),
+                },
+            ))
+        }
+        Request::GetFleetRoleCredentials(r) => {
+            validate::check_arn_string("RoleArn", &r.role_arn, 256).map_err(bad)?;
+            if !r.role_session_name.is_empty() {
+                validate::check_role_session_name(&r.role_session_name).map_err(bad)?;
+            }
+            // An empty AccessKeyId is how the service says "not a managed fleet, no role
+            // credentials here"; the SDKs turn it into a local error (§3.11).
+            Ok(render::ok(
+                action,
+                rid,
+                wire::GetFleetRoleCredentialsReply::default(),
+            ))
+        }
+    }
+}
+
+fn check_configuration_arn(arn: &str) -> Result<(), (u16, String)> {
+    required("MatchmakingConfigurationArn", arn)?;
+    if !validate::is_gamelift_arn(arn) {
+        return Err(bad(format!(
+            "MatchmakingConfigurationArn '{arn}' is not a GameLift ARN \
+             (arn:aws:gamelift:<region>:<account>:matchmakingconfiguration/<name>)"
+        )));
+    }
+    Ok(())
+}
+
+fn check_hosted(core: &core::Core, pid: &str, game_session_id: &str) -> Result<(), (u16, String)> {
+    let gs = core.game_session(game_session_id).ok_or_else(|| {
+        core_err(CoreError::UnknownGameSession {
+            id: game_session_id.into(),
+        })
+    })?;
+    if gs.pid != pid {
+        return Err(core_err(CoreError::NotHosted {
+            id: game_session_id.into(),
+            pid: pid.into(),
+        }));
+    }
+    Ok(())
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads only `Action` and `RequestId` of a message too large to process, so the error
+/// reply can still be matched to its request.
+fn peek_envelope(text: &str) -> (String, String) {
+    #[derive(Deserialize)]
+    struct Envelope {
+        #[serde(rename = "Action")]
+        action: Option<Value>,
+        #[serde(rename = "RequestId")]
+        request_id: Option<Value>,
+    }
+    match serde_json::from_str::<Envelope>(text) {
+        Ok(e) => {
+            let s = |v: Option<Value>| match v {
+                Some(Value::String(s)) => s,
+                _ => String::new(),
+            };
+            (s(e.action), s(e.request_id))
+        }
+        Err(_) => (String::new(), String::new()),
+    }
+}

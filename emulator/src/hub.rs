@@ -1,0 +1,116 @@
+//! The one lock: the core, plus the per-face bookkeeping that must change atomically with it.
+//!
+//! A face handles an input by locking the hub, calling the core, and carrying out the
+//! core's effects before unlocking ([`Hub::apply_effects`]). Doing the effects under the
+//! lock is what keeps pushes to a process in the order the core made them; it is cheap
+//! because carrying out an effect only queues a message on a connection's channel.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use tokio::sync::Notify;
+
+use crate::clock::{Clock, Millis};
+use crate::core::{Core, Effect, Event};
+use crate::gateway::Registry;
+
+pub struct Hub {
+    pub core: Core,
+    pub gateway: Registry,
+}
+
+impl Hub {
+    /// Carries out every effect the core has produced: pushes and closes go to the
+    /// gateway's connections, events become one log line each.
+    pub fn apply_effects(&mut self) {
+        for effect in self.core.take_effects() {
+            match effect {
+                Effect::Push { pid, conn, push } => self.gateway.push(&pid, conn, &push),
+                Effect::Close { conn, code, reason } => self.gateway.close(conn, code, reason),
+                Effect::Event(event) => {
+                    self.gateway.observe(&event);
+                    log_event(&event);
+                }
+            }
+        }
+    }
+}
+
+fn log_event(event: &Event) {
+    match event {
+        Event::ProcessHealthChanged { healthy: false, .. } | Event::ProcessGone { .. } => {
+            tracing::warn!(target: "playfield", "{event}")
+        }
+        _ => tracing::info!(target: "playfield", "{event}"),
+    }
+}
+
+/// What every task of the daemon shares.
+pub struct Shared {
+    hub: Mutex<Hub>,
+    clock: Arc<dyn Clock>,
+    /// Wakes the timer task when a command may have made the next deadline earlier.
+    pub(crate) timer_wake: Notify,
+    next_conn: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(core: Core, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            hub: Mutex::new(Hub {
+                core,
+                gateway: Registry::default(),
+            }),
+            clock,
+            timer_wake: Notify::new(),
+            next_conn: AtomicU64::new(1),
+        }
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now_ms()
+    }
+
+    pub(crate) fn next_conn_id(&self) -> crate::core::ConnId {
+        crate::core::ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Runs `f` on the hub with the current time, then carries out the core's effects.
+    pub fn with_hub<R>(&self, f: impl FnOnce(&mut Hub, Millis) -> R) -> R {
+        let mut hub = self.hub.lock();
+        let before = hub.core.next_deadline();
+        let now = self.clock.now_ms();
+        let r = f(&mut hub, now);
+        hub.apply_effects();
+        let after = hub.core.next_deadline();
+        drop(hub);
+        if after.is_some() && (before.is_none() || after < before) {
+            self.timer_wake.notify_one();
+        }
+        r
+    }
+
+    /// Runs a core command (see [`Shared::with_hub`]).
+    pub fn execute<R>(&self, f: impl FnOnce(&mut Core, Millis) -> R) -> R {
+        self.with_hub(|hub, now| f(&mut hub.core, now))
+    }
+
+    /// Reads core state.
+    pub fn read<R>(&self, f: impl FnOnce(&Core) -> R) -> R {
+        f(&self.hub.lock().core)
+    }
+
+    /// Fires every timer due now; returns the next deadline.
+    pub fn fire_due_timers(&self) -> Option<Millis> {
+        let mut hub = self.hub.lock();
+        let now = self.clock.now_ms();
+        hub.core.on_time(now);
+        hub.apply_effects();
+        hub.core.next_deadline()
+    }
+}

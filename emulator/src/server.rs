@@ -1,0 +1,272 @@
+//! The daemon: listeners, the timer task, and their lifecycle.
+//!
+//! [`Daemon::start`] binds the game-server listeners (port 0 means "any free port"; the
+//! handle tells which), spawns one task per listener and one timer task, and returns a
+//! [`DaemonHandle`] that can run core commands, fire timers and shut everything down.
+//!
+//! The timer task sleeps until the core's next deadline on a real clock. On a
+//! [`ManualClock`](crate::clock::ManualClock) it sleeps until the clock is advanced
+//! instead, so tests move time without waiting for it.
+
+use std::future::pending;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use rustls::pki_types::CertificateDer;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
+
+use crate::clock::{Clock, Millis};
+use crate::core::{Core, CoreConfig};
+use crate::gateway::{conn, tls};
+use crate::hub::{Hub, Shared};
+
+/// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
+/// allows itself 20 s, sdk-wire-protocol.md §1.4).
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// Plain WebSocket listener; `None` disables it.
+    pub ws_listen: Option<SocketAddr>,
+    /// TLS WebSocket listener; `None` disables it.
+    pub wss_listen: Option<SocketAddr>,
+    /// Certificate and key PEM files for wss://; `None` generates a self-signed pair.
+    pub tls_files: Option<(PathBuf, PathBuf)>,
+    pub core: CoreConfig,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        Self {
+            ws_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9081))),
+            wss_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9443))),
+            tls_files: None,
+            core: CoreConfig::default(),
+        }
+    }
+}
+
+pub struct Daemon;
+
+impl Daemon {
+    /// Binds the listeners and starts serving. Must be called inside a tokio runtime.
+    pub async fn start(
+        config: DaemonConfig,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<DaemonHandle> {
+        let shared = Arc::new(Shared::new(Core::new(config.core.clone()), clock));
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let mut ws_addr = None;
+        let mut wss_addr = None;
+        let mut certificate = None;
+
+        if let Some(addr) = config.ws_listen {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding the ws:// listener on {addr}"))?;
+            let local = listener.local_addr()?;
+            tracing::info!(target: "playfield", "game servers: ws://{local}");
+            ws_addr = Some(local);
+            tasks.push(tokio::spawn(accept_loop(
+                listener,
+                None,
+                shared.clone(),
+                shutdown_rx.clone(),
+            )));
+        }
+        if let Some(addr) = config.wss_listen {
+            let files = config
+                .tls_files
+                .as_ref()
+                .map(|(c, k)| (c.as_path(), k.as_path()));
+            let tls = tls::load_or_generate(files)?;
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding the wss:// listener on {addr}"))?;
+            let local = listener.local_addr()?;
+            let how = if files.is_some() {
+                "configured"
+            } else {
+                "self-signed"
+            };
+            tracing::info!(target: "playfield", "game servers: wss://{local} ({how} certificate)");
+            wss_addr = Some(local);
+            certificate = Some(tls.certificate);
+            tasks.push(tokio::spawn(accept_loop(
+                listener,
+                Some(TlsAcceptor::from(tls.config)),
+                shared.clone(),
+                shutdown_rx.clone(),
+            )));
+        }
+        tasks.push(tokio::spawn(timer_loop(shared.clone(), shutdown_rx)));
+        Ok(DaemonHandle {
+            ws_addr,
+            wss_addr,
+            certificate,
+            shared,
+            shutdown_tx,
+            tasks,
+        })
+    }
+}
+
+/// A running daemon.
+pub struct DaemonHandle {
+    ws_addr: Option<SocketAddr>,
+    wss_addr: Option<SocketAddr>,
+    certificate: Option<CertificateDer<'static>>,
+    shared: Arc<Shared>,
+    shutdown_tx: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl DaemonHandle {
+    pub fn ws_addr(&self) -> Option<SocketAddr> {
+        self.ws_addr
+    }
+
+    pub fn wss_addr(&self) -> Option<SocketAddr> {
+        self.wss_addr
+    }
+
+    /// The certificate the wss:// listener presents.
+    pub fn tls_certificate(&self) -> Option<&CertificateDer<'static>> {
+        self.certificate.as_ref()
+    }
+
+    pub fn now(&self) -> Millis {
+        self.shared.now()
+    }
+
+    /// Runs a core command at the clock's current time and carries out its effects
+    /// (pushes reach the game servers' connections).
+    pub fn execute<R>(&self, f: impl FnOnce(&mut Core, Millis) -> R) -> R {
+        self.shared.execute(f)
+    }
+
+    /// Reads core state.
+    pub fn read<R>(&self, f: impl FnOnce(&Core) -> R) -> R {
+        self.shared.read(f)
+    }
+
+    /// Reads the hub (core and gateway bookkeeping).
+    pub fn with_hub<R>(&self, f: impl FnOnce(&mut Hub, Millis) -> R) -> R {
+        self.shared.with_hub(f)
+    }
+
+    /// Fires every timer due at the clock's current time, now, on the caller's thread.
+    /// The timer task would do the same a moment later; calling this makes a test's next
+    /// assertion independent of task scheduling.
+    pub fn fire_due_timers(&self) {
+        self.shared.fire_due_timers();
+    }
+
+    /// Stops accepting, closes every connection with 1001 (going away), and waits for the
+    /// tasks to finish.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown_tx.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    conns.spawn(serve_stream(stream, peer, tls.clone(), shared.clone(), shutdown.clone()));
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(target: "playfield", "accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+    drop(listener);
+    // Connections see the same shutdown signal and close themselves; give them a moment.
+    let drain = async { while conns.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(5), drain)
+        .await
+        .is_err()
+    {
+        conns.abort_all();
+    }
+}
+
+async fn serve_stream(
+    stream: TcpStream,
+    peer: SocketAddr,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) {
+    match tls {
+        None => conn::serve(shared, stream, shutdown, HANDSHAKE_TIMEOUT).await,
+        Some(acceptor) => {
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(tls_stream)) => {
+                    conn::serve(shared, tls_stream, shutdown, HANDSHAKE_TIMEOUT).await
+                }
+                Ok(Err(e)) => {
+                    tracing::debug!(target: "playfield::gateway", "TLS handshake with {peer} failed: {e}")
+                }
+                Err(_) => {
+                    tracing::debug!(target: "playfield::gateway", "TLS handshake with {peer} timed out")
+                }
+            }
+        }
+    }
+}
+
+async fn timer_loop(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let mut clock_rx = shared.clock().subscribe();
+    loop {
+        let next = shared.fire_due_timers();
+        // A manual clock only moves when advanced: wait for that, not for real time.
+        let sleep_for = match (&clock_rx, next) {
+            (None, Some(at)) => Some(Duration::from_millis(at.saturating_sub(shared.now()))),
+            _ => None,
+        };
+        tokio::select! {
+            _ = async {
+                match sleep_for {
+                    Some(d) => tokio::time::sleep(d).await,
+                    None => pending::<()>().await,
+                }
+            } => {}
+            _ = async {
+                match clock_rx.as_mut() {
+                    Some(rx) => {
+                        if rx.changed().await.is_err() {
+                            pending::<()>().await
+                        }
+                    }
+                    None => pending::<()>().await,
+                }
+            } => {}
+            _ = shared.timer_wake.notified() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+}
