@@ -127,9 +127,7 @@ impl ServerSdk {
             return Err(Error::AlreadyInitialized);
         }
         let options = &self.inner.options;
-        let params = params
-            .with_env_overrides(&options.environment)
-            .validate()?;
+        let params = params.with_env_overrides(&options.environment).validate()?;
         let identity = ConnectIdentity::new(&params, &options.sdk_version, &options.sdk_language);
         let config = TransportConfig {
             reconnect_delays: options.reconnect_delays.clone(),
@@ -142,7 +140,12 @@ impl ServerSdk {
             Transport::connect(config, identity, &params.web_socket_url, &params.auth).await?;
         info!(process_id = %params.process_id, fleet_id = %params.fleet_id, "connected");
         self.inner.events.clear();
-        let session = Session::new(params, options.clone(), transport, self.inner.events.clone());
+        let session = Session::new(
+            params,
+            options.clone(),
+            transport,
+            self.inner.events.clone(),
+        );
         session.spawn_dispatcher(pushes, self.default_terminate());
         *self.inner.session.lock() = Some(session);
         Ok(())

@@ -17,7 +17,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// `init` was called on an SDK that is already initialized; call `destroy` first.
-    #[error("AlreadyInitialized: the SDK is already initialized; call destroy() before init() again")]
+    #[error(
+        "AlreadyInitialized: the SDK is already initialized; call destroy() before init() again"
+    )]
     AlreadyInitialized,
     /// The call needs `init` to have succeeded first.
     #[error("NotInitialized: call init() first")]

@@ -22,10 +22,7 @@ pub(crate) fn spawn(session: Weak<Session>) -> AbortHandle {
             let Some(s) = session.upgrade() else {
                 return;
             };
-            let wait = next_wait(
-                s.options.heartbeat_interval,
-                s.options.heartbeat_jitter,
-            );
+            let wait = next_wait(s.options.heartbeat_interval, s.options.heartbeat_jitter);
             tokio::spawn(report(s));
             tokio::time::sleep(wait).await;
         }
@@ -86,7 +83,10 @@ mod tests {
     fn jitter_stays_in_range() {
         for _ in 0..200 {
             let w = next_wait(Duration::from_secs(60), Duration::from_secs(10));
-            assert!(w >= Duration::from_secs(50) && w < Duration::from_secs(70), "{w:?}");
+            assert!(
+                w >= Duration::from_secs(50) && w < Duration::from_secs(70),
+                "{w:?}"
+            );
         }
         assert_eq!(
             next_wait(Duration::from_secs(5), Duration::ZERO),

@@ -41,7 +41,10 @@ impl UpdateGameSession {
 
 /// The game session a `CreateGameSession` push describes, with `FleetId` filled in from the
 /// SDK's own state (the push has none, §4.1).
-pub(crate) fn game_session_from_create(push: wire::CreateGameSession, fleet_id: &str) -> GameSession {
+pub(crate) fn game_session_from_create(
+    push: wire::CreateGameSession,
+    fleet_id: &str,
+) -> GameSession {
     GameSession {
         game_session_id: push.game_session_id,
         name: push.game_session_name,

@@ -296,14 +296,32 @@ mod tests {
         let v = token_params().aws_region("us-west-2").validate().unwrap();
         assert_eq!(v.auth, Auth::Token("tok".into()));
         let e = token_params().auth_token("").validate().unwrap_err();
-        assert!(matches!(e, Error::Validation { field: "AuthToken", .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::Validation {
+                    field: "AuthToken",
+                    ..
+                }
+            ),
+            "{e}"
+        );
         let e = token_params()
             .auth_token("")
             .aws_region("us-west-2")
             .access_key("AK")
             .validate()
             .unwrap_err();
-        assert!(matches!(e, Error::Validation { field: "SecretKey", .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::Validation {
+                    field: "SecretKey",
+                    ..
+                }
+            ),
+            "{e}"
+        );
         let v = token_params()
             .auth_token("")
             .aws_region("us-west-2")

@@ -69,8 +69,14 @@ impl fmt::Debug for ProcessParameters {
             .field("port", &self.port)
             .field("log_paths", &self.log_paths)
             .field("delivery", &self.delivery)
-            .field("on_start_game_session", &self.on_start_game_session.is_some())
-            .field("on_update_game_session", &self.on_update_game_session.is_some())
+            .field(
+                "on_start_game_session",
+                &self.on_start_game_session.is_some(),
+            )
+            .field(
+                "on_update_game_session",
+                &self.on_update_game_session.is_some(),
+            )
             .field("on_process_terminate", &self.on_process_terminate.is_some())
             .field("on_health_check", &self.on_health_check.is_some())
             .finish()
@@ -109,7 +115,10 @@ impl ProcessParameters {
 
     /// Called when the service assigns a game session to this process (CreateGameSession).
     /// Get ready to host it, then call `activate_game_session`.
-    pub fn on_start_game_session(mut self, f: impl Fn(GameSession) + Send + Sync + 'static) -> Self {
+    pub fn on_start_game_session(
+        mut self,
+        f: impl Fn(GameSession) + Send + Sync + 'static,
+    ) -> Self {
         self.on_start_game_session = Some(Arc::new(f));
         self
     }

@@ -66,10 +66,14 @@ impl DescribePlayerSessionsRequest {
 
     pub(crate) fn validate(&self) -> Result<()> {
         let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
-        let count = [&self.game_session_id, &self.player_id, &self.player_session_id]
-            .into_iter()
-            .filter(|v| set(v))
-            .count();
+        let count = [
+            &self.game_session_id,
+            &self.player_id,
+            &self.player_session_id,
+        ]
+        .into_iter()
+        .filter(|v| set(v))
+        .count();
         if count != 1 {
             return Err(Error::validation(
                 "DescribePlayerSessionsRequest",
@@ -243,15 +247,21 @@ mod tests {
     /// §7.14 DescribePlayerSessions: exactly one selector.
     #[test]
     fn describe_needs_exactly_one_selector() {
-        assert!(DescribePlayerSessionsRequest::for_game_session(GS).validate().is_ok());
+        assert!(DescribePlayerSessionsRequest::for_game_session(GS)
+            .validate()
+            .is_ok());
         assert!(DescribePlayerSessionsRequest::default().validate().is_err());
         let two = DescribePlayerSessionsRequest {
             player_id: Some("p".into()),
             ..DescribePlayerSessionsRequest::for_game_session(GS)
         };
         assert!(two.validate().is_err());
-        assert!(DescribePlayerSessionsRequest::for_game_session("gs_1").validate().is_err());
-        assert!(DescribePlayerSessionsRequest::for_player("x".repeat(1025)).validate().is_err());
+        assert!(DescribePlayerSessionsRequest::for_game_session("gs_1")
+            .validate()
+            .is_err());
+        assert!(DescribePlayerSessionsRequest::for_player("x".repeat(1025))
+            .validate()
+            .is_err());
     }
 
     /// §7.14 StartMatchBackfill rules.
@@ -263,14 +273,26 @@ mod tests {
             Err(Error::Validation { field, .. }) => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(StartMatchBackfillRequest { players: vec![], ..ok.clone() }), "Players");
+        assert_eq!(
+            field(StartMatchBackfillRequest {
+                players: vec![],
+                ..ok.clone()
+            }),
+            "Players"
+        );
         assert_eq!(field(ok.clone().ticket_id("a/b")), "TicketId");
         assert_eq!(
-            field(StartMatchBackfillRequest { matchmaking_configuration_arn: "Duel".into(), ..ok.clone() }),
+            field(StartMatchBackfillRequest {
+                matchmaking_configuration_arn: "Duel".into(),
+                ..ok.clone()
+            }),
             "MatchmakingConfigurationArn"
         );
         assert_eq!(
-            field(StartMatchBackfillRequest { game_session_arn: String::new(), ..ok }),
+            field(StartMatchBackfillRequest {
+                game_session_arn: String::new(),
+                ..ok
+            }),
             "GameSessionArn"
         );
     }
@@ -278,8 +300,14 @@ mod tests {
     /// §7.14 StopMatchBackfill: ticket required; game session ARN must be a GameLift ARN.
     #[test]
     fn stop_backfill_rules() {
-        assert!(StopMatchBackfillRequest::new("t-1", GS, CONFIG).validate().is_ok());
-        assert!(StopMatchBackfillRequest::new("", GS, CONFIG).validate().is_err());
-        assert!(StopMatchBackfillRequest::new("t-1", "gs-1", CONFIG).validate().is_err());
+        assert!(StopMatchBackfillRequest::new("t-1", GS, CONFIG)
+            .validate()
+            .is_ok());
+        assert!(StopMatchBackfillRequest::new("", GS, CONFIG)
+            .validate()
+            .is_err());
+        assert!(StopMatchBackfillRequest::new("t-1", "gs-1", CONFIG)
+            .validate()
+            .is_err());
     }
 }

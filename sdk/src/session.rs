@@ -175,7 +175,10 @@ impl Session {
                     model::game_session_from_create(p, &self.params.fleet_id)
                 };
                 info!(game_session_id = %game_session.game_session_id, "game session assigned");
-                self.deliver(ServerEvent::StartGameSession(game_session), default_terminate);
+                self.deliver(
+                    ServerEvent::StartGameSession(game_session),
+                    default_terminate,
+                );
             }
             Push::UpdateGameSession(p) => {
                 if !self.state.lock().process_ready {
@@ -193,7 +196,10 @@ impl Session {
             Push::TerminateProcess(p) => {
                 let seconds = p.termination_time / 1000;
                 self.state.lock().termination_time = Some(seconds);
-                info!(termination_time = seconds, "the service asks this process to end");
+                info!(
+                    termination_time = seconds,
+                    "the service asks this process to end"
+                );
                 self.deliver(
                     ServerEvent::ProcessTerminate {
                         termination_time: seconds,

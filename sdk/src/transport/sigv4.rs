@@ -133,7 +133,10 @@ mod tests {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600);
         let q = presign(&creds, "host-1", "fleet-1", "proc-1", t);
         assert_eq!(q["Authorization"], "SigV4");
-        assert_eq!(q["X-Amz-Credential"], "AKID/20250101/us-west-2/gamelift/aws4_request");
+        assert_eq!(
+            q["X-Amz-Credential"],
+            "AKID/20250101/us-west-2/gamelift/aws4_request"
+        );
         assert_eq!(q["X-Amz-Date"], "20250101T000000Z");
         assert_eq!(q["X-Amz-Signature"], EXPECTED_SIGNATURE);
         assert!(!q.contains_key("X-Amz-Security-Token"));
@@ -150,5 +153,6 @@ mod tests {
         assert_eq!(with_token["X-Amz-Security-Token"], "st");
     }
 
-    const EXPECTED_SIGNATURE: &str = "7205f40a979d1a601bd92e841dec961b2b95bf43745aecaa81f43e5893a417e0";
+    const EXPECTED_SIGNATURE: &str =
+        "7205f40a979d1a601bd92e841dec961b2b95bf43745aecaa81f43e5893a417e0";
 }

@@ -164,9 +164,21 @@ mod tests {
     #[test]
     fn rejects_non_websocket_urls() {
         for bad in ["http://x", "not a url", ""] {
-            let e = connect_url(bad, &who(), &Auth::Token("t".into()), "i", SystemTime::now());
+            let e = connect_url(
+                bad,
+                &who(),
+                &Auth::Token("t".into()),
+                "i",
+                SystemTime::now(),
+            );
             assert!(
-                matches!(e, Err(Error::Validation { field: "WebSocketUrl", .. })),
+                matches!(
+                    e,
+                    Err(Error::Validation {
+                        field: "WebSocketUrl",
+                        ..
+                    })
+                ),
                 "{bad}"
             );
         }
@@ -174,6 +186,9 @@ mod tests {
 
     #[test]
     fn redacts_the_query() {
-        assert_eq!(redact("ws://h/p?Authorization=x"), "ws://h/p?<query redacted>");
+        assert_eq!(
+            redact("ws://h/p?Authorization=x"),
+            "ws://h/p?<query redacted>"
+        );
     }
 }
