@@ -1,6 +1,6 @@
 //! A fake GameLift SDK service for the tests: a plain tokio-tungstenite server that records
 //! what the SDK sends and answers or pushes what the test tells it to.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::result_large_err)]
 
 use futures_util::{SinkExt, StreamExt};
 use playfield_sdk::{Environment, ProcessParameters, SdkOptions, ServerParameters, ServerSdk};
@@ -25,6 +25,7 @@ pub const CONFIG_ARN: &str =
     "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel";
 
 /// How long a test waits for something that should happen (virtual time in paused tests).
+/// `maybe_*` waits must stay below it.
 pub const WAIT: Duration = Duration::from_secs(300);
 
 pub struct FakeService {
