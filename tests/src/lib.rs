@@ -12,12 +12,14 @@ use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::{Clock, ManualClock, Millis};
 use playfield::core::{
-    Core, CoreConfig, CoreError, CreateGameSession, GameSession, NewPlayerSession, PlayerSession,
+    Core, CoreConfig, CoreError, CreateGameSession, Event, GameSession, NewPlayerSession,
+    PlayerSession,
 };
 use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
@@ -93,6 +95,11 @@ impl TestDaemon {
         self.handle.read(f)
     }
 
+    /// Domain events from now on; drain with [`drain_events`].
+    pub fn events(&self) -> broadcast::Receiver<Event> {
+        self.handle.subscribe()
+    }
+
     /// Creates a game session on a free process of [`FLEET`].
     pub fn create_game_session(&self, max_players: u32) -> Result<GameSession, CoreError> {
         self.execute(|core, now| {
@@ -150,6 +157,16 @@ impl TestDaemon {
     }
 }
 
+/// Every event received so far (events are sent synchronously with the command that made
+/// them, so after a reply has arrived its events are there).
+pub fn drain_events(rx: &mut broadcast::Receiver<Event>) -> Vec<Event> {
+    let mut out = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        out.push(e);
+    }
+    out
+}
+
 fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -194,11 +211,18 @@ impl GameServer {
         })
     }
 
-    /// Connects as process `pid` of [`FLEET`].
+    /// Connects as process `pid` of [`FLEET`], and waits until the daemon has registered
+    /// the connection (the client may see the handshake finish a moment before that).
     pub async fn connect_as(daemon: &TestDaemon, pid: &str) -> Self {
-        Self::connect(&daemon.connect_url(pid))
+        let count = |c: &Core| c.process(pid).map_or(0, |p| p.connections.len());
+        let before = daemon.read(count);
+        let gs = Self::connect(&daemon.connect_url(pid))
             .await
-            .expect("game server connects")
+            .expect("game server connects");
+        daemon
+            .wait_until(&format!("{pid} is connected"), |c| count(c) > before)
+            .await;
+        gs
     }
 
     /// Connects and calls ProcessReady (port 7777).
