@@ -94,7 +94,10 @@ async fn daemon(n: usize) {
     let after = rss_kib();
     let count = active();
     let delta = after.saturating_sub(before);
-    println!("gateway: {count} game servers ACTIVE in {:.2} s", elapsed.as_secs_f64());
+    println!(
+        "gateway: {count} game servers ACTIVE in {:.2} s",
+        elapsed.as_secs_f64()
+    );
     println!(
         "gateway: daemon RSS {before} KiB -> {after} KiB, delta {delta} KiB, {:.1} KiB per process (target <= 50)",
         delta as f64 / count.max(1) as f64

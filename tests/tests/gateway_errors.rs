@@ -283,6 +283,30 @@ async fn a_message_beyond_the_hard_limit_closes_only_its_connection() {
     .await;
 }
 
+/// A text frame that is not UTF-8 breaks the WebSocket protocol (RFC 6455 §8.1): that
+/// connection is failed with 1007, the others go on.
+#[tokio::test]
+async fn an_invalid_utf8_text_frame_fails_only_its_connection() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut bystander = GameServer::ready(&d, "proc-bystander").await;
+        let mut gs = GameServer::ready(&d, "proc-1").await;
+        let frame = Frame::message(vec![b'{', 0xff, b'}'], OpCode::Data(Data::Text), true);
+        gs.ws.send(Message::Frame(frame)).await.unwrap();
+        let close = gs.expect_close().await.expect("a close frame");
+        assert_eq!(u16::from(close.code), 1007);
+        assert!(close.reason.contains("UTF-8"), "{}", close.reason);
+        let r = bystander
+            .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
+            .await;
+        assert_eq!(r["StatusCode"], 200);
+        d.shutdown().await;
+    })
+    .await;
+}
+
 /// sdk-wire-protocol.md §1.2: an upgrade without pID or FleetId is refused with HTTP 400
 /// and a body naming the parameter.
 #[tokio::test]
