@@ -260,3 +260,19 @@ async fn backfill_is_validated_and_refused_without_a_matchmaker() {
     })
     .await;
 }
+
+/// Shutdown closes every game server connection with 1001 (going away): both SDKs treat
+/// 1000/1001 as a normal close and do not reconnect to a daemon that is gone
+/// (sdk-wire-protocol.md §1.8).
+#[tokio::test]
+async fn shutdown_closes_connections_with_going_away() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut gs = GameServer::ready(&d, "proc-1").await;
+        let shutdown = tokio::spawn(d.shutdown());
+        let close = gs.expect_close().await.expect("a close frame");
+        assert_eq!(u16::from(close.code), 1001);
+        shutdown.await.unwrap();
+    })
+    .await;
+}
