@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use tokio::sync::Notify;
+use tokio::sync::{broadcast, Notify};
 
 use crate::clock::{Clock, Millis};
 use crate::core::{Core, Effect, Event};
@@ -18,6 +18,9 @@ use crate::gateway::Registry;
 pub struct Hub {
     pub core: Core,
     pub gateway: Registry,
+    /// Every domain event, for in-process listeners (tests now, the events face later).
+    /// Lagging listeners lose the oldest events; the core never waits for them.
+    pub events: broadcast::Sender<Event>,
 }
 
 impl Hub {
@@ -31,6 +34,9 @@ impl Hub {
                 Effect::Event(event) => {
                     self.gateway.observe(&event);
                     log_event(&event);
+                    if self.events.receiver_count() > 0 {
+                        let _ = self.events.send(event);
+                    }
                 }
             }
         }
@@ -45,6 +51,9 @@ fn log_event(event: &Event) {
         _ => tracing::info!(target: "playfield", "{event}"),
     }
 }
+
+/// Events kept for a listener that has not caught up yet.
+const EVENT_BUFFER: usize = 4096;
 
 /// What every task of the daemon shares.
 pub struct Shared {
@@ -61,6 +70,7 @@ impl Shared {
             hub: Mutex::new(Hub {
                 core,
                 gateway: Registry::default(),
+                events: broadcast::channel(EVENT_BUFFER).0,
             }),
             clock,
             timer_wake: Notify::new(),
@@ -98,6 +108,11 @@ impl Shared {
     /// Runs a core command (see [`Shared::with_hub`]).
     pub fn execute<R>(&self, f: impl FnOnce(&mut Core, Millis) -> R) -> R {
         self.with_hub(|hub, now| f(&mut hub.core, now))
+    }
+
+    /// A stream of every domain event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.hub.lock().events.subscribe()
     }
 
     /// Reads core state.

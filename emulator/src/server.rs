@@ -152,6 +152,11 @@ impl DaemonHandle {
         self.shared.execute(f)
     }
 
+    /// A stream of every domain event from now on (each one is also logged).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::core::Event> {
+        self.shared.subscribe()
+    }
+
     /// Reads core state.
     pub fn read<R>(&self, f: impl FnOnce(&Core) -> R) -> R {
         self.shared.read(f)

@@ -126,6 +126,23 @@ pub async fn serve<S>(
                         })).await;
                         break;
                     }
+                    // A frame that breaks the WebSocket protocol itself cannot be answered
+                    // in-band: the connection is failed (RFC 6455 §7.1.7) with a close code
+                    // and reason that say why. Other connections are not affected.
+                    Some(Err(WsError::Utf8(_))) => {
+                        let _ = ws.close(Some(CloseFrame {
+                            code: CloseCode::Invalid,
+                            reason: "text frame is not valid UTF-8".into(),
+                        })).await;
+                        break;
+                    }
+                    Some(Err(WsError::Protocol(e))) => {
+                        let _ = ws.close(Some(CloseFrame {
+                            code: CloseCode::Protocol,
+                            reason: format!("WebSocket protocol error: {e}").into(),
+                        })).await;
+                        break;
+                    }
                     Some(Err(e)) => {
                         tracing::debug!(target: "playfield::gateway", "connection {conn} of {}: {e}", ctx.pid);
                         break;

@@ -58,3 +58,37 @@ pub fn load_or_generate(files: Option<(&Path, &Path)>) -> anyhow::Result<Tls> {
         certificate,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_pem_files_are_used() {
+        let ck = rcgen::generate_simple_self_signed(vec!["game.local".to_string()]).unwrap();
+        let dir = std::env::temp_dir().join(format!("playfield-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::write(&cert, ck.cert.pem()).unwrap();
+        std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+        let tls = load_or_generate(Some((&cert, &key))).unwrap();
+        assert_eq!(tls.certificate.as_ref(), ck.cert.der().as_ref());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let missing = Path::new("/nonexistent/playfield/cert.pem");
+        let err = load_or_generate(Some((missing, missing))).err().unwrap();
+        assert!(
+            format!("{err:#}").contains("/nonexistent/playfield/cert.pem"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn a_self_signed_pair_is_generated() {
+        let tls = load_or_generate(None).unwrap();
+        assert!(!tls.certificate.is_empty());
+    }
+}
