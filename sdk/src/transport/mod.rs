@@ -426,9 +426,13 @@ impl Shared {
         }
         if let Link::Up(old) = previous {
             let grace = self.config.old_socket_grace;
+            let shared = Arc::downgrade(self);
             tokio::spawn(async move {
                 tokio::time::sleep(grace).await;
                 close_socket(&old, "Websocket client reconnecting");
+                if let Some(shared) = shared.upgrade() {
+                    shared.fail_pending(old.id, "the socket was replaced before the reply arrived");
+                }
             });
         }
     }
@@ -474,7 +478,8 @@ impl Shared {
         }
     }
 
-    fn on_socket_end(self: Arc<Self>, id: u64, normal_close: bool, why: String) {
+    /// Fails every request still waiting for a reply on socket `id`.
+    fn fail_pending(&self, id: u64, why: &str) {
         let lost: Vec<Pending> = {
             let mut pending = self.pending.lock();
             let ids: Vec<String> = pending
@@ -487,9 +492,16 @@ impl Shared {
         for p in lost {
             let _ = p.reply.send(Err(Error::ServiceCallFailed {
                 action: p.action,
-                reason: format!("connection lost before the reply arrived: {why}"),
+                reason: why.to_owned(),
             }));
         }
+    }
+
+    fn on_socket_end(self: Arc<Self>, id: u64, normal_close: bool, why: String) {
+        self.fail_pending(
+            id,
+            &format!("connection lost before the reply arrived: {why}"),
+        );
         if self.shutdown.load(Ordering::SeqCst) {
             return;
         }
