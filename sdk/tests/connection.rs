@@ -122,6 +122,25 @@ async fn reconnects_after_a_drop_and_keeps_its_state() {
     assert_eq!(req["GameSessionId"], GAME_SESSION);
 }
 
+/// A call made while the SDK is reconnecting waits for the new socket (within its timeout)
+/// and goes through it.
+#[tokio::test]
+async fn a_call_during_a_reconnect_waits_for_it() {
+    let (sdk, mut service, conn) = ready(options(), ProcessParameters::new(7777)).await;
+    service
+        .handshake_delay_ms
+        .store(300, std::sync::atomic::Ordering::SeqCst);
+    conn.drop_abruptly();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let s = sdk.clone();
+    let task = tokio::spawn(async move { s.get_compute_certificate().await });
+    let mut conn = service.next_conn().await;
+    let req = conn.expect("GetComputeCertificate").await;
+    conn.reply_ok(&req, json!({"ComputeName": "after-reconnect"}))
+        .await;
+    assert_eq!(task.await.unwrap().unwrap().compute_name, "after-reconnect");
+}
+
 /// §1.8: a close with 1000 is final: no reconnect, later calls fail at once.
 #[tokio::test]
 async fn normal_close_is_final() {
@@ -261,7 +280,8 @@ async fn late_and_duplicate_replies_are_ignored() {
 /// new IdempotencyToken; traffic moves to it; the process keeps its state.
 #[tokio::test]
 async fn refresh_connection_switches_sockets() {
-    let (sdk, _service, mut conn) = ready(options(), ProcessParameters::new(7777)).await;
+    let opts = options().old_socket_grace(Duration::from_millis(200));
+    let (sdk, _service, mut conn) = ready(opts, ProcessParameters::new(7777)).await;
     let mut other = FakeService::start().await;
     let old_token = conn.query()["IdempotencyToken"].clone();
     conn.push(

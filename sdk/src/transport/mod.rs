@@ -174,7 +174,11 @@ impl Transport {
             },
         );
         debug!(action, request_id, "sending request");
-        if socket.out.send(Message::text(text)).is_err() {
+        // If the socket died between `wait_until_up` and the insert above, its end may have
+        // failed the pending requests before ours was there: `on_socket_end` changes the link
+        // first and fails requests second, so checking the link after the insert closes the gap.
+        let link_up = matches!(&*shared.link.borrow(), Link::Up(_));
+        if !link_up || socket.out.send(Message::text(text)).is_err() {
             shared.pending.lock().remove(&request_id);
             return Err(Error::ServiceCallFailed {
                 action,
@@ -498,27 +502,23 @@ impl Shared {
     }
 
     fn on_socket_end(self: Arc<Self>, id: u64, normal_close: bool, why: String) {
-        self.fail_pending(
-            id,
-            &format!("connection lost before the reply arrived: {why}"),
-        );
-        if self.shutdown.load(Ordering::SeqCst) {
-            return;
-        }
+        let lost = format!("connection lost before the reply arrived: {why}");
         let is_current = matches!(&*self.link.borrow(), Link::Up(s) if s.id == id);
-        if !is_current {
+        if self.shutdown.load(Ordering::SeqCst) {
+            // destroy() already failed every pending request.
+        } else if !is_current {
             debug!(socket = id, "replaced socket ended: {why}");
-            return;
-        }
-        if normal_close {
+        } else if normal_close {
             warn!("{why}; the Go SDK does not reconnect after a normal close, and neither do we");
             self.link.send_replace(Link::Down(why));
-            return;
+        } else {
+            warn!("connection lost ({why}); reconnecting");
+            self.link.send_replace(Link::Connecting);
+            let url = self.url.lock().clone();
+            tokio::spawn(Shared::reconnect(self.clone(), url));
         }
-        warn!("connection lost ({why}); reconnecting");
-        self.link.send_replace(Link::Connecting);
-        let url = self.url.lock().clone();
-        tokio::spawn(Shared::reconnect(self, url));
+        // After the link changed: see `Transport::call`.
+        self.fail_pending(id, &lost);
     }
 
     /// Reconnects to `url` as it is (same `IdempotencyToken`). One at a time.
