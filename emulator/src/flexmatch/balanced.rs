@@ -202,23 +202,32 @@ fn sweep(cx: &Ctx<'_>, g: &[u32], b: &mut Builder, out: &mut Vec<Match>, totals:
     }
 }
 
-/// Every batchDistance rule holds over `w` (base parameters; the final check uses the match's).
+/// Every batchDistance rule holds over `w` (parameters at the window's newest ticket; the
+/// final check uses the match's). O(|w|): strings equal, numbers within maxDistance.
 fn batch_ok(cx: &Ctx<'_>, w: &[u32]) -> bool {
-    let first = cx.store.get(w[0]);
-    let last = cx.store.get(w[w.len() - 1]);
-    let params = cx.rs.params().at(cx
-        .now_ms
-        .saturating_sub(first.created_ms.max(last.created_ms)));
+    use super::store::Val;
+    let newest = w
+        .iter()
+        .map(|&s| cx.store.get(s).created_ms)
+        .max()
+        .unwrap_or(0);
+    let params = cx.rs.params().at(cx.now_ms.saturating_sub(newest));
     cx.rs.rules.iter().all(|r| match r.kind {
         RuleKind::BatchDistance { attr, max_distance } => {
-            use super::store::Val;
-            match (&first.players[0].attrs[attr], &last.players[0].attrs[attr]) {
-                (Val::Sym(a), Val::Sym(c)) => a == c,
-                (Val::Num(_), Val::Num(_)) => {
-                    let d = (last.num(0, attr, PartyAgg::Avg) - first.num(0, attr, PartyAgg::Avg))
-                        .abs();
+            let first = cx.store.get(w[0]);
+            match &first.players[0].attrs[attr] {
+                Val::Sym(a) => w.iter().all(
+                    |&s| matches!(&cx.store.get(s).players[0].attrs[attr], Val::Sym(b) if b == a),
+                ),
+                Val::Num(_) => {
+                    let (lo, hi) =
+                        w.iter()
+                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| {
+                                let x = cx.store.get(s).num(0, attr, PartyAgg::Avg);
+                                (lo.min(x), hi.max(x))
+                            });
                     let m = params[max_distance];
-                    d <= if m.is_nan() { 0.0 } else { m }
+                    hi - lo <= if m.is_nan() { 0.0 } else { m }
                 }
                 _ => true,
             }

@@ -63,6 +63,8 @@ pub(crate) fn batching_attrs(cx: &Ctx<'_>) -> Vec<usize> {
             _ => None,
         })
         .collect();
+    // String attributes first: tickets asking for the same value become adjacent.
+    attrs.sort_by_key(|&a| cx.rs.attributes[a].kind != super::ruleset::AttrType::String);
     if cx.rs.algorithm.batching == Batching::Sorted {
         attrs.extend(cx.rs.algorithm.sort_by.iter().copied());
     }
