@@ -125,13 +125,26 @@ fn load(e: &Expr, v: &View<'_>, party: PartyAgg, out: &mut Nested) {
         out.offs[level + 1].push(0);
     }
     let store = v.store;
+    let numeric = matches!(e.leaf, Leaf::Attr(a) if v.rs.attributes[a].kind == AttrType::Number);
     let (offs, leaves) = (&mut out.offs, &mut out.leaves);
     team_iter(&mut |t| {
         for p in &v.teams[t] {
-            let rec = store.get(p.slot);
             let pi = p.player as usize;
             match e.leaf {
                 Leaf::Player | Leaf::Team => leaves.push(L::Item),
+                Leaf::Attr(a) if numeric && !store.is_backfill[p.slot as usize] => {
+                    leaves.push(L::Num(store.num(p.slot, a, party)))
+                }
+                _ => {}
+            }
+            if matches!(e.leaf, Leaf::Player | Leaf::Team)
+                || (numeric && !store.is_backfill[p.slot as usize])
+            {
+                continue;
+            }
+            let rec = store.get(p.slot);
+            match e.leaf {
+                Leaf::Player | Leaf::Team => {}
                 Leaf::PlayerId => leaves.push(L::Sym(rec.players[pi].id_sym)),
                 Leaf::Attr(a) => match &rec.players[pi].attrs[a] {
                     Val::Num(_) => leaves.push(L::Num(rec.num(pi, a, party))),

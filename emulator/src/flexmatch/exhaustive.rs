@@ -19,7 +19,7 @@
 
 use super::build::{Builder, Ctx, Match};
 use super::metrics::accumulate;
-use super::ruleset::{BackfillPriority, Batching, MapKey, RuleKind, SortDirection};
+use super::ruleset::{AgeSelection, BackfillPriority, Batching, MapKey, RuleKind, SortDirection};
 use super::store::{TicketRec, Val};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -80,6 +80,23 @@ pub(crate) fn run(
 ) -> Vec<Match> {
     let attrs = batching_attrs(cx);
     let store = cx.store;
+    // A ticket that fails the rules on its own at its own age can be in no match (with
+    // `newest` ages a match is never older than its newest ticket): leave it out of the
+    // batches so it costs nothing while it waits for an expansion or its timeout.
+    if cx.rs.algorithm.expansion_age == AgeSelection::Newest
+        || cx.rs.params().boundaries().next().is_none()
+    {
+        let mut solo = Builder::new(cx.rs);
+        slots.retain(|&s| {
+            if store.is_backfill[s as usize] {
+                return true;
+            }
+            solo.clear();
+            let ok = solo.try_add(cx, s);
+            accumulate(totals, &solo.counters);
+            ok
+        });
+    }
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
         slots.sort_by(|&a, &b| age_order(store.get(a), store.get(b)));

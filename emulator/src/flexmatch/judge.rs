@@ -33,7 +33,7 @@ pub enum Verdict {
 /// stage chosen as the matcher would (newest or oldest ticket). A backfill ticket may be
 /// listed under any team: its players stay on the teams they name.
 pub fn judge(rs: &RuleSet, teams: &[(&str, Vec<Ticket>)], now_ms: u64) -> Verdict {
-    let mut store = Store::default();
+    let mut store = Store::new(rs);
     let needs_latency = has_latency_rule(rs);
     let mut placed = Vec::new();
     for (name, tickets) in teams {

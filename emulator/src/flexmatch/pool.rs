@@ -8,8 +8,8 @@
 //! milliseconds) and randomness comes from the seed: the same pool, time and
 //! seed give the same matches.
 //!
-//! Passes avoid redoing work: a pass when nothing arrived and no expansion
-//! step fell due since the previous pass returns at once; a pass after a few
+//! Passes avoid redoing work: a pass when nothing arrived, no expansion step
+//! fell due and the previous pass found nothing returns at once; a pass after a few
 //! arrivals (random batching) only builds batches around the new tickets,
 //! filled up with a random sample of the waiting ones.
 
@@ -45,18 +45,22 @@ pub struct Pool {
     fresh: Vec<(u32, u64)>,
     /// When the last pass ran, if one did.
     last_pass_ms: Option<u64>,
+    /// Whether the last pass matched anything (then the rest deserves another look).
+    last_pass_matched: bool,
 }
 
 impl Pool {
     pub fn new(rs: Arc<RuleSet>) -> Pool {
         let needs_latency = has_latency_rule(&rs);
+        let store = Store::new(&rs);
         Pool {
             rs,
-            store: Store::default(),
+            store,
             needs_latency,
             created: BTreeMap::new(),
             fresh: Vec::new(),
             last_pass_ms: None,
+            last_pass_matched: false,
         }
     }
 
@@ -142,7 +146,10 @@ impl Pool {
         let crossed = self
             .last_pass_ms
             .is_none_or(|last| now_ms < last || self.expansion_crossed(last, now_ms));
-        let nothing_new = self.fresh.is_empty() && !crossed;
+        // Nothing arrived, no expansion step fell due and the last pass found nothing: this
+        // pass would find nothing either.
+        let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
+        let full = crossed || self.fresh.is_empty();
         let matches = if nothing_new || self.store.len() == 0 {
             Vec::new()
         } else {
@@ -151,7 +158,7 @@ impl Pool {
                 store: &self.store,
                 now_ms,
             };
-            let slots = if crossed {
+            let slots = if full {
                 self.all_slots()
             } else {
                 self.incremental_slots(seed)
@@ -160,6 +167,7 @@ impl Pool {
         };
         self.fresh.clear();
         self.last_pass_ms = Some(now_ms);
+        self.last_pass_matched = !matches.is_empty();
         for m in &matches {
             for id in &m.ticket_ids {
                 self.remove(id);

@@ -172,9 +172,34 @@ pub(crate) struct Store {
     pub regions: Vec<String>,
     region_ids: HashMap<String, u16>,
     next_seq: u64,
+    /// Declared attributes per ticket in `nums`.
+    n_attrs: usize,
+    /// Hot path, flat by slot: `nums[slot * n_attrs + attr]` = [avg, min, max] over the ticket's
+    /// players of a number attribute (NaN otherwise). Not used for backfill tickets, whose
+    /// players are judged one by one.
+    nums: Vec<[f64; 3]>,
+    /// Flat by slot: whether the ticket is a backfill ticket.
+    pub is_backfill: Vec<bool>,
+    /// Intern player ids only when a rule reads `players[playerId]`.
+    intern_ids: bool,
 }
 
 impl Store {
+    pub fn new(rs: &RuleSet) -> Store {
+        let intern_ids = rs.rules.iter().any(|r| r.reads_player_ids());
+        Store {
+            n_attrs: rs.attributes.len(),
+            intern_ids,
+            ..Store::default()
+        }
+    }
+
+    /// Number attribute `attr` of a regular ticket's players under `party` (avg/min/max).
+    #[inline]
+    pub fn num(&self, slot: u32, attr: usize, party: PartyAgg) -> f64 {
+        self.nums[slot as usize * self.n_attrs + attr][agg_index(party)]
+    }
+
     #[inline]
     pub fn get(&self, slot: u32) -> &TicketRec {
         self.slots[slot as usize].as_ref().expect("live slot")
@@ -298,7 +323,11 @@ impl Store {
                     self.intern_value(v)
                 })
                 .collect();
-            let id_sym = self.syms.intern(&p.id);
+            let id_sym = if self.intern_ids {
+                self.syms.intern(&p.id)
+            } else {
+                u32::MAX
+            };
             let team = p.team.as_deref().and_then(|n| rs.team_index(n));
             players.push(PlayerRec {
                 id: p.id.clone(),
@@ -327,9 +356,22 @@ impl Store {
             }
             None => {
                 self.slots.push(Some(rec));
+                self.nums
+                    .resize(self.slots.len() * self.n_attrs, [f64::NAN; 3]);
+                self.is_backfill.push(false);
                 (self.slots.len() - 1) as u32
             }
         };
+        let rec = self.slots[slot as usize].as_ref().expect("just stored");
+        self.is_backfill[slot as usize] = rec.backfill;
+        for a in 0..self.n_attrs {
+            let v = match (&rec.party, &rec.players[0].attrs[a]) {
+                (Some(p), _) => p.num[a],
+                (None, Val::Num(x)) => [*x; 3],
+                _ => [f64::NAN; 3],
+            };
+            self.nums[slot as usize * self.n_attrs + a] = v;
+        }
         self.by_id.insert(t.id, slot);
         Ok(slot)
     }
@@ -385,7 +427,9 @@ impl Store {
         let slot = self.by_id.remove(id)?;
         let rec = self.slots[slot as usize].take()?;
         for p in &rec.players {
-            self.syms.release(p.id_sym);
+            if self.intern_ids {
+                self.syms.release(p.id_sym);
+            }
             for v in p.attrs.iter() {
                 match v {
                     Val::Sym(s) => self.syms.release(*s),

@@ -227,6 +227,32 @@ pub struct Rule {
     pub in_compound: bool,
 }
 
+impl Rule {
+    /// True when one of the rule's expressions reads `players[playerId]`.
+    pub fn reads_player_ids(&self) -> bool {
+        let reads = |e: &Expr| e.leaf == super::expr::Leaf::PlayerId;
+        let reference = |r: &Option<Reference>| matches!(r, Some(Reference::Expr(e)) if reads(e));
+        match &self.kind {
+            RuleKind::Comparison {
+                measurements,
+                reference: r,
+                ..
+            }
+            | RuleKind::Distance {
+                measurements,
+                reference: r,
+                ..
+            }
+            | RuleKind::Collection {
+                measurements,
+                reference: r,
+                ..
+            } => measurements.iter().any(reads) || reference(r),
+            _ => false,
+        }
+    }
+}
+
 /// One step of an expansion: from `wait_ms` after the reference ticket's creation, `value` applies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Step {
