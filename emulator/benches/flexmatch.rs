@@ -12,7 +12,7 @@
 //! scenario (measured by a counting allocator in this binary only).
 //!
 //! `cargo bench -p playfield --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
-//! `FLEXMATCH_BENCH_MAX=100000` caps the pool size.
+//! `FLEXMATCH_BENCH_MAX=100000` caps the pool size; `FLEXMATCH_BENCH_ONLY=AB` picks rule sets.
 
 use playfield::flexmatch::{AttributeValue, Player, Pool, RuleSet, Ticket};
 use rand::{Rng, SeedableRng};
@@ -180,23 +180,34 @@ fn main() {
         .expect("rule set B"),
     );
     let c = Arc::new(RuleSet::parse(RULE_SET_C).expect("rule set C"));
+    let only = std::env::var("FLEXMATCH_BENCH_ONLY").unwrap_or_default();
+    let want = |set: &str| only.is_empty() || only.contains(set);
     println!("set     pool | figures");
     for &n in [1_000, 10_000, 100_000, 1_000_000]
         .iter()
         .filter(|&&n| n <= max)
     {
+        if !want("A") {
+            break;
+        }
         scenario("A", &a, n, false);
     }
     for &n in [1_000, 10_000, 100_000, 1_000_000]
         .iter()
         .filter(|&&n| n <= max)
     {
+        if !want("B") {
+            break;
+        }
         scenario("B", &b, n, true);
     }
     for &n in [1_000, 10_000, 100_000, 1_000_000]
         .iter()
         .filter(|&&n| n <= max)
     {
+        if !want("C") {
+            break;
+        }
         scenario("C", &c, n, true);
     }
 }

@@ -120,7 +120,7 @@ impl Builder {
         let times = self
             .tickets
             .iter()
-            .map(|&t| cx.store.get(t).created_ms)
+            .map(|&t| cx.store.created[t as usize])
             .chain(extra);
         let reference = match cx.rs.algorithm.expansion_age {
             AgeSelection::Newest => times.max(),
@@ -154,12 +154,12 @@ impl Builder {
 
     /// Tries `slot` on each team in fill order; keeps the first placement the rules allow.
     pub fn try_add(&mut self, cx: &Ctx<'_>, slot: u32) -> bool {
-        let rec = cx.store.get(slot);
-        let params = self.params(cx, Some(rec.created_ms));
-        self.fill_order(cx.rs, params, rec.player_count());
+        let size = cx.store.sizes[slot as usize] as usize;
+        let params = self.params(cx, Some(cx.store.created[slot as usize]));
+        self.fill_order(cx.rs, params, size);
         for k in 0..self.order.len() {
             let t = self.order[k];
-            self.place(slot, t, rec.player_count());
+            self.place(slot, t, size);
             if self.judge(cx, params, Mode::Partial) {
                 return true;
             }

@@ -16,6 +16,32 @@ use super::ticket::{
     MAX_PLAYERS_PER_TICKET,
 };
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: ticket and player ids are short strings hashed on every insert and removal;
+/// SipHash's flood resistance buys nothing in a local emulator.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// An attribute value with strings interned.
 #[derive(Debug, Clone)]
@@ -114,7 +140,7 @@ fn agg_index(p: PartyAgg) -> usize {
 /// Reference-counted string interner.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    map: HashMap<Box<str>, u32>,
+    map: FastMap<Box<str>, u32>,
     names: Vec<Box<str>>,
     refs: Vec<u32>,
     free: Vec<u32>,
@@ -167,10 +193,10 @@ impl Interner {
 pub(crate) struct Store {
     pub slots: Vec<Option<TicketRec>>,
     free: Vec<u32>,
-    pub by_id: HashMap<String, u32>,
+    pub by_id: FastMap<String, u32>,
     pub syms: Interner,
     pub regions: Vec<String>,
-    region_ids: HashMap<String, u16>,
+    region_ids: FastMap<String, u16>,
     next_seq: u64,
     /// Declared attributes per ticket in `nums`.
     n_attrs: usize,
@@ -180,6 +206,10 @@ pub(crate) struct Store {
     nums: Vec<[f64; 3]>,
     /// Flat by slot: whether the ticket is a backfill ticket.
     pub is_backfill: Vec<bool>,
+    /// Flat by slot: creation time (ms).
+    pub created: Vec<u64>,
+    /// Flat by slot: number of players.
+    pub sizes: Vec<u8>,
     /// Intern player ids only when a rule reads `players[playerId]`.
     intern_ids: bool,
 }
@@ -359,11 +389,15 @@ impl Store {
                 self.nums
                     .resize(self.slots.len() * self.n_attrs, [f64::NAN; 3]);
                 self.is_backfill.push(false);
+                self.created.push(0);
+                self.sizes.push(0);
                 (self.slots.len() - 1) as u32
             }
         };
         let rec = self.slots[slot as usize].as_ref().expect("just stored");
         self.is_backfill[slot as usize] = rec.backfill;
+        self.created[slot as usize] = rec.created_ms;
+        self.sizes[slot as usize] = rec.players.len().min(u8::MAX as usize) as u8;
         for a in 0..self.n_attrs {
             let v = match (&rec.party, &rec.players[0].attrs[a]) {
                 (Some(p), _) => p.num[a],
