@@ -163,7 +163,15 @@ pub enum PostProcessingError {
 impl PostProcessingResponse {
     /// Parses the virtual server's HTTP body.
     pub fn parse(body: &[u8]) -> Result<Self, PostProcessingError> {
-        serde_json::from_slice(body).map_err(|e| PostProcessingError::InvalidJson(e.to_string()))
+        let invalid = |e: serde_json::Error| PostProcessingError::InvalidJson(e.to_string());
+        // serde reads a struct from a JSON array too; the protocol says object, so check first.
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+        if !value.is_object() {
+            return Err(PostProcessingError::InvalidJson(
+                "expected a JSON object with `battles` and `requeued_tickets`".to_owned(),
+            ));
+        }
+        serde_json::from_value(value).map_err(invalid)
     }
 
     /// Checks that every ticket comes from `request` and appears once. Tickets of the request
