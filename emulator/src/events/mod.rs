@@ -30,6 +30,8 @@ pub mod sns;
 pub mod stream;
 pub mod timefmt;
 
-pub use delivery::{Backoff, DeliveryConfig, EventHub, SnsConfirmation, Target, TargetStats};
+pub use delivery::{
+    Backoff, DeliveryConfig, EventHub, SnsConfirmation, StartError, Target, TargetStats,
+};
 pub use format::{Format, Rendered};
 pub use model::{DomainEvent, EpochMillis, EventBody};

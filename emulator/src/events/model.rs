@@ -13,6 +13,26 @@
 //! - **Fields absent in production stay `None`.** E.g. `team` before a match exists,
 //!   `player_session_id` before placement, `accepted` for a player who has not answered. The
 //!   renderers omit what is `None`, which is exactly what the seed examples show.
+//!
+//! # What the matchmaker fills, per event
+//!
+//! | kind | when | tickets / players | `game_session` | specific |
+//! |---|---|---|---|---|
+//! | `Searching` | a ticket enters the pool, or returns after a failed proposal | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE") |
+//! | `PotentialMatchCreated` | a match is proposed (also without acceptance) | all tickets of the match, players with `team` | `players` with `team` | `match_id`, acceptance, rule metrics |
+//! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered | same `accepted` | `match_id` |
+//! | `AcceptMatchCompleted` | all accepted, one rejected, or timeout | as above | as above | `acceptance` |
+//! | `Succeeded` | the match is placed | players with `team` and `player_session_id` | ARN, IP, port, players | `match_id` |
+//! | `TimedOut` | the ticket's request timeout passes | that ticket | `players` | message, metrics; `match_id` if it was in a match |
+//! | `Cancelled` | StopMatchmaking | that ticket | `players` | message, metrics |
+//! | `Failed` | placement failed, or an internal error | the match's tickets | `players` | `reason` (`UNEXPECTED_ERROR`, ...), message |
+//!
+//! Backfill tickets get the same events (never the acceptance ones: backfill does not use
+//! acceptance); their [`Ticket::kind`] is [`TicketKind::Backfill`] and
+//! [`GameSessionInfo::game_session_arn`] names the game session being filled from the start.
+//! Placement outcomes are [`PlacementEvent`]s, emitted besides (not instead of) the ticket
+//! events. Configuration data ([`ConfigurationRef`]) is copied into every event so a renderer
+//! never has to look anything up.
 
 use playfield_sdk::wire::AttributeValue;
 use serde::Serialize;

@@ -83,6 +83,17 @@ impl Default for DeliveryConfig {
     }
 }
 
+/// Why the engine could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartError {
+    /// [`EventHub::start`] must run inside a tokio runtime (it spawns the workers there).
+    #[error("the events delivery engine must be started inside a tokio runtime")]
+    NoRuntime,
+    /// The HTTP client could not be built.
+    #[error("cannot build the webhook HTTP client: {0}")]
+    HttpClient(String),
+}
+
 /// A listener: where to POST and in which format.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
@@ -178,17 +189,20 @@ impl EventHub {
     /// time at start: the `Timestamp` of SNS subscription confirmations (this module reads no
     /// clock of its own).
     ///
-    /// Fails only if the HTTP client cannot be built (no TLS backend).
+    /// Fails when called outside a tokio runtime or when the HTTP client cannot be built.
     pub fn start(
         config: DeliveryConfig,
         targets: Vec<Target>,
         now: EpochMillis,
-    ) -> Result<Self, reqwest::Error> {
+    ) -> Result<Self, StartError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| StartError::NoRuntime)?;
         let mut builder = reqwest::Client::builder();
         if let Some(t) = config.request_timeout {
             builder = builder.timeout(t);
         }
-        let client = builder.build()?;
+        let client = builder
+            .build()
+            .map_err(|e| StartError::HttpClient(e.to_string()))?;
         let (broadcast, _) = broadcast::channel(config.broadcast_capacity.max(1));
         let config = Arc::new(config);
         let handles = targets
@@ -203,7 +217,7 @@ impl EventHub {
                     progress: Notify::new(),
                     confirmed: watch::channel(false).0,
                 });
-                tokio::spawn(worker::run(
+                runtime.spawn(worker::run(
                     Arc::clone(&shared),
                     rx,
                     client.clone(),
