@@ -320,3 +320,63 @@ fn bad_post_processing_responses_are_errors() {
     let r = PostProcessingResponse::parse(b"{}").unwrap();
     assert!(r.battles.is_empty() && r.requeued_tickets.is_empty());
 }
+
+/// The post-processing call over HTTP: a virtual server that requeues ticket-2; one that
+/// answers 500; one that answers garbage; one that invents a ticket.
+#[tokio::test]
+async fn post_processing_call_round_trip() {
+    use axum::http::StatusCode;
+    use playfield::events::delivery::virtual_server::{post_process, CallError};
+
+    async fn serve(status: u16, body: &'static str) -> String {
+        let app = axum::Router::new().fallback(move |req: String| async move {
+            // The request is the documented JSON.
+            let v: Value = serde_json::from_str(&req).expect("request JSON");
+            assert_eq!(v["operation"], pgos::post_processing::OPERATION);
+            (StatusCode::from_u16(status).unwrap(), body)
+        });
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/vs", l.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(l, app).await;
+        });
+        url
+    }
+    let req = PostProcessingRequest::for_match(&pmc(), "t", EpochMillis(0), |_| 0).unwrap();
+    let client = reqwest::Client::new();
+
+    let url = serve(
+        200,
+        r#"{"battles":[{"tickets":[{"id":"ticket-1"}]}],"requeued_tickets":[{"id":"ticket-2"}]}"#,
+    )
+    .await;
+    let r = post_process(&client, &url, &req).await.unwrap();
+    assert_eq!(r.requeued_tickets[0].id, "ticket-2");
+
+    let url = serve(500, "{}").await;
+    assert_eq!(
+        post_process(&client, &url, &req).await,
+        Err(CallError::Status(500))
+    );
+
+    let url = serve(200, "<html>").await;
+    assert!(matches!(
+        post_process(&client, &url, &req).await,
+        Err(CallError::Invalid(PostProcessingError::InvalidJson(_)))
+    ));
+
+    let url = serve(200, r#"{"battles":[{"tickets":[{"id":"x"}]}]}"#).await;
+    assert!(matches!(
+        post_process(&client, &url, &req).await,
+        Err(CallError::Invalid(PostProcessingError::UnknownTicket(_)))
+    ));
+
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/vs", l.local_addr().unwrap())
+    };
+    assert!(matches!(
+        post_process(&client, &dead, &req).await,
+        Err(CallError::Transport(_))
+    ));
+}

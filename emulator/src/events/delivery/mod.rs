@@ -24,8 +24,12 @@
 //! - **Broadcast.** Every published event also goes, unrendered, to a
 //!   `tokio::sync::broadcast` channel for the dashboard and `GET /events`
 //!   (see [`crate::events::stream`]).
+//!
+//! [`virtual_server::post_process`] is the one synchronous exchange: the PGOS matchmaking
+//! post-processing call, made by the matchmaker and answered by the title's virtual server.
 
 mod backoff;
+pub mod virtual_server;
 mod worker;
 
 pub use backoff::Backoff;
