@@ -14,6 +14,7 @@
 pub mod clock;
 pub mod config;
 pub mod core;
+pub mod events;
 pub mod flexmatch;
 pub mod gateway;
 pub mod hub;
