@@ -1,13 +1,15 @@
 //! Compiling C and C++ programs against `include/playfield.h` and the built library.
 //!
-//! Cargo builds `libplayfield_ffi.so` beside the test binaries' `deps/` folder whenever it
-//! builds this crate's tests, so a test can link against exactly the code under test. The
-//! programs are linked with an rpath to that folder and run in place.
+//! `cargo test` builds this crate only as an rlib for its tests, so the shared library a C
+//! program links against is built here first, with the same cargo, profile and target folder
+//! (`cargo build -p playfield-ffi --lib`; a no-op when it is fresh). The programs are linked
+//! with an rpath to that folder and run in place.
 
 #![allow(dead_code)] // each test file uses the part it needs
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Once;
 
 /// The folder holding `libplayfield_ffi.so` for this build (`target/<profile>`).
 pub fn library_dir() -> PathBuf {
@@ -22,6 +24,33 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Builds `libplayfield_ffi.so` into [`library_dir`], once per test binary.
+pub fn build_library() {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let dir = library_dir();
+        let target_dir = dir.parent().expect("target/<profile> has a parent");
+        let profile = dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug");
+        let profile = if profile == "debug" { "dev" } else { profile };
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(&cargo)
+            .args([
+                "build",
+                "-p",
+                "playfield-ffi",
+                "--lib",
+                "--profile",
+                profile,
+            ])
+            .arg("--target-dir")
+            .arg(target_dir)
+            .current_dir(repo_root())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {cargo}: {e}"));
+        assert!(status.success(), "building libplayfield_ffi failed");
+    });
+}
+
 /// Which compiler to use.
 #[derive(Clone, Copy)]
 pub enum Lang {
@@ -32,6 +61,7 @@ pub enum Lang {
 /// Compiles `sources` into an executable named `name`, failing the test with the compiler's
 /// output when it does not build.
 pub fn build(name: &str, lang: Lang, sources: &[PathBuf], extra_includes: &[PathBuf]) -> PathBuf {
+    build_library();
     let lib = library_dir();
     let out = lib.join(format!("native-{name}"));
     let (compiler, std) = match lang {
