@@ -403,3 +403,34 @@ async fn sigv4_mode_and_reconnect_reuses_the_signed_url() {
     let again = service.next_conn().await;
     assert_eq!(again.uri, first);
 }
+
+/// A service that accepts the handshake and closes at once with a non-normal code (Playfield
+/// refuses an unknown process with 1008) must not make the SDK spin: reconnects without any
+/// inbound frame back off on the schedule, then the SDK gives up and calls fail at once.
+#[tokio::test(start_paused = true)]
+async fn a_service_that_keeps_closing_is_not_hammered() {
+    let mut service = FakeService::start().await;
+    let sdk = ServerSdk::with_options(options());
+    sdk.init(params(&service.url())).await.unwrap();
+    let start = tokio::time::Instant::now();
+    let mut seen = Vec::new();
+    while let Some(conn) = service.maybe_conn(Duration::from_secs(10)).await {
+        seen.push(start.elapsed());
+        conn.close(1008).await;
+    }
+    // The initial connection, one immediate reconnect, then one per schedule step (3 × 100 ms).
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    for pair in seen[1..].windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_millis(100), "{seen:?}");
+    }
+    let e = sdk.get_game_session_id();
+    assert_eq!(e, Err(Error::GameSessionIdNotSet), "still initialized");
+    let e = sdk
+        .process_ready(ProcessParameters::new(7777))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::ServiceCallFailed { reason, .. } if reason.contains("not connected")),
+        "{e}"
+    );
+}

@@ -13,7 +13,8 @@
 //!
 //! * The current socket ends abnormally (any close code but 1000/1001, EOF, reset): reconnect
 //!   to the same URL (same `IdempotencyToken`, same signature) with the §1.7 schedule.
-//!   A close with 1000 or 1001 is final, as in the Go SDK.
+//!   A close with 1000 or 1001 is final, as in the Go SDK. Reconnects that follow each other
+//!   without any inbound frame back off and eventually give up (see [`Shared::reconnect`]).
 //! * `timeout_reconnect_threshold` consecutive request timeouts (any inbound frame resets the
 //!   count): reconnect the same way, to get off a half-open socket (§1.9).
 //! * RefreshConnection: connect to the new endpoint with the new token and a new
@@ -105,6 +106,8 @@ struct Shared {
     next_socket: AtomicU64,
     consecutive_timeouts: AtomicU32,
     reconnecting: AtomicBool,
+    /// Reconnects started since the last inbound frame (see [`Shared::reconnect`]).
+    reconnect_streak: AtomicU32,
     shutdown: AtomicBool,
     pushes: Mutex<Option<mpsc::UnboundedSender<Push>>>,
 }
@@ -144,6 +147,7 @@ impl Transport {
             next_socket: AtomicU64::new(1),
             consecutive_timeouts: AtomicU32::new(0),
             reconnecting: AtomicBool::new(false),
+            reconnect_streak: AtomicU32::new(0),
             shutdown: AtomicBool::new(false),
             pushes: Mutex::new(Some(push_tx)),
         });
@@ -443,6 +447,7 @@ impl Shared {
 
     fn on_text(&self, text: &str) {
         self.consecutive_timeouts.store(0, Ordering::SeqCst);
+        self.reconnect_streak.store(0, Ordering::SeqCst);
         match Inbound::classify(text) {
             Err(e) => warn!("inbound message dropped: {e}"),
             Ok(Inbound::ErrorReply {
@@ -522,11 +527,35 @@ impl Shared {
     }
 
     /// Reconnects to `url` as it is (same `IdempotencyToken`). One at a time.
+    ///
+    /// A service that accepts the handshake and then closes at once (e.g. Playfield refusing
+    /// an unknown fleet with 1008) would make a plain "dial again" loop spin. So reconnects
+    /// that follow each other with no inbound frame in between back off on the same
+    /// schedule, and after as many of them as the schedule has steps the SDK gives up. The
+    /// first reconnect after a working socket dials at once, as the Go SDK does.
     async fn reconnect(self: Arc<Self>, url: String) {
         if self.reconnecting.swap(true, Ordering::SeqCst) {
             return;
         }
-        match self.dial_with_retries(&url).await {
+        let streak = self.reconnect_streak.fetch_add(1, Ordering::SeqCst) as usize;
+        let delays = &self.config.reconnect_delays;
+        let result = if streak == 0 {
+            self.dial_with_retries(&url).await
+        } else if let Some(delay) = delays.get(streak - 1) {
+            info!(
+                streak,
+                "the service keeps closing the connection; reconnecting in {delay:?}"
+            );
+            tokio::time::sleep(*delay).await;
+            self.dial_with_retries(&url).await
+        } else {
+            Err(Error::WebsocketConnectFailure {
+                endpoint: redact(&url),
+                attempts: streak as u32,
+                reason: "the service closed every new connection before sending anything".into(),
+            })
+        };
+        match result {
             Ok(ws) if !self.shutdown.load(Ordering::SeqCst) => {
                 info!(endpoint = %redact(&url), "reconnected");
                 self.install(ws);
