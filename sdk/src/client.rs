@@ -211,10 +211,12 @@ impl ServerSdk {
             log_paths: params.log_paths.clone(),
         });
         session.state.lock().process = Some(Arc::new(params));
-        session
+        let activation = session.begin_activation();
+        let result = session
             .call::<wire::Empty>(request, self.inner.options.activate_timeout)
-            .await?;
-        session.state.lock().process_ready = true;
+            .await;
+        activation.finish(result.is_ok());
+        result?;
         session.start_heartbeat();
         info!("process ready");
         Ok(())
