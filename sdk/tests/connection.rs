@@ -434,3 +434,45 @@ async fn a_service_that_keeps_closing_is_not_hammered() {
         "{e}"
     );
 }
+
+/// §1.10 + §11.6: if the service drops the old socket right after RefreshConnection, the SDK
+/// still ends up on the new endpoint (a reconnect to the old URL racing with the refresh
+/// never wins).
+#[tokio::test]
+async fn refresh_then_old_socket_dropped_ends_on_the_new_endpoint() {
+    // Both orders: the old-URL reconnect finishing first, and the refresh finishing first.
+    for (old_delay, new_delay) in [(0, 100), (300, 0)] {
+        let (sdk, mut old_service, mut conn) = ready(options(), ProcessParameters::new(7777)).await;
+        let mut new_service = FakeService::start().await;
+        let delay = |s: &FakeService, ms| {
+            s.handshake_delay_ms
+                .store(ms, std::sync::atomic::Ordering::SeqCst)
+        };
+        delay(&old_service, old_delay);
+        delay(&new_service, new_delay);
+        conn.push(
+            "RefreshConnection",
+            json!({"RefreshConnectionEndpoint": new_service.url(), "AuthToken": "t2"}),
+        )
+        .await;
+        conn.drop_abruptly();
+        let mut fresh = new_service.next_conn().await;
+        assert_eq!(fresh.query()["Authorization"], "t2");
+        // Whatever reached the old endpoint in between is not used.
+        let _stale = old_service.maybe_conn(Duration::from_millis(500)).await;
+        let s = sdk.clone();
+        let (_, r) = answer(
+            &mut fresh,
+            "GetComputeCertificate",
+            json!({"ComputeName": "new"}),
+            async move { s.get_compute_certificate().await },
+        )
+        .await;
+        assert_eq!(
+            r.unwrap().compute_name,
+            "new",
+            "old {old_delay} ms, new {new_delay} ms"
+        );
+        sdk.destroy().await.unwrap();
+    }
+}

@@ -203,7 +203,7 @@ impl Transport {
                 if threshold > 0 && count >= threshold {
                     info!("{count} consecutive request timeouts: reconnecting");
                     let url = shared.url.lock().clone();
-                    tokio::spawn(Shared::reconnect(self.shared.clone(), url));
+                    Shared::spawn_reconnect(self.shared.clone(), url);
                 }
                 Err(Error::Timeout {
                     action,
@@ -520,7 +520,7 @@ impl Shared {
             warn!("connection lost ({why}); reconnecting");
             self.link.send_replace(Link::Connecting);
             let url = self.url.lock().clone();
-            tokio::spawn(Shared::reconnect(self.clone(), url));
+            Shared::spawn_reconnect(self.clone(), url);
         }
         // After the link changed: see `Transport::call`.
         self.fail_pending(id, &lost);
@@ -555,7 +555,13 @@ impl Shared {
                 reason: "the service closed every new connection before sending anything".into(),
             })
         };
+        let mut superseded = false;
         match result {
+            Ok(_) if *self.url.lock() != url => {
+                // A RefreshConnection moved the SDK elsewhere while this reconnect dialled.
+                info!("reconnect superseded by RefreshConnection: dropped");
+                superseded = true;
+            }
             Ok(ws) if !self.shutdown.load(Ordering::SeqCst) => {
                 info!(endpoint = %redact(&url), "reconnected");
                 self.install(ws);
@@ -571,5 +577,19 @@ impl Shared {
             }
         }
         self.reconnecting.store(false, Ordering::SeqCst);
+        // If the refreshed socket died meanwhile, its reconnect was skipped: start it now.
+        if superseded
+            && !self.shutdown.load(Ordering::SeqCst)
+            && matches!(&*self.link.borrow(), Link::Connecting)
+        {
+            let url = self.url.lock().clone();
+            Shared::spawn_reconnect(self.clone(), url);
+        }
+    }
+
+    /// Starts [`Shared::reconnect`] in its own task. (A plain function, so the reconnect
+    /// future can start another one without a recursive `Send` bound.)
+    fn spawn_reconnect(self: Arc<Self>, url: String) {
+        tokio::spawn(Shared::reconnect(self, url));
     }
 }
