@@ -456,6 +456,9 @@ impl ServerSdk {
     /// Destroy: stops heartbeats, fails pending requests, closes the connection (close frame
     /// 1001) and forgets all state, so `init` can be called again. A no-op when not
     /// initialized, as in the Go SDK. Events already queued stay readable.
+    ///
+    /// Dropping every handle also closes the connection, but a callback that holds a clone
+    /// of the SDK keeps it alive: call `destroy` when the process ends.
     pub async fn destroy(&self) -> Result<()> {
         let _lifecycle = self.inner.lifecycle.lock().await;
         let session = self.inner.session.lock().take();

@@ -177,13 +177,17 @@ impl Transport {
                 reply: reply_tx,
             },
         );
+        // Removes the entry however this call ends, cancellation included.
+        let _pending = PendingGuard {
+            shared,
+            request_id: &request_id,
+        };
         debug!(action, request_id, "sending request");
         // If the socket died between `wait_until_up` and the insert above, its end may have
         // failed the pending requests before ours was there: `on_socket_end` changes the link
         // first and fails requests second, so checking the link after the insert closes the gap.
         let link_up = matches!(&*shared.link.borrow(), Link::Up(_));
         if !link_up || socket.out.send(Message::text(text)).is_err() {
-            shared.pending.lock().remove(&request_id);
             return Err(Error::ServiceCallFailed {
                 action,
                 reason: "connection lost before the request was sent".into(),
@@ -196,7 +200,6 @@ impl Transport {
                 reason: "the SDK was destroyed while waiting for the reply".into(),
             }),
             Err(_) => {
-                shared.pending.lock().remove(&request_id);
                 let count = shared.consecutive_timeouts.fetch_add(1, Ordering::SeqCst) + 1;
                 let threshold = shared.config.timeout_reconnect_threshold;
                 warn!(action, request_id, count, "no reply in time");
@@ -272,6 +275,18 @@ impl Drop for Shared {
         if let Link::Up(socket) = &*self.link.borrow() {
             socket.reader.abort();
         }
+    }
+}
+
+/// Drops a request's pending entry when its call ends (a no-op if the reply took it).
+struct PendingGuard<'a> {
+    shared: &'a Shared,
+    request_id: &'a str,
+}
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        self.shared.pending.lock().remove(self.request_id);
     }
 }
 
