@@ -211,10 +211,12 @@ impl ServerSdk {
             log_paths: params.log_paths.clone(),
         });
         session.state.lock().process = Some(Arc::new(params));
-        session
+        let activation = session.begin_activation();
+        let result = session
             .call::<wire::Empty>(request, self.inner.options.activate_timeout)
-            .await?;
-        session.state.lock().process_ready = true;
+            .await;
+        activation.finish(result.is_ok());
+        result?;
         session.start_heartbeat();
         info!("process ready");
         Ok(())
@@ -454,6 +456,9 @@ impl ServerSdk {
     /// Destroy: stops heartbeats, fails pending requests, closes the connection (close frame
     /// 1001) and forgets all state, so `init` can be called again. A no-op when not
     /// initialized, as in the Go SDK. Events already queued stay readable.
+    ///
+    /// Dropping every handle also closes the connection, but a callback that holds a clone
+    /// of the SDK keeps it alive: call `destroy` when the process ends.
     pub async fn destroy(&self) -> Result<()> {
         let _lifecycle = self.inner.lifecycle.lock().await;
         let session = self.inner.session.lock().take();

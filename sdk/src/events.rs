@@ -94,3 +94,52 @@ impl CallbackThread {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terminate(t: i64) -> ServerEvent {
+        ServerEvent::ProcessTerminate {
+            termination_time: t,
+        }
+    }
+
+    #[test]
+    fn queue_is_fifo_and_drops_the_oldest_when_full() {
+        let q = EventQueue::default();
+        for t in 0..(QUEUE_CAPACITY as i64 + 2) {
+            q.push(terminate(t));
+        }
+        assert_eq!(q.try_pop(), Some(terminate(2)));
+        assert_eq!(q.try_pop(), Some(terminate(3)));
+        q.clear();
+        assert_eq!(q.try_pop(), None);
+    }
+
+    #[tokio::test]
+    async fn pop_waits_for_a_push() {
+        let q = std::sync::Arc::new(EventQueue::default());
+        let waiter = {
+            let q = q.clone();
+            tokio::spawn(async move { q.pop().await })
+        };
+        tokio::task::yield_now().await;
+        q.push(terminate(7));
+        assert_eq!(waiter.await.unwrap(), terminate(7));
+    }
+
+    #[test]
+    fn callback_thread_runs_jobs_in_order_and_survives_panics() {
+        let thread = CallbackThread::spawn().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx2 = tx.clone();
+        thread.run(move || tx.send(1).unwrap());
+        thread.run(|| panic!("game bug"));
+        thread.run(move || tx2.send(2).unwrap());
+        let got: Vec<i32> = (0..2)
+            .map(|_| rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap())
+            .collect();
+        assert_eq!(got, [1, 2]);
+    }
+}

@@ -80,3 +80,18 @@ pub use events::ServerEvent;
 pub use options::{SdkOptions, SDK_LANGUAGE, SDK_VERSION};
 pub use params::{Environment, ServerParameters, MANAGED_RESOURCE_PROCESS_ID};
 pub use process::{EventDelivery, ProcessParameters};
+
+#[cfg(test)]
+mod tests {
+    /// Handles are shared across threads (engine thread, callback thread, FFI callers).
+    #[test]
+    fn public_handles_are_send_and_sync() {
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send_sync::<crate::ServerSdk>();
+        send_sync::<crate::blocking::ServerSdk>();
+        send_sync::<crate::Error>();
+        send_sync::<crate::ServerEvent>();
+        send_sync::<crate::ProcessParameters>();
+        send_sync::<crate::SdkOptions>();
+    }
+}

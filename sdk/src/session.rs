@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 use tokio::task::AbortHandle;
 use tracing::{debug, info, warn};
 
@@ -27,6 +27,8 @@ use tracing::{debug, info, warn};
 #[derive(Default)]
 pub(crate) struct State {
     pub process_ready: bool,
+    /// An ActivateServerProcess is waiting for its reply (see [`Session::dispatch`]).
+    pub activating: bool,
     pub game_session_id: Option<String>,
     /// Epoch seconds (TerminationTime ms / 1000, as Go).
     pub termination_time: Option<i64>,
@@ -44,6 +46,30 @@ pub(crate) struct Session {
     pub state: Mutex<State>,
     pub events: Arc<EventQueue>,
     callbacks: Mutex<Option<Arc<CallbackThread>>>,
+    /// Notified when an ActivateServerProcess gets its answer (or none).
+    activation_done: Notify,
+}
+
+/// An ActivateServerProcess in flight; see [`Session::begin_activation`].
+pub(crate) struct Activation<'a> {
+    session: &'a Session,
+    finished: bool,
+}
+
+impl Activation<'_> {
+    /// Records whether the process is now ready.
+    pub fn finish(mut self, ready: bool) {
+        self.finished = true;
+        self.session.end_activation(ready);
+    }
+}
+
+impl Drop for Activation<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.session.end_activation(false);
+        }
+    }
 }
 
 /// What the dispatcher calls for TerminateProcess when no callback is registered.
@@ -63,6 +89,7 @@ impl Session {
             state: Mutex::new(State::default()),
             events,
             callbacks: Mutex::new(None),
+            activation_done: Notify::new(),
         })
     }
 
@@ -90,6 +117,42 @@ impl Session {
         self.call::<wire::Empty>(request, self.options.request_timeout)
             .await
             .map(|_| ())
+    }
+
+    /// Marks an ActivateServerProcess as sent. The returned guard records the outcome;
+    /// dropped without [`Activation::finish`] (the caller's future was cancelled) it counts
+    /// as a failure, so the dispatcher never waits for an answer that nobody will record.
+    pub fn begin_activation(&self) -> Activation<'_> {
+        self.state.lock().activating = true;
+        Activation {
+            session: self,
+            finished: false,
+        }
+    }
+
+    fn end_activation(&self, ready: bool) {
+        {
+            let mut state = self.state.lock();
+            state.activating = false;
+            if ready {
+                state.process_ready = true;
+            }
+        }
+        self.activation_done.notify_waiters();
+    }
+
+    /// Whether the process is ready, waiting first for an ActivateServerProcess in flight.
+    async fn ready_after_activation(&self) -> bool {
+        loop {
+            let done = self.activation_done.notified();
+            {
+                let state = self.state.lock();
+                if !state.activating {
+                    return state.process_ready;
+                }
+            }
+            done.await;
+        }
     }
 
     pub fn require_ready(&self) -> Result<()> {
@@ -157,20 +220,34 @@ impl Session {
                 let Some(session) = session.upgrade() else {
                     return;
                 };
-                session.dispatch(push, &default_terminate);
+                session.dispatch(push, &default_terminate).await;
             }
         });
     }
 
-    fn dispatch(&self, push: Push, default_terminate: &DefaultTerminate) {
+    /// Handles one push.
+    ///
+    /// CreateGameSession and UpdateGameSession are ignored before process_ready (§4.1). The
+    /// service may send a CreateGameSession right behind its ActivateServerProcess reply
+    /// (a placement waiting for a process); to not lose it in the moment between that reply
+    /// arriving and `process_ready` recording it, the dispatcher first waits for an
+    /// activation in flight to finish. Pushes stay in order: later ones wait behind.
+    async fn dispatch(&self, push: Push, default_terminate: &DefaultTerminate) {
+        let gated = matches!(
+            push,
+            Push::CreateGameSession(_) | Push::UpdateGameSession(_)
+        );
+        if gated && !self.ready_after_activation().await {
+            debug!(
+                action = push.action(),
+                "push before process_ready: ignored (§4.1, §4.2)"
+            );
+            return;
+        }
         match push {
             Push::CreateGameSession(p) => {
                 let game_session = {
                     let mut state = self.state.lock();
-                    if !state.process_ready {
-                        debug!("CreateGameSession before process_ready: ignored (§4.1)");
-                        return;
-                    }
                     state.game_session_id = Some(p.game_session_id.clone());
                     model::game_session_from_create(p, &self.params.fleet_id)
                 };
@@ -181,10 +258,6 @@ impl Session {
                 );
             }
             Push::UpdateGameSession(p) => {
-                if !self.state.lock().process_ready {
-                    debug!("UpdateGameSession before process_ready: ignored (§4.2)");
-                    return;
-                }
                 let update = UpdateGameSession::from_wire(p);
                 info!(
                     reason = update.update_reason.as_str(),

@@ -403,3 +403,76 @@ async fn sigv4_mode_and_reconnect_reuses_the_signed_url() {
     let again = service.next_conn().await;
     assert_eq!(again.uri, first);
 }
+
+/// A service that accepts the handshake and closes at once with a non-normal code (Playfield
+/// refuses an unknown process with 1008) must not make the SDK spin: reconnects without any
+/// inbound frame back off on the schedule, then the SDK gives up and calls fail at once.
+#[tokio::test(start_paused = true)]
+async fn a_service_that_keeps_closing_is_not_hammered() {
+    let mut service = FakeService::start().await;
+    let sdk = ServerSdk::with_options(options());
+    sdk.init(params(&service.url())).await.unwrap();
+    let start = tokio::time::Instant::now();
+    let mut seen = Vec::new();
+    while let Some(conn) = service.maybe_conn(Duration::from_secs(10)).await {
+        seen.push(start.elapsed());
+        conn.close(1008).await;
+    }
+    // The initial connection, one immediate reconnect, then one per schedule step (3 × 100 ms).
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    for pair in seen[1..].windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_millis(100), "{seen:?}");
+    }
+    let e = sdk.get_game_session_id();
+    assert_eq!(e, Err(Error::GameSessionIdNotSet), "still initialized");
+    let e = sdk
+        .process_ready(ProcessParameters::new(7777))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::ServiceCallFailed { reason, .. } if reason.contains("not connected")),
+        "{e}"
+    );
+}
+
+/// §1.10 + §11.6: if the service drops the old socket right after RefreshConnection, the SDK
+/// still ends up on the new endpoint (a reconnect to the old URL racing with the refresh
+/// never wins).
+#[tokio::test]
+async fn refresh_then_old_socket_dropped_ends_on_the_new_endpoint() {
+    // Both orders: the old-URL reconnect finishing first, and the refresh finishing first.
+    for (old_delay, new_delay) in [(0, 100), (300, 0)] {
+        let (sdk, mut old_service, mut conn) = ready(options(), ProcessParameters::new(7777)).await;
+        let mut new_service = FakeService::start().await;
+        let delay = |s: &FakeService, ms| {
+            s.handshake_delay_ms
+                .store(ms, std::sync::atomic::Ordering::SeqCst)
+        };
+        delay(&old_service, old_delay);
+        delay(&new_service, new_delay);
+        conn.push(
+            "RefreshConnection",
+            json!({"RefreshConnectionEndpoint": new_service.url(), "AuthToken": "t2"}),
+        )
+        .await;
+        conn.drop_abruptly();
+        let mut fresh = new_service.next_conn().await;
+        assert_eq!(fresh.query()["Authorization"], "t2");
+        // Whatever reached the old endpoint in between is not used.
+        let _stale = old_service.maybe_conn(Duration::from_millis(500)).await;
+        let s = sdk.clone();
+        let (_, r) = answer(
+            &mut fresh,
+            "GetComputeCertificate",
+            json!({"ComputeName": "new"}),
+            async move { s.get_compute_certificate().await },
+        )
+        .await;
+        assert_eq!(
+            r.unwrap().compute_name,
+            "new",
+            "old {old_delay} ms, new {new_delay} ms"
+        );
+        sdk.destroy().await.unwrap();
+    }
+}

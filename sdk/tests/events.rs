@@ -276,3 +276,63 @@ async fn a_panicking_callback_is_contained() {
         "fine"
     );
 }
+
+/// A CreateGameSession sent right behind the ActivateServerProcess reply (a placement that
+/// was waiting for a free process) must not be lost to the moment between the reply arriving
+/// and process_ready returning. Both are written in one flush, on a multi-threaded runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_game_session_right_behind_the_ready_reply_is_not_lost() {
+    for _ in 0..20 {
+        let (tx, rx) = mpsc::channel::<String>();
+        let process = ProcessParameters::new(7777)
+            .on_start_game_session(move |gs| tx.send(gs.game_session_id).unwrap());
+        let (sdk, _service, mut conn) = connected(options()).await;
+        let ready = {
+            let sdk = sdk.clone();
+            tokio::spawn(async move { sdk.process_ready(process).await })
+        };
+        let req = conn.expect("ActivateServerProcess").await;
+        conn.send_burst(vec![
+            json!({"Action": "ActivateServerProcess", "RequestId": req["RequestId"], "StatusCode": 200}),
+            json!({"Action": "CreateGameSession", "StatusCode": 200, "GameSessionId": GAME_SESSION}),
+        ])
+        .await;
+        ready.await.unwrap().unwrap();
+        let id = tokio::task::spawn_blocking(move || recv(&rx))
+            .await
+            .unwrap();
+        assert_eq!(id, GAME_SESSION);
+        assert_eq!(sdk.get_game_session_id().unwrap(), GAME_SESSION);
+        sdk.destroy().await.unwrap();
+    }
+}
+
+/// If the caller gives up on process_ready (its future is dropped) the dispatcher does not
+/// keep waiting for the activation: later pushes are still handled.
+#[tokio::test]
+async fn a_cancelled_process_ready_does_not_stall_pushes() {
+    let (sdk, _service, mut conn) = connected(options()).await;
+    let ready = {
+        let sdk = sdk.clone();
+        tokio::spawn(async move {
+            sdk.process_ready(ProcessParameters::new(7777).poll_events())
+                .await
+        })
+    };
+    conn.expect("ActivateServerProcess").await;
+    ready.abort();
+    assert!(ready.await.unwrap_err().is_cancelled());
+    conn.push_create_game_session().await;
+    conn.push("TerminateProcess", json!({"TerminationTime": 7000}))
+        .await;
+    let event = tokio::time::timeout(Duration::from_secs(10), sdk.next_event())
+        .await
+        .expect("pushes still flow");
+    assert_eq!(
+        event,
+        ServerEvent::ProcessTerminate {
+            termination_time: 7
+        }
+    );
+    assert_eq!(sdk.get_game_session_id(), Err(Error::GameSessionIdNotSet));
+}

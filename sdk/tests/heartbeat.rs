@@ -117,3 +117,29 @@ async fn slow_health_callback_reports_unhealthy() {
     assert_eq!(hb["HealthStatus"], false);
     release_tx.send(()).unwrap();
 }
+
+/// §6: a health callback that panics reports `false`, and the next report asks again.
+#[tokio::test(start_paused = true)]
+async fn panicking_health_callback_reports_unhealthy() {
+    let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let count = calls.clone();
+    let process = ProcessParameters::new(7777).on_health_check(move || {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("health check bug");
+        }
+        true
+    });
+    let (_sdk, _service, mut conn) = connected(options()).await;
+    let ready_task = {
+        let sdk = _sdk.clone();
+        tokio::spawn(async move { sdk.process_ready(process).await })
+    };
+    let req = conn.expect("ActivateServerProcess").await;
+    conn.reply_ok(&req, json!({})).await;
+    ready_task.await.unwrap().unwrap();
+    let hb = conn.recv().await.unwrap();
+    assert_eq!(hb["HealthStatus"], false);
+    conn.reply_ok(&hb, json!({})).await;
+    let hb = conn.recv().await.unwrap();
+    assert_eq!(hb["HealthStatus"], true);
+}

@@ -7,7 +7,8 @@
 //!    reserved player sessions, let one player "leave" (`remove_player_session`) and, when the
 //!    session came from FlexMatch, ask for a replacement (`start_match_backfill`), logging
 //!    every `UpdateGameSession` and stopping the ticket if nothing came of it in time;
-//! 4. on TerminateProcess or after the last session: `process_ending`, `destroy`, exit 0.
+//! 4. on TerminateProcess, Ctrl-C or after the last session: `process_ending`, `destroy`,
+//!    exit 0.
 //!
 //! ```text
 //! GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:7778 GAMELIFT_SDK_AUTH_TOKEN=dev \
@@ -23,6 +24,7 @@ use playfield_sdk::request::{
 };
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use std::time::Duration;
+use tokio::sync::watch;
 use tracing::{info, warn};
 
 /// Command line. Every connection flag can also come from its `GAMELIFT_SDK_*` variable,
@@ -113,12 +115,20 @@ async fn main() -> Result<()> {
         "process ready; waiting for a game session"
     );
 
+    let mut interrupted = interrupt_signal();
     let mut hosted = 0;
     loop {
-        match sdk.next_event().await {
+        let event = tokio::select! {
+            event = sdk.next_event() => event,
+            _ = interrupted.changed() => {
+                info!("interrupted");
+                break;
+            }
+        };
+        match event {
             ServerEvent::StartGameSession(gs) => {
                 hosted += 1;
-                if let Outcome::Terminate = host(&sdk, &args, gs).await {
+                if let Outcome::Terminate = host(&sdk, &args, gs, &mut interrupted).await {
                     break;
                 }
                 if args.sessions != 0 && hosted >= args.sessions {
@@ -142,8 +152,26 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
+/// Flips to `true` on Ctrl-C.
+fn interrupt_signal() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = tx.send(true);
+        }
+        // Keep the sender alive so receivers do not see a spurious change.
+        std::future::pending::<()>().await;
+    });
+    rx
+}
+
 /// One game session, start to end.
-async fn host(sdk: &ServerSdk, args: &Args, gs: GameSession) -> Outcome {
+async fn host(
+    sdk: &ServerSdk,
+    args: &Args,
+    gs: GameSession,
+    interrupted: &mut watch::Receiver<bool>,
+) -> Outcome {
     info!(
         id = %gs.game_session_id,
         name = %gs.name,
@@ -224,6 +252,7 @@ async fn host(sdk: &ServerSdk, args: &Args, gs: GameSession) -> Outcome {
                 &gs,
                 &data.matchmaking_configuration_arn,
                 remaining,
+                interrupted,
             )
             .await
             {
@@ -233,7 +262,8 @@ async fn host(sdk: &ServerSdk, args: &Args, gs: GameSession) -> Outcome {
     }
 
     info!(seconds = args.session_seconds.as_secs_f64(), "playing");
-    if let Outcome::Terminate = wait_events(sdk, args.session_seconds, |_| false).await {
+    if let Outcome::Terminate = wait_events(sdk, args.session_seconds, interrupted, |_| false).await
+    {
         return Outcome::Terminate;
     }
     for (player, session) in players {
@@ -253,6 +283,7 @@ async fn backfill(
     gs: &GameSession,
     configuration_arn: &str,
     players: Vec<playfield_sdk::model::Player>,
+    interrupted: &mut watch::Receiver<bool>,
 ) -> Outcome {
     if players.is_empty() {
         info!("nobody left to backfill around");
@@ -268,7 +299,7 @@ async fn backfill(
     };
     info!(ticket = %ticket, "backfill requested");
     let mut finished = false;
-    let outcome = wait_events(sdk, args.backfill_wait, |update| {
+    let outcome = wait_events(sdk, args.backfill_wait, interrupted, |update| {
         finished = update.backfill_ticket_id == ticket;
         finished
     })
@@ -284,9 +315,11 @@ async fn backfill(
 }
 
 /// Handles events for `duration`, or until `done` returns true for an update.
+/// TerminateProcess and Ctrl-C end the wait with [`Outcome::Terminate`].
 async fn wait_events(
     sdk: &ServerSdk,
     duration: Duration,
+    interrupted: &mut watch::Receiver<bool>,
     mut done: impl FnMut(&UpdateGameSession) -> bool,
 ) -> Outcome {
     let deadline = tokio::time::Instant::now() + duration;
@@ -294,6 +327,10 @@ async fn wait_events(
         let event = tokio::select! {
             event = sdk.next_event() => event,
             _ = tokio::time::sleep_until(deadline) => return Outcome::Done,
+            _ = interrupted.changed() => {
+                info!("interrupted");
+                return Outcome::Terminate;
+            }
         };
         match event {
             ServerEvent::UpdateGameSession(update) => {

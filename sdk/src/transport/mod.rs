@@ -13,7 +13,8 @@
 //!
 //! * The current socket ends abnormally (any close code but 1000/1001, EOF, reset): reconnect
 //!   to the same URL (same `IdempotencyToken`, same signature) with the §1.7 schedule.
-//!   A close with 1000 or 1001 is final, as in the Go SDK.
+//!   A close with 1000 or 1001 is final, as in the Go SDK. Reconnects that follow each other
+//!   without any inbound frame back off and eventually give up (see [`Shared::reconnect`]).
 //! * `timeout_reconnect_threshold` consecutive request timeouts (any inbound frame resets the
 //!   count): reconnect the same way, to get off a half-open socket (§1.9).
 //! * RefreshConnection: connect to the new endpoint with the new token and a new
@@ -105,6 +106,8 @@ struct Shared {
     next_socket: AtomicU64,
     consecutive_timeouts: AtomicU32,
     reconnecting: AtomicBool,
+    /// Reconnects started since the last inbound frame (see [`Shared::reconnect`]).
+    reconnect_streak: AtomicU32,
     shutdown: AtomicBool,
     pushes: Mutex<Option<mpsc::UnboundedSender<Push>>>,
 }
@@ -144,6 +147,7 @@ impl Transport {
             next_socket: AtomicU64::new(1),
             consecutive_timeouts: AtomicU32::new(0),
             reconnecting: AtomicBool::new(false),
+            reconnect_streak: AtomicU32::new(0),
             shutdown: AtomicBool::new(false),
             pushes: Mutex::new(Some(push_tx)),
         });
@@ -173,13 +177,17 @@ impl Transport {
                 reply: reply_tx,
             },
         );
+        // Removes the entry however this call ends, cancellation included.
+        let _pending = PendingGuard {
+            shared,
+            request_id: &request_id,
+        };
         debug!(action, request_id, "sending request");
         // If the socket died between `wait_until_up` and the insert above, its end may have
         // failed the pending requests before ours was there: `on_socket_end` changes the link
         // first and fails requests second, so checking the link after the insert closes the gap.
         let link_up = matches!(&*shared.link.borrow(), Link::Up(_));
         if !link_up || socket.out.send(Message::text(text)).is_err() {
-            shared.pending.lock().remove(&request_id);
             return Err(Error::ServiceCallFailed {
                 action,
                 reason: "connection lost before the request was sent".into(),
@@ -192,14 +200,13 @@ impl Transport {
                 reason: "the SDK was destroyed while waiting for the reply".into(),
             }),
             Err(_) => {
-                shared.pending.lock().remove(&request_id);
                 let count = shared.consecutive_timeouts.fetch_add(1, Ordering::SeqCst) + 1;
                 let threshold = shared.config.timeout_reconnect_threshold;
                 warn!(action, request_id, count, "no reply in time");
                 if threshold > 0 && count >= threshold {
                     info!("{count} consecutive request timeouts: reconnecting");
                     let url = shared.url.lock().clone();
-                    tokio::spawn(Shared::reconnect(self.shared.clone(), url));
+                    Shared::spawn_reconnect(self.shared.clone(), url);
                 }
                 Err(Error::Timeout {
                     action,
@@ -268,6 +275,18 @@ impl Drop for Shared {
         if let Link::Up(socket) = &*self.link.borrow() {
             socket.reader.abort();
         }
+    }
+}
+
+/// Drops a request's pending entry when its call ends (a no-op if the reply took it).
+struct PendingGuard<'a> {
+    shared: &'a Shared,
+    request_id: &'a str,
+}
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        self.shared.pending.lock().remove(self.request_id);
     }
 }
 
@@ -443,6 +462,7 @@ impl Shared {
 
     fn on_text(&self, text: &str) {
         self.consecutive_timeouts.store(0, Ordering::SeqCst);
+        self.reconnect_streak.store(0, Ordering::SeqCst);
         match Inbound::classify(text) {
             Err(e) => warn!("inbound message dropped: {e}"),
             Ok(Inbound::ErrorReply {
@@ -515,18 +535,48 @@ impl Shared {
             warn!("connection lost ({why}); reconnecting");
             self.link.send_replace(Link::Connecting);
             let url = self.url.lock().clone();
-            tokio::spawn(Shared::reconnect(self.clone(), url));
+            Shared::spawn_reconnect(self.clone(), url);
         }
         // After the link changed: see `Transport::call`.
         self.fail_pending(id, &lost);
     }
 
     /// Reconnects to `url` as it is (same `IdempotencyToken`). One at a time.
+    ///
+    /// A service that accepts the handshake and then closes at once (e.g. Playfield refusing
+    /// an unknown fleet with 1008) would make a plain "dial again" loop spin. So reconnects
+    /// that follow each other with no inbound frame in between back off on the same
+    /// schedule, and after as many of them as the schedule has steps the SDK gives up. The
+    /// first reconnect after a working socket dials at once, as the Go SDK does.
     async fn reconnect(self: Arc<Self>, url: String) {
         if self.reconnecting.swap(true, Ordering::SeqCst) {
             return;
         }
-        match self.dial_with_retries(&url).await {
+        let streak = self.reconnect_streak.fetch_add(1, Ordering::SeqCst) as usize;
+        let delays = &self.config.reconnect_delays;
+        let result = if streak == 0 {
+            self.dial_with_retries(&url).await
+        } else if let Some(delay) = delays.get(streak - 1) {
+            info!(
+                streak,
+                "the service keeps closing the connection; reconnecting in {delay:?}"
+            );
+            tokio::time::sleep(*delay).await;
+            self.dial_with_retries(&url).await
+        } else {
+            Err(Error::WebsocketConnectFailure {
+                endpoint: redact(&url),
+                attempts: streak as u32,
+                reason: "the service closed every new connection before sending anything".into(),
+            })
+        };
+        let mut superseded = false;
+        match result {
+            Ok(_) if *self.url.lock() != url => {
+                // A RefreshConnection moved the SDK elsewhere while this reconnect dialled.
+                info!("reconnect superseded by RefreshConnection: dropped");
+                superseded = true;
+            }
             Ok(ws) if !self.shutdown.load(Ordering::SeqCst) => {
                 info!(endpoint = %redact(&url), "reconnected");
                 self.install(ws);
@@ -542,5 +592,19 @@ impl Shared {
             }
         }
         self.reconnecting.store(false, Ordering::SeqCst);
+        // If the refreshed socket died meanwhile, its reconnect was skipped: start it now.
+        if superseded
+            && !self.shutdown.load(Ordering::SeqCst)
+            && matches!(&*self.link.borrow(), Link::Connecting)
+        {
+            let url = self.url.lock().clone();
+            Shared::spawn_reconnect(self.clone(), url);
+        }
+    }
+
+    /// Starts [`Shared::reconnect`] in its own task. (A plain function, so the reconnect
+    /// future can start another one without a recursive `Send` bound.)
+    fn spawn_reconnect(self: Arc<Self>, url: String) {
+        tokio::spawn(Shared::reconnect(self, url));
     }
 }

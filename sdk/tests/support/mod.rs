@@ -178,6 +178,14 @@ impl FakeConn {
         msg
     }
 
+    /// Several messages written together (one flush), so they arrive in one read.
+    pub async fn send_burst(&mut self, messages: Vec<Value>) {
+        for v in messages {
+            self.ws.feed(Message::text(v.to_string())).await.unwrap();
+        }
+        self.ws.flush().await.unwrap();
+    }
+
     pub async fn send(&mut self, v: Value) {
         self.ws.send(Message::text(v.to_string())).await.unwrap();
     }
