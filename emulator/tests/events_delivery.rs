@@ -377,3 +377,38 @@ async fn sse_stream_yields_names_and_json_and_reports_lag() {
     let _ = s.next().await; // the last buffered item
     assert!(s.next().await.is_none(), "stream ends with the hub");
 }
+
+/// Shutdown ends workers that would otherwise retry for ever: the event being retried and the
+/// queued ones get a last attempt, are counted as abandoned, and later publishes are refused.
+#[tokio::test(start_paused = true)]
+async fn shutdown_drains_best_effort_and_ends_workers() {
+    let rx = receiver::start(Arc::new(|_, _| 500)).await;
+    let (sns, _) = sns_target(&rx.url);
+    let cfg = DeliveryConfig {
+        sns_confirmation: SnsConfirmation::Wait,
+        ..config()
+    };
+    let hub = EventHub::start(
+        cfg,
+        vec![target("down", &rx.url, Format::EventBridge), sns],
+        EpochMillis(0),
+    )
+    .unwrap();
+    for seq in 0..3 {
+        hub.publish(searching("t", seq));
+    }
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let stats = hub.shutdown().await;
+    let down = stats[0].1;
+    assert_eq!((down.delivered, down.abandoned), (0, 3));
+    assert!(
+        down.attempts > 3,
+        "the first event was retried before shutdown"
+    );
+    let sns = stats[1].1;
+    assert_eq!((sns.delivered, sns.abandoned), (0, 3));
+    hub.publish(searching("t", 9));
+    assert_eq!(hub.target_stats("down").unwrap().overflowed, 1);
+    // flush returns: nothing is pending any more.
+    hub.flush().await;
+}

@@ -21,6 +21,9 @@
 //! - **SNS subscriptions** send a `SubscriptionConfirmation` first, then hold their queue
 //!   until [`EventHub::confirm`] is called with the token (the daemon will call it when the
 //!   receiver GETs the SubscribeURL), or per [`SnsConfirmation`].
+//! - **Shutdown.** [`EventHub::shutdown`] (or dropping the last hub clone) ends the workers
+//!   after a best-effort drain: one attempt per queued event, no further retries. What is not
+//!   delivered then is logged and counted as abandoned.
 //! - **Broadcast.** Every published event also goes, unrendered, to a
 //!   `tokio::sync::broadcast` channel for the dashboard and `GET /events`
 //!   (see [`crate::events::stream`]).
@@ -42,6 +45,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
+use tokio::task::JoinHandle;
 
 /// What an SNS target does about the subscription confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,11 +175,21 @@ pub(crate) struct Shared {
     pub(crate) progress: Notify,
     /// SNS: becomes `true` on confirmation.
     pub(crate) confirmed: watch::Sender<bool>,
+    /// Becomes `true` on [`EventHub::shutdown`] or when the last hub clone is dropped.
+    pub(crate) stopping: watch::Sender<bool>,
 }
 
 struct TargetHandle {
     shared: Arc<Shared>,
     queue: mpsc::Sender<Arc<DomainEvent>>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for TargetHandle {
+    /// The last hub clone is gone: let the worker finish what it holds and end.
+    fn drop(&mut self) {
+        self.shared.stopping.send_replace(true);
+    }
 }
 
 /// The events face's running engine: publish here, and every target and subscriber gets it.
@@ -220,15 +234,20 @@ impl EventHub {
                     counters: Counters::default(),
                     progress: Notify::new(),
                     confirmed: watch::channel(false).0,
+                    stopping: watch::channel(false).0,
                 });
-                runtime.spawn(worker::run(
+                let worker = runtime.spawn(worker::run(
                     Arc::clone(&shared),
                     rx,
                     client.clone(),
                     Arc::clone(&config),
                     now,
                 ));
-                TargetHandle { shared, queue: tx }
+                TargetHandle {
+                    shared,
+                    queue: tx,
+                    worker: Mutex::new(Some(worker)),
+                }
             })
             .collect();
         Ok(EventHub {
@@ -317,6 +336,27 @@ impl EventHub {
             }
         }
         Ok(false)
+    }
+
+    /// Stops every worker after a best-effort drain, and returns the final counters.
+    ///
+    /// Queued events get one more attempt each, without retries; an event being retried gets
+    /// no further retry; an SNS target still waiting for confirmation sends nothing. Whatever
+    /// is not delivered is logged and counted as abandoned. Events published afterwards are
+    /// refused (counted as overflow).
+    pub async fn shutdown(&self) -> Vec<(String, TargetStats)> {
+        for t in self.targets.iter() {
+            t.shared.stopping.send_replace(true);
+        }
+        for t in self.targets.iter() {
+            let worker = t.worker.lock().take();
+            if let Some(w) = worker {
+                if let Err(e) = w.await {
+                    tracing::error!(target_name = %t.shared.name, error = %e, "events: worker ended abnormally");
+                }
+            }
+        }
+        self.stats()
     }
 
     /// Waits until every event queued so far has left its queue (delivered, skipped or
