@@ -51,7 +51,9 @@ use tokio::task::JoinHandle;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnsConfirmation {
     /// Send the confirmation, then deliver nothing until it is confirmed (SNS's own rule:
-    /// an unconfirmed subscription gets no notifications). Events wait in the queue.
+    /// an unconfirmed subscription gets no notifications). Events wait in the queue, and
+    /// overflow once it is full. The confirmation itself is retried like any event; if it is
+    /// abandoned (`max_attempts`), the target still waits for [`EventHub::confirm`].
     Wait,
     /// Send the confirmation, wait at most this long, then deliver anyway (logged).
     WaitAtMost(Duration),
