@@ -39,7 +39,12 @@ pub(super) async fn run(
             };
             deliver(&shared, &client, &config, &rendered, &[]).await;
             if !await_confirmation(&shared, config.sns_confirmation).await {
-                let left = queue.len() as u64;
+                // Close first so nothing slips in between counting and leaving.
+                queue.close();
+                let mut left = 0u64;
+                while queue.try_recv().is_ok() {
+                    left += 1;
+                }
                 shared.counters.abandoned.fetch_add(left, Ordering::AcqRel);
                 shared.progress.notify_waiters();
                 tracing::warn!(
@@ -53,17 +58,18 @@ pub(super) async fn run(
     }
 
     loop {
-        // Queued events first; when the queue is empty and the hub is stopping, end.
+        // Queued events first. When the hub stops, close the queue: `recv` then yields what
+        // is left (each gets one attempt, see `deliver`) and `None` once it is empty.
         let event = tokio::select! {
             biased;
             event = queue.recv() => match event {
                 Some(e) => e,
                 None => break,
             },
-            _ = stopping.wait_for(|s| *s) => match queue.try_recv() {
-                Ok(e) => e,
-                Err(_) => break,
-            },
+            _ = stopping.wait_for(|s| *s) => {
+                queue.close();
+                continue;
+            }
         };
         let rendered = {
             let format = shared.format.lock();
