@@ -47,6 +47,9 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 
+/// Largest broadcast capacity honoured (the channel allocates every slot at start).
+pub const MAX_BROADCAST_CAPACITY: usize = 1 << 20;
+
 /// What an SNS target does about the subscription confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnsConfirmation {
@@ -75,7 +78,8 @@ pub struct DeliveryConfig {
     pub request_timeout: Option<Duration>,
     /// SNS subscription confirmation policy (default: wait at most 30 s).
     pub sns_confirmation: SnsConfirmation,
-    /// Capacity of the in-process broadcast (default 4096); slow subscribers lag, see
+    /// Capacity of the in-process broadcast (default 4096, at most
+    /// [`MAX_BROADCAST_CAPACITY`]); slow subscribers lag, see
     /// [`crate::events::stream`].
     pub broadcast_capacity: usize,
 }
@@ -223,12 +227,19 @@ impl EventHub {
         let client = builder
             .build()
             .map_err(|e| StartError::HttpClient(e.to_string()))?;
-        let (broadcast, _) = broadcast::channel(config.broadcast_capacity.max(1));
+        // Both channels panic on out-of-range capacities, and the broadcast allocates its
+        // capacity up front: clamp what the configuration file asked for.
+        let (broadcast, _) =
+            broadcast::channel(config.broadcast_capacity.clamp(1, MAX_BROADCAST_CAPACITY));
         let config = Arc::new(config);
         let handles = targets
             .into_iter()
             .map(|t| {
-                let (tx, rx) = mpsc::channel(config.queue_capacity.max(1));
+                let (tx, rx) = mpsc::channel(
+                    config
+                        .queue_capacity
+                        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+                );
                 let shared = Arc::new(Shared {
                     name: t.name,
                     url: t.url,
