@@ -171,10 +171,10 @@ async fn overflow_is_counted() {
         hub.publish(searching("t", seq));
     }
     let s = hub.target_stats("small").unwrap();
-    assert_eq!((s.enqueued, s.overflowed), (2, 3));
+    assert_eq!((s.enqueued, s.overflowed, s.pending), (2, 3, 2));
     hub.flush().await;
     let s = hub.target_stats("small").unwrap();
-    assert_eq!((s.delivered, s.overflowed), (2, 3));
+    assert_eq!((s.delivered, s.overflowed, s.pending), (2, 3, 0));
     assert_eq!(hub.stats().len(), 2);
     assert_eq!(rx.accepted().len(), 4);
 }

@@ -16,7 +16,7 @@
 //! - `MatchmakingTimedOut` / `MatchmakingCancelled` / `MatchmakingFailed`: the ticket's end.
 //!
 //! AcceptMatch, a failed acceptance and placement events have no GPM push ([`render`] returns
-//! `None`).
+//! `None`). GPM has no backfill: backfill tickets are pushed like any other ticket.
 
 use super::json::to_json;
 use super::model::{

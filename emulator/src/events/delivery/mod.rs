@@ -124,6 +124,8 @@ pub struct Target {
 pub struct TargetStats {
     /// Events accepted into the queue.
     pub enqueued: u64,
+    /// Events waiting or being delivered now (`enqueued` minus those that left the queue).
+    pub pending: u64,
     /// Events the format has no rendering for (e.g. AcceptMatch for GPM); not sent.
     pub skipped: u64,
     /// Events delivered (2xx received).
@@ -154,6 +156,7 @@ impl Counters {
         let r = |a: &AtomicU64| a.load(Ordering::Relaxed);
         TargetStats {
             enqueued: r(&self.enqueued),
+            pending: r(&self.enqueued).saturating_sub(self.finished()),
             skipped: r(&self.skipped),
             delivered: r(&self.delivered),
             overflowed: r(&self.overflowed),
