@@ -45,6 +45,18 @@ fn ids(rs: &[Received]) -> Vec<String> {
         .collect()
 }
 
+/// Waits (in virtual time) until `cond` holds. A fixed sleep would race: on a paused clock,
+/// time jumps to the next timer while a request is still in flight.
+async fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..100_000 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
 fn event_id(seq: i64) -> String {
     uuid::Uuid::from_u128(seq as u128 + 1)
         .hyphenated()
@@ -171,10 +183,10 @@ async fn overflow_is_counted() {
         hub.publish(searching("t", seq));
     }
     let s = hub.target_stats("small").unwrap();
-    assert_eq!((s.enqueued, s.overflowed), (2, 3));
+    assert_eq!((s.enqueued, s.overflowed, s.pending), (2, 3, 2));
     hub.flush().await;
     let s = hub.target_stats("small").unwrap();
-    assert_eq!((s.delivered, s.overflowed), (2, 3));
+    assert_eq!((s.delivered, s.overflowed, s.pending), (2, 3, 0));
     assert_eq!(hub.stats().len(), 2);
     assert_eq!(rx.accepted().len(), 4);
 }
@@ -232,6 +244,7 @@ async fn sns_confirms_first_then_delivers() {
     let hub = EventHub::start(cfg, vec![t], EpochMillis(1_000)).unwrap();
     hub.publish(searching("t", 0));
     hub.publish(searching("t", 1));
+    wait_until("the confirmation", || rx.accepted().len() == 1).await;
     // An hour passes: nothing but the confirmation was sent.
     tokio::time::sleep(Duration::from_secs(3600)).await;
     let all = rx.all();
@@ -297,8 +310,10 @@ async fn sns_confirmation_is_retried() {
     };
     let hub = EventHub::start(cfg, vec![t], EpochMillis(0)).unwrap();
     hub.publish(searching("t", 0));
+    wait_until("the confirmation", || rx.accepted().len() == 1).await;
     tokio::time::sleep(Duration::from_secs(10)).await;
     assert_eq!(rx.accepted().len(), 1);
+    assert_eq!(rx.all().len(), 4, "three failures, then the confirmation");
     assert!(hub.confirm(&sub.token));
     hub.flush().await;
     let accepted = rx.accepted();
@@ -376,4 +391,42 @@ async fn sse_stream_yields_names_and_json_and_reports_lag() {
     drop(hub);
     let _ = s.next().await; // the last buffered item
     assert!(s.next().await.is_none(), "stream ends with the hub");
+}
+
+/// Shutdown ends workers that would otherwise retry for ever: the event being retried and the
+/// queued ones get a last attempt, are counted as abandoned, and later publishes are refused.
+#[tokio::test(start_paused = true)]
+async fn shutdown_drains_best_effort_and_ends_workers() {
+    let rx = receiver::start(Arc::new(|_, _| 500)).await;
+    let (sns, _) = sns_target(&rx.url);
+    let cfg = DeliveryConfig {
+        sns_confirmation: SnsConfirmation::Wait,
+        ..config()
+    };
+    let hub = EventHub::start(
+        cfg,
+        vec![target("down", &rx.url, Format::EventBridge), sns],
+        EpochMillis(0),
+    )
+    .unwrap();
+    for seq in 0..3 {
+        hub.publish(searching("t", seq));
+    }
+    wait_until("retries", || {
+        hub.target_stats("down").unwrap().attempts >= 4
+    })
+    .await;
+    let stats = hub.shutdown().await;
+    let down = stats[0].1;
+    assert_eq!((down.delivered, down.abandoned), (0, 3));
+    assert!(
+        down.attempts > 3,
+        "the first event was retried before shutdown"
+    );
+    let sns = stats[1].1;
+    assert_eq!((sns.delivered, sns.abandoned), (0, 3));
+    hub.publish(searching("t", 9));
+    assert_eq!(hub.target_stats("down").unwrap().overflowed, 1);
+    // flush returns: nothing is pending any more.
+    hub.flush().await;
 }

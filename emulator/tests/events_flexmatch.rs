@@ -1,4 +1,7 @@
 //! FlexMatch EventBridge JSON and its SNS envelope, checked against the seed examples.
+//!
+//! The domain events are built with the seed's own ids and times, so no normalisation is
+//! needed: the comparison is exact, every field, and `diff` names each differing path.
 
 mod events_support;
 

@@ -117,3 +117,20 @@ fn start_outside_a_runtime_is_an_error() {
     let r = EventHub::start(DeliveryConfig::default(), vec![], Default::default());
     assert!(matches!(r, Err(StartError::NoRuntime)));
 }
+
+/// Out-of-range capacities from a configuration file are clamped, not a panic or an
+/// allocation of everything.
+#[tokio::test]
+async fn extreme_capacities_are_clamped() {
+    for cap in [0, usize::MAX] {
+        let cfg = DeliveryConfig {
+            queue_capacity: cap,
+            broadcast_capacity: cap,
+            ..DeliveryConfig::default()
+        };
+        let hub = EventHub::start(cfg, vec![], Default::default()).unwrap();
+        let mut rx = hub.subscribe();
+        hub.publish(seed_events().remove(0).1);
+        assert_eq!(rx.recv().await.unwrap().name(), "MatchmakingSearching");
+    }
+}

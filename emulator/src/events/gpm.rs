@@ -16,7 +16,7 @@
 //! - `MatchmakingTimedOut` / `MatchmakingCancelled` / `MatchmakingFailed`: the ticket's end.
 //!
 //! AcceptMatch, a failed acceptance and placement events have no GPM push ([`render`] returns
-//! `None`).
+//! `None`). GPM has no backfill: backfill tickets are pushed like any other ticket.
 
 use super::json::to_json;
 use super::model::{
@@ -146,7 +146,7 @@ struct MatchTicket<'a> {
     id: &'a str,
     match_code: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    match_result: Option<String>,
+    match_result: Option<&'a str>,
     match_type: &'static str,
     players: Vec<GpmPlayer<'a>>,
     status: &'static str,
@@ -156,7 +156,7 @@ struct MatchTicket<'a> {
     status_reason: Option<&'a str>,
     start_time: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    end_time: Option<String>,
+    end_time: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -388,14 +388,14 @@ pub fn render(event: &DomainEvent, options: &GpmOptions) -> Option<String> {
         .map(|t| MatchTicket {
             id: &t.ticket_id,
             match_code: &m.configuration.name,
-            match_result: result.clone(),
+            match_result: result.as_deref(),
             match_type,
             players: t.players.iter().map(player).collect(),
             status: mo.status,
             status_message: mo.message,
             status_reason: mo.reason,
             start_time: iso_millis(t.start_time),
-            end_time: end_time.clone(),
+            end_time: end_time.as_deref(),
         })
         .collect();
     Some(to_json(&Push {

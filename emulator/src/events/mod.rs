@@ -12,7 +12,7 @@
 //! | [`sns`] | SNS HTTP envelope and subscription confirmation (general SNS knowledge) |
 //! | [`gpm`] | Tencent GPM push body and match tokens (seed 000) |
 //! | [`pgos`] | PGOS trigger calls and matchmaking post-processing (seed 003) |
-//! | [`format`] | which format a target speaks; event → HTTP payload |
+//! | [`format`](mod@format) | which format a target speaks; event → HTTP payload |
 //! | [`delivery`] | per-target workers, bounded queues, retry with backoff, SNS confirmation |
 //! | [`stream`] | the broadcast as an SSE-ready stream |
 //!

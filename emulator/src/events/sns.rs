@@ -15,9 +15,10 @@
 //! - the subscriber confirms by GETting `SubscribeURL`
 //!   (`…/?Action=ConfirmSubscription&TopicArn=…&Token=…`).
 //!
-//! Not reproduced: the RSA `Signature`. Playfield has no AWS signing key and does not yet
-//! serve its own certificate, so `Signature` is empty; receivers that verify SNS signatures
-//! must skip verification against Playfield.
+//! Not reproduced: the RSA `Signature`. Playfield has no AWS signing key, and a signature of
+//! its own would not help: SNS message validators also require `SigningCertURL` to be on an
+//! `amazonaws.com` host. So `Signature` is empty, and receivers that verify SNS signatures must
+//! skip verification against Playfield. No `Subject` is sent (the configuration sets none).
 
 use super::json::to_json;
 use super::model::EpochMillis;

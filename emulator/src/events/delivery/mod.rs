@@ -21,6 +21,9 @@
 //! - **SNS subscriptions** send a `SubscriptionConfirmation` first, then hold their queue
 //!   until [`EventHub::confirm`] is called with the token (the daemon will call it when the
 //!   receiver GETs the SubscribeURL), or per [`SnsConfirmation`].
+//! - **Shutdown.** [`EventHub::shutdown`] (or dropping the last hub clone) ends the workers
+//!   after a best-effort drain: one attempt per queued event, no further retries. What is not
+//!   delivered then is logged and counted as abandoned.
 //! - **Broadcast.** Every published event also goes, unrendered, to a
 //!   `tokio::sync::broadcast` channel for the dashboard and `GET /events`
 //!   (see [`crate::events::stream`]).
@@ -42,12 +45,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch, Notify};
+use tokio::task::JoinHandle;
+
+/// Largest broadcast capacity honoured (the channel allocates every slot at start).
+pub const MAX_BROADCAST_CAPACITY: usize = 1 << 20;
 
 /// What an SNS target does about the subscription confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnsConfirmation {
     /// Send the confirmation, then deliver nothing until it is confirmed (SNS's own rule:
-    /// an unconfirmed subscription gets no notifications). Events wait in the queue.
+    /// an unconfirmed subscription gets no notifications). Events wait in the queue, and
+    /// overflow once it is full. The confirmation itself is retried like any event; if it is
+    /// abandoned (`max_attempts`), the target still waits for [`EventHub::confirm`].
     Wait,
     /// Send the confirmation, wait at most this long, then deliver anyway (logged).
     WaitAtMost(Duration),
@@ -69,7 +78,8 @@ pub struct DeliveryConfig {
     pub request_timeout: Option<Duration>,
     /// SNS subscription confirmation policy (default: wait at most 30 s).
     pub sns_confirmation: SnsConfirmation,
-    /// Capacity of the in-process broadcast (default 4096); slow subscribers lag, see
+    /// Capacity of the in-process broadcast (default 4096, at most
+    /// [`MAX_BROADCAST_CAPACITY`]); slow subscribers lag, see
     /// [`crate::events::stream`].
     pub broadcast_capacity: usize,
 }
@@ -114,6 +124,8 @@ pub struct Target {
 pub struct TargetStats {
     /// Events accepted into the queue.
     pub enqueued: u64,
+    /// Events waiting or being delivered now (`enqueued` minus those that left the queue).
+    pub pending: u64,
     /// Events the format has no rendering for (e.g. AcceptMatch for GPM); not sent.
     pub skipped: u64,
     /// Events delivered (2xx received).
@@ -144,6 +156,7 @@ impl Counters {
         let r = |a: &AtomicU64| a.load(Ordering::Relaxed);
         TargetStats {
             enqueued: r(&self.enqueued),
+            pending: r(&self.enqueued).saturating_sub(self.finished()),
             skipped: r(&self.skipped),
             delivered: r(&self.delivered),
             overflowed: r(&self.overflowed),
@@ -171,11 +184,21 @@ pub(crate) struct Shared {
     pub(crate) progress: Notify,
     /// SNS: becomes `true` on confirmation.
     pub(crate) confirmed: watch::Sender<bool>,
+    /// Becomes `true` on [`EventHub::shutdown`] or when the last hub clone is dropped.
+    pub(crate) stopping: watch::Sender<bool>,
 }
 
 struct TargetHandle {
     shared: Arc<Shared>,
     queue: mpsc::Sender<Arc<DomainEvent>>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for TargetHandle {
+    /// The last hub clone is gone: let the worker finish what it holds and end.
+    fn drop(&mut self) {
+        self.shared.stopping.send_replace(true);
+    }
 }
 
 /// The events face's running engine: publish here, and every target and subscriber gets it.
@@ -207,12 +230,19 @@ impl EventHub {
         let client = builder
             .build()
             .map_err(|e| StartError::HttpClient(e.to_string()))?;
-        let (broadcast, _) = broadcast::channel(config.broadcast_capacity.max(1));
+        // Both channels panic on out-of-range capacities, and the broadcast allocates its
+        // capacity up front: clamp what the configuration file asked for.
+        let (broadcast, _) =
+            broadcast::channel(config.broadcast_capacity.clamp(1, MAX_BROADCAST_CAPACITY));
         let config = Arc::new(config);
         let handles = targets
             .into_iter()
             .map(|t| {
-                let (tx, rx) = mpsc::channel(config.queue_capacity.max(1));
+                let (tx, rx) = mpsc::channel(
+                    config
+                        .queue_capacity
+                        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+                );
                 let shared = Arc::new(Shared {
                     name: t.name,
                     url: t.url,
@@ -220,15 +250,20 @@ impl EventHub {
                     counters: Counters::default(),
                     progress: Notify::new(),
                     confirmed: watch::channel(false).0,
+                    stopping: watch::channel(false).0,
                 });
-                runtime.spawn(worker::run(
+                let worker = runtime.spawn(worker::run(
                     Arc::clone(&shared),
                     rx,
                     client.clone(),
                     Arc::clone(&config),
                     now,
                 ));
-                TargetHandle { shared, queue: tx }
+                TargetHandle {
+                    shared,
+                    queue: tx,
+                    worker: Mutex::new(Some(worker)),
+                }
             })
             .collect();
         Ok(EventHub {
@@ -317,6 +352,27 @@ impl EventHub {
             }
         }
         Ok(false)
+    }
+
+    /// Stops every worker after a best-effort drain, and returns the final counters.
+    ///
+    /// Queued events get one more attempt each, without retries; an event being retried gets
+    /// no further retry; an SNS target still waiting for confirmation sends nothing. Whatever
+    /// is not delivered is logged and counted as abandoned. Events published afterwards are
+    /// refused (counted as overflow).
+    pub async fn shutdown(&self) -> Vec<(String, TargetStats)> {
+        for t in self.targets.iter() {
+            t.shared.stopping.send_replace(true);
+        }
+        for t in self.targets.iter() {
+            let worker = t.worker.lock().take();
+            if let Some(w) = worker {
+                if let Err(e) = w.await {
+                    tracing::error!(target_name = %t.shared.name, error = %e, "events: worker ended abnormally");
+                }
+            }
+        }
+        self.stats()
     }
 
     /// Waits until every event queued so far has left its queue (delivered, skipped or

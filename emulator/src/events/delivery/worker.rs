@@ -23,6 +23,7 @@ pub(super) async fn run(
     config: Arc<DeliveryConfig>,
     subscribed_at: EpochMillis,
 ) {
+    let mut stopping = shared.stopping.subscribe();
     let subscription = match &*shared.format.lock() {
         Format::Sns(s) => Some(s.clone()),
         _ => None,
@@ -37,11 +38,39 @@ pub(super) async fn run(
                 body: msg.body,
             };
             deliver(&shared, &client, &config, &rendered, &[]).await;
-            await_confirmation(&shared, config.sns_confirmation).await;
+            if !await_confirmation(&shared, config.sns_confirmation).await {
+                // Close first so nothing slips in between counting and leaving.
+                queue.close();
+                let mut left = 0u64;
+                while queue.try_recv().is_ok() {
+                    left += 1;
+                }
+                shared.counters.abandoned.fetch_add(left, Ordering::AcqRel);
+                shared.progress.notify_waiters();
+                tracing::warn!(
+                    target_name = %shared.name,
+                    abandoned = left,
+                    "events: stopped before the SNS subscription was confirmed"
+                );
+                return;
+            }
         }
     }
 
-    while let Some(event) = queue.recv().await {
+    loop {
+        // Queued events first. When the hub stops, close the queue: `recv` then yields what
+        // is left (each gets one attempt, see `deliver`) and `None` once it is empty.
+        let event = tokio::select! {
+            biased;
+            event = queue.recv() => match event {
+                Some(e) => e,
+                None => break,
+            },
+            _ = stopping.wait_for(|s| *s) => {
+                queue.close();
+                continue;
+            }
+        };
         let rendered = {
             let format = shared.format.lock();
             format::render(&format, &event, Uuid::new_v4())
@@ -66,29 +95,41 @@ pub(super) async fn run(
         }
         shared.progress.notify_waiters();
     }
+    tracing::debug!(target_name = %shared.name, "events: worker stopped");
 }
 
-async fn await_confirmation(shared: &Shared, policy: SnsConfirmation) {
+/// Waits for the SNS confirmation per `policy`; `false` when the hub stopped first.
+async fn await_confirmation(shared: &Shared, policy: SnsConfirmation) -> bool {
     let mut confirmed = shared.confirmed.subscribe();
-    match policy {
-        SnsConfirmation::Skip => {}
-        SnsConfirmation::Wait => {
-            // Err only if the sender is gone, which cannot happen while `shared` lives.
-            let _ = confirmed.wait_for(|c| *c).await;
-            tracing::info!(target_name = %shared.name, "events: SNS subscription confirmed");
+    let mut stopping = shared.stopping.subscribe();
+    let limit = match policy {
+        SnsConfirmation::Skip => return true,
+        SnsConfirmation::Wait => None,
+        SnsConfirmation::WaitAtMost(d) => Some(d),
+    };
+    let wait = async {
+        match limit {
+            None => confirmed.wait_for(|c| *c).await.is_ok(),
+            Some(d) => matches!(
+                tokio::time::timeout(d, confirmed.wait_for(|c| *c)).await,
+                Ok(Ok(_))
+            ),
         }
-        SnsConfirmation::WaitAtMost(limit) => {
-            match tokio::time::timeout(limit, confirmed.wait_for(|c| *c)).await {
-                Ok(_) => {
-                    tracing::info!(target_name = %shared.name, "events: SNS subscription confirmed")
-                }
-                Err(_) => tracing::warn!(
+    };
+    tokio::select! {
+        ok = wait => {
+            if ok {
+                tracing::info!(target_name = %shared.name, "events: SNS subscription confirmed");
+            } else {
+                tracing::warn!(
                     target_name = %shared.name,
                     waited = ?limit,
                     "events: SNS subscription not confirmed; delivering anyway"
-                ),
+                );
             }
+            true
         }
+        _ = stopping.wait_for(|s| *s) => false,
     }
 }
 
@@ -121,7 +162,8 @@ async fn deliver(
                     .counters
                     .failed_attempts
                     .fetch_add(1, Ordering::Relaxed);
-                if config.max_attempts.is_some_and(|max| attempt >= max) {
+                let stopping = *shared.stopping.borrow();
+                if stopping || config.max_attempts.is_some_and(|max| attempt >= max) {
                     tracing::error!(
                         target_name = %shared.name,
                         event = r.name,
@@ -142,7 +184,12 @@ async fn deliver(
                     retry_in = ?delay,
                     "events: delivery failed; will retry"
                 );
-                tokio::time::sleep(delay).await;
+                let mut stop = shared.stopping.subscribe();
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    // One last attempt right away, then give up (see the `stopping` check).
+                    _ = stop.wait_for(|s| *s) => {}
+                }
             }
         }
     }

@@ -10,7 +10,8 @@
 //!   `player_battle_session_status` GameLift's player session status (`RESERVED`, ...);
 //! - `source_type` is `"matchmaking"` for a match placed by FlexMatch and `"placement"` for a
 //!   direct StartGameSessionPlacement;
-//! - `battle_session_id` is the game session ARN (GameLift's game session id).
+//! - `battle_session_id` is the game session ARN (GameLift's game session id); it is empty in
+//!   `event_matchmaking_completed` for a STANDALONE configuration, which places nothing.
 
 use super::{battle_properties, KeyValue, MatchedPlayer};
 use crate::events::json::to_json;

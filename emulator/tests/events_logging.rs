@@ -1,0 +1,79 @@
+//! Delivery logging, in its own test binary: tracing caches per-callsite interest process-wide,
+//! so a scoped subscriber only sees every event when no other test runs beside it.
+
+mod events_support;
+
+use events_support::receiver;
+use events_support::*;
+use playfield::events::model::EpochMillis;
+use playfield::events::{Backoff, DeliveryConfig, EventHub, Format, Target};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Captured log output.
+#[derive(Clone, Default)]
+struct LogBuf(Arc<parking_lot::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every attempt is logged with target, event name, tickets, attempt number and status.
+#[tokio::test(start_paused = true)]
+async fn every_attempt_is_logged() {
+    let buf = LogBuf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let rx = receiver::start(receiver::fail_first(1)).await;
+    let config = DeliveryConfig {
+        backoff: Backoff {
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+        },
+        request_timeout: None,
+        ..DeliveryConfig::default()
+    };
+    let target = Target {
+        name: "logged".into(),
+        url: rx.url.clone(),
+        format: Format::EventBridge,
+    };
+    let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
+    hub.publish(searching("ticket-42", 0));
+    hub.flush().await;
+    let text = String::from_utf8(buf.0.lock().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("ticket-42")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("WARN") && lines[0].contains("attempt=1"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("status=HTTP 500"), "{}", lines[0]);
+    assert!(
+        lines[1].contains("INFO") && lines[1].contains("attempt=2"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].contains("status=200"), "{}", lines[1]);
+    for l in lines {
+        assert!(l.contains("target_name=logged"), "{l}");
+        assert!(
+            l.contains("event=\"MatchmakingSearching\"")
+                || l.contains("event=MatchmakingSearching"),
+            "{l}"
+        );
+    }
+}
