@@ -1,0 +1,177 @@
+//! The HTTP edge of the API listener, with raw requests no SDK would send:
+//! wrong methods, missing or garbled targets, bodies over the limit, a path
+//! prefix before the rpcv2Cbor route. Every answer must be a 4xx with a
+//! parseable error body and a request ID.
+
+#[path = "support/api_handlers.rs"]
+mod handlers;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use playfield::api::protocol::{cbor, json};
+use playfield::api::{ApiConfig, ApiServer};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+struct Answer {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    fn json(&self) -> Value {
+        json::decode(&self.body).expect("JSON body")
+    }
+}
+
+/// One request on its own connection (`connection: close`), read to the end.
+async fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(req.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of head");
+    let head = String::from_utf8(raw[..at].to_vec()).unwrap();
+    let status = head[9..12].parse().unwrap();
+    Answer {
+        status,
+        head,
+        body: raw[at + 4..].to_vec(),
+    }
+}
+
+fn assert_error(a: &Answer, code: &str, needle: &str) {
+    assert_eq!(a.status, 400, "{}", a.head);
+    assert_eq!(
+        a.header("x-amzn-requestid").map(str::len),
+        Some(36),
+        "{}",
+        a.head
+    );
+    let body = if a.header("content-type") == Some("application/cbor") {
+        cbor::decode(&a.body).unwrap()
+    } else {
+        a.json()
+    };
+    assert_eq!(body["__type"], code, "{body}");
+    assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_at_the_http_edge() {
+    let addr = handlers::start_server(None).await;
+
+    let a = send(addr, "GET", "/", &[], b"").await;
+    assert_error(&a, "InvalidRequestException", "POST");
+
+    let a = send(addr, "POST", "/", &[], b"{}").await;
+    assert_error(&a, "UnknownOperationException", "missing X-Amz-Target");
+
+    let a = send(addr, "POST", "/", &[("x-amz-target", "GameLift")], b"{}").await;
+    assert_error(
+        &a,
+        "UnknownOperationException",
+        "not of the form GameLift.<Operation>",
+    );
+
+    let target = [("x-amz-target", "GameLift.DescribeGameSessions")];
+    let a = send(addr, "POST", "/", &target, b"{\"Limit\": ").await;
+    assert_error(&a, "InvalidRequestException", "Malformed JSON request body");
+    assert_eq!(a.header("content-type"), Some("application/x-amz-json-1.1"));
+
+    let a = send(
+        addr,
+        "POST",
+        "/service/GameLift/operation/DescribeGameSessions",
+        &[],
+        &[0xa0, 0x00],
+    )
+    .await;
+    assert_error(&a, "InvalidRequestException", "trailing");
+    assert_eq!(a.header("content-type"), Some("application/cbor"));
+    assert_eq!(a.header("smithy-protocol"), Some("rpc-v2-cbor"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_prefix_before_the_cbor_route_is_accepted() {
+    let addr = handlers::start_server(None).await;
+    let a = send(
+        addr,
+        "POST",
+        "/some/prefix/service/GameLift/operation/ValidateMatchmakingRuleSet",
+        &[
+            ("smithy-protocol", "rpc-v2-cbor"),
+            ("content-type", "application/cbor"),
+        ],
+        b"\xa1\x6bRuleSetBody\x62{}",
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.head);
+    assert_eq!(
+        cbor::decode(&a.body).unwrap(),
+        serde_json::json!({"Valid": true})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_over_the_limit_are_refused_in_the_request_protocol() {
+    let config = ApiConfig {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        max_body_bytes: 1024,
+        ..ApiConfig::default()
+    };
+    let server = ApiServer::bind(
+        config,
+        handlers::router(),
+        Arc::new(handlers::TestState::default()),
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    tokio::spawn(server.run());
+    let big = vec![b' '; 4096];
+    let a = send(
+        addr,
+        "POST",
+        "/service/GameLift/operation/DescribeGameSessions",
+        &[],
+        &big,
+    )
+    .await;
+    assert_error(&a, "InvalidRequestException", "limit 1024 bytes");
+    assert_eq!(a.header("content-type"), Some("application/cbor"));
+}
+
+#[test]
+fn default_listen_address_is_loopback_9080() {
+    assert_eq!(
+        ApiConfig::default().listen,
+        SocketAddr::from(([127, 0, 0, 1], 9080))
+    );
+    assert_eq!(ApiConfig::default().access_key_id, None);
+}
