@@ -42,7 +42,7 @@ use super::auth;
 use super::error::{ApiError, ErrorCode};
 use super::model::{Operation, ServiceModel};
 use super::protocol::{self, cbor, Protocol};
-use super::validate::validate_input;
+use super::validate::{check_output, validate_input};
 
 /// What a handler sees besides its input.
 pub struct Ctx<'a, S> {
@@ -271,6 +271,15 @@ impl<S: 'static> Router<S> {
                 panic_text(&panic)
             )))
         })?;
+        // Debug builds: the output must fit the model (required members,
+        // types, no misspelt members), so handler bugs surface in tests.
+        if cfg!(debug_assertions) {
+            if let Some(shape) = op.output {
+                check_output(self.model, shape, &output).map_err(|e| {
+                    ApiError::internal(format!("{operation} output does not match the model: {e}"))
+                })?;
+            }
+        }
         protocol
             .encode(self.model, op.output, &output)
             .map_err(|e| {

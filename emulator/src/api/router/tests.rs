@@ -39,6 +39,11 @@ fn describe(ctx: &mut Ctx<'_, State>, input: DescribeIn) -> Result<DescribeOut, 
     }
 }
 
+/// Misspelt member and a missing required one: a handler bug.
+fn describe_rule_sets(_: &mut Ctx<'_, State>, _: Empty) -> Result<Value, ApiError> {
+    Ok(json!({"RuleSet": []}))
+}
+
 fn stop(_: &mut Ctx<'_, State>, _: Empty) -> Result<Empty, ApiError> {
     Ok(Empty {})
 }
@@ -47,6 +52,7 @@ fn router() -> Router<State> {
     Router::new(ServiceModel::gamelift())
         .register("DescribeGameSessions", describe)
         .register("StopMatchmaking", stop)
+        .register("DescribeMatchmakingRuleSets", describe_rule_sets)
 }
 
 fn json_call(r: &Router<State>, target: &str, body: &str) -> (u16, HeaderMap, Value) {
@@ -216,4 +222,21 @@ fn access_key_is_enforced_when_configured() {
 #[should_panic(expected = "not an operation")]
 fn registering_a_non_operation_panics_at_startup() {
     let _ = Router::<State>::new(ServiceModel::gamelift()).register("Nope", stop);
+}
+
+#[test]
+fn outputs_that_do_not_fit_the_model_fail_loudly_in_debug_builds() {
+    let (status, _, body) = json_call(&router(), "GameLift.DescribeMatchmakingRuleSets", "{}");
+    if cfg!(debug_assertions) {
+        assert_eq!(status, 500);
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("output does not match the model"),
+            "{message}"
+        );
+        assert!(message.contains("'ruleSet'"), "{message}");
+        assert!(message.contains("'ruleSets'"), "{message}");
+    } else {
+        assert_eq!((status, body), (200, json!({})));
+    }
 }
