@@ -175,3 +175,39 @@ fn default_listen_address_is_loopback_9080() {
     );
     assert_eq!(ApiConfig::default().access_key_id, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_until_stops_serving_on_shutdown() {
+    let config = ApiConfig {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..ApiConfig::default()
+    };
+    let server = ApiServer::bind(
+        config,
+        handlers::router(),
+        Arc::new(handlers::TestState::default()),
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    let a = send(
+        addr,
+        "POST",
+        "/",
+        &[("x-amz-target", "GameLift.DescribeGameSessions")],
+        b"{}",
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), running)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+    assert!(TcpStream::connect(addr).await.is_err());
+}
