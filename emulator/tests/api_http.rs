@@ -211,3 +211,58 @@ async fn run_until_stops_serving_on_shutdown() {
         .unwrap();
     assert!(TcpStream::connect(addr).await.is_err());
 }
+
+/// Lenient in, strict out: an integer given for a double member is accepted,
+/// and the answer carries it as a 64-bit float (and the timestamp as tag 1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cbor_integer_for_a_double_is_accepted_and_answered_as_a_float() {
+    let addr = handlers::start_server(None).await;
+    let mut e = minicbor::Encoder::new(Vec::new());
+    e.begin_map().unwrap();
+    e.str("ConfigurationName").unwrap().str("cfg").unwrap();
+    e.str("Players").unwrap().array(1).unwrap();
+    e.map(2)
+        .unwrap()
+        .str("PlayerId")
+        .unwrap()
+        .str("p1")
+        .unwrap();
+    e.str("PlayerAttributes").unwrap().map(1).unwrap();
+    e.str("skill")
+        .unwrap()
+        .map(1)
+        .unwrap()
+        .str("N")
+        .unwrap()
+        .u8(10)
+        .unwrap();
+    e.end().unwrap();
+    let a = send(
+        addr,
+        "POST",
+        "/service/GameLift/operation/StartMatchmaking",
+        &[("smithy-protocol", "rpc-v2-cbor")],
+        &e.into_writer(),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.head);
+    let n_as_double = [0x61, b'N', 0xfb, 0x40, 0x24, 0, 0, 0, 0, 0, 0];
+    assert!(
+        a.body.windows(n_as_double.len()).any(|w| w == n_as_double),
+        "{:02x?}",
+        a.body
+    );
+    let start_time = [
+        b'S', b't', b'a', b'r', b't', b'T', b'i', b'm', b'e', 0xc1, 0xfb,
+    ];
+    assert!(
+        a.body.windows(start_time.len()).any(|w| w == start_time),
+        "{:02x?}",
+        a.body
+    );
+    let body = cbor::decode(&a.body).unwrap();
+    assert_eq!(
+        body["MatchmakingTicket"]["Players"][0]["PlayerAttributes"]["skill"]["N"],
+        10.0
+    );
+}

@@ -28,7 +28,7 @@
 //! failed to satisfy constraint: Member must not be null`.
 
 use base64::Engine;
-use serde_json::{Number, Value};
+use serde_json::Value;
 
 use super::error::ApiError;
 use super::model::{Range, ServiceModel, ShapeId, ShapeKind};
@@ -327,7 +327,6 @@ fn expected(kind: &ShapeKind) -> &'static str {
 fn render(v: &Value) -> String {
     let full = match v {
         Value::String(s) => s.clone(),
-        Value::Number(n) => render_number(n),
         other => other.to_string(),
     };
     if full.chars().count() > MAX_VALUE_CHARS {
@@ -336,10 +335,6 @@ fn render(v: &Value) -> String {
     } else {
         full
     }
-}
-
-fn render_number(n: &Number) -> String {
-    n.to_string()
 }
 
 #[cfg(test)]
