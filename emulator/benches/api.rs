@@ -111,6 +111,46 @@ async fn measure(name: &str, addr: SocketAddr, request: Vec<u8>, per_connection:
     );
 }
 
+/// The same request through `Router::handle` without a socket: what the
+/// protocol layer itself costs (decode, validate, handler, encode).
+fn measure_in_process(name: &str, request: &[u8], iterations: usize) {
+    use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
+    use playfield::api::router::ApiRequest;
+
+    let text = String::from_utf8_lossy(request);
+    let (head, _) = text.split_once("\r\n\r\n").expect("head");
+    let body = &request[head.len() + 4..];
+    let path = head.split(' ').nth(1).expect("path").to_string();
+    let mut headers = HeaderMap::new();
+    for line in head.lines().skip(1) {
+        let (k, v) = line.split_once(": ").expect("header");
+        headers.insert(
+            HeaderName::from_bytes(k.as_bytes()).expect("name"),
+            HeaderValue::from_str(v).expect("value"),
+        );
+    }
+    let router = handlers::router();
+    let state = handlers::TestState::default();
+    let req = ApiRequest {
+        method: &Method::POST,
+        path: &path,
+        headers: &headers,
+        body,
+    };
+    let start = Instant::now();
+    for _ in 0..iterations {
+        let resp = router.handle(&state, &req);
+        assert_eq!(resp.status(), 200);
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "router/{name:<11} {iterations:>7} calls in {:>6.2?}: {:>9.0} calls/s, {:>6.1} us per call (no socket)",
+        elapsed,
+        iterations as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1e6 / iterations as f64,
+    );
+}
+
 fn main() {
     let benching = std::env::args().any(|a| a == "--bench");
     let per_connection = if benching { 10_000 } else { 100 };
@@ -119,6 +159,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let placeholder = SocketAddr::from(([127, 0, 0, 1], 9080));
+    let calls = per_connection * CONNECTIONS;
+    measure_in_process("awsJson1_1", &json_request(placeholder), calls);
+    measure_in_process("rpcv2Cbor", &cbor_request(placeholder), calls);
     runtime.block_on(async {
         let addr = handlers::start_server(None).await;
         measure("awsJson1_1", addr, json_request(addr), per_connection).await;

@@ -207,3 +207,30 @@ fn output_check_covers_structure_and_types_only() {
     )
     .unwrap();
 }
+
+#[test]
+fn every_operation_validates_an_empty_input_and_encodes_an_empty_output() {
+    use crate::api::protocol::Protocol;
+    let m = ServiceModel::gamelift();
+    let mut with_required = 0;
+    for op in m.operations() {
+        let shape = op.input.expect("every GameLift operation has an input");
+        match validate_input(m, shape, &mut json!({})) {
+            Ok(()) => {}
+            Err(e) => {
+                assert!(
+                    e.message.contains("Member must not be null"),
+                    "{}: {}",
+                    op.name,
+                    e.message
+                );
+                with_required += 1;
+            }
+        }
+        for p in [Protocol::AwsJson11, Protocol::RpcV2Cbor] {
+            p.encode(m, op.output, &json!({}))
+                .unwrap_or_else(|e| panic!("{}: {e}", op.name));
+        }
+    }
+    assert!(with_required > 50, "{with_required}");
+}
