@@ -50,6 +50,7 @@ pub struct Ctx<'a, S> {
     operation: &'a Operation,
     request_id: &'a str,
     access_key_id: Option<&'a str>,
+    signing_region: Option<&'a str>,
     protocol: Protocol,
 }
 
@@ -73,6 +74,12 @@ impl<'a, S> Ctx<'a, S> {
     /// stand-in account identity (e.g. a `CreatorId` default).
     pub fn access_key_id(&self) -> Option<&'a str> {
         self.access_key_id
+    }
+
+    /// The Region the request was signed for (from the SigV4 credential
+    /// scope), if signed: the Region to put in ARNs the caller will see.
+    pub fn signing_region(&self) -> Option<&'a str> {
+        self.signing_region
     }
 
     /// Which protocol the caller speaks (rarely needed; the output encoding is
@@ -254,6 +261,7 @@ impl<S: 'static> Router<S> {
             operation: op,
             request_id,
             access_key_id: auth::access_key_id(req.headers),
+            signing_region: auth::signing_region(req.headers),
             protocol,
         };
         // A panicking handler is a bug, but it must not take the connection
@@ -271,6 +279,12 @@ impl<S: 'static> Router<S> {
                 panic_text(&panic)
             )))
         })?;
+        // `()` (or `None`) from a handler means "no members": answer `{}`.
+        let output = if output.is_null() {
+            Value::Object(serde_json::Map::new())
+        } else {
+            output
+        };
         // Debug builds: the output must fit the model (required members,
         // types, no misspelt members), so handler bugs surface in tests.
         if cfg!(debug_assertions) {
