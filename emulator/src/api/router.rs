@@ -3,32 +3,44 @@
 //! A handler is a plain synchronous function from a typed input to a typed
 //! output:
 //! ```ignore
-//! fn stop_matchmaking(ctx: &mut Ctx<'_, Core>, input: StopMatchmakingInput) -> Result<Empty, ApiError> {
-//!     ctx.state().stop_ticket(&input.ticket_id)
-//!         .map_err(|_| ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))?;
-//!     Ok(Empty {})
+//! #[derive(Deserialize)]
+//! #[serde(rename_all = "PascalCase")]
+//! struct StopMatchmakingInput {
+//!     ticket_id: String, // required by the model: presence already checked
+//! }
+//!
+//! fn stop_matchmaking(ctx: &mut Ctx<'_, Core>, input: StopMatchmakingInput) -> Result<(), ApiError> {
+//!     ctx.state()
+//!         .stop_ticket(&input.ticket_id)
+//!         .map_err(|_| ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))
 //! }
 //!
 //! let router = Router::new(ServiceModel::gamelift())
 //!     .register("StopMatchmaking", stop_matchmaking);
 //! ```
 //! So adding an operation is one input/output struct pair (serde, member
-//! names as in the model — see [`types`](super::types)), one function and one
-//! `register` line. By the time the handler runs, the input has been decoded
-//! from either protocol and validated against the model (required members,
-//! types, lengths, ranges, enums, patterns); the output is encoded through the
-//! model into the protocol the request came in.
+//! names as in the model — see [`types`](super::types) for `Timestamp`,
+//! `Blob`, `Empty`), one function and one `register` line. By the time the
+//! handler runs, the input has been decoded from either protocol and
+//! validated against the model (required members, types, lengths, ranges,
+//! enums, patterns; unknown members removed); the output is encoded through
+//! the model into the protocol the request came in. A handler of an
+//! operation whose output has no members may return `()` or `Empty`.
 //!
 //! State: the router is generic over the state `S` the handlers share and gets
 //! it by reference per request (`ctx.state()`). Handlers may run concurrently
 //! on the server's threads, so `S` brings its own locking (e.g. a
 //! `parking_lot::Mutex<Core>` inside). Handlers are synchronous: the core is
-//! in memory, and anything slow belongs in the core's own tasks.
+//! in memory, and anything slow belongs in the core's own tasks. `Ctx` also
+//! gives the request ID, the caller's access key ID and the Region the request
+//! was signed for (for ARNs).
 //!
 //! Errors: return `ctx.error(code, message)`. The operation's modeled error
 //! list is what the SDKs map to typed errors, so in debug builds an unmodeled
 //! code fails loudly (500 with an explanation, and the test that caused it
-//! fails); release builds log it and send it anyway.
+//! fails); release builds log it and send it anyway. Debug builds also check
+//! each output against the model (required members, types, misspelt member
+//! names) the same way. A panicking handler answers 500 and the daemon lives on.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
