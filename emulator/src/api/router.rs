@@ -213,13 +213,14 @@ impl<S: 'static> Router<S> {
     /// error response in the request's protocol.
     pub fn handle(&self, state: &S, req: &ApiRequest<'_>) -> Response<Vec<u8>> {
         let request_id = uuid::Uuid::new_v4().to_string();
-        let (protocol, result) =
+        let (protocol, operation, result) =
             match protocol::identify(self.model, req.method, req.path, req.headers) {
-                Err((protocol, err)) => (protocol, Err(err)),
-                Ok(target) => (
-                    target.protocol,
-                    self.dispatch(state, req, target.protocol, &target.operation, &request_id),
-                ),
+                Err((protocol, err)) => (protocol, String::new(), Err(err)),
+                Ok(target) => {
+                    let result =
+                        self.dispatch(state, req, target.protocol, &target.operation, &request_id);
+                    (target.protocol, target.operation, result)
+                }
             };
         let response = match result {
             Ok(body) => respond(protocol, StatusCode::OK, &request_id, body),
@@ -227,7 +228,8 @@ impl<S: 'static> Router<S> {
         };
         tracing::debug!(
             request_id,
-            path = req.path,
+            operation,
+            ?protocol,
             status = response.status().as_u16(),
             "api request"
         );
@@ -277,7 +279,7 @@ impl<S: 'static> Router<S> {
             protocol,
         };
         // A panicking handler is a bug, but it must not take the connection
-        // (or, with panic=abort, the daemon) down with it: answer 500.
+        // down with it (hyper would just drop it): answer 500 instead.
         let output = catch_unwind(AssertUnwindSafe(|| {
             let out = handler(&mut ctx, input);
             if let Err(err) = &out {
