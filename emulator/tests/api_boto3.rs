@@ -2,9 +2,10 @@
 //!
 //! The test sets up what it needs: a virtualenv under the target directory
 //! (`$CARGO_TARGET_TMPDIR/boto3-venv`) with boto3 from PyPI, created once and
-//! reused while `import boto3` works. It needs `python3` with the `venv`
-//! module and network access to PyPI on first run; without them it fails with
-//! a message saying so (it never skips silently).
+//! reused while `import boto3` works (without the `venv` module it falls back
+//! to `pip install --target`). It needs `python3` and network access to PyPI
+//! on first run; without them it fails with a message saying so (it never
+//! skips silently).
 
 #[path = "support/api_handlers.rs"]
 mod handlers;
@@ -33,44 +34,95 @@ fn require_success(what: &str, out: &Output) {
     );
 }
 
-/// A Python with boto3, set up on first use.
-fn boto3_python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("boto3-venv");
-    let python = venv.join("bin").join("python");
-    let has_boto3 = |p: &Path| {
-        Command::new(p)
+/// How to run Python with boto3 importable.
+struct Boto3Python {
+    python: PathBuf,
+    /// Set when boto3 was installed with `pip --target` instead of a venv.
+    pythonpath: Option<PathBuf>,
+}
+
+impl Boto3Python {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.python);
+        if let Some(p) = &self.pythonpath {
+            cmd.env("PYTHONPATH", p);
+        }
+        cmd
+    }
+
+    fn works(&self) -> bool {
+        self.command()
             .args(["-c", "import boto3"])
             .output()
             .map(|o| o.status.success())
             .unwrap_or(false)
+    }
+}
+
+/// A Python with boto3, set up on first use: a venv under the target
+/// directory, or — where `python3 -m venv` is unavailable (Debian without
+/// python3-venv) — `pip install --target` into a directory put on PYTHONPATH.
+fn boto3_python() -> Boto3Python {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let venv = tmp.join("boto3-venv");
+    let in_venv = Boto3Python {
+        python: venv.join("bin").join("python"),
+        pythonpath: None,
     };
-    if has_boto3(&python) {
-        return python;
+    let site = tmp.join("boto3-site");
+    let in_site = Boto3Python {
+        python: PathBuf::from("python3"),
+        pythonpath: Some(site.clone()),
+    };
+    if in_venv.works() {
+        return in_venv;
+    }
+    // (Checked only if it exists: an empty PYTHONPATH would find whatever
+    // boto3 the system Python happens to have.)
+    if site.exists() && in_site.works() {
+        return in_site;
     }
     match Command::new("python3").arg("--version").output() {
         Ok(o) if o.status.success() => {}
         _ => panic!(
             "python3 is required by this test (it drives the API with boto3) but was not found on PATH; \
-             install python3 with the venv module"
+             install python3 (with the venv module or pip)"
         ),
     }
     let _ = std::fs::remove_dir_all(&venv);
-    let out = run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+    let made_venv = run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+    let (python, target_args): (&Boto3Python, Vec<&std::ffi::OsStr>) = if made_venv.status.success()
+    {
+        (&in_venv, vec![])
+    } else {
+        let _ = std::fs::remove_dir_all(&site);
+        (&in_site, vec!["--target".as_ref(), site.as_os_str()])
+    };
+    let out = run(Command::new(&python.python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(&target_args)
+        .arg(BOTO3_REQUIREMENT));
+    if !made_venv.status.success() {
+        eprintln!(
+            "python3 -m venv failed ({}), installed boto3 with pip --target instead",
+            String::from_utf8_lossy(&made_venv.stderr).trim()
+        );
+    }
     require_success(
-        "python3 -m venv (is the python3-venv package installed?)",
+        "pip install boto3 (is PyPI reachable? is pip installed?)",
         &out,
     );
-    let out = run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        BOTO3_REQUIREMENT,
-    ]));
-    require_success("pip install boto3 (is PyPI reachable?)", &out);
-    assert!(has_boto3(&python), "boto3 installed but cannot be imported");
-    python
+    assert!(python.works(), "boto3 installed but cannot be imported");
+    Boto3Python {
+        python: python.python.clone(),
+        pythonpath: python.pythonpath.clone(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +131,8 @@ async fn boto3_talks_to_the_api() {
     let addr = handlers::start_server(None).await;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/api_boto3.py");
     let out = tokio::task::spawn_blocking(move || {
-        run(Command::new(python)
+        run(python
+            .command()
             .arg(script)
             .arg(format!("http://{addr}"))
             // Keep a developer's own AWS setup out of the test.

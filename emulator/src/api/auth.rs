@@ -15,10 +15,25 @@ use super::error::{ApiError, ErrorCode};
 /// The access key ID a request was signed with, if it carries a SigV4
 /// `Authorization` header.
 pub fn access_key_id(headers: &HeaderMap) -> Option<&str> {
-    let auth = headers.get("authorization")?.to_str().ok()?;
-    let rest = &auth[auth.find("Credential=")? + "Credential=".len()..];
-    let akid = rest.split(['/', ',', ' ']).next()?;
-    (!akid.is_empty()).then_some(akid)
+    credential_scope(headers).next().filter(|s| !s.is_empty())
+}
+
+/// The Region the request was signed for (`Credential=<AKID>/<date>/<region>/...`):
+/// the Region the caller believes it is talking to, for ARNs and the like.
+pub fn signing_region(headers: &HeaderMap) -> Option<&str> {
+    credential_scope(headers).nth(2).filter(|s| !s.is_empty())
+}
+
+/// The parts of `Credential=` (key ID, date, region, service, terminator).
+fn credential_scope(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+    let scope = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|auth| {
+            let rest = &auth[auth.find("Credential=")? + "Credential=".len()..];
+            rest.split([',', ' ']).next()
+        });
+    scope.into_iter().flat_map(|s| s.split('/'))
 }
 
 /// Check the caller against the configured key (`None`: no check).
@@ -58,6 +73,11 @@ mod tests {
     #[test]
     fn key_id_is_read_from_the_credential_scope() {
         assert_eq!(access_key_id(&with_auth(SIGNED)), Some("AKIDLOCAL"));
+        assert_eq!(signing_region(&with_auth(SIGNED)), Some("us-west-2"));
+        assert_eq!(
+            signing_region(&with_auth("AWS4-HMAC-SHA256 Credential=AKID, x")),
+            None
+        );
         assert_eq!(access_key_id(&with_auth("Bearer x")), None);
         assert_eq!(access_key_id(&HeaderMap::new()), None);
         assert_eq!(

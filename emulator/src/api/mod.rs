@@ -17,7 +17,8 @@
 //!    the handler, and back through the output shape into the request's
 //!    protocol. Errors are rendered by [`error`] in the same protocol.
 //!
-//! Adding an operation: see [`router`].
+//! Adding an operation: see [`router`]. Testing a handler in both protocols
+//! without a socket: [`testing::call`].
 
 pub mod auth;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod model;
 pub mod protocol;
 pub mod router;
 pub mod server;
+pub mod testing;
 pub mod types;
 pub mod validate;
 

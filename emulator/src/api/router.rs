@@ -3,32 +3,44 @@
 //! A handler is a plain synchronous function from a typed input to a typed
 //! output:
 //! ```ignore
-//! fn stop_matchmaking(ctx: &mut Ctx<'_, Core>, input: StopMatchmakingInput) -> Result<Empty, ApiError> {
-//!     ctx.state().stop_ticket(&input.ticket_id)
-//!         .map_err(|_| ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))?;
-//!     Ok(Empty {})
+//! #[derive(Deserialize)]
+//! #[serde(rename_all = "PascalCase")]
+//! struct StopMatchmakingInput {
+//!     ticket_id: String, // required by the model: presence already checked
+//! }
+//!
+//! fn stop_matchmaking(ctx: &mut Ctx<'_, Core>, input: StopMatchmakingInput) -> Result<(), ApiError> {
+//!     ctx.state()
+//!         .stop_ticket(&input.ticket_id)
+//!         .map_err(|_| ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))
 //! }
 //!
 //! let router = Router::new(ServiceModel::gamelift())
 //!     .register("StopMatchmaking", stop_matchmaking);
 //! ```
 //! So adding an operation is one input/output struct pair (serde, member
-//! names as in the model — see [`types`](super::types)), one function and one
-//! `register` line. By the time the handler runs, the input has been decoded
-//! from either protocol and validated against the model (required members,
-//! types, lengths, ranges, enums, patterns); the output is encoded through the
-//! model into the protocol the request came in.
+//! names as in the model — see [`types`](super::types) for `Timestamp`,
+//! `Blob`, `Empty`), one function and one `register` line. By the time the
+//! handler runs, the input has been decoded from either protocol and
+//! validated against the model (required members, types, lengths, ranges,
+//! enums, patterns; unknown members removed); the output is encoded through
+//! the model into the protocol the request came in. A handler of an
+//! operation whose output has no members may return `()` or `Empty`.
 //!
 //! State: the router is generic over the state `S` the handlers share and gets
 //! it by reference per request (`ctx.state()`). Handlers may run concurrently
 //! on the server's threads, so `S` brings its own locking (e.g. a
 //! `parking_lot::Mutex<Core>` inside). Handlers are synchronous: the core is
-//! in memory, and anything slow belongs in the core's own tasks.
+//! in memory, and anything slow belongs in the core's own tasks. `Ctx` also
+//! gives the request ID, the caller's access key ID and the Region the request
+//! was signed for (for ARNs).
 //!
 //! Errors: return `ctx.error(code, message)`. The operation's modeled error
 //! list is what the SDKs map to typed errors, so in debug builds an unmodeled
 //! code fails loudly (500 with an explanation, and the test that caused it
-//! fails); release builds log it and send it anyway.
+//! fails); release builds log it and send it anyway. Debug builds also check
+//! each output against the model (required members, types, misspelt member
+//! names) the same way. A panicking handler answers 500 and the daemon lives on.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -42,7 +54,7 @@ use super::auth;
 use super::error::{ApiError, ErrorCode};
 use super::model::{Operation, ServiceModel};
 use super::protocol::{self, cbor, Protocol};
-use super::validate::validate_input;
+use super::validate::{check_output, validate_input};
 
 /// What a handler sees besides its input.
 pub struct Ctx<'a, S> {
@@ -50,6 +62,7 @@ pub struct Ctx<'a, S> {
     operation: &'a Operation,
     request_id: &'a str,
     access_key_id: Option<&'a str>,
+    signing_region: Option<&'a str>,
     protocol: Protocol,
 }
 
@@ -73,6 +86,12 @@ impl<'a, S> Ctx<'a, S> {
     /// stand-in account identity (e.g. a `CreatorId` default).
     pub fn access_key_id(&self) -> Option<&'a str> {
         self.access_key_id
+    }
+
+    /// The Region the request was signed for (from the SigV4 credential
+    /// scope), if signed: the Region to put in ARNs the caller will see.
+    pub fn signing_region(&self) -> Option<&'a str> {
+        self.signing_region
     }
 
     /// Which protocol the caller speaks (rarely needed; the output encoding is
@@ -194,13 +213,14 @@ impl<S: 'static> Router<S> {
     /// error response in the request's protocol.
     pub fn handle(&self, state: &S, req: &ApiRequest<'_>) -> Response<Vec<u8>> {
         let request_id = uuid::Uuid::new_v4().to_string();
-        let (protocol, result) =
+        let (protocol, operation, result) =
             match protocol::identify(self.model, req.method, req.path, req.headers) {
-                Err((protocol, err)) => (protocol, Err(err)),
-                Ok(target) => (
-                    target.protocol,
-                    self.dispatch(state, req, target.protocol, &target.operation, &request_id),
-                ),
+                Err((protocol, err)) => (protocol, String::new(), Err(err)),
+                Ok(target) => {
+                    let result =
+                        self.dispatch(state, req, target.protocol, &target.operation, &request_id);
+                    (target.protocol, target.operation, result)
+                }
             };
         let response = match result {
             Ok(body) => respond(protocol, StatusCode::OK, &request_id, body),
@@ -208,7 +228,8 @@ impl<S: 'static> Router<S> {
         };
         tracing::debug!(
             request_id,
-            path = req.path,
+            operation,
+            ?protocol,
             status = response.status().as_u16(),
             "api request"
         );
@@ -254,10 +275,11 @@ impl<S: 'static> Router<S> {
             operation: op,
             request_id,
             access_key_id: auth::access_key_id(req.headers),
+            signing_region: auth::signing_region(req.headers),
             protocol,
         };
         // A panicking handler is a bug, but it must not take the connection
-        // (or, with panic=abort, the daemon) down with it: answer 500.
+        // down with it (hyper would just drop it): answer 500 instead.
         let output = catch_unwind(AssertUnwindSafe(|| {
             let out = handler(&mut ctx, input);
             if let Err(err) = &out {
@@ -271,6 +293,21 @@ impl<S: 'static> Router<S> {
                 panic_text(&panic)
             )))
         })?;
+        // `()` (or `None`) from a handler means "no members": answer `{}`.
+        let output = if output.is_null() {
+            Value::Object(serde_json::Map::new())
+        } else {
+            output
+        };
+        // Debug builds: the output must fit the model (required members,
+        // types, no misspelt members), so handler bugs surface in tests.
+        if cfg!(debug_assertions) {
+            if let Some(shape) = op.output {
+                check_output(self.model, shape, &output).map_err(|e| {
+                    ApiError::internal(format!("{operation} output does not match the model: {e}"))
+                })?;
+            }
+        }
         protocol
             .encode(self.model, op.output, &output)
             .map_err(|e| {

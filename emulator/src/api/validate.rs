@@ -17,12 +17,18 @@
 //! Integers are accepted for `double`/`float` members (boto3 sends Python ints
 //! unchanged) — serde reads them into `f64` fields as they are.
 //!
+//! [`check_output`] reuses the walk in a lighter mode for what handlers
+//! produce (debug builds only, see `router`): required members present, types
+//! right, no members the model does not know (usually a misspelt serde name) —
+//! but no length/enum/pattern/range checks, since the service itself reports
+//! values outside its enums (e.g. compute statuses).
+//!
 //! Messages follow the real service's wording:
 //! `1 validation error detected: Value null at 'maximumPlayerSessionCount'
 //! failed to satisfy constraint: Member must not be null`.
 
 use base64::Engine;
-use serde_json::{Number, Value};
+use serde_json::Value;
 
 use super::error::ApiError;
 use super::model::{Range, ServiceModel, ShapeId, ShapeKind};
@@ -39,8 +45,20 @@ pub fn validate_input(
     shape: ShapeId,
     value: &mut Value,
 ) -> Result<(), ApiError> {
+    run(model, shape, value, Mode::Input).map_err(ApiError::invalid_request)
+}
+
+/// Check that a handler's output matches the output shape: required members,
+/// types, and no unknown members. Returns the violations as one message.
+pub fn check_output(model: &ServiceModel, shape: ShapeId, value: &Value) -> Result<(), String> {
+    let mut copy = value.clone();
+    run(model, shape, &mut copy, Mode::Output)
+}
+
+fn run(model: &ServiceModel, shape: ShapeId, value: &mut Value, mode: Mode) -> Result<(), String> {
     let mut v = Validator {
         model,
+        mode,
         violations: Vec::new(),
         count: 0,
     };
@@ -49,15 +67,24 @@ pub fn validate_input(
         return Ok(());
     }
     let noun = if v.count == 1 { "error" } else { "errors" };
-    Err(ApiError::invalid_request(format!(
+    Err(format!(
         "{} validation {noun} detected: {}",
         v.count,
         v.violations.join("; ")
-    )))
+    ))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Everything the model says, normalising as we go.
+    Input,
+    /// Structure and types only; unknown members are reported.
+    Output,
 }
 
 struct Validator<'m> {
     model: &'m ServiceModel,
+    mode: Mode,
     violations: Vec<String>,
     count: usize,
 }
@@ -84,6 +111,16 @@ impl Validator<'_> {
         let sensitive = sensitive || shape.sensitive;
         match (&shape.kind, &mut *value) {
             (ShapeKind::Structure { members }, Value::Object(map)) => {
+                if self.mode == Mode::Output {
+                    let shape_name = &shape.name;
+                    for (k, v) in map
+                        .iter()
+                        .filter(|(k, _)| !members.iter().any(|m| &m.name == *k))
+                    {
+                        let c = format!("Member is not in the model shape {shape_name}");
+                        self.violation(&child_path(path, k), Some(v), true, &c);
+                    }
+                }
                 map.retain(|k, v| !v.is_null() && members.iter().any(|m| &m.name == k));
                 for m in members {
                     let child = child_path(path, &m.name);
@@ -142,6 +179,10 @@ impl Validator<'_> {
                 let chars = text.chars().count();
                 let shown = Value::String(text.clone());
                 self.length(path, chars, len, sensitive, || shown.clone());
+                let (enum_values, pattern) = match self.mode {
+                    Mode::Input => (enum_values.as_ref(), pattern.as_ref()),
+                    Mode::Output => (None, None),
+                };
                 if let Some(allowed) = enum_values {
                     if !allowed.iter().any(|a| a == text) {
                         let set = format!(
@@ -238,6 +279,9 @@ impl Validator<'_> {
     }
 
     fn range(&mut self, path: &str, x: f64, range: &Range, sensitive: bool, shown: &Value) {
+        if self.mode == Mode::Output {
+            return;
+        }
         let c = match (range.min, range.max) {
             (Some(min), _) if x < min => {
                 format!("Member must have value greater than or equal to {min}")
@@ -283,7 +327,6 @@ fn expected(kind: &ShapeKind) -> &'static str {
 fn render(v: &Value) -> String {
     let full = match v {
         Value::String(s) => s.clone(),
-        Value::Number(n) => render_number(n),
         other => other.to_string(),
     };
     if full.chars().count() > MAX_VALUE_CHARS {
@@ -292,10 +335,6 @@ fn render(v: &Value) -> String {
     } else {
         full
     }
-}
-
-fn render_number(n: &Number) -> String {
-    n.to_string()
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub use pattern::Pattern;
 /// The raw model, embedded in the binary so the daemon needs no data files.
 const GAMELIFT_MODEL_JSON: &str = include_str!("gamelift-service-2.json");
 
-/// Index of a shape in [`ServiceModel::shapes`].
+/// Index of a shape in the model; resolve it with [`ServiceModel::shape`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ShapeId(u32);
 

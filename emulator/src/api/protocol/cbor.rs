@@ -9,9 +9,10 @@
 //! Encoding is strict and model-driven, because the Rust client's decoder is:
 //! a `double` member must be a CBOR float (we write `0xFB`), a `float` member is
 //! written as single precision (`0xFA`), `integer`/`long` must be CBOR ints,
-//! timestamps are tag 1 + double. A generic "smallest float that fits" encoder
-//! (as most CBOR libraries have) would write `10.0` as an int-looking half
-//! float or, worse, an integer — the client would then fail to decode.
+//! timestamps are tag 1 + double. Generic CBOR writers pick the smallest
+//! representation instead (10.0 becomes a half float, or even the integer 10,
+//! which the client rejects); writing exactly what the model says keeps every
+//! value decodable and matches what the real service sends.
 //!
 //! minicbor does the byte-level work; this file only decides what to write.
 

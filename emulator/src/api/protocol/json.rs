@@ -115,10 +115,17 @@ impl Serialize for ModelView<'_> {
                     ))),
                 }
             }
-            (
-                ShapeKind::Float { .. } | ShapeKind::Double { .. } | ShapeKind::Timestamp,
-                Value::Number(n),
-            ) => match n.as_f64() {
+            // A 32-bit member is written with the shortest f32 spelling
+            // (`0.1`, not the widened `0.10000000149011612`).
+            (ShapeKind::Float { .. }, Value::Number(n)) => match n.as_f64() {
+                Some(f) => s.serialize_f32(f as f32),
+                None => Err(S::Error::custom(format!(
+                    "{}: {n} is not a number",
+                    shape.name
+                ))),
+            },
+            (ShapeKind::Double { .. } | ShapeKind::Timestamp, Value::Number(n)) => match n.as_f64()
+            {
                 Some(f) => s.serialize_f64(f),
                 None => Err(S::Error::custom(format!(
                     "{}: {n} is not a number",
@@ -218,6 +225,22 @@ mod tests {
                 "CurrentPlayerSessionCount": 3,
                 "GameProperties": [{"Key": "k", "Value": "v"}],
             })
+        );
+    }
+
+    #[test]
+    fn float_members_use_the_shortest_f32_spelling() {
+        let shape = model().shape_id("PlayerLatency").unwrap();
+        let widened = serde_json::to_value(0.1f32).unwrap();
+        let out = encode(
+            model(),
+            Some(shape),
+            &json!({"LatencyInMilliseconds": widened}),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"LatencyInMilliseconds":0.1}"#
         );
     }
 

@@ -39,6 +39,20 @@ fn describe(ctx: &mut Ctx<'_, State>, input: DescribeIn) -> Result<DescribeOut, 
     }
 }
 
+/// Misspelt member and a missing required one: a handler bug.
+fn describe_rule_sets(_: &mut Ctx<'_, State>, _: Empty) -> Result<Value, ApiError> {
+    Ok(json!({"RuleSet": []}))
+}
+
+/// `()` is a fine output for an operation whose output has no members; the
+/// region comes from the SigV4 scope.
+fn accept(ctx: &mut Ctx<'_, State>, _: Empty) -> Result<(), ApiError> {
+    match ctx.signing_region() {
+        Some("eu-north-1") | None => Ok(()),
+        Some(other) => Err(ctx.error(ErrorCode::InvalidRequest, format!("signed for {other}"))),
+    }
+}
+
 fn stop(_: &mut Ctx<'_, State>, _: Empty) -> Result<Empty, ApiError> {
     Ok(Empty {})
 }
@@ -47,6 +61,8 @@ fn router() -> Router<State> {
     Router::new(ServiceModel::gamelift())
         .register("DescribeGameSessions", describe)
         .register("StopMatchmaking", stop)
+        .register("DescribeMatchmakingRuleSets", describe_rule_sets)
+        .register("AcceptMatch", accept)
 }
 
 fn json_call(r: &Router<State>, target: &str, body: &str) -> (u16, HeaderMap, Value) {
@@ -216,4 +232,47 @@ fn access_key_is_enforced_when_configured() {
 #[should_panic(expected = "not an operation")]
 fn registering_a_non_operation_panics_at_startup() {
     let _ = Router::<State>::new(ServiceModel::gamelift()).register("Nope", stop);
+}
+
+#[test]
+fn outputs_that_do_not_fit_the_model_fail_loudly_in_debug_builds() {
+    let (status, _, body) = json_call(&router(), "GameLift.DescribeMatchmakingRuleSets", "{}");
+    if cfg!(debug_assertions) {
+        assert_eq!(status, 500);
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("output does not match the model"),
+            "{message}"
+        );
+        assert!(message.contains("'ruleSet'"), "{message}");
+        assert!(message.contains("'ruleSets'"), "{message}");
+    } else {
+        assert_eq!((status, body), (200, json!({})));
+    }
+}
+
+#[test]
+fn unit_output_is_braces_and_signing_region_is_visible() {
+    let body = r#"{"TicketId": "t", "PlayerIds": ["p"], "AcceptanceType": "ACCEPT"}"#;
+    let (status, _, out) = json_call(&router(), "GameLift.AcceptMatch", body);
+    assert_eq!((status, out), (200, json!({})));
+
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "x-amz-target",
+        HeaderValue::from_static("GameLift.AcceptMatch"),
+    );
+    headers.insert(
+        "authorization",
+        HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/20260101/ap-south-1/gamelift/aws4_request, Signature=x"),
+    );
+    let req = ApiRequest {
+        method: &Method::POST,
+        path: "/",
+        headers: &headers,
+        body: body.as_bytes(),
+    };
+    let resp = router().handle(&State::default(), &req);
+    let out: Value = serde_json::from_slice(resp.body()).unwrap();
+    assert_eq!(out["message"], "signed for ap-south-1");
 }

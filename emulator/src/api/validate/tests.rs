@@ -175,3 +175,62 @@ fn long_values_are_shortened_in_messages() {
     assert!(err.len() < 400, "{err}");
     assert!(err.contains("..."), "{err}");
 }
+
+#[test]
+fn output_check_covers_structure_and_types_only() {
+    let m = ServiceModel::gamelift();
+    let shape = m.shape_id("DescribeMatchmakingRuleSetsOutput").unwrap();
+    // RuleSets is required in this output; RuleSetBody is required in each item.
+    let err = check_output(m, shape, &json!({"NextToken": "n"})).unwrap_err();
+    assert!(
+        err.contains(
+            "Value null at 'ruleSets' failed to satisfy constraint: Member must not be null"
+        ),
+        "{err}"
+    );
+    let err = check_output(
+        m,
+        shape,
+        &json!({"RuleSets": [{"RuleSetName": "r", "Ruleset_Body": "{}"}]}),
+    )
+    .unwrap_err();
+    assert!(err.starts_with("2 validation errors"), "{err}");
+    assert!(err.contains("Value at 'ruleSets.1.member.ruleset_Body' failed to satisfy constraint: Member is not in the model shape MatchmakingRuleSet"), "{err}");
+    let err = check_output(m, shape, &json!({"RuleSets": [{"RuleSetBody": 3}]})).unwrap_err();
+    assert!(err.contains("Member must be a string"), "{err}");
+    // Values outside enums, lengths and patterns are the service's business on output.
+    let compute = m.shape_id("Compute").unwrap();
+    check_output(
+        m,
+        compute,
+        &json!({"ComputeStatus": "Active", "ComputeName": "bad name!"}),
+    )
+    .unwrap();
+}
+
+#[test]
+fn every_operation_validates_an_empty_input_and_encodes_an_empty_output() {
+    use crate::api::protocol::Protocol;
+    let m = ServiceModel::gamelift();
+    let mut with_required = 0;
+    for op in m.operations() {
+        let shape = op.input.expect("every GameLift operation has an input");
+        match validate_input(m, shape, &mut json!({})) {
+            Ok(()) => {}
+            Err(e) => {
+                assert!(
+                    e.message.contains("Member must not be null"),
+                    "{}: {}",
+                    op.name,
+                    e.message
+                );
+                with_required += 1;
+            }
+        }
+        for p in [Protocol::AwsJson11, Protocol::RpcV2Cbor] {
+            p.encode(m, op.output, &json!({}))
+                .unwrap_or_else(|e| panic!("{}: {e}", op.name));
+        }
+    }
+    assert!(with_required > 50, "{with_required}");
+}
