@@ -101,7 +101,17 @@ pub(crate) fn run(
     }
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
-        slots.sort_by(|&a, &b| by_age(store, a, b));
+        // Sort (creation, slot) pairs: contiguous keys, no pointer chasing; ids only on ties.
+        let mut keyed: Vec<(u64, u32)> = slots
+            .iter()
+            .map(|&s| (store.created[s as usize], s))
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| store.get(a.1).id.cmp(&store.get(b.1).id))
+        });
+        slots.clear();
+        slots.extend(keyed.iter().map(|k| k.1));
         slots.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
     } else {
         slots.sort_by(|&a, &b| {
