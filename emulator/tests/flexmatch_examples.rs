@@ -544,3 +544,31 @@ fn blocked_players_are_never_together() {
         }
     }
 }
+
+/// Example 8: "当为多团队定义（数量 > 1）定义了扩展时，扩展将应用于使用该定义创建的所有团队" — at 15 s every
+/// hunter team accepts 10 players: 5 monsters and 100 hunters make a match then, not before.
+#[test]
+fn monster_hunters_expansion_applies_to_every_hunter_team() {
+    let rs = example("08_monster_hunters");
+    let mut pool = Pool::new(rs);
+    let tickets: Vec<Ticket> = (0..105)
+        .map(|i| {
+            solo(
+                &format!("t{i}"),
+                0,
+                player(&format!("p{i}"))
+                    .num("monster-kills", 1.0)
+                    .lat("us", 30),
+            )
+        })
+        .collect();
+    fill(&mut pool, &tickets);
+    assert!(run(&mut pool, &tickets, 14_999, 1).is_empty());
+    assert_eq!(pool.next_expansion_due(14_999), Some(15_000));
+    let m = run(&mut pool, &tickets, 15_000, 1);
+    assert_eq!(m.len(), 1);
+    assert!(m[0]
+        .teams
+        .iter()
+        .all(|t| t.players.len() == if t.name == "Monsters" { 5 } else { 10 }));
+}
