@@ -523,3 +523,38 @@ fn a_pass_after_one_arrival_is_incremental() {
         "incremental pass judged {cost} rules, full pass {full}"
     );
 }
+
+/// Guide line ~712: large matches give backfill priority. A running free-for-all game with
+/// 170 players has 30 open slots; 40 newcomers arrive: 30 fill the game, 10 wait.
+#[test]
+fn large_match_backfill_fills_open_slots() {
+    let rs = example("07_free_for_all");
+    let mut pool = Pool::new(rs.clone());
+    let existing: Vec<P> = (0..170)
+        .map(|i| {
+            player(&format!("old{i}"))
+                .num("skill", 5.0)
+                .lat("eu", 40)
+                .team("Marauders")
+        })
+        .collect();
+    let bf = backfill_ticket("bf", 0, existing);
+    pool.insert(bf.clone()).unwrap();
+    let mut tickets = vec![bf];
+    for i in 0..40 {
+        let t = solo(
+            &format!("n{i}"),
+            10 + i as u64,
+            player(&format!("n{i}")).num("skill", 5.0).lat("eu", 60),
+        );
+        pool.insert(t.clone()).unwrap();
+        tickets.push(t);
+    }
+    let ms = pool.find_matches(1_000, 1).matches;
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].backfill_ticket_id.as_deref(), Some("bf"));
+    assert_eq!(ms[0].ticket_ids.len(), 30);
+    assert_eq!(ms[0].player_count(), 200);
+    assert_valid(&rs, &ms, &by_id(&tickets), 1_000);
+    assert_eq!(pool.len(), 10);
+}

@@ -123,16 +123,31 @@ pub(crate) fn run(
     let mut b = Builder::new(cx.rs);
     let mut out = Vec::new();
     let mut sorter = Sorter::default();
+    let mut keyed: Vec<(u8, u64, u32)> = Vec::with_capacity(batch);
     for chunk in slots.chunks_mut(batch) {
         let class = |s: u32| match (
             cx.rs.algorithm.backfill_priority,
             store.is_backfill[s as usize],
         ) {
-            (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0,
+            (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
             (BackfillPriority::High, false) | (BackfillPriority::Low, true) => 1,
             (BackfillPriority::Normal, _) => 0,
         };
-        chunk.sort_by(|&a, &x| class(a).cmp(&class(x)).then_with(|| by_age(store, a, x)));
+        // Sort (class, creation, slot) keys: each ticket's fields are read once, not per comparison.
+        keyed.clear();
+        keyed.extend(
+            chunk
+                .iter()
+                .map(|&s| (class(s), store.created[s as usize], s)),
+        );
+        keyed.sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| by_age(store, a.2, b.2))
+        });
+        for (dst, k) in chunk.iter_mut().zip(&keyed) {
+            *dst = k.2;
+        }
         run_batch(cx, chunk, &mut b, &mut sorter, &mut out, totals);
     }
     out
