@@ -572,3 +572,43 @@ fn monster_hunters_expansion_applies_to_every_hunter_team() {
         .iter()
         .all(|t| t.players.len() == if t.name == "Monsters" { 5 } else { 10 }));
 }
+
+/// Example 10 uses `strategy: balanced` with 20 v 20 (a small match, so its compound rule
+/// applies): the teams are dealt to balance `balancedAttribute` (guide line ~2793: "平衡策略 …
+/// 使用指定的玩家属性平衡对战中的每支团队"). Skills 0..39 in age order would otherwise alternate
+/// 0,2,4… against 1,3,5… (averages 19 and 20).
+#[test]
+fn compound_example_balances_skill_across_teams() {
+    let rs = example("10_compound");
+    let mut pool = Pool::new(rs);
+    let tickets: Vec<Ticket> = (0..40)
+        .map(|i| {
+            solo(
+                &format!("t{i}"),
+                i as u64,
+                player(&format!("p{i}"))
+                    .num("league", 1.0)
+                    .num("skill", i as f64)
+                    .s("map", "m")
+                    .s("mode", "x"),
+            )
+        })
+        .collect();
+    fill(&mut pool, &tickets);
+    let m = run(&mut pool, &tickets, 100, 1);
+    assert_eq!(m.len(), 1);
+    let avg = |team: &str| {
+        let t = m[0].teams.iter().find(|t| t.name == team).unwrap();
+        t.players
+            .iter()
+            .map(|p| p.player_id[1..].parse::<f64>().unwrap())
+            .sum::<f64>()
+            / t.players.len() as f64
+    };
+    assert!(
+        (avg("red") - avg("blue")).abs() < 0.5,
+        "{} vs {}",
+        avg("red"),
+        avg("blue")
+    );
+}

@@ -109,6 +109,11 @@ impl Builder {
         self.counters.iter_mut().for_each(|c| *c = [0; 2]);
     }
 
+    /// True when the match grows from a backfill ticket.
+    pub fn has_backfill(&self) -> bool {
+        self.backfill.is_some()
+    }
+
     /// Number of tickets added with `try_add` (the backfill ticket not included).
     pub fn added(&self) -> usize {
         self.placed.len()

@@ -121,6 +121,7 @@ pub(crate) fn run(
     }
     let batch = MIN_BATCH.max(8 * cx.rs.max_match_players as usize);
     let mut b = Builder::new(cx.rs);
+    let mut alt = Builder::new(cx.rs);
     let mut out = Vec::new();
     let mut sorter = Sorter::default();
     let mut keyed: Vec<(u8, u64, u32)> = Vec::with_capacity(batch);
@@ -148,7 +149,7 @@ pub(crate) fn run(
         for (dst, k) in chunk.iter_mut().zip(&keyed) {
             *dst = k.2;
         }
-        run_batch(cx, chunk, &mut b, &mut sorter, &mut out, totals);
+        run_batch(cx, chunk, &mut b, &mut alt, &mut sorter, &mut out, totals);
     }
     out
 }
@@ -160,10 +161,12 @@ struct Sorter {
     idx: Vec<usize>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_batch(
     cx: &Ctx<'_>,
     batch: &[u32],
     b: &mut Builder,
+    alt: &mut Builder,
     sorter: &mut Sorter,
     out: &mut Vec<Match>,
     totals: &mut [[u64; 2]],
@@ -206,7 +209,10 @@ fn run_batch(
                 }
             }
             if b.finish(cx, 1) {
-                let m = b.to_match(cx);
+                let mut m = b.to_match(cx);
+                if let Some(better) = super::balanced::rebalance(cx, b, alt) {
+                    m.teams = better.teams;
+                }
                 for &t in &b.tickets {
                     if let Some(k) = batch.iter().position(|&x| x == t) {
                         used[k] = true;
