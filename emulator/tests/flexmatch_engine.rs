@@ -558,3 +558,12 @@ fn large_match_backfill_fills_open_slots() {
     assert_valid(&rs, &ms, &by_id(&tickets), 1_000);
     assert_eq!(pool.len(), 10);
 }
+
+/// The daemon keeps pools behind locks and moves them between tasks.
+#[test]
+fn pools_and_rule_sets_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Pool>();
+    check::<playfield::flexmatch::RuleSet>();
+    check::<Match>();
+}
