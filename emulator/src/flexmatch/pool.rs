@@ -87,7 +87,7 @@ impl Pool {
     }
 
     pub fn contains(&self, ticket_id: &str) -> bool {
-        self.store.by_id.contains_key(ticket_id)
+        self.store.contains(ticket_id)
     }
 
     /// Adds a ticket. Refused (and not stored) when it does not fit the rule set.
@@ -236,7 +236,7 @@ impl Pool {
     /// Tries to fill the open slots of backfill ticket `ticket_id` right now. On success the
     /// backfill ticket and the new tickets leave the pool.
     pub fn backfill(&mut self, ticket_id: &str, now_ms: u64) -> Option<Match> {
-        let &slot = self.store.by_id.get(ticket_id)?;
+        let slot = self.store.slot_of(ticket_id)?;
         if !self.store.get(slot).backfill {
             return None;
         }
@@ -279,7 +279,9 @@ fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Ve
             if let Some(m) = found {
                 accumulate(totals, &b.counters);
                 for id in &m.ticket_ids {
-                    taken.insert(cx.store.by_id[id]);
+                    if let Some(s) = cx.store.slot_of(id) {
+                        taken.insert(s);
+                    }
                 }
                 out.push(m);
             }
