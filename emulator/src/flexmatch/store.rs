@@ -228,6 +228,7 @@ impl Store {
         Store {
             n_attrs: rs.attributes.len(),
             intern_ids,
+            hash_mask: u64::MAX,
             ..Store::default()
         }
     }
@@ -606,6 +607,11 @@ mod tests {
     fn hash_chains_survive_collisions() {
         let rs = RuleSet::parse(r#"{"ruleLanguageVersion": "1.0", "teams": [{"name": "a", "minPlayers": 1, "maxPlayers": 2}]}"#).unwrap();
         let mut st = Store::new(&rs);
+        assert_ne!(
+            st.hash_id("a"),
+            st.hash_id("b"),
+            "a fresh store spreads ids over hashes"
+        );
         st.hash_mask = 0;
         for id in ["a", "b", "c", "d", "e"] {
             st.insert(&rs, t(id), false).unwrap();
