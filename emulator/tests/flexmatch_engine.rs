@@ -567,3 +567,23 @@ fn pools_and_rule_sets_are_send_and_sync() {
     check::<playfield::flexmatch::RuleSet>();
     check::<Match>();
 }
+
+/// Nothing panics on odd input: a backfill ticket already over a team's maxPlayers still
+/// gets its other team filled.
+#[test]
+fn overfull_backfill_team_does_not_panic() {
+    let rs = parse(&BACKFILL_RS.replace("__PRIO__", "normal"));
+    let mut pool = Pool::new(rs);
+    let players = vec![
+        player("a").team("red"),
+        player("b").team("red"),
+        player("c").team("red"),
+        player("d").team("blue"),
+    ];
+    pool.insert(backfill_ticket("bf", 0, players)).unwrap();
+    pool.insert(solo("x", 1, player("x"))).unwrap();
+    let m = pool.backfill("bf", 5);
+    // Red holds 3 of 2: the line-up can never be valid, so nothing is matched.
+    assert!(m.is_none());
+    assert!(pool.contains("x"));
+}

@@ -166,7 +166,7 @@ impl Builder {
             let def = &rs.team_defs[rs.teams[t].def];
             let n = teams[t].len();
             let below_min = n < params[def.min_players] as usize;
-            let free = params[def.max_players] as usize - n;
+            let free = (params[def.max_players] as usize).saturating_sub(n);
             (!below_min, usize::MAX - free, t)
         });
     }
@@ -279,9 +279,12 @@ impl Builder {
         })
     }
 
-    fn mins_met(&self, rs: &RuleSet, params: &[f64]) -> bool {
+    /// Every team holds between its minPlayers and maxPlayers.
+    fn team_sizes_ok(&self, rs: &RuleSet, params: &[f64]) -> bool {
         rs.teams.iter().enumerate().all(|(t, team)| {
-            self.teams[t].len() >= params[rs.team_defs[team.def].min_players] as usize
+            let def = &rs.team_defs[team.def];
+            let n = self.teams[t].len();
+            n >= params[def.min_players] as usize && n <= params[def.max_players] as usize
         })
     }
 
@@ -291,7 +294,7 @@ impl Builder {
     pub fn finish(&mut self, cx: &Ctx<'_>, keep: usize) -> bool {
         while self.added() >= keep {
             let params = self.params(cx, None);
-            if self.mins_met(cx.rs, params) && self.judge(cx, params, Mode::Final) {
+            if self.team_sizes_ok(cx.rs, params) && self.judge(cx, params, Mode::Final) {
                 return true;
             }
             if self.added() == keep {
@@ -339,7 +342,7 @@ impl Builder {
     /// Judges the current match in final mode without changing it (for tests and checks).
     pub fn is_valid(&mut self, cx: &Ctx<'_>) -> bool {
         let params = self.params(cx, None);
-        self.mins_met(cx.rs, params) && self.judge(cx, params, Mode::Final)
+        self.team_sizes_ok(cx.rs, params) && self.judge(cx, params, Mode::Final)
     }
 
     /// The finished match, for the caller.
