@@ -6,7 +6,7 @@
 //! - B: A plus a latency rule (maxLatency 100); each player reports 3 of 4 regions, 20–200 ms.
 //! - C: one team of 175–200, balanced on skill, largestPopulation, latency maxLatency 150.
 //!
-//! For each pool size it inserts the pool, then runs passes (new seed each time) until a
+//! For each pool size (best of 3 runs up to 100k, one run at 1M) it inserts the pool, then runs passes (new seed each time) until a
 //! pass matches nothing, and prints: insert time, first-pass time and tickets matched, total
 //! time and tickets matched, tickets matched per second, and the peak heap in use during the
 //! scenario (measured by a counting allocator in this binary only).
@@ -117,7 +117,49 @@ fn tickets(n: usize, latency: bool, seed: u64) -> impl Iterator<Item = Ticket> {
     })
 }
 
+/// Runs a scenario `reps` times (the machine is shared: the best run is the least disturbed
+/// one) and prints the best.
 fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
+    let reps = if n <= 100_000 { 3 } else { 1 };
+    let best = (0..reps)
+        .map(|_| run_once(rs, n, latency))
+        .min_by(|a, b| a.total_s.total_cmp(&b.total_s))
+        .expect("one run");
+    println!(
+        "{label:<2} {n:>8} | insert {:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {:>7.3}s (cpu {:>7.3}s) {:>8} matched ({:>5.1}%) | {:>9.0} tickets/s (cpu {:>9.0}) | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket",
+        best.insert_s,
+        best.first.0,
+        best.first.1,
+        best.total_s,
+        best.cpu_s,
+        best.matched,
+        100.0 * best.matched as f64 / n as f64,
+        best.matched as f64 / best.total_s,
+        best.matched as f64 / best.cpu_s,
+        best.peak as f64 / (1024.0 * 1024.0),
+        best.evaluations as f64 / n as f64,
+    );
+}
+
+/// Seconds this thread has spent on a CPU (Linux `/proc/thread-self/schedstat`), if available.
+/// On a shared machine wall-clock time includes waiting for a core; this does not.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+struct Run {
+    insert_s: f64,
+    cpu_s: f64,
+    first: (f64, usize),
+    total_s: f64,
+    matched: usize,
+    peak: usize,
+    evaluations: u64,
+}
+
+fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
     let input = tickets(n, latency, 42);
     let base = CURRENT.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
@@ -129,6 +171,7 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
     let insert_s = t0.elapsed().as_secs_f64();
     let now = n as u64 + 1_000;
     let t1 = Instant::now();
+    let c1 = cpu_seconds();
     let mut matched = 0usize;
     let mut first = (0.0, 0usize);
     let mut evaluations = 0u64;
@@ -149,17 +192,21 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
         }
     }
     let total_s = t1.elapsed().as_secs_f64();
+    let cpu_s = match (c1, cpu_seconds()) {
+        (Some(a), Some(b)) => b - a,
+        _ => f64::NAN,
+    };
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-    println!(
-        "{label:<2} {n:>8} | insert {insert_s:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {total_s:>7.3}s {matched:>8} matched ({:>5.1}%) | {:>10.0} tickets/s | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket",
-        first.0,
-        first.1,
-        100.0 * matched as f64 / n as f64,
-        matched as f64 / total_s,
-        peak as f64 / (1024.0 * 1024.0),
-        evaluations as f64 / n as f64,
-    );
     drop(pool);
+    Run {
+        insert_s,
+        cpu_s,
+        first,
+        total_s,
+        matched,
+        peak,
+        evaluations,
+    }
 }
 
 fn main() {

@@ -544,3 +544,71 @@ fn blocked_players_are_never_together() {
         }
     }
 }
+
+/// Example 8: "当为多团队定义（数量 > 1）定义了扩展时，扩展将应用于使用该定义创建的所有团队" — at 15 s every
+/// hunter team accepts 10 players: 5 monsters and 100 hunters make a match then, not before.
+#[test]
+fn monster_hunters_expansion_applies_to_every_hunter_team() {
+    let rs = example("08_monster_hunters");
+    let mut pool = Pool::new(rs);
+    let tickets: Vec<Ticket> = (0..105)
+        .map(|i| {
+            solo(
+                &format!("t{i}"),
+                0,
+                player(&format!("p{i}"))
+                    .num("monster-kills", 1.0)
+                    .lat("us", 30),
+            )
+        })
+        .collect();
+    fill(&mut pool, &tickets);
+    assert!(run(&mut pool, &tickets, 14_999, 1).is_empty());
+    assert_eq!(pool.next_expansion_due(14_999), Some(15_000));
+    let m = run(&mut pool, &tickets, 15_000, 1);
+    assert_eq!(m.len(), 1);
+    assert!(m[0]
+        .teams
+        .iter()
+        .all(|t| t.players.len() == if t.name == "Monsters" { 5 } else { 10 }));
+}
+
+/// Example 10 uses `strategy: balanced` with 20 v 20 (a small match, so its compound rule
+/// applies): the teams are dealt to balance `balancedAttribute` (guide line ~2793: "平衡策略 …
+/// 使用指定的玩家属性平衡对战中的每支团队"). Skills 0..39 in age order would otherwise alternate
+/// 0,2,4… against 1,3,5… (averages 19 and 20).
+#[test]
+fn compound_example_balances_skill_across_teams() {
+    let rs = example("10_compound");
+    let mut pool = Pool::new(rs);
+    let tickets: Vec<Ticket> = (0..40)
+        .map(|i| {
+            solo(
+                &format!("t{i}"),
+                i as u64,
+                player(&format!("p{i}"))
+                    .num("league", 1.0)
+                    .num("skill", i as f64)
+                    .s("map", "m")
+                    .s("mode", "x"),
+            )
+        })
+        .collect();
+    fill(&mut pool, &tickets);
+    let m = run(&mut pool, &tickets, 100, 1);
+    assert_eq!(m.len(), 1);
+    let avg = |team: &str| {
+        let t = m[0].teams.iter().find(|t| t.name == team).unwrap();
+        t.players
+            .iter()
+            .map(|p| p.player_id[1..].parse::<f64>().unwrap())
+            .sum::<f64>()
+            / t.players.len() as f64
+    };
+    assert!(
+        (avg("red") - avg("blue")).abs() < 0.5,
+        "{} vs {}",
+        avg("red"),
+        avg("blue")
+    );
+}

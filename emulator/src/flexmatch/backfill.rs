@@ -16,18 +16,25 @@ use super::build::{Builder, Ctx, Match};
 pub const SCAN_LIMIT: usize = 4096;
 
 /// Tries to fill backfill ticket `slot` from `candidates` (tried in order). Backfill
-/// candidates are skipped. Returns the match with the newcomers, if any fit.
-pub(crate) fn fill(cx: &Ctx<'_>, b: &mut Builder, slot: u32, candidates: &[u32]) -> Option<Match> {
+/// candidates are skipped, and so are those `skip` names (taken earlier in the same pass).
+/// Returns the match with the newcomers, if any fit.
+pub(crate) fn fill(
+    cx: &Ctx<'_>,
+    b: &mut Builder,
+    slot: u32,
+    candidates: &[u32],
+    skip: &dyn Fn(u32) -> bool,
+) -> Option<Match> {
     b.clear();
     b.seed_backfill(cx, slot);
     if b.is_full(cx) {
         return None;
     }
-    for &c in candidates
+    let usable = candidates
         .iter()
-        .filter(|&&c| !cx.store.get(c).backfill)
-        .take(SCAN_LIMIT)
-    {
+        .copied()
+        .filter(|&c| !cx.store.is_backfill[c as usize] && !skip(c));
+    for c in usable.take(SCAN_LIMIT) {
         b.try_add(cx, c);
         if b.is_full(cx) {
             break;

@@ -28,6 +28,31 @@ use super::rules::over;
 use super::ruleset::{PartyAgg, RuleKind, RuleSet};
 use super::store::TicketRec;
 
+/// `strategy: balanced` on a small match (the guide's compound example uses it with 20 v 20):
+/// the exhaustive search found the match under the custom rules; re-deal its tickets with the
+/// fill order and the balancing on `balancedAttribute`, and keep that line-up if every rule
+/// still holds. Backfill matches keep their teams.
+pub(crate) fn rebalance(cx: &Ctx<'_>, found: &Builder, alt: &mut Builder) -> Option<Match> {
+    let rs = cx.rs;
+    if rs.algorithm.strategy != super::ruleset::Strategy::Balanced
+        || rs.algorithm.balanced_attribute.is_none()
+        || found.has_backfill()
+    {
+        return None;
+    }
+    let slots = found.tickets.clone();
+    let params = found.current_params(cx);
+    let (mins, maxes) = team_limits(rs, params);
+    let total = found.teams.iter().map(Vec::len).sum::<usize>() as u32;
+    let targets = fill_order_sizes(&mins, &maxes, total);
+    let assignment = balance(cx, &slots, &targets, &maxes)?;
+    alt.clear();
+    for (k, &slot) in slots.iter().enumerate() {
+        alt.place_on(cx, slot, assignment[k]);
+    }
+    alt.is_valid(cx).then(|| alt.to_match(cx))
+}
+
 /// Team sizes after `n` players are added one by one in the guide's fill order
 /// (line 669): "首先：查找尚未达到其最低玩家要求的团队。其次：在这些团队中，查找具有最多空闲位置的团队。"
 /// Ties go to the team declared first. `mins` and `maxes` are per team instance.

@@ -71,6 +71,8 @@ pub(crate) struct Builder {
     memo: Vec<Option<Tri>>,
     /// Per rule [passed, failed] for the match being built.
     pub counters: Vec<[u64; 2]>,
+    /// Top-level latency rules: (rule index, maxLatency slot, party aggregation).
+    latency_rules: Vec<(usize, usize, super::ruleset::PartyAgg)>,
 }
 
 impl Builder {
@@ -84,6 +86,18 @@ impl Builder {
             scratch: Scratch::default(),
             memo: vec![None; rs.rules.len()],
             counters: vec![[0; 2]; rs.rules.len()],
+            latency_rules: rs
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.in_compound)
+                .filter_map(|(i, r)| match r.kind {
+                    RuleKind::Latency {
+                        max_latency, party, ..
+                    } => Some((i, max_latency, party)),
+                    _ => None,
+                })
+                .collect(),
         }
     }
 
@@ -93,6 +107,11 @@ impl Builder {
         self.placed.clear();
         self.backfill = None;
         self.counters.iter_mut().for_each(|c| *c = [0; 2]);
+    }
+
+    /// True when the match grows from a backfill ticket.
+    pub fn has_backfill(&self) -> bool {
+        self.backfill.is_some()
     }
 
     /// Number of tickets added with `try_add` (the backfill ticket not included).
@@ -147,7 +166,7 @@ impl Builder {
             let def = &rs.team_defs[rs.teams[t].def];
             let n = teams[t].len();
             let below_min = n < params[def.min_players] as usize;
-            let free = params[def.max_players] as usize - n;
+            let free = (params[def.max_players] as usize).saturating_sub(n);
             (!below_min, usize::MAX - free, t)
         });
     }
@@ -156,6 +175,9 @@ impl Builder {
     pub fn try_add(&mut self, cx: &Ctx<'_>, slot: u32) -> bool {
         let size = cx.store.sizes[slot as usize] as usize;
         let params = self.params(cx, Some(cx.store.created[slot as usize]));
+        if !self.regions_possible(cx, params, slot) {
+            return false;
+        }
         self.fill_order(cx.rs, params, size);
         for k in 0..self.order.len() {
             let t = self.order[k];
@@ -166,6 +188,42 @@ impl Builder {
             self.remove_last();
         }
         false
+    }
+
+    /// Quick necessary condition for the latency rules: some region where every ticket of the
+    /// match and the candidate is within maxLatency. When none exists the candidate is refused
+    /// without a full evaluation (counted as a failure of the first latency rule).
+    fn regions_possible(&mut self, cx: &Ctx<'_>, params: &[f64], slot: u32) -> bool {
+        if self.latency_rules.is_empty() || cx.store.regions.len() > 64 {
+            return true;
+        }
+        let mask = |t: u32| -> u64 {
+            let rec = cx.store.get(t);
+            let mut m = 0u64;
+            for &(region, _) in rec.latency.iter() {
+                let ok = self.latency_rules.iter().all(|&(_, slot, party)| {
+                    rec.latency(region, party)
+                        .is_some_and(|ms| !super::rules::over(ms, params[slot]))
+                });
+                if ok {
+                    m |= 1 << region;
+                }
+            }
+            m
+        };
+        let mut common = mask(slot);
+        for &t in &self.tickets {
+            if common == 0 {
+                break;
+            }
+            if !cx.store.is_backfill[t as usize] {
+                common &= mask(t);
+            }
+        }
+        if common == 0 {
+            self.counters[self.latency_rules[0].0][1] += 1;
+        }
+        common != 0
     }
 
     /// Puts a whole ticket on `team` without judging (the balanced strategy decides teams itself).
@@ -221,9 +279,12 @@ impl Builder {
         })
     }
 
-    fn mins_met(&self, rs: &RuleSet, params: &[f64]) -> bool {
+    /// Every team holds between its minPlayers and maxPlayers.
+    fn team_sizes_ok(&self, rs: &RuleSet, params: &[f64]) -> bool {
         rs.teams.iter().enumerate().all(|(t, team)| {
-            self.teams[t].len() >= params[rs.team_defs[team.def].min_players] as usize
+            let def = &rs.team_defs[team.def];
+            let n = self.teams[t].len();
+            n >= params[def.min_players] as usize && n <= params[def.max_players] as usize
         })
     }
 
@@ -233,7 +294,7 @@ impl Builder {
     pub fn finish(&mut self, cx: &Ctx<'_>, keep: usize) -> bool {
         while self.added() >= keep {
             let params = self.params(cx, None);
-            if self.mins_met(cx.rs, params) && self.judge(cx, params, Mode::Final) {
+            if self.team_sizes_ok(cx.rs, params) && self.judge(cx, params, Mode::Final) {
                 return true;
             }
             if self.added() == keep {
@@ -281,7 +342,7 @@ impl Builder {
     /// Judges the current match in final mode without changing it (for tests and checks).
     pub fn is_valid(&mut self, cx: &Ctx<'_>) -> bool {
         let params = self.params(cx, None);
-        self.mins_met(cx.rs, params) && self.judge(cx, params, Mode::Final)
+        self.team_sizes_ok(cx.rs, params) && self.judge(cx, params, Mode::Final)
     }
 
     /// The finished match, for the caller.

@@ -101,7 +101,17 @@ pub(crate) fn run(
     }
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
-        slots.sort_by(|&a, &b| by_age(store, a, b));
+        // Sort (creation, slot) pairs: contiguous keys, no pointer chasing; ids only on ties.
+        let mut keyed: Vec<(u64, u32)> = slots
+            .iter()
+            .map(|&s| (store.created[s as usize], s))
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| store.get(a.1).id.cmp(&store.get(b.1).id))
+        });
+        slots.clear();
+        slots.extend(keyed.iter().map(|k| k.1));
         slots.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
     } else {
         slots.sort_by(|&a, &b| {
@@ -111,19 +121,35 @@ pub(crate) fn run(
     }
     let batch = MIN_BATCH.max(8 * cx.rs.max_match_players as usize);
     let mut b = Builder::new(cx.rs);
+    let mut alt = Builder::new(cx.rs);
     let mut out = Vec::new();
     let mut sorter = Sorter::default();
+    let mut keyed: Vec<(u8, u64, u32)> = Vec::with_capacity(batch);
     for chunk in slots.chunks_mut(batch) {
         let class = |s: u32| match (
             cx.rs.algorithm.backfill_priority,
             store.is_backfill[s as usize],
         ) {
-            (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0,
+            (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
             (BackfillPriority::High, false) | (BackfillPriority::Low, true) => 1,
             (BackfillPriority::Normal, _) => 0,
         };
-        chunk.sort_by(|&a, &x| class(a).cmp(&class(x)).then_with(|| by_age(store, a, x)));
-        run_batch(cx, chunk, &mut b, &mut sorter, &mut out, totals);
+        // Sort (class, creation, slot) keys: each ticket's fields are read once, not per comparison.
+        keyed.clear();
+        keyed.extend(
+            chunk
+                .iter()
+                .map(|&s| (class(s), store.created[s as usize], s)),
+        );
+        keyed.sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| by_age(store, a.2, b.2))
+        });
+        for (dst, k) in chunk.iter_mut().zip(&keyed) {
+            *dst = k.2;
+        }
+        run_batch(cx, chunk, &mut b, &mut alt, &mut sorter, &mut out, totals);
     }
     out
 }
@@ -135,10 +161,12 @@ struct Sorter {
     idx: Vec<usize>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_batch(
     cx: &Ctx<'_>,
     batch: &[u32],
     b: &mut Builder,
+    alt: &mut Builder,
     sorter: &mut Sorter,
     out: &mut Vec<Match>,
     totals: &mut [[u64; 2]],
@@ -181,7 +209,10 @@ fn run_batch(
                 }
             }
             if b.finish(cx, 1) {
-                let m = b.to_match(cx);
+                let mut m = b.to_match(cx);
+                if let Some(better) = super::balanced::rebalance(cx, b, alt) {
+                    m.teams = better.teams;
+                }
                 for &t in &b.tickets {
                     if let Some(k) = batch.iter().position(|&x| x == t) {
                         used[k] = true;

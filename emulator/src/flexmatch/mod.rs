@@ -52,6 +52,29 @@
 //! - [`metrics`]: the ruleEvaluationMetrics.
 //! - [`judge`]: judging a given line-up against a rule set (explains and checks matches).
 
+//!
+//! # How a pass stays linear
+//! - Exhaustive search splits the pool into fixed-size batches (random, or sorted on
+//!   `sortByAttributes` / `batchDistance` attributes); each anchor only scans its own batch,
+//!   so a pass costs O(n · batch) rule evaluations plus one O(n log n) sort.
+//! - A ticket that fails the rules on its own (say latency over the maximum everywhere) is
+//!   left out of the batches; an anchor that cannot be matched is passed over. Nothing stalls.
+//! - The balanced strategy groups by region, sorts once and sweeps each group once.
+//! - Nothing is recomputed over the whole pool after a match; there are no per-ticket
+//!   counters; interned strings and slots are released when tickets leave.
+//! - Rule evaluation reads flat arrays (numbers per ticket slot) through precompiled
+//!   expressions and reuses its buffers: no allocation per evaluation.
+//! - Passes skip work when nothing can have changed, and a pass after a few arrivals only
+//!   batches the newcomers with a random sample of the waiting tickets.
+//!
+//! # Known simplifications
+//! - `absoluteSort` / `distanceSort` on a `string_number_map` read the first player of a
+//!   party (numbers use `partyAggregation`).
+//! - The balanced strategy judges a batch window of adjacent tickets; it does not search for
+//!   the best subset of a region's tickets.
+//! - Incremental passes sample waiting tickets only with random batching; sorted batching and
+//!   the balanced strategy always pass over the whole pool (both are O(n log n)).
+
 mod backfill;
 pub mod balanced;
 mod build;

@@ -39,8 +39,10 @@ pub struct Pool {
     rs: Arc<RuleSet>,
     store: Store,
     needs_latency: bool,
-    /// Creation time → number of tickets created then (for expansion scheduling).
+    /// Creation time → number of tickets created then (for expansion scheduling; kept only
+    /// when the rule set has expansions).
     created: BTreeMap<u64, u32>,
+    has_expansions: bool,
     /// Tickets inserted since the last pass: (slot, sequence number).
     fresh: Vec<(u32, u64)>,
     /// When the last pass ran, if one did.
@@ -53,11 +55,13 @@ impl Pool {
     pub fn new(rs: Arc<RuleSet>) -> Pool {
         let needs_latency = has_latency_rule(&rs);
         let store = Store::new(&rs);
+        let has_expansions = rs.params().boundaries().next().is_some();
         Pool {
             rs,
             store,
             needs_latency,
             created: BTreeMap::new(),
+            has_expansions,
             fresh: Vec::new(),
             last_pass_ms: None,
             last_pass_matched: false,
@@ -83,14 +87,16 @@ impl Pool {
     }
 
     pub fn contains(&self, ticket_id: &str) -> bool {
-        self.store.by_id.contains_key(ticket_id)
+        self.store.contains(ticket_id)
     }
 
     /// Adds a ticket. Refused (and not stored) when it does not fit the rule set.
     pub fn insert(&mut self, ticket: Ticket) -> Result<(), TicketError> {
         let created = ticket.created_ms;
         let slot = self.store.insert(&self.rs, ticket, self.needs_latency)?;
-        *self.created.entry(created).or_insert(0) += 1;
+        if self.has_expansions {
+            *self.created.entry(created).or_insert(0) += 1;
+        }
         self.fresh.push((slot, self.store.get(slot).seq));
         Ok(())
     }
@@ -98,6 +104,7 @@ impl Pool {
     /// Removes a ticket (cancelled, timed out, matched elsewhere). True if it was there.
     pub fn remove(&mut self, ticket_id: &str) -> bool {
         match self.store.remove(ticket_id) {
+            Some(_) if !self.has_expansions => true,
             Some(rec) => {
                 if let Some(c) = self.created.get_mut(&rec.created_ms) {
                     *c -= 1;
@@ -229,7 +236,7 @@ impl Pool {
     /// Tries to fill the open slots of backfill ticket `ticket_id` right now. On success the
     /// backfill ticket and the new tickets leave the pool.
     pub fn backfill(&mut self, ticket_id: &str, now_ms: u64) -> Option<Match> {
-        let &slot = self.store.by_id.get(ticket_id)?;
+        let slot = self.store.slot_of(ticket_id)?;
         if !self.store.get(slot).backfill {
             return None;
         }
@@ -248,7 +255,7 @@ impl Pool {
                     .then_with(|| x.id.cmp(&y.id))
             });
             let mut b = Builder::new(&self.rs);
-            super::backfill::fill(&cx, &mut b, slot, &candidates)
+            super::backfill::fill(&cx, &mut b, slot, &candidates, &|_| false)
         }?;
         for id in m.ticket_ids.iter().chain(m.backfill_ticket_id.iter()) {
             self.remove(id);
@@ -267,15 +274,14 @@ fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Ve
         let mut taken = std::collections::HashSet::new();
         // Large matches give backfill the first pick (guide line ~712: "为大型对战的回填请求提供了更高的优先级").
         for &bf in &backfills {
-            let candidates: Vec<u32> = regular
-                .iter()
-                .copied()
-                .filter(|s| !taken.contains(s))
-                .collect();
-            if let Some(m) = super::backfill::fill(cx, &mut b, bf, &candidates) {
+            let skip = |s: u32| taken.contains(&s);
+            let found = super::backfill::fill(cx, &mut b, bf, &regular, &skip);
+            if let Some(m) = found {
                 accumulate(totals, &b.counters);
                 for id in &m.ticket_ids {
-                    taken.insert(cx.store.by_id[id]);
+                    if let Some(s) = cx.store.slot_of(id) {
+                        taken.insert(s);
+                    }
                 }
                 out.push(m);
             }

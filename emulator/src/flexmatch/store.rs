@@ -80,6 +80,8 @@ pub(crate) struct TicketRec {
     pub backfill: bool,
     /// Insertion sequence number: tells a slot's current ticket from an earlier one.
     pub seq: u64,
+    /// Next slot whose ticket id has the same hash (see `Store::by_hash`).
+    same_hash: Option<u32>,
     pub players: Vec<PlayerRec>,
     pub party: Option<Party>,
     /// Regions every player reports: (region, [avg, min, max] over the players), sorted by region.
@@ -193,7 +195,13 @@ impl Interner {
 pub(crate) struct Store {
     pub slots: Vec<Option<TicketRec>>,
     free: Vec<u32>,
-    pub by_id: FastMap<String, u32>,
+    /// FNV hash of a ticket id → the newest slot with that hash; further slots with the
+    /// same hash chain through `TicketRec::same_hash`. Keys are plain numbers: no second
+    /// copy of every id, no string compare on the common path.
+    by_hash: FastMap<u64, u32>,
+    live: usize,
+    /// All ones; tests clear it to force every id onto one hash chain.
+    hash_mask: u64,
     pub syms: Interner,
     pub regions: Vec<String>,
     region_ids: FastMap<String, u16>,
@@ -220,6 +228,7 @@ impl Store {
         Store {
             n_attrs: rs.attributes.len(),
             intern_ids,
+            hash_mask: u64::MAX,
             ..Store::default()
         }
     }
@@ -236,7 +245,30 @@ impl Store {
     }
 
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.live
+    }
+
+    fn hash_id(&self, id: &str) -> u64 {
+        let mut h = Fnv::default();
+        h.write(id.as_bytes());
+        h.finish() & self.hash_mask
+    }
+
+    /// The slot of ticket `id`, if it is in the store.
+    pub fn slot_of(&self, id: &str) -> Option<u32> {
+        let mut cur = self.by_hash.get(&self.hash_id(id)).copied();
+        while let Some(s) = cur {
+            let rec = self.get(s);
+            if rec.id == id {
+                return Some(s);
+            }
+            cur = rec.same_hash;
+        }
+        None
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.slot_of(id).is_some()
     }
 
     /// Number of distinct strings interned (shrinks as tickets leave).
@@ -264,7 +296,7 @@ impl Store {
         if t.id.is_empty() || t.id.chars().count() > 128 {
             return Err(TicketError::BadId);
         }
-        if self.by_id.contains_key(&t.id) {
+        if self.contains(&t.id) {
             return Err(TicketError::Duplicate(t.id));
         }
         let max = if t.backfill {
@@ -370,11 +402,13 @@ impl Store {
         let latency = self.latency_table(&t);
         self.next_seq += 1;
         let seq = self.next_seq;
+        let hash = self.hash_id(&t.id);
         let rec = TicketRec {
-            id: t.id.clone(),
+            id: t.id,
             created_ms: t.created_ms,
             backfill: t.backfill,
             seq,
+            same_hash: None,
             players,
             party,
             latency,
@@ -406,7 +440,11 @@ impl Store {
             };
             self.nums[slot as usize * self.n_attrs + a] = v;
         }
-        self.by_id.insert(t.id, slot);
+        let head = self.by_hash.insert(hash, slot);
+        if let Some(rec) = self.slots[slot as usize].as_mut() {
+            rec.same_hash = head;
+        }
+        self.live += 1;
         Ok(slot)
     }
 
@@ -458,8 +496,33 @@ impl Store {
 
     /// Removes a ticket, releasing its interned strings. Returns it if it was there.
     pub fn remove(&mut self, id: &str) -> Option<TicketRec> {
-        let slot = self.by_id.remove(id)?;
+        let slot = self.slot_of(id)?;
         let rec = self.slots[slot as usize].take()?;
+        // Unlink from the hash chain.
+        let h = self.hash_id(id);
+        if self.by_hash.get(&h) == Some(&slot) {
+            match rec.same_hash {
+                Some(next) => {
+                    self.by_hash.insert(h, next);
+                }
+                None => {
+                    self.by_hash.remove(&h);
+                }
+            }
+        } else {
+            let mut cur = self.by_hash.get(&h).copied();
+            while let Some(c) = cur {
+                let r = self.slots[c as usize]
+                    .as_mut()
+                    .expect("chained slot is live");
+                if r.same_hash == Some(slot) {
+                    r.same_hash = rec.same_hash;
+                    break;
+                }
+                cur = r.same_hash;
+            }
+        }
+        self.live -= 1;
         for p in &rec.players {
             if self.intern_ids {
                 self.syms.release(p.id_sym);
@@ -519,5 +582,52 @@ fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
     Party {
         num: num.into(),
         lists: lists.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flexmatch::ticket::Player;
+
+    fn t(id: &str) -> Ticket {
+        Ticket {
+            id: id.into(),
+            players: vec![Player {
+                id: format!("p-{id}"),
+                ..Default::default()
+            }],
+            created_ms: 0,
+            backfill: false,
+        }
+    }
+
+    /// Ids sharing a hash chain are found, refused as duplicates and removed in any order.
+    #[test]
+    fn hash_chains_survive_collisions() {
+        let rs = RuleSet::parse(r#"{"ruleLanguageVersion": "1.0", "teams": [{"name": "a", "minPlayers": 1, "maxPlayers": 2}]}"#).unwrap();
+        let mut st = Store::new(&rs);
+        assert_ne!(
+            st.hash_id("a"),
+            st.hash_id("b"),
+            "a fresh store spreads ids over hashes"
+        );
+        st.hash_mask = 0;
+        for id in ["a", "b", "c", "d", "e"] {
+            st.insert(&rs, t(id), false).unwrap();
+        }
+        assert!(matches!(
+            st.insert(&rs, t("c"), false),
+            Err(TicketError::Duplicate(_))
+        ));
+        assert!(st.remove("c").is_some()); // middle of the chain
+        assert!(st.remove("e").is_some()); // head
+        assert!(st.remove("a").is_some()); // tail
+        assert!(st.remove("c").is_none());
+        assert_eq!(st.len(), 2);
+        assert!(st.contains("b") && st.contains("d") && !st.contains("a"));
+        st.insert(&rs, t("c"), false).unwrap();
+        assert_eq!(st.get(st.slot_of("c").unwrap()).id, "c");
+        assert_eq!(st.get(st.slot_of("b").unwrap()).id, "b");
     }
 }

@@ -13,7 +13,11 @@
 //! parameter table ([`Params`]) so that matching reads `params[slot]` instead
 //! of looking anything up by name.
 
+mod compound;
+mod expansions;
+mod measuring;
 mod parse;
+mod rules;
 
 use super::expansion::Params;
 use super::expr::Expr;

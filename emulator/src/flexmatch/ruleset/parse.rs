@@ -9,8 +9,11 @@
 //! expansion targets that resolve, and the large-match restrictions (more than
 //! 40 players: `balanced` strategy, only `latency` and `batchDistance` rules).
 
+use super::compound::mark_compound_members;
+use super::expansions::parse_expansions;
+use super::rules::parse_rules;
 use super::*;
-use crate::flexmatch::expr::{self, Kind, Names};
+use crate::flexmatch::expr::Names;
 use crate::flexmatch::json::parse_relaxed;
 use crate::flexmatch::ticket::{check_value, value_from_json};
 use serde_json::{Map, Value};
@@ -22,24 +25,29 @@ pub const MAX_MATCH_PLAYERS: u32 = 200;
 /// Largest small match; above it the large-match rules apply (guide line 587).
 pub const MAX_SMALL_MATCH_PLAYERS: u32 = 40;
 
-struct Ctx {
-    errors: Vec<RuleSetError>,
-    params: Vec<f64>,
+pub(super) struct Ctx {
+    pub(super) errors: Vec<RuleSetError>,
+    pub(super) params: Vec<f64>,
 }
 
 impl Ctx {
-    fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+    pub(super) fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) {
         self.errors.push(RuleSetError {
             path: path.into(),
             message: msg.into(),
         });
     }
-    fn slot(&mut self, v: f64) -> ParamId {
+    pub(super) fn slot(&mut self, v: f64) -> ParamId {
         self.params.push(v);
         self.params.len() - 1
     }
     /// A numeric property (numbers written as strings, like the guide's `"maxDistance": "500"`, are accepted).
-    fn number(&mut self, obj: &Map<String, Value>, key: &str, path: &str) -> Option<f64> {
+    pub(super) fn number(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+    ) -> Option<f64> {
         let v = obj.get(key)?;
         match as_number(v) {
             Some(n) => Some(n),
@@ -52,7 +60,7 @@ impl Ctx {
             }
         }
     }
-    fn string<'v>(
+    pub(super) fn string<'v>(
         &mut self,
         obj: &'v Map<String, Value>,
         key: &str,
@@ -70,7 +78,7 @@ impl Ctx {
             }
         }
     }
-    fn unknown_keys(&mut self, obj: &Map<String, Value>, allowed: &[&str], path: &str) {
+    pub(super) fn unknown_keys(&mut self, obj: &Map<String, Value>, allowed: &[&str], path: &str) {
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
                 self.err(format!("{path}.{k}"), "unknown property");
@@ -79,7 +87,7 @@ impl Ctx {
     }
 }
 
-fn as_number(v: &Value) -> Option<f64> {
+pub(super) fn as_number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
@@ -87,7 +95,7 @@ fn as_number(v: &Value) -> Option<f64> {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(super) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -177,7 +185,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     })
 }
 
-fn array<'v>(cx: &mut Ctx, v: Option<&'v Value>, path: &str) -> &'v [Value] {
+pub(super) fn array<'v>(cx: &mut Ctx, v: Option<&'v Value>, path: &str) -> &'v [Value] {
     match v {
         None | Some(Value::Null) => &[],
         Some(Value::Array(a)) => a,
@@ -188,7 +196,7 @@ fn array<'v>(cx: &mut Ctx, v: Option<&'v Value>, path: &str) -> &'v [Value] {
     }
 }
 
-fn parse_attributes(cx: &mut Ctx, v: Option<&Value>) -> Vec<AttributeDecl> {
+pub(super) fn parse_attributes(cx: &mut Ctx, v: Option<&Value>) -> Vec<AttributeDecl> {
     let mut out: Vec<AttributeDecl> = Vec::new();
     for (i, a) in array(cx, v, "playerAttributes").iter().enumerate() {
         let path = format!("playerAttributes[{i}]");
@@ -252,7 +260,7 @@ fn parse_attributes(cx: &mut Ctx, v: Option<&Value>) -> Vec<AttributeDecl> {
     out
 }
 
-fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec<Team>, u32) {
+pub(super) fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec<Team>, u32) {
     let mut defs: Vec<TeamDef> = Vec::new();
     let mut teams = Vec::new();
     let mut total: u32 = 0;
@@ -360,7 +368,7 @@ fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec<Team>, u32
     (defs, teams, total)
 }
 
-fn parse_algorithm(
+pub(super) fn parse_algorithm(
     cx: &mut Ctx,
     v: Option<&Value>,
     attrs: &[AttributeDecl],
@@ -497,813 +505,4 @@ fn parse_algorithm(
         ),
     }
     alg
-}
-
-const COMMON: [&str; 3] = ["name", "type", "description"];
-
-fn parse_rules(cx: &mut Ctx, v: Option<&Value>, names: &Names<'_>, large: bool) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut pending_compound: Vec<(usize, String, String)> = Vec::new();
-    for (i, r) in array(cx, v, "rules").iter().enumerate() {
-        let path = format!("rules[{i}]");
-        let Some(obj) = r.as_object() else {
-            cx.err(path, "must be an object");
-            continue;
-        };
-        let name = match cx.string(obj, "name", &path) {
-            Some(n) if !n.is_empty() => n.to_string(),
-            _ => {
-                if obj.get("name").is_none() {
-                    cx.err(format!("{path}.name"), "is required");
-                }
-                format!("#{i}")
-            }
-        };
-        if rules.iter().any(|r| r.name == name) {
-            cx.err(format!("{path}.name"), format!("duplicate rule \"{name}\""));
-        }
-        let description = obj
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let Some(ty) = cx.string(obj, "type", &path) else {
-            if obj.get("type").is_none() {
-                cx.err(format!("{path}.type"), "is required");
-            }
-            continue;
-        };
-        if large && !matches!(ty, "latency" | "batchDistance") {
-            cx.err(
-                format!("{path}.type"),
-                format!("rule type \"{ty}\" is not available in a large-match rule set (more than 40 players): use latency or batchDistance"),
-            );
-            continue;
-        }
-        let kind = match ty {
-            "batchDistance" => parse_batch_distance(cx, obj, &path, names),
-            "comparison" | "distance" | "collection" => parse_measuring(cx, obj, &path, names, ty),
-            "latency" => parse_latency(cx, obj, &path),
-            "absoluteSort" | "distanceSort" => parse_sort(cx, obj, &path, names, ty),
-            "compound" => {
-                cx.unknown_keys(obj, &[&COMMON[..], &["statement"]].concat(), &path);
-                match cx.string(obj, "statement", &path) {
-                    Some(s) => pending_compound.push((rules.len(), s.to_string(), path.clone())),
-                    None if obj.get("statement").is_none() => {
-                        cx.err(format!("{path}.statement"), "is required")
-                    }
-                    None => {}
-                }
-                Some(RuleKind::Compound {
-                    statement: Statement::And(Vec::new()),
-                })
-            }
-            other => {
-                cx.err(
-                    format!("{path}.type"),
-                    format!("unknown rule type \"{other}\""),
-                );
-                None
-            }
-        };
-        if let Some(kind) = kind {
-            rules.push(Rule {
-                name,
-                description,
-                kind,
-                in_compound: false,
-            });
-        }
-    }
-    for (idx, text, path) in pending_compound {
-        match parse_statement(&text, &rules, idx) {
-            Ok(st) => rules[idx].kind = RuleKind::Compound { statement: st },
-            Err(e) => cx.err(format!("{path}.statement"), e),
-        }
-    }
-    rules
-}
-
-fn party(cx: &mut Ctx, obj: &Map<String, Value>, path: &str, lists: bool) -> PartyAgg {
-    let default = if lists {
-        PartyAgg::Union
-    } else {
-        PartyAgg::Avg
-    };
-    match (cx.string(obj, "partyAggregation", path), lists) {
-        (None, _) => default,
-        (Some("avg"), false) => PartyAgg::Avg,
-        (Some("min"), false) => PartyAgg::Min,
-        (Some("max"), false) => PartyAgg::Max,
-        (Some("union"), true) => PartyAgg::Union,
-        (Some("intersection"), true) => PartyAgg::Intersection,
-        (Some(s), _) => {
-            let allowed = if lists {
-                "\"union\" or \"intersection\""
-            } else {
-                "\"avg\", \"min\" or \"max\""
-            };
-            cx.err(
-                format!("{path}.partyAggregation"),
-                format!("must be {allowed}, got \"{s}\""),
-            );
-            default
-        }
-    }
-}
-
-fn attr_ref(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    key: &str,
-    path: &str,
-    names: &Names<'_>,
-) -> Option<usize> {
-    let Some(n) = cx.string(obj, key, path) else {
-        if obj.get(key).is_none() {
-            cx.err(format!("{path}.{key}"), "is required");
-        }
-        return None;
-    };
-    let found = names.attrs.iter().position(|a| a.name == n);
-    if found.is_none() {
-        cx.err(
-            format!("{path}.{key}"),
-            format!("unknown attribute \"{n}\""),
-        );
-    }
-    found
-}
-
-fn parse_batch_distance(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    names: &Names<'_>,
-) -> Option<RuleKind> {
-    cx.unknown_keys(
-        obj,
-        &[
-            &COMMON[..],
-            &["batchAttribute", "maxDistance", "partyAggregation"],
-        ]
-        .concat(),
-        path,
-    );
-    let attr = attr_ref(cx, obj, "batchAttribute", path, names);
-    let max = cx.number(obj, "maxDistance", path);
-    let _ = party(cx, obj, path, false);
-    let attr = attr?;
-    match names.attrs[attr].kind {
-        AttrType::Number => {}
-        AttrType::String if max.is_none() => {}
-        AttrType::String => cx.err(
-            format!("{path}.maxDistance"),
-            "only applies to a number batchAttribute",
-        ),
-        _ => cx.err(
-            format!("{path}.batchAttribute"),
-            "must name a number or string attribute",
-        ),
-    }
-    let max_distance = cx.slot(max.unwrap_or(f64::NAN));
-    Some(RuleKind::BatchDistance { attr, max_distance })
-}
-
-fn parse_exprs(cx: &mut Ctx, v: Option<&Value>, path: &str, names: &Names<'_>) -> Vec<expr::Expr> {
-    let mut out = Vec::new();
-    let mut one = |cx: &mut Ctx, s: &Value, p: String| match s.as_str() {
-        Some(text) => match expr::parse(text, names) {
-            Ok(e) => out.push(e),
-            Err(e) => cx.err(p, e),
-        },
-        None => cx.err(
-            p,
-            format!("must be a property expression string, got {}", kind_of(s)),
-        ),
-    };
-    match v {
-        None => cx.err(path, "is required"),
-        Some(Value::Array(a)) if a.is_empty() => cx.err(path, "must not be empty"),
-        Some(Value::Array(a)) => {
-            for (i, s) in a.iter().enumerate() {
-                one(cx, s, format!("{path}[{i}]"));
-            }
-        }
-        Some(s) => one(cx, s, path.to_string()),
-    }
-    out
-}
-
-fn parse_reference(
-    cx: &mut Ctx,
-    v: Option<&Value>,
-    path: &str,
-    names: &Names<'_>,
-) -> Option<Reference> {
-    match v? {
-        Value::Number(n) => Some(Reference::Number(cx.slot(n.as_f64().unwrap_or(f64::NAN)))),
-        Value::String(s) if looks_like_expression(s) => match expr::parse(s, names) {
-            Ok(e) => Some(Reference::Expr(e)),
-            Err(e) => {
-                cx.err(path, e);
-                None
-            }
-        },
-        Value::String(s) => match s.trim().parse::<f64>() {
-            Ok(n) if n.is_finite() => Some(Reference::Number(cx.slot(n))),
-            _ => Some(Reference::Str(s.clone())),
-        },
-        Value::Array(a) => match a
-            .iter()
-            .map(|x| x.as_str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-        {
-            Some(l) => Some(Reference::StrList(l)),
-            None => {
-                cx.err(path, "a list referenceValue must hold strings");
-                None
-            }
-        },
-        other => {
-            cx.err(
-                path,
-                format!(
-                    "must be a number, a string or a property expression, got {}",
-                    kind_of(other)
-                ),
-            );
-            None
-        }
-    }
-}
-
-fn looks_like_expression(s: &str) -> bool {
-    let t = s.trim_start();
-    t.starts_with("teams[") || t.starts_with("team[") || (t.contains('(') && t.contains("teams"))
-}
-
-fn parse_measuring(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    names: &Names<'_>,
-    ty: &str,
-) -> Option<RuleKind> {
-    let extra: &[&str] = match ty {
-        "comparison" => &[
-            "measurements",
-            "referenceValue",
-            "operation",
-            "partyAggregation",
-        ],
-        "distance" => &[
-            "measurements",
-            "referenceValue",
-            "maxDistance",
-            "minDistance",
-            "partyAggregation",
-        ],
-        _ => &[
-            "measurements",
-            "referenceValue",
-            "operation",
-            "maxCount",
-            "minCount",
-            "partyAggregation",
-        ],
-    };
-    cx.unknown_keys(obj, &[&COMMON[..], extra].concat(), path);
-    let mpath = format!("{path}.measurements");
-    let rpath = format!("{path}.referenceValue");
-    let measurements = parse_exprs(cx, obj.get("measurements"), &mpath, names);
-    let reference = parse_reference(cx, obj.get("referenceValue"), &rpath, names);
-    let ref_shape = match &reference {
-        Some(Reference::Expr(e)) => Some(e.shape),
-        _ => None,
-    };
-    match ty {
-        "distance" => {
-            for (i, m) in measurements.iter().enumerate() {
-                if m.shape.kind != Kind::Number {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!("distance measurements must be numbers, got {}", m.shape),
-                    );
-                }
-            }
-            match (&reference, ref_shape) {
-                (Some(Reference::Str(_) | Reference::StrList(_)), _) => {
-                    cx.err(&rpath, "must be a number")
-                }
-                (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
-                    cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
-                }
-                _ => {}
-            }
-            let max = cx.number(obj, "maxDistance", path);
-            let min = cx.number(obj, "minDistance", path);
-            if max.is_none()
-                && min.is_none()
-                && obj.get("maxDistance").is_none()
-                && obj.get("minDistance").is_none()
-            {
-                cx.err(path, "a distance rule needs maxDistance or minDistance");
-            }
-            let party = party(cx, obj, path, false);
-            let (max_distance, min_distance) = (
-                cx.slot(max.unwrap_or(f64::NAN)),
-                cx.slot(min.unwrap_or(f64::NAN)),
-            );
-            Some(RuleKind::Distance {
-                measurements,
-                reference,
-                max_distance,
-                min_distance,
-                party,
-            })
-        }
-        "comparison" => {
-            let op = match cx.string(obj, "operation", path) {
-                Some("<") => CmpOp::Lt,
-                Some("<=") => CmpOp::Le,
-                Some("=") => CmpOp::Eq,
-                Some("!=") => CmpOp::Ne,
-                Some(">") => CmpOp::Gt,
-                Some(">=") => CmpOp::Ge,
-                Some(s) => {
-                    cx.err(
-                        format!("{path}.operation"),
-                        format!("must be one of <, <=, =, !=, >, >=; got \"{s}\""),
-                    );
-                    CmpOp::Eq
-                }
-                None => {
-                    if obj.get("operation").is_none() {
-                        cx.err(format!("{path}.operation"), "is required");
-                    }
-                    CmpOp::Eq
-                }
-            };
-            let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-            if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
-                cx.err(
-                    format!("{path}.operation"),
-                    "without a referenceValue only = and != can compare players",
-                );
-            }
-            let str_ref = matches!(reference, Some(Reference::Str(_)))
-                || ref_shape.is_some_and(|s| s.kind == Kind::Str);
-            if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
-                cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
-            }
-            if matches!(reference, Some(Reference::StrList(_))) {
-                cx.err(&rpath, "must be a single value");
-            }
-            for (i, m) in measurements.iter().enumerate() {
-                if m.shape.kind == Kind::Item {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!("cannot compare {}; use count(...)", m.shape),
-                    );
-                } else if ordered && m.shape.kind == Kind::Str {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        "strings can only be compared with = or !=",
-                    );
-                } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!("{} cannot be compared with the referenceValue", m.shape),
-                    );
-                }
-            }
-            let party = party(cx, obj, path, false);
-            Some(RuleKind::Comparison {
-                measurements,
-                reference,
-                op,
-                party,
-            })
-        }
-        _ => {
-            let op = match cx.string(obj, "operation", path) {
-                Some("intersection") => CollectionOp::Intersection,
-                Some("contains") => CollectionOp::Contains,
-                Some("reference_intersection_count") => CollectionOp::ReferenceIntersectionCount,
-                other => {
-                    if let Some(s) = other {
-                        cx.err(
-                            format!("{path}.operation"),
-                            format!("must be intersection, contains or reference_intersection_count; got \"{s}\""),
-                        );
-                    } else if obj.get("operation").is_none() {
-                        cx.err(format!("{path}.operation"), "is required");
-                    }
-                    CollectionOp::Intersection
-                }
-            };
-            for (i, m) in measurements.iter().enumerate() {
-                if m.shape.kind != Kind::Str || m.shape.depth == 0 {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!(
-                            "collection measurements must be lists of strings, got {}",
-                            m.shape
-                        ),
-                    );
-                }
-            }
-            match op {
-                CollectionOp::Contains => match (&reference, ref_shape) {
-                    (None, _) => cx.err(&rpath, "is required for operation contains"),
-                    (Some(Reference::Str(_)), _) => {}
-                    (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
-                    _ => cx.err(&rpath, "must be a single string for operation contains"),
-                },
-                CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
-                    (None, _) => cx.err(
-                        &rpath,
-                        "is required for operation reference_intersection_count",
-                    ),
-                    (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
-                    (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
-                    _ => cx.err(
-                        &rpath,
-                        "must be a list of strings for operation reference_intersection_count",
-                    ),
-                },
-                CollectionOp::Intersection => {}
-            }
-            let max = cx.number(obj, "maxCount", path);
-            let min = cx.number(obj, "minCount", path);
-            let party = party(cx, obj, path, true);
-            let (max_count, min_count) = (
-                cx.slot(max.unwrap_or(f64::NAN)),
-                cx.slot(min.unwrap_or(f64::NAN)),
-            );
-            Some(RuleKind::Collection {
-                measurements,
-                reference,
-                op,
-                max_count,
-                min_count,
-                party,
-            })
-        }
-    }
-}
-
-fn parse_latency(cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
-    cx.unknown_keys(
-        obj,
-        &[
-            &COMMON[..],
-            &[
-                "maxLatency",
-                "maxDistance",
-                "distanceReference",
-                "partyAggregation",
-            ],
-        ]
-        .concat(),
-        path,
-    );
-    let max_latency = cx.number(obj, "maxLatency", path);
-    let max_distance = cx.number(obj, "maxDistance", path);
-    if max_latency.is_none() && max_distance.is_none() && obj.get("maxLatency").is_none() {
-        cx.err(format!("{path}.maxLatency"), "is required");
-    }
-    let distance_reference = match cx.string(obj, "distanceReference", path) {
-        None | Some("min") => DistanceReference::Min,
-        Some("avg") => DistanceReference::Avg,
-        Some(s) => {
-            cx.err(
-                format!("{path}.distanceReference"),
-                format!("must be \"min\" or \"avg\", got \"{s}\""),
-            );
-            DistanceReference::Min
-        }
-    };
-    let party = party(cx, obj, path, false);
-    let (max_latency, max_distance) = (
-        cx.slot(max_latency.unwrap_or(f64::NAN)),
-        cx.slot(max_distance.unwrap_or(f64::NAN)),
-    );
-    Some(RuleKind::Latency {
-        max_latency,
-        max_distance,
-        distance_reference,
-        party,
-    })
-}
-
-fn parse_sort(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    names: &Names<'_>,
-    ty: &str,
-) -> Option<RuleKind> {
-    cx.unknown_keys(
-        obj,
-        &[
-            &COMMON[..],
-            &[
-                "sortDirection",
-                "sortAttribute",
-                "mapKey",
-                "partyAggregation",
-            ],
-        ]
-        .concat(),
-        path,
-    );
-    let direction = match cx.string(obj, "sortDirection", path) {
-        None | Some("ascending") => SortDirection::Ascending,
-        Some("descending") => SortDirection::Descending,
-        Some(s) => {
-            cx.err(
-                format!("{path}.sortDirection"),
-                format!("must be \"ascending\" or \"descending\", got \"{s}\""),
-            );
-            SortDirection::Ascending
-        }
-    };
-    let map_key = match cx.string(obj, "mapKey", path) {
-        None | Some("maxValue") => MapKey::MaxValue,
-        Some("minValue") => MapKey::MinValue,
-        Some(s) => {
-            cx.err(
-                format!("{path}.mapKey"),
-                format!("must be \"minValue\" or \"maxValue\", got \"{s}\""),
-            );
-            MapKey::MaxValue
-        }
-    };
-    let party = party(cx, obj, path, false);
-    let attr = attr_ref(cx, obj, "sortAttribute", path, names)?;
-    if !matches!(
-        names.attrs[attr].kind,
-        AttrType::Number | AttrType::StringNumberMap
-    ) {
-        cx.err(
-            format!("{path}.sortAttribute"),
-            "must name a number or string_number_map attribute",
-        );
-    }
-    Some(if ty == "absoluteSort" {
-        RuleKind::AbsoluteSort {
-            direction,
-            attr,
-            map_key,
-            party,
-        }
-    } else {
-        RuleKind::DistanceSort {
-            direction,
-            attr,
-            map_key,
-            party,
-        }
-    })
-}
-
-/// Parses `or(and(A, B), not(C))` over rules defined before rule `me`.
-fn parse_statement(text: &str, rules: &[Rule], me: usize) -> Result<Statement, String> {
-    let mut pos = 0;
-    let st = statement(text, &mut pos, rules, me)?;
-    if text[pos..].trim().is_empty() {
-        Ok(st)
-    } else {
-        Err(format!("unexpected text \"{}\"", text[pos..].trim()))
-    }
-}
-
-fn statement(t: &str, pos: &mut usize, rules: &[Rule], me: usize) -> Result<Statement, String> {
-    let rest = &t[*pos..];
-    let skip = rest.len() - rest.trim_start().len();
-    *pos += skip;
-    let start = *pos;
-    while let Some(c) = t[*pos..].chars().next() {
-        if c == '(' || c == ')' || c == ',' {
-            break;
-        }
-        *pos += c.len_utf8();
-    }
-    let word = t[start..*pos].trim();
-    if t[*pos..].starts_with('(') {
-        *pos += 1;
-        let mut args = Vec::new();
-        loop {
-            args.push(statement(t, pos, rules, me)?);
-            let rest = &t[*pos..];
-            *pos += rest.len() - rest.trim_start().len();
-            if t[*pos..].starts_with(',') {
-                *pos += 1;
-            } else if t[*pos..].starts_with(')') {
-                *pos += 1;
-                break;
-            } else {
-                return Err(format!("expected ',' or ')' in \"{t}\""));
-            }
-        }
-        return match word {
-            "and" if args.len() >= 2 => Ok(Statement::And(args)),
-            "or" if args.len() >= 2 => Ok(Statement::Or(args)),
-            "xor" if args.len() >= 2 => Ok(Statement::Xor(args)),
-            "not" if args.len() == 1 => Ok(Statement::Not(Box::new(
-                args.pop().unwrap_or(Statement::And(vec![])),
-            ))),
-            "and" | "or" | "xor" => Err(format!("{word} needs at least two arguments")),
-            "not" => Err("not takes exactly one argument".into()),
-            other => Err(format!(
-                "unknown operator \"{other}\" (use and, or, not, xor)"
-            )),
-        };
-    }
-    match rules.iter().position(|r| r.name == word) {
-        None if word.is_empty() => Err(format!("expected a rule name in \"{t}\"")),
-        None => Err(format!("unknown rule \"{word}\"")),
-        Some(i) if i >= me => Err(format!(
-            "rule \"{word}\" must be defined before the compound rule that uses it"
-        )),
-        Some(i) if matches!(rules[i].kind, RuleKind::BatchDistance { .. }) => Err(format!(
-            "batchDistance rule \"{word}\" cannot be used in a compound rule"
-        )),
-        Some(i) => Ok(Statement::Rule(i)),
-    }
-}
-
-fn mark_compound_members(rules: &mut [Rule]) {
-    fn walk(s: &Statement, out: &mut Vec<usize>) {
-        match s {
-            Statement::Rule(i) => out.push(*i),
-            Statement::Not(x) => walk(x, out),
-            Statement::And(v) | Statement::Or(v) | Statement::Xor(v) => {
-                v.iter().for_each(|x| walk(x, out))
-            }
-        }
-    }
-    let mut members = Vec::new();
-    for r in rules.iter() {
-        if let RuleKind::Compound { statement } = &r.kind {
-            walk(statement, &mut members);
-        }
-    }
-    for i in members {
-        rules[i].in_compound = true;
-    }
-}
-
-fn parse_expansions(
-    cx: &mut Ctx,
-    v: Option<&Value>,
-    rules: &[Rule],
-    defs: &[TeamDef],
-    teams: &[Team],
-) -> Vec<Expansion> {
-    let mut out = Vec::new();
-    for (i, e) in array(cx, v, "expansions").iter().enumerate() {
-        let path = format!("expansions[{i}]");
-        let Some(obj) = e.as_object() else {
-            cx.err(path, "must be an object");
-            continue;
-        };
-        cx.unknown_keys(obj, &["target", "steps"], &path);
-        let target = cx.string(obj, "target", &path).map(str::to_string);
-        if obj.get("target").is_none() {
-            cx.err(format!("{path}.target"), "is required");
-        }
-        let slots = match &target {
-            Some(t) => match resolve_target(t, rules, defs, teams) {
-                Ok(s) => Some(s),
-                Err(m) => {
-                    cx.err(format!("{path}.target"), m);
-                    None
-                }
-            },
-            None => None,
-        };
-        let mut steps = Vec::new();
-        let list = array(cx, obj.get("steps"), &format!("{path}.steps"));
-        if list.is_empty() && obj.get("steps").is_some_and(Value::is_array)
-            || obj.get("steps").is_none()
-        {
-            cx.err(format!("{path}.steps"), "must hold at least one step");
-        }
-        for (j, s) in list.iter().enumerate() {
-            let sp = format!("{path}.steps[{j}]");
-            let Some(so) = s.as_object() else {
-                cx.err(sp, "must be an object");
-                continue;
-            };
-            cx.unknown_keys(so, &["waitTimeSeconds", "value"], &sp);
-            let wait = cx.number(so, "waitTimeSeconds", &sp);
-            let value = cx.number(so, "value", &sp);
-            for (k, v) in [("waitTimeSeconds", wait), ("value", value)] {
-                if v.is_none() && so.get(k).is_none() {
-                    cx.err(format!("{sp}.{k}"), "is required");
-                }
-            }
-            match (wait, value) {
-                (Some(w), _) if w < 0.0 => {
-                    cx.err(format!("{sp}.waitTimeSeconds"), "must not be negative")
-                }
-                (Some(w), Some(v)) => steps.push(Step {
-                    wait_ms: (w * 1000.0).round() as u64,
-                    value: v,
-                }),
-                _ => {}
-            }
-        }
-        if let (Some(target), Some(slots)) = (target, slots) {
-            out.push(Expansion {
-                target,
-                slots,
-                steps,
-            });
-        }
-    }
-    out
-}
-
-/// `rules[Name].property` or `teams[A, B].minPlayers|maxPlayers` → parameter slots.
-fn resolve_target(
-    t: &str,
-    rules: &[Rule],
-    defs: &[TeamDef],
-    teams: &[Team],
-) -> Result<Vec<ParamId>, String> {
-    let bad = || {
-        format!("target \"{t}\" does not resolve: use rules[<rule>].<property> or teams[<team>].<property>")
-    };
-    let (head, rest) = t.split_once('[').ok_or_else(bad)?;
-    let (names, prop) = rest.split_once(']').ok_or_else(bad)?;
-    let prop = prop.strip_prefix('.').ok_or_else(bad)?.trim();
-    match head.trim() {
-        "rules" => {
-            let name = names.trim();
-            let rule = rules
-                .iter()
-                .find(|r| r.name == name)
-                .ok_or_else(|| format!("target \"{t}\": unknown rule \"{name}\""))?;
-            let slot = match (&rule.kind, prop) {
-                (RuleKind::BatchDistance { max_distance, .. }, "maxDistance") => {
-                    Some(*max_distance)
-                }
-                (RuleKind::Distance { max_distance, .. }, "maxDistance") => Some(*max_distance),
-                (RuleKind::Distance { min_distance, .. }, "minDistance") => Some(*min_distance),
-                (
-                    RuleKind::Distance {
-                        reference: Some(Reference::Number(s)),
-                        ..
-                    },
-                    "referenceValue",
-                ) => Some(*s),
-                (
-                    RuleKind::Comparison {
-                        reference: Some(Reference::Number(s)),
-                        ..
-                    },
-                    "referenceValue",
-                ) => Some(*s),
-                (RuleKind::Collection { max_count, .. }, "maxCount") => Some(*max_count),
-                (RuleKind::Collection { min_count, .. }, "minCount") => Some(*min_count),
-                (RuleKind::Latency { max_latency, .. }, "maxLatency") => Some(*max_latency),
-                (RuleKind::Latency { max_distance, .. }, "maxDistance") => Some(*max_distance),
-                (RuleKind::Compound { .. }, _) => {
-                    return Err(format!(
-                    "target \"{t}\": compound rules cannot be expanded; expand the rules they use"
-                ))
-                }
-                _ => None,
-            };
-            slot.map(|s| vec![s]).ok_or_else(|| {
-                format!(
-                    "target \"{t}\": rule \"{name}\" has no numeric property \"{prop}\" to expand"
-                )
-            })
-        }
-        "teams" | "team" => {
-            let mut slots = Vec::new();
-            for n in names.split(',').map(str::trim) {
-                let def = defs
-                    .iter()
-                    .position(|d| d.name == n)
-                    .or_else(|| teams.iter().find(|x| x.name == n).map(|x| x.def))
-                    .ok_or_else(|| format!("target \"{t}\": unknown team \"{n}\""))?;
-                slots.push(match prop {
-                    "minPlayers" => defs[def].min_players,
-                    "maxPlayers" => defs[def].max_players,
-                    _ => {
-                        return Err(format!(
-                        "target \"{t}\": teams can expand minPlayers or maxPlayers, not \"{prop}\""
-                    ))
-                    }
-                });
-            }
-            Ok(slots)
-        }
-        _ => Err(bad()),
-    }
 }
