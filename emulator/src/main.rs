@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use playfield::clock::SystemClock;
 use playfield::config::Config;
-use playfield::core::CoreConfig;
+use playfield::core::{CoreConfig, Fleet};
 use playfield::server::{Daemon, DaemonConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -116,5 +116,14 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             seed: args.seed.unwrap_or_else(rand::random),
             ..CoreConfig::default()
         },
+        fleets: config
+            .fleets
+            .iter()
+            .map(|f| Fleet {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                locations: f.locations.clone(),
+            })
+            .collect(),
     }
 }

@@ -22,7 +22,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
 use crate::clock::{Clock, Millis};
-use crate::core::{Core, CoreConfig};
+use crate::core::{Core, CoreConfig, Fleet};
 use crate::gateway::{conn, tls};
 use crate::hub::{Hub, Shared};
 
@@ -39,6 +39,8 @@ pub struct DaemonConfig {
     /// Certificate and key PEM files for wss://; `None` generates a self-signed pair.
     pub tls_files: Option<(PathBuf, PathBuf)>,
     pub core: CoreConfig,
+    /// Fleets game servers may join.
+    pub fleets: Vec<Fleet>,
 }
 
 impl Default for DaemonConfig {
@@ -48,6 +50,7 @@ impl Default for DaemonConfig {
             wss_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9443))),
             tls_files: None,
             core: CoreConfig::default(),
+            fleets: Vec::new(),
         }
     }
 }
@@ -60,7 +63,12 @@ impl Daemon {
         config: DaemonConfig,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<DaemonHandle> {
-        let shared = Arc::new(Shared::new(Core::new(config.core.clone()), clock));
+        let mut core = Core::new(config.core.clone());
+        for fleet in &config.fleets {
+            core.register_fleet(fleet.clone())
+                .with_context(|| format!("fleet '{}'", fleet.id))?;
+        }
+        let shared = Arc::new(Shared::new(core, clock));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut ws_addr = None;

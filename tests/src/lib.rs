@@ -12,7 +12,7 @@ use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::{Clock, ManualClock, Millis};
 use playfield::core::{
-    Core, CoreConfig, CoreError, CreateGameSession, Event, GameSession, NewPlayerSession,
+    Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
 };
 use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
@@ -51,6 +51,11 @@ impl TestDaemon {
             wss_listen: Some(([127, 0, 0, 1], 0).into()),
             tls_files: None,
             core: CoreConfig { seed: 42, ..core },
+            fleets: vec![Fleet {
+                id: FLEET.into(),
+                name: "test".into(),
+                locations: vec!["custom-test".into()],
+            }],
         };
         let handle = Daemon::start(config, clock.clone() as Arc<dyn Clock>)
             .await

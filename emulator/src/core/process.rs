@@ -103,6 +103,22 @@ impl ServerProcess {
 const MAX_PENDING_PUSHES: usize = 16;
 
 impl Core {
+    /// Whether [`Core::connect`] would accept `info`; lets a face refuse a connection before
+    /// completing its handshake.
+    pub fn check_connect(&self, info: &ConnectInfo) -> Result<(), CoreError> {
+        if info.pid.is_empty() {
+            return Err(CoreError::param("pID", "must not be empty"));
+        }
+        self.check_fleet(&info.fleet_id)?;
+        match self.processes.get(&info.pid) {
+            Some(p) if p.fleet_id != info.fleet_id => Err(CoreError::ProcessFleetConflict {
+                pid: info.pid.clone(),
+                fleet_id: p.fleet_id.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// A WebSocket connection for `info.pid` was opened. Returns whether it is a reconnect
     /// of a process the core already knows (which keeps its state and game session).
     pub fn connect(
@@ -111,17 +127,8 @@ impl Core {
         conn: ConnId,
         info: ConnectInfo,
     ) -> Result<bool, CoreError> {
-        if info.pid.is_empty() {
-            return Err(CoreError::param("pID", "must not be empty"));
-        }
-        super::ids::check_fleet_id(&info.fleet_id).map_err(|m| CoreError::param("FleetId", m))?;
+        self.check_connect(&info)?;
         if let Some(p) = self.processes.get(&info.pid) {
-            if p.fleet_id != info.fleet_id {
-                return Err(CoreError::ProcessFleetConflict {
-                    pid: info.pid,
-                    fleet_id: p.fleet_id.clone(),
-                });
-            }
             if p.status == ProcessStatus::Terminated {
                 // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.
                 // InitSDK after Destroy: start afresh.

@@ -6,7 +6,14 @@ const T0: Millis = 1_735_689_600_000;
 const FLEET: &str = "fleet-1a2b";
 
 fn core() -> Core {
-    Core::new(CoreConfig::default())
+    let mut c = Core::new(CoreConfig::default());
+    c.register_fleet(Fleet {
+        id: FLEET.into(),
+        name: "test".into(),
+        locations: vec!["custom-home".into()],
+    })
+    .unwrap();
+    c
 }
 
 fn info(pid: &str) -> ConnectInfo {
@@ -481,9 +488,50 @@ fn process_ending_terminates_the_session_without_reason() {
     assert!(c.game_session(&id).is_none());
 }
 
+/// lessons-from-peers.md: "fleet ids are not validated" was a trap; ours are.
+#[test]
+fn unknown_fleets_are_refused_naming_the_known_ones() {
+    let mut c = core();
+    let mut stray = info("p9");
+    stray.fleet_id = "fleet-typo".into();
+    let err = c.connect(T0, ConnId(9), stray).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(
+        err.to_string(),
+        "no fleet 'fleet-typo' (known fleets: fleet-1a2b)"
+    );
+    let err = c
+        .create_game_session(
+            T0,
+            CreateGameSession {
+                fleet_id: "fleet-typo".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    let mut open = Core::new(CoreConfig {
+        accept_any_fleet: true,
+        ..CoreConfig::default()
+    });
+    open.connect(T0, ConnId(1), info("p1")).unwrap();
+}
+
+#[test]
+fn game_sessions_are_placed_in_the_fleet_location() {
+    let mut c = ready_core();
+    assert_eq!(create(&mut c, T0).location.as_deref(), Some("custom-home"));
+}
+
 #[test]
 fn a_pid_bound_to_another_fleet_is_a_conflict() {
     let mut c = ready_core();
+    c.register_fleet(Fleet {
+        id: "fleet-other".into(),
+        name: "other".into(),
+        locations: vec![],
+    })
+    .unwrap();
     let mut other = info("p1");
     other.fleet_id = "fleet-other".into();
     let err = c.connect(T0, ConnId(5), other).unwrap_err();
