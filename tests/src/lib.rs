@@ -15,6 +15,7 @@ use playfield::core::{
     Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
 };
+use playfield::hub::Hub;
 use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -142,6 +143,17 @@ impl TestDaemon {
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&Core) -> bool) {
         let deadline = tokio::time::Instant::now() + IO_TIMEOUT;
         while !self.read(&cond) {
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting until {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Waits (for I/O) until `cond` holds on the hub (core and gateway bookkeeping).
+    pub async fn wait_until_hub(&self, what: &str, cond: impl Fn(&mut Hub) -> bool) {
+        let deadline = tokio::time::Instant::now() + IO_TIMEOUT;
+        while !self.handle.with_hub(|hub, _| cond(hub)) {
             if tokio::time::Instant::now() > deadline {
                 panic!("timed out waiting until {what}");
             }

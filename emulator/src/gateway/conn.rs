@@ -175,5 +175,8 @@ pub async fn serve<S>(
     shared.with_hub(|hub, now| {
         hub.gateway.unregister(conn);
         hub.core.disconnect(now, &ctx.pid, conn);
+        if hub.core.process(&ctx.pid).is_none() {
+            hub.gateway.forget_process(&ctx.pid);
+        }
     });
 }
