@@ -138,6 +138,7 @@ impl Core {
             match key {
                 TimerKey::Heartbeat(pid) => self.heartbeat_timed_out(now, &pid),
                 TimerKey::ReconnectGrace(pid) => self.grace_expired(now, &pid),
+                TimerKey::TerminationDeadline(pid) => self.termination_deadline_passed(now, &pid),
                 TimerKey::Activation(id) => self.activation_timed_out(now, &id),
                 TimerKey::Reservation(id) => self.reservation_timed_out(now, &id),
                 TimerKey::Purge(id) => self.purge_game_session(&id),

@@ -284,6 +284,8 @@ impl Core {
         let gs = p.game_session_id.take();
         let no_connections = p.connections.is_empty();
         self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
+        self.timers
+            .cancel(&TimerKey::TerminationDeadline(pid.to_string()));
         if let Some(id) = gs {
             self.end_game_session(now, &id, None, "its process called ProcessEnding");
         }
@@ -298,7 +300,8 @@ impl Core {
     }
 
     /// Asks a process to shut down: pushes TerminateProcess with the time by which it
-    /// should have called ProcessEnding (sdk-wire-protocol.md §4.3).
+    /// should have called ProcessEnding (sdk-wire-protocol.md §4.3). A process still there
+    /// at that time is removed, as the service shuts it down anyway (§7.8).
     pub fn request_termination(
         &mut self,
         pid: &str,
@@ -306,6 +309,10 @@ impl Core {
     ) -> Result<(), CoreError> {
         self.active_process_mut(pid)?;
         self.push(pid, Push::TerminateProcess { termination_time });
+        self.timers.schedule(
+            TimerKey::TerminationDeadline(pid.to_string()),
+            termination_time,
+        );
         self.emit(Event::ProcessTerminationRequested {
             pid: pid.into(),
             termination_time,
@@ -394,17 +401,37 @@ impl Core {
     }
 
     pub(super) fn heartbeat_timed_out(&mut self, now: Millis, pid: &str) {
+        let secs = self.cfg.heartbeat_timeout_ms / 1000;
+        let why = format!("process {pid} removed: no heartbeat for {secs} s");
+        self.evict(now, pid, GoneReason::HeartbeatTimeout, why);
+    }
+
+    pub(super) fn termination_deadline_passed(&mut self, now: Millis, pid: &str) {
+        if self
+            .processes
+            .get(pid)
+            .is_some_and(|p| p.status != ProcessStatus::Terminated)
+        {
+            let why = format!(
+                "process {pid} removed: it did not call ProcessEnding by its termination time"
+            );
+            self.evict(now, pid, GoneReason::TerminationDeadline, why);
+        }
+    }
+
+    /// Removes a process the core gives up on and closes its sockets with 1000, which tells
+    /// the SDKs not to reconnect (sdk-wire-protocol.md §1.8).
+    fn evict(&mut self, now: Millis, pid: &str, reason: GoneReason, why: String) {
         let Some(p) = self.processes.get(pid) else {
             return;
         };
         let conns = p.connections.clone();
-        let secs = self.cfg.heartbeat_timeout_ms / 1000;
-        self.process_gone(now, pid, GoneReason::HeartbeatTimeout);
+        self.process_gone(now, pid, reason);
         for conn in conns {
             self.outbox.push(Effect::Close {
                 conn,
                 code: 1000,
-                reason: format!("process {pid} removed: no heartbeat for {secs} s"),
+                reason: why.clone(),
             });
         }
     }
@@ -428,6 +455,9 @@ impl Core {
         if let Some(id) = gs {
             let cause = match reason {
                 GoneReason::HeartbeatTimeout => "its process stopped sending heartbeats",
+                GoneReason::TerminationDeadline => {
+                    "its process was shut down at its termination time"
+                }
                 _ => "its process disconnected and did not come back",
             };
             self.end_game_session(now, &id, Some(GameSessionStatusReason::Interrupted), cause);
@@ -441,8 +471,12 @@ impl Core {
 
     fn remove_process(&mut self, pid: &str) {
         self.processes.remove(pid);
-        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
-        self.timers
-            .cancel(&TimerKey::ReconnectGrace(pid.to_string()));
+        for key in [
+            TimerKey::Heartbeat(pid.to_string()),
+            TimerKey::ReconnectGrace(pid.to_string()),
+            TimerKey::TerminationDeadline(pid.to_string()),
+        ] {
+            self.timers.cancel(&key);
+        }
     }
 }

@@ -563,3 +563,51 @@ fn update_pushes_the_new_matchmaker_data() {
         Effect::Push { push: Push::UpdateGameSession { game_session, reason: UpdateReason::MatchmakingDataUpdated, backfill_ticket_id: Some(t) }, .. }
             if t == "ticket-1" && game_session.matchmaker_data.as_deref() == Some("{\"matchId\":\"m\"}"))));
 }
+
+/// sdk-wire-protocol.md §7.8: after TerminateProcess the process should call ProcessEnding
+/// before the termination time; the service shuts it down anyway when it does not.
+#[test]
+fn a_process_that_ignores_terminate_process_is_removed_at_the_termination_time() {
+    let (mut c, id) = active_session();
+    c.request_termination("p1", T0 + 300_000).unwrap();
+    c.heartbeat(T0 + 250_000, "p1", true).unwrap();
+    c.on_time(T0 + 299_999);
+    assert!(c.process("p1").is_some());
+    c.take_effects();
+    c.on_time(T0 + 300_000);
+    assert!(c.process("p1").is_none());
+    assert_eq!(
+        c.game_session(&id).unwrap().status,
+        GameSessionStatus::Terminated
+    );
+    let effects = c.take_effects();
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Close {
+            conn: ConnId(1),
+            code: 1000,
+            ..
+        }
+    )));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Event(Event::ProcessGone {
+            reason: GoneReason::TerminationDeadline,
+            ..
+        })
+    )));
+}
+
+#[test]
+fn a_process_that_ends_in_time_is_not_evicted() {
+    let (mut c, _) = active_session();
+    c.request_termination("p1", T0 + 300_000).unwrap();
+    c.process_ending(T0 + 1000, "p1").unwrap();
+    c.take_effects();
+    c.on_time(T0 + 300_000);
+    assert!(!c
+        .take_effects()
+        .iter()
+        .any(|e| matches!(e, Effect::Close { .. })));
+    assert_eq!(c.process("p1").unwrap().status, ProcessStatus::Terminated);
+}
