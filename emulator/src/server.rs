@@ -182,6 +182,26 @@ impl DaemonHandle {
         self.shared.fire_due_timers();
     }
 
+    /// The first half of a graceful shutdown: pushes TerminateProcess to every ACTIVE game
+    /// server with `grace` to spare (sdk-wire-protocol.md §4.3) and waits, at most `grace`,
+    /// until each has called ProcessEnding or disconnected. Returns how many are left.
+    pub async fn terminate_processes(&self, grace: Duration) -> usize {
+        let asked = self.shared.execute(|core, now| {
+            core.request_termination_of_all(now + grace.as_millis() as Millis)
+        });
+        if asked > 0 {
+            tracing::info!(target: "playfield", "asked {asked} game server(s) to end within {} s", grace.as_secs());
+        }
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            let left = self.shared.read(|core| core.running_process_count());
+            if left == 0 || tokio::time::Instant::now() >= deadline {
+                return left;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Stops accepting, closes every connection with 1001 (going away), and waits for the
     /// tasks to finish.
     pub async fn shutdown(self) {

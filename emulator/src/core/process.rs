@@ -320,6 +320,30 @@ impl Core {
         Ok(())
     }
 
+    /// Asks every ACTIVE process to end by `termination_time` (the daemon is shutting
+    /// down); returns how many were asked.
+    pub fn request_termination_of_all(&mut self, termination_time: Millis) -> usize {
+        let mut pids: Vec<String> = self
+            .processes
+            .values()
+            .filter(|p| p.status == ProcessStatus::Active)
+            .map(|p| p.pid.clone())
+            .collect();
+        pids.sort();
+        for pid in &pids {
+            let _ = self.request_termination(pid, termination_time);
+        }
+        pids.len()
+    }
+
+    /// Processes still ACTIVE and connected: those a shutdown is waiting for.
+    pub fn running_process_count(&self) -> usize {
+        self.processes
+            .values()
+            .filter(|p| p.status == ProcessStatus::Active && !p.connections.is_empty())
+            .count()
+    }
+
     /// Tells a process to reconnect to `endpoint` with `auth_token` (sdk-wire-protocol.md
     /// §1.10). The new connection carries the same pID and is treated as a reconnect.
     pub fn refresh_connection(

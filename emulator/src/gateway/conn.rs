@@ -164,6 +164,10 @@ pub async fn serve<S>(
                 None => break,
             },
             _ = shutdown.changed() => {
+                // Deliver what was queued first (e.g. the TerminateProcess of a shutdown).
+                while let Ok(Outbound::Text(t)) = rx.try_recv() {
+                    if ws.send(Message::text(t)).await.is_err() { break; }
+                }
                 let _ = ws.close(Some(CloseFrame {
                     code: CloseCode::Away,
                     reason: "Playfield is shutting down".into(),
