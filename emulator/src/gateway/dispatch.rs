@@ -353,6 +353,7 @@ fn peek_envelope(text: &str) -> (String, String) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::json;
 
     fn assert_error_reply(reply: &str) {
         let v: Value = serde_json::from_str(reply).expect("error replies are JSON");
@@ -392,8 +393,6 @@ mod tests {
             }
         }
     }
-
-    use serde_json::json;
 
     #[test]
     fn error_replies_echo_what_could_be_read() {
