@@ -136,9 +136,17 @@ impl Core {
             }
         }
         let pid = info.pid.clone();
+        let heartbeat_timeout = self.cfg.heartbeat_timeout_ms;
         let reconnect = if let Some(p) = self.processes.get_mut(&pid) {
             p.connections.push(conn);
             self.timers.cancel(&TimerKey::ReconnectGrace(pid.clone()));
+            // While it was away the grace period ruled, not the heartbeat timeout; coming
+            // back is a sign of life, and heartbeats resume from here.
+            if p.status == ProcessStatus::Active && p.connections.len() == 1 {
+                p.last_heartbeat = Some(now);
+                self.timers
+                    .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
+            }
             true
         } else {
             self.processes.insert(
@@ -197,6 +205,9 @@ impl Core {
             return;
         }
         let grace = self.cfg.reconnect_grace_ms;
+        // A process without a socket cannot send heartbeats: only the grace period counts
+        // now, so a reconnect near the end of it still finds its process.
+        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
         self.timers
             .schedule(TimerKey::ReconnectGrace(pid.to_string()), now + grace);
         self.emit(Event::ProcessDisconnected {

@@ -611,3 +611,27 @@ fn a_process_that_ends_in_time_is_not_evicted() {
         .any(|e| matches!(e, Effect::Close { .. })));
     assert_eq!(c.process("p1").unwrap().status, ProcessStatus::Terminated);
 }
+
+/// Heartbeats cannot arrive while a process has no socket: the grace period rules then, and
+/// the heartbeat timeout restarts on reconnect.
+#[test]
+fn the_heartbeat_timeout_does_not_run_while_disconnected() {
+    let (mut c, id) = active_session();
+    c.disconnect(T0 + 170_000, "p1", ConnId(1));
+    c.on_time(T0 + 200_000);
+    assert!(
+        c.process("p1").is_some(),
+        "within the grace; heartbeat timeout suspended"
+    );
+    c.connect(T0 + 200_000, ConnId(2), info("p1")).unwrap();
+    c.on_time(T0 + 379_999);
+    assert_eq!(
+        c.game_session(&id).unwrap().status,
+        GameSessionStatus::Active
+    );
+    c.on_time(T0 + 380_000);
+    assert!(
+        c.process("p1").is_none(),
+        "no heartbeat since the reconnect"
+    );
+}
