@@ -1,1 +1,213 @@
-fn main() {}
+//! FlexMatch rule engine benchmark (plain `harness = false` main).
+//!
+//! Rule sets (from the rule-engine issue):
+//! - A: two teams of exactly 5; distance rule on team average skill vs match average
+//!   (maxDistance 50); comparison count(red) = count(blue). Skill ~ N(1000, 200).
+//! - B: A plus a latency rule (maxLatency 100); each player reports 3 of 4 regions, 20–200 ms.
+//! - C: one team of 175–200, balanced on skill, largestPopulation, latency maxLatency 150.
+//!
+//! For each pool size it inserts the pool, then runs passes (new seed each time) until a
+//! pass matches nothing, and prints: insert time, first-pass time and tickets matched, total
+//! time and tickets matched, tickets matched per second, and the peak heap in use during the
+//! scenario (measured by a counting allocator in this binary only).
+//!
+//! `cargo bench -p playfield --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
+//! `FLEXMATCH_BENCH_MAX=100000` caps the pool size; `FLEXMATCH_BENCH_ONLY=AB` picks rule sets.
+
+use playfield::flexmatch::{AttributeValue, Player, Pool, RuleSet, Ticket};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        CURRENT.fetch_sub(l.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            if new > l.size() {
+                let now = CURRENT.fetch_add(new - l.size(), Ordering::Relaxed) + (new - l.size());
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                CURRENT.fetch_sub(l.size() - new, Ordering::Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const RULE_SET_A: &str = r#"{
+  "name": "bench-A", "ruleLanguageVersion": "1.0",
+  "playerAttributes": [{"name": "skill", "type": "number", "default": 1000}],
+  "teams": [{"name": "red", "minPlayers": 5, "maxPlayers": 5},
+            {"name": "blue", "minPlayers": 5, "maxPlayers": 5}],
+  "rules": [{"name": "FairTeamSkill", "type": "distance",
+             "measurements": ["avg(teams[*].players.attributes[skill])"],
+             "referenceValue": "avg(flatten(teams[*].players.attributes[skill]))",
+             "maxDistance": 50},
+            {"name": "EqualTeamSizes", "type": "comparison",
+             "measurements": ["count(teams[red].players)"],
+             "referenceValue": "count(teams[blue].players)", "operation": "="}__EXTRA__]
+}"#;
+
+const RULE_SET_C: &str = r#"{
+  "name": "bench-C", "ruleLanguageVersion": "1.0",
+  "playerAttributes": [{"name": "skill", "type": "number"}],
+  "algorithm": {"strategy": "balanced", "balancedAttribute": "skill", "batchingPreference": "largestPopulation"},
+  "teams": [{"name": "everyone", "minPlayers": 175, "maxPlayers": 200}],
+  "rules": [{"name": "low-latency", "type": "latency", "maxLatency": 150}]
+}"#;
+
+const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"];
+
+/// Normal(mean, sd) by Box–Muller.
+fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
+    let u1: f64 = rng.random_range(f64::EPSILON..1.0);
+    let u2: f64 = rng.random();
+    mean + sd * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The pool's tickets, generated one at a time so the input never sits in memory.
+fn tickets(n: usize, latency: bool, seed: u64) -> impl Iterator<Item = Ticket> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n).map(move |i| {
+        let mut p = Player {
+            id: format!("p{i}"),
+            ..Default::default()
+        };
+        p.attributes.insert(
+            "skill".into(),
+            AttributeValue::Number(normal(&mut rng, 1000.0, 200.0)),
+        );
+        if latency {
+            let skip = rng.random_range(0..REGIONS.len());
+            for (k, r) in REGIONS.iter().enumerate() {
+                if k != skip {
+                    p.latency_ms
+                        .insert(r.to_string(), rng.random_range(20..=200));
+                }
+            }
+        }
+        Ticket {
+            id: format!("t{i}"),
+            players: vec![p],
+            created_ms: i as u64,
+            backfill: false,
+        }
+    })
+}
+
+fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
+    let input = tickets(n, latency, 42);
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let mut pool = Pool::new(rs.clone());
+    let t0 = Instant::now();
+    for t in input {
+        pool.insert(t).expect("valid ticket");
+    }
+    let insert_s = t0.elapsed().as_secs_f64();
+    let now = n as u64 + 1_000;
+    let t1 = Instant::now();
+    let mut matched = 0usize;
+    let mut first = (0.0, 0usize);
+    let mut evaluations = 0u64;
+    for pass in 0..20u64 {
+        let r = pool.find_matches(now, pass);
+        let got: usize = r.matches.iter().map(|m| m.ticket_ids.len()).sum();
+        matched += got;
+        evaluations += r
+            .rule_metrics
+            .iter()
+            .map(|m| m.passed_count + m.failed_count)
+            .sum::<u64>();
+        if pass == 0 {
+            first = (t1.elapsed().as_secs_f64(), got);
+        }
+        if got == 0 {
+            break;
+        }
+    }
+    let total_s = t1.elapsed().as_secs_f64();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    println!(
+        "{label:<2} {n:>8} | insert {insert_s:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {total_s:>7.3}s {matched:>8} matched ({:>5.1}%) | {:>10.0} tickets/s | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket",
+        first.0,
+        first.1,
+        100.0 * matched as f64 / n as f64,
+        matched as f64 / total_s,
+        peak as f64 / (1024.0 * 1024.0),
+        evaluations as f64 / n as f64,
+    );
+    drop(pool);
+}
+
+fn main() {
+    // `cargo test --benches` passes `--bench`-less args; only run the figures under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let max: usize = std::env::var("FLEXMATCH_BENCH_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let a = Arc::new(RuleSet::parse(&RULE_SET_A.replace("__EXTRA__", "")).expect("rule set A"));
+    let b = Arc::new(
+        RuleSet::parse(&RULE_SET_A.replace(
+            "__EXTRA__",
+            r#", {"name": "latency", "type": "latency", "maxLatency": 100}"#,
+        ))
+        .expect("rule set B"),
+    );
+    let c = Arc::new(RuleSet::parse(RULE_SET_C).expect("rule set C"));
+    let only = std::env::var("FLEXMATCH_BENCH_ONLY").unwrap_or_default();
+    let want = |set: &str| only.is_empty() || only.contains(set);
+    println!("set     pool | figures");
+    for &n in [1_000, 10_000, 100_000, 1_000_000]
+        .iter()
+        .filter(|&&n| n <= max)
+    {
+        if !want("A") {
+            break;
+        }
+        scenario("A", &a, n, false);
+    }
+    for &n in [1_000, 10_000, 100_000, 1_000_000]
+        .iter()
+        .filter(|&&n| n <= max)
+    {
+        if !want("B") {
+            break;
+        }
+        scenario("B", &b, n, true);
+    }
+    for &n in [1_000, 10_000, 100_000, 1_000_000]
+        .iter()
+        .filter(|&&n| n <= max)
+    {
+        if !want("C") {
+            break;
+        }
+        scenario("C", &c, n, true);
+    }
+}

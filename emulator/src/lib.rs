@@ -11,9 +11,11 @@
 //! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
+pub mod api;
 pub mod clock;
 pub mod config;
 pub mod core;
+pub mod events;
 pub mod flexmatch;
 pub mod gateway;
 pub mod hub;

@@ -43,25 +43,60 @@ pub enum Error {
     },
     /// The service answered 400 or an unlisted 4xx.
     #[error("BadRequestException ({status}): {message}")]
-    BadRequest { status: i64, message: String },
+    BadRequest {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// The service answered 401.
     #[error("UnauthorizedException ({status}): {message}")]
-    Unauthorized { status: i64, message: String },
+    Unauthorized {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// The service answered 403.
     #[error("ForbiddenException ({status}): {message}")]
-    Forbidden { status: i64, message: String },
+    Forbidden {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// The service answered 404.
     #[error("NotFoundException ({status}): {message}")]
-    NotFound { status: i64, message: String },
+    NotFound {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// The service answered 409.
     #[error("ConflictException ({status}): {message}")]
-    Conflict { status: i64, message: String },
+    Conflict {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// The service answered 429.
     #[error("TooManyRequestsException ({status}): {message}")]
-    TooManyRequests { status: i64, message: String },
+    TooManyRequests {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// The service answered 5xx, a 2xx other than 200, or a reply the SDK could not read.
     #[error("InternalServiceException ({status}): {message}")]
-    InternalService { status: i64, message: String },
+    InternalService {
+        /// The reply's `StatusCode`.
+        status: i64,
+        /// The reply's `ErrorMessage` (or a default text when it had none).
+        message: String,
+    },
     /// No reply arrived in time (the Go SDK reports this as `ServiceCallFailed`). The request
     /// is not re-sent; it may or may not have been carried out.
     #[error("ServiceCallFailed: no reply to {action} within {after:?}")]

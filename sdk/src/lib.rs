@@ -21,8 +21,42 @@
 //!
 //! Modules: [`model`], [`request`] and [`result`] hold the data types (as in the Go SDK),
 //! [`wire`] the exact JSON messages, [`blocking`] the facade for code that is not async.
-//! Connection handling (reconnects, in-flight requests, RefreshConnection) is described in
-//! the `transport` module source; threading and events in [`process`].
+//!
+//! # Threads and events
+//!
+//! The connection, the dispatcher and the heartbeat run as Tokio tasks (on your runtime, or on
+//! the blocking facade's own). Events reach the game server either through callbacks, run one
+//! at a time on a dedicated thread `playfield-sdk-callbacks` with no SDK lock held (so a
+//! callback may call the SDK), or through a queue the game polls ([`EventDelivery::Queue`],
+//! [`ServerSdk::poll_event`]). Details and the TerminateProcess default are in [`process`].
+//!
+//! # Connection
+//!
+//! * The connect URL is built like the Go SDK's (sorted, form-encoded query; a new UUID
+//!   `IdempotencyToken` per Connect). Token mode and SigV4 mode are both supported; `wss://`
+//!   uses rustls with the webpki roots, or accepts any certificate with
+//!   [`SdkOptions::accept_invalid_certs`].
+//! * An abnormal end of the socket (anything but a close with 1000/1001) or two consecutive
+//!   request timeouts make the SDK reconnect to the same URL, with the same
+//!   `IdempotencyToken`, on the [`SdkOptions::reconnect_delays`] schedule. The process keeps
+//!   its state across reconnects: ready, game session ID, termination time, credentials.
+//! * RefreshConnection moves the SDK to the new endpoint and token (new `IdempotencyToken`);
+//!   the old socket is closed after [`SdkOptions::old_socket_grace`].
+//! * A request whose socket dies before its reply arrives fails at once with
+//!   [`Error::ServiceCallFailed`]; it is **not** re-sent, because it may have been carried
+//!   out (a re-sent StartMatchBackfill could open a second ticket). Requests made while a
+//!   reconnect is under way wait for it, within their own timeout. Late and duplicate replies
+//!   are dropped; pushes are never answered.
+//!
+//! # Where this SDK differs from the Go SDK on purpose
+//!
+//! * A failed `init` leaves the SDK uninitialized (Go stays "initialized").
+//! * Without `on_health_check` heartbeats report healthy (as C++; Go reports unhealthy).
+//! * TerminateProcess without `on_process_terminate` calls `process_ending` and `destroy` but
+//!   does not exit the OS process.
+//! * `get_game_session_id` returns [`Error::GameSessionIdNotSet`] instead of `""`.
+//! * A failed `process_ready` returns the underlying error instead of wrapping it as
+//!   `ProcessNotReady`.
 
 pub mod blocking;
 mod client;

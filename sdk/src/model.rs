@@ -1,7 +1,7 @@
 //! What a game server sees: game sessions, matchmaker data, players, player sessions
 //! (sdk-wire-protocol.md §4, §5), split like the Go SDK's `model` package.
 //!
-//! Most types are the [`wire`](crate::wire) types themselves, re-exported: they already are
+//! Most types are the [`crate::wire`] types themselves, re-exported: they already are
 //! plain data with public fields. This module adds what a game server needs on top: the
 //! [`UpdateGameSession`] passed to `on_update_game_session`, parsing of the matchmaker data
 //! and a few constructors.

@@ -89,6 +89,37 @@ impl SdkOptions {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// The defaults, then the Go SDK's tuning variables from the process environment
+    /// (see [`SdkOptions::with_go_tuning_env`]).
+    pub fn from_env() -> Self {
+        Self::default().with_go_tuning_env(&Environment::Process)
+    }
+
+    /// Applies the tuning variables the Go SDK reads (§1.5), in Go duration syntax (`300ms`,
+    /// `20s`, `1m30s`): `SERVICE_CALL_TIMEOUT`, `HEALTHCHECK_INTERVAL`,
+    /// `HEALTHCHECK_MAX_JITTER`, `HEALTHCHECK_TIMEOUT`, `DISCONNECT_WEBSOCKET_TIMEOUT`.
+    /// Unset, empty or unparsable values leave the option as it is (a bad value is logged).
+    /// The write-retry variables (`RETRY_INTERVAL`, ...) have no counterpart here: this SDK
+    /// does not re-send (see the crate docs).
+    pub fn with_go_tuning_env(mut self, env: &Environment) -> Self {
+        let fields: [(&str, &mut Duration); 5] = [
+            ("SERVICE_CALL_TIMEOUT", &mut self.request_timeout),
+            ("HEALTHCHECK_INTERVAL", &mut self.heartbeat_interval),
+            ("HEALTHCHECK_MAX_JITTER", &mut self.heartbeat_jitter),
+            ("HEALTHCHECK_TIMEOUT", &mut self.health_check_timeout),
+            ("DISCONNECT_WEBSOCKET_TIMEOUT", &mut self.old_socket_grace),
+        ];
+        for (name, field) in fields {
+            if let Some(text) = env.get(name) {
+                match parse_go_duration(&text) {
+                    Some(d) => *field = d,
+                    None => tracing::warn!("{name}={text:?} is not a Go duration: ignored"),
+                }
+            }
+        }
+        self
+    }
     option_setter!(/// Sets [`SdkOptions::request_timeout`].
         request_timeout: Duration);
     option_setter!(/// Sets [`SdkOptions::activate_timeout`].
@@ -116,5 +147,75 @@ impl SdkOptions {
     pub fn sdk_language(mut self, value: impl Into<String>) -> Self {
         self.sdk_language = value.into();
         self
+    }
+}
+
+/// Parses a Go duration (`time.ParseDuration`) that is not negative: decimal numbers each
+/// followed by a unit among `ns`, `us`, `µs`, `ms`, `s`, `m`, `h`; `0` alone is allowed.
+pub(crate) fn parse_go_duration(text: &str) -> Option<Duration> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    if text == "0" {
+        return Some(Duration::ZERO);
+    }
+    if text.is_empty() {
+        return None;
+    }
+    let mut rest = text;
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number: f64 = rest[..number_len].parse().ok()?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let seconds_per_unit = match &rest[..unit_len] {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += number * seconds_per_unit;
+    }
+    Duration::try_from_secs_f64(total).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_go_duration("300ms"), Some(Duration::from_millis(300)));
+        assert_eq!(parse_go_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_go_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_go_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_go_duration("0"), Some(Duration::ZERO));
+        assert_eq!(parse_go_duration("10"), None);
+        assert_eq!(parse_go_duration("-1s"), None);
+        assert_eq!(parse_go_duration("1x"), None);
+        assert_eq!(parse_go_duration(""), None);
+    }
+
+    /// §1.5: the Go tuning variables; a bad value leaves the default.
+    #[test]
+    fn go_tuning_env() {
+        let env = Environment::Map(HashMap::from([
+            ("SERVICE_CALL_TIMEOUT".to_owned(), "5s".to_owned()),
+            ("HEALTHCHECK_INTERVAL".to_owned(), "1s".to_owned()),
+            ("HEALTHCHECK_TIMEOUT".to_owned(), "soon".to_owned()),
+        ]));
+        let o = SdkOptions::new().with_go_tuning_env(&env);
+        assert_eq!(o.request_timeout, Duration::from_secs(5));
+        assert_eq!(o.heartbeat_interval, Duration::from_secs(1));
+        assert_eq!(o.health_check_timeout, Duration::from_secs(50));
+        assert_eq!(o.activate_timeout, Duration::from_secs(6));
     }
 }

@@ -18,11 +18,17 @@ use crate::wire;
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribePlayerSessionsRequest {
+    /// All player sessions of this game session (`^[a-zA-Z0-9:/-]+$`, ≤256).
     pub game_session_id: Option<String>,
+    /// All player sessions of this player (≤1024).
     pub player_id: Option<String>,
+    /// This one player session (≤1024).
     pub player_session_id: Option<String>,
+    /// Only sessions with this status.
     pub player_session_status_filter: Option<PlayerSessionStatus>,
+    /// The page to read: the previous result's `next_token`.
     pub next_token: Option<String>,
+    /// At most this many sessions per page; `None` or 0 lets the service choose.
     pub limit: Option<u32>,
 }
 
@@ -174,8 +180,11 @@ impl StartMatchBackfillRequest {
 /// `on_update_game_session` call (`BackfillCancelled`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StopMatchBackfillRequest {
+    /// The ticket to stop (required, ≤128).
     pub ticket_id: String,
+    /// The game session's ARN (a GameLift ARN).
     pub game_session_arn: String,
+    /// The matchmaking configuration the ticket runs in.
     pub matchmaking_configuration_arn: String,
 }
 
@@ -216,6 +225,7 @@ impl StopMatchBackfillRequest {
 /// GetFleetRoleCredentials: credentials for an IAM role of the fleet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetFleetRoleCredentialsRequest {
+    /// The IAM role (`^[a-zA-Z0-9:/-]+$`, ≤256).
     pub role_arn: String,
     /// `None` or empty: `<fleetId>-<hostId>`, cut to 64 characters (§3.11).
     pub role_session_name: Option<String>,

@@ -33,10 +33,15 @@ pub struct GetComputeCertificateResult {
 /// GetFleetRoleCredentials: temporary AWS credentials for the fleet's IAM role.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct GetFleetRoleCredentialsResult {
+    /// ARN of the assumed-role user.
     pub assumed_role_user_arn: String,
+    /// ID of the assumed role.
     pub assumed_role_id: String,
+    /// AWS access key ID.
     pub access_key_id: String,
+    /// AWS secret access key.
     pub secret_access_key: String,
+    /// AWS session token.
     pub session_token: String,
     /// Expiry, epoch **milliseconds** (kept as the Go SDK keeps it).
     pub expiration_ms: i64,

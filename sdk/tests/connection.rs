@@ -122,6 +122,25 @@ async fn reconnects_after_a_drop_and_keeps_its_state() {
     assert_eq!(req["GameSessionId"], GAME_SESSION);
 }
 
+/// A call made while the SDK is reconnecting waits for the new socket (within its timeout)
+/// and goes through it.
+#[tokio::test]
+async fn a_call_during_a_reconnect_waits_for_it() {
+    let (sdk, mut service, conn) = ready(options(), ProcessParameters::new(7777)).await;
+    service
+        .handshake_delay_ms
+        .store(300, std::sync::atomic::Ordering::SeqCst);
+    conn.drop_abruptly();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let s = sdk.clone();
+    let task = tokio::spawn(async move { s.get_compute_certificate().await });
+    let mut conn = service.next_conn().await;
+    let req = conn.expect("GetComputeCertificate").await;
+    conn.reply_ok(&req, json!({"ComputeName": "after-reconnect"}))
+        .await;
+    assert_eq!(task.await.unwrap().unwrap().compute_name, "after-reconnect");
+}
+
 /// §1.8: a close with 1000 is final: no reconnect, later calls fail at once.
 #[tokio::test]
 async fn normal_close_is_final() {
@@ -261,7 +280,8 @@ async fn late_and_duplicate_replies_are_ignored() {
 /// new IdempotencyToken; traffic moves to it; the process keeps its state.
 #[tokio::test]
 async fn refresh_connection_switches_sockets() {
-    let (sdk, _service, mut conn) = ready(options(), ProcessParameters::new(7777)).await;
+    let opts = options().old_socket_grace(Duration::from_millis(200));
+    let (sdk, _service, mut conn) = ready(opts, ProcessParameters::new(7777)).await;
     let mut other = FakeService::start().await;
     let old_token = conn.query()["IdempotencyToken"].clone();
     conn.push(
@@ -312,4 +332,74 @@ async fn destroy_closes_and_allows_init_again() {
     );
     sdk.init(params(&service.url())).await.unwrap();
     service.next_conn().await;
+}
+
+/// §1.5: init reads GAMELIFT_SDK_* over the explicit parameters (set-but-empty = unset),
+/// `ManagedResource` becomes a UUID, and GAMELIFT_SDK_TOOL_NAME/VERSION reach
+/// ActivateServerProcess (§3.1).
+#[tokio::test]
+async fn init_from_the_environment() {
+    let mut service = FakeService::start().await;
+    let env = playfield_sdk::Environment::Map(
+        [
+            ("GAMELIFT_SDK_WEBSOCKET_URL", service.url()),
+            ("GAMELIFT_SDK_AUTH_TOKEN", "env-token".to_owned()),
+            ("GAMELIFT_SDK_FLEET_ID", "fleet-env".to_owned()),
+            ("GAMELIFT_SDK_HOST_ID", String::new()),
+            ("GAMELIFT_SDK_PROCESS_ID", "ManagedResource".to_owned()),
+            ("GAMELIFT_SDK_TOOL_NAME", "Metrics".to_owned()),
+            ("GAMELIFT_SDK_TOOL_VERSION", "1.0.0".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    );
+    let sdk = ServerSdk::with_options(options().environment(env));
+    // Explicit values lose to the environment, except the host ID (its variable is empty).
+    sdk.init(params("ws://127.0.0.1:9").fleet_id("fleet-explicit"))
+        .await
+        .unwrap();
+    let mut conn = service.next_conn().await;
+    let q = conn.query();
+    assert_eq!(q["FleetId"], "fleet-env");
+    assert_eq!(q["Authorization"], "env-token");
+    assert_eq!(q["ComputeId"], HOST);
+    assert!(is_uuid_v4(&json!(q["pID"])), "{}", q["pID"]);
+    let s = sdk.clone();
+    let (req, r) = answer(&mut conn, "ActivateServerProcess", json!({}), async move {
+        s.process_ready(ProcessParameters::new(7777)).await
+    })
+    .await;
+    r.unwrap();
+    assert_eq!(req["SdkToolName"], "Metrics");
+    assert_eq!(req["SdkToolVersion"], "1.0.0");
+}
+
+/// §1.3: SigV4 mode presigns the query; automatic reconnects reuse the same signed URL.
+#[tokio::test]
+async fn sigv4_mode_and_reconnect_reuses_the_signed_url() {
+    let mut service = FakeService::start().await;
+    let sdk = ServerSdk::with_options(options());
+    sdk.init(
+        params(&service.url())
+            .auth_token("")
+            .aws_region("us-west-2")
+            .access_key("AKID")
+            .secret_key("SECRET")
+            .session_token("st"),
+    )
+    .await
+    .unwrap();
+    let conn = service.next_conn().await;
+    let q = conn.query();
+    assert_eq!(q["Authorization"], "SigV4");
+    assert_eq!(q["X-Amz-Algorithm"], "AWS4-HMAC-SHA256");
+    assert!(q["X-Amz-Credential"].starts_with("AKID/"));
+    assert!(q["X-Amz-Credential"].ends_with("/us-west-2/gamelift/aws4_request"));
+    assert_eq!(q["X-Amz-Security-Token"], "st");
+    assert_eq!(q["X-Amz-Signature"].len(), 64);
+    let first = conn.uri.clone();
+    conn.drop_abruptly();
+    let again = service.next_conn().await;
+    assert_eq!(again.uri, first);
 }

@@ -1,1 +1,77 @@
-//! The FlexMatch rule engine (work in progress).
+//! The FlexMatch rule engine: rule sets, ticket pools and matching.
+//!
+//! A pure module: no I/O, no clock, no globals, no threads. Time is passed in
+//! (epoch milliseconds) and randomness comes from a seed, so the same pool,
+//! time and seed always give the same matches.
+//!
+//! The specification is the FlexMatch developer guide
+//! (`/work/shared/seeds/002_a67594abc31136f8.txt`): designing rule sets and
+//! the algorithm block (lines 413–628), large matches and the team fill order
+//! (629–700), the rule language (2488–3081) and property expressions
+//! (3082–3141).
+//!
+//! # Using it
+//!
+//! ```
+//! use std::sync::Arc;
+//! use playfield::flexmatch::{RuleSet, Pool, Ticket, Player, AttributeValue};
+//!
+//! let rs = RuleSet::parse(r#"{
+//!     "ruleLanguageVersion": "1.0",
+//!     "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+//!     "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+//!               {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
+//!     "rules": [{"name": "close", "type": "distance",
+//!                "measurements": "max(flatten(teams[*].players.attributes[skill]))",
+//!                "referenceValue": "min(flatten(teams[*].players.attributes[skill]))",
+//!                "maxDistance": 10}]
+//! }"#).unwrap();
+//! let mut pool = Pool::new(Arc::new(rs));
+//! for (i, skill) in [100.0, 105.0].into_iter().enumerate() {
+//!     let mut p = Player { id: format!("p{i}"), ..Default::default() };
+//!     p.attributes.insert("skill".into(), AttributeValue::Number(skill));
+//!     pool.insert(Ticket { id: format!("t{i}"), players: vec![p], created_ms: 0, backfill: false }).unwrap();
+//! }
+//! let pass = pool.find_matches(1_000, 7);
+//! assert_eq!(pass.matches.len(), 1);
+//! assert!(pool.is_empty());
+//! ```
+//!
+//! # Module map
+//! - [`ruleset`]: parse and validate a rule set body into typed form (located errors).
+//! - [`expr`]: property expressions — parsing and static shapes.
+//! - `eval`: evaluating expressions against a potential match, allocation-free.
+//! - `rules`: judging a potential match, one rule type at a time.
+//! - [`expansion`]: relaxing properties with time (stages of a parameter vector).
+//! - `store`: ticket storage laid out for matching (slab, interned strings).
+//! - [`pool`]: the pool API the daemon drives.
+//! - `build`: building one match (team placement, final check, output).
+//! - `exhaustive`: the exhaustiveSearch strategy (batches, anchors, sort rules).
+//! - [`balanced`]: the balanced strategy for large matches (latency grouping, fill order).
+//! - `backfill`: filling open slots of running matches.
+//! - [`metrics`]: the ruleEvaluationMetrics.
+//! - [`judge`]: judging a given line-up against a rule set (explains and checks matches).
+
+mod backfill;
+pub mod balanced;
+mod build;
+mod eval;
+mod exhaustive;
+pub mod expansion;
+pub mod expr;
+mod json;
+pub mod judge;
+pub mod metrics;
+pub mod pool;
+mod rules;
+pub mod ruleset;
+mod store;
+pub mod ticket;
+
+pub use balanced::fill_order_sizes;
+pub use build::{Match, MatchTeam, MatchedPlayer};
+pub use judge::{judge, Verdict};
+pub use metrics::RuleMetric;
+pub use pool::{PassResult, Pool};
+pub use ruleset::{RuleSet, RuleSetError, RuleSetErrors};
+pub use ticket::{AttributeValue, Player, Ticket, TicketError};

@@ -88,8 +88,9 @@ async fn main() -> Result<()> {
         )
         .init();
     let args = Args::parse();
-    let sdk =
-        ServerSdk::with_options(SdkOptions::new().accept_invalid_certs(args.accept_invalid_certs));
+    let sdk = ServerSdk::with_options(
+        SdkOptions::from_env().accept_invalid_certs(args.accept_invalid_certs),
+    );
     let params = ServerParameters::new()
         .web_socket_url(&args.url)
         .auth_token(&args.auth_token)

@@ -174,7 +174,11 @@ impl Transport {
             },
         );
         debug!(action, request_id, "sending request");
-        if socket.out.send(Message::text(text)).is_err() {
+        // If the socket died between `wait_until_up` and the insert above, its end may have
+        // failed the pending requests before ours was there: `on_socket_end` changes the link
+        // first and fails requests second, so checking the link after the insert closes the gap.
+        let link_up = matches!(&*shared.link.borrow(), Link::Up(_));
+        if !link_up || socket.out.send(Message::text(text)).is_err() {
             shared.pending.lock().remove(&request_id);
             return Err(Error::ServiceCallFailed {
                 action,
@@ -426,9 +430,13 @@ impl Shared {
         }
         if let Link::Up(old) = previous {
             let grace = self.config.old_socket_grace;
+            let shared = Arc::downgrade(self);
             tokio::spawn(async move {
                 tokio::time::sleep(grace).await;
                 close_socket(&old, "Websocket client reconnecting");
+                if let Some(shared) = shared.upgrade() {
+                    shared.fail_pending(old.id, "the socket was replaced before the reply arrived");
+                }
             });
         }
     }
@@ -474,7 +482,8 @@ impl Shared {
         }
     }
 
-    fn on_socket_end(self: Arc<Self>, id: u64, normal_close: bool, why: String) {
+    /// Fails every request still waiting for a reply on socket `id`.
+    fn fail_pending(&self, id: u64, why: &str) {
         let lost: Vec<Pending> = {
             let mut pending = self.pending.lock();
             let ids: Vec<String> = pending
@@ -487,26 +496,29 @@ impl Shared {
         for p in lost {
             let _ = p.reply.send(Err(Error::ServiceCallFailed {
                 action: p.action,
-                reason: format!("connection lost before the reply arrived: {why}"),
+                reason: why.to_owned(),
             }));
         }
-        if self.shutdown.load(Ordering::SeqCst) {
-            return;
-        }
+    }
+
+    fn on_socket_end(self: Arc<Self>, id: u64, normal_close: bool, why: String) {
+        let lost = format!("connection lost before the reply arrived: {why}");
         let is_current = matches!(&*self.link.borrow(), Link::Up(s) if s.id == id);
-        if !is_current {
+        if self.shutdown.load(Ordering::SeqCst) {
+            // destroy() already failed every pending request.
+        } else if !is_current {
             debug!(socket = id, "replaced socket ended: {why}");
-            return;
-        }
-        if normal_close {
+        } else if normal_close {
             warn!("{why}; the Go SDK does not reconnect after a normal close, and neither do we");
             self.link.send_replace(Link::Down(why));
-            return;
+        } else {
+            warn!("connection lost ({why}); reconnecting");
+            self.link.send_replace(Link::Connecting);
+            let url = self.url.lock().clone();
+            tokio::spawn(Shared::reconnect(self.clone(), url));
         }
-        warn!("connection lost ({why}); reconnecting");
-        self.link.send_replace(Link::Connecting);
-        let url = self.url.lock().clone();
-        tokio::spawn(Shared::reconnect(self, url));
+        // After the link changed: see `Transport::call`.
+        self.fail_pending(id, &lost);
     }
 
     /// Reconnects to `url` as it is (same `IdempotencyToken`). One at a time.

@@ -161,6 +161,49 @@ mod tests {
         );
     }
 
+    /// §1.3: SigV4 mode: `Authorization=SigV4` plus the presigned parameters, encoded once
+    /// (`X-Amz-Credential=AKID%2F20250101%2Fus-west-2%2Fgamelift%2Faws4_request`).
+    #[test]
+    fn sigv4_query() {
+        let auth = Auth::SigV4 {
+            region: "us-west-2".into(),
+            access_key: "AKID".into(),
+            secret_key: "SECRET".into(),
+            session_token: "a+b".into(),
+        };
+        let mut who = who();
+        who.process_id = "proc-1".into();
+        let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_735_689_600);
+        let url = connect_url("ws://h:1", &who, &auth, "tok-1", now).unwrap();
+        let query = url.split_once('?').unwrap().1;
+        let keys: Vec<&str> = query
+            .split('&')
+            .map(|kv| kv.split('=').next().unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "Authorization",
+                "ComputeId",
+                "FleetId",
+                "IdempotencyToken",
+                "X-Amz-Algorithm",
+                "X-Amz-Credential",
+                "X-Amz-Date",
+                "X-Amz-Security-Token",
+                "X-Amz-Signature",
+                "pID",
+                "sdkLanguage",
+                "sdkVersion"
+            ]
+        );
+        assert!(query.contains("Authorization=SigV4&"));
+        assert!(query
+            .contains("X-Amz-Credential=AKID%2F20250101%2Fus-west-2%2Fgamelift%2Faws4_request&"));
+        assert!(query.contains("X-Amz-Date=20250101T000000Z&"));
+        assert!(query.contains("X-Amz-Security-Token=a%2Bb&"));
+    }
+
     #[test]
     fn rejects_non_websocket_urls() {
         for bad in ["http://x", "not a url", ""] {

@@ -7,6 +7,8 @@ use playfield_sdk::{Environment, ProcessParameters, SdkOptions, ServerParameters
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -31,6 +33,8 @@ pub const WAIT: Duration = Duration::from_secs(300);
 pub struct FakeService {
     pub addr: SocketAddr,
     conns: mpsc::UnboundedReceiver<FakeConn>,
+    /// Milliseconds to wait before each WebSocket handshake (a slow service).
+    pub handshake_delay_ms: Arc<AtomicU64>,
 }
 
 impl FakeService {
@@ -38,10 +42,14 @@ impl FakeService {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, conns) = mpsc::unbounded_channel();
+        let handshake_delay_ms = Arc::new(AtomicU64::new(0));
+        let delay = handshake_delay_ms.clone();
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let tx = tx.clone();
+                let delay = Duration::from_millis(delay.load(Ordering::SeqCst));
                 tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
                     let mut uri = String::new();
                     let ws = tokio_tungstenite::accept_hdr_async(
                         tcp,
@@ -57,7 +65,11 @@ impl FakeService {
                 });
             }
         });
-        FakeService { addr, conns }
+        FakeService {
+            addr,
+            conns,
+            handshake_delay_ms,
+        }
     }
 
     pub fn url(&self) -> String {

@@ -1,0 +1,343 @@
+//! The dispatch table: operation name → handler, and the request pipeline.
+//!
+//! A handler is a plain synchronous function from a typed input to a typed
+//! output:
+//! ```ignore
+//! fn stop_matchmaking(ctx: &mut Ctx<'_, Core>, input: StopMatchmakingInput) -> Result<Empty, ApiError> {
+//!     ctx.state().stop_ticket(&input.ticket_id)
+//!         .map_err(|_| ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))?;
+//!     Ok(Empty {})
+//! }
+//!
+//! let router = Router::new(ServiceModel::gamelift())
+//!     .register("StopMatchmaking", stop_matchmaking);
+//! ```
+//! So adding an operation is one input/output struct pair (serde, member
+//! names as in the model — see [`types`](super::types)), one function and one
+//! `register` line. By the time the handler runs, the input has been decoded
+//! from either protocol and validated against the model (required members,
+//! types, lengths, ranges, enums, patterns); the output is encoded through the
+//! model into the protocol the request came in.
+//!
+//! State: the router is generic over the state `S` the handlers share and gets
+//! it by reference per request (`ctx.state()`). Handlers may run concurrently
+//! on the server's threads, so `S` brings its own locking (e.g. a
+//! `parking_lot::Mutex<Core>` inside). Handlers are synchronous: the core is
+//! in memory, and anything slow belongs in the core's own tasks.
+//!
+//! Errors: return `ctx.error(code, message)`. The operation's modeled error
+//! list is what the SDKs map to typed errors, so in debug builds an unmodeled
+//! code fails loudly (500 with an explanation, and the test that caused it
+//! fails); release builds log it and send it anyway.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::auth;
+use super::error::{ApiError, ErrorCode};
+use super::model::{Operation, ServiceModel};
+use super::protocol::{self, cbor, Protocol};
+use super::validate::validate_input;
+
+/// What a handler sees besides its input.
+pub struct Ctx<'a, S> {
+    state: &'a S,
+    operation: &'a Operation,
+    request_id: &'a str,
+    access_key_id: Option<&'a str>,
+    protocol: Protocol,
+}
+
+impl<'a, S> Ctx<'a, S> {
+    /// The shared state (the daemon's core).
+    pub fn state(&self) -> &'a S {
+        self.state
+    }
+
+    /// The operation being served (`StartMatchmaking`).
+    pub fn operation(&self) -> &'a str {
+        &self.operation.name
+    }
+
+    /// The request ID sent back in `x-amzn-RequestId`.
+    pub fn request_id(&self) -> &'a str {
+        self.request_id
+    }
+
+    /// The access key ID the request was signed with, if signed. Useful as a
+    /// stand-in account identity (e.g. a `CreatorId` default).
+    pub fn access_key_id(&self) -> Option<&'a str> {
+        self.access_key_id
+    }
+
+    /// Which protocol the caller speaks (rarely needed; the output encoding is
+    /// handled by the router).
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Make an error for this operation. Debug builds assert that `code` is in
+    /// the operation's modeled error list, so a handler cannot silently send an
+    /// error the SDKs would not map to a typed exception.
+    pub fn error(&self, code: ErrorCode, message: impl Into<String>) -> ApiError {
+        debug_assert!(
+            is_modeled(self.operation, code),
+            "{} does not model {}: pick one of {:?}",
+            self.operation.name,
+            code,
+            self.operation.errors
+        );
+        ApiError::new(code, message)
+    }
+
+    /// Whether this operation models `code`.
+    pub fn models(&self, code: ErrorCode) -> bool {
+        is_modeled(self.operation, code)
+    }
+}
+
+/// Whether `code` may be returned by `op` (protocol-level codes always may).
+pub fn is_modeled(op: &Operation, code: ErrorCode) -> bool {
+    !code.is_model_error() || op.models_error(code.name())
+}
+
+type ErasedHandler<S> =
+    Box<dyn for<'a> Fn(&mut Ctx<'a, S>, Value) -> Result<Value, ApiError> + Send + Sync>;
+
+/// A request as the router needs it (independent of the HTTP server).
+pub struct ApiRequest<'a> {
+    pub method: &'a Method,
+    /// Path without query string.
+    pub path: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// The dispatch table plus the settings the pipeline needs.
+pub struct Router<S> {
+    model: &'static ServiceModel,
+    handlers: HashMap<String, ErasedHandler<S>>,
+    access_key: Option<String>,
+}
+
+impl<S: 'static> Router<S> {
+    /// An empty table over `model` (normally [`ServiceModel::gamelift`]).
+    pub fn new(model: &'static ServiceModel) -> Router<S> {
+        Router {
+            model,
+            handlers: HashMap::new(),
+            access_key: None,
+        }
+    }
+
+    /// Register the handler of `operation`.
+    ///
+    /// # Panics
+    /// At start-up, if `operation` is not in the model or is registered twice:
+    /// both are programming errors that must not wait for a request.
+    pub fn register<I, O, F>(mut self, operation: &str, handler: F) -> Router<S>
+    where
+        I: DeserializeOwned + 'static,
+        O: Serialize + 'static,
+        F: Fn(&mut Ctx<'_, S>, I) -> Result<O, ApiError> + Send + Sync + 'static,
+    {
+        assert!(
+            self.model.operation(operation).is_some(),
+            "register: {operation:?} is not an operation of the service model"
+        );
+        let erased: ErasedHandler<S> = Box::new(move |ctx, value| {
+            let input: I = serde_json::from_value(value).map_err(|e| {
+                ApiError::invalid_request(format!(
+                    "Could not read the {} input: {e}",
+                    ctx.operation()
+                ))
+            })?;
+            let output = handler(ctx, input)?;
+            serde_json::to_value(output).map_err(|e| {
+                ApiError::internal(format!(
+                    "Could not write the {} output: {e}",
+                    ctx.operation()
+                ))
+            })
+        });
+        let previous = self.handlers.insert(operation.to_string(), erased);
+        assert!(
+            previous.is_none(),
+            "register: {operation:?} registered twice"
+        );
+        self
+    }
+
+    /// Require requests to be signed with this access key ID (see [`auth`]);
+    /// `None` (the default) accepts everyone.
+    pub fn require_access_key(mut self, access_key_id: Option<String>) -> Router<S> {
+        self.access_key = access_key_id;
+        self
+    }
+
+    /// The model the router serves.
+    pub fn model(&self) -> &'static ServiceModel {
+        self.model
+    }
+
+    /// Whether `operation` has a handler.
+    pub fn is_registered(&self, operation: &str) -> bool {
+        self.handlers.contains_key(operation)
+    }
+
+    /// Serve one request. Never panics on any input: every failure becomes an
+    /// error response in the request's protocol.
+    pub fn handle(&self, state: &S, req: &ApiRequest<'_>) -> Response<Vec<u8>> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let (protocol, result) =
+            match protocol::identify(self.model, req.method, req.path, req.headers) {
+                Err((protocol, err)) => (protocol, Err(err)),
+                Ok(target) => (
+                    target.protocol,
+                    self.dispatch(state, req, target.protocol, &target.operation, &request_id),
+                ),
+            };
+        let response = match result {
+            Ok(body) => respond(protocol, StatusCode::OK, &request_id, body),
+            Err(err) => render_error(protocol, &request_id, &err),
+        };
+        tracing::debug!(
+            request_id,
+            path = req.path,
+            status = response.status().as_u16(),
+            "api request"
+        );
+        response
+    }
+
+    /// Answer a request that could not be read at all (e.g. a body over the
+    /// size limit) with `err`, in the protocol the request appears to use.
+    pub fn reject(&self, req: &ApiRequest<'_>, err: ApiError) -> Response<Vec<u8>> {
+        let protocol = match protocol::identify(self.model, req.method, req.path, req.headers) {
+            Ok(t) => t.protocol,
+            Err((p, _)) => p,
+        };
+        render_error(protocol, &uuid::Uuid::new_v4().to_string(), &err)
+    }
+
+    fn dispatch(
+        &self,
+        state: &S,
+        req: &ApiRequest<'_>,
+        protocol: Protocol,
+        operation: &str,
+        request_id: &str,
+    ) -> Result<Vec<u8>, ApiError> {
+        auth::check(req.headers, self.access_key.as_deref())?;
+        let Some(op) = self.model.operation(operation) else {
+            return Err(ApiError::unknown_operation(format!(
+                "Operation {operation:?} is not a {} operation",
+                self.model.service_name
+            )));
+        };
+        let Some(handler) = self.handlers.get(operation) else {
+            return Err(ApiError::unknown_operation(format!(
+                "Operation {operation} is not implemented by Playfield"
+            )));
+        };
+        let mut input = protocol.decode(req.body)?;
+        if let Some(shape) = op.input {
+            validate_input(self.model, shape, &mut input)?;
+        }
+        let mut ctx = Ctx {
+            state,
+            operation: op,
+            request_id,
+            access_key_id: auth::access_key_id(req.headers),
+            protocol,
+        };
+        // A panicking handler is a bug, but it must not take the connection
+        // (or, with panic=abort, the daemon) down with it: answer 500.
+        let output = catch_unwind(AssertUnwindSafe(|| {
+            let out = handler(&mut ctx, input);
+            if let Err(err) = &out {
+                check_modeled(op, err);
+            }
+            out
+        }))
+        .unwrap_or_else(|panic| {
+            Err(ApiError::internal(format!(
+                "{operation} failed: {}",
+                panic_text(&panic)
+            )))
+        })?;
+        protocol
+            .encode(self.model, op.output, &output)
+            .map_err(|e| {
+                ApiError::internal(format!("Could not encode the {operation} output: {e}"))
+            })
+    }
+}
+
+/// Debug builds: an unmodeled error code is a handler bug (see module docs).
+fn check_modeled(op: &Operation, err: &ApiError) {
+    if !is_modeled(op, err.code) {
+        debug_assert!(
+            false,
+            "{} returned {}, which it does not model (modeled: {:?})",
+            op.name, err.code, op.errors
+        );
+        tracing::warn!(operation = op.name, code = %err.code, "handler returned an unmodeled error code");
+    }
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "handler panicked".to_string()
+    }
+}
+
+fn render_error(protocol: Protocol, request_id: &str, err: &ApiError) -> Response<Vec<u8>> {
+    if err.code == ErrorCode::InternalService {
+        tracing::error!(request_id, message = err.message, "internal error");
+    }
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = respond(protocol, status, request_id, protocol.encode_error(err));
+    // awsJson clients also read the code from this header when the body lacks it.
+    if let Ok(v) = HeaderValue::from_str(err.code.name()) {
+        response.headers_mut().insert("x-amzn-errortype", v);
+    }
+    response
+}
+
+fn respond(
+    protocol: Protocol,
+    status: StatusCode,
+    request_id: &str,
+    body: Vec<u8>,
+) -> Response<Vec<u8>> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-type",
+        HeaderValue::from_static(protocol.content_type()),
+    );
+    if protocol == Protocol::RpcV2Cbor {
+        headers.insert(
+            "smithy-protocol",
+            HeaderValue::from_static(cbor::SMITHY_PROTOCOL),
+        );
+    }
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,339 @@
+//! Delivery of rendered events to listeners: webhooks with retry, and an in-process broadcast.
+//!
+//! # Semantics
+//! - **One worker per target.** Each target (URL + [`Format`]) has its own tokio task and its
+//!   own bounded queue, so a slow or dead listener never delays another.
+//! - **Order: per-target FIFO.** A target receives events in publish order; an event that
+//!   fails blocks the events behind it on that target until it is delivered (head-of-line).
+//!   That gives "each ticket's events in order" trivially, and also keeps a match's events in
+//!   order across its tickets, which a per-ticket scheme would not. The price: one poisoned
+//!   event delays its target's later events; see `max_attempts`.
+//! - **At-least-once, never silently lost.** Connection errors, timeouts and non-2xx answers
+//!   are retried with exponential [`Backoff`]. With `max_attempts: None` (the default) an
+//!   event is retried until delivered, so an SNS subscriber that is down gets everything when
+//!   it returns. With `Some(n)` the event is abandoned after `n` attempts: logged at `error`
+//!   and counted in [`TargetStats::abandoned`].
+//! - **Bounded memory.** When a target's queue is full, [`EventHub::publish`] does not wait:
+//!   the event is not queued for that target, a `warn` is logged and
+//!   [`TargetStats::overflowed`] counts it.
+//! - **Every attempt is logged** with target, event name, tickets, attempt number, and HTTP
+//!   status or error.
+//! - **SNS subscriptions** send a `SubscriptionConfirmation` first, then hold their queue
+//!   until [`EventHub::confirm`] is called with the token (the daemon will call it when the
+//!   receiver GETs the SubscribeURL), or per [`SnsConfirmation`].
+//! - **Broadcast.** Every published event also goes, unrendered, to a
+//!   `tokio::sync::broadcast` channel for the dashboard and `GET /events`
+//!   (see [`crate::events::stream`]).
+//!
+//! [`virtual_server::post_process`] is the one synchronous exchange: the PGOS matchmaking
+//! post-processing call, made by the matchmaker and answered by the title's virtual server.
+
+mod backoff;
+pub mod virtual_server;
+mod worker;
+
+pub use backoff::Backoff;
+
+use super::format::Format;
+use super::gpm::TokenError;
+use super::model::{DomainEvent, EpochMillis};
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, watch, Notify};
+
+/// What an SNS target does about the subscription confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnsConfirmation {
+    /// Send the confirmation, then deliver nothing until it is confirmed (SNS's own rule:
+    /// an unconfirmed subscription gets no notifications). Events wait in the queue.
+    Wait,
+    /// Send the confirmation, wait at most this long, then deliver anyway (logged).
+    WaitAtMost(Duration),
+    /// Send no confirmation: the receiver is treated as already subscribed.
+    Skip,
+}
+
+/// Engine settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryConfig {
+    /// Events a target may hold waiting (default 10 000).
+    pub queue_capacity: usize,
+    /// Retry timing.
+    pub backoff: Backoff,
+    /// Give up on an event after this many attempts; `None` retries forever (default).
+    pub max_attempts: Option<u32>,
+    /// Timeout of one HTTP attempt; `None` for none. Tests on a paused clock use `None`: a
+    /// paused clock would otherwise jump straight to the timeout while a request is in flight.
+    pub request_timeout: Option<Duration>,
+    /// SNS subscription confirmation policy (default: wait at most 30 s).
+    pub sns_confirmation: SnsConfirmation,
+    /// Capacity of the in-process broadcast (default 4096); slow subscribers lag, see
+    /// [`crate::events::stream`].
+    pub broadcast_capacity: usize,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            queue_capacity: 10_000,
+            backoff: Backoff::default(),
+            max_attempts: None,
+            request_timeout: Some(Duration::from_secs(10)),
+            sns_confirmation: SnsConfirmation::WaitAtMost(Duration::from_secs(30)),
+            broadcast_capacity: 4096,
+        }
+    }
+}
+
+/// Why the engine could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartError {
+    /// [`EventHub::start`] must run inside a tokio runtime (it spawns the workers there).
+    #[error("the events delivery engine must be started inside a tokio runtime")]
+    NoRuntime,
+    /// The HTTP client could not be built.
+    #[error("cannot build the webhook HTTP client: {0}")]
+    HttpClient(String),
+}
+
+/// A listener: where to POST and in which format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Name used in logs and [`EventHub::stats`] (e.g. the configuration's target name).
+    pub name: String,
+    /// URL events are POSTed to.
+    pub url: String,
+    /// Format and its per-target options.
+    pub format: Format,
+}
+
+/// Counters of one target, as read from [`EventHub::stats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TargetStats {
+    /// Events accepted into the queue.
+    pub enqueued: u64,
+    /// Events the format has no rendering for (e.g. AcceptMatch for GPM); not sent.
+    pub skipped: u64,
+    /// Events delivered (2xx received).
+    pub delivered: u64,
+    /// Events refused because the queue was full.
+    pub overflowed: u64,
+    /// Events given up after `max_attempts`.
+    pub abandoned: u64,
+    /// HTTP attempts made (events and SNS confirmations).
+    pub attempts: u64,
+    /// Attempts that failed (connection error or non-2xx).
+    pub failed_attempts: u64,
+}
+
+#[derive(Default)]
+pub(crate) struct Counters {
+    enqueued: AtomicU64,
+    skipped: AtomicU64,
+    delivered: AtomicU64,
+    overflowed: AtomicU64,
+    abandoned: AtomicU64,
+    attempts: AtomicU64,
+    failed_attempts: AtomicU64,
+}
+
+impl Counters {
+    fn snapshot(&self) -> TargetStats {
+        let r = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        TargetStats {
+            enqueued: r(&self.enqueued),
+            skipped: r(&self.skipped),
+            delivered: r(&self.delivered),
+            overflowed: r(&self.overflowed),
+            abandoned: r(&self.abandoned),
+            attempts: r(&self.attempts),
+            failed_attempts: r(&self.failed_attempts),
+        }
+    }
+
+    /// Events that left the queue one way or another.
+    fn finished(&self) -> u64 {
+        let r = |a: &AtomicU64| a.load(Ordering::Acquire);
+        r(&self.skipped) + r(&self.delivered) + r(&self.abandoned)
+    }
+}
+
+/// State shared by a target's worker and the hub.
+pub(crate) struct Shared {
+    pub(crate) name: String,
+    pub(crate) url: String,
+    /// Behind a lock because GPM tokens can be rolled while the worker runs.
+    pub(crate) format: Mutex<Format>,
+    pub(crate) counters: Counters,
+    /// Signalled whenever an event leaves the queue (for [`EventHub::flush`]).
+    pub(crate) progress: Notify,
+    /// SNS: becomes `true` on confirmation.
+    pub(crate) confirmed: watch::Sender<bool>,
+}
+
+struct TargetHandle {
+    shared: Arc<Shared>,
+    queue: mpsc::Sender<Arc<DomainEvent>>,
+}
+
+/// The events face's running engine: publish here, and every target and subscriber gets it.
+///
+/// Cloning is cheap; all clones drive the same workers. Workers stop when every clone is
+/// dropped (after draining what they hold).
+#[derive(Clone)]
+pub struct EventHub {
+    targets: Arc<Vec<TargetHandle>>,
+    broadcast: broadcast::Sender<Arc<DomainEvent>>,
+}
+
+impl EventHub {
+    /// Starts one worker per target on the current tokio runtime. `now` is the core clock's
+    /// time at start: the `Timestamp` of SNS subscription confirmations (this module reads no
+    /// clock of its own).
+    ///
+    /// Fails when called outside a tokio runtime or when the HTTP client cannot be built.
+    pub fn start(
+        config: DeliveryConfig,
+        targets: Vec<Target>,
+        now: EpochMillis,
+    ) -> Result<Self, StartError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| StartError::NoRuntime)?;
+        let mut builder = reqwest::Client::builder();
+        if let Some(t) = config.request_timeout {
+            builder = builder.timeout(t);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| StartError::HttpClient(e.to_string()))?;
+        let (broadcast, _) = broadcast::channel(config.broadcast_capacity.max(1));
+        let config = Arc::new(config);
+        let handles = targets
+            .into_iter()
+            .map(|t| {
+                let (tx, rx) = mpsc::channel(config.queue_capacity.max(1));
+                let shared = Arc::new(Shared {
+                    name: t.name,
+                    url: t.url,
+                    format: Mutex::new(t.format),
+                    counters: Counters::default(),
+                    progress: Notify::new(),
+                    confirmed: watch::channel(false).0,
+                });
+                runtime.spawn(worker::run(
+                    Arc::clone(&shared),
+                    rx,
+                    client.clone(),
+                    Arc::clone(&config),
+                    now,
+                ));
+                TargetHandle { shared, queue: tx }
+            })
+            .collect();
+        Ok(EventHub {
+            targets: Arc::new(handles),
+            broadcast,
+        })
+    }
+
+    /// Publishes `event` to every target's queue and to the broadcast. Never waits: a full
+    /// queue is logged and counted as overflow for that target.
+    pub fn publish(&self, event: DomainEvent) {
+        let event = Arc::new(event);
+        // No subscriber is not an error: the broadcast is for whoever listens now.
+        let _ = self.broadcast.send(Arc::clone(&event));
+        for t in self.targets.iter() {
+            match t.queue.try_send(Arc::clone(&event)) {
+                Ok(()) => {
+                    t.shared.counters.enqueued.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    let why = match e {
+                        mpsc::error::TrySendError::Full(_) => "queue full",
+                        mpsc::error::TrySendError::Closed(_) => "worker stopped",
+                    };
+                    let n = t.shared.counters.overflowed.fetch_add(1, Ordering::Relaxed) + 1;
+                    tracing::warn!(
+                        target_name = %t.shared.name,
+                        event = event.name(),
+                        tickets = ?event.ticket_ids(),
+                        overflowed = n,
+                        "events: {why}; event not queued for this target"
+                    );
+                }
+            }
+        }
+    }
+
+    /// A new receiver of every event published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<DomainEvent>> {
+        self.broadcast.subscribe()
+    }
+
+    /// Counters per target, in the order the targets were given.
+    pub fn stats(&self) -> Vec<(String, TargetStats)> {
+        self.targets
+            .iter()
+            .map(|t| (t.shared.name.clone(), t.shared.counters.snapshot()))
+            .collect()
+    }
+
+    /// Counters of the target called `name`.
+    pub fn target_stats(&self, name: &str) -> Option<TargetStats> {
+        self.targets
+            .iter()
+            .find(|t| t.shared.name == name)
+            .map(|t| t.shared.counters.snapshot())
+    }
+
+    /// Confirms the SNS subscription whose token is `token` (the receiver GOT its
+    /// SubscribeURL). Returns whether a subscription had that token.
+    pub fn confirm(&self, token: &str) -> bool {
+        let mut found = false;
+        for t in self.targets.iter() {
+            let matches = matches!(&*t.shared.format.lock(), Format::Sns(s) if s.token == token);
+            if matches {
+                t.shared.confirmed.send_replace(true);
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// Rolls the GPM token of target `name` at `now`; pushes carry the old token too for
+    /// `compatible_span_secs`. Returns `Ok(false)` when no GPM target has that name.
+    pub fn set_gpm_token(
+        &self,
+        name: &str,
+        token: &str,
+        compatible_span_secs: u64,
+        now: EpochMillis,
+    ) -> Result<bool, TokenError> {
+        for t in self.targets.iter().filter(|t| t.shared.name == name) {
+            if let Format::Gpm(o) = &mut *t.shared.format.lock() {
+                o.tokens.replace(token, compatible_span_secs, now)?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Waits until every event queued so far has left its queue (delivered, skipped or
+    /// abandoned). With `max_attempts: None` and a dead receiver this waits for ever: callers
+    /// bound it with a timeout.
+    pub async fn flush(&self) {
+        for t in self.targets.iter() {
+            loop {
+                let notified = t.shared.progress.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                let c = &t.shared.counters;
+                if c.finished() >= c.enqueued.load(Ordering::Acquire) {
+                    break;
+                }
+                notified.await;
+            }
+        }
+    }
+}

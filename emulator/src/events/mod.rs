@@ -1,0 +1,37 @@
+//! The events face: renders domain events in each listener's format and delivers them.
+//!
+//! Data flows one way: the core emits [`DomainEvent`]s (GameLift's words, times and ids given
+//! by the core); [`EventHub::publish`] hands each one to every target's worker and to the
+//! in-process broadcast; each worker renders it in its target's [`Format`] and POSTs it with
+//! retry.
+//!
+//! | module | responsibility |
+//! |---|---|
+//! | [`model`] | the domain events: the contract the matchmaker and placement fill |
+//! | [`flexmatch`] | EventBridge JSON (seeds 001 and 002) |
+//! | [`sns`] | SNS HTTP envelope and subscription confirmation (general SNS knowledge) |
+//! | [`gpm`] | Tencent GPM push body and match tokens (seed 000) |
+//! | [`pgos`] | PGOS trigger calls and matchmaking post-processing (seed 003) |
+//! | [`format`] | which format a target speaks; event → HTTP payload |
+//! | [`delivery`] | per-target workers, bounded queues, retry with backoff, SNS confirmation |
+//! | [`stream`] | the broadcast as an SSE-ready stream |
+//!
+//! Renderers are pure (no clock, no randomness, no I/O), so each is tested against the seed
+//! examples field by field.
+
+pub mod delivery;
+pub mod flexmatch;
+pub mod format;
+pub mod gpm;
+mod json;
+pub mod model;
+pub mod pgos;
+pub mod sns;
+pub mod stream;
+pub mod timefmt;
+
+pub use delivery::{
+    Backoff, DeliveryConfig, EventHub, SnsConfirmation, StartError, Target, TargetStats,
+};
+pub use format::{Format, Rendered};
+pub use model::{DomainEvent, EpochMillis, EventBody};

@@ -1,0 +1,226 @@
+//! PGOS matchmaking post-processing: when a match is formed, PGOS sends the original battle to
+//! the title's virtual server, which answers with the battles to keep (it may split one battle
+//! into several) and the tickets to put back into matchmaking.
+//!
+//! Source: seed `003_b88cb9fe2efe5cb2.txt`, "This is the schema of request triggered by
+//! matchmaking service ..." (`trigger_id`, `operation`, `trigger_time` as a string of epoch ms,
+//! `data.battle.tickets`, `data.battle_properties`) and "This is the schema of response from
+//! virtual server ..." (`battles[].tickets`, `requeued_tickets`).
+//!
+//! The response comes from user code over the network, so parsing never panics: a body that
+//! is not the documented JSON is a [`PostProcessingError`], and [`PostProcessingResponse::
+//! check_against`] rejects tickets the request never contained or that appear twice, which
+//! the matchmaker must not act on.
+
+use super::{battle_properties, KeyValue, MatchedPlayer};
+use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// `operation` of a post-processing request. The schema truncates its description ("Event
+/// name, which is ..."); this value is Playfield's choice.
+pub const OPERATION: &str = "matchmaking_post_processing";
+
+/// A ticket as PGOS matchmaking shows it (`MMTicketEntityPublic`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TicketEntity {
+    /// Ticket id.
+    #[serde(default)]
+    pub id: String,
+    /// Match code (the configuration name).
+    #[serde(default)]
+    pub match_code: String,
+    /// Players.
+    #[serde(default)]
+    pub players: Vec<MatchedPlayer>,
+    /// Ticket status (GameLift's vocabulary: `PLACING`, `REQUIRES_ACCEPTANCE`, ...).
+    #[serde(default)]
+    pub status: String,
+    /// Status message.
+    #[serde(default)]
+    pub status_message: String,
+    /// Ticket start time, epoch ms.
+    #[serde(default)]
+    pub start_time: i64,
+    /// How many times post-processing has put this ticket back.
+    #[serde(default)]
+    pub requeued_count: u32,
+}
+
+/// One battle: the tickets matched together (`BattleProposal`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BattleProposal {
+    /// The battle's tickets.
+    #[serde(default)]
+    pub tickets: Vec<TicketEntity>,
+}
+
+/// `data` of the request (`MatchmakingPostProcessingData`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PostProcessingData {
+    /// The battle as matchmaking formed it.
+    pub battle: BattleProposal,
+    /// The configuration's battle properties.
+    #[serde(default)]
+    pub battle_properties: Vec<KeyValue>,
+}
+
+/// The request PGOS sends to the virtual server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PostProcessingRequest {
+    /// Trigger id of the virtual server binding.
+    pub trigger_id: String,
+    /// [`OPERATION`].
+    pub operation: String,
+    /// Epoch ms, as a string (the schema's type).
+    pub trigger_time: String,
+    /// The original battle.
+    pub data: PostProcessingData,
+}
+
+impl PostProcessingRequest {
+    /// The request for a just-formed match (a PotentialMatchCreated event).
+    ///
+    /// `requeued_count` tells how often each ticket was already sent back (the matchmaker
+    /// keeps that count). Returns `None` for any other event type.
+    pub fn for_match(
+        event: &MatchmakingEvent,
+        trigger_id: &str,
+        trigger_time: EpochMillis,
+        requeued_count: impl Fn(&str) -> u32,
+    ) -> Option<Self> {
+        let MatchmakingEventKind::PotentialMatchCreated {
+            acceptance_required,
+            ..
+        } = &event.kind
+        else {
+            return None;
+        };
+        let status = if *acceptance_required {
+            "REQUIRES_ACCEPTANCE"
+        } else {
+            "PLACING"
+        };
+        let tickets = event
+            .tickets
+            .iter()
+            .map(|t| TicketEntity {
+                id: t.ticket_id.clone(),
+                match_code: event.configuration.name.clone(),
+                players: t
+                    .players
+                    .iter()
+                    .map(|p| MatchedPlayer::from_player(p, t.kind == TicketKind::Matchmaking))
+                    .collect(),
+                status: status.to_owned(),
+                status_message: String::new(),
+                start_time: t.start_time.0,
+                requeued_count: requeued_count(&t.ticket_id),
+            })
+            .collect();
+        Some(PostProcessingRequest {
+            trigger_id: trigger_id.to_owned(),
+            operation: OPERATION.to_owned(),
+            trigger_time: trigger_time.0.to_string(),
+            data: PostProcessingData {
+                battle: BattleProposal { tickets },
+                battle_properties: battle_properties(&event.configuration.game_properties),
+            },
+        })
+    }
+
+    /// The request as JSON text.
+    pub fn to_json(&self) -> String {
+        crate::events::json::to_json(self)
+    }
+}
+
+/// The virtual server's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PostProcessingResponse {
+    /// Battles to create (possibly several from one original).
+    #[serde(default)]
+    pub battles: Vec<BattleProposal>,
+    /// Tickets to put back into matchmaking.
+    #[serde(default)]
+    pub requeued_tickets: Vec<TicketEntity>,
+}
+
+/// Why a post-processing response cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostProcessingError {
+    /// The body is not the documented JSON.
+    #[error("post-processing response is not valid JSON of the documented shape: {0}")]
+    InvalidJson(String),
+    /// A ticket the original battle did not contain.
+    #[error("post-processing response names ticket {0:?}, which was not in the original battle")]
+    UnknownTicket(String),
+    /// The same ticket in two places.
+    #[error("post-processing response places ticket {0:?} more than once")]
+    DuplicateTicket(String),
+}
+
+impl PostProcessingResponse {
+    /// Parses the virtual server's HTTP body.
+    pub fn parse(body: &[u8]) -> Result<Self, PostProcessingError> {
+        let invalid = |e: serde_json::Error| PostProcessingError::InvalidJson(e.to_string());
+        // serde reads a struct from a JSON array too; the protocol says object, so check first.
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+        if !value.is_object() {
+            return Err(PostProcessingError::InvalidJson(
+                "expected a JSON object with `battles` and `requeued_tickets`".to_owned(),
+            ));
+        }
+        serde_json::from_value(value).map_err(invalid)
+    }
+
+    /// Checks that every ticket comes from `request` and appears once. Tickets of the request
+    /// that the response leaves out are neither matched nor requeued; the matchmaker decides
+    /// what that means (see [`PostProcessingResponse::dropped`]).
+    pub fn check_against(
+        &self,
+        request: &PostProcessingRequest,
+    ) -> Result<(), PostProcessingError> {
+        let known: HashSet<&str> = request
+            .data
+            .battle
+            .tickets
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        let mut seen = HashSet::new();
+        let all = self
+            .battles
+            .iter()
+            .flat_map(|b| b.tickets.iter())
+            .chain(self.requeued_tickets.iter());
+        for t in all {
+            if !known.contains(t.id.as_str()) {
+                return Err(PostProcessingError::UnknownTicket(t.id.clone()));
+            }
+            if !seen.insert(t.id.as_str()) {
+                return Err(PostProcessingError::DuplicateTicket(t.id.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ticket ids of `request` that the response neither matched nor requeued.
+    pub fn dropped<'r>(&self, request: &'r PostProcessingRequest) -> Vec<&'r str> {
+        let named: HashSet<&str> = self
+            .battles
+            .iter()
+            .flat_map(|b| b.tickets.iter())
+            .chain(self.requeued_tickets.iter())
+            .map(|t| t.id.as_str())
+            .collect();
+        request
+            .data
+            .battle
+            .tickets
+            .iter()
+            .map(|t| t.id.as_str())
+            .filter(|id| !named.contains(id))
+            .collect()
+    }
+}

@@ -1,0 +1,371 @@
+//! Building one match: place tickets on teams, judge, finish, report.
+//!
+//! [`Builder`] holds a potential match. [`Builder::try_add`] places a ticket
+//! (all its players on one team — guide line 2095: "尝试创建单个对战并将所有玩家分配到相同团队中")
+//! on the first team that keeps the rules satisfied in partial mode, trying
+//! teams in the fill order of the guide (line 669): teams still under their
+//! minPlayers first, then the team with the most free slots.
+//! [`Builder::finish`] then requires every team's minPlayers and every rule in
+//! final mode, dropping the most recently added tickets while that helps.
+//!
+//! Rule parameters come from the expansion stage in force for the match: its
+//! age is counted from the newest ticket in it (`expansionAgeSelection:
+//! newest`) or the oldest (`oldest`), guide line ~2836.
+
+use super::eval::{PRef, Scratch, View};
+use super::metrics::RuleMetric;
+use super::rules::{check, latency_ok, Mode, Tri};
+use super::ruleset::{AgeSelection, RuleKind, RuleSet};
+use super::store::Store;
+
+/// A match found by a pass (or a backfill).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Every team instance of the rule set, in declaration order, with its players.
+    pub teams: Vec<MatchTeam>,
+    /// Tickets placed by this match (for a backfill: the new tickets only).
+    pub ticket_ids: Vec<String>,
+    /// The backfill ticket this match answers, if any.
+    pub backfill_ticket_id: Option<String>,
+    /// Regions where every ticket meets the latency rules, lowest average latency first
+    /// (empty when the rule set has no latency rule).
+    pub regions: Vec<String>,
+    /// Rule evaluations made while building this match (`ruleEvaluationMetrics`).
+    pub rule_metrics: Vec<RuleMetric>,
+}
+
+impl Match {
+    /// Number of players in the match (including a backfill ticket's existing players).
+    pub fn player_count(&self) -> usize {
+        self.teams.iter().map(|t| t.players.len()).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchTeam {
+    pub name: String,
+    pub players: Vec<MatchedPlayer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedPlayer {
+    pub player_id: String,
+    pub ticket_id: String,
+}
+
+/// What every pass shares: the rule set, the tickets and the time.
+pub(crate) struct Ctx<'a> {
+    pub rs: &'a RuleSet,
+    pub store: &'a Store,
+    pub now_ms: u64,
+}
+
+pub(crate) struct Builder {
+    pub teams: Vec<Vec<PRef>>,
+    pub tickets: Vec<u32>,
+    /// (ticket slot, team) for each ticket added by `try_add`, in order.
+    placed: Vec<(u32, usize)>,
+    backfill: Option<u32>,
+    order: Vec<usize>,
+    scratch: Scratch,
+    memo: Vec<Option<Tri>>,
+    /// Per rule [passed, failed] for the match being built.
+    pub counters: Vec<[u64; 2]>,
+}
+
+impl Builder {
+    pub fn new(rs: &RuleSet) -> Builder {
+        Builder {
+            teams: vec![Vec::new(); rs.teams.len()],
+            tickets: Vec::new(),
+            placed: Vec::new(),
+            backfill: None,
+            order: Vec::new(),
+            scratch: Scratch::default(),
+            memo: vec![None; rs.rules.len()],
+            counters: vec![[0; 2]; rs.rules.len()],
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.teams.iter_mut().for_each(Vec::clear);
+        self.tickets.clear();
+        self.placed.clear();
+        self.backfill = None;
+        self.counters.iter_mut().for_each(|c| *c = [0; 2]);
+    }
+
+    /// Number of tickets added with `try_add` (the backfill ticket not included).
+    pub fn added(&self) -> usize {
+        self.placed.len()
+    }
+
+    /// Starts from a backfill ticket: its players keep the teams they are on.
+    pub fn seed_backfill(&mut self, cx: &Ctx<'_>, slot: u32) {
+        let rec = cx.store.get(slot);
+        for (i, p) in rec.players.iter().enumerate() {
+            if let Some(t) = p.team {
+                self.teams[t].push(PRef {
+                    slot,
+                    player: i as u16,
+                });
+            }
+        }
+        self.tickets.push(slot);
+        self.backfill = Some(slot);
+    }
+
+    /// Age of the match if `extra` (a creation time) joined it.
+    fn age(&self, cx: &Ctx<'_>, extra: Option<u64>) -> u64 {
+        let times = self
+            .tickets
+            .iter()
+            .map(|&t| cx.store.created[t as usize])
+            .chain(extra);
+        let reference = match cx.rs.algorithm.expansion_age {
+            AgeSelection::Newest => times.max(),
+            AgeSelection::Oldest => times.min(),
+        };
+        reference.map_or(0, |r| cx.now_ms.saturating_sub(r))
+    }
+
+    fn params<'r>(&self, cx: &Ctx<'r>, extra: Option<u64>) -> &'r [f64] {
+        cx.rs.params().at(self.age(cx, extra))
+    }
+
+    /// Teams in fill order for a party of `size`: under minPlayers first, then most free slots.
+    fn fill_order(&mut self, rs: &RuleSet, params: &[f64], size: usize) {
+        self.order.clear();
+        for (t, team) in rs.teams.iter().enumerate() {
+            let def = &rs.team_defs[team.def];
+            if self.teams[t].len() + size <= params[def.max_players] as usize {
+                self.order.push(t);
+            }
+        }
+        let teams = &self.teams;
+        self.order.sort_by_key(|&t| {
+            let def = &rs.team_defs[rs.teams[t].def];
+            let n = teams[t].len();
+            let below_min = n < params[def.min_players] as usize;
+            let free = params[def.max_players] as usize - n;
+            (!below_min, usize::MAX - free, t)
+        });
+    }
+
+    /// Tries `slot` on each team in fill order; keeps the first placement the rules allow.
+    pub fn try_add(&mut self, cx: &Ctx<'_>, slot: u32) -> bool {
+        let size = cx.store.sizes[slot as usize] as usize;
+        let params = self.params(cx, Some(cx.store.created[slot as usize]));
+        self.fill_order(cx.rs, params, size);
+        for k in 0..self.order.len() {
+            let t = self.order[k];
+            self.place(slot, t, size);
+            if self.judge(cx, params, Mode::Partial) {
+                return true;
+            }
+            self.remove_last();
+        }
+        false
+    }
+
+    /// Puts a whole ticket on `team` without judging (the balanced strategy decides teams itself).
+    pub fn place_on(&mut self, cx: &Ctx<'_>, slot: u32, team: usize) {
+        let n = cx.store.get(slot).player_count();
+        self.place(slot, team, n);
+    }
+
+    fn place(&mut self, slot: u32, team: usize, size: usize) {
+        for p in 0..size {
+            self.teams[team].push(PRef {
+                slot,
+                player: p as u16,
+            });
+        }
+        self.tickets.push(slot);
+        self.placed.push((slot, team));
+    }
+
+    /// Removes the most recently added ticket.
+    pub fn remove_last(&mut self) {
+        if let Some((slot, team)) = self.placed.pop() {
+            let t = &mut self.teams[team];
+            while t.last().is_some_and(|p| p.slot == slot) {
+                t.pop();
+            }
+            self.tickets.pop();
+        }
+    }
+
+    fn judge(&mut self, cx: &Ctx<'_>, params: &[f64], mode: Mode) -> bool {
+        let view = View {
+            rs: cx.rs,
+            store: cx.store,
+            teams: &self.teams,
+            tickets: &self.tickets,
+        };
+        check(
+            &view,
+            params,
+            mode,
+            &mut self.scratch,
+            &mut self.memo,
+            &mut self.counters,
+        )
+    }
+
+    /// True when every team is at its maxPlayers.
+    pub fn is_full(&self, cx: &Ctx<'_>) -> bool {
+        let params = self.params(cx, None);
+        cx.rs.teams.iter().enumerate().all(|(t, team)| {
+            self.teams[t].len() >= params[cx.rs.team_defs[team.def].max_players] as usize
+        })
+    }
+
+    fn mins_met(&self, rs: &RuleSet, params: &[f64]) -> bool {
+        rs.teams.iter().enumerate().all(|(t, team)| {
+            self.teams[t].len() >= params[rs.team_defs[team.def].min_players] as usize
+        })
+    }
+
+    /// Makes the match final: every team at its minimum and every rule passing, dropping
+    /// the latest tickets while that is not so. At least `keep` added tickets must stay
+    /// (the anchor of a new match, or one newcomer of a backfill).
+    pub fn finish(&mut self, cx: &Ctx<'_>, keep: usize) -> bool {
+        while self.added() >= keep {
+            let params = self.params(cx, None);
+            if self.mins_met(cx.rs, params) && self.judge(cx, params, Mode::Final) {
+                return true;
+            }
+            if self.added() == keep {
+                return false;
+            }
+            self.remove_last();
+        }
+        false
+    }
+
+    /// Parameters in force for the match as it stands.
+    pub fn current_params<'r>(&self, cx: &Ctx<'r>) -> &'r [f64] {
+        self.params(cx, None)
+    }
+
+    /// Names of the top-level rules (and compound statements) failing in final mode.
+    pub fn failing_rules(&mut self, cx: &Ctx<'_>) -> Vec<String> {
+        let params = self.params(cx, None);
+        let view = View {
+            rs: cx.rs,
+            store: cx.store,
+            teams: &self.teams,
+            tickets: &self.tickets,
+        };
+        let mut failing = Vec::new();
+        for (i, r) in cx.rs.rules.iter().enumerate() {
+            if r.in_compound {
+                continue;
+            }
+            let only = |j: usize| j == i;
+            if !super::rules::check_only(
+                &view,
+                params,
+                &mut self.scratch,
+                &mut self.memo,
+                &mut self.counters,
+                only,
+            ) {
+                failing.push(r.name.clone());
+            }
+        }
+        failing
+    }
+
+    /// Judges the current match in final mode without changing it (for tests and checks).
+    pub fn is_valid(&mut self, cx: &Ctx<'_>) -> bool {
+        let params = self.params(cx, None);
+        self.mins_met(cx.rs, params) && self.judge(cx, params, Mode::Final)
+    }
+
+    /// The finished match, for the caller.
+    pub fn to_match(&self, cx: &Ctx<'_>) -> Match {
+        let store = cx.store;
+        let teams = cx
+            .rs
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(t, team)| MatchTeam {
+                name: team.name.clone(),
+                players: self.teams[t]
+                    .iter()
+                    .map(|p| {
+                        let rec = store.get(p.slot);
+                        MatchedPlayer {
+                            player_id: rec.players[p.player as usize].id.clone(),
+                            ticket_id: rec.id.clone(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let ticket_ids = self
+            .placed
+            .iter()
+            .map(|(s, _)| store.get(*s).id.clone())
+            .collect();
+        Match {
+            teams,
+            ticket_ids,
+            backfill_ticket_id: self.backfill.map(|s| store.get(s).id.clone()),
+            regions: self.regions(cx),
+            rule_metrics: RuleMetric::from_counters(cx.rs, &self.counters),
+        }
+    }
+
+    /// Regions acceptable to every latency rule, best (lowest average latency) first.
+    fn regions(&self, cx: &Ctx<'_>) -> Vec<String> {
+        let params = self.params(cx, None);
+        let view = View {
+            rs: cx.rs,
+            store: cx.store,
+            teams: &self.teams,
+            tickets: &self.tickets,
+        };
+        let mut regions: Option<Vec<u16>> = None;
+        for r in &cx.rs.rules {
+            if let RuleKind::Latency {
+                max_latency,
+                max_distance,
+                distance_reference,
+                party,
+            } = &r.kind
+            {
+                let mut ok = Vec::new();
+                latency_ok(
+                    &view,
+                    params[*max_latency],
+                    params[*max_distance],
+                    *distance_reference,
+                    *party,
+                    |g| ok.push(g),
+                );
+                regions = Some(match regions {
+                    None => ok,
+                    Some(prev) => prev.into_iter().filter(|g| ok.contains(g)).collect(),
+                });
+            }
+        }
+        let mut regions = regions.unwrap_or_default();
+        let avg = |g: u16| {
+            let v: f64 = self
+                .tickets
+                .iter()
+                .filter_map(|&t| cx.store.get(t).latency(g, super::ruleset::PartyAgg::Avg))
+                .sum();
+            v / self.tickets.len().max(1) as f64
+        };
+        regions.sort_by(|a, b| avg(*a).total_cmp(&avg(*b)).then(a.cmp(b)));
+        regions
+            .into_iter()
+            .map(|g| cx.store.regions[g as usize].clone())
+            .collect()
+    }
+}

@@ -1,0 +1,289 @@
+//! A ticket pool: one per matchmaking configuration.
+//!
+//! The daemon adds tickets as they arrive ([`Pool::insert`]), takes them out
+//! when cancelled or timed out ([`Pool::remove`]), and runs a matching pass
+//! ([`Pool::find_matches`]) whenever tickets arrived or an expansion step fell
+//! due ([`Pool::next_expansion_due`] says when). A pass returns the matches
+//! and removes their tickets from the pool. Time is always passed in (epoch
+//! milliseconds) and randomness comes from the seed: the same pool, time and
+//! seed give the same matches.
+//!
+//! Passes avoid redoing work: a pass when nothing arrived, no expansion step
+//! fell due and the previous pass found nothing returns at once; a pass after a few
+//! arrivals (random batching) only builds batches around the new tickets,
+//! filled up with a random sample of the waiting ones.
+
+use super::balanced;
+use super::build::{Builder, Ctx, Match};
+use super::exhaustive::{self, MIN_BATCH};
+use super::metrics::{accumulate, RuleMetric};
+use super::rules::has_latency_rule;
+use super::ruleset::{Batching, RuleKind, RuleSet, Strategy};
+use super::store::Store;
+use super::ticket::{Ticket, TicketError};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Result of a matching pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassResult {
+    pub matches: Vec<Match>,
+    /// Rule evaluations over the whole pass, matched or not (`ruleEvaluationMetrics`).
+    pub rule_metrics: Vec<RuleMetric>,
+}
+
+#[derive(Debug)]
+pub struct Pool {
+    rs: Arc<RuleSet>,
+    store: Store,
+    needs_latency: bool,
+    /// Creation time → number of tickets created then (for expansion scheduling).
+    created: BTreeMap<u64, u32>,
+    /// Tickets inserted since the last pass: (slot, sequence number).
+    fresh: Vec<(u32, u64)>,
+    /// When the last pass ran, if one did.
+    last_pass_ms: Option<u64>,
+    /// Whether the last pass matched anything (then the rest deserves another look).
+    last_pass_matched: bool,
+}
+
+impl Pool {
+    pub fn new(rs: Arc<RuleSet>) -> Pool {
+        let needs_latency = has_latency_rule(&rs);
+        let store = Store::new(&rs);
+        Pool {
+            rs,
+            store,
+            needs_latency,
+            created: BTreeMap::new(),
+            fresh: Vec::new(),
+            last_pass_ms: None,
+            last_pass_matched: false,
+        }
+    }
+
+    pub fn rule_set(&self) -> &Arc<RuleSet> {
+        &self.rs
+    }
+
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.store.len() == 0
+    }
+
+    /// Distinct strings the pool holds for its tickets (ids, attribute values). Freed as
+    /// tickets leave: a pool that empties holds none.
+    pub fn interned_strings(&self) -> usize {
+        self.store.interned()
+    }
+
+    pub fn contains(&self, ticket_id: &str) -> bool {
+        self.store.by_id.contains_key(ticket_id)
+    }
+
+    /// Adds a ticket. Refused (and not stored) when it does not fit the rule set.
+    pub fn insert(&mut self, ticket: Ticket) -> Result<(), TicketError> {
+        let created = ticket.created_ms;
+        let slot = self.store.insert(&self.rs, ticket, self.needs_latency)?;
+        *self.created.entry(created).or_insert(0) += 1;
+        self.fresh.push((slot, self.store.get(slot).seq));
+        Ok(())
+    }
+
+    /// Removes a ticket (cancelled, timed out, matched elsewhere). True if it was there.
+    pub fn remove(&mut self, ticket_id: &str) -> bool {
+        match self.store.remove(ticket_id) {
+            Some(rec) => {
+                if let Some(c) = self.created.get_mut(&rec.created_ms) {
+                    *c -= 1;
+                    if *c == 0 {
+                        self.created.remove(&rec.created_ms);
+                    }
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The earliest time after `now_ms` at which some ticket reaches an expansion step
+    /// (its age crosses a `waitTimeSeconds`), if any. Schedule a pass for then.
+    pub fn next_expansion_due(&self, now_ms: u64) -> Option<u64> {
+        let mut best: Option<u64> = None;
+        for b in self.rs.params().boundaries() {
+            // The oldest ticket still younger than b at now: created > now - b.
+            let from = now_ms.saturating_sub(b).saturating_add(1);
+            let from = if now_ms < b { 0 } else { from };
+            if let Some((&c, _)) = self.created.range(from..).next() {
+                let due = c + b;
+                if due > now_ms && best.is_none_or(|x| due < x) {
+                    best = Some(due);
+                }
+            }
+        }
+        best
+    }
+
+    /// True when some ticket crossed an expansion step in (`from`, `to`].
+    fn expansion_crossed(&self, from: u64, to: u64) -> bool {
+        self.next_expansion_due(from).is_some_and(|d| d <= to)
+    }
+
+    /// Runs a matching pass at `now_ms`. Matched tickets leave the pool.
+    pub fn find_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
+        let mut totals = vec![[0u64; 2]; self.rs.rules.len()];
+        self.fresh.retain(|&(slot, seq)| {
+            self.store
+                .slots
+                .get(slot as usize)
+                .is_some_and(|s| s.as_ref().is_some_and(|r| r.seq == seq))
+        });
+        let crossed = self
+            .last_pass_ms
+            .is_none_or(|last| now_ms < last || self.expansion_crossed(last, now_ms));
+        // Nothing arrived, no expansion step fell due and the last pass found nothing: this
+        // pass would find nothing either.
+        let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
+        let full = crossed || self.fresh.is_empty();
+        let matches = if nothing_new || self.store.len() == 0 {
+            Vec::new()
+        } else {
+            let cx = Ctx {
+                rs: &self.rs,
+                store: &self.store,
+                now_ms,
+            };
+            let slots = if full {
+                self.all_slots()
+            } else {
+                self.incremental_slots(seed)
+            };
+            pass(&cx, slots, seed, &mut totals)
+        };
+        self.fresh.clear();
+        self.last_pass_ms = Some(now_ms);
+        self.last_pass_matched = !matches.is_empty();
+        for m in &matches {
+            for id in &m.ticket_ids {
+                self.remove(id);
+            }
+            if let Some(id) = &m.backfill_ticket_id {
+                self.remove(id);
+            }
+        }
+        PassResult {
+            matches,
+            rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
+        }
+    }
+
+    fn all_slots(&self) -> Vec<u32> {
+        let mut v = Vec::with_capacity(self.store.len());
+        v.extend(
+            self.store
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_some())
+                .map(|(i, _)| i as u32),
+        );
+        v
+    }
+
+    /// The tickets worth looking at when only `fresh` arrived: with random batching, the new
+    /// tickets plus a random sample of waiting ones (a batch worth per half batch of new ones);
+    /// otherwise everything (sorted batching and the balanced strategy pass in O(n log n)).
+    fn incremental_slots(&self, seed: u64) -> Vec<u32> {
+        let random = self.rs.algorithm.batching == Batching::Random
+            && self.rs.algorithm.strategy == Strategy::ExhaustiveSearch
+            && !self
+                .rs
+                .rules
+                .iter()
+                .any(|r| matches!(r.kind, RuleKind::BatchDistance { .. }));
+        let batch = MIN_BATCH.max(8 * self.rs.max_match_players as usize);
+        let want = self.fresh.len().div_ceil(batch / 2) * batch;
+        if !random || want * 2 >= self.store.len() {
+            return self.all_slots();
+        }
+        let mut chosen: Vec<u32> = self.fresh.iter().map(|&(s, _)| s).collect();
+        let mut seen: std::collections::HashSet<u32> = chosen.iter().copied().collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+        let n = self.store.slots.len() as u32;
+        let mut tries = 0;
+        while chosen.len() < want && tries < want * 8 {
+            tries += 1;
+            let s = rng.random_range(0..n);
+            if self.store.slots[s as usize].is_some() && seen.insert(s) {
+                chosen.push(s);
+            }
+        }
+        chosen
+    }
+
+    /// Tries to fill the open slots of backfill ticket `ticket_id` right now. On success the
+    /// backfill ticket and the new tickets leave the pool.
+    pub fn backfill(&mut self, ticket_id: &str, now_ms: u64) -> Option<Match> {
+        let &slot = self.store.by_id.get(ticket_id)?;
+        if !self.store.get(slot).backfill {
+            return None;
+        }
+        let m = {
+            let cx = Ctx {
+                rs: &self.rs,
+                store: &self.store,
+                now_ms,
+            };
+            let mut candidates = self.all_slots();
+            candidates.retain(|&s| !cx.store.get(s).backfill);
+            candidates.sort_by(|&a, &b| {
+                let (x, y) = (cx.store.get(a), cx.store.get(b));
+                x.created_ms
+                    .cmp(&y.created_ms)
+                    .then_with(|| x.id.cmp(&y.id))
+            });
+            let mut b = Builder::new(&self.rs);
+            super::backfill::fill(&cx, &mut b, slot, &candidates)
+        }?;
+        for id in m.ticket_ids.iter().chain(m.backfill_ticket_id.iter()) {
+            self.remove(id);
+        }
+        Some(m)
+    }
+}
+
+/// One pass over `slots` with the rule set's strategy.
+fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Vec<Match> {
+    if cx.rs.algorithm.strategy == Strategy::Balanced && cx.rs.is_large() {
+        let (backfills, regular): (Vec<u32>, Vec<u32>) =
+            slots.into_iter().partition(|&s| cx.store.get(s).backfill);
+        let mut out = Vec::new();
+        let mut b = Builder::new(cx.rs);
+        let mut taken = std::collections::HashSet::new();
+        // Large matches give backfill the first pick (guide line ~712: "为大型对战的回填请求提供了更高的优先级").
+        for &bf in &backfills {
+            let candidates: Vec<u32> = regular
+                .iter()
+                .copied()
+                .filter(|s| !taken.contains(s))
+                .collect();
+            if let Some(m) = super::backfill::fill(cx, &mut b, bf, &candidates) {
+                accumulate(totals, &b.counters);
+                for id in &m.ticket_ids {
+                    taken.insert(cx.store.by_id[id]);
+                }
+                out.push(m);
+            }
+        }
+        let rest: Vec<u32> = regular.into_iter().filter(|s| !taken.contains(s)).collect();
+        out.extend(balanced::run(cx, &rest, totals));
+        out
+    } else {
+        exhaustive::run(cx, slots, seed, totals)
+    }
+}

@@ -1,0 +1,523 @@
+//! Ticket storage laid out for matching.
+//!
+//! Tickets live in a slab (`Vec<Option<TicketRec>>` plus a free list) so a
+//! ticket is named by a `u32` slot for its whole stay and its memory is reused
+//! when it leaves. Attribute values are resolved at insert time: the value of
+//! declared attribute `i` is `attrs[i]` (defaults filled in), strings are
+//! interned to `u32` symbols (reference counted, so the table shrinks as
+//! tickets leave), regions to `u16`. For multi-player tickets the party
+//! aggregates (`avg`/`min`/`max` of numbers, `union`/`intersection` of lists,
+//! per-region latency) are computed once, here, so that rule evaluation only
+//! reads.
+
+use super::ruleset::{AttrType, PartyAgg, RuleSet};
+use super::ticket::{
+    check_value, type_name, AttributeValue, Ticket, TicketError, MAX_PLAYERS_PER_BACKFILL,
+    MAX_PLAYERS_PER_TICKET,
+};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: ticket and player ids are short strings hashed on every insert and removal;
+/// SipHash's flood resistance buys nothing in a local emulator.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// An attribute value with strings interned.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Num(f64),
+    Sym(u32),
+    List(Box<[u32]>),
+    Map(Box<[(u32, f64)]>),
+}
+
+#[derive(Debug)]
+pub(crate) struct PlayerRec {
+    pub id: String,
+    pub id_sym: u32,
+    pub attrs: Box<[Val]>,
+    /// Team instance of a backfill ticket's player.
+    pub team: Option<usize>,
+}
+
+/// (union, intersection) of a party's string lists, as sorted symbols.
+pub(crate) type UnionIntersection = (Box<[u32]>, Box<[u32]>);
+
+/// Party aggregates of one ticket (only for tickets with several players).
+#[derive(Debug, Default)]
+pub(crate) struct Party {
+    /// Per attribute: [avg, min, max] (NaN when not a number).
+    pub num: Box<[[f64; 3]]>,
+    /// Per attribute: (union, intersection) of string lists (empty otherwise).
+    pub lists: Box<[UnionIntersection]>,
+}
+
+#[derive(Debug)]
+pub(crate) struct TicketRec {
+    pub id: String,
+    pub created_ms: u64,
+    pub backfill: bool,
+    /// Insertion sequence number: tells a slot's current ticket from an earlier one.
+    pub seq: u64,
+    pub players: Vec<PlayerRec>,
+    pub party: Option<Party>,
+    /// Regions every player reports: (region, [avg, min, max] over the players), sorted by region.
+    pub latency: Box<[(u16, [f64; 3])]>,
+}
+
+impl TicketRec {
+    /// Number attribute `attr` of player `p`, seen through the rule's party aggregation.
+    #[inline]
+    pub fn num(&self, p: usize, attr: usize, party: PartyAgg) -> f64 {
+        match (&self.party, party) {
+            (Some(pa), PartyAgg::Avg | PartyAgg::Min | PartyAgg::Max) if !self.backfill => {
+                pa.num[attr][agg_index(party)]
+            }
+            _ => match self.players[p].attrs[attr] {
+                Val::Num(n) => n,
+                _ => f64::NAN,
+            },
+        }
+    }
+
+    /// String-list attribute `attr` of player `p`, seen through the rule's party aggregation.
+    #[inline]
+    pub fn list(&self, p: usize, attr: usize, party: PartyAgg) -> &[u32] {
+        match (&self.party, party) {
+            (Some(pa), PartyAgg::Union) if !self.backfill => &pa.lists[attr].0,
+            (Some(pa), PartyAgg::Intersection) if !self.backfill => &pa.lists[attr].1,
+            _ => match &self.players[p].attrs[attr] {
+                Val::List(l) => l,
+                _ => &[],
+            },
+        }
+    }
+
+    /// Latency in `region` under the party aggregation, if every player reports it.
+    #[inline]
+    pub fn latency(&self, region: u16, party: PartyAgg) -> Option<f64> {
+        self.latency
+            .iter()
+            .find(|(r, _)| *r == region)
+            .map(|(_, v)| v[agg_index(party)])
+    }
+
+    pub fn player_count(&self) -> usize {
+        self.players.len()
+    }
+}
+
+#[inline]
+fn agg_index(p: PartyAgg) -> usize {
+    match p {
+        PartyAgg::Min => 1,
+        PartyAgg::Max => 2,
+        _ => 0,
+    }
+}
+
+/// Reference-counted string interner.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    map: FastMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+    refs: Vec<u32>,
+    free: Vec<u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            self.refs[id as usize] += 1;
+            return id;
+        }
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.names[id as usize] = s.into();
+                self.refs[id as usize] = 1;
+                id
+            }
+            None => {
+                self.names.push(s.into());
+                self.refs.push(1);
+                (self.names.len() - 1) as u32
+            }
+        };
+        self.map.insert(s.into(), id);
+        id
+    }
+    pub fn release(&mut self, id: u32) {
+        let r = &mut self.refs[id as usize];
+        *r -= 1;
+        if *r == 0 {
+            let name = std::mem::take(&mut self.names[id as usize]);
+            self.map.remove(&name);
+            self.free.push(id);
+        }
+    }
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+    /// Number of distinct strings held.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// All tickets of one pool.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub slots: Vec<Option<TicketRec>>,
+    free: Vec<u32>,
+    pub by_id: FastMap<String, u32>,
+    pub syms: Interner,
+    pub regions: Vec<String>,
+    region_ids: FastMap<String, u16>,
+    next_seq: u64,
+    /// Declared attributes per ticket in `nums`.
+    n_attrs: usize,
+    /// Hot path, flat by slot: `nums[slot * n_attrs + attr]` = [avg, min, max] over the ticket's
+    /// players of a number attribute (NaN otherwise). Not used for backfill tickets, whose
+    /// players are judged one by one.
+    nums: Vec<[f64; 3]>,
+    /// Flat by slot: whether the ticket is a backfill ticket.
+    pub is_backfill: Vec<bool>,
+    /// Flat by slot: creation time (ms).
+    pub created: Vec<u64>,
+    /// Flat by slot: number of players.
+    pub sizes: Vec<u8>,
+    /// Intern player ids only when a rule reads `players[playerId]`.
+    intern_ids: bool,
+}
+
+impl Store {
+    pub fn new(rs: &RuleSet) -> Store {
+        let intern_ids = rs.rules.iter().any(|r| r.reads_player_ids());
+        Store {
+            n_attrs: rs.attributes.len(),
+            intern_ids,
+            ..Store::default()
+        }
+    }
+
+    /// Number attribute `attr` of a regular ticket's players under `party` (avg/min/max).
+    #[inline]
+    pub fn num(&self, slot: u32, attr: usize, party: PartyAgg) -> f64 {
+        self.nums[slot as usize * self.n_attrs + attr][agg_index(party)]
+    }
+
+    #[inline]
+    pub fn get(&self, slot: u32) -> &TicketRec {
+        self.slots[slot as usize].as_ref().expect("live slot")
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Number of distinct strings interned (shrinks as tickets leave).
+    pub fn interned(&self) -> usize {
+        self.syms.len()
+    }
+
+    fn region(&mut self, name: &str) -> u16 {
+        if let Some(&r) = self.region_ids.get(name) {
+            return r;
+        }
+        let r = self.regions.len().min(u16::MAX as usize) as u16;
+        self.regions.push(name.to_string());
+        self.region_ids.insert(name.to_string(), r);
+        r
+    }
+
+    /// Validates a ticket against the rule set and stores it. Returns its slot.
+    pub fn insert(
+        &mut self,
+        rs: &RuleSet,
+        t: Ticket,
+        needs_latency: bool,
+    ) -> Result<u32, TicketError> {
+        if t.id.is_empty() || t.id.chars().count() > 128 {
+            return Err(TicketError::BadId);
+        }
+        if self.by_id.contains_key(&t.id) {
+            return Err(TicketError::Duplicate(t.id));
+        }
+        let max = if t.backfill {
+            MAX_PLAYERS_PER_BACKFILL
+        } else {
+            MAX_PLAYERS_PER_TICKET
+        };
+        if t.players.is_empty() || t.players.len() > max {
+            return Err(TicketError::PlayerCount {
+                got: t.players.len(),
+                max,
+            });
+        }
+        let largest_team = rs
+            .team_defs
+            .iter()
+            .map(|d| rs.params().last()[d.max_players].max(rs.params().base()[d.max_players]))
+            .fold(0.0, f64::max);
+        if !t.backfill && t.players.len() as f64 > largest_team {
+            return Err(TicketError::TooLarge(t.players.len(), largest_team as u32));
+        }
+        // Validate everything before interning anything, so a refusal leaves no trace.
+        for (i, p) in t.players.iter().enumerate() {
+            if p.id.is_empty() || p.id.chars().count() > 1024 {
+                return Err(TicketError::BadPlayerId(i));
+            }
+            if t.players[..i].iter().any(|q| q.id == p.id) {
+                return Err(TicketError::DuplicatePlayer(p.id.clone()));
+            }
+            for a in &rs.attributes {
+                match p.attributes.get(&a.name) {
+                    Some(v) if v.kind() != a.kind => {
+                        return Err(TicketError::WrongType {
+                            player: p.id.clone(),
+                            attribute: a.name.clone(),
+                            expected: type_name(a.kind),
+                            got: type_name(v.kind()),
+                        })
+                    }
+                    Some(v) => check_value(v).map_err(|message| TicketError::BadValue {
+                        player: p.id.clone(),
+                        attribute: a.name.clone(),
+                        message,
+                    })?,
+                    None if a.default.is_none() => {
+                        return Err(TicketError::MissingAttribute {
+                            player: p.id.clone(),
+                            attribute: a.name.clone(),
+                        })
+                    }
+                    None => {}
+                }
+            }
+            if needs_latency && p.latency_ms.is_empty() {
+                return Err(TicketError::MissingLatency(p.id.clone()));
+            }
+            if t.backfill {
+                match &p.team {
+                    None => {
+                        return Err(TicketError::BadBackfill {
+                            player: p.id.clone(),
+                            message: "has no team".into(),
+                        })
+                    }
+                    Some(n) if rs.team_index(n).is_none() => {
+                        return Err(TicketError::BadBackfill {
+                            player: p.id.clone(),
+                            message: format!("unknown team \"{n}\""),
+                        })
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut players = Vec::with_capacity(t.players.len());
+        for p in &t.players {
+            let attrs: Box<[Val]> = rs
+                .attributes
+                .iter()
+                .map(|a| {
+                    let v = p
+                        .attributes
+                        .get(&a.name)
+                        .or(a.default.as_ref())
+                        .expect("checked above");
+                    self.intern_value(v)
+                })
+                .collect();
+            let id_sym = if self.intern_ids {
+                self.syms.intern(&p.id)
+            } else {
+                u32::MAX
+            };
+            let team = p.team.as_deref().and_then(|n| rs.team_index(n));
+            players.push(PlayerRec {
+                id: p.id.clone(),
+                id_sym,
+                attrs,
+                team,
+            });
+        }
+        let party = (players.len() > 1).then(|| party_aggregates(rs, &players));
+        let latency = self.latency_table(&t);
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        let rec = TicketRec {
+            id: t.id.clone(),
+            created_ms: t.created_ms,
+            backfill: t.backfill,
+            seq,
+            players,
+            party,
+            latency,
+        };
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = Some(rec);
+                s
+            }
+            None => {
+                self.slots.push(Some(rec));
+                self.nums
+                    .resize(self.slots.len() * self.n_attrs, [f64::NAN; 3]);
+                self.is_backfill.push(false);
+                self.created.push(0);
+                self.sizes.push(0);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let rec = self.slots[slot as usize].as_ref().expect("just stored");
+        self.is_backfill[slot as usize] = rec.backfill;
+        self.created[slot as usize] = rec.created_ms;
+        self.sizes[slot as usize] = rec.players.len().min(u8::MAX as usize) as u8;
+        for a in 0..self.n_attrs {
+            let v = match (&rec.party, &rec.players[0].attrs[a]) {
+                (Some(p), _) => p.num[a],
+                (None, Val::Num(x)) => [*x; 3],
+                _ => [f64::NAN; 3],
+            };
+            self.nums[slot as usize * self.n_attrs + a] = v;
+        }
+        self.by_id.insert(t.id, slot);
+        Ok(slot)
+    }
+
+    fn intern_value(&mut self, v: &AttributeValue) -> Val {
+        match v {
+            AttributeValue::Number(n) => Val::Num(*n),
+            AttributeValue::String(s) => Val::Sym(self.syms.intern(s)),
+            AttributeValue::StringList(l) => {
+                let mut v: Vec<u32> = l.iter().map(|s| self.syms.intern(s)).collect();
+                v.sort_unstable();
+                // Duplicates within one player's list count once; release their extra references.
+                let mut out: Vec<u32> = Vec::with_capacity(v.len());
+                for s in v {
+                    if out.last() == Some(&s) {
+                        self.syms.release(s);
+                    } else {
+                        out.push(s);
+                    }
+                }
+                Val::List(out.into())
+            }
+            AttributeValue::StringNumberMap(m) => {
+                Val::Map(m.iter().map(|(k, v)| (self.syms.intern(k), *v)).collect())
+            }
+        }
+    }
+
+    fn latency_table(&mut self, t: &Ticket) -> Box<[(u16, [f64; 3])]> {
+        let first = &t.players[0];
+        let mut out: Vec<(u16, [f64; 3])> = Vec::new();
+        for region in first.latency_ms.keys() {
+            let vals: Option<Vec<f64>> = t
+                .players
+                .iter()
+                .map(|p| p.latency_ms.get(region).map(|&ms| ms as f64))
+                .collect();
+            if let Some(vals) = vals {
+                let r = self.region(region);
+                let n = vals.len() as f64;
+                let sum: f64 = vals.iter().sum();
+                let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                out.push((r, [sum / n, min, max]));
+            }
+        }
+        out.sort_by_key(|(r, _)| *r);
+        out.into()
+    }
+
+    /// Removes a ticket, releasing its interned strings. Returns it if it was there.
+    pub fn remove(&mut self, id: &str) -> Option<TicketRec> {
+        let slot = self.by_id.remove(id)?;
+        let rec = self.slots[slot as usize].take()?;
+        for p in &rec.players {
+            if self.intern_ids {
+                self.syms.release(p.id_sym);
+            }
+            for v in p.attrs.iter() {
+                match v {
+                    Val::Sym(s) => self.syms.release(*s),
+                    Val::List(l) => l.iter().for_each(|s| self.syms.release(*s)),
+                    Val::Map(m) => m.iter().for_each(|(s, _)| self.syms.release(*s)),
+                    Val::Num(_) => {}
+                }
+            }
+        }
+        self.free.push(slot);
+        Some(rec)
+    }
+}
+
+fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
+    let n = rs.attributes.len();
+    let mut num = vec![[f64::NAN; 3]; n];
+    let mut lists: Vec<UnionIntersection> = vec![(Box::default(), Box::default()); n];
+    for (i, a) in rs.attributes.iter().enumerate() {
+        match a.kind {
+            AttrType::Number => {
+                let vals = players.iter().filter_map(|p| match p.attrs[i] {
+                    Val::Num(x) => Some(x),
+                    _ => None,
+                });
+                let (mut s, mut c, mut lo, mut hi) = (0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY);
+                for x in vals {
+                    s += x;
+                    c += 1.0;
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+                num[i] = [s / c, lo, hi];
+            }
+            AttrType::StringList => {
+                let get = |p: &PlayerRec| match &p.attrs[i] {
+                    Val::List(l) => l.to_vec(),
+                    _ => Vec::new(),
+                };
+                let mut union: Vec<u32> = players.iter().flat_map(get).collect();
+                union.sort_unstable();
+                union.dedup();
+                let mut inter = get(&players[0]);
+                for p in &players[1..] {
+                    let l = get(p);
+                    inter.retain(|s| l.binary_search(s).is_ok());
+                }
+                lists[i] = (union.into(), inter.into());
+            }
+            _ => {}
+        }
+    }
+    Party {
+        num: num.into(),
+        lists: lists.into(),
+    }
+}
