@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::SystemClock;
-use playfield::core::{CoreConfig, ProcessStatus};
+use playfield::core::{CoreConfig, Fleet, ProcessStatus};
 use playfield::server::{Daemon, DaemonConfig};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
@@ -55,6 +55,11 @@ async fn daemon(n: usize) {
         wss_listen: None,
         tls_files: None,
         core: CoreConfig::default(),
+        fleets: vec![Fleet {
+            id: "fleet-bench".into(),
+            name: "bench".into(),
+            locations: vec![],
+        }],
     };
     let handle = Daemon::start(config, Arc::new(SystemClock))
         .await

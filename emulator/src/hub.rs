@@ -12,7 +12,7 @@ use parking_lot::Mutex;
 use tokio::sync::{broadcast, Notify};
 
 use crate::clock::{Clock, Millis};
-use crate::core::{Core, Effect, Event};
+use crate::core::{Core, Effect, Event, GoneReason};
 use crate::gateway::Registry;
 
 pub struct Hub {
@@ -45,7 +45,11 @@ impl Hub {
 
 fn log_event(event: &Event) {
     match event {
-        Event::ProcessHealthChanged { healthy: false, .. } | Event::ProcessGone { .. } => {
+        // A process that ended itself is the normal case; one the core gave up on is not.
+        Event::ProcessHealthChanged { healthy: false, .. } => {
+            tracing::warn!(target: "playfield", "{event}")
+        }
+        Event::ProcessGone { reason, .. } if *reason != GoneReason::ProcessEnding => {
             tracing::warn!(target: "playfield", "{event}")
         }
         _ => tracing::info!(target: "playfield", "{event}"),

@@ -4,11 +4,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use playfield::clock::SystemClock;
 use playfield::config::Config;
-use playfield::core::CoreConfig;
+use playfield::core::{CoreConfig, Fleet};
+use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield::server::{Daemon, DaemonConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -58,6 +60,9 @@ struct ServeArgs {
     /// Seed for generated ids (reproducible runs).
     #[arg(long)]
     seed: Option<u64>,
+    /// On Ctrl-C, how long game servers get to end after TerminateProcess.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    shutdown_grace: u64,
 }
 
 fn main() -> ExitCode {
@@ -88,10 +93,35 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let grace = Duration::from_secs(args.shutdown_grace);
     runtime.block_on(async move {
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
+        let launcher = match handle.ws_addr() {
+            Some(addr) => Some(Launcher::start(
+                &config.fleets,
+                LauncherSettings {
+                    websocket_url: format!("ws://{addr}"),
+                    host_id: "playfield-local".into(),
+                    auth_token: "playfield".into(),
+                    policy: RestartPolicy::default(),
+                },
+            )),
+            None => None,
+        };
         tokio::signal::ctrl_c().await?;
         tracing::info!(target: "playfield", "shutting down");
+        // Game servers get TerminateProcess and `grace` to call ProcessEnding; meanwhile the
+        // launcher stops restarting and kills what it launched that is still running after
+        // `grace`. Then the sockets close.
+        let stop_launched = async {
+            if let Some(launcher) = launcher {
+                launcher.shutdown(grace).await;
+            }
+        };
+        let (left, ()) = tokio::join!(handle.terminate_processes(grace), stop_launched);
+        if left > 0 {
+            tracing::warn!(target: "playfield", "{left} game server(s) did not end within {} s", grace.as_secs());
+        }
         handle.shutdown().await;
         Ok(())
     })
@@ -116,5 +146,14 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             seed: args.seed.unwrap_or_else(rand::random),
             ..CoreConfig::default()
         },
+        fleets: config
+            .fleets
+            .iter()
+            .map(|f| Fleet {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                locations: f.locations.clone(),
+            })
+            .collect(),
     }
 }

@@ -22,7 +22,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
 use crate::clock::{Clock, Millis};
-use crate::core::{Core, CoreConfig};
+use crate::core::{Core, CoreConfig, Fleet};
 use crate::gateway::{conn, tls};
 use crate::hub::{Hub, Shared};
 
@@ -39,6 +39,8 @@ pub struct DaemonConfig {
     /// Certificate and key PEM files for wss://; `None` generates a self-signed pair.
     pub tls_files: Option<(PathBuf, PathBuf)>,
     pub core: CoreConfig,
+    /// Fleets game servers may join.
+    pub fleets: Vec<Fleet>,
 }
 
 impl Default for DaemonConfig {
@@ -48,6 +50,7 @@ impl Default for DaemonConfig {
             wss_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9443))),
             tls_files: None,
             core: CoreConfig::default(),
+            fleets: Vec::new(),
         }
     }
 }
@@ -60,7 +63,12 @@ impl Daemon {
         config: DaemonConfig,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<DaemonHandle> {
-        let shared = Arc::new(Shared::new(Core::new(config.core.clone()), clock));
+        let mut core = Core::new(config.core.clone());
+        for fleet in &config.fleets {
+            core.register_fleet(fleet.clone())
+                .with_context(|| format!("fleet '{}'", fleet.id))?;
+        }
+        let shared = Arc::new(Shared::new(core, clock));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut ws_addr = None;
@@ -172,6 +180,26 @@ impl DaemonHandle {
     /// assertion independent of task scheduling.
     pub fn fire_due_timers(&self) {
         self.shared.fire_due_timers();
+    }
+
+    /// The first half of a graceful shutdown: pushes TerminateProcess to every ACTIVE game
+    /// server with `grace` to spare (sdk-wire-protocol.md §4.3) and waits, at most `grace`,
+    /// until each has called ProcessEnding or disconnected. Returns how many are left.
+    pub async fn terminate_processes(&self, grace: Duration) -> usize {
+        let asked = self.shared.execute(|core, now| {
+            core.request_termination_of_all(now + grace.as_millis() as Millis)
+        });
+        if asked > 0 {
+            tracing::info!(target: "playfield", "asked {asked} game server(s) to end within {} s", grace.as_secs());
+        }
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            let left = self.shared.read(|core| core.running_process_count());
+            if left == 0 || tokio::time::Instant::now() >= deadline {
+                return left;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Stops accepting, closes every connection with 1001 (going away), and waits for the

@@ -12,9 +12,10 @@ use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::{Clock, ManualClock, Millis};
 use playfield::core::{
-    Core, CoreConfig, CoreError, CreateGameSession, Event, GameSession, NewPlayerSession,
+    Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
 };
+use playfield::hub::Hub;
 use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -51,6 +52,11 @@ impl TestDaemon {
             wss_listen: Some(([127, 0, 0, 1], 0).into()),
             tls_files: None,
             core: CoreConfig { seed: 42, ..core },
+            fleets: vec![Fleet {
+                id: FLEET.into(),
+                name: "test".into(),
+                locations: vec!["custom-test".into()],
+            }],
         };
         let handle = Daemon::start(config, clock.clone() as Arc<dyn Clock>)
             .await
@@ -137,6 +143,17 @@ impl TestDaemon {
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&Core) -> bool) {
         let deadline = tokio::time::Instant::now() + IO_TIMEOUT;
         while !self.read(&cond) {
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting until {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Waits (for I/O) until `cond` holds on the hub (core and gateway bookkeeping).
+    pub async fn wait_until_hub(&self, what: &str, cond: impl Fn(&mut Hub) -> bool) {
+        let deadline = tokio::time::Instant::now() + IO_TIMEOUT;
+        while !self.handle.with_hub(|hub, _| cond(hub)) {
             if tokio::time::Instant::now() > deadline {
                 panic!("timed out waiting until {what}");
             }

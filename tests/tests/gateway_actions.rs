@@ -276,3 +276,30 @@ async fn shutdown_closes_connections_with_going_away() {
     })
     .await;
 }
+
+/// A graceful shutdown first pushes TerminateProcess (sdk-wire-protocol.md §4.3) and waits
+/// for game servers to call ProcessEnding (§3.9).
+#[tokio::test]
+async fn terminate_processes_asks_every_game_server_to_end() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut a = GameServer::ready(&d, "proc-a").await;
+        let mut b = GameServer::ready(&d, "proc-b").await;
+        let waiting = async {
+            for gs in [&mut a, &mut b] {
+                let push = gs.expect_push("TerminateProcess").await;
+                assert!(push["TerminationTime"].as_i64().unwrap() > d.now() as i64);
+                let r = gs.request("TerminateServerProcess", json!({})).await;
+                assert_eq!(r["StatusCode"], 200);
+            }
+        };
+        let (left, ()) = tokio::join!(
+            d.handle
+                .terminate_processes(std::time::Duration::from_secs(30)),
+            waiting
+        );
+        assert_eq!(left, 0);
+        d.shutdown().await;
+    })
+    .await;
+}

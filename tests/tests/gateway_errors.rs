@@ -3,6 +3,7 @@
 //! §10), and a bad message never harms other connections.
 
 use futures_util::SinkExt;
+use playfield::core::Fleet;
 use playfield_e2e::{bounded, GameServer, TestDaemon};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
@@ -332,7 +333,20 @@ async fn upgrade_without_identity_is_refused_with_400() {
                 String::from_utf8_lossy(http.body().as_deref().unwrap_or_default()).to_string();
             assert!(body.contains(expected), "{query}: {body}");
         }
+        // lessons-from-peers.md: fleet ids are validated. An unknown fleet is a 404 naming
+        // the known ones.
+        let url = format!("{}/?pID=proc-1&FleetId=fleet-typo", d.ws_url());
+        let err = GameServer::connect(&url).await.err().expect("refused");
+        assert!(err.to_string().contains("404"), "{err}");
         // A pID bound to another fleet is a conflict.
+        d.execute(|c, _| {
+            c.register_fleet(Fleet {
+                id: "fleet-other".into(),
+                name: "other".into(),
+                locations: vec![],
+            })
+        })
+        .unwrap();
         let _first = GameServer::connect_as(&d, "proc-1").await;
         let url = format!("{}/?pID=proc-1&FleetId=fleet-other", d.ws_url());
         let err = GameServer::connect(&url).await.err().expect("refused");

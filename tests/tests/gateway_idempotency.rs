@@ -138,3 +138,34 @@ async fn duplicate_process_ready_acts_once() {
     })
     .await;
 }
+
+/// The reply memory is per process and goes with it: a process that ended and closed its
+/// socket leaves nothing behind (lessons-from-peers.md: state never freed was a trap).
+#[tokio::test]
+async fn reply_memory_is_freed_with_the_process() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut gs = GameServer::ready(&d, "proc-1").await;
+        let r = gs
+            .request_with_id("TerminateServerProcess", "end-1", json!({}))
+            .await;
+        assert_eq!(r["StatusCode"], 200);
+        let again = gs
+            .request_with_id("TerminateServerProcess", "end-1", json!({}))
+            .await;
+        assert_eq!(again, r, "a retried ProcessEnding gets its first answer");
+        assert_eq!(
+            d.handle.with_hub(|hub, _| hub.gateway.reply_cache_count()),
+            1
+        );
+        gs.drop_connection();
+        d.wait_until("proc-1 forgotten", |c| c.process("proc-1").is_none())
+            .await;
+        d.wait_until_hub("reply memory freed", |hub| {
+            hub.gateway.reply_cache_count() == 0
+        })
+        .await;
+        d.shutdown().await;
+    })
+    .await;
+}

@@ -29,6 +29,8 @@ pub enum ErrorKind {
 pub enum CoreError {
     #[error("{name}: {message}")]
     InvalidParameter { name: &'static str, message: String },
+    #[error("no fleet '{id}' (known fleets: {known})")]
+    UnknownFleet { id: String, known: String },
     #[error("no server process with pID '{pid}'")]
     UnknownProcess { pid: String },
     #[error("server process '{pid}' is {status}, not ACTIVE{hint}")]
@@ -82,9 +84,10 @@ impl CoreError {
         match self {
             InvalidParameter { .. } | ProcessNotActive { .. } => ErrorKind::InvalidRequest,
             WrongGameSession { .. } | PlayerSessionStatus { .. } => ErrorKind::InvalidRequest,
-            UnknownProcess { .. } | UnknownGameSession { .. } | UnknownPlayerSession { .. } => {
-                ErrorKind::NotFound
-            }
+            UnknownFleet { .. }
+            | UnknownProcess { .. }
+            | UnknownGameSession { .. }
+            | UnknownPlayerSession { .. } => ErrorKind::NotFound,
             NotHosted { .. } => ErrorKind::Forbidden,
             ProcessFleetConflict { .. } => ErrorKind::Conflict,
             GameSessionStatus { .. } | PlayerSessionsDenied { .. } => {

@@ -78,6 +78,8 @@ pub enum GoneReason {
     HeartbeatTimeout,
     /// Its last connection closed and it did not reconnect within the grace period.
     Disconnected,
+    /// It was asked to terminate and did not call ProcessEnding by its termination time.
+    TerminationDeadline,
 }
 
 impl fmt::Display for GoneReason {
@@ -86,6 +88,9 @@ impl fmt::Display for GoneReason {
             GoneReason::ProcessEnding => "it called ProcessEnding",
             GoneReason::HeartbeatTimeout => "no heartbeat within the heartbeat timeout",
             GoneReason::Disconnected => "it did not reconnect within the grace period",
+            GoneReason::TerminationDeadline => {
+                "it did not call ProcessEnding by its termination time"
+            }
         })
     }
 }

@@ -120,6 +120,7 @@ impl Core {
         req: CreateGameSession,
     ) -> Result<GameSession, CoreError> {
         validate_create(&req)?;
+        self.check_fleet(&req.fleet_id)?;
         let suffix = match &req.idempotency_token {
             Some(t) => t.clone(),
             None => self.ids.game_session_suffix(),
@@ -136,16 +137,21 @@ impl Core {
         let p = self.process_mut(&pid)?;
         p.game_session_id = Some(id.clone());
         let (port, compute_name) = (p.port, p.compute_id.clone());
+        let fleet_id = req.fleet_id;
         let gs = GameSession {
             id: id.clone(),
-            fleet_id: req.fleet_id,
+            fleet_id: fleet_id.clone(),
             name: req.name,
             maximum_player_session_count: req.maximum_player_session_count,
             game_properties: req.game_properties,
             game_session_data: req.game_session_data,
             matchmaker_data: req.matchmaker_data,
             creator_id: req.creator_id,
-            location: req.location,
+            location: req.location.or_else(|| {
+                self.fleets
+                    .get(&fleet_id)
+                    .and_then(|f| f.locations.first().cloned())
+            }),
             status: GameSessionStatus::Activating,
             status_reason: None,
             creation_time: now,

@@ -8,22 +8,24 @@
 //!
 //! No I/O, no tokio, no wall clock here: everything is testable by calling methods.
 //!
-//! Submodules follow the domain's seams: [`process`] (server processes and their
+//! Submodules follow the domain's seams: [`fleet`], [`process`] (server processes and their
 //! connections), [`game_session`], [`player_session`]; [`ids`] makes identifiers;
 //! [`timers`] orders deadlines; [`event`] defines what goes out.
 
 pub mod error;
 pub mod event;
+pub mod fleet;
 pub mod game_session;
 pub mod ids;
 pub mod player_session;
 pub mod process;
 pub mod timers;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use error::{CoreError, ErrorKind};
 pub use event::{Effect, Event, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use fleet::Fleet;
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason,
 };
@@ -64,6 +66,9 @@ pub struct CoreConfig {
     pub dns_name: String,
     /// Seed for generated ids.
     pub seed: u64,
+    /// Accept processes and game sessions for fleets never registered (a bare core in unit
+    /// tests). Off in the daemon: an unknown FleetId is refused, naming the known fleets.
+    pub accept_any_fleet: bool,
 }
 
 impl Default for CoreConfig {
@@ -78,6 +83,7 @@ impl Default for CoreConfig {
             ip_address: "127.0.0.1".into(),
             dns_name: "localhost".into(),
             seed: 0,
+            accept_any_fleet: false,
         }
     }
 }
@@ -87,6 +93,7 @@ impl Default for CoreConfig {
 pub struct Core {
     cfg: CoreConfig,
     ids: IdGen,
+    fleets: BTreeMap<String, Fleet>,
     processes: HashMap<String, ServerProcess>,
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
@@ -101,6 +108,7 @@ impl Core {
         Self {
             ids: IdGen::new(cfg.seed),
             cfg,
+            fleets: BTreeMap::new(),
             processes: HashMap::new(),
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),
@@ -130,6 +138,7 @@ impl Core {
             match key {
                 TimerKey::Heartbeat(pid) => self.heartbeat_timed_out(now, &pid),
                 TimerKey::ReconnectGrace(pid) => self.grace_expired(now, &pid),
+                TimerKey::TerminationDeadline(pid) => self.termination_deadline_passed(now, &pid),
                 TimerKey::Activation(id) => self.activation_timed_out(now, &id),
                 TimerKey::Reservation(id) => self.reservation_timed_out(now, &id),
                 TimerKey::Purge(id) => self.purge_game_session(&id),

@@ -103,6 +103,22 @@ impl ServerProcess {
 const MAX_PENDING_PUSHES: usize = 16;
 
 impl Core {
+    /// Whether [`Core::connect`] would accept `info`; lets a face refuse a connection before
+    /// completing its handshake.
+    pub fn check_connect(&self, info: &ConnectInfo) -> Result<(), CoreError> {
+        if info.pid.is_empty() {
+            return Err(CoreError::param("pID", "must not be empty"));
+        }
+        self.check_fleet(&info.fleet_id)?;
+        match self.processes.get(&info.pid) {
+            Some(p) if p.fleet_id != info.fleet_id => Err(CoreError::ProcessFleetConflict {
+                pid: info.pid.clone(),
+                fleet_id: p.fleet_id.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// A WebSocket connection for `info.pid` was opened. Returns whether it is a reconnect
     /// of a process the core already knows (which keeps its state and game session).
     pub fn connect(
@@ -111,17 +127,8 @@ impl Core {
         conn: ConnId,
         info: ConnectInfo,
     ) -> Result<bool, CoreError> {
-        if info.pid.is_empty() {
-            return Err(CoreError::param("pID", "must not be empty"));
-        }
-        super::ids::check_fleet_id(&info.fleet_id).map_err(|m| CoreError::param("FleetId", m))?;
+        self.check_connect(&info)?;
         if let Some(p) = self.processes.get(&info.pid) {
-            if p.fleet_id != info.fleet_id {
-                return Err(CoreError::ProcessFleetConflict {
-                    pid: info.pid,
-                    fleet_id: p.fleet_id.clone(),
-                });
-            }
             if p.status == ProcessStatus::Terminated {
                 // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.
                 // InitSDK after Destroy: start afresh.
@@ -129,9 +136,17 @@ impl Core {
             }
         }
         let pid = info.pid.clone();
+        let heartbeat_timeout = self.cfg.heartbeat_timeout_ms;
         let reconnect = if let Some(p) = self.processes.get_mut(&pid) {
             p.connections.push(conn);
             self.timers.cancel(&TimerKey::ReconnectGrace(pid.clone()));
+            // While it was away the grace period ruled, not the heartbeat timeout; coming
+            // back is a sign of life, and heartbeats resume from here.
+            if p.status == ProcessStatus::Active && p.connections.len() == 1 {
+                p.last_heartbeat = Some(now);
+                self.timers
+                    .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
+            }
             true
         } else {
             self.processes.insert(
@@ -190,6 +205,9 @@ impl Core {
             return;
         }
         let grace = self.cfg.reconnect_grace_ms;
+        // A process without a socket cannot send heartbeats: only the grace period counts
+        // now, so a reconnect near the end of it still finds its process.
+        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
         self.timers
             .schedule(TimerKey::ReconnectGrace(pid.to_string()), now + grace);
         self.emit(Event::ProcessDisconnected {
@@ -277,6 +295,8 @@ impl Core {
         let gs = p.game_session_id.take();
         let no_connections = p.connections.is_empty();
         self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
+        self.timers
+            .cancel(&TimerKey::TerminationDeadline(pid.to_string()));
         if let Some(id) = gs {
             self.end_game_session(now, &id, None, "its process called ProcessEnding");
         }
@@ -291,7 +311,8 @@ impl Core {
     }
 
     /// Asks a process to shut down: pushes TerminateProcess with the time by which it
-    /// should have called ProcessEnding (sdk-wire-protocol.md §4.3).
+    /// should have called ProcessEnding (sdk-wire-protocol.md §4.3). A process still there
+    /// at that time is removed, as the service shuts it down anyway (§7.8).
     pub fn request_termination(
         &mut self,
         pid: &str,
@@ -299,11 +320,39 @@ impl Core {
     ) -> Result<(), CoreError> {
         self.active_process_mut(pid)?;
         self.push(pid, Push::TerminateProcess { termination_time });
+        self.timers.schedule(
+            TimerKey::TerminationDeadline(pid.to_string()),
+            termination_time,
+        );
         self.emit(Event::ProcessTerminationRequested {
             pid: pid.into(),
             termination_time,
         });
         Ok(())
+    }
+
+    /// Asks every ACTIVE process to end by `termination_time` (the daemon is shutting
+    /// down); returns how many were asked.
+    pub fn request_termination_of_all(&mut self, termination_time: Millis) -> usize {
+        let mut pids: Vec<String> = self
+            .processes
+            .values()
+            .filter(|p| p.status == ProcessStatus::Active)
+            .map(|p| p.pid.clone())
+            .collect();
+        pids.sort();
+        for pid in &pids {
+            let _ = self.request_termination(pid, termination_time);
+        }
+        pids.len()
+    }
+
+    /// Processes still ACTIVE and connected: those a shutdown is waiting for.
+    pub fn running_process_count(&self) -> usize {
+        self.processes
+            .values()
+            .filter(|p| p.status == ProcessStatus::Active && !p.connections.is_empty())
+            .count()
     }
 
     /// Tells a process to reconnect to `endpoint` with `auth_token` (sdk-wire-protocol.md
@@ -387,17 +436,37 @@ impl Core {
     }
 
     pub(super) fn heartbeat_timed_out(&mut self, now: Millis, pid: &str) {
+        let secs = self.cfg.heartbeat_timeout_ms / 1000;
+        let why = format!("process {pid} removed: no heartbeat for {secs} s");
+        self.evict(now, pid, GoneReason::HeartbeatTimeout, why);
+    }
+
+    pub(super) fn termination_deadline_passed(&mut self, now: Millis, pid: &str) {
+        if self
+            .processes
+            .get(pid)
+            .is_some_and(|p| p.status != ProcessStatus::Terminated)
+        {
+            let why = format!(
+                "process {pid} removed: it did not call ProcessEnding by its termination time"
+            );
+            self.evict(now, pid, GoneReason::TerminationDeadline, why);
+        }
+    }
+
+    /// Removes a process the core gives up on and closes its sockets with 1000, which tells
+    /// the SDKs not to reconnect (sdk-wire-protocol.md §1.8).
+    fn evict(&mut self, now: Millis, pid: &str, reason: GoneReason, why: String) {
         let Some(p) = self.processes.get(pid) else {
             return;
         };
         let conns = p.connections.clone();
-        let secs = self.cfg.heartbeat_timeout_ms / 1000;
-        self.process_gone(now, pid, GoneReason::HeartbeatTimeout);
+        self.process_gone(now, pid, reason);
         for conn in conns {
             self.outbox.push(Effect::Close {
                 conn,
                 code: 1000,
-                reason: format!("process {pid} removed: no heartbeat for {secs} s"),
+                reason: why.clone(),
             });
         }
     }
@@ -421,6 +490,9 @@ impl Core {
         if let Some(id) = gs {
             let cause = match reason {
                 GoneReason::HeartbeatTimeout => "its process stopped sending heartbeats",
+                GoneReason::TerminationDeadline => {
+                    "its process was shut down at its termination time"
+                }
                 _ => "its process disconnected and did not come back",
             };
             self.end_game_session(now, &id, Some(GameSessionStatusReason::Interrupted), cause);
@@ -434,8 +506,12 @@ impl Core {
 
     fn remove_process(&mut self, pid: &str) {
         self.processes.remove(pid);
-        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
-        self.timers
-            .cancel(&TimerKey::ReconnectGrace(pid.to_string()));
+        for key in [
+            TimerKey::Heartbeat(pid.to_string()),
+            TimerKey::ReconnectGrace(pid.to_string()),
+            TimerKey::TerminationDeadline(pid.to_string()),
+        ] {
+            self.timers.cancel(&key);
+        }
     }
 }

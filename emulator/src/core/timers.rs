@@ -16,6 +16,9 @@ pub enum TimerKey {
     Heartbeat(String),
     /// The process's last connection closed and it has not reconnected within the grace.
     ReconnectGrace(String),
+    /// The process was asked to terminate (TerminateProcess) and this is the time by which
+    /// it should have called ProcessEnding.
+    TerminationDeadline(String),
     /// The game session stayed ACTIVATING past the activation timeout.
     Activation(String),
     /// The player session stayed RESERVED past the reservation timeout (60 s).

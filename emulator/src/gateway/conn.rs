@@ -17,7 +17,6 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
-use crate::core::CoreError;
 use crate::hub::Shared;
 
 fn ws_config() -> WebSocketConfig {
@@ -29,6 +28,9 @@ fn ws_config() -> WebSocketConfig {
 }
 
 fn reject(status: StatusCode, body: String) -> ErrorResponse {
+    // The SDKs retry a refused connect for minutes (sdk-wire-protocol.md §1.7) and report only
+    // a generic failure, so the reason must be in the daemon's log.
+    tracing::warn!(target: "playfield", "refused a game server connection ({status}): {body}");
     let mut r = ErrorResponse::new(Some(body));
     *r.status_mut() = status;
     r
@@ -51,17 +53,12 @@ pub async fn serve<S>(
     let callback = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
         let p = ConnectParams::parse(req.uri().query())
             .map_err(|m| reject(StatusCode::BAD_REQUEST, m))?;
-        // Refuse early what the core would refuse: a pID bound to another fleet.
-        let conflict = check_shared.read(|core| {
-            core.process(&p.pid)
-                .filter(|proc_| proc_.fleet_id != p.fleet_id)
-                .map(|proc_| CoreError::ProcessFleetConflict {
-                    pid: p.pid.clone(),
-                    fleet_id: proc_.fleet_id.clone(),
-                })
-        });
-        if let Some(e) = conflict {
-            return Err(reject(StatusCode::CONFLICT, e.to_string()));
+        // Refuse before the upgrade what the core would refuse after it (unknown fleet,
+        // a pID bound to another fleet), so the SDK sees an HTTP status, not a closed socket.
+        if let Err(e) = check_shared.read(|core| core.check_connect(&p.connect_info())) {
+            let status =
+                StatusCode::from_u16(render::status_code(&e)).unwrap_or(StatusCode::BAD_REQUEST);
+            return Err(reject(status, e.to_string()));
         }
         params = Some(p);
         Ok(resp)
@@ -167,6 +164,10 @@ pub async fn serve<S>(
                 None => break,
             },
             _ = shutdown.changed() => {
+                // Deliver what was queued first (e.g. the TerminateProcess of a shutdown).
+                while let Ok(Outbound::Text(t)) = rx.try_recv() {
+                    if ws.send(Message::text(t)).await.is_err() { break; }
+                }
                 let _ = ws.close(Some(CloseFrame {
                     code: CloseCode::Away,
                     reason: "Playfield is shutting down".into(),
@@ -178,5 +179,8 @@ pub async fn serve<S>(
     shared.with_hub(|hub, now| {
         hub.gateway.unregister(conn);
         hub.core.disconnect(now, &ctx.pid, conn);
+        if hub.core.process(&ctx.pid).is_none() {
+            hub.gateway.forget_process(&ctx.pid);
+        }
     });
 }

@@ -348,3 +348,63 @@ fn peek_envelope(text: &str) -> (String, String) {
         Err(_) => (String::new(), String::new()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn assert_error_reply(reply: &str) {
+        let v: Value = serde_json::from_str(reply).expect("error replies are JSON");
+        assert_eq!(v["StatusCode"], 400, "{reply}");
+        assert!(v["ErrorMessage"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(v["Action"].is_string() && v["RequestId"].is_string());
+    }
+
+    proptest! {
+        /// Nothing on the network makes the gateway panic (architecture.md): any text either
+        /// parses into a request or yields a well-formed 400 reply.
+        #[test]
+        fn any_text_parses_or_gets_a_400(text in ".{0,200}") {
+            if let Err(reply) = parse(&text) {
+                assert_error_reply(&reply);
+            }
+        }
+
+        /// Known actions with arbitrary field values of any JSON type.
+        #[test]
+        fn known_actions_with_junk_fields(
+            action in prop::sample::select(Request::ACTIONS.to_vec()),
+            key in prop::sample::select(vec![
+                "HealthStatus", "GameSessionId", "PlayerSessionId", "Port", "LogPaths",
+                "Limit", "Players", "PlayerSessionPolicy", "NextToken", "RoleArn",
+            ]),
+            value in prop_oneof![
+                Just(json!(null)), any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from), any::<f64>().prop_map(Value::from),
+                ".{0,20}".prop_map(Value::from), Just(json!([1, "a", {}])), Just(json!({"x": 1})),
+            ],
+        ) {
+            let msg = json!({"Action": action, "RequestId": "r-1", key: value}).to_string();
+            match parse(&msg) {
+                Ok(p) => prop_assert_eq!(p.action, action),
+                Err(reply) => assert_error_reply(&reply),
+            }
+        }
+    }
+
+    #[test]
+    fn error_replies_echo_what_could_be_read() {
+        let reply = parse(r#"{"Action":"AcceptPlayerSession","RequestId":"r-7"}"#);
+        assert!(
+            reply.is_ok(),
+            "missing ids are reported by the handler, not the parser"
+        );
+        let reply = parse(r#"{"Action":"HeartbeatServerProcess","RequestId":"r-8"}"#).unwrap_err();
+        let v: Value = serde_json::from_str(&reply).unwrap();
+        assert_eq!(v["Action"], "HeartbeatServerProcess");
+        assert_eq!(v["RequestId"], "r-8");
+        assert!(v["ErrorMessage"].as_str().unwrap().contains("HealthStatus"));
+    }
+}

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use tokio::sync::mpsc;
 
-use crate::core::{ConnId, Event, Push};
+use crate::core::{ConnId, Event, GoneReason, Push};
 use replies::ReplyCache;
 
 /// Messages above this size get an error reply instead of being processed. The largest
@@ -89,11 +89,24 @@ impl Registry {
             } => {
                 self.replies.remove(pid);
             }
-            Event::ProcessGone { pid, .. } => {
+            // After ProcessEnding the socket stays open (sdk-wire-protocol.md §1.11) and a
+            // retried TerminateServerProcess must get its first answer: the replies go when
+            // the connection does ([`Registry::forget_process`]).
+            Event::ProcessGone { pid, reason } if *reason != GoneReason::ProcessEnding => {
                 self.replies.remove(pid);
             }
             _ => {}
         }
+    }
+
+    /// Drops what is kept for a process the core no longer knows.
+    pub(crate) fn forget_process(&mut self, pid: &str) {
+        self.replies.remove(pid);
+    }
+
+    /// Number of processes with remembered replies (for tests and diagnostics).
+    pub fn reply_cache_count(&self) -> usize {
+        self.replies.len()
     }
 
     pub(crate) fn replies_for(&mut self, pid: &str) -> &mut ReplyCache {
