@@ -82,6 +82,8 @@ pub(crate) struct TicketRec {
     pub seq: u64,
     /// Next slot whose ticket id has the same hash (see `Store::by_hash`).
     same_hash: Option<u32>,
+    /// Hash of the id (kept: the id string may be moved out before removal).
+    hash: u64,
     pub players: Vec<PlayerRec>,
     pub party: Option<Party>,
     /// Regions every player reports: (region, [avg, min, max] over the players), sorted by region.
@@ -409,6 +411,7 @@ impl Store {
             backfill: t.backfill,
             seq,
             same_hash: None,
+            hash,
             players,
             party,
             latency,
@@ -495,11 +498,22 @@ impl Store {
     }
 
     /// Removes a ticket, releasing its interned strings. Returns it if it was there.
+    #[cfg(test)]
     pub fn remove(&mut self, id: &str) -> Option<TicketRec> {
         let slot = self.slot_of(id)?;
-        let rec = self.slots[slot as usize].take()?;
+        self.remove_slot(slot)
+    }
+
+    /// Mutable access for moving a leaving ticket's strings out (see `Pool::settle`).
+    pub fn get_mut(&mut self, slot: u32) -> &mut TicketRec {
+        self.slots[slot as usize].as_mut().expect("live slot")
+    }
+
+    /// Removes the ticket in `slot` (its id may already have been moved out).
+    pub fn remove_slot(&mut self, slot: u32) -> Option<TicketRec> {
+        let rec = self.slots.get_mut(slot as usize)?.take()?;
         // Unlink from the hash chain.
-        let h = self.hash_id(id);
+        let h = rec.hash;
         if self.by_hash.get(&h) == Some(&slot) {
             match rec.same_hash {
                 Some(next) => {
