@@ -373,8 +373,16 @@ impl Store {
                 }
             }
         }
-        let mut players = Vec::with_capacity(t.players.len());
-        for p in &t.players {
+        let latency = self.latency_table(&t);
+        let hash = self.hash_id(&t.id);
+        let Ticket {
+            id,
+            players: incoming,
+            created_ms,
+            backfill,
+        } = t;
+        let mut players = Vec::with_capacity(incoming.len());
+        for p in incoming {
             let attrs: Box<[Val]> = rs
                 .attributes
                 .iter()
@@ -394,21 +402,19 @@ impl Store {
             };
             let team = p.team.as_deref().and_then(|n| rs.team_index(n));
             players.push(PlayerRec {
-                id: p.id.clone(),
+                id: p.id,
                 id_sym,
                 attrs,
                 team,
             });
         }
         let party = (players.len() > 1).then(|| party_aggregates(rs, &players));
-        let latency = self.latency_table(&t);
         self.next_seq += 1;
         let seq = self.next_seq;
-        let hash = self.hash_id(&t.id);
         let rec = TicketRec {
-            id: t.id,
-            created_ms: t.created_ms,
-            backfill: t.backfill,
+            id,
+            created_ms,
+            backfill,
             seq,
             same_hash: None,
             hash,
