@@ -277,14 +277,20 @@ impl Pool {
                 store: &self.store,
                 now_ms,
             };
+            // The oldest SCAN_LIMIT regular tickets, oldest first: O(n) selection, then a small sort.
             let mut candidates = self.all_slots();
-            candidates.retain(|&s| !cx.store.get(s).backfill);
-            candidates.sort_by(|&a, &b| {
-                let (x, y) = (cx.store.get(a), cx.store.get(b));
+            candidates.retain(|&s| !cx.store.is_backfill[s as usize]);
+            let by_age = |a: &u32, b: &u32| {
+                let (x, y) = (cx.store.get(*a), cx.store.get(*b));
                 x.created_ms
                     .cmp(&y.created_ms)
                     .then_with(|| x.id.cmp(&y.id))
-            });
+            };
+            if candidates.len() > super::backfill::SCAN_LIMIT {
+                candidates.select_nth_unstable_by(super::backfill::SCAN_LIMIT, by_age);
+                candidates.truncate(super::backfill::SCAN_LIMIT);
+            }
+            candidates.sort_by(by_age);
             let mut b = Builder::new(&self.rs);
             super::backfill::fill(&cx, &mut b, slot, &candidates, &|_| false)
         }?;
