@@ -10,7 +10,7 @@
 //! A backfill scans at most [`SCAN_LIMIT`] candidates, oldest first, so a
 //! backfill request costs the same on a pool of a thousand or a million.
 
-use super::build::{Builder, Ctx, Match};
+use super::build::{Builder, Ctx, Found};
 
 /// Most candidate tickets one backfill attempt looks at.
 pub const SCAN_LIMIT: usize = 4096;
@@ -24,7 +24,7 @@ pub(crate) fn fill(
     slot: u32,
     candidates: &[u32],
     skip: &dyn Fn(u32) -> bool,
-) -> Option<Match> {
+) -> Option<Found> {
     b.clear();
     b.seed_backfill(cx, slot);
     if b.is_full(cx) {
@@ -40,5 +40,5 @@ pub(crate) fn fill(
             break;
         }
     }
-    b.finish(cx, 1).then(|| b.to_match(cx))
+    b.finish(cx, 1).then(|| b.to_found(cx))
 }

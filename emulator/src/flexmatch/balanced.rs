@@ -21,7 +21,7 @@
 //!
 //! Everything is O(n log n) per pass (the sorts) plus O(n) sweeping.
 
-use super::build::{Builder, Ctx, Match};
+use super::build::{Builder, Ctx, Found};
 use super::exhaustive::{batching_attrs, key_order};
 use super::metrics::accumulate;
 use super::rules::over;
@@ -32,7 +32,7 @@ use super::store::TicketRec;
 /// the exhaustive search found the match under the custom rules; re-deal its tickets with the
 /// fill order and the balancing on `balancedAttribute`, and keep that line-up if every rule
 /// still holds. Backfill matches keep their teams.
-pub(crate) fn rebalance(cx: &Ctx<'_>, found: &Builder, alt: &mut Builder) -> Option<Match> {
+pub(crate) fn rebalance(cx: &Ctx<'_>, found: &Builder, alt: &mut Builder) -> Option<Found> {
     let rs = cx.rs;
     if rs.algorithm.strategy != super::ruleset::Strategy::Balanced
         || rs.algorithm.balanced_attribute.is_none()
@@ -50,7 +50,7 @@ pub(crate) fn rebalance(cx: &Ctx<'_>, found: &Builder, alt: &mut Builder) -> Opt
     for (k, &slot) in slots.iter().enumerate() {
         alt.place_on(cx, slot, assignment[k]);
     }
-    alt.is_valid(cx).then(|| alt.to_match(cx))
+    alt.is_valid(cx).then(|| alt.to_found(cx))
 }
 
 /// Team sizes after `n` players are added one by one in the guide's fill order
@@ -113,7 +113,7 @@ fn acceptable(cx: &Ctx<'_>, lat: &[(usize, PartyAgg)], t: &TicketRec, out: &mut 
 }
 
 /// One pass of the balanced strategy over `slots` (regular tickets only).
-pub(crate) fn run(cx: &Ctx<'_>, slots: &[u32], totals: &mut [[u64; 2]]) -> Vec<Match> {
+pub(crate) fn run(cx: &Ctx<'_>, slots: &[u32], totals: &mut [[u64; 2]]) -> Vec<Found> {
     let lat = latency_rules(cx.rs);
     let store = cx.store;
     // 1. Group by region.
@@ -179,7 +179,7 @@ pub(crate) fn run(cx: &Ctx<'_>, slots: &[u32], totals: &mut [[u64; 2]]) -> Vec<M
     out
 }
 
-fn sweep(cx: &Ctx<'_>, g: &[u32], b: &mut Builder, out: &mut Vec<Match>, totals: &mut [[u64; 2]]) {
+fn sweep(cx: &Ctx<'_>, g: &[u32], b: &mut Builder, out: &mut Vec<Found>, totals: &mut [[u64; 2]]) {
     let rs = cx.rs;
     let max_total: u32 = {
         let (_, maxes) = team_limits(rs, rs.params().base());
@@ -266,7 +266,7 @@ fn try_emit(
     cx: &Ctx<'_>,
     w: &[u32],
     b: &mut Builder,
-    out: &mut Vec<Match>,
+    out: &mut Vec<Found>,
     totals: &mut [[u64; 2]],
 ) -> bool {
     if w.is_empty() {
@@ -300,7 +300,7 @@ fn try_emit(
     let ok = b.is_valid(cx);
     accumulate(totals, &b.counters);
     if ok {
-        out.push(b.to_match(cx));
+        out.push(b.to_found(cx));
     }
     ok
 }

@@ -53,6 +53,18 @@ pub struct MatchedPlayer {
     pub ticket_id: String,
 }
 
+/// A match as a pass finds it, before its tickets leave the store: the public [`Match`]
+/// with its id strings still empty, and where each of them lives.
+pub(crate) struct Found {
+    pub m: Match,
+    /// The players of `m.teams`, team by team, in order.
+    pub refs: Vec<PRef>,
+    /// Slots of `m.ticket_ids`, in order.
+    pub placed: Vec<u32>,
+    /// Slot of the backfill ticket, if any.
+    pub backfill: Option<u32>,
+}
+
 /// What every pass shares: the rule set, the tickets and the time.
 pub(crate) struct Ctx<'a> {
     pub rs: &'a RuleSet,
@@ -345,39 +357,40 @@ impl Builder {
         self.team_sizes_ok(cx.rs, params) && self.judge(cx, params, Mode::Final)
     }
 
-    /// The finished match, for the caller.
-    pub fn to_match(&self, cx: &Ctx<'_>) -> Match {
-        let store = cx.store;
+    /// The finished match, with its id strings left empty: the pool moves them out of the
+    /// tickets as they leave (see [`Found`]), which spares a copy of every id.
+    pub fn to_found(&self, cx: &Ctx<'_>) -> Found {
+        let mut refs = Vec::with_capacity(self.teams.iter().map(Vec::len).sum());
         let teams = cx
             .rs
             .teams
             .iter()
             .enumerate()
-            .map(|(t, team)| MatchTeam {
-                name: team.name.clone(),
-                players: self.teams[t]
-                    .iter()
-                    .map(|p| {
-                        let rec = store.get(p.slot);
-                        MatchedPlayer {
-                            player_id: rec.players[p.player as usize].id.clone(),
-                            ticket_id: rec.id.clone(),
-                        }
-                    })
-                    .collect(),
+            .map(|(t, team)| {
+                refs.extend_from_slice(&self.teams[t]);
+                let blank = || MatchedPlayer {
+                    player_id: String::new(),
+                    ticket_id: String::new(),
+                };
+                MatchTeam {
+                    name: team.name.clone(),
+                    players: (0..self.teams[t].len()).map(|_| blank()).collect(),
+                }
             })
             .collect();
-        let ticket_ids = self
-            .placed
-            .iter()
-            .map(|(s, _)| store.get(*s).id.clone())
-            .collect();
-        Match {
+        let placed: Vec<u32> = self.placed.iter().map(|(s, _)| *s).collect();
+        let m = Match {
             teams,
-            ticket_ids,
-            backfill_ticket_id: self.backfill.map(|s| store.get(s).id.clone()),
+            ticket_ids: vec![String::new(); placed.len()],
+            backfill_ticket_id: self.backfill.map(|_| String::new()),
             regions: self.regions(cx),
             rule_metrics: RuleMetric::from_counters(cx.rs, &self.counters),
+        };
+        Found {
+            m,
+            refs,
+            placed,
+            backfill: self.backfill,
         }
     }
 

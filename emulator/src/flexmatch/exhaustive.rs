@@ -17,7 +17,7 @@
 //! Sort rules (`absoluteSort`, `distanceSort`, lines 3040–3081) order an
 //! anchor's candidates relative to the anchor, in rule order.
 
-use super::build::{Builder, Ctx, Match};
+use super::build::{Builder, Ctx, Found};
 use super::metrics::accumulate;
 use super::ruleset::{AgeSelection, BackfillPriority, Batching, MapKey, RuleKind, SortDirection};
 use super::store::{TicketRec, Val};
@@ -79,7 +79,7 @@ pub(crate) fn run(
     mut slots: Vec<u32>,
     seed: u64,
     totals: &mut [[u64; 2]],
-) -> Vec<Match> {
+) -> Vec<Found> {
     let attrs = batching_attrs(cx);
     let store = cx.store;
     // A ticket that fails the rules on its own at its own age can be in no match (with
@@ -168,7 +168,7 @@ fn run_batch(
     b: &mut Builder,
     alt: &mut Builder,
     sorter: &mut Sorter,
-    out: &mut Vec<Match>,
+    out: &mut Vec<Found>,
     totals: &mut [[u64; 2]],
 ) {
     let mut used = vec![false; batch.len()];
@@ -209,9 +209,10 @@ fn run_batch(
                 }
             }
             if b.finish(cx, 1) {
-                let mut m = b.to_match(cx);
-                if let Some(better) = super::balanced::rebalance(cx, b, alt) {
-                    m.teams = better.teams;
+                let mut m = b.to_found(cx);
+                if let Some(mut better) = super::balanced::rebalance(cx, b, alt) {
+                    better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
+                    m = better;
                 }
                 for &t in &b.tickets {
                     if let Some(k) = batch.iter().position(|&x| x == t) {

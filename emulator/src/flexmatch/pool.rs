@@ -14,7 +14,7 @@
 //! filled up with a random sample of the waiting ones.
 
 use super::balanced;
-use super::build::{Builder, Ctx, Match};
+use super::build::{Builder, Ctx, Found, Match};
 use super::exhaustive::{self, MIN_BATCH};
 use super::metrics::{accumulate, RuleMetric};
 use super::rules::has_latency_rule;
@@ -103,7 +103,45 @@ impl Pool {
 
     /// Removes a ticket (cancelled, timed out, matched elsewhere). True if it was there.
     pub fn remove(&mut self, ticket_id: &str) -> bool {
-        match self.store.remove(ticket_id) {
+        match self.store.slot_of(ticket_id) {
+            Some(slot) => self.remove_slot(slot),
+            None => false,
+        }
+    }
+
+    /// Turns a found match into the caller's [`Match`]: the id strings move out of the
+    /// leaving tickets (no copies but one ticket id per player), then the tickets leave.
+    fn settle(&mut self, f: Found) -> Match {
+        let Found {
+            mut m,
+            refs,
+            placed,
+            backfill,
+        } = f;
+        let mut k = 0;
+        for team in &mut m.teams {
+            for mp in &mut team.players {
+                let r = refs[k];
+                k += 1;
+                let rec = self.store.get_mut(r.slot);
+                mp.player_id = std::mem::take(&mut rec.players[r.player as usize].id);
+                mp.ticket_id = rec.id.clone();
+            }
+        }
+        for (i, &s) in placed.iter().enumerate() {
+            m.ticket_ids[i] = std::mem::take(&mut self.store.get_mut(s).id);
+        }
+        if let Some(s) = backfill {
+            m.backfill_ticket_id = Some(std::mem::take(&mut self.store.get_mut(s).id));
+        }
+        for &s in placed.iter().chain(backfill.iter()) {
+            self.remove_slot(s);
+        }
+        m
+    }
+
+    fn remove_slot(&mut self, slot: u32) -> bool {
+        match self.store.remove_slot(slot) {
             Some(_) if !self.has_expansions => true,
             Some(rec) => {
                 if let Some(c) = self.created.get_mut(&rec.created_ms) {
@@ -175,14 +213,7 @@ impl Pool {
         self.fresh.clear();
         self.last_pass_ms = Some(now_ms);
         self.last_pass_matched = !matches.is_empty();
-        for m in &matches {
-            for id in &m.ticket_ids {
-                self.remove(id);
-            }
-            if let Some(id) = &m.backfill_ticket_id {
-                self.remove(id);
-            }
-        }
+        let matches = matches.into_iter().map(|f| self.settle(f)).collect();
         PassResult {
             matches,
             rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
@@ -246,26 +277,29 @@ impl Pool {
                 store: &self.store,
                 now_ms,
             };
+            // The oldest SCAN_LIMIT regular tickets, oldest first: O(n) selection, then a small sort.
             let mut candidates = self.all_slots();
-            candidates.retain(|&s| !cx.store.get(s).backfill);
-            candidates.sort_by(|&a, &b| {
-                let (x, y) = (cx.store.get(a), cx.store.get(b));
+            candidates.retain(|&s| !cx.store.is_backfill[s as usize]);
+            let by_age = |a: &u32, b: &u32| {
+                let (x, y) = (cx.store.get(*a), cx.store.get(*b));
                 x.created_ms
                     .cmp(&y.created_ms)
                     .then_with(|| x.id.cmp(&y.id))
-            });
+            };
+            if candidates.len() > super::backfill::SCAN_LIMIT {
+                candidates.select_nth_unstable_by(super::backfill::SCAN_LIMIT, by_age);
+                candidates.truncate(super::backfill::SCAN_LIMIT);
+            }
+            candidates.sort_by(by_age);
             let mut b = Builder::new(&self.rs);
             super::backfill::fill(&cx, &mut b, slot, &candidates, &|_| false)
         }?;
-        for id in m.ticket_ids.iter().chain(m.backfill_ticket_id.iter()) {
-            self.remove(id);
-        }
-        Some(m)
+        Some(self.settle(m))
     }
 }
 
 /// One pass over `slots` with the rule set's strategy.
-fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Vec<Match> {
+fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Vec<Found> {
     if cx.rs.algorithm.strategy == Strategy::Balanced && cx.rs.is_large() {
         let (backfills, regular): (Vec<u32>, Vec<u32>) =
             slots.into_iter().partition(|&s| cx.store.get(s).backfill);
@@ -278,11 +312,7 @@ fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Ve
             let found = super::backfill::fill(cx, &mut b, bf, &regular, &skip);
             if let Some(m) = found {
                 accumulate(totals, &b.counters);
-                for id in &m.ticket_ids {
-                    if let Some(s) = cx.store.slot_of(id) {
-                        taken.insert(s);
-                    }
-                }
+                taken.extend(m.placed.iter().copied());
                 out.push(m);
             }
         }

@@ -82,6 +82,8 @@ pub(crate) struct TicketRec {
     pub seq: u64,
     /// Next slot whose ticket id has the same hash (see `Store::by_hash`).
     same_hash: Option<u32>,
+    /// Hash of the id (kept: the id string may be moved out before removal).
+    hash: u64,
     pub players: Vec<PlayerRec>,
     pub party: Option<Party>,
     /// Regions every player reports: (region, [avg, min, max] over the players), sorted by region.
@@ -371,8 +373,16 @@ impl Store {
                 }
             }
         }
-        let mut players = Vec::with_capacity(t.players.len());
-        for p in &t.players {
+        let latency = self.latency_table(&t);
+        let hash = self.hash_id(&t.id);
+        let Ticket {
+            id,
+            players: incoming,
+            created_ms,
+            backfill,
+        } = t;
+        let mut players = Vec::with_capacity(incoming.len());
+        for p in incoming {
             let attrs: Box<[Val]> = rs
                 .attributes
                 .iter()
@@ -392,23 +402,22 @@ impl Store {
             };
             let team = p.team.as_deref().and_then(|n| rs.team_index(n));
             players.push(PlayerRec {
-                id: p.id.clone(),
+                id: p.id,
                 id_sym,
                 attrs,
                 team,
             });
         }
         let party = (players.len() > 1).then(|| party_aggregates(rs, &players));
-        let latency = self.latency_table(&t);
         self.next_seq += 1;
         let seq = self.next_seq;
-        let hash = self.hash_id(&t.id);
         let rec = TicketRec {
-            id: t.id,
-            created_ms: t.created_ms,
-            backfill: t.backfill,
+            id,
+            created_ms,
+            backfill,
             seq,
             same_hash: None,
+            hash,
             players,
             party,
             latency,
@@ -495,11 +504,22 @@ impl Store {
     }
 
     /// Removes a ticket, releasing its interned strings. Returns it if it was there.
+    #[cfg(test)]
     pub fn remove(&mut self, id: &str) -> Option<TicketRec> {
         let slot = self.slot_of(id)?;
-        let rec = self.slots[slot as usize].take()?;
+        self.remove_slot(slot)
+    }
+
+    /// Mutable access for moving a leaving ticket's strings out (see `Pool::settle`).
+    pub fn get_mut(&mut self, slot: u32) -> &mut TicketRec {
+        self.slots[slot as usize].as_mut().expect("live slot")
+    }
+
+    /// Removes the ticket in `slot` (its id may already have been moved out).
+    pub fn remove_slot(&mut self, slot: u32) -> Option<TicketRec> {
+        let rec = self.slots.get_mut(slot as usize)?.take()?;
         // Unlink from the hash chain.
-        let h = self.hash_id(id);
+        let h = rec.hash;
         if self.by_hash.get(&h) == Some(&slot) {
             match rec.same_hash {
                 Some(next) => {
