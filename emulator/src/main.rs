@@ -11,6 +11,7 @@ use playfield::clock::SystemClock;
 use playfield::config::Config;
 use playfield::core::{CoreConfig, Fleet};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
+use playfield::ruleset_validate;
 use playfield::server::{Daemon, DaemonConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -29,6 +30,23 @@ struct Cli {
 enum Command {
     /// Run the daemon: game servers connect over the GameLift Servers SDK 5 WebSocket protocol.
     Serve(ServeArgs),
+    /// Work with FlexMatch rule sets.
+    #[command(subcommand)]
+    Ruleset(RulesetCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesetCommand {
+    /// Check rule set files as ValidateMatchmakingRuleSet would; every problem is printed with
+    /// its file, line and JSON path. Exit code 0: all valid, 1: some invalid, 2: unreadable.
+    Validate {
+        /// Rule set JSON files (`//` comments allowed, as in the FlexMatch guide).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print one JSON report per file instead, for tools.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -74,6 +92,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Ruleset(RulesetCommand::Validate { files, json }) => {
+            return validate_rule_sets(&files, json)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,6 +103,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn validate_rule_sets(files: &[PathBuf], json: bool) -> ExitCode {
+    let reports = ruleset_validate::check_files(files);
+    if json {
+        match serde_json::to_string_pretty(&reports) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("playfield: cannot render the report: {e}"),
+        }
+    } else {
+        print!("{}", ruleset_validate::render_human(&reports));
+    }
+    ExitCode::from(ruleset_validate::exit_code(&reports))
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
