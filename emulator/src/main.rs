@@ -152,12 +152,23 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 launcher.shutdown(grace).await;
             }
         };
-        let (left, ()) = tokio::join!(handle.terminate_processes(grace), stop_launched);
-        if left > 0 {
-            tracing::warn!(target: "playfield", "{left} game server(s) did not end within {} s", grace.as_secs());
+        let graceful = async {
+            let (left, ()) = tokio::join!(handle.terminate_processes(grace), stop_launched);
+            if left > 0 {
+                tracing::warn!(target: "playfield", "{left} game server(s) did not end within {} s", grace.as_secs());
+            }
+            handle.shutdown().await;
+        };
+        tracing::info!(target: "playfield", "press Ctrl-C again to exit at once");
+        tokio::select! {
+            () = graceful => Ok(()),
+            _ = tokio::signal::ctrl_c() => {
+                // The impatient way out: no more waiting for game servers. Launched servers
+                // got the same Ctrl-C from the terminal.
+                tracing::warn!(target: "playfield", "second Ctrl-C: exiting without waiting for game servers");
+                std::process::exit(130);
+            }
         }
-        handle.shutdown().await;
-        Ok(())
     })
 }
 
