@@ -42,3 +42,16 @@ fn c_sample_is_clean_under_valgrind() {
     );
     println!("{}", run.stderr);
 }
+
+#[test]
+fn cpp_sample_hosts_a_whole_game_session_with_callbacks() {
+    let exe = build(
+        "sample_server_cpp",
+        Lang::Cpp,
+        &[repo_root().join("samples/cpp/sample_server.cpp")],
+        &[repo_root().join("samples/cpp")],
+    );
+    let exe = exe.to_str().expect("UTF-8 path");
+    let run = run_session(&[exe, "7777", "120"], "proc-cpp");
+    assert!(run.stdout.iter().any(|l| l == "bye"));
+}
