@@ -1,3 +1,29 @@
+/*
+ * playfield.h: the C API of the Playfield server SDK (GameLift server SDK 5 protocol).
+ *
+ * Rules for every function:
+ *  - Handles: an SDK is a PlayfieldSdk (uint64_t) from playfield_sdk_new, freed with
+ *    playfield_sdk_free. 0, freed or made-up handles give PLAYFIELD_ERROR_INVALID_HANDLE.
+ *  - Errors: the last parameter is a PlayfieldError* that the library always writes (NULL
+ *    discards the error). bool functions return true on success, pointer functions NULL on
+ *    failure, others 0. A message is the caller's: free it with playfield_error_free.
+ *    No Rust panic crosses the boundary (PLAYFIELD_ERROR_PANIC instead).
+ *  - Strings in: UTF-8, NUL-terminated, only read during the call. NULL or invalid UTF-8
+ *    where a value is needed gives PLAYFIELD_ERROR_INVALID_ARGUMENT.
+ *  - Strings out: a char* returned by a function is the caller's; free it with
+ *    playfield_string_free. Strings and arrays inside a returned struct belong to that
+ *    struct and are freed by its free function (playfield_event_free, ...). Strings in
+ *    output structs are never NULL ("" when absent); arrays are NULL exactly when their
+ *    count is 0.
+ *  - Threads: every function may be called from any thread. Calls block until the service
+ *    answers. With PLAYFIELD_DELIVERY_CALLBACKS, callbacks run one at a time on the SDK
+ *    callback thread (health checks on an SDK worker thread) and may call this API,
+ *    including with the same handle; their arguments are valid only during the call. With
+ *    PLAYFIELD_DELIVERY_QUEUE, events wait in a queue the game drains on its own thread with
+ *    playfield_poll_event / playfield_next_event. After playfield_destroy or
+ *    playfield_sdk_free returns, no callback runs.
+ */
+
 #ifndef PLAYFIELD_H
 #define PLAYFIELD_H
 
@@ -7,12 +33,668 @@
 #include <stdint.h>
 #include <stddef.h>
 
+// The call succeeded (`PlayfieldError.code`).
+#define PLAYFIELD_OK 0
+
+// A Rust panic was caught inside the library (a bug; please report it).
+#define PLAYFIELD_ERROR_PANIC -1
+
+// The SDK handle is 0, was freed, or is not a handle of this library.
+#define PLAYFIELD_ERROR_INVALID_HANDLE -1000
+
+// An argument is NULL where a value is needed, not UTF-8, or out of range.
+#define PLAYFIELD_ERROR_INVALID_ARGUMENT 1
+
+// The SDK could not start its runtime (threads).
+#define PLAYFIELD_ERROR_RUNTIME 2
+
+// `init` on an SDK that is already initialized.
+#define PLAYFIELD_ERROR_ALREADY_INITIALIZED 10
+
+// The call needs `playfield_init` first.
+#define PLAYFIELD_ERROR_NOT_INITIALIZED 11
+
+// The call needs `playfield_process_ready` first.
+#define PLAYFIELD_ERROR_PROCESS_NOT_READY 12
+
+// No game session has been started on this process.
+#define PLAYFIELD_ERROR_GAME_SESSION_ID_NOT_SET 13
+
+// No TerminateProcess has arrived.
+#define PLAYFIELD_ERROR_TERMINATION_TIME_NOT_SET 14
+
+// A parameter failed the client-side checks (ValidationException).
+#define PLAYFIELD_ERROR_VALIDATION 15
+
+// The service answered 400 (BadRequestException).
+#define PLAYFIELD_ERROR_BAD_REQUEST 16
+
+// The service answered 401.
+#define PLAYFIELD_ERROR_UNAUTHORIZED 17
+
+// The service answered 403.
+#define PLAYFIELD_ERROR_FORBIDDEN 18
+
+// The service answered 404.
+#define PLAYFIELD_ERROR_NOT_FOUND 19
+
+// The service answered 409.
+#define PLAYFIELD_ERROR_CONFLICT 20
+
+// The service answered 429.
+#define PLAYFIELD_ERROR_TOO_MANY_REQUESTS 21
+
+// The service answered 5xx or something unreadable.
+#define PLAYFIELD_ERROR_INTERNAL_SERVICE 22
+
+// No reply in time, or the connection failed under the request (ServiceCallFailed).
+#define PLAYFIELD_ERROR_SERVICE_CALL_FAILED 23
+
+// Every connect attempt failed.
+#define PLAYFIELD_ERROR_WEBSOCKET_CONNECT_FAILURE 24
+
+// The matchmaker data is not valid JSON of the expected shape.
+#define PLAYFIELD_ERROR_MATCHMAKER_DATA 25
+
+// An SDK error this version of the C API has no code for (see the message).
+#define PLAYFIELD_ERROR_UNKNOWN 99
+
+// `PlayfieldAttribute.type`: an attribute declared without a value.
+#define PLAYFIELD_ATTRIBUTE_NONE 0
+
+// `PlayfieldAttribute.type`: `string_value` holds the value.
+#define PLAYFIELD_ATTRIBUTE_STRING 1
+
+// `PlayfieldAttribute.type`: `double_value` holds the value.
+#define PLAYFIELD_ATTRIBUTE_DOUBLE 2
+
+// `PlayfieldAttribute.type`: `string_list` / `string_list_count` hold the value.
+#define PLAYFIELD_ATTRIBUTE_STRING_LIST 3
+
+// `PlayfieldAttribute.type`: `string_double_map` / `string_double_map_count` hold the value.
+#define PLAYFIELD_ATTRIBUTE_STRING_DOUBLE_MAP 4
+
+// `PlayfieldMatchmakerData.auto_backfill_mode`: not given (or an unknown value).
+#define PLAYFIELD_BACKFILL_MODE_NOT_SET 0
+
+// `PlayfieldMatchmakerData.auto_backfill_mode`: `AUTOMATIC`.
+#define PLAYFIELD_BACKFILL_MODE_AUTOMATIC 1
+
+// `PlayfieldMatchmakerData.auto_backfill_mode`: `MANUAL`.
+#define PLAYFIELD_BACKFILL_MODE_MANUAL 2
+
+// Update reason: unknown or missing.
+#define PLAYFIELD_UPDATE_REASON_UNKNOWN 0
+
+// Update reason: `MATCHMAKING_DATA_UPDATED` (a backfill found players).
+#define PLAYFIELD_UPDATE_REASON_MATCHMAKING_DATA_UPDATED 1
+
+// Update reason: `BACKFILL_FAILED`.
+#define PLAYFIELD_UPDATE_REASON_BACKFILL_FAILED 2
+
+// Update reason: `BACKFILL_TIMED_OUT`.
+#define PLAYFIELD_UPDATE_REASON_BACKFILL_TIMED_OUT 3
+
+// Update reason: `BACKFILL_CANCELLED`.
+#define PLAYFIELD_UPDATE_REASON_BACKFILL_CANCELLED 4
+
+// Player session status filter: none (all statuses). Never the status of a session.
+#define PLAYFIELD_PLAYER_SESSION_STATUS_NOT_SET 0
+
+// Player session status `RESERVED`.
+#define PLAYFIELD_PLAYER_SESSION_STATUS_RESERVED 1
+
+// Player session status `ACTIVE`.
+#define PLAYFIELD_PLAYER_SESSION_STATUS_ACTIVE 2
+
+// Player session status `COMPLETED`.
+#define PLAYFIELD_PLAYER_SESSION_STATUS_COMPLETED 3
+
+// Player session status `TIMEDOUT`.
+#define PLAYFIELD_PLAYER_SESSION_STATUS_TIMEDOUT 4
+
+// Player session creation policy `ACCEPT_ALL`.
+#define PLAYFIELD_PLAYER_SESSION_CREATION_POLICY_ACCEPT_ALL 1
+
+// Player session creation policy `DENY_ALL`.
+#define PLAYFIELD_PLAYER_SESSION_CREATION_POLICY_DENY_ALL 2
+
+// `PlayfieldEvent.kind`: the service assigned a game session (onStartGameSession).
+#define PLAYFIELD_EVENT_START_GAME_SESSION 1
+
+// `PlayfieldEvent.kind`: the game session changed (onUpdateGameSession).
+#define PLAYFIELD_EVENT_UPDATE_GAME_SESSION 2
+
+// `PlayfieldEvent.kind`: the service wants the process to end (onProcessTerminate).
+#define PLAYFIELD_EVENT_PROCESS_TERMINATE 3
+
+// `PlayfieldProcessParameters.delivery`: call the callbacks on the SDK callback thread.
+#define PLAYFIELD_DELIVERY_CALLBACKS 0
+
+// `PlayfieldProcessParameters.delivery`: queue events for `playfield_poll_event` /
+// `playfield_next_event` on the caller's own thread.
+#define PLAYFIELD_DELIVERY_QUEUE 1
+
+// How a call failed. Every function takes a `PlayfieldError *` as its last parameter.
+//
+// The library always writes it: `code` is `PLAYFIELD_OK` (0) and `message` NULL on
+// success; on failure `code` is one of `PLAYFIELD_ERROR_*` and `message` a UTF-8 text the
+// caller owns and frees with `playfield_error_free` (or `playfield_string_free`). The
+// previous contents are overwritten, not freed: free a message before reusing the struct.
+// Passing NULL is allowed: the error is then discarded.
+typedef struct PlayfieldError {
+  int32_t code;
+  char *message;
+} PlayfieldError;
+
+// An SDK instance: a handle from `playfield_sdk_new`, freed with `playfield_sdk_free`.
+// 0 is never a valid handle.
+typedef uint64_t PlayfieldSdk;
+
+// Tuning for `playfield_sdk_new_with_options`. A zero field keeps the default (the Go SDK's
+// values, then the Go SDK's tuning environment variables such as `SERVICE_CALL_TIMEOUT`).
+typedef struct PlayfieldSdkOptions {
+  // Wait for a reply to a request (default 20000).
+  uint32_t request_timeout_ms;
+  // Wait for the ProcessReady reply (default 6000).
+  uint32_t activate_timeout_ms;
+  // Heartbeat period (default 60000).
+  uint32_t heartbeat_interval_ms;
+  // Time the health check callback gets (default 50000).
+  uint32_t health_check_timeout_ms;
+  // Accept any TLS certificate on `wss://` (the self-signed one of `playfield serve`).
+  // Never against the real service.
+  bool accept_invalid_certs;
+  // `SdkLanguage` sent to the service; NULL for the default (`Go`).
+  const char *sdk_language;
+} PlayfieldSdkOptions;
+
+// Connection settings for `playfield_init`. NULL fields are empty. The `GAMELIFT_SDK_*`
+// environment variables override them, as in the official SDKs.
+typedef struct PlayfieldServerParameters {
+  const char *web_socket_url;
+  // `ManagedResource` makes up a random process ID.
+  const char *process_id;
+  const char *host_id;
+  const char *fleet_id;
+  // Token mode.
+  const char *auth_token;
+  // SigV4 mode: region, access key, secret key, optional session token.
+  const char *aws_region;
+  const char *access_key;
+  const char *secret_key;
+  const char *session_token;
+} PlayfieldServerParameters;
+
+// One entry of a `STRING_DOUBLE_MAP` attribute.
+typedef struct PlayfieldStringDoubleEntry {
+  const char *key;
+  double value;
+} PlayfieldStringDoubleEntry;
+
+// A player attribute: `name` and a value whose kind is `value_type` (`PLAYFIELD_ATTRIBUTE_*`).
+// Only the fields of that kind are meaningful; the others are `""`, 0 or NULL/0.
+//
+// The same struct is used in both directions: the library fills it in matchmaker data, and
+// the caller fills it in `PlayfieldPlayer` for a backfill request (so matched players'
+// attributes can be passed back as they are).
+typedef struct PlayfieldAttribute {
+  const char *name;
+  int32_t value_type;
+  const char *string_value;
+  double double_value;
+  const char *const *string_list;
+  size_t string_list_count;
+  const struct PlayfieldStringDoubleEntry *string_double_map;
+  size_t string_double_map_count;
+} PlayfieldAttribute;
+
+// A player of the matchmaker data, with the attributes of its matchmaking request.
+typedef struct PlayfieldMatchedPlayer {
+  const char *player_id;
+  const struct PlayfieldAttribute *attributes;
+  size_t attribute_count;
+} PlayfieldMatchedPlayer;
+
+// A team of the matchmaker data.
+typedef struct PlayfieldMatchedTeam {
+  const char *name;
+  const struct PlayfieldMatchedPlayer *players;
+  size_t player_count;
+} PlayfieldMatchedTeam;
+
+// The matchmaker data document FlexMatch writes into a game session, parsed.
+typedef struct PlayfieldMatchmakerData {
+  const char *match_id;
+  // Pass it to `playfield_start_match_backfill`.
+  const char *matchmaking_configuration_arn;
+  const struct PlayfieldMatchedTeam *teams;
+  size_t team_count;
+  // `""` unless the configuration backfills automatically.
+  const char *auto_backfill_ticket_id;
+  // `PLAYFIELD_BACKFILL_MODE_*`.
+  int32_t auto_backfill_mode;
+} PlayfieldMatchmakerData;
+
+// One game property (key and value).
+typedef struct PlayfieldGameProperty {
+  const char *key;
+  const char *value;
+} PlayfieldGameProperty;
+
+// A game session, as `onStartGameSession` / `onUpdateGameSession` report it.
+typedef struct PlayfieldGameSession {
+  // The game session ID (an ARN): pass it to backfill and describe calls.
+  const char *game_session_id;
+  const char *name;
+  const char *fleet_id;
+  int32_t maximum_player_session_count;
+  int32_t port;
+  const char *ip_address;
+  const char *dns_name;
+  const char *game_session_data;
+  // The matchmaker data as the raw JSON text FlexMatch wrote (`""` when the game session
+  // was not made by FlexMatch).
+  const char *matchmaker_data_json;
+  // The same matchmaker data parsed, or NULL when there is none or it does not parse (use
+  // `playfield_matchmaker_data_parse` on the JSON to learn why).
+  const struct PlayfieldMatchmakerData *matchmaker_data;
+  const struct PlayfieldGameProperty *game_properties;
+  size_t game_property_count;
+  // `""` when the service did not send it.
+  const char *location;
+  // `ACTIVE`, `ACTIVATING`, ...; `""` when the service did not send it.
+  const char *status;
+  // `""` when the service did not send it.
+  const char *status_reason;
+} PlayfieldGameSession;
+
+// `onStartGameSession`: the game session is valid only during the call (copy what you keep).
+typedef void (*PlayfieldStartGameSessionCallback)(const struct PlayfieldGameSession *game_session,
+                                                  void *user_data);
+
+// What `onUpdateGameSession` receives.
+typedef struct PlayfieldUpdateGameSession {
+  // The game session as it is now, with its new matchmaker data.
+  struct PlayfieldGameSession game_session;
+  // `PLAYFIELD_UPDATE_REASON_*`.
+  int32_t update_reason;
+  // The backfill ticket this update ends or fulfils; `""` when none.
+  const char *backfill_ticket_id;
+} PlayfieldUpdateGameSession;
+
+// `onUpdateGameSession`: the update is valid only during the call.
+typedef void (*PlayfieldUpdateGameSessionCallback)(const struct PlayfieldUpdateGameSession *update,
+                                                   void *user_data);
+
+// `onProcessTerminate`: read the deadline with `playfield_get_termination_time`.
+typedef void (*PlayfieldProcessTerminateCallback)(void *user_data);
+
+// `onHealthCheck`: return whether the server is healthy.
+typedef bool (*PlayfieldHealthCheckCallback)(void *user_data);
+
+// ProcessReady parameters. Read only during the call (the callbacks and `user_data` are
+// kept).
+typedef struct PlayfieldProcessParameters {
+  // The port players connect to (1..60000).
+  int32_t port;
+  // Log files the service should keep (may be NULL when `log_path_count` is 0).
+  const char *const *log_paths;
+  size_t log_path_count;
+  // `PLAYFIELD_DELIVERY_CALLBACKS` or `PLAYFIELD_DELIVERY_QUEUE`.
+  int32_t delivery;
+  // Callbacks mode: called on the SDK callback thread. NULL: the event is dropped (for
+  // terminate: the SDK calls process_ending and destroy itself; it never exits the
+  // process). Ignored in queue mode.
+  PlayfieldStartGameSessionCallback on_start_game_session;
+  PlayfieldUpdateGameSessionCallback on_update_game_session;
+  PlayfieldProcessTerminateCallback on_process_terminate;
+  // Called before every heartbeat in both modes, on an SDK worker thread. NULL: healthy.
+  PlayfieldHealthCheckCallback on_health_check;
+  // Passed to every callback as it is. It must stay valid, and be usable from the SDK's
+  // threads, until `playfield_destroy` or `playfield_sdk_free` returns.
+  void *user_data;
+} PlayfieldProcessParameters;
+
+// A player session, as `playfield_describe_player_sessions` returns it.
+typedef struct PlayfieldPlayerSession {
+  const char *player_session_id;
+  const char *player_id;
+  const char *game_session_id;
+  const char *fleet_id;
+  // Epoch milliseconds.
+  int64_t creation_time;
+  // Epoch milliseconds; 0 while the session is not over.
+  int64_t termination_time;
+  // `PLAYFIELD_PLAYER_SESSION_STATUS_*`.
+  int32_t status;
+  const char *ip_address;
+  int32_t port;
+  const char *player_data;
+  const char *dns_name;
+} PlayfieldPlayerSession;
+
+// One page of player sessions. Free it with `playfield_describe_player_sessions_result_free`.
+typedef struct PlayfieldDescribePlayerSessionsResult {
+  // Pass it in the next request for the next page; `""` on the last page.
+  const char *next_token;
+  const struct PlayfieldPlayerSession *player_sessions;
+  size_t player_session_count;
+} PlayfieldDescribePlayerSessionsResult;
+
+// Which player sessions to describe: set exactly one of `game_session_id`, `player_id` and
+// `player_session_id`; NULL means "not set". Read only during the call.
+typedef struct PlayfieldDescribePlayerSessionsRequest {
+  const char *game_session_id;
+  const char *player_id;
+  const char *player_session_id;
+  // `PLAYFIELD_PLAYER_SESSION_STATUS_*`; `PLAYFIELD_PLAYER_SESSION_STATUS_NOT_SET` for all.
+  int32_t player_session_status_filter;
+  // The previous page's `next_token`, or NULL for the first page.
+  const char *next_token;
+  // At most this many per page; 0 lets the service choose.
+  uint32_t limit;
+} PlayfieldDescribePlayerSessionsRequest;
+
+// One latency entry of a backfill player: region and milliseconds.
+typedef struct PlayfieldLatency {
+  const char *region;
+  int32_t latency_ms;
+} PlayfieldLatency;
+
+// A player in a backfill request. Read only during the call.
+typedef struct PlayfieldPlayer {
+  const char *player_id;
+  // The player's team (NULL: none).
+  const char *team;
+  const struct PlayfieldAttribute *attributes;
+  size_t attribute_count;
+  const struct PlayfieldLatency *latencies;
+  size_t latency_count;
+} PlayfieldPlayer;
+
+// StartMatchBackfill parameters. Read only during the call.
+typedef struct PlayfieldStartMatchBackfillRequest {
+  // Your ticket ID, or NULL to let the service make one.
+  const char *ticket_id;
+  // The game session's ID (ARN).
+  const char *game_session_arn;
+  // The matchmaking configuration, as in the matchmaker data.
+  const char *matchmaking_configuration_arn;
+  // Every player currently in the game session, with team and attributes.
+  const struct PlayfieldPlayer *players;
+  size_t player_count;
+} PlayfieldStartMatchBackfillRequest;
+
+// An event taken from the queue with `playfield_poll_event` / `playfield_next_event`.
+// Free it with `playfield_event_free`.
+typedef struct PlayfieldEvent {
+  // `PLAYFIELD_EVENT_*`.
+  int32_t kind;
+  // START_GAME_SESSION and UPDATE_GAME_SESSION: the game session. PROCESS_TERMINATE: all
+  // strings `""`, pointers NULL, numbers 0.
+  struct PlayfieldGameSession game_session;
+  // UPDATE_GAME_SESSION: `PLAYFIELD_UPDATE_REASON_*`; 0 otherwise.
+  int32_t update_reason;
+  // UPDATE_GAME_SESSION: the backfill ticket, or `""`; `""` otherwise.
+  const char *backfill_ticket_id;
+  // PROCESS_TERMINATE: when the process will be stopped, epoch seconds; 0 otherwise.
+  int64_t termination_time;
+} PlayfieldEvent;
+
+// GetComputeCertificate result. Free it with `playfield_compute_certificate_free`.
+typedef struct PlayfieldComputeCertificate {
+  const char *certificate_path;
+  const char *compute_name;
+} PlayfieldComputeCertificate;
+
+// GetFleetRoleCredentials result. Free it with `playfield_fleet_role_credentials_free`
+// (which does not wipe the secrets from memory first).
+typedef struct PlayfieldFleetRoleCredentials {
+  const char *assumed_role_user_arn;
+  const char *assumed_role_id;
+  const char *access_key_id;
+  const char *secret_access_key;
+  const char *session_token;
+  // Expiry, epoch milliseconds.
+  int64_t expiration_ms;
+} PlayfieldFleetRoleCredentials;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// The SDK version as a NUL-terminated static string. Never free it.
+// Frees a string the library returned (`char *` results and `PlayfieldError.message`).
+// NULL is a no-op. Never use it on strings inside a returned struct.
+//
+// # Safety
+// `s` is NULL or a string returned by this library and not freed before.
+void playfield_string_free(char *s);
+
+// The version of this library (the Playfield release) as a NUL-terminated static string.
+// Never free it.
 const char *playfield_sdk_version(void);
+
+// The GameLift server SDK version this library speaks on the wire (GetSdkVersion,
+// `"5.6.0"`), as a NUL-terminated static string. Never free it.
+const char *playfield_server_sdk_version(void);
+
+// Frees the message of an error and resets it to `PLAYFIELD_OK` / NULL, so the struct can be
+// reused. NULL, or an error without a message, is a no-op.
+//
+// # Safety
+// `err` is NULL or points to a `PlayfieldError` written by this library (or zeroed).
+void playfield_error_free(struct PlayfieldError *err);
+
+// A new SDK, not yet initialized, with the default tuning (and the Go SDK's tuning
+// environment variables). Returns 0 on failure. Free it with `playfield_sdk_free`.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+PlayfieldSdk playfield_sdk_new(struct PlayfieldError *err);
+
+// A new SDK with custom tuning (`options` may be NULL for the defaults). Returns 0 on
+// failure. Free it with `playfield_sdk_free`.
+//
+// # Safety
+// `options` is NULL or points to a readable `PlayfieldSdkOptions`; `err` as everywhere.
+PlayfieldSdk playfield_sdk_new_with_options(const struct PlayfieldSdkOptions *options,
+                                            struct PlayfieldError *err);
+
+// Frees an SDK handle: closes the connection if `playfield_destroy` was not called, and
+// waits for running callbacks to return (unless called from one). No callback runs after it
+// returns; the handle is invalid from then on. Returns false for an invalid handle.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+bool playfield_sdk_free(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// InitSDK: connects to the service with `params` (NULL: from the environment only).
+//
+// # Safety
+// `params` is NULL or points to a readable `PlayfieldServerParameters`; `err` as everywhere.
+bool playfield_init(PlayfieldSdk sdk,
+                    const struct PlayfieldServerParameters *params,
+                    struct PlayfieldError *err);
+
+// InitSDK from the `GAMELIFT_SDK_*` environment variables only.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+bool playfield_init_from_environment(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// ProcessReady: tells the service this process can host a game session and starts
+// heartbeats.
+//
+// # Safety
+// `params` points to a readable `PlayfieldProcessParameters` whose pointers follow its
+// documentation; the callbacks are safe to call from other threads.
+bool playfield_process_ready(PlayfieldSdk sdk,
+                             const struct PlayfieldProcessParameters *params,
+                             struct PlayfieldError *err);
+
+// ProcessEnding: tells the service the process is shutting down.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+bool playfield_process_ending(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// Destroy: closes the connection and forgets the process state; `playfield_init` may be
+// called again. Waits for running callbacks to return (unless called from one); no callback
+// registered so far runs after it returns. The handle stays valid.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+bool playfield_destroy(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// ActivateGameSession: the game session is ready for players.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+bool playfield_activate_game_session(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// UpdatePlayerSessionCreationPolicy: `PLAYFIELD_PLAYER_SESSION_CREATION_POLICY_*`.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+bool playfield_update_player_session_creation_policy(PlayfieldSdk sdk,
+                                                     int32_t policy,
+                                                     struct PlayfieldError *err);
+
+// The current game session's ID, or NULL on error (`PLAYFIELD_ERROR_GAME_SESSION_ID_NOT_SET`
+// before one started). Free it with `playfield_string_free`.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+char *playfield_get_game_session_id(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// When the service will stop this process (epoch seconds), once TerminateProcess arrived;
+// 0 with `PLAYFIELD_ERROR_TERMINATION_TIME_NOT_SET` before.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+int64_t playfield_get_termination_time(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// AcceptPlayerSession: a player with this player session ID connected.
+//
+// # Safety
+// `player_session_id` is NULL or a NUL-terminated string; `err` as everywhere.
+bool playfield_accept_player_session(PlayfieldSdk sdk,
+                                     const char *player_session_id,
+                                     struct PlayfieldError *err);
+
+// RemovePlayerSession: the player left.
+//
+// # Safety
+// `player_session_id` is NULL or a NUL-terminated string; `err` as everywhere.
+bool playfield_remove_player_session(PlayfieldSdk sdk,
+                                     const char *player_session_id,
+                                     struct PlayfieldError *err);
+
+// DescribePlayerSessions: one page of player sessions, or NULL on error. Free it with
+// `playfield_describe_player_sessions_result_free`.
+//
+// # Safety
+// `request` points to a readable request whose strings are NULL or NUL-terminated.
+struct PlayfieldDescribePlayerSessionsResult *playfield_describe_player_sessions(PlayfieldSdk sdk,
+                                                                                 const struct PlayfieldDescribePlayerSessionsRequest *request,
+                                                                                 struct PlayfieldError *err);
+
+// Frees a result of `playfield_describe_player_sessions`. NULL is a no-op.
+//
+// # Safety
+// `result` is NULL or was returned by `playfield_describe_player_sessions` and not freed.
+void playfield_describe_player_sessions_result_free(struct PlayfieldDescribePlayerSessionsResult *result);
+
+// StartMatchBackfill: asks the matchmaker for players for the open slots. Returns the ticket
+// ID (free it with `playfield_string_free`), or NULL on error. The outcome arrives later as
+// an update game session event with that ticket ID.
+//
+// # Safety
+// `request` points to a readable request whose pointers follow its documentation.
+char *playfield_start_match_backfill(PlayfieldSdk sdk,
+                                     const struct PlayfieldStartMatchBackfillRequest *request,
+                                     struct PlayfieldError *err);
+
+// StopMatchBackfill: cancels a backfill ticket.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `err` as everywhere.
+bool playfield_stop_match_backfill(PlayfieldSdk sdk,
+                                   const char *ticket_id,
+                                   const char *game_session_arn,
+                                   const char *matchmaking_configuration_arn,
+                                   struct PlayfieldError *err);
+
+// Parses a matchmaker data JSON document (a game session's `matchmaker_data_json`). Returns
+// NULL with `PLAYFIELD_OK` when `json` is empty (not a FlexMatch game session), NULL with
+// `PLAYFIELD_ERROR_MATCHMAKER_DATA` when it does not parse. Free the result with
+// `playfield_matchmaker_data_free`.
+//
+// # Safety
+// `json` is NULL or a NUL-terminated string; `err` as everywhere.
+struct PlayfieldMatchmakerData *playfield_matchmaker_data_parse(const char *json,
+                                                                struct PlayfieldError *err);
+
+// Frees a result of `playfield_matchmaker_data_parse`. NULL is a no-op. (The
+// `matchmaker_data` inside a `PlayfieldGameSession` belongs to the game session: never
+// free it with this.)
+//
+// # Safety
+// `data` is NULL or was returned by `playfield_matchmaker_data_parse` and not freed.
+void playfield_matchmaker_data_free(struct PlayfieldMatchmakerData *data);
+
+// Queue mode: the next event, or NULL when there is none (`PLAYFIELD_OK`) or on error.
+// Never waits. Free the event with `playfield_event_free`.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+struct PlayfieldEvent *playfield_poll_event(PlayfieldSdk sdk, struct PlayfieldError *err);
+
+// Queue mode: waits up to `timeout_ms` for the next event; NULL when none came
+// (`PLAYFIELD_OK`) or on error. Free the event with `playfield_event_free`.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+struct PlayfieldEvent *playfield_next_event(PlayfieldSdk sdk,
+                                            uint32_t timeout_ms,
+                                            struct PlayfieldError *err);
+
+// Frees an event and everything it points to. NULL is a no-op.
+//
+// # Safety
+// `event` is NULL or was returned by `playfield_poll_event` / `playfield_next_event` and
+// not freed.
+void playfield_event_free(struct PlayfieldEvent *event);
+
+// GetComputeCertificate, or NULL on error. Free it with `playfield_compute_certificate_free`.
+//
+// # Safety
+// `err` is NULL or points to a writable `PlayfieldError`.
+struct PlayfieldComputeCertificate *playfield_get_compute_certificate(PlayfieldSdk sdk,
+                                                                      struct PlayfieldError *err);
+
+// Frees a result of `playfield_get_compute_certificate`. NULL is a no-op.
+//
+// # Safety
+// `cert` is NULL or was returned by `playfield_get_compute_certificate` and not freed.
+void playfield_compute_certificate_free(struct PlayfieldComputeCertificate *cert);
+
+// GetFleetRoleCredentials for `role_arn` (`role_session_name` may be NULL for the default),
+// or NULL on error. Free it with `playfield_fleet_role_credentials_free`.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `err` as everywhere.
+struct PlayfieldFleetRoleCredentials *playfield_get_fleet_role_credentials(PlayfieldSdk sdk,
+                                                                           const char *role_arn,
+                                                                           const char *role_session_name,
+                                                                           struct PlayfieldError *err);
+
+// Frees a result of `playfield_get_fleet_role_credentials`. NULL is a no-op.
+//
+// # Safety
+// `creds` is NULL or was returned by `playfield_get_fleet_role_credentials` and not freed.
+void playfield_fleet_role_credentials_free(struct PlayfieldFleetRoleCredentials *creds);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)] // each test file uses the part it needs
 
+pub mod daemon;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Once;

@@ -1,0 +1,364 @@
+//! A whole game session between a native sample server and an in-process daemon.
+//!
+//! The daemon runs on a manual clock (nothing here depends on time passing on its side).
+//! The test and the sample coordinate through the sample's stdout lines and the daemon's
+//! state, never through sleeps: the test waits for a line or a state, then acts.
+
+use playfield::clock::{Clock, ManualClock};
+use playfield::core::{
+    CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
+    ProcessStatus, UpdateReason,
+};
+use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const FLEET: &str = "fleet-test";
+pub const CONFIG_ARN: &str =
+    "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel";
+
+/// The matchmaker data FlexMatch would write for a 2-vs-1 match (sdk-wire-protocol.md §5.2).
+pub fn matchmaker_data(extra_player: bool) -> String {
+    let blue_extra = if extra_player {
+        r#",{"playerId":"player-4","attributes":{"skill":{"attributeType":"DOUBLE","valueAttribute":19}}}"#
+    } else {
+        ""
+    };
+    format!(
+        r#"{{"matchId":"match-1","matchmakingConfigurationArn":"{CONFIG_ARN}",
+ "teams":[{{"name":"red","players":[
+   {{"playerId":"player-1","attributes":{{"skill":{{"attributeType":"DOUBLE","valueAttribute":23}},
+     "mode":{{"attributeType":"STRING","valueAttribute":"ctf"}},
+     "items":{{"attributeType":"STRING_LIST","valueAttribute":["a","b"]}},
+     "ranks":{{"attributeType":"STRING_DOUBLE_MAP","valueAttribute":{{"ctf":3.5}}}}}}}},
+   {{"playerId":"player-2","attributes":{{"skill":{{"attributeType":"DOUBLE","valueAttribute":17}}}}}}]}},
+  {{"name":"blue","players":[
+   {{"playerId":"player-3","attributes":{{"skill":{{"attributeType":"DOUBLE","valueAttribute":20}}}}}}{blue_extra}]}}],
+ "autoBackfillMode":"MANUAL"}}"#
+    )
+}
+
+/// How long one step may take (generous: valgrind slows the sample down a lot).
+const STEP: Duration = Duration::from_secs(90);
+
+/// A running sample: its stdout lines as they come, its stderr at the end.
+struct Sample {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Sample {
+    fn start(command: &[&str], envs: &[(&str, String)]) -> Sample {
+        let mut child = Command::new(command[0])
+            .args(&command[1..])
+            .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", command[0]));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Sample {
+            child,
+            lines,
+            seen: Vec::new(),
+            stderr,
+        }
+    }
+
+    /// Waits for the first line (from now on) that starts with `prefix` and returns it.
+    fn expect(&mut self, prefix: &str) -> String {
+        let deadline = Instant::now() + STEP;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.starts_with(prefix) {
+                        return line;
+                    }
+                }
+                Err(_) => self.fail(&format!("no line starting with {prefix:?}")),
+            }
+        }
+    }
+
+    fn fail(&mut self, what: &str) -> ! {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.seen.extend(self.lines.try_iter());
+        panic!(
+            "{what}\nstdout so far:\n{}\nstderr:\n{}",
+            self.seen.join("\n"),
+            self.stderr_text()
+        )
+    }
+
+    fn stderr_text(&mut self) -> String {
+        let handle = std::mem::replace(&mut self.stderr, std::thread::spawn(String::new));
+        handle.join().unwrap_or_default()
+    }
+
+    /// Waits for the sample to exit; returns every stdout line and the stderr text.
+    fn finish(mut self) -> (Vec<String>, String) {
+        let deadline = Instant::now() + STEP;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the sample") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                self.fail("the sample did not exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The reader thread ends at EOF; collect what is left.
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
+            self.seen.push(line);
+        }
+        let stderr = self.stderr_text();
+        assert!(
+            status.success(),
+            "the sample exited with {status}\nstdout:\n{}\nstderr:\n{stderr}",
+            self.seen.join("\n")
+        );
+        (self.seen, stderr)
+    }
+}
+
+/// Waits (for I/O, not time) until `cond` holds on the daemon's core.
+fn wait_until(
+    daemon: &DaemonHandle,
+    sample: &mut Sample,
+    what: &str,
+    cond: impl Fn(&playfield::core::Core) -> bool,
+) {
+    let deadline = Instant::now() + STEP;
+    while !daemon.read(&cond) {
+        if Instant::now() > deadline {
+            sample.fail(&format!("timed out waiting until {what}"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// What a session run produced, for the caller's own assertions.
+pub struct SessionRun {
+    pub stdout: Vec<String>,
+    pub stderr: String,
+}
+
+/// Runs `command` (the sample, possibly under valgrind) as process `pid` of [`FLEET`] through
+/// a whole game session, checking each step on the daemon's side:
+/// ready → game session with matchmaker data → activated → three players reserved and
+/// accepted → one removed and a backfill requested (the daemon has no matchmaker yet and
+/// answers 400) → an UpdateGameSession push → the sample ends cleanly.
+pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let clock = Arc::new(ManualClock::new());
+    let daemon = runtime
+        .block_on(Daemon::start(
+            DaemonConfig {
+                ws_listen: Some(([127, 0, 0, 1], 0).into()),
+                wss_listen: None,
+                tls_files: None,
+                core: CoreConfig {
+                    seed: 42,
+                    ..CoreConfig::default()
+                },
+                fleets: vec![Fleet {
+                    id: FLEET.into(),
+                    name: "test".into(),
+                    locations: vec!["custom-test".into()],
+                }],
+            },
+            clock.clone() as Arc<dyn Clock>,
+        ))
+        .expect("daemon starts on loopback");
+    let url = format!("ws://{}", daemon.ws_addr().expect("ws listener"));
+    let envs = [
+        ("GAMELIFT_SDK_WEBSOCKET_URL", url),
+        ("GAMELIFT_SDK_AUTH_TOKEN", "token".to_owned()),
+        ("GAMELIFT_SDK_FLEET_ID", FLEET.to_owned()),
+        ("GAMELIFT_SDK_HOST_ID", "host-1".to_owned()),
+        ("GAMELIFT_SDK_PROCESS_ID", pid.to_owned()),
+    ];
+    let mut sample = Sample::start(command, &envs);
+
+    sample.expect("connected");
+    sample.expect("process ready");
+    wait_until(&daemon, &mut sample, "the process is ready", |c| {
+        c.process(pid)
+            .is_some_and(|p| p.status == ProcessStatus::Active)
+    });
+
+    let gs = daemon
+        .execute(|core, now| {
+            core.create_game_session(
+                now,
+                CreateGameSession {
+                    fleet_id: FLEET.into(),
+                    maximum_player_session_count: 4,
+                    name: Some("ffi-session".into()),
+                    game_properties: [("mode".to_string(), "ctf".to_string())].into(),
+                    matchmaker_data: Some(matchmaker_data(false)),
+                    ..Default::default()
+                },
+            )
+        })
+        .expect("game session created");
+    let started = sample.expect("game session started");
+    assert!(started.contains(&gs.id), "{started}");
+    let match_line = sample.expect("matchmaker: match");
+    assert!(
+        match_line.contains("match-1") && match_line.contains(CONFIG_ARN),
+        "{match_line}"
+    );
+    let p1 = sample.expect("matched player: team red player player-1");
+    for attr in [
+        "skill=23",
+        "mode=\"ctf\"",
+        "items=[\"a\",\"b\"]",
+        "ranks={\"ctf\":3.5}",
+    ] {
+        assert!(p1.contains(attr), "{attr} missing in {p1}");
+    }
+    sample.expect("matched player: team blue player player-3");
+    sample.expect("game session active");
+    wait_until(&daemon, &mut sample, "the game session is ACTIVE", |c| {
+        c.game_session(&gs.id)
+            .is_some_and(|g| g.status == GameSessionStatus::Active)
+    });
+
+    let reserved = daemon
+        .execute(|core, now| {
+            core.create_player_sessions(
+                now,
+                &gs.id,
+                ["player-1", "player-2", "player-3"]
+                    .iter()
+                    .map(|p| NewPlayerSession {
+                        player_id: p.to_string(),
+                        player_data: None,
+                    })
+                    .collect(),
+            )
+        })
+        .expect("player sessions created");
+    for _ in 0..3 {
+        sample.expect("player accepted:");
+    }
+    let left = sample.expect("player left:");
+    let left_player = left.trim_start_matches("player left:").trim().to_owned();
+    let backfill = sample.expect("backfill request");
+    assert!(
+        backfill.starts_with("backfill request failed:")
+            && backfill.contains("BadRequestException")
+            && backfill.contains("no matchmaker yet"),
+        "the backfill request should reach the daemon and be refused: {backfill}"
+    );
+    wait_until(
+        &daemon,
+        &mut sample,
+        "the leaver's session is COMPLETED",
+        |c| {
+            reserved.iter().any(|ps| {
+                ps.player_id == left_player
+                    && c.player_session(&ps.id)
+                        .is_some_and(|p| p.status == PlayerSessionStatus::Completed)
+            })
+        },
+    );
+    sample.expect("playing");
+
+    daemon
+        .execute(|core, _| {
+            core.notify_game_session_update(
+                &gs.id,
+                Some(matchmaker_data(true)),
+                UpdateReason::MatchmakingDataUpdated,
+                Some("ticket-1".into()),
+            )
+        })
+        .expect("update pushed");
+    let update = sample.expect("game session updated:");
+    assert!(
+        update.contains("MATCHMAKING_DATA_UPDATED")
+            && update.contains("ticket-1")
+            && update.contains("players 4"),
+        "{update}"
+    );
+    sample.expect("game session over");
+    sample.expect("bye");
+    let (stdout, stderr) = sample.finish();
+
+    // The daemon saw the whole session end cleanly.
+    let states = daemon.read(|c| {
+        (
+            c.game_session(&gs.id).map(|g| g.status),
+            reserved
+                .iter()
+                .map(|ps| c.player_session(&ps.id).map(|p| p.status))
+                .collect::<Vec<_>>(),
+        )
+    });
+    assert_eq!(
+        states.1,
+        vec![Some(PlayerSessionStatus::Completed); 3],
+        "every player session ends COMPLETED"
+    );
+    assert_eq!(
+        states.0,
+        Some(GameSessionStatus::Terminated),
+        "process_ending ends the game session"
+    );
+    runtime.block_on(daemon.shutdown());
+    SessionRun { stdout, stderr }
+}
+
+/// `valgrind` if it can be run here.
+pub fn valgrind() -> Option<&'static str> {
+    let ok = Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some("valgrind")
+}
+
+/// The valgrind command line for `exe`: definite leaks and invalid accesses fail the run.
+pub fn under_valgrind(exe: &Path) -> Vec<String> {
+    vec![
+        "valgrind".into(),
+        "--leak-check=full".into(),
+        "--errors-for-leak-kinds=definite".into(),
+        "--show-leak-kinds=definite".into(),
+        "--error-exitcode=1".into(),
+        exe.display().to_string(),
+        "7777".into(),
+        "120".into(),
+    ]
+}

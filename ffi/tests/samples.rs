@@ -1,0 +1,57 @@
+//! The C and C++ sample servers, built with the system compilers against the built library,
+//! each run through a whole game session against an in-process daemon; the C sample also
+//! under valgrind when it is installed.
+
+mod native;
+
+use native::daemon::{run_session, under_valgrind, valgrind};
+use native::{build, repo_root, Lang};
+use std::path::PathBuf;
+
+fn c_sample() -> PathBuf {
+    build(
+        "sample_server_c",
+        Lang::C,
+        &[repo_root().join("samples/c/sample_server.c")],
+        &[],
+    )
+}
+
+#[test]
+fn c_sample_hosts_a_whole_game_session() {
+    let exe = c_sample();
+    let exe = exe.to_str().expect("UTF-8 path");
+    let run = run_session(&[exe, "7777", "120"], "proc-c");
+    assert!(run.stdout.iter().any(|l| l == "bye"));
+}
+
+#[test]
+fn c_sample_is_clean_under_valgrind() {
+    let exe = c_sample();
+    if valgrind().is_none() {
+        println!("valgrind not found: the C sample was not run under it (skipped)");
+        return;
+    }
+    let command = under_valgrind(&exe);
+    let command: Vec<&str> = command.iter().map(String::as_str).collect();
+    let run = run_session(&command, "proc-c-valgrind");
+    assert!(
+        run.stderr.contains("ERROR SUMMARY: 0 errors"),
+        "valgrind reported errors:\n{}",
+        run.stderr
+    );
+    println!("{}", run.stderr);
+}
+
+#[test]
+fn cpp_sample_hosts_a_whole_game_session_with_callbacks() {
+    let exe = build(
+        "sample_server_cpp",
+        Lang::Cpp,
+        &[repo_root().join("samples/cpp/sample_server.cpp")],
+        &[repo_root().join("samples/cpp")],
+    );
+    let exe = exe.to_str().expect("UTF-8 path");
+    let run = run_session(&[exe, "7777", "120"], "proc-cpp");
+    assert!(run.stdout.iter().any(|l| l == "bye"));
+}

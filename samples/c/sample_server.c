@@ -1,0 +1,354 @@
+/*
+ * Sample game server in C: the whole life of a server process against `playfield serve` (or
+ * the real service), through include/playfield.h. It does what samples/rust does:
+ *
+ *  1. connect (playfield_init) with the GAMELIFT_SDK_* environment;
+ *  2. process ready, taking events from the SDK's queue on this (the game's) thread;
+ *  3. for the game session: print the matchmaker data, activate, accept the reserved player
+ *     sessions, let one player leave and ask FlexMatch for a replacement (backfill), and
+ *     react to the game session update that follows;
+ *  4. on TerminateProcess or when the match is over: process ending, destroy, exit 0.
+ *
+ *   GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081 GAMELIFT_SDK_AUTH_TOKEN=dev \
+ *   GAMELIFT_SDK_FLEET_ID=fleet-1 GAMELIFT_SDK_HOST_ID=local \
+ *   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_c [port] [session-seconds]
+ *
+ * The match "plays" until a game session update arrives (the backfill's outcome) or
+ * session-seconds pass, whichever is first. Every line it prints starts with a fixed word so
+ * tests can follow it.
+ */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "playfield.h"
+
+#define MAX_PLAYERS 64
+
+typedef struct Player {
+    char *player_id;
+    char *player_session_id;
+} Player;
+
+static void report(const char *what, PlayfieldError *err) {
+    printf("error: %s: %s (code %d)\n", what, err->message ? err->message : "", (int)err->code);
+    playfield_error_free(err);
+}
+
+static char *copy(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *out = malloc(n);
+    if (out) memcpy(out, s, n);
+    return out;
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *reason_name(int32_t reason) {
+    switch (reason) {
+    case PLAYFIELD_UPDATE_REASON_MATCHMAKING_DATA_UPDATED: return "MATCHMAKING_DATA_UPDATED";
+    case PLAYFIELD_UPDATE_REASON_BACKFILL_FAILED: return "BACKFILL_FAILED";
+    case PLAYFIELD_UPDATE_REASON_BACKFILL_TIMED_OUT: return "BACKFILL_TIMED_OUT";
+    case PLAYFIELD_UPDATE_REASON_BACKFILL_CANCELLED: return "BACKFILL_CANCELLED";
+    default: return "UNKNOWN";
+    }
+}
+
+static void print_attribute(const PlayfieldAttribute *a) {
+    printf(" %s=", a->name);
+    switch (a->value_type) {
+    case PLAYFIELD_ATTRIBUTE_STRING: printf("\"%s\"", a->string_value); break;
+    case PLAYFIELD_ATTRIBUTE_DOUBLE: printf("%g", a->double_value); break;
+    case PLAYFIELD_ATTRIBUTE_STRING_LIST:
+        printf("[");
+        for (size_t i = 0; i < a->string_list_count; i++)
+            printf("%s\"%s\"", i ? "," : "", a->string_list[i]);
+        printf("]");
+        break;
+    case PLAYFIELD_ATTRIBUTE_STRING_DOUBLE_MAP:
+        printf("{");
+        for (size_t i = 0; i < a->string_double_map_count; i++)
+            printf("%s\"%s\":%g", i ? "," : "", a->string_double_map[i].key,
+                   a->string_double_map[i].value);
+        printf("}");
+        break;
+    default: printf("none"); break;
+    }
+}
+
+static size_t print_matchmaker_data(const PlayfieldGameSession *gs) {
+    size_t players = 0;
+    if (gs->matchmaker_data_json[0] == '\0') {
+        printf("matchmaker: none (not a FlexMatch game session)\n");
+        return 0;
+    }
+    printf("matchmaker json: %s\n", gs->matchmaker_data_json);
+    const PlayfieldMatchmakerData *md = gs->matchmaker_data;
+    if (!md) {
+        /* The struct is NULL when the JSON does not parse: ask the parser why. */
+        PlayfieldError err = {0};
+        PlayfieldMatchmakerData *parsed = playfield_matchmaker_data_parse(gs->matchmaker_data_json, &err);
+        if (!parsed) report("matchmaker data", &err);
+        playfield_matchmaker_data_free(parsed);
+        return 0;
+    }
+    printf("matchmaker: match %s configuration %s\n", md->match_id, md->matchmaking_configuration_arn);
+    for (size_t t = 0; t < md->team_count; t++) {
+        const PlayfieldMatchedTeam *team = &md->teams[t];
+        for (size_t p = 0; p < team->player_count; p++) {
+            const PlayfieldMatchedPlayer *player = &team->players[p];
+            printf("matched player: team %s player %s", team->name, player->player_id);
+            for (size_t a = 0; a < player->attribute_count; a++) print_attribute(&player->attributes[a]);
+            printf("\n");
+            players++;
+        }
+    }
+    return players;
+}
+
+/* Waits (up to `seconds`) until `expected` player sessions are reserved, then accepts them. */
+static size_t accept_players(PlayfieldSdk sdk, const char *game_session_id, size_t expected,
+                             double seconds, Player *players) {
+    PlayfieldError err = {0};
+    PlayfieldDescribePlayerSessionsRequest req = {0};
+    req.game_session_id = game_session_id;
+    req.player_session_status_filter = PLAYFIELD_PLAYER_SESSION_STATUS_RESERVED;
+    double deadline = now_seconds() + seconds;
+    PlayfieldDescribePlayerSessionsResult *page = NULL;
+    printf("waiting for %zu player(s)\n", expected);
+    for (;;) {
+        page = playfield_describe_player_sessions(sdk, &req, &err);
+        if (!page) {
+            report("describe_player_sessions", &err);
+            return 0;
+        }
+        if (page->player_session_count >= expected || now_seconds() > deadline) break;
+        playfield_describe_player_sessions_result_free(page);
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < page->player_session_count && count < MAX_PLAYERS; i++) {
+        const PlayfieldPlayerSession *ps = &page->player_sessions[i];
+        if (playfield_accept_player_session(sdk, ps->player_session_id, &err)) {
+            printf("player accepted: %s %s\n", ps->player_id, ps->player_session_id);
+            players[count].player_id = copy(ps->player_id);
+            players[count].player_session_id = copy(ps->player_session_id);
+            count++;
+        } else {
+            report("accept_player_session", &err);
+        }
+    }
+    playfield_describe_player_sessions_result_free(page);
+    return count;
+}
+
+static void remove_player(PlayfieldSdk sdk, Player *player) {
+    PlayfieldError err = {0};
+    if (playfield_remove_player_session(sdk, player->player_session_id, &err))
+        printf("player left: %s\n", player->player_id);
+    else
+        report("remove_player_session", &err);
+    free(player->player_id);
+    free(player->player_session_id);
+}
+
+/* Asks FlexMatch for a replacement for `left`, sending every matched player still here with
+ * their team and attributes (passed straight from the matchmaker data). Returns the ticket
+ * (free it with playfield_string_free) or NULL. */
+static char *request_backfill(PlayfieldSdk sdk, const PlayfieldGameSession *gs, const char *left) {
+    const PlayfieldMatchmakerData *md = gs->matchmaker_data;
+    if (!md || md->matchmaking_configuration_arn[0] == '\0') {
+        printf("backfill: not a FlexMatch game session, nothing to request\n");
+        return NULL;
+    }
+    PlayfieldPlayer players[MAX_PLAYERS];
+    size_t count = 0;
+    for (size_t t = 0; t < md->team_count; t++) {
+        for (size_t p = 0; p < md->teams[t].player_count && count < MAX_PLAYERS; p++) {
+            const PlayfieldMatchedPlayer *mp = &md->teams[t].players[p];
+            if (strcmp(mp->player_id, left) == 0) continue;
+            PlayfieldPlayer *out = &players[count++];
+            memset(out, 0, sizeof *out);
+            out->player_id = mp->player_id;
+            out->team = md->teams[t].name;
+            out->attributes = mp->attributes;
+            out->attribute_count = mp->attribute_count;
+        }
+    }
+    if (count == 0) {
+        printf("backfill: nobody left to backfill around\n");
+        return NULL;
+    }
+    PlayfieldStartMatchBackfillRequest req = {0};
+    req.game_session_arn = gs->game_session_id;
+    req.matchmaking_configuration_arn = md->matchmaking_configuration_arn;
+    req.players = players;
+    req.player_count = count;
+    printf("backfill: requesting a replacement for %s (%zu players stay)\n", left, count);
+    PlayfieldError err = {0};
+    char *ticket = playfield_start_match_backfill(sdk, &req, &err);
+    if (ticket) {
+        printf("backfill requested: ticket %s\n", ticket);
+    } else {
+        printf("backfill request failed: %s\n", err.message);
+        playfield_error_free(&err);
+    }
+    return ticket;
+}
+
+static void print_update(const PlayfieldEvent *ev) {
+    const PlayfieldMatchmakerData *md = ev->game_session.matchmaker_data;
+    size_t players = 0;
+    if (md)
+        for (size_t t = 0; t < md->team_count; t++) players += md->teams[t].player_count;
+    printf("game session updated: reason %s ticket '%s' players %zu\n", reason_name(ev->update_reason),
+           ev->backfill_ticket_id, players);
+}
+
+/* Hosts one game session. Returns 1 when TerminateProcess arrived. */
+static int host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session_seconds) {
+    PlayfieldError err = {0};
+    printf("game session started: %s name '%s' max players %d\n", gs->game_session_id, gs->name,
+           (int)gs->maximum_player_session_count);
+    for (size_t i = 0; i < gs->game_property_count; i++)
+        printf("game property: %s=%s\n", gs->game_properties[i].key, gs->game_properties[i].value);
+    size_t matched = print_matchmaker_data(gs);
+    if (!playfield_activate_game_session(sdk, &err)) {
+        report("activate_game_session", &err);
+        return 0;
+    }
+    printf("game session active\n");
+
+    Player players[MAX_PLAYERS];
+    size_t count = accept_players(sdk, gs->game_session_id, matched ? matched : 1, 10.0, players);
+
+    int terminated = 0;
+    char *ticket = NULL;
+    if (count > 0) {
+        Player *left = &players[--count];
+        char *left_id = copy(left->player_id);
+        remove_player(sdk, left);
+        ticket = request_backfill(sdk, gs, left_id);
+        free(left_id);
+    }
+
+    printf("playing\n");
+    double deadline = now_seconds() + session_seconds;
+    int updated = 0;
+    while (!updated && !terminated && now_seconds() < deadline) {
+        PlayfieldEvent *ev = playfield_next_event(sdk, 100, &err);
+        if (!ev) {
+            if (err.code != PLAYFIELD_OK) report("next_event", &err);
+            continue;
+        }
+        if (ev->kind == PLAYFIELD_EVENT_UPDATE_GAME_SESSION) {
+            print_update(ev);
+            updated = 1;
+            if (ticket && strcmp(ticket, ev->backfill_ticket_id) == 0) {
+                playfield_string_free(ticket);
+                ticket = NULL;
+            }
+        } else if (ev->kind == PLAYFIELD_EVENT_PROCESS_TERMINATE) {
+            printf("terminate: at %lld\n", (long long)ev->termination_time);
+            terminated = 1;
+        } else {
+            printf("ignored: a second game session while hosting one\n");
+        }
+        playfield_event_free(ev);
+    }
+    if (ticket) {
+        /* The backfill did not end on its own: stop it. */
+        const PlayfieldMatchmakerData *md = gs->matchmaker_data;
+        if (playfield_stop_match_backfill(sdk, ticket, gs->game_session_id,
+                                          md->matchmaking_configuration_arn, &err))
+            printf("backfill stopped: %s\n", ticket);
+        else
+            report("stop_match_backfill", &err);
+        playfield_string_free(ticket);
+    }
+    while (count > 0) remove_player(sdk, &players[--count]);
+    printf("game session over\n");
+    return terminated;
+}
+
+static bool healthy(void *user_data) {
+    (void)user_data;
+    return true;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int port = argc > 1 ? atoi(argv[1]) : 7777;
+    double session_seconds = argc > 2 ? atof(argv[2]) : 5.0;
+    PlayfieldError err = {0};
+
+    printf("sample server (C): library %s, server SDK %s\n", playfield_sdk_version(),
+           playfield_server_sdk_version());
+    PlayfieldSdk sdk = playfield_sdk_new(&err);
+    if (!sdk) {
+        report("sdk_new", &err);
+        return 1;
+    }
+    if (!playfield_init(sdk, NULL, &err)) {
+        report("init", &err);
+        playfield_sdk_free(sdk, NULL);
+        return 1;
+    }
+    printf("connected\n");
+
+    const char *log_paths[] = {"logs/sample-server-c.log"};
+    PlayfieldProcessParameters params = {0};
+    params.port = port;
+    params.log_paths = log_paths;
+    params.log_path_count = 1;
+    params.delivery = PLAYFIELD_DELIVERY_QUEUE;
+    params.on_health_check = healthy;
+    if (!playfield_process_ready(sdk, &params, &err)) {
+        report("process_ready", &err);
+        playfield_destroy(sdk, NULL);
+        playfield_sdk_free(sdk, NULL);
+        return 1;
+    }
+    printf("process ready on port %d; waiting for a game session\n", port);
+
+    int done = 0;
+    while (!done) {
+        PlayfieldEvent *ev = playfield_next_event(sdk, 1000, &err);
+        if (!ev) {
+            if (err.code != PLAYFIELD_OK) {
+                report("next_event", &err);
+                break;
+            }
+            continue;
+        }
+        switch (ev->kind) {
+        case PLAYFIELD_EVENT_START_GAME_SESSION:
+            host(sdk, &ev->game_session, session_seconds);
+            done = 1;
+            break;
+        case PLAYFIELD_EVENT_UPDATE_GAME_SESSION: print_update(ev); break;
+        case PLAYFIELD_EVENT_PROCESS_TERMINATE:
+            printf("terminate: at %lld\n", (long long)ev->termination_time);
+            done = 1;
+            break;
+        }
+        playfield_event_free(ev);
+    }
+
+    if (!playfield_process_ending(sdk, &err)) report("process_ending", &err);
+    int status = 0;
+    if (!playfield_destroy(sdk, &err)) {
+        report("destroy", &err);
+        status = 1;
+    }
+    playfield_sdk_free(sdk, NULL);
+    printf("bye\n");
+    return status;
+}
