@@ -69,3 +69,29 @@ pub fn build(
         auto_backfill_mode: auto_backfill.map(|_| wire::BackfillMode::Automatic),
     }
 }
+
+/// A player as a game server's StartMatchBackfill describes it (sdk-wire-protocol.md §3.7),
+/// in the engine's terms. An empty team is left unset (the engine then says which player
+/// lacks one); a negative latency is refused, naming the player and region.
+pub fn player_from_wire(p: &wire::Player) -> Result<Player, String> {
+    let mut out = Player {
+        id: p.player_id.clone(),
+        team: (!p.team.is_empty()).then(|| p.team.clone()),
+        ..Player::default()
+    };
+    for (k, v) in &p.player_attributes {
+        if let Some(v) = engine_value(v) {
+            out.attributes.insert(k.clone(), v);
+        }
+    }
+    for (region, ms) in &p.latency_in_ms {
+        let ms = u32::try_from(*ms).map_err(|_| {
+            format!(
+                "player '{}': LatencyInMs for '{region}' is {ms}; latencies are positive",
+                p.player_id
+            )
+        })?;
+        out.latency_ms.insert(region.clone(), ms);
+    }
+    Ok(out)
+}
