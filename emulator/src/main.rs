@@ -130,6 +130,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let grace = Duration::from_secs(args.shutdown_grace);
     runtime.block_on(async move {
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
+        let setup = playfield::core::matchmaking::MatchmakingSetup::from_config(&config);
+        handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
         let launcher = match handle.ws_addr() {
             Some(addr) => Some(Launcher::start(
                 &config.fleets,

@@ -216,9 +216,10 @@ async fn compute_certificate_and_role_credentials_answer_as_anywhere() {
 }
 
 /// sdk-wire-protocol.md §3.7–§3.8, §7.14: backfill requests are validated like the GO SDK
-/// does; with no matchmaker yet, a valid one is refused plainly (no ticket is pretended).
+/// does; a well-formed one naming a configuration the daemon does not run is refused with
+/// 404 naming it (no ticket is pretended).
 #[tokio::test]
-async fn backfill_is_validated_and_refused_without_a_matchmaker() {
+async fn backfill_is_validated_and_names_an_unknown_configuration() {
     bounded(async {
         let d = TestDaemon::start().await;
         let mut gs = GameServer::ready(&d, "proc-1").await;
@@ -242,8 +243,8 @@ async fn backfill_is_validated_and_refused_without_a_matchmaker() {
             .request("StartMatchBackfill", json!({"GameSessionArn": id, "MatchmakingConfigurationArn": config, "TicketId": "", "Players": players}))
             .await;
         assert_eq!(r["Action"], "StartMatchBackfill");
-        assert_eq!(r["StatusCode"], 400);
-        assert!(r["ErrorMessage"].as_str().unwrap().contains("no backfill ticket was created"), "{r}");
+        assert_eq!(r["StatusCode"], 404);
+        assert!(r["ErrorMessage"].as_str().unwrap().contains("no matchmaking configuration 'arn:"), "{r}");
         assert!(r.get("TicketId").is_none());
 
         let r = gs

@@ -233,8 +233,8 @@ async fn error_paths_arrive_as_typed_errors() {
             sdk.accept_player_session("bad id with spaces").await,
             Err(Error::Validation { .. })
         ));
-        // Backfill: the matchmaker arrives with a later issue, and the daemon says so plainly
-        // instead of accepting a ticket nobody will match.
+        // Backfill against a configuration the daemon does not run is refused, naming it
+        // (the matchmaking e2e tests run real backfill rounds).
         let arn = "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel";
         let start = StartMatchBackfillRequest::new(
             gs.game_session_id.clone(),
@@ -242,10 +242,13 @@ async fn error_paths_arrive_as_typed_errors() {
             vec![playfield_sdk::model::Player::new("alice").with_team("red")],
         );
         match sdk.start_match_backfill(start).await {
-            Err(Error::BadRequest { message, .. }) => {
-                assert!(message.contains("no matchmaker"), "{message}")
+            Err(Error::NotFound { message, .. }) => {
+                assert!(
+                    message.contains("no matchmaking configuration"),
+                    "{message}"
+                )
             }
-            other => panic!("expected a BadRequest naming the missing matchmaker, got {other:?}"),
+            other => panic!("expected a NotFound naming the configuration, got {other:?}"),
         }
         let stop = StopMatchBackfillRequest::new("ticket-1", gs.game_session_id.clone(), arn);
         assert!(matches!(

@@ -76,6 +76,12 @@ pub enum CoreError {
     },
     #[error("fleet '{fleet_id}' has no ACTIVE, healthy server process without a game session")]
     NoFreeProcess { fleet_id: String },
+    /// A matchmaking resource (rule set, configuration, queue, ticket) that does not exist.
+    #[error("no {what} '{id}'")]
+    NotFound { what: &'static str, id: String },
+    /// A matchmaking call that does not fit the state (the message says why).
+    #[error("{0}")]
+    Matchmaking(String),
 }
 
 impl CoreError {
@@ -95,6 +101,8 @@ impl CoreError {
             }
             GameSessionFull { .. } => ErrorKind::GameSessionFull,
             NoFreeProcess { .. } => ErrorKind::FleetCapacityExceeded,
+            NotFound { .. } => ErrorKind::NotFound,
+            Matchmaking(_) => ErrorKind::InvalidRequest,
         }
     }
 

@@ -170,6 +170,8 @@ pub enum Event {
         player_session_id: String,
         how: PlayerSessionEnd,
     },
+    /// The matchmaker and placement (tickets, proposals, placements).
+    Matchmaking(super::matchmaking::MatchmakingEvent),
 }
 
 impl fmt::Display for Event {
@@ -263,6 +265,7 @@ impl fmt::Display for Event {
             PlayerSessionAccepted { player_session_id } => {
                 write!(f, "player session {player_session_id} accepted: ACTIVE")
             }
+            Matchmaking(e) => e.fmt(f),
             PlayerSessionEnded {
                 player_session_id,
                 how,

@@ -198,6 +198,7 @@ impl Core {
         self.emit(Event::GameSessionActivated {
             game_session_id: game_session_id.into(),
         });
+        self.mm_on_game_session_activated(_now, game_session_id);
         Ok(())
     }
 
@@ -331,6 +332,7 @@ impl Core {
             cause,
         });
         self.complete_player_sessions_of(now, id);
+        self.mm_on_game_session_ended(now, id);
     }
 
     pub(super) fn activation_timed_out(&mut self, now: Millis, id: &str) {

@@ -17,6 +17,7 @@ pub mod event;
 pub mod fleet;
 pub mod game_session;
 pub mod ids;
+pub mod matchmaking;
 pub mod player_session;
 pub mod process;
 pub mod timers;
@@ -97,6 +98,7 @@ pub struct Core {
     processes: HashMap<String, ServerProcess>,
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
+    mm: matchmaking::Matchmaking,
     timers: Timers,
     outbox: Vec<Effect>,
     /// Monotonic counter giving processes and player sessions a stable order.
@@ -112,6 +114,7 @@ impl Core {
             processes: HashMap::new(),
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),
+            mm: matchmaking::Matchmaking::default(),
             timers: Timers::default(),
             outbox: Vec::new(),
             seq: 0,
@@ -142,6 +145,7 @@ impl Core {
                 TimerKey::Activation(id) => self.activation_timed_out(now, &id),
                 TimerKey::Reservation(id) => self.reservation_timed_out(now, &id),
                 TimerKey::Purge(id) => self.purge_game_session(&id),
+                other => self.mm_on_timer(now, other),
             }
         }
     }

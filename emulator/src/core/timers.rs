@@ -25,6 +25,18 @@ pub enum TimerKey {
     Reservation(String),
     /// A TERMINATED game session (and its player sessions) is forgotten.
     Purge(String),
+    /// A matchmaking ticket's RequestTimeoutSeconds passed.
+    TicketTimeout(String),
+    /// A finished ticket is forgotten.
+    TicketForget(String),
+    /// A proposed match's acceptance timeout passed (key: match id).
+    Acceptance(String),
+    /// A configuration's pool reaches its next expansion step: run a pass.
+    Expansion(String),
+    /// A pending placement looks for a free process again (or times out).
+    PlacementRetry(String),
+    /// A finished placement is forgotten.
+    PlacementForget(String),
 }
 
 #[derive(Debug, Default)]

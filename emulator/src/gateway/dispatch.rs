@@ -239,13 +239,26 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
                 ));
             }
             check_hosted(core, pid, &r.game_session_arn)?;
-            // The matchmaker arrives in a later issue. Say so plainly rather than accept a
-            // ticket that would never be matched.
-            Err(bad(format!(
-                "no matchmaking configuration '{}' is running: this version of Playfield has \
-                 no matchmaker yet, so no backfill ticket was created",
-                r.matchmaking_configuration_arn
-            )))
+            let players = r
+                .players
+                .iter()
+                .map(core::matchmaking::matchmaker_data::player_from_wire)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            let req = core::matchmaking::backfill::StartBackfill {
+                ticket_id: (!r.ticket_id.is_empty()).then(|| r.ticket_id.clone()),
+                configuration_name: r.matchmaking_configuration_arn.clone(),
+                game_session_arn: Some(r.game_session_arn.clone()),
+                players,
+            };
+            let ticket = core.start_match_backfill(now, req).map_err(core_err)?;
+            Ok(render::ok(
+                action,
+                rid,
+                wire::StartMatchBackfillReply {
+                    ticket_id: ticket.id,
+                },
+            ))
         }
         Request::StopMatchBackfill(r) => {
             validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
@@ -253,13 +266,8 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             required("TicketId", &r.ticket_id)?;
             validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
             check_hosted(core, pid, &r.game_session_arn)?;
-            Err((
-                404,
-                format!(
-                    "no backfill ticket '{}' for game session '{}'",
-                    r.ticket_id, r.game_session_arn
-                ),
-            ))
+            // The ticket ends CANCELLED and the server hears BACKFILL_CANCELLED with its id.
+            done(core.stop_match_backfill(now, &r.game_session_arn, &r.ticket_id)).map_err(core_err)
         }
         Request::TerminateServerProcess(_) => done(core.process_ending(now, pid)).map_err(core_err),
         Request::GetComputeCertificate(_) => {

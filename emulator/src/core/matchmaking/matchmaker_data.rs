@@ -1,0 +1,97 @@
+//! The matchmaker data a matched game session carries (guide, "使用对战构建器数据", lines
+//! 2240–2290; sdk-wire-protocol.md §5.2): the match id, the configuration ARN, the teams
+//! with their players and each player's attributes from the original request
+//! (`{"attributeType": "DOUBLE", "valueAttribute": 23}`), and, with AUTOMATIC backfill,
+//! `autoBackfillMode` and `autoBackfillTicketId`. Latencies are not included ("它不包括玩家延迟").
+//!
+//! The document type is the SDK's own ([`playfield_sdk::wire::MatchmakerData`]), so what the
+//! daemon writes is exactly what the SDK reads.
+
+use playfield_sdk::wire::{self, MatchedPlayer, MatchedTeam, MatchmakerData};
+
+use crate::flexmatch::{AttributeValue, Player};
+
+/// Converts an engine attribute value to the wire's.
+pub fn wire_value(v: &AttributeValue) -> wire::AttributeValue {
+    match v {
+        AttributeValue::String(s) => wire::AttributeValue::String(s.clone()),
+        AttributeValue::Number(n) => wire::AttributeValue::Double(*n),
+        AttributeValue::StringList(l) => wire::AttributeValue::StringList(l.clone()),
+        AttributeValue::StringNumberMap(m) => wire::AttributeValue::StringDoubleMap(m.clone()),
+    }
+}
+
+/// Converts a wire attribute value to the engine's (`None` has no engine form).
+pub fn engine_value(v: &wire::AttributeValue) -> Option<AttributeValue> {
+    Some(match v {
+        wire::AttributeValue::None => return None,
+        wire::AttributeValue::String(s) => AttributeValue::String(s.clone()),
+        wire::AttributeValue::Double(n) => AttributeValue::Number(*n),
+        wire::AttributeValue::StringList(l) => AttributeValue::StringList(l.clone()),
+        wire::AttributeValue::StringDoubleMap(m) => AttributeValue::StringNumberMap(m.clone()),
+    })
+}
+
+/// Which automatic backfill ticket, if any, the document names.
+pub struct AutoBackfill<'a> {
+    pub ticket_id: &'a str,
+}
+
+/// Builds the document. `teams` holds every team of the rule set (empty ones too, so a
+/// server sees the whole structure), each with its players in order.
+pub fn build(
+    match_id: &str,
+    configuration_arn: &str,
+    teams: &[(String, Vec<&Player>)],
+    auto_backfill: Option<AutoBackfill<'_>>,
+) -> MatchmakerData {
+    MatchmakerData {
+        match_id: match_id.into(),
+        matchmaking_configuration_arn: configuration_arn.into(),
+        teams: teams
+            .iter()
+            .map(|(name, players)| MatchedTeam {
+                name: name.clone(),
+                players: players
+                    .iter()
+                    .map(|p| MatchedPlayer {
+                        player_id: p.id.clone(),
+                        attributes: p
+                            .attributes
+                            .iter()
+                            .map(|(k, v)| (k.clone(), wire_value(v)))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        auto_backfill_ticket_id: auto_backfill.as_ref().map(|a| a.ticket_id.to_string()),
+        auto_backfill_mode: auto_backfill.map(|_| wire::BackfillMode::Automatic),
+    }
+}
+
+/// A player as a game server's StartMatchBackfill describes it (sdk-wire-protocol.md §3.7),
+/// in the engine's terms. An empty team is left unset (the engine then says which player
+/// lacks one); a negative latency is refused, naming the player and region.
+pub fn player_from_wire(p: &wire::Player) -> Result<Player, String> {
+    let mut out = Player {
+        id: p.player_id.clone(),
+        team: (!p.team.is_empty()).then(|| p.team.clone()),
+        ..Player::default()
+    };
+    for (k, v) in &p.player_attributes {
+        if let Some(v) = engine_value(v) {
+            out.attributes.insert(k.clone(), v);
+        }
+    }
+    for (region, ms) in &p.latency_in_ms {
+        let ms = u32::try_from(*ms).map_err(|_| {
+            format!(
+                "player '{}': LatencyInMs for '{region}' is {ms}; latencies are positive",
+                p.player_id
+            )
+        })?;
+        out.latency_ms.insert(region.clone(), ms);
+    }
+    Ok(out)
+}

@@ -1,0 +1,301 @@
+//! The matchmaker and session placement, inside the core.
+//!
+//! FlexMatch's flow (guide, "FlexMatch 的工作原理", lines 200–300; service-api.md §9.1):
+//! a client asks for a match with a ticket (StartMatchmaking); the ticket waits in its
+//! configuration's pool, SEARCHING; the rule engine forms a match; if the configuration
+//! requires acceptance every player must accept (REQUIRES_ACCEPTANCE); in WITH_QUEUE mode the
+//! match is then placed through a game session queue onto a free server process (PLACING);
+//! the ticket ends COMPLETED with the connection info, or CANCELLED, TIMED_OUT or FAILED.
+//!
+//! Like the rest of the core this is a synchronous state machine: every command takes `now`,
+//! everything time-based is a timer ([`TimerKey`](super::timers::TimerKey) variants
+//! `Ticket*`, `Acceptance`, `Expansion`, `Placement*`), and what happened leaves as
+//! [`Event::Matchmaking`](super::Event::Matchmaking). Matching runs inside the command that
+//! makes it possible (a new ticket) and on the timer of the next expansion step, never on a
+//! slow fixed tick, so the last needed ticket becomes a match within the same call.
+//!
+//! Submodules follow the seams of the flow: [`rule_sets`], [`configurations`], [`queues`]
+//! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
+//! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive.
+
+pub mod acceptance;
+pub mod backfill;
+pub mod configurations;
+pub mod matchmaker_data;
+pub mod placement;
+pub mod queues;
+pub mod rule_sets;
+pub mod setup;
+pub mod tickets;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::clock::Millis;
+use crate::flexmatch::{Match, Pool};
+
+pub use acceptance::Proposal;
+pub use configurations::{BackfillMode, FlexMatchMode, MatchmakingConfiguration};
+pub use placement::{Placement, PlacementStatus};
+pub use queues::{GameSessionQueue, PlayerLatencyPolicy};
+pub use rule_sets::MatchmakingRuleSet;
+pub use setup::MatchmakingSetup;
+pub use tickets::{
+    ConnectionInfo, MatchedPlayerSession, MatchmakingTicket, StartMatchmaking, TicketKind,
+    TicketStatus,
+};
+
+/// How long a finished ticket, placement or proposal stays describable before it is
+/// forgotten: per-ticket state is never kept forever (lessons-from-peers.md).
+pub const RETENTION_MS: Millis = 600_000;
+
+/// How often a placement with no free process looks again, until its queue's timeout.
+pub const PLACEMENT_RETRY_MS: Millis = 250;
+
+/// The account id used in ARNs unless the startup file names one.
+pub const DEFAULT_ACCOUNT: &str = "000000000000";
+
+/// All matchmaking state. Owned by [`super::Core`]; every method lives on `Core` because a
+/// step of the flow touches fleets, processes and game sessions too.
+#[derive(Debug)]
+pub struct Matchmaking {
+    pub(crate) account_id: String,
+    pub(crate) rule_sets: BTreeMap<String, MatchmakingRuleSet>,
+    pub(crate) configurations: BTreeMap<String, MatchmakingConfiguration>,
+    pub(crate) queues: BTreeMap<String, GameSessionQueue>,
+    /// One ticket pool per configuration name.
+    pub(crate) pools: HashMap<String, Pool>,
+    pub(crate) tickets: HashMap<String, MatchmakingTicket>,
+    /// Player id → that player's active (unfinished) matchmaking ticket.
+    pub(crate) player_ticket: HashMap<String, String>,
+    /// Match id → a proposed match waiting for acceptance.
+    pub(crate) proposals: HashMap<String, Proposal>,
+    pub(crate) placements: HashMap<String, Placement>,
+    /// Game session ARN → the placement waiting for it to activate.
+    pub(crate) placement_of: HashMap<String, String>,
+    /// Game session ARN → the match it hosts (for backfill), while it lives.
+    pub(crate) sessions: HashMap<String, backfill::SessionMatch>,
+    /// Game session ARN → its one active backfill ticket.
+    pub(crate) backfill_of: HashMap<String, String>,
+    /// Configuration → running average wait for a match, seconds (EstimatedWaitTime).
+    pub(crate) est_wait: HashMap<String, u32>,
+    /// Counts passes, so each gets its own seed.
+    pub(crate) passes: u64,
+}
+
+impl Default for Matchmaking {
+    fn default() -> Self {
+        Self {
+            account_id: DEFAULT_ACCOUNT.into(),
+            rule_sets: BTreeMap::new(),
+            configurations: BTreeMap::new(),
+            queues: BTreeMap::new(),
+            pools: HashMap::new(),
+            tickets: HashMap::new(),
+            player_ticket: HashMap::new(),
+            proposals: HashMap::new(),
+            placements: HashMap::new(),
+            backfill_of: HashMap::new(),
+            placement_of: HashMap::new(),
+            sessions: HashMap::new(),
+            est_wait: HashMap::new(),
+            passes: 0,
+        }
+    }
+}
+
+/// What the matchmaker tells the outside world. `Display` is the log line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatchmakingEvent {
+    /// A ticket changed status (QUEUED tickets enter SEARCHING at once).
+    TicketStatus {
+        ticket_id: String,
+        configuration: String,
+        status: TicketStatus,
+        reason: Option<String>,
+        message: Option<String>,
+    },
+    /// The rule engine formed a match (before acceptance, before placement).
+    PotentialMatchCreated {
+        match_id: String,
+        configuration: String,
+        ticket_ids: Vec<String>,
+        acceptance_required: bool,
+    },
+    /// A player answered a proposal.
+    AcceptMatch {
+        match_id: String,
+        ticket_id: String,
+        player_id: String,
+        accepted: bool,
+    },
+    /// The acceptance step ended: `outcome` is `Accepted`, `Rejected` or `TimedOut`.
+    AcceptMatchCompleted {
+        match_id: String,
+        outcome: &'static str,
+    },
+    /// A placement changed status.
+    Placement {
+        placement_id: String,
+        status: PlacementStatus,
+        game_session_id: Option<String>,
+    },
+}
+
+impl fmt::Display for MatchmakingEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use MatchmakingEvent::*;
+        match self {
+            TicketStatus {
+                ticket_id,
+                configuration,
+                status,
+                reason,
+                message,
+            } => {
+                write!(
+                    f,
+                    "ticket {ticket_id} ({configuration}): {}",
+                    status.as_str()
+                )?;
+                if let Some(r) = reason {
+                    write!(f, " [{r}]")?;
+                }
+                if let Some(m) = message {
+                    write!(f, " {m}")?;
+                }
+                Ok(())
+            }
+            PotentialMatchCreated {
+                match_id,
+                configuration,
+                ticket_ids,
+                acceptance_required,
+            } => write!(
+                f,
+                "match {match_id} ({configuration}) formed from tickets {}{}",
+                ticket_ids.join(", "),
+                if *acceptance_required {
+                    ": waiting for acceptance"
+                } else {
+                    ""
+                }
+            ),
+            AcceptMatch {
+                match_id,
+                ticket_id,
+                player_id,
+                accepted,
+            } => write!(
+                f,
+                "match {match_id}: player {player_id} (ticket {ticket_id}) {}",
+                if *accepted { "accepted" } else { "rejected" }
+            ),
+            AcceptMatchCompleted { match_id, outcome } => {
+                write!(f, "match {match_id}: acceptance ended: {outcome}")
+            }
+            Placement {
+                placement_id,
+                status,
+                game_session_id,
+            } => {
+                write!(f, "placement {placement_id}: {}", status.as_str())?;
+                if let Some(g) = game_session_id {
+                    write!(f, " on {g}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl super::Core {
+    /// Matchmaking state, for reads (faces, tests).
+    pub fn matchmaking(&self) -> &Matchmaking {
+        &self.mm
+    }
+
+    fn mm_emit(&mut self, e: MatchmakingEvent) {
+        self.emit(super::Event::Matchmaking(e));
+    }
+
+    /// `arn:aws:gamelift:<region>:<account>:matchmakingconfiguration/<name>` (service-api.md §7).
+    pub fn configuration_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:gamelift:{}:{}:matchmakingconfiguration/{name}",
+            self.cfg.region, self.mm.account_id
+        )
+    }
+
+    /// Runs a matching pass on a configuration's pool and carries its matches on; then
+    /// schedules the pass for the pool's next expansion step. The engine's passes are
+    /// incremental (only newcomers and a sample), so running one per arrival is cheap.
+    pub(crate) fn run_pass(&mut self, now: Millis, configuration: &str) {
+        self.mm.passes += 1;
+        let seed = self.cfg.seed ^ self.mm.passes.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let Some(pool) = self.mm.pools.get_mut(configuration) else {
+            return;
+        };
+        let pass = pool.find_matches(now, seed);
+        let next = pool.next_expansion_due(now);
+        let key = super::timers::TimerKey::Expansion(configuration.to_string());
+        match next {
+            Some(at) => self.timers.schedule(key, at),
+            None => self.timers.cancel(&key),
+        }
+        for m in pass.matches {
+            self.on_match(now, configuration, m);
+        }
+    }
+
+    /// A match found by the engine: a backfill answer or a new match.
+    fn on_match(&mut self, now: Millis, configuration: &str, m: Match) {
+        if m.backfill_ticket_id.is_some() {
+            self.on_backfill_match(now, configuration, m);
+        } else {
+            self.on_new_match(now, configuration, m);
+        }
+    }
+
+    /// The game session a placement waited for became ACTIVE (hook from
+    /// `activate_game_session`).
+    pub(crate) fn mm_on_game_session_activated(&mut self, now: Millis, game_session_id: &str) {
+        self.placement_activated(now, game_session_id);
+        self.start_automatic_backfill(now, game_session_id);
+    }
+
+    /// A game session ended (hook from `end_game_session`): a placement waiting for it
+    /// fails, and its backfill ticket ends without a server to tell.
+    pub(crate) fn mm_on_game_session_ended(&mut self, now: Millis, game_session_id: &str) {
+        self.placement_session_lost(now, game_session_id);
+        self.mm.sessions.remove(game_session_id);
+        if let Some(t) = self.mm.backfill_of.remove(game_session_id) {
+            self.finish_ticket(
+                now,
+                &t,
+                TicketStatus::Cancelled,
+                Some("CANCELLED".into()),
+                Some(format!("game session {game_session_id} ended")),
+            );
+        }
+    }
+
+    /// Fires one matchmaking timer (called from [`super::Core::on_time`]).
+    pub(crate) fn mm_on_timer(&mut self, now: Millis, key: super::timers::TimerKey) {
+        use super::timers::TimerKey as K;
+        match key {
+            K::TicketTimeout(id) => self.ticket_timed_out(now, &id),
+            K::TicketForget(id) => self.forget_ticket(&id),
+            K::Acceptance(id) => self.acceptance_timed_out(now, &id),
+            K::Expansion(cfg) => self.run_pass(now, &cfg),
+            K::PlacementRetry(id) => self.retry_placement(now, &id),
+            K::PlacementForget(id) => {
+                self.mm.placements.remove(&id);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The acceptance step: all accept, one rejects, the timeout.
+//!
+//! Guide line 2137: "当建议的对战游戏中的任何一个玩家拒绝对战游戏，或者未能在接受时限内响应时，
+//! 请求失败。接受对战的玩家的票证将自动退还到票证池中。未接受对战的玩家的票证将变为“失败”状态".
+
+use super::*;
+
+const TICKETS: [(&str, &str); 4] = [("t1", "a"), ("t2", "b"), ("t3", "c"), ("t4", "d")];
+
+/// A 2v2 configuration with acceptance (10 s), a ready process, and a proposal of four
+/// one-player tickets.
+fn proposed() -> Core {
+    let mut c = core_with(&teams_rule_set(2, 2), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(10);
+    });
+    ready(&mut c, T0, "p1", 1);
+    for (t, p) in TICKETS {
+        start(&mut c, T0, t, &[p]);
+    }
+    for (t, _) in TICKETS {
+        assert_eq!(status(&c, t), TicketStatus::RequiresAcceptance, "{t}");
+    }
+    c.take_effects();
+    c
+}
+
+#[test]
+fn when_all_accept_the_match_goes_to_placement() {
+    let mut c = proposed();
+    for (t, p) in TICKETS.iter().take(3) {
+        c.accept_match(T0 + 1, t, &[p.to_string()], true).unwrap();
+    }
+    assert_eq!(status(&c, "t1"), TicketStatus::RequiresAcceptance);
+    c.accept_match(T0 + 2, "t4", &["d".into()], true).unwrap();
+    for (t, _) in TICKETS {
+        assert_eq!(status(&c, t), TicketStatus::Placing, "{t}");
+    }
+    let effects = c.take_effects();
+    assert!(
+        mm_events(&effects).contains(&MatchmakingEvent::AcceptMatchCompleted {
+            match_id: c.ticket("t1").unwrap().match_id.clone().unwrap(),
+            outcome: "Accepted",
+        })
+    );
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Push {
+            push: Push::CreateGameSession(_),
+            ..
+        }
+    )));
+    // Accepting again is refused, naming the ticket and its state.
+    let err = c
+        .accept_match(T0 + 3, "t1", &["a".into()], true)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ticket 't1' is PLACING; it cannot be accepted or rejected (only REQUIRES_ACCEPTANCE can)"
+    );
+}
+
+#[test]
+fn one_rejection_fails_that_ticket_and_returns_the_accepted_ones() {
+    let mut c = proposed();
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    c.accept_match(T0 + 1, "t2", &["b".into()], true).unwrap();
+    c.accept_match(T0 + 2, "t3", &["c".into()], false).unwrap();
+    assert_eq!(status(&c, "t1"), TicketStatus::Searching);
+    assert_eq!(status(&c, "t2"), TicketStatus::Searching);
+    assert_eq!(status(&c, "t3"), TicketStatus::Failed);
+    // t4 had not answered when the proposal was dropped: it did not accept.
+    assert_eq!(status(&c, "t4"), TicketStatus::Failed);
+    assert!(c.ticket("t1").unwrap().players[0].team.is_none());
+    assert!(c.matchmaking().pools["cfg"].contains("t1"));
+    // Two fresh players complete a new proposal with the returned tickets.
+    start(&mut c, T0 + 3, "t5", &["e"]);
+    start(&mut c, T0 + 3, "t6", &["f"]);
+    assert_eq!(status(&c, "t1"), TicketStatus::RequiresAcceptance);
+}
+
+#[test]
+fn the_acceptance_timeout_fails_the_silent_tickets() {
+    let mut c = proposed();
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    advance(&mut c, T0 + 9_999);
+    assert_eq!(status(&c, "t1"), TicketStatus::RequiresAcceptance);
+    advance(&mut c, T0 + 10_000);
+    assert_eq!(status(&c, "t1"), TicketStatus::Searching);
+    for t in ["t2", "t3", "t4"] {
+        let t = c.ticket(t).unwrap();
+        assert_eq!(t.status, TicketStatus::Failed);
+        assert!(t
+            .status_message
+            .as_deref()
+            .unwrap()
+            .contains("acceptance timeout"));
+    }
+    let evs = mm_events(&c.take_effects());
+    assert!(evs.iter().any(|e| matches!(
+        e,
+        MatchmakingEvent::AcceptMatchCompleted {
+            outcome: "TimedOut",
+            ..
+        }
+    )));
+}
+
+#[test]
+fn accept_match_checks_its_players() {
+    let mut c = proposed();
+    let err = c.accept_match(T0, "t1", &["zz".into()], true).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "PlayerIds: player 'zz' is not in ticket 't1'"
+    );
+}

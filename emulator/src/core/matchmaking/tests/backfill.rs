@@ -1,0 +1,200 @@
+//! Manual and automatic backfill, and every end of a backfill ticket reaching the server.
+
+use super::*;
+use crate::core::matchmaking::backfill::StartBackfill;
+use crate::core::UpdateReason;
+use playfield_sdk::wire::MatchmakerData;
+
+/// Teams of 1..2; tickets "a" and "b" matched 1v1 and placed on "p1", which activated the
+/// session. Returns the core, the game session id and its matchmaker data.
+fn placed(mode: BackfillMode) -> (Core, String, MatchmakerData) {
+    let mut c = core_with(&teams_rule_set(1, 2), |s| s.backfill_mode = mode);
+    ready(&mut c, T0, "p1", 1);
+    start(&mut c, T0, "ta", &["a"]);
+    start(&mut c, T0, "tb", &["b"]);
+    let gs = match pushes(&mut c).into_iter().next() {
+        Some(Push::CreateGameSession(gs)) => gs,
+        other => panic!("expected CreateGameSession, got {other:?}"),
+    };
+    c.activate_game_session(T0 + 10, "p1", &gs.id).unwrap();
+    let md = MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap()).unwrap();
+    (c, gs.id, md)
+}
+
+/// The game's current players with their teams, as a backfill request gives them.
+fn players_of(md: &MatchmakerData) -> Vec<Player> {
+    md.teams
+        .iter()
+        .flat_map(|t| {
+            t.players.iter().map(|p| {
+                let mut pl = player(&p.player_id, 10.0);
+                pl.team = Some(t.name.clone());
+                pl
+            })
+        })
+        .collect()
+}
+
+fn backfill(
+    c: &mut Core,
+    now: Millis,
+    id: &str,
+    gs: &str,
+    md: &MatchmakerData,
+) -> MatchmakingTicket {
+    c.start_match_backfill(
+        now,
+        StartBackfill {
+            ticket_id: Some(id.into()),
+            configuration_name: "cfg".into(),
+            game_session_arn: Some(gs.into()),
+            players: players_of(md),
+        },
+    )
+    .unwrap()
+}
+
+/// The UpdateGameSession pushes: (reason, backfill ticket id, matchmaker data).
+fn updates(c: &mut Core) -> Vec<(UpdateReason, Option<String>, Option<String>)> {
+    pushes(c)
+        .into_iter()
+        .filter_map(|p| match p {
+            Push::UpdateGameSession {
+                game_session,
+                reason,
+                backfill_ticket_id,
+            } => Some((reason, backfill_ticket_id, game_session.matchmaker_data)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// service-api.md §9.1 StartMatchBackfill: "On success the service adds player sessions for
+/// the newcomers and updates the game session's `MatchmakerData`"; the server hears
+/// MATCHMAKING_DATA_UPDATED with the backfill ticket id (guide line ~2400).
+#[test]
+fn a_manual_backfill_round_fills_the_open_slot() {
+    let (mut c, gs, md) = placed(BackfillMode::Manual);
+    assert!(md.auto_backfill_ticket_id.is_none());
+    let t = backfill(&mut c, T0 + 100, "bf1", &gs, &md);
+    assert_eq!(t.status, TicketStatus::Queued);
+    assert_eq!(status(&c, "bf1"), TicketStatus::Searching);
+    c.take_effects();
+    start(&mut c, T0 + 200, "tc", &["c"]);
+    assert_eq!(status(&c, "bf1"), TicketStatus::Completed);
+    let tc = c.ticket("tc").unwrap();
+    assert_eq!(tc.status, TicketStatus::Completed);
+    let ci = tc.connection.clone().unwrap();
+    assert_eq!(ci.game_session_arn, gs);
+    let ps = c
+        .player_session(&ci.matched_player_sessions[0].player_session_id)
+        .unwrap();
+    assert_eq!(ps.player_id, "c");
+    let ups = updates(&mut c);
+    assert_eq!(ups.len(), 1, "{ups:?}");
+    let (reason, ticket, data) = &ups[0];
+    assert_eq!(*reason, UpdateReason::MatchmakingDataUpdated);
+    assert_eq!(ticket.as_deref(), Some("bf1"));
+    let new = MatchmakerData::parse(data.as_deref().unwrap()).unwrap();
+    assert_eq!(new.match_id, md.match_id, "the same match, one player more");
+    assert_eq!(new.teams.iter().map(|t| t.players.len()).sum::<usize>(), 3);
+}
+
+/// One active backfill ticket per game session: a new one replaces the old, and each end —
+/// replaced, stopped, timed out — reaches the server with its reason and ticket id.
+#[test]
+fn every_end_of_a_backfill_ticket_reaches_the_server() {
+    let (mut c, gs, md) = placed(BackfillMode::Manual);
+    c.take_effects();
+    backfill(&mut c, T0 + 100, "bf1", &gs, &md);
+    backfill(&mut c, T0 + 200, "bf2", &gs, &md);
+    assert_eq!(status(&c, "bf1"), TicketStatus::Cancelled);
+    assert_eq!(
+        updates(&mut c),
+        vec![(
+            UpdateReason::BackfillCancelled,
+            Some("bf1".into()),
+            Some(serde_json_of(&c, &gs))
+        )]
+    );
+    c.stop_match_backfill(T0 + 300, &gs, "bf2").unwrap();
+    assert_eq!(
+        updates(&mut c)[0].0,
+        UpdateReason::BackfillCancelled,
+        "StopMatchBackfill reaches the server"
+    );
+    let err = c.stop_match_backfill(T0 + 300, &gs, "nope").unwrap_err();
+    assert!(
+        err.to_string().contains("no backfill ticket 'nope'"),
+        "{err}"
+    );
+    backfill(&mut c, T0 + 400, "bf3", &gs, &md);
+    advance(&mut c, T0 + 400 + 120_000);
+    assert_eq!(status(&c, "bf3"), TicketStatus::TimedOut);
+    assert_eq!(
+        updates(&mut c).last().map(|u| (u.0, u.1.clone())),
+        Some((UpdateReason::BackfillTimedOut, Some("bf3".into())))
+    );
+}
+
+fn serde_json_of(c: &Core, gs: &str) -> String {
+    c.game_session(gs).unwrap().matchmaker_data.clone().unwrap()
+}
+
+/// Automatic backfill (guide, "打开自动回填"): a session that starts with open slots names a
+/// backfill ticket in its matchmaker data; the ticket searches (past the request timeout)
+/// and fills the session one newcomer at a time until it is full.
+#[test]
+fn automatic_backfill_fills_a_session_that_started_at_min_players() {
+    let (mut c, gs, md) = placed(BackfillMode::Automatic);
+    let auto = md
+        .auto_backfill_ticket_id
+        .clone()
+        .expect("autoBackfillTicketId");
+    assert_eq!(
+        md.auto_backfill_mode,
+        Some(playfield_sdk::wire::BackfillMode::Automatic)
+    );
+    assert_eq!(status(&c, &auto), TicketStatus::Searching);
+    advance(&mut c, T0 + 130_000);
+    assert_eq!(
+        status(&c, &auto),
+        TicketStatus::Searching,
+        "automatic tickets keep searching"
+    );
+    c.take_effects();
+    let now = T0 + 130_000;
+    start(&mut c, now, "tc", &["c"]);
+    assert_eq!(status(&c, &auto), TicketStatus::Completed);
+    let ups = updates(&mut c);
+    assert_eq!(ups[0].0, UpdateReason::MatchmakingDataUpdated);
+    assert_eq!(ups[0].1.as_deref(), Some(auto.as_str()));
+    let md2 = MatchmakerData::parse(ups[0].2.as_deref().unwrap()).unwrap();
+    let next = md2
+        .auto_backfill_ticket_id
+        .clone()
+        .expect("one slot still open");
+    assert_eq!(status(&c, &next), TicketStatus::Searching);
+    start(&mut c, now + 1, "td", &["d"]);
+    let ups = updates(&mut c);
+    let md3 = MatchmakerData::parse(ups[0].2.as_deref().unwrap()).unwrap();
+    assert_eq!(md3.teams.iter().map(|t| t.players.len()).sum::<usize>(), 4);
+    assert!(
+        md3.auto_backfill_ticket_id.is_none(),
+        "full: no more backfill"
+    );
+    assert!(!c.matchmaking().backfill_of.contains_key(&gs));
+}
+
+/// StopMatchmaking on the automatic ticket (how a client service switches it off for one
+/// session) ends it, and the server hears BACKFILL_CANCELLED.
+#[test]
+fn stopping_automatic_backfill_reaches_the_server() {
+    let (mut c, _gs, md) = placed(BackfillMode::Automatic);
+    c.take_effects();
+    let auto = md.auto_backfill_ticket_id.unwrap();
+    c.stop_matchmaking(T0 + 100, &auto).unwrap();
+    let ups = updates(&mut c);
+    assert_eq!(ups[0].0, UpdateReason::BackfillCancelled);
+    assert_eq!(ups[0].1.as_deref(), Some(auto.as_str()));
+}

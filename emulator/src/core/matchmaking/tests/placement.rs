@@ -1,0 +1,156 @@
+//! Placement through a queue onto a free process.
+
+use super::*;
+use crate::core::GameSessionStatus;
+use playfield_sdk::wire::MatchmakerData;
+
+/// Four players, a 2v2 WITH_QUEUE configuration with game properties, data and two extra
+/// slots; returns the core after the match formed.
+fn matched(with_process: bool) -> Core {
+    let mut c = core_with(&teams_rule_set(2, 2), |s| {
+        s.additional_player_count = 2;
+        s.game_properties = props(&[("mode", "duel")]);
+        s.game_session_data = Some("map=arena".into());
+    });
+    if with_process {
+        ready(&mut c, T0, "p1", 1);
+    }
+    c.take_effects();
+    start(&mut c, T0, "t1", &["a", "b"]);
+    start(&mut c, T0 + 1, "t2", &["c", "d"]);
+    c
+}
+
+/// service-api.md §9.1: "PLACING (WITH_QUEUE mode only) -> COMPLETED … the COMPLETED ticket
+/// also carries `GameSessionConnectionInfo` (game session ARN, address, port, one player
+/// session per player)". The guide's matchmaker data (lines 2240–2290) reaches the server in
+/// CreateGameSession, with MaximumPlayerSessionCount = team maxima + AdditionalPlayerCount.
+#[test]
+fn a_match_is_placed_and_completes_when_the_session_activates() {
+    let mut c = matched(true);
+    assert_eq!(status(&c, "t1"), TicketStatus::Placing);
+    let gs = match pushes(&mut c).into_iter().next() {
+        Some(Push::CreateGameSession(gs)) => gs,
+        other => panic!("expected CreateGameSession, got {other:?}"),
+    };
+    assert_eq!(gs.maximum_player_session_count, 6);
+    assert_eq!(gs.game_properties, props(&[("mode", "duel")]));
+    assert_eq!(gs.game_session_data.as_deref(), Some("map=arena"));
+    let md = MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap()).unwrap();
+    assert_eq!(md.configuration_name(), Some("cfg"));
+    assert_eq!(
+        md.match_id,
+        c.ticket("t1").unwrap().match_id.clone().unwrap()
+    );
+    assert_eq!(md.teams.len(), 2);
+    let everyone: Vec<&str> = md
+        .teams
+        .iter()
+        .flat_map(|t| t.players.iter().map(|p| p.player_id.as_str()))
+        .collect();
+    assert_eq!(everyone.len(), 4);
+    let raw: serde_json::Value =
+        serde_json::from_str(gs.matchmaker_data.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        raw["teams"][0]["players"][0]["attributes"]["skill"],
+        serde_json::json!({"attributeType": "DOUBLE", "valueAttribute": 10.0})
+    );
+    assert!(md.auto_backfill_ticket_id.is_none(), "MANUAL backfill");
+
+    c.activate_game_session(T0 + 50, "p1", &gs.id).unwrap();
+    for t in ["t1", "t2"] {
+        let t = c.ticket(t).unwrap();
+        assert_eq!(t.status, TicketStatus::Completed);
+        let ci = t.connection.as_ref().unwrap();
+        assert_eq!(ci.game_session_arn, gs.id);
+        assert_eq!(ci.port, Some(7001));
+        assert_eq!(ci.matched_player_sessions.len(), 2);
+        for mps in &ci.matched_player_sessions {
+            let ps = c.player_session(&mps.player_session_id).unwrap();
+            assert_eq!(ps.player_id, mps.player_id);
+            assert_eq!(ps.game_session_id, gs.id);
+        }
+    }
+    let p = c.matchmaking().placements.values().next().unwrap();
+    assert_eq!(p.status, PlacementStatus::Fulfilled);
+    assert_eq!(
+        c.game_session(&gs.id).unwrap().status,
+        GameSessionStatus::Active
+    );
+}
+
+/// "No free process: keep trying until the queue's timeout, then fail with the right reason."
+#[test]
+fn with_no_ready_process_the_placement_times_out() {
+    let mut c = matched(false);
+    advance(&mut c, T0 + 29_000);
+    assert_eq!(status(&c, "t1"), TicketStatus::Placing);
+    advance(&mut c, T0 + 31_000);
+    let t = c.ticket("t1").unwrap();
+    assert_eq!(t.status, TicketStatus::Failed);
+    assert_eq!(t.status_reason.as_deref(), Some("PLACEMENT_TIMED_OUT"));
+    assert!(t.status_message.as_deref().unwrap().contains("'the-queue'"));
+    let p = c.matchmaking().placements.values().next().unwrap();
+    assert_eq!(p.status, PlacementStatus::TimedOut);
+}
+
+/// A process that becomes ready within the queue's timeout gets the waiting match.
+#[test]
+fn a_process_ready_later_gets_the_waiting_placement() {
+    let mut c = matched(false);
+    advance(&mut c, T0 + 5_000);
+    ready(&mut c, T0 + 5_000, "late", 9);
+    advance(&mut c, T0 + 5_000 + PLACEMENT_RETRY_MS);
+    assert!(pushes(&mut c)
+        .iter()
+        .any(|p| matches!(p, Push::CreateGameSession(_))));
+}
+
+/// Player latency policies: a destination where a player reports more than the cap in force
+/// is skipped; once the policy's duration ends the next (looser) cap lets it through.
+#[test]
+fn latency_policies_hold_back_placement_until_they_relax() {
+    let mut c = core_with(&teams_rule_set(1, 1), |_| {});
+    c.update_queue(QueueSpec {
+        name: QUEUE.into(),
+        destinations: vec![FLEET.into()],
+        timeout_seconds: Some(60),
+        player_latency_policies: vec![
+            PlayerLatencyPolicy {
+                maximum_individual_player_latency_ms: 50,
+                policy_duration_seconds: Some(10),
+            },
+            PlayerLatencyPolicy {
+                maximum_individual_player_latency_ms: 200,
+                policy_duration_seconds: None,
+            },
+        ],
+        custom_event_data: None,
+        notification_target: None,
+    })
+    .unwrap();
+    ready(&mut c, T0, "p1", 1);
+    c.take_effects();
+    for (t, p, ms) in [("t1", "a", 20), ("t2", "b", 120)] {
+        let mut pl = player(p, 1.0);
+        pl.latency_ms.insert("custom-home".into(), ms);
+        c.start_matchmaking(
+            T0,
+            StartMatchmaking {
+                ticket_id: Some(t.into()),
+                configuration_name: "cfg".into(),
+                players: vec![pl],
+            },
+        )
+        .unwrap();
+    }
+    assert_eq!(status(&c, "t1"), TicketStatus::Placing);
+    advance(&mut c, T0 + 9_999);
+    assert!(!pushes(&mut c)
+        .iter()
+        .any(|p| matches!(p, Push::CreateGameSession(_))));
+    advance(&mut c, T0 + 10_000 + PLACEMENT_RETRY_MS);
+    assert!(pushes(&mut c)
+        .iter()
+        .any(|p| matches!(p, Push::CreateGameSession(_))));
+}

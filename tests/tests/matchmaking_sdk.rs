@@ -1,0 +1,215 @@
+//! The matchmaker end to end with our Rust server SDK as the game server: tickets go in
+//! through the core (the service API face comes with its own issue), a match is placed on the
+//! SDK's process, the server sees the matchmaker data in onStartGameSession, accepts the
+//! matched players, runs a backfill round it started itself, and hears StopMatchBackfill
+//! come back as BACKFILL_CANCELLED (guide lines 2218–2487; sdk-wire-protocol.md §3.7–§3.8,
+//! §4.2).
+
+use playfield::core::matchmaking::configurations::ConfigurationSpec;
+use playfield::core::matchmaking::queues::QueueSpec;
+use playfield::core::matchmaking::{StartMatchmaking, TicketStatus};
+use playfield::core::Core;
+use playfield::flexmatch::{AttributeValue, Player};
+use playfield_e2e::{bounded, TestDaemon, FLEET};
+use playfield_sdk::model::UpdateReason;
+use playfield_sdk::request::{StartMatchBackfillRequest, StopMatchBackfillRequest};
+use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
+use std::time::Duration;
+
+const RULES: &str = r#"{
+    "ruleLanguageVersion": "1.0",
+    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
+              {"name": "blue", "minPlayers": 1, "maxPlayers": 2}],
+    "rules": []
+}"#;
+
+fn set_up(core: &mut Core, now: u64) {
+    core.create_rule_set(now, "duel-rules", RULES).unwrap();
+    core.create_queue(QueueSpec {
+        name: "duel-queue".into(),
+        destinations: vec![FLEET.into()],
+        timeout_seconds: Some(30),
+        player_latency_policies: vec![],
+        custom_event_data: None,
+        notification_target: None,
+    })
+    .unwrap();
+    core.create_configuration(
+        now,
+        ConfigurationSpec::new("duel", "duel-rules", "duel-queue"),
+    )
+    .unwrap();
+}
+
+fn ticket(d: &TestDaemon, id: &str, player: &str, skill: f64) {
+    let mut p = Player {
+        id: player.into(),
+        ..Default::default()
+    };
+    p.attributes
+        .insert("skill".into(), AttributeValue::Number(skill));
+    d.execute(|c, now| {
+        c.start_matchmaking(
+            now,
+            StartMatchmaking {
+                ticket_id: Some(id.into()),
+                configuration_name: "duel".into(),
+                players: vec![p],
+            },
+        )
+    })
+    .unwrap();
+}
+
+async fn next_event(sdk: &ServerSdk) -> ServerEvent {
+    tokio::time::timeout(Duration::from_secs(5), sdk.next_event())
+        .await
+        .expect("an event arrives")
+}
+
+#[tokio::test]
+async fn a_match_is_placed_played_and_backfilled_from_the_server() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        d.execute(set_up);
+        let sdk =
+            ServerSdk::with_options(SdkOptions::new().request_timeout(Duration::from_secs(5)));
+        sdk.init(
+            ServerParameters::new()
+                .web_socket_url(d.ws_url())
+                .process_id("proc-mm")
+                .host_id("my-host")
+                .fleet_id(FLEET)
+                .auth_token("local-token"),
+        )
+        .await
+        .unwrap();
+        sdk.process_ready(ProcessParameters::new(7777).poll_events())
+            .await
+            .unwrap();
+        d.wait_until("the process is ACTIVE", |c| {
+            c.process("proc-mm")
+                .is_some_and(|p| p.last_heartbeat.is_some())
+        })
+        .await;
+
+        // The second ticket makes the match within its own call; the server is asked to
+        // host it with the matchmaker data the guide shows.
+        ticket(&d, "t-alice", "alice", 12.0);
+        ticket(&d, "t-bob", "bob", 14.0);
+        let ServerEvent::StartGameSession(gs) = next_event(&sdk).await else {
+            panic!("expected StartGameSession")
+        };
+        let md = gs
+            .parsed_matchmaker_data()
+            .unwrap()
+            .expect("matchmaker data");
+        assert!(md
+            .matchmaking_configuration_arn
+            .ends_with(":matchmakingconfiguration/duel"));
+        assert_eq!(md.teams.len(), 2);
+        assert_eq!(gs.maximum_player_session_count, 4, "two teams of at most 2");
+        let alice = md
+            .teams
+            .iter()
+            .flat_map(|t| t.players.iter())
+            .find(|p| p.player_id == "alice")
+            .expect("alice is in the match");
+        assert_eq!(
+            alice.attributes.get("skill"),
+            Some(&playfield_sdk::wire::AttributeValue::Double(12.0))
+        );
+        sdk.activate_game_session().await.unwrap();
+
+        // The tickets complete with connection info; the players' sessions are accepted.
+        d.wait_until("the tickets are COMPLETED", |c| {
+            c.ticket("t-bob")
+                .is_some_and(|t| t.status == TicketStatus::Completed)
+        })
+        .await;
+        for t in ["t-alice", "t-bob"] {
+            let info = d.read(|c| c.ticket(t).unwrap().connection.unwrap());
+            assert_eq!(info.game_session_arn, gs.game_session_id);
+            assert_eq!(info.port, Some(7777));
+            sdk.accept_player_session(&info.matched_player_sessions[0].player_session_id)
+                .await
+                .expect("the matched player is expected");
+        }
+
+        // A backfill round started by the server: carol fills the open slot.
+        let players = md
+            .teams
+            .iter()
+            .flat_map(|t| {
+                t.players.iter().map(|p| {
+                    let mut pl = playfield_sdk::model::Player::new(&p.player_id).with_team(&t.name);
+                    for (k, v) in &p.attributes {
+                        pl = pl.with_attribute(k, v.clone());
+                    }
+                    pl
+                })
+            })
+            .collect();
+        let bf = sdk
+            .start_match_backfill(StartMatchBackfillRequest::new(
+                &gs.game_session_id,
+                &md.matchmaking_configuration_arn,
+                players,
+            ))
+            .await
+            .expect("a backfill ticket")
+            .ticket_id;
+        ticket(&d, "t-carol", "carol", 11.0);
+        let ServerEvent::UpdateGameSession(up) = next_event(&sdk).await else {
+            panic!("expected UpdateGameSession")
+        };
+        assert_eq!(up.update_reason, UpdateReason::MatchmakingDataUpdated);
+        assert_eq!(up.backfill_ticket_id, bf);
+        let md2 = up.game_session.parsed_matchmaker_data().unwrap().unwrap();
+        assert_eq!(md2.match_id, md.match_id);
+        assert_eq!(md2.teams.iter().map(|t| t.players.len()).sum::<usize>(), 3);
+        let carol = d.read(|c| c.ticket("t-carol").unwrap().connection.unwrap());
+        sdk.accept_player_session(&carol.matched_player_sessions[0].player_session_id)
+            .await
+            .expect("carol's session is accepted");
+
+        // StopMatchBackfill reaches the server as BACKFILL_CANCELLED with the ticket id.
+        let players = md2
+            .teams
+            .iter()
+            .flat_map(|t| {
+                t.players
+                    .iter()
+                    .map(|p| playfield_sdk::model::Player::new(&p.player_id).with_team(&t.name))
+            })
+            .collect();
+        let bf2 = sdk
+            .start_match_backfill(
+                StartMatchBackfillRequest::new(
+                    &gs.game_session_id,
+                    &md.matchmaking_configuration_arn,
+                    players,
+                )
+                .ticket_id("bf-2"),
+            )
+            .await
+            .unwrap()
+            .ticket_id;
+        assert_eq!(bf2, "bf-2");
+        sdk.stop_match_backfill(StopMatchBackfillRequest::new(
+            "bf-2",
+            &gs.game_session_id,
+            &md.matchmaking_configuration_arn,
+        ))
+        .await
+        .unwrap();
+        let ServerEvent::UpdateGameSession(up) = next_event(&sdk).await else {
+            panic!("expected UpdateGameSession")
+        };
+        assert_eq!(up.update_reason, UpdateReason::BackfillCancelled);
+        assert_eq!(up.backfill_ticket_id, "bf-2");
+        sdk.process_ending().await.unwrap();
+    })
+    .await;
+}
