@@ -5,10 +5,13 @@
 //! state, never through sleeps: the test waits for a line or a state, then acts.
 
 use playfield::clock::{Clock, ManualClock};
+use playfield::config::Config;
+use playfield::core::matchmaking::{MatchmakingSetup, StartMatchmaking};
 use playfield::core::{
     CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
-    ProcessStatus, UpdateReason,
+    ProcessStatus,
 };
+use playfield::flexmatch::{AttributeValue, Player};
 use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -41,6 +44,37 @@ pub fn matchmaker_data(extra_player: bool) -> String {
  "autoBackfillMode":"MANUAL"}}"#
     )
 }
+
+/// The matchmaker the samples' backfill requests go to: configuration `Duel` (the one the
+/// matchmaker data names), two teams of up to two, placing onto [`FLEET`].
+const MATCHMAKER: &str = r#"
+[[fleets]]
+id = "fleet-test"
+name = "test"
+
+[[queues]]
+name = "duel-queue"
+destinations = ["fleet-test"]
+
+[[rule_sets]]
+name = "duel-rules"
+body = '''{
+  "ruleLanguageVersion": "1.0",
+  "playerAttributes": [
+    {"name": "skill", "type": "number", "default": 10},
+    {"name": "mode", "type": "string", "default": "ctf"},
+    {"name": "items", "type": "string_list", "default": []},
+    {"name": "ranks", "type": "string_number_map", "default": {}}
+  ],
+  "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
+            {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]
+}'''
+
+[[matchmaking_configurations]]
+name = "Duel"
+rule_set = "duel-rules"
+queue = "duel-queue"
+"#;
 
 /// How long one step may take (generous: valgrind slows the sample down a lot).
 const STEP: Duration = Duration::from_secs(90);
@@ -199,6 +233,13 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
             clock.clone() as Arc<dyn Clock>,
         ))
         .expect("daemon starts on loopback");
+    let matchmaker = Config::from_toml_str(MATCHMAKER, Path::new("ffi-test.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    daemon
+        .execute(|core, now| {
+            core.apply_matchmaking_config(now, &MatchmakingSetup::from_config(&matchmaker))
+        })
+        .expect("matchmaker set up");
     let url = format!("ws://{}", daemon.ws_addr().expect("ws listener"));
     let envs = [
         ("GAMELIFT_SDK_WEBSOCKET_URL", url),
@@ -275,11 +316,14 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
     let left = sample.expect("player left:");
     let left_player = left.trim_start_matches("player left:").trim().to_owned();
     let backfill = sample.expect("backfill request");
+    let backfill_ticket = backfill
+        .strip_prefix("backfill requested: ticket ")
+        .unwrap_or_else(|| panic!("the backfill request should create a ticket: {backfill}"))
+        .trim()
+        .to_owned();
     assert!(
-        backfill.starts_with("backfill request failed:")
-            && backfill.contains("BadRequestException")
-            && backfill.contains("no matchmaker yet"),
-        "the backfill request should reach the daemon and be refused: {backfill}"
+        daemon.read(|c| c.ticket(&backfill_ticket).is_some()),
+        "the daemon knows backfill ticket {backfill_ticket}"
     );
     wait_until(
         &daemon,
@@ -295,21 +339,30 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
     );
     sample.expect("playing");
 
+    // A new player looks for a match: the backfill ticket takes them into the running game,
+    // and the server hears about it through onUpdateGameSession.
+    let newcomer = Player {
+        id: "player-4".into(),
+        attributes: [("skill".to_string(), AttributeValue::Number(19.0))].into(),
+        ..Default::default()
+    };
     daemon
-        .execute(|core, _| {
-            core.notify_game_session_update(
-                &gs.id,
-                Some(matchmaker_data(true)),
-                UpdateReason::MatchmakingDataUpdated,
-                Some("ticket-1".into()),
+        .execute(|core, now| {
+            core.start_matchmaking(
+                now,
+                StartMatchmaking {
+                    ticket_id: Some("newcomer".into()),
+                    configuration_name: "Duel".into(),
+                    players: vec![newcomer],
+                },
             )
         })
-        .expect("update pushed");
+        .expect("matchmaking ticket accepted");
     let update = sample.expect("game session updated:");
     assert!(
         update.contains("MATCHMAKING_DATA_UPDATED")
-            && update.contains("ticket-1")
-            && update.contains("players 4"),
+            && update.contains(&backfill_ticket)
+            && update.contains("players 3"),
         "{update}"
     );
     sample.expect("game session over");
