@@ -129,6 +129,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .build()?;
     let grace = Duration::from_secs(args.shutdown_grace);
     runtime.block_on(async move {
+        // Listen for Ctrl-C before anything is up: a SIGINT that arrives while the listeners
+        // start must still mean "shut down gracefully", not kill the process outright.
+        let mut interrupts = Interrupts::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
         let setup = playfield::core::matchmaking::MatchmakingSetup::from_config(&config);
         handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
@@ -144,7 +147,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             )),
             None => None,
         };
-        tokio::signal::ctrl_c().await?;
+        interrupts.next().await;
         tracing::info!(target: "playfield", "shutting down");
         // Game servers get TerminateProcess and `grace` to call ProcessEnding; meanwhile the
         // launcher stops restarting and kills what it launched that is still running after
@@ -164,7 +167,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(target: "playfield", "press Ctrl-C again to exit at once");
         tokio::select! {
             () = graceful => Ok(()),
-            _ = tokio::signal::ctrl_c() => {
+            () = interrupts.next() => {
                 // The impatient way out: no more waiting for game servers. Launched servers
                 // got the same Ctrl-C from the terminal.
                 tracing::warn!(target: "playfield", "second Ctrl-C: exiting without waiting for game servers");
@@ -172,6 +175,29 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// Ctrl-C presses, registered once up front (tokio's `ctrl_c()` only installs its handler when
+/// first awaited).
+struct Interrupts {
+    #[cfg(unix)]
+    signals: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Interrupts {
+            #[cfg(unix)]
+            signals: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        self.signals.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
