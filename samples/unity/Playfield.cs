@@ -42,7 +42,8 @@ namespace Playfield
     [return: MarshalAs(UnmanagedType.U1)]
     public delegate bool PlayfieldHealthCheckCallback(IntPtr userData);
 
-    // How a call failed. Every function takes a `PlayfieldError *` as its last parameter.
+    // How a call failed. Every function that can fail takes a `PlayfieldError *` as its last
+    // parameter.
     //
     // The library always writes it: `code` is `PLAYFIELD_OK` (0) and `message` NULL on
     // success; on failure `code` is one of `PLAYFIELD_ERROR_*` and `message` a UTF-8 text the
