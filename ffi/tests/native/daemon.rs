@@ -275,11 +275,14 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
     let left = sample.expect("player left:");
     let left_player = left.trim_start_matches("player left:").trim().to_owned();
     let backfill = sample.expect("backfill request");
+    // Today the daemon has no matchmaker and refuses the request with a 400 that says so;
+    // the sample prints it and carries on. Once backfill lands, a ticket is the answer.
     assert!(
-        backfill.starts_with("backfill request failed:")
+        (backfill.starts_with("backfill request failed:")
             && backfill.contains("BadRequestException")
-            && backfill.contains("no matchmaker yet"),
-        "the backfill request should reach the daemon and be refused: {backfill}"
+            && backfill.contains("no matchmaker yet"))
+            || backfill.starts_with("backfill requested: ticket "),
+        "the backfill request should reach the daemon: {backfill}"
     );
     wait_until(
         &daemon,
