@@ -175,7 +175,8 @@
 // `playfield_next_event` on the caller's own thread.
 #define PLAYFIELD_DELIVERY_QUEUE 1
 
-// How a call failed. Every function takes a `PlayfieldError *` as its last parameter.
+// How a call failed. Every function that can fail takes a `PlayfieldError *` as its last
+// parameter.
 //
 // The library always writes it: `code` is `PLAYFIELD_OK` (0) and `message` NULL on
 // success; on failure `code` is one of `PLAYFIELD_ERROR_*` and `message` a UTF-8 text the
@@ -310,6 +311,7 @@ typedef struct PlayfieldGameSession {
 } PlayfieldGameSession;
 
 // `onStartGameSession`: the game session is valid only during the call (copy what you keep).
+// No callback may unwind (a C++ exception, `longjmp`) out into the library: catch inside it.
 typedef void (*PlayfieldStartGameSessionCallback)(const struct PlayfieldGameSession *game_session,
                                                   void *user_data);
 

@@ -8,6 +8,7 @@ use std::ffi::c_void;
 use std::sync::{Arc, Condvar, Mutex};
 
 /// `onStartGameSession`: the game session is valid only during the call (copy what you keep).
+/// No callback may unwind (a C++ exception, `longjmp`) out into the library: catch inside it.
 pub type PlayfieldStartGameSessionCallback =
     Option<unsafe extern "C" fn(game_session: *const PlayfieldGameSession, user_data: *mut c_void)>;
 /// `onUpdateGameSession`: the update is valid only during the call.
@@ -135,5 +136,60 @@ impl CCallbacks {
             });
         }
         params
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_closed_gate_runs_nothing() {
+        let gate = Gate::default();
+        assert_eq!(gate.run(|| 1), Some(1));
+        gate.close();
+        assert_eq!(gate.run(|| 2), None);
+    }
+
+    /// close() returns only after a callback running on another thread has returned.
+    #[test]
+    fn close_waits_for_a_running_callback() {
+        let gate = Arc::new(Gate::default());
+        let (entered_tx, entered) = mpsc::channel();
+        let (release_tx, release) = mpsc::channel::<()>();
+        let (done_tx, done) = mpsc::channel();
+        let g = gate.clone();
+        let callback = std::thread::spawn(move || {
+            g.run(|| {
+                entered_tx.send(()).unwrap();
+                release.recv().unwrap();
+                done_tx.send("callback returned").unwrap();
+            })
+        });
+        entered.recv().unwrap();
+        let g = gate.clone();
+        let (closed_tx, closed) = mpsc::channel();
+        let closer = std::thread::spawn(move || {
+            g.close();
+            closed_tx.send("close returned").unwrap();
+        });
+        // While the callback runs, close() must still be waiting.
+        assert!(closed.recv_timeout(Duration::from_millis(100)).is_err());
+        release_tx.send(()).unwrap();
+        assert_eq!(done.recv().unwrap(), "callback returned");
+        assert_eq!(closed.recv().unwrap(), "close returned");
+        closer.join().unwrap();
+        assert_eq!(callback.join().unwrap(), Some(()));
+    }
+
+    /// A callback that closes its own gate (destroy from a callback) does not deadlock.
+    #[test]
+    fn close_from_inside_a_callback_returns() {
+        let gate = Arc::new(Gate::default());
+        let g = gate.clone();
+        assert_eq!(gate.run(move || g.close()), Some(()));
+        assert_eq!(gate.run(|| ()), None);
     }
 }

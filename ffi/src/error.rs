@@ -48,7 +48,8 @@ pub const PLAYFIELD_ERROR_MATCHMAKER_DATA: i32 = 25;
 /// An SDK error this version of the C API has no code for (see the message).
 pub const PLAYFIELD_ERROR_UNKNOWN: i32 = 99;
 
-/// How a call failed. Every function takes a `PlayfieldError *` as its last parameter.
+/// How a call failed. Every function that can fail takes a `PlayfieldError *` as its last
+/// parameter.
 ///
 /// The library always writes it: `code` is `PLAYFIELD_OK` (0) and `message` NULL on
 /// success; on failure `code` is one of `PLAYFIELD_ERROR_*` and `message` a UTF-8 text the

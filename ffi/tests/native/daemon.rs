@@ -205,8 +205,9 @@ pub struct SessionRun {
 /// Runs `command` (the sample, possibly under valgrind) as process `pid` of [`FLEET`] through
 /// a whole game session, checking each step on the daemon's side:
 /// ready → game session with matchmaker data → activated → three players reserved and
-/// accepted → one removed and a backfill requested (the daemon has no matchmaker yet and
-/// answers 400) → an UpdateGameSession push → the sample ends cleanly.
+/// accepted → one removed and a backfill ticket requested → a new player's matchmaking ticket
+/// fills the slot through that backfill ticket → the UpdateGameSession push
+/// (MATCHMAKING_DATA_UPDATED) → the sample ends cleanly.
 pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
