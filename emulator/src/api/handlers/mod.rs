@@ -5,6 +5,7 @@
 
 pub mod matchmaking;
 pub mod matchmaking_setup;
+pub mod placement;
 pub mod queues;
 
 #[cfg(test)]
@@ -13,7 +14,8 @@ mod tests;
 use crate::api::Router;
 use crate::hub::Shared;
 
-/// Registers the matchmaking, rule set, configuration and queue operations.
+/// Registers the matchmaking, rule set, configuration, queue and placement operations.
 pub fn register_matchmaking(router: Router<Shared>) -> Router<Shared> {
-    queues::register(matchmaking_setup::register(matchmaking::register(router)))
+    let router = matchmaking_setup::register(matchmaking::register(router));
+    placement::register(queues::register(router))
 }

@@ -326,3 +326,58 @@ fn client_backfill_needs_a_known_session() {
         assert_eq!(e.code, "NotFoundException");
     }
 }
+
+/// service-api.md §9.2: StartGameSessionPlacement answers PENDING; once the session is up
+/// the placement is FULFILLED with the session's values and the placed player sessions.
+#[test]
+fn a_placement_through_the_api() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        configure(&r, &s, p);
+        let out = ok(
+            &r,
+            &s,
+            p,
+            "StartGameSessionPlacement",
+            json!({
+                "PlacementId": "pl-1", "GameSessionQueueName": "q", "MaximumPlayerSessionCount": 4,
+                "GameSessionName": "arena", "GameProperties": [{"Key": "mode", "Value": "ffa"}],
+                "PlayerLatencies": [{"PlayerId": "alice", "RegionIdentifier": "us-west-2", "LatencyInMilliseconds": 20.0}],
+                "DesiredPlayerSessions": [{"PlayerId": "alice", "PlayerData": "hat"}]
+            }),
+        );
+        assert_eq!(out["GameSessionPlacement"]["Status"], "PENDING");
+        assert!(out["GameSessionPlacement"].get("GameSessionArn").is_none());
+        let gs = s.read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
+        s.execute(|c, now| c.activate_game_session(now, "p1", &gs))
+            .unwrap();
+        let d = ok(
+            &r,
+            &s,
+            p,
+            "DescribeGameSessionPlacement",
+            json!({"PlacementId": "pl-1"}),
+        );
+        let pl = &d["GameSessionPlacement"];
+        assert_eq!(pl["Status"], "FULFILLED");
+        assert_eq!(pl["GameSessionArn"], gs.as_str());
+        assert_eq!(pl["Port"], 7777);
+        assert_eq!(pl["PlacedPlayerSessions"][0]["PlayerId"], "alice");
+        let e = err(
+            &r,
+            &s,
+            p,
+            "StopGameSessionPlacement",
+            json!({"PlacementId": "pl-1"}),
+        );
+        assert_eq!(e.code, "InvalidRequestException");
+        let e = err(
+            &r,
+            &s,
+            p,
+            "DescribeGameSessionPlacement",
+            json!({"PlacementId": "nope"}),
+        );
+        assert_eq!(e.code, "NotFoundException");
+    }
+}
