@@ -297,3 +297,82 @@ async fn with_no_ready_process_the_placement_times_out() {
     })
     .await;
 }
+
+/// 2v2 with acceptance (guide lines 2133–2137): the proposal reaches the server only when all
+/// four accept; a rejection fails the rejecting ticket and returns the accepted ones; a
+/// silent player's ticket fails when the acceptance timeout passes on the advanced clock.
+#[tokio::test]
+async fn two_versus_two_with_acceptance() {
+    const RULES_2V2: &str = r#"{
+        "ruleLanguageVersion": "1.0",
+        "teams": [{"name": "red", "minPlayers": 2, "maxPlayers": 2},
+                  {"name": "blue", "minPlayers": 2, "maxPlayers": 2}]
+    }"#;
+    bounded(async {
+        let d = TestDaemon::start().await;
+        d.execute(|c, now| {
+            c.create_rule_set(now, "two-v-two", RULES_2V2).unwrap();
+            c.create_queue(QueueSpec {
+                name: "q".into(),
+                destinations: vec![FLEET.into()],
+                timeout_seconds: Some(30),
+                player_latency_policies: vec![],
+                custom_event_data: None,
+                notification_target: None,
+            })
+            .unwrap();
+            let mut spec = ConfigurationSpec::new("duel", "two-v-two", "q");
+            spec.acceptance_required = true;
+            spec.acceptance_timeout_seconds = Some(10);
+            c.create_configuration(now, spec).unwrap();
+        });
+        let sdk = ready_sdk(&d, "proc-2v2").await;
+        let status = |t: &str| d.read(|c| c.ticket(t).unwrap().status);
+        let accept = |t: &str, p: &str, yes: bool| {
+            d.execute(|c, now| c.accept_match(now, t, &[p.to_string()], yes))
+                .unwrap()
+        };
+        for (t, p) in [("t1", "a"), ("t2", "b"), ("t3", "c"), ("t4", "d")] {
+            ticket(&d, t, p, 10.0);
+        }
+        assert_eq!(status("t4"), TicketStatus::RequiresAcceptance);
+
+        // One rejects: t3 fails, the ones that accepted search again, t4 (silent) fails.
+        accept("t1", "a", true);
+        accept("t2", "b", true);
+        accept("t3", "c", false);
+        assert_eq!(status("t1"), TicketStatus::Searching);
+        assert_eq!(status("t3"), TicketStatus::Failed);
+        assert_eq!(status("t4"), TicketStatus::Failed);
+
+        // Two newcomers: a new proposal; one stays silent past the timeout.
+        ticket(&d, "t5", "e", 10.0);
+        ticket(&d, "t6", "f", 10.0);
+        assert_eq!(status("t5"), TicketStatus::RequiresAcceptance);
+        accept("t1", "a", true);
+        accept("t2", "b", true);
+        accept("t5", "e", true);
+        d.advance(Duration::from_secs(10));
+        assert_eq!(status("t6"), TicketStatus::Failed);
+        assert_eq!(status("t5"), TicketStatus::Searching);
+
+        // All accept: the match is placed on the server.
+        ticket(&d, "t7", "g", 10.0);
+        for (t, p) in [("t1", "a"), ("t2", "b"), ("t5", "e"), ("t7", "g")] {
+            accept(t, p, true);
+        }
+        let ServerEvent::StartGameSession(gs) = next_event(&sdk).await else {
+            panic!("expected StartGameSession")
+        };
+        let md = gs.parsed_matchmaker_data().unwrap().unwrap();
+        assert_eq!(md.teams.iter().map(|t| t.players.len()).sum::<usize>(), 4);
+        sdk.activate_game_session().await.unwrap();
+        d.wait_until("the tickets are COMPLETED", |c| {
+            c.ticket("t7")
+                .is_some_and(|t| t.status == TicketStatus::Completed)
+        })
+        .await;
+        sdk.process_ending().await.unwrap();
+    })
+    .await;
+}

@@ -5,7 +5,7 @@
 //! (`Shared::execute`, which also carries out the effects: a StartMatchmaking that completes
 //! a match pushes CreateGameSession before the answer leaves), and maps the result back to
 //! the model's shapes. Core errors become the operation's modeled exceptions
-//! ([`core_error`]).
+//! (`core_error`).
 
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //!
 //! A WITH_QUEUE match becomes a placement on the configuration's queue. The queue picks an
 //! ACTIVE process without a game session among its destinations, honouring the latency
-//! policies when players reported latencies ([`Core::pick_process`]); the game session is
+//! policies when players reported latencies (`Core::pick_process`); the game session is
 //! created there through the ordinary `create_game_session` path, so the process gets
 //! CreateGameSession with the matchmaker data, the configuration's GameProperties and
 //! GameSessionData, and MaximumPlayerSessionCount = the teams' maxPlayers added up +

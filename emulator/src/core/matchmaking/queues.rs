@@ -2,7 +2,7 @@
 //! Create/Describe/Update/DeleteGameSessionQueue).
 //!
 //! A queue lists destinations (fleets, in preference order), a timeout, and player latency
-//! policies. Placement asks [`Core::pick_process`] for a free process: the first destination
+//! policies. Placement asks `Core::pick_process` for a free process: the first destination
 //! with an ACTIVE process without a game session, skipping destinations whose location some
 //! player reports a latency above the cap in force at the placement's age.
 
