@@ -9,8 +9,9 @@
 //! No I/O, no tokio, no wall clock here: everything is testable by calling methods.
 //!
 //! Submodules follow the domain's seams: [`fleet`], [`process`] (server processes and their
-//! connections), [`game_session`], [`player_session`]; [`ids`] makes identifiers;
-//! [`timers`] orders deadlines; [`event`] defines what goes out.
+//! connections), [`game_session`], [`player_session`], [`matchmaking`] (rule sets,
+//! configurations, queues, tickets, acceptance, placement, backfill); [`ids`] makes
+//! identifiers; [`timers`] orders deadlines; [`event`] defines what goes out.
 
 pub mod error;
 pub mod event;

@@ -150,6 +150,9 @@ impl Core {
             let Some(t) = self.mm.tickets.get_mut(id) else {
                 continue;
             };
+            if t.status.is_final() {
+                continue; // cancelled while proposed
+            }
             let all_accepted = t.players.iter().all(|x| t.accepted.contains(&x.id));
             t.accepted.clear();
             for pl in &mut t.players {

@@ -23,6 +23,7 @@ pub mod backfill;
 pub mod configurations;
 pub mod matchmaker_data;
 pub mod placement;
+pub mod placement_api;
 pub mod queues;
 pub mod rule_sets;
 pub mod setup;

@@ -2,7 +2,7 @@
 //!
 //! A WITH_QUEUE match becomes a placement on the configuration's queue. The queue picks an
 //! ACTIVE process without a game session among its destinations, honouring the latency
-//! policies when players reported latencies ([`Core::pick_process`]); the game session is
+//! policies when players reported latencies (`Core::pick_process`); the game session is
 //! created there through the ordinary `create_game_session` path, so the process gets
 //! CreateGameSession with the matchmaker data, the configuration's GameProperties and
 //! GameSessionData, and MaximumPlayerSessionCount = the teams' maxPlayers added up +
@@ -19,6 +19,8 @@
 use super::matchmaker_data::{self, AutoBackfill};
 use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus};
 use super::{BackfillMode, MatchmakingConfiguration, MatchmakingEvent};
+use std::collections::BTreeMap;
+
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CreateGameSession, NewPlayerSession};
@@ -62,6 +64,10 @@ pub struct Placement {
     /// With AUTOMATIC backfill and open slots: the backfill ticket id the matchmaker data
     /// announces, started when the session activates.
     pub auto_backfill_ticket_id: Option<String>,
+    /// Set for a StartGameSessionPlacement (no match, no configuration).
+    pub direct: Option<super::placement_api::DirectPlacement>,
+    /// The player sessions made when it was fulfilled.
+    pub placed_player_sessions: Vec<MatchedPlayerSession>,
 }
 
 /// The team instances of a rule set with their maxPlayers (before expansions).
@@ -107,6 +113,53 @@ impl Core {
             .map(|r| r.parsed.as_ref())
     }
 
+    /// What a placement asks for: the players' latencies and the game session to create
+    /// (all but the fleet). A match placement takes them from its configuration and match;
+    /// a StartGameSessionPlacement from its request.
+    fn placement_template(
+        &self,
+        p: &Placement,
+    ) -> Result<(Vec<BTreeMap<String, u32>>, CreateGameSession), String> {
+        if let Some(d) = &p.direct {
+            let req = CreateGameSession {
+                maximum_player_session_count: p.maximum_player_session_count,
+                name: d.game_session_name.clone(),
+                game_properties: d.game_properties.clone(),
+                game_session_data: d.game_session_data.clone(),
+                ..CreateGameSession::default()
+            };
+            return Ok((d.player_latencies.values().cloned().collect(), req));
+        }
+        let cfg = self
+            .configuration(&p.configuration)
+            .map_err(|_| "its matchmaking configuration no longer exists".to_string())?;
+        let teams = self.match_teams(&p.m);
+        let latencies = teams
+            .iter()
+            .flat_map(|(_, ps)| ps.iter().map(|p| p.latency_ms.clone()))
+            .collect();
+        let refs: Vec<(String, Vec<&Player>)> = teams
+            .iter()
+            .map(|(n, ps)| (n.clone(), ps.iter().collect()))
+            .collect();
+        let md = matchmaker_data::build(
+            &p.match_id,
+            &cfg.arn,
+            &refs,
+            p.auto_backfill_ticket_id
+                .as_deref()
+                .map(|t| AutoBackfill { ticket_id: t }),
+        );
+        let req = CreateGameSession {
+            maximum_player_session_count: p.maximum_player_session_count,
+            game_properties: cfg.game_properties.clone(),
+            game_session_data: cfg.game_session_data.clone(),
+            matchmaker_data: Some(md.to_json()),
+            ..CreateGameSession::default()
+        };
+        Ok((latencies, req))
+    }
+
     pub(crate) fn place_match(
         &mut self,
         now: Millis,
@@ -144,6 +197,8 @@ impl Core {
             maximum_player_session_count: team_max + cfg.additional_player_count,
             game_session_id: None,
             auto_backfill_ticket_id,
+            direct: None,
+            placed_player_sessions: Vec::new(),
         };
         self.mm.placements.insert(id.clone(), p);
         self.mm_emit(MatchmakingEvent::Placement {
@@ -173,42 +228,25 @@ impl Core {
                 format!("game session queue '{q}' no longer exists"),
             );
         };
-        let Ok(cfg) = self.configuration(&p.configuration).cloned() else {
-            return self.end_placement(
-                now,
-                id,
-                PlacementStatus::Failed,
-                "UNEXPECTED_ERROR",
-                "its matchmaking configuration no longer exists".into(),
-            );
+        let (latencies, template) = match self.placement_template(&p) {
+            Ok(x) => x,
+            Err(msg) => {
+                return self.end_placement(
+                    now,
+                    id,
+                    PlacementStatus::Failed,
+                    "UNEXPECTED_ERROR",
+                    msg,
+                )
+            }
         };
         let age = now.saturating_sub(p.start_time);
-        let teams = self.match_teams(&p.m);
-        let latencies: Vec<&std::collections::BTreeMap<String, u32>> = teams
-            .iter()
-            .flat_map(|(_, ps)| ps.iter().map(|p| &p.latency_ms))
-            .collect();
-        let fleet = self.pick_process(&queue, age, &latencies).map(|(f, _)| f);
+        let refs: Vec<&BTreeMap<String, u32>> = latencies.iter().collect();
+        let fleet = self.pick_process(&queue, age, &refs).map(|(f, _)| f);
         let created = fleet.and_then(|fleet_id| {
-            let refs: Vec<(String, Vec<&Player>)> = teams
-                .iter()
-                .map(|(n, ps)| (n.clone(), ps.iter().collect()))
-                .collect();
-            let md = matchmaker_data::build(
-                &p.match_id,
-                &cfg.arn,
-                &refs,
-                p.auto_backfill_ticket_id
-                    .as_deref()
-                    .map(|t| AutoBackfill { ticket_id: t }),
-            );
             let req = CreateGameSession {
                 fleet_id,
-                maximum_player_session_count: p.maximum_player_session_count,
-                game_properties: cfg.game_properties.clone(),
-                game_session_data: cfg.game_session_data.clone(),
-                matchmaker_data: Some(md.to_json()),
-                ..CreateGameSession::default()
+                ..template
             };
             self.create_game_session(now, req).ok()
         });
@@ -287,6 +325,9 @@ impl Core {
         let Some(p) = self.mm.placements.get(&pid).cloned() else {
             return;
         };
+        if p.direct.is_some() {
+            return self.direct_placement_activated(now, &pid, gs_id);
+        }
         let teams = self.match_teams(&p.m);
         let players: Vec<NewPlayerSession> = teams
             .iter()

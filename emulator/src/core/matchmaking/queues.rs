@@ -2,9 +2,10 @@
 //! Create/Describe/Update/DeleteGameSessionQueue).
 //!
 //! A queue lists destinations (fleets, in preference order), a timeout, and player latency
-//! policies. Placement asks [`Core::pick_process`] for a free process: the first destination
+//! policies. Placement asks `Core::pick_process` for a free process: the first destination
 //! with an ACTIVE process without a game session, skipping destinations whose location some
-//! player reports a latency above the cap in force at the placement's age.
+//! player reports a latency above the cap in force at the placement's age (a player with no
+//! latency for that location does not hold it back).
 
 use super::rule_sets::name_of;
 use crate::clock::Millis;
@@ -161,8 +162,8 @@ impl Core {
     }
 
     /// A free process among the queue's destinations, in order. `latencies` are the players'
-    /// reported latencies (location → ms); when some are given, a destination qualifies only
-    /// if every reporting player reports one for its location within the cap in force.
+    /// reported latencies (location → ms); a destination qualifies when every latency reported
+    /// for its location (its first location, or the region) is within the cap in force.
     pub(crate) fn pick_process(
         &self,
         queue: &GameSessionQueue,
@@ -176,10 +177,12 @@ impl Core {
                 .get(fleet_id)
                 .and_then(|f| f.locations.first().cloned())
                 .unwrap_or_else(|| self.cfg.region.clone());
-            let reporting = latencies.iter().filter(|l| !l.is_empty());
-            let ok = reporting.into_iter().all(|l| match l.get(&location) {
-                Some(ms) => cap.is_none_or(|c| *ms <= c),
-                None => false,
+            // A latency reported for this location must be within the cap. A player who
+            // reports none for it does not hold placement back: on one machine the fleet's
+            // location name ("custom-local") rarely matches the Regions clients measure.
+            let ok = latencies.iter().all(|l| {
+                l.get(&location)
+                    .is_none_or(|ms| cap.is_none_or(|c| *ms <= c))
             });
             if !ok {
                 continue;

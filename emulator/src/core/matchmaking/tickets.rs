@@ -248,11 +248,11 @@ impl Core {
                 "ticket '{id}' is PLACING; its match is being placed and cannot be stopped"
             )));
         }
-        if t.status == TicketStatus::RequiresAcceptance {
-            if let Some(m) = t.match_id.clone() {
-                self.drop_proposal(now, &m, &[id.to_string()], "Rejected");
-            }
-        }
+        // A ticket in a proposal is cancelled first; the proposal then falls apart as on a
+        // rejection (the other tickets fail or return to the pool).
+        let proposal = (t.status == TicketStatus::RequiresAcceptance)
+            .then(|| t.match_id.clone())
+            .flatten();
         self.finish_ticket(
             now,
             id,
@@ -260,6 +260,9 @@ impl Core {
             Some("CANCELLED".into()),
             Some(message),
         );
+        if let Some(m) = proposal {
+            self.drop_proposal(now, &m, &[], "Rejected");
+        }
         Ok(())
     }
 

@@ -115,3 +115,16 @@ fn accept_match_checks_its_players() {
         "PlayerIds: player 'zz' is not in ticket 't1'"
     );
 }
+
+/// StopMatchmaking on a proposed ticket cancels it (CANCELLED, not FAILED); the proposal is
+/// dropped as on a rejection, so the tickets that accepted return to the pool.
+#[test]
+fn stopping_a_proposed_ticket_cancels_it_and_drops_the_proposal() {
+    let mut c = proposed();
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    c.stop_matchmaking(T0 + 2, "t2").unwrap();
+    assert_eq!(status(&c, "t2"), TicketStatus::Cancelled);
+    assert_eq!(status(&c, "t1"), TicketStatus::Searching);
+    assert_eq!(status(&c, "t3"), TicketStatus::Failed);
+    assert!(c.matchmaking().proposals.is_empty());
+}

@@ -154,3 +154,78 @@ fn latency_policies_hold_back_placement_until_they_relax() {
         .iter()
         .any(|p| matches!(p, Push::CreateGameSession(_))));
 }
+
+fn direct(id: &str) -> super::placement_api::StartPlacement {
+    super::placement_api::StartPlacement {
+        placement_id: id.into(),
+        queue_name: QUEUE.into(),
+        maximum_player_session_count: 4,
+        settings: super::placement_api::DirectPlacement {
+            game_session_name: Some("arena".into()),
+            game_properties: props(&[("mode", "ffa")]),
+            desired_player_sessions: vec![crate::core::NewPlayerSession {
+                player_id: "alice".into(),
+                player_data: Some("blue hat".into()),
+            }],
+            ..Default::default()
+        },
+    }
+}
+
+/// service-api.md §9.2 StartGameSessionPlacement: "Returns the placement with `Status`
+/// PENDING. It later becomes FULFILLED (with `GameSessionId`…, `PlacedPlayerSessions` for
+/// each `DesiredPlayerSessions` entry), TIMED_OUT (queue timeout passed), CANCELLED".
+#[test]
+fn a_direct_placement_is_fulfilled_times_out_or_is_cancelled() {
+    let mut c = core_with(&teams_rule_set(1, 1), |_| {});
+    ready(&mut c, T0, "p1", 1);
+    c.take_effects();
+    let p = c.start_game_session_placement(T0, direct("pl-1")).unwrap();
+    assert_eq!(p.status, PlacementStatus::Pending);
+    let gs = match pushes(&mut c).into_iter().next() {
+        Some(Push::CreateGameSession(gs)) => gs,
+        other => panic!("expected CreateGameSession, got {other:?}"),
+    };
+    assert_eq!(gs.name.as_deref(), Some("arena"));
+    assert_eq!(gs.maximum_player_session_count, 4);
+    assert!(gs.matchmaker_data.is_none());
+    c.activate_game_session(T0 + 5, "p1", &gs.id).unwrap();
+    let p = c.describe_game_session_placement("pl-1").unwrap();
+    assert_eq!(p.status, PlacementStatus::Fulfilled);
+    assert_eq!(p.placed_player_sessions[0].player_id, "alice");
+    let ps = c
+        .player_session(&p.placed_player_sessions[0].player_session_id)
+        .unwrap();
+    assert_eq!(ps.player_data.as_deref(), Some("blue hat"));
+    assert!(
+        c.start_game_session_placement(T0, direct("pl-1")).is_err(),
+        "ids are unique"
+    );
+
+    // No free process now: the next one times out with the queue.
+    c.start_game_session_placement(T0 + 10, direct("pl-2"))
+        .unwrap();
+    advance(&mut c, T0 + 10 + 30_000);
+    assert_eq!(
+        c.describe_game_session_placement("pl-2").unwrap().status,
+        PlacementStatus::TimedOut
+    );
+
+    c.start_game_session_placement(T0 + 40_000, direct("pl-3"))
+        .unwrap();
+    let stopped = c.stop_game_session_placement(T0 + 40_001, "pl-3").unwrap();
+    assert_eq!(stopped.status, PlacementStatus::Cancelled);
+    let err = c
+        .stop_game_session_placement(T0 + 40_002, "pl-3")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "placement 'pl-3' is CANCELLED; only a PENDING placement can be stopped"
+    );
+    assert_eq!(
+        c.describe_game_session_placement("zz")
+            .unwrap_err()
+            .to_string(),
+        "no game session placement 'zz'"
+    );
+}

@@ -1,0 +1,376 @@
+//! Rule set and matchmaking configuration operations (service-api.md §9.1):
+//! Create/Describe/Validate/DeleteMatchmakingRuleSet(s) and
+//! Create/Describe/Update/DeleteMatchmakingConfiguration(s).
+//!
+//! Update takes only the members given and keeps the rest (only `Name` is required), so the
+//! handler merges the input over the current configuration before the core replaces it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::matchmaking::core_error;
+use crate::api::types::Timestamp;
+use crate::api::{ApiError, Ctx, Router};
+use crate::core::matchmaking::configurations::ConfigurationSpec;
+use crate::core::matchmaking::{
+    BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
+};
+use crate::core::Core;
+use crate::hub::Shared;
+
+pub fn register(router: Router<Shared>) -> Router<Shared> {
+    router
+        .register("CreateMatchmakingRuleSet", create_rule_set)
+        .register("DescribeMatchmakingRuleSets", describe_rule_sets)
+        .register("ValidateMatchmakingRuleSet", validate_rule_set)
+        .register("DeleteMatchmakingRuleSet", delete_rule_set)
+        .register("CreateMatchmakingConfiguration", create_configuration)
+        .register("DescribeMatchmakingConfigurations", describe_configurations)
+        .register("UpdateMatchmakingConfiguration", update_configuration)
+        .register("DeleteMatchmakingConfiguration", delete_configuration)
+}
+
+fn ts(ms: u64) -> Timestamp {
+    Timestamp::from_epoch_millis(ms as i64)
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RuleSetShape {
+    rule_set_name: String,
+    rule_set_arn: String,
+    rule_set_body: String,
+    creation_time: Timestamp,
+}
+
+impl From<&MatchmakingRuleSet> for RuleSetShape {
+    fn from(r: &MatchmakingRuleSet) -> Self {
+        Self {
+            rule_set_name: r.name.clone(),
+            rule_set_arn: r.arn.clone(),
+            rule_set_body: r.body.clone(),
+            creation_time: ts(r.creation_time),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateRuleSetInput {
+    name: String,
+    rule_set_body: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RuleSetOutput {
+    rule_set: RuleSetShape,
+}
+
+fn create_rule_set(
+    ctx: &mut Ctx<'_, Shared>,
+    input: CreateRuleSetInput,
+) -> Result<RuleSetOutput, ApiError> {
+    let rs = ctx
+        .state()
+        .execute(|core, now| core.create_rule_set(now, &input.name, &input.rule_set_body))
+        .map_err(|e| core_error(ctx, e))?;
+    Ok(RuleSetOutput {
+        rule_set: RuleSetShape::from(&rs),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NamesInput {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    rule_set_name: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRuleSetsOutput {
+    rule_sets: Vec<RuleSetShape>,
+}
+
+fn describe_rule_sets(
+    ctx: &mut Ctx<'_, Shared>,
+    input: NamesInput,
+) -> Result<DescribeRuleSetsOutput, ApiError> {
+    let found = ctx
+        .state()
+        .read(|core| core.describe_rule_sets(&input.names))
+        .map_err(|e| core_error(ctx, e))?;
+    Ok(DescribeRuleSetsOutput {
+        rule_sets: found.iter().map(RuleSetShape::from).collect(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ValidateInput {
+    rule_set_body: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ValidateOutput {
+    valid: bool,
+}
+
+/// A body with problems answers InvalidRequestException listing each, located by JSON path
+/// (as the service does; `Valid: false` is never sent).
+fn validate_rule_set(
+    ctx: &mut Ctx<'_, Shared>,
+    input: ValidateInput,
+) -> Result<ValidateOutput, ApiError> {
+    Core::validate_rule_set(&input.rule_set_body).map_err(|e| core_error(ctx, e))?;
+    Ok(ValidateOutput { valid: true })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NameInput {
+    name: String,
+}
+
+fn delete_rule_set(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
+    ctx.state()
+        .execute(|core, _| core.delete_rule_set(&input.name))
+        .map_err(|e| core_error(ctx, e))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GamePropertyShape {
+    key: String,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigurationShape {
+    name: String,
+    configuration_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    game_session_queue_arns: Vec<String>,
+    request_timeout_seconds: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acceptance_timeout_seconds: Option<u32>,
+    acceptance_required: bool,
+    rule_set_name: String,
+    rule_set_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification_target: Option<String>,
+    additional_player_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_event_data: Option<String>,
+    creation_time: Timestamp,
+    game_properties: Vec<GamePropertyShape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    game_session_data: Option<String>,
+    backfill_mode: &'static str,
+    flex_match_mode: &'static str,
+}
+
+fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
+    ConfigurationShape {
+        name: c.name.clone(),
+        configuration_arn: c.arn.clone(),
+        description: c.description.clone(),
+        game_session_queue_arns: c
+            .game_session_queue_names
+            .iter()
+            .map(|q| {
+                core.queue(q)
+                    .map(|q| q.arn.clone())
+                    .unwrap_or_else(|_| q.clone())
+            })
+            .collect(),
+        request_timeout_seconds: c.request_timeout_seconds,
+        acceptance_timeout_seconds: c.acceptance_timeout_seconds,
+        acceptance_required: c.acceptance_required,
+        rule_set_name: c.rule_set_name.clone(),
+        rule_set_arn: c.rule_set_arn.clone(),
+        notification_target: c.notification_target.clone(),
+        additional_player_count: c.additional_player_count,
+        custom_event_data: c.custom_event_data.clone(),
+        creation_time: ts(c.creation_time),
+        game_properties: c
+            .game_properties
+            .iter()
+            .map(|(k, v)| GamePropertyShape {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+        game_session_data: c.game_session_data.clone(),
+        backfill_mode: match c.backfill_mode {
+            BackfillMode::Automatic => "AUTOMATIC",
+            BackfillMode::Manual => "MANUAL",
+        },
+        flex_match_mode: match c.flex_match_mode {
+            FlexMatchMode::WithQueue => "WITH_QUEUE",
+            FlexMatchMode::Standalone => "STANDALONE",
+        },
+    }
+}
+
+/// Create's and Update's members (Update: all optional but `Name`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigurationInput {
+    name: String,
+    description: Option<String>,
+    game_session_queue_arns: Option<Vec<String>>,
+    request_timeout_seconds: Option<u32>,
+    acceptance_timeout_seconds: Option<u32>,
+    acceptance_required: Option<bool>,
+    rule_set_name: Option<String>,
+    notification_target: Option<String>,
+    additional_player_count: Option<u32>,
+    custom_event_data: Option<String>,
+    game_properties: Option<Vec<GamePropertyShape>>,
+    game_session_data: Option<String>,
+    backfill_mode: Option<String>,
+    flex_match_mode: Option<String>,
+}
+
+impl ConfigurationInput {
+    /// The input laid over `base` (defaults for Create, the current configuration for Update).
+    fn over(self, mut s: ConfigurationSpec) -> ConfigurationSpec {
+        s.name = self.name;
+        if self.description.is_some() {
+            s.description = self.description;
+        }
+        if let Some(q) = self.game_session_queue_arns {
+            s.game_session_queues = q;
+        }
+        if let Some(v) = self.request_timeout_seconds {
+            s.request_timeout_seconds = v;
+        }
+        if self.acceptance_timeout_seconds.is_some() {
+            s.acceptance_timeout_seconds = self.acceptance_timeout_seconds;
+        }
+        if let Some(v) = self.acceptance_required {
+            s.acceptance_required = v;
+        }
+        if let Some(v) = self.rule_set_name {
+            s.rule_set = v;
+        }
+        if self.notification_target.is_some() {
+            s.notification_target = self.notification_target;
+        }
+        if let Some(v) = self.additional_player_count {
+            s.additional_player_count = v;
+        }
+        if self.custom_event_data.is_some() {
+            s.custom_event_data = self.custom_event_data;
+        }
+        if let Some(p) = self.game_properties {
+            s.game_properties = p
+                .into_iter()
+                .map(|g| (g.key, g.value))
+                .collect::<BTreeMap<_, _>>();
+        }
+        if self.game_session_data.is_some() {
+            s.game_session_data = self.game_session_data;
+        }
+        match self.backfill_mode.as_deref() {
+            Some("AUTOMATIC") => s.backfill_mode = BackfillMode::Automatic,
+            Some("MANUAL") => s.backfill_mode = BackfillMode::Manual,
+            _ => {}
+        }
+        match self.flex_match_mode.as_deref() {
+            Some("STANDALONE") => s.flex_match_mode = FlexMatchMode::Standalone,
+            Some("WITH_QUEUE") => s.flex_match_mode = FlexMatchMode::WithQueue,
+            _ => {}
+        }
+        s
+    }
+}
+
+fn spec_of(c: &MatchmakingConfiguration) -> ConfigurationSpec {
+    ConfigurationSpec {
+        name: c.name.clone(),
+        description: c.description.clone(),
+        rule_set: c.rule_set_name.clone(),
+        flex_match_mode: c.flex_match_mode,
+        game_session_queues: c.game_session_queue_names.clone(),
+        request_timeout_seconds: c.request_timeout_seconds,
+        acceptance_required: c.acceptance_required,
+        acceptance_timeout_seconds: c.acceptance_timeout_seconds,
+        backfill_mode: c.backfill_mode,
+        additional_player_count: c.additional_player_count,
+        game_properties: c.game_properties.clone(),
+        game_session_data: c.game_session_data.clone(),
+        custom_event_data: c.custom_event_data.clone(),
+        notification_target: c.notification_target.clone(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfigurationOutput {
+    configuration: ConfigurationShape,
+}
+
+fn create_configuration(
+    ctx: &mut Ctx<'_, Shared>,
+    input: ConfigurationInput,
+) -> Result<ConfigurationOutput, ApiError> {
+    let mut base = ConfigurationSpec::new("", "", "");
+    base.game_session_queues.clear();
+    let spec = input.over(base);
+    ctx.state()
+        .execute(|core, now| {
+            let c = core.create_configuration(now, spec)?;
+            Ok(shape(core, &c))
+        })
+        .map(|configuration| ConfigurationOutput { configuration })
+        .map_err(|e| core_error(ctx, e))
+}
+
+fn update_configuration(
+    ctx: &mut Ctx<'_, Shared>,
+    input: ConfigurationInput,
+) -> Result<ConfigurationOutput, ApiError> {
+    ctx.state()
+        .execute(|core, now| {
+            let current = spec_of(core.configuration(&input.name)?);
+            let c = core.update_configuration(now, input.over(current))?;
+            Ok(shape(core, &c))
+        })
+        .map(|configuration| ConfigurationOutput { configuration })
+        .map_err(|e| core_error(ctx, e))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeConfigurationsOutput {
+    configurations: Vec<ConfigurationShape>,
+}
+
+fn describe_configurations(
+    ctx: &mut Ctx<'_, Shared>,
+    input: NamesInput,
+) -> Result<DescribeConfigurationsOutput, ApiError> {
+    ctx.state()
+        .read(|core| {
+            let found =
+                core.describe_configurations(&input.names, input.rule_set_name.as_deref())?;
+            Ok(found.iter().map(|c| shape(core, c)).collect())
+        })
+        .map(|configurations| DescribeConfigurationsOutput { configurations })
+        .map_err(|e| core_error(ctx, e))
+}
+
+fn delete_configuration(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
+    ctx.state()
+        .execute(|core, _| core.delete_configuration(&input.name))
+        .map_err(|e| core_error(ctx, e))
+}

@@ -1,0 +1,204 @@
+//! Game session queue operations (service-api.md §9.2): Create/Describe/Update/
+//! DeleteGameSessionQueue(s). Destinations are fleet ids or ARNs (kept as fleet ids);
+//! FilterConfiguration, PriorityConfiguration and LogConfiguration are accepted and not
+//! applied (one machine: every destination is the same place).
+
+use serde::{Deserialize, Serialize};
+
+use super::matchmaking::core_error;
+use crate::api::{ApiError, Ctx, Router};
+use crate::core::matchmaking::queues::QueueSpec;
+use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
+use crate::hub::Shared;
+
+pub fn register(router: Router<Shared>) -> Router<Shared> {
+    router
+        .register("CreateGameSessionQueue", create_queue)
+        .register("DescribeGameSessionQueues", describe_queues)
+        .register("UpdateGameSessionQueue", update_queue)
+        .register("DeleteGameSessionQueue", delete_queue)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DestinationShape {
+    destination_arn: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LatencyPolicyShape {
+    #[serde(default)]
+    maximum_individual_player_latency_milliseconds: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    policy_duration_seconds: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueueShape {
+    name: String,
+    game_session_queue_arn: String,
+    timeout_in_seconds: u32,
+    player_latency_policies: Vec<LatencyPolicyShape>,
+    destinations: Vec<DestinationShape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_event_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification_target: Option<String>,
+}
+
+fn shape(q: &GameSessionQueue, region: &str) -> QueueShape {
+    QueueShape {
+        name: q.name.clone(),
+        game_session_queue_arn: q.arn.clone(),
+        timeout_in_seconds: q.timeout_seconds,
+        player_latency_policies: q
+            .player_latency_policies
+            .iter()
+            .map(|p| LatencyPolicyShape {
+                maximum_individual_player_latency_milliseconds: p
+                    .maximum_individual_player_latency_ms,
+                policy_duration_seconds: p.policy_duration_seconds,
+            })
+            .collect(),
+        destinations: q
+            .destinations
+            .iter()
+            .map(|f| DestinationShape {
+                destination_arn: format!("arn:aws:gamelift:{region}::fleet/{f}"),
+            })
+            .collect(),
+        custom_event_data: q.custom_event_data.clone(),
+        notification_target: q.notification_target.clone(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueueInput {
+    name: String,
+    timeout_in_seconds: Option<u32>,
+    player_latency_policies: Option<Vec<LatencyPolicyShape>>,
+    destinations: Option<Vec<DestinationShape>>,
+    custom_event_data: Option<String>,
+    notification_target: Option<String>,
+}
+
+impl QueueInput {
+    /// The input over `base` (empty for Create, the current queue for Update).
+    fn over(self, mut s: QueueSpec) -> QueueSpec {
+        s.name = self.name;
+        if self.timeout_in_seconds.is_some() {
+            s.timeout_seconds = self.timeout_in_seconds;
+        }
+        if let Some(p) = self.player_latency_policies {
+            s.player_latency_policies = p
+                .into_iter()
+                .map(|p| PlayerLatencyPolicy {
+                    maximum_individual_player_latency_ms: p
+                        .maximum_individual_player_latency_milliseconds,
+                    policy_duration_seconds: p.policy_duration_seconds,
+                })
+                .collect();
+        }
+        if let Some(d) = self.destinations {
+            s.destinations = d.into_iter().map(|d| d.destination_arn).collect();
+        }
+        if self.custom_event_data.is_some() {
+            s.custom_event_data = self.custom_event_data;
+        }
+        if self.notification_target.is_some() {
+            s.notification_target = self.notification_target;
+        }
+        s
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueueOutput {
+    game_session_queue: QueueShape,
+}
+
+fn empty_spec() -> QueueSpec {
+    QueueSpec {
+        name: String::new(),
+        destinations: vec![],
+        timeout_seconds: None,
+        player_latency_policies: vec![],
+        custom_event_data: None,
+        notification_target: None,
+    }
+}
+
+fn create_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
+    let spec = input.over(empty_spec());
+    ctx.state()
+        .execute(|core, _| {
+            let q = core.create_queue(spec)?;
+            Ok(shape(&q, &core.config().region))
+        })
+        .map(|game_session_queue| QueueOutput { game_session_queue })
+        .map_err(|e| core_error(ctx, e))
+}
+
+fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
+    ctx.state()
+        .execute(|core, _| {
+            let q = core.queue(&input.name)?;
+            let current = QueueSpec {
+                name: q.name.clone(),
+                destinations: q.destinations.clone(),
+                timeout_seconds: Some(q.timeout_seconds),
+                player_latency_policies: q.player_latency_policies.clone(),
+                custom_event_data: q.custom_event_data.clone(),
+                notification_target: q.notification_target.clone(),
+            };
+            let q = core.update_queue(input.over(current))?;
+            Ok(shape(&q, &core.config().region))
+        })
+        .map(|game_session_queue| QueueOutput { game_session_queue })
+        .map_err(|e| core_error(ctx, e))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NamesInput {
+    #[serde(default)]
+    names: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeQueuesOutput {
+    game_session_queues: Vec<QueueShape>,
+}
+
+fn describe_queues(
+    ctx: &mut Ctx<'_, Shared>,
+    input: NamesInput,
+) -> Result<DescribeQueuesOutput, ApiError> {
+    let queues = ctx.state().read(|core| {
+        let region = core.config().region.clone();
+        core.describe_queues(&input.names)
+            .iter()
+            .map(|q| shape(q, &region))
+            .collect()
+    });
+    Ok(DescribeQueuesOutput {
+        game_session_queues: queues,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NameInput {
+    name: String,
+}
+
+fn delete_queue(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
+    ctx.state()
+        .execute(|core, _| core.delete_queue(&input.name))
+        .map_err(|e| core_error(ctx, e))
+}

@@ -1,0 +1,383 @@
+//! The matchmaking handlers through the whole API pipeline (decode, validate against the
+//! model, handler, encode) in both protocols, without a socket (`api::testing::call`).
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::api::protocol::Protocol;
+use crate::api::testing::{call, CallError};
+use crate::api::{Router, ServiceModel};
+use crate::clock::{Clock, ManualClock};
+use crate::core::{ConnId, ConnectInfo, Core, CoreConfig, Fleet, ProcessReady};
+use crate::hub::Shared;
+
+const FLEET: &str = "fleet-1a2b";
+const RULES: &str = r#"{"ruleLanguageVersion": "1.0",
+    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}]}"#;
+const PROTOCOLS: [Protocol; 2] = [Protocol::AwsJson11, Protocol::RpcV2Cbor];
+
+/// A daemon state with fleet FLEET and one ready process "p1", and the router.
+fn setup() -> (Shared, Router<Shared>) {
+    let mut core = Core::new(CoreConfig::default());
+    core.register_fleet(Fleet {
+        id: FLEET.into(),
+        name: "t".into(),
+        locations: vec![],
+    })
+    .unwrap();
+    let shared = Shared::new(core, Arc::new(ManualClock::new()) as Arc<dyn Clock>);
+    shared.execute(|c, now| {
+        let info = ConnectInfo {
+            pid: "p1".into(),
+            fleet_id: FLEET.into(),
+            ..Default::default()
+        };
+        c.connect(now, ConnId(1), info).unwrap();
+        c.process_ready(
+            now,
+            "p1",
+            ProcessReady {
+                port: Some(7777),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    });
+    let router = super::register_matchmaking(Router::new(ServiceModel::gamelift()));
+    (shared, router)
+}
+
+fn ok(r: &Router<Shared>, s: &Shared, p: Protocol, op: &str, input: Value) -> Value {
+    call(r, s, p, op, &input).unwrap_or_else(|e| panic!("{op} over {p:?}: {e:?}"))
+}
+
+fn err(r: &Router<Shared>, s: &Shared, p: Protocol, op: &str, input: Value) -> CallError {
+    call(r, s, p, op, &input).expect_err(op)
+}
+
+fn configure(r: &Router<Shared>, s: &Shared, p: Protocol) {
+    ok(
+        r,
+        s,
+        p,
+        "CreateMatchmakingRuleSet",
+        json!({"Name": "duel", "RuleSetBody": RULES}),
+    );
+    let q = ok(
+        r,
+        s,
+        p,
+        "CreateGameSessionQueue",
+        json!({
+            "Name": "q", "TimeoutInSeconds": 30,
+            "Destinations": [{"DestinationArn": format!("arn:aws:gamelift:us-west-2::fleet/{FLEET}")}]
+        }),
+    );
+    let arn = q["GameSessionQueue"]["GameSessionQueueArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c = ok(
+        r,
+        s,
+        p,
+        "CreateMatchmakingConfiguration",
+        json!({
+            "Name": "cfg", "RuleSetName": "duel", "RequestTimeoutSeconds": 60,
+            "AcceptanceRequired": false, "GameSessionQueueArns": [arn],
+            "AdditionalPlayerCount": 1, "GameProperties": [{"Key": "mode", "Value": "duel"}],
+            "BackfillMode": "MANUAL", "FlexMatchMode": "WITH_QUEUE"
+        }),
+    );
+    assert_eq!(c["Configuration"]["GameSessionQueueArns"][0], arn.as_str());
+    assert_eq!(c["Configuration"]["GameProperties"][0]["Key"], "mode");
+}
+
+/// service-api.md §9.1: a ticket starts QUEUED, is PLACING once matched, and COMPLETED with
+/// GameSessionConnectionInfo once the game session is up.
+#[test]
+fn a_ticket_goes_from_queued_to_completed_through_the_api() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        configure(&r, &s, p);
+        let player =
+            |id: &str| json!([{"PlayerId": id, "PlayerAttributes": {"skill": {"N": 12.0}}}]);
+        let t1 = ok(
+            &r,
+            &s,
+            p,
+            "StartMatchmaking",
+            json!({"TicketId": "t1", "ConfigurationName": "cfg", "Players": player("alice")}),
+        );
+        assert_eq!(t1["MatchmakingTicket"]["Status"], "QUEUED");
+        assert!(t1["MatchmakingTicket"]["ConfigurationArn"]
+            .as_str()
+            .unwrap()
+            .ends_with(":matchmakingconfiguration/cfg"));
+        ok(
+            &r,
+            &s,
+            p,
+            "StartMatchmaking",
+            json!({"TicketId": "t2", "ConfigurationName": "cfg", "Players": player("bob")}),
+        );
+        let d = ok(
+            &r,
+            &s,
+            p,
+            "DescribeMatchmaking",
+            json!({"TicketIds": ["t1", "t2", "gone"]}),
+        );
+        let list = d["TicketList"].as_array().unwrap();
+        assert_eq!(list.len(), 2, "unknown ids are left out");
+        assert_eq!(list[0]["Status"], "PLACING");
+        assert!(list[0]["Players"][0]["Team"].is_string());
+        let gs = s.read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
+        assert_eq!(
+            s.read(|c| c.game_session(&gs).unwrap().maximum_player_session_count),
+            3
+        );
+        s.execute(|c, now| c.activate_game_session(now, "p1", &gs))
+            .unwrap();
+        let d = ok(
+            &r,
+            &s,
+            p,
+            "DescribeMatchmaking",
+            json!({"TicketIds": ["t1"]}),
+        );
+        let t = &d["TicketList"][0];
+        assert_eq!(t["Status"], "COMPLETED");
+        let ci = &t["GameSessionConnectionInfo"];
+        assert_eq!(ci["GameSessionArn"], gs.as_str());
+        assert_eq!(ci["Port"], 7777);
+        assert_eq!(ci["MatchedPlayerSessions"][0]["PlayerId"], "alice");
+        assert!(ci["MatchedPlayerSessions"][0]["PlayerSessionId"]
+            .as_str()
+            .unwrap()
+            .starts_with("psess-"));
+    }
+}
+
+/// Errors come from each operation's modeled list and name the thing.
+#[test]
+fn errors_are_modeled_and_name_the_thing() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        configure(&r, &s, p);
+        let e = err(
+            &r,
+            &s,
+            p,
+            "StartMatchmaking",
+            json!({"ConfigurationName": "nope", "Players": [{"PlayerId": "a"}]}),
+        );
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("NotFoundException", "no matchmaking configuration 'nope'")
+        );
+        ok(
+            &r,
+            &s,
+            p,
+            "StartMatchmaking",
+            json!({"TicketId": "t1", "ConfigurationName": "cfg", "Players": [{"PlayerId": "a"}]}),
+        );
+        let e = err(
+            &r,
+            &s,
+            p,
+            "AcceptMatch",
+            json!({"TicketId": "t1", "PlayerIds": ["a"], "AcceptanceType": "ACCEPT"}),
+        );
+        assert_eq!(e.code, "InvalidRequestException");
+        assert!(
+            e.message.contains("ticket 't1' is SEARCHING"),
+            "{}",
+            e.message
+        );
+        ok(&r, &s, p, "StopMatchmaking", json!({"TicketId": "t1"}));
+        let e = err(&r, &s, p, "StopMatchmaking", json!({"TicketId": "zz"}));
+        assert_eq!(e.code, "NotFoundException");
+        let e = err(
+            &r,
+            &s,
+            p,
+            "ValidateMatchmakingRuleSet",
+            json!({"RuleSetBody": "{\"ruleLanguageVersion\": \"1.0\", \"teams\": []}"}),
+        );
+        assert_eq!(e.code, "InvalidRequestException");
+        assert!(e.message.starts_with("RuleSetBody: "), "{}", e.message);
+        let v = ok(
+            &r,
+            &s,
+            p,
+            "ValidateMatchmakingRuleSet",
+            json!({"RuleSetBody": RULES}),
+        );
+        assert_eq!(v["Valid"], true);
+        let e = err(&r, &s, p, "DeleteGameSessionQueue", json!({"Name": "q"}));
+        assert!(
+            e.message
+                .contains("used by matchmaking configuration 'cfg'"),
+            "{}",
+            e.message
+        );
+        let e = err(
+            &r,
+            &s,
+            p,
+            "DeleteMatchmakingRuleSet",
+            json!({"Name": "duel"}),
+        );
+        assert_eq!(e.code, "InvalidRequestException");
+    }
+}
+
+/// UpdateMatchmakingConfiguration changes what it is given and keeps the rest; Describe and
+/// Delete see the result.
+#[test]
+fn update_keeps_what_it_is_not_given() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        configure(&r, &s, p);
+        let u = ok(
+            &r,
+            &s,
+            p,
+            "UpdateMatchmakingConfiguration",
+            json!({"Name": "cfg", "AcceptanceRequired": true, "AcceptanceTimeoutSeconds": 20}),
+        );
+        let c = &u["Configuration"];
+        assert_eq!(c["AcceptanceRequired"], true);
+        assert_eq!(c["AdditionalPlayerCount"], 1);
+        assert_eq!(c["RuleSetName"], "duel");
+        let d = ok(
+            &r,
+            &s,
+            p,
+            "DescribeMatchmakingConfigurations",
+            json!({"RuleSetName": "duel"}),
+        );
+        assert_eq!(d["Configurations"][0]["AcceptanceTimeoutSeconds"], 20);
+        let d = ok(&r, &s, p, "DescribeMatchmakingRuleSets", json!({}));
+        assert_eq!(d["RuleSets"][0]["RuleSetName"], "duel");
+        let q = ok(
+            &r,
+            &s,
+            p,
+            "UpdateGameSessionQueue",
+            json!({"Name": "q", "PlayerLatencyPolicies": [{"MaximumIndividualPlayerLatencyMilliseconds": 100}]}),
+        );
+        assert_eq!(q["GameSessionQueue"]["TimeoutInSeconds"], 30);
+        let d = ok(
+            &r,
+            &s,
+            p,
+            "DescribeGameSessionQueues",
+            json!({"Names": ["q"]}),
+        );
+        assert_eq!(
+            d["GameSessionQueues"][0]["PlayerLatencyPolicies"][0]
+                ["MaximumIndividualPlayerLatencyMilliseconds"],
+            100
+        );
+        ok(
+            &r,
+            &s,
+            p,
+            "DeleteMatchmakingConfiguration",
+            json!({"Name": "cfg"}),
+        );
+        ok(&r, &s, p, "DeleteGameSessionQueue", json!({"Name": "q"}));
+        ok(
+            &r,
+            &s,
+            p,
+            "DeleteMatchmakingRuleSet",
+            json!({"Name": "duel"}),
+        );
+        let d = ok(&r, &s, p, "DescribeMatchmakingConfigurations", json!({}));
+        assert_eq!(d["Configurations"], json!([]));
+    }
+}
+
+/// StartMatchBackfill from a client service names the game session; a session it does not
+/// know is refused.
+#[test]
+fn client_backfill_needs_a_known_session() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        configure(&r, &s, p);
+        let e = err(
+            &r,
+            &s,
+            p,
+            "StartMatchBackfill",
+            json!({
+                "ConfigurationName": "cfg",
+                "GameSessionArn": "arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/nope",
+                "Players": [{"PlayerId": "a", "Team": "red"}]
+            }),
+        );
+        assert_eq!(e.code, "NotFoundException");
+    }
+}
+
+/// service-api.md §9.2: StartGameSessionPlacement answers PENDING; once the session is up
+/// the placement is FULFILLED with the session's values and the placed player sessions.
+#[test]
+fn a_placement_through_the_api() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        configure(&r, &s, p);
+        let out = ok(
+            &r,
+            &s,
+            p,
+            "StartGameSessionPlacement",
+            json!({
+                "PlacementId": "pl-1", "GameSessionQueueName": "q", "MaximumPlayerSessionCount": 4,
+                "GameSessionName": "arena", "GameProperties": [{"Key": "mode", "Value": "ffa"}],
+                "PlayerLatencies": [{"PlayerId": "alice", "RegionIdentifier": "us-west-2", "LatencyInMilliseconds": 20.0}],
+                "DesiredPlayerSessions": [{"PlayerId": "alice", "PlayerData": "hat"}]
+            }),
+        );
+        assert_eq!(out["GameSessionPlacement"]["Status"], "PENDING");
+        assert!(out["GameSessionPlacement"].get("GameSessionArn").is_none());
+        let gs = s.read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
+        s.execute(|c, now| c.activate_game_session(now, "p1", &gs))
+            .unwrap();
+        let d = ok(
+            &r,
+            &s,
+            p,
+            "DescribeGameSessionPlacement",
+            json!({"PlacementId": "pl-1"}),
+        );
+        let pl = &d["GameSessionPlacement"];
+        assert_eq!(pl["Status"], "FULFILLED");
+        assert_eq!(pl["GameSessionArn"], gs.as_str());
+        assert_eq!(pl["Port"], 7777);
+        assert_eq!(pl["PlacedPlayerSessions"][0]["PlayerId"], "alice");
+        let e = err(
+            &r,
+            &s,
+            p,
+            "StopGameSessionPlacement",
+            json!({"PlacementId": "pl-1"}),
+        );
+        assert_eq!(e.code, "InvalidRequestException");
+        let e = err(
+            &r,
+            &s,
+            p,
+            "DescribeGameSessionPlacement",
+            json!({"PlacementId": "nope"}),
+        );
+        assert_eq!(e.code, "NotFoundException");
+    }
+}
