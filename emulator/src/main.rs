@@ -36,6 +36,9 @@ struct ServeArgs {
     /// Startup configuration file (TOML); without it the embedded default is used.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Service API listener (AWS SDKs, boto3, AWS CLI) [default: from the configuration, 127.0.0.1:9080].
+    #[arg(long, value_name = "ADDR")]
+    api_listen: Option<SocketAddr>,
     /// Plain WebSocket listener for game servers [default: from the configuration, 127.0.0.1:9081].
     #[arg(long, value_name = "ADDR")]
     ws_listen: Option<SocketAddr>,
@@ -135,6 +138,12 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
         _ => config.tls.as_ref().map(|t| (t.cert.clone(), t.key.clone())),
     };
     DaemonConfig {
+        api_listen: Some(args.api_listen.unwrap_or(config.listen.api)),
+        api_access_keys: if config.auth.required {
+            config.auth.access_keys.clone()
+        } else {
+            Vec::new()
+        },
         ws_listen: Some(args.ws_listen.unwrap_or(config.listen.ws)),
         wss_listen: Some(args.wss_listen.unwrap_or(config.listen.wss)),
         tls_files,
@@ -144,6 +153,8 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             reconnect_grace_ms: secs(args.reconnect_grace, g.reconnect_grace_seconds),
             activation_timeout_ms: secs(args.activation_timeout, g.activation_timeout_seconds),
             seed: args.seed.unwrap_or_else(rand::random),
+            account_id: config.account_id.clone(),
+            accept_any_fleet: g.accept_unknown_fleets,
             ..CoreConfig::default()
         },
         fleets: config

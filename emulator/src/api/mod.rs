@@ -22,6 +22,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod handlers;
 pub mod model;
 pub mod protocol;
 pub mod router;

@@ -106,9 +106,23 @@ pub enum PlayerSessionEnd {
     GameSessionEnded,
 }
 
+/// How a fleet came to be at run time (config fleets exist from the start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetOrigin {
+    /// The service API's CreateFleet.
+    CreateFleet,
+    /// A game server connected with a fleet id nobody had declared.
+    UnknownFleetOnConnect,
+}
+
 /// Domain events. `Display` is the one readable log line per lifecycle step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    FleetCreated {
+        fleet_id: String,
+        location: String,
+        origin: FleetOrigin,
+    },
     ProcessConnected {
         pid: String,
         fleet_id: String,
@@ -176,6 +190,22 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Event::*;
         match self {
+            FleetCreated {
+                fleet_id,
+                location,
+                origin,
+            } => match origin {
+                FleetOrigin::CreateFleet => write!(
+                    f,
+                    "fleet {fleet_id} created by CreateFleet (Anywhere, location {location})"
+                ),
+                FleetOrigin::UnknownFleetOnConnect => write!(
+                    f,
+                    "fleet {fleet_id} created on the spot for a game server that connected with it \
+                     (Anywhere, location {location}); set [gateway] accept_unknown_fleets = false \
+                     to refuse unknown fleet ids instead"
+                ),
+            },
             ProcessConnected {
                 pid,
                 fleet_id,

@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod fleet;
 pub mod game_session;
+pub mod game_session_search;
 pub mod ids;
 pub mod player_session;
 pub mod process;
@@ -24,10 +25,10 @@ pub mod timers;
 use std::collections::{BTreeMap, HashMap};
 
 pub use error::{CoreError, ErrorKind};
-pub use event::{Effect, Event, GoneReason, PlayerSessionEnd, Push, UpdateReason};
-pub use fleet::Fleet;
+pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use fleet::{CreateFleet, Fleet};
 pub use game_session::{
-    CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason,
+    CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
@@ -45,6 +46,9 @@ use timers::{TimerKey, Timers};
 pub struct CoreConfig {
     /// Region used in game session ARNs.
     pub region: String,
+    /// Account id in ARNs of account-scoped resources (fleets, computes, locations);
+    /// game session ARNs leave it empty (service-api.md §7).
+    pub account_id: String,
     /// A process that sent no heartbeat for this long is gone. SDKs send one every
     /// 50–70 s, and CPP waits up to 50 s for the health callback before sending
     /// (sdk-wire-protocol.md §6), so the default leaves room for one missed beat.
@@ -66,8 +70,10 @@ pub struct CoreConfig {
     pub dns_name: String,
     /// Seed for generated ids.
     pub seed: u64,
-    /// Accept processes and game sessions for fleets never registered (a bare core in unit
-    /// tests). Off in the daemon: an unknown FleetId is refused, naming the known fleets.
+    /// A game server connecting with an unknown (well-formed) FleetId gets that fleet
+    /// created on the spot (see [`fleet`]). Off: an unknown FleetId is refused, naming the
+    /// known fleets. The daemon turns it on unless its configuration says
+    /// `[gateway] accept_unknown_fleets = false`.
     pub accept_any_fleet: bool,
 }
 
@@ -75,6 +81,7 @@ impl Default for CoreConfig {
     fn default() -> Self {
         Self {
             region: "us-west-2".into(),
+            account_id: "123456789012".into(),
             heartbeat_timeout_ms: 180_000,
             reconnect_grace_ms: 60_000,
             activation_timeout_ms: 600_000,
@@ -94,6 +101,8 @@ pub struct Core {
     cfg: CoreConfig,
     ids: IdGen,
     fleets: BTreeMap<String, Fleet>,
+    /// When each fleet came to be (epoch ms), for CreationTime.
+    fleet_created: HashMap<String, Millis>,
     processes: HashMap<String, ServerProcess>,
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
@@ -109,6 +118,7 @@ impl Core {
             ids: IdGen::new(cfg.seed),
             cfg,
             fleets: BTreeMap::new(),
+            fleet_created: HashMap::new(),
             processes: HashMap::new(),
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),
