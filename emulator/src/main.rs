@@ -99,13 +99,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let grace = Duration::from_secs(args.shutdown_grace);
     runtime.block_on(async move {
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
+        // With [auth] required, the game servers the daemon launches itself need a token the
+        // gateway accepts; theirs never expires.
+        let auth_token = if config.auth.required {
+            handle.execute(|core, _| core.issue_launcher_token())
+        } else {
+            "playfield".to_string()
+        };
         let launcher = match handle.ws_addr() {
             Some(addr) => Some(Launcher::start(
                 &config.fleets,
                 LauncherSettings {
                     websocket_url: format!("ws://{addr}"),
                     host_id: "playfield-local".into(),
-                    auth_token: "playfield".into(),
+                    auth_token,
                     policy: RestartPolicy::default(),
                 },
             )),
@@ -155,6 +162,7 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             seed: args.seed.unwrap_or_else(rand::random),
             account_id: config.account_id.clone(),
             accept_any_fleet: g.accept_unknown_fleets,
+            require_compute_auth: config.auth.required,
             ..CoreConfig::default()
         },
         fleets: config

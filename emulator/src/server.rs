@@ -92,6 +92,7 @@ impl Daemon {
             let local = listener.local_addr()?;
             tracing::info!(target: "playfield", "game servers: ws://{local}");
             ws_addr = Some(local);
+            shared.set_sdk_endpoint(format!("ws://{local}"));
             tasks.push(tokio::spawn(accept_loop(
                 listener,
                 None,

@@ -183,6 +183,10 @@ async fn boto3_sees_each_error_typed() {
                 ["search_game_sessions", {"FleetId": FLEET, "FilterExpression": "playerSessionCount >"}],
                 ["describe_player_sessions", {}],
                 ["create_game_session", {"AliasId": "alias-1", "MaximumPlayerSessionCount": 2}],
+                ["create_location", {"LocationName": "custom-office"}],
+                ["create_location", {"LocationName": "custom-office"}],
+                ["describe_compute", {"FleetId": FLEET, "ComputeName": "no-such-host"}],
+                ["terminate_game_session", {"GameSessionId": gone, "TerminationMode": "TRIGGER_ON_PROCESS_TERMINATE"}],
             ]),
         )
         .await;
@@ -194,6 +198,10 @@ async fn boto3_sees_each_error_typed() {
         assert_error(&before_server[5], "InvalidRequestException", "FilterExpression");
         assert_error(&before_server[6], "InvalidRequestException", "exactly one");
         assert_error(&before_server[7], "InvalidRequestException", "aliases");
+        assert_eq!(before_server[8]["Location"]["LocationName"], "custom-office");
+        assert_error(&before_server[9], "ConflictException", "custom-office");
+        assert_error(&before_server[10], "NotFoundException", "no-such-host");
+        assert_error(&before_server[11], "NotFoundException", gone);
 
         let sdk = ready_server(&daemon, FLEET, "proc-boto3-err").await;
         let created = one(
@@ -219,6 +227,21 @@ async fn boto3_sees_each_error_typed() {
         )
         .await;
         assert_error(&full, "GameSessionFullException", "full");
+
+        let ended = boto3(
+            &daemon,
+            "AKIDLOCAL",
+            json!([
+                ["terminate_game_session", {"GameSessionId": id, "TerminationMode": "FORCE_TERMINATE"}],
+                ["terminate_game_session", {"GameSessionId": id, "TerminationMode": "FORCE_TERMINATE"}],
+                ["terminate_game_session", {"GameSessionId": gone, "TerminationMode": "FORCE_TERMINATE"}],
+            ]),
+        )
+        .await;
+        assert_eq!(ended[0]["GameSession"]["Status"], "TERMINATED");
+        assert_eq!(ended[0]["GameSession"]["StatusReason"], "FORCE_TERMINATED");
+        assert_error(&ended[1], "InvalidGameSessionStatusException", "TERMINATED");
+        assert_error(&ended[2], "NotFoundException", gone);
     })
     .await
 }

@@ -76,6 +76,12 @@ pub enum CoreError {
     },
     #[error("fleet '{fleet_id}' has no ACTIVE, healthy server process without a game session")]
     NoFreeProcess { fleet_id: String },
+    #[error("{what} '{id}' already exists")]
+    Exists { what: &'static str, id: String },
+    #[error("no compute '{name}' registered in fleet '{fleet_id}'")]
+    UnknownCompute { fleet_id: String, name: String },
+    #[error("server process '{pid}' refused: {why}")]
+    AuthRefused { pid: String, why: String },
 }
 
 impl CoreError {
@@ -87,9 +93,10 @@ impl CoreError {
             UnknownFleet { .. }
             | UnknownProcess { .. }
             | UnknownGameSession { .. }
-            | UnknownPlayerSession { .. } => ErrorKind::NotFound,
-            NotHosted { .. } => ErrorKind::Forbidden,
-            ProcessFleetConflict { .. } => ErrorKind::Conflict,
+            | UnknownPlayerSession { .. }
+            | UnknownCompute { .. } => ErrorKind::NotFound,
+            NotHosted { .. } | AuthRefused { .. } => ErrorKind::Forbidden,
+            ProcessFleetConflict { .. } | Exists { .. } => ErrorKind::Conflict,
             GameSessionStatus { .. } | PlayerSessionsDenied { .. } => {
                 ErrorKind::InvalidGameSessionStatus
             }

@@ -158,6 +158,11 @@ pub enum Event {
     GameSessionActivated {
         game_session_id: String,
     },
+    /// TerminateGameSession (TRIGGER_ON_PROCESS_TERMINATE) asked the process to end.
+    GameSessionTerminating {
+        game_session_id: String,
+        pid: String,
+    },
     GameSessionEnded {
         game_session_id: String,
         status: GameSessionStatus,
@@ -254,6 +259,13 @@ impl fmt::Display for Event {
             GameSessionActivated { game_session_id } => {
                 write!(f, "game session {game_session_id} activated: ACTIVE")
             }
+            GameSessionTerminating {
+                game_session_id,
+                pid,
+            } => write!(
+                f,
+                "game session {game_session_id} TERMINATING: TerminateGameSession asked process {pid} to end"
+            ),
             GameSessionEnded {
                 game_session_id,
                 status,

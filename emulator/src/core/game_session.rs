@@ -400,7 +400,7 @@ impl Core {
         Ok(gs)
     }
 
-    /// Ends a live game session: TERMINATED, its player sessions COMPLETED, its process
+    /// Ends a live (or TERMINATING) game session: TERMINATED, its player sessions COMPLETED, its process
     /// freed, and it is forgotten after the retention period.
     pub(super) fn end_game_session(
         &mut self,
@@ -412,9 +412,17 @@ impl Core {
         let Some(gs) = self.game_sessions.get_mut(id) else {
             return;
         };
-        if !gs.is_live() {
+        // A session TerminateGameSession asked to end (TRIGGER_ON_PROCESS_TERMINATE) ends
+        // when its process does, whatever way that happens, and says it was asked to.
+        let terminating = gs.status == GameSessionStatus::Terminating;
+        if !gs.is_live() && !terminating {
             return;
         }
+        let reason = if terminating {
+            Some(GameSessionStatusReason::TriggeredOnProcessTerminate)
+        } else {
+            reason
+        };
         gs.status = GameSessionStatus::Terminated;
         gs.status_reason = reason;
         gs.termination_time = Some(now);

@@ -12,11 +12,13 @@
 //! connections), [`game_session`], [`player_session`]; [`ids`] makes identifiers;
 //! [`timers`] orders deadlines; [`event`] defines what goes out.
 
+pub mod compute;
 pub mod error;
 pub mod event;
 pub mod fleet;
 pub mod game_session;
 pub mod game_session_search;
+pub mod game_session_terminate;
 pub mod ids;
 pub mod player_session;
 pub mod process;
@@ -24,12 +26,14 @@ pub mod timers;
 
 use std::collections::{BTreeMap, HashMap};
 
+pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
 pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
 pub use fleet::{CreateFleet, Fleet};
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
+pub use game_session_terminate::TerminationMode;
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
     PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
@@ -75,6 +79,9 @@ pub struct CoreConfig {
     /// known fleets. The daemon turns it on unless its configuration says
     /// `[gateway] accept_unknown_fleets = false`.
     pub accept_any_fleet: bool,
+    /// A game server's first connection must carry a token from GetComputeAuthToken (or the
+    /// launcher's); see [`compute`]. On with `[auth] required = true`.
+    pub require_compute_auth: bool,
 }
 
 impl Default for CoreConfig {
@@ -91,6 +98,7 @@ impl Default for CoreConfig {
             dns_name: "localhost".into(),
             seed: 0,
             accept_any_fleet: false,
+            require_compute_auth: false,
         }
     }
 }
@@ -103,6 +111,7 @@ pub struct Core {
     fleets: BTreeMap<String, Fleet>,
     /// When each fleet came to be (epoch ms), for CreationTime.
     fleet_created: HashMap<String, Millis>,
+    anywhere: compute::Anywhere,
     processes: HashMap<String, ServerProcess>,
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
@@ -119,6 +128,7 @@ impl Core {
             cfg,
             fleets: BTreeMap::new(),
             fleet_created: HashMap::new(),
+            anywhere: compute::Anywhere::default(),
             processes: HashMap::new(),
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),

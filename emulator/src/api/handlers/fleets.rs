@@ -1,4 +1,5 @@
-//! Fleets and locations: CreateFleet (Anywhere only), DescribeFleetAttributes, ListFleets.
+//! Fleets and locations: CreateFleet (Anywhere only), DescribeFleetAttributes, ListFleets,
+//! CreateLocation.
 //!
 //! Playfield hosts game servers that run on the developer's machine, which is what an
 //! Anywhere fleet is; an EC2 fleet would need builds and instances that do not exist
@@ -18,6 +19,7 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("CreateFleet", create_fleet)
         .register("DescribeFleetAttributes", describe_fleet_attributes)
         .register("ListFleets", list_fleets)
+        .register("CreateLocation", create_location)
 }
 
 /// A fleet id, or the last part of a fleet ARN (`arn:...:fleet/fleet-...`).
@@ -173,5 +175,43 @@ fn list_fleets(
     Ok(ListFleetsOutput {
         fleet_ids,
         next_token,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateLocationInput {
+    location_name: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LocationModel {
+    location_name: String,
+    location_arn: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateLocationOutput {
+    location: LocationModel,
+}
+
+fn create_location(
+    ctx: &mut Ctx<'_, Shared>,
+    input: CreateLocationInput,
+) -> Result<CreateLocationOutput, ApiError> {
+    let name = input.location_name;
+    let arn = ctx.state().execute(|core, now| {
+        core.create_location(now, &name)
+            .map_err(|e| api_error(ctx, e))?;
+        Ok::<_, ApiError>(shapes::location_arn(core, &name))
+    })?;
+    tracing::info!(target: "playfield", "custom location {name} created");
+    Ok(CreateLocationOutput {
+        location: LocationModel {
+            location_name: name,
+            location_arn: arn,
+        },
     })
 }

@@ -1,5 +1,5 @@
 //! Game sessions: CreateGameSession, DescribeGameSessions, DescribeGameSessionDetails,
-//! SearchGameSessions, UpdateGameSession.
+//! SearchGameSessions, UpdateGameSession, TerminateGameSession.
 //!
 //! CreateGameSession picks a free server process of the fleet, exactly as the service
 //! does, and the core pushes CreateGameSession to it (over the SDK gateway) before the
@@ -15,7 +15,8 @@ use super::paging::page;
 use super::shapes::{self, GameProperty, GameSessionShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::{
-    Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, UpdateGameSession,
+    Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, TerminationMode,
+    UpdateGameSession,
 };
 use crate::hub::Shared;
 use crate::search_expr::{Filter, Sort};
@@ -27,6 +28,7 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("DescribeGameSessionDetails", describe_game_session_details)
         .register("SearchGameSessions", search_game_sessions)
         .register("UpdateGameSession", update_game_session)
+        .register("TerminateGameSession", terminate_game_session)
 }
 
 /// Describe/Search pages: the service's default and cap (SearchGameSessions: 20 at most).
@@ -354,4 +356,41 @@ fn update_game_session(
             game_session: shapes::game_session(core, &gs),
         })
     })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TerminateGameSessionInput {
+    game_session_id: String,
+    termination_mode: String,
+}
+
+fn terminate_game_session(
+    ctx: &mut Ctx<'_, Shared>,
+    input: TerminateGameSessionInput,
+) -> Result<GameSessionOutput, ApiError> {
+    let mode = TerminationMode::parse(&input.termination_mode).ok_or_else(|| {
+        ctx.error(
+            ErrorCode::InvalidRequest,
+            format!(
+                "TerminationMode '{}' is not TRIGGER_ON_PROCESS_TERMINATE or FORCE_TERMINATE",
+                input.termination_mode
+            ),
+        )
+    })?;
+    let gs = ctx.state().execute(|core, now| {
+        let gs = core
+            .terminate_game_session(now, &input.game_session_id, mode)
+            .map_err(|e| api_error(ctx, e))?;
+        Ok::<_, ApiError>(shapes::game_session(core, &gs))
+    })?;
+    tracing::info!(
+        target: "playfield",
+        "TerminateGameSession {}: game session {} is {} (request {})",
+        input.termination_mode,
+        gs.game_session_id,
+        gs.status,
+        ctx.request_id()
+    );
+    Ok(GameSessionOutput { game_session: gs })
 }

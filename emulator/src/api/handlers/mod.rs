@@ -13,6 +13,7 @@
 use super::{Router, ServiceModel};
 use crate::hub::Shared;
 
+pub mod compute;
 pub mod errors;
 pub mod fleets;
 pub mod game_sessions;
@@ -24,6 +25,7 @@ pub mod shapes;
 pub fn router(model: &'static ServiceModel) -> Router<Shared> {
     let router = Router::new(model);
     let router = fleets::register(router);
+    let router = compute::register(router);
     let router = game_sessions::register(router);
     player_sessions::register(router)
 }
