@@ -78,6 +78,7 @@ impl Daemon {
                 .with_context(|| format!("fleet '{}'", fleet.id))?;
         }
         let shared = Arc::new(Shared::new(core, clock));
+        shared.execute(|core, now| core.stamp_fleet_creation(now));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut ws_addr = None;

@@ -268,6 +268,20 @@ async fn fleets_are_created_listed_and_described() {
         let mut expected = vec![FLEET.to_string(), id.clone()];
         expected.sort();
         assert_eq!(ids, expected);
+        let config_fleet = c
+            .describe_fleet_attributes()
+            .fleet_ids(FLEET)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            config_fleet.fleet_attributes()[0]
+                .creation_time()
+                .unwrap()
+                .secs(),
+            (daemon.now() / 1000) as i64,
+            "configuration fleets exist from the start"
+        );
 
         let described = c
             .describe_fleet_attributes()

@@ -69,6 +69,14 @@ impl Core {
         self.fleets.values()
     }
 
+    /// Stamps fleets declared without a time (the configuration's, before the clock was at
+    /// hand) as created at `now`, so they report a CreationTime like any other.
+    pub fn stamp_fleet_creation(&mut self, now: Millis) {
+        for id in self.fleets.keys() {
+            self.fleet_created.entry(id.clone()).or_insert(now);
+        }
+    }
+
     /// When the fleet was created by this daemon (config fleets: at start), epoch ms.
     pub fn fleet_creation_time(&self, id: &str) -> Option<Millis> {
         self.fleet_created.get(id).copied()

@@ -8,9 +8,11 @@
 //!
 //! No I/O, no tokio, no wall clock here: everything is testable by calling methods.
 //!
-//! Submodules follow the domain's seams: [`fleet`], [`process`] (server processes and their
-//! connections), [`game_session`], [`player_session`]; [`ids`] makes identifiers;
-//! [`timers`] orders deadlines; [`event`] defines what goes out.
+//! Submodules follow the domain's seams: [`fleet`], [`compute`] (Anywhere locations,
+//! computes and their auth tokens), [`process`] (server processes and their connections),
+//! [`game_session`] (with [`game_session_search`] and [`game_session_terminate`] for the
+//! service API's SearchGameSessions and TerminateGameSession), [`player_session`]; [`ids`]
+//! makes identifiers; [`timers`] orders deadlines; [`event`] defines what goes out.
 
 pub mod compute;
 pub mod error;
