@@ -20,5 +20,6 @@ pub mod flexmatch;
 pub mod gateway;
 pub mod hub;
 pub mod launcher;
+pub mod ruleset_validate;
 pub mod search_expr;
 pub mod server;

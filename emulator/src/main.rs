@@ -11,6 +11,7 @@ use playfield::clock::SystemClock;
 use playfield::config::Config;
 use playfield::core::{CoreConfig, Fleet};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
+use playfield::ruleset_validate;
 use playfield::server::{Daemon, DaemonConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -26,9 +27,28 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once at start-up: the size of the larger variant costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Run the daemon: game servers connect over the GameLift Servers SDK 5 WebSocket protocol.
     Serve(ServeArgs),
+    /// Work with FlexMatch rule sets.
+    #[command(subcommand)]
+    Ruleset(RulesetCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesetCommand {
+    /// Check rule set files as ValidateMatchmakingRuleSet would; every problem is printed with
+    /// its file, line and JSON path. Exit code 0: all valid, 1: some invalid, 2: unreadable.
+    Validate {
+        /// Rule set JSON files (`//` comments allowed, as in the FlexMatch guide).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print one JSON report per file instead, for tools.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -77,6 +97,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Ruleset(RulesetCommand::Validate { files, json }) => {
+            return validate_rule_sets(&files, json)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -85,6 +108,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn validate_rule_sets(files: &[PathBuf], json: bool) -> ExitCode {
+    let reports = ruleset_validate::check_files(files);
+    if json {
+        match serde_json::to_string_pretty(&reports) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("playfield: cannot render the report: {e}"),
+        }
+    } else {
+        print!("{}", ruleset_validate::render_human(&reports));
+    }
+    ExitCode::from(ruleset_validate::exit_code(&reports))
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -98,6 +134,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .build()?;
     let grace = Duration::from_secs(args.shutdown_grace);
     runtime.block_on(async move {
+        // Listen for Ctrl-C before anything is up: a SIGINT that arrives while the listeners
+        // start must still mean "shut down gracefully", not kill the process outright.
+        let mut interrupts = Interrupts::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
         // With [auth] required, the game servers the daemon launches itself need a token the
         // gateway accepts; theirs never expires.
@@ -118,7 +157,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             )),
             None => None,
         };
-        tokio::signal::ctrl_c().await?;
+        interrupts.next().await;
         tracing::info!(target: "playfield", "shutting down");
         // Game servers get TerminateProcess and `grace` to call ProcessEnding; meanwhile the
         // launcher stops restarting and kills what it launched that is still running after
@@ -128,13 +167,47 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 launcher.shutdown(grace).await;
             }
         };
-        let (left, ()) = tokio::join!(handle.terminate_processes(grace), stop_launched);
-        if left > 0 {
-            tracing::warn!(target: "playfield", "{left} game server(s) did not end within {} s", grace.as_secs());
+        let graceful = async {
+            let (left, ()) = tokio::join!(handle.terminate_processes(grace), stop_launched);
+            if left > 0 {
+                tracing::warn!(target: "playfield", "{left} game server(s) did not end within {} s", grace.as_secs());
+            }
+            handle.shutdown().await;
+        };
+        tracing::info!(target: "playfield", "press Ctrl-C again to exit at once");
+        tokio::select! {
+            () = graceful => Ok(()),
+            () = interrupts.next() => {
+                // The impatient way out: no more waiting for game servers. Launched servers
+                // got the same Ctrl-C from the terminal.
+                tracing::warn!(target: "playfield", "second Ctrl-C: exiting without waiting for game servers");
+                std::process::exit(130);
+            }
         }
-        handle.shutdown().await;
-        Ok(())
     })
+}
+
+/// Ctrl-C presses, registered once up front (tokio's `ctrl_c()` only installs its handler when
+/// first awaited).
+struct Interrupts {
+    #[cfg(unix)]
+    signals: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Interrupts {
+            #[cfg(unix)]
+            signals: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        self.signals.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
