@@ -1,10 +1,11 @@
 //! Anywhere hosting through the service API with `aws-sdk-gamelift`: custom locations,
 //! compute registration, and the auth tokens the gateway checks when auth is on.
 
-use aws_sdk_gamelift::config::{BehaviorVersion, Credentials, Region};
+#[path = "support/api_client.rs"]
+mod api_client;
+
 use aws_sdk_gamelift::error::ProvideErrorMetadata;
 use aws_sdk_gamelift::types::{ComputeStatus, ComputeType, LocationConfiguration};
-use aws_sdk_gamelift::Client;
 use playfield::core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use playfield_sdk::{SdkOptions, ServerParameters, ServerSdk};
@@ -14,21 +15,8 @@ fn one_dial_sdk() -> ServerSdk {
     ServerSdk::with_options(SdkOptions::new().reconnect_delays(Vec::new()))
 }
 
-fn client(daemon: &TestDaemon) -> Client {
-    let config = aws_sdk_gamelift::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(daemon.api_url())
-        .region(Region::new("us-west-2"))
-        .credentials_provider(Credentials::new(
-            "AKIDLOCAL",
-            "secret",
-            None,
-            None,
-            "static",
-        ))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    Client::from_conf(config)
+fn client(daemon: &TestDaemon) -> aws_sdk_gamelift::Client {
+    api_client::client(daemon, "AKIDLOCAL")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,30 +3,20 @@
 //! in-process daemon: what a team's backend and game server see when they point at
 //! Playfield instead of GameLift.
 
+#[path = "support/api_client.rs"]
+mod api_client;
 #[path = "support/game_server.rs"]
 mod game_server;
 
-use aws_sdk_gamelift::config::{BehaviorVersion, Credentials, Region};
+use api_client::client;
 use aws_sdk_gamelift::error::ProvideErrorMetadata;
 use aws_sdk_gamelift::types::{
     ComputeType, GameProperty, GameSessionStatus, LocationConfiguration,
     PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy,
 };
-use aws_sdk_gamelift::Client;
 use game_server::{ready_server, started_session};
 use playfield::core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
-
-fn client(daemon: &TestDaemon, access_key: &str) -> Client {
-    let config = aws_sdk_gamelift::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(daemon.api_url())
-        .region(Region::new("us-west-2"))
-        .credentials_provider(Credentials::new(access_key, "secret", None, None, "static"))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    Client::from_conf(config)
-}
 
 /// The code and message of a failed call, for assertions.
 fn code_of<E: ProvideErrorMetadata>(err: &E) -> (String, String) {
@@ -495,138 +485,6 @@ async fn auth_on_requires_a_configured_access_key() {
         assert!(err.message().unwrap().contains("AKIDSTRANGER"));
         let ok = client(&daemon, "AKIDTEAM").list_fleets().send().await;
         assert_eq!(ok.unwrap().fleet_ids(), [FLEET.to_string()]);
-    })
-    .await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn terminate_game_session_asks_the_server_or_forces_the_end() {
-    use aws_sdk_gamelift::types::{GameSessionStatusReason, TerminationMode};
-    use playfield_sdk::ServerEvent;
-
-    bounded(async {
-        let daemon = TestDaemon::start().await;
-        let c = client(&daemon, "AKIDLOCAL");
-        let polite = ready_server(&daemon, FLEET, "proc-polite").await;
-        let create = || {
-            c.create_game_session()
-                .fleet_id(FLEET)
-                .maximum_player_session_count(2)
-                .send()
-        };
-        let id = create()
-            .await
-            .unwrap()
-            .game_session
-            .unwrap()
-            .game_session_id
-            .unwrap();
-        started_session(&polite).await;
-        polite.activate_game_session().await.unwrap();
-        let ps = c
-            .create_player_session()
-            .game_session_id(&id)
-            .player_id("alice")
-            .send()
-            .await
-            .unwrap()
-            .player_session
-            .unwrap();
-
-        // TRIGGER_ON_PROCESS_TERMINATE: TERMINATING until the server ends itself.
-        let gs = c
-            .terminate_game_session()
-            .game_session_id(&id)
-            .termination_mode(TerminationMode::TriggerOnProcessTerminate)
-            .send()
-            .await
-            .expect("TerminateGameSession")
-            .game_session
-            .unwrap();
-        assert_eq!(gs.status(), Some(&GameSessionStatus::Terminating));
-        let event = tokio::time::timeout(std::time::Duration::from_secs(5), polite.next_event())
-            .await
-            .expect("TerminateProcess reaches the server");
-        assert!(
-            matches!(event, ServerEvent::ProcessTerminate { .. }),
-            "{event:?}"
-        );
-        let err = c
-            .terminate_game_session()
-            .game_session_id(&id)
-            .termination_mode(TerminationMode::ForceTerminate)
-            .send()
-            .await
-            .unwrap_err()
-            .into_service_error();
-        assert!(err.is_invalid_game_session_status_exception(), "{err:?}");
-        assert!(err.message().unwrap().contains("TERMINATING"), "{err:?}");
-        polite.process_ending().await.expect("ProcessEnding");
-        let ended = c
-            .describe_game_sessions()
-            .game_session_id(&id)
-            .send()
-            .await
-            .unwrap();
-        let ended = &ended.game_sessions()[0];
-        assert_eq!(ended.status(), Some(&GameSessionStatus::Terminated));
-        assert_eq!(
-            ended.status_reason(),
-            Some(&GameSessionStatusReason::TriggeredOnProcessTerminate)
-        );
-        assert!(ended.termination_time().is_some());
-        let ps = c
-            .describe_player_sessions()
-            .player_session_id(ps.player_session_id().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            ps.player_sessions()[0].status(),
-            Some(&PlayerSessionStatus::Completed)
-        );
-
-        // FORCE_TERMINATE: ended at once, and the server is told to stop.
-        let forced = ready_server(&daemon, FLEET, "proc-forced").await;
-        let id = create()
-            .await
-            .unwrap()
-            .game_session
-            .unwrap()
-            .game_session_id
-            .unwrap();
-        started_session(&forced).await;
-        let gs = c
-            .terminate_game_session()
-            .game_session_id(&id)
-            .termination_mode(TerminationMode::ForceTerminate)
-            .send()
-            .await
-            .unwrap()
-            .game_session
-            .unwrap();
-        assert_eq!(gs.status(), Some(&GameSessionStatus::Terminated));
-        assert_eq!(
-            gs.status_reason(),
-            Some(&GameSessionStatusReason::ForceTerminated)
-        );
-        let event = tokio::time::timeout(std::time::Duration::from_secs(5), forced.next_event())
-            .await
-            .expect("TerminateProcess reaches the server");
-        assert!(
-            matches!(event, ServerEvent::ProcessTerminate { .. }),
-            "{event:?}"
-        );
-
-        let err = c
-            .terminate_game_session()
-            .game_session_id("arn:aws:gamelift:us-west-2::gamesession/fleet-test/nope")
-            .termination_mode(TerminationMode::ForceTerminate)
-            .send()
-            .await
-            .unwrap_err()
-            .into_service_error();
-        assert!(err.is_not_found_exception(), "{err:?}");
     })
     .await
 }
