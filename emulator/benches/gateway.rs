@@ -51,6 +51,8 @@ fn rss_kib() -> u64 {
 
 async fn daemon(n: usize) {
     let config = DaemonConfig {
+        api_listen: None,
+        api_access_keys: Vec::new(),
         ws_listen: Some(([127, 0, 0, 1], 0).into()),
         wss_listen: None,
         tls_files: None,

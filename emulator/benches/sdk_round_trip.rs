@@ -93,9 +93,9 @@ async fn echo_round_trips(samples: usize) -> Vec<Duration> {
 }
 
 async fn sdk_round_trips(samples: usize) -> Vec<Duration> {
-    // Listeners this bench does not use (and any added later) stay at their defaults.
-    #[allow(clippy::needless_update)]
     let config = DaemonConfig {
+        api_listen: None,
+        api_access_keys: Vec::new(),
         ws_listen: Some(([127, 0, 0, 1], 0).into()),
         wss_listen: None,
         tls_files: None,
@@ -105,7 +105,6 @@ async fn sdk_round_trips(samples: usize) -> Vec<Duration> {
             name: "bench".into(),
             locations: vec!["custom-local".into()],
         }],
-        ..DaemonConfig::default()
     };
     let daemon = Daemon::start(config, Arc::new(SystemClock)).await.unwrap();
     let url = format!("ws://{}", daemon.ws_addr().unwrap());

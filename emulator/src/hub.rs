@@ -66,6 +66,9 @@ pub struct Shared {
     /// Wakes the timer task when a command may have made the next deadline earlier.
     pub(crate) timer_wake: Notify,
     next_conn: AtomicU64,
+    /// The ws:// URL game servers connect to, once the listener is bound (computes report it
+    /// as GameLiftServiceSdkEndpoint).
+    sdk_endpoint: std::sync::OnceLock<String>,
 }
 
 impl Shared {
@@ -79,11 +82,21 @@ impl Shared {
             clock,
             timer_wake: Notify::new(),
             next_conn: AtomicU64::new(1),
+            sdk_endpoint: std::sync::OnceLock::new(),
         }
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    /// Records the game servers' ws:// URL (once; later calls are ignored).
+    pub fn set_sdk_endpoint(&self, url: String) {
+        let _ = self.sdk_endpoint.set(url);
+    }
+
+    pub fn sdk_endpoint(&self) -> Option<&str> {
+        self.sdk_endpoint.get().map(String::as_str)
     }
 
     pub fn now(&self) -> Millis {

@@ -27,6 +27,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once at start-up: the size of the larger variant costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Run the daemon: game servers connect over the GameLift Servers SDK 5 WebSocket protocol.
     Serve(ServeArgs),
@@ -54,6 +56,9 @@ struct ServeArgs {
     /// Startup configuration file (TOML); without it the embedded default is used.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Service API listener (AWS SDKs, boto3, AWS CLI) [default: from the configuration, 127.0.0.1:9080].
+    #[arg(long, value_name = "ADDR")]
+    api_listen: Option<SocketAddr>,
     /// Plain WebSocket listener for game servers [default: from the configuration, 127.0.0.1:9081].
     #[arg(long, value_name = "ADDR")]
     ws_listen: Option<SocketAddr>,
@@ -135,13 +140,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
         let setup = playfield::core::matchmaking::MatchmakingSetup::from_config(&config);
         handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
+        // With [auth] required, the game servers the daemon launches itself need a token the
+        // gateway accepts; theirs never expires.
+        let auth_token = if config.auth.required {
+            handle.execute(|core, _| core.issue_launcher_token())
+        } else {
+            "playfield".to_string()
+        };
         let launcher = match handle.ws_addr() {
             Some(addr) => Some(Launcher::start(
                 &config.fleets,
                 LauncherSettings {
                     websocket_url: format!("ws://{addr}"),
                     host_id: "playfield-local".into(),
-                    auth_token: "playfield".into(),
+                    auth_token,
                     policy: RestartPolicy::default(),
                 },
             )),
@@ -208,6 +220,12 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
         _ => config.tls.as_ref().map(|t| (t.cert.clone(), t.key.clone())),
     };
     DaemonConfig {
+        api_listen: Some(args.api_listen.unwrap_or(config.listen.api)),
+        api_access_keys: if config.auth.required {
+            config.auth.access_keys.clone()
+        } else {
+            Vec::new()
+        },
         ws_listen: Some(args.ws_listen.unwrap_or(config.listen.ws)),
         wss_listen: Some(args.wss_listen.unwrap_or(config.listen.wss)),
         tls_files,
@@ -217,6 +235,9 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             reconnect_grace_ms: secs(args.reconnect_grace, g.reconnect_grace_seconds),
             activation_timeout_ms: secs(args.activation_timeout, g.activation_timeout_seconds),
             seed: args.seed.unwrap_or_else(rand::random),
+            account_id: config.account_id.clone(),
+            accept_any_fleet: g.accept_unknown_fleets,
+            require_compute_auth: config.auth.required,
             ..CoreConfig::default()
         },
         fleets: config

@@ -1,6 +1,6 @@
 //! The daemon: listeners, the timer task, and their lifecycle.
 //!
-//! [`Daemon::start`] binds the game-server listeners (port 0 means "any free port"; the
+//! [`Daemon::start`] binds the service API listener and the game-server listeners (port 0 means "any free port"; the
 //! handle tells which), spawns one task per listener and one timer task, and returns a
 //! [`DaemonHandle`] that can run core commands, fire timers and shut everything down.
 //!
@@ -21,6 +21,8 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
+use crate::api::handlers;
+use crate::api::{ApiConfig, ApiServer, ServiceModel};
 use crate::clock::{Clock, Millis};
 use crate::core::{Core, CoreConfig, Fleet};
 use crate::gateway::{conn, tls};
@@ -32,6 +34,11 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Debug, Clone)]
 pub struct DaemonConfig {
+    /// The service API listener (awsJson1_1 and rpcv2Cbor); `None` disables it.
+    pub api_listen: Option<SocketAddr>,
+    /// When not empty, API requests must be signed with one of these access key IDs
+    /// (`[auth] required = true` and its `access_keys`).
+    pub api_access_keys: Vec<String>,
     /// Plain WebSocket listener; `None` disables it.
     pub ws_listen: Option<SocketAddr>,
     /// TLS WebSocket listener; `None` disables it.
@@ -46,6 +53,8 @@ pub struct DaemonConfig {
 impl Default for DaemonConfig {
     fn default() -> Self {
         Self {
+            api_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9080))),
+            api_access_keys: Vec::new(),
             ws_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9081))),
             wss_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9443))),
             tls_files: None,
@@ -69,9 +78,11 @@ impl Daemon {
                 .with_context(|| format!("fleet '{}'", fleet.id))?;
         }
         let shared = Arc::new(Shared::new(core, clock));
+        shared.execute(|core, now| core.stamp_fleet_creation(now));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut ws_addr = None;
+        let mut api_addr = None;
         let mut wss_addr = None;
         let mut certificate = None;
 
@@ -82,6 +93,7 @@ impl Daemon {
             let local = listener.local_addr()?;
             tracing::info!(target: "playfield", "game servers: ws://{local}");
             ws_addr = Some(local);
+            shared.set_sdk_endpoint(format!("ws://{local}"));
             tasks.push(tokio::spawn(accept_loop(
                 listener,
                 None,
@@ -114,8 +126,40 @@ impl Daemon {
                 shutdown_rx.clone(),
             )));
         }
+        if let Some(addr) = config.api_listen {
+            let api_config = ApiConfig {
+                listen: addr,
+                ..ApiConfig::default()
+            };
+            let router = handlers::router(ServiceModel::gamelift())
+                .require_access_keys(config.api_access_keys.clone());
+            let server = ApiServer::bind(api_config, router, shared.clone())
+                .await
+                .with_context(|| format!("binding the service API listener on {addr}"))?;
+            let local = server.local_addr()?;
+            let auth = if config.api_access_keys.is_empty() {
+                "any credentials accepted".to_string()
+            } else {
+                format!(
+                    "requests must be signed with access key {}",
+                    config.api_access_keys.join(" or ")
+                )
+            };
+            tracing::info!(target: "playfield", "service API: http://{local} ({auth})");
+            api_addr = Some(local);
+            let mut stop = shutdown_rx.clone();
+            tasks.push(tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stop.changed().await;
+                };
+                if let Err(e) = server.run_until(stopped).await {
+                    tracing::error!(target: "playfield", "service API listener failed: {e}");
+                }
+            }));
+        }
         tasks.push(tokio::spawn(timer_loop(shared.clone(), shutdown_rx)));
         Ok(DaemonHandle {
+            api_addr,
             ws_addr,
             wss_addr,
             certificate,
@@ -128,6 +172,7 @@ impl Daemon {
 
 /// A running daemon.
 pub struct DaemonHandle {
+    api_addr: Option<SocketAddr>,
     ws_addr: Option<SocketAddr>,
     wss_addr: Option<SocketAddr>,
     certificate: Option<CertificateDer<'static>>,
@@ -137,6 +182,11 @@ pub struct DaemonHandle {
 }
 
 impl DaemonHandle {
+    /// Where the service API listens, if enabled.
+    pub fn api_addr(&self) -> Option<SocketAddr> {
+        self.api_addr
+    }
+
     pub fn ws_addr(&self) -> Option<SocketAddr> {
         self.ws_addr
     }

@@ -25,6 +25,8 @@ impl Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_playfield"))
             .args([
                 "serve",
+                "--api-listen",
+                "127.0.0.1:0",
                 "--ws-listen",
                 "127.0.0.1:0",
                 "--wss-listen",

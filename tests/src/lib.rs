@@ -45,9 +45,20 @@ impl TestDaemon {
     }
 
     pub async fn start_with(core: CoreConfig) -> Self {
+        Self::start_configured(core, |_| {}).await
+    }
+
+    /// Starts with the test defaults, then lets `adjust` change the daemon configuration
+    /// (API access keys, fleets, ...).
+    pub async fn start_configured(
+        core: CoreConfig,
+        adjust: impl FnOnce(&mut DaemonConfig),
+    ) -> Self {
         init_logging();
         let clock = Arc::new(ManualClock::new());
-        let config = DaemonConfig {
+        let mut config = DaemonConfig {
+            api_listen: Some(([127, 0, 0, 1], 0).into()),
+            api_access_keys: Vec::new(),
             ws_listen: Some(([127, 0, 0, 1], 0).into()),
             wss_listen: Some(([127, 0, 0, 1], 0).into()),
             tls_files: None,
@@ -58,10 +69,16 @@ impl TestDaemon {
                 locations: vec!["custom-test".into()],
             }],
         };
+        adjust(&mut config);
         let handle = Daemon::start(config, clock.clone() as Arc<dyn Clock>)
             .await
             .expect("daemon starts on loopback");
         Self { handle, clock }
+    }
+
+    /// `http://127.0.0.1:<port>`: the service API endpoint for the AWS SDKs.
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.handle.api_addr().expect("api listener"))
     }
 
     /// `ws://127.0.0.1:<port>`

@@ -36,13 +36,13 @@ fn credential_scope(headers: &HeaderMap) -> impl Iterator<Item = &str> {
     scope.into_iter().flat_map(|s| s.split('/'))
 }
 
-/// Check the caller against the configured key (`None`: no check).
-pub fn check(headers: &HeaderMap, required: Option<&str>) -> Result<(), ApiError> {
-    let Some(required) = required else {
+/// Check the caller against the configured keys (none: no check).
+pub fn check(headers: &HeaderMap, accepted: &[String]) -> Result<(), ApiError> {
+    if accepted.is_empty() {
         return Ok(());
-    };
+    }
     match access_key_id(headers) {
-        Some(akid) if akid == required => Ok(()),
+        Some(akid) if accepted.iter().any(|k| k == akid) => Ok(()),
         Some(akid) => Err(ApiError::new(
             ErrorCode::Unauthorized,
             format!("The access key ID '{akid}' is not the one this Playfield instance is configured to accept"),
@@ -88,12 +88,12 @@ mod tests {
 
     #[test]
     fn check_is_off_by_default_and_strict_when_on() {
-        assert!(check(&HeaderMap::new(), None).is_ok());
-        assert!(check(&with_auth(SIGNED), Some("AKIDLOCAL")).is_ok());
-        let e = check(&with_auth(SIGNED), Some("OTHER")).unwrap_err();
+        assert!(check(&HeaderMap::new(), &[]).is_ok());
+        assert!(check(&with_auth(SIGNED), &["OTHER".into(), "AKIDLOCAL".into()]).is_ok());
+        let e = check(&with_auth(SIGNED), &["OTHER".into()]).unwrap_err();
         assert_eq!(e.code, ErrorCode::Unauthorized);
         assert!(e.message.contains("AKIDLOCAL"));
-        let e = check(&HeaderMap::new(), Some("OTHER")).unwrap_err();
+        let e = check(&HeaderMap::new(), &["OTHER".into()]).unwrap_err();
         assert!(e.message.contains("unsigned"));
     }
 }

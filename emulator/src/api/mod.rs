@@ -18,7 +18,8 @@
 //!    protocol. Errors are rendered by [`error`] in the same protocol.
 //!
 //! Adding an operation: see [`router`]. Testing a handler in both protocols
-//! without a socket: [`testing::call`].
+//! without a socket: [`testing::call`]. The daemon's operations live in
+//! [`handlers`], one file per area, over the daemon's shared state.
 
 pub mod auth;
 pub mod error;

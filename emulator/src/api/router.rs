@@ -141,7 +141,8 @@ pub struct ApiRequest<'a> {
 pub struct Router<S> {
     model: &'static ServiceModel,
     handlers: HashMap<String, ErasedHandler<S>>,
-    access_key: Option<String>,
+    /// Accepted access key IDs; empty accepts everyone.
+    access_keys: Vec<String>,
 }
 
 impl<S: 'static> Router<S> {
@@ -150,7 +151,7 @@ impl<S: 'static> Router<S> {
         Router {
             model,
             handlers: HashMap::new(),
-            access_key: None,
+            access_keys: Vec::new(),
         }
     }
 
@@ -194,8 +195,14 @@ impl<S: 'static> Router<S> {
 
     /// Require requests to be signed with this access key ID (see [`auth`]);
     /// `None` (the default) accepts everyone.
-    pub fn require_access_key(mut self, access_key_id: Option<String>) -> Router<S> {
-        self.access_key = access_key_id;
+    pub fn require_access_key(self, access_key_id: Option<String>) -> Router<S> {
+        self.require_access_keys(access_key_id.into_iter().collect())
+    }
+
+    /// Require requests to be signed with one of these access key IDs (the config
+    /// file's `[auth] access_keys`); empty accepts everyone.
+    pub fn require_access_keys(mut self, access_key_ids: Vec<String>) -> Router<S> {
+        self.access_keys = access_key_ids;
         self
     }
 
@@ -254,7 +261,7 @@ impl<S: 'static> Router<S> {
         operation: &str,
         request_id: &str,
     ) -> Result<Vec<u8>, ApiError> {
-        auth::check(req.headers, self.access_key.as_deref())?;
+        auth::check(req.headers, &self.access_keys)?;
         let Some(op) = self.model.operation(operation) else {
             return Err(ApiError::unknown_operation(format!(
                 "Operation {operation:?} is not a {} operation",

@@ -56,7 +56,8 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    /// Bind the listener. The router gets `config.access_key_id` applied.
+    /// Bind the listener. The router gets `config.access_key_id` applied, if set (a
+    /// router may also carry keys of its own, [`Router::require_access_keys`]).
     pub async fn bind<S: Send + Sync + 'static>(
         config: ApiConfig,
         router: Router<S>,
@@ -64,7 +65,10 @@ impl ApiServer {
     ) -> io::Result<ApiServer> {
         let listener = TcpListener::bind(config.listen).await?;
         let shared = Arc::new(Shared {
-            router: router.require_access_key(config.access_key_id),
+            router: match config.access_key_id {
+                Some(key) => router.require_access_key(Some(key)),
+                None => router,
+            },
             state,
             max_body_bytes: config.max_body_bytes,
         });

@@ -76,6 +76,10 @@ pub struct GatewayTimeouts {
     pub reconnect_grace_seconds: u64,
     /// A game session still ACTIVATING after this long ends in error.
     pub activation_timeout_seconds: u64,
+    /// A game server connecting with a fleet id no fleet has gets that fleet created
+    /// (Anywhere, location `custom-local`, logged); `false` refuses it, naming the known
+    /// fleets — the strict mode for catching a mistyped fleet id.
+    pub accept_unknown_fleets: bool,
 }
 
 /// A fleet of game server processes on this machine.

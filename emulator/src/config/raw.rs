@@ -104,6 +104,10 @@ fn no() -> Spanned<bool> {
     Spanned::new(0..0, false)
 }
 
+fn yes() -> Spanned<bool> {
+    Spanned::new(0..0, true)
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGateway {
@@ -113,6 +117,8 @@ pub(crate) struct RawGateway {
     pub reconnect_grace_seconds: Spanned<u64>,
     #[serde(default = "default_activation_timeout")]
     pub activation_timeout_seconds: Spanned<u64>,
+    #[serde(default = "yes")]
+    pub accept_unknown_fleets: Spanned<bool>,
 }
 
 impl Default for RawGateway {
@@ -121,6 +127,7 @@ impl Default for RawGateway {
             heartbeat_timeout_seconds: default_heartbeat_timeout(),
             reconnect_grace_seconds: default_reconnect_grace(),
             activation_timeout_seconds: default_activation_timeout(),
+            accept_unknown_fleets: yes(),
         }
     }
 }

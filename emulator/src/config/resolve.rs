@@ -155,6 +155,7 @@ fn resolve_gateway(c: &mut Checker, raw: &RawGateway) -> GatewayTimeouts {
         heartbeat_timeout_seconds: *raw.heartbeat_timeout_seconds.get_ref(),
         reconnect_grace_seconds: *raw.reconnect_grace_seconds.get_ref(),
         activation_timeout_seconds: *raw.activation_timeout_seconds.get_ref(),
+        accept_unknown_fleets: *raw.accept_unknown_fleets.get_ref(),
     }
 }
 

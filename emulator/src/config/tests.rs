@@ -298,3 +298,15 @@ fn sample_configuration_loads() {
     );
     assert_eq!(c.notification_targets[0].format, EventFormat::Flexmatch);
 }
+
+#[test]
+fn unknown_fleets_are_accepted_unless_the_file_says_no() {
+    assert!(Config::embedded_default().gateway.accept_unknown_fleets);
+    assert!(load(BASE).unwrap().gateway.accept_unknown_fleets);
+    let strict = format!("[gateway]\naccept_unknown_fleets = false\n{BASE}");
+    assert!(!load(&strict).unwrap().gateway.accept_unknown_fleets);
+    let wrong = format!("[gateway]\naccept_unknown_fleets = \"no\"\n{BASE}");
+    assert!(errors(&wrong)[0]
+        .to_string()
+        .contains("accept_unknown_fleets"));
+}

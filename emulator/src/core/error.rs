@@ -82,6 +82,12 @@ pub enum CoreError {
     /// A matchmaking call that does not fit the state (the message says why).
     #[error("{0}")]
     Matchmaking(String),
+    #[error("{what} '{id}' already exists")]
+    Exists { what: &'static str, id: String },
+    #[error("no compute '{name}' registered in fleet '{fleet_id}'")]
+    UnknownCompute { fleet_id: String, name: String },
+    #[error("server process '{pid}' refused: {why}")]
+    AuthRefused { pid: String, why: String },
 }
 
 impl CoreError {
@@ -93,9 +99,10 @@ impl CoreError {
             UnknownFleet { .. }
             | UnknownProcess { .. }
             | UnknownGameSession { .. }
-            | UnknownPlayerSession { .. } => ErrorKind::NotFound,
-            NotHosted { .. } => ErrorKind::Forbidden,
-            ProcessFleetConflict { .. } => ErrorKind::Conflict,
+            | UnknownPlayerSession { .. }
+            | UnknownCompute { .. } => ErrorKind::NotFound,
+            NotHosted { .. } | AuthRefused { .. } => ErrorKind::Forbidden,
+            ProcessFleetConflict { .. } | Exists { .. } => ErrorKind::Conflict,
             GameSessionStatus { .. } | PlayerSessionsDenied { .. } => {
                 ErrorKind::InvalidGameSessionStatus
             }

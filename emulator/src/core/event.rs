@@ -106,9 +106,23 @@ pub enum PlayerSessionEnd {
     GameSessionEnded,
 }
 
+/// How a fleet came to be at run time (config fleets exist from the start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetOrigin {
+    /// The service API's CreateFleet.
+    CreateFleet,
+    /// A game server connected with a fleet id nobody had declared.
+    UnknownFleetOnConnect,
+}
+
 /// Domain events. `Display` is the one readable log line per lifecycle step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    FleetCreated {
+        fleet_id: String,
+        location: String,
+        origin: FleetOrigin,
+    },
     ProcessConnected {
         pid: String,
         fleet_id: String,
@@ -144,6 +158,11 @@ pub enum Event {
     GameSessionActivated {
         game_session_id: String,
     },
+    /// TerminateGameSession (TRIGGER_ON_PROCESS_TERMINATE) asked the process to end.
+    GameSessionTerminating {
+        game_session_id: String,
+        pid: String,
+    },
     GameSessionEnded {
         game_session_id: String,
         status: GameSessionStatus,
@@ -178,6 +197,22 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Event::*;
         match self {
+            FleetCreated {
+                fleet_id,
+                location,
+                origin,
+            } => match origin {
+                FleetOrigin::CreateFleet => write!(
+                    f,
+                    "fleet {fleet_id} created by CreateFleet (Anywhere, location {location})"
+                ),
+                FleetOrigin::UnknownFleetOnConnect => write!(
+                    f,
+                    "fleet {fleet_id} created on the spot for a game server that connected with it \
+                     (Anywhere, location {location}); set [gateway] accept_unknown_fleets = false \
+                     to refuse unknown fleet ids instead"
+                ),
+            },
             ProcessConnected {
                 pid,
                 fleet_id,
@@ -226,6 +261,13 @@ impl fmt::Display for Event {
             GameSessionActivated { game_session_id } => {
                 write!(f, "game session {game_session_id} activated: ACTIVE")
             }
+            GameSessionTerminating {
+                game_session_id,
+                pid,
+            } => write!(
+                f,
+                "game session {game_session_id} TERMINATING: TerminateGameSession asked process {pid} to end"
+            ),
             GameSessionEnded {
                 game_session_id,
                 status,

@@ -1,17 +1,37 @@
 //! Fleets: the groups game servers join by the `FleetId` they connect with.
 //!
-//! Peer tools accepted any fleet id (lessons-from-peers.md), so a typo in a game server's
-//! settings went unnoticed until no game session ever arrived. The core knows its fleets
-//! (from the startup configuration now, from CreateFleet when the service API lands) and
-//! refuses a process or a game session for a fleet it does not know, naming the ones it has.
+//! Peer tools accepted any fleet id silently (lessons-from-peers.md), so a typo in a game
+//! server's settings went unnoticed until no game session ever arrived. Playfield knows its
+//! fleets (from the startup configuration and from CreateFleet). Whether an unknown fleet id
+//! is refused or created on the spot is [`CoreConfig::accept_any_fleet`]: on in the daemon's
+//! embedded default configuration (so a game server started by hand with any fleet id joins
+//! without setup), off when a configuration file says so. Creating it emits
+//! [`Event::FleetCreated`] with the reason, so the log shows the new fleet instead of
+//! silently absorbing a typo.
+//!
+//! [`CoreConfig::accept_any_fleet`]: super::CoreConfig::accept_any_fleet
 
+use super::event::{Event, FleetOrigin};
 use super::{ids, Core, CoreError};
+use crate::clock::Millis;
+
+/// The custom location of a fleet created without one (by a connecting game server or a
+/// CreateFleet without `Locations`).
+pub const DEFAULT_LOCATION: &str = "custom-local";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fleet {
     pub id: String,
     pub name: String,
     /// Custom locations (Anywhere); the first is where game sessions are placed.
+    pub locations: Vec<String>,
+}
+
+/// CreateFleet of an Anywhere fleet (service-api.md §9.3).
+#[derive(Debug, Clone, Default)]
+pub struct CreateFleet {
+    pub name: String,
+    /// Custom locations (`custom-...`); empty means [`DEFAULT_LOCATION`].
     pub locations: Vec<String>,
 }
 
@@ -23,6 +43,24 @@ impl Core {
         Ok(())
     }
 
+    /// CreateFleet: a new Anywhere fleet with a generated `fleet-<uuid>` id.
+    pub fn create_fleet(&mut self, now: Millis, req: CreateFleet) -> Result<Fleet, CoreError> {
+        for loc in &req.locations {
+            check_custom_location(loc)?;
+        }
+        let fleet = Fleet {
+            id: format!("fleet-{}", self.ids.uuid()),
+            name: req.name,
+            locations: if req.locations.is_empty() {
+                vec![DEFAULT_LOCATION.to_string()]
+            } else {
+                req.locations
+            },
+        };
+        self.insert_new_fleet(now, fleet.clone(), FleetOrigin::CreateFleet);
+        Ok(fleet)
+    }
+
     pub fn fleet(&self, id: &str) -> Option<&Fleet> {
         self.fleets.get(id)
     }
@@ -31,20 +69,83 @@ impl Core {
         self.fleets.values()
     }
 
+    /// Stamps fleets declared without a time (the configuration's, before the clock was at
+    /// hand) as created at `now`, so they report a CreationTime like any other.
+    pub fn stamp_fleet_creation(&mut self, now: Millis) {
+        for id in self.fleets.keys() {
+            self.fleet_created.entry(id.clone()).or_insert(now);
+        }
+    }
+
+    /// When the fleet was created by this daemon (config fleets: at start), epoch ms.
+    pub fn fleet_creation_time(&self, id: &str) -> Option<Millis> {
+        self.fleet_created.get(id).copied()
+    }
+
     /// Checks `id` names a known fleet, unless the core accepts any fleet.
     pub(super) fn check_fleet(&self, id: &str) -> Result<(), CoreError> {
         ids::check_fleet_id(id).map_err(|m| CoreError::param("FleetId", m))?;
         if self.cfg.accept_any_fleet || self.fleets.contains_key(id) {
             return Ok(());
         }
+        Err(self.unknown_fleet(id))
+    }
+
+    /// Checks `id` names a known fleet, whatever `accept_any_fleet` says (the service API
+    /// never creates fleets implicitly).
+    pub fn require_fleet(&self, id: &str) -> Result<&Fleet, CoreError> {
+        self.fleets.get(id).ok_or_else(|| self.unknown_fleet(id))
+    }
+
+    /// A game server connected with a fleet id the core does not know, and the core accepts
+    /// any fleet: the fleet comes to be, with the default location.
+    pub(super) fn adopt_fleet(&mut self, now: Millis, id: &str) {
+        if self.fleets.contains_key(id) {
+            return;
+        }
+        let fleet = Fleet {
+            id: id.to_string(),
+            name: id.to_string(),
+            locations: vec![DEFAULT_LOCATION.to_string()],
+        };
+        self.insert_new_fleet(now, fleet, FleetOrigin::UnknownFleetOnConnect);
+    }
+
+    fn insert_new_fleet(&mut self, now: Millis, fleet: Fleet, origin: FleetOrigin) {
+        self.fleet_created.insert(fleet.id.clone(), now);
+        self.emit(Event::FleetCreated {
+            fleet_id: fleet.id.clone(),
+            location: fleet.locations.first().cloned().unwrap_or_default(),
+            origin,
+        });
+        self.fleets.insert(fleet.id.clone(), fleet);
+    }
+
+    fn unknown_fleet(&self, id: &str) -> CoreError {
         let known: Vec<&str> = self.fleets.keys().map(String::as_str).collect();
-        Err(CoreError::UnknownFleet {
+        CoreError::UnknownFleet {
             id: id.into(),
             known: if known.is_empty() {
                 "none".into()
             } else {
                 known.join(", ")
             },
-        })
+        }
+    }
+}
+
+/// Custom locations are named `custom-<name>` (service-api.md §6).
+pub fn check_custom_location(name: &str) -> Result<(), CoreError> {
+    let ok = name.len() <= 64
+        && name.starts_with("custom-")
+        && name.len() > "custom-".len()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::param(
+            "Location",
+            format!("'{name}' is not a custom location name (custom-<letters, digits, '-'>, at most 64 characters)"),
+        ))
     }
 }

@@ -72,6 +72,9 @@ pub struct GameSession {
     pub creation_time: Millis,
     pub termination_time: Option<Millis>,
     pub player_session_creation_policy: PlayerSessionCreationPolicy,
+    /// ProtectionPolicy FullProtection: kept and reported (DescribeGameSessionDetails);
+    /// nothing here scales fleets down, so it protects from nothing yet.
+    pub full_protection: bool,
     /// The process hosting it (kept after the session ended, for the record).
     pub pid: String,
     pub compute_name: Option<String>,
@@ -104,6 +107,18 @@ pub struct CreateGameSession {
     /// Becomes the last part of the id; a repeat with the same token returns the
     /// original session (service-api.md, CreateGameSession).
     pub idempotency_token: Option<String>,
+}
+
+/// UpdateGameSession: `None` leaves a member as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateGameSession {
+    pub game_session_id: String,
+    pub maximum_player_session_count: Option<u32>,
+    pub name: Option<String>,
+    pub player_session_creation_policy: Option<PlayerSessionCreationPolicy>,
+    /// ProtectionPolicy: `Some(true)` for FullProtection.
+    pub full_protection: Option<bool>,
+    pub game_properties: Option<Vec<(String, String)>>,
 }
 
 /// Service limits checked on creation (service-api.md §9.2, §11).
@@ -157,6 +172,7 @@ impl Core {
             creation_time: now,
             termination_time: None,
             player_session_creation_policy: PlayerSessionCreationPolicy::AcceptAll,
+            full_protection: false,
             pid: pid.clone(),
             compute_name,
             ip_address: self.cfg.ip_address.clone(),
@@ -260,6 +276,95 @@ impl Core {
         Ok(())
     }
 
+    /// UpdateGameSession from the service API: changes what the caller may change on a live
+    /// session. Lowering the maximum below the players already in it is refused, because the
+    /// service never evicts players to honour a new maximum.
+    pub fn update_game_session(
+        &mut self,
+        req: UpdateGameSession,
+    ) -> Result<GameSession, CoreError> {
+        if let Some(props) = &req.game_properties {
+            if props.len() > MAX_PROPERTIES {
+                return Err(CoreError::param(
+                    "GameProperties",
+                    format!(
+                        "{} properties given, at most {MAX_PROPERTIES} allowed",
+                        props.len()
+                    ),
+                ));
+            }
+        }
+        if let Some(max) = req.maximum_player_session_count {
+            if max > MAX_PLAYERS {
+                return Err(CoreError::param(
+                    "MaximumPlayerSessionCount",
+                    format!("{max} is above the limit of {MAX_PLAYERS} players per game session"),
+                ));
+            }
+            let taken = self.current_player_session_count(&req.game_session_id);
+            if (max as usize) < taken {
+                return Err(CoreError::param(
+                    "MaximumPlayerSessionCount",
+                    format!(
+                        "{max} is below the {taken} player sessions game session '{}' already holds",
+                        req.game_session_id
+                    ),
+                ));
+            }
+        }
+        let gs = self.live_game_session_mut(&req.game_session_id)?;
+        if let Some(max) = req.maximum_player_session_count {
+            gs.maximum_player_session_count = max;
+        }
+        if let Some(name) = req.name {
+            gs.name = Some(name);
+        }
+        if let Some(full) = req.full_protection {
+            gs.full_protection = full;
+        }
+        if let Some(props) = req.game_properties {
+            // The service merges: given keys are set, an empty value removes the key.
+            for (k, v) in props {
+                if v.is_empty() {
+                    gs.game_properties.remove(&k);
+                } else {
+                    gs.game_properties.insert(k, v);
+                }
+            }
+        }
+        let policy_changed = req
+            .player_session_creation_policy
+            .filter(|p| *p != gs.player_session_creation_policy);
+        if let Some(p) = policy_changed {
+            gs.player_session_creation_policy = p;
+        }
+        let snapshot = gs.clone();
+        if let Some(policy) = policy_changed {
+            self.emit(Event::PlayerSessionCreationPolicyChanged {
+                game_session_id: snapshot.id.clone(),
+                policy,
+            });
+        }
+        Ok(snapshot)
+    }
+
+    /// Game sessions of a fleet (optionally of one location and status), oldest first, for
+    /// DescribeGameSessions and SearchGameSessions.
+    pub fn game_sessions_of_fleet(
+        &self,
+        fleet_id: &str,
+        location: Option<&str>,
+    ) -> Vec<&GameSession> {
+        let mut v: Vec<&GameSession> = self
+            .game_sessions
+            .values()
+            .filter(|gs| gs.fleet_id == fleet_id)
+            .filter(|gs| location.is_none_or(|l| gs.location.as_deref() == Some(l)))
+            .collect();
+        v.sort_by(|a, b| (a.creation_time, &a.id).cmp(&(b.creation_time, &b.id)));
+        v
+    }
+
     // ---- internals ----------------------------------------------------------------------
 
     fn live_game_session_mut(&mut self, id: &str) -> Result<&mut GameSession, CoreError> {
@@ -296,7 +401,7 @@ impl Core {
         Ok(gs)
     }
 
-    /// Ends a live game session: TERMINATED, its player sessions COMPLETED, its process
+    /// Ends a live (or TERMINATING) game session: TERMINATED, its player sessions COMPLETED, its process
     /// freed, and it is forgotten after the retention period.
     pub(super) fn end_game_session(
         &mut self,
@@ -308,9 +413,17 @@ impl Core {
         let Some(gs) = self.game_sessions.get_mut(id) else {
             return;
         };
-        if !gs.is_live() {
+        // A session TerminateGameSession asked to end (TRIGGER_ON_PROCESS_TERMINATE) ends
+        // when its process does, whatever way that happens, and says it was asked to.
+        let terminating = gs.status == GameSessionStatus::Terminating;
+        if !gs.is_live() && !terminating {
             return;
         }
+        let reason = if terminating {
+            Some(GameSessionStatusReason::TriggeredOnProcessTerminate)
+        } else {
+            reason
+        };
         gs.status = GameSessionStatus::Terminated;
         gs.status_reason = reason;
         gs.termination_time = Some(now);

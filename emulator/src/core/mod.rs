@@ -8,15 +8,21 @@
 //!
 //! No I/O, no tokio, no wall clock here: everything is testable by calling methods.
 //!
-//! Submodules follow the domain's seams: [`fleet`], [`process`] (server processes and their
-//! connections), [`game_session`], [`player_session`], [`matchmaking`] (rule sets,
-//! configurations, queues, tickets, acceptance, placement, backfill); [`ids`] makes
-//! identifiers; [`timers`] orders deadlines; [`event`] defines what goes out.
+//! Submodules follow the domain's seams: [`fleet`], [`compute`] (Anywhere locations,
+//! computes and their auth tokens), [`process`] (server processes and their connections),
+//! [`game_session`] (with [`game_session_search`] and [`game_session_terminate`] for the
+//! service API's SearchGameSessions and TerminateGameSession), [`player_session`],
+//! [`matchmaking`] (rule sets, configurations, queues, tickets, acceptance, placement,
+//! backfill); [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
+//! goes out.
 
+pub mod compute;
 pub mod error;
 pub mod event;
 pub mod fleet;
 pub mod game_session;
+pub mod game_session_search;
+pub mod game_session_terminate;
 pub mod ids;
 pub mod matchmaking;
 pub mod player_session;
@@ -25,12 +31,14 @@ pub mod timers;
 
 use std::collections::{BTreeMap, HashMap};
 
+pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
-pub use event::{Effect, Event, GoneReason, PlayerSessionEnd, Push, UpdateReason};
-pub use fleet::Fleet;
+pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use fleet::{CreateFleet, Fleet};
 pub use game_session::{
-    CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason,
+    CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
+pub use game_session_terminate::TerminationMode;
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
     PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
@@ -47,6 +55,9 @@ use timers::{TimerKey, Timers};
 pub struct CoreConfig {
     /// Region used in game session ARNs.
     pub region: String,
+    /// Account id in ARNs of account-scoped resources (fleets, computes, locations);
+    /// game session ARNs leave it empty (service-api.md §7).
+    pub account_id: String,
     /// A process that sent no heartbeat for this long is gone. SDKs send one every
     /// 50–70 s, and CPP waits up to 50 s for the health callback before sending
     /// (sdk-wire-protocol.md §6), so the default leaves room for one missed beat.
@@ -68,15 +79,21 @@ pub struct CoreConfig {
     pub dns_name: String,
     /// Seed for generated ids.
     pub seed: u64,
-    /// Accept processes and game sessions for fleets never registered (a bare core in unit
-    /// tests). Off in the daemon: an unknown FleetId is refused, naming the known fleets.
+    /// A game server connecting with an unknown (well-formed) FleetId gets that fleet
+    /// created on the spot (see [`fleet`]). Off: an unknown FleetId is refused, naming the
+    /// known fleets. The daemon turns it on unless its configuration says
+    /// `[gateway] accept_unknown_fleets = false`.
     pub accept_any_fleet: bool,
+    /// A game server's first connection must carry a token from GetComputeAuthToken (or the
+    /// launcher's); see [`compute`]. On with `[auth] required = true`.
+    pub require_compute_auth: bool,
 }
 
 impl Default for CoreConfig {
     fn default() -> Self {
         Self {
             region: "us-west-2".into(),
+            account_id: "123456789012".into(),
             heartbeat_timeout_ms: 180_000,
             reconnect_grace_ms: 60_000,
             activation_timeout_ms: 600_000,
@@ -86,6 +103,7 @@ impl Default for CoreConfig {
             dns_name: "localhost".into(),
             seed: 0,
             accept_any_fleet: false,
+            require_compute_auth: false,
         }
     }
 }
@@ -96,6 +114,9 @@ pub struct Core {
     cfg: CoreConfig,
     ids: IdGen,
     fleets: BTreeMap<String, Fleet>,
+    /// When each fleet came to be (epoch ms), for CreationTime.
+    fleet_created: HashMap<String, Millis>,
+    anywhere: compute::Anywhere,
     processes: HashMap<String, ServerProcess>,
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
@@ -112,6 +133,8 @@ impl Core {
             ids: IdGen::new(cfg.seed),
             cfg,
             fleets: BTreeMap::new(),
+            fleet_created: HashMap::new(),
+            anywhere: compute::Anywhere::default(),
             processes: HashMap::new(),
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),

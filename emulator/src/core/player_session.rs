@@ -360,6 +360,14 @@ impl Core {
         Ok(())
     }
 
+    /// RESERVED and ACTIVE player sessions of a game session (CurrentPlayerSessionCount).
+    pub fn current_player_session_count(&self, game_session_id: &str) -> usize {
+        self.player_sessions
+            .of_game_session(game_session_id)
+            .filter(|ps| ps.status.is_live())
+            .count()
+    }
+
     /// DescribePlayerSessions: one page, in creation order.
     pub fn describe_player_sessions(
         &self,

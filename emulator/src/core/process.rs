@@ -128,6 +128,7 @@ impl Core {
         info: ConnectInfo,
     ) -> Result<bool, CoreError> {
         self.check_connect(&info)?;
+        self.adopt_fleet(now, &info.fleet_id);
         if let Some(p) = self.processes.get(&info.pid) {
             if p.status == ProcessStatus::Terminated {
                 // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.

@@ -55,7 +55,19 @@ pub async fn serve<S>(
             .map_err(|m| reject(StatusCode::BAD_REQUEST, m))?;
         // Refuse before the upgrade what the core would refuse after it (unknown fleet,
         // a pID bound to another fleet), so the SDK sees an HTTP status, not a closed socket.
-        if let Err(e) = check_shared.read(|core| core.check_connect(&p.connect_info())) {
+        // With `[auth] required`, a first connection also needs a GetComputeAuthToken token.
+        let now = check_shared.now();
+        let checked = check_shared.read(|core| {
+            core.check_connect(&p.connect_info())?;
+            core.check_compute_auth(
+                now,
+                &p.pid,
+                &p.fleet_id,
+                p.compute_id.as_deref(),
+                p.authorization.as_deref(),
+            )
+        });
+        if let Err(e) = checked {
             let status =
                 StatusCode::from_u16(render::status_code(&e)).unwrap_or(StatusCode::BAD_REQUEST);
             return Err(reject(status, e.to_string()));

@@ -218,6 +218,8 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
     let daemon = runtime
         .block_on(Daemon::start(
             DaemonConfig {
+                api_listen: None,
+                api_access_keys: Vec::new(),
                 ws_listen: Some(([127, 0, 0, 1], 0).into()),
                 wss_listen: None,
                 tls_files: None,

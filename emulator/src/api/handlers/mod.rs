@@ -1,18 +1,42 @@
-//! Operation handlers, one module per area, each with `register(router) -> router`.
+//! The operation handlers of the service API, over the daemon's [`Shared`] state.
 //!
-//! This file lists only the matchmaking areas; the lead merges it with the fleet, compute,
-//! game session and player session handlers' list.
+//! Each area registers its operations with the same `register(router) -> router`
+//! signature, so adding an area is one `mod` line and one call in [`router`]. Handlers
+//! run core commands through [`Shared::execute`] (or read through [`Shared::read`]), so
+//! the effects a command makes — a CreateGameSession push to a game server — are carried
+//! out under the same lock, in order, exactly as the SDK gateway does.
+//!
+//! [`shapes`] turns core values into the model's output structures (ids, ARNs, epoch
+//! second timestamps); [`errors`] maps core errors to the exceptions each operation
+//! models.
 
+use super::{Router, ServiceModel};
+use crate::hub::Shared;
+
+pub mod compute;
+pub mod errors;
+pub mod fleets;
+pub mod game_sessions;
 pub mod matchmaking;
 pub mod matchmaking_setup;
+pub mod paging;
 pub mod placement;
+pub mod player_sessions;
 pub mod queues;
+pub mod shapes;
 
 #[cfg(test)]
 mod tests;
 
-use crate::api::Router;
-use crate::hub::Shared;
+/// Every implemented operation, registered over `model`.
+pub fn router(model: &'static ServiceModel) -> Router<Shared> {
+    let router = Router::new(model);
+    let router = fleets::register(router);
+    let router = compute::register(router);
+    let router = game_sessions::register(router);
+    let router = player_sessions::register(router);
+    register_matchmaking(router)
+}
 
 /// Registers the matchmaking, rule set, configuration, queue and placement operations.
 pub fn register_matchmaking(router: Router<Shared>) -> Router<Shared> {

@@ -3,6 +3,7 @@
 //! and player sessions.
 
 mod processes;
+mod service_api;
 mod sessions;
 
 use super::*;

@@ -1,0 +1,186 @@
+//! Output structures of the model, built from core values.
+//!
+//! Member names are the model's (PascalCase); absent optional members are left out rather
+//! than sent as null, as the service does. Timestamps are epoch seconds
+//! ([`Timestamp`]), ids and ARNs follow service-api.md §6–§7: a game session id is its
+//! ARN (account field empty), fleets and locations carry the configured account id.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::types::Timestamp;
+use crate::core::{Core, Fleet, GameSession, PlayerSession};
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct GameProperty {
+    pub key: String,
+    pub value: String,
+}
+
+/// `arn:aws:gamelift:<region>:<account>:fleet/<fleet-id>`
+pub fn fleet_arn(core: &Core, fleet_id: &str) -> String {
+    let c = core.config();
+    format!(
+        "arn:aws:gamelift:{}:{}:fleet/{fleet_id}",
+        c.region, c.account_id
+    )
+}
+
+/// `arn:aws:gamelift:<region>:<account>:location/<custom-name>`
+pub fn location_arn(core: &Core, location: &str) -> String {
+    let c = core.config();
+    format!(
+        "arn:aws:gamelift:{}:{}:location/{location}",
+        c.region, c.account_id
+    )
+}
+
+#[derive(Serialize, Clone, Debug)]
+#[serde(rename_all = "PascalCase")]
+pub struct GameSessionShape {
+    pub game_session_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub fleet_id: String,
+    pub fleet_arn: String,
+    pub creation_time: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termination_time: Option<Timestamp>,
+    pub current_player_session_count: u32,
+    pub maximum_player_session_count: u32,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<&'static str>,
+    pub game_properties: Vec<GameProperty>,
+    pub ip_address: String,
+    pub dns_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    pub player_session_creation_policy: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub game_session_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matchmaker_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compute_name: Option<String>,
+}
+
+pub fn game_session(core: &Core, gs: &GameSession) -> GameSessionShape {
+    GameSessionShape {
+        game_session_id: gs.id.clone(),
+        name: gs.name.clone(),
+        fleet_id: gs.fleet_id.clone(),
+        fleet_arn: fleet_arn(core, &gs.fleet_id),
+        creation_time: Timestamp::from_epoch_millis(gs.creation_time as i64),
+        termination_time: gs
+            .termination_time
+            .map(|t| Timestamp::from_epoch_millis(t as i64)),
+        current_player_session_count: core.current_player_session_count(&gs.id) as u32,
+        maximum_player_session_count: gs.maximum_player_session_count,
+        status: gs.status.as_str(),
+        status_reason: gs.status_reason.map(|r| r.as_str()),
+        game_properties: gs
+            .game_properties
+            .iter()
+            .map(|(k, v)| GameProperty {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+        ip_address: gs.ip_address.clone(),
+        dns_name: gs.dns_name.clone(),
+        // The model's range is 1..60000; a process that reported port 0 has none.
+        port: gs.port.filter(|p| (1..=60000).contains(p)),
+        player_session_creation_policy: gs.player_session_creation_policy.as_str(),
+        creator_id: gs.creator_id.clone(),
+        game_session_data: gs.game_session_data.clone(),
+        matchmaker_data: gs.matchmaker_data.clone(),
+        location: gs.location.clone(),
+        compute_name: gs.compute_name.clone().filter(|c| is_compute_name(c)),
+    }
+}
+
+/// The model's ComputeName pattern, `[a-zA-Z0-9\-]+(/[a-zA-Z0-9\-]+)?`: a compute id a
+/// game server made up may not fit, and is then left out rather than fail the output.
+fn is_compute_name(s: &str) -> bool {
+    let part = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    s.len() <= 128
+        && match s.split_once('/') {
+            None => part(s),
+            Some((a, b)) => part(a) && part(b),
+        }
+}
+
+#[derive(Serialize, Clone, Debug)]
+#[serde(rename_all = "PascalCase")]
+pub struct PlayerSessionShape {
+    pub player_session_id: String,
+    pub player_id: String,
+    pub game_session_id: String,
+    pub fleet_id: String,
+    pub fleet_arn: String,
+    pub creation_time: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termination_time: Option<Timestamp>,
+    pub status: &'static str,
+    pub ip_address: String,
+    pub dns_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub player_data: Option<String>,
+}
+
+pub fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionShape {
+    PlayerSessionShape {
+        player_session_id: ps.id.clone(),
+        player_id: ps.player_id.clone(),
+        game_session_id: ps.game_session_id.clone(),
+        fleet_id: ps.fleet_id.clone(),
+        fleet_arn: fleet_arn(core, &ps.fleet_id),
+        creation_time: Timestamp::from_epoch_millis(ps.creation_time as i64),
+        termination_time: ps
+            .termination_time
+            .map(|t| Timestamp::from_epoch_millis(t as i64)),
+        status: ps.status.as_str(),
+        ip_address: ps.ip_address.clone(),
+        dns_name: ps.dns_name.clone(),
+        port: ps.port.filter(|p| (1..=60000).contains(p)),
+        player_data: ps.player_data.clone(),
+    }
+}
+
+/// FleetAttributes of an Anywhere fleet.
+#[derive(Serialize, Clone, Debug)]
+#[serde(rename_all = "PascalCase")]
+pub struct FleetAttributesShape {
+    pub fleet_id: String,
+    pub fleet_arn: String,
+    pub fleet_type: &'static str,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    pub status: &'static str,
+    pub compute_type: &'static str,
+    pub new_game_session_protection_policy: &'static str,
+}
+
+pub fn fleet_attributes(core: &Core, fleet: &Fleet) -> FleetAttributesShape {
+    FleetAttributesShape {
+        fleet_id: fleet.id.clone(),
+        fleet_arn: fleet_arn(core, &fleet.id),
+        fleet_type: "ON_DEMAND",
+        name: fleet.name.clone(),
+        creation_time: core
+            .fleet_creation_time(&fleet.id)
+            .map(|t| Timestamp::from_epoch_millis(t as i64)),
+        // Anywhere fleets are ACTIVE as soon as they exist: there is nothing to provision.
+        status: "ACTIVE",
+        compute_type: "ANYWHERE",
+        new_game_session_protection_policy: "NoProtection",
+    }
+}

@@ -1,0 +1,254 @@
+//! Anywhere hosting: custom locations, registered computes and the auth tokens game
+//! servers connect with.
+//!
+//! On GameLift Anywhere a host is registered (RegisterCompute) in a custom location
+//! (CreateLocation) of a fleet, and each game server on it passes a short-lived token from
+//! GetComputeAuthToken to InitSDK. Playfield keeps the same records so that scripts written
+//! for Anywhere run unchanged. Tokens are only *checked* when the daemon is told to
+//! (`[auth] required = true`, [`CoreConfig::require_compute_auth`]): then a game server's
+//! first connection must carry an unexpired token issued for its fleet (and for its
+//! ComputeId, when it names one). A process that connected once may reconnect with its old
+//! token after it expired, as the SDKs do after a network blip, because it already proved
+//! itself. The daemon's own launcher gets a token that does not expire.
+//!
+//! [`CoreConfig::require_compute_auth`]: super::CoreConfig::require_compute_auth
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::fleet::check_custom_location;
+use super::{Core, CoreError};
+use crate::clock::Millis;
+
+/// How long a GetComputeAuthToken token is valid (the service's tokens last 15 minutes).
+pub const AUTH_TOKEN_TTL_MS: Millis = 15 * 60 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compute {
+    pub fleet_id: String,
+    pub name: String,
+    pub ip_address: Option<String>,
+    pub dns_name: Option<String>,
+    pub location: String,
+    pub creation_time: Millis,
+}
+
+/// RegisterCompute.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterCompute {
+    pub fleet_id: String,
+    pub name: String,
+    pub ip_address: Option<String>,
+    pub dns_name: Option<String>,
+    /// A custom location of the fleet; `None` takes the fleet's first.
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthToken {
+    pub token: String,
+    pub fleet_id: Option<String>,
+    pub compute_name: Option<String>,
+    /// `None`: never expires (the daemon's launcher).
+    pub expires: Option<Millis>,
+}
+
+/// Everything Anywhere-specific the core keeps.
+#[derive(Debug, Default)]
+pub(super) struct Anywhere {
+    locations: BTreeMap<String, Millis>,
+    /// (fleet id, compute name) → compute.
+    computes: BTreeMap<(String, String), Compute>,
+    tokens: HashMap<String, AuthToken>,
+}
+
+impl Core {
+    /// CreateLocation: a custom location, `custom-<name>`. A name already created (or used
+    /// by a fleet of the configuration) is a conflict.
+    pub fn create_location(&mut self, now: Millis, name: &str) -> Result<(), CoreError> {
+        check_custom_location(name)?;
+        if self.location_exists(name) {
+            return Err(CoreError::Exists {
+                what: "custom location",
+                id: name.into(),
+            });
+        }
+        self.anywhere.locations.insert(name.into(), now);
+        Ok(())
+    }
+
+    /// Custom locations: the created ones and those fleets use.
+    pub fn locations(&self) -> BTreeSet<&str> {
+        let mut all: BTreeSet<&str> = self.anywhere.locations.keys().map(String::as_str).collect();
+        all.extend(
+            self.fleets()
+                .flat_map(|f| f.locations.iter().map(String::as_str)),
+        );
+        all
+    }
+
+    fn location_exists(&self, name: &str) -> bool {
+        self.locations().contains(name)
+    }
+
+    /// RegisterCompute: registering a name again updates its address and location.
+    pub fn register_compute(
+        &mut self,
+        now: Millis,
+        req: RegisterCompute,
+    ) -> Result<Compute, CoreError> {
+        let fleet = self.require_fleet(&req.fleet_id)?;
+        let location = match req.location {
+            None => fleet.locations.first().cloned().unwrap_or_default(),
+            Some(l) if fleet.locations.contains(&l) => l,
+            Some(l) => {
+                return Err(CoreError::param(
+                    "Location",
+                    format!(
+                        "'{l}' is not a location of fleet '{}' (its locations: {})",
+                        fleet.id,
+                        fleet.locations.join(", ")
+                    ),
+                ))
+            }
+        };
+        let key = (req.fleet_id.clone(), req.name.clone());
+        let creation_time = self
+            .anywhere
+            .computes
+            .get(&key)
+            .map_or(now, |c| c.creation_time);
+        let compute = Compute {
+            fleet_id: req.fleet_id,
+            name: req.name,
+            ip_address: req.ip_address,
+            dns_name: req.dns_name,
+            location,
+            creation_time,
+        };
+        self.anywhere.computes.insert(key, compute.clone());
+        Ok(compute)
+    }
+
+    /// DeregisterCompute: the compute and the tokens issued for it are gone.
+    pub fn deregister_compute(&mut self, fleet_id: &str, name: &str) -> Result<(), CoreError> {
+        self.anywhere
+            .computes
+            .remove(&(fleet_id.to_string(), name.to_string()))
+            .ok_or_else(|| unknown_compute(fleet_id, name))?;
+        self.anywhere.tokens.retain(|_, t| {
+            !(t.fleet_id.as_deref() == Some(fleet_id) && t.compute_name.as_deref() == Some(name))
+        });
+        Ok(())
+    }
+
+    pub fn compute(&self, fleet_id: &str, name: &str) -> Result<&Compute, CoreError> {
+        self.anywhere
+            .computes
+            .get(&(fleet_id.to_string(), name.to_string()))
+            .ok_or_else(|| unknown_compute(fleet_id, name))
+    }
+
+    /// Computes of a fleet (optionally of one location), by name.
+    pub fn computes_of(&self, fleet_id: &str, location: Option<&str>) -> Vec<&Compute> {
+        self.anywhere
+            .computes
+            .values()
+            .filter(|c| c.fleet_id == fleet_id)
+            .filter(|c| location.is_none_or(|l| c.location == l))
+            .collect()
+    }
+
+    /// GetComputeAuthToken: a token for a registered compute, valid [`AUTH_TOKEN_TTL_MS`].
+    pub fn issue_compute_auth_token(
+        &mut self,
+        now: Millis,
+        fleet_id: &str,
+        name: &str,
+    ) -> Result<AuthToken, CoreError> {
+        self.compute(fleet_id, name)?;
+        // Expired tokens are dropped here, so the table stays as small as the live ones.
+        self.anywhere
+            .tokens
+            .retain(|_, t| t.expires.is_none_or(|e| e > now));
+        let token = AuthToken {
+            token: self.ids.uuid(),
+            fleet_id: Some(fleet_id.into()),
+            compute_name: Some(name.into()),
+            expires: Some(now + AUTH_TOKEN_TTL_MS),
+        };
+        self.anywhere
+            .tokens
+            .insert(token.token.clone(), token.clone());
+        Ok(token)
+    }
+
+    /// A token for the daemon's own launcher: any fleet, any compute, no expiry.
+    pub fn issue_launcher_token(&mut self) -> String {
+        let token = self.ids.uuid();
+        self.anywhere.tokens.insert(
+            token.clone(),
+            AuthToken {
+                token: token.clone(),
+                fleet_id: None,
+                compute_name: None,
+                expires: None,
+            },
+        );
+        token
+    }
+
+    /// Whether a connecting game server may in (see the module docs). Always when the
+    /// core does not require compute auth.
+    pub fn check_compute_auth(
+        &self,
+        now: Millis,
+        pid: &str,
+        fleet_id: &str,
+        compute_id: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<(), CoreError> {
+        if !self.cfg.require_compute_auth {
+            return Ok(());
+        }
+        if self.process(pid).is_some_and(|p| p.fleet_id == fleet_id) {
+            return Ok(());
+        }
+        let refuse = |why: String| {
+            Err(CoreError::AuthRefused {
+                pid: pid.into(),
+                why,
+            })
+        };
+        let Some(token) = token else {
+            return refuse("no Authorization token; get one with GetComputeAuthToken".into());
+        };
+        let Some(t) = self.anywhere.tokens.get(token) else {
+            return refuse(format!("token '{token}' was not issued by this daemon"));
+        };
+        if t.expires.is_some_and(|e| e <= now) {
+            return refuse(format!(
+                "token '{token}' has expired; get a new one with GetComputeAuthToken"
+            ));
+        }
+        if t.fleet_id.as_deref().is_some_and(|f| f != fleet_id) {
+            return refuse(format!(
+                "token '{token}' was issued for another fleet than '{fleet_id}'"
+            ));
+        }
+        if let (Some(want), Some(got)) = (t.compute_name.as_deref(), compute_id) {
+            if want != got {
+                return refuse(format!(
+                    "token '{token}' was issued for compute '{want}', not '{got}'"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unknown_compute(fleet_id: &str, name: &str) -> CoreError {
+    CoreError::UnknownCompute {
+        fleet_id: fleet_id.into(),
+        name: name.into(),
+    }
+}

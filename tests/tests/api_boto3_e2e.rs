@@ -1,0 +1,263 @@
+//! The service API end to end with boto3 (awsJson1_1) as the game backend and our server
+//! SDK as the game server: the scenario and error paths of `api_sdk_e2e.rs`, as a Python
+//! backend sees them.
+//!
+//! boto3 comes from a virtualenv the test sets up itself (shared with the API layer's
+//! boto3 test, see `emulator/tests/support/boto3_venv.rs`); it needs `python3` and, on
+//! first run, PyPI. Each step runs `python/boto3_call.py` with a list of calls and reads
+//! the JSON it prints, so the Rust side can drive the game server in between.
+
+#[path = "../../emulator/tests/support/boto3_venv.rs"]
+mod boto3_venv;
+#[path = "support/game_server.rs"]
+mod game_server;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use boto3_venv::{boto3_python, require_success, run, Boto3Python};
+use game_server::{ready_server, started_session};
+use playfield::core::CoreConfig;
+use playfield_e2e::{bounded, TestDaemon, FLEET};
+use serde_json::{json, Value};
+
+fn python() -> &'static Boto3Python {
+    static PYTHON: OnceLock<Boto3Python> = OnceLock::new();
+    PYTHON.get_or_init(boto3_python)
+}
+
+/// Runs `calls` (`[["create_game_session", {...}], ...]`) with boto3 against the daemon
+/// and returns one result per call.
+async fn boto3(daemon: &TestDaemon, access_key: &str, calls: Value) -> Vec<Value> {
+    let endpoint = daemon.api_url();
+    let access_key = access_key.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/boto3_call.py");
+        run(python()
+            .command()
+            .arg(script)
+            .arg(endpoint)
+            .arg(access_key)
+            .arg(calls.to_string())
+            // Keep a developer's own AWS setup out of the test.
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_GAMELIFT"))
+    })
+    .await
+    .unwrap();
+    require_success("tests/python/boto3_call.py", &out);
+    serde_json::from_slice(&out.stdout).expect("the script prints a JSON list")
+}
+
+async fn one(daemon: &TestDaemon, op: &str, params: Value) -> Value {
+    boto3(daemon, "AKIDLOCAL", json!([[op, params]]))
+        .await
+        .remove(0)
+}
+
+/// Asserts `r` is the typed exception `code` and its message contains `needle`.
+fn assert_error(r: &Value, code: &str, needle: &str) {
+    let e = &r["Error"];
+    assert_eq!(e["Code"], code, "{r}");
+    assert_eq!(e["Typed"], true, "boto3 raised its modeled class: {r}");
+    assert_eq!(e["Status"], 400, "{r}");
+    assert!(
+        e["Message"].as_str().unwrap_or("").contains(needle),
+        "message should contain {needle:?}: {r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_backend_and_sdk_server_play_a_session() {
+    tokio::task::spawn_blocking(python).await.unwrap();
+    bounded(async {
+        let daemon = TestDaemon::start().await;
+        let sdk = ready_server(&daemon, FLEET, "proc-boto3").await;
+
+        let created = one(
+            &daemon,
+            "create_game_session",
+            json!({"FleetId": FLEET, "MaximumPlayerSessionCount": 4, "Name": "duel",
+                   "IdempotencyToken": "match-1",
+                   "GameProperties": [{"Key": "mode", "Value": "ctf"}]}),
+        )
+        .await;
+        let gs = &created["GameSession"];
+        let id = gs["GameSessionId"]
+            .as_str()
+            .expect("GameSessionId")
+            .to_string();
+        assert_eq!(
+            id,
+            "arn:aws:gamelift:us-west-2::gamesession/fleet-test/match-1"
+        );
+        assert_eq!(gs["Status"], "ACTIVATING");
+        assert_eq!(gs["CreationTime"], json!((daemon.now() / 1000) as f64));
+        assert_eq!(gs["Location"], "custom-test");
+
+        let started = started_session(&sdk).await;
+        assert_eq!(started.game_session_id, id);
+        assert_eq!(started.name, "duel");
+        sdk.activate_game_session().await.expect("activate");
+
+        let r = one(
+            &daemon,
+            "create_player_sessions",
+            json!({"GameSessionId": id, "PlayerIds": ["alice", "bob"],
+                   "PlayerDataMap": {"alice": "team=red"}}),
+        )
+        .await;
+        let reserved = r["PlayerSessions"].as_array().expect("PlayerSessions");
+        assert_eq!(reserved.len(), 2);
+        assert_eq!(reserved[0]["Status"], "RESERVED");
+        assert_eq!(reserved[0]["PlayerData"], "team=red");
+        let alice = reserved[0]["PlayerSessionId"].as_str().unwrap();
+        let bob = reserved[1]["PlayerSessionId"].as_str().unwrap();
+        assert!(alice.starts_with("psess-"));
+        sdk.accept_player_session(alice)
+            .await
+            .expect("accept alice");
+        sdk.accept_player_session(bob).await.expect("accept bob");
+        sdk.remove_player_session(bob).await.expect("remove bob");
+
+        let results = boto3(
+            &daemon,
+            "AKIDLOCAL",
+            json!([
+                ["describe_player_sessions", {"GameSessionId": id}],
+                ["describe_game_sessions", {"FleetId": FLEET, "StatusFilter": "ACTIVE"}],
+                ["search_game_sessions", {"FleetId": FLEET,
+                    "FilterExpression": "hasAvailablePlayerSessions = true",
+                    "SortExpression": "playerSessionCount DESC"}],
+                ["update_game_session", {"GameSessionId": id,
+                    "PlayerSessionCreationPolicy": "DENY_ALL"}],
+                ["create_player_session", {"GameSessionId": id, "PlayerId": "carol"}],
+                ["list_fleets", {}],
+            ]),
+        )
+        .await;
+        let players: Vec<(&str, &str)> = results[0]["PlayerSessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["PlayerId"].as_str().unwrap(),
+                    p["Status"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(players, vec![("alice", "ACTIVE"), ("bob", "COMPLETED")]);
+        let described = &results[1]["GameSessions"][0];
+        assert_eq!(described["Status"], "ACTIVE");
+        assert_eq!(described["CurrentPlayerSessionCount"], 1);
+        assert_eq!(results[2]["GameSessions"][0]["GameSessionId"], id);
+        assert_eq!(
+            results[3]["GameSession"]["PlayerSessionCreationPolicy"],
+            "DENY_ALL"
+        );
+        assert_error(&results[4], "InvalidGameSessionStatusException", "DENY_ALL");
+        assert_eq!(results[5]["FleetIds"], json!([FLEET]));
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_sees_each_error_typed() {
+    tokio::task::spawn_blocking(python).await.unwrap();
+    bounded(async {
+        let daemon = TestDaemon::start().await;
+        let gone = "arn:aws:gamelift:us-west-2::gamesession/fleet-test/gone";
+        let before_server = boto3(
+            &daemon,
+            "AKIDLOCAL",
+            json!([
+                ["create_game_session", {"FleetId": "fleet-nope", "MaximumPlayerSessionCount": 2}],
+                ["describe_game_sessions", {"GameSessionId": gone}],
+                ["describe_player_sessions", {"PlayerSessionId": "psess-nope"}],
+                ["create_game_session", {"FleetId": FLEET, "MaximumPlayerSessionCount": 2}],
+                ["create_fleet", {"Name": "ec2"}],
+                ["search_game_sessions", {"FleetId": FLEET, "FilterExpression": "playerSessionCount >"}],
+                ["describe_player_sessions", {}],
+                ["create_game_session", {"AliasId": "alias-1", "MaximumPlayerSessionCount": 2}],
+                ["create_location", {"LocationName": "custom-office"}],
+                ["create_location", {"LocationName": "custom-office"}],
+                ["describe_compute", {"FleetId": FLEET, "ComputeName": "no-such-host"}],
+                ["terminate_game_session", {"GameSessionId": gone, "TerminationMode": "TRIGGER_ON_PROCESS_TERMINATE"}],
+            ]),
+        )
+        .await;
+        assert_error(&before_server[0], "NotFoundException", "fleet-nope");
+        assert_error(&before_server[1], "NotFoundException", gone);
+        assert_error(&before_server[2], "NotFoundException", "psess-nope");
+        assert_error(&before_server[3], "FleetCapacityExceededException", FLEET);
+        assert_error(&before_server[4], "InvalidRequestException", "ANYWHERE");
+        assert_error(&before_server[5], "InvalidRequestException", "FilterExpression");
+        assert_error(&before_server[6], "InvalidRequestException", "exactly one");
+        assert_error(&before_server[7], "InvalidRequestException", "aliases");
+        assert_eq!(before_server[8]["Location"]["LocationName"], "custom-office");
+        assert_error(&before_server[9], "ConflictException", "custom-office");
+        assert_error(&before_server[10], "NotFoundException", "no-such-host");
+        assert_error(&before_server[11], "NotFoundException", gone);
+
+        let sdk = ready_server(&daemon, FLEET, "proc-boto3-err").await;
+        let created = one(
+            &daemon,
+            "create_game_session",
+            json!({"FleetId": FLEET, "MaximumPlayerSessionCount": 1}),
+        )
+        .await;
+        let id = created["GameSession"]["GameSessionId"].as_str().unwrap().to_string();
+        started_session(&sdk).await;
+        let activating = one(
+            &daemon,
+            "create_player_session",
+            json!({"GameSessionId": id, "PlayerId": "early"}),
+        )
+        .await;
+        assert_error(&activating, "InvalidGameSessionStatusException", "ACTIVATING");
+        sdk.activate_game_session().await.unwrap();
+        let full = one(
+            &daemon,
+            "create_player_sessions",
+            json!({"GameSessionId": id, "PlayerIds": ["a", "b"]}),
+        )
+        .await;
+        assert_error(&full, "GameSessionFullException", "full");
+
+        let ended = boto3(
+            &daemon,
+            "AKIDLOCAL",
+            json!([
+                ["terminate_game_session", {"GameSessionId": id, "TerminationMode": "FORCE_TERMINATE"}],
+                ["terminate_game_session", {"GameSessionId": id, "TerminationMode": "FORCE_TERMINATE"}],
+                ["terminate_game_session", {"GameSessionId": gone, "TerminationMode": "FORCE_TERMINATE"}],
+            ]),
+        )
+        .await;
+        assert_eq!(ended[0]["GameSession"]["Status"], "TERMINATED");
+        assert_eq!(ended[0]["GameSession"]["StatusReason"], "FORCE_TERMINATED");
+        assert_error(&ended[1], "InvalidGameSessionStatusException", "TERMINATED");
+        assert_error(&ended[2], "NotFoundException", gone);
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_with_auth_on_needs_a_configured_key() {
+    tokio::task::spawn_blocking(python).await.unwrap();
+    bounded(async {
+        let daemon = TestDaemon::start_configured(CoreConfig::default(), |cfg| {
+            cfg.api_access_keys = vec!["AKIDTEAM".into()];
+        })
+        .await;
+        let r = boto3(&daemon, "AKIDSTRANGER", json!([["list_fleets", {}]])).await;
+        assert_error(&r[0], "UnauthorizedException", "AKIDSTRANGER");
+        let r = boto3(&daemon, "AKIDTEAM", json!([["list_fleets", {}]])).await;
+        assert_eq!(r[0]["FleetIds"], json!([FLEET]));
+    })
+    .await
+}
