@@ -2,21 +2,39 @@
 //!
 //! A handler is a plain synchronous function from a typed input to a typed
 //! output:
-//! ```ignore
+//! ```
+//! use parking_lot::Mutex;
+//! use playfield::api::protocol::Protocol;
+//! use playfield::api::{testing, ApiError, Ctx, ErrorCode, Router, ServiceModel};
+//! use serde::Deserialize;
+//! use std::collections::HashSet;
+//!
+//! /// The state the handlers share: here just the ids of the tickets still running.
+//! struct Tickets(Mutex<HashSet<String>>);
+//!
 //! #[derive(Deserialize)]
 //! #[serde(rename_all = "PascalCase")]
 //! struct StopMatchmakingInput {
 //!     ticket_id: String, // required by the model: presence already checked
 //! }
 //!
-//! fn stop_matchmaking(ctx: &mut Ctx<'_, Core>, input: StopMatchmakingInput) -> Result<(), ApiError> {
-//!     ctx.state()
-//!         .stop_ticket(&input.ticket_id)
-//!         .map_err(|_| ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))
+//! fn stop_matchmaking(ctx: &mut Ctx<'_, Tickets>, input: StopMatchmakingInput) -> Result<(), ApiError> {
+//!     if ctx.state().0.lock().remove(&input.ticket_id) {
+//!         Ok(())
+//!     } else {
+//!         Err(ctx.error(ErrorCode::NotFound, format!("ticket {} not found", input.ticket_id)))
+//!     }
 //! }
 //!
-//! let router = Router::new(ServiceModel::gamelift())
-//!     .register("StopMatchmaking", stop_matchmaking);
+//! let router = Router::new(ServiceModel::gamelift()).register("StopMatchmaking", stop_matchmaking);
+//!
+//! // The same handler answers both protocols.
+//! let state = Tickets(Mutex::new(HashSet::from(["t-1".to_string()])));
+//! let input = serde_json::json!({ "TicketId": "t-1" });
+//! assert!(testing::call(&router, &state, Protocol::AwsJson11, "StopMatchmaking", &input).is_ok());
+//! let err = testing::call(&router, &state, Protocol::RpcV2Cbor, "StopMatchmaking", &input).unwrap_err();
+//! assert_eq!(err.code, "NotFoundException");
+//! assert_eq!(err.message, "ticket t-1 not found");
 //! ```
 //! So adding an operation is one input/output struct pair (serde, member
 //! names as in the model — see [`types`](super::types) for `Timestamp`,
