@@ -280,9 +280,8 @@ async fn a_requeued_ticket_searches_again_while_the_rest_is_placed() {
         let g = started_session(&s1).await;
         s1.activate_game_session().await.unwrap();
         d.wait_until("t1 is COMPLETED", |c| {
-            c.ticket("t1").is_some_and(|t| {
-                t.status == playfield::core::matchmaking::TicketStatus::Completed
-            })
+            c.ticket("t1")
+                .is_some_and(|t| t.status == playfield::core::matchmaking::TicketStatus::Completed)
         })
         .await;
         let seen = describe(&api, &["t1", "t2", "t3", "t4"]).await;
@@ -296,7 +295,11 @@ async fn a_requeued_ticket_searches_again_while_the_rest_is_placed() {
             "the requeued ticket searches again"
         );
         assert_eq!(seen[3].1, None);
-        assert_eq!(d.read(|c| c.held_matches().count()), 0, "t4 is in the pool, not held");
+        assert_eq!(
+            d.read(|c| c.held_matches().count()),
+            0,
+            "t4 is in the pool, not held"
+        );
         assert!(requests.try_recv().is_err(), "t4 alone makes no match");
         d.shutdown().await;
     })
@@ -318,7 +321,10 @@ async fn a_failing_hook_places_the_original_match() {
         }
         requests.recv().await.expect("the hook is called");
         let g = started_session(&s1).await;
-        let md = g.parsed_matchmaker_data().unwrap().expect("matchmaker data");
+        let md = g
+            .parsed_matchmaker_data()
+            .unwrap()
+            .expect("matchmaker data");
         assert_eq!(
             md.teams.iter().map(|t| t.players.len()).sum::<usize>(),
             4,
@@ -326,9 +332,8 @@ async fn a_failing_hook_places_the_original_match() {
         );
         s1.activate_game_session().await.unwrap();
         d.wait_until("t4 is COMPLETED", |c| {
-            c.ticket("t4").is_some_and(|t| {
-                t.status == playfield::core::matchmaking::TicketStatus::Completed
-            })
+            c.ticket("t4")
+                .is_some_and(|t| t.status == playfield::core::matchmaking::TicketStatus::Completed)
         })
         .await;
         let seen = describe(&api, &["t1", "t2", "t3", "t4"]).await;

@@ -167,11 +167,7 @@ impl fmt::Display for PostProcessingEvent {
                     write!(f, ", requeued {}", requeued.join(", "))?;
                 }
                 if !dropped.is_empty() {
-                    write!(
-                        f,
-                        ", named nowhere (they fail) {}",
-                        dropped.join(", ")
-                    )?;
+                    write!(f, ", named nowhere (they fail) {}", dropped.join(", "))?;
                 }
                 Ok(())
             }
@@ -350,12 +346,9 @@ impl Core {
         let requeued = &self.mm.post_processing.requeued;
         // `trigger_id` names the binding in PGOS; Playfield has one hook per configuration
         // and uses the match id, so a virtual server can tell its calls apart in its logs.
-        PostProcessingRequest::for_match(
-            &event,
-            match_id,
-            ev::EpochMillis(now as i64),
-            |id| requeued.get(id).copied().unwrap_or(0),
-        )
+        PostProcessingRequest::for_match(&event, match_id, ev::EpochMillis(now as i64), |id| {
+            requeued.get(id).copied().unwrap_or(0)
+        })
         .unwrap_or_default()
     }
 
@@ -587,11 +580,9 @@ impl Core {
                 })
                 .collect();
             for (j, te) in b.tickets.iter().enumerate() {
-                let t = self
-                    .mm
-                    .tickets
-                    .get(&te.id)
-                    .ok_or_else(|| format!("battles[{i}].tickets[{j}]: ticket {:?} is gone", te.id))?;
+                let t = self.mm.tickets.get(&te.id).ok_or_else(|| {
+                    format!("battles[{i}].tickets[{j}]: ticket {:?} is gone", te.id)
+                })?;
                 let known: HashSet<&str> = t.players.iter().map(|p| p.id.as_str()).collect();
                 if let Some((k, p)) = te
                     .players

@@ -3,11 +3,11 @@
 //! battles and requeued tickets, and every way the hook can fail.
 
 use super::*;
+use crate::core::matchmaking::post_processing::{PostProcessingEvent, POST_PROCESSING_TIMEOUT_MS};
 use crate::events::pgos::{
     BattleProposal, MatchedPlayer as PgosPlayer, PostProcessingRequest, PostProcessingResponse,
     TicketEntity,
 };
-use crate::core::matchmaking::post_processing::{PostProcessingEvent, POST_PROCESSING_TIMEOUT_MS};
 
 const URL: &str = "http://127.0.0.1:8100/postprocess";
 
@@ -97,7 +97,13 @@ fn a_formed_match_is_held_and_sent_to_the_virtual_server() {
     let (match_id, req) = held_four(&mut c);
     assert_eq!(req.operation, "matchmaking_post_processing");
     assert_eq!(req.trigger_time, T0.saturating_add(3).to_string());
-    let ids: Vec<&str> = req.data.battle.tickets.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<&str> = req
+        .data
+        .battle
+        .tickets
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
     assert_eq!(ids, ["t1", "t2", "t3", "t4"]);
     let t1 = &req.data.battle.tickets[0];
     assert_eq!(t1.match_code, "cfg");
@@ -163,9 +169,8 @@ fn a_battle_split_in_two_is_placed_as_two_matches() {
         .collect();
     assert_eq!(sessions.len(), 2, "two game sessions");
     for (gs, players) in sessions.iter().zip([["a", "b"], ["c", "d"]]) {
-        let md =
-            playfield_sdk::wire::MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap())
-                .unwrap();
+        let md = playfield_sdk::wire::MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap())
+            .unwrap();
         let mut got: Vec<(&str, &str)> = md
             .teams
             .iter()
@@ -201,10 +206,7 @@ fn a_requeued_ticket_is_matched_again_and_an_unnamed_one_fails() {
     let mut c = core_pp(|s| s.flex_match_mode = FlexMatchMode::Standalone);
     let (match_id, _) = held_four(&mut c);
     let answer = PostProcessingResponse {
-        battles: vec![battle(&[
-            ("t1", &[("a", "red")]),
-            ("t2", &[("b", "blue")]),
-        ])],
+        battles: vec![battle(&[("t1", &[("a", "red")]), ("t2", &[("b", "blue")])])],
         requeued_tickets: vec![entity("t3", &[])],
     };
     let e = c.post_processing_finished(T0 + 100, &match_id, Ok(answer));
@@ -295,7 +297,11 @@ fn no_answer_in_time_falls_back_and_a_late_answer_is_ignored() {
     };
     let e = c.post_processing_finished(T0 + 20_000, &match_id, Ok(late));
     assert!(matches!(e, PostProcessingEvent::Ignored { .. }), "{e:?}");
-    assert_eq!(status(&c, "t3"), TicketStatus::Placing, "the late answer changed nothing");
+    assert_eq!(
+        status(&c, "t3"),
+        TicketStatus::Placing,
+        "the late answer changed nothing"
+    );
     assert_eq!(c.matchmaking().placements.len(), 1);
 }
 
@@ -352,7 +358,11 @@ fn an_invalid_answer_falls_back_naming_the_problem() {
         assert!(error.starts_with("invalid answer: "), "{error}");
         assert!(error.contains(problem), "{error:?} should say {problem:?}");
         for t in ["t1", "t2", "t3", "t4"] {
-            assert_eq!(status(&c, t), TicketStatus::Completed, "original match goes on");
+            assert_eq!(
+                status(&c, t),
+                TicketStatus::Completed,
+                "original match goes on"
+            );
         }
     }
 }
@@ -366,22 +376,25 @@ fn a_ticket_cancelled_while_held_breaks_the_match_up() {
     let mut c = core_pp(|s| s.request_timeout_seconds = 5);
     let (match_id, _) = held_four(&mut c);
     advance(&mut c, T0 + 6_000);
-    assert_eq!(status(&c, "t1"), TicketStatus::Searching, "held past its timeout");
+    assert_eq!(
+        status(&c, "t1"),
+        TicketStatus::Searching,
+        "held past its timeout"
+    );
     c.stop_matchmaking(T0 + 6_000, "t2").unwrap();
     assert_eq!(status(&c, "t2"), TicketStatus::Cancelled);
     assert_eq!(c.held_matches().count(), 0);
     let evs = pp_events(&c.take_effects());
-    assert!(matches!(&evs[0], PostProcessingEvent::BrokenUp { ticket_id, .. } if ticket_id == "t2"));
+    assert!(
+        matches!(&evs[0], PostProcessingEvent::BrokenUp { ticket_id, .. } if ticket_id == "t2")
+    );
     // Back in the pool, their request timeout (5 s, long passed) ends them.
     advance(&mut c, T0 + 6_000);
     for t in ["t1", "t3", "t4"] {
         assert_eq!(status(&c, t), TicketStatus::TimedOut, "{t}");
     }
-    let e = c.post_processing_finished(
-        T0 + 7_000,
-        &match_id,
-        Ok(PostProcessingResponse::default()),
-    );
+    let e =
+        c.post_processing_finished(T0 + 7_000, &match_id, Ok(PostProcessingResponse::default()));
     assert!(matches!(e, PostProcessingEvent::Ignored { .. }));
 }
 
@@ -401,7 +414,9 @@ fn without_a_url_matches_are_not_held() {
     let err = c
         .set_post_processing_url("cfg", Some("ftp://x".into()))
         .unwrap_err();
-    assert!(err.to_string().contains("\"ftp://x\" is not an http:// or https:// URL"));
+    assert!(err
+        .to_string()
+        .contains("\"ftp://x\" is not an http:// or https:// URL"));
 }
 
 /// `post_processing_url` of `[[matchmaking_configurations]]` (samples/config/playfield.toml)
