@@ -11,10 +11,10 @@
 //! order to continue matchmaking."
 //!
 //! The flow, as a state machine (no I/O here: the daemon makes the HTTP call):
-//! 1. The engine forms a match ([`Core::on_new_match`]). With a URL the match is *held*: its
+//! 1. The engine forms a match (`Core::on_new_match`). With a URL the match is *held*: its
 //!    tickets are out of the pool but stay SEARCHING (PGOS is still matchmaking for them, and
 //!    GameLift has no other status a client could be shown); the core leaves
-//!    [`Effect::PostProcess`](crate::core::Effect::PostProcess) and arms a timer of
+//!    [`Effect::PostProcess`] and arms a timer of
 //!    [`POST_PROCESSING_TIMEOUT_MS`].
 //! 2. [`Core::post_processing_finished`] applies the answer: each battle becomes its own match
 //!    and continues the ordinary flow (acceptance if required, then placement or, STANDALONE,
@@ -32,20 +32,25 @@
 //! for a proposal); when it returns to the pool its timeout counts from its start again, so an
 //! expired one times out at once. An answer for a match no longer held (after a fallback or
 //! break-up) is ignored with a log line.
+//!
+//! Files: this one holds the flow; `request` builds what is sent, `answer` checks what
+//! comes back, [`event`] says what happened.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
+mod answer;
+pub mod event;
+mod request;
 
-use super::matchmaker_data::wire_value;
-use super::placement::team_maxima;
+use std::collections::HashMap;
+
 use super::tickets::TicketStatus;
-use super::{FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent};
+use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError, Effect};
-use crate::events::model as ev;
 use crate::events::pgos::{PostProcessingRequest, PostProcessingResponse};
-use crate::flexmatch::{Match, MatchTeam, MatchedPlayer};
+use crate::flexmatch::Match;
+use answer::Plan;
+pub use event::PostProcessingEvent;
 
 /// How long a held match waits for the virtual server before it falls back to the original
 /// match. PGOS documents no figure; 10 s is long enough for a virtual server doing real work
@@ -79,132 +84,6 @@ pub struct PostProcessingState {
     /// Ticket id → how often a virtual server requeued it (the request's `requeued_count`).
     /// Entries of tickets that ended are pruned whenever a match is held.
     pub(crate) requeued: HashMap<String, u32>,
-}
-
-/// What happened with a held match. `Display` is the log line.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PostProcessingEvent {
-    /// The match is held and the request leaves for the virtual server.
-    Started {
-        match_id: String,
-        configuration: String,
-        url: String,
-        ticket_ids: Vec<String>,
-    },
-    /// The virtual server's answer was applied.
-    Applied {
-        match_id: String,
-        configuration: String,
-        url: String,
-        /// The new matches: (match id, ticket ids).
-        battles: Vec<(String, Vec<String>)>,
-        requeued: Vec<String>,
-        /// Tickets the answer named nowhere; they end FAILED.
-        dropped: Vec<String>,
-    },
-    /// No usable answer: the original match goes on.
-    FellBack {
-        match_id: String,
-        configuration: String,
-        url: String,
-        error: String,
-    },
-    /// A ticket of the held match was cancelled: the match broke up.
-    BrokenUp {
-        match_id: String,
-        configuration: String,
-        ticket_id: String,
-    },
-    /// An answer for a match that is no longer held.
-    Ignored { match_id: String, outcome: String },
-}
-
-impl PostProcessingEvent {
-    /// Whether the log line is a warning (the hook failed or tickets were dropped).
-    pub fn is_warning(&self) -> bool {
-        match self {
-            PostProcessingEvent::FellBack { .. } => true,
-            PostProcessingEvent::Applied { dropped, .. } => !dropped.is_empty(),
-            _ => false,
-        }
-    }
-}
-
-impl fmt::Display for PostProcessingEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PostProcessingEvent::Started {
-                match_id,
-                configuration,
-                url,
-                ticket_ids,
-            } => write!(
-                f,
-                "match {match_id} ({configuration}) formed from tickets {}: held for \
-                 post-processing at {url} (tickets stay SEARCHING; the original match goes on \
-                 if no answer comes within {} s)",
-                ticket_ids.join(", "),
-                POST_PROCESSING_TIMEOUT_MS / 1000
-            ),
-            PostProcessingEvent::Applied {
-                match_id,
-                configuration,
-                url,
-                battles,
-                requeued,
-                dropped,
-            } => {
-                write!(
-                    f,
-                    "match {match_id} ({configuration}): post-processing at {url} answered \
-                     {} battle(s)",
-                    battles.len()
-                )?;
-                for (id, tickets) in battles {
-                    write!(f, " [match {id}: {}]", tickets.join(", "))?;
-                }
-                if !requeued.is_empty() {
-                    write!(f, ", requeued {}", requeued.join(", "))?;
-                }
-                if !dropped.is_empty() {
-                    write!(f, ", named nowhere (they fail) {}", dropped.join(", "))?;
-                }
-                Ok(())
-            }
-            PostProcessingEvent::FellBack {
-                match_id,
-                configuration,
-                url,
-                error,
-            } => write!(
-                f,
-                "match {match_id} ({configuration}): post-processing at {url} failed: {error}; \
-                 going on with the original match"
-            ),
-            PostProcessingEvent::BrokenUp {
-                match_id,
-                configuration,
-                ticket_id,
-            } => write!(
-                f,
-                "match {match_id} ({configuration}): ticket {ticket_id} was cancelled during \
-                 post-processing; the other tickets return to the pool and the answer will be \
-                 ignored"
-            ),
-            PostProcessingEvent::Ignored { match_id, outcome } => write!(
-                f,
-                "post-processing answer for match {match_id} ignored: the match is no longer \
-                 held (it fell back, timed out or broke up); the answer was: {outcome}"
-            ),
-        }
-    }
-}
-
-/// A checked answer, ready to apply.
-struct Plan {
-    battles: Vec<Match>,
-    requeued: Vec<String>,
-    dropped: Vec<String>,
 }
 
 impl Core {
@@ -279,77 +158,6 @@ impl Core {
                 deadline,
             },
         );
-    }
-
-    /// The PGOS request for a held match: its tickets with their players (team, attributes,
-    /// latencies) and the configuration's game properties as `battle_properties`.
-    fn post_processing_request(
-        &self,
-        now: Millis,
-        cfg: &MatchmakingConfiguration,
-        match_id: &str,
-        m: &Match,
-    ) -> PostProcessingRequest {
-        let tickets = m
-            .ticket_ids
-            .iter()
-            .filter_map(|id| self.mm.tickets.get(id))
-            .map(|t| ev::Ticket {
-                ticket_id: t.id.clone(),
-                start_time: ev::EpochMillis(t.start_time as i64),
-                players: t
-                    .players
-                    .iter()
-                    .map(|p| ev::Player {
-                        player_id: p.id.clone(),
-                        team: p.team.clone(),
-                        attributes: p
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| (k.clone(), wire_value(v)))
-                            .collect(),
-                        latency_in_ms: p.latency_ms.clone(),
-                        ..ev::Player::default()
-                    })
-                    .collect(),
-                kind: ev::TicketKind::Matchmaking,
-            })
-            .collect();
-        let event = ev::MatchmakingEvent {
-            configuration: ev::ConfigurationRef {
-                name: cfg.name.clone(),
-                arn: cfg.arn.clone(),
-                custom_event_data: cfg.custom_event_data.clone(),
-                flex_match_mode: match cfg.flex_match_mode {
-                    FlexMatchMode::WithQueue => ev::FlexMatchMode::WithQueue,
-                    FlexMatchMode::Standalone => ev::FlexMatchMode::Standalone,
-                },
-                rule_set_name: cfg.rule_set_name.clone(),
-                game_properties: cfg
-                    .game_properties
-                    .iter()
-                    .map(|(key, value)| ev::GameProperty {
-                        key: key.clone(),
-                        value: value.clone(),
-                    })
-                    .collect(),
-            },
-            tickets,
-            game_session: ev::GameSessionInfo::default(),
-            kind: ev::MatchmakingEventKind::PotentialMatchCreated {
-                match_id: match_id.to_owned(),
-                acceptance_required: cfg.acceptance_required,
-                acceptance_timeout_seconds: cfg.acceptance_timeout_seconds.unwrap_or(0),
-                rule_evaluation_metrics: Vec::new(),
-            },
-        };
-        let requeued = &self.mm.post_processing.requeued;
-        // `trigger_id` names the binding in PGOS; Playfield has one hook per configuration
-        // and uses the match id, so a virtual server can tell its calls apart in its logs.
-        PostProcessingRequest::for_match(&event, match_id, ev::EpochMillis(now as i64), |id| {
-            requeued.get(id).copied().unwrap_or(0)
-        })
-        .unwrap_or_default()
     }
 
     /// Applies the virtual server's answer (`Ok`) or a failure of the call (`Err`, with the
@@ -537,115 +345,6 @@ impl Core {
             self.run_pass(now, &cfg.name);
         }
         e
-    }
-
-    /// Checks an answer against the held match: only its tickets, each once (see
-    /// [`PostProcessingResponse::check_against`]); players only of their own ticket; teams
-    /// only of the rule set, none above its maxPlayers (the game session is sized by them).
-    /// A battle may leave a team below minPlayers: splitting a battle is the point.
-    fn plan(
-        &self,
-        cfg: &MatchmakingConfiguration,
-        held: &HeldMatch,
-        r: &PostProcessingResponse,
-    ) -> Result<Plan, String> {
-        r.check_against(&held.request).map_err(|e| e.to_string())?;
-        let names: Vec<&str> = held.m.teams.iter().map(|t| t.name.as_str()).collect();
-        let original: HashMap<&str, &str> = held
-            .m
-            .teams
-            .iter()
-            .flat_map(|t| {
-                t.players
-                    .iter()
-                    .map(move |p| (p.player_id.as_str(), t.name.as_str()))
-            })
-            .collect();
-        let maxima: BTreeMap<String, u32> = self
-            .mm
-            .rule_sets
-            .get(&cfg.rule_set_name)
-            .map(|rs| team_maxima(&rs.parsed).into_iter().collect())
-            .unwrap_or_default();
-        let mut battles = Vec::new();
-        for (i, b) in r.battles.iter().enumerate() {
-            if b.tickets.is_empty() {
-                return Err(format!("battles[{i}] has no tickets"));
-            }
-            let mut teams: Vec<MatchTeam> = names
-                .iter()
-                .map(|n| MatchTeam {
-                    name: (*n).to_owned(),
-                    players: Vec::new(),
-                })
-                .collect();
-            for (j, te) in b.tickets.iter().enumerate() {
-                let t = self.mm.tickets.get(&te.id).ok_or_else(|| {
-                    format!("battles[{i}].tickets[{j}]: ticket {:?} is gone", te.id)
-                })?;
-                let known: HashSet<&str> = t.players.iter().map(|p| p.id.as_str()).collect();
-                if let Some((k, p)) = te
-                    .players
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| !known.contains(p.player_id.as_str()))
-                {
-                    return Err(format!(
-                        "battles[{i}].tickets[{j}].players[{k}]: player {:?} is not in ticket {:?}",
-                        p.player_id, te.id
-                    ));
-                }
-                for p in &t.players {
-                    let asked = te
-                        .players
-                        .iter()
-                        .find(|x| x.player_id == p.id && !x.team.is_empty())
-                        .map(|x| x.team.as_str());
-                    let team = asked
-                        .or_else(|| original.get(p.id.as_str()).copied())
-                        .unwrap_or_default();
-                    let Some(slot) = teams.iter_mut().find(|x| x.name == team) else {
-                        return Err(format!(
-                            "battles[{i}].tickets[{j}]: player {:?} is on team {team:?}, which \
-                             the rule set does not have (teams: {})",
-                            p.id,
-                            names.join(", ")
-                        ));
-                    };
-                    slot.players.push(MatchedPlayer {
-                        player_id: p.id.clone(),
-                        ticket_id: t.id.clone(),
-                    });
-                }
-            }
-            for t in &teams {
-                if let Some(max) = maxima.get(&t.name) {
-                    if t.players.len() > *max as usize {
-                        return Err(format!(
-                            "battles[{i}]: team {:?} has {} players, more than its maxPlayers {max}",
-                            t.name,
-                            t.players.len()
-                        ));
-                    }
-                }
-            }
-            battles.push(Match {
-                teams,
-                ticket_ids: b.tickets.iter().map(|t| t.id.clone()).collect(),
-                backfill_ticket_id: None,
-                regions: held.m.regions.clone(),
-                rule_metrics: held.m.rule_metrics.clone(),
-            });
-        }
-        Ok(Plan {
-            battles,
-            requeued: r.requeued_tickets.iter().map(|t| t.id.clone()).collect(),
-            dropped: r
-                .dropped(&held.request)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-        })
     }
 
     /// Puts a held ticket back into its pool, SEARCHING, its request timeout counting from
