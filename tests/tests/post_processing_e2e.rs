@@ -19,12 +19,14 @@ mod game_server;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use api_client::client;
 use aws_sdk_gamelift::types::{AttributeValue, MatchmakingConfigurationStatus, Player};
 use axum::body::Bytes;
 use game_server::{ready_server, started_session};
 use playfield::core::matchmaking::configurations::ConfigurationSpec;
+use playfield::core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
 use playfield::core::matchmaking::queues::QueueSpec;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use serde_json::{json, Value};
@@ -58,6 +60,25 @@ async fn hook(
                     Some(body) => (axum::http::StatusCode::OK, body.to_string()),
                     None => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom".into()),
                 }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/postprocess", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, rx)
+}
+
+/// A virtual server that takes requests and never answers.
+async fn silent_hook() -> (String, mpsc::UnboundedReceiver<Value>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let app = axum::Router::new().route(
+        "/postprocess",
+        axum::routing::post(move |body: Bytes| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(serde_json::from_slice::<Value>(&body).unwrap_or_default());
+                std::future::pending::<String>().await
             }
         }),
     );
@@ -340,6 +361,50 @@ async fn a_failing_hook_places_the_original_match() {
         for (status, arn, _) in &seen {
             assert_eq!(status, &MatchmakingConfigurationStatus::Completed);
             assert_eq!(arn.as_deref(), Some(g.game_session_id.as_str()));
+        }
+        d.shutdown().await;
+    })
+    .await;
+}
+
+/// A virtual server that does not answer: once the daemon's clock has moved past the wait
+/// (`POST_PROCESSING_TIMEOUT_MS`, 10 s), the original match is placed. Time is advanced, not
+/// slept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_hook_places_the_original_match_after_the_wait() {
+    bounded(async {
+        let (url, mut requests) = silent_hook().await;
+        let d = TestDaemon::start().await;
+        set_up(&d, &url);
+        let api = client(&d, "AKIDLOCAL");
+        let s1 = ready_server(&d, FLEET, "proc-1").await;
+        for (t, p) in [("t1", "a"), ("t2", "b"), ("t3", "c"), ("t4", "d")] {
+            start_ticket(&api, t, p, 10.0).await;
+        }
+        requests.recv().await.expect("the hook is called");
+        d.advance(Duration::from_millis(POST_PROCESSING_TIMEOUT_MS - 1));
+        let seen = describe(&api, &["t1", "t2", "t3", "t4"]).await;
+        for (status, _, _) in &seen {
+            assert_eq!(
+                status,
+                &MatchmakingConfigurationStatus::Searching,
+                "still held"
+            );
+        }
+        d.advance(Duration::from_millis(1));
+        let g = started_session(&s1).await;
+        let md = g
+            .parsed_matchmaker_data()
+            .unwrap()
+            .expect("matchmaker data");
+        assert_eq!(
+            md.teams.iter().map(|t| t.players.len()).sum::<usize>(),
+            4,
+            "the original 2v2 battle"
+        );
+        let seen = describe(&api, &["t1", "t2", "t3", "t4"]).await;
+        for (status, _, _) in &seen {
+            assert_eq!(status, &MatchmakingConfigurationStatus::Placing);
         }
         d.shutdown().await;
     })
