@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::clock::{Clock, Millis};
+use crate::core::matchmaking::MatchmakingEvent;
 use crate::core::{Core, Effect, Event, GoneReason};
 use crate::gateway::Registry;
 
@@ -21,6 +22,18 @@ pub struct Hub {
     /// Every domain event, for in-process listeners (tests now, the events face later).
     /// Lagging listeners lose the oldest events; the core never waits for them.
     pub events: broadcast::Sender<Event>,
+    /// PGOS post-processing calls to make, for the task that makes them
+    /// ([`crate::post_processing`]). Queuing never blocks; with no task running (a hub used
+    /// without the daemon) the calls are never made and the core's timer falls back.
+    pub post_process: mpsc::UnboundedSender<PostProcessJob>,
+}
+
+/// One post-processing call the core asked for ([`Effect::PostProcess`]).
+#[derive(Debug)]
+pub struct PostProcessJob {
+    pub match_id: String,
+    pub url: String,
+    pub request: Box<crate::events::pgos::PostProcessingRequest>,
 }
 
 impl Hub {
@@ -31,6 +44,26 @@ impl Hub {
             match effect {
                 Effect::Push { pid, conn, push } => self.gateway.push(&pid, conn, &push),
                 Effect::Close { conn, code, reason } => self.gateway.close(conn, code, reason),
+                Effect::PostProcess {
+                    match_id,
+                    url,
+                    request,
+                } => {
+                    let job = PostProcessJob {
+                        match_id,
+                        url,
+                        request,
+                    };
+                    if let Err(e) = self.post_process.send(job) {
+                        tracing::warn!(
+                            target: "playfield",
+                            "match {}: post-processing call to {} not made (the daemon is \
+                             stopping); the match falls back when its timer fires",
+                            e.0.match_id,
+                            e.0.url
+                        );
+                    }
+                }
                 Effect::Event(event) => {
                     self.gateway.observe(&event);
                     log_event(&event);
@@ -52,6 +85,9 @@ fn log_event(event: &Event) {
         Event::ProcessGone { reason, .. } if *reason != GoneReason::ProcessEnding => {
             tracing::warn!(target: "playfield", "{event}")
         }
+        Event::Matchmaking(MatchmakingEvent::PostProcessing(e)) if e.is_warning() => {
+            tracing::warn!(target: "playfield", "{event}")
+        }
         _ => tracing::info!(target: "playfield", "{event}"),
     }
 }
@@ -69,20 +105,25 @@ pub struct Shared {
     /// The ws:// URL game servers connect to, once the listener is bound (computes report it
     /// as GameLiftServiceSdkEndpoint).
     sdk_endpoint: std::sync::OnceLock<String>,
+    /// The receiving end of [`Hub::post_process`], until the daemon's task takes it.
+    post_process_jobs: Mutex<Option<mpsc::UnboundedReceiver<PostProcessJob>>>,
 }
 
 impl Shared {
     pub fn new(core: Core, clock: Arc<dyn Clock>) -> Self {
+        let (post_process, jobs) = mpsc::unbounded_channel();
         Self {
             hub: Mutex::new(Hub {
                 core,
                 gateway: Registry::default(),
                 events: broadcast::channel(EVENT_BUFFER).0,
+                post_process,
             }),
             clock,
             timer_wake: Notify::new(),
             next_conn: AtomicU64::new(1),
             sdk_endpoint: std::sync::OnceLock::new(),
+            post_process_jobs: Mutex::new(Some(jobs)),
         }
     }
 
@@ -93,6 +134,12 @@ impl Shared {
     /// Records the game servers' ws:// URL (once; later calls are ignored).
     pub fn set_sdk_endpoint(&self, url: String) {
         let _ = self.sdk_endpoint.set(url);
+    }
+
+    /// The post-processing calls the core asks for; the first caller gets them (the daemon's
+    /// post-processing task), later callers `None`.
+    pub fn take_post_process_jobs(&self) -> Option<mpsc::UnboundedReceiver<PostProcessJob>> {
+        self.post_process_jobs.lock().take()
     }
 
     pub fn sdk_endpoint(&self) -> Option<&str> {

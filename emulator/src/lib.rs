@@ -8,6 +8,7 @@
 //! - [`server`]: listeners, timer task, start and shutdown.
 //! - [`config`]: the startup file.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
+//! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
 //! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
@@ -20,6 +21,7 @@ pub mod flexmatch;
 pub mod gateway;
 pub mod hub;
 pub mod launcher;
+pub mod post_processing;
 pub mod ruleset_validate;
 pub mod search_expr;
 pub mod server;

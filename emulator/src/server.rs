@@ -157,6 +157,10 @@ impl Daemon {
                 }
             }));
         }
+        tasks.push(tokio::spawn(crate::post_processing::run(
+            shared.clone(),
+            shutdown_rx.clone(),
+        )));
         tasks.push(tokio::spawn(timer_loop(shared.clone(), shutdown_rx)));
         Ok(DaemonHandle {
             api_addr,

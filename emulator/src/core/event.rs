@@ -29,6 +29,14 @@ pub enum Effect {
     },
     /// Something happened.
     Event(Event),
+    /// PGOS matchmaking post-processing: POST `request` to the virtual server at `url`, then
+    /// report the answer (or the failure) with `Core::post_processing_finished(match_id, ..)`.
+    /// Unlike the others this effect is asynchronous: the core holds the match meanwhile.
+    PostProcess {
+        match_id: String,
+        url: String,
+        request: Box<crate::events::pgos::PostProcessingRequest>,
+    },
 }
 
 /// The four server-initiated messages of sdk-wire-protocol.md §4, in domain terms.

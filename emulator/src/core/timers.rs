@@ -37,6 +37,8 @@ pub enum TimerKey {
     PlacementRetry(String),
     /// A finished placement is forgotten.
     PlacementForget(String),
+    /// A match held for PGOS post-processing got no answer in time (key: match id).
+    PostProcessing(String),
 }
 
 #[derive(Debug, Default)]

@@ -39,6 +39,10 @@ pub struct MatchmakingConfiguration {
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
     pub creation_time: Millis,
+    /// PGOS matchmaking post-processing: the virtual server's URL, called with each match
+    /// this configuration forms (see [`super::post_processing`]). A PGOS extension, not in
+    /// the GameLift API: set from the startup file only, kept across API updates.
+    pub post_processing_url: Option<String>,
 }
 
 /// What Create and Update take. Update replaces every field given here.
@@ -175,6 +179,7 @@ impl Core {
             custom_event_data: s.custom_event_data,
             notification_target: s.notification_target,
             creation_time: now,
+            post_processing_url: None,
         }
     }
 
@@ -209,6 +214,7 @@ impl Core {
         self.check_spec(&spec)?;
         let mut c = self.build_configuration(old.creation_time, spec);
         c.creation_time = old.creation_time;
+        c.post_processing_url = old.post_processing_url.clone();
         let rule_set_changed = c.rule_set_name != old.rule_set_name;
         self.mm.configurations.insert(c.name.clone(), c.clone());
         if rule_set_changed {

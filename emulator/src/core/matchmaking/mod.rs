@@ -16,7 +16,8 @@
 //!
 //! Submodules follow the seams of the flow: [`rule_sets`], [`configurations`], [`queues`]
 //! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
-//! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive.
+//! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive;
+//! [`post_processing`] holds a match for a PGOS virtual server when its configuration asks.
 
 pub mod acceptance;
 pub mod backfill;
@@ -24,6 +25,7 @@ pub mod configurations;
 pub mod matchmaker_data;
 pub mod placement;
 pub mod placement_api;
+pub mod post_processing;
 pub mod queues;
 pub mod rule_sets;
 pub mod setup;
@@ -85,6 +87,8 @@ pub struct Matchmaking {
     pub(crate) est_wait: HashMap<String, u32>,
     /// Counts passes, so each gets its own seed.
     pub(crate) passes: u64,
+    /// Matches held for PGOS post-processing.
+    pub(crate) post_processing: post_processing::PostProcessingState,
 }
 
 impl Default for Matchmaking {
@@ -104,6 +108,7 @@ impl Default for Matchmaking {
             sessions: HashMap::new(),
             est_wait: HashMap::new(),
             passes: 0,
+            post_processing: post_processing::PostProcessingState::default(),
         }
     }
 }
@@ -144,6 +149,8 @@ pub enum MatchmakingEvent {
         status: PlacementStatus,
         game_session_id: Option<String>,
     },
+    /// PGOS post-processing of a match (see [`post_processing`]).
+    PostProcessing(post_processing::PostProcessingEvent),
 }
 
 impl fmt::Display for MatchmakingEvent {
@@ -209,6 +216,7 @@ impl fmt::Display for MatchmakingEvent {
                 }
                 Ok(())
             }
+            PostProcessing(e) => e.fmt(f),
         }
     }
 }
@@ -296,6 +304,7 @@ impl super::Core {
             K::PlacementForget(id) => {
                 self.mm.placements.remove(&id);
             }
+            K::PostProcessing(id) => self.post_processing_timed_out(now, &id),
             _ => {}
         }
     }

@@ -77,6 +77,10 @@ impl Core {
                 },
             )
             .map_err(|e| named("matchmaking configuration", &c.name, e))?;
+            if c.post_processing_url.is_some() {
+                self.set_post_processing_url(&c.name, c.post_processing_url.clone())
+                    .map_err(|e| named("matchmaking configuration", &c.name, e))?;
+            }
         }
         Ok(())
     }

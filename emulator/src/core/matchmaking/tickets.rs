@@ -253,6 +253,7 @@ impl Core {
         let proposal = (t.status == TicketStatus::RequiresAcceptance)
             .then(|| t.match_id.clone())
             .flatten();
+        let held = self.held_match_of(id);
         self.finish_ticket(
             now,
             id,
@@ -262,6 +263,9 @@ impl Core {
         );
         if let Some(m) = proposal {
             self.drop_proposal(now, &m, &[], "Rejected");
+        }
+        if let Some(m) = held {
+            self.break_up_held_match(now, &m, id);
         }
         Ok(())
     }
@@ -361,6 +365,7 @@ impl Core {
             .values()
             .filter(|t| t.configuration_name == cfg && t.status == TicketStatus::Searching)
             .map(|t| (t.start_time, t.id.clone()))
+            .filter(|(_, id)| self.held_match_of(id).is_none())
             .collect();
         ids.sort();
         for (_, id) in ids {
@@ -393,8 +398,9 @@ impl Core {
         pool.insert(ticket).map_err(|e| e.to_string())
     }
 
-    /// A new match from the engine: teams written into the tickets, then acceptance, or on
-    /// to placement (WITH_QUEUE) or completion (STANDALONE).
+    /// A new match from the engine: teams written into the tickets, then held for PGOS
+    /// post-processing when the configuration names a URL (see `post_processing`), else on
+    /// (see [`Core::continue_match`]).
     pub(crate) fn on_new_match(&mut self, now: Millis, cfg_name: &str, m: Match) {
         let Ok(cfg) = self.configuration(cfg_name).cloned() else {
             return;
@@ -411,17 +417,32 @@ impl Core {
                 }
             }
         }
-        self.note_wait(cfg_name, now, &m.ticket_ids);
+        if let Some(url) = cfg.post_processing_url.clone() {
+            return self.start_post_processing(now, &cfg, match_id, m, url);
+        }
+        self.continue_match(now, &cfg, match_id, m);
+    }
+
+    /// A match goes on (straight from the engine, or out of post-processing): acceptance,
+    /// or on to placement (WITH_QUEUE) or completion (STANDALONE).
+    pub(crate) fn continue_match(
+        &mut self,
+        now: Millis,
+        cfg: &super::MatchmakingConfiguration,
+        match_id: String,
+        m: Match,
+    ) {
+        self.note_wait(&cfg.name, now, &m.ticket_ids);
         self.mm_emit(MatchmakingEvent::PotentialMatchCreated {
             match_id: match_id.clone(),
-            configuration: cfg_name.into(),
+            configuration: cfg.name.clone(),
             ticket_ids: m.ticket_ids.clone(),
             acceptance_required: cfg.acceptance_required,
         });
         if cfg.acceptance_required {
-            self.propose(now, &cfg, match_id, m);
+            self.propose(now, cfg, match_id, m);
         } else {
-            self.match_agreed(now, &cfg, match_id, m);
+            self.match_agreed(now, cfg, match_id, m);
         }
     }
 

@@ -7,6 +7,7 @@ mod acceptance;
 mod backfill;
 mod lifecycle;
 mod placement;
+mod post_processing;
 
 use std::collections::BTreeMap;
 
