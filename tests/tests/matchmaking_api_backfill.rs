@@ -139,6 +139,29 @@ async fn backfill_started_by_the_server_adds_a_newcomer() {
             "the backfill ticket is done"
         );
         assert_eq!(active_players(&p).await, ["alice", "bob", "carol"]);
+
+        // The game ends with a backfill still searching: the ticket is not left behind, it
+        // ends CANCELLED naming the game session.
+        let md = p.gs.parsed_matchmaker_data().unwrap().unwrap();
+        let bf = p
+            .sdk
+            .start_match_backfill(StartMatchBackfillRequest::new(
+                &p.gs.game_session_id,
+                &md.matchmaking_configuration_arn,
+                sdk_players(&md),
+            ))
+            .await
+            .unwrap()
+            .ticket_id;
+        p.sdk.process_ending().await.expect("ProcessEnding");
+        let gone = wait_status(&p.c, &bf, Status::Cancelled).await;
+        assert!(
+            gone.status_message()
+                .unwrap()
+                .contains(&p.gs.game_session_id),
+            "{:?}",
+            gone.status_message()
+        );
     })
     .await
 }

@@ -367,6 +367,26 @@ async fn an_expansion_lets_a_lonely_ticket_match_after_its_wait() {
     .await
 }
 
+/// A ticket nobody matches ends TIMED_OUT when the configuration's RequestTimeoutSeconds (60)
+/// have passed (service-api.md StartMatchmaking: "TIMED_OUT (after `RequestTimeoutSeconds`)").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lonely_ticket_times_out_after_the_request_timeout() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let c = client(&d, "AKIDLOCAL");
+        set_up(&c, "ranked", TWO_VS_TWO_RULES, |b| b).await;
+        start(&c, "ranked", "t-lonely", player("lonely", 10.0)).await;
+        d.advance(Duration::from_secs(59));
+        assert_eq!(status(&c, "t-lonely").await, Status::Searching);
+        d.advance(Duration::from_secs(1));
+        let t = ticket(&c, "t-lonely").await;
+        assert_eq!(t.status(), Some(&Status::TimedOut));
+        assert_eq!(t.status_reason(), Some("TIMED_OUT"));
+        assert!(t.end_time().is_some());
+    })
+    .await
+}
+
 /// STANDALONE (service-api.md StartMatchmaking: "In STANDALONE mode there is no PLACING step
 /// and no connection info"): the tickets end COMPLETED with their teams, and no game session
 /// is created — the ready server hears nothing.
