@@ -19,8 +19,9 @@ use std::time::Duration;
 use api_client::client;
 use aws_sdk_gamelift::error::ProvideErrorMetadata;
 use aws_sdk_gamelift::types::{
-    AcceptanceType, BackfillMode, FlexMatchMode, GameProperty, GameSessionStatus,
-    MatchmakingConfigurationStatus as Status, Player, PlayerSessionStatus,
+    AcceptanceType, BackfillMode, FlexMatchMode, GameProperty, GameSessionQueueDestination,
+    GameSessionStatus, MatchmakingConfigurationStatus as Status, Player, PlayerLatencyPolicy,
+    PlayerSessionStatus,
 };
 use game_server::{ready_server, started_session};
 use matchmaking::*;
@@ -63,7 +64,8 @@ async fn a_match_is_placed_and_played() {
         assert_eq!(t.status(), Some(&Status::Queued), "a new ticket is QUEUED");
         assert_eq!(t.configuration_arn(), Some(cfg_arn.as_str()));
         assert_eq!(status(&c, "t-alice").await, Status::Searching);
-        start(&c, "duel", "t-bob", player("bob", 14.0)).await;
+        // The model: "You can use either the configuration name or ARN value."
+        start(&c, &cfg_arn, "t-bob", player("bob", 14.0)).await;
 
         // The match reaches the server before the game session is up: the tickets are
         // PLACING, their players already on teams.
@@ -311,6 +313,80 @@ async fn with_no_ready_process_the_placement_times_out() {
     .await
 }
 
+/// Player latency policies (service-api.md CreateGameSessionQueue `PlayerLatencyPolicies`; issue
+/// 5: "latency policies honoured when latencies are given"): players reporting 120 ms to the
+/// fleet's location are not placed while the first policy caps latency at 50 ms for 5 s, and
+/// are placed once the next policy (200 ms) is in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placement_waits_for_the_latency_policy_that_admits_the_players() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let c = client(&d, "AKIDLOCAL");
+        create_rule_set(&c, "rules", DUEL_RULES).await;
+        let q = c
+            .create_game_session_queue()
+            .name("near")
+            .timeout_in_seconds(30)
+            .destinations(
+                GameSessionQueueDestination::builder()
+                    .destination_arn(FLEET)
+                    .build(),
+            )
+            .player_latency_policies(
+                PlayerLatencyPolicy::builder()
+                    .maximum_individual_player_latency_milliseconds(50)
+                    .policy_duration_seconds(5)
+                    .build(),
+            )
+            .player_latency_policies(
+                PlayerLatencyPolicy::builder()
+                    .maximum_individual_player_latency_milliseconds(200)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("CreateGameSessionQueue")
+            .game_session_queue
+            .unwrap();
+        send_config(configuration(
+            &c,
+            "duel",
+            "rules",
+            q.game_session_queue_arn().unwrap(),
+        ))
+        .await;
+        let sdk = ready_server(&d, FLEET, "proc-lat").await;
+        for (t, p) in [("t-alice", "alice"), ("t-bob", "bob")] {
+            let far = Player::builder()
+                .player_id(p)
+                .latency_in_ms("custom-test", 120)
+                .build();
+            c.start_matchmaking()
+                .ticket_id(t)
+                .configuration_name("duel")
+                .players(far)
+                .send()
+                .await
+                .unwrap();
+        }
+        assert_eq!(status(&c, "t-alice").await, Status::Placing);
+        d.advance(Duration::from_secs(4));
+        assert_eq!(status(&c, "t-alice").await, Status::Placing);
+        expect_no_event(&sdk).await;
+        d.advance(Duration::from_secs(1));
+        let gs = started_session(&sdk).await;
+        sdk.activate_game_session().await.unwrap();
+        let done = wait_status(&c, "t-bob", Status::Completed).await;
+        assert_eq!(
+            done.game_session_connection_info()
+                .unwrap()
+                .game_session_arn(),
+            Some(gs.game_session_id.as_str())
+        );
+    })
+    .await
+}
+
 /// "A new ticket for a player cancels that player's older active ticket" (issue 5;
 /// service-api.md StartMatchmaking): the first ticket ends CANCELLED, naming the newer one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -409,11 +485,14 @@ async fn standalone_ends_completed_with_teams_and_no_game_session() {
         start(&c, "solo", "t-alice", player("alice", 12.0)).await;
         start(&c, "solo", "t-bob", player("bob", 14.0)).await;
         let mut teams = Vec::new();
+        let mut teams_of = Vec::new();
         for t in ["t-alice", "t-bob"] {
             let done = ticket(&c, t).await;
             assert_eq!(done.status(), Some(&Status::Completed), "{t}");
             assert!(done.game_session_connection_info().is_none());
-            teams.push(done.players()[0].team().expect("a team").to_string());
+            let team = done.players()[0].team().expect("a team").to_string();
+            teams_of.push((t, team.clone()));
+            teams.push(team);
         }
         teams.sort();
         assert_eq!(teams, ["blue", "red"]);
@@ -424,6 +503,27 @@ async fn standalone_ends_completed_with_teams_and_no_game_session() {
             .await
             .unwrap();
         assert!(sessions.game_sessions().is_empty(), "no placement");
+
+        // Backfill in STANDALONE: the client describes the match (no game session); a
+        // newcomer's ticket and the backfill ticket both COMPLETE, the newcomer on a team.
+        let bf = c
+            .start_match_backfill()
+            .ticket_id("bf-solo")
+            .configuration_name("solo")
+            .players(player_on("alice", 12.0, &teams_of[0].1))
+            .players(player_on("bob", 14.0, &teams_of[1].1))
+            .send()
+            .await
+            .expect("StartMatchBackfill without a game session")
+            .matchmaking_ticket
+            .unwrap();
+        assert_eq!(bf.ticket_id(), Some("bf-solo"));
+        start(&c, "solo", "t-carol", player("carol", 11.0)).await;
+        let carol = ticket(&c, "t-carol").await;
+        assert_eq!(carol.status(), Some(&Status::Completed));
+        assert!(carol.players()[0].team().is_some());
+        assert!(carol.game_session_connection_info().is_none());
+        assert_eq!(status(&c, "bf-solo").await, Status::Completed);
         expect_no_event(&sdk).await;
     })
     .await

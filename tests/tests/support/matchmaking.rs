@@ -126,6 +126,15 @@ pub fn player(id: &str, skill: f64) -> Player {
         .build()
 }
 
+/// A player already in a game, on `team` (for StartMatchBackfill).
+pub fn player_on(id: &str, skill: f64, team: &str) -> Player {
+    Player::builder()
+        .player_id(id)
+        .team(team)
+        .player_attributes("skill", AttributeValue::builder().n(skill).build())
+        .build()
+}
+
 /// StartMatchmaking for one player; returns the new ticket.
 pub async fn start(c: &Client, cfg: &str, ticket: &str, p: Player) -> MatchmakingTicket {
     c.start_matchmaking()
