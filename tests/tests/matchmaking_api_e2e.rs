@@ -628,14 +628,8 @@ async fn describe_operations_page_through_the_sdk_paginators() {
             create_rule_set(&c, &format!("rs-{i}"), DUEL_RULES).await;
             queue_arns.push(create_queue(&c, &format!("q-{i}"), 30).await);
         }
-        for i in 0..5 {
-            send_config(configuration(
-                &c,
-                &format!("cfg-{i}"),
-                "rs-0",
-                &queue_arns[i],
-            ))
-            .await;
+        for (i, q) in queue_arns.iter().enumerate() {
+            send_config(configuration(&c, &format!("cfg-{i}"), "rs-0", q)).await;
         }
         let names = |prefix: &str| (0..5).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>();
 
