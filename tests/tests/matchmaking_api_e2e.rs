@@ -284,7 +284,8 @@ async fn two_versus_two_with_acceptance() {
 
 /// No ready process: the match waits in PLACING while the queue keeps looking, and when the
 /// queue's TimeoutInSeconds (30) has passed its tickets FAIL with PLACEMENT_TIMED_OUT and a
-/// message naming the queue (service-api.md, GameSessionQueue `TimeoutInSeconds`).
+/// message naming the queue (service-api.md, GameSessionQueue `TimeoutInSeconds`). A server
+/// that becomes ready while the next match is PLACING gets it at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_no_ready_process_the_placement_times_out() {
     bounded(async {
@@ -309,6 +310,22 @@ async fn with_no_ready_process_the_placement_times_out() {
             assert!(msg.contains("'q'") && msg.contains("30 s"), "{msg}");
             assert!(failed.game_session_connection_info().is_none());
         }
+
+        // Capacity arriving while a match is PLACING: the server that gets ready takes it at
+        // once, with no clock advance.
+        start(&c, "duel", "t-carol", player("carol", 12.0)).await;
+        start(&c, "duel", "t-dave", player("dave", 14.0)).await;
+        assert_eq!(status(&c, "t-carol").await, Status::Placing);
+        let sdk = ready_server(&d, FLEET, "proc-late").await;
+        let gs = started_session(&sdk).await;
+        sdk.activate_game_session().await.unwrap();
+        let done = wait_status(&c, "t-dave", Status::Completed).await;
+        assert_eq!(
+            done.game_session_connection_info()
+                .unwrap()
+                .game_session_arn(),
+            Some(gs.game_session_id.as_str())
+        );
     })
     .await
 }
