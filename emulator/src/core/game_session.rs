@@ -446,6 +446,8 @@ impl Core {
         });
         self.complete_player_sessions_of(now, id);
         self.mm_on_game_session_ended(now, id);
+        // Its process, if still ready, can host again: a waiting placement takes it now.
+        self.mm_on_capacity(now);
     }
 
     pub(super) fn activation_timed_out(&mut self, now: Millis, id: &str) {

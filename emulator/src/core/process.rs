@@ -263,6 +263,8 @@ impl Core {
             fleet_id,
             port,
         });
+        // New capacity: a match waiting in PLACING takes it now.
+        self.mm_on_capacity(now);
         Ok(())
     }
 

@@ -4,14 +4,17 @@
 //!
 //! Update takes only the members given and keeps the rest (only `Name` is required), so the
 //! handler merges the input over the current configuration before the core replaces it.
+//! The two Describe operations page by `Limit`/`NextToken` (at most 10 a page, as the model
+//! says for both) over the core's name order.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::matchmaking::core_error;
+use super::paging::page;
 use crate::api::types::Timestamp;
-use crate::api::{ApiError, Ctx, Router};
+use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::configurations::ConfigurationSpec;
 use crate::core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
@@ -81,6 +84,10 @@ fn create_rule_set(
     })
 }
 
+/// The most a Describe page holds here: `RuleSetLimit` is 1..10 in the model, and the
+/// configurations' `Limit` "is limited to 10" by its documentation.
+const PAGE_MAX: usize = 10;
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NamesInput {
@@ -88,12 +95,18 @@ pub struct NamesInput {
     names: Vec<String>,
     #[serde(default)]
     rule_set_name: Option<String>,
+    #[serde(default)]
+    limit: Option<i32>,
+    #[serde(default)]
+    next_token: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeRuleSetsOutput {
     rule_sets: Vec<RuleSetShape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
 }
 
 fn describe_rule_sets(
@@ -104,8 +117,18 @@ fn describe_rule_sets(
         .state()
         .read(|core| core.describe_rule_sets(&input.names))
         .map_err(|e| core_error(ctx, e))?;
+    let (rule_sets, next_token) = page(
+        found.iter().map(RuleSetShape::from).collect(),
+        "rulesets",
+        input.limit,
+        input.next_token.as_deref(),
+        PAGE_MAX,
+        PAGE_MAX,
+    )
+    .map_err(|m| ctx.error(ErrorCode::InvalidRequest, m))?;
     Ok(DescribeRuleSetsOutput {
-        rule_sets: found.iter().map(RuleSetShape::from).collect(),
+        rule_sets,
+        next_token,
     })
 }
 
@@ -353,20 +376,35 @@ fn update_configuration(
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeConfigurationsOutput {
     configurations: Vec<ConfigurationShape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
 }
 
 fn describe_configurations(
     ctx: &mut Ctx<'_, Shared>,
     input: NamesInput,
 ) -> Result<DescribeConfigurationsOutput, ApiError> {
-    ctx.state()
+    let all: Vec<ConfigurationShape> = ctx
+        .state()
         .read(|core| {
             let found =
                 core.describe_configurations(&input.names, input.rule_set_name.as_deref())?;
             Ok(found.iter().map(|c| shape(core, c)).collect())
         })
-        .map(|configurations| DescribeConfigurationsOutput { configurations })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| core_error(ctx, e))?;
+    let (configurations, next_token) = page(
+        all,
+        "configurations",
+        input.limit,
+        input.next_token.as_deref(),
+        PAGE_MAX,
+        PAGE_MAX,
+    )
+    .map_err(|m| ctx.error(ErrorCode::InvalidRequest, m))?;
+    Ok(DescribeConfigurationsOutput {
+        configurations,
+        next_token,
+    })
 }
 
 fn delete_configuration(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {

@@ -1,12 +1,14 @@
 //! Game session queue operations (service-api.md §9.2): Create/Describe/Update/
 //! DeleteGameSessionQueue(s). Destinations are fleet ids or ARNs (kept as fleet ids);
 //! FilterConfiguration, PriorityConfiguration and LogConfiguration are accepted and not
-//! applied (one machine: every destination is the same place).
+//! applied (one machine: every destination is the same place). DescribeGameSessionQueues
+//! pages by `Limit`/`NextToken` (up to 50 a page, as the model documents) in name order.
 
 use serde::{Deserialize, Serialize};
 
 use super::matchmaking::core_error;
-use crate::api::{ApiError, Ctx, Router};
+use super::paging::page;
+use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
 use crate::hub::Shared;
@@ -167,13 +169,22 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
 pub struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
+    #[serde(default)]
+    limit: Option<i32>,
+    #[serde(default)]
+    next_token: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeQueuesOutput {
     game_session_queues: Vec<QueueShape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
 }
+
+/// "You can request up to 50 results" (the model's `Limit` documentation).
+const PAGE_MAX: usize = 50;
 
 fn describe_queues(
     ctx: &mut Ctx<'_, Shared>,
@@ -186,8 +197,18 @@ fn describe_queues(
             .map(|q| shape(q, &region))
             .collect()
     });
+    let (game_session_queues, next_token) = page(
+        queues,
+        "queues",
+        input.limit,
+        input.next_token.as_deref(),
+        PAGE_MAX,
+        PAGE_MAX,
+    )
+    .map_err(|m| ctx.error(ErrorCode::InvalidRequest, m))?;
     Ok(DescribeQueuesOutput {
-        game_session_queues: queues,
+        game_session_queues,
+        next_token,
     })
 }
 

@@ -381,3 +381,81 @@ fn a_placement_through_the_api() {
         assert_eq!(e.code, "NotFoundException");
     }
 }
+
+/// service-api.md §9.1/§9.2: DescribeMatchmakingRuleSets, DescribeMatchmakingConfigurations
+/// and DescribeGameSessionQueues page by `Limit` and `NextToken` (in name order), and refuse a
+/// token another operation gave out.
+#[test]
+fn describe_operations_page_by_limit_and_next_token() {
+    for p in PROTOCOLS {
+        let (s, r) = setup();
+        for i in 0..3 {
+            ok(
+                &r,
+                &s,
+                p,
+                "CreateMatchmakingRuleSet",
+                json!({"Name": format!("rs-{i}"), "RuleSetBody": RULES}),
+            );
+            ok(
+                &r,
+                &s,
+                p,
+                "CreateGameSessionQueue",
+                json!({"Name": format!("q-{i}"), "Destinations": [{"DestinationArn": FLEET}]}),
+            );
+            ok(
+                &r,
+                &s,
+                p,
+                "CreateMatchmakingConfiguration",
+                json!({"Name": format!("cfg-{i}"), "RuleSetName": "rs-0",
+                       "RequestTimeoutSeconds": 60, "AcceptanceRequired": false,
+                       "FlexMatchMode": "STANDALONE"}),
+            );
+        }
+        for (op, list, field, prefix) in [
+            (
+                "DescribeMatchmakingRuleSets",
+                "RuleSets",
+                "RuleSetName",
+                "rs-",
+            ),
+            (
+                "DescribeMatchmakingConfigurations",
+                "Configurations",
+                "Name",
+                "cfg-",
+            ),
+            (
+                "DescribeGameSessionQueues",
+                "GameSessionQueues",
+                "Name",
+                "q-",
+            ),
+        ] {
+            let names = |v: &Value| -> Vec<String> {
+                v[list]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x[field].as_str().unwrap().to_string())
+                    .collect()
+            };
+            let first = ok(&r, &s, p, op, json!({"Limit": 2}));
+            assert_eq!(names(&first), [format!("{prefix}0"), format!("{prefix}1")]);
+            let token = first["NextToken"]
+                .as_str()
+                .expect("a NextToken")
+                .to_string();
+            let second = ok(&r, &s, p, op, json!({"Limit": 2, "NextToken": token}));
+            assert_eq!(names(&second), [format!("{prefix}2")], "{op}");
+            assert!(second.get("NextToken").is_none(), "{op}: last page");
+            let all = ok(&r, &s, p, op, json!({}));
+            assert_eq!(names(&all).len(), 3, "{op}: no Limit, one page");
+            assert!(all.get("NextToken").is_none());
+            let e = err(&r, &s, p, op, json!({"NextToken": "fleets-1"}));
+            assert!(format!("{e:?}").contains("fleets-1"), "{op}: {e:?}");
+        }
+    }
+}

@@ -34,7 +34,7 @@ pub mod tickets;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use crate::clock::Millis;
@@ -79,6 +79,10 @@ pub struct Matchmaking {
     pub(crate) placements: HashMap<String, Placement>,
     /// Game session ARN → the placement waiting for it to activate.
     pub(crate) placement_of: HashMap<String, String>,
+    /// Placements with no free process yet, oldest first (start time, id): the ones a
+    /// process becoming free is offered to at once (`mm_on_capacity`). A hint kept in step
+    /// by `retry_placement`; an entry whose placement moved on is dropped when met.
+    pub(crate) waiting_placements: BTreeSet<(Millis, String)>,
     /// Game session ARN → the match it hosts (for backfill), while it lives.
     pub(crate) sessions: HashMap<String, backfill::SessionMatch>,
     /// Game session ARN → its one active backfill ticket.
@@ -102,6 +106,7 @@ impl Default for Matchmaking {
             tickets: HashMap::new(),
             player_ticket: HashMap::new(),
             proposals: HashMap::new(),
+            waiting_placements: BTreeSet::new(),
             placements: HashMap::new(),
             backfill_of: HashMap::new(),
             placement_of: HashMap::new(),
@@ -289,6 +294,38 @@ impl super::Core {
                 Some("CANCELLED".into()),
                 Some(format!("game session {game_session_id} ended")),
             );
+        }
+    }
+
+    /// A process became free to host a game session (hook from `process_ready` and from the
+    /// end of a game session): the oldest placement waiting for capacity takes it now, not at
+    /// its next retry tick (`PLACEMENT_RETRY_MS`), so a server that starts while a match is
+    /// PLACING gets it within the call that made it ready.
+    pub(crate) fn mm_on_capacity(&mut self, now: Millis) {
+        if self.mm.waiting_placements.is_empty()
+            || !self.fleets.keys().any(|f| self.free_process(f).is_some())
+        {
+            return;
+        }
+        let waiting: Vec<(Millis, String)> = self.mm.waiting_placements.iter().cloned().collect();
+        for key in waiting {
+            self.retry_placement(now, &key.1);
+            let still_waiting = self.mm.placements.get(&key.1).is_some_and(|p| {
+                p.status == PlacementStatus::Pending && p.game_session_id.is_none()
+            });
+            if still_waiting {
+                continue;
+            }
+            self.mm.waiting_placements.remove(&key);
+            if self
+                .mm
+                .placements
+                .get(&key.1)
+                .is_some_and(|p| p.game_session_id.is_some())
+            {
+                // One process freed, one placement placed: the rest keep waiting.
+                return;
+            }
         }
     }
 

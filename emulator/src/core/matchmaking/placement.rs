@@ -250,8 +250,10 @@ impl Core {
             };
             self.create_game_session(now, req).ok()
         });
+        let key = (p.start_time, id.to_string());
         match created {
             Some(gs) => {
+                self.mm.waiting_placements.remove(&key);
                 self.mm.placement_of.insert(gs.id.clone(), id.to_string());
                 if let Some(p) = self.mm.placements.get_mut(id) {
                     p.game_session_id = Some(gs.id);
@@ -259,6 +261,7 @@ impl Core {
                 self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
             }
             None if now >= p_deadline(self, id) => {
+                self.mm.waiting_placements.remove(&key);
                 let msg = format!(
                     "no ACTIVE server process without a game session in the destinations of \
                      queue '{}' within its timeout of {} s",
@@ -273,6 +276,7 @@ impl Core {
                 );
             }
             None => {
+                self.mm.waiting_placements.insert(key);
                 let at = (now + super::PLACEMENT_RETRY_MS).min(p_deadline(self, id));
                 self.timers
                     .schedule(TimerKey::PlacementRetry(id.into()), at);
@@ -294,7 +298,9 @@ impl Core {
         };
         p.status = status;
         p.end_time = Some(now);
+        let key = (p.start_time, id.to_string());
         let tickets = p.m.ticket_ids.clone();
+        self.mm.waiting_placements.remove(&key);
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),

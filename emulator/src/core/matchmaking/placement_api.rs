@@ -133,6 +133,9 @@ impl Core {
             p.status = PlacementStatus::Cancelled;
             p.end_time = Some(now);
         }
+        self.mm
+            .waiting_placements
+            .remove(&(p.start_time, id.to_string()));
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),
