@@ -45,6 +45,8 @@ impl Hub {
 
 fn log_event(event: &Event) {
     match event {
+        // The thin event it details was logged just before.
+        Event::Notification(_) => tracing::debug!(target: "playfield::events", "{event}"),
         // A process that ended itself is the normal case; one the core gave up on is not.
         Event::ProcessHealthChanged { healthy: false, .. } => {
             tracing::warn!(target: "playfield", "{event}")

@@ -191,6 +191,9 @@ pub enum Event {
     },
     /// The matchmaker and placement (tickets, proposals, placements).
     Matchmaking(super::matchmaking::MatchmakingEvent),
+    /// A notification in GameLift's words, for the events face (webhooks, `GET /events`).
+    /// It comes with the [`Event::Matchmaking`] line it details, so it is not logged again.
+    Notification(Box<super::notifications::DomainEvent>),
 }
 
 impl fmt::Display for Event {
@@ -308,6 +311,14 @@ impl fmt::Display for Event {
                 write!(f, "player session {player_session_id} accepted: ACTIVE")
             }
             Matchmaking(e) => e.fmt(f),
+            Notification(n) => {
+                write!(f, "event {} {}", n.name(), n.id)?;
+                let tickets = n.ticket_ids();
+                if !tickets.is_empty() {
+                    write!(f, " (tickets {})", tickets.join(", "))?;
+                }
+                Ok(())
+            }
             PlayerSessionEnded {
                 player_session_id,
                 how,

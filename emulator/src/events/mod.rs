@@ -24,7 +24,7 @@ pub mod flexmatch;
 pub mod format;
 pub mod gpm;
 mod json;
-pub mod model;
+pub use crate::core::notifications as model;
 pub mod pgos;
 pub mod sns;
 pub mod stream;

@@ -6,6 +6,7 @@
 mod acceptance;
 mod backfill;
 mod lifecycle;
+mod notifications;
 mod placement;
 
 use std::collections::BTreeMap;
