@@ -13,6 +13,7 @@ use tokio::sync::{broadcast, Notify};
 
 use crate::clock::{Clock, Millis};
 use crate::core::{Core, Effect, Event, GoneReason};
+use crate::events::routing::Notifier;
 use crate::gateway::Registry;
 
 pub struct Hub {
@@ -21,6 +22,9 @@ pub struct Hub {
     /// Every domain event, for in-process listeners (tests now, the events face later).
     /// Lagging listeners lose the oldest events; the core never waits for them.
     pub events: broadcast::Sender<Event>,
+    /// Routes notifications to the webhook targets and `GET /events`; set by
+    /// `Daemon::start`. Publishing only queues: the core's lock is never held on I/O.
+    pub notifier: Option<Notifier>,
 }
 
 impl Hub {
@@ -31,6 +35,16 @@ impl Hub {
             match effect {
                 Effect::Push { pid, conn, push } => self.gateway.push(&pid, conn, &push),
                 Effect::Close { conn, code, reason } => self.gateway.close(conn, code, reason),
+                Effect::Event(Event::Notification(n)) => {
+                    // The thin event it details is the log line; this one is for debugging.
+                    tracing::debug!(target: "playfield::events", "event {} {} (tickets {:?})", n.name(), n.id, n.ticket_ids());
+                    if self.events.receiver_count() > 0 {
+                        let _ = self.events.send(Event::Notification(n.clone()));
+                    }
+                    if let Some(notifier) = &mut self.notifier {
+                        notifier.publish(&self.core, *n);
+                    }
+                }
                 Effect::Event(event) => {
                     self.gateway.observe(&event);
                     log_event(&event);
@@ -45,8 +59,6 @@ impl Hub {
 
 fn log_event(event: &Event) {
     match event {
-        // The thin event it details was logged just before.
-        Event::Notification(_) => tracing::debug!(target: "playfield::events", "{event}"),
         // A process that ended itself is the normal case; one the core gave up on is not.
         Event::ProcessHealthChanged { healthy: false, .. } => {
             tracing::warn!(target: "playfield", "{event}")
@@ -80,6 +92,7 @@ impl Shared {
                 core,
                 gateway: Registry::default(),
                 events: broadcast::channel(EVENT_BUFFER).0,
+                notifier: None,
             }),
             clock,
             timer_wake: Notify::new(),
