@@ -265,8 +265,8 @@ impl Core {
         };
         let tickets = self.tickets_with_teams(&ids, gs);
         self.notify_tickets(now, configuration, tickets.clone(), None, kind);
-        let info = self.session_info(gs, &tickets);
         let tickets = self.with_sessions(tickets, gs);
+        let info = self.session_info(gs, &tickets);
         let kind = n::MatchmakingEventKind::Succeeded { match_id };
         self.notify_tickets(now, configuration, tickets, info, kind);
     }
@@ -425,16 +425,21 @@ impl Core {
 
     /// The tickets with each player's session in `gs`.
     fn with_sessions(&self, mut tickets: Vec<n::Ticket>, gs: &str) -> Vec<n::Ticket> {
+        self.set_sessions(tickets.iter_mut().flat_map(|t| t.players.iter_mut()), gs);
+        tickets
+    }
+
+    /// Fills each player's live player session id in `gs`.
+    fn set_sessions<'a>(&self, players: impl Iterator<Item = &'a mut n::Player>, gs: &str) {
         let by_player: BTreeMap<&str, &str> = self
             .player_sessions
             .of_game_session(gs)
             .filter(|s| s.status.is_live())
             .map(|s| (s.player_id.as_str(), s.id.as_str()))
             .collect();
-        for p in tickets.iter_mut().flat_map(|t| t.players.iter_mut()) {
+        for p in players {
             p.player_session_id = by_player.get(p.player_id.as_str()).map(|s| s.to_string());
         }
-        tickets
     }
 
     /// `gameSessionInfo` of a placed game session.
@@ -452,6 +457,7 @@ impl Core {
                     players.push(player(p));
                 }
             }
+            self.set_sessions(players.iter_mut(), gs);
         }
         Some(n::GameSessionInfo {
             game_session_arn: Some(g.id.clone()),
