@@ -155,7 +155,10 @@ impl Daemon {
         let events = start_events(&config, api_addr, &shared)?;
         if let Some(server) = api_server {
             let local = server.local_addr()?;
-            let server = server.with_routes(crate::events::http::routes(events.clone()));
+            let server = server.with_routes(crate::events::http::routes(
+                events.clone(),
+                shutdown_rx.clone(),
+            ));
             let auth = if config.api_access_keys.is_empty() {
                 "any credentials accepted".to_string()
             } else {

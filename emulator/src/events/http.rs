@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
 use percent_encoding::percent_decode_str;
+use tokio::sync::watch;
 
 use super::stream::sse_stream;
 use super::EventHub;
@@ -29,18 +30,30 @@ use super::EventHub;
 /// `http://<api address>` + this.
 pub const SNS_PATH: &str = "/sns";
 
+#[derive(Clone)]
+struct Endpoints {
+    hub: EventHub,
+    /// Becomes `true` when the daemon shuts down: open streams end then, so the listener's
+    /// graceful shutdown does not wait for ever on a watcher.
+    stopping: watch::Receiver<bool>,
+}
+
 /// The routes, ready to merge in front of the API's fallback.
-pub fn routes(hub: EventHub) -> axum::Router {
+pub fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
     axum::Router::new()
         .route("/events", get(events))
         .route(SNS_PATH, get(sns))
         .route("/sns/", get(sns))
-        .with_state(hub)
+        .with_state(Endpoints { hub, stopping })
 }
 
-async fn events(State(hub): State<EventHub>) -> impl IntoResponse {
-    let stream = sse_stream(hub.subscribe())
-        .map(|(name, data)| Ok::<_, Infallible>(Event::default().event(name).data(data)));
+async fn events(State(e): State<Endpoints>) -> impl IntoResponse {
+    let mut stopping = e.stopping;
+    let stream = sse_stream(e.hub.subscribe())
+        .map(|(name, data)| Ok::<_, Infallible>(Event::default().event(name).data(data)))
+        .take_until(async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -80,7 +93,8 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-async fn sns(State(hub): State<EventHub>, request: Request) -> Response {
+async fn sns(State(e): State<Endpoints>, request: Request) -> Response {
+    let hub = e.hub;
     let query = request.uri().query().unwrap_or("");
     let action = query_value(query, "Action").unwrap_or_default();
     if action != "ConfirmSubscription" {
