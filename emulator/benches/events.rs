@@ -198,6 +198,7 @@ fn matching_hub(
     url: &str,
     attached: bool,
     queued_only: bool,
+    routed: bool,
 ) -> (
     std::sync::Arc<playfield::hub::Shared>,
     std::sync::Arc<playfield::clock::ManualClock>,
@@ -218,7 +219,8 @@ fn matching_hub(
             let mut spec = ConfigurationSpec::new(&format!("cfg-{i}"), "rules", "");
             spec.flex_match_mode = FlexMatchMode::Standalone;
             spec.game_session_queues.clear();
-            spec.notification_target = Some(format!("cfg-{i}"));
+            let prefix = if routed { "cfg" } else { "unrouted" };
+            spec.notification_target = Some(format!("{prefix}-{i}"));
             core.create_configuration(now, spec).expect("configuration");
         }
     });
@@ -330,7 +332,7 @@ fn matching(c: &mut Criterion) {
         ("four_targets", true, false),
         ("four_targets_until_delivered", true, true),
     ] {
-        let (shared, clock, hub) = matching_hub(&rt, &url, attached, false);
+        let (shared, clock, hub) = matching_hub(&rt, &url, attached, false, true);
         let mut next = 0;
         g.bench_function(name, |b| {
             b.iter_custom(|n| {
@@ -354,9 +356,19 @@ fn matching(c: &mut Criterion) {
             }
         }
     }
+    // `notifier_unrouted`: the notifier attached but no configuration names a target, so
+    // each event goes to the (unwatched) broadcast only: routing and publishing without
+    // holding events in memory.
+    {
+        let (shared, clock, _hub) = matching_hub(&rt, &url, true, false, false);
+        let mut next = 0;
+        g.bench_function("notifier_unrouted", |b| {
+            b.iter_custom(|n| run_matches(&shared, &clock, &mut next, n))
+        });
+    }
     g.bench_function("four_targets_queued", |b| {
         b.iter_custom(|n| {
-            let (shared, clock, hub) = matching_hub(&rt, &url, true, true);
+            let (shared, clock, hub) = matching_hub(&rt, &url, true, true, true);
             let mut next = 0;
             let t = run_matches(&shared, &clock, &mut next, n);
             if let Some(hub) = hub {

@@ -87,6 +87,11 @@ pub fn targets_from_config(
 /// Routes the core's notifications to the delivery engine. Lives in the hub, under its lock.
 pub struct Notifier {
     hub: EventHub,
+    routes: Routes,
+}
+
+/// NotificationTarget values → configured target names.
+struct Routes {
     /// `(name, SNS topic ARN)` of every configured target.
     names: Vec<(String, String)>,
     default: Option<String>,
@@ -98,12 +103,14 @@ impl Notifier {
     pub fn new(hub: EventHub, targets: &[NotificationTarget], region: &str, account: &str) -> Self {
         Notifier {
             hub,
-            names: targets
-                .iter()
-                .map(|t| (t.name.clone(), topic_arn(&t.name, region, account)))
-                .collect(),
-            default: targets.iter().find(|t| t.default).map(|t| t.name.clone()),
-            cache: HashMap::new(),
+            routes: Routes {
+                names: targets
+                    .iter()
+                    .map(|t| (t.name.clone(), topic_arn(&t.name, region, account)))
+                    .collect(),
+                default: targets.iter().find(|t| t.default).map(|t| t.name.clone()),
+                cache: HashMap::new(),
+            },
         }
     }
 
@@ -113,22 +120,30 @@ impl Notifier {
     }
 
     /// Publishes `event` to the broadcast and to the target its configuration (or queue)
-    /// names. Never waits.
+    /// names. Never waits; allocates nothing once the route is cached.
     pub fn publish(&mut self, core: &Core, event: DomainEvent) {
-        let target = notification_target(core, &event).and_then(|nt| self.resolve(&nt));
-        self.hub.publish_to(event, target.as_deref());
+        let target = notification_target(core, &event).and_then(|nt| self.routes.resolve(nt));
+        self.hub.publish_to(event, target);
+    }
+}
+
+impl Routes {
+    /// The configured target `nt` stands for (looked up once, then cached).
+    fn resolve(&mut self, nt: &str) -> Option<&str> {
+        if !self.cache.contains_key(nt) {
+            let resolved = self.lookup(nt);
+            self.cache.insert(nt.to_string(), resolved);
+        }
+        self.cache.get(nt).and_then(|t| t.as_deref())
     }
 
-    fn resolve(&mut self, nt: &str) -> Option<String> {
-        if let Some(hit) = self.cache.get(nt) {
-            return hit.clone();
-        }
+    fn lookup(&self, nt: &str) -> Option<String> {
         let found = self
             .names
             .iter()
             .find(|(name, arn)| name == nt || arn == nt)
             .map(|(name, _)| name.clone());
-        let resolved = match (found, &self.default) {
+        match (found, &self.default) {
             (Some(name), _) => Some(name),
             (None, Some(default)) => {
                 tracing::info!(target: "playfield", "notification target {nt:?} matches no [[notification_targets]] entry; its events go to the default target {default:?}");
@@ -138,28 +153,26 @@ impl Notifier {
                 tracing::warn!(target: "playfield", "notification target {nt:?} matches no [[notification_targets]] entry and none is `default = true`; its events are only visible on GET /events");
                 None
             }
-        };
-        self.cache.insert(nt.to_string(), resolved.clone());
-        resolved
+        }
     }
 }
 
 /// The `NotificationTarget` an event belongs to: its configuration's for ticket events; for
 /// placement events the queue's, or (for a match placement whose queue names none) the
 /// configuration's.
-fn notification_target(core: &Core, event: &DomainEvent) -> Option<String> {
+fn notification_target<'a>(core: &'a Core, event: &DomainEvent) -> Option<&'a str> {
     let mm = core.matchmaking();
     let of_cfg = |name: &str| {
         mm.configurations
             .get(name)
-            .and_then(|c| c.notification_target.clone())
+            .and_then(|c| c.notification_target.as_deref())
     };
     let nt = match &event.body {
         EventBody::Matchmaking(m) => of_cfg(&m.configuration.name),
         EventBody::Placement(p) => mm
             .queues
             .get(&p.queue.name)
-            .and_then(|q| q.notification_target.clone())
+            .and_then(|q| q.notification_target.as_deref())
             .or_else(|| match &p.source {
                 PlacementSource::Matchmaking { configuration_name } => of_cfg(configuration_name),
                 PlacementSource::Direct => None,
