@@ -42,7 +42,7 @@ impl Hub {
                         let _ = self.events.send(Event::Notification(n.clone()));
                     }
                     if let Some(notifier) = &mut self.notifier {
-                        notifier.publish(&self.core, *n);
+                        notifier.publish(*n);
                     }
                 }
                 Effect::Event(event) => {

@@ -5,7 +5,7 @@
 //! pushed — MatchCreated when the match forms, MatchmakingSucceeded once a GSE match is
 //! placed); seed 003 (PGOS triggers: trigger_id, execution_id, event_name, event_time in ms,
 //! event_data, args; event_matchmaking_completed and
-//! event_battle_session_placement_fulfilled / _timedout).
+//! event_battle_session_placement_fulfilled / _failed / _timedout).
 
 mod support {
     #[path = "api_client.rs"]
@@ -18,6 +18,7 @@ mod support {
 
 use std::time::Duration;
 
+use aws_sdk_gamelift::types::DesiredPlayerSession;
 use playfield::config::EventFormat;
 use playfield::core::matchmaking::queues::QueueSpec;
 use playfield_e2e::webhook::{Received, Webhook};
@@ -120,7 +121,8 @@ async fn gpm_pushes_carry_match_tokens_at_the_seed_moments() {
 
 /// Seed 003: a placed match triggers event_matchmaking_completed then
 /// event_battle_session_placement_fulfilled; a direct placement that finds no server within
-/// its queue's timeout triggers event_battle_session_placement_timedout. Every call has the
+/// its queue's timeout triggers event_battle_session_placement_timedout, one that fails
+/// event_battle_session_placement_failed. Every call has the
 /// trigger id, a fresh execution id, the event time in ms and the portal's args.
 #[tokio::test]
 async fn pgos_triggers_fire_for_matches_and_placements() {
@@ -211,6 +213,41 @@ async fn pgos_triggers_fire_for_matches_and_placements() {
         assert_eq!(timed_out["event_data"]["source_type"], "placement");
         assert_eq!(timed_out["event_data"]["placing_timeout"], 5);
         assert_eq!(timed_out["event_data"]["max_players"], 4);
+
+        // A placement whose desired players do not fit its game session fails once the
+        // session is up: event_battle_session_placement_failed, naming that session.
+        let server2 = ready_server(&d, FLEET, "proc-2").await;
+        api.start_game_session_placement()
+            .placement_id("direct-2")
+            .game_session_queue_name("direct-queue")
+            .maximum_player_session_count(1)
+            .desired_player_sessions(
+                DesiredPlayerSession::builder()
+                    .player_id("player-x")
+                    .build(),
+            )
+            .desired_player_sessions(
+                DesiredPlayerSession::builder()
+                    .player_id("player-y")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let gs2 = started_session(&server2).await;
+        server2.activate_game_session().await.unwrap();
+        let got = hook.wait_accepted(4).await;
+        let failed = got[3].json();
+        assert_eq!(
+            failed["event_name"],
+            "event_battle_session_placement_failed"
+        );
+        assert_eq!(failed["event_data"]["placer"], "direct-queue");
+        assert_eq!(
+            failed["event_data"]["battle_session_id"],
+            gs2.game_session_id.as_str()
+        );
+        assert!(failed["event_data"].get("player_battle_sessions").is_none());
         d.shutdown().await;
     })
     .await;

@@ -7,17 +7,17 @@
 //! (`arn:aws:sns:<region>:<account>:<name>`); otherwise to the target marked `default = true`;
 //! otherwise to none, and the events are only on `GET /events` (said once per target value
 //! in the log). Resolutions are cached: routing an event is a map lookup under the core's
-//! lock, and publishing never waits (see [`EventHub::publish_to`]).
+//! lock (the event carries its configuration's or queue's target, copied in by the core), and
+//! publishing never waits (see [`EventHub::publish_to`]).
 
 use std::collections::HashMap;
 
 use super::gpm::{GpmOptions, MatchTokens};
-use super::model::{DomainEvent, EventBody, PlacementSource};
+use super::model::{DomainEvent, EventBody};
 use super::pgos::PgosOptions;
 use super::sns::SnsSubscription;
 use super::{EventHub, Format, Target};
 use crate::config::{EventFormat, NotificationTarget};
-use crate::core::Core;
 
 /// The SNS topic ARN a target named `name` stands for (itself when it already is an ARN).
 pub fn topic_arn(name: &str, region: &str, account: &str) -> String {
@@ -121,8 +121,8 @@ impl Notifier {
 
     /// Publishes `event` to the broadcast and to the target its configuration (or queue)
     /// names. Never waits; allocates nothing once the route is cached.
-    pub fn publish(&mut self, core: &Core, event: DomainEvent) {
-        let target = notification_target(core, &event).and_then(|nt| self.routes.resolve(nt));
+    pub fn publish(&mut self, event: DomainEvent) {
+        let target = notification_target(&event).and_then(|nt| self.routes.resolve(nt));
         self.hub.publish_to(event, target);
     }
 }
@@ -157,26 +157,11 @@ impl Routes {
     }
 }
 
-/// The `NotificationTarget` an event belongs to: its configuration's for ticket events; for
-/// placement events the queue's, or (for a match placement whose queue names none) the
-/// configuration's.
-fn notification_target<'a>(core: &'a Core, event: &DomainEvent) -> Option<&'a str> {
-    let mm = core.matchmaking();
-    let of_cfg = |name: &str| {
-        mm.configurations
-            .get(name)
-            .and_then(|c| c.notification_target.as_deref())
-    };
+/// The `NotificationTarget` an event belongs to, as the core copied it into the event.
+fn notification_target(event: &DomainEvent) -> Option<&str> {
     let nt = match &event.body {
-        EventBody::Matchmaking(m) => of_cfg(&m.configuration.name),
-        EventBody::Placement(p) => mm
-            .queues
-            .get(&p.queue.name)
-            .and_then(|q| q.notification_target.as_deref())
-            .or_else(|| match &p.source {
-                PlacementSource::Matchmaking { configuration_name } => of_cfg(configuration_name),
-                PlacementSource::Direct => None,
-            }),
+        EventBody::Matchmaking(m) => m.configuration.notification_target.as_deref(),
+        EventBody::Placement(p) => p.queue.notification_target.as_deref(),
     };
     nt.filter(|t| !t.is_empty())
 }

@@ -297,22 +297,20 @@ impl Core {
             PlacementStatus::Pending | PlacementStatus::Cancelled => return,
         };
         let queue = self.mm.queues.get(&p.queue);
-        let (queue_ref, timeout_seconds) = match queue {
-            Some(q) => (
-                n::QueueRef {
-                    name: q.name.clone(),
-                    arn: q.arn.clone(),
-                },
-                q.timeout_seconds,
-            ),
-            None => (
-                n::QueueRef {
-                    name: p.queue.clone(),
-                    arn: String::new(),
-                },
-                0,
-            ),
+        let cfg_target = || {
+            self.mm
+                .configurations
+                .get(&p.configuration)
+                .and_then(|c| c.notification_target.clone())
         };
+        let queue_ref = n::QueueRef {
+            name: p.queue.clone(),
+            arn: queue.map(|q| q.arn.clone()).unwrap_or_default(),
+            notification_target: queue
+                .and_then(|q| q.notification_target.clone())
+                .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
+        };
+        let timeout_seconds = queue.map_or(0, |q| q.timeout_seconds);
         let (game_properties, source) = match &p.direct {
             Some(d) => (properties(&d.game_properties), n::PlacementSource::Direct),
             None => (
@@ -489,6 +487,7 @@ impl Core {
             },
             rule_set_name: cfg.rule_set_name.clone(),
             game_properties: properties(&cfg.game_properties),
+            notification_target: cfg.notification_target.clone(),
         };
         let mut game_session = info.unwrap_or_default();
         if game_session.players.is_empty() {
