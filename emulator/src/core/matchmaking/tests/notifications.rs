@@ -175,3 +175,59 @@ fn event_ids_are_reproducible() {
     };
     assert_eq!(run(), run());
 }
+
+/// A rejection ends acceptance as `Rejected`: the rejecting ticket fails, the one whose
+/// players all accepted searches again (guide line 2137).
+#[test]
+fn a_rejection_is_told_and_the_accepting_ticket_searches_again() {
+    let mut c = core_with(&teams_rule_set(1, 1), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+    });
+    start(&mut c, T0, "t1", &["a"]);
+    start(&mut c, T0, "t2", &["b"]);
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    c.take_effects();
+    c.accept_match(T0 + 2, "t2", &["b".into()], false).unwrap();
+    let ns = notifications(&c.take_effects());
+    let seen: Vec<(&str, Vec<&str>)> = ns
+        .iter()
+        .map(|n| {
+            let ids = mm(n).tickets.iter().map(|t| t.ticket_id.as_str()).collect();
+            (n.name(), ids)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("AcceptMatch", vec!["t1", "t2"]),
+            ("AcceptMatchCompleted", vec!["t1", "t2"]),
+            ("MatchmakingSearching", vec!["t1"]),
+            ("MatchmakingFailed", vec!["t2"]),
+        ]
+    );
+    let b = mm(&ns[0])
+        .game_session
+        .players
+        .iter()
+        .find(|p| p.player_id == "b")
+        .unwrap()
+        .accepted;
+    assert_eq!(b, Some(false));
+    assert!(matches!(
+        mm(&ns[1]).kind,
+        K::AcceptMatchCompleted {
+            acceptance: AcceptanceOutcome::Rejected,
+            ..
+        }
+    ));
+    match &mm(&ns[3]).kind {
+        K::Failed {
+            reason, match_id, ..
+        } => {
+            assert_eq!(reason, "ACCEPTANCE_FAILED");
+            assert!(match_id.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+}
