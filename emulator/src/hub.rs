@@ -19,7 +19,7 @@ use crate::gateway::Registry;
 pub struct Hub {
     pub core: Core,
     pub gateway: Registry,
-    /// Every domain event, for in-process listeners (tests now, the events face later).
+    /// Every core event (notifications included), for in-process listeners such as tests.
     /// Lagging listeners lose the oldest events; the core never waits for them.
     pub events: broadcast::Sender<Event>,
     /// Routes notifications to the webhook targets and `GET /events`; set by

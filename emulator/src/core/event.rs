@@ -1,5 +1,5 @@
 //! What the core tells the outside world: effects for the faces to carry out, and domain
-//! events (for logs now, for the events face later).
+//! events (one log line each; [`Event::Notification`]s also go to the events face).
 //!
 //! The core never sends anything itself. A command returns its result and leaves effects in
 //! the core's outbox ([`super::Core::take_effects`]); the caller carries them out while it

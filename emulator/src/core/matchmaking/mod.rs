@@ -16,13 +16,14 @@
 //!
 //! Submodules follow the seams of the flow: [`rule_sets`], [`configurations`], [`queues`]
 //! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
-//! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive.
+//! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive;
+//! `notify` turns the flow's events into the notifications of `core::notifications`.
 
 pub mod acceptance;
 pub mod backfill;
 pub mod configurations;
 pub mod matchmaker_data;
-pub mod notify;
+mod notify;
 pub mod placement;
 pub mod placement_api;
 pub mod queues;
@@ -228,7 +229,7 @@ impl super::Core {
     }
 
     /// Says what happened: the thin event for the log, then the rich notifications it
-    /// stands for (see [`notify`]), projected from the state as it is at this moment.
+    /// stands for (see the `notify` module), projected from the state as it is at this moment.
     fn mm_emit(&mut self, now: Millis, e: MatchmakingEvent) {
         self.project_notifications(now, &e);
         self.emit(super::Event::Matchmaking(e));

@@ -1,14 +1,14 @@
 //! The notification projection: from the matchmaker's thin events (ids only, for the log) to
-//! the rich [`DomainEvent`]s the events face renders (FlexMatch, SNS, GPM, PGOS).
+//! the rich [`DomainEvent`](crate::core::notifications::DomainEvent)s the events face renders (FlexMatch, SNS, GPM, PGOS).
 //!
 //! Why a projection instead of building rich events in the flow: the flow modules (tickets,
 //! acceptance, placement, backfill) stay about the flow, and every notification is made in
 //! one place, from the state *as it is at that moment* (teams written, answers recorded,
-//! player sessions reserved). [`Core::project_notifications`] runs inside `mm_emit`, before
+//! player sessions reserved). `Core::project_notifications` runs inside `mm_emit`, before
 //! the thin event leaves, so each notification sits next to the log line it details. The
 //! few moments without a thin event of their own (a STANDALONE match succeeding, a backfill
-//! filled) are one call each from the flow: [`Core::notify_standalone_succeeded`] and
-//! [`Core::notify_backfill_filled`].
+//! filled) are one call each from the flow: `Core::notify_standalone_succeeded` and
+//! `Core::notify_backfill_filled`.
 //!
 //! What is filled per event follows the table in [`crate::core::notifications`]. Event ids
 //! come from the core's seeded `event_ids`, times from the command's `now`.
