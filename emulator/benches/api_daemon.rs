@@ -82,6 +82,7 @@ fn main() {
                 name: "bench".into(),
                 locations: vec!["custom-bench".into()],
             }],
+            ..DaemonConfig::default()
         };
         let daemon = Daemon::start(config, Arc::new(SystemClock))
             .await

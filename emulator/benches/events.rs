@@ -1,8 +1,13 @@
 //! Events face throughput: events rendered per second per format, and events delivered per
 //! second over loopback HTTP to a receiver answering 200.
 //!
+//! The `matching` group answers issue 6's budget: the daemon's matching throughput
+//! (StartMatchmaking → match, through the hub as the API face calls it) with four webhook
+//! targets attached (one per format, each receiving its configuration's events over loopback)
+//! versus none. Targets may cost at most 10 %.
+//!
 //! Run: `cargo bench -p playfield --bench events`. Criterion prints `thrpt` in elements
-//! (events) per second for each line.
+//! (events, or matches for `matching`) per second for each line.
 
 use axum::http::StatusCode;
 use axum::Router;
@@ -157,6 +162,227 @@ fn delivery(c: &mut Criterion) {
     );
 }
 
+/// The four formats as configured targets, each named after its configuration.
+fn config_targets(url: &str) -> Vec<playfield::config::NotificationTarget> {
+    use playfield::config::{EventFormat, NotificationTarget};
+    [
+        ("cfg-0", EventFormat::Flexmatch),
+        ("cfg-1", EventFormat::Sns),
+        ("cfg-2", EventFormat::Gpm),
+        ("cfg-3", EventFormat::Pgos),
+    ]
+    .into_iter()
+    .map(|(name, format)| NotificationTarget {
+        name: name.into(),
+        url: url.into(),
+        format,
+        match_token: Some("token".into()),
+        args: Default::default(),
+        default: false,
+    })
+    .collect()
+}
+
+const RULES: &str = r#"{
+    "ruleLanguageVersion": "1.0",
+    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
+    "rules": []
+}"#;
+
+/// A daemon hub with four STANDALONE 1v1 configurations (`cfg-0`..`cfg-3`, each naming the
+/// target of the same name), with or without the notifier.
+fn matching_hub(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    attached: bool,
+    queued_only: bool,
+    routed: bool,
+) -> (
+    std::sync::Arc<playfield::hub::Shared>,
+    std::sync::Arc<playfield::clock::ManualClock>,
+    Option<EventHub>,
+) {
+    use playfield::core::matchmaking::configurations::ConfigurationSpec;
+    use playfield::core::matchmaking::FlexMatchMode;
+    use playfield::core::{Core, CoreConfig};
+    use playfield::events::routing::{targets_from_config, Notifier};
+    let clock = std::sync::Arc::new(playfield::clock::ManualClock::new());
+    let shared = std::sync::Arc::new(playfield::hub::Shared::new(
+        Core::new(CoreConfig::default()),
+        clock.clone(),
+    ));
+    shared.execute(|core, now| {
+        core.create_rule_set(now, "rules", RULES).expect("rule set");
+        for i in 0..4 {
+            let mut spec = ConfigurationSpec::new(&format!("cfg-{i}"), "rules", "");
+            spec.flex_match_mode = FlexMatchMode::Standalone;
+            spec.game_session_queues.clear();
+            let prefix = if routed { "cfg" } else { "unrouted" };
+            spec.notification_target = Some(format!("{prefix}-{i}"));
+            core.create_configuration(now, spec).expect("configuration");
+        }
+    });
+    if !attached {
+        return (shared, clock, None);
+    }
+    let mut targets = config_targets(url);
+    if queued_only {
+        // Unconfirmed SNS subscriptions hold their queues: events are routed and queued but
+        // not delivered, which isolates the matcher's own cost of having targets.
+        for t in &mut targets {
+            t.format = playfield::config::EventFormat::Sns;
+        }
+    }
+    let hub = rt.block_on(async {
+        let config = DeliveryConfig {
+            queue_capacity: 1_000_000,
+            sns_confirmation: if queued_only {
+                playfield::events::SnsConfirmation::Wait
+            } else {
+                playfield::events::SnsConfirmation::Skip
+            },
+            ..DeliveryConfig::default()
+        };
+        EventHub::start(
+            config,
+            targets_from_config(
+                &targets,
+                "us-west-2",
+                "123456789012",
+                "http://127.0.0.1:9/sns",
+            ),
+            EpochMillis(0),
+        )
+        .expect("hub")
+    });
+    let notifier = Notifier::new(hub.clone(), &targets, "us-west-2", "123456789012");
+    shared.with_hub(|h, _| h.notifier = Some(notifier));
+    (shared, clock, Some(hub))
+}
+
+/// `n` matches of two one-player tickets, spread over the four configurations. Finished
+/// tickets are forgotten (clock moved past retention) outside the measured time.
+fn run_matches(
+    shared: &playfield::hub::Shared,
+    clock: &playfield::clock::ManualClock,
+    next: &mut u64,
+    n: u64,
+) -> Duration {
+    use playfield::core::matchmaking::StartMatchmaking;
+    use playfield::flexmatch::Player;
+    let mut measured = Duration::ZERO;
+    let mut left = n;
+    while left > 0 {
+        let batch = left.min(5_000);
+        let start = Instant::now();
+        for _ in 0..batch {
+            let cfg = format!("cfg-{}", (*next / 2) % 4);
+            for _ in 0..2 {
+                *next += 1;
+                let req = StartMatchmaking {
+                    ticket_id: None,
+                    configuration_name: cfg.clone(),
+                    players: vec![Player {
+                        id: format!("p{}", *next),
+                        ..Player::default()
+                    }],
+                };
+                shared
+                    .execute(|core, now| core.start_matchmaking(now, req))
+                    .expect("ticket");
+            }
+        }
+        measured += start.elapsed();
+        left -= batch;
+        clock.advance(Duration::from_secs(700));
+        shared.fire_due_timers();
+    }
+    measured
+}
+
+fn matching(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let url = rt.block_on(async {
+        let app = Router::new().fallback(|| async { StatusCode::OK });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        url
+    });
+    let mut g = c.benchmark_group("matching");
+    g.throughput(Throughput::Elements(1));
+    // `four_targets`: the matcher's own time while the workers deliver alongside on the same
+    // cores (the backlog left at the end of a sample is drained unmeasured, so samples start
+    // equal). `four_targets_until_delivered`: also counts waiting until every event was
+    // delivered. `four_targets_queued`: targets attached, events routed and queued but held
+    // (unconfirmed SNS), so only the matcher's own cost of the targets is measured; a fresh
+    // hub per sample keeps the held queues small.
+    for (name, attached, count_delivery) in [
+        ("no_targets", false, false),
+        ("four_targets", true, false),
+        ("four_targets_until_delivered", true, true),
+    ] {
+        let (shared, clock, hub) = matching_hub(&rt, &url, attached, false, true);
+        let mut next = 0;
+        g.bench_function(name, |b| {
+            b.iter_custom(|n| {
+                let mut t = run_matches(&shared, &clock, &mut next, n);
+                if let Some(hub) = &hub {
+                    let start = Instant::now();
+                    rt.block_on(hub.flush());
+                    if count_delivery {
+                        t += start.elapsed();
+                    }
+                }
+                t
+            })
+        });
+        if let Some(hub) = hub {
+            for (target, s) in hub.stats() {
+                println!(
+                    "matching/{name}/{target}: {} delivered, {} skipped (no such event in the format), {} overflowed, {} failed attempts",
+                    s.delivered, s.skipped, s.overflowed, s.failed_attempts
+                );
+            }
+        }
+    }
+    // `notifier_unrouted`: the notifier attached but no configuration names a target, so
+    // each event goes to the (unwatched) broadcast only: routing and publishing without
+    // holding events in memory.
+    {
+        let (shared, clock, _hub) = matching_hub(&rt, &url, true, false, false);
+        let mut next = 0;
+        g.bench_function("notifier_unrouted", |b| {
+            b.iter_custom(|n| run_matches(&shared, &clock, &mut next, n))
+        });
+    }
+    g.bench_function("four_targets_queued", |b| {
+        b.iter_custom(|n| {
+            let (shared, clock, hub) = matching_hub(&rt, &url, true, true, true);
+            let mut next = 0;
+            let t = run_matches(&shared, &clock, &mut next, n);
+            if let Some(hub) = hub {
+                let queued: u64 = hub.stats().iter().map(|(_, s)| s.enqueued).sum();
+                assert!(queued >= n, "events were queued");
+                shared.with_hub(|h, _| h.notifier = None);
+                rt.block_on(hub.shutdown());
+            }
+            t
+        })
+    });
+    g.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -167,6 +393,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = render, delivery
+    targets = render, delivery, matching
 }
 criterion_main!(benches);

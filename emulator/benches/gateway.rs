@@ -62,6 +62,7 @@ async fn daemon(n: usize) {
             name: "bench".into(),
             locations: vec![],
         }],
+        ..DaemonConfig::default()
     };
     let handle = Daemon::start(config, Arc::new(SystemClock))
         .await

@@ -154,16 +154,15 @@ fn ticket(id: &str, player: &str) -> serde_json::Value {
 async fn run(sizes: Sizes) {
     let config = DaemonConfig {
         api_listen: Some(([127, 0, 0, 1], 0).into()),
-        api_access_keys: Vec::new(),
         ws_listen: Some(([127, 0, 0, 1], 0).into()),
         wss_listen: None,
-        tls_files: None,
         core: CoreConfig::default(),
         fleets: vec![Fleet {
             id: FLEET.into(),
             name: "bench".into(),
             locations: vec!["custom-bench".into()],
         }],
+        ..DaemonConfig::default()
     };
     let daemon = Daemon::start(config, Arc::new(SystemClock))
         .await

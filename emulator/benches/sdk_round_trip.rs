@@ -105,6 +105,7 @@ async fn sdk_round_trips(samples: usize) -> Vec<Duration> {
             name: "bench".into(),
             locations: vec!["custom-local".into()],
         }],
+        ..DaemonConfig::default()
     };
     let daemon = Daemon::start(config, Arc::new(SystemClock)).await.unwrap();
     let url = format!("ws://{}", daemon.ws_addr().unwrap());

@@ -14,14 +14,18 @@ use tokio::sync::{broadcast, mpsc, Notify};
 use crate::clock::{Clock, Millis};
 use crate::core::matchmaking::MatchmakingEvent;
 use crate::core::{Core, Effect, Event, GoneReason};
+use crate::events::routing::Notifier;
 use crate::gateway::Registry;
 
 pub struct Hub {
     pub core: Core,
     pub gateway: Registry,
-    /// Every domain event, for in-process listeners (tests now, the events face later).
+    /// Every core event (notifications included), for in-process listeners such as tests.
     /// Lagging listeners lose the oldest events; the core never waits for them.
     pub events: broadcast::Sender<Event>,
+    /// Routes notifications to the webhook targets and `GET /events`; set by
+    /// `Daemon::start`. Publishing only queues: the core's lock is never held on I/O.
+    pub notifier: Option<Notifier>,
     /// PGOS post-processing calls to make, for the task that makes them
     /// ([`crate::post_processing`]). Queuing never blocks; with no task running (a hub used
     /// without the daemon) the calls are never made and the core's timer falls back.
@@ -62,6 +66,16 @@ impl Hub {
                             e.0.match_id,
                             e.0.url
                         );
+                    }
+                }
+                Effect::Event(Event::Notification(n)) => {
+                    // The thin event it details is the log line; this one is for debugging.
+                    tracing::debug!(target: "playfield::events", "event {} {} (tickets {:?})", n.name(), n.id, n.ticket_ids());
+                    if self.events.receiver_count() > 0 {
+                        let _ = self.events.send(Event::Notification(n.clone()));
+                    }
+                    if let Some(notifier) = &mut self.notifier {
+                        notifier.publish(*n);
                     }
                 }
                 Effect::Event(event) => {
@@ -118,6 +132,7 @@ impl Shared {
                 gateway: Registry::default(),
                 events: broadcast::channel(EVENT_BUFFER).0,
                 post_process,
+                notifier: None,
             }),
             clock,
             timer_wake: Notify::new(),

@@ -249,5 +249,7 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
                 locations: f.locations.clone(),
             })
             .collect(),
+        notification_targets: config.notification_targets.clone(),
+        ..DaemonConfig::default()
     }
 }

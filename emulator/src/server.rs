@@ -24,13 +24,19 @@ use tokio_rustls::TlsAcceptor;
 use crate::api::handlers;
 use crate::api::{ApiConfig, ApiServer, ServiceModel};
 use crate::clock::{Clock, Millis};
+use crate::config::NotificationTarget;
 use crate::core::{Core, CoreConfig, Fleet};
+use crate::events::routing::{targets_from_config, Notifier};
+use crate::events::{DeliveryConfig, EpochMillis, EventHub};
 use crate::gateway::{conn, tls};
 use crate::hub::{Hub, Shared};
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
 /// allows itself 20 s, sdk-wire-protocol.md §1.4).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long shutdown waits for queued events to go out.
+const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub struct DaemonConfig {
@@ -48,6 +54,10 @@ pub struct DaemonConfig {
     pub core: CoreConfig,
     /// Fleets game servers may join.
     pub fleets: Vec<Fleet>,
+    /// Where configurations' and queues' events are delivered (`[[notification_targets]]`).
+    pub notification_targets: Vec<NotificationTarget>,
+    /// Delivery settings (queue size, retry backoff, SNS confirmation policy).
+    pub delivery: DeliveryConfig,
 }
 
 impl Default for DaemonConfig {
@@ -60,6 +70,8 @@ impl Default for DaemonConfig {
             tls_files: None,
             core: CoreConfig::default(),
             fleets: Vec::new(),
+            notification_targets: Vec::new(),
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -126,6 +138,7 @@ impl Daemon {
                 shutdown_rx.clone(),
             )));
         }
+        let mut api_server = None;
         if let Some(addr) = config.api_listen {
             let api_config = ApiConfig {
                 listen: addr,
@@ -136,7 +149,16 @@ impl Daemon {
             let server = ApiServer::bind(api_config, router, shared.clone())
                 .await
                 .with_context(|| format!("binding the service API listener on {addr}"))?;
+            api_addr = Some(server.local_addr()?);
+            api_server = Some(server);
+        }
+        let events = start_events(&config, api_addr, &shared)?;
+        if let Some(server) = api_server {
             let local = server.local_addr()?;
+            let server = server.with_routes(crate::events::http::routes(
+                events.clone(),
+                shutdown_rx.clone(),
+            ));
             let auth = if config.api_access_keys.is_empty() {
                 "any credentials accepted".to_string()
             } else {
@@ -145,8 +167,7 @@ impl Daemon {
                     config.api_access_keys.join(" or ")
                 )
             };
-            tracing::info!(target: "playfield", "service API: http://{local} ({auth})");
-            api_addr = Some(local);
+            tracing::info!(target: "playfield", "service API: http://{local} ({auth}); events: GET http://{local}/events");
             let mut stop = shutdown_rx.clone();
             tasks.push(tokio::spawn(async move {
                 let stopped = async move {
@@ -170,8 +191,31 @@ impl Daemon {
             shared,
             shutdown_tx,
             tasks,
+            events,
         })
     }
+}
+
+/// Starts the delivery engine with the configured targets and puts its router in the hub.
+/// SNS targets' SubscribeURLs point at the API listener (`/sns`).
+fn start_events(
+    config: &DaemonConfig,
+    api_addr: Option<SocketAddr>,
+    shared: &Arc<Shared>,
+) -> anyhow::Result<EventHub> {
+    let (region, account) = (&config.core.region, &config.core.account_id);
+    let api = api_addr.map_or_else(|| "127.0.0.1:9080".to_string(), |a| a.to_string());
+    let sns_endpoint = format!("http://{api}{}", crate::events::http::SNS_PATH);
+    let targets = targets_from_config(&config.notification_targets, region, account, &sns_endpoint);
+    for t in &targets {
+        tracing::info!(target: "playfield", "notification target {}: {} events to {}", t.name, t.format.label(), t.url);
+    }
+    let now = EpochMillis(i64::try_from(shared.now()).unwrap_or(i64::MAX));
+    let hub = EventHub::start(config.delivery.clone(), targets, now)
+        .context("starting the events delivery engine")?;
+    let notifier = Notifier::new(hub.clone(), &config.notification_targets, region, account);
+    shared.with_hub(|h, _| h.notifier = Some(notifier));
+    Ok(hub)
 }
 
 /// A running daemon.
@@ -183,6 +227,7 @@ pub struct DaemonHandle {
     shared: Arc<Shared>,
     shutdown_tx: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    events: EventHub,
 }
 
 impl DaemonHandle {
@@ -217,6 +262,11 @@ impl DaemonHandle {
     /// A stream of every domain event from now on (each one is also logged).
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::core::Event> {
         self.shared.subscribe()
+    }
+
+    /// The events delivery engine: per-target stats, SNS confirmations, the SSE broadcast.
+    pub fn events(&self) -> &EventHub {
+        &self.events
     }
 
     /// Reads core state.
@@ -262,6 +312,15 @@ impl DaemonHandle {
         let _ = self.shutdown_tx.send(true);
         for task in self.tasks {
             let _ = task.await;
+        }
+        // Queued events get one last attempt each, within a bound: a dead receiver must not
+        // hold the daemon up.
+        self.shared.with_hub(|h, _| h.notifier = None);
+        if tokio::time::timeout(SHUTDOWN_DRAIN, self.events.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!(target: "playfield", "events: undelivered events dropped at shutdown after {} s", SHUTDOWN_DRAIN.as_secs());
         }
     }
 }

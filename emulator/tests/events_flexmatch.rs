@@ -118,6 +118,7 @@ fn placement_events_render_queue_placement_shape() {
         queue: QueueRef {
             name: "q".into(),
             arn: "arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/q".into(),
+            notification_target: None,
         },
         outcome: PlacementOutcome::Fulfilled,
         start_time: EpochMillis(1000),

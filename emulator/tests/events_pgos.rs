@@ -62,6 +62,7 @@ fn placement(outcome: PlacementOutcome) -> DomainEvent {
             queue: QueueRef {
                 name: "my-queue".into(),
                 arn: "arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/my-queue".into(),
+                notification_target: None,
             },
             outcome,
             start_time: EpochMillis(1_601_654_300_000),

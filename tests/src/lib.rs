@@ -26,6 +26,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 pub mod tls;
+pub mod webhook;
 
 /// How long a test waits for a message or a state change caused by I/O.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
@@ -68,6 +69,7 @@ impl TestDaemon {
                 name: "test".into(),
                 locations: vec!["custom-test".into()],
             }],
+            ..DaemonConfig::default()
         };
         adjust(&mut config);
         let handle = Daemon::start(config, clock.clone() as Arc<dyn Clock>)

@@ -78,6 +78,13 @@ impl ApiServer {
         Ok(ApiServer { listener, app })
     }
 
+    /// Serves `routes` before the operation router: requests they match never reach it
+    /// (the events face's `GET /events` and SNS SubscribeURL).
+    pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+        self.app = routes.merge(self.app);
+        self
+    }
+
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()

@@ -199,6 +199,10 @@ pub struct NotificationTarget {
     pub match_token: Option<String>,
     /// PGOS: the `args` set on the portal for this trigger.
     pub args: BTreeMap<String, String>,
+    /// `default = true`: this target also receives the events of configurations and queues
+    /// whose notification target matches no `[[notification_targets]]` entry by name or by
+    /// SNS topic ARN (e.g. a topic ARN given to CreateMatchmakingConfiguration). At most one.
+    pub default: bool,
 }
 
 impl Config {

@@ -258,4 +258,6 @@ pub(crate) struct RawNotificationTarget {
     pub match_token: Option<Spanned<String>>,
     #[serde(default)]
     pub args: BTreeMap<String, String>,
+    #[serde(default)]
+    pub default: Option<Spanned<bool>>,
 }

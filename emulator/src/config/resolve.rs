@@ -249,6 +249,21 @@ fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
 
 fn resolve_targets(c: &mut Checker, raw: &[RawNotificationTarget]) -> Vec<NotificationTarget> {
     let mut seen = HashSet::new();
+    let mut default_seen: Option<String> = None;
+    for (i, t) in raw.iter().enumerate() {
+        if let Some(d) = t.default.as_ref().filter(|d| *d.get_ref()) {
+            match &default_seen {
+                Some(first) => c.error(
+                    d.span(),
+                    format!("notification_targets[{i}].default"),
+                    format!(
+                        "only one notification target can be the default; {first:?} already is"
+                    ),
+                ),
+                None => default_seen = Some(t.name.get_ref().clone()),
+            }
+        }
+    }
     raw.iter()
         .enumerate()
         .map(|(i, t)| {
@@ -282,6 +297,7 @@ fn resolve_targets(c: &mut Checker, raw: &[RawNotificationTarget]) -> Vec<Notifi
                 format: t.format,
                 match_token: t.match_token.as_ref().map(|s| s.get_ref().clone()),
                 args: t.args.clone(),
+                default: t.default.as_ref().is_some_and(|d| *d.get_ref()),
             }
         })
         .collect()

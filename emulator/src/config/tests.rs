@@ -273,6 +273,25 @@ fn notification_targets_are_checked() {
         .contains("unknown variant `xml`"));
 }
 
+/// One target at most may catch the events of unknown notification targets.
+#[test]
+fn only_one_notification_target_is_the_default() {
+    let target = |name: &str| {
+        format!("\n[[notification_targets]]\nname = \"{name}\"\nurl = \"http://x\"\nformat = \"flexmatch\"\ndefault = true\n")
+    };
+    let one = format!("{BASE}{}", target("a"));
+    assert!(load(&one).unwrap().notification_targets[0].default);
+    let two = format!("{BASE}{}{}", target("a"), target("b"));
+    let errs = errors(&two);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].key, "notification_targets[1].default");
+    assert!(
+        errs[0].message.contains("\"a\" already is"),
+        "{}",
+        errs[0].message
+    );
+}
+
 /// The annotated sample in samples/config loads as it is.
 #[test]
 fn sample_configuration_loads() {

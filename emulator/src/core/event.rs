@@ -1,5 +1,5 @@
 //! What the core tells the outside world: effects for the faces to carry out, and domain
-//! events (for logs now, for the events face later).
+//! events (one log line each; [`Event::Notification`]s also go to the events face).
 //!
 //! The core never sends anything itself. A command returns its result and leaves effects in
 //! the core's outbox ([`super::Core::take_effects`]); the caller carries them out while it
@@ -199,6 +199,9 @@ pub enum Event {
     },
     /// The matchmaker and placement (tickets, proposals, placements).
     Matchmaking(super::matchmaking::MatchmakingEvent),
+    /// A notification in GameLift's words, for the events face (webhooks, `GET /events`).
+    /// It comes with the [`Event::Matchmaking`] line it details, so it is not logged again.
+    Notification(Box<super::notifications::DomainEvent>),
 }
 
 impl fmt::Display for Event {
@@ -316,6 +319,14 @@ impl fmt::Display for Event {
                 write!(f, "player session {player_session_id} accepted: ACTIVE")
             }
             Matchmaking(e) => e.fmt(f),
+            Notification(n) => {
+                write!(f, "event {} {}", n.name(), n.id)?;
+                let tickets = n.ticket_ids();
+                if !tickets.is_empty() {
+                    write!(f, " (tickets {})", tickets.join(", "))?;
+                }
+                Ok(())
+            }
             PlayerSessionEnded {
                 player_session_id,
                 how,

@@ -31,6 +31,12 @@ impl IdGen {
             .to_string()
     }
 
+    /// A UUID v4 value (event ids).
+    pub fn uuid_value(&mut self) -> uuid::Uuid {
+        let bytes: [u8; 16] = self.rng.random();
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+
     /// `psess-<uuid>` (service-api.md §6).
     pub fn player_session_id(&mut self) -> String {
         format!("psess-{}", self.uuid())

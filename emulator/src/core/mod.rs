@@ -25,6 +25,7 @@ pub mod game_session_search;
 pub mod game_session_terminate;
 pub mod ids;
 pub mod matchmaking;
+pub mod notifications;
 pub mod player_session;
 pub mod process;
 pub mod timers;
@@ -121,6 +122,9 @@ pub struct Core {
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,
+    /// Ids of notifications: seeded like `ids` but apart from it, so emitting events never
+    /// shifts the ids of tickets, sessions and matches.
+    event_ids: IdGen,
     timers: Timers,
     outbox: Vec<Effect>,
     /// Monotonic counter giving processes and player sessions a stable order.
@@ -131,6 +135,7 @@ impl Core {
     pub fn new(cfg: CoreConfig) -> Self {
         Self {
             ids: IdGen::new(cfg.seed),
+            event_ids: IdGen::new(cfg.seed ^ 0x6e6f_7469_6669_6573),
             cfg,
             fleets: BTreeMap::new(),
             fleet_created: HashMap::new(),

@@ -40,7 +40,7 @@ impl PlayerSessionStatus {
     }
 
     /// Holds a player slot.
-    fn is_live(self) -> bool {
+    pub(crate) fn is_live(self) -> bool {
         matches!(
             self,
             PlayerSessionStatus::Reserved | PlayerSessionStatus::Active
@@ -208,7 +208,7 @@ impl Store {
         self.by_id.insert(ps.id.clone(), ps);
     }
 
-    fn of_game_session(&self, id: &str) -> impl Iterator<Item = &PlayerSession> {
+    pub(super) fn of_game_session(&self, id: &str) -> impl Iterator<Item = &PlayerSession> {
         self.by_game_session
             .get(id)
             .into_iter()

@@ -232,6 +232,7 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
                     name: "test".into(),
                     locations: vec!["custom-test".into()],
                 }],
+                ..DaemonConfig::default()
             },
             clock.clone() as Arc<dyn Clock>,
         ))

@@ -33,7 +33,7 @@ impl Core {
     ) {
         let deadline = now + u64::from(cfg.acceptance_timeout_seconds.unwrap_or(60)) * 1000;
         for id in &m.ticket_ids {
-            self.set_status(id, TicketStatus::RequiresAcceptance, None, None);
+            self.set_status(now, id, TicketStatus::RequiresAcceptance, None, None);
         }
         self.timers
             .schedule(TimerKey::Acceptance(match_id.clone()), deadline);
@@ -88,12 +88,15 @@ impl Core {
         }
         let match_id = t.match_id.clone().unwrap_or_default();
         for p in player_ids {
-            self.mm_emit(MatchmakingEvent::AcceptMatch {
-                match_id: match_id.clone(),
-                ticket_id: ticket_id.into(),
-                player_id: p.clone(),
-                accepted: accept,
-            });
+            self.mm_emit(
+                now,
+                MatchmakingEvent::AcceptMatch {
+                    match_id: match_id.clone(),
+                    ticket_id: ticket_id.into(),
+                    player_id: p.clone(),
+                    accepted: accept,
+                },
+            );
         }
         if !accept {
             self.drop_proposal(now, &match_id, &[ticket_id.to_string()], "Rejected");
@@ -113,10 +116,15 @@ impl Core {
         if all {
             if let Some(p) = self.mm.proposals.remove(&match_id) {
                 self.timers.cancel(&TimerKey::Acceptance(match_id.clone()));
-                self.mm_emit(MatchmakingEvent::AcceptMatchCompleted {
-                    match_id: match_id.clone(),
-                    outcome: "Accepted",
-                });
+                self.mm_emit(
+                    now,
+                    MatchmakingEvent::AcceptMatchCompleted {
+                        match_id: match_id.clone(),
+                        outcome: "Accepted",
+                        configuration: p.configuration.clone(),
+                        ticket_ids: p.m.ticket_ids.clone(),
+                    },
+                );
                 if let Ok(cfg) = self.configuration(&p.configuration).cloned() {
                     self.match_agreed(now, &cfg, match_id, p.m);
                 }
@@ -142,10 +150,15 @@ impl Core {
             return;
         };
         self.timers.cancel(&TimerKey::Acceptance(match_id.into()));
-        self.mm_emit(MatchmakingEvent::AcceptMatchCompleted {
-            match_id: match_id.into(),
-            outcome,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::AcceptMatchCompleted {
+                match_id: match_id.into(),
+                outcome,
+                configuration: p.configuration.clone(),
+                ticket_ids: p.m.ticket_ids.clone(),
+            },
+        );
         for id in &p.m.ticket_ids {
             let Some(t) = self.mm.tickets.get_mut(id) else {
                 continue;
@@ -176,7 +189,7 @@ impl Core {
                 let cfg = t.configuration_name.clone();
                 match self.pool_ticket(&cfg, id) {
                     Ok(()) => {
-                        self.set_status(id, TicketStatus::Searching, None, None);
+                        self.set_status(now, id, TicketStatus::Searching, None, None);
                         // Back to the pool: its request timeout still counts from
                         // its start (it may have passed during the proposal).
                         let start = self.mm.tickets[id].start_time;

@@ -154,7 +154,7 @@ impl Core {
                 now + u64::from(cfg.request_timeout_seconds) * 1000,
             );
         }
-        self.set_status(&id, TicketStatus::Searching, None, None);
+        self.set_status(now, &id, TicketStatus::Searching, None, None);
         self.run_pass(now, &cfg.name);
         Ok(answer)
     }
@@ -350,6 +350,7 @@ impl Core {
                 auto_backfill_ticket_id: next_auto.clone(),
             },
         );
+        self.notify_backfill_filled(now, cfg_name, &gs, &m);
         for tid in &m.ticket_ids {
             let mine: Vec<MatchedPlayerSession> = match self.mm.tickets.get(tid) {
                 Some(t) => sessions

@@ -18,11 +18,13 @@
 //! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
 //! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive;
 //! [`post_processing`] holds a match for a PGOS virtual server when its configuration asks.
+//! `notify` turns the flow's events into the notifications of `core::notifications`.
 
 pub mod acceptance;
 pub mod backfill;
 pub mod configurations;
 pub mod matchmaker_data;
+mod notify;
 pub mod placement;
 pub mod placement_api;
 pub mod post_processing;
@@ -135,6 +137,8 @@ pub enum MatchmakingEvent {
         configuration: String,
         ticket_ids: Vec<String>,
         acceptance_required: bool,
+        /// The engine's `ruleEvaluationMetrics` for this match (for the notification).
+        rule_metrics: Vec<crate::flexmatch::metrics::RuleMetric>,
     },
     /// A player answered a proposal.
     AcceptMatch {
@@ -147,6 +151,8 @@ pub enum MatchmakingEvent {
     AcceptMatchCompleted {
         match_id: String,
         outcome: &'static str,
+        configuration: String,
+        ticket_ids: Vec<String>,
     },
     /// A placement changed status.
     Placement {
@@ -187,6 +193,7 @@ impl fmt::Display for MatchmakingEvent {
                 configuration,
                 ticket_ids,
                 acceptance_required,
+                ..
             } => write!(
                 f,
                 "match {match_id} ({configuration}) formed from tickets {}{}",
@@ -207,7 +214,9 @@ impl fmt::Display for MatchmakingEvent {
                 "match {match_id}: player {player_id} (ticket {ticket_id}) {}",
                 if *accepted { "accepted" } else { "rejected" }
             ),
-            AcceptMatchCompleted { match_id, outcome } => {
+            AcceptMatchCompleted {
+                match_id, outcome, ..
+            } => {
                 write!(f, "match {match_id}: acceptance ended: {outcome}")
             }
             Placement {
@@ -232,7 +241,10 @@ impl super::Core {
         &self.mm
     }
 
-    fn mm_emit(&mut self, e: MatchmakingEvent) {
+    /// Says what happened: the thin event for the log, then the rich notifications it
+    /// stands for (see the `notify` module), projected from the state as it is at this moment.
+    fn mm_emit(&mut self, now: Millis, e: MatchmakingEvent) {
+        self.project_notifications(now, &e);
         self.emit(super::Event::Matchmaking(e));
     }
 

@@ -201,11 +201,14 @@ impl Core {
             placed_player_sessions: Vec::new(),
         };
         self.mm.placements.insert(id.clone(), p);
-        self.mm_emit(MatchmakingEvent::Placement {
-            placement_id: id.clone(),
-            status: PlacementStatus::Pending,
-            game_session_id: None,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: id.clone(),
+                status: PlacementStatus::Pending,
+                game_session_id: None,
+            },
+        );
         self.retry_placement(now, &id);
     }
 
@@ -306,11 +309,14 @@ impl Core {
             TimerKey::PlacementForget(id.into()),
             now + super::RETENTION_MS,
         );
-        self.mm_emit(MatchmakingEvent::Placement {
-            placement_id: id.into(),
-            status,
-            game_session_id: None,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: id.into(),
+                status,
+                game_session_id: None,
+            },
+        );
         for t in tickets {
             self.finish_ticket(
                 now,
@@ -366,11 +372,14 @@ impl Core {
             TimerKey::PlacementForget(pid.clone()),
             now + super::RETENTION_MS,
         );
-        self.mm_emit(MatchmakingEvent::Placement {
-            placement_id: pid.clone(),
-            status: PlacementStatus::Fulfilled,
-            game_session_id: Some(gs_id.into()),
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: pid.clone(),
+                status: PlacementStatus::Fulfilled,
+                game_session_id: Some(gs_id.into()),
+            },
+        );
         self.mm.sessions.insert(
             gs_id.to_string(),
             super::backfill::SessionMatch {

@@ -85,11 +85,14 @@ impl Core {
         };
         let answer = p.clone();
         self.mm.placements.insert(id.clone(), p);
-        self.mm_emit(MatchmakingEvent::Placement {
-            placement_id: id.clone(),
-            status: PlacementStatus::Pending,
-            game_session_id: None,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: id.clone(),
+                status: PlacementStatus::Pending,
+                game_session_id: None,
+            },
+        );
         self.retry_placement(now, &id);
         Ok(answer)
     }
@@ -141,11 +144,14 @@ impl Core {
             TimerKey::PlacementForget(id.into()),
             now + super::RETENTION_MS,
         );
-        self.mm_emit(MatchmakingEvent::Placement {
-            placement_id: id.into(),
-            status: PlacementStatus::Cancelled,
-            game_session_id: None,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: id.into(),
+                status: PlacementStatus::Cancelled,
+                game_session_id: None,
+            },
+        );
         self.describe_game_session_placement(id)
     }
 
@@ -188,10 +194,13 @@ impl Core {
             TimerKey::PlacementForget(pid.into()),
             now + super::RETENTION_MS,
         );
-        self.mm_emit(MatchmakingEvent::Placement {
-            placement_id: pid.into(),
-            status,
-            game_session_id: Some(gs_id.into()),
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: pid.into(),
+                status,
+                game_session_id: Some(gs_id.into()),
+            },
+        );
     }
 }

@@ -208,7 +208,7 @@ impl Core {
             TimerKey::TicketTimeout(id.clone()),
             now + u64::from(cfg.request_timeout_seconds) * 1000,
         );
-        self.set_status(&id, TicketStatus::Searching, None, None);
+        self.set_status(now, &id, TicketStatus::Searching, None, None);
         self.run_pass(now, &cfg.name);
         Ok(answer)
     }
@@ -273,6 +273,7 @@ impl Core {
     /// Changes a ticket's status and says so.
     pub(crate) fn set_status(
         &mut self,
+        now: Millis,
         id: &str,
         status: TicketStatus,
         reason: Option<String>,
@@ -285,13 +286,16 @@ impl Core {
         t.status_reason = reason.clone();
         t.status_message = message.clone();
         let configuration = t.configuration_name.clone();
-        self.mm_emit(MatchmakingEvent::TicketStatus {
-            ticket_id: id.into(),
-            configuration,
-            status,
-            reason,
-            message,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::TicketStatus {
+                ticket_id: id.into(),
+                configuration,
+                status,
+                reason,
+                message,
+            },
+        );
     }
 
     /// Ends a ticket: out of the pool, its timers cancelled, forgotten after the retention
@@ -324,7 +328,7 @@ impl Core {
         self.timers.cancel(&TimerKey::TicketTimeout(id.into()));
         self.timers
             .schedule(TimerKey::TicketForget(id.into()), now + super::RETENTION_MS);
-        self.set_status(id, status, reason, message);
+        self.set_status(now, id, status, reason, message);
         if let TicketKind::Backfill {
             game_session_arn: Some(gs),
             ..
@@ -345,7 +349,7 @@ impl Core {
                 id,
                 TicketStatus::TimedOut,
                 Some("TIMED_OUT".into()),
-                Some(crate::events::model::TIMED_OUT_MESSAGE.into()),
+                Some(crate::core::notifications::TIMED_OUT_MESSAGE.into()),
             );
         }
     }
@@ -433,12 +437,16 @@ impl Core {
         m: Match,
     ) {
         self.note_wait(&cfg.name, now, &m.ticket_ids);
-        self.mm_emit(MatchmakingEvent::PotentialMatchCreated {
-            match_id: match_id.clone(),
-            configuration: cfg.name.clone(),
-            ticket_ids: m.ticket_ids.clone(),
-            acceptance_required: cfg.acceptance_required,
-        });
+        self.mm_emit(
+            now,
+            MatchmakingEvent::PotentialMatchCreated {
+                match_id: match_id.clone(),
+                configuration: cfg.name.clone(),
+                ticket_ids: m.ticket_ids.clone(),
+                acceptance_required: cfg.acceptance_required,
+                rule_metrics: m.rule_metrics.clone(),
+            },
+        );
         if cfg.acceptance_required {
             self.propose(now, cfg, match_id, m);
         } else {
@@ -457,6 +465,7 @@ impl Core {
     ) {
         match cfg.flex_match_mode {
             FlexMatchMode::Standalone => {
+                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &m.ticket_ids);
                 for id in &m.ticket_ids {
                     self.finish_ticket(now, id, TicketStatus::Completed, None, None);
                 }
@@ -464,7 +473,7 @@ impl Core {
             FlexMatchMode::WithQueue => {
                 for id in &m.ticket_ids {
                     self.timers.cancel(&TimerKey::TicketTimeout(id.clone()));
-                    self.set_status(id, TicketStatus::Placing, None, None);
+                    self.set_status(now, id, TicketStatus::Placing, None, None);
                 }
                 self.place_match(now, cfg, match_id, m);
             }

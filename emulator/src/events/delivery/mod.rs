@@ -275,10 +275,21 @@ impl EventHub {
     /// Publishes `event` to every target's queue and to the broadcast. Never waits: a full
     /// queue is logged and counted as overflow for that target.
     pub fn publish(&self, event: DomainEvent) {
+        self.publish_filtered(event, |_| true);
+    }
+
+    /// Publishes `event` to the broadcast and to the queue of the target called `target`
+    /// only (none: broadcast only). This is how the daemon routes an event to its
+    /// configuration's notification target. Never waits, like [`EventHub::publish`].
+    pub fn publish_to(&self, event: DomainEvent, target: Option<&str>) {
+        self.publish_filtered(event, |name| Some(name) == target);
+    }
+
+    fn publish_filtered(&self, event: DomainEvent, wanted: impl Fn(&str) -> bool) {
         let event = Arc::new(event);
         // No subscriber is not an error: the broadcast is for whoever listens now.
         let _ = self.broadcast.send(Arc::clone(&event));
-        for t in self.targets.iter() {
+        for t in self.targets.iter().filter(|t| wanted(&t.shared.name)) {
             match t.queue.try_send(Arc::clone(&event)) {
                 Ok(()) => {
                     t.shared.counters.enqueued.fetch_add(1, Ordering::Relaxed);
@@ -325,12 +336,21 @@ impl EventHub {
     /// Confirms the SNS subscription whose token is `token` (the receiver GOT its
     /// SubscribeURL). Returns whether a subscription had that token.
     pub fn confirm(&self, token: &str) -> bool {
-        let mut found = false;
+        self.confirm_subscription(token).is_some()
+    }
+
+    /// Like [`EventHub::confirm`], answering the confirmed subscription's ARN (what SNS's
+    /// ConfirmSubscriptionResponse carries), or `None` when no subscription has that token.
+    pub fn confirm_subscription(&self, token: &str) -> Option<String> {
+        let mut found = None;
         for t in self.targets.iter() {
-            let matches = matches!(&*t.shared.format.lock(), Format::Sns(s) if s.token == token);
-            if matches {
+            let arn = match &*t.shared.format.lock() {
+                Format::Sns(s) if s.token == token => Some(s.subscription_arn()),
+                _ => None,
+            };
+            if let Some(arn) = arn {
                 t.shared.confirmed.send_replace(true);
-                found = true;
+                found = Some(arn);
             }
         }
         found

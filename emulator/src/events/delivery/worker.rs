@@ -149,11 +149,10 @@ async fn deliver(
             Attempt::Delivered(status) => {
                 tracing::info!(
                     target_name = %shared.name,
-                    event = r.name,
                     ?tickets,
-                    attempt,
-                    status,
-                    "events: delivered"
+                    "events: {} delivered to {} (attempt {attempt}, HTTP {status})",
+                    r.name,
+                    shared.name
                 );
                 return true;
             }
@@ -166,23 +165,20 @@ async fn deliver(
                 if stopping || config.max_attempts.is_some_and(|max| attempt >= max) {
                     tracing::error!(
                         target_name = %shared.name,
-                        event = r.name,
                         ?tickets,
-                        attempt,
-                        status = %why,
-                        "events: delivery abandoned"
+                        "events: {} to {} abandoned after attempt {attempt}: {why}",
+                        r.name,
+                        shared.name
                     );
                     return false;
                 }
                 let delay = config.backoff.delay(attempt);
                 tracing::warn!(
                     target_name = %shared.name,
-                    event = r.name,
                     ?tickets,
-                    attempt,
-                    status = %why,
-                    retry_in = ?delay,
-                    "events: delivery failed; will retry"
+                    "events: {} to {} failed (attempt {attempt}: {why}); retrying in {delay:?}",
+                    r.name,
+                    shared.name
                 );
                 let mut stop = shared.stopping.subscribe();
                 tokio::select! {

@@ -134,14 +134,15 @@ impl Core {
         let deadline = now + POST_PROCESSING_TIMEOUT_MS;
         self.timers
             .schedule(TimerKey::PostProcessing(match_id.clone()), deadline);
-        self.mm_emit(MatchmakingEvent::PostProcessing(
-            PostProcessingEvent::Started {
+        self.mm_emit(
+            now,
+            MatchmakingEvent::PostProcessing(PostProcessingEvent::Started {
                 match_id: match_id.clone(),
                 configuration: cfg.name.clone(),
                 url: url.clone(),
                 ticket_ids: m.ticket_ids.clone(),
-            },
-        ));
+            }),
+        );
         self.outbox.push(Effect::PostProcess {
             match_id: match_id.clone(),
             url: url.clone(),
@@ -181,7 +182,7 @@ impl Core {
                     Err(e) => e.clone(),
                 },
             };
-            self.mm_emit(MatchmakingEvent::PostProcessing(e.clone()));
+            self.mm_emit(now, MatchmakingEvent::PostProcessing(e.clone()));
             return e;
         };
         self.timers
@@ -250,13 +251,14 @@ impl Core {
         };
         self.timers
             .cancel(&TimerKey::PostProcessing(match_id.to_owned()));
-        self.mm_emit(MatchmakingEvent::PostProcessing(
-            PostProcessingEvent::BrokenUp {
+        self.mm_emit(
+            now,
+            MatchmakingEvent::PostProcessing(PostProcessingEvent::BrokenUp {
                 match_id: match_id.to_owned(),
                 configuration: held.configuration.clone(),
                 ticket_id: ticket_id.to_owned(),
-            },
-        ));
+            }),
+        );
         for id in &held.m.ticket_ids {
             self.return_to_pool(now, id);
         }
@@ -276,7 +278,7 @@ impl Core {
             url: held.url.clone(),
             error,
         };
-        self.mm_emit(MatchmakingEvent::PostProcessing(e.clone()));
+        self.mm_emit(now, MatchmakingEvent::PostProcessing(e.clone()));
         // The tickets still carry this match id and its teams (written when it formed).
         self.continue_match(now, cfg, held.match_id, held.m);
         e
@@ -305,7 +307,7 @@ impl Core {
             requeued: plan.requeued.clone(),
             dropped: plan.dropped.clone(),
         };
-        self.mm_emit(MatchmakingEvent::PostProcessing(e.clone()));
+        self.mm_emit(now, MatchmakingEvent::PostProcessing(e.clone()));
         for (match_id, m) in battles {
             for team in &m.teams {
                 for p in &team.players {
@@ -363,7 +365,7 @@ impl Core {
         let (cfg, start) = (t.configuration_name.clone(), t.start_time);
         match self.pool_ticket(&cfg, id) {
             Ok(()) => {
-                self.set_status(id, TicketStatus::Searching, None, None);
+                self.set_status(now, id, TicketStatus::Searching, None, None);
                 let timeout = self
                     .configuration(&cfg)
                     .map(|c| u64::from(c.request_timeout_seconds) * 1000)

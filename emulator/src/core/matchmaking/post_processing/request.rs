@@ -2,8 +2,7 @@
 //! the schema of request triggered by matchmaking service"). The core's match is rendered
 //! through the events model, so the request and the PGOS events show a match the same way.
 
-use super::super::matchmaker_data::wire_value;
-use super::super::{FlexMatchMode, MatchmakingConfiguration};
+use super::super::MatchmakingConfiguration;
 use crate::clock::Millis;
 use crate::core::Core;
 use crate::events::model as ev;
@@ -24,46 +23,10 @@ impl Core {
             .ticket_ids
             .iter()
             .filter_map(|id| self.mm.tickets.get(id))
-            .map(|t| ev::Ticket {
-                ticket_id: t.id.clone(),
-                start_time: ev::EpochMillis(t.start_time as i64),
-                players: t
-                    .players
-                    .iter()
-                    .map(|p| ev::Player {
-                        player_id: p.id.clone(),
-                        team: p.team.clone(),
-                        attributes: p
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| (k.clone(), wire_value(v)))
-                            .collect(),
-                        latency_in_ms: p.latency_ms.clone(),
-                        ..ev::Player::default()
-                    })
-                    .collect(),
-                kind: ev::TicketKind::Matchmaking,
-            })
+            .map(super::super::notify::ticket)
             .collect();
         let event = ev::MatchmakingEvent {
-            configuration: ev::ConfigurationRef {
-                name: cfg.name.clone(),
-                arn: cfg.arn.clone(),
-                custom_event_data: cfg.custom_event_data.clone(),
-                flex_match_mode: match cfg.flex_match_mode {
-                    FlexMatchMode::WithQueue => ev::FlexMatchMode::WithQueue,
-                    FlexMatchMode::Standalone => ev::FlexMatchMode::Standalone,
-                },
-                rule_set_name: cfg.rule_set_name.clone(),
-                game_properties: cfg
-                    .game_properties
-                    .iter()
-                    .map(|(key, value)| ev::GameProperty {
-                        key: key.clone(),
-                        value: value.clone(),
-                    })
-                    .collect(),
-            },
+            configuration: super::super::notify::configuration_ref(cfg),
             tickets,
             game_session: ev::GameSessionInfo::default(),
             kind: ev::MatchmakingEventKind::PotentialMatchCreated {

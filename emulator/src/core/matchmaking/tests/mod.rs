@@ -6,6 +6,7 @@
 mod acceptance;
 mod backfill;
 mod lifecycle;
+mod notifications;
 mod placement;
 mod post_processing;
 

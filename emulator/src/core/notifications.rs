@@ -129,6 +129,9 @@ pub struct ConfigurationRef {
     pub rule_set_name: String,
     /// The configuration's game properties (PGOS `battle_properties`).
     pub game_properties: Vec<GameProperty>,
+    /// The configuration's `NotificationTarget`: where the daemon routes this event. Copied
+    /// in (like the rest) so routing never looks anything up; no renderer shows it.
+    pub notification_target: Option<String>,
 }
 
 /// A player as the events show it.
@@ -366,6 +369,9 @@ pub struct QueueRef {
     pub name: String,
     /// Queue ARN: the EventBridge `resources[0]` of placement events.
     pub arn: String,
+    /// Where the daemon routes this placement's events: the queue's `NotificationTarget`,
+    /// or for a match placement through a queue that names none, its configuration's.
+    pub notification_target: Option<String>,
 }
 
 /// How a placement ended.

@@ -1,0 +1,233 @@
+//! The notification projection: what the core tells the events face, per moment of the
+//! flow (the table in `core::notifications`; FlexMatch event reference, seed 002 from line
+//! 3142).
+
+use super::*;
+use crate::core::notifications::{
+    AcceptanceOutcome, DomainEvent, EventBody, MatchmakingEventKind as K, PlacementOutcome,
+    PlacementSource,
+};
+
+fn notifications(effects: &[Effect]) -> Vec<DomainEvent> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Event(Event::Notification(n)) => Some((**n).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn names(ns: &[DomainEvent]) -> Vec<&'static str> {
+    ns.iter().map(|n| n.name()).collect()
+}
+
+fn mm(n: &DomainEvent) -> &crate::core::notifications::MatchmakingEvent {
+    match &n.body {
+        EventBody::Matchmaking(m) => m,
+        other => panic!("expected a matchmaking event, got {other:?}"),
+    }
+}
+
+/// Searching per ticket, then PotentialMatchCreated with teams, then (on activation)
+/// PlacementFulfilled-backed MatchmakingSucceeded with ARN, IP, port and player sessions.
+#[test]
+fn a_placed_match_tells_searching_match_and_success() {
+    let mut c = core_with(&teams_rule_set(2, 2), |_| {});
+    ready(&mut c, T0, "p1", 1);
+    c.take_effects();
+    start(&mut c, T0, "t1", &["a", "b"]);
+    start(&mut c, T0 + 1, "t2", &["c", "d"]);
+    let effects = c.take_effects();
+    let ns = notifications(&effects);
+    assert_eq!(
+        names(&ns),
+        [
+            "MatchmakingSearching",
+            "MatchmakingSearching",
+            "PotentialMatchCreated"
+        ]
+    );
+    assert_eq!(ns[0].time.0 as u64, T0);
+    assert_eq!(ns[1].time.0 as u64, T0 + 1);
+    let searching = mm(&ns[0]);
+    assert_eq!(searching.tickets[0].ticket_id, "t1");
+    assert_eq!(searching.configuration.name, "cfg");
+    assert!(searching.tickets[0]
+        .players
+        .iter()
+        .all(|p| p.team.is_none()));
+    let pmc = mm(&ns[2]);
+    let match_id = c.ticket("t1").unwrap().match_id.unwrap();
+    assert_eq!(pmc.kind.match_id(), Some(match_id.as_str()));
+    assert_eq!(pmc.tickets.len(), 2);
+    assert_eq!(pmc.game_session.players.len(), 4);
+    assert!(pmc.game_session.players.iter().all(|p| p.team.is_some()));
+    match &pmc.kind {
+        K::PotentialMatchCreated {
+            acceptance_required,
+            ..
+        } => assert!(!acceptance_required),
+        other => panic!("{other:?}"),
+    }
+
+    let gs = c.game_sessions().next().unwrap().id.clone();
+    c.activate_game_session(T0 + 50, "p1", &gs).unwrap();
+    let ns = notifications(&c.take_effects());
+    assert_eq!(names(&ns), ["MatchmakingSucceeded", "PlacementFulfilled"]);
+    let ok = mm(&ns[0]);
+    assert_eq!(ok.kind.match_id(), Some(match_id.as_str()));
+    assert_eq!(
+        ok.game_session.game_session_arn.as_deref(),
+        Some(gs.as_str())
+    );
+    assert_eq!(ok.game_session.ip_address.as_deref(), Some("127.0.0.1"));
+    assert!(ok.game_session.port.is_some());
+    assert!(ok.tickets.iter().flat_map(|t| &t.players).all(|p| p
+        .player_session_id
+        .as_deref()
+        .is_some_and(|s| s.starts_with("psess-"))));
+    match &ns[1].body {
+        EventBody::Placement(p) => {
+            assert_eq!(p.outcome, PlacementOutcome::Fulfilled);
+            assert_eq!(p.player_sessions.len(), 4);
+            assert_eq!(
+                p.source,
+                PlacementSource::Matchmaking {
+                    configuration_name: "cfg".into()
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Acceptance: AcceptMatch carries every answer so far; AcceptMatchCompleted the outcome.
+#[test]
+fn acceptance_answers_and_outcome_are_told() {
+    let mut c = core_with(&teams_rule_set(1, 1), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+    });
+    start(&mut c, T0, "t1", &["a"]);
+    start(&mut c, T0, "t2", &["b"]);
+    c.take_effects();
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    let ns = notifications(&c.take_effects());
+    assert_eq!(names(&ns), ["AcceptMatch"]);
+    let players = &mm(&ns[0]).game_session.players;
+    let a = players.iter().find(|p| p.player_id == "a").unwrap();
+    let b = players.iter().find(|p| p.player_id == "b").unwrap();
+    assert_eq!((a.accepted, b.accepted), (Some(true), None));
+
+    advance(&mut c, T0 + 31_000);
+    let ns = notifications(&c.take_effects());
+    assert_eq!(ns[0].name(), "AcceptMatchCompleted");
+    assert!(matches!(
+        mm(&ns[0]).kind,
+        K::AcceptMatchCompleted {
+            acceptance: AcceptanceOutcome::TimedOut,
+            ..
+        }
+    ));
+    // b never answered: FAILED; a accepted: back to searching.
+    let rest: Vec<(&str, &str)> = ns[1..]
+        .iter()
+        .map(|n| (n.name(), mm(n).tickets[0].ticket_id.as_str()))
+        .collect();
+    assert!(rest.contains(&("MatchmakingFailed", "t2")), "{rest:?}");
+    assert!(rest.contains(&("MatchmakingSearching", "t1")), "{rest:?}");
+}
+
+/// Cancelled and timed-out tickets carry the service's messages (seed 001).
+#[test]
+fn cancelled_and_timed_out_tickets_say_why() {
+    let mut c = core_with(&teams_rule_set(2, 2), |s| s.request_timeout_seconds = 10);
+    start(&mut c, T0, "t1", &["a"]);
+    start(&mut c, T0, "t2", &["b"]);
+    c.take_effects();
+    c.stop_matchmaking(T0 + 5, "t1").unwrap();
+    advance(&mut c, T0 + 10_000);
+    let ns = notifications(&c.take_effects());
+    assert_eq!(names(&ns), ["MatchmakingCancelled", "MatchmakingTimedOut"]);
+    match &mm(&ns[0]).kind {
+        K::Cancelled { message, .. } => assert_eq!(message, "Cancelled by request."),
+        other => panic!("{other:?}"),
+    }
+    match &mm(&ns[1]).kind {
+        K::TimedOut { message, .. } => {
+            assert_eq!(message, "Removed from matchmaking due to timing out.")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Event ids come from the seed: the same commands give the same ids.
+#[test]
+fn event_ids_are_reproducible() {
+    let run = || {
+        let mut c = core_with(&teams_rule_set(2, 2), |_| {});
+        start(&mut c, T0, "t1", &["a"]);
+        notifications(&c.take_effects())
+            .into_iter()
+            .map(|n| n.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+/// A rejection ends acceptance as `Rejected`: the rejecting ticket fails, the one whose
+/// players all accepted searches again (guide line 2137).
+#[test]
+fn a_rejection_is_told_and_the_accepting_ticket_searches_again() {
+    let mut c = core_with(&teams_rule_set(1, 1), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+    });
+    start(&mut c, T0, "t1", &["a"]);
+    start(&mut c, T0, "t2", &["b"]);
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    c.take_effects();
+    c.accept_match(T0 + 2, "t2", &["b".into()], false).unwrap();
+    let ns = notifications(&c.take_effects());
+    let seen: Vec<(&str, Vec<&str>)> = ns
+        .iter()
+        .map(|n| {
+            let ids = mm(n).tickets.iter().map(|t| t.ticket_id.as_str()).collect();
+            (n.name(), ids)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("AcceptMatch", vec!["t1", "t2"]),
+            ("AcceptMatchCompleted", vec!["t1", "t2"]),
+            ("MatchmakingSearching", vec!["t1"]),
+            ("MatchmakingFailed", vec!["t2"]),
+        ]
+    );
+    let b = mm(&ns[0])
+        .game_session
+        .players
+        .iter()
+        .find(|p| p.player_id == "b")
+        .unwrap()
+        .accepted;
+    assert_eq!(b, Some(false));
+    assert!(matches!(
+        mm(&ns[1]).kind,
+        K::AcceptMatchCompleted {
+            acceptance: AcceptanceOutcome::Rejected,
+            ..
+        }
+    ));
+    match &mm(&ns[3]).kind {
+        K::Failed {
+            reason, match_id, ..
+        } => {
+            assert_eq!(reason, "ACCEPTANCE_FAILED");
+            assert!(match_id.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+}
