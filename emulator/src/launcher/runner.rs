@@ -195,6 +195,57 @@ impl Slot {
 async fn log_lines(label: String, stream: impl AsyncRead + Unpin) {
     let mut lines = BufReader::new(stream).lines();
     while let Ok(Some(line)) = lines.next_line().await {
+        let line = strip_ansi(&line);
         tracing::info!(target: "playfield::game_server", "[{label}] {line}");
+    }
+}
+
+/// `line` without ANSI escape sequences (`ESC [ ... final byte`, and any other `ESC x` pair).
+///
+/// Why: game servers often colour their logs even when writing to a pipe (tracing-subscriber
+/// does by default). The daemon's own log escapes control characters, so the colours would
+/// show up as literal `\x1b[2m` noise in front of every relayed line.
+fn strip_ansi(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        // CSI: parameters and intermediates up to a final byte in '@'..='~'. Any other
+        // escape is two characters long: the `next()` above already dropped the second.
+        if let Some('[') = chars.next() {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod strip_ansi_tests {
+    use super::strip_ansi;
+
+    #[test]
+    fn colour_codes_are_removed_and_text_kept() {
+        let line = "\u{1b}[2m2026-11-21T08:18:44Z\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m process ready";
+        assert_eq!(strip_ansi(line), "2026-11-21T08:18:44Z  INFO process ready");
+    }
+
+    #[test]
+    fn plain_lines_and_odd_escapes() {
+        assert!(matches!(
+            strip_ansi("plain"),
+            std::borrow::Cow::Borrowed("plain")
+        ));
+        // A lone ESC pair and a CSI cut off at the end of the line leave no residue.
+        assert_eq!(strip_ansi("a\u{1b}Mb\u{1b}[3"), "ab");
     }
 }
