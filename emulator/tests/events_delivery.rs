@@ -455,17 +455,29 @@ async fn shutdown_drains_best_effort_and_ends_workers() {
     hub.flush().await;
 }
 
-/// Threads of this process whose name is the delivery thread's (Linux: `/proc/self/task`,
-/// where names are cut to 15 bytes). The other tests of this file run their workers on the
-/// caller's runtime, so only the test below starts such threads.
+/// The nice values of this process's threads whose name is the delivery thread's (Linux:
+/// `/proc/self/task`, where names are cut to 15 bytes). The other tests of this file run their
+/// workers on the caller's runtime, so only the test below starts such threads.
 #[cfg(target_os = "linux")]
-fn delivery_threads() -> usize {
+fn delivery_threads() -> Vec<i64> {
     let name = &playfield::events::delivery::THREAD_NAME[..15];
     std::fs::read_dir("/proc/self/task")
         .expect("/proc/self/task")
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("comm")).ok())
-        .filter(|comm| comm.trim_end() == name)
-        .count()
+        .filter_map(|e| {
+            let dir = e.ok()?.path();
+            let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
+            let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+            // `stat`: "pid (comm) state ..."; nice is the 19th field, the 17th after ")".
+            let nice = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(16)?
+                .parse()
+                .ok()?;
+            (comm.trim_end() == name).then_some(nice)
+        })
+        .collect()
 }
 
 /// The default runtime is the engine's own thread (issue 6, "Delivery that never blocks the
@@ -496,12 +508,18 @@ async fn the_dedicated_delivery_thread_ends_with_the_hub() {
     tokio::time::timeout(Duration::from_secs(30), hub.flush())
         .await
         .expect("delivered from the dedicated thread");
-    // Checked once the thread has run (it names itself as it starts).
-    assert_eq!(delivery_threads(), 1);
+    // Checked once the thread has run (it names itself and lowers its priority as it starts):
+    // one thread, at the nice value that lets the matcher keep its core.
+    let nice = delivery_threads();
+    assert_eq!(nice.len(), 1, "{nice:?}");
+    assert!(
+        nice[0] >= i64::from(playfield::events::delivery::DEFAULT_NICE),
+        "{nice:?}"
+    );
     assert_eq!(ids(&rx.accepted()), vec![event_id(0)]);
     let stats = hub.shutdown().await;
     assert_eq!(stats[0].1.delivered, 1);
-    assert_eq!(delivery_threads(), 0, "shutdown ended the thread");
+    assert!(delivery_threads().is_empty(), "shutdown ended the thread");
 
     // Dropped without shutdown: the queued event still drains, then the thread ends.
     let hub = EventHub::start(
@@ -514,11 +532,14 @@ async fn the_dedicated_delivery_thread_ends_with_the_hub() {
     drop(hub);
     // Real threads, real time: poll (bounded) for what the drain and the thread do.
     for _ in 0..3000 {
-        if rx.accepted().len() == 2 && delivery_threads() == 0 {
+        if rx.accepted().len() == 2 && delivery_threads().is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(delivery_threads(), 0, "the thread ended after its drain");
+    assert!(
+        delivery_threads().is_empty(),
+        "the thread ended after its drain"
+    );
     assert_eq!(ids(&rx.accepted()), vec![event_id(0), event_id(1)]);
 }

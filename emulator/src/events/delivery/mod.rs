@@ -94,7 +94,13 @@ impl Default for DeliveryRuntime {
 }
 
 /// The default nice value of the delivery thread; see [`DeliveryRuntime::Dedicated`].
-pub const DEFAULT_NICE: i32 = 0;
+///
+/// Why 10: on a 2-core machine with the receiver on the same machine, delivery is CPU-bound
+/// whenever events come faster than the receiver takes them, and at nice 0 the OS shares the
+/// cores evenly between the matcher, the delivery thread and the receiver. At nice 10 the
+/// matcher keeps its core (bench `matching/four_targets` vs `four_targets_nice0`). The price:
+/// when the machine is busy (a compile), events wait longer in their queues; none is lost.
+pub const DEFAULT_NICE: i32 = 10;
 
 /// Engine settings.
 #[derive(Debug, Clone, PartialEq)]

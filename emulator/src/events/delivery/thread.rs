@@ -109,9 +109,10 @@ impl EventsThread {
 }
 
 /// Lowers the calling thread's scheduling priority to `nice` (0: unchanged; 1–19: the OS
-/// gives the thread less CPU than the matcher's when both want a core). Linux only, where a
-/// nice value applies to one thread; a no-op elsewhere. A refusal is logged, not an error:
-/// delivery works the same, only less politely.
+/// gives the thread less CPU than the matcher's when both want a core). Never raises it: a
+/// daemon started with a higher nice value keeps it. Linux only, where a nice value applies to
+/// one thread; a no-op elsewhere. A refusal is logged, not an error: delivery works the same,
+/// only less politely.
 fn lower_priority(nice: i32) {
     if nice == 0 {
         return;
@@ -121,6 +122,9 @@ fn lower_priority(nice: i32) {
         // SAFETY: plain syscalls on the calling thread's own id; no memory is shared.
         let r = unsafe {
             let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            if libc::getpriority(libc::PRIO_PROCESS, tid) >= nice {
+                return;
+            }
             libc::setpriority(libc::PRIO_PROCESS, tid, nice)
         };
         if r != 0 {
