@@ -3,6 +3,11 @@
 //! # Semantics
 //! - **One worker per target.** Each target (URL + [`Format`]) has its own tokio task and its
 //!   own bounded queue, so a slow or dead listener never delays another.
+//! - **Own thread.** By default the workers run on the engine's own runtime, on one OS thread
+//!   named [`THREAD_NAME`] at a lower priority ([`DeliveryRuntime`], [`DEFAULT_NICE`]), so
+//!   rendering and HTTP never occupy the runtime threads that serve the API, and the OS favours
+//!   the matcher when cores are short. Publishing is the only work done on the matcher's side:
+//!   an `Arc` and a non-blocking queue send.
 //! - **Order: per-target FIFO.** A target receives events in publish order; an event that
 //!   fails blocks the events behind it on that target until it is delivered (head-of-line).
 //!   That gives "each ticket's events in order" trivially, and also keeps a match's events in
@@ -95,11 +100,13 @@ impl Default for DeliveryRuntime {
 
 /// The default nice value of the delivery thread; see [`DeliveryRuntime::Dedicated`].
 ///
-/// Why 10: on a 2-core machine with the receiver on the same machine, delivery is CPU-bound
-/// whenever events come faster than the receiver takes them, and at nice 0 the OS shares the
-/// cores evenly between the matcher, the delivery thread and the receiver. At nice 10 the
-/// matcher keeps its core (bench `matching/four_targets` vs `four_targets_nice0`). The price:
-/// when the machine is busy (a compile), events wait longer in their queues; none is lost.
+/// Why 10: delivery is CPU-bound whenever events come faster than the receiver takes them,
+/// and the matcher should not have to share its core with it. Measured on 2 cores (bench
+/// `matching/four_targets` vs `four_targets_nice0`): on an otherwise idle machine the two are
+/// within noise (50.6k vs 48.9k matches/s), because the matcher, the delivery thread and the
+/// receiver then fit on the cores the OS has; with another build running on the machine, the
+/// matcher kept 55.7k matches/s at nice 10 against 25.5k at nice 0. The price: when the
+/// machine is busy, events wait longer in their queues; none is lost.
 pub const DEFAULT_NICE: i32 = 10;
 
 /// Engine settings.
