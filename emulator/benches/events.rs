@@ -7,7 +7,24 @@
 //! versus none. Targets may cost at most 10 %.
 //!
 //! Run: `cargo bench -p playfield --bench events`. Criterion prints `thrpt` in elements
-//! (events, or matches for `matching`) per second for each line.
+//! (events, or matches for `matching`) per second for each line, and the `matching` lines
+//! print per target how many events were enqueued, delivered, skipped and overflowed (none
+//! is dropped: the backlog left at the end of a sample is delivered, unmeasured).
+//!
+//! Thread layout, the same for every line: the bench thread is the matcher; the receiver (the
+//! user's backend) runs on its own thread, as a separate process would; the delivery engine
+//! runs on its own thread (the default `DeliveryRuntime::Dedicated`). Before that layout the
+//! receiver shared a runtime with the delivery workers, which made loopback delivery look
+//! twice as fast (15.9k vs 8.5k events/s; the same 8.3k with the workers back on a shared
+//! runtime and the receiver on its own thread, so the difference is the receiver's place, not
+//! the engine).
+//!
+//! Why `four_targets` stays far from the 10 % budget on 2 cores (2026-11, 50.6k vs 82.7k
+//! matches/s): the matcher produces about 4 events per match, 10x what the loopback
+//! receiver takes, so for the whole measurement the delivery thread and the receiver are
+//! busy and want about 1.5 cores besides the matcher's one (perf: of the CPU samples over the
+//! run, 55 % delivery thread, 25 % receiver, 19 % matcher). Part of the cost is the held
+//! backlog itself (`four_targets_queued`, nothing delivered: -16 %).
 
 use axum::http::StatusCode;
 use axum::Router;
@@ -94,6 +111,32 @@ fn formats() -> Vec<Format> {
     ]
 }
 
+/// The user's backend: a loopback receiver answering 200 to everything, on its own
+/// current-thread runtime on its own OS thread (as a separate process would be), so it never
+/// shares a runtime with the matcher or the delivery engine. Returns its URL.
+fn receiver() -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("bench-receiver".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("receiver runtime");
+            rt.block_on(async move {
+                let app = Router::new().fallback(|| async { StatusCode::OK });
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+                tx.send(url).expect("url");
+                let _ = axum::serve(listener, app).await;
+            });
+        })
+        .expect("receiver thread");
+    rx.recv().expect("receiver url")
+}
+
 fn render(c: &mut Criterion) {
     let event = succeeded();
     let mut g = c.benchmark_group("render");
@@ -128,17 +171,15 @@ fn delivery(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
+    let url = receiver();
     let hub = rt.block_on(async {
-        let app = Router::new().fallback(|| async { StatusCode::OK });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
         let config = DeliveryConfig {
             queue_capacity: 10_000,
+            // The engine's cost, not its priority: nothing competes for the cores here.
+            runtime: playfield::events::DeliveryRuntime::Dedicated {
+                threads: 1,
+                nice: 0,
+            },
             ..DeliveryConfig::default()
         };
         let target = Target {
@@ -199,6 +240,7 @@ fn matching_hub(
     attached: bool,
     queued_only: bool,
     routed: bool,
+    nice: i32,
 ) -> (
     std::sync::Arc<playfield::hub::Shared>,
     std::sync::Arc<playfield::clock::ManualClock>,
@@ -238,6 +280,7 @@ fn matching_hub(
     let hub = rt.block_on(async {
         let config = DeliveryConfig {
             queue_capacity: 1_000_000,
+            runtime: playfield::events::DeliveryRuntime::Dedicated { threads: 1, nice },
             sns_confirmation: if queued_only {
                 playfield::events::SnsConfirmation::Wait
             } else {
@@ -308,17 +351,7 @@ fn matching(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let url = rt.block_on(async {
-        let app = Router::new().fallback(|| async { StatusCode::OK });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        url
-    });
+    let url = receiver();
     let mut g = c.benchmark_group("matching");
     g.throughput(Throughput::Elements(1));
     // `four_targets`: the matcher's own time while the workers deliver alongside on the same
@@ -327,12 +360,19 @@ fn matching(c: &mut Criterion) {
     // delivered. `four_targets_queued`: targets attached, events routed and queued but held
     // (unconfirmed SNS), so only the matcher's own cost of the targets is measured; a fresh
     // hub per sample keeps the held queues small.
-    for (name, attached, count_delivery) in [
-        ("no_targets", false, false),
-        ("four_targets", true, false),
-        ("four_targets_until_delivered", true, true),
+    //
+    // Every line has the same threads: this one (the matcher, as an API request drives it),
+    // the receiver's (the user's backend, see `receiver`), and with targets the engine's own
+    // delivery thread (at the default nice value; `four_targets_nice0` runs it at normal
+    // priority, to show what the nice value buys).
+    let nice = playfield::events::delivery::DEFAULT_NICE;
+    for (name, attached, count_delivery, nice) in [
+        ("no_targets", false, false, nice),
+        ("four_targets", true, false, nice),
+        ("four_targets_nice0", true, false, 0),
+        ("four_targets_until_delivered", true, true, nice),
     ] {
-        let (shared, clock, hub) = matching_hub(&rt, &url, attached, false, true);
+        let (shared, clock, hub) = matching_hub(&rt, &url, attached, false, true, nice);
         let mut next = 0;
         g.bench_function(name, |b| {
             b.iter_custom(|n| {
@@ -350,8 +390,8 @@ fn matching(c: &mut Criterion) {
         if let Some(hub) = hub {
             for (target, s) in hub.stats() {
                 println!(
-                    "matching/{name}/{target}: {} delivered, {} skipped (no such event in the format), {} overflowed, {} failed attempts",
-                    s.delivered, s.skipped, s.overflowed, s.failed_attempts
+                    "matching/{name}/{target}: {} enqueued, {} delivered, {} skipped (no such event in the format), {} overflowed, {} failed attempts",
+                    s.enqueued, s.delivered, s.skipped, s.overflowed, s.failed_attempts
                 );
             }
         }
@@ -360,7 +400,7 @@ fn matching(c: &mut Criterion) {
     // each event goes to the (unwatched) broadcast only: routing and publishing without
     // holding events in memory.
     {
-        let (shared, clock, _hub) = matching_hub(&rt, &url, true, false, false);
+        let (shared, clock, _hub) = matching_hub(&rt, &url, true, false, false, nice);
         let mut next = 0;
         g.bench_function("notifier_unrouted", |b| {
             b.iter_custom(|n| run_matches(&shared, &clock, &mut next, n))
@@ -368,7 +408,7 @@ fn matching(c: &mut Criterion) {
     }
     g.bench_function("four_targets_queued", |b| {
         b.iter_custom(|n| {
-            let (shared, clock, hub) = matching_hub(&rt, &url, true, true, true);
+            let (shared, clock, hub) = matching_hub(&rt, &url, true, true, true, nice);
             let mut next = 0;
             let t = run_matches(&shared, &clock, &mut next, n);
             if let Some(hub) = hub {

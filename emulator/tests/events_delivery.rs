@@ -14,7 +14,8 @@ use playfield::events::model::*;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::stream::{sse_stream, LAGGED};
 use playfield::events::{
-    Backoff, DeliveryConfig, EventHub, Format, SnsConfirmation, Target, TargetStats,
+    Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, SnsConfirmation, Target,
+    TargetStats,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,8 @@ fn config() -> DeliveryConfig {
         },
         // A paused clock would jump to a request timeout while the request is in flight.
         request_timeout: None,
+        // The workers run on the test's runtime, whose clock is paused.
+        runtime: DeliveryRuntime::Caller,
         ..DeliveryConfig::default()
     }
 }
@@ -97,6 +100,27 @@ async fn retries_until_delivered_each_event_once_in_order() {
             ..TargetStats::default()
         }
     );
+}
+
+/// A retry resends the very bytes of the first attempt: the event is rendered once, so an
+/// SNS notification keeps its `MessageId` (and `Timestamp`) across attempts, which is what
+/// lets a subscriber recognise a redelivery (at-least-once, module doc of `delivery`).
+#[tokio::test(start_paused = true)]
+async fn a_retried_event_is_sent_with_identical_bytes() {
+    let rx = receiver::start(receiver::fail_first(2)).await;
+    let cfg = DeliveryConfig {
+        sns_confirmation: SnsConfirmation::Skip,
+        ..config()
+    };
+    let (t, _) = sns_target(&rx.url);
+    let hub = EventHub::start(cfg, vec![t], EpochMillis(0)).unwrap();
+    hub.publish(searching("t-1", 0));
+    hub.flush().await;
+    let all = rx.all();
+    assert_eq!(all.len(), 3, "two failed attempts, then the delivered one");
+    assert!(all[0].json()["MessageId"].is_string());
+    assert!(all.iter().all(|r| r.body == all[0].body), "{all:?}");
+    assert_eq!(hub.target_stats("sns").unwrap().delivered, 1);
 }
 
 /// Per-ticket order (and per-target FIFO): events of three tickets interleaved, every
@@ -429,4 +453,93 @@ async fn shutdown_drains_best_effort_and_ends_workers() {
     assert_eq!(hub.target_stats("down").unwrap().overflowed, 1);
     // flush returns: nothing is pending any more.
     hub.flush().await;
+}
+
+/// The nice values of this process's threads whose name is the delivery thread's (Linux:
+/// `/proc/self/task`, where names are cut to 15 bytes). The other tests of this file run their
+/// workers on the caller's runtime, so only the test below starts such threads.
+#[cfg(target_os = "linux")]
+fn delivery_threads() -> Vec<i64> {
+    let name = &playfield::events::delivery::THREAD_NAME[..15];
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task")
+        .filter_map(|e| {
+            let dir = e.ok()?.path();
+            let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
+            let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+            // `stat`: "pid (comm) state ..."; nice is the 19th field, the 17th after ")".
+            let nice = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(16)?
+                .parse()
+                .ok()?;
+            (comm.trim_end() == name).then_some(nice)
+        })
+        .collect()
+}
+
+/// The default runtime is the engine's own thread (issue 6, "Delivery that never blocks the
+/// matchmaker"): it delivers, `shutdown` ends it before returning, and dropping the last hub
+/// clone ends it after the drain without anyone waiting.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_dedicated_delivery_thread_ends_with_the_hub() {
+    let rx = receiver::start(receiver::fail_first(0)).await;
+    let cfg = DeliveryConfig {
+        runtime: DeliveryRuntime::default(),
+        ..config()
+    };
+    assert_eq!(
+        cfg.runtime,
+        DeliveryRuntime::Dedicated {
+            threads: 1,
+            nice: playfield::events::delivery::DEFAULT_NICE
+        }
+    );
+    let hub = EventHub::start(
+        cfg.clone(),
+        vec![target("eb", &rx.url, Format::EventBridge)],
+        EpochMillis(0),
+    )
+    .unwrap();
+    hub.publish(searching("t-1", 0));
+    tokio::time::timeout(Duration::from_secs(30), hub.flush())
+        .await
+        .expect("delivered from the dedicated thread");
+    // Checked once the thread has run (it names itself and lowers its priority as it starts):
+    // one thread, at the nice value that lets the matcher keep its core.
+    let nice = delivery_threads();
+    assert_eq!(nice.len(), 1, "{nice:?}");
+    assert!(
+        nice[0] >= i64::from(playfield::events::delivery::DEFAULT_NICE),
+        "{nice:?}"
+    );
+    assert_eq!(ids(&rx.accepted()), vec![event_id(0)]);
+    let stats = hub.shutdown().await;
+    assert_eq!(stats[0].1.delivered, 1);
+    assert!(delivery_threads().is_empty(), "shutdown ended the thread");
+
+    // Dropped without shutdown: the queued event still drains, then the thread ends.
+    let hub = EventHub::start(
+        cfg,
+        vec![target("eb", &rx.url, Format::EventBridge)],
+        EpochMillis(0),
+    )
+    .unwrap();
+    hub.publish(searching("t-1", 1));
+    drop(hub);
+    // Real threads, real time: poll (bounded) for what the drain and the thread do.
+    for _ in 0..3000 {
+        if rx.accepted().len() == 2 && delivery_threads().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        delivery_threads().is_empty(),
+        "the thread ended after its drain"
+    );
+    assert_eq!(ids(&rx.accepted()), vec![event_id(0), event_id(1)]);
 }

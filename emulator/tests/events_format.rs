@@ -7,7 +7,7 @@ use playfield::events::format::{render, Format};
 use playfield::events::gpm::{GpmOptions, MatchTokens};
 use playfield::events::pgos::PgosOptions;
 use playfield::events::sns::SnsSubscription;
-use playfield::events::{DeliveryConfig, EventHub, StartError};
+use playfield::events::{DeliveryConfig, DeliveryRuntime, EventHub, StartError};
 use uuid::Uuid;
 
 fn formats() -> [Format; 4] {
@@ -111,10 +111,15 @@ fn event_names_side_by_side() {
     }
 }
 
-/// Starting the engine outside a tokio runtime is an error value, not a panic.
+/// Starting the engine on the caller's runtime outside a tokio runtime is an error value,
+/// not a panic.
 #[test]
 fn start_outside_a_runtime_is_an_error() {
-    let r = EventHub::start(DeliveryConfig::default(), vec![], Default::default());
+    let config = DeliveryConfig {
+        runtime: DeliveryRuntime::Caller,
+        ..DeliveryConfig::default()
+    };
+    let r = EventHub::start(config, vec![], Default::default());
     assert!(matches!(r, Err(StartError::NoRuntime)));
 }
 

@@ -6,7 +6,7 @@ mod events_support;
 use events_support::receiver;
 use events_support::*;
 use playfield::events::model::EpochMillis;
-use playfield::events::{Backoff, DeliveryConfig, EventHub, Format, Target};
+use playfield::events::{Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, Target};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,6 +43,8 @@ async fn every_attempt_is_logged() {
             cap: Duration::from_secs(1),
         },
         request_timeout: None,
+        // On the test's runtime and thread: the log capture above is this thread's.
+        runtime: DeliveryRuntime::Caller,
         ..DeliveryConfig::default()
     };
     let target = Target {

@@ -329,30 +329,43 @@ fn moment(m: &MatchmakingEvent) -> Option<Moment<'_>> {
 ///
 /// GPM's reference says only "a serialised result whose structure depends on MatchType"; this
 /// shape (GSE's `GameServerSession` field names) is Playfield's choice, documented as such.
+/// Typed structs rather than a `serde_json::Value` tree: the result is serialised straight to
+/// text, with no map of owned keys built per push.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MatchResult<'a> {
+    game_server_session_id: &'a str,
+    ip_address: &'a str,
+    // Keys in sorted order, as the `serde_json::json!` map this replaced wrote them.
+    player_sessions: Vec<PlayerSession<'a>>,
+    port: u16,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PlayerSession<'a> {
+    player_id: &'a str,
+    player_session_id: &'a str,
+}
+
 fn match_result(m: &MatchmakingEvent) -> Option<String> {
     if !matches!(m.kind, MatchmakingEventKind::Succeeded { .. }) {
         return None;
     }
     let g = &m.game_session;
-    let sessions: Vec<_> = g
-        .players
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "PlayerId": p.player_id,
-                "PlayerSessionId": p.player_session_id.as_deref().unwrap_or(""),
+    Some(to_json(&MatchResult {
+        game_server_session_id: g.game_session_arn.as_deref().unwrap_or(""),
+        ip_address: g.ip_address.as_deref().unwrap_or(""),
+        player_sessions: g
+            .players
+            .iter()
+            .map(|p| PlayerSession {
+                player_id: &p.player_id,
+                player_session_id: p.player_session_id.as_deref().unwrap_or(""),
             })
-        })
-        .collect();
-    Some(
-        serde_json::json!({
-            "GameServerSessionId": g.game_session_arn.as_deref().unwrap_or(""),
-            "IpAddress": g.ip_address.as_deref().unwrap_or(""),
-            "Port": g.port.unwrap_or(0),
-            "PlayerSessions": sessions,
-        })
-        .to_string(),
-    )
+            .collect(),
+        port: g.port.unwrap_or(0),
+    }))
 }
 
 /// The GPM `Type` a domain event is pushed as, if GPM pushes it at all.

@@ -10,6 +10,27 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+/// An event rendered once, as every attempt sends it: retries resend these exact bytes (the
+/// same SNS `MessageId`, PGOS `execution_id`), and an attempt costs a reference count, not a
+/// copy of the body.
+struct Payload {
+    name: &'static str,
+    content_type: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: bytes::Bytes,
+}
+
+impl From<Rendered> for Payload {
+    fn from(r: Rendered) -> Self {
+        Payload {
+            name: r.name,
+            content_type: r.content_type,
+            headers: r.headers,
+            body: bytes::Bytes::from(r.body),
+        }
+    }
+}
+
 /// How one attempt ended.
 enum Attempt {
     Delivered(u16),
@@ -37,7 +58,7 @@ pub(super) async fn run(
                 headers: msg.headers,
                 body: msg.body,
             };
-            deliver(&shared, &client, &config, &rendered, &[]).await;
+            deliver(&shared, &client, &config, &rendered.into(), &[]).await;
             if !await_confirmation(&shared, config.sns_confirmation).await {
                 // Close first so nothing slips in between counting and leaving.
                 queue.close();
@@ -78,7 +99,7 @@ pub(super) async fn run(
         match rendered {
             Some(r) => {
                 let tickets = event.ticket_ids();
-                if deliver(&shared, &client, &config, &r, &tickets).await {
+                if deliver(&shared, &client, &config, &r.into(), &tickets).await {
                     shared.counters.delivered.fetch_add(1, Ordering::AcqRel);
                 } else {
                     shared.counters.abandoned.fetch_add(1, Ordering::AcqRel);
@@ -138,7 +159,7 @@ async fn deliver(
     shared: &Shared,
     client: &reqwest::Client,
     config: &DeliveryConfig,
-    r: &Rendered,
+    r: &Payload,
     tickets: &[&str],
 ) -> bool {
     let mut attempt: u32 = 0;
@@ -191,7 +212,7 @@ async fn deliver(
     }
 }
 
-async fn send(client: &reqwest::Client, url: &str, r: &Rendered) -> Attempt {
+async fn send(client: &reqwest::Client, url: &str, r: &Payload) -> Attempt {
     let mut req = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, r.content_type)
