@@ -64,7 +64,7 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::header::{HeaderValue, USER_AGENT};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use tracing::{debug, info, warn};
@@ -73,6 +73,16 @@ use url::{connect_url, redact, ConnectIdentity};
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// A socket's write half, shared by the callers writing requests to it.
 type WsSink = Arc<tokio::sync::Mutex<SplitSink<Ws, Message>>>;
+
+/// The socket's settings: tungstenite's defaults but a small read buffer. tungstenite zeroes
+/// the free part of the buffer before every read (up to this size), and a read that finds
+/// nothing happens once per message; with the default 128 KiB that is two 128 KiB memsets per
+/// reply. Messages here are a few hundred bytes; larger ones just take more reads.
+fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES)
+}
+
+const READ_BUFFER_BYTES: usize = 8 * 1024;
 
 /// How long a close frame may take to go out before the socket is dropped without it.
 const CLOSE_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -437,8 +447,12 @@ impl Shared {
         let connector = url
             .starts_with("wss:")
             .then(|| Connector::Rustls(self.tls.clone()));
-        let handshake =
-            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector);
+        let handshake = tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            Some(ws_config()),
+            false,
+            connector,
+        );
         match tokio::time::timeout(self.config.handshake_timeout, handshake).await {
             Ok(Ok((ws, _response))) => Ok(ws),
             Ok(Err(e)) => Err(e.to_string()),
