@@ -113,11 +113,11 @@ pub async fn serve<S>(
     loop {
         tokio::select! {
             incoming = ws.next() => {
-                let text = match incoming {
+                let text: &str = match &incoming {
                     None => break,
-                    Some(Ok(Message::Text(t))) => t.as_str().to_owned(),
+                    Some(Ok(Message::Text(t))) => t.as_str(),
                     // The CPP SDK parses any opcode (§1.4); be as lenient with UTF-8 binary.
-                    Some(Ok(Message::Binary(b))) => match String::from_utf8(b.to_vec()) {
+                    Some(Ok(Message::Binary(b))) => match std::str::from_utf8(b) {
                         Ok(t) => t,
                         Err(_) => {
                             let reply = render::error("", "", 400,
@@ -157,7 +157,7 @@ pub async fn serve<S>(
                         break;
                     }
                 };
-                let reply = match dispatch::parse(&text) {
+                let reply = match dispatch::parse(text) {
                     Ok(parsed) => shared.with_hub(|hub, now| dispatch::execute(hub, now, &ctx, parsed)),
                     Err(reply) => reply,
                 };

@@ -5,6 +5,9 @@
 //! [`execute`] (idempotency check, the core command, caching the answer) inside it.
 //! Every failure becomes an error reply that echoes whatever `Action` and `RequestId`
 //! could be read and says what is wrong and where; nothing here panics.
+//!
+//! A well-formed request is read in one pass straight into [`Request`]; only a message that
+//! fails that is read again as a generic JSON value, to say precisely what is wrong with it.
 
 use playfield_sdk::wire::{self, Request};
 use serde::Deserialize;
@@ -45,6 +48,23 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             ),
         ));
     }
+    // The common case: one pass, no intermediate JSON tree. Whatever this accepts,
+    // `parse_tree` accepts the same way (tested below); the rest it explains.
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        if !request.request_id().is_empty() {
+            return Ok(Parsed {
+                action: request.action(),
+                request_id: request.request_id().to_owned(),
+                request,
+            });
+        }
+    }
+    parse_tree(text)
+}
+
+/// Reads a message through a generic JSON value, so that each way it can be wrong gets its
+/// own error reply.
+fn parse_tree(text: &str) -> Result<Parsed, String> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| render::error("", "", 400, format!("message is not valid JSON: {e}")))?;
     let Value::Object(map) = &value else {
@@ -400,6 +420,42 @@ mod tests {
                 Err(reply) => assert_error_reply(&reply),
             }
         }
+
+        /// The one-pass read of a request is only a shortcut: any message, well-formed or
+        /// not, gets the same request or the same error reply as the careful read (§2.1).
+        #[test]
+        fn one_pass_read_agrees_with_the_careful_read(
+            action in prop::sample::select(Request::ACTIONS.to_vec()),
+            request_id in prop_oneof![
+                Just(json!("r-1")), Just(json!("")), Just(json!(7)), Just(json!(null)),
+            ],
+            key in prop::sample::select(vec![
+                "HealthStatus", "GameSessionId", "PlayerSessionId", "Port", "Limit", "Players",
+            ]),
+            value in prop_oneof![
+                Just(json!(null)), any::<bool>().prop_map(Value::from),
+                any::<u16>().prop_map(Value::from), ".{0,20}".prop_map(Value::from),
+            ],
+        ) {
+            let msg = json!({"Action": action, "RequestId": request_id, key: value}).to_string();
+            let one_pass = parse(&msg).map(|p| (p.action, p.request_id, p.request));
+            let careful = parse_tree(&msg).map(|p| (p.action, p.request_id, p.request));
+            prop_assert_eq!(one_pass, careful);
+        }
+    }
+
+    #[test]
+    fn repeated_keys_read_as_the_careful_read_does() {
+        // serde rejects a repeated field in one pass; the JSON tree keeps the last value.
+        let msg = r#"{"Action":"HeartbeatServerProcess","RequestId":"r-1","HealthStatus":false,"HealthStatus":true}"#;
+        let p = parse(msg).expect("a repeated key is not an error");
+        assert_eq!(p.request_id, "r-1");
+        assert_eq!(
+            p.request,
+            parse_tree(msg)
+                .expect("the careful read accepts it")
+                .request
+        );
     }
 
     #[test]

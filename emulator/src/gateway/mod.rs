@@ -110,7 +110,12 @@ impl Registry {
     }
 
     pub(crate) fn replies_for(&mut self, pid: &str) -> &mut ReplyCache {
-        self.replies.entry(pid.to_string()).or_default()
+        // Looked up before inserting: this runs for every request, under the hub lock, and the
+        // process is almost always known already (no key to allocate).
+        if !self.replies.contains_key(pid) {
+            self.replies.insert(pid.to_string(), ReplyCache::default());
+        }
+        self.replies.get_mut(pid).expect("inserted above")
     }
 
     pub(crate) fn cached_reply(&self, pid: &str, request_id: &str) -> Option<(&str, &str)> {

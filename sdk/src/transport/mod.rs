@@ -3,11 +3,23 @@
 //!
 //! # How it works
 //!
-//! Each socket gets two tasks: a *writer* that drains an outgoing queue into the socket, and a
+//! A request is written by its caller: [`Transport::call`] registers a pending entry, locks
+//! the socket's write half (a `tokio::sync::Mutex` around the sink, so frames go out whole and
+//! in the order callers got the lock) and sends the frame itself. Each socket has one task, a
 //! *reader* that classifies every text frame (§2.2). Replies complete the pending request with
-//! the same `RequestId`; replies nobody waits for (late, duplicate) are dropped; pushes go to
-//! the session's dispatcher through a channel. Only one socket is *current*: requests are
-//! written to it and pushes may arrive on it.
+//! the same `RequestId` through a oneshot; replies nobody waits for (late, duplicate) are
+//! dropped; pushes go to the session's dispatcher through a channel. Only one socket is
+//! *current*: requests are written to it and pushes may arrive on it.
+//!
+//! A round trip thus costs one task hop (reader → caller) beyond a raw WebSocket echo; an
+//! earlier design with a writer task draining a queue cost two (caller → writer → reader →
+//! caller), which showed in `cargo bench -p playfield --bench sdk_round_trip`.
+//!
+//! The write is bounded by the request's timeout like the wait for the reply. A call
+//! cancelled (dropped) mid-write leaves no torn frame: the sink accepts a frame whole or not at
+//! all, and a frame accepted but not yet flushed goes out with the next write on the socket.
+//! Close frames (destroy, retiring a replaced socket) are written by a short task of their own,
+//! on the runtime the transport was created on, so closing works from synchronous code too.
 //!
 //! # Reconnects
 //!
@@ -37,6 +49,7 @@ pub(crate) mod url;
 use crate::error::{Error, Result};
 use crate::params::Auth;
 use crate::wire::{Inbound, Push, Request};
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use parking_lot::Mutex;
 use serde_json::Value;
@@ -51,13 +64,28 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::header::{HeaderValue, USER_AGENT};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use tracing::{debug, info, warn};
 use url::{connect_url, redact, ConnectIdentity};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+/// A socket's write half, shared by the callers writing requests to it.
+type WsSink = Arc<tokio::sync::Mutex<SplitSink<Ws, Message>>>;
+
+/// The socket's settings: tungstenite's defaults but a small read buffer. tungstenite zeroes
+/// the free part of the buffer before every read (up to this size), and a read that finds
+/// nothing happens once per message; with the default 128 KiB that is two 128 KiB memsets per
+/// reply. Messages here are a few hundred bytes; larger ones just take more reads.
+fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES)
+}
+
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+
+/// How long a close frame may take to go out before the socket is dropped without it.
+const CLOSE_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Transport settings, taken from [`SdkOptions`](crate::SdkOptions).
 #[derive(Debug, Clone)]
@@ -73,7 +101,7 @@ pub(crate) struct TransportConfig {
 #[derive(Clone)]
 struct Socket {
     id: u64,
-    out: mpsc::UnboundedSender<Message>,
+    sink: WsSink,
     reader: AbortHandle,
 }
 
@@ -97,6 +125,9 @@ struct Pending {
 
 struct Shared {
     config: TransportConfig,
+    /// The runtime `connect` ran on: close frames are written by tasks spawned here, since
+    /// [`Transport::shutdown`] may run outside any runtime (e.g. the SDK dropped by FFI code).
+    runtime: tokio::runtime::Handle,
     tls: Arc<rustls::ClientConfig>,
     identity: ConnectIdentity,
     /// The URL automatic reconnects dial (the last Connect's URL, token included).
@@ -139,6 +170,7 @@ impl Transport {
         let (link, _) = watch::channel(Link::Connecting);
         let shared = Arc::new(Shared {
             config,
+            runtime: tokio::runtime::Handle::current(),
             tls,
             identity,
             url: Mutex::new(url.clone()),
@@ -187,18 +219,37 @@ impl Transport {
         // failed the pending requests before ours was there: `on_socket_end` changes the link
         // first and fails requests second, so checking the link after the insert closes the gap.
         let link_up = matches!(&*shared.link.borrow(), Link::Up(_));
-        if !link_up || socket.out.send(Message::text(text)).is_err() {
+        if !link_up {
             return Err(Error::ServiceCallFailed {
                 action,
                 reason: "connection lost before the request was sent".into(),
             });
         }
-        match tokio::time::timeout_at(deadline, reply_rx).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(Error::ServiceCallFailed {
-                action,
-                reason: "the SDK was destroyed while waiting for the reply".into(),
-            }),
+        let write = async {
+            let mut sink = socket.sink.lock().await;
+            sink.send(Message::text(text)).await
+        };
+        let reply = async {
+            match write.await {
+                Ok(()) => Ok(reply_rx.await),
+                Err(e) => Err(e),
+            }
+        };
+        match tokio::time::timeout_at(deadline, reply).await {
+            Ok(Err(e)) => {
+                debug!(socket = socket.id, "write failed: {e}");
+                Err(Error::ServiceCallFailed {
+                    action,
+                    reason: format!("connection lost before the request was sent: {e}"),
+                })
+            }
+            Ok(Ok(reply)) => match reply {
+                Ok(result) => result,
+                Err(_) => Err(Error::ServiceCallFailed {
+                    action,
+                    reason: "the SDK was destroyed while waiting for the reply".into(),
+                }),
+            },
             Err(_) => {
                 let count = shared.consecutive_timeouts.fetch_add(1, Ordering::SeqCst) + 1;
                 let threshold = shared.config.timeout_reconnect_threshold;
@@ -258,7 +309,7 @@ impl Transport {
         shared.pushes.lock().take();
         let previous = shared.link.send_replace(Link::Shutdown);
         if let Link::Up(socket) = previous {
-            close_socket(&socket, "Websocket client closing");
+            shared.close_socket(&socket, "Websocket client closing");
         }
         let pending: Vec<Pending> = shared.pending.lock().drain().map(|(_, p)| p).collect();
         for p in pending {
@@ -273,7 +324,7 @@ impl Transport {
 impl Drop for Shared {
     fn drop(&mut self) {
         if let Link::Up(socket) = &*self.link.borrow() {
-            socket.reader.abort();
+            self.close_socket(socket, "Websocket client closing");
         }
     }
 }
@@ -290,15 +341,34 @@ impl Drop for PendingGuard<'_> {
     }
 }
 
-fn close_socket(socket: &Socket, reason: &'static str) {
-    let _ = socket.out.send(Message::Close(Some(CloseFrame {
-        code: CloseCode::Away,
-        reason: reason.into(),
-    })));
-    socket.reader.abort();
-}
-
 impl Shared {
+    /// Stops reading `socket` and sends it a close frame (1001) after the writes already
+    /// waiting for it. The frame is written by a task on the transport's runtime, bounded by
+    /// [`CLOSE_WRITE_TIMEOUT`]; if that runtime is gone, the socket just drops.
+    fn close_socket(&self, socket: &Socket, reason: &'static str) {
+        socket.reader.abort();
+        let (id, sink) = (socket.id, socket.sink.clone());
+        self.runtime.spawn(async move {
+            let close = async {
+                let mut sink = sink.lock().await;
+                let frame = CloseFrame {
+                    code: CloseCode::Away,
+                    reason: reason.into(),
+                };
+                sink.send(Message::Close(Some(frame))).await?;
+                sink.close().await
+            };
+            match tokio::time::timeout(CLOSE_WRITE_TIMEOUT, close).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => debug!(socket = id, "close frame not sent: {e}"),
+                Err(_) => debug!(
+                    socket = id,
+                    "close frame not sent within {CLOSE_WRITE_TIMEOUT:?}"
+                ),
+            }
+        });
+    }
+
     async fn wait_until_up(
         &self,
         action: &'static str,
@@ -377,8 +447,12 @@ impl Shared {
         let connector = url
             .starts_with("wss:")
             .then(|| Connector::Rustls(self.tls.clone()));
-        let handshake =
-            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector);
+        let handshake = tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            Some(ws_config()),
+            false,
+            connector,
+        );
         match tokio::time::timeout(self.config.handshake_timeout, handshake).await {
             Ok(Ok((ws, _response))) => Ok(ws),
             Ok(Err(e)) => Err(e.to_string()),
@@ -392,21 +466,8 @@ impl Shared {
     /// Makes `ws` the current socket; the previous one is retired after the grace period.
     fn install(self: &Arc<Self>, ws: Ws) {
         let id = self.next_socket.fetch_add(1, Ordering::SeqCst);
-        let (mut sink, mut stream) = ws.split();
-        let (out, mut out_rx) = mpsc::unbounded_channel::<Message>();
-        tokio::spawn(async move {
-            while let Some(message) = out_rx.recv().await {
-                let closing = matches!(message, Message::Close(_));
-                if let Err(e) = sink.send(message).await {
-                    debug!(socket = id, "write failed: {e}");
-                    break;
-                }
-                if closing {
-                    break;
-                }
-            }
-            let _ = sink.close().await;
-        });
+        let (sink, mut stream) = ws.split();
+        let sink = Arc::new(tokio::sync::Mutex::new(sink));
         let shared = Arc::downgrade(self);
         let reader = tokio::spawn(async move {
             let mut normal_close = false;
@@ -439,12 +500,12 @@ impl Shared {
         })
         .abort_handle();
         self.consecutive_timeouts.store(0, Ordering::SeqCst);
-        let socket = Socket { id, out, reader };
+        let socket = Socket { id, sink, reader };
         let previous = self.link.send_replace(Link::Up(socket.clone()));
         if self.shutdown.load(Ordering::SeqCst) {
             // destroy() ran while this socket was being dialled.
             self.link.send_replace(Link::Shutdown);
-            close_socket(&socket, "Websocket client closing");
+            self.close_socket(&socket, "Websocket client closing");
             return;
         }
         if let Link::Up(old) = previous {
@@ -452,9 +513,16 @@ impl Shared {
             let shared = Arc::downgrade(self);
             tokio::spawn(async move {
                 tokio::time::sleep(grace).await;
-                close_socket(&old, "Websocket client reconnecting");
-                if let Some(shared) = shared.upgrade() {
-                    shared.fail_pending(old.id, "the socket was replaced before the reply arrived");
+                match shared.upgrade() {
+                    Some(shared) => {
+                        shared.close_socket(&old, "Websocket client reconnecting");
+                        shared.fail_pending(
+                            old.id,
+                            "the socket was replaced before the reply arrived",
+                        );
+                    }
+                    // The transport is gone: dropping both halves closes the connection.
+                    None => old.reader.abort(),
                 }
             });
         }
