@@ -2,73 +2,19 @@
 //! SDK as the game server: the scenario and error paths of `api_sdk_e2e.rs`, as a Python
 //! backend sees them.
 //!
-//! boto3 comes from a virtualenv the test sets up itself (shared with the API layer's
-//! boto3 test, see `emulator/tests/support/boto3_venv.rs`); it needs `python3` and, on
-//! first run, PyPI. Each step runs `python/boto3_call.py` with a list of calls and reads
-//! the JSON it prints, so the Rust side can drive the game server in between.
+//! boto3 comes from a virtualenv the test sets up itself (see `support/boto3.rs`); it needs
+//! `python3` and, on first run, PyPI.
 
-#[path = "../../emulator/tests/support/boto3_venv.rs"]
-mod boto3_venv;
+#[path = "support/boto3.rs"]
+mod boto3;
 #[path = "support/game_server.rs"]
 mod game_server;
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use boto3_venv::{boto3_python, require_success, run, Boto3Python};
+use boto3::{assert_error, boto3, one, python};
 use game_server::{ready_server, started_session};
 use playfield::core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
-use serde_json::{json, Value};
-
-fn python() -> &'static Boto3Python {
-    static PYTHON: OnceLock<Boto3Python> = OnceLock::new();
-    PYTHON.get_or_init(boto3_python)
-}
-
-/// Runs `calls` (`[["create_game_session", {...}], ...]`) with boto3 against the daemon
-/// and returns one result per call.
-async fn boto3(daemon: &TestDaemon, access_key: &str, calls: Value) -> Vec<Value> {
-    let endpoint = daemon.api_url();
-    let access_key = access_key.to_string();
-    let out = tokio::task::spawn_blocking(move || {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/boto3_call.py");
-        run(python()
-            .command()
-            .arg(script)
-            .arg(endpoint)
-            .arg(access_key)
-            .arg(calls.to_string())
-            // Keep a developer's own AWS setup out of the test.
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("AWS_ENDPOINT_URL_GAMELIFT"))
-    })
-    .await
-    .unwrap();
-    require_success("tests/python/boto3_call.py", &out);
-    serde_json::from_slice(&out.stdout).expect("the script prints a JSON list")
-}
-
-async fn one(daemon: &TestDaemon, op: &str, params: Value) -> Value {
-    boto3(daemon, "AKIDLOCAL", json!([[op, params]]))
-        .await
-        .remove(0)
-}
-
-/// Asserts `r` is the typed exception `code` and its message contains `needle`.
-fn assert_error(r: &Value, code: &str, needle: &str) {
-    let e = &r["Error"];
-    assert_eq!(e["Code"], code, "{r}");
-    assert_eq!(e["Typed"], true, "boto3 raised its modeled class: {r}");
-    assert_eq!(e["Status"], 400, "{r}");
-    assert!(
-        e["Message"].as_str().unwrap_or("").contains(needle),
-        "message should contain {needle:?}: {r}"
-    );
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_backend_and_sdk_server_play_a_session() {

@@ -7,6 +7,8 @@ method names, the service's PascalCase parameters). Prints one JSON list, one
 entry per call: the response (without ResponseMetadata, timestamps as epoch
 seconds) or {"Error": {"Code", "Message", "Typed", "Status"}} where Typed says
 whether boto3 raised the modeled exception class (client.exceptions.<Code>).
+An operation named "paginate:<operation>" runs boto3's own paginator
+(client.get_paginator(<operation>).paginate(**params)) and gives {"Pages": [...]}.
 The Rust test drives the game server between invocations.
 """
 
@@ -36,9 +38,16 @@ def main():
     results = []
     for op, params in calls:
         try:
-            response = getattr(client, op)(**params)
-            response.pop("ResponseMetadata", None)
-            results.append(response)
+            if op.startswith("paginate:"):
+                paginator = client.get_paginator(op[len("paginate:"):])
+                pages = [dict(p) for p in paginator.paginate(**params)]
+                for page in pages:
+                    page.pop("ResponseMetadata", None)
+                results.append({"Pages": pages})
+            else:
+                response = getattr(client, op)(**params)
+                response.pop("ResponseMetadata", None)
+                results.append(response)
         except botocore.exceptions.ClientError as e:
             code = e.response["Error"]["Code"]
             modeled = getattr(client.exceptions, code, None)
