@@ -175,54 +175,36 @@ fn the_embedded_default_configuration_applies() {
 /// changes nothing.
 #[test]
 fn the_startup_file_reaches_the_core_field_for_field() {
-    let text = format!(
+    let (cfg, mut c) = core_from_startup_file(
         r#"
-[[fleets]]
-id = "{FLEET}"
-name = "a"
-
 [[notification_targets]]
 name = "hook"
 url = "http://127.0.0.1:9/events"
 format = "flexmatch"
-
-[[queues]]
-name = "q"
-destinations = ["{FLEET}"]
+"#,
+        r#"
 timeout_seconds = 45
 custom_event_data = "queue data"
 notification_target = "hook"
 player_latency_policies = [
-  {{ maximum_individual_player_latency_ms = 50, policy_duration_seconds = 5 }},
-  {{ maximum_individual_player_latency_ms = 200 }},
+  { maximum_individual_player_latency_ms = 50, policy_duration_seconds = 5 },
+  { maximum_individual_player_latency_ms = 200 },
 ]
-
-[[rule_sets]]
-name = "rs"
-body = '{body}'
-
-[[matchmaking_configurations]]
-name = "m"
+"#,
+        r#"
 description = "all members"
-rule_set = "rs"
-queue = "q"
 request_timeout_seconds = 90
 acceptance_required = true
 acceptance_timeout_seconds = 20
 backfill_mode = "AUTOMATIC"
 additional_player_count = 2
-game_properties = {{ mode = "duel" }}
+game_properties = { mode = "duel" }
 game_session_data = "session data"
 custom_event_data = "config data"
 notification_target = "hook"
 post_processing_url = "http://127.0.0.1:8100/pp"
 "#,
-        body = teams_rule_set(1, 1).replace('\n', " ")
     );
-    let cfg = crate::config::Config::from_toml_str(&text, std::path::Path::new("p.toml")).unwrap();
-    let mut c = Core::new(CoreConfig::default());
-    c.apply_matchmaking_config(T0, &MatchmakingSetup::from_config(&cfg))
-        .unwrap();
 
     let q = c.queue("q").unwrap().clone();
     assert_eq!(q.destinations, vec![FLEET.to_string()]);

@@ -423,32 +423,7 @@ fn without_a_url_matches_are_not_held() {
 /// reaches the core's configuration, and an API update of the configuration keeps it.
 #[test]
 fn the_startup_file_names_the_url_and_updates_keep_it() {
-    let text = format!(
-        r#"
-[[fleets]]
-id = "{FLEET}"
-name = "a"
-
-[[queues]]
-name = "q"
-destinations = ["{FLEET}"]
-
-[[rule_sets]]
-name = "rs"
-body = '{body}'
-
-[[matchmaking_configurations]]
-name = "m"
-rule_set = "rs"
-queue = "q"
-post_processing_url = "{URL}"
-"#,
-        body = teams_rule_set(1, 1).replace('\n', " ")
-    );
-    let cfg = crate::config::Config::from_toml_str(&text, std::path::Path::new("p.toml")).unwrap();
-    let mut c = Core::new(CoreConfig::default());
-    c.apply_matchmaking_config(T0, &MatchmakingSetup::from_config(&cfg))
-        .unwrap();
+    let (_, mut c) = core_from_startup_file("", "", &format!("post_processing_url = \"{URL}\""));
     assert_eq!(
         c.configuration("m").unwrap().post_processing_url.as_deref(),
         Some(URL)
