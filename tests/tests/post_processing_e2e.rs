@@ -97,9 +97,7 @@ fn set_up(d: &TestDaemon, url: &str) {
             name: "pp-queue".into(),
             destinations: vec![FLEET.into()],
             timeout_seconds: Some(30),
-            player_latency_policies: vec![],
-            custom_event_data: None,
-            notification_target: None,
+            ..Default::default()
         })
         .unwrap();
         let mut spec = ConfigurationSpec::new("pp", "two-two", "pp-queue");

@@ -327,9 +327,7 @@ fn create_configuration(
     ctx: &mut Ctx<'_, Shared>,
     input: ConfigurationInput,
 ) -> Result<ConfigurationOutput, ApiError> {
-    let mut base = ConfigurationSpec::new("", "", "");
-    base.game_session_queues.clear();
-    let spec = input.over(base);
+    let spec = input.over(ConfigurationSpec::service_defaults(""));
     ctx.state()
         .execute(|core, now| {
             let c = core.create_configuration(now, spec)?;

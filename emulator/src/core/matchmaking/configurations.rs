@@ -76,14 +76,15 @@ pub struct ConfigurationSpec {
 }
 
 impl ConfigurationSpec {
-    /// A WITH_QUEUE configuration with the service's defaults, for tests and tools.
-    pub fn new(name: &str, rule_set: &str, queue: &str) -> Self {
+    /// CreateMatchmakingConfiguration's defaults for every member not given: no rule set or
+    /// queue yet, WITH_QUEUE, 120 s request timeout, no acceptance, MANUAL backfill.
+    pub fn service_defaults(name: &str) -> Self {
         Self {
             name: name.into(),
             description: None,
-            rule_set: rule_set.into(),
+            rule_set: String::new(),
             flex_match_mode: FlexMatchMode::WithQueue,
-            game_session_queues: vec![queue.into()],
+            game_session_queues: vec![],
             request_timeout_seconds: 120,
             acceptance_required: false,
             acceptance_timeout_seconds: None,
@@ -94,6 +95,15 @@ impl ConfigurationSpec {
             custom_event_data: None,
             notification_target: None,
             post_processing_url: None,
+        }
+    }
+
+    /// A WITH_QUEUE configuration with the service's defaults, for tests and tools.
+    pub fn new(name: &str, rule_set: &str, queue: &str) -> Self {
+        Self {
+            rule_set: rule_set.into(),
+            game_session_queues: vec![queue.into()],
+            ..Self::service_defaults(name)
         }
     }
 }

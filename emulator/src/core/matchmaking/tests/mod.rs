@@ -69,9 +69,7 @@ pub(super) fn core_with(body: &str, edit: impl FnOnce(&mut ConfigurationSpec)) -
         name: QUEUE.into(),
         destinations: vec![FLEET.into()],
         timeout_seconds: Some(30),
-        player_latency_policies: vec![],
-        custom_event_data: None,
-        notification_target: None,
+        ..Default::default()
     })
     .unwrap();
     let mut spec = ConfigurationSpec::new("cfg", "rs", QUEUE);
