@@ -274,6 +274,23 @@ impl GameServer {
         gs
     }
 
+    /// A ready process hosting an ACTIVE game session for `max_players`: connects, calls
+    /// ProcessReady, takes the CreateGameSession push and activates it. Returns the server and
+    /// the game session id.
+    pub async fn hosting(daemon: &TestDaemon, pid: &str, max_players: u32) -> (Self, String) {
+        let mut gs = Self::ready(daemon, pid).await;
+        let id = daemon
+            .create_game_session(max_players)
+            .expect("a game session on the ready process")
+            .id;
+        gs.expect_push("CreateGameSession").await;
+        let r = gs
+            .request("ActivateGameSession", json!({"GameSessionId": id}))
+            .await;
+        assert_eq!(r["StatusCode"], 200, "ActivateGameSession: {r}");
+        (gs, id)
+    }
+
     pub fn fresh_request_id(&mut self) -> String {
         self.next_id += 1;
         format!("{}-{}", self.prefix, self.next_id)

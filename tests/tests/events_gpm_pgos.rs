@@ -143,9 +143,8 @@ async fn pgos_triggers_fire_for_matches_and_placements() {
                 name: "direct-queue".into(),
                 destinations: vec![FLEET.into()],
                 timeout_seconds: Some(5),
-                player_latency_policies: vec![],
-                custom_event_data: None,
                 notification_target: Some("pgos-trigger".into()),
+                ..Default::default()
             })
         })
         .unwrap();

@@ -12,24 +12,12 @@ fn message(r: &Value) -> &str {
     r["ErrorMessage"].as_str().unwrap_or_default()
 }
 
-/// A process hosting an ACTIVE game session; returns the server and the session id.
-async fn hosting(d: &TestDaemon, pid: &str) -> (GameServer, String) {
-    let mut gs = GameServer::ready(d, pid).await;
-    let id = d.create_game_session(2).unwrap().id;
-    gs.expect_push("CreateGameSession").await;
-    let r = gs
-        .request("ActivateGameSession", json!({"GameSessionId": id}))
-        .await;
-    assert_eq!(r["StatusCode"], 200);
-    (gs, id)
-}
-
 /// sdk-wire-protocol.md §2.3: 404 for unknown things, 403 for another process's session.
 #[tokio::test]
 async fn unknown_and_foreign_game_sessions() {
     bounded(async {
         let d = TestDaemon::start().await;
-        let (mut gs, id) = hosting(&d, "proc-1").await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 2).await;
         let r = gs
             .request(
                 "ActivateGameSession",
@@ -77,7 +65,7 @@ async fn unknown_and_foreign_game_sessions() {
 async fn player_session_in_the_wrong_state() {
     bounded(async {
         let d = TestDaemon::start().await;
-        let (mut gs, id) = hosting(&d, "proc-1").await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 2).await;
         let ps = d.create_player_sessions(&id, &["alice"]).unwrap();
         let psid = ps[0].id.clone();
         let ok = gs
@@ -140,7 +128,7 @@ async fn bad_parameters_are_named() {
         assert_eq!(r["StatusCode"], 400);
         assert!(message(&r).contains("Port 70000"), "{r}");
 
-        let (mut gs, id) = hosting(&d, "proc-1").await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 2).await;
         let cases = [
             ("ActivateGameSession", json!({}), "GameSessionId is missing"),
             (

@@ -14,11 +14,7 @@ use serde_json::json;
 async fn duplicate_request_id_gets_the_same_answer_and_no_second_effect() {
     bounded(async {
         let d = TestDaemon::start().await;
-        let mut gs = GameServer::ready(&d, "proc-1").await;
-        let id = d.create_game_session(2).unwrap().id;
-        gs.expect_push("CreateGameSession").await;
-        gs.request("ActivateGameSession", json!({"GameSessionId": id}))
-            .await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 2).await;
         let ps = d.create_player_sessions(&id, &["alice"]).unwrap();
         let fields = json!({"GameSessionId": id, "PlayerSessionId": ps[0].id});
 
@@ -65,11 +61,7 @@ async fn duplicate_request_id_gets_the_same_answer_and_no_second_effect() {
 async fn retries_over_a_new_connection_are_recognised() {
     bounded(async {
         let d = TestDaemon::start().await;
-        let mut gs = GameServer::ready(&d, "proc-1").await;
-        let id = d.create_game_session(2).unwrap().id;
-        gs.expect_push("CreateGameSession").await;
-        gs.request("ActivateGameSession", json!({"GameSessionId": id}))
-            .await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 2).await;
         let ps = d.create_player_sessions(&id, &["alice"]).unwrap();
         let fields = json!({"GameSessionId": id, "PlayerSessionId": ps[0].id});
         let first = gs

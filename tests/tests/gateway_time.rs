@@ -11,17 +11,6 @@ use serde_json::json;
 
 const SEC: Duration = Duration::from_secs(1);
 
-async fn hosting(d: &TestDaemon, pid: &str) -> (GameServer, String) {
-    let mut gs = GameServer::ready(d, pid).await;
-    let id = d.create_game_session(4).unwrap().id;
-    gs.expect_push("CreateGameSession").await;
-    let r = gs
-        .request("ActivateGameSession", json!({"GameSessionId": id}))
-        .await;
-    assert_eq!(r["StatusCode"], 200);
-    (gs, id)
-}
-
 /// sdk-wire-protocol.md §6: heartbeats every 50–70 s; a process that stops sending them is
 /// gone after the heartbeat timeout (180 s by default), its game session is interrupted and
 /// its socket closed with 1000 so the SDK does not reconnect (§1.8).
@@ -29,7 +18,7 @@ async fn hosting(d: &TestDaemon, pid: &str) -> (GameServer, String) {
 async fn heartbeat_timeout_ends_the_process_and_its_session() {
     bounded(async {
         let d = TestDaemon::start().await;
-        let (mut gs, id) = hosting(&d, "proc-1").await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 4).await;
         d.advance(170 * SEC);
         let r = gs
             .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
@@ -95,7 +84,7 @@ async fn reconnect_within_grace_keeps_the_game_session() {
     bounded(async {
         let d = TestDaemon::start().await;
         let grace = d.read(|c| c.config().reconnect_grace_ms);
-        let (gs, id) = hosting(&d, "proc-1").await;
+        let (gs, id) = GameServer::hosting(&d, "proc-1", 4).await;
         gs.drop_connection();
         d.wait_disconnected("proc-1").await;
         d.advance(Duration::from_millis(grace - 1000));
@@ -132,7 +121,7 @@ async fn disconnect_beyond_grace_ends_the_game_session() {
     bounded(async {
         let d = TestDaemon::start().await;
         let grace = d.read(|c| c.config().reconnect_grace_ms);
-        let (gs, id) = hosting(&d, "proc-1").await;
+        let (gs, id) = GameServer::hosting(&d, "proc-1", 4).await;
         gs.drop_connection();
         d.wait_disconnected("proc-1").await;
         d.advance(Duration::from_millis(grace));
@@ -161,7 +150,7 @@ async fn disconnect_beyond_grace_ends_the_game_session() {
 async fn reserved_player_session_times_out() {
     bounded(async {
         let d = TestDaemon::start().await;
-        let (mut gs, id) = hosting(&d, "proc-1").await;
+        let (mut gs, id) = GameServer::hosting(&d, "proc-1", 4).await;
         let ps = d.create_player_sessions(&id, &["alice"]).unwrap();
         d.advance(59 * SEC);
         let r = gs

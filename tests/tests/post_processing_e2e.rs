@@ -89,7 +89,7 @@ async fn silent_hook() -> (String, mpsc::UnboundedReceiver<Value>) {
 }
 
 /// Rule set, queue onto the test fleet, and configuration "pp" with game properties and the
-/// hook's URL (the startup file's `post_processing_url`; set here through the core).
+/// hook's URL (the startup file's `post_processing_url`; given here in the spec).
 fn set_up(d: &TestDaemon, url: &str) {
     d.execute(|c, now| {
         c.create_rule_set(now, "two-two", RULES).unwrap();
@@ -97,15 +97,13 @@ fn set_up(d: &TestDaemon, url: &str) {
             name: "pp-queue".into(),
             destinations: vec![FLEET.into()],
             timeout_seconds: Some(30),
-            player_latency_policies: vec![],
-            custom_event_data: None,
-            notification_target: None,
+            ..Default::default()
         })
         .unwrap();
         let mut spec = ConfigurationSpec::new("pp", "two-two", "pp-queue");
         spec.game_properties = [("mode".to_string(), "duel".to_string())].into();
+        spec.post_processing_url = Some(url.into());
         c.create_configuration(now, spec).unwrap();
-        c.set_post_processing_url("pp", Some(url.into())).unwrap();
     });
 }
 

@@ -238,5 +238,15 @@ impl Config {
     }
 }
 
+/// What is wrong with a post-processing URL, if anything: it must be http:// or https://.
+/// One rule for the startup file and the core, so both refuse the same URLs in the same words.
+pub fn post_processing_url_problem(url: &str) -> Option<String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        None
+    } else {
+        Some(format!("{url:?} is not an http:// or https:// URL"))
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -535,12 +535,8 @@ fn resolve_configurations(
             }
             check_target_ref(c, &m.notification_target, format!("{key}.notification_target"), targets);
             if let Some(url) = &m.post_processing_url {
-                if !(url.get_ref().starts_with("http://") || url.get_ref().starts_with("https://")) {
-                    c.error(
-                        url.span(),
-                        format!("{key}.post_processing_url"),
-                        format!("{:?} is not an http:// or https:// URL", url.get_ref()),
-                    );
+                if let Some(problem) = super::post_processing_url_problem(url.get_ref()) {
+                    c.error(url.span(), format!("{key}.post_processing_url"), problem);
                 }
             }
             MatchmakingConfiguration {

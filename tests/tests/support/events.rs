@@ -81,9 +81,7 @@ pub fn set_up(d: &TestDaemon, s: Setup) {
             name: QUEUE.into(),
             destinations: vec![FLEET.into()],
             timeout_seconds: Some(30),
-            player_latency_policies: vec![],
-            custom_event_data: None,
-            notification_target: None,
+            ..Default::default()
         })
         .unwrap();
         let mut spec = ConfigurationSpec::new(CONFIG, "duel-rules", QUEUE);

@@ -317,25 +317,6 @@ impl ConfigurationInput {
     }
 }
 
-fn spec_of(c: &MatchmakingConfiguration) -> ConfigurationSpec {
-    ConfigurationSpec {
-        name: c.name.clone(),
-        description: c.description.clone(),
-        rule_set: c.rule_set_name.clone(),
-        flex_match_mode: c.flex_match_mode,
-        game_session_queues: c.game_session_queue_names.clone(),
-        request_timeout_seconds: c.request_timeout_seconds,
-        acceptance_required: c.acceptance_required,
-        acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-        backfill_mode: c.backfill_mode,
-        additional_player_count: c.additional_player_count,
-        game_properties: c.game_properties.clone(),
-        game_session_data: c.game_session_data.clone(),
-        custom_event_data: c.custom_event_data.clone(),
-        notification_target: c.notification_target.clone(),
-    }
-}
-
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigurationOutput {
@@ -346,9 +327,7 @@ fn create_configuration(
     ctx: &mut Ctx<'_, Shared>,
     input: ConfigurationInput,
 ) -> Result<ConfigurationOutput, ApiError> {
-    let mut base = ConfigurationSpec::new("", "", "");
-    base.game_session_queues.clear();
-    let spec = input.over(base);
+    let spec = input.over(ConfigurationSpec::service_defaults(""));
     ctx.state()
         .execute(|core, now| {
             let c = core.create_configuration(now, spec)?;
@@ -364,7 +343,7 @@ fn update_configuration(
 ) -> Result<ConfigurationOutput, ApiError> {
     ctx.state()
         .execute(|core, now| {
-            let current = spec_of(core.configuration(&input.name)?);
+            let current = ConfigurationSpec::from(core.configuration(&input.name)?);
             let c = core.update_configuration(now, input.over(current))?;
             Ok(shape(core, &c))
         })

@@ -123,19 +123,8 @@ pub struct QueueOutput {
     game_session_queue: QueueShape,
 }
 
-fn empty_spec() -> QueueSpec {
-    QueueSpec {
-        name: String::new(),
-        destinations: vec![],
-        timeout_seconds: None,
-        player_latency_policies: vec![],
-        custom_event_data: None,
-        notification_target: None,
-    }
-}
-
 fn create_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
-    let spec = input.over(empty_spec());
+    let spec = input.over(QueueSpec::default());
     ctx.state()
         .execute(|core, _| {
             let q = core.create_queue(spec)?;
@@ -148,15 +137,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
     ctx.state()
         .execute(|core, _| {
-            let q = core.queue(&input.name)?;
-            let current = QueueSpec {
-                name: q.name.clone(),
-                destinations: q.destinations.clone(),
-                timeout_seconds: Some(q.timeout_seconds),
-                player_latency_policies: q.player_latency_policies.clone(),
-                custom_event_data: q.custom_event_data.clone(),
-                notification_target: q.notification_target.clone(),
-            };
+            let current = QueueSpec::from(core.queue(&input.name)?);
             let q = core.update_queue(input.over(current))?;
             Ok(shape(&q, &core.config().region))
         })

@@ -19,8 +19,15 @@ const RULES: &str = r#"{"ruleLanguageVersion": "1.0",
               {"name": "blue", "minPlayers": 1, "maxPlayers": 1}]}"#;
 const PROTOCOLS: [Protocol; 2] = [Protocol::AwsJson11, Protocol::RpcV2Cbor];
 
-/// A daemon state with fleet FLEET and one ready process "p1", and the router.
-fn setup() -> (Shared, Router<Shared>) {
+/// The handlers behind one protocol: a daemon state with fleet FLEET and one ready process
+/// "p1", and the router, so each call is one line (`api.ok(op, input)`).
+struct Api {
+    shared: Shared,
+    router: Router<Shared>,
+    protocol: Protocol,
+}
+
+fn setup(protocol: Protocol) -> Api {
     let mut core = Core::new(CoreConfig::default());
     core.register_fleet(Fleet {
         id: FLEET.into(),
@@ -47,53 +54,56 @@ fn setup() -> (Shared, Router<Shared>) {
         .unwrap();
     });
     let router = super::register_matchmaking(Router::new(ServiceModel::gamelift()));
-    (shared, router)
+    Api {
+        shared,
+        router,
+        protocol,
+    }
 }
 
-fn ok(r: &Router<Shared>, s: &Shared, p: Protocol, op: &str, input: Value) -> Value {
-    call(r, s, p, op, &input).unwrap_or_else(|e| panic!("{op} over {p:?}: {e:?}"))
-}
+impl Api {
+    /// Calls `op`, which must succeed; its output.
+    fn ok(&self, op: &str, input: Value) -> Value {
+        let p = self.protocol;
+        call(&self.router, &self.shared, p, op, &input)
+            .unwrap_or_else(|e| panic!("{op} over {p:?}: {e:?}"))
+    }
 
-fn err(r: &Router<Shared>, s: &Shared, p: Protocol, op: &str, input: Value) -> CallError {
-    call(r, s, p, op, &input).expect_err(op)
-}
+    /// Calls `op`, which must fail; its error.
+    fn err(&self, op: &str, input: Value) -> CallError {
+        call(&self.router, &self.shared, self.protocol, op, &input).expect_err(op)
+    }
 
-fn configure(r: &Router<Shared>, s: &Shared, p: Protocol) {
-    ok(
-        r,
-        s,
-        p,
-        "CreateMatchmakingRuleSet",
-        json!({"Name": "duel", "RuleSetBody": RULES}),
-    );
-    let q = ok(
-        r,
-        s,
-        p,
-        "CreateGameSessionQueue",
-        json!({
-            "Name": "q", "TimeoutInSeconds": 30,
-            "Destinations": [{"DestinationArn": format!("arn:aws:gamelift:us-west-2::fleet/{FLEET}")}]
-        }),
-    );
-    let arn = q["GameSessionQueue"]["GameSessionQueueArn"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let c = ok(
-        r,
-        s,
-        p,
-        "CreateMatchmakingConfiguration",
-        json!({
-            "Name": "cfg", "RuleSetName": "duel", "RequestTimeoutSeconds": 60,
-            "AcceptanceRequired": false, "GameSessionQueueArns": [arn],
-            "AdditionalPlayerCount": 1, "GameProperties": [{"Key": "mode", "Value": "duel"}],
-            "BackfillMode": "MANUAL", "FlexMatchMode": "WITH_QUEUE"
-        }),
-    );
-    assert_eq!(c["Configuration"]["GameSessionQueueArns"][0], arn.as_str());
-    assert_eq!(c["Configuration"]["GameProperties"][0]["Key"], "mode");
+    /// Rule set "duel", queue "q" onto FLEET and configuration "cfg" using them.
+    fn configure(&self) {
+        self.ok(
+            "CreateMatchmakingRuleSet",
+            json!({"Name": "duel", "RuleSetBody": RULES}),
+        );
+        let fleet_arn = format!("arn:aws:gamelift:us-west-2::fleet/{FLEET}");
+        let q = self.ok(
+            "CreateGameSessionQueue",
+            json!({
+                "Name": "q", "TimeoutInSeconds": 30,
+                "Destinations": [{"DestinationArn": fleet_arn}]
+            }),
+        );
+        let arn = q["GameSessionQueue"]["GameSessionQueueArn"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let c = self.ok(
+            "CreateMatchmakingConfiguration",
+            json!({
+                "Name": "cfg", "RuleSetName": "duel", "RequestTimeoutSeconds": 60,
+                "AcceptanceRequired": false, "GameSessionQueueArns": [arn],
+                "AdditionalPlayerCount": 1, "GameProperties": [{"Key": "mode", "Value": "duel"}],
+                "BackfillMode": "MANUAL", "FlexMatchMode": "WITH_QUEUE"
+            }),
+        );
+        assert_eq!(c["Configuration"]["GameSessionQueueArns"][0], arn.as_str());
+        assert_eq!(c["Configuration"]["GameProperties"][0]["Key"], "mode");
+    }
 }
 
 /// service-api.md §9.1: a ticket starts QUEUED, is PLACING once matched, and COMPLETED with
@@ -101,14 +111,11 @@ fn configure(r: &Router<Shared>, s: &Shared, p: Protocol) {
 #[test]
 fn a_ticket_goes_from_queued_to_completed_through_the_api() {
     for p in PROTOCOLS {
-        let (s, r) = setup();
-        configure(&r, &s, p);
+        let api = setup(p);
+        api.configure();
         let player =
             |id: &str| json!([{"PlayerId": id, "PlayerAttributes": {"skill": {"N": 12.0}}}]);
-        let t1 = ok(
-            &r,
-            &s,
-            p,
+        let t1 = api.ok(
             "StartMatchmaking",
             json!({"TicketId": "t1", "ConfigurationName": "cfg", "Players": player("alice")}),
         );
@@ -117,17 +124,11 @@ fn a_ticket_goes_from_queued_to_completed_through_the_api() {
             .as_str()
             .unwrap()
             .ends_with(":matchmakingconfiguration/cfg"));
-        ok(
-            &r,
-            &s,
-            p,
+        api.ok(
             "StartMatchmaking",
             json!({"TicketId": "t2", "ConfigurationName": "cfg", "Players": player("bob")}),
         );
-        let d = ok(
-            &r,
-            &s,
-            p,
+        let d = api.ok(
             "DescribeMatchmaking",
             json!({"TicketIds": ["t1", "t2", "gone"]}),
         );
@@ -135,20 +136,18 @@ fn a_ticket_goes_from_queued_to_completed_through_the_api() {
         assert_eq!(list.len(), 2, "unknown ids are left out");
         assert_eq!(list[0]["Status"], "PLACING");
         assert!(list[0]["Players"][0]["Team"].is_string());
-        let gs = s.read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
+        let gs = api
+            .shared
+            .read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
         assert_eq!(
-            s.read(|c| c.game_session(&gs).unwrap().maximum_player_session_count),
+            api.shared
+                .read(|c| c.game_session(&gs).unwrap().maximum_player_session_count),
             3
         );
-        s.execute(|c, now| c.activate_game_session(now, "p1", &gs))
+        api.shared
+            .execute(|c, now| c.activate_game_session(now, "p1", &gs))
             .unwrap();
-        let d = ok(
-            &r,
-            &s,
-            p,
-            "DescribeMatchmaking",
-            json!({"TicketIds": ["t1"]}),
-        );
+        let d = api.ok("DescribeMatchmaking", json!({"TicketIds": ["t1"]}));
         let t = &d["TicketList"][0];
         assert_eq!(t["Status"], "COMPLETED");
         let ci = &t["GameSessionConnectionInfo"];
@@ -166,12 +165,9 @@ fn a_ticket_goes_from_queued_to_completed_through_the_api() {
 #[test]
 fn errors_are_modeled_and_name_the_thing() {
     for p in PROTOCOLS {
-        let (s, r) = setup();
-        configure(&r, &s, p);
-        let e = err(
-            &r,
-            &s,
-            p,
+        let api = setup(p);
+        api.configure();
+        let e = api.err(
             "StartMatchmaking",
             json!({"ConfigurationName": "nope", "Players": [{"PlayerId": "a"}]}),
         );
@@ -179,17 +175,11 @@ fn errors_are_modeled_and_name_the_thing() {
             (e.code.as_str(), e.message.as_str()),
             ("NotFoundException", "no matchmaking configuration 'nope'")
         );
-        ok(
-            &r,
-            &s,
-            p,
+        api.ok(
             "StartMatchmaking",
             json!({"TicketId": "t1", "ConfigurationName": "cfg", "Players": [{"PlayerId": "a"}]}),
         );
-        let e = err(
-            &r,
-            &s,
-            p,
+        let e = api.err(
             "AcceptMatch",
             json!({"TicketId": "t1", "PlayerIds": ["a"], "AcceptanceType": "ACCEPT"}),
         );
@@ -199,40 +189,25 @@ fn errors_are_modeled_and_name_the_thing() {
             "{}",
             e.message
         );
-        ok(&r, &s, p, "StopMatchmaking", json!({"TicketId": "t1"}));
-        let e = err(&r, &s, p, "StopMatchmaking", json!({"TicketId": "zz"}));
+        api.ok("StopMatchmaking", json!({"TicketId": "t1"}));
+        let e = api.err("StopMatchmaking", json!({"TicketId": "zz"}));
         assert_eq!(e.code, "NotFoundException");
-        let e = err(
-            &r,
-            &s,
-            p,
+        let e = api.err(
             "ValidateMatchmakingRuleSet",
             json!({"RuleSetBody": "{\"ruleLanguageVersion\": \"1.0\", \"teams\": []}"}),
         );
         assert_eq!(e.code, "InvalidRequestException");
         assert!(e.message.starts_with("RuleSetBody: "), "{}", e.message);
-        let v = ok(
-            &r,
-            &s,
-            p,
-            "ValidateMatchmakingRuleSet",
-            json!({"RuleSetBody": RULES}),
-        );
+        let v = api.ok("ValidateMatchmakingRuleSet", json!({"RuleSetBody": RULES}));
         assert_eq!(v["Valid"], true);
-        let e = err(&r, &s, p, "DeleteGameSessionQueue", json!({"Name": "q"}));
+        let e = api.err("DeleteGameSessionQueue", json!({"Name": "q"}));
         assert!(
             e.message
                 .contains("used by matchmaking configuration 'cfg'"),
             "{}",
             e.message
         );
-        let e = err(
-            &r,
-            &s,
-            p,
-            "DeleteMatchmakingRuleSet",
-            json!({"Name": "duel"}),
-        );
+        let e = api.err("DeleteMatchmakingRuleSet", json!({"Name": "duel"}));
         assert_eq!(e.code, "InvalidRequestException");
     }
 }
@@ -242,12 +217,9 @@ fn errors_are_modeled_and_name_the_thing() {
 #[test]
 fn update_keeps_what_it_is_not_given() {
     for p in PROTOCOLS {
-        let (s, r) = setup();
-        configure(&r, &s, p);
-        let u = ok(
-            &r,
-            &s,
-            p,
+        let api = setup(p);
+        api.configure();
+        let u = api.ok(
             "UpdateMatchmakingConfiguration",
             json!({"Name": "cfg", "AcceptanceRequired": true, "AcceptanceTimeoutSeconds": 20}),
         );
@@ -255,52 +227,29 @@ fn update_keeps_what_it_is_not_given() {
         assert_eq!(c["AcceptanceRequired"], true);
         assert_eq!(c["AdditionalPlayerCount"], 1);
         assert_eq!(c["RuleSetName"], "duel");
-        let d = ok(
-            &r,
-            &s,
-            p,
+        let d = api.ok(
             "DescribeMatchmakingConfigurations",
             json!({"RuleSetName": "duel"}),
         );
         assert_eq!(d["Configurations"][0]["AcceptanceTimeoutSeconds"], 20);
-        let d = ok(&r, &s, p, "DescribeMatchmakingRuleSets", json!({}));
+        let d = api.ok("DescribeMatchmakingRuleSets", json!({}));
         assert_eq!(d["RuleSets"][0]["RuleSetName"], "duel");
-        let q = ok(
-            &r,
-            &s,
-            p,
+        let policy = json!({"MaximumIndividualPlayerLatencyMilliseconds": 100});
+        let q = api.ok(
             "UpdateGameSessionQueue",
-            json!({"Name": "q", "PlayerLatencyPolicies": [{"MaximumIndividualPlayerLatencyMilliseconds": 100}]}),
+            json!({"Name": "q", "PlayerLatencyPolicies": [policy]}),
         );
         assert_eq!(q["GameSessionQueue"]["TimeoutInSeconds"], 30);
-        let d = ok(
-            &r,
-            &s,
-            p,
-            "DescribeGameSessionQueues",
-            json!({"Names": ["q"]}),
-        );
+        let d = api.ok("DescribeGameSessionQueues", json!({"Names": ["q"]}));
         assert_eq!(
             d["GameSessionQueues"][0]["PlayerLatencyPolicies"][0]
                 ["MaximumIndividualPlayerLatencyMilliseconds"],
             100
         );
-        ok(
-            &r,
-            &s,
-            p,
-            "DeleteMatchmakingConfiguration",
-            json!({"Name": "cfg"}),
-        );
-        ok(&r, &s, p, "DeleteGameSessionQueue", json!({"Name": "q"}));
-        ok(
-            &r,
-            &s,
-            p,
-            "DeleteMatchmakingRuleSet",
-            json!({"Name": "duel"}),
-        );
-        let d = ok(&r, &s, p, "DescribeMatchmakingConfigurations", json!({}));
+        api.ok("DeleteMatchmakingConfiguration", json!({"Name": "cfg"}));
+        api.ok("DeleteGameSessionQueue", json!({"Name": "q"}));
+        api.ok("DeleteMatchmakingRuleSet", json!({"Name": "duel"}));
+        let d = api.ok("DescribeMatchmakingConfigurations", json!({}));
         assert_eq!(d["Configurations"], json!([]));
     }
 }
@@ -310,12 +259,9 @@ fn update_keeps_what_it_is_not_given() {
 #[test]
 fn client_backfill_needs_a_known_session() {
     for p in PROTOCOLS {
-        let (s, r) = setup();
-        configure(&r, &s, p);
-        let e = err(
-            &r,
-            &s,
-            p,
+        let api = setup(p);
+        api.configure();
+        let e = api.err(
             "StartMatchBackfill",
             json!({
                 "ConfigurationName": "cfg",
@@ -332,29 +278,27 @@ fn client_backfill_needs_a_known_session() {
 #[test]
 fn a_placement_through_the_api() {
     for p in PROTOCOLS {
-        let (s, r) = setup();
-        configure(&r, &s, p);
-        let out = ok(
-            &r,
-            &s,
-            p,
+        let api = setup(p);
+        api.configure();
+        let latency = json!({"PlayerId": "alice", "RegionIdentifier": "us-west-2", "LatencyInMilliseconds": 20.0});
+        let out = api.ok(
             "StartGameSessionPlacement",
             json!({
                 "PlacementId": "pl-1", "GameSessionQueueName": "q", "MaximumPlayerSessionCount": 4,
                 "GameSessionName": "arena", "GameProperties": [{"Key": "mode", "Value": "ffa"}],
-                "PlayerLatencies": [{"PlayerId": "alice", "RegionIdentifier": "us-west-2", "LatencyInMilliseconds": 20.0}],
+                "PlayerLatencies": [latency],
                 "DesiredPlayerSessions": [{"PlayerId": "alice", "PlayerData": "hat"}]
             }),
         );
         assert_eq!(out["GameSessionPlacement"]["Status"], "PENDING");
         assert!(out["GameSessionPlacement"].get("GameSessionArn").is_none());
-        let gs = s.read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
-        s.execute(|c, now| c.activate_game_session(now, "p1", &gs))
+        let gs = api
+            .shared
+            .read(|c| c.process("p1").unwrap().game_session_id.clone().unwrap());
+        api.shared
+            .execute(|c, now| c.activate_game_session(now, "p1", &gs))
             .unwrap();
-        let d = ok(
-            &r,
-            &s,
-            p,
+        let d = api.ok(
             "DescribeGameSessionPlacement",
             json!({"PlacementId": "pl-1"}),
         );
@@ -363,18 +307,9 @@ fn a_placement_through_the_api() {
         assert_eq!(pl["GameSessionArn"], gs.as_str());
         assert_eq!(pl["Port"], 7777);
         assert_eq!(pl["PlacedPlayerSessions"][0]["PlayerId"], "alice");
-        let e = err(
-            &r,
-            &s,
-            p,
-            "StopGameSessionPlacement",
-            json!({"PlacementId": "pl-1"}),
-        );
+        let e = api.err("StopGameSessionPlacement", json!({"PlacementId": "pl-1"}));
         assert_eq!(e.code, "InvalidRequestException");
-        let e = err(
-            &r,
-            &s,
-            p,
+        let e = api.err(
             "DescribeGameSessionPlacement",
             json!({"PlacementId": "nope"}),
         );
@@ -388,26 +323,17 @@ fn a_placement_through_the_api() {
 #[test]
 fn describe_operations_page_by_limit_and_next_token() {
     for p in PROTOCOLS {
-        let (s, r) = setup();
+        let api = setup(p);
         for i in 0..3 {
-            ok(
-                &r,
-                &s,
-                p,
+            api.ok(
                 "CreateMatchmakingRuleSet",
                 json!({"Name": format!("rs-{i}"), "RuleSetBody": RULES}),
             );
-            ok(
-                &r,
-                &s,
-                p,
+            api.ok(
                 "CreateGameSessionQueue",
                 json!({"Name": format!("q-{i}"), "Destinations": [{"DestinationArn": FLEET}]}),
             );
-            ok(
-                &r,
-                &s,
-                p,
+            api.ok(
                 "CreateMatchmakingConfiguration",
                 json!({"Name": format!("cfg-{i}"), "RuleSetName": "rs-0",
                        "RequestTimeoutSeconds": 60, "AcceptanceRequired": false,
@@ -442,19 +368,19 @@ fn describe_operations_page_by_limit_and_next_token() {
                     .map(|x| x[field].as_str().unwrap().to_string())
                     .collect()
             };
-            let first = ok(&r, &s, p, op, json!({"Limit": 2}));
+            let first = api.ok(op, json!({"Limit": 2}));
             assert_eq!(names(&first), [format!("{prefix}0"), format!("{prefix}1")]);
             let token = first["NextToken"]
                 .as_str()
                 .expect("a NextToken")
                 .to_string();
-            let second = ok(&r, &s, p, op, json!({"Limit": 2, "NextToken": token}));
+            let second = api.ok(op, json!({"Limit": 2, "NextToken": token}));
             assert_eq!(names(&second), [format!("{prefix}2")], "{op}");
             assert!(second.get("NextToken").is_none(), "{op}: last page");
-            let all = ok(&r, &s, p, op, json!({}));
+            let all = api.ok(op, json!({}));
             assert_eq!(names(&all).len(), 3, "{op}: no Limit, one page");
             assert!(all.get("NextToken").is_none());
-            let e = err(&r, &s, p, op, json!({"NextToken": "fleets-1"}));
+            let e = api.err(op, json!({"NextToken": "fleets-1"}));
             assert!(format!("{e:?}").contains("fleets-1"), "{op}: {e:?}");
         }
     }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::rule_sets::{check_name, name_of};
 use crate::clock::Millis;
+use crate::config;
 use crate::core::{Core, CoreError};
 use crate::flexmatch::Pool;
 
@@ -45,7 +46,12 @@ pub struct MatchmakingConfiguration {
     pub post_processing_url: Option<String>,
 }
 
-/// What Create and Update take. Update replaces every field given here.
+/// What Create and Update take. Update replaces every field given here but
+/// `post_processing_url`.
+///
+/// Built from the startup file with `From<&config::MatchmakingConfiguration>` and from a
+/// configuration the core holds with `From<&MatchmakingConfiguration>` (what API updates lay
+/// their input over); those two are the only places that copy the fields across.
 #[derive(Debug, Clone)]
 pub struct ConfigurationSpec {
     pub name: String,
@@ -62,17 +68,23 @@ pub struct ConfigurationSpec {
     pub game_session_data: Option<String>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
+    /// PGOS post-processing URL (http:// or https://). Create sets it; Update keeps the
+    /// configuration's current URL whatever is given here, because the GameLift API has no
+    /// member for it and an API update must not clear what the startup file set
+    /// ([`Core::set_post_processing_url`] changes it).
+    pub post_processing_url: Option<String>,
 }
 
 impl ConfigurationSpec {
-    /// A WITH_QUEUE configuration with the service's defaults, for tests and tools.
-    pub fn new(name: &str, rule_set: &str, queue: &str) -> Self {
+    /// CreateMatchmakingConfiguration's defaults for every member not given: no rule set or
+    /// queue yet, WITH_QUEUE, 120 s request timeout, no acceptance, MANUAL backfill.
+    pub fn service_defaults(name: &str) -> Self {
         Self {
             name: name.into(),
             description: None,
-            rule_set: rule_set.into(),
+            rule_set: String::new(),
             flex_match_mode: FlexMatchMode::WithQueue,
-            game_session_queues: vec![queue.into()],
+            game_session_queues: vec![],
             request_timeout_seconds: 120,
             acceptance_required: false,
             acceptance_timeout_seconds: None,
@@ -82,7 +94,72 @@ impl ConfigurationSpec {
             game_session_data: None,
             custom_event_data: None,
             notification_target: None,
+            post_processing_url: None,
         }
+    }
+
+    /// A WITH_QUEUE configuration with the service's defaults, for tests and tools.
+    pub fn new(name: &str, rule_set: &str, queue: &str) -> Self {
+        Self {
+            rule_set: rule_set.into(),
+            game_session_queues: vec![queue.into()],
+            ..Self::service_defaults(name)
+        }
+    }
+}
+
+/// The startup file's `[[matchmaking_configurations]]` entry, as the core creates it.
+impl From<&config::MatchmakingConfiguration> for ConfigurationSpec {
+    fn from(c: &config::MatchmakingConfiguration) -> Self {
+        Self {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            rule_set: c.rule_set.clone(),
+            flex_match_mode: c.flex_match_mode,
+            game_session_queues: c.queue.iter().cloned().collect(),
+            request_timeout_seconds: c.request_timeout_seconds,
+            acceptance_required: c.acceptance_required,
+            acceptance_timeout_seconds: c.acceptance_timeout_seconds,
+            backfill_mode: c.backfill_mode,
+            additional_player_count: c.additional_player_count,
+            game_properties: c.game_properties.clone(),
+            game_session_data: c.game_session_data.clone(),
+            custom_event_data: c.custom_event_data.clone(),
+            notification_target: c.notification_target.clone(),
+            post_processing_url: c.post_processing_url.clone(),
+        }
+    }
+}
+
+/// A configuration as it stands: the base an API update lays its input over.
+impl From<&MatchmakingConfiguration> for ConfigurationSpec {
+    fn from(c: &MatchmakingConfiguration) -> Self {
+        Self {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            rule_set: c.rule_set_name.clone(),
+            flex_match_mode: c.flex_match_mode,
+            game_session_queues: c.game_session_queue_names.clone(),
+            request_timeout_seconds: c.request_timeout_seconds,
+            acceptance_required: c.acceptance_required,
+            acceptance_timeout_seconds: c.acceptance_timeout_seconds,
+            backfill_mode: c.backfill_mode,
+            additional_player_count: c.additional_player_count,
+            game_properties: c.game_properties.clone(),
+            game_session_data: c.game_session_data.clone(),
+            custom_event_data: c.custom_event_data.clone(),
+            notification_target: c.notification_target.clone(),
+            post_processing_url: c.post_processing_url.clone(),
+        }
+    }
+}
+
+/// A post-processing URL must be http:// or https:// (the startup file checks the same, with
+/// the line it is on: [`config::post_processing_url_problem`]).
+pub(super) fn check_post_processing_url(url: &str) -> Result<(), CoreError> {
+    match config::post_processing_url_problem(url) {
+        Some(problem) => Err(CoreError::param("post_processing_url", problem)),
+        None => Ok(()),
     }
 }
 
@@ -152,6 +229,9 @@ impl Core {
                 format!("{} given, at most 16 allowed", s.game_properties.len()),
             ));
         }
+        if let Some(url) = &s.post_processing_url {
+            check_post_processing_url(url)?;
+        }
         Ok(())
     }
 
@@ -179,7 +259,7 @@ impl Core {
             custom_event_data: s.custom_event_data,
             notification_target: s.notification_target,
             creation_time: now,
-            post_processing_url: None,
+            post_processing_url: s.post_processing_url,
         }
     }
 
@@ -203,8 +283,9 @@ impl Core {
         Ok(c)
     }
 
-    /// UpdateMatchmakingConfiguration: replaces the configuration; with a new rule set the
-    /// waiting tickets move to a new pool (those that no longer fit fail).
+    /// UpdateMatchmakingConfiguration: replaces the configuration (keeping its creation time
+    /// and post-processing URL); with a new rule set the waiting tickets move to a new pool
+    /// (those that no longer fit fail).
     pub fn update_configuration(
         &mut self,
         now: Millis,

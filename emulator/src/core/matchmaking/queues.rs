@@ -9,6 +9,7 @@
 
 use super::rule_sets::name_of;
 use crate::clock::Millis;
+use crate::config;
 use crate::core::{Core, CoreError};
 use std::collections::BTreeMap;
 
@@ -50,15 +51,47 @@ impl GameSessionQueue {
     }
 }
 
-/// What Create and Update take.
-#[derive(Debug, Clone)]
+/// What Create and Update take. The default is empty (CreateGameSessionQueue's base).
+///
+/// Built from the startup file with `From<&config::Queue>` and from a queue the core holds
+/// with `From<&GameSessionQueue>` (what API updates lay their input over).
+#[derive(Debug, Clone, Default)]
 pub struct QueueSpec {
     pub name: String,
     pub destinations: Vec<String>,
+    /// `None`: the service's default, [`DEFAULT_TIMEOUT_S`].
     pub timeout_seconds: Option<u32>,
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
+}
+
+/// The startup file's `[[queues]]` entry, as the core creates it.
+impl From<&config::Queue> for QueueSpec {
+    fn from(q: &config::Queue) -> Self {
+        Self {
+            name: q.name.clone(),
+            destinations: q.destinations.clone(),
+            timeout_seconds: Some(q.timeout_seconds),
+            player_latency_policies: q.player_latency_policies.clone(),
+            custom_event_data: q.custom_event_data.clone(),
+            notification_target: q.notification_target.clone(),
+        }
+    }
+}
+
+/// A queue as it stands: the base an API update lays its input over.
+impl From<&GameSessionQueue> for QueueSpec {
+    fn from(q: &GameSessionQueue) -> Self {
+        Self {
+            name: q.name.clone(),
+            destinations: q.destinations.clone(),
+            timeout_seconds: Some(q.timeout_seconds),
+            player_latency_policies: q.player_latency_policies.clone(),
+            custom_event_data: q.custom_event_data.clone(),
+            notification_target: q.notification_target.clone(),
+        }
+    }
 }
 
 fn check_queue_name(name: &str) -> Result<(), CoreError> {

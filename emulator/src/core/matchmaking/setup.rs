@@ -1,5 +1,9 @@
 //! Applying the startup file's rule sets, queues and matchmaking configurations, so
 //! `playfield serve` comes up with a matchmaker ready to take tickets.
+//!
+//! [`MatchmakingSetup::from_config`] is the one step that turns the startup file into the
+//! core's specs (through the `From` conversions next to [`QueueSpec`] and
+//! [`ConfigurationSpec`]); [`Core::apply_matchmaking_config`] only creates them.
 
 use super::configurations::ConfigurationSpec;
 use super::queues::QueueSpec;
@@ -7,13 +11,14 @@ use crate::clock::Millis;
 use crate::config;
 use crate::core::{Core, CoreError};
 
-/// The matchmaking part of a [`config::Config`], as the daemon applies it.
+/// The matchmaking part of a [`config::Config`], as the core creates it.
 #[derive(Debug, Clone, Default)]
 pub struct MatchmakingSetup {
     pub account_id: Option<String>,
     pub rule_sets: Vec<config::RuleSet>,
-    pub queues: Vec<config::Queue>,
-    pub configurations: Vec<config::MatchmakingConfiguration>,
+    pub queues: Vec<QueueSpec>,
+    /// Each with its post-processing URL, set when the configuration is created.
+    pub configurations: Vec<ConfigurationSpec>,
 }
 
 impl MatchmakingSetup {
@@ -21,8 +26,12 @@ impl MatchmakingSetup {
         Self {
             account_id: Some(c.account_id.clone()),
             rule_sets: c.rule_sets.clone(),
-            queues: c.queues.clone(),
-            configurations: c.matchmaking_configurations.clone(),
+            queues: c.queues.iter().map(QueueSpec::from).collect(),
+            configurations: c
+                .matchmaking_configurations
+                .iter()
+                .map(ConfigurationSpec::from)
+                .collect(),
         }
     }
 }
@@ -46,41 +55,12 @@ impl Core {
                 .map_err(|e| named("rule set", &rs.name, e))?;
         }
         for q in &setup.queues {
-            self.create_queue(QueueSpec {
-                name: q.name.clone(),
-                destinations: q.destinations.clone(),
-                timeout_seconds: Some(q.timeout_seconds),
-                player_latency_policies: q.player_latency_policies.clone(),
-                custom_event_data: q.custom_event_data.clone(),
-                notification_target: q.notification_target.clone(),
-            })
-            .map_err(|e| named("queue", &q.name, e))?;
+            self.create_queue(q.clone())
+                .map_err(|e| named("queue", &q.name, e))?;
         }
         for c in &setup.configurations {
-            self.create_configuration(
-                now,
-                ConfigurationSpec {
-                    name: c.name.clone(),
-                    description: c.description.clone(),
-                    rule_set: c.rule_set.clone(),
-                    flex_match_mode: c.flex_match_mode,
-                    game_session_queues: c.queue.iter().cloned().collect(),
-                    request_timeout_seconds: c.request_timeout_seconds,
-                    acceptance_required: c.acceptance_required,
-                    acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-                    backfill_mode: c.backfill_mode,
-                    additional_player_count: c.additional_player_count,
-                    game_properties: c.game_properties.clone(),
-                    game_session_data: c.game_session_data.clone(),
-                    custom_event_data: c.custom_event_data.clone(),
-                    notification_target: c.notification_target.clone(),
-                },
-            )
-            .map_err(|e| named("matchmaking configuration", &c.name, e))?;
-            if c.post_processing_url.is_some() {
-                self.set_post_processing_url(&c.name, c.post_processing_url.clone())
-                    .map_err(|e| named("matchmaking configuration", &c.name, e))?;
-            }
+            self.create_configuration(now, c.clone())
+                .map_err(|e| named("matchmaking configuration", &c.name, e))?;
         }
         Ok(())
     }

@@ -87,19 +87,15 @@ pub struct PostProcessingState {
 }
 
 impl Core {
-    /// Sets or clears a configuration's post-processing URL (from the startup file).
+    /// Sets or clears a configuration's post-processing URL after it was created (the startup
+    /// file sets it at creation, through [`super::ConfigurationSpec::post_processing_url`]).
     pub fn set_post_processing_url(
         &mut self,
         configuration: &str,
         url: Option<String>,
     ) -> Result<(), CoreError> {
         if let Some(u) = &url {
-            if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(CoreError::param(
-                    "post_processing_url",
-                    format!("{u:?} is not an http:// or https:// URL"),
-                ));
-            }
+            super::configurations::check_post_processing_url(u)?;
         }
         let name = self.configuration(configuration)?.name.clone();
         if let Some(c) = self.mm.configurations.get_mut(&name) {

@@ -167,3 +167,78 @@ fn the_embedded_default_configuration_applies() {
     assert!(conf.arn.ends_with(":matchmakingconfiguration/default"));
     assert!(c.delete_rule_set("one-versus-one").is_err(), "in use");
 }
+
+/// Every member of a `[[matchmaking_configurations]]` and `[[queues]]` entry reaches the core
+/// as written (service-api.md §9.1 CreateMatchmakingConfiguration, §9.2
+/// CreateGameSessionQueue: what Describe* then shows), and an update laid over the
+/// configuration as it stands (what UpdateMatchmakingConfiguration does with no members)
+/// changes nothing.
+#[test]
+fn the_startup_file_reaches_the_core_field_for_field() {
+    let (cfg, mut c) = core_from_startup_file(
+        r#"
+[[notification_targets]]
+name = "hook"
+url = "http://127.0.0.1:9/events"
+format = "flexmatch"
+"#,
+        r#"
+timeout_seconds = 45
+custom_event_data = "queue data"
+notification_target = "hook"
+player_latency_policies = [
+  { maximum_individual_player_latency_ms = 50, policy_duration_seconds = 5 },
+  { maximum_individual_player_latency_ms = 200 },
+]
+"#,
+        r#"
+description = "all members"
+request_timeout_seconds = 90
+acceptance_required = true
+acceptance_timeout_seconds = 20
+backfill_mode = "AUTOMATIC"
+additional_player_count = 2
+game_properties = { mode = "duel" }
+game_session_data = "session data"
+custom_event_data = "config data"
+notification_target = "hook"
+post_processing_url = "http://127.0.0.1:8100/pp"
+"#,
+    );
+
+    let q = c.queue("q").unwrap().clone();
+    assert_eq!(q.destinations, vec![FLEET.to_string()]);
+    assert_eq!(q.timeout_seconds, 45);
+    assert_eq!(q.custom_event_data.as_deref(), Some("queue data"));
+    assert_eq!(q.notification_target.as_deref(), Some("hook"));
+    assert_eq!(
+        q.player_latency_policies,
+        cfg.queues[0].player_latency_policies
+    );
+
+    let m = c.configuration("m").unwrap().clone();
+    assert_eq!(m.description.as_deref(), Some("all members"));
+    assert_eq!(m.rule_set_name, "rs");
+    assert_eq!(m.flex_match_mode, FlexMatchMode::WithQueue);
+    assert_eq!(m.game_session_queue_names, vec!["q".to_string()]);
+    assert_eq!(m.request_timeout_seconds, 90);
+    assert!(m.acceptance_required);
+    assert_eq!(m.acceptance_timeout_seconds, Some(20));
+    assert_eq!(m.backfill_mode, BackfillMode::Automatic);
+    assert_eq!(m.additional_player_count, 2);
+    assert_eq!(m.game_properties, props(&[("mode", "duel")]));
+    assert_eq!(m.game_session_data.as_deref(), Some("session data"));
+    assert_eq!(m.custom_event_data.as_deref(), Some("config data"));
+    assert_eq!(m.notification_target.as_deref(), Some("hook"));
+    assert_eq!(
+        m.post_processing_url.as_deref(),
+        Some("http://127.0.0.1:8100/pp")
+    );
+
+    let same = c
+        .update_configuration(T0 + 1, ConfigurationSpec::from(&m))
+        .unwrap();
+    assert_eq!(same, m);
+    let same = c.update_queue(QueueSpec::from(&q)).unwrap();
+    assert_eq!(same, q);
+}

@@ -69,9 +69,7 @@ pub(super) fn core_with(body: &str, edit: impl FnOnce(&mut ConfigurationSpec)) -
         name: QUEUE.into(),
         destinations: vec![FLEET.into()],
         timeout_seconds: Some(30),
-        player_latency_policies: vec![],
-        custom_event_data: None,
-        notification_target: None,
+        ..Default::default()
     })
     .unwrap();
     let mut spec = ConfigurationSpec::new("cfg", "rs", QUEUE);
@@ -79,6 +77,46 @@ pub(super) fn core_with(body: &str, edit: impl FnOnce(&mut ConfigurationSpec)) -
     c.create_configuration(T0, spec).unwrap();
     c.take_effects();
     c
+}
+
+/// A startup file with fleet FLEET, queue "q" onto it, rule set "rs" (1v1) and
+/// configuration "m" using both, each entry's extra members appended (`sections` goes first:
+/// e.g. `[[notification_targets]]`), applied to a fresh core the way `playfield serve` does.
+pub(super) fn core_from_startup_file(
+    sections: &str,
+    queue: &str,
+    configuration: &str,
+) -> (crate::config::Config, Core) {
+    let text = format!(
+        r#"
+{sections}
+
+[[fleets]]
+id = "{FLEET}"
+name = "a"
+
+[[queues]]
+name = "q"
+destinations = ["{FLEET}"]
+{queue}
+
+[[rule_sets]]
+name = "rs"
+body = '{body}'
+
+[[matchmaking_configurations]]
+name = "m"
+rule_set = "rs"
+queue = "q"
+{configuration}
+"#,
+        body = teams_rule_set(1, 1).replace('\n', " ")
+    );
+    let cfg = crate::config::Config::from_toml_str(&text, std::path::Path::new("p.toml")).unwrap();
+    let mut c = Core::new(CoreConfig::default());
+    c.apply_matchmaking_config(T0, &MatchmakingSetup::from_config(&cfg))
+        .unwrap();
+    (cfg, c)
 }
 
 /// Connects process `pid` on connection `conn` and makes it ACTIVE.

@@ -11,14 +11,14 @@ use crate::events::pgos::{
 
 const URL: &str = "http://127.0.0.1:8100/postprocess";
 
-/// A 2v2 configuration (teams of exactly 2) with a post-processing URL, `edit` applied.
+/// A 2v2 configuration (teams of exactly 2) created with a post-processing URL, `edit`
+/// applied.
 fn core_pp(edit: impl FnOnce(&mut ConfigurationSpec)) -> Core {
-    let mut c = core_with(&teams_rule_set(2, 2), |s| {
+    core_with(&teams_rule_set(2, 2), |s| {
         s.game_properties = props(&[("mode", "duel")]);
+        s.post_processing_url = Some(URL.into());
         edit(s);
-    });
-    c.set_post_processing_url("cfg", Some(URL.into())).unwrap();
-    c
+    })
 }
 
 /// Starts t1..t4 (players a..d); the fourth forms the match, which is held. Returns the
@@ -423,32 +423,7 @@ fn without_a_url_matches_are_not_held() {
 /// reaches the core's configuration, and an API update of the configuration keeps it.
 #[test]
 fn the_startup_file_names_the_url_and_updates_keep_it() {
-    let text = format!(
-        r#"
-[[fleets]]
-id = "{FLEET}"
-name = "a"
-
-[[queues]]
-name = "q"
-destinations = ["{FLEET}"]
-
-[[rule_sets]]
-name = "rs"
-body = '{body}'
-
-[[matchmaking_configurations]]
-name = "m"
-rule_set = "rs"
-queue = "q"
-post_processing_url = "{URL}"
-"#,
-        body = teams_rule_set(1, 1).replace('\n', " ")
-    );
-    let cfg = crate::config::Config::from_toml_str(&text, std::path::Path::new("p.toml")).unwrap();
-    let mut c = Core::new(CoreConfig::default());
-    c.apply_matchmaking_config(T0, &MatchmakingSetup::from_config(&cfg))
-        .unwrap();
+    let (_, mut c) = core_from_startup_file("", "", &format!("post_processing_url = \"{URL}\""));
     assert_eq!(
         c.configuration("m").unwrap().post_processing_url.as_deref(),
         Some(URL)
@@ -460,4 +435,19 @@ post_processing_url = "{URL}"
         c.configuration("m").unwrap().post_processing_url.as_deref(),
         Some(URL)
     );
+}
+
+/// The URL is checked when the configuration is created, with the rest of it: a non-HTTP URL
+/// refuses the whole configuration (none is left behind without its hook), in the words the
+/// startup file uses for the same mistake.
+#[test]
+fn a_configuration_with_a_non_http_url_is_not_created() {
+    let mut c = core_pp(|_| {});
+    let mut spec = ConfigurationSpec::new("other", "rs", QUEUE);
+    spec.post_processing_url = Some("ftp://x".into());
+    let err = c.create_configuration(T0, spec).unwrap_err();
+    assert!(err
+        .to_string()
+        .contains("\"ftp://x\" is not an http:// or https:// URL"));
+    assert!(c.configuration("other").is_err());
 }
