@@ -17,6 +17,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The resource exists in a conflicting form (e.g. a pID already bound to another fleet).
     Conflict,
+    /// Tags could not be applied (e.g. the resource would exceed its tag limit).
+    TaggingFailed,
     /// The game session's status does not allow the call.
     InvalidGameSessionStatus,
     /// No free player slot.
@@ -86,6 +88,14 @@ pub enum CoreError {
     Exists { what: &'static str, id: String },
     #[error("no compute '{name}' registered in fleet '{fleet_id}'")]
     UnknownCompute { fleet_id: String, name: String },
+    #[error("no taggable resource with ARN '{arn}': {why}")]
+    UnknownTaggedResource { arn: String, why: String },
+    #[error("resource '{arn}' would have {count} tags; at most {max} are allowed")]
+    TagLimit {
+        arn: String,
+        count: usize,
+        max: usize,
+    },
     #[error("server process '{pid}' refused: {why}")]
     AuthRefused { pid: String, why: String },
 }
@@ -100,7 +110,9 @@ impl CoreError {
             | UnknownProcess { .. }
             | UnknownGameSession { .. }
             | UnknownPlayerSession { .. }
-            | UnknownCompute { .. } => ErrorKind::NotFound,
+            | UnknownCompute { .. }
+            | UnknownTaggedResource { .. } => ErrorKind::NotFound,
+            TagLimit { .. } => ErrorKind::TaggingFailed,
             NotHosted { .. } | AuthRefused { .. } => ErrorKind::Forbidden,
             ProcessFleetConflict { .. } | Exists { .. } => ErrorKind::Conflict,
             GameSessionStatus { .. } | PlayerSessionsDenied { .. } => {

@@ -13,7 +13,7 @@
 //! [`game_session`] (with [`game_session_search`] and [`game_session_terminate`] for the
 //! service API's SearchGameSessions and TerminateGameSession), [`player_session`],
 //! [`matchmaking`] (rule sets, configurations, queues, tickets, acceptance, placement,
-//! backfill); [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
+//! backfill); [`tags`] (resource tags by ARN); [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
 //! goes out.
 
 pub mod compute;
@@ -28,6 +28,7 @@ pub mod matchmaking;
 pub mod notifications;
 pub mod player_session;
 pub mod process;
+pub mod tags;
 pub mod timers;
 
 use std::collections::{BTreeMap, HashMap};
@@ -122,6 +123,8 @@ pub struct Core {
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,
+    /// Tags of fleets, queues, configurations and rule sets, by ARN.
+    tags: tags::TagStore,
     /// Ids of notifications: seeded like `ids` but apart from it, so emitting events never
     /// shifts the ids of tickets, sessions and matches.
     event_ids: IdGen,
@@ -144,6 +147,7 @@ impl Core {
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),
             mm: matchmaking::Matchmaking::default(),
+            tags: tags::TagStore::default(),
             timers: Timers::default(),
             outbox: Vec::new(),
             seq: 0,

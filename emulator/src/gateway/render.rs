@@ -14,7 +14,8 @@ pub fn status_code(err: &CoreError) -> u16 {
         ErrorKind::InvalidRequest
         | ErrorKind::InvalidGameSessionStatus
         | ErrorKind::GameSessionFull
-        | ErrorKind::FleetCapacityExceeded => 400,
+        | ErrorKind::FleetCapacityExceeded
+        | ErrorKind::TaggingFailed => 400,
         ErrorKind::NotFound => 404,
         ErrorKind::Forbidden => 403,
         ErrorKind::Conflict => 409,

@@ -19,6 +19,7 @@ pub fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {
         ErrorKind::InvalidGameSessionStatus => ErrorCode::InvalidGameSessionStatus,
         ErrorKind::GameSessionFull => ErrorCode::GameSessionFull,
         ErrorKind::FleetCapacityExceeded => ErrorCode::FleetCapacityExceeded,
+        ErrorKind::TaggingFailed => ErrorCode::TaggingFailed,
     };
     let code = if ctx.models(code) {
         code

@@ -3,15 +3,17 @@
 //!
 //! Playfield hosts game servers that run on the developer's machine, which is what an
 //! Anywhere fleet is; an EC2 fleet would need builds and instances that do not exist
-//! here, so CreateFleet refuses `ComputeType` EC2 with a message saying so.
+//! here, so CreateFleet refuses `ComputeType` EC2 with a message saying so. CreateFleet's
+//! `Tags` are checked before the fleet is made and kept by the core (see [`super::tags`]).
 
 use serde::{Deserialize, Serialize};
 
 use super::errors::api_error;
 use super::paging::page;
 use super::shapes::{self, FleetAttributesShape};
+use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::CreateFleet;
+use crate::core::{Core, CreateFleet};
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -44,6 +46,7 @@ struct CreateFleetInput {
     compute_type: Option<String>,
     #[serde(default)]
     locations: Vec<LocationConfiguration>,
+    tags: Option<Vec<TagShape>>,
 }
 
 #[derive(Serialize)]
@@ -78,8 +81,12 @@ fn create_fleet(
         name: input.name,
         locations: input.locations.into_iter().map(|l| l.location).collect(),
     };
+    let tags = pairs(input.tags);
     ctx.state().execute(|core, now| {
+        Core::check_new_tags(&tags).map_err(|e| api_error(ctx, e))?;
         let fleet = core.create_fleet(now, req).map_err(|e| api_error(ctx, e))?;
+        core.tag_resource(&shapes::fleet_arn(core, &fleet.id), tags)
+            .map_err(|e| api_error(ctx, e))?;
         Ok(CreateFleetOutput {
             fleet_attributes: shapes::fleet_attributes(core, &fleet),
             location_states: fleet

@@ -28,12 +28,15 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("StartMatchBackfill", start_match_backfill)
 }
 
-/// A core error as the operation's exception: NotFound where modeled, InvalidRequest
+/// A core error as the operation's exception: NotFound or TaggingFailed where modeled, InvalidRequest
 /// otherwise (every matchmaking operation models it). The message is the core's, which
 /// names the thing.
 pub(crate) fn core_error(ctx: &Ctx<'_, Shared>, e: CoreError) -> ApiError {
     let code = match e.kind() {
         ErrorKind::NotFound if ctx.models(ErrorCode::NotFound) => ErrorCode::NotFound,
+        ErrorKind::TaggingFailed if ctx.models(ErrorCode::TaggingFailed) => {
+            ErrorCode::TaggingFailed
+        }
         _ => ErrorCode::InvalidRequest,
     };
     ctx.error(code, e.to_string())

@@ -5,7 +5,8 @@
 //! Update takes only the members given and keeps the rest (only `Name` is required), so the
 //! handler merges the input over the current configuration before the core replaces it.
 //! The two Describe operations page by `Limit`/`NextToken` (at most 10 a page, as the model
-//! says for both) over the core's name order.
+//! says for both) over the core's name order. The Create operations' `Tags` are checked
+//! before the resource is made and kept by the core (see [`super::tags`]).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::matchmaking::core_error;
 use super::paging::page;
+use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::configurations::ConfigurationSpec;
@@ -63,6 +65,7 @@ impl From<&MatchmakingRuleSet> for RuleSetShape {
 pub struct CreateRuleSetInput {
     name: String,
     rule_set_body: String,
+    tags: Option<Vec<TagShape>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,9 +78,15 @@ fn create_rule_set(
     ctx: &mut Ctx<'_, Shared>,
     input: CreateRuleSetInput,
 ) -> Result<RuleSetOutput, ApiError> {
+    let tags = pairs(input.tags);
     let rs = ctx
         .state()
-        .execute(|core, now| core.create_rule_set(now, &input.name, &input.rule_set_body))
+        .execute(|core, now| {
+            Core::check_new_tags(&tags)?;
+            let rs = core.create_rule_set(now, &input.name, &input.rule_set_body)?;
+            core.tag_resource(&rs.arn, tags)?;
+            Ok(rs)
+        })
         .map_err(|e| core_error(ctx, e))?;
     Ok(RuleSetOutput {
         rule_set: RuleSetShape::from(&rs),
@@ -261,6 +270,8 @@ pub struct ConfigurationInput {
     game_session_data: Option<String>,
     backfill_mode: Option<String>,
     flex_match_mode: Option<String>,
+    /// Create only (Update does not model it).
+    tags: Option<Vec<TagShape>>,
 }
 
 impl ConfigurationInput {
@@ -325,12 +336,15 @@ pub struct ConfigurationOutput {
 
 fn create_configuration(
     ctx: &mut Ctx<'_, Shared>,
-    input: ConfigurationInput,
+    mut input: ConfigurationInput,
 ) -> Result<ConfigurationOutput, ApiError> {
+    let tags = pairs(input.tags.take());
     let spec = input.over(ConfigurationSpec::service_defaults(""));
     ctx.state()
         .execute(|core, now| {
+            Core::check_new_tags(&tags)?;
             let c = core.create_configuration(now, spec)?;
+            core.tag_resource(&c.arn, tags)?;
             Ok(shape(core, &c))
         })
         .map(|configuration| ConfigurationOutput { configuration })

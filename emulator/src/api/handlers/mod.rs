@@ -24,7 +24,10 @@ pub mod placement;
 pub mod player_sessions;
 pub mod queues;
 pub mod shapes;
+pub mod tags;
 
+#[cfg(test)]
+mod tags_tests;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +38,7 @@ pub fn router(model: &'static ServiceModel) -> Router<Shared> {
     let router = compute::register(router);
     let router = game_sessions::register(router);
     let router = player_sessions::register(router);
+    let router = tags::register(router);
     register_matchmaking(router)
 }
 

@@ -3,14 +3,18 @@
 //! FilterConfiguration, PriorityConfiguration and LogConfiguration are accepted and not
 //! applied (one machine: every destination is the same place). DescribeGameSessionQueues
 //! pages by `Limit`/`NextToken` (up to 50 a page, as the model documents) in name order.
+//! Create's `Tags` are checked before the queue is made and kept by the core
+//! (see [`super::tags`]).
 
 use serde::{Deserialize, Serialize};
 
 use super::matchmaking::core_error;
 use super::paging::page;
+use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
+use crate::core::Core;
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -85,6 +89,8 @@ pub struct QueueInput {
     destinations: Option<Vec<DestinationShape>>,
     custom_event_data: Option<String>,
     notification_target: Option<String>,
+    /// Create only (Update does not model it).
+    tags: Option<Vec<TagShape>>,
 }
 
 impl QueueInput {
@@ -123,11 +129,14 @@ pub struct QueueOutput {
     game_session_queue: QueueShape,
 }
 
-fn create_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
+fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<QueueOutput, ApiError> {
+    let tags = pairs(input.tags.take());
     let spec = input.over(QueueSpec::default());
     ctx.state()
         .execute(|core, _| {
+            Core::check_new_tags(&tags)?;
             let q = core.create_queue(spec)?;
+            core.tag_resource(&q.arn, tags)?;
             Ok(shape(&q, &core.config().region))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })

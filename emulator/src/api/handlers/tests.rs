@@ -12,22 +12,22 @@ use crate::clock::{Clock, ManualClock};
 use crate::core::{ConnId, ConnectInfo, Core, CoreConfig, Fleet, ProcessReady};
 use crate::hub::Shared;
 
-const FLEET: &str = "fleet-1a2b";
-const RULES: &str = r#"{"ruleLanguageVersion": "1.0",
+pub(super) const FLEET: &str = "fleet-1a2b";
+pub(super) const RULES: &str = r#"{"ruleLanguageVersion": "1.0",
     "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
     "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
               {"name": "blue", "minPlayers": 1, "maxPlayers": 1}]}"#;
-const PROTOCOLS: [Protocol; 2] = [Protocol::AwsJson11, Protocol::RpcV2Cbor];
+pub(super) const PROTOCOLS: [Protocol; 2] = [Protocol::AwsJson11, Protocol::RpcV2Cbor];
 
 /// The handlers behind one protocol: a daemon state with fleet FLEET and one ready process
 /// "p1", and the router, so each call is one line (`api.ok(op, input)`).
-struct Api {
+pub(super) struct Api {
     shared: Shared,
     router: Router<Shared>,
     protocol: Protocol,
 }
 
-fn setup(protocol: Protocol) -> Api {
+pub(super) fn setup(protocol: Protocol) -> Api {
     let mut core = Core::new(CoreConfig::default());
     core.register_fleet(Fleet {
         id: FLEET.into(),
@@ -53,7 +53,9 @@ fn setup(protocol: Protocol) -> Api {
         )
         .unwrap();
     });
-    let router = super::register_matchmaking(Router::new(ServiceModel::gamelift()));
+    let router = super::tags::register(super::register_matchmaking(Router::new(
+        ServiceModel::gamelift(),
+    )));
     Api {
         shared,
         router,
@@ -63,19 +65,19 @@ fn setup(protocol: Protocol) -> Api {
 
 impl Api {
     /// Calls `op`, which must succeed; its output.
-    fn ok(&self, op: &str, input: Value) -> Value {
+    pub(super) fn ok(&self, op: &str, input: Value) -> Value {
         let p = self.protocol;
         call(&self.router, &self.shared, p, op, &input)
             .unwrap_or_else(|e| panic!("{op} over {p:?}: {e:?}"))
     }
 
     /// Calls `op`, which must fail; its error.
-    fn err(&self, op: &str, input: Value) -> CallError {
+    pub(super) fn err(&self, op: &str, input: Value) -> CallError {
         call(&self.router, &self.shared, self.protocol, op, &input).expect_err(op)
     }
 
     /// Rule set "duel", queue "q" onto FLEET and configuration "cfg" using them.
-    fn configure(&self) {
+    pub(super) fn configure(&self) {
         self.ok(
             "CreateMatchmakingRuleSet",
             json!({"Name": "duel", "RuleSetBody": RULES}),

@@ -324,7 +324,9 @@ impl Core {
                 t.status.as_str()
             )));
         }
-        self.mm.configurations.remove(&name);
+        if let Some(c) = self.mm.configurations.remove(&name) {
+            self.forget_tags(&c.arn);
+        }
         self.mm.pools.remove(&name);
         self.timers
             .cancel(&crate::core::timers::TimerKey::Expansion(name));

@@ -169,7 +169,9 @@ impl Core {
                 c.name
             )));
         }
-        self.mm.queues.remove(&name);
+        if let Some(q) = self.mm.queues.remove(&name) {
+            self.forget_tags(&q.arn);
+        }
         Ok(())
     }
 

@@ -126,7 +126,9 @@ impl Core {
                 c.name
             )));
         }
-        self.mm.rule_sets.remove(name);
+        if let Some(r) = self.mm.rule_sets.remove(name) {
+            self.forget_tags(&r.arn);
+        }
         Ok(())
     }
 }
