@@ -6,7 +6,6 @@
 //! no resource, TaggingFailed over the per-resource limit, InvalidRequest otherwise).
 
 use serde::{Deserialize, Serialize};
-use tracing::info;
 
 use super::errors::api_error;
 use crate::api::types::Empty;
@@ -52,7 +51,7 @@ fn tag_resource(ctx: &mut Ctx<'_, Shared>, input: TagResourceInput) -> Result<Em
     ctx.state()
         .execute(|core, _| core.tag_resource(&arn, tags))
         .map_err(|e| api_error(ctx, e))?;
-    info!(resource = %arn, keys = ?keys, "resource tagged");
+    tracing::info!(target: "playfield", "resource {arn} tagged: {}", keys.join(", "));
     Ok(Empty {})
 }
 
@@ -69,7 +68,11 @@ fn untag_resource(ctx: &mut Ctx<'_, Shared>, input: UntagResourceInput) -> Resul
     ctx.state()
         .execute(|core, _| core.untag_resource(&arn, &input.tag_keys))
         .map_err(|e| api_error(ctx, e))?;
-    info!(resource = %arn, keys = ?input.tag_keys, "resource untagged");
+    tracing::info!(
+        target: "playfield",
+        "resource {arn} untagged: {}",
+        input.tag_keys.join(", ")
+    );
     Ok(Empty {})
 }
 
