@@ -1,4 +1,4 @@
-//! Resource tags (service-api.md TagResource, UntagResource, ListTagsForResource, and the
+//! Resource tags (the model's TagResource, UntagResource, ListTagsForResource, and the
 //! `Tags` member of the Create* operations).
 //!
 //! Infrastructure tools (Terraform's AWS provider first of all) pass `Tags` when they create
