@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::matchmaking::core_error;
 use super::paging::page;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::queues::PriorityType;
-use crate::core::CoreError;
+use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
+use crate::core::CoreError;
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {

@@ -296,8 +296,8 @@ impl Core {
                 if cap.is_some_and(|c| reported.iter().any(|ms| *ms > u64::from(c))) {
                     continue;
                 }
-                let latency =
-                    (!reported.is_empty()).then(|| reported.iter().sum::<u64>() / reported.len() as u64);
+                let latency = (!reported.is_empty())
+                    .then(|| reported.iter().sum::<u64>() / reported.len() as u64);
                 candidates.push(Candidate {
                     fleet_id: fleet_id.clone(),
                     pid: p.pid.clone(),

@@ -98,9 +98,8 @@ fn latency_prefers_the_lowest_average_and_cost_ties() {
     ];
     let (c, q) = two_locations(|s| s.priority_order = vec![PriorityType::Latency]);
     assert_eq!(pick(&c, &q, &players).as_deref(), Some("p-west"));
-    let (c, q) = two_locations(|s| {
-        s.priority_order = vec![PriorityType::Cost, PriorityType::Destination]
-    });
+    let (c, q) =
+        two_locations(|s| s.priority_order = vec![PriorityType::Cost, PriorityType::Destination]);
     assert_eq!(pick(&c, &q, &players).as_deref(), Some("p-east"));
 }
 
@@ -115,5 +114,8 @@ fn a_priority_type_listed_twice_is_refused() {
             ..Default::default()
         })
         .unwrap_err();
-    assert!(e.to_string().contains("COST is listed more than once"), "{e}");
+    assert!(
+        e.to_string().contains("COST is listed more than once"),
+        "{e}"
+    );
 }
