@@ -69,6 +69,7 @@ async fn place(c: &Client, id: &str) -> GameSessionPlacementState {
 /// settings come back from DescribeGameSessionQueues as given; the first placement lands on
 /// WEST's process (LocationOrder beats destination order), the second on FLEET's, and a
 /// third waits although EAST's process is free (AllowedLocations leaves custom-east out).
+/// An update giving only a PriorityConfiguration replaces it and keeps the filter.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn placement_follows_the_filter_and_the_priority_order() {
     bounded(async {
@@ -139,6 +140,28 @@ async fn placement_follows_the_filter_and_the_priority_order() {
                 .await
                 .is_err(),
             "custom-east is not an allowed location"
+        );
+
+        // UpdateGameSessionQueue: a PriorityConfiguration given replaces the old one; the
+        // FilterConfiguration left out stays as it was.
+        let updated = c
+            .update_game_session_queue()
+            .name("prio")
+            .priority_configuration(
+                PriorityConfiguration::builder()
+                    .priority_order(PriorityType::Latency)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("UpdateGameSessionQueue");
+        let q = updated.game_session_queue().unwrap();
+        let p = q.priority_configuration().unwrap();
+        assert_eq!(p.priority_order(), [PriorityType::Latency]);
+        assert!(p.location_order().is_empty());
+        assert_eq!(
+            q.filter_configuration().unwrap().allowed_locations(),
+            ["custom-test", "custom-west"]
         );
         d.shutdown().await;
     })

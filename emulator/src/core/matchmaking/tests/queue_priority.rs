@@ -2,6 +2,7 @@
 //! (gamelift-service-2.json, shapes FilterConfiguration and PriorityConfiguration).
 
 use super::*;
+use crate::core::RegisterCompute;
 
 const EAST: &str = "fleet-east";
 const WEST: &str = "fleet-west";
@@ -118,4 +119,60 @@ fn a_priority_type_listed_twice_is_refused() {
         e.to_string().contains("COST is listed more than once"),
         "{e}"
     );
+}
+
+/// A multi-location Anywhere fleet: a process's location is its compute's custom location
+/// (RegisterCompute `Location`), so the filter can allow some of a fleet's locations and not
+/// others (FilterConfiguration: "allow placement with some, but not all, of a fleet's
+/// locations"). The location picked is the one placement creates the game session in.
+#[test]
+fn a_process_is_where_its_compute_is() {
+    let mut c = Core::new(CoreConfig::default());
+    c.register_fleet(Fleet {
+        id: FLEET.into(),
+        name: "multi".into(),
+        locations: vec!["custom-east".into(), "custom-west".into()],
+    })
+    .unwrap();
+    for (conn, (pid, compute, location)) in [
+        ("p-east", "east-box", "custom-east"),
+        ("p-west", "west-box", "custom-west"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        c.register_compute(
+            T0,
+            RegisterCompute {
+                fleet_id: FLEET.into(),
+                name: compute.into(),
+                location: Some(location.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        c.connect(
+            T0,
+            ConnId(conn as u64),
+            ConnectInfo {
+                pid: pid.into(),
+                fleet_id: FLEET.into(),
+                compute_id: Some(compute.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        c.process_ready(T0, pid, ProcessReady::default()).unwrap();
+    }
+    let q = c
+        .create_queue(QueueSpec {
+            name: QUEUE.into(),
+            destinations: vec![FLEET.into()],
+            allowed_locations: vec!["custom-west".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    let (fleet, pid, location) = c.pick_process(&q, 0, &[]).unwrap();
+    assert_eq!((fleet.as_str(), pid.as_str()), (FLEET, "p-west"));
+    assert_eq!(location, "custom-west");
 }
