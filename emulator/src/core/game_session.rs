@@ -138,7 +138,8 @@ impl Core {
     }
 
     /// CreateGameSession on the process `on` (a free process of the fleet that queue
-    /// placement chose), or on the fleet's first free process when `None`.
+    /// placement chose), or on the fleet's first free process when `None` or when `on` is
+    /// no longer a free process of the fleet.
     pub(crate) fn create_game_session_on(
         &mut self,
         now: Millis,
@@ -155,6 +156,12 @@ impl Core {
         if let Some(existing) = self.game_sessions.get(&id) {
             return Ok(existing.clone());
         }
+        // A chosen process must still be a free one of the fleet.
+        let on = on.filter(|pid| {
+            self.free_processes(&req.fleet_id)
+                .iter()
+                .any(|p| p.pid == *pid)
+        });
         let pid = on
             .or_else(|| self.free_process(&req.fleet_id))
             .ok_or_else(|| CoreError::NoFreeProcess {
