@@ -114,6 +114,44 @@ pub struct Queue {
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
+    /// FilterConfiguration.AllowedLocations; empty: every location.
+    pub allowed_locations: Vec<String>,
+    /// PriorityConfiguration.PriorityOrder; empty: destination order.
+    pub priority_order: Vec<PriorityType>,
+    /// PriorityConfiguration.LocationOrder.
+    pub location_order: Vec<String>,
+}
+
+/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityType {
+    Latency,
+    Cost,
+    Destination,
+    Location,
+}
+
+impl PriorityType {
+    pub const ALL: [PriorityType; 4] = [
+        PriorityType::Latency,
+        PriorityType::Cost,
+        PriorityType::Destination,
+        PriorityType::Location,
+    ];
+
+    /// The model's enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriorityType::Latency => "LATENCY",
+            PriorityType::Cost => "COST",
+            PriorityType::Destination => "DESTINATION",
+            PriorityType::Location => "LOCATION",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 /// A queue's latency cap for a span of a placement's life.

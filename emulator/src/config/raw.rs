@@ -185,6 +185,12 @@ pub(crate) struct RawQueue {
     pub player_latency_policies: Vec<RawLatencyPolicy>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<Spanned<String>>,
+    #[serde(default)]
+    pub allowed_locations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub priority_order: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub location_order: Vec<Spanned<String>>,
 }
 
 /// The service's default placement timeout.

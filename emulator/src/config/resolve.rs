@@ -377,7 +377,15 @@ fn resolve_queues(
                 format!("{key}.notification_target"),
                 targets,
             );
+            let allowed_locations =
+                check_locations(c, &q.allowed_locations, format!("{key}.allowed_locations"));
+            let location_order =
+                check_locations(c, &q.location_order, format!("{key}.location_order"));
+            let priority_order = check_priority_order(c, &q.priority_order, &key);
             Queue {
+                allowed_locations,
+                priority_order,
+                location_order,
                 name: q.name.get_ref().clone(),
                 destinations,
                 timeout_seconds: timeout,
@@ -395,6 +403,55 @@ fn resolve_queues(
             }
         })
         .collect()
+}
+
+/// A queue's location list (AllowedLocations, LocationOrder): 1..=100 distinct names of
+/// 1..=64 letters, digits and dashes, as the model's LocationList says.
+fn check_locations(c: &mut Checker, raw: &[Spanned<String>], key: String) -> Vec<String> {
+    if raw.len() > 100 {
+        c.error(raw[100].span(), key.clone(), "at most 100 locations");
+    }
+    let mut seen = HashSet::new();
+    for (j, l) in raw.iter().enumerate() {
+        let name = l.get_ref();
+        if name.is_empty() || name.len() > 64 || !is_dashed_name(name) {
+            c.error(
+                l.span(),
+                format!("{key}[{j}]"),
+                format!("{name:?} is not a location (1 to 64 letters, digits and dashes)"),
+            );
+        } else if !seen.insert(name.as_str()) {
+            c.error(
+                l.span(),
+                format!("{key}[{j}]"),
+                format!("{name:?} is listed twice"),
+            );
+        }
+    }
+    raw.iter().map(|l| l.get_ref().clone()).collect()
+}
+
+/// PriorityOrder: each of LATENCY, COST, DESTINATION, LOCATION at most once.
+fn check_priority_order(c: &mut Checker, raw: &[Spanned<String>], key: &str) -> Vec<PriorityType> {
+    let mut order = Vec::new();
+    for (j, p) in raw.iter().enumerate() {
+        let at = format!("{key}.priority_order[{j}]");
+        match PriorityType::parse(p.get_ref()) {
+            Some(t) if order.contains(&t) => {
+                c.error(p.span(), at, format!("{:?} is listed twice", p.get_ref()))
+            }
+            Some(t) => order.push(t),
+            None => c.error(
+                p.span(),
+                at,
+                format!(
+                    "{:?} is not one of LATENCY, COST, DESTINATION, LOCATION",
+                    p.get_ref()
+                ),
+            ),
+        }
+    }
+    order
 }
 
 fn resolve_rule_sets(c: &mut Checker, raw: &[RawRuleSet]) -> Vec<RuleSet> {

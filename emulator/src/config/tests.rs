@@ -163,6 +163,61 @@ fn values_out_of_range_are_refused() {
     );
 }
 
+/// A queue's filter and priority keys reach the queue; defaults are empty (no filter,
+/// destination order).
+#[test]
+fn queue_filter_and_priorities_are_read() {
+    let c = load(BASE).unwrap();
+    assert!(c.queues[0].allowed_locations.is_empty());
+    assert!(c.queues[0].priority_order.is_empty());
+    let text = BASE.replace(
+        "destinations = [\"fleet-a\"]",
+        "destinations = [\"fleet-a\"]\nallowed_locations = [\"custom-a\", \"us-west-2\"]\n\
+         priority_order = [\"LATENCY\", \"LOCATION\"]\nlocation_order = [\"us-west-2\"]",
+    );
+    let q = &load(&text).unwrap().queues[0];
+    assert_eq!(q.allowed_locations, ["custom-a", "us-west-2"]);
+    assert_eq!(
+        q.priority_order,
+        [PriorityType::Latency, PriorityType::Location]
+    );
+    assert_eq!(q.location_order, ["us-west-2"]);
+}
+
+/// PriorityType's enum, "each priority type is listed once", and LocationStringModel
+/// (1 to 64 letters, digits, dashes) — each error at its key and line.
+#[test]
+fn bad_queue_filter_and_priorities_are_located() {
+    let text = BASE.replace(
+        "destinations = [\"fleet-a\"]",
+        "destinations = [\"fleet-a\"]\nallowed_locations = [\"custom a\"]\n\
+         priority_order = [\"COST\", \"FASTEST\", \"COST\"]\n\
+         location_order = [\"x\", \"x\"]",
+    );
+    let all = errors(&text);
+    let keys: Vec<&str> = all.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "queues[0].allowed_locations[0]",
+            "queues[0].priority_order[1]",
+            "queues[0].priority_order[2]",
+            "queues[0].location_order[1]",
+        ]
+    );
+    assert!(
+        all[0].message.contains("is not a location"),
+        "{}",
+        all[0].message
+    );
+    assert!(all[1]
+        .message
+        .contains("not one of LATENCY, COST, DESTINATION, LOCATION"));
+    assert!(all[1].to_string().contains(":10"), "{}", all[1]);
+    assert!(all[2].message.contains("listed twice"));
+    assert!(all[3].message.contains("listed twice"));
+}
+
 #[test]
 fn mode_and_queue_must_agree() {
     let standalone_with_queue = BASE.replace(
@@ -308,6 +363,12 @@ fn sample_configuration_loads() {
         .executable
         .ends_with("target/debug/playfield-sample-server"));
     assert_eq!(c.queues[0].player_latency_policies.len(), 2);
+    assert_eq!(c.queues[0].allowed_locations, ["custom-laptop"]);
+    assert_eq!(
+        c.queues[0].priority_order,
+        [PriorityType::Location, PriorityType::Destination]
+    );
+    assert_eq!(c.queues[0].location_order, ["custom-laptop"]);
     assert!(c.rule_sets[0].body.contains("FairSkill"));
     let m = &c.matchmaking_configurations[0];
     assert_eq!(m.notification_target.as_deref(), Some("events"));

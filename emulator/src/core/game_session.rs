@@ -134,6 +134,18 @@ impl Core {
         now: Millis,
         req: CreateGameSession,
     ) -> Result<GameSession, CoreError> {
+        self.create_game_session_on(now, req, None)
+    }
+
+    /// CreateGameSession on the process `on` (a free process of the fleet that queue
+    /// placement chose), or on the fleet's first free process when `None` or when `on` is
+    /// no longer a free process of the fleet.
+    pub(crate) fn create_game_session_on(
+        &mut self,
+        now: Millis,
+        req: CreateGameSession,
+        on: Option<String>,
+    ) -> Result<GameSession, CoreError> {
         validate_create(&req)?;
         self.check_fleet(&req.fleet_id)?;
         let suffix = match &req.idempotency_token {
@@ -144,8 +156,14 @@ impl Core {
         if let Some(existing) = self.game_sessions.get(&id) {
             return Ok(existing.clone());
         }
-        let pid = self
-            .free_process(&req.fleet_id)
+        // A chosen process must still be a free one of the fleet.
+        let on = on.filter(|pid| {
+            self.free_processes(&req.fleet_id)
+                .iter()
+                .any(|p| p.pid == *pid)
+        });
+        let pid = on
+            .or_else(|| self.free_process(&req.fleet_id))
             .ok_or_else(|| CoreError::NoFreeProcess {
                 fleet_id: req.fleet_id.clone(),
             })?;

@@ -438,6 +438,32 @@ impl Core {
             .map(|p| p.pid.clone())
     }
 
+    /// The free processes of a fleet, in order of readiness (the first is `free_process`).
+    pub(super) fn free_processes(&self, fleet_id: &str) -> Vec<&ServerProcess> {
+        let mut free: Vec<&ServerProcess> = self
+            .processes
+            .values()
+            .filter(|p| p.fleet_id == fleet_id && p.is_free())
+            .collect();
+        free.sort_by_key(|p| p.ready_seq);
+        free
+    }
+
+    /// Where a process runs: its compute's custom location when it registered on one,
+    /// otherwise its fleet's first location, otherwise the daemon's Region.
+    pub(crate) fn process_location(&self, p: &ServerProcess) -> String {
+        p.compute_id
+            .as_deref()
+            .and_then(|c| self.compute(&p.fleet_id, c).ok())
+            .map(|c| c.location.clone())
+            .or_else(|| {
+                self.fleets
+                    .get(&p.fleet_id)
+                    .and_then(|f| f.locations.first().cloned())
+            })
+            .unwrap_or_else(|| self.cfg.region.clone())
+    }
+
     pub(super) fn heartbeat_timed_out(&mut self, now: Millis, pid: &str) {
         let secs = self.cfg.heartbeat_timeout_ms / 1000;
         let why = format!("process {pid} removed: no heartbeat for {secs} s");

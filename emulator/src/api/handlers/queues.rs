@@ -1,7 +1,8 @@
 //! Game session queue operations (service-api.md §9.2): Create/Describe/Update/
-//! DeleteGameSessionQueue(s). Destinations are fleet ids or ARNs (kept as fleet ids);
-//! FilterConfiguration, PriorityConfiguration and LogConfiguration are accepted and not
-//! applied (one machine: every destination is the same place). DescribeGameSessionQueues
+//! DeleteGameSessionQueue(s). Destinations are fleet ids or ARNs (kept as fleet ids).
+//! FilterConfiguration and PriorityConfiguration are stored, echoed and used by placement
+//! (`Core::pick_process`); their enum values and list sizes are checked by the router's
+//! model validation before a handler runs. LogConfiguration is not modelled. DescribeGameSessionQueues
 //! pages by `Limit`/`NextToken` (up to 50 a page, as the model documents) in name order.
 //! Create's `Tags` are checked before the queue is made and kept by the core
 //! (see [`super::tags`]).
@@ -12,9 +13,10 @@ use super::matchmaking::core_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
+use crate::core::matchmaking::queues::PriorityType;
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
-use crate::core::Core;
+use crate::core::{Core, CoreError};
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -40,6 +42,22 @@ pub struct LatencyPolicyShape {
     policy_duration_seconds: Option<u32>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FilterShape {
+    #[serde(default)]
+    allowed_locations: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PriorityShape {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    priority_order: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    location_order: Vec<String>,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct QueueShape {
@@ -52,6 +70,10 @@ pub struct QueueShape {
     custom_event_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notification_target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter_configuration: Option<FilterShape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority_configuration: Option<PriorityShape>,
 }
 
 fn shape(q: &GameSessionQueue, region: &str) -> QueueShape {
@@ -77,6 +99,18 @@ fn shape(q: &GameSessionQueue, region: &str) -> QueueShape {
             .collect(),
         custom_event_data: q.custom_event_data.clone(),
         notification_target: q.notification_target.clone(),
+        filter_configuration: (!q.allowed_locations.is_empty()).then(|| FilterShape {
+            allowed_locations: q.allowed_locations.clone(),
+        }),
+        priority_configuration: (!q.priority_order.is_empty() || !q.location_order.is_empty())
+            .then(|| PriorityShape {
+                priority_order: q
+                    .priority_order
+                    .iter()
+                    .map(|p| p.as_str().to_string())
+                    .collect(),
+                location_order: q.location_order.clone(),
+            }),
     }
 }
 
@@ -91,11 +125,32 @@ pub struct QueueInput {
     notification_target: Option<String>,
     /// Create only (Update does not model it).
     tags: Option<Vec<TagShape>>,
+    filter_configuration: Option<FilterShape>,
+    priority_configuration: Option<PriorityShape>,
 }
 
 impl QueueInput {
-    /// The input over `base` (empty for Create, the current queue for Update).
-    fn over(self, mut s: QueueSpec) -> QueueSpec {
+    /// The input over `base` (empty for Create, the current queue for Update). A
+    /// configuration given replaces the one the queue had; one left out keeps it.
+    fn over(self, mut s: QueueSpec) -> Result<QueueSpec, CoreError> {
+        if let Some(f) = self.filter_configuration {
+            s.allowed_locations = f.allowed_locations;
+        }
+        if let Some(p) = self.priority_configuration {
+            s.priority_order = p
+                .priority_order
+                .iter()
+                .map(|t| {
+                    PriorityType::parse(t).ok_or_else(|| {
+                        CoreError::param(
+                            "PriorityConfiguration.PriorityOrder",
+                            format!("'{t}' is not one of LATENCY, COST, DESTINATION, LOCATION"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            s.location_order = p.location_order;
+        }
         s.name = self.name;
         if self.timeout_in_seconds.is_some() {
             s.timeout_seconds = self.timeout_in_seconds;
@@ -119,7 +174,7 @@ impl QueueInput {
         if self.notification_target.is_some() {
             s.notification_target = self.notification_target;
         }
-        s
+        Ok(s)
     }
 }
 
@@ -131,7 +186,9 @@ pub struct QueueOutput {
 
 fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<QueueOutput, ApiError> {
     let tags = pairs(input.tags.take());
-    let spec = input.over(QueueSpec::default());
+    let spec = input
+        .over(QueueSpec::default())
+        .map_err(|e| core_error(ctx, e))?;
     ctx.state()
         .execute(|core, _| {
             Core::check_new_tags(&tags)?;
@@ -147,7 +204,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
     ctx.state()
         .execute(|core, _| {
             let current = QueueSpec::from(core.queue(&input.name)?);
-            let q = core.update_queue(input.over(current))?;
+            let q = core.update_queue(input.over(current)?)?;
             Ok(shape(&q, &core.config().region))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })

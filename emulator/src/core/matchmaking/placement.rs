@@ -245,13 +245,14 @@ impl Core {
         };
         let age = now.saturating_sub(p.start_time);
         let refs: Vec<&BTreeMap<String, u32>> = latencies.iter().collect();
-        let fleet = self.pick_process(&queue, age, &refs).map(|(f, _)| f);
-        let created = fleet.and_then(|fleet_id| {
+        let picked = self.pick_process(&queue, age, &refs);
+        let created = picked.and_then(|(fleet_id, pid, location)| {
             let req = CreateGameSession {
                 fleet_id,
+                location: Some(location),
                 ..template
             };
-            self.create_game_session(now, req).ok()
+            self.create_game_session_on(now, req, Some(pid)).ok()
         });
         let key = (p.start_time, id.to_string());
         match created {

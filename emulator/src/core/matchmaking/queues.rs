@@ -1,11 +1,15 @@
 //! Game session queues: where matches are placed (service-api.md §9.2
 //! Create/Describe/Update/DeleteGameSessionQueue).
 //!
-//! A queue lists destinations (fleets, in preference order), a timeout, and player latency
-//! policies. Placement asks `Core::pick_process` for a free process: the first destination
-//! with an ACTIVE process without a game session, skipping destinations whose location some
-//! player reports a latency above the cap in force at the placement's age (a player with no
-//! latency for that location does not hold it back).
+//! A queue lists destinations (fleets, in preference order), a timeout, player latency
+//! policies, a FilterConfiguration and a PriorityConfiguration. Placement asks
+//! `Core::pick_process` for a free process (ACTIVE, healthy, without a game session) in the
+//! destinations: a process is a candidate when its location (its compute's custom location,
+//! else its fleet's first) is among AllowedLocations (when given) and no player reports a
+//! latency for that location above the cap in force at the placement's age (a player with
+//! no latency for that location does not hold it back). Candidates are ranked by the
+//! queue's PriorityOrder (see [`PriorityType`]); with none, by destination order, as the
+//! queue did before it had priorities.
 
 use super::rule_sets::name_of;
 use crate::clock::Millis;
@@ -13,7 +17,7 @@ use crate::config;
 use crate::core::{Core, CoreError};
 use std::collections::BTreeMap;
 
-pub use crate::config::PlayerLatencyPolicy;
+pub use crate::config::{PlayerLatencyPolicy, PriorityType};
 
 /// TimeoutInSeconds's default in the service.
 pub const DEFAULT_TIMEOUT_S: u32 = 600;
@@ -29,6 +33,12 @@ pub struct GameSessionQueue {
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
+    /// FilterConfiguration.AllowedLocations; empty: no filter, every location is allowed.
+    pub allowed_locations: Vec<String>,
+    /// PriorityConfiguration.PriorityOrder; empty: destination order.
+    pub priority_order: Vec<PriorityType>,
+    /// PriorityConfiguration.LocationOrder: ranks locations when PriorityOrder has LOCATION.
+    pub location_order: Vec<String>,
 }
 
 impl GameSessionQueue {
@@ -64,6 +74,9 @@ pub struct QueueSpec {
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
+    pub allowed_locations: Vec<String>,
+    pub priority_order: Vec<PriorityType>,
+    pub location_order: Vec<String>,
 }
 
 /// The startup file's `[[queues]]` entry, as the core creates it.
@@ -76,6 +89,9 @@ impl From<&config::Queue> for QueueSpec {
             player_latency_policies: q.player_latency_policies.clone(),
             custom_event_data: q.custom_event_data.clone(),
             notification_target: q.notification_target.clone(),
+            allowed_locations: q.allowed_locations.clone(),
+            priority_order: q.priority_order.clone(),
+            location_order: q.location_order.clone(),
         }
     }
 }
@@ -90,6 +106,9 @@ impl From<&GameSessionQueue> for QueueSpec {
             player_latency_policies: q.player_latency_policies.clone(),
             custom_event_data: q.custom_event_data.clone(),
             notification_target: q.notification_target.clone(),
+            allowed_locations: q.allowed_locations.clone(),
+            priority_order: q.priority_order.clone(),
+            location_order: q.location_order.clone(),
         }
     }
 }
@@ -107,6 +126,51 @@ fn check_queue_name(name: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// "Each priority type is listed once" (PriorityConfiguration.PriorityOrder).
+fn check_priority_order(order: &[PriorityType]) -> Result<(), CoreError> {
+    for (i, p) in order.iter().enumerate() {
+        if order[..i].contains(p) {
+            return Err(CoreError::param(
+                "PriorityConfiguration.PriorityOrder",
+                format!("{} is listed more than once", p.as_str()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A free process placement may choose, with what PriorityOrder ranks it by.
+struct Candidate {
+    fleet_id: String,
+    pid: String,
+    location: String,
+    /// Index of its fleet in the queue's destinations.
+    destination: usize,
+    /// Average latency the players reported for its location; `None` when none did.
+    latency: Option<u64>,
+}
+
+impl Candidate {
+    /// Its rank under one priority type; lower is preferred.
+    fn rank(&self, p: PriorityType, queue: &GameSessionQueue) -> u64 {
+        match p {
+            PriorityType::Destination => self.destination as u64,
+            // Locations LocationOrder leaves out come after those it lists.
+            PriorityType::Location => queue
+                .location_order
+                .iter()
+                .position(|l| *l == self.location)
+                .unwrap_or(queue.location_order.len()) as u64,
+            // A location no player reported a latency for comes after measured ones.
+            PriorityType::Latency => self.latency.unwrap_or(u64::MAX),
+            // There is no cost model locally (no instance types, Spot or On-Demand
+            // prices): every destination costs the same, so COST never separates two
+            // candidates and the next priority type decides.
+            PriorityType::Cost => 0,
+        }
+    }
+}
+
 impl Core {
     fn build_queue(&self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
         check_queue_name(&s.name)?;
@@ -114,6 +178,7 @@ impl Core {
         if timeout_seconds == 0 {
             return Err(CoreError::param("TimeoutInSeconds", "must be at least 1"));
         }
+        check_priority_order(&s.priority_order)?;
         let destinations = s
             .destinations
             .iter()
@@ -130,6 +195,9 @@ impl Core {
             player_latency_policies: s.player_latency_policies,
             custom_event_data: s.custom_event_data,
             notification_target: s.notification_target,
+            allowed_locations: s.allowed_locations,
+            priority_order: s.priority_order,
+            location_order: s.location_order,
         })
     }
 
@@ -196,36 +264,62 @@ impl Core {
             })
     }
 
-    /// A free process among the queue's destinations, in order. `latencies` are the players'
-    /// reported latencies (location → ms); a destination qualifies when every latency reported
-    /// for its location (its first location, or the region) is within the cap in force.
+    /// A free process among the queue's destinations: `(fleet id, process id, location)`.
+    ///
+    /// `latencies` are the players' reported latencies (location → ms). A process is a
+    /// candidate when its location is allowed by the queue's filter and every latency
+    /// reported for that location is within the cap in force at `age_ms`. Candidates are
+    /// ordered by the queue's PriorityOrder, then by destination order and readiness (so a
+    /// queue without priorities takes the first destination's longest-ready process).
     pub(crate) fn pick_process(
         &self,
         queue: &GameSessionQueue,
         age_ms: Millis,
         latencies: &[&BTreeMap<String, u32>],
-    ) -> Option<(String, String)> {
+    ) -> Option<(String, String, String)> {
         let cap = queue.latency_cap(age_ms);
-        for fleet_id in &queue.destinations {
-            let location = self
-                .fleets
-                .get(fleet_id)
-                .and_then(|f| f.locations.first().cloned())
-                .unwrap_or_else(|| self.cfg.region.clone());
-            // A latency reported for this location must be within the cap. A player who
-            // reports none for it does not hold placement back: on one machine the fleet's
-            // location name ("custom-local") rarely matches the Regions clients measure.
-            let ok = latencies.iter().all(|l| {
-                l.get(&location)
-                    .is_none_or(|ms| cap.is_none_or(|c| *ms <= c))
-            });
-            if !ok {
-                continue;
-            }
-            if let Some(pid) = self.free_process(fleet_id) {
-                return Some((fleet_id.clone(), pid));
+        let mut candidates = Vec::new();
+        for (destination, fleet_id) in queue.destinations.iter().enumerate() {
+            for p in self.free_processes(fleet_id) {
+                let location = self.process_location(p);
+                if !queue.allowed_locations.is_empty()
+                    && !queue.allowed_locations.contains(&location)
+                {
+                    continue;
+                }
+                // A latency reported for this location must be within the cap. A player
+                // who reports none for it does not hold placement back: on one machine the
+                // fleet's location name ("custom-local") rarely matches the Regions clients
+                // measure.
+                let reported: Vec<u64> = latencies
+                    .iter()
+                    .filter_map(|l| l.get(&location).map(|ms| u64::from(*ms)))
+                    .collect();
+                if cap.is_some_and(|c| reported.iter().any(|ms| *ms > u64::from(c))) {
+                    continue;
+                }
+                let latency = (!reported.is_empty())
+                    .then(|| reported.iter().sum::<u64>() / reported.len() as u64);
+                candidates.push(Candidate {
+                    fleet_id: fleet_id.clone(),
+                    pid: p.pid.clone(),
+                    location,
+                    destination,
+                    latency,
+                });
             }
         }
-        None
+        // Stable: equal ranks keep destination order, then readiness order.
+        candidates.sort_by_key(|c| {
+            queue
+                .priority_order
+                .iter()
+                .map(|p| c.rank(*p, queue))
+                .collect::<Vec<_>>()
+        });
+        candidates
+            .into_iter()
+            .next()
+            .map(|c| (c.fleet_id, c.pid, c.location))
     }
 }

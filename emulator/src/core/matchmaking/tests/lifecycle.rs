@@ -190,6 +190,9 @@ player_latency_policies = [
   { maximum_individual_player_latency_ms = 50, policy_duration_seconds = 5 },
   { maximum_individual_player_latency_ms = 200 },
 ]
+allowed_locations = ["custom-home", "us-west-2"]
+priority_order = ["LOCATION", "LATENCY"]
+location_order = ["us-west-2"]
 "#,
         r#"
 description = "all members"
@@ -215,6 +218,12 @@ post_processing_url = "http://127.0.0.1:8100/pp"
         q.player_latency_policies,
         cfg.queues[0].player_latency_policies
     );
+    assert_eq!(q.allowed_locations, ["custom-home", "us-west-2"]);
+    assert_eq!(
+        q.priority_order,
+        [PriorityType::Location, PriorityType::Latency]
+    );
+    assert_eq!(q.location_order, ["us-west-2"]);
 
     let m = c.configuration("m").unwrap().clone();
     assert_eq!(m.description.as_deref(), Some("all members"));

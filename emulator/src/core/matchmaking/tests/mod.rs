@@ -9,11 +9,12 @@ mod lifecycle;
 mod notifications;
 mod placement;
 mod post_processing;
+mod queue_priority;
 
 use std::collections::BTreeMap;
 
 use super::configurations::ConfigurationSpec;
-use super::queues::QueueSpec;
+use super::queues::{PriorityType, QueueSpec};
 use super::*;
 use crate::core::{
     ConnId, ConnectInfo, Core, CoreConfig, Effect, Event, Fleet, ProcessReady, Push,

@@ -152,8 +152,7 @@ fn latency_policies_hold_back_placement_until_they_relax() {
                 policy_duration_seconds: None,
             },
         ],
-        custom_event_data: None,
-        notification_target: None,
+        ..Default::default()
     })
     .unwrap();
     ready(&mut c, T0, "p1", 1);
