@@ -275,20 +275,7 @@ async fn read_sse(resp: &mut reqwest::Response, n: usize) -> Vec<(String, Value)
 #[tokio::test]
 async fn get_events_streams_the_same_events_as_the_targets() {
     bounded(async {
-        let hook = Webhook::start().await;
-        let d = daemon_with(vec![target(
-            "duel-events",
-            &hook.url(),
-            EventFormat::Flexmatch,
-        )])
-        .await;
-        set_up(
-            &d,
-            Setup {
-                target: Some("duel-events".into()),
-                ..Setup::default()
-            },
-        );
+        let (hook, d) = flexmatch_to_webhook(Setup::default()).await;
         let mut sse = reqwest::get(format!("{}/events", d.api_url()))
             .await
             .unwrap();

@@ -20,8 +20,7 @@ mod support {
 use std::time::Duration;
 
 use aws_sdk_gamelift::types::{AcceptanceType, AttributeValue, Player};
-use playfield::config::EventFormat;
-use playfield_e2e::webhook::{Received, Webhook};
+use playfield_e2e::webhook::Received;
 use playfield_e2e::{bounded, FLEET};
 use serde_json::Value;
 use support::api_client::client;
@@ -43,20 +42,7 @@ fn find<'a>(rs: &'a [Received], kind: &str) -> &'a Received {
 #[tokio::test]
 async fn a_placed_match_sends_searching_potential_match_and_succeeded() {
     bounded(async {
-        let hook = Webhook::start().await;
-        let d = daemon_with(vec![target(
-            "duel-events",
-            &hook.url(),
-            EventFormat::Flexmatch,
-        )])
-        .await;
-        set_up(
-            &d,
-            Setup {
-                target: Some("duel-events".into()),
-                ..Setup::default()
-            },
-        );
+        let (hook, d) = flexmatch_to_webhook(Setup::default()).await;
         let server = ready_server(&d, FLEET, "proc-1").await;
         let api = client(&d, "AKIDEXAMPLE");
 
@@ -180,21 +166,11 @@ async fn a_placed_match_sends_searching_potential_match_and_succeeded() {
 #[tokio::test]
 async fn acceptance_events_come_between_the_match_and_its_success() {
     bounded(async {
-        let hook = Webhook::start().await;
-        let d = daemon_with(vec![target(
-            "duel-events",
-            &hook.url(),
-            EventFormat::Flexmatch,
-        )])
+        let (hook, d) = flexmatch_to_webhook(Setup {
+            acceptance: true,
+            ..Setup::default()
+        })
         .await;
-        set_up(
-            &d,
-            Setup {
-                target: Some("duel-events".into()),
-                acceptance: true,
-                ..Setup::default()
-            },
-        );
         let server = ready_server(&d, FLEET, "proc-1").await;
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
@@ -256,21 +232,11 @@ async fn acceptance_events_come_between_the_match_and_its_success() {
 #[tokio::test]
 async fn cancelled_and_timed_out_tickets_say_why() {
     bounded(async {
-        let hook = Webhook::start().await;
-        let d = daemon_with(vec![target(
-            "duel-events",
-            &hook.url(),
-            EventFormat::Flexmatch,
-        )])
+        let (hook, d) = flexmatch_to_webhook(Setup {
+            request_timeout_seconds: Some(10),
+            ..Setup::default()
+        })
         .await;
-        set_up(
-            &d,
-            Setup {
-                target: Some("duel-events".into()),
-                request_timeout_seconds: Some(10),
-                ..Setup::default()
-            },
-        );
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         api.stop_matchmaking()
@@ -320,20 +286,7 @@ async fn cancelled_and_timed_out_tickets_say_why() {
 #[tokio::test]
 async fn a_backfill_ticket_has_its_own_events() {
     bounded(async {
-        let hook = Webhook::start().await;
-        let d = daemon_with(vec![target(
-            "duel-events",
-            &hook.url(),
-            EventFormat::Flexmatch,
-        )])
-        .await;
-        set_up(
-            &d,
-            Setup {
-                target: Some("duel-events".into()),
-                ..Setup::default()
-            },
-        );
+        let (hook, d) = flexmatch_to_webhook(Setup::default()).await;
         let server = ready_server(&d, FLEET, "proc-1").await;
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;

@@ -12,7 +12,7 @@ use playfield::core::matchmaking::queues::QueueSpec;
 use playfield::core::matchmaking::FlexMatchMode;
 use playfield::core::CoreConfig;
 use playfield::events::{Backoff, DeliveryConfig, SnsConfirmation};
-use playfield_e2e::webhook::Received;
+use playfield_e2e::webhook::{Received, Webhook};
 use playfield_e2e::{TestDaemon, FLEET};
 use serde_json::Value;
 
@@ -61,6 +61,29 @@ pub async fn daemon_with(targets: Vec<NotificationTarget>) -> TestDaemon {
         c.delivery = fast_delivery();
     })
     .await
+}
+
+/// The target most tests use: the `duel` configuration's events as FlexMatch EventBridge JSON.
+pub const FLEXMATCH_TARGET: &str = "duel-events";
+
+/// A webhook receiver, a daemon with one FlexMatch target posting to it, and the `duel`
+/// configuration (as `setup` says) routed to that target.
+pub async fn flexmatch_to_webhook(setup: Setup) -> (Webhook, TestDaemon) {
+    let hook = Webhook::start().await;
+    let d = daemon_with(vec![target(
+        FLEXMATCH_TARGET,
+        &hook.url(),
+        EventFormat::Flexmatch,
+    )])
+    .await;
+    set_up(
+        &d,
+        Setup {
+            target: Some(FLEXMATCH_TARGET.into()),
+            ..setup
+        },
+    );
+    (hook, d)
 }
 
 /// How the configuration differs between tests.
