@@ -185,31 +185,7 @@ impl Core {
                     Some(message.into()),
                 );
             } else {
-                t.match_id = None;
-                let cfg = t.configuration_name.clone();
-                match self.pool_ticket(&cfg, id) {
-                    Ok(()) => {
-                        self.set_status(now, id, TicketStatus::Searching, None, None);
-                        // Back to the pool: its request timeout still counts from
-                        // its start (it may have passed during the proposal).
-                        let start = self.mm.tickets[id].start_time;
-                        let timeout = self
-                            .configuration(&cfg)
-                            .map(|c| u64::from(c.request_timeout_seconds) * 1000)
-                            .unwrap_or(0);
-                        self.timers.schedule(
-                            TimerKey::TicketTimeout(id.clone()),
-                            (start + timeout).max(now),
-                        );
-                    }
-                    Err(msg) => self.finish_ticket(
-                        now,
-                        id,
-                        TicketStatus::Failed,
-                        Some("UNEXPECTED_ERROR".into()),
-                        Some(msg),
-                    ),
-                }
+                self.return_to_pool(now, id);
             }
         }
         self.run_pass(now, &p.configuration);

@@ -385,6 +385,43 @@ impl Core {
         }
     }
 
+    /// Puts a ticket that left the pool for a match (a failed proposal, a held match) back
+    /// into it, SEARCHING without a team, its request timeout counting from its start (it may
+    /// have passed meanwhile: then at once). A ticket that no longer fits its pool fails.
+    pub(crate) fn return_to_pool(&mut self, now: Millis, id: &str) {
+        let Some(t) = self.mm.tickets.get_mut(id) else {
+            return;
+        };
+        if t.status.is_final() {
+            return;
+        }
+        t.match_id = None;
+        for p in &mut t.players {
+            p.team = None;
+        }
+        let (cfg, start) = (t.configuration_name.clone(), t.start_time);
+        match self.pool_ticket(&cfg, id) {
+            Ok(()) => {
+                self.set_status(now, id, TicketStatus::Searching, None, None);
+                let timeout = self
+                    .configuration(&cfg)
+                    .map(|c| u64::from(c.request_timeout_seconds) * 1000)
+                    .unwrap_or(0);
+                self.timers.schedule(
+                    TimerKey::TicketTimeout(id.to_owned()),
+                    (start + timeout).max(now),
+                );
+            }
+            Err(msg) => self.finish_ticket(
+                now,
+                id,
+                TicketStatus::Failed,
+                Some("UNEXPECTED_ERROR".into()),
+                Some(msg),
+            ),
+        }
+    }
+
     /// Inserts an existing ticket into its configuration's pool (again).
     pub(crate) fn pool_ticket(&mut self, cfg: &str, id: &str) -> Result<(), String> {
         let t = self.mm.tickets.get(id).ok_or("ticket gone")?;
