@@ -200,6 +200,13 @@ impl Core {
             direct: None,
             placed_player_sessions: Vec::new(),
         };
+        self.begin_placement(now, p);
+    }
+
+    /// Records a new placement as PENDING (the event every placement starts with) and makes
+    /// its first attempt: matches and StartGameSessionPlacement start placements alike.
+    pub(crate) fn begin_placement(&mut self, now: Millis, p: Placement) {
+        let id = p.id.clone();
         self.mm.placements.insert(id.clone(), p);
         self.mm_emit(
             now,

@@ -84,16 +84,7 @@ impl Core {
             placed_player_sessions: vec![],
         };
         let answer = p.clone();
-        self.mm.placements.insert(id.clone(), p);
-        self.mm_emit(
-            now,
-            MatchmakingEvent::Placement {
-                placement_id: id.clone(),
-                status: PlacementStatus::Pending,
-                game_session_id: None,
-            },
-        );
-        self.retry_placement(now, &id);
+        self.begin_placement(now, p);
         Ok(answer)
     }
 
