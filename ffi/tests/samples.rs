@@ -1,10 +1,10 @@
 //! The C and C++ sample servers, built with the system compilers against the built library,
-//! each run through a whole game session against an in-process daemon; the C sample also
-//! under valgrind when it is installed.
+//! each run through a whole game session against an in-process daemon, and again under
+//! valgrind (required: `.ci/run` installs it where it is missing).
 
 mod native;
 
-use native::daemon::{run_session, under_valgrind, valgrind};
+use native::daemon::{require_valgrind, run_session, under_valgrind};
 use native::{build, repo_root, Lang};
 use std::path::PathBuf;
 
@@ -28,10 +28,7 @@ fn c_sample_hosts_a_whole_game_session() {
 #[test]
 fn c_sample_is_clean_under_valgrind() {
     let exe = c_sample();
-    if valgrind().is_none() {
-        println!("valgrind not found: the C sample was not run under it (skipped)");
-        return;
-    }
+    require_valgrind();
     let command = under_valgrind(&exe);
     let command: Vec<&str> = command.iter().map(String::as_str).collect();
     let run = run_session(&command, "proc-c-valgrind");
@@ -65,10 +62,7 @@ fn cpp_sample_hosts_a_whole_game_session_with_callbacks() {
 #[test]
 fn cpp_sample_is_clean_under_valgrind() {
     let exe = cpp_sample();
-    if valgrind().is_none() {
-        println!("valgrind not found: the C++ sample was not run under it (skipped)");
-        return;
-    }
+    require_valgrind();
     let command = under_valgrind(&exe);
     let command: Vec<&str> = command.iter().map(String::as_str).collect();
     let run = run_session(&command, "proc-cpp-valgrind");

@@ -9,9 +9,10 @@
 
 pub mod daemon;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Once;
+use std::sync::{Arc, Mutex, Once, OnceLock};
 
 /// The folder holding `libplayfield_ffi.so` for this build (`target/<profile>`).
 pub fn library_dir() -> PathBuf {
@@ -62,10 +63,31 @@ pub enum Lang {
 
 /// Compiles `sources` into an executable named `name`, failing the test with the compiler's
 /// output when it does not build.
+///
+/// Each program is built once per test binary: tests run on parallel threads, and two of them
+/// asking for the same sample (say, the sample run plain and under valgrind) used to compile it
+/// into the same path at once, or over a copy the other test was executing ("Text file busy").
+/// A test that asks for a program another test is building waits for that build. The compiler
+/// writes to a path of this process's own, renamed into place when complete, so a runner that
+/// starts tests as separate processes (cargo-nextest) cannot see a half-written file either.
 pub fn build(name: &str, lang: Lang, sources: &[PathBuf], extra_includes: &[PathBuf]) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<OnceLock<PathBuf>>>>> = OnceLock::new();
+    let slot = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(name.to_owned())
+        .or_default()
+        .clone();
+    slot.get_or_init(|| compile(name, lang, sources, extra_includes))
+        .clone()
+}
+
+fn compile(name: &str, lang: Lang, sources: &[PathBuf], extra_includes: &[PathBuf]) -> PathBuf {
     build_library();
     let lib = library_dir();
     let out = lib.join(format!("native-{name}"));
+    let partial = lib.join(format!("native-{name}.{}.partial", std::process::id()));
     let (compiler, std) = match lang {
         Lang::C => (
             std::env::var("CC").unwrap_or_else(|_| "cc".into()),
@@ -86,7 +108,7 @@ pub fn build(name: &str, lang: Lang, sources: &[PathBuf], extra_includes: &[Path
     }
     cmd.args(sources)
         .arg("-o")
-        .arg(&out)
+        .arg(&partial)
         .arg("-L")
         .arg(&lib)
         .arg(format!("-Wl,-rpath,{}", lib.display()))
@@ -99,6 +121,14 @@ pub fn build(name: &str, lang: Lang, sources: &[PathBuf], extra_includes: &[Path
         "{compiler} failed to build {name}:\n{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    // rename(2) replaces the name atomically; a copy still running keeps its own inode.
+    std::fs::rename(&partial, &out).unwrap_or_else(|e| {
+        panic!(
+            "cannot move {} to {}: {e}",
+            partial.display(),
+            out.display()
+        )
+    });
     out
 }
 
