@@ -121,6 +121,12 @@ async fn active_players(p: &Played) -> Vec<String> {
 async fn backfill_started_by_the_server_adds_a_newcomer() {
     bounded(async {
         let p = play_a_duel(BackfillMode::Manual).await;
+        // sdk-wire-protocol.md §5.2: the SDK reads `autoBackfillMode`; without it GO reports
+        // NOT_SET.
+        assert_eq!(
+            p.md.auto_backfill_mode,
+            Some(playfield_sdk::model::BackfillMode::Manual)
+        );
         let bf = p
             .sdk
             .start_match_backfill(StartMatchBackfillRequest::new(

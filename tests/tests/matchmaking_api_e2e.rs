@@ -97,9 +97,13 @@ async fn a_match_is_placed_and_played() {
             alice["attributes"]["skill"],
             json!({"attributeType": "DOUBLE", "valueAttribute": 12.0})
         );
+        // sdk-wire-protocol.md §5.2: "`autoBackfillMode` is `AUTOMATIC` or `MANUAL`; GO turns
+        // any other value into `NOT_SET`" — the configuration's mode is always named; a
+        // ticket id only ever comes with AUTOMATIC.
+        assert_eq!(md["autoBackfillMode"], "MANUAL", "{md}");
         assert!(
-            md.get("autoBackfillTicketId").is_none() && md.get("autoBackfillMode").is_none(),
-            "MANUAL backfill: no automatic fields: {md}"
+            md.get("autoBackfillTicketId").is_none(),
+            "MANUAL backfill: no automatic ticket: {md}"
         );
         assert!(!gs.matchmaker_data.contains("atency"), "no latencies");
         assert_eq!(

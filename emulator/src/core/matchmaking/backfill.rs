@@ -19,7 +19,7 @@
 //! still connected, so it never replaces players who left — as the guide says, that takes a
 //! manual request.
 
-use super::matchmaker_data::{self, AutoBackfill};
+use super::matchmaker_data::{self, Backfill};
 use super::placement::team_maxima;
 use super::tickets::{
     check_ticket_id, ConnectionInfo, MatchedPlayerSession, TicketKind, TicketStatus,
@@ -339,7 +339,10 @@ impl Core {
             &match_id,
             &cfg.arn,
             &refs,
-            next_auto.as_deref().map(|t| AutoBackfill { ticket_id: t }),
+            Backfill {
+                mode: cfg.backfill_mode,
+                auto_ticket_id: next_auto.as_deref(),
+            },
         );
         self.mm.sessions.insert(
             gs.clone(),

@@ -16,7 +16,7 @@
 //! then it is TIMED_OUT and its tickets FAIL (`PLACEMENT_TIMED_OUT`). A session lost before
 //! activation sends the placement looking for another process.
 
-use super::matchmaker_data::{self, AutoBackfill};
+use super::matchmaker_data::{self, Backfill};
 use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus};
 use super::{BackfillMode, MatchmakingConfiguration, MatchmakingEvent};
 use std::collections::BTreeMap;
@@ -146,9 +146,10 @@ impl Core {
             &p.match_id,
             &cfg.arn,
             &refs,
-            p.auto_backfill_ticket_id
-                .as_deref()
-                .map(|t| AutoBackfill { ticket_id: t }),
+            Backfill {
+                mode: cfg.backfill_mode,
+                auto_ticket_id: p.auto_backfill_ticket_id.as_deref(),
+            },
         );
         let req = CreateGameSession {
             maximum_player_session_count: p.maximum_player_session_count,

@@ -3,7 +3,7 @@
 use super::*;
 use crate::core::matchmaking::backfill::StartBackfill;
 use crate::core::UpdateReason;
-use playfield_sdk::wire::MatchmakerData;
+use playfield_sdk::wire::{self, MatchmakerData};
 
 /// Teams of 1..2; tickets "a" and "b" matched 1v1 and placed on "p1", which activated the
 /// session. Returns the core, the game session id and its matchmaker data.
@@ -197,4 +197,37 @@ fn stopping_automatic_backfill_reaches_the_server() {
     let ups = updates(&mut c);
     assert_eq!(ups[0].0, UpdateReason::BackfillCancelled);
     assert_eq!(ups[0].1.as_deref(), Some(auto.as_str()));
+}
+
+/// sdk-wire-protocol.md §5.2: the matchmaker data carries `"autoBackfillMode"` — "`AUTOMATIC`
+/// or `MANUAL`; GO turns any other value into `NOT_SET`" — beside `autoBackfillTicketId`
+/// (the §5.2 example has both). The mode is the configuration's, in every document: at
+/// placement and after each backfill, with or without an automatic ticket.
+#[test]
+fn the_matchmaker_data_names_the_backfill_mode() {
+    let (mut c, gs, md) = placed(BackfillMode::Manual);
+    assert_eq!(md.auto_backfill_mode, Some(wire::BackfillMode::Manual));
+    assert_eq!(
+        md.auto_backfill_ticket_id, None,
+        "MANUAL: no automatic ticket"
+    );
+    let raw: serde_json::Value = serde_json::from_str(&serde_json_of(&c, &gs)).unwrap();
+    assert_eq!(raw["autoBackfillMode"], "MANUAL", "{raw}");
+    backfill(&mut c, T0 + 100, "bf1", &gs, &md);
+    c.take_effects();
+    start(&mut c, T0 + 200, "tc", &["c"]);
+    let ups = updates(&mut c);
+    let md2 = MatchmakerData::parse(ups[0].2.as_deref().unwrap()).unwrap();
+    assert_eq!(md2.auto_backfill_mode, Some(wire::BackfillMode::Manual));
+
+    // AUTOMATIC, filled up: no ticket any more, still AUTOMATIC.
+    let (mut c, _gs, _md) = placed(BackfillMode::Automatic);
+    c.take_effects();
+    start(&mut c, T0 + 100, "tc", &["c"]);
+    start(&mut c, T0 + 101, "td", &["d"]);
+    let ups = updates(&mut c);
+    let full = MatchmakerData::parse(ups.last().unwrap().2.as_deref().unwrap()).unwrap();
+    assert_eq!(full.player_count(), 4);
+    assert_eq!(full.auto_backfill_ticket_id, None);
+    assert_eq!(full.auto_backfill_mode, Some(wire::BackfillMode::Automatic));
 }
