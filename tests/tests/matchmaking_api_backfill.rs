@@ -192,6 +192,23 @@ async fn backfill_started_by_the_client_adds_a_newcomer() {
                 .unwrap();
         assert_eq!(t.ticket_id(), Some("bf-client"));
         assert_eq!(t.status(), Some(&Status::Queued));
+        // Guide line 2381: "回填请求的对战票证 (MatchmakingTicket) 在进行处理时具有游戏会话 ID；
+        // 在放置对战之前，新对战请求的票证不会获取游戏会话 ID；提供游戏会话 ID 是用于区分新对战票证
+        // 和回填票证的一种方式": the ticket's GameSessionConnectionInfo.GameSessionArn, from the
+        // answer on and while it searches; nothing else is known yet.
+        let arn_of = |t: &aws_sdk_gamelift::types::MatchmakingTicket| {
+            t.game_session_connection_info()
+                .and_then(|ci| ci.game_session_arn())
+                .map(str::to_string)
+        };
+        assert_eq!(arn_of(&t), Some(p.gs.game_session_id.clone()));
+        let searching = ticket(&p.c, "bf-client").await;
+        assert_eq!(searching.status(), Some(&Status::Searching));
+        assert_eq!(arn_of(&searching), Some(p.gs.game_session_id.clone()));
+        let ci = searching.game_session_connection_info().unwrap();
+        assert_eq!(ci.ip_address(), None);
+        assert_eq!(ci.port(), None);
+        assert!(ci.matched_player_sessions().is_empty());
         newcomer_fills(&p, "t-dave", "dave", "bf-client", 3).await;
         assert_eq!(active_players(&p).await, ["alice", "bob", "dave"]);
     })

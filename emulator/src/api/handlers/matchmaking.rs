@@ -142,14 +142,19 @@ pub struct MatchedPlayerSessionShape {
     player_session_id: String,
 }
 
+/// `GameSessionConnectionInfo`. A searching backfill ticket's holds only `GameSessionArn`
+/// (guide line 2381), so what is not known yet is left out rather than sent empty.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConnectionInfoShape {
     game_session_arn: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     ip_address: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     dns_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     port: Option<u16>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     matched_player_sessions: Vec<MatchedPlayerSessionShape>,
 }
 

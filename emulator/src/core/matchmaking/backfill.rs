@@ -137,7 +137,10 @@ impl Core {
             start_time: now,
             end_time: None,
             players: req.players,
-            connection: None,
+            connection: req
+                .game_session_arn
+                .as_deref()
+                .map(ConnectionInfo::game_session_only),
             estimated_wait_seconds: None,
             kind: TicketKind::Backfill {
                 game_session_arn: req.game_session_arn,

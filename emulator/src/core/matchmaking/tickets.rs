@@ -69,14 +69,33 @@ pub struct MatchedPlayerSession {
     pub player_session_id: String,
 }
 
-/// GameSessionConnectionInfo of a COMPLETED WITH_QUEUE ticket.
+/// GameSessionConnectionInfo of a COMPLETED WITH_QUEUE ticket, or of a backfill ticket (which
+/// names its game session from the start: [`ConnectionInfo::game_session_only`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionInfo {
     pub game_session_arn: String,
+    /// Empty when not known (a backfill ticket's); the API then leaves it out.
     pub ip_address: String,
+    /// Empty when not known; the API then leaves it out.
     pub dns_name: String,
     pub port: Option<u16>,
     pub matched_player_sessions: Vec<MatchedPlayerSession>,
+}
+
+impl ConnectionInfo {
+    /// A backfill ticket's: only the game session it fills. Guide line 2381: "回填请求的对战票证
+    /// (MatchmakingTicket) 在进行处理时具有游戏会话 ID；在放置对战之前，新对战请求的票证不会获取
+    /// 游戏会话 ID；提供游戏会话 ID 是用于区分新对战票证和回填票证的一种方式" — and the ticket's
+    /// only place for it is GameSessionConnectionInfo.GameSessionArn.
+    pub fn game_session_only(game_session_arn: &str) -> Self {
+        ConnectionInfo {
+            game_session_arn: game_session_arn.to_string(),
+            ip_address: String::new(),
+            dns_name: String::new(),
+            port: None,
+            matched_player_sessions: Vec::new(),
+        }
+    }
 }
 
 /// The MatchmakingTicket shape (service-api.md §11).

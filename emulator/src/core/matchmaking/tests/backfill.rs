@@ -199,6 +199,43 @@ fn stopping_automatic_backfill_reaches_the_server() {
     assert_eq!(ups[0].1.as_deref(), Some(auto.as_str()));
 }
 
+/// Guide (seed 002) line 2381: "回填请求的对战票证 ([MatchmakingTicket](#)) 在进行处理时具有游戏
+/// 会话 ID；在放置对战之前，新对战请求的票证不会获取游戏会话 ID；提供游戏会话 ID 是用于区分新对战
+/// 票证和回填票证的一种方式" (also line 2340, from the game server). The MatchmakingTicket's only
+/// game session field is GameSessionConnectionInfo.GameSessionArn (gamelift-service-2.json), so
+/// a backfill ticket carries its game session there from StartMatchBackfill's answer on, while
+/// a new ticket has no connection info until its match is placed.
+#[test]
+fn a_searching_backfill_ticket_names_its_game_session() {
+    let (mut c, gs, md) = placed(BackfillMode::Manual);
+    let answer = backfill(&mut c, T0 + 100, "bf1", &gs, &md);
+    let arn_of =
+        |t: &MatchmakingTicket| t.connection.as_ref().map(|ci| ci.game_session_arn.clone());
+    assert_eq!(
+        arn_of(&answer),
+        Some(gs.clone()),
+        "StartMatchBackfill's answer"
+    );
+    let searching = c.ticket("bf1").unwrap();
+    assert_eq!(searching.status, TicketStatus::Searching);
+    assert_eq!(arn_of(&searching), Some(gs.clone()));
+    let ci = searching.connection.unwrap();
+    assert!(
+        ci.ip_address.is_empty() && ci.port.is_none() && ci.matched_player_sessions.is_empty(),
+        "only the game session is known: {ci:?}"
+    );
+    c.stop_matchmaking(T0 + 160, "bf1").unwrap();
+    assert_eq!(
+        arn_of(&c.ticket("bf1").unwrap()),
+        Some(gs.clone()),
+        "a backfill ticket keeps naming its game session when it ends"
+    );
+    // A new ticket has none while searching.
+    let mut c = core_with(&teams_rule_set(1, 2), |_| {});
+    start(&mut c, T0, "lonely", &["z"]);
+    assert_eq!(c.ticket("lonely").unwrap().connection, None);
+}
+
 /// sdk-wire-protocol.md §5.2: the matchmaker data carries `"autoBackfillMode"` — "`AUTOMATIC`
 /// or `MANUAL`; GO turns any other value into `NOT_SET`" — beside `autoBackfillTicketId`
 /// (the §5.2 example has both). The mode is the configuration's, in every document: at
