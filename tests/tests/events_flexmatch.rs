@@ -360,3 +360,100 @@ async fn a_backfill_ticket_has_its_own_events() {
     })
     .await;
 }
+
+/// STANDALONE backfill: the events are the backend's only answer. gamelift-service-2.json,
+/// StartMatchBackfill: "When using FlexMatch as a standalone component, request a backfill
+/// match by calling this operation without a game session identifier. As with newly formed
+/// matches, matchmaking results are returned in a matchmaking event so that your game can
+/// update the game session that is being backfilled." Guide (seed 002) line 200: "找到可接受的
+/// 匹配项后，将更新所有匹配的票证，并为每张匹配的票证生成成功的对战事件"; line 202: "FlexMatch
+/// 作为一项独立服务：在成功的对战活动中，您的游戏会收到匹配结果。结果数据包括所有匹配的玩家及其
+/// 队伍分配的列表". The backend names its own game session here (the ARN "is not needed" in
+/// STANDALONE mode, which we read as optional): the events carry it back.
+#[tokio::test]
+async fn a_standalone_backfill_tells_the_backend_who_joined() {
+    bounded(async {
+        let (hook, d) = flexmatch_to_webhook(Setup {
+            standalone: true,
+            ..Setup::default()
+        })
+        .await;
+        let api = client(&d, "AKIDEXAMPLE");
+        start_ticket(&api, "ticket-a", "player-a").await;
+        start_ticket(&api, "ticket-b", "player-b").await;
+        let got = hook.wait_accepted(4).await;
+        assert_eq!(types(&got[3..]), ["MatchmakingSucceeded"]);
+        let first = detail(&got[3]);
+        let team_of = |p: &str| {
+            players_of(&first)
+                .into_iter()
+                .find(|x| x["playerId"] == p)
+                .and_then(|x| x["team"].as_str().map(str::to_string))
+                .expect("a team per matched player")
+        };
+        let in_game = |p: &str| {
+            Player::builder()
+                .player_id(p)
+                .team(team_of(p))
+                .player_attributes("skill", AttributeValue::builder().n(10.0).build())
+                .latency_in_ms("us-west-2", 40)
+                .build()
+        };
+        let own_session = "arn:aws:gamelift:us-west-2::gamesession/backend-fleet/game-7";
+        api.start_match_backfill()
+            .ticket_id("backfill-1")
+            .configuration_name(CONFIG)
+            .game_session_arn(own_session)
+            .players(in_game("player-a"))
+            .players(in_game("player-b"))
+            .send()
+            .await
+            .expect("a STANDALONE backfill of the backend's own game session");
+        start_ticket(&api, "ticket-c", "player-c").await;
+        let got = hook.wait_accepted(8).await;
+        let rest = &got[4..];
+        assert_eq!(
+            types(rest),
+            [
+                "MatchmakingSearching",
+                "MatchmakingSearching",
+                "PotentialMatchCreated",
+                "MatchmakingSucceeded"
+            ]
+        );
+        let pmc = detail(&rest[2]);
+        let ok = detail(&rest[3]);
+        assert_eq!(ticket_ids(&pmc), ["backfill-1", "ticket-c"]);
+        assert_eq!(ticket_ids(&ok), ["backfill-1", "ticket-c"]);
+        assert_eq!(pmc["acceptanceRequired"], false);
+        let match_id = pmc["matchId"].as_str().expect("matchId");
+        assert_eq!(ok["matchId"], match_id);
+        assert_eq!(ok["gameSessionInfo"]["gameSessionArn"], own_session);
+        let everyone = players_of(&ok);
+        assert_eq!(everyone.len(), 3, "the whole game: {everyone:?}");
+        for p in &everyone {
+            assert!(p["team"].is_string(), "every player with a team: {p}");
+            assert!(p.get("playerSessionId").is_none(), "nothing placed: {p}");
+        }
+        for p in ["player-a", "player-b"] {
+            let now = everyone.iter().find(|x| x["playerId"] == p).unwrap();
+            assert_eq!(now["team"], team_of(p).as_str(), "{p} keeps their team");
+        }
+        let described = api
+            .describe_matchmaking()
+            .ticket_ids("ticket-c")
+            .ticket_ids("backfill-1")
+            .send()
+            .await
+            .unwrap();
+        for t in described.ticket_list() {
+            assert_eq!(
+                t.status(),
+                Some(&aws_sdk_gamelift::types::MatchmakingConfigurationStatus::Completed),
+                "{t:?}"
+            );
+        }
+        d.shutdown().await;
+    })
+    .await;
+}

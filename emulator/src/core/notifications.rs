@@ -18,18 +18,20 @@
 //!
 //! | kind | when | tickets / players | `game_session` | specific |
 //! |---|---|---|---|---|
-//! | `Searching` | a ticket enters the pool, or returns after a failed proposal | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE") |
+//! | `Searching` | a ticket enters the pool, or returns after a failed proposal or a backfill that could not seat it | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE") |
 //! | `PotentialMatchCreated` | a match is proposed (also without acceptance) | all tickets of the match, players with `team` | `players` with `team` | `match_id`, acceptance, rule metrics |
 //! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered | same `accepted` | `match_id` |
 //! | `AcceptMatchCompleted` | all accepted, one rejected, or timeout | as above | as above | `acceptance` |
-//! | `Succeeded` | the match is placed | players with `team` and `player_session_id` | ARN, IP, port, players | `match_id` |
+//! | `Succeeded` | the match is placed (STANDALONE: agreed; no sessions, no address) | players with `team` and `player_session_id` | ARN, IP, port, players | `match_id` |
 //! | `TimedOut` | the ticket's request timeout passes | that ticket | `players` | message, metrics; `match_id` if it was in a match |
 //! | `Cancelled` | StopMatchmaking | that ticket | `players` | message, metrics |
 //! | `Failed` | placement failed, or an internal error | the match's tickets | `players` | `reason` (`UNEXPECTED_ERROR`, ...), message |
 //!
 //! Backfill tickets get the same events (never the acceptance ones: backfill does not use
-//! acceptance); their [`Ticket::kind`] is [`TicketKind::Backfill`] and
-//! [`GameSessionInfo::game_session_arn`] names the game session being filled from the start.
+//! acceptance), STANDALONE ones included; their [`Ticket::kind`] is [`TicketKind::Backfill`],
+//! [`GameSessionInfo::game_session_arn`] names the game session being filled from the start
+//! (when the request named one), and their `match_id` is the game session's match (a
+//! STANDALONE backfill's match gets one of its own).
 //! Placement outcomes are [`PlacementEvent`]s, emitted besides (not instead of) the ticket
 //! events. Configuration data ([`ConfigurationRef`]) is copied into every event so a renderer
 //! never has to look anything up.

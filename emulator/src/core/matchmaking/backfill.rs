@@ -9,7 +9,10 @@
 //! new matchmaker data and the backfill ticket id. Every other end of a backfill ticket
 //! reaches the server too — BACKFILL_CANCELLED, BACKFILL_TIMED_OUT, BACKFILL_FAILED, with the
 //! ticket id (lessons-from-peers.md: a cancelled backfill that never reached
-//! onUpdateGameSession confused game teams).
+//! onUpdateGameSession confused game teams). A fill is told like a new match
+//! (PotentialMatchCreated, then MatchmakingSucceeded); newcomers the game cannot seat search
+//! again. A STANDALONE backfill (without a game session, or naming the backend's own) is
+//! answered by those events alone: FlexMatch hosts nothing to seat anyone in.
 //!
 //! Automatic backfill (BackfillMode AUTOMATIC, WITH_QUEUE only): when a matched session
 //! starts with open slots its matchmaker data names a backfill ticket, started as the
@@ -24,7 +27,7 @@ use super::placement::team_maxima;
 use super::tickets::{
     check_ticket_id, ConnectionInfo, MatchedPlayerSession, TicketKind, TicketStatus,
 };
-use super::{BackfillMode, MatchmakingTicket};
+use super::{BackfillMode, FlexMatchMode, MatchmakingEvent, MatchmakingTicket};
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError, NewPlayerSession, UpdateReason};
@@ -76,9 +79,25 @@ impl Core {
                 "a backfill request describes every player already in the game; none given",
             ));
         }
-        if let Some(gs) = &req.game_session_arn {
-            let live = self.game_sessions.get(gs).map(|g| g.is_live());
-            match live {
+        let standalone = cfg.flex_match_mode == FlexMatchMode::Standalone;
+        match (&req.game_session_arn, standalone) {
+            // StartMatchBackfill reference: "When using FlexMatch as a standalone component,
+            // request a backfill match by calling this operation without a game session
+            // identifier" — it may still name the backend's own session, which FlexMatch does
+            // not host and so cannot check.
+            (_, true) => {}
+            (None, false) => {
+                return Err(CoreError::param(
+                    "GameSessionArn",
+                    format!(
+                        "configuration '{}' is WITH_QUEUE: its backfill fills one of the game \
+                         sessions it placed, so name it (only a STANDALONE backfill goes \
+                         without)",
+                        cfg.name
+                    ),
+                ))
+            }
+            (Some(gs), false) => match self.game_sessions.get(gs).map(|g| g.is_live()) {
                 None => return Err(CoreError::UnknownGameSession { id: gs.clone() }),
                 Some(false) => {
                     return Err(CoreError::Matchmaking(format!(
@@ -86,7 +105,7 @@ impl Core {
                     )))
                 }
                 Some(true) => {}
-            }
+            },
         }
         let id = match req.ticket_id {
             Some(id) => {
@@ -127,6 +146,12 @@ impl Core {
             }
             self.mm.backfill_of.insert(gs.clone(), id.clone());
         }
+        // A backfill ticket belongs to its game session's match from the start: its events
+        // carry that match id (a MatchmakingFailed too), and it names the session it fills.
+        let match_id = req
+            .game_session_arn
+            .as_deref()
+            .and_then(|gs| self.session_match_id(gs));
         let t = MatchmakingTicket {
             id: id.clone(),
             configuration_name: cfg.name.clone(),
@@ -146,7 +171,7 @@ impl Core {
                 game_session_arn: req.game_session_arn,
                 automatic,
             },
-            match_id: None,
+            match_id,
             accepted: BTreeSet::new(),
         };
         let answer = t.clone();
@@ -205,19 +230,74 @@ impl Core {
         }
     }
 
-    /// A backfill ticket found newcomers.
+    /// The match id of the game session `gs` hosts, as the matchmaker last described it (or
+    /// as its matchmaker data says, for a session FlexMatch did not place itself).
+    fn session_match_id(&self, gs: &str) -> Option<String> {
+        if let Some(sm) = self.mm.sessions.get(gs) {
+            return Some(sm.match_id.clone());
+        }
+        let data = self.game_sessions.get(gs)?.matchmaker_data.as_deref()?;
+        playfield_sdk::wire::MatchmakerData::parse(data)
+            .ok()
+            .map(|d| d.match_id)
+    }
+
+    /// A backfill ticket found newcomers. The match goes the way of a new one: written into
+    /// every ticket of it (match id, teams), told as PotentialMatchCreated (a backfill has no
+    /// acceptance step), then either told as MatchmakingSucceeded at once (STANDALONE: the
+    /// events are how the backend learns who joined, StartMatchBackfill reference: "matchmaking
+    /// results are returned in a matchmaking event"), or placed: the newcomers get player
+    /// sessions in the game session. If the game cannot seat them, the newcomers search on
+    /// (MatchmakingSearching again, without the failed match's teams) and the backfill ticket
+    /// fails.
     pub(crate) fn on_backfill_match(&mut self, now: Millis, cfg_name: &str, m: Match) {
         let Some(bf) = m.backfill_ticket_id.clone() else {
             return;
         };
-        let Some(ticket) = self.mm.tickets.get(&bf).cloned() else {
+        let (Some(ticket), Ok(cfg)) = (
+            self.mm.tickets.get(&bf).cloned(),
+            self.configuration(cfg_name).cloned(),
+        ) else {
+            // Nothing left to fill: the newcomers are not dropped, they search on.
+            for t in &m.ticket_ids {
+                self.return_to_pool(now, t);
+            }
             return;
         };
-        let Ok(cfg) = self.configuration(cfg_name).cloned() else {
-            return;
+        // A WITH_QUEUE backfill grows its game session's match; a STANDALONE one is a match
+        // of its own (FlexMatch does not know the backend's sessions).
+        let match_id = ticket.match_id.clone().unwrap_or_else(|| self.ids.uuid());
+        self.assign_match(&match_id, &m);
+        let mut all_tickets = vec![bf.clone()];
+        all_tickets.extend(m.ticket_ids.iter().cloned());
+        self.mm_emit(
+            now,
+            MatchmakingEvent::PotentialMatchCreated {
+                match_id: match_id.clone(),
+                configuration: cfg.name.clone(),
+                ticket_ids: all_tickets.clone(),
+                acceptance_required: false,
+                rule_metrics: m.rule_metrics.clone(),
+            },
+        );
+        let gs = match (&ticket.kind, cfg.flex_match_mode) {
+            (
+                TicketKind::Backfill {
+                    game_session_arn: Some(gs),
+                    ..
+                },
+                FlexMatchMode::WithQueue,
+            ) => gs.clone(),
+            _ => {
+                // STANDALONE: the match result is the answer; nothing to place.
+                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &all_tickets);
+                for t in &all_tickets {
+                    self.finish_ticket(now, t, TicketStatus::Completed, None, None);
+                }
+                return;
+            }
         };
-        // Everyone in the match, by team: the game's players from the backfill ticket, the
-        // newcomers from theirs.
+        // Everyone in the match, by team (teams as just written into the tickets).
         let teams: Vec<(String, Vec<Player>)> = m
             .teams
             .iter()
@@ -226,47 +306,13 @@ impl Core {
                     .players
                     .iter()
                     .filter_map(|mp| {
-                        let t = if mp.ticket_id == bf {
-                            &ticket
-                        } else {
-                            self.mm.tickets.get(&mp.ticket_id)?
-                        };
+                        let t = self.mm.tickets.get(&mp.ticket_id)?;
                         t.players.iter().find(|p| p.id == mp.player_id).cloned()
-                    })
-                    .map(|mut p| {
-                        p.team = Some(team.name.clone());
-                        p
                     })
                     .collect();
                 (team.name.clone(), ps)
             })
             .collect();
-        for (name, ps) in &teams {
-            for p in ps {
-                let Some(tid) = self.mm.player_ticket.get(&p.id).cloned() else {
-                    continue;
-                };
-                if let Some(t) = self.mm.tickets.get_mut(&tid) {
-                    if let Some(x) = t.players.iter_mut().find(|x| x.id == p.id) {
-                        x.team = Some(name.clone());
-                    }
-                }
-            }
-        }
-        let gs = match &ticket.kind {
-            TicketKind::Backfill {
-                game_session_arn: Some(gs),
-                ..
-            } => gs.clone(),
-            _ => {
-                // STANDALONE: the match result is the answer; nothing to place.
-                for t in &m.ticket_ids {
-                    self.finish_ticket(now, t, TicketStatus::Completed, None, None);
-                }
-                self.finish_ticket(now, &bf, TicketStatus::Completed, None, None);
-                return;
-            }
-        };
         let newcomers: Vec<NewPlayerSession> = m
             .teams
             .iter()
@@ -280,17 +326,10 @@ impl Core {
         let sessions = match self.create_player_sessions(now, &gs, newcomers) {
             Ok(s) => s,
             Err(e) => {
-                // The newcomers search on; the backfill ticket fails and the server is told.
+                // The game cannot seat them (it filled up meanwhile, or takes no players): the
+                // newcomers search on; the backfill ticket fails and the server is told.
                 for t in &m.ticket_ids {
-                    if self.pool_ticket(cfg_name, t).is_err() {
-                        self.finish_ticket(
-                            now,
-                            t,
-                            TicketStatus::Failed,
-                            Some("UNEXPECTED_ERROR".into()),
-                            Some(e.to_string()),
-                        );
-                    }
+                    self.return_to_pool(now, t);
                 }
                 self.finish_ticket(
                     now,
@@ -302,20 +341,8 @@ impl Core {
                 return;
             }
         };
-        let (gs_snapshot, match_id) = match (self.game_sessions.get(&gs), self.mm.sessions.get(&gs))
-        {
-            (Some(g), sm) => (
-                g.clone(),
-                sm.map(|s| s.match_id.clone())
-                    .or_else(|| {
-                        g.matchmaker_data
-                            .as_deref()
-                            .and_then(|d| playfield_sdk::wire::MatchmakerData::parse(d).ok())
-                            .map(|d| d.match_id)
-                    })
-                    .unwrap_or_else(|| self.ids.uuid()),
-            ),
-            (None, _) => return,
+        let Some(gs_snapshot) = self.game_sessions.get(&gs).cloned() else {
+            return;
         };
         // Still open slots under AUTOMATIC: a new automatic ticket carries on.
         let automatic = matches!(

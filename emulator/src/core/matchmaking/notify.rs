@@ -6,9 +6,9 @@
 //! one place, from the state *as it is at that moment* (teams written, answers recorded,
 //! player sessions reserved). `Core::project_notifications` runs inside `mm_emit`, before
 //! the thin event leaves, so each notification sits next to the log line it details. The
-//! few moments without a thin event of their own (a STANDALONE match succeeding, a backfill
-//! filled) are one call each from the flow: `Core::notify_standalone_succeeded` and
-//! `Core::notify_backfill_filled`.
+//! few moments without a thin event of their own (a STANDALONE match succeeding, a STANDALONE
+//! backfill too, a backfill filled) are one call each from the flow:
+//! `Core::notify_standalone_succeeded` and `Core::notify_backfill_filled`.
 //!
 //! What is filled per event follows the table in [`crate::core::notifications`]. Event ids
 //! come from the core's seeded `event_ids`, times from the command's `now`.
@@ -252,9 +252,10 @@ impl Core {
         self.notify_tickets(now, configuration, tickets, None, kind);
     }
 
-    /// A backfill ticket found players and they got player sessions in `gs`:
-    /// PotentialMatchCreated (no acceptance) and MatchmakingSucceeded for the backfill ticket
-    /// and the newcomers' tickets, with the whole game as `gameSessionInfo.players`.
+    /// A backfill ticket found players and they got player sessions in `gs` (its
+    /// PotentialMatchCreated was told when the match formed): MatchmakingSucceeded for the
+    /// backfill ticket and the newcomers' tickets, with the whole game as
+    /// `gameSessionInfo.players`.
     pub(crate) fn notify_backfill_filled(
         &mut self,
         now: Millis,
@@ -268,15 +269,7 @@ impl Core {
         let match_id = sm.match_id.clone();
         let mut ids: Vec<String> = m.backfill_ticket_id.iter().cloned().collect();
         ids.extend(m.ticket_ids.iter().cloned());
-        let kind = n::MatchmakingEventKind::PotentialMatchCreated {
-            match_id: match_id.clone(),
-            acceptance_required: false,
-            acceptance_timeout_seconds: 0,
-            rule_evaluation_metrics: metrics(&m.rule_metrics),
-        };
-        let tickets = self.tickets_with_teams(&ids, gs);
-        self.notify_tickets(now, configuration, tickets.clone(), None, kind);
-        let tickets = self.with_sessions(tickets, gs);
+        let tickets = self.with_sessions(self.tickets_with_teams(&ids, gs), gs);
         let info = self.session_info(gs, &tickets);
         let kind = n::MatchmakingEventKind::Succeeded { match_id };
         self.notify_tickets(now, configuration, tickets, info, kind);

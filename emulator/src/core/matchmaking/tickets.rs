@@ -466,10 +466,20 @@ impl Core {
             return;
         };
         let match_id = self.ids.uuid();
+        self.assign_match(&match_id, &m);
+        if let Some(url) = cfg.post_processing_url.clone() {
+            return self.start_post_processing(now, &cfg, match_id, m, url);
+        }
+        self.continue_match(now, &cfg, match_id, m);
+    }
+
+    /// Writes a match into every ticket of it (a backfill ticket's too): its match id, and
+    /// each player's team. Undone by [`Core::return_to_pool`] if the match falls through.
+    pub(crate) fn assign_match(&mut self, match_id: &str, m: &Match) {
         for team in &m.teams {
             for p in &team.players {
                 if let Some(t) = self.mm.tickets.get_mut(&p.ticket_id) {
-                    t.match_id = Some(match_id.clone());
+                    t.match_id = Some(match_id.to_string());
                     t.accepted.clear();
                     if let Some(pl) = t.players.iter_mut().find(|x| x.id == p.player_id) {
                         pl.team = Some(team.name.clone());
@@ -477,10 +487,6 @@ impl Core {
                 }
             }
         }
-        if let Some(url) = cfg.post_processing_url.clone() {
-            return self.start_post_processing(now, &cfg, match_id, m, url);
-        }
-        self.continue_match(now, &cfg, match_id, m);
     }
 
     /// A match goes on (straight from the engine, or out of post-processing): acceptance,

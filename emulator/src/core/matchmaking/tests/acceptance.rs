@@ -3,6 +3,7 @@
 //! Guide line 2137: "当建议的对战游戏中的任何一个玩家拒绝对战游戏，或者未能在接受时限内响应时，
 //! 请求失败。接受对战的玩家的票证将自动退还到票证池中。未接受对战的玩家的票证将变为“失败”状态".
 
+use super::notifications::{mm, names, notifications};
 use super::*;
 
 const TICKETS: [(&str, &str); 4] = [("t1", "a"), ("t2", "b"), ("t3", "c"), ("t4", "d")];
@@ -124,4 +125,36 @@ fn stopping_a_proposed_ticket_cancels_it_and_drops_the_proposal() {
     assert_eq!(status(&c, "t1"), TicketStatus::Searching);
     assert_eq!(status(&c, "t3"), TicketStatus::Failed);
     assert!(c.matchmaking().proposals.is_empty());
+}
+
+/// Seed 001 line 13 (MatchmakingSearching): "여기에는 신규 요청과 실패한 제안된 매치의 일부였던
+/// 요청이 포함됩니다" — a ticket back from a failed proposal is told SEARCHING again, shown as the
+/// seed's example (line 19) shows a searching ticket: players without a team, no match id.
+/// (This path already went through `return_to_pool`; the test pins it beside the backfill one
+/// in `backfill::a_newcomer_a_full_game_cannot_seat_searches_again_without_a_team`.)
+#[test]
+fn a_ticket_back_from_a_failed_proposal_is_told_searching_without_its_team() {
+    let mut c = proposed();
+    for (t, p) in TICKETS.iter().take(3) {
+        c.accept_match(T0 + 1, t, &[p.to_string()], true).unwrap();
+    }
+    c.take_effects();
+    advance(&mut c, T0 + 10_000);
+    let ns = notifications(&c.take_effects());
+    let searching: Vec<_> = ns
+        .iter()
+        .filter(|n| n.name() == "MatchmakingSearching")
+        .map(mm)
+        .collect();
+    assert_eq!(searching.len(), 3, "{:?}", names(&ns));
+    for e in searching {
+        assert!(e.kind.match_id().is_none());
+        assert!(
+            e.tickets[0].players.iter().all(|p| p.team.is_none()),
+            "{e:?}"
+        );
+        assert!(e.game_session.players.iter().all(|p| p.team.is_none()));
+    }
+    let t1 = c.ticket("t1").unwrap();
+    assert_eq!((t1.players[0].team.clone(), t1.match_id), (None, None));
 }

@@ -1,8 +1,10 @@
 //! Manual and automatic backfill, and every end of a backfill ticket reaching the server.
 
+use super::notifications::{mm, names, notifications};
 use super::*;
 use crate::core::matchmaking::backfill::StartBackfill;
-use crate::core::UpdateReason;
+use crate::core::notifications::MatchmakingEventKind as K;
+use crate::core::{NewPlayerSession, UpdateReason};
 use playfield_sdk::wire::{self, MatchmakerData};
 
 /// Teams of 1..2; tickets "a" and "b" matched 1v1 and placed on "p1", which activated the
@@ -199,6 +201,174 @@ fn stopping_automatic_backfill_reaches_the_server() {
     assert_eq!(ups[0].1.as_deref(), Some(auto.as_str()));
 }
 
+/// A player already in the game, on `team`.
+fn in_game(id: &str, team: &str) -> Player {
+    let mut p = player(id, 10.0);
+    p.team = Some(team.into());
+    p
+}
+
+/// STANDALONE backfill. gamelift-service-2.json, StartMatchBackfill: "When using FlexMatch as
+/// a standalone component, request a backfill match by calling this operation without a game
+/// session identifier. As with newly formed matches, matchmaking results are returned in a
+/// matchmaking event so that your game can update the game session that is being
+/// backfilled." Guide (seed 002) line 200: "找到可接受的匹配项后，将更新所有匹配的票证，并为每张
+/// 匹配的票证生成成功的对战事件"; line 202: "FlexMatch 作为一项独立服务：在成功的对战活动中，
+/// 您的游戏会收到匹配结果。结果数据包括所有匹配的玩家及其队伍分配的列表".
+///
+/// The GameSessionArn "is not needed" in STANDALONE mode (StartMatchBackfillInput), which we
+/// read as optional, not forbidden: a backend may name its own game session, which FlexMatch
+/// does not host and so cannot check; the events then name it in `gameSessionInfo`.
+#[test]
+fn a_standalone_backfill_tells_the_backend_who_joined() {
+    let own_session = "arn:aws:gamelift:us-west-2::gamesession/backend-fleet/game-7";
+    for arn in [None, Some(own_session)] {
+        let mut c = core_with(&teams_rule_set(1, 2), |s| {
+            s.flex_match_mode = FlexMatchMode::Standalone;
+            s.game_session_queues.clear();
+        });
+        c.start_match_backfill(
+            T0,
+            StartBackfill {
+                ticket_id: Some("bf".into()),
+                configuration_name: "cfg".into(),
+                game_session_arn: arn.map(String::from),
+                players: vec![in_game("a", "red"), in_game("b", "blue")],
+            },
+        )
+        .unwrap_or_else(|e| panic!("STANDALONE backfill for {arn:?}: {e}"));
+        c.take_effects();
+        start(&mut c, T0 + 100, "tc", &["c"]);
+        assert_eq!(status(&c, "bf"), TicketStatus::Completed, "{arn:?}");
+        assert_eq!(status(&c, "tc"), TicketStatus::Completed, "{arn:?}");
+        let team_of_c = c.ticket("tc").unwrap().players[0].team.clone();
+        assert!(team_of_c.is_some(), "the newcomer's ticket shows its team");
+
+        let ns = notifications(&c.take_effects());
+        assert_eq!(
+            names(&ns),
+            [
+                "MatchmakingSearching",
+                "PotentialMatchCreated",
+                "MatchmakingSucceeded"
+            ],
+            "{arn:?}"
+        );
+        let (pmc, ok) = (mm(&ns[1]), mm(&ns[2]));
+        let match_id = pmc.kind.match_id().expect("matchId").to_string();
+        assert_eq!(ok.kind.match_id(), Some(match_id.as_str()));
+        for e in [pmc, ok] {
+            let mut ids: Vec<&str> = e.tickets.iter().map(|t| t.ticket_id.as_str()).collect();
+            ids.sort();
+            assert_eq!(ids, ["bf", "tc"], "the backfill ticket and the newcomer's");
+            // The whole game with its teams: the players already in it and the newcomer.
+            let everyone: Vec<(&str, Option<&str>)> = e
+                .game_session
+                .players
+                .iter()
+                .map(|p| (p.player_id.as_str(), p.team.as_deref()))
+                .collect();
+            assert_eq!(everyone.len(), 3, "{everyone:?}");
+            assert!(everyone.contains(&("a", Some("red"))), "{everyone:?}");
+            assert!(everyone.contains(&("b", Some("blue"))), "{everyone:?}");
+            assert!(
+                everyone.contains(&("c", team_of_c.as_deref())),
+                "{everyone:?}"
+            );
+            assert_eq!(e.game_session.game_session_arn.as_deref(), arn);
+            // FlexMatch places nothing in STANDALONE mode: no address, no player sessions.
+            assert!(e.game_session.ip_address.is_none());
+            assert!(e
+                .game_session
+                .players
+                .iter()
+                .all(|p| p.player_session_id.is_none()));
+        }
+    }
+}
+
+/// A ticket back to SEARCHING. Seed 001 line 13 (MatchmakingSearching): "티켓이 매치메이킹에
+/// 입력되었습니다. 여기에는 신규 요청과 실패한 제안된 매치의 일부였던 요청이 포함됩니다" — the
+/// event is sent again for a ticket that was part of a failed match, and its example (line 19)
+/// shows players without a team. Here the match is a backfill whose game session filled up
+/// meanwhile (other players joined directly): the newcomer cannot be seated, so their ticket
+/// searches again, told so and without the team of the failed match; the backfill ticket fails
+/// and its MatchmakingFailed carries the match id (seed 001 line 80: "세부 정보: type,
+/// tickets, ruleEvaluationMetrics, message, matchId, gameSessionInfo"), which for a backfill
+/// is the game session's match (its matchmaker data's `matchId`).
+#[test]
+fn a_newcomer_a_full_game_cannot_seat_searches_again_without_a_team() {
+    let (mut c, gs, md) = placed(BackfillMode::Manual);
+    let others = ["x", "y"].map(|p| NewPlayerSession {
+        player_id: p.into(),
+        player_data: None,
+    });
+    c.create_player_sessions(T0 + 50, &gs, others.to_vec())
+        .expect("the two open slots taken directly");
+    backfill(&mut c, T0 + 100, "bf1", &gs, &md);
+    c.take_effects();
+    start(&mut c, T0 + 200, "tc", &["c"]);
+    let effects = c.take_effects();
+    let ns = notifications(&effects);
+    assert_eq!(
+        names(&ns),
+        [
+            "MatchmakingSearching",
+            "PotentialMatchCreated",
+            "MatchmakingSearching",
+            "MatchmakingFailed"
+        ]
+    );
+    assert_eq!(
+        mm(&ns[1]).kind.match_id(),
+        Some(md.match_id.as_str()),
+        "a backfill match is the game session's match"
+    );
+    let again = mm(&ns[2]);
+    assert_eq!(again.tickets[0].ticket_id, "tc");
+    assert!(
+        again.tickets[0].players.iter().all(|p| p.team.is_none()),
+        "no team from the failed match: {again:?}"
+    );
+    assert!(again.game_session.players.iter().all(|p| p.team.is_none()));
+    let tc = c.ticket("tc").unwrap();
+    assert_eq!(tc.status, TicketStatus::Searching);
+    assert_eq!(
+        tc.players[0].team, None,
+        "DescribeMatchmaking shows no team"
+    );
+    assert_eq!(tc.match_id, None);
+
+    let failed = mm(&ns[3]);
+    assert_eq!(failed.tickets[0].ticket_id, "bf1");
+    match &failed.kind {
+        K::Failed {
+            match_id, reason, ..
+        } => {
+            assert_eq!(match_id.as_deref(), Some(md.match_id.as_str()));
+            assert_eq!(reason, "UNEXPECTED_ERROR");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(status(&c, "bf1"), TicketStatus::Failed);
+    let ups: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Push {
+                push:
+                    Push::UpdateGameSession {
+                        reason,
+                        backfill_ticket_id,
+                        ..
+                    },
+                ..
+            } => Some((*reason, backfill_ticket_id.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ups, [(UpdateReason::BackfillFailed, Some("bf1".into()))]);
+}
+
 /// Guide (seed 002) line 2381: "回填请求的对战票证 ([MatchmakingTicket](#)) 在进行处理时具有游戏
 /// 会话 ID；在放置对战之前，新对战请求的票证不会获取游戏会话 ID；提供游戏会话 ID 是用于区分新对战
 /// 票证和回填票证的一种方式" (also line 2340, from the game server). The MatchmakingTicket's only
@@ -267,4 +437,29 @@ fn the_matchmaker_data_names_the_backfill_mode() {
     assert_eq!(full.player_count(), 4);
     assert_eq!(full.auto_backfill_ticket_id, None);
     assert_eq!(full.auto_backfill_mode, Some(wire::BackfillMode::Automatic));
+}
+
+/// gamelift-service-2.json, StartMatchBackfill: "When using FlexMatch with Amazon GameLift
+/// Servers managed hosting, you can request a backfill match from a client service by calling
+/// this operation with a `GameSessions` ID ... When using FlexMatch as a standalone component,
+/// request a backfill match by calling this operation without a game session identifier." A
+/// WITH_QUEUE backfill without one could seat its newcomers nowhere (they used to end
+/// COMPLETED with no connection info and no event): it is refused, naming the parameter.
+#[test]
+fn a_with_queue_backfill_must_name_its_game_session() {
+    let mut c = core_with(&teams_rule_set(1, 2), |_| {});
+    let err = c
+        .start_match_backfill(
+            T0,
+            StartBackfill {
+                ticket_id: Some("bf".into()),
+                configuration_name: "cfg".into(),
+                game_session_arn: None,
+                players: vec![in_game("a", "red"), in_game("b", "blue")],
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().starts_with("GameSessionArn: "), "{err}");
+    assert!(err.to_string().contains("WITH_QUEUE"), "{err}");
+    assert!(c.ticket("bf").is_none(), "no ticket is pretended");
 }

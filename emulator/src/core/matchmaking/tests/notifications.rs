@@ -8,7 +8,7 @@ use crate::core::notifications::{
     PlacementSource,
 };
 
-fn notifications(effects: &[Effect]) -> Vec<DomainEvent> {
+pub(super) fn notifications(effects: &[Effect]) -> Vec<DomainEvent> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -18,11 +18,11 @@ fn notifications(effects: &[Effect]) -> Vec<DomainEvent> {
         .collect()
 }
 
-fn names(ns: &[DomainEvent]) -> Vec<&'static str> {
+pub(super) fn names(ns: &[DomainEvent]) -> Vec<&'static str> {
     ns.iter().map(|n| n.name()).collect()
 }
 
-fn mm(n: &DomainEvent) -> &crate::core::notifications::MatchmakingEvent {
+pub(super) fn mm(n: &DomainEvent) -> &crate::core::notifications::MatchmakingEvent {
     match &n.body {
         EventBody::Matchmaking(m) => m,
         other => panic!("expected a matchmaking event, got {other:?}"),
