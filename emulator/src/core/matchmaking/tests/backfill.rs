@@ -293,7 +293,7 @@ fn a_standalone_backfill_tells_the_backend_who_joined() {
 /// shows players without a team. Here the match is a backfill whose game session filled up
 /// meanwhile (other players joined directly): the newcomer cannot be seated, so their ticket
 /// searches again, told so and without the team of the failed match; the backfill ticket fails
-/// and its MatchmakingFailed carries the match id (seed 001 line 80: "세부 정보: type,
+/// and its MatchmakingFailed carries the match id (seed 001 line 87: "세부 정보: type,
 /// tickets, ruleEvaluationMetrics, message, matchId, gameSessionInfo"), which for a backfill
 /// is the game session's match (its matchmaker data's `matchId`).
 #[test]
