@@ -87,7 +87,10 @@ pub(super) async fn await_confirmation(
         queue_open: true,
         state: shared.subscription.subscribe(),
         stopping: shared.stopping.subscribe(),
-        expiry: Box::pin(tokio::time::sleep_until(started + policy.expires_after)),
+        expiry: Box::pin(tokio::time::sleep_until(expiry(
+            started,
+            policy.expires_after,
+        ))),
         hold: Hold {
             events: VecDeque::new(),
             limit: policy.hold_limit,
@@ -114,6 +117,14 @@ pub(super) async fn await_confirmation(
         p.summarise(sent, policy.resend.delay(sent.saturating_add(1)));
     };
     p.finish(interrupt)
+}
+
+/// When a subscription pending since `started` expires; a span too long to add (an embedder's
+/// `Duration::MAX` for "never") is a century.
+fn expiry(started: Instant, after: Duration) -> Instant {
+    started
+        .checked_add(after)
+        .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// The `SubscriptionConfirmation` as sent at `timestamp`: a new message each time (its own
