@@ -271,8 +271,8 @@ fn matching_hub(
     }
     let mut targets = config_targets(url);
     if queued_only {
-        // Unconfirmed SNS subscriptions hold their queues: events are routed and queued but
-        // not delivered, which isolates the matcher's own cost of having targets.
+        // Unconfirmed SNS subscriptions hold their events: routed, queued and held but not
+        // delivered, which isolates the matcher's own cost of having targets.
         for t in &mut targets {
             t.format = playfield::config::EventFormat::Sns;
         }
@@ -285,6 +285,11 @@ fn matching_hub(
                 playfield::events::SnsConfirmation::Wait
             } else {
                 playfield::events::SnsConfirmation::Skip
+            },
+            // Hold as much as the queue takes: nothing is dropped while measuring.
+            sns_pending: playfield::events::SnsPending {
+                hold_limit: 1_000_000,
+                ..playfield::events::SnsPending::default()
             },
             ..DeliveryConfig::default()
         };

@@ -1,12 +1,16 @@
 //! Delivery logging, in its own test binary: tracing caches per-callsite interest process-wide,
-//! so a scoped subscriber only sees every event when no other test runs beside it.
+//! so a scoped subscriber only sees every event when every test beside it also has one (each
+//! test here sets its own, at INFO, and runs the workers on its own thread).
 
 mod events_support;
 
 use events_support::receiver;
 use events_support::*;
 use playfield::events::model::EpochMillis;
-use playfield::events::{Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, Target};
+use playfield::events::sns::SnsSubscription;
+use playfield::events::{
+    Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, SnsPending, Target,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -76,4 +80,103 @@ async fn every_attempt_is_logged() {
     for l in lines {
         assert!(l.contains("target_name=logged"), "{l}");
     }
+}
+
+/// An unconfirmed SNS subscription is warned about once (with the SubscribeURL to visit), its
+/// full hold once, then summarised once per resend (events held and dropped), never one line
+/// per held or dropped event; confirmation says what is delivered and what was dropped. The
+/// dropped events are counted (`unconfirmed_dropped`).
+#[tokio::test(start_paused = true)]
+async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
+    let buf = LogBuf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let rx = receiver::start(receiver::ok()).await;
+    let sub = SnsSubscription::new(
+        "arn:aws:sns:us-west-2:111122223333:My_Matchmaking_SNS_Topic",
+        "http://127.0.0.1:1/sns",
+    );
+    let config = DeliveryConfig {
+        request_timeout: None,
+        runtime: DeliveryRuntime::Caller,
+        sns_pending: SnsPending {
+            hold_limit: 3,
+            resend: Backoff {
+                base: Duration::from_secs(1),
+                cap: Duration::from_secs(60),
+            },
+            ..SnsPending::default()
+        },
+        ..DeliveryConfig::default()
+    };
+    let target = Target {
+        name: "topic".into(),
+        url: rx.url.clone(),
+        format: Format::Sns(sub.clone()),
+    };
+    let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
+    for seq in 0..7 {
+        hub.publish(searching("ticket-7", seq));
+    }
+    // Until the first resend (1 s after the first confirmation), in small steps of virtual
+    // time: the second resend is 2 s later.
+    let logged = || String::from_utf8(buf.0.lock().clone()).unwrap();
+    for _ in 0..10_000 {
+        if logged().contains("resend 1") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let s = hub.target_stats("topic").unwrap();
+    assert_eq!((s.held, s.unconfirmed_dropped), (3, 4));
+    let text = logged();
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("WARN") && l.contains("SNS subscription for target topic"))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{text}");
+    assert!(
+        warnings[0].contains(&format!(
+            "is not confirmed yet: its events are held (at most 3) and none is delivered until \
+             its SubscribeURL is visited; visit {} or have your endpoint do so",
+            sub.subscribe_url()
+        )),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("holds 3 events, its limit: newer events are dropped (counted)"),
+        "{}",
+        warnings[1]
+    );
+    assert!(
+        warnings[2].contains(
+            "is not confirmed yet: 3 events held, 4 dropped; sending the \
+             SubscriptionConfirmation again (resend 1, the next 2s later)"
+        ),
+        "{}",
+        warnings[2]
+    );
+    assert!(
+        warnings[2].contains(&sub.subscribe_url()),
+        "{}",
+        warnings[2]
+    );
+
+    assert!(hub.confirm(&sub.token));
+    hub.flush().await;
+    let text = logged();
+    assert!(
+        text.contains(
+            "SNS subscription for target topic confirmed: delivering the 3 events held, in \
+             order (4 were dropped while unconfirmed)"
+        ),
+        "{text}"
+    );
 }

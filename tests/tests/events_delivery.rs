@@ -17,9 +17,11 @@ mod support {
 use aws_sdk_gamelift::types::{AttributeValue, FlexMatchMode, Player};
 use aws_sdk_gamelift::Client;
 use playfield::config::EventFormat;
+use playfield::events::{Backoff, DeliveryConfig, SnsPending};
 use playfield_e2e::bounded;
-use playfield_e2e::webhook::Webhook;
+use playfield_e2e::webhook::{Received, Webhook};
 use serde_json::Value;
+use std::time::Duration;
 use support::api_client::client;
 use support::events::*;
 
@@ -87,6 +89,106 @@ async fn sns_confirmation_comes_first_and_notifications_wait_for_it() {
         .await
         .unwrap();
         assert_eq!(bad.status(), 404);
+        d.shutdown().await;
+    })
+    .await;
+}
+
+/// An SNS receiver that accepts the SubscriptionConfirmation but does not visit its
+/// SubscribeURL gets no Notification (Amazon SNS developer guide, "HTTP/HTTPS subscription
+/// confirmation JSON format": "Amazon SNS doesn't send notifications to this endpoint until the
+/// subscription is confirmed"), only the confirmation again (resent with backoff, here in
+/// milliseconds; the default schedule is pinned on a paused clock in the emulator's
+/// events_delivery tests). Its events are held meanwhile, and arrive in order once it
+/// confirms, here as an AWS SDK's ConfirmSubscription does: a form POST to the SNS endpoint.
+#[tokio::test]
+async fn sns_receiver_gets_only_confirmations_until_it_confirms_then_every_held_event() {
+    bounded(async {
+        let hook = Webhook::start().await;
+        let delivery = DeliveryConfig {
+            sns_pending: SnsPending {
+                resend: Backoff {
+                    base: Duration::from_millis(20),
+                    cap: Duration::from_millis(100),
+                },
+                ..SnsPending::default()
+            },
+            ..fast_delivery()
+        };
+        let d = daemon_with_delivery(
+            vec![target("duel-topic", &hook.url(), EventFormat::Sns)],
+            delivery,
+        )
+        .await;
+        set_up(
+            &d,
+            Setup {
+                target: Some("duel-topic".into()),
+                ..Setup::default()
+            },
+        );
+        let api = client(&d, "AKIDEXAMPLE");
+        start_ticket(&api, "ticket-a", "player-a").await;
+        start_ticket(&api, "ticket-b", "player-b").await;
+        let got = hook
+            .wait_until("three SubscriptionConfirmations", |r| r.len() >= 3)
+            .await;
+        for r in &got {
+            assert_eq!(
+                r.header("x-amz-sns-message-type"),
+                Some("SubscriptionConfirmation"),
+                "nothing but confirmations before it confirms: {}",
+                r.body
+            );
+        }
+        let stats = d.handle.events().target_stats("duel-topic").unwrap();
+        assert_eq!(stats.delivered, 0);
+        assert!(stats.held >= 3, "the tickets' events are held: {stats:?}");
+
+        let confirmation = got.last().unwrap().json();
+        let answer = reqwest::Client::new()
+            .post(format!("{}/sns", d.api_url()))
+            .form(&[
+                ("Action", "ConfirmSubscription"),
+                ("Version", "2010-03-31"),
+                ("TopicArn", confirmation["TopicArn"].as_str().unwrap()),
+                ("Token", confirmation["Token"].as_str().unwrap()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        assert!(answer
+            .text()
+            .await
+            .unwrap()
+            .contains("<ConfirmSubscriptionResponse"));
+
+        let is_note = |r: &Received| r.header("x-amz-sns-message-type") == Some("Notification");
+        let all = hook
+            .wait_until("three Notifications", |r| {
+                r.iter().filter(|r| is_note(r)).count() >= 3
+            })
+            .await;
+        let events: Vec<Value> = all
+            .iter()
+            .filter(|r| is_note(r))
+            .map(|r| serde_json::from_str(r.json()["Message"].as_str().unwrap()).unwrap())
+            .collect();
+        let kinds: Vec<&str> = events
+            .iter()
+            .map(|e| e["detail"]["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds[..3],
+            [
+                "MatchmakingSearching",
+                "MatchmakingSearching",
+                "PotentialMatchCreated"
+            ]
+        );
+        assert_eq!(events[0]["detail"]["tickets"][0]["ticketId"], "ticket-a");
+        assert_eq!(events[1]["detail"]["tickets"][0]["ticketId"], "ticket-b");
         d.shutdown().await;
     })
     .await;

@@ -9,8 +9,11 @@
 //! - `GET /sns/?Action=ConfirmSubscription&TopicArn=…&Token=…`: the SubscribeURL of the
 //!   SubscriptionConfirmation an SNS target receives. It confirms the subscription
 //!   ([`EventHub::confirm_subscription`]) and answers SNS's `ConfirmSubscriptionResponse`
-//!   XML; notifications to that target flow from then on. An unknown token answers 404
-//!   with SNS's `NotFound` error XML.
+//!   XML; notifications to that target flow from then on, starting with the events held
+//!   while it was pending. An unknown token (or one whose subscription expired) answers 404
+//!   with SNS's `NotFound` error XML. The same action POSTed form-encoded, as an AWS SDK's
+//!   `ConfirmSubscription` sends it (SNS's Query API) to an endpoint URL of
+//!   `http://<api address>/sns`, does the same.
 
 use std::convert::Infallible;
 
@@ -21,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
 use percent_encoding::percent_decode_str;
+use std::borrow::Cow;
 use tokio::sync::watch;
 
 use super::stream::sse_stream;
@@ -42,8 +46,8 @@ struct Endpoints {
 pub fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
     axum::Router::new()
         .route("/events", get(events))
-        .route(SNS_PATH, get(sns))
-        .route("/sns/", get(sns))
+        .route(SNS_PATH, get(sns).post(sns))
+        .route("/sns/", get(sns).post(sns))
         .with_state(Endpoints { hub, stopping })
 }
 
@@ -93,9 +97,30 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Largest form body read from a POSTed SNS action (a ConfirmSubscription is well under 1 KiB).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
 async fn sns(State(e): State<Endpoints>, request: Request) -> Response {
     let hub = e.hub;
-    let query = request.uri().query().unwrap_or("");
+    let (parts, body) = request.into_parts();
+    // SNS's Query API takes its parameters in the URL (the SubscribeURL, a GET) or in a
+    // form-encoded body (an SDK's POST); a GET's body is empty.
+    let form = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            return sns_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidParameter",
+                &format!("the request body is unreadable or over {MAX_FORM_BYTES} bytes: {e}"),
+            )
+        }
+    };
+    let query: Cow<str> = match (parts.uri.query(), form.is_empty()) {
+        (Some(q), true) => Cow::Borrowed(q),
+        (None, _) => String::from_utf8_lossy(&form),
+        (Some(q), false) => Cow::Owned(format!("{q}&{}", String::from_utf8_lossy(&form))),
+    };
+    let query = query.as_ref();
     let action = query_value(query, "Action").unwrap_or_default();
     if action != "ConfirmSubscription" {
         return sns_error(
@@ -115,7 +140,12 @@ async fn sns(State(e): State<Endpoints>, request: Request) -> Response {
     };
     match hub.confirm_subscription(&token) {
         Some(arn) => {
-            tracing::info!(target: "playfield", "SNS subscription {arn} confirmed through its SubscribeURL");
+            let how = if parts.method == axum::http::Method::GET {
+                "through its SubscribeURL"
+            } else {
+                "by a ConfirmSubscription request"
+            };
+            tracing::info!(target: "playfield", "SNS subscription {arn} confirmed {how}");
             xml(
                 StatusCode::OK,
                 format!(
@@ -129,11 +159,11 @@ async fn sns(State(e): State<Endpoints>, request: Request) -> Response {
             )
         }
         None => {
-            tracing::warn!(target: "playfield", "SNS ConfirmSubscription with an unknown token");
+            tracing::warn!(target: "playfield", "SNS ConfirmSubscription with a token no subscription has (unknown, or its subscription expired unconfirmed)");
             sns_error(
                 StatusCode::NOT_FOUND,
                 "NotFound",
-                "No subscription is waiting for this token",
+                "No subscription is waiting for this token (unknown, or expired unconfirmed)",
             )
         }
     }

@@ -36,8 +36,8 @@ pub mod stream;
 pub mod timefmt;
 
 pub use delivery::{
-    Backoff, DeliveryConfig, DeliveryRuntime, EventHub, SnsConfirmation, StartError, Target,
-    TargetStats,
+    Backoff, DeliveryConfig, DeliveryRuntime, EventHub, SnsConfirmation, SnsPending, StartError,
+    SubscriptionState, Target, TargetStats,
 };
 pub use format::{Format, Rendered};
 pub use model::{DomainEvent, EpochMillis, EventBody};

@@ -15,6 +15,8 @@ pub struct Received {
     pub body: String,
     /// The status answered.
     pub status: u16,
+    /// When it arrived, on tokio's clock (virtual time in tests on a paused clock).
+    pub at: tokio::time::Instant,
 }
 
 impl Received {
@@ -69,6 +71,7 @@ async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Strin
         headers,
         body,
         status,
+        at: tokio::time::Instant::now(),
     });
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }

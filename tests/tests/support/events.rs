@@ -56,9 +56,17 @@ pub fn target(name: &str, url: &str, format: EventFormat) -> NotificationTarget 
 }
 
 pub async fn daemon_with(targets: Vec<NotificationTarget>) -> TestDaemon {
+    daemon_with_delivery(targets, fast_delivery()).await
+}
+
+/// A daemon with these targets and delivery settings.
+pub async fn daemon_with_delivery(
+    targets: Vec<NotificationTarget>,
+    delivery: DeliveryConfig,
+) -> TestDaemon {
     TestDaemon::start_configured(CoreConfig::default(), |c| {
         c.notification_targets = targets;
-        c.delivery = fast_delivery();
+        c.delivery = delivery;
     })
     .await
 }

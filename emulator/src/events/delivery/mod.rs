@@ -23,9 +23,11 @@
 //!   [`TargetStats::overflowed`] counts it.
 //! - **Every attempt is logged** with target, event name, tickets, attempt number, and HTTP
 //!   status or error.
-//! - **SNS subscriptions** send a `SubscriptionConfirmation` first, then hold their queue
-//!   until [`EventHub::confirm`] is called with the token (the daemon will call it when the
-//!   receiver GETs the SubscribeURL), or per [`SnsConfirmation`].
+//! - **SNS subscriptions** start `PendingConfirmation`, as SNS's HTTP/HTTPS subscriptions
+//!   do: a `SubscriptionConfirmation` goes first, and no notification is sent until
+//!   [`EventHub::confirm`] is called with its token (the daemon calls it when the receiver
+//!   visits the SubscribeURL). Meanwhile events are held, bounded, and the confirmation is
+//!   sent again with backoff; see [`SnsPending`] and the `pending` module.
 //! - **Shutdown.** [`EventHub::shutdown`] (or dropping the last hub clone) ends the workers
 //!   after a best-effort drain: one attempt per queued event, no further retries. What is not
 //!   delivered then is logged and counted as abandoned.
@@ -37,6 +39,7 @@
 //! post-processing call, made by the matchmaker and answered by the title's virtual server.
 
 mod backoff;
+mod pending;
 mod thread;
 pub mod virtual_server;
 mod worker;
@@ -58,17 +61,81 @@ use tokio::task::JoinHandle;
 pub const MAX_BROADCAST_CAPACITY: usize = 1 << 20;
 
 /// What an SNS target does about the subscription confirmation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SnsConfirmation {
-    /// Send the confirmation, then deliver nothing until it is confirmed (SNS's own rule:
-    /// an unconfirmed subscription gets no notifications). Events wait in the queue, and
-    /// overflow once it is full. The confirmation itself is retried like any event; if it is
-    /// abandoned (`max_attempts`), the target still waits for [`EventHub::confirm`].
+    /// SNS's own rule, the default: send the `SubscriptionConfirmation`, then deliver nothing
+    /// until the subscription is confirmed. Amazon SNS developer guide, "HTTP/HTTPS
+    /// subscription confirmation JSON format": "Amazon SNS doesn't send notifications to this
+    /// endpoint until the subscription is confirmed". What happens meanwhile (events held,
+    /// confirmation resent, the subscription expiring) is [`SnsPending`].
+    #[default]
     Wait,
-    /// Send the confirmation, wait at most this long, then deliver anyway (logged).
-    WaitAtMost(Duration),
-    /// Send no confirmation: the receiver is treated as already subscribed.
+    /// Send no confirmation: the receiver is treated as already subscribed (for embedders and
+    /// benchmarks whose receiver does not speak the handshake).
     Skip,
+}
+
+/// An SNS subscription that waits for its confirmation.
+///
+/// What SNS does, and what Playfield does differently:
+/// - SNS's documentation describes no resend of a confirmation the endpoint accepted: the
+///   `SubscriptionConfirmation` is retried only when its delivery fails (the HTTP delivery
+///   policy; by default "up to three retries with a delay between failed attempts set at 20
+///   seconds", SNS developer guide, "Set the delivery policy for the Amazon SNS
+///   subscription"). And SNS fans a message out to the subscriptions confirmed when it is
+///   published, so one published while a subscription is pending never reaches it. Playfield
+///   **holds** those events instead (at most [`SnsPending::hold_limit`]) and delivers them, in
+///   order, once the subscription is confirmed: a local receiver that confirms late, or is
+///   fixed to confirm and restarted, still sees the first tickets' events. It also
+///   **resends** the confirmation (a new `MessageId`, the same `Token` and `SubscribeURL`) on
+///   the [`SnsPending::resend`] schedule, so a receiver that missed or ignored the first one
+///   gets another to act on. (Retries of one send keep its `MessageId`, as SNS's do.)
+/// - SNS deletes a subscription left pending for 48 hours (AWS What's New, 2023-05-10,
+///   "Amazon SNS now supports automatic deletion of unconfirmed subscriptions once they have
+///   been in a pending confirmation state for 48 hours", down from 72), and the Subscribe API
+///   reference says "Confirmation tokens are valid for two days" (older SDK documentation
+///   says three days: the 72-hour rule). Playfield does the same after
+///   [`SnsPending::expires_after`]: the token stops confirming (SNS's `NotFound`), the held
+///   events are dropped and counted, and so is every later event for that target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnsPending {
+    /// Events held per unconfirmed subscription (default 10 000, the same as a target's queue).
+    /// Past it, newer events are dropped: counted in [`TargetStats::unconfirmed_dropped`] and
+    /// warned about once, then in each resend's summary. The held ones stay a gap-free prefix
+    /// of what was published, the gap being at the end, as for a full queue.
+    pub hold_limit: usize,
+    /// When the `SubscriptionConfirmation` is sent again while unconfirmed: `base` after the
+    /// previous one was accepted, doubling up to `cap` (default 1 minute doubling to 1 hour:
+    /// resends at 1, 3, 7, 15, 31, 63 minutes, then hourly, about 50 in 48 hours). Each resend
+    /// logs one summary line (events held and dropped, the SubscribeURL).
+    pub resend: Backoff,
+    /// How long a subscription may stay pending before it is deleted as SNS deletes it
+    /// (default 48 hours, see above).
+    pub expires_after: Duration,
+}
+
+impl Default for SnsPending {
+    fn default() -> Self {
+        SnsPending {
+            hold_limit: 10_000,
+            resend: Backoff {
+                base: Duration::from_secs(60),
+                cap: Duration::from_secs(3600),
+            },
+            expires_after: Duration::from_secs(48 * 3600),
+        }
+    }
+}
+
+/// Where an SNS target's subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionState {
+    /// SNS's `PendingConfirmation`: nothing is delivered; events are held.
+    PendingConfirmation,
+    /// Confirmed (or [`SnsConfirmation::Skip`], or not an SNS target): events flow.
+    Confirmed,
+    /// Left pending past [`SnsPending::expires_after`]: deleted, as SNS deletes it.
+    Expired,
 }
 
 /// Where the workers run.
@@ -121,8 +188,10 @@ pub struct DeliveryConfig {
     /// Timeout of one HTTP attempt; `None` for none. Tests on a paused clock use `None`: a
     /// paused clock would otherwise jump straight to the timeout while a request is in flight.
     pub request_timeout: Option<Duration>,
-    /// SNS subscription confirmation policy (default: wait at most 30 s).
+    /// SNS subscription confirmation policy (default: wait for it, as SNS does).
     pub sns_confirmation: SnsConfirmation,
+    /// What an SNS target does while unconfirmed: events held, resends, expiry.
+    pub sns_pending: SnsPending,
     /// Capacity of the in-process broadcast (default 4096, at most
     /// [`MAX_BROADCAST_CAPACITY`]); slow subscribers lag, see
     /// [`crate::events::stream`].
@@ -138,7 +207,8 @@ impl Default for DeliveryConfig {
             backoff: Backoff::default(),
             max_attempts: None,
             request_timeout: Some(Duration::from_secs(10)),
-            sns_confirmation: SnsConfirmation::WaitAtMost(Duration::from_secs(30)),
+            sns_confirmation: SnsConfirmation::Wait,
+            sns_pending: SnsPending::default(),
             broadcast_capacity: 4096,
             runtime: DeliveryRuntime::default(),
         }
@@ -186,6 +256,12 @@ pub struct TargetStats {
     pub overflowed: u64,
     /// Events given up after `max_attempts`.
     pub abandoned: u64,
+    /// SNS: events held now because the subscription is not confirmed yet (see
+    /// [`SnsPending`]); part of `pending`.
+    pub held: u64,
+    /// SNS: events dropped because the subscription was not confirmed: past
+    /// [`SnsPending::hold_limit`], or once the subscription expired.
+    pub unconfirmed_dropped: u64,
     /// HTTP attempts made (events and SNS confirmations).
     pub attempts: u64,
     /// Attempts that failed (connection error or non-2xx).
@@ -199,6 +275,8 @@ pub(crate) struct Counters {
     delivered: AtomicU64,
     overflowed: AtomicU64,
     abandoned: AtomicU64,
+    held: AtomicU64,
+    unconfirmed_dropped: AtomicU64,
     attempts: AtomicU64,
     failed_attempts: AtomicU64,
 }
@@ -213,6 +291,8 @@ impl Counters {
             delivered: r(&self.delivered),
             overflowed: r(&self.overflowed),
             abandoned: r(&self.abandoned),
+            held: r(&self.held),
+            unconfirmed_dropped: r(&self.unconfirmed_dropped),
             attempts: r(&self.attempts),
             failed_attempts: r(&self.failed_attempts),
         }
@@ -221,7 +301,7 @@ impl Counters {
     /// Events that left the queue one way or another.
     fn finished(&self) -> u64 {
         let r = |a: &AtomicU64| a.load(Ordering::Acquire);
-        r(&self.skipped) + r(&self.delivered) + r(&self.abandoned)
+        r(&self.skipped) + r(&self.delivered) + r(&self.abandoned) + r(&self.unconfirmed_dropped)
     }
 }
 
@@ -234,8 +314,8 @@ pub(crate) struct Shared {
     pub(crate) counters: Counters,
     /// Signalled whenever an event leaves the queue (for [`EventHub::flush`]).
     pub(crate) progress: Notify,
-    /// SNS: becomes `true` on confirmation.
-    pub(crate) confirmed: watch::Sender<bool>,
+    /// SNS: where the subscription stands; [`EventHub::confirm`] and the worker move it on.
+    pub(crate) subscription: watch::Sender<SubscriptionState>,
     /// Becomes `true` on [`EventHub::shutdown`] or when the last hub clone is dropped.
     pub(crate) stopping: watch::Sender<bool>,
 }
@@ -338,13 +418,21 @@ impl EventHub {
                         .queue_capacity
                         .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
                 );
+                // Only an SNS subscription waits for its confirmation; every other target
+                // (and SNS with `Skip`) delivers from the start.
+                let state = match (&t.format, config.sns_confirmation) {
+                    (Format::Sns(_), SnsConfirmation::Wait) => {
+                        SubscriptionState::PendingConfirmation
+                    }
+                    _ => SubscriptionState::Confirmed,
+                };
                 let shared = Arc::new(Shared {
                     name: t.name,
                     url: t.url,
                     format: Mutex::new(t.format),
                     counters: Counters::default(),
                     progress: Notify::new(),
-                    confirmed: watch::channel(false).0,
+                    subscription: watch::channel(state).0,
                     stopping: watch::channel(false).0,
                 });
                 let worker = runtime.spawn(worker::run(
@@ -431,14 +519,17 @@ impl EventHub {
             .map(|t| t.shared.counters.snapshot())
     }
 
-    /// Confirms the SNS subscription whose token is `token` (the receiver GOT its
-    /// SubscribeURL). Returns whether a subscription had that token.
+    /// Confirms the SNS subscription whose token is `token` (the receiver visited its
+    /// SubscribeURL, or called ConfirmSubscription with the token). Returns whether a
+    /// subscription had that token and was not expired.
     pub fn confirm(&self, token: &str) -> bool {
         self.confirm_subscription(token).is_some()
     }
 
     /// Like [`EventHub::confirm`], answering the confirmed subscription's ARN (what SNS's
-    /// ConfirmSubscriptionResponse carries), or `None` when no subscription has that token.
+    /// ConfirmSubscriptionResponse carries), or `None` when no live subscription has that
+    /// token (none ever had, or it expired: SNS deleted it). Confirming twice answers the ARN
+    /// again.
     pub fn confirm_subscription(&self, token: &str) -> Option<String> {
         let mut found = None;
         for t in self.targets.iter() {
@@ -446,12 +537,32 @@ impl EventHub {
                 Format::Sns(s) if s.token == token => Some(s.subscription_arn()),
                 _ => None,
             };
-            if let Some(arn) = arn {
-                t.shared.confirmed.send_replace(true);
+            let Some(arn) = arn else { continue };
+            // One atomic step, so a confirmation and the expiry never both win.
+            let mut live = false;
+            t.shared.subscription.send_if_modified(|state| {
+                live = *state != SubscriptionState::Expired;
+                let pending = *state == SubscriptionState::PendingConfirmation;
+                if pending {
+                    *state = SubscriptionState::Confirmed;
+                }
+                pending
+            });
+            if live {
                 found = Some(arn);
             }
         }
         found
+    }
+
+    /// Where the SNS subscription of target `name` stands; `None` when no target has that
+    /// name. Targets of other formats, and SNS targets with [`SnsConfirmation::Skip`], are
+    /// always [`SubscriptionState::Confirmed`].
+    pub fn subscription_state(&self, name: &str) -> Option<SubscriptionState> {
+        self.targets
+            .iter()
+            .find(|t| t.shared.name == name)
+            .map(|t| *t.shared.subscription.borrow())
     }
 
     /// Rolls the GPM token of target `name` at `now`; pushes carry the old token too for
@@ -498,8 +609,9 @@ impl EventHub {
         self.stats()
     }
 
-    /// Waits until every event queued so far has left its queue (delivered, skipped or
-    /// abandoned). With `max_attempts: None` and a dead receiver this waits for ever: callers
+    /// Waits until every event queued so far has left its queue (delivered, skipped,
+    /// abandoned, or dropped unconfirmed). With `max_attempts: None` and a dead receiver, or
+    /// an SNS subscription nobody confirms (its events are held), this waits for ever: callers
     /// bound it with a timeout.
     pub async fn flush(&self) {
         for t in self.targets.iter() {

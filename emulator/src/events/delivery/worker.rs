@@ -1,10 +1,12 @@
 //! The per-target worker: takes events off the target's queue in order and delivers each one,
 //! retrying until it is delivered (or abandoned per `max_attempts`) before taking the next.
+//! An SNS target first waits for its subscription's confirmation ([`super::pending`]).
 
+use super::pending::{self, Outcome};
 use super::{DeliveryConfig, Shared, SnsConfirmation};
 use crate::events::format::{self, Format, Rendered};
 use crate::events::model::{DomainEvent, EpochMillis};
-use crate::events::sns;
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -13,7 +15,7 @@ use uuid::Uuid;
 /// An event rendered once, as every attempt sends it: retries resend these exact bytes (the
 /// same SNS `MessageId`, PGOS `execution_id`), and an attempt costs a reference count, not a
 /// copy of the body.
-struct Payload {
+pub(super) struct Payload {
     name: &'static str,
     content_type: &'static str,
     headers: Vec<(&'static str, String)>,
@@ -46,51 +48,43 @@ pub(super) async fn run(
 ) {
     let mut stopping = shared.stopping.subscribe();
     let subscription = match &*shared.format.lock() {
-        Format::Sns(s) => Some(s.clone()),
+        Format::Sns(s) if config.sns_confirmation == SnsConfirmation::Wait => Some(s.clone()),
         _ => None,
     };
+    // Events that go before the queue: those held until the SNS subscription was confirmed.
+    let mut backlog = VecDeque::new();
     if let Some(sub) = subscription {
-        if config.sns_confirmation != SnsConfirmation::Skip {
-            let msg = sns::subscription_confirmation(&sub, Uuid::new_v4(), subscribed_at);
-            let rendered = Rendered {
-                name: "SubscriptionConfirmation",
-                content_type: sns::CONTENT_TYPE,
-                headers: msg.headers,
-                body: msg.body,
-            };
-            deliver(&shared, &client, &config, &rendered.into(), &[]).await;
-            if !await_confirmation(&shared, config.sns_confirmation).await {
-                // Close first so nothing slips in between counting and leaving.
-                queue.close();
-                let mut left = 0u64;
-                while queue.try_recv().is_ok() {
-                    left += 1;
-                }
-                shared.counters.abandoned.fetch_add(left, Ordering::AcqRel);
-                shared.progress.notify_waiters();
-                tracing::warn!(
-                    target_name = %shared.name,
-                    abandoned = left,
-                    "events: stopped before the SNS subscription was confirmed"
-                );
+        let outcome =
+            pending::await_confirmation(&shared, &client, &config, &sub, &mut queue, subscribed_at)
+                .await;
+        match outcome {
+            Outcome::Confirmed(held) => backlog = held,
+            Outcome::Stopped => return,
+            Outcome::Expired => {
+                pending::drop_all(&shared, &mut queue).await;
+                tracing::debug!(target_name = %shared.name, "events: worker stopped");
                 return;
             }
         }
     }
 
     loop {
-        // Queued events first. When the hub stops, close the queue: `recv` then yields what
-        // is left (each gets one attempt, see `deliver`) and `None` once it is empty.
-        let event = tokio::select! {
-            biased;
-            event = queue.recv() => match event {
-                Some(e) => e,
-                None => break,
+        // The backlog first, then queued events. When the hub stops, close the queue: `recv`
+        // then yields what is left (each gets one attempt, see `deliver`) and `None` once it is
+        // empty.
+        let event = match backlog.pop_front() {
+            Some(e) => e,
+            None => tokio::select! {
+                biased;
+                event = queue.recv() => match event {
+                    Some(e) => e,
+                    None => break,
+                },
+                _ = stopping.wait_for(|s| *s) => {
+                    queue.close();
+                    continue;
+                }
             },
-            _ = stopping.wait_for(|s| *s) => {
-                queue.close();
-                continue;
-            }
         };
         let rendered = {
             let format = shared.format.lock();
@@ -119,43 +113,8 @@ pub(super) async fn run(
     tracing::debug!(target_name = %shared.name, "events: worker stopped");
 }
 
-/// Waits for the SNS confirmation per `policy`; `false` when the hub stopped first.
-async fn await_confirmation(shared: &Shared, policy: SnsConfirmation) -> bool {
-    let mut confirmed = shared.confirmed.subscribe();
-    let mut stopping = shared.stopping.subscribe();
-    let limit = match policy {
-        SnsConfirmation::Skip => return true,
-        SnsConfirmation::Wait => None,
-        SnsConfirmation::WaitAtMost(d) => Some(d),
-    };
-    let wait = async {
-        match limit {
-            None => confirmed.wait_for(|c| *c).await.is_ok(),
-            Some(d) => matches!(
-                tokio::time::timeout(d, confirmed.wait_for(|c| *c)).await,
-                Ok(Ok(_))
-            ),
-        }
-    };
-    tokio::select! {
-        ok = wait => {
-            if ok {
-                tracing::info!(target_name = %shared.name, "events: SNS subscription confirmed");
-            } else {
-                tracing::warn!(
-                    target_name = %shared.name,
-                    waited = ?limit,
-                    "events: SNS subscription not confirmed; delivering anyway"
-                );
-            }
-            true
-        }
-        _ = stopping.wait_for(|s| *s) => false,
-    }
-}
-
 /// Sends `r` until a 2xx answer; returns `false` if abandoned after `max_attempts`.
-async fn deliver(
+pub(super) async fn deliver(
     shared: &Shared,
     client: &reqwest::Client,
     config: &DeliveryConfig,
