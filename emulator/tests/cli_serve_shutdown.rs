@@ -34,6 +34,17 @@ impl Serve {
 
     /// `playfield serve` (run by `cmd`) on free ports, with `extra` arguments.
     fn spawn(mut cmd: Command, extra: &[&str]) -> Serve {
+        // SIGHUP's default action, whatever the test runner's: under `nohup cargo test` the
+        // daemon would otherwise inherit SIGHUP ignored. (`nohup` as `cmd` ignores it again.)
+        #[cfg(unix)]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: signal() is async-signal-safe.
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGHUP, libc::SIG_DFL);
+                Ok(())
+            });
+        }
         let mut child = cmd
             .args([
                 "serve",
