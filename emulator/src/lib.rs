@@ -6,6 +6,7 @@
 //! - [`gateway`]: the game-server face, the SDK 5 WebSocket endpoint.
 //! - [`hub`]: the one lock around the core and the faces' bookkeeping.
 //! - [`server`]: listeners, timer task, start and shutdown.
+//! - [`stop_signals`]: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
 //! - [`config`]: the startup file.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
 //! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
@@ -25,3 +26,4 @@ pub mod post_processing;
 pub mod ruleset_validate;
 pub mod search_expr;
 pub mod server;
+pub mod stop_signals;

@@ -13,6 +13,7 @@ use playfield::core::{CoreConfig, Fleet};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield::ruleset_validate;
 use playfield::server::{Daemon, DaemonConfig};
+use playfield::stop_signals::StopSignals;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -83,7 +84,8 @@ struct ServeArgs {
     /// Seed for generated ids (reproducible runs).
     #[arg(long)]
     seed: Option<u64>,
-    /// On Ctrl-C, how long game servers get to end after TerminateProcess.
+    /// On Ctrl-C, SIGTERM or SIGHUP, how long game servers get to end after TerminateProcess;
+    /// the processes the daemon launched that are still running then are killed.
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     shutdown_grace: u64,
 }
@@ -134,9 +136,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .build()?;
     let grace = Duration::from_secs(args.shutdown_grace);
     runtime.block_on(async move {
-        // Listen for Ctrl-C before anything is up: a SIGINT that arrives while the listeners
-        // start must still mean "shut down gracefully", not kill the process outright.
-        let mut interrupts = Interrupts::listen()?;
+        // Listen before anything is up: a signal that arrives while the listeners start must
+        // still mean "shut down gracefully", not kill the process outright.
+        let mut signals = StopSignals::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
         let setup = playfield::core::matchmaking::MatchmakingSetup::from_config(&config);
         handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
@@ -159,57 +161,39 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             )),
             None => None,
         };
-        interrupts.next().await;
-        tracing::info!(target: "playfield", "shutting down");
-        // Game servers get TerminateProcess and `grace` to call ProcessEnding; meanwhile the
-        // launcher stops restarting and kills what it launched that is still running after
-        // `grace`. Then the sockets close.
+        let kill_launched = launcher.as_ref().map(Launcher::kill_switch);
+        // Ctrl-C, SIGTERM and SIGHUP all take this one graceful path.
+        let first = signals.next().await;
+        handle.ask_processes_to_end(grace, |asked| {
+            tracing::info!(target: "playfield", "received {}: shutting down, {asked} game server(s) asked to end within {} s; {}", first.name(), grace.as_secs(), first.again());
+        });
+        // Game servers have `grace` to call ProcessEnding; meanwhile the launcher stops
+        // restarting and kills what it launched that is still running after `grace`. Then the
+        // sockets close.
         let stop_launched = async {
             if let Some(launcher) = launcher {
                 launcher.shutdown(grace).await;
             }
         };
         let graceful = async {
-            let (left, ()) = tokio::join!(handle.terminate_processes(grace), stop_launched);
+            let (left, ()) = tokio::join!(handle.wait_for_processes_to_end(grace), stop_launched);
             if left > 0 {
                 tracing::warn!(target: "playfield", "{left} game server(s) did not end within {} s", grace.as_secs());
             }
             handle.shutdown().await;
         };
-        tracing::info!(target: "playfield", "press Ctrl-C again to exit at once");
         tokio::select! {
             () = graceful => Ok(()),
-            () = interrupts.next() => {
-                // The impatient way out: no more waiting for game servers. Launched servers
-                // got the same Ctrl-C from the terminal.
-                tracing::warn!(target: "playfield", "second Ctrl-C: exiting without waiting for game servers");
-                std::process::exit(130);
+            again = signals.next() => {
+                // The impatient way out: no more waiting for game servers. What the daemon
+                // launched goes with it (on Linux its parent-death signal would see to that
+                // too, but not to what a launched wrapper script started).
+                let killed = kill_launched.map_or(0, |k| k.kill_all());
+                tracing::warn!(target: "playfield", "second signal, {}: exiting at once without waiting for game servers; killed {killed} launched process(es)", again.name());
+                std::process::exit(again.exit_code());
             }
         }
     })
-}
-
-/// Ctrl-C presses, registered once up front (tokio's `ctrl_c()` only installs its handler when
-/// first awaited).
-struct Interrupts {
-    #[cfg(unix)]
-    signals: tokio::signal::unix::Signal,
-}
-
-impl Interrupts {
-    fn listen() -> std::io::Result<Self> {
-        Ok(Interrupts {
-            #[cfg(unix)]
-            signals: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
-        })
-    }
-
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        self.signals.recv().await;
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {

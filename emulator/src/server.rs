@@ -290,12 +290,25 @@ impl DaemonHandle {
     /// server with `grace` to spare (sdk-wire-protocol.md §4.3) and waits, at most `grace`,
     /// until each has called ProcessEnding or disconnected. Returns how many are left.
     pub async fn terminate_processes(&self, grace: Duration) -> usize {
-        let asked = self.shared.execute(|core, now| {
-            core.request_termination_of_all(now + grace.as_millis() as Millis)
-        });
-        if asked > 0 {
-            tracing::info!(target: "playfield", "asked {asked} game server(s) to end within {} s", grace.as_secs());
-        }
+        self.ask_processes_to_end(grace, |_| {});
+        self.wait_for_processes_to_end(grace).await
+    }
+
+    /// Pushes TerminateProcess to every ACTIVE game server, to end within `grace`
+    /// (sdk-wire-protocol.md §4.3); returns how many were asked. `announce` gets that number
+    /// before the pushes go out and their events are logged, so that a log line saying why
+    /// comes first.
+    pub fn ask_processes_to_end(&self, grace: Duration, announce: impl FnOnce(usize)) -> usize {
+        self.shared.execute(|core, now| {
+            let asked = core.request_termination_of_all(now + grace.as_millis() as Millis);
+            announce(asked);
+            asked
+        })
+    }
+
+    /// Waits, at most `grace`, until every game server has called ProcessEnding or
+    /// disconnected. Returns how many are left.
+    pub async fn wait_for_processes_to_end(&self, grace: Duration) -> usize {
         let deadline = tokio::time::Instant::now() + grace;
         loop {
             let left = self.shared.read(|core| core.running_process_count());

@@ -127,3 +127,90 @@ async fn fleets_without_launch_spec_are_left_alone() {
     assert_eq!(launcher.slot_count(), 0);
     launcher.shutdown(Duration::ZERO).await;
 }
+
+/// prctl(2), PR_SET_PDEATHSIG: the parent-death signal is sent when the *thread* that forked
+/// the process ends, not the daemon. Runtime threads come and go (a test's thread, blocking-pool
+/// threads after 10 s idle, a worker that `block_in_place` replaced), so a launched process must
+/// survive the end of the thread whose task started it. Here that thread runs the runtime only
+/// until the process has started, then ends; the process must still answer afterwards.
+#[cfg(target_os = "linux")]
+#[test]
+fn launched_process_outlives_the_thread_that_started_it() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = scratch("thread");
+    let out = dir.join("out.txt");
+    let fifo = dir.join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Waits for one line on the FIFO and writes it out: proof of life on demand.
+    let script =
+        r#"echo started >> "$OUT"; read line < "$FIFO"; echo "$line" >> "$OUT"; exec sleep 30"#;
+    let mut f = fleet(script, &out, 1);
+    if let Some(launch) = f.launch.as_mut() {
+        launch
+            .environment
+            .insert("FIFO".to_owned(), fifo.display().to_string());
+    }
+    let runtime = std::sync::Arc::new(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+    );
+    let (launcher, tid) = std::thread::spawn({
+        let runtime = runtime.clone();
+        let out = out.clone();
+        move || {
+            let tid = unsafe { libc::syscall(libc::SYS_gettid) };
+            let launcher = runtime.block_on(async {
+                let launcher = Launcher::start(&[f], settings(RestartPolicy::default()));
+                wait_for_lines(&out, 1).await;
+                launcher
+            });
+            (launcher, tid)
+        }
+    })
+    .join()
+    .unwrap();
+    // The thread has been joined; once the kernel has also released it (its /proc entry gone),
+    // a parent-death signal it triggered has been sent.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while Path::new(&format!("/proc/self/task/{tid}")).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "thread {tid} never ended"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Opening the FIFO without blocking fails (ENXIO) while no process has it open to read.
+    let mut writer = loop {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+        {
+            Ok(w) => break w,
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the launched process died with the thread that started it"
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("{}: {e}", fifo.display()),
+        }
+    };
+    writer.write_all(b"alive\n").unwrap();
+    drop(writer);
+    let lines = runtime.block_on(wait_for_lines(&out, 2));
+    assert_eq!(
+        lines,
+        ["started", "alive"],
+        "the first process must answer, not a replacement for one that died with the thread"
+    );
+    runtime.block_on(launcher.shutdown(Duration::ZERO));
+}

@@ -10,13 +10,14 @@
 //!
 //! The decisions (when to restart, how long to wait) live in [`policy`], a pure state machine
 //! tested with explicit times; [`runner`] is the thin async part that spawns processes and
-//! feeds it.
+//! feeds it; `spawn` starts each process so that it never outlives the daemon.
 
 pub mod policy;
 pub mod runner;
+mod spawn;
 
 pub use policy::{Restart, RestartPolicy};
-pub use runner::{Launcher, LauncherSettings};
+pub use runner::{KillSwitch, Launcher, LauncherSettings};
 
 use std::collections::BTreeMap;
 

@@ -4,11 +4,15 @@
 //! environment, log every line it prints with a `[fleet#slot]` prefix, wait for it to exit, ask
 //! [`RestartPolicy`] how long to wait, and start it again. Shutdown stops the loops: running
 //! processes get a grace period to end on their own (the gateway has sent them
-//! TerminateProcess by then) and are killed after it.
+//! TerminateProcess by then) and are killed after it, each with the processes it started
+//! (`launcher::spawn` says how none outlives the daemon).
 
 use super::policy::{Restart, RestartPolicy};
 use super::sdk_environment;
+use super::spawn::{kill_group, spawn};
 use crate::config::{Fleet, LaunchSpec};
+use parking_lot::Mutex;
+use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +39,47 @@ pub struct Launcher {
     /// `Some(grace)` once shutdown began: processes get `grace` to exit before being killed.
     stop: watch::Sender<Option<Duration>>,
     slots: Vec<JoinHandle<()>>,
+    running: KillSwitch,
+}
+
+/// Kills every launched process still running, at once, from any thread: for a daemon that
+/// exits without waiting (a second Ctrl-C or SIGTERM).
+#[derive(Clone, Default)]
+pub struct KillSwitch {
+    /// The pids of the launched processes not yet waited for; each leads its process group.
+    pids: Arc<Mutex<BTreeSet<u32>>>,
+}
+
+impl KillSwitch {
+    /// Kills each running launched process with the processes it started; returns how many.
+    pub fn kill_all(&self) -> usize {
+        let pids = self.pids.lock();
+        for &pid in pids.iter() {
+            kill_group(pid);
+        }
+        pids.len()
+    }
+
+    /// Records `pid` as running until the returned guard is dropped.
+    fn track(&self, pid: u32) -> Tracked {
+        self.pids.lock().insert(pid);
+        Tracked {
+            pid,
+            pids: self.pids.clone(),
+        }
+    }
+}
+
+/// A launched process counted as running by its [`KillSwitch`].
+struct Tracked {
+    pid: u32,
+    pids: Arc<Mutex<BTreeSet<u32>>>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.pids.lock().remove(&self.pid);
+    }
 }
 
 /// One process slot's fixed facts.
@@ -44,6 +89,7 @@ struct Slot {
     index: u32,
     spec: LaunchSpec,
     settings: Arc<LauncherSettings>,
+    running: KillSwitch,
 }
 
 impl Launcher {
@@ -51,6 +97,7 @@ impl Launcher {
     pub fn start(fleets: &[Fleet], settings: LauncherSettings) -> Launcher {
         let settings = Arc::new(settings);
         let (stop, stopped) = watch::channel(None);
+        let running = KillSwitch::default();
         let mut slots = Vec::new();
         for fleet in fleets {
             let Some(spec) = &fleet.launch else { continue };
@@ -61,11 +108,21 @@ impl Launcher {
                     index,
                     spec: spec.clone(),
                     settings: settings.clone(),
+                    running: running.clone(),
                 };
                 slots.push(tokio::spawn(slot.run(stopped.clone())));
             }
         }
-        Launcher { stop, slots }
+        Launcher {
+            stop,
+            slots,
+            running,
+        }
+    }
+
+    /// Kills what is running at once, from outside the runtime if need be.
+    pub fn kill_switch(&self) -> KillSwitch {
+        self.running.clone()
     }
 
     /// How many process slots are supervised.
@@ -85,8 +142,12 @@ impl Launcher {
 }
 
 impl Drop for Launcher {
+    /// Kills what is still running, here and now: after [`Launcher::shutdown`], a process whose
+    /// slot did not finish in time; otherwise every process (the slots may never run again, as
+    /// when the runtime is shutting down).
     fn drop(&mut self) {
         let _ = self.stop.send(Some(Duration::ZERO));
+        self.running.kill_all();
     }
 }
 
@@ -103,12 +164,13 @@ impl Slot {
             generation += 1;
             let process_id = format!("{}-{}-{generation}", self.fleet_id, self.index);
             let started = now_ms();
-            match self.spawn(&process_id) {
+            match self.spawn(&process_id).await {
                 Ok(mut child) => {
+                    let pid = child.id().unwrap_or(0);
+                    let _running = self.running.track(pid);
                     tracing::info!(
-                        "launcher: started [{}] pid {} as process {process_id}",
-                        self.label,
-                        child.id().unwrap_or(0)
+                        "launcher: started [{}] pid {pid} as process {process_id}",
+                        self.label
                     );
                     tokio::select! {
                         status = child.wait() => {
@@ -119,7 +181,7 @@ impl Slot {
                         }
                         _ = stop.changed() => {
                             let grace = stop.borrow().unwrap_or_default();
-                            self.stop_child(&mut child, grace).await;
+                            self.stop_child(&mut child, pid, grace).await;
                             return;
                         }
                     }
@@ -150,7 +212,7 @@ impl Slot {
         }
     }
 
-    fn spawn(&self, process_id: &str) -> std::io::Result<Child> {
+    async fn spawn(&self, process_id: &str) -> std::io::Result<Child> {
         let s = &self.settings;
         let mut cmd = Command::new(&self.spec.executable);
         cmd.args(&self.spec.arguments)
@@ -169,7 +231,7 @@ impl Slot {
         if let Some(dir) = &self.spec.working_directory {
             cmd.current_dir(dir);
         }
-        let mut child = cmd.spawn()?;
+        let mut child = spawn(cmd).await?;
         if let Some(out) = child.stdout.take() {
             tokio::spawn(log_lines(self.label.clone(), out));
         }
@@ -179,14 +241,25 @@ impl Slot {
         Ok(child)
     }
 
-    /// Waits for a process asked to terminate; kills it if it does not end in time.
-    async fn stop_child(&self, child: &mut Child, grace: Duration) {
-        if tokio::time::timeout(grace, child.wait()).await.is_err() {
-            tracing::warn!(
-                "launcher: [{}] did not exit in time; killing it",
-                self.label
-            );
-            let _ = child.kill().await;
+    /// Waits for a process asked to terminate; kills it, with the processes it started, if it
+    /// does not end in time.
+    async fn stop_child(&self, child: &mut Child, pid: u32, grace: Duration) {
+        match tokio::time::timeout(grace, child.wait()).await {
+            Ok(Ok(status)) => tracing::info!("launcher: [{}] exited ({status})", self.label),
+            Ok(Err(e)) => {
+                tracing::warn!("launcher: [{}] could not be waited on: {e}", self.label);
+                kill_group(pid);
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "launcher: [{}] did not exit within {} s; killing it",
+                    self.label,
+                    grace.as_secs()
+                );
+                // The group first, while the unreaped leader still holds its id.
+                kill_group(pid);
+                let _ = child.kill().await;
+            }
         }
     }
 }
