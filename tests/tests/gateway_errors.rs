@@ -311,6 +311,36 @@ async fn an_invalid_utf8_text_frame_fails_only_its_connection() {
     .await;
 }
 
+/// A frame with a reserved opcode breaks the WebSocket protocol (RFC 6455 §5.2: "If an
+/// unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket
+/// Connection_"): that connection is closed with 1002 and a reason, then ends cleanly; the
+/// others go on.
+#[tokio::test]
+async fn a_frame_with_a_reserved_opcode_fails_only_its_connection() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut bystander = GameServer::ready(&d, "proc-bystander").await;
+        let mut gs = GameServer::ready(&d, "proc-1").await;
+        let frame = Frame::message(b"{}".to_vec(), OpCode::Data(Data::Reserved(3)), true);
+        gs.ws.send(Message::Frame(frame)).await.unwrap();
+        let close = gs.expect_close().await.expect("a close frame");
+        assert_eq!(u16::from(close.code), 1002);
+        assert!(close.reason.contains("protocol error"), "{}", close.reason);
+        let end = tokio::time::timeout(IO_TIMEOUT, gs.ws.next())
+            .await
+            .expect("the connection ends");
+        assert!(end.is_none(), "expected a clean end, got {end:?}");
+        let r = bystander
+            .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
+            .await;
+        assert_eq!(r["StatusCode"], 200);
+        d.shutdown().await;
+    })
+    .await;
+}
+
 /// sdk-wire-protocol.md §1.2: an upgrade without pID or FleetId is refused with HTTP 400
 /// and a body naming the parameter.
 #[tokio::test]
