@@ -14,6 +14,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -142,25 +143,7 @@ pub async fn serve<S>(
                     // Answered by [`finish`]: tungstenite has queued the echo (RFC 6455 §5.5.1).
                     Some(Ok(Message::Close(frame))) => break Ending::ClosedByPeer(frame.clone()),
                     Some(Ok(_)) => continue, // ping/pong: tungstenite answers pings itself
-                    Some(Err(WsError::Capacity(e))) => {
-                        break Ending::Fail(close_frame(
-                            CloseCode::Size,
-                            format!("{e}; the limit is {HARD_MAX_MESSAGE_BYTES} bytes"),
-                        ));
-                    }
-                    // A frame that breaks the WebSocket protocol itself cannot be answered
-                    // in-band: the connection is failed (RFC 6455 §7.1.7) with a close code
-                    // and reason that say why. Other connections are not affected.
-                    Some(Err(WsError::Utf8(_))) => {
-                        break Ending::Fail(close_frame(CloseCode::Invalid, "text frame is not valid UTF-8"));
-                    }
-                    Some(Err(WsError::Protocol(e))) => {
-                        break Ending::Fail(close_frame(
-                            CloseCode::Protocol,
-                            format!("WebSocket protocol error: {e}"),
-                        ));
-                    }
-                    Some(Err(e)) => break Ending::Lost(Some(e.to_string())),
+                    Some(Err(e)) => break ending_on_error(e),
                 };
                 let reply = match dispatch::parse(text) {
                     Ok(parsed) => shared.with_hub(|hub, now| dispatch::execute(hub, now, &ctx, parsed)),
@@ -218,6 +201,31 @@ enum Ending {
     /// The game server broke the protocol: the daemon closes with this frame, and cannot
     /// read frames any more.
     Fail(CloseFrame),
+}
+
+/// What a read error means for the connection.
+fn ending_on_error(e: &WsError) -> Ending {
+    match e {
+        WsError::Capacity(e) => Ending::Fail(close_frame(
+            CloseCode::Size,
+            format!("{e}; the limit is {HARD_MAX_MESSAGE_BYTES} bytes"),
+        )),
+        // TCP closed without a Close frame: the GO SDK's Destroy does that (§1.11), and so
+        // does a network failure. Nothing is left to answer.
+        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => Ending::Lost(None),
+        // A frame that breaks the WebSocket protocol itself cannot be answered in-band: the
+        // connection is failed (RFC 6455 §7.1.7) with a close code and reason that say why.
+        // Other connections are not affected.
+        WsError::Utf8(_) => Ending::Fail(close_frame(
+            CloseCode::Invalid,
+            "text frame is not valid UTF-8",
+        )),
+        WsError::Protocol(e) => Ending::Fail(close_frame(
+            CloseCode::Protocol,
+            format!("WebSocket protocol error: {e}"),
+        )),
+        e => Ending::Lost(Some(e.to_string())),
+    }
 }
 
 /// How long each step of ending a connection may take: writing the Close reply, waiting for
@@ -385,6 +393,18 @@ mod tests {
         assert_eq!(frame.reason.len(), 122, "61 two-byte characters");
         let short = close_frame(CloseCode::Normal, "superseded");
         assert_eq!(short.reason.as_str(), "superseded");
+    }
+
+    /// The GO SDK's Destroy drops TCP without a Close frame (sdk-wire-protocol.md §1.11):
+    /// a lost connection, not a protocol error to answer with 1002.
+    #[test]
+    fn read_errors_end_the_connection_as_they_should() {
+        let reset = WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake);
+        assert!(matches!(ending_on_error(&reset), Ending::Lost(None)));
+        let bad = WsError::Protocol(ProtocolError::InvalidOpcode(3));
+        assert!(matches!(ending_on_error(&bad), Ending::Fail(f) if f.code == CloseCode::Protocol));
+        let io = WsError::Io(std::io::ErrorKind::ConnectionReset.into());
+        assert!(matches!(ending_on_error(&io), Ending::Lost(Some(_))));
     }
 
     #[test]
