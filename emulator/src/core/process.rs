@@ -130,8 +130,8 @@ const MAX_PENDING_PUSHES: usize = 16;
 /// The SDKs close their old socket themselves: CPP at once with 1001, GO after
 /// DISCONNECT_WEBSOCKET_TIMEOUT (5 s), keeping it "so in-flight replies can still arrive"
 /// (sdk-wire-protocol.md §1.7), and requests are answered on the socket they came on (§10).
-/// Twice GO's delay, so the daemon never closes a socket an SDK still reads; what is left
-/// after it has no SDK looking after it (a half-open TCP connection, or a second instance
+/// Twice GO's default delay, so the daemon does not close a socket an SDK still reads; what
+/// is left after it has no SDK looking after it (a half-open TCP connection, or a second instance
 /// started with the same pID). 1000 tells both SDKs not to reconnect it (§1.8), so two
 /// instances do not take the pID from each other forever.
 pub const SUPERSEDED_CONNECTION_GRACE_MS: Millis = 10_000;
