@@ -95,8 +95,14 @@ impl TestDaemon {
 
     /// The connect URL a GO SDK would build for `pid` (sdk-wire-protocol.md §1.1).
     pub fn connect_url(&self, pid: &str) -> String {
+        self.connect_url_with_token(pid, "tok-1")
+    }
+
+    /// The connect URL of one Connect call: each makes a new `IdempotencyToken`, and
+    /// transport-level reconnects reuse the URL as it is (sdk-wire-protocol.md §1.2).
+    pub fn connect_url_with_token(&self, pid: &str, token: &str) -> String {
         format!(
-            "{}/?Authorization=token&ComputeId=my-host&FleetId={FLEET}&IdempotencyToken=tok-1\
+            "{}/?Authorization=token&ComputeId=my-host&FleetId={FLEET}&IdempotencyToken={token}\
              &pID={pid}&sdkLanguage=Go&sdkVersion=5.6.0",
             self.ws_url()
         )

@@ -2,9 +2,9 @@
 //! `StatusCode` and an `ErrorMessage` naming what is wrong (sdk-wire-protocol.md §2.1–§2.3,
 //! §10), and a bad message never harms other connections.
 
-use futures_util::SinkExt;
+use futures_util::{SinkExt, StreamExt};
 use playfield::core::Fleet;
-use playfield_e2e::{bounded, GameServer, TestDaemon};
+use playfield_e2e::{bounded, GameServer, TestDaemon, IO_TIMEOUT};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -247,7 +247,10 @@ async fn malformed_messages_get_error_replies_and_nothing_breaks() {
 }
 
 /// A message beyond the hard limit (16 MiB) is not read at all: the connection is closed
-/// with 1009 (message too big); other connections keep working.
+/// with 1009 (message too big) and a reason naming the limit; other connections keep
+/// working. The daemon reads and discards what the client still sends until it ends, so
+/// the close frame is not lost to a TCP reset (RFC 6455 §7.1.1: the server closes TCP only
+/// after the close handshake).
 #[tokio::test]
 async fn a_message_beyond_the_hard_limit_closes_only_its_connection() {
     bounded(async {
@@ -258,11 +261,23 @@ async fn a_message_beyond_the_hard_limit_closes_only_its_connection() {
             r#"{{"Action":"HeartbeatServerProcess","RequestId":"h","Pad":"{}"}}"#,
             "x".repeat(17 << 20)
         );
-        let _ = gs.ws.send(Message::text(huge)).await;
-        let close = gs.expect_close().await;
-        if let Some(frame) = close {
-            assert_eq!(u16::from(frame.code), 1009);
-        }
+        // The daemon reads the rest away instead of resetting the connection under the
+        // sender, which would make the SDK see a failed write, not the close.
+        gs.ws
+            .send(Message::text(huge))
+            .await
+            .expect("the message is sent whole");
+        let close = gs.expect_close().await.expect("a close frame");
+        assert_eq!(u16::from(close.code), 1009);
+        assert!(
+            close.reason.contains("the limit is 16777216 bytes"),
+            "{}",
+            close.reason
+        );
+        let end = tokio::time::timeout(IO_TIMEOUT, gs.ws.next())
+            .await
+            .expect("the connection ends");
+        assert!(end.is_none(), "expected a clean end, got {end:?}");
         let r = bystander
             .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
             .await;
@@ -287,6 +302,36 @@ async fn an_invalid_utf8_text_frame_fails_only_its_connection() {
         let close = gs.expect_close().await.expect("a close frame");
         assert_eq!(u16::from(close.code), 1007);
         assert!(close.reason.contains("UTF-8"), "{}", close.reason);
+        let r = bystander
+            .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
+            .await;
+        assert_eq!(r["StatusCode"], 200);
+        d.shutdown().await;
+    })
+    .await;
+}
+
+/// A frame with a reserved opcode breaks the WebSocket protocol (RFC 6455 §5.2: "If an
+/// unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket
+/// Connection_"): that connection is closed with 1002 and a reason, then ends cleanly; the
+/// others go on.
+#[tokio::test]
+async fn a_frame_with_a_reserved_opcode_fails_only_its_connection() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut bystander = GameServer::ready(&d, "proc-bystander").await;
+        let mut gs = GameServer::ready(&d, "proc-1").await;
+        let frame = Frame::message(b"{}".to_vec(), OpCode::Data(Data::Reserved(3)), true);
+        gs.ws.send(Message::Frame(frame)).await.unwrap();
+        let close = gs.expect_close().await.expect("a close frame");
+        assert_eq!(u16::from(close.code), 1002);
+        assert!(close.reason.contains("protocol error"), "{}", close.reason);
+        let end = tokio::time::timeout(IO_TIMEOUT, gs.ws.next())
+            .await
+            .expect("the connection ends");
+        assert!(end.is_none(), "expected a clean end, got {end:?}");
         let r = bystander
             .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
             .await;

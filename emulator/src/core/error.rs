@@ -43,6 +43,13 @@ pub enum CoreError {
     },
     #[error("pID '{pid}' is already in use by a server process of fleet '{fleet_id}'")]
     ProcessFleetConflict { pid: String, fleet_id: String },
+    /// A transport-level reconnect (same IdempotencyToken) of a process that called
+    /// ProcessEnding.
+    #[error(
+        "ProcessEnding was called: server process '{pid}' has ended; a new process \
+         connects with a new IdempotencyToken (InitSDK)"
+    )]
+    ProcessEnded { pid: String },
     #[error("no game session '{id}'")]
     UnknownGameSession { id: String },
     #[error("game session '{id}' is not hosted by server process '{pid}'")]
@@ -105,6 +112,7 @@ impl CoreError {
         use CoreError::*;
         match self {
             InvalidParameter { .. } | ProcessNotActive { .. } => ErrorKind::InvalidRequest,
+            ProcessEnded { .. } => ErrorKind::InvalidRequest,
             WrongGameSession { .. } | PlayerSessionStatus { .. } => ErrorKind::InvalidRequest,
             UnknownFleet { .. }
             | UnknownProcess { .. }

@@ -120,6 +120,9 @@ pub struct Core {
     fleet_created: HashMap<String, Millis>,
     anywhere: compute::Anywhere,
     processes: HashMap<String, ServerProcess>,
+    /// Processes that called ProcessEnding and whose connections are gone, remembered for
+    /// the reconnect grace so their SDK's reconnect is told apart from a new process.
+    ended_processes: HashMap<String, process::EndedProcess>,
     game_sessions: HashMap<String, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,
@@ -144,6 +147,7 @@ impl Core {
             fleet_created: HashMap::new(),
             anywhere: compute::Anywhere::default(),
             processes: HashMap::new(),
+            ended_processes: HashMap::new(),
             game_sessions: HashMap::new(),
             player_sessions: player_session::Store::default(),
             mm: matchmaking::Matchmaking::default(),
@@ -174,6 +178,8 @@ impl Core {
             match key {
                 TimerKey::Heartbeat(pid) => self.heartbeat_timed_out(now, &pid),
                 TimerKey::ReconnectGrace(pid) => self.grace_expired(now, &pid),
+                TimerKey::Superseded(pid, conn) => self.superseded_grace_expired(&pid, conn),
+                TimerKey::EndedProcessForget(pid) => self.forget_ended_process(&pid),
                 TimerKey::TerminationDeadline(pid) => self.termination_deadline_passed(now, &pid),
                 TimerKey::Activation(id) => self.activation_timed_out(now, &id),
                 TimerKey::Reservation(id) => self.reservation_timed_out(now, &id),

@@ -6,6 +6,11 @@
 //! than one at a time; pushes go to the newest. A process whose last connection closes is
 //! kept, with its game session, for a grace period: reconnects must be boring
 //! (lessons-from-peers.md).
+//!
+//! A connection superseded by a newer one is served on for a while, then closed with 1000
+//! ([`SUPERSEDED_CONNECTION_GRACE_MS`]). A process that called ProcessEnding has ended for
+//! good: a reconnect carrying one of its `IdempotencyToken`s is its SDK coming back, not a
+//! new process, and is refused with [`CoreError::ProcessEnded`] (see [`Core::connect`]).
 
 use std::fmt;
 
@@ -52,6 +57,9 @@ pub struct ConnectInfo {
     pub compute_id: Option<String>,
     pub sdk_version: Option<String>,
     pub sdk_language: Option<String>,
+    /// New on every Connect call (InitSDK, RefreshConnection), reused by transport-level
+    /// reconnects, which reuse the URL as it is (§1.2).
+    pub idempotency_token: Option<String>,
 }
 
 /// ActivateServerProcess fields (sdk-wire-protocol.md §3.1).
@@ -82,6 +90,9 @@ pub struct ServerProcess {
     pub game_session_id: Option<String>,
     /// Pushes made while no connection was open, delivered on reconnect.
     pending: Vec<Push>,
+    /// The IdempotencyTokens its connections carried, newest last (at most
+    /// [`MAX_CONNECT_TOKENS`]): after ProcessEnding they identify its SDK reconnecting.
+    connect_tokens: Vec<String>,
     /// Order of readiness, so placement picks processes deterministically.
     ready_seq: u64,
 }
@@ -89,6 +100,17 @@ pub struct ServerProcess {
 impl ServerProcess {
     pub fn newest_connection(&self) -> Option<ConnId> {
         self.connections.last().copied()
+    }
+
+    fn remember_token(&mut self, token: Option<&str>) {
+        let Some(token) = token else { return };
+        if self.connect_tokens.iter().any(|t| t == token) {
+            return;
+        }
+        if self.connect_tokens.len() == MAX_CONNECT_TOKENS {
+            self.connect_tokens.remove(0);
+        }
+        self.connect_tokens.push(token.to_string());
     }
 
     fn is_free(&self) -> bool {
@@ -101,6 +123,27 @@ impl ServerProcess {
 
 /// At most this many pushes wait for a disconnected process; older ones are dropped.
 const MAX_PENDING_PUSHES: usize = 16;
+
+/// How long a connection superseded by a newer one for the same pID stays open before the
+/// daemon closes it with 1000.
+///
+/// The SDKs close their old socket themselves: CPP at once with 1001, GO after
+/// DISCONNECT_WEBSOCKET_TIMEOUT (5 s), keeping it "so in-flight replies can still arrive"
+/// (sdk-wire-protocol.md §1.7), and requests are answered on the socket they came on (§10).
+/// Twice GO's default delay, so the daemon does not close a socket an SDK still reads; what
+/// is left after it has no SDK looking after it (a half-open TCP connection, or a second instance
+/// started with the same pID). 1000 tells both SDKs not to reconnect it (§1.8), so two
+/// instances do not take the pID from each other forever.
+pub const SUPERSEDED_CONNECTION_GRACE_MS: Millis = 10_000;
+
+/// Connect tokens kept per process: one per Connect call (InitSDK, each RefreshConnection).
+const MAX_CONNECT_TOKENS: usize = 8;
+
+/// What is remembered of a process that called ProcessEnding once its connections are gone.
+#[derive(Debug, Clone)]
+pub(crate) struct EndedProcess {
+    connect_tokens: Vec<String>,
+}
 
 impl Core {
     /// Whether [`Core::connect`] would accept `info`; lets a face refuse a connection before
@@ -121,6 +164,13 @@ impl Core {
 
     /// A WebSocket connection for `info.pid` was opened. Returns whether it is a reconnect
     /// of a process the core already knows (which keeps its state and game session).
+    ///
+    /// A process that called ProcessEnding does not come back: a connection carrying one of
+    /// its IdempotencyTokens is its SDK reconnecting after the socket was lost (both SDKs
+    /// reconnect to the same URL on an abnormal close, sdk-wire-protocol.md §1.8, and only a
+    /// new Connect call makes a new token, §1.2). It gets [`CoreError::ProcessEnded`], which
+    /// the gateway turns into a close with 1000 so the SDK stops reconnecting (§1.8). A
+    /// connection with a new token (InitSDK again after Destroy) is a new process.
     pub fn connect(
         &mut self,
         now: Millis,
@@ -128,6 +178,9 @@ impl Core {
         info: ConnectInfo,
     ) -> Result<bool, CoreError> {
         self.check_connect(&info)?;
+        if self.is_ended_process(&info) {
+            return Err(CoreError::ProcessEnded { pid: info.pid });
+        }
         self.adopt_fleet(now, &info.fleet_id);
         if let Some(p) = self.processes.get(&info.pid) {
             if p.status == ProcessStatus::Terminated {
@@ -139,7 +192,15 @@ impl Core {
         let pid = info.pid.clone();
         let heartbeat_timeout = self.cfg.heartbeat_timeout_ms;
         let reconnect = if let Some(p) = self.processes.get_mut(&pid) {
+            if let Some(previous) = p.newest_connection() {
+                // Older ones were scheduled when they were superseded.
+                self.timers.schedule(
+                    TimerKey::Superseded(pid.clone(), previous),
+                    now + SUPERSEDED_CONNECTION_GRACE_MS,
+                );
+            }
             p.connections.push(conn);
+            p.remember_token(info.idempotency_token.as_deref());
             self.timers.cancel(&TimerKey::ReconnectGrace(pid.clone()));
             // While it was away the grace period ruled, not the heartbeat timeout; coming
             // back is a sign of life, and heartbeats resume from here.
@@ -150,6 +211,7 @@ impl Core {
             }
             true
         } else {
+            self.forget_ended_process(&pid);
             self.processes.insert(
                 pid.clone(),
                 ServerProcess {
@@ -167,6 +229,7 @@ impl Core {
                     last_heartbeat: None,
                     game_session_id: None,
                     pending: Vec::new(),
+                    connect_tokens: info.idempotency_token.into_iter().collect(),
                     ready_seq: 0,
                 },
             );
@@ -193,6 +256,8 @@ impl Core {
 
     /// A connection closed. The process is kept for the grace period if it was its last.
     pub fn disconnect(&mut self, now: Millis, pid: &str, conn: ConnId) {
+        self.timers
+            .cancel(&TimerKey::Superseded(pid.to_string(), conn));
         let Some(p) = self.processes.get_mut(pid) else {
             return;
         };
@@ -202,7 +267,7 @@ impl Core {
             return;
         }
         if p.status == ProcessStatus::Terminated {
-            self.remove_process(pid);
+            self.retire_ended_process(now, pid);
             return;
         }
         let grace = self.cfg.reconnect_grace_ms;
@@ -308,7 +373,7 @@ impl Core {
             reason: GoneReason::ProcessEnding,
         });
         if no_connections {
-            self.remove_process(pid);
+            self.retire_ended_process(now, pid);
         }
         Ok(())
     }
@@ -500,6 +565,67 @@ impl Core {
         }
     }
 
+    /// Whether `info` is a reconnect of a process that called ProcessEnding: it carries one
+    /// of that process's IdempotencyTokens (see [`Core::connect`]).
+    fn is_ended_process(&self, info: &ConnectInfo) -> bool {
+        let Some(token) = info.idempotency_token.as_deref() else {
+            return false;
+        };
+        let tokens = match self.processes.get(&info.pid) {
+            Some(p) if p.status == ProcessStatus::Terminated => &p.connect_tokens,
+            Some(_) => return false,
+            None => match self.ended_processes.get(&info.pid) {
+                Some(ended) => &ended.connect_tokens,
+                None => return false,
+            },
+        };
+        tokens.iter().any(|t| t == token)
+    }
+
+    /// Removes a process that called ProcessEnding once its connections are gone. Its
+    /// tokens are remembered for the reconnect grace: an SDK that lost its socket reconnects
+    /// at once (§1.7, §1.8), so that is long enough to recognise it.
+    fn retire_ended_process(&mut self, now: Millis, pid: &str) {
+        let Some(p) = self.processes.get(pid) else {
+            return;
+        };
+        let connect_tokens = p.connect_tokens.clone();
+        self.remove_process(pid);
+        if !connect_tokens.is_empty() {
+            self.ended_processes
+                .insert(pid.to_string(), EndedProcess { connect_tokens });
+            self.timers.schedule(
+                TimerKey::EndedProcessForget(pid.to_string()),
+                now + self.cfg.reconnect_grace_ms,
+            );
+        }
+    }
+
+    pub(super) fn forget_ended_process(&mut self, pid: &str) {
+        if self.ended_processes.remove(pid).is_some() {
+            self.timers
+                .cancel(&TimerKey::EndedProcessForget(pid.to_string()));
+        }
+    }
+
+    /// A connection superseded [`SUPERSEDED_CONNECTION_GRACE_MS`] ago is still open: close
+    /// it with 1000 so its SDK, if any, does not reconnect it (§1.8).
+    pub(super) fn superseded_grace_expired(&mut self, pid: &str, conn: ConnId) {
+        let Some(p) = self.processes.get(pid) else {
+            return;
+        };
+        if p.connections.contains(&conn) && p.newest_connection() != Some(conn) {
+            self.outbox.push(Effect::Close {
+                conn,
+                code: 1000,
+                reason: format!(
+                    "superseded: a newer connection of this process took over {} s ago",
+                    SUPERSEDED_CONNECTION_GRACE_MS / 1000
+                ),
+            });
+        }
+    }
+
     pub(super) fn grace_expired(&mut self, now: Millis, pid: &str) {
         if self
             .processes
@@ -534,7 +660,12 @@ impl Core {
     }
 
     fn remove_process(&mut self, pid: &str) {
-        self.processes.remove(pid);
+        if let Some(p) = self.processes.remove(pid) {
+            for conn in p.connections {
+                self.timers
+                    .cancel(&TimerKey::Superseded(pid.to_string(), conn));
+            }
+        }
         for key in [
             TimerKey::Heartbeat(pid.to_string()),
             TimerKey::ReconnectGrace(pid.to_string()),

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::process::ConnId;
 use crate::clock::Millis;
 
 /// What a timer is for. The handler re-checks the state when it fires, so a timer whose
@@ -16,6 +17,11 @@ pub enum TimerKey {
     Heartbeat(String),
     /// The process's last connection closed and it has not reconnected within the grace.
     ReconnectGrace(String),
+    /// A newer connection of the process took over from this one a while ago (key: pID and
+    /// the older connection).
+    Superseded(String, ConnId),
+    /// A process that called ProcessEnding and lost its connections is forgotten.
+    EndedProcessForget(String),
     /// The process was asked to terminate (TerminateProcess) and this is the time by which
     /// it should have called ProcessEnding.
     TerminationDeadline(String),

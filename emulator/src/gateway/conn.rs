@@ -1,22 +1,31 @@
 //! One game server connection: handshake, then read requests and write replies and pushes
 //! until either side closes. One task per connection, with small buffers, so thousands of
 //! idle game servers cost little memory.
+//!
+//! Every connection ends with the close handshake (RFC 6455 §7.1, [`finish`]): a Close from
+//! the game server is answered with the same code, a close the daemon starts carries a code
+//! and a reason and waits briefly for the answer, and only then are TLS (close_notify) and
+//! TCP closed. The SDKs tell a close they should accept (1000, 1001) from a lost connection
+//! they must reconnect by that handshake (sdk-wire-protocol.md §1.8).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
 
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
+use crate::core::{ConnId, CoreError};
 use crate::hub::Shared;
 
 fn ws_config() -> WebSocketConfig {
@@ -90,6 +99,11 @@ pub async fn serve<S>(
     };
     let Some(params) = params else { return };
     let conn = shared.next_conn_id();
+    let ctx = ConnCtx {
+        pid: params.pid.clone(),
+        fleet_id: params.fleet_id.clone(),
+        compute_id: params.compute_id.clone(),
+    };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let connected = shared.with_hub(|hub, now| {
         hub.gateway.register(conn, tx);
@@ -97,24 +111,22 @@ pub async fn serve<S>(
     });
     if let Err(e) = connected {
         shared.with_hub(|hub, _| hub.gateway.unregister(conn));
-        let _ = ws
-            .close(Some(CloseFrame {
-                code: CloseCode::Policy,
-                reason: e.to_string().into(),
-            }))
-            .await;
+        // A reconnect of a process that called ProcessEnding is told with 1000, after which
+        // neither SDK reconnects (sdk-wire-protocol.md §1.8); anything else is a refusal.
+        let code = match e {
+            CoreError::ProcessEnded { .. } => CloseCode::Normal,
+            _ => CloseCode::Policy,
+        };
+        let ending = Ending::Close(close_frame(code, e.to_string()));
+        log_ending(&ctx.pid, conn, &ending);
+        finish(&mut ws, &ending, &mut shutdown).await;
         return;
     }
-    let ctx = ConnCtx {
-        pid: params.pid.clone(),
-        fleet_id: params.fleet_id.clone(),
-        compute_id: params.compute_id.clone(),
-    };
-    loop {
+    let ending = loop {
         tokio::select! {
             incoming = ws.next() => {
                 let text: &str = match &incoming {
-                    None => break,
+                    None => break Ending::Lost(None),
                     Some(Ok(Message::Text(t))) => t.as_str(),
                     // The CPP SDK parses any opcode (§1.4); be as lenient with UTF-8 binary.
                     Some(Ok(Message::Binary(b))) => match std::str::from_utf8(b) {
@@ -122,72 +134,49 @@ pub async fn serve<S>(
                         Err(_) => {
                             let reply = render::error("", "", 400,
                                 "binary frame is not UTF-8 text; send each JSON message as a text frame");
-                            if ws.send(Message::text(reply)).await.is_err() { break; }
+                            if let Err(e) = ws.send(Message::text(reply)).await {
+                                break Ending::Lost(Some(e.to_string()));
+                            }
                             continue;
                         }
                     },
-                    Some(Ok(Message::Close(_))) => break,
+                    // Answered by [`finish`]: tungstenite has queued the echo (RFC 6455 §5.5.1).
+                    Some(Ok(Message::Close(frame))) => break Ending::ClosedByPeer(frame.clone()),
                     Some(Ok(_)) => continue, // ping/pong: tungstenite answers pings itself
-                    Some(Err(WsError::Capacity(e))) => {
-                        let _ = ws.close(Some(CloseFrame {
-                            code: CloseCode::Size,
-                            reason: format!("{e}; the limit is {HARD_MAX_MESSAGE_BYTES} bytes").into(),
-                        })).await;
-                        break;
-                    }
-                    // A frame that breaks the WebSocket protocol itself cannot be answered
-                    // in-band: the connection is failed (RFC 6455 §7.1.7) with a close code
-                    // and reason that say why. Other connections are not affected.
-                    Some(Err(WsError::Utf8(_))) => {
-                        let _ = ws.close(Some(CloseFrame {
-                            code: CloseCode::Invalid,
-                            reason: "text frame is not valid UTF-8".into(),
-                        })).await;
-                        break;
-                    }
-                    Some(Err(WsError::Protocol(e))) => {
-                        let _ = ws.close(Some(CloseFrame {
-                            code: CloseCode::Protocol,
-                            reason: format!("WebSocket protocol error: {e}").into(),
-                        })).await;
-                        break;
-                    }
-                    Some(Err(e)) => {
-                        tracing::debug!(target: "playfield::gateway", "connection {conn} of {}: {e}", ctx.pid);
-                        break;
-                    }
+                    Some(Err(e)) => break ending_on_error(e),
                 };
                 let reply = match dispatch::parse(text) {
                     Ok(parsed) => shared.with_hub(|hub, now| dispatch::execute(hub, now, &ctx, parsed)),
                     Err(reply) => reply,
                 };
-                if ws.send(Message::text(reply)).await.is_err() {
-                    break;
+                if let Err(e) = ws.send(Message::text(reply)).await {
+                    break Ending::Lost(Some(e.to_string()));
                 }
             }
             out = rx.recv() => match out {
                 Some(Outbound::Text(t)) => {
-                    if ws.send(Message::text(t)).await.is_err() { break; }
+                    if let Err(e) = ws.send(Message::text(t)).await {
+                        break Ending::Lost(Some(e.to_string()));
+                    }
                 }
                 Some(Outbound::Close { code, reason }) => {
-                    let _ = ws.close(Some(CloseFrame { code: CloseCode::from(code), reason: reason.into() })).await;
-                    break;
+                    break Ending::Close(close_frame(CloseCode::from(code), reason));
                 }
-                None => break,
+                // The registry dropped this connection's sender: nothing more will come.
+                None => break Ending::Close(close_frame(CloseCode::Away, "Playfield is shutting down")),
             },
             _ = shutdown.changed() => {
                 // Deliver what was queued first (e.g. the TerminateProcess of a shutdown).
                 while let Ok(Outbound::Text(t)) = rx.try_recv() {
                     if ws.send(Message::text(t)).await.is_err() { break; }
                 }
-                let _ = ws.close(Some(CloseFrame {
-                    code: CloseCode::Away,
-                    reason: "Playfield is shutting down".into(),
-                })).await;
-                break;
+                break Ending::Shutdown(close_frame(CloseCode::Away, "Playfield is shutting down"));
             }
         }
-    }
+    };
+    log_ending(&ctx.pid, conn, &ending);
+    // The connection is over for the core now: pushes made while the close handshake runs go
+    // to a newer connection or wait for the reconnect instead of into a closing socket.
     shared.with_hub(|hub, now| {
         hub.gateway.unregister(conn);
         hub.core.disconnect(now, &ctx.pid, conn);
@@ -195,4 +184,236 @@ pub async fn serve<S>(
             hub.gateway.forget_process(&ctx.pid);
         }
     });
+    finish(&mut ws, &ending, &mut shutdown).await;
+}
+
+/// How a connection ends.
+#[derive(Debug)]
+enum Ending {
+    /// The game server sent a Close frame (the C++ SDK's Destroy sends 1001, §1.11).
+    ClosedByPeer(Option<CloseFrame>),
+    /// The connection ended or failed without a Close frame (the GO SDK's Destroy, §1.11).
+    Lost(Option<String>),
+    /// The daemon closes the connection with this frame (core's request, refused connect).
+    Close(CloseFrame),
+    /// The daemon is stopping and closes every connection with this frame.
+    Shutdown(CloseFrame),
+    /// The game server broke the protocol: the daemon closes with this frame, and cannot
+    /// read frames any more.
+    Fail(CloseFrame),
+}
+
+/// What a read error means for the connection.
+fn ending_on_error(e: &WsError) -> Ending {
+    match e {
+        WsError::Capacity(e) => Ending::Fail(close_frame(
+            CloseCode::Size,
+            format!("{e}; the limit is {HARD_MAX_MESSAGE_BYTES} bytes"),
+        )),
+        // TCP closed without a Close frame: the GO SDK's Destroy does that (§1.11), and so
+        // does a network failure. Nothing is left to answer.
+        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => Ending::Lost(None),
+        // A frame that breaks the WebSocket protocol itself cannot be answered in-band: the
+        // connection is failed (RFC 6455 §7.1.7) with a close code and reason that say why.
+        // Other connections are not affected.
+        WsError::Utf8(_) => Ending::Fail(close_frame(
+            CloseCode::Invalid,
+            "text frame is not valid UTF-8",
+        )),
+        WsError::Protocol(e) => Ending::Fail(close_frame(
+            CloseCode::Protocol,
+            format!("WebSocket protocol error: {e}"),
+        )),
+        e => Ending::Lost(Some(e.to_string())),
+    }
+}
+
+/// How long each step of ending a connection may take: writing the Close reply, waiting for
+/// the peer's reply to the daemon's Close, and closing TLS and TCP. Both SDKs' WebSocket
+/// libraries answer a Close at once; the bound only keeps a peer that does not from holding
+/// the task (or the daemon's shutdown) for long.
+const CLOSE_STEP_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The same wait while the daemon stops: shorter, as every connection waits at once and the
+/// SDKs answer within a round trip; their Close has been sent either way.
+const SHUTDOWN_CLOSE_STEP_TIMEOUT: Duration = Duration::from_millis(250);
+
+/// After a failed connection, how long the daemon reads away what the peer still sends,
+/// while bytes keep coming, and how much at most.
+const DRAIN_IDLE_TIMEOUT: Duration = Duration::from_secs(1);
+const DRAIN_MAX_TIME: Duration = Duration::from_secs(10);
+const DRAIN_MAX_BYTES: usize = 4 * HARD_MAX_MESSAGE_BYTES;
+
+/// Completes the close handshake (RFC 6455 §7.1), then closes TLS with close_notify and TCP
+/// with a FIN, so the peer reads the Close before the end of the connection. A Close that is
+/// lost looks like a network failure to the SDKs, which then reconnect (§1.8); a C++ SDK
+/// does so from inside Destroy() and never returns.
+async fn finish<S>(
+    ws: &mut WebSocketStream<S>,
+    ending: &Ending,
+    shutdown: &mut watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let handshake = async {
+        match ending {
+            // Reading on writes the queued echo; the stream ends once it is out.
+            Ending::ClosedByPeer(_) => while let Some(Ok(_)) = ws.next().await {},
+            // RFC 6455 §7.1.1: the server waits for the peer's Close before closing TCP.
+            // Messages still arriving are read and dropped: nothing can answer them now.
+            Ending::Close(frame) | Ending::Shutdown(frame) => {
+                if ws.close(Some(frame.clone())).await.is_ok() {
+                    while let Some(Ok(_)) = ws.next().await {}
+                }
+            }
+            Ending::Fail(frame) => {
+                let _ = ws.close(Some(frame.clone())).await;
+            }
+            Ending::Lost(_) => {}
+        }
+    };
+    let step = match ending {
+        Ending::Shutdown(_) => SHUTDOWN_CLOSE_STEP_TIMEOUT,
+        _ => CLOSE_STEP_TIMEOUT,
+    };
+    let _ = tokio::time::timeout(step, handshake).await;
+    let _ = tokio::time::timeout(step, ws.get_mut().shutdown()).await;
+    if let Ending::Fail(_) = ending {
+        // The rest of the bad message is still coming: closing now would reset the
+        // connection, and a reset can lose the Close frame and fails the sender's write.
+        let drain = tokio::time::timeout(DRAIN_MAX_TIME, read_away(ws.get_mut()));
+        tokio::select! {
+            _ = drain => {}
+            _ = shutdown.wait_for(|stopping| *stopping) => {}
+        }
+    }
+}
+
+/// Reads and drops bytes until the peer closes, goes quiet, or sent too much.
+async fn read_away<S: AsyncRead + Unpin>(io: &mut S) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut total = 0;
+    while total < DRAIN_MAX_BYTES {
+        match tokio::time::timeout(DRAIN_IDLE_TIMEOUT, io.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => total += n,
+            _ => break,
+        }
+    }
+}
+
+/// A Close frame whose reason fits a control frame: at most 123 bytes of UTF-8 (RFC 6455
+/// §5.5: 125 bytes of payload, 2 of them the code). A longer one is a protocol error at the
+/// peer, which then takes the close for abnormal and reconnects (§1.8).
+fn close_frame(code: CloseCode, reason: impl Into<String>) -> CloseFrame {
+    let mut reason = reason.into();
+    if reason.len() > MAX_CLOSE_REASON_BYTES {
+        let mut end = MAX_CLOSE_REASON_BYTES;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    CloseFrame {
+        code,
+        reason: reason.into(),
+    }
+}
+
+const MAX_CLOSE_REASON_BYTES: usize = 123;
+
+/// One line per connection end, saying who closed it and how.
+fn log_ending(pid: &str, conn: ConnId, ending: &Ending) {
+    match ending {
+        Ending::ClosedByPeer(frame) => tracing::info!(
+            target: "playfield",
+            "process {pid} closed its connection {conn} {}",
+            describe(frame.as_ref())
+        ),
+        Ending::Lost(None) => tracing::info!(
+            target: "playfield",
+            "process {pid} dropped its connection {conn} without a close frame"
+        ),
+        Ending::Lost(Some(e)) => tracing::info!(
+            target: "playfield",
+            "connection {conn} of process {pid} broke without a close frame: {e}"
+        ),
+        Ending::Close(frame) => tracing::info!(
+            target: "playfield",
+            "closing connection {conn} of process {pid} {}",
+            describe(Some(frame))
+        ),
+        Ending::Shutdown(frame) => tracing::debug!(
+            target: "playfield::gateway",
+            "closing connection {conn} of process {pid} {}",
+            describe(Some(frame))
+        ),
+        Ending::Fail(frame) => tracing::warn!(
+            target: "playfield",
+            "closing connection {conn} of process {pid} {}",
+            describe(Some(frame))
+        ),
+    }
+}
+
+/// "with 1001 (going away): Websocket client closing".
+fn describe(frame: Option<&CloseFrame>) -> String {
+    let Some(frame) = frame else {
+        return "without a close code".to_string();
+    };
+    let code = u16::from(frame.code);
+    // RFC 6455 §7.4.1.
+    let meaning = match code {
+        1000 => "normal",
+        1001 => "going away",
+        1002 => "protocol error",
+        1003 => "unsupported data",
+        1007 => "invalid data",
+        1008 => "policy violation",
+        1009 => "message too big",
+        1011 => "internal error",
+        _ => "",
+    };
+    let mut out = format!("with {code}");
+    if !meaning.is_empty() {
+        out.push_str(&format!(" ({meaning})"));
+    }
+    if !frame.reason.is_empty() {
+        out.push_str(&format!(": {}", frame.reason.as_str()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_reason_is_cut_at_a_character_boundary() {
+        let frame = close_frame(CloseCode::Normal, "é".repeat(100));
+        assert_eq!(frame.reason.len(), 122, "61 two-byte characters");
+        let short = close_frame(CloseCode::Normal, "superseded");
+        assert_eq!(short.reason.as_str(), "superseded");
+    }
+
+    /// The GO SDK's Destroy drops TCP without a Close frame (sdk-wire-protocol.md §1.11):
+    /// a lost connection, not a protocol error to answer with 1002.
+    #[test]
+    fn read_errors_end_the_connection_as_they_should() {
+        let reset = WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake);
+        assert!(matches!(ending_on_error(&reset), Ending::Lost(None)));
+        let bad = WsError::Protocol(ProtocolError::InvalidOpcode(3));
+        assert!(matches!(ending_on_error(&bad), Ending::Fail(f) if f.code == CloseCode::Protocol));
+        let io = WsError::Io(std::io::ErrorKind::ConnectionReset.into());
+        assert!(matches!(ending_on_error(&io), Ending::Lost(Some(_))));
+    }
+
+    #[test]
+    fn close_frames_are_described_with_their_meaning() {
+        let frame = close_frame(CloseCode::Away, "Websocket client closing");
+        assert_eq!(
+            describe(Some(&frame)),
+            "with 1001 (going away): Websocket client closing"
+        );
+        assert_eq!(describe(None), "without a close code");
+    }
 }

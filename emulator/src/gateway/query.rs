@@ -68,6 +68,7 @@ impl ConnectParams {
             compute_id: self.compute_id.clone(),
             sdk_version: self.sdk_version.clone(),
             sdk_language: self.sdk_language.clone(),
+            idempotency_token: self.idempotency_token.clone(),
         }
     }
 }

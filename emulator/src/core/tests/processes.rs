@@ -1,6 +1,7 @@
 //! Server processes: connections, readiness, health, timeouts, termination.
 
 use super::*;
+use crate::core::process::SUPERSEDED_CONNECTION_GRACE_MS;
 
 #[test]
 fn activation_timeout_terminates_and_frees_the_process() {
@@ -283,5 +284,128 @@ fn the_heartbeat_timeout_does_not_run_while_disconnected() {
     assert!(
         c.process("p1").is_none(),
         "no heartbeat since the reconnect"
+    );
+}
+
+fn with_token(pid: &str, token: &str) -> ConnectInfo {
+    ConnectInfo {
+        idempotency_token: Some(token.into()),
+        ..info(pid)
+    }
+}
+
+fn closes(effects: &[Effect]) -> Vec<(ConnId, u16)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Close { conn, code, .. } => Some((*conn, *code)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// sdk-wire-protocol.md §10: with two sockets, requests are still answered on the old one;
+/// GO keeps it for 5 s (§1.7). Past SUPERSEDED_CONNECTION_GRACE_MS it is closed with 1000,
+/// which neither SDK reconnects (§1.8); pushes stay on the newest all along.
+#[test]
+fn a_superseded_connection_is_closed_after_the_grace() {
+    let mut c = ready_core();
+    c.connect(T0 + 5, ConnId(2), info("p1")).unwrap();
+    c.connect(T0 + 7, ConnId(3), info("p1")).unwrap();
+    c.take_effects();
+    c.on_time(T0 + 5 + SUPERSEDED_CONNECTION_GRACE_MS - 1);
+    assert_eq!(closes(&c.take_effects()), vec![]);
+    c.on_time(T0 + 5 + SUPERSEDED_CONNECTION_GRACE_MS);
+    assert_eq!(closes(&c.take_effects()), vec![(ConnId(1), 1000)]);
+    c.on_time(T0 + 7 + SUPERSEDED_CONNECTION_GRACE_MS);
+    assert_eq!(closes(&c.take_effects()), vec![(ConnId(2), 1000)]);
+    assert_eq!(
+        c.process("p1").unwrap().newest_connection(),
+        Some(ConnId(3))
+    );
+}
+
+/// An old socket its SDK closed in time is not closed again.
+#[test]
+fn a_superseded_connection_closed_in_time_is_left_alone() {
+    let mut c = ready_core();
+    c.connect(T0, ConnId(2), info("p1")).unwrap();
+    c.disconnect(T0 + 5000, "p1", ConnId(1));
+    c.take_effects();
+    c.on_time(T0 + SUPERSEDED_CONNECTION_GRACE_MS);
+    assert_eq!(closes(&c.take_effects()), vec![]);
+    assert_eq!(c.process("p1").unwrap().connections, vec![ConnId(2)]);
+}
+
+/// §1.2: the IdempotencyToken is new on every Connect call and "reused by transport-level
+/// automatic reconnects"; §1.8: both SDKs reconnect to the same URL on an abnormal close.
+/// So after ProcessEnding a connection with the ended process's token is that process's
+/// SDK coming back: refused (the gateway closes it with 1000), not adopted as a new process;
+/// one with a new token (InitSDK again) is a new process. The memory lasts the reconnect
+/// grace.
+#[test]
+fn a_reconnect_of_an_ended_process_is_refused_for_the_reconnect_grace() {
+    let mut c = core();
+    c.connect(T0, ConnId(1), with_token("p1", "tok-a")).unwrap();
+    c.process_ready(T0, "p1", ProcessReady::default()).unwrap();
+    // A RefreshConnection made a second token.
+    c.connect(T0 + 1, ConnId(2), with_token("p1", "tok-b"))
+        .unwrap();
+    c.disconnect(T0 + 2, "p1", ConnId(1));
+    c.process_ending(T0 + 3, "p1").unwrap();
+
+    // Its socket still open.
+    let err = c.connect(T0 + 4, ConnId(3), with_token("p1", "tok-a"));
+    assert!(
+        matches!(err, Err(CoreError::ProcessEnded { .. })),
+        "{err:?}"
+    );
+    assert_eq!(c.process("p1").unwrap().status, ProcessStatus::Terminated);
+
+    // Its socket gone.
+    c.disconnect(T0 + 5, "p1", ConnId(2));
+    assert!(c.process("p1").is_none());
+    let grace = c.config().reconnect_grace_ms;
+    c.on_time(T0 + 5 + grace - 1);
+    for token in ["tok-a", "tok-b"] {
+        let err = c.connect(T0 + 5 + grace - 1, ConnId(4), with_token("p1", token));
+        assert!(
+            matches!(err, Err(CoreError::ProcessEnded { .. })),
+            "{err:?}"
+        );
+        assert!(c.process("p1").is_none(), "not adopted");
+    }
+
+    // Forgotten after the grace: the same token is then a new process.
+    c.on_time(T0 + 5 + grace);
+    assert_eq!(
+        c.connect(T0 + 5 + grace, ConnId(5), with_token("p1", "tok-a")),
+        Ok(false)
+    );
+    assert_eq!(c.process("p1").unwrap().status, ProcessStatus::Connected);
+}
+
+/// InitSDK after Destroy makes a new token: a new process under the same pID, at once.
+#[test]
+fn a_new_connect_call_after_process_ending_is_a_new_process() {
+    let mut c = core();
+    c.connect(T0, ConnId(1), with_token("p1", "tok-a")).unwrap();
+    c.process_ending(T0 + 1, "p1").unwrap();
+    c.disconnect(T0 + 2, "p1", ConnId(1));
+    assert_eq!(
+        c.connect(T0 + 3, ConnId(2), with_token("p1", "tok-b")),
+        Ok(false)
+    );
+    assert_eq!(c.process("p1").unwrap().status, ProcessStatus::Connected);
+    // The new process's own reconnect is a reconnect, not a refusal.
+    c.disconnect(T0 + 4, "p1", ConnId(2));
+    assert_eq!(
+        c.connect(T0 + 5, ConnId(3), with_token("p1", "tok-b")),
+        Ok(true)
+    );
+    // The ended process's token no longer refers to anything: the live process owns the pID.
+    assert_eq!(
+        c.connect(T0 + 6, ConnId(4), with_token("p1", "tok-a")),
+        Ok(true)
     );
 }
