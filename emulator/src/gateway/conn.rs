@@ -117,6 +117,18 @@ pub async fn serve<S>(
             CoreError::ProcessEnded { .. } => CloseCode::Normal,
             _ => CloseCode::Policy,
         };
+        if code == CloseCode::Normal {
+            // The C++ SDK's Connect checks that the socket it opened is still open a moment
+            // after the upgrade: a close landing before that check is taken for a failed
+            // connect and retried on the §1.7 schedule (4 s, 8 s, … about 156 s in all), and
+            // its Destroy() waits for that loop. Seen by hand with SDK 5.4 in four runs of
+            // six; holding the refusal briefly lets the SDK see the connection open, then
+            // read the 1000 and stop (§1.8).
+            tokio::select! {
+                _ = tokio::time::sleep(REFUSAL_CLOSE_DELAY) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
         let ending = Ending::Close(close_frame(code, e.to_string()));
         log_ending(&ctx.pid, conn, &ending);
         finish(&mut ws, &ending, &mut shutdown).await;
@@ -320,6 +332,10 @@ fn close_frame(code: CloseCode, reason: impl Into<String>) -> CloseFrame {
 }
 
 const MAX_CLOSE_REASON_BYTES: usize = 123;
+
+/// How long the reconnect of a process that called ProcessEnding is kept open before its
+/// 1000 close (see where it is used): long enough for the C++ SDK to see the connection open.
+const REFUSAL_CLOSE_DELAY: Duration = Duration::from_millis(500);
 
 /// One line per connection end, saying who closed it and how.
 fn log_ending(pid: &str, conn: ConnId, ending: &Ending) {
