@@ -13,9 +13,10 @@
 //! [`game_session`] (with [`game_session_search`] and [`game_session_terminate`] for the
 //! service API's SearchGameSessions and TerminateGameSession), [`player_session`],
 //! [`matchmaking`] (rule sets, configurations, queues, tickets, acceptance, placement,
-//! backfill); [`tags`] (resource tags by ARN); [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
+//! backfill); [`tags`] (resource tags by ARN); [`arn`] reads and makes ARNs; [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
 //! goes out.
 
+pub mod arn;
 pub mod compute;
 pub mod error;
 pub mod event;
@@ -55,10 +56,10 @@ use timers::{TimerKey, Timers};
 /// a number, and are generous where it does not.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
-    /// Region used in game session ARNs.
+    /// The Region in every ARN the daemon makes (see [`CoreConfig::arns`]).
     pub region: String,
-    /// Account id in ARNs of account-scoped resources (fleets, computes, locations);
-    /// game session ARNs leave it empty (service-api.md §7).
+    /// The one account id in the ARNs the daemon makes; game session ARNs leave it empty
+    /// (service-api.md §7).
     pub account_id: String,
     /// A process that sent no heartbeat for this long is gone. SDKs send one every
     /// 50–70 s, and CPP waits up to 50 s for the health callback before sending
@@ -107,6 +108,13 @@ impl Default for CoreConfig {
             accept_any_fleet: false,
             require_compute_auth: false,
         }
+    }
+}
+
+impl CoreConfig {
+    /// Makes the ARNs of what this daemon creates, all with its one region and account.
+    pub fn arns(&self) -> arn::ArnIssuer<'_> {
+        arn::ArnIssuer::new(&self.region, &self.account_id)
     }
 }
 
