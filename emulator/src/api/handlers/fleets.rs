@@ -13,6 +13,7 @@ use super::paging::page;
 use super::shapes::{self, FleetAttributesShape};
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
+use crate::core::arn::resource_id_of;
 use crate::core::{Core, CreateFleet};
 use crate::hub::Shared;
 
@@ -22,15 +23,6 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("DescribeFleetAttributes", describe_fleet_attributes)
         .register("ListFleets", list_fleets)
         .register("CreateLocation", create_location)
-}
-
-/// A fleet id, or the last part of a fleet ARN (`arn:...:fleet/fleet-...`).
-pub fn fleet_id_of(id_or_arn: &str) -> &str {
-    if id_or_arn.starts_with("arn:") {
-        id_or_arn.rsplit('/').next().unwrap_or(id_or_arn)
-    } else {
-        id_or_arn
-    }
 }
 
 #[derive(Deserialize)]
@@ -125,7 +117,7 @@ fn describe_fleet_attributes(
         // Unknown ids are left out, as the service does.
         Some(ids) => ids
             .iter()
-            .filter_map(|id| core.fleet(fleet_id_of(id)))
+            .filter_map(|id| core.fleet(resource_id_of(id)))
             .map(|f| shapes::fleet_attributes(core, f))
             .collect::<Vec<_>>(),
         None => core

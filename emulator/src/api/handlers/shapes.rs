@@ -3,7 +3,8 @@
 //! Member names are the model's (PascalCase); absent optional members are left out rather
 //! than sent as null, as the service does. Timestamps are epoch seconds
 //! ([`Timestamp`]), ids and ARNs follow service-api.md §6–§7: a game session id is its
-//! ARN (account field empty), fleets and locations carry the configured account id.
+//! ARN (account field empty), fleets and locations carry the configured account id; every
+//! ARN comes from the core's [`ArnIssuer`](crate::core::arn::ArnIssuer).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,20 +20,12 @@ pub struct GameProperty {
 
 /// `arn:aws:gamelift:<region>:<account>:fleet/<fleet-id>`
 pub fn fleet_arn(core: &Core, fleet_id: &str) -> String {
-    let c = core.config();
-    format!(
-        "arn:aws:gamelift:{}:{}:fleet/{fleet_id}",
-        c.region, c.account_id
-    )
+    core.config().arns().fleet(fleet_id).into()
 }
 
 /// `arn:aws:gamelift:<region>:<account>:location/<custom-name>`
 pub fn location_arn(core: &Core, location: &str) -> String {
-    let c = core.config();
-    format!(
-        "arn:aws:gamelift:{}:{}:location/{location}",
-        c.region, c.account_id
-    )
+    core.config().arns().location(location).into()
 }
 
 #[derive(Serialize, Clone, Debug)]
