@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, HashMap};
 pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
 pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
-pub use fleet::{CreateFleet, Fleet};
+pub use fleet::{AnywhereConfiguration, CreateFleet, Fleet};
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
@@ -126,6 +126,8 @@ pub struct Core {
     fleets: BTreeMap<String, Fleet>,
     /// When each fleet came to be (epoch ms), for CreationTime.
     fleet_created: HashMap<String, Millis>,
+    /// The AnywhereConfiguration of fleets created with one.
+    fleet_anywhere: HashMap<String, fleet::AnywhereConfiguration>,
     anywhere: compute::Anywhere,
     processes: HashMap<String, ServerProcess>,
     game_sessions: HashMap<String, GameSession>,
@@ -150,6 +152,7 @@ impl Core {
             cfg,
             fleets: BTreeMap::new(),
             fleet_created: HashMap::new(),
+            fleet_anywhere: HashMap::new(),
             anywhere: compute::Anywhere::default(),
             processes: HashMap::new(),
             game_sessions: HashMap::new(),

@@ -248,3 +248,55 @@ fn a_queue_destination_is_echoed_as_the_caller_gave_it() {
         );
     }
 }
+/// CreateFleet with ComputeType ANYWHERE answers the FleetAttributes the service answers
+/// for an Anywhere fleet. The developer guide's example response ("Create an Amazon
+/// GameLift Servers Anywhere fleet", AWS CLI tab,
+/// https://docs.aws.amazon.com/gamelift/latest/developerguide/fleets-creating-anywhere.html)
+/// has FleetId, FleetArn, Name, CreationTime, Status ACTIVE, MetricGroups ["default"],
+/// CertificateConfiguration DISABLED and ComputeType ANYWHERE, and no FleetType (On-Demand
+/// versus Spot is about EC2 instances). AnywhereConfiguration is "a set of attributes that
+/// are specific to an Anywhere fleet" (model, FleetAttributes): the Cost given is echoed,
+/// by DescribeFleetAttributes too.
+#[test]
+fn create_fleet_anywhere_echoes_its_configuration_and_no_fleet_type() {
+    for p in PROTOCOLS {
+        let api = setup(p);
+        let out = api.ok(
+            "CreateFleet",
+            json!({"Name": "office", "ComputeType": "ANYWHERE",
+                   "Locations": [{"Location": "custom-office"}],
+                   "AnywhereConfiguration": {"Cost": "12.5"}}),
+        );
+        let attrs = &out["FleetAttributes"];
+        let id = attrs["FleetId"].as_str().unwrap();
+        assert_eq!(attrs["ComputeType"], "ANYWHERE", "{p:?}");
+        assert_eq!(attrs["Status"], "ACTIVE");
+        assert_eq!(attrs["AnywhereConfiguration"], json!({"Cost": "12.5"}));
+        assert_eq!(attrs["MetricGroups"], json!(["default"]));
+        assert_eq!(
+            attrs["CertificateConfiguration"],
+            json!({"CertificateType": "DISABLED"})
+        );
+        assert_eq!(attrs.get("FleetType"), None, "{attrs}");
+        let described = api.ok("DescribeFleetAttributes", json!({"FleetIds": [id]}));
+        assert_eq!(
+            described["FleetAttributes"][0]["AnywhereConfiguration"],
+            json!({"Cost": "12.5"})
+        );
+        // Without one, none is reported.
+        let plain = api.ok(
+            "CreateFleet",
+            json!({"Name": "plain", "ComputeType": "ANYWHERE"}),
+        );
+        assert_eq!(plain["FleetAttributes"].get("AnywhereConfiguration"), None);
+        // Cost is a number of up to 5 digits and 5 decimals (model shape
+        // NonNegativeLimitedLengthDouble); anything else is refused, naming the member.
+        let e = api.err(
+            "CreateFleet",
+            json!({"Name": "bad", "ComputeType": "ANYWHERE",
+                   "AnywhereConfiguration": {"Cost": "cheap"}}),
+        );
+        assert_eq!(e.code, "InvalidRequestException", "{p:?}");
+        assert!(e.message.contains("cost"), "{}", e.message);
+    }
+}

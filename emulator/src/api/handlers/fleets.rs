@@ -14,7 +14,7 @@ use super::shapes::{self, FleetAttributesShape};
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::arn::resource_id_of;
-use crate::core::{Core, CreateFleet};
+use crate::core::{AnywhereConfiguration, Core, CreateFleet};
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -38,6 +38,7 @@ struct CreateFleetInput {
     compute_type: Option<String>,
     #[serde(default)]
     locations: Vec<LocationConfiguration>,
+    anywhere_configuration: Option<shapes::AnywhereConfigurationShape>,
     tags: Option<Vec<TagShape>>,
 }
 
@@ -72,6 +73,9 @@ fn create_fleet(
     let req = CreateFleet {
         name: input.name,
         locations: input.locations.into_iter().map(|l| l.location).collect(),
+        anywhere: input
+            .anywhere_configuration
+            .map(|a| AnywhereConfiguration { cost: a.cost }),
     };
     let tags = pairs(input.tags);
     ctx.state().execute(|core, now| {
