@@ -95,6 +95,15 @@ impl Core {
         self.fleet_anywhere.get(id)
     }
 
+    /// Where a fleet's game sessions go unless a compute says otherwise: its first location,
+    /// or the daemon's Region for a fleet declared without one.
+    pub fn fleet_home_location(&self, id: &str) -> String {
+        self.fleets
+            .get(id)
+            .and_then(|f| f.locations.first().cloned())
+            .unwrap_or_else(|| self.cfg.region.clone())
+    }
+
     /// When the fleet was created by this daemon (config fleets: at start), epoch ms.
     pub fn fleet_creation_time(&self, id: &str) -> Option<Millis> {
         self.fleet_created.get(id).copied()

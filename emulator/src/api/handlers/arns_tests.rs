@@ -300,3 +300,38 @@ fn create_fleet_anywhere_echoes_its_configuration_and_no_fleet_type() {
         assert!(e.message.contains("cost"), "{}", e.message);
     }
 }
+/// A game server connects with the ComputeId (HostId) of the machine it runs on
+/// (sdk-wire-protocol.md §1.2): ListCompute lists that compute, next to registered ones,
+/// and DescribeCompute describes it, in the fleet's location, at the daemon's address.
+#[test]
+fn list_compute_lists_the_computes_connected_game_servers_come_from() {
+    for p in PROTOCOLS {
+        let api = setup(p);
+        api.ok(
+            "RegisterCompute",
+            json!({"FleetId": FLEET, "ComputeName": "registered", "IpAddress": "10.0.0.1"}),
+        );
+        ready_process(&api, "p2", "laptop", 2);
+        ready_process(&api, "p3", "laptop", 3);
+        let listed = api.ok("ListCompute", json!({"FleetId": FLEET}));
+        let names: Vec<&str> = listed["ComputeList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["ComputeName"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["laptop", "registered"], "{p:?}: {listed}");
+        let laptop = &listed["ComputeList"][0];
+        assert_eq!(
+            laptop["ComputeArn"],
+            "arn:aws:gamelift:us-west-2:123456789012:compute/laptop"
+        );
+        assert_eq!(laptop["ComputeStatus"], "ACTIVE");
+        assert_eq!(laptop["IpAddress"], "127.0.0.1");
+        let described = api.ok(
+            "DescribeCompute",
+            json!({"FleetId": FLEET, "ComputeName": "laptop"}),
+        );
+        assert_eq!(described["Compute"]["Location"], laptop["Location"]);
+    }
+}
