@@ -45,9 +45,10 @@ fn arns_in(place: &str, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// service-api.md §7: account-scoped resources carry the account id, game sessions leave it
-/// empty ("arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id-string>"); the model's
-/// GameSessionId documentation writes it the same way. All are in the daemon's Region.
+/// service-api.md line 93: "a fixed fake account ID for everything except game sessions";
+/// line 101: a game session's ARN is "arn:aws:gamelift:<region>::gamesession/<fleet-id>/
+/// <id-string>" (account field empty), as the model's GameSessionId documentation writes it.
+/// All are in the daemon's Region.
 /// The daemon is configured with a region and an account that are not the defaults, and
 /// the ARNs are collected from every answer and every event of a whole session of use.
 #[test]
@@ -161,7 +162,7 @@ fn every_arn_the_daemon_makes_has_its_one_region_and_account() {
         for (op, out) in &answers {
             arns_in(op, out, &mut found);
         }
-        let mut rendered = 0;
+        let mut detail_types = std::collections::BTreeSet::new();
         while let Ok(e) = events.try_recv() {
             if let Event::Notification(n) = e {
                 let body: Value =
@@ -173,10 +174,17 @@ fn every_arn_the_daemon_makes_has_its_one_region_and_account() {
                     "{p:?}: {body}"
                 );
                 arns_in(&format!("event {}", n.name()), &body, &mut found);
-                rendered += 1;
+                detail_types.insert(body["detail-type"].as_str().unwrap().to_string());
             }
         }
-        assert!(rendered > 0, "matchmaking and placement made events");
+        assert_eq!(
+            detail_types.iter().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "GameLift Matchmaking Event",
+                "GameLift Queue Placement Event"
+            ],
+            "{p:?}: ticket and placement events were both seen"
+        );
 
         let mut kinds = std::collections::BTreeSet::new();
         for (place, text) in &found {
@@ -208,10 +216,11 @@ fn every_arn_the_daemon_makes_has_its_one_region_and_account() {
 }
 
 /// A queue destination is stored and echoed as the caller gave it: an ARN with an account
-/// stays one (the model's GameSessionQueueDestination.DestinationArn is the caller's
-/// string; service-api.md §9.2 "Destinations lists fleet or alias ARNs"). Placement still
-/// finds the fleet it names. A bare fleet id is answered with the fleet's ARN, since
-/// DestinationArn is an ARN.
+/// stays one. service-api.md line 434: "`Destinations` lists fleet or alias ARNs"; the model
+/// (gamelift-service-2.json line 7171, GameSessionQueueDestination.DestinationArn): "The
+/// Amazon Resource Name (ARN) that is assigned to fleet or fleet alias". Placement still
+/// finds the fleet it names. A bare fleet id (the startup file's queues take them) is
+/// answered with the fleet's ARN, since DestinationArn is an ARN.
 #[test]
 fn a_queue_destination_is_echoed_as_the_caller_gave_it() {
     for p in PROTOCOLS {
@@ -249,7 +258,8 @@ fn a_queue_destination_is_echoed_as_the_caller_gave_it() {
     }
 }
 /// CreateFleet with ComputeType ANYWHERE answers the FleetAttributes the service answers
-/// for an Anywhere fleet. The developer guide's example response ("Create an Amazon
+/// for an Anywhere fleet. service-api.md line 831: "EC2-only members (... `FleetType` ...)
+/// do not apply", and the developer guide's example response ("Create an Amazon
 /// GameLift Servers Anywhere fleet", AWS CLI tab,
 /// https://docs.aws.amazon.com/gamelift/latest/developerguide/fleets-creating-anywhere.html)
 /// has FleetId, FleetArn, Name, CreationTime, Status ACTIVE, MetricGroups ["default"],
@@ -301,7 +311,8 @@ fn create_fleet_anywhere_echoes_its_configuration_and_no_fleet_type() {
     }
 }
 /// A game server connects with the ComputeId (HostId) of the machine it runs on
-/// (sdk-wire-protocol.md §1.2): ListCompute lists that compute, next to registered ones,
+/// (sdk-wire-protocol.md line 42: "`ComputeId` | Host ID (compute name) | always"):
+/// ListCompute lists that compute, next to registered ones,
 /// and DescribeCompute describes it, in the fleet's location, at the daemon's address.
 #[test]
 fn list_compute_lists_the_computes_connected_game_servers_come_from() {
