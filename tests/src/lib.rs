@@ -166,7 +166,18 @@ impl TestDaemon {
 
     /// Waits (for I/O, not for time) until `cond` holds on the core.
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&Core) -> bool) {
-        let deadline = tokio::time::Instant::now() + IO_TIMEOUT;
+        self.wait_until_within(IO_TIMEOUT, what, cond).await
+    }
+
+    /// [`TestDaemon::wait_until`] with its own bound, for what takes longer than a message
+    /// on a loaded machine (processes to start and connect).
+    pub async fn wait_until_within(
+        &self,
+        limit: Duration,
+        what: &str,
+        cond: impl Fn(&Core) -> bool,
+    ) {
+        let deadline = tokio::time::Instant::now() + limit;
         while !self.read(&cond) {
             if tokio::time::Instant::now() > deadline {
                 panic!("timed out waiting until {what}");

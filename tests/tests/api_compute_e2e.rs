@@ -1,12 +1,20 @@
 //! Anywhere hosting through the service API with `aws-sdk-gamelift`: custom locations,
-//! compute registration, and the auth tokens the gateway checks when auth is on.
+//! compute registration, the computes connected game servers come from, and the auth
+//! tokens the gateway checks when auth is on.
 
 #[path = "support/api_client.rs"]
 mod api_client;
+#[path = "support/game_server.rs"]
+mod game_server;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 use aws_sdk_gamelift::error::ProvideErrorMetadata;
 use aws_sdk_gamelift::types::{ComputeStatus, ComputeType, LocationConfiguration};
-use playfield::core::CoreConfig;
+use playfield::config::{self, LaunchSpec};
+use playfield::core::{CoreConfig, ProcessStatus};
+use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use playfield_sdk::{SdkOptions, ServerParameters, ServerSdk};
 
@@ -149,6 +157,97 @@ async fn locations_and_computes_are_registered_described_and_removed() {
             assert_eq!(err.code(), Some("NotFoundException"), "{err:?}");
             assert!(err.message().unwrap().contains("my-laptop"));
         }
+    })
+    .await
+}
+
+/// Game servers the daemon's launcher starts connect with its host id as ComputeId
+/// (`GAMELIFT_SDK_HOST_ID`, sdk-wire-protocol.md line 93; the query's `ComputeId`, line 42),
+/// and one started by hand with the SDK
+/// connects with its own HostId; ListCompute lists both computes, with no RegisterCompute
+/// (it answered an empty list while two launched processes were connected).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_compute_lists_the_computes_of_launched_and_hand_started_servers() {
+    bounded(async {
+        let daemon = TestDaemon::start().await;
+        let launched = config::Fleet {
+            id: FLEET.into(),
+            name: "test".into(),
+            locations: vec!["custom-test".into()],
+            launch: Some(LaunchSpec {
+                executable: env!("CARGO_BIN_EXE_idle_game_server").into(),
+                arguments: Vec::new(),
+                concurrent_processes: 2,
+                environment: BTreeMap::new(),
+                working_directory: None,
+            }),
+        };
+        let launcher = Launcher::start(
+            &[launched],
+            LauncherSettings {
+                websocket_url: daemon.ws_url(),
+                host_id: "launch-host".into(),
+                auth_token: "local-token".into(),
+                policy: RestartPolicy::default(),
+            },
+        );
+        // Starting two processes may take a while on a loaded machine: a generous bound.
+        daemon
+            .wait_until_within(
+                Duration::from_secs(40),
+                "both launched servers are ready",
+                |c| {
+                    c.processes()
+                        .filter(|p| p.status == ProcessStatus::Active)
+                        .count()
+                        == 2
+                },
+            )
+            .await;
+        let by_hand = game_server::ready_server(&daemon, FLEET, "proc-by-hand").await;
+
+        let c = client(&daemon);
+        let listed = c
+            .list_compute()
+            .fleet_id(FLEET)
+            .send()
+            .await
+            .expect("ListCompute");
+        let names: Vec<&str> = listed
+            .compute_list()
+            .iter()
+            .map(|c| c.compute_name().unwrap())
+            .collect();
+        assert_eq!(names, ["launch-host", "my-host"], "{listed:?}");
+        for compute in listed.compute_list() {
+            let name = compute.compute_name().unwrap();
+            assert_eq!(
+                compute.compute_arn(),
+                Some(format!("arn:aws:gamelift:us-west-2:123456789012:compute/{name}").as_str())
+            );
+            assert_eq!(compute.fleet_id(), Some(FLEET));
+            assert_eq!(compute.location(), Some("custom-test"));
+            assert_eq!(compute.compute_status(), Some(&ComputeStatus::Active));
+            assert_eq!(compute.ip_address(), Some("127.0.0.1"));
+            assert_eq!(
+                compute.game_lift_service_sdk_endpoint(),
+                Some(daemon.ws_url().as_str())
+            );
+        }
+        let described = c
+            .describe_compute()
+            .fleet_id(FLEET)
+            .compute_name("launch-host")
+            .send()
+            .await
+            .expect("DescribeCompute of a launched server's compute");
+        assert_eq!(
+            described.compute().and_then(|c| c.compute_name()),
+            Some("launch-host")
+        );
+
+        by_hand.destroy().await.ok();
+        launcher.shutdown(Duration::ZERO).await;
     })
     .await
 }

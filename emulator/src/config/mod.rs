@@ -269,10 +269,9 @@ impl Config {
 
     /// The ARN of a matchmaking configuration, as events and the API show it.
     pub fn matchmaking_configuration_arn(&self, name: &str) -> String {
-        format!(
-            "arn:aws:gamelift:{}:{}:matchmakingconfiguration/{name}",
-            self.region, self.account_id
-        )
+        crate::core::arn::ArnIssuer::new(&self.region, &self.account_id)
+            .matchmaking_configuration(name)
+            .into()
     }
 }
 

@@ -4,7 +4,12 @@
 //! On GameLift Anywhere a host is registered (RegisterCompute) in a custom location
 //! (CreateLocation) of a fleet, and each game server on it passes a short-lived token from
 //! GetComputeAuthToken to InitSDK. Playfield keeps the same records so that scripts written
-//! for Anywhere run unchanged. Tokens are only *checked* when the daemon is told to
+//! for Anywhere run unchanged. A game server may also just connect, naming the machine it
+//! runs on by its ComputeId (the SDK's HostId, sdk-wire-protocol.md §1.2), as the daemon's
+//! own launcher and hand-started servers do: that compute is adopted into the fleet (at the
+//! fleet's home location and the daemon's address) so ListCompute lists every compute game
+//! servers run on, registered or not. An adopted compute stays, as a registered one does,
+//! until DeregisterCompute. Tokens are only *checked* when the daemon is told to
 //! (`[auth] required = true`, [`CoreConfig::require_compute_auth`]): then a game server's
 //! first connection must carry an unexpired token issued for its fleet (and for its
 //! ComputeId, when it names one). A process that connected once may reconnect with its old
@@ -16,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::fleet::check_custom_location;
-use super::{Core, CoreError};
+use super::{Core, CoreError, Event};
 use crate::clock::Millis;
 
 /// How long a GetComputeAuthToken token is valid (the service's tokens last 15 minutes).
@@ -98,7 +103,7 @@ impl Core {
     ) -> Result<Compute, CoreError> {
         let fleet = self.require_fleet(&req.fleet_id)?;
         let location = match req.location {
-            None => fleet.locations.first().cloned().unwrap_or_default(),
+            None => self.fleet_home_location(&fleet.id),
             Some(l) if fleet.locations.contains(&l) => l,
             Some(l) => {
                 return Err(CoreError::param(
@@ -127,6 +132,31 @@ impl Core {
         };
         self.anywhere.computes.insert(key, compute.clone());
         Ok(compute)
+    }
+
+    /// A game server (`pid`) connected from compute `name` of `fleet_id`: a compute no
+    /// RegisterCompute made is adopted (see the module docs).
+    pub(super) fn adopt_compute(&mut self, now: Millis, fleet_id: &str, name: &str, pid: &str) {
+        let key = (fleet_id.to_string(), name.to_string());
+        if name.is_empty() || self.anywhere.computes.contains_key(&key) {
+            return;
+        }
+        let location = self.fleet_home_location(fleet_id);
+        let compute = Compute {
+            fleet_id: fleet_id.to_string(),
+            name: name.to_string(),
+            ip_address: Some(self.cfg.ip_address.clone()),
+            dns_name: Some(self.cfg.dns_name.clone()),
+            location: location.clone(),
+            creation_time: now,
+        };
+        self.anywhere.computes.insert(key, compute);
+        self.emit(Event::ComputeAdopted {
+            fleet_id: fleet_id.to_string(),
+            name: name.to_string(),
+            location,
+            pid: pid.to_string(),
+        });
     }
 
     /// DeregisterCompute: the compute and the tokens issued for it are gone.

@@ -131,6 +131,13 @@ pub enum Event {
         location: String,
         origin: FleetOrigin,
     },
+    /// A game server connected from a compute no RegisterCompute made; it is listed now.
+    ComputeAdopted {
+        fleet_id: String,
+        name: String,
+        location: String,
+        pid: String,
+    },
     ProcessConnected {
         pid: String,
         fleet_id: String,
@@ -224,6 +231,16 @@ impl fmt::Display for Event {
                      to refuse unknown fleet ids instead"
                 ),
             },
+            ComputeAdopted {
+                fleet_id,
+                name,
+                location,
+                pid,
+            } => write!(
+                f,
+                "compute {name} joined fleet {fleet_id} (location {location}): process {pid} \
+                 connected from it without a RegisterCompute; ListCompute lists it"
+            ),
             ProcessConnected {
                 pid,
                 fleet_id,

@@ -33,6 +33,16 @@ pub struct CreateFleet {
     pub name: String,
     /// Custom locations (`custom-...`); empty means [`DEFAULT_LOCATION`].
     pub locations: Vec<String>,
+    /// AnywhereConfiguration, kept and answered as given.
+    pub anywhere: Option<AnywhereConfiguration>,
+}
+
+/// AnywhereConfiguration of a fleet (model shape `AnywhereConfiguration`): the hourly
+/// `Cost` the caller states, "used to balance usage in queues". Kept as the caller wrote
+/// it (the model carries it as a string of up to 5+5 digits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnywhereConfiguration {
+    pub cost: String,
 }
 
 impl Core {
@@ -57,6 +67,9 @@ impl Core {
                 req.locations
             },
         };
+        if let Some(anywhere) = req.anywhere {
+            self.fleet_anywhere.insert(fleet.id.clone(), anywhere);
+        }
         self.insert_new_fleet(now, fleet.clone(), FleetOrigin::CreateFleet);
         Ok(fleet)
     }
@@ -75,6 +88,20 @@ impl Core {
         for id in self.fleets.keys() {
             self.fleet_created.entry(id.clone()).or_insert(now);
         }
+    }
+
+    /// The AnywhereConfiguration the fleet was created with, if any.
+    pub fn fleet_anywhere_configuration(&self, id: &str) -> Option<&AnywhereConfiguration> {
+        self.fleet_anywhere.get(id)
+    }
+
+    /// Where a fleet's game sessions go unless a compute says otherwise: its first location,
+    /// or the daemon's Region for a fleet declared without one.
+    pub fn fleet_home_location(&self, id: &str) -> String {
+        self.fleets
+            .get(id)
+            .and_then(|f| f.locations.first().cloned())
+            .unwrap_or_else(|| self.cfg.region.clone())
     }
 
     /// When the fleet was created by this daemon (config fleets: at start), epoch ms.

@@ -152,7 +152,7 @@ impl Core {
             Some(t) => t.clone(),
             None => self.ids.game_session_suffix(),
         };
-        let id = ids::game_session_arn(&self.cfg.region, &req.fleet_id, &suffix);
+        let id: String = self.cfg.arns().game_session(&req.fleet_id, &suffix).into();
         if let Some(existing) = self.game_sessions.get(&id) {
             return Ok(existing.clone());
         }

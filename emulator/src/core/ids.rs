@@ -48,12 +48,6 @@ impl IdGen {
     }
 }
 
-/// `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id-string>` (service-api.md §7): the
-/// game session id *is* this ARN, account field empty.
-pub fn game_session_arn(region: &str, fleet_id: &str, id_string: &str) -> String {
-    format!("arn:aws:gamelift:{region}::gamesession/{fleet_id}/{id_string}")
-}
-
 /// `[a-zA-Z0-9:/-]+`, the ArnStringModel pattern game session ids must match.
 pub fn is_arn_string(s: &str) -> bool {
     !s.is_empty()
@@ -112,7 +106,9 @@ mod tests {
         assert!(ps
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'));
-        let arn = game_session_arn("us-west-2", "fleet-1a2b", &ids.game_session_suffix());
+        let arn = crate::core::arn::ArnIssuer::new("us-west-2", "123456789012")
+            .game_session("fleet-1a2b", &ids.game_session_suffix())
+            .to_string();
         assert!(arn.starts_with("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/gsess-"));
         assert!(is_arn_string(&arn));
     }

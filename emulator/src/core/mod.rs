@@ -13,9 +13,10 @@
 //! [`game_session`] (with [`game_session_search`] and [`game_session_terminate`] for the
 //! service API's SearchGameSessions and TerminateGameSession), [`player_session`],
 //! [`matchmaking`] (rule sets, configurations, queues, tickets, acceptance, placement,
-//! backfill); [`tags`] (resource tags by ARN); [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
+//! backfill); [`tags`] (resource tags by ARN); [`arn`] reads and makes ARNs; [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
 //! goes out.
 
+pub mod arn;
 pub mod compute;
 pub mod error;
 pub mod event;
@@ -36,7 +37,7 @@ use std::collections::{BTreeMap, HashMap};
 pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
 pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
-pub use fleet::{CreateFleet, Fleet};
+pub use fleet::{AnywhereConfiguration, CreateFleet, Fleet};
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
@@ -55,10 +56,10 @@ use timers::{TimerKey, Timers};
 /// a number, and are generous where it does not.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
-    /// Region used in game session ARNs.
+    /// The Region in every ARN the daemon makes (see [`CoreConfig::arns`]).
     pub region: String,
-    /// Account id in ARNs of account-scoped resources (fleets, computes, locations);
-    /// game session ARNs leave it empty (service-api.md §7).
+    /// The one account id in the ARNs the daemon makes; game session ARNs leave it empty
+    /// (service-api.md §7).
     pub account_id: String,
     /// A process that sent no heartbeat for this long is gone. SDKs send one every
     /// 50–70 s, and CPP waits up to 50 s for the health callback before sending
@@ -110,6 +111,13 @@ impl Default for CoreConfig {
     }
 }
 
+impl CoreConfig {
+    /// Makes the ARNs of what this daemon creates, all with its one region and account.
+    pub fn arns(&self) -> arn::ArnIssuer<'_> {
+        arn::ArnIssuer::new(&self.region, &self.account_id)
+    }
+}
+
 /// The one owner of daemon state.
 #[derive(Debug)]
 pub struct Core {
@@ -118,6 +126,8 @@ pub struct Core {
     fleets: BTreeMap<String, Fleet>,
     /// When each fleet came to be (epoch ms), for CreationTime.
     fleet_created: HashMap<String, Millis>,
+    /// The AnywhereConfiguration of fleets created with one.
+    fleet_anywhere: HashMap<String, fleet::AnywhereConfiguration>,
     anywhere: compute::Anywhere,
     processes: HashMap<String, ServerProcess>,
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
@@ -145,6 +155,7 @@ impl Core {
             cfg,
             fleets: BTreeMap::new(),
             fleet_created: HashMap::new(),
+            fleet_anywhere: HashMap::new(),
             anywhere: compute::Anywhere::default(),
             processes: HashMap::new(),
             ended_processes: HashMap::new(),

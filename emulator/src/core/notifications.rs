@@ -476,26 +476,9 @@ pub struct PlacementEvent {
     pub player_sessions: Vec<PlacedPlayerSession>,
 }
 
-/// Region and account taken from an ARN (`arn:partition:service:region:account:resource`).
-/// Returns empty strings for a malformed ARN rather than failing: the envelope is still sent.
-pub fn arn_region_account(arn: &str) -> (&str, &str) {
-    let mut parts = arn.splitn(6, ':');
-    let (_arn, _partition, _service) = (parts.next(), parts.next(), parts.next());
-    let region = parts.next().unwrap_or("");
-    let account = parts.next().unwrap_or("");
-    (region, account)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arn_parts_are_region_and_account() {
-        let arn = "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Sample";
-        assert_eq!(arn_region_account(arn), ("us-west-2", "123456789012"));
-        assert_eq!(arn_region_account("nonsense"), ("", ""));
-    }
 
     #[test]
     fn plus_secs_saturates() {

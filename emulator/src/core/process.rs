@@ -182,6 +182,7 @@ impl Core {
             return Err(CoreError::ProcessEnded { pid: info.pid });
         }
         self.adopt_fleet(now, &info.fleet_id);
+        let (fleet_id, compute_id) = (info.fleet_id.clone(), info.compute_id.clone());
         if let Some(p) = self.processes.get(&info.pid) {
             if p.status == ProcessStatus::Terminated {
                 // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.
@@ -241,6 +242,9 @@ impl Core {
             conn,
             reconnect,
         });
+        if let Some(compute) = compute_id {
+            self.adopt_compute(now, &fleet_id, &compute, &pid);
+        }
         if let Some(p) = self.processes.get_mut(&pid) {
             let pending = std::mem::take(&mut p.pending);
             for push in pending {
@@ -515,18 +519,13 @@ impl Core {
     }
 
     /// Where a process runs: its compute's custom location when it registered on one,
-    /// otherwise its fleet's first location, otherwise the daemon's Region.
+    /// otherwise its fleet's home location ([`Core::fleet_home_location`]).
     pub(crate) fn process_location(&self, p: &ServerProcess) -> String {
         p.compute_id
             .as_deref()
             .and_then(|c| self.compute(&p.fleet_id, c).ok())
             .map(|c| c.location.clone())
-            .or_else(|| {
-                self.fleets
-                    .get(&p.fleet_id)
-                    .and_then(|f| f.locations.first().cloned())
-            })
-            .unwrap_or_else(|| self.cfg.region.clone())
+            .unwrap_or_else(|| self.fleet_home_location(&p.fleet_id))
     }
 
     pub(super) fn heartbeat_timed_out(&mut self, now: Millis, pid: &str) {

@@ -9,11 +9,12 @@
 //! the same name starts untagged, as in the service.
 //!
 //! Tags are stored under the resource's canonical ARN (the one its Describe answers), so an
-//! ARN given without the account (`arn:aws:gamelift:<region>::fleet/<id>`, as queue
-//! destinations are written) finds the same tags.
+//! ARN given without the account (`arn:aws:gamelift:<region>::fleet/<id>`, as the service's
+//! documentation writes them) finds the same tags.
 
 use std::collections::BTreeMap;
 
+use super::arn::Arn;
 use super::{Core, CoreError};
 
 /// "Maximum number of user-defined tags per resource: 50" (AWS tagging limits); the model's
@@ -72,13 +73,13 @@ impl Core {
             arn: arn.to_string(),
             why: why.to_string(),
         };
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let [scheme, _partition, service, region, account, resource] = parts[..] else {
+        let Ok(parsed) = Arn::parse(arn) else {
             return Err(not_found(
                 "not an ARN of the form arn:aws:gamelift:<region>:<account>:<type>/<id>",
             ));
         };
-        if scheme != "arn" || service != "gamelift" {
+        let (region, account) = (parsed.region(), parsed.account());
+        if parsed.service() != "gamelift" {
             return Err(not_found("not a GameLift ARN"));
         }
         if region != self.cfg.region {
@@ -87,16 +88,14 @@ impl Core {
                 self.cfg.region
             )));
         }
-        let Some((kind, id)) = resource.split_once('/') else {
+        let Some((kind, id)) = parsed.typed_resource() else {
             return Err(not_found("no <type>/<id> after the account"));
         };
         let canonical = match kind {
-            "fleet" => self.fleets.get(id).map(|_| {
-                format!(
-                    "arn:aws:gamelift:{}:{}:fleet/{id}",
-                    self.cfg.region, self.cfg.account_id
-                )
-            }),
+            "fleet" => self
+                .fleets
+                .get(id)
+                .map(|_| self.cfg.arns().fleet(id).into()),
             "gamesessionqueue" => self.mm.queues.get(id).map(|q| q.arn.clone()),
             "matchmakingconfiguration" => self.mm.configurations.get(id).map(|c| c.arn.clone()),
             "matchmakingruleset" => self.mm.rule_sets.get(id).map(|r| r.arn.clone()),
@@ -110,7 +109,8 @@ impl Core {
         let Some(canonical) = canonical else {
             return Err(not_found(&format!("no {kind} '{id}'")));
         };
-        let own_account = canonical.split(':').nth(4).unwrap_or_default();
+        // Every resource the daemon makes is in its one account.
+        let own_account = &self.cfg.account_id;
         if !account.is_empty() && account != own_account {
             return Err(not_found(&format!(
                 "account '{account}' is not the resource's account '{own_account}'"

@@ -14,10 +14,11 @@
 
 use super::json::to_json;
 use super::model::{
-    arn_region_account, DomainEvent, EventBody, GameSessionInfo, MatchmakingEvent,
-    MatchmakingEventKind, PlacementEvent, PlacementOutcome, Player, RuleEvaluationMetric, Ticket,
+    DomainEvent, EventBody, GameSessionInfo, MatchmakingEvent, MatchmakingEventKind,
+    PlacementEvent, PlacementOutcome, Player, RuleEvaluationMetric, Ticket,
 };
 use super::timefmt::iso_millis;
+use crate::core::arn::region_and_account;
 use serde::Serialize;
 
 /// `detail-type` of ticket events.
@@ -297,7 +298,7 @@ pub fn render(event: &DomainEvent) -> String {
     match &event.body {
         EventBody::Matchmaking(m) => {
             let arn = m.configuration.arn.as_str();
-            let (region, account) = arn_region_account(arn);
+            let (region, account) = region_and_account(arn);
             to_json(&Envelope {
                 version: "0",
                 id,
@@ -312,7 +313,7 @@ pub fn render(event: &DomainEvent) -> String {
         }
         EventBody::Placement(p) => {
             let arn = p.queue.arn.as_str();
-            let (region, account) = arn_region_account(arn);
+            let (region, account) = region_and_account(arn);
             to_json(&Envelope {
                 version: "0",
                 id,

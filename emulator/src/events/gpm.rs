@@ -20,8 +20,8 @@
 
 use super::json::to_json;
 use super::model::{
-    arn_region_account, AcceptanceOutcome, DomainEvent, EpochMillis, EventBody, FlexMatchMode,
-    MatchmakingEvent, MatchmakingEventKind, Player,
+    AcceptanceOutcome, DomainEvent, EpochMillis, EventBody, FlexMatchMode, MatchmakingEvent,
+    MatchmakingEventKind, Player,
 };
 use super::timefmt::{iso_millis, iso_seconds};
 use playfield_sdk::wire::AttributeValue;
@@ -383,7 +383,7 @@ pub fn render(event: &DomainEvent, options: &GpmOptions) -> Option<String> {
         return None;
     };
     let mo = moment(m)?;
-    let (arn_region, _) = arn_region_account(&m.configuration.arn);
+    let (arn_region, _) = crate::core::arn::region_and_account(&m.configuration.arn);
     let region = if options.region.is_empty() {
         arn_region
     } else {

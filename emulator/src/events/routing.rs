@@ -18,13 +18,13 @@ use super::pgos::PgosOptions;
 use super::sns::SnsSubscription;
 use super::{EventHub, Format, Target};
 use crate::config::{EventFormat, NotificationTarget};
+use crate::core::arn::{Arn, ArnIssuer};
 
 /// The SNS topic ARN a target named `name` stands for (itself when it already is an ARN).
 pub fn topic_arn(name: &str, region: &str, account: &str) -> String {
-    if name.starts_with("arn:") {
-        name.to_string()
-    } else {
-        format!("arn:aws:sns:{region}:{account}:{name}")
+    match Arn::parse(name) {
+        Ok(_) => name.to_string(),
+        Err(_) => ArnIssuer::new(region, account).sns_topic(name).into(),
     }
 }
 

@@ -2,19 +2,17 @@
 //! here because the CPP SDK only checks for emptiness: a CPP game server must get the same
 //! clear error a GO one gets locally.
 
+use crate::core::arn::Arn;
+
 /// `^arn:(aws|aws-cn):gamelift:([a-z]{2}-[a-z]+-\d{1}):(\d{12})?:([a-z]+)\/(.+)$`
 pub fn is_gamelift_arn(s: &str) -> bool {
-    let Some(rest) = s
-        .strip_prefix("arn:aws:gamelift:")
-        .or_else(|| s.strip_prefix("arn:aws-cn:gamelift:"))
-    else {
+    let Ok(arn) = Arn::parse(s) else {
         return false;
     };
-    let mut parts = rest.splitn(3, ':');
-    let (Some(region), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next())
-    else {
+    if !matches!(arn.partition(), "aws" | "aws-cn") || arn.service() != "gamelift" {
         return false;
-    };
+    }
+    let (region, account) = (arn.region(), arn.account());
     let region_ok = {
         let r: Vec<&str> = region.split('-').collect();
         r.len() == 3
@@ -27,7 +25,7 @@ pub fn is_gamelift_arn(s: &str) -> bool {
     };
     let account_ok =
         account.is_empty() || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
-    let resource_ok = match resource.split_once('/') {
+    let resource_ok = match arn.typed_resource() {
         Some((kind, id)) => {
             !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase()) && !id.is_empty()
         }

@@ -8,10 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::errors::api_error;
-use super::fleets::fleet_id_of;
 use super::paging::page;
 use crate::api::types::{Empty, Timestamp};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
+use crate::core::arn::resource_id_of;
 use crate::core::{Compute, Core, RegisterCompute};
 use crate::hub::Shared;
 
@@ -24,20 +24,9 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("GetComputeAuthToken", get_compute_auth_token)
 }
 
-/// A compute name, or the last part of a compute ARN (`arn:...:compute/<name>`).
-fn compute_name_of(name_or_arn: &str) -> &str {
-    match name_or_arn.split_once(":compute/") {
-        Some((_, name)) if name_or_arn.starts_with("arn:") => name,
-        _ => name_or_arn,
-    }
-}
-
+/// `arn:aws:gamelift:<region>:<account>:compute/<compute-name>`
 fn compute_arn(core: &Core, name: &str) -> String {
-    let c = core.config();
-    format!(
-        "arn:aws:gamelift:{}:{}:compute/{name}",
-        c.region, c.account_id
-    )
+    core.config().arns().compute(name).into()
 }
 
 #[derive(Serialize)]
@@ -95,7 +84,7 @@ fn register_compute(
     input: RegisterComputeInput,
 ) -> Result<ComputeOutput, ApiError> {
     let req = RegisterCompute {
-        fleet_id: fleet_id_of(&input.fleet_id).to_string(),
+        fleet_id: resource_id_of(&input.fleet_id).to_string(),
         name: input.compute_name,
         ip_address: input.ip_address,
         dns_name: input.dns_name,
@@ -127,8 +116,8 @@ struct ComputeRef {
 
 fn deregister_compute(ctx: &mut Ctx<'_, Shared>, input: ComputeRef) -> Result<Empty, ApiError> {
     let (fleet_id, name) = (
-        fleet_id_of(&input.fleet_id),
-        compute_name_of(&input.compute_name),
+        resource_id_of(&input.fleet_id),
+        resource_id_of(&input.compute_name),
     );
     ctx.state()
         .execute(|core, _| core.deregister_compute(fleet_id, name))
@@ -142,8 +131,8 @@ fn describe_compute(
     input: ComputeRef,
 ) -> Result<ComputeOutput, ApiError> {
     let (fleet_id, name) = (
-        fleet_id_of(&input.fleet_id),
-        compute_name_of(&input.compute_name),
+        resource_id_of(&input.fleet_id),
+        resource_id_of(&input.compute_name),
     );
     let shared = ctx.state();
     shared.read(|core| {
@@ -178,7 +167,7 @@ fn list_compute(
     ctx: &mut Ctx<'_, Shared>,
     input: ListComputeInput,
 ) -> Result<ListComputeOutput, ApiError> {
-    let fleet_id = fleet_id_of(&input.fleet_id);
+    let fleet_id = resource_id_of(&input.fleet_id);
     let shared = ctx.state();
     let all: Vec<ComputeShape> = shared.read(|core| {
         // ListCompute does not model NotFoundException: an unknown fleet is a bad request.
@@ -224,8 +213,8 @@ fn get_compute_auth_token(
     input: ComputeRef,
 ) -> Result<GetComputeAuthTokenOutput, ApiError> {
     let (fleet_id, name) = (
-        fleet_id_of(&input.fleet_id),
-        compute_name_of(&input.compute_name),
+        resource_id_of(&input.fleet_id),
+        resource_id_of(&input.compute_name),
     );
     ctx.state().execute(|core, now| {
         let t = core

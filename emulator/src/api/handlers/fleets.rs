@@ -13,7 +13,8 @@ use super::paging::page;
 use super::shapes::{self, FleetAttributesShape};
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::{Core, CreateFleet};
+use crate::core::arn::resource_id_of;
+use crate::core::{AnywhereConfiguration, Core, CreateFleet};
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -22,15 +23,6 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("DescribeFleetAttributes", describe_fleet_attributes)
         .register("ListFleets", list_fleets)
         .register("CreateLocation", create_location)
-}
-
-/// A fleet id, or the last part of a fleet ARN (`arn:...:fleet/fleet-...`).
-pub fn fleet_id_of(id_or_arn: &str) -> &str {
-    if id_or_arn.starts_with("arn:") {
-        id_or_arn.rsplit('/').next().unwrap_or(id_or_arn)
-    } else {
-        id_or_arn
-    }
 }
 
 #[derive(Deserialize)]
@@ -46,6 +38,7 @@ struct CreateFleetInput {
     compute_type: Option<String>,
     #[serde(default)]
     locations: Vec<LocationConfiguration>,
+    anywhere_configuration: Option<shapes::AnywhereConfigurationShape>,
     tags: Option<Vec<TagShape>>,
 }
 
@@ -80,6 +73,9 @@ fn create_fleet(
     let req = CreateFleet {
         name: input.name,
         locations: input.locations.into_iter().map(|l| l.location).collect(),
+        anywhere: input
+            .anywhere_configuration
+            .map(|a| AnywhereConfiguration { cost: a.cost }),
     };
     let tags = pairs(input.tags);
     ctx.state().execute(|core, now| {
@@ -125,7 +121,7 @@ fn describe_fleet_attributes(
         // Unknown ids are left out, as the service does.
         Some(ids) => ids
             .iter()
-            .filter_map(|id| core.fleet(fleet_id_of(id)))
+            .filter_map(|id| core.fleet(resource_id_of(id)))
             .map(|f| shapes::fleet_attributes(core, f))
             .collect::<Vec<_>>(),
         None => core

@@ -10,10 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::errors::api_error;
-use super::fleets::fleet_id_of;
 use super::paging::page;
 use super::shapes::{self, GameProperty, GameSessionShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
+use crate::core::arn::resource_id_of;
 use crate::core::{
     Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, TerminationMode,
     UpdateGameSession,
@@ -49,7 +49,7 @@ fn fleet_of<S>(
     alias_id: Option<&str>,
 ) -> Result<String, ApiError> {
     match (fleet_id, alias_id) {
-        (Some(f), None) => Ok(fleet_id_of(f).to_string()),
+        (Some(f), None) => Ok(resource_id_of(f).to_string()),
         (None, Some(a)) => Err(no_aliases(ctx, a)),
         (Some(_), Some(_)) => Err(ctx.error(
             ErrorCode::InvalidRequest,

@@ -27,6 +27,8 @@ pub mod shapes;
 pub mod tags;
 
 #[cfg(test)]
+mod arns_tests;
+#[cfg(test)]
 mod tags_tests;
 #[cfg(test)]
 mod tests;

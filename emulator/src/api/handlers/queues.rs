@@ -1,5 +1,6 @@
 //! Game session queue operations (service-api.md §9.2): Create/Describe/Update/
-//! DeleteGameSessionQueue(s). Destinations are fleet ids or ARNs (kept as fleet ids).
+//! DeleteGameSessionQueue(s). Destinations are fleet ARNs (answered as the caller gave them)
+//! or fleet ids (answered as the fleet's ARN); placement goes to the fleet each names.
 //! FilterConfiguration and PriorityConfiguration are stored, echoed and used by placement
 //! (`Core::pick_process`); their enum values and list sizes are checked by the router's
 //! model validation before a handler runs. LogConfiguration is not modelled. DescribeGameSessionQueues
@@ -76,7 +77,7 @@ pub struct QueueShape {
     priority_configuration: Option<PriorityShape>,
 }
 
-fn shape(q: &GameSessionQueue, region: &str) -> QueueShape {
+fn shape(q: &GameSessionQueue) -> QueueShape {
     QueueShape {
         name: q.name.clone(),
         game_session_queue_arn: q.arn.clone(),
@@ -91,10 +92,10 @@ fn shape(q: &GameSessionQueue, region: &str) -> QueueShape {
             })
             .collect(),
         destinations: q
-            .destinations
+            .destination_arns
             .iter()
-            .map(|f| DestinationShape {
-                destination_arn: format!("arn:aws:gamelift:{region}::fleet/{f}"),
+            .map(|d| DestinationShape {
+                destination_arn: d.clone(),
             })
             .collect(),
         custom_event_data: q.custom_event_data.clone(),
@@ -194,7 +195,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
             Core::check_new_tags(&tags)?;
             let q = core.create_queue(spec)?;
             core.tag_resource(&q.arn, tags)?;
-            Ok(shape(&q, &core.config().region))
+            Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
         .map_err(|e| core_error(ctx, e))
@@ -205,7 +206,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
         .execute(|core, _| {
             let current = QueueSpec::from(core.queue(&input.name)?);
             let q = core.update_queue(input.over(current)?)?;
-            Ok(shape(&q, &core.config().region))
+            Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
         .map_err(|e| core_error(ctx, e))
@@ -238,10 +239,9 @@ fn describe_queues(
     input: NamesInput,
 ) -> Result<DescribeQueuesOutput, ApiError> {
     let queues = ctx.state().read(|core| {
-        let region = core.config().region.clone();
         core.describe_queues(&input.names)
             .iter()
-            .map(|q| shape(q, &region))
+            .map(shape)
             .collect()
     });
     let (game_session_queues, next_token) = page(

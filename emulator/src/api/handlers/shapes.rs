@@ -3,7 +3,8 @@
 //! Member names are the model's (PascalCase); absent optional members are left out rather
 //! than sent as null, as the service does. Timestamps are epoch seconds
 //! ([`Timestamp`]), ids and ARNs follow service-api.md §6–§7: a game session id is its
-//! ARN (account field empty), fleets and locations carry the configured account id.
+//! ARN (account field empty), fleets and locations carry the configured account id; every
+//! ARN comes from the core's [`ArnIssuer`](crate::core::arn::ArnIssuer).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,20 +20,12 @@ pub struct GameProperty {
 
 /// `arn:aws:gamelift:<region>:<account>:fleet/<fleet-id>`
 pub fn fleet_arn(core: &Core, fleet_id: &str) -> String {
-    let c = core.config();
-    format!(
-        "arn:aws:gamelift:{}:{}:fleet/{fleet_id}",
-        c.region, c.account_id
-    )
+    core.config().arns().fleet(fleet_id).into()
 }
 
 /// `arn:aws:gamelift:<region>:<account>:location/<custom-name>`
 pub fn location_arn(core: &Core, location: &str) -> String {
-    let c = core.config();
-    format!(
-        "arn:aws:gamelift:{}:{}:location/{location}",
-        c.region, c.account_id
-    )
+    core.config().arns().location(location).into()
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -154,33 +147,61 @@ pub fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionShape {
     }
 }
 
-/// FleetAttributes of an Anywhere fleet.
+/// AnywhereConfiguration, in CreateFleet's input and in FleetAttributes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct AnywhereConfigurationShape {
+    pub cost: String,
+}
+
+#[derive(Serialize, Clone, Debug)]
+#[serde(rename_all = "PascalCase")]
+pub struct CertificateConfigurationShape {
+    pub certificate_type: &'static str,
+}
+
+/// FleetAttributes of an Anywhere fleet: the members the service answers for one (the
+/// developer guide's CreateFleet example response for an Anywhere fleet, "Create an Amazon
+/// GameLift Servers Anywhere fleet": FleetId, FleetArn, Name, CreationTime, Status,
+/// MetricGroups, CertificateConfiguration, ComputeType; no FleetType, which is about EC2
+/// On-Demand or Spot instances), plus the AnywhereConfiguration the fleet was given.
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub struct FleetAttributesShape {
     pub fleet_id: String,
     pub fleet_arn: String,
-    pub fleet_type: &'static str,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<Timestamp>,
     pub status: &'static str,
+    pub metric_groups: [&'static str; 1],
+    pub certificate_configuration: CertificateConfigurationShape,
     pub compute_type: &'static str,
-    pub new_game_session_protection_policy: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anywhere_configuration: Option<AnywhereConfigurationShape>,
 }
 
 pub fn fleet_attributes(core: &Core, fleet: &Fleet) -> FleetAttributesShape {
     FleetAttributesShape {
         fleet_id: fleet.id.clone(),
         fleet_arn: fleet_arn(core, &fleet.id),
-        fleet_type: "ON_DEMAND",
         name: fleet.name.clone(),
         creation_time: core
             .fleet_creation_time(&fleet.id)
             .map(|t| Timestamp::from_epoch_millis(t as i64)),
         // Anywhere fleets are ACTIVE as soon as they exist: there is nothing to provision.
         status: "ACTIVE",
+        // The service's defaults in the same example: the "default" metric group, no
+        // TLS certificate generated.
+        metric_groups: ["default"],
+        certificate_configuration: CertificateConfigurationShape {
+            certificate_type: "DISABLED",
+        },
         compute_type: "ANYWHERE",
-        new_game_session_protection_policy: "NoProtection",
+        anywhere_configuration: core.fleet_anywhere_configuration(&fleet.id).map(|a| {
+            AnywhereConfigurationShape {
+                cost: a.cost.clone(),
+            }
+        }),
     }
 }

@@ -20,7 +20,7 @@ pub(super) const RULES: &str = r#"{"ruleLanguageVersion": "1.0",
 pub(super) const PROTOCOLS: [Protocol; 2] = [Protocol::AwsJson11, Protocol::RpcV2Cbor];
 
 /// The handlers behind one protocol: a daemon state with fleet FLEET and one ready process
-/// "p1", and the router, so each call is one line (`api.ok(op, input)`).
+/// "p1", and the router of every operation, so each call is one line (`api.ok(op, input)`).
 pub(super) struct Api {
     shared: Shared,
     router: Router<Shared>,
@@ -28,7 +28,12 @@ pub(super) struct Api {
 }
 
 pub(super) fn setup(protocol: Protocol) -> Api {
-    let mut core = Core::new(CoreConfig::default());
+    setup_with(protocol, CoreConfig::default())
+}
+
+/// [`setup`] with a core configured by `cfg` (another region or account, ...).
+pub(super) fn setup_with(protocol: Protocol, cfg: CoreConfig) -> Api {
+    let mut core = Core::new(cfg);
     core.register_fleet(Fleet {
         id: FLEET.into(),
         name: "t".into(),
@@ -53,9 +58,7 @@ pub(super) fn setup(protocol: Protocol) -> Api {
         )
         .unwrap();
     });
-    let router = super::tags::register(super::register_matchmaking(Router::new(
-        ServiceModel::gamelift(),
-    )));
+    let router = super::router(ServiceModel::gamelift());
     Api {
         shared,
         router,
@@ -64,6 +67,11 @@ pub(super) fn setup(protocol: Protocol) -> Api {
 }
 
 impl Api {
+    /// The daemon state behind the router (to drive game servers and read the core).
+    pub(super) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     /// Calls `op`, which must succeed; its output.
     pub(super) fn ok(&self, op: &str, input: Value) -> Value {
         let p = self.protocol;

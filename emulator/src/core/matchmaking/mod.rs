@@ -60,14 +60,10 @@ pub const RETENTION_MS: Millis = 600_000;
 /// How often a placement with no free process looks again, until its queue's timeout.
 pub const PLACEMENT_RETRY_MS: Millis = 250;
 
-/// The account id used in ARNs unless the startup file names one.
-pub const DEFAULT_ACCOUNT: &str = "000000000000";
-
 /// All matchmaking state. Owned by [`super::Core`]; every method lives on `Core` because a
 /// step of the flow touches fleets, processes and game sessions too.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Matchmaking {
-    pub(crate) account_id: String,
     pub(crate) rule_sets: BTreeMap<String, MatchmakingRuleSet>,
     pub(crate) configurations: BTreeMap<String, MatchmakingConfiguration>,
     pub(crate) queues: BTreeMap<String, GameSessionQueue>,
@@ -95,29 +91,6 @@ pub struct Matchmaking {
     pub(crate) passes: u64,
     /// Matches held for PGOS post-processing.
     pub(crate) post_processing: post_processing::PostProcessingState,
-}
-
-impl Default for Matchmaking {
-    fn default() -> Self {
-        Self {
-            account_id: DEFAULT_ACCOUNT.into(),
-            rule_sets: BTreeMap::new(),
-            configurations: BTreeMap::new(),
-            queues: BTreeMap::new(),
-            pools: HashMap::new(),
-            tickets: HashMap::new(),
-            player_ticket: HashMap::new(),
-            proposals: HashMap::new(),
-            waiting_placements: BTreeSet::new(),
-            placements: HashMap::new(),
-            backfill_of: HashMap::new(),
-            placement_of: HashMap::new(),
-            sessions: HashMap::new(),
-            est_wait: HashMap::new(),
-            passes: 0,
-            post_processing: post_processing::PostProcessingState::default(),
-        }
-    }
 }
 
 /// What the matchmaker tells the outside world. `Display` is the log line.
@@ -250,10 +223,7 @@ impl super::Core {
 
     /// `arn:aws:gamelift:<region>:<account>:matchmakingconfiguration/<name>` (service-api.md §7).
     pub fn configuration_arn(&self, name: &str) -> String {
-        format!(
-            "arn:aws:gamelift:{}:{}:matchmakingconfiguration/{name}",
-            self.cfg.region, self.mm.account_id
-        )
+        self.cfg.arns().matchmaking_configuration(name).into()
     }
 
     /// Runs a matching pass on a configuration's pool and carries its matches on; then

@@ -14,6 +14,7 @@
 use super::rule_sets::name_of;
 use crate::clock::Millis;
 use crate::config;
+use crate::core::arn::Arn;
 use crate::core::{Core, CoreError};
 use std::collections::BTreeMap;
 
@@ -26,7 +27,11 @@ pub const DEFAULT_TIMEOUT_S: u32 = 600;
 pub struct GameSessionQueue {
     pub name: String,
     pub arn: String,
-    /// Fleet ids (an ARN given as destination is reduced to its fleet id).
+    /// The destinations as they are answered (DestinationArn): an ARN the caller gave is
+    /// kept exactly as given (another account or Region included); a bare fleet id becomes
+    /// that fleet's ARN in this daemon's region and account.
+    pub destination_arns: Vec<String>,
+    /// The fleet id each destination names, in the same order: where placement looks.
     pub destinations: Vec<String>,
     pub timeout_seconds: u32,
     /// In order; each holds for its duration, the last one until the timeout.
@@ -101,7 +106,7 @@ impl From<&GameSessionQueue> for QueueSpec {
     fn from(q: &GameSessionQueue) -> Self {
         Self {
             name: q.name.clone(),
-            destinations: q.destinations.clone(),
+            destinations: q.destination_arns.clone(),
             timeout_seconds: Some(q.timeout_seconds),
             player_latency_policies: q.player_latency_policies.clone(),
             custom_event_data: q.custom_event_data.clone(),
@@ -179,17 +184,22 @@ impl Core {
             return Err(CoreError::param("TimeoutInSeconds", "must be at least 1"));
         }
         check_priority_order(&s.priority_order)?;
-        let destinations = s
+        let arns = self.cfg.arns();
+        let (destination_arns, destinations) = s
             .destinations
             .iter()
-            .map(|d| name_of(d).to_string())
-            .collect();
+            .map(|d| {
+                let given = match Arn::parse(d) {
+                    Ok(_) => d.clone(),
+                    Err(_) => arns.fleet(d).into(),
+                };
+                (given, name_of(d).to_string())
+            })
+            .unzip();
         Ok(GameSessionQueue {
-            arn: format!(
-                "arn:aws:gamelift:{}:{}:gamesessionqueue/{}",
-                self.cfg.region, self.mm.account_id, s.name
-            ),
+            arn: arns.game_session_queue(&s.name).into(),
             name: s.name,
+            destination_arns,
             destinations,
             timeout_seconds,
             player_latency_policies: s.player_latency_policies,

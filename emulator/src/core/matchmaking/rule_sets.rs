@@ -40,13 +40,9 @@ pub(crate) fn check_name(what: &'static str, name: &str) -> Result<(), CoreError
     Ok(())
 }
 
-/// A name, or the ARN whose last part is the name (`…:matchmakingruleset/<name>`).
-pub(crate) fn name_of(name_or_arn: &str) -> &str {
-    match name_or_arn.rsplit_once('/') {
-        Some((head, name)) if head.starts_with("arn:") => name,
-        _ => name_or_arn,
-    }
-}
+/// A name, or the ARN whose last part is the name (`…:matchmakingruleset/<name>`): the
+/// matchmaking modules' name for [`resource_id_of`](crate::core::arn::resource_id_of).
+pub(crate) use crate::core::arn::resource_id_of as name_of;
 
 impl Core {
     /// ValidateMatchmakingRuleSet: every problem, located by JSON path.
@@ -70,10 +66,7 @@ impl Core {
         let parsed = Arc::new(Self::validate_rule_set(body)?);
         let rs = MatchmakingRuleSet {
             name: name.into(),
-            arn: format!(
-                "arn:aws:gamelift:{}:{}:matchmakingruleset/{name}",
-                self.cfg.region, self.mm.account_id
-            ),
+            arn: self.cfg.arns().matchmaking_rule_set(name).into(),
             body: body.into(),
             creation_time: now,
             parsed,

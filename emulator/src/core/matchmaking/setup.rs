@@ -14,7 +14,6 @@ use crate::core::{Core, CoreError};
 /// The matchmaking part of a [`config::Config`], as the core creates it.
 #[derive(Debug, Clone, Default)]
 pub struct MatchmakingSetup {
-    pub account_id: Option<String>,
     pub rule_sets: Vec<config::RuleSet>,
     pub queues: Vec<QueueSpec>,
     /// Each with its post-processing URL, set when the configuration is created.
@@ -24,7 +23,6 @@ pub struct MatchmakingSetup {
 impl MatchmakingSetup {
     pub fn from_config(c: &config::Config) -> Self {
         Self {
-            account_id: Some(c.account_id.clone()),
             rule_sets: c.rule_sets.clone(),
             queues: c.queues.iter().map(QueueSpec::from).collect(),
             configurations: c
@@ -44,9 +42,6 @@ impl Core {
         now: Millis,
         setup: &MatchmakingSetup,
     ) -> Result<(), CoreError> {
-        if let Some(a) = &setup.account_id {
-            self.mm.account_id = a.clone();
-        }
         let named = |what: &str, name: &str, e: CoreError| {
             CoreError::Matchmaking(format!("{what} '{name}': {e}"))
         };
