@@ -272,6 +272,18 @@ async fn cancelled_and_timed_out_tickets_say_why() {
             timed_out["gameSessionInfo"]["players"][0]["playerId"],
             "player-b"
         );
+        // Seed 001 lines 69 and 79 (guide 002 lines 3560–3581, 3632–3656): one
+        // {ruleName, passedCount, failedCount} per rule of the rule set. Each ticket was
+        // judged (alone, no partner in the pool) and passed FairSkill.
+        for d in [&cancelled, &timed_out] {
+            let m = d["ruleEvaluationMetrics"]
+                .as_array()
+                .expect("ruleEvaluationMetrics");
+            assert_eq!(m.len(), 1, "one per rule: {m:?}");
+            assert_eq!(m[0]["ruleName"], "FairSkill");
+            assert!(m[0]["passedCount"].as_u64().unwrap() >= 1, "{m:?}");
+            assert_eq!(m[0]["failedCount"], 0);
+        }
         // The event time is the injected clock's: 11 s after the ticket started.
         let t0 = got[2].json()["time"].as_str().unwrap().to_string();
         let t1 = got[3].json()["time"].as_str().unwrap().to_string();

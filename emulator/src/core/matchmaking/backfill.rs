@@ -145,6 +145,7 @@ impl Core {
             },
             match_id: None,
             accepted: BTreeSet::new(),
+            rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
         self.mm.tickets.insert(id.clone(), t);

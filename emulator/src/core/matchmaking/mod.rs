@@ -23,6 +23,7 @@
 pub mod acceptance;
 pub mod backfill;
 pub mod configurations;
+mod evaluations;
 pub mod matchmaker_data;
 mod notify;
 pub mod placement;
@@ -272,6 +273,7 @@ impl super::Core {
             Some(at) => self.timers.schedule(key, at),
             None => self.timers.cancel(&key),
         }
+        self.keep_match_evaluations(configuration, &pass.matches, &pass.ticket_evaluations);
         for m in pass.matches {
             self.on_match(now, configuration, m);
         }

@@ -121,11 +121,8 @@ impl Core {
                     return;
                 };
                 let match_id = t.match_id.clone();
-                let rule_metrics = match_id
-                    .as_ref()
-                    .and_then(|m| self.mm.proposals.get(m))
-                    .map(|p| metrics(&p.m.rule_metrics))
-                    .unwrap_or_default();
+                // The ticket's own counts over its whole search (see `evaluations`).
+                let rule_metrics = || self.ticket_rule_metrics(t);
                 let message = message.clone().unwrap_or_default();
                 let kind = match status {
                     TicketStatus::Searching => K::Searching {
@@ -138,18 +135,21 @@ impl Core {
                     TicketStatus::TimedOut => K::TimedOut {
                         match_id,
                         message,
-                        rule_evaluation_metrics: rule_metrics,
+                        rule_evaluation_metrics: rule_metrics(),
                     },
                     TicketStatus::Cancelled => K::Cancelled {
                         match_id,
                         message,
-                        rule_evaluation_metrics: rule_metrics,
+                        rule_evaluation_metrics: rule_metrics(),
                     },
+                    // Seed 001 line 87 lists ruleEvaluationMetrics among MatchmakingFailed's
+                    // details (its example, line 89, a failure while placing, shows none):
+                    // the ticket was judged like any other, so its counts are told.
                     TicketStatus::Failed => K::Failed {
                         match_id,
                         reason: reason.clone().unwrap_or_else(|| "UNEXPECTED_ERROR".into()),
                         message,
-                        rule_evaluation_metrics: None,
+                        rule_evaluation_metrics: Some(rule_metrics()),
                     },
                     // Success is told once per match (placement, standalone or backfill);
                     // the other steps have no FlexMatch event of their own.

@@ -13,6 +13,7 @@ use super::{FlexMatchMode, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError};
+use crate::flexmatch::metrics::RuleMetric;
 use crate::flexmatch::{self, Match, Player};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +101,9 @@ pub struct MatchmakingTicket {
     pub match_id: Option<String>,
     /// Players who accepted the current proposal.
     pub accepted: BTreeSet<String>,
+    /// Rule evaluations the ticket went through in the pools it left so far (see
+    /// `evaluations`); emptied once its final event is out.
+    pub rule_evaluations: Vec<RuleMetric>,
 }
 
 /// StartMatchmaking's input.
@@ -201,6 +205,7 @@ impl Core {
             kind: TicketKind::Matchmaking,
             match_id: None,
             accepted: BTreeSet::new(),
+            rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
         self.mm.tickets.insert(id.clone(), t);
@@ -317,9 +322,7 @@ impl Core {
         t.end_time = Some(now);
         let (cfg, kind) = (t.configuration_name.clone(), t.kind.clone());
         let players: Vec<String> = t.players.iter().map(|p| p.id.clone()).collect();
-        if let Some(pool) = self.mm.pools.get_mut(&cfg) {
-            pool.remove(id);
-        }
+        self.leave_pool(&cfg, id);
         for p in players {
             if self.mm.player_ticket.get(&p).is_some_and(|t| t == id) {
                 self.mm.player_ticket.remove(&p);
@@ -329,6 +332,10 @@ impl Core {
         self.timers
             .schedule(TimerKey::TicketForget(id.into()), now + super::RETENTION_MS);
         self.set_status(now, id, status, reason, message);
+        // The final event carried them; nothing shows them after.
+        if let Some(t) = self.mm.tickets.get_mut(id) {
+            t.rule_evaluations = Vec::new();
+        }
         if let TicketKind::Backfill {
             game_session_arn: Some(gs),
             ..

@@ -231,3 +231,120 @@ fn a_rejection_is_told_and_the_accepting_ticket_searches_again() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A duel judged by two rules; skills far apart never match.
+const TWO_RULES: &str = r#"{
+    "ruleLanguageVersion": "1.0",
+    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
+    "rules": [{"name": "close", "type": "distance",
+               "measurements": "max(flatten(teams[*].players.attributes[skill]))",
+               "referenceValue": "min(flatten(teams[*].players.attributes[skill]))",
+               "maxDistance": 10},
+              {"name": "even", "type": "comparison",
+               "measurements": "count(teams[red].players)",
+               "referenceValue": "count(teams[blue].players)", "operation": "="}]
+}"#;
+
+fn start_skill(c: &mut Core, now: Millis, ticket: &str, player_id: &str, skill: f64) {
+    c.start_matchmaking(
+        now,
+        StartMatchmaking {
+            ticket_id: Some(ticket.into()),
+            configuration_name: "cfg".into(),
+            players: vec![player(player_id, skill)],
+        },
+    )
+    .unwrap();
+}
+
+/// `(ruleName, passedCount, failedCount)` of an event that carries ruleEvaluationMetrics.
+fn rule_metrics(n: &DomainEvent) -> Vec<(String, u64, u64)> {
+    let m = match &mm(n).kind {
+        K::TimedOut {
+            rule_evaluation_metrics,
+            ..
+        }
+        | K::Cancelled {
+            rule_evaluation_metrics,
+            ..
+        }
+        | K::PotentialMatchCreated {
+            rule_evaluation_metrics,
+            ..
+        } => rule_evaluation_metrics.clone(),
+        K::Failed {
+            rule_evaluation_metrics,
+            ..
+        } => rule_evaluation_metrics
+            .clone()
+            .expect("metrics on MatchmakingFailed"),
+        other => panic!("no ruleEvaluationMetrics on {other:?}"),
+    };
+    m.into_iter()
+        .map(|r| (r.rule_name, r.passed_count, r.failed_count))
+        .collect()
+}
+
+/// Seed 001 lines 69 and 79 (guide 002 lines 3560–3581, 3632–3656): MatchmakingTimedOut and
+/// MatchmakingCancelled carry one `{ruleName, passedCount, failedCount}` per rule of the rule
+/// set, counting the ticket's evaluations. Two tickets too far apart in skill are judged
+/// against each other (and fail `close`) but never match.
+#[test]
+fn timed_out_and_cancelled_tickets_carry_their_rule_evaluations() {
+    let mut c = core_with(TWO_RULES, |s| s.request_timeout_seconds = 10);
+    start_skill(&mut c, T0, "t1", "a", 10.0);
+    start_skill(&mut c, T0 + 1, "t2", "b", 500.0);
+    c.take_effects();
+    c.stop_matchmaking(T0 + 5, "t1").unwrap();
+    advance(&mut c, T0 + 11_000);
+    let ns = notifications(&c.take_effects());
+    assert_eq!(names(&ns), ["MatchmakingCancelled", "MatchmakingTimedOut"]);
+    for n in &ns {
+        let m = rule_metrics(n);
+        let rules: Vec<&str> = m.iter().map(|(r, _, _)| r.as_str()).collect();
+        assert_eq!(rules, ["close", "even"], "every rule, in rule set order");
+        // Judged alone (passes) and against the other ticket (fails `close`).
+        let (_, passed, failed) = &m[0];
+        assert!(*passed >= 1 && *failed >= 1, "{}: {m:?}", n.name());
+    }
+}
+
+/// "Keep per-ticket rule metrics for the ticket's whole search": a ticket that was in a
+/// proposed match, went back to the pool when the other player rejected it (guide line
+/// 2137) and was then cancelled reports its evaluations from both stays in the pool; the
+/// rejecting ticket's MatchmakingFailed reports its own (seed 001 line 87 lists
+/// ruleEvaluationMetrics among MatchmakingFailed's details).
+#[test]
+fn rule_evaluations_add_up_over_the_tickets_whole_search() {
+    let mut c = core_with(TWO_RULES, |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+    });
+    start_skill(&mut c, T0, "t1", "a", 10.0);
+    start_skill(&mut c, T0, "t2", "b", 12.0);
+    assert_eq!(status(&c, "t1"), TicketStatus::RequiresAcceptance);
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    c.take_effects();
+    c.accept_match(T0 + 1, "t2", &["b".into()], false).unwrap();
+    let ns = notifications(&c.take_effects());
+    let failed = ns.iter().find(|n| n.name() == "MatchmakingFailed").unwrap();
+    let m = rule_metrics(failed);
+    assert_eq!(m.len(), 2);
+    assert!(m[0].1 >= 1, "t2 passed `close` in its match: {m:?}");
+    assert_eq!(status(&c, "t1"), TicketStatus::Searching);
+
+    // Back in the pool: what the pool has counted is this stay only.
+    let this_stay = c.matchmaking().pools["cfg"].evaluations("t1").unwrap();
+    c.stop_matchmaking(T0 + 2, "t1").unwrap();
+    let ns = notifications(&c.take_effects());
+    let m = rule_metrics(&ns[0]);
+    assert_eq!(ns[0].name(), "MatchmakingCancelled");
+    assert!(
+        m[0].1 > this_stay[0][0],
+        "the first stay (the match) counts too: {m:?} vs this stay {this_stay:?}"
+    );
+    // Freed once told.
+    assert!(c.matchmaking().tickets["t1"].rule_evaluations.is_empty());
+}
