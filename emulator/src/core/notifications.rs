@@ -20,7 +20,7 @@
 //! |---|---|---|---|---|
 //! | `Searching` | a ticket enters the pool, or returns after a failed proposal | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE") |
 //! | `PotentialMatchCreated` | a match is proposed (also without acceptance) | all tickets of the match, players with `team` | `players` with `team` | `match_id`, acceptance, rule metrics |
-//! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered | same `accepted` | `match_id` |
+//! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered (`false`: rejected) | same `accepted` | `match_id` |
 //! | `AcceptMatchCompleted` | all accepted, one rejected, or timeout | as above | as above | `acceptance` |
 //! | `Succeeded` | the match is placed | players with `team` and `player_session_id` | ARN, IP, port, players | `match_id` |
 //! | `TimedOut` | the ticket's request timeout passes | that ticket | `players` | message, the ticket's metrics; `match_id` if it was in a match |

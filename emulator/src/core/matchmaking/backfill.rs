@@ -29,7 +29,6 @@ use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError, NewPlayerSession, UpdateReason};
 use crate::flexmatch::{self, Match, Player};
-use std::collections::BTreeSet;
 
 /// The match a placed game session hosts, as the matchmaker last described it.
 #[derive(Debug, Clone)]
@@ -144,7 +143,7 @@ impl Core {
                 automatic,
             },
             match_id: None,
-            accepted: BTreeSet::new(),
+            answers: Default::default(),
             rule_evaluations: Vec::new(),
         };
         let answer = t.clone();

@@ -181,18 +181,14 @@ impl Core {
                 };
                 self.notify_tickets(now, configuration, tickets, None, kind);
             }
-            MatchmakingEvent::AcceptMatch {
-                match_id,
-                ticket_id,
-                player_id,
-                accepted,
-            } => {
+            MatchmakingEvent::AcceptMatch { match_id, .. } => {
                 let Some(p) = self.mm.proposals.get(match_id) else {
                     return;
                 };
                 let (cfg, ids) = (p.configuration.clone(), p.m.ticket_ids.clone());
                 let mut tickets = self.tickets_of(&ids);
-                self.mark_answers(&mut tickets, Some((ticket_id, player_id, *accepted)));
+                // The answer being told is already recorded (see `accept_match`).
+                self.mark_answers(&mut tickets);
                 let kind = K::AcceptMatch {
                     match_id: match_id.clone(),
                 };
@@ -205,7 +201,7 @@ impl Core {
                 ticket_ids,
             } => {
                 let mut tickets = self.tickets_of(ticket_ids);
-                self.mark_answers(&mut tickets, None);
+                self.mark_answers(&mut tickets);
                 let acceptance = match *outcome {
                     "Accepted" => n::AcceptanceOutcome::Accepted,
                     "TimedOut" => n::AcceptanceOutcome::TimedOut,
@@ -415,19 +411,15 @@ impl Core {
         tickets
     }
 
-    /// Sets every answer recorded so far (and `answer`, the one being given now).
-    fn mark_answers(&self, tickets: &mut [n::Ticket], answer: Option<(&String, &String, bool)>) {
+    /// Sets every answer recorded so far, rejections (`false`) included (seed 001 line 39:
+    /// `"accepted": false` on the player who rejected; absent for one who has not answered).
+    fn mark_answers(&self, tickets: &mut [n::Ticket]) {
         for t in tickets.iter_mut() {
-            let accepted = self.mm.tickets.get(&t.ticket_id).map(|x| &x.accepted);
+            let Some(answers) = self.mm.tickets.get(&t.ticket_id).map(|x| &x.answers) else {
+                continue;
+            };
             for p in &mut t.players {
-                if accepted.is_some_and(|a| a.contains(&p.player_id)) {
-                    p.accepted = Some(true);
-                }
-                if let Some((tid, pid, yes)) = answer {
-                    if *tid == t.ticket_id && *pid == p.player_id {
-                        p.accepted = Some(yes);
-                    }
-                }
+                p.accepted = answers.get(&p.player_id).copied();
             }
         }
     }

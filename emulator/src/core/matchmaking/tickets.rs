@@ -6,7 +6,7 @@
 //! in the same call and the pass runs at once. A finished ticket stays describable for
 //! [`RETENTION_MS`](super::RETENTION_MS), then it is forgotten.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule_sets::name_of;
 use super::{FlexMatchMode, MatchmakingEvent};
@@ -99,8 +99,9 @@ pub struct MatchmakingTicket {
     pub kind: TicketKind,
     /// The match this ticket is (or was last) part of.
     pub match_id: Option<String>,
-    /// Players who accepted the current proposal.
-    pub accepted: BTreeSet<String>,
+    /// Answers of the ticket's players to the current proposal (true: accepted), as
+    /// AcceptMatch and AcceptMatchCompleted show them (seed 001 lines 39, 49).
+    pub answers: BTreeMap<String, bool>,
     /// Rule evaluations the ticket went through in the pools it left so far (see
     /// `evaluations`); emptied once its final event is out.
     pub rule_evaluations: Vec<RuleMetric>,
@@ -204,7 +205,7 @@ impl Core {
             estimated_wait_seconds: None,
             kind: TicketKind::Matchmaking,
             match_id: None,
-            accepted: BTreeSet::new(),
+            answers: BTreeMap::new(),
             rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
@@ -458,7 +459,7 @@ impl Core {
             for p in &team.players {
                 if let Some(t) = self.mm.tickets.get_mut(&p.ticket_id) {
                     t.match_id = Some(match_id.clone());
-                    t.accepted.clear();
+                    t.answers.clear();
                     if let Some(pl) = t.players.iter_mut().find(|x| x.id == p.player_id) {
                         pl.team = Some(team.name.clone());
                     }

@@ -348,3 +348,66 @@ fn rule_evaluations_add_up_over_the_tickets_whole_search() {
     // Freed once told.
     assert!(c.matchmaking().tickets["t1"].rule_evaluations.is_empty());
 }
+
+/// Seed 001 line 39 (AcceptMatch) and line 49 (AcceptMatchCompleted): each player's
+/// `accepted` answer so far, `false` for the one who rejected, absent for one who has not
+/// answered. Two players of one ticket answering in one call are told one after the other,
+/// the second event with both answers.
+#[test]
+fn every_answer_is_told_rejections_included() {
+    let mut c = core_with(&teams_rule_set(2, 2), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+    });
+    start(&mut c, T0, "t1", &["a", "b"]);
+    start(&mut c, T0, "t2", &["c", "d"]);
+    c.take_effects();
+    let answers = |n: &DomainEvent| -> Vec<(String, Option<bool>)> {
+        let mut v: Vec<_> = mm(n)
+            .game_session
+            .players
+            .iter()
+            .map(|p| (p.player_id.clone(), p.accepted))
+            .collect();
+        v.sort();
+        v
+    };
+    let ticket_answers = |n: &DomainEvent| -> Vec<(String, Option<bool>)> {
+        let mut v: Vec<_> = mm(n)
+            .tickets
+            .iter()
+            .flat_map(|t| t.players.iter().map(|p| (p.player_id.clone(), p.accepted)))
+            .collect();
+        v.sort();
+        v
+    };
+    let s = |p: &str, a: Option<bool>| (p.to_string(), a);
+
+    c.accept_match(T0 + 1, "t1", &["a".into(), "b".into()], true)
+        .unwrap();
+    let ns = notifications(&c.take_effects());
+    assert_eq!(names(&ns), ["AcceptMatch", "AcceptMatch"]);
+    assert_eq!(
+        answers(&ns[1]),
+        [
+            s("a", Some(true)),
+            s("b", Some(true)),
+            s("c", None),
+            s("d", None)
+        ]
+    );
+
+    c.accept_match(T0 + 2, "t2", &["c".into()], false).unwrap();
+    let ns = notifications(&c.take_effects());
+    assert_eq!(&names(&ns)[..2], ["AcceptMatch", "AcceptMatchCompleted"]);
+    let told = [
+        s("a", Some(true)),
+        s("b", Some(true)),
+        s("c", Some(false)),
+        s("d", None),
+    ];
+    for n in &ns[..2] {
+        assert_eq!(answers(n), told, "{} gameSessionInfo", n.name());
+        assert_eq!(ticket_answers(n), told, "{} tickets", n.name());
+    }
+}
