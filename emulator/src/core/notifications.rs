@@ -18,7 +18,7 @@
 //!
 //! | kind | when | tickets / players | `game_session` | specific |
 //! |---|---|---|---|---|
-//! | `Searching` | a ticket enters the pool, or returns after a failed proposal | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE") |
+//! | `Searching` | a ticket enters the pool, or returns after a failed proposal | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE"; never 0 for unknown) |
 //! | `PotentialMatchCreated` | a match is proposed (also without acceptance) | all tickets of the match, players with `team` | `players` with `team` | `match_id`, acceptance, rule metrics |
 //! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered (`false`: rejected) | same `accepted` | `match_id` |
 //! | `AcceptMatchCompleted` | all accepted, one rejected, or timeout | as above | as above | `acceptance` |

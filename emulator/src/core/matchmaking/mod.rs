@@ -90,8 +90,9 @@ pub struct Matchmaking {
     pub(crate) sessions: HashMap<String, backfill::SessionMatch>,
     /// Game session ARN → its one active backfill ticket.
     pub(crate) backfill_of: HashMap<String, String>,
-    /// Configuration → running average wait for a match, seconds (EstimatedWaitTime).
-    pub(crate) est_wait: HashMap<String, u32>,
+    /// Configuration → running average wait of its matched tickets, milliseconds (see
+    /// `Core::estimated_wait_ms`); absent until the configuration made a match.
+    pub(crate) est_wait_ms: HashMap<String, u64>,
     /// Counts passes, so each gets its own seed.
     pub(crate) passes: u64,
     /// Matches held for PGOS post-processing.
@@ -114,7 +115,7 @@ impl Default for Matchmaking {
             backfill_of: HashMap::new(),
             placement_of: HashMap::new(),
             sessions: HashMap::new(),
-            est_wait: HashMap::new(),
+            est_wait_ms: HashMap::new(),
             passes: 0,
             post_processing: post_processing::PostProcessingState::default(),
         }

@@ -126,11 +126,7 @@ impl Core {
                 let message = message.clone().unwrap_or_default();
                 let kind = match status {
                     TicketStatus::Searching => K::Searching {
-                        estimated_wait_millis: self
-                            .mm
-                            .est_wait
-                            .get(&t.configuration_name)
-                            .map(|s| u64::from(*s) * 1000),
+                        estimated_wait_millis: self.estimated_wait_ms(&t.configuration_name),
                     },
                     TicketStatus::TimedOut => K::TimedOut {
                         match_id,

@@ -228,7 +228,10 @@ impl Core {
     pub fn ticket(&self, id: &str) -> Option<MatchmakingTicket> {
         let mut t = self.mm.tickets.get(id)?.clone();
         if !t.status.is_final() {
-            t.estimated_wait_seconds = self.mm.est_wait.get(&t.configuration_name).copied();
+            // EstimatedWaitTime is in whole seconds: a sub-second estimate is 1, not 0.
+            t.estimated_wait_seconds = self
+                .estimated_wait_ms(&t.configuration_name)
+                .map(|ms| u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX));
         }
         Some(t)
     }
@@ -525,9 +528,9 @@ impl Core {
         }
     }
 
-    /// EstimatedWaitTime: a running average of how long this configuration's tickets waited
-    /// for a match, kept per configuration (not written into every waiting ticket: that
-    /// would cost a walk over the pool per match) and filled in when a ticket is described.
+    /// Notes how long a new match's tickets waited: a running average per configuration
+    /// (each match weighs a quarter), kept per configuration rather than written into every
+    /// waiting ticket (that would cost a walk over the pool per match).
     fn note_wait(&mut self, cfg: &str, now: Millis, ticket_ids: &[String]) {
         let waits: Vec<u64> = ticket_ids
             .iter()
@@ -537,8 +540,19 @@ impl Core {
         if waits.is_empty() {
             return;
         }
-        let avg_s = (waits.iter().sum::<u64>() / waits.len() as u64 / 1000) as u32;
-        let e = self.mm.est_wait.entry(cfg.to_string()).or_insert(avg_s);
-        *e = (*e * 3 + avg_s) / 4;
+        let avg = waits.iter().sum::<u64>() / waits.len() as u64;
+        let e = self.mm.est_wait_ms.entry(cfg.to_string()).or_insert(avg);
+        *e = (e.saturating_mul(3).saturating_add(avg)) / 4;
+    }
+
+    /// The estimated wait for a match in `cfg`, in milliseconds: the running average of how
+    /// long its recently matched tickets waited (what the service documents EstimatedWaitTime
+    /// as: the average time players are currently waiting for a match, empty without enough
+    /// recent data). `None` — `"NOT_AVAILABLE"` in MatchmakingSearching (seed 001 line 19),
+    /// EstimatedWaitTime left out of DescribeMatchmaking — until the configuration has made
+    /// a match. A known estimate is at least 1 ms: tickets matched within the millisecond
+    /// they arrived must not read as the 0 once sent when nothing was known.
+    pub(crate) fn estimated_wait_ms(&self, cfg: &str) -> Option<u64> {
+        self.mm.est_wait_ms.get(cfg).map(|ms| (*ms).max(1))
     }
 }

@@ -411,3 +411,34 @@ fn every_answer_is_told_rejections_included() {
         assert_eq!(ticket_answers(n), told, "{} tickets", n.name());
     }
 }
+
+/// Seed 001 line 19: `estimatedWaitMillis` is "NOT_AVAILABLE" while there is no estimate,
+/// otherwise a number of milliseconds — never a 0 standing for "unknown". Here the estimate
+/// is the average wait of the configuration's matched tickets: t1 waited 400 ms, t2 0 ms.
+/// DescribeMatchmaking's EstimatedWaitTime (whole seconds) rounds the 200 ms up to 1.
+#[test]
+fn estimated_wait_is_not_available_then_the_recent_average() {
+    let mut c = core_with(&teams_rule_set(1, 1), |_| {});
+    start(&mut c, T0, "t1", &["a"]);
+    let ns = notifications(&c.take_effects());
+    assert_eq!(
+        mm(&ns[0]).kind,
+        K::Searching {
+            estimated_wait_millis: None
+        }
+    );
+    assert_eq!(c.ticket("t1").unwrap().estimated_wait_seconds, None);
+    start(&mut c, T0 + 400, "t2", &["b"]);
+    assert_eq!(status(&c, "t1"), TicketStatus::Placing);
+    c.take_effects();
+
+    start(&mut c, T0 + 1_000, "t3", &["c"]);
+    let ns = notifications(&c.take_effects());
+    assert_eq!(
+        mm(&ns[0]).kind,
+        K::Searching {
+            estimated_wait_millis: Some(200)
+        }
+    );
+    assert_eq!(c.ticket("t3").unwrap().estimated_wait_seconds, Some(1));
+}
