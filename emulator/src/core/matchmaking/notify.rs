@@ -306,11 +306,16 @@ impl Core {
                 .get(&p.configuration)
                 .and_then(|c| c.notification_target.clone())
         };
+        // The queue as it is now; as it was when the placement began if it was deleted since
+        // (a PlacementFailed for a deleted queue is routed and enveloped like any other).
+        let (arn, queue_target) = match queue {
+            Some(q) => (q.arn.clone(), q.notification_target.clone()),
+            None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
+        };
         let queue_ref = n::QueueRef {
             name: p.queue.clone(),
-            arn: queue.map(|q| q.arn.clone()).unwrap_or_default(),
-            notification_target: queue
-                .and_then(|q| q.notification_target.clone())
+            arn,
+            notification_target: queue_target
                 .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
         };
         let timeout_seconds = queue.map_or(0, |q| q.timeout_seconds);

@@ -442,3 +442,37 @@ fn estimated_wait_is_not_available_then_the_recent_average() {
     );
     assert_eq!(c.ticket("t3").unwrap().estimated_wait_seconds, Some(1));
 }
+
+/// A PlacementFailed is routed like every other event, whatever failed it: a direct
+/// placement whose queue is deleted while it is pending still names the queue's ARN (the
+/// envelope's `resources`, `account` and `region`) and its NotificationTarget.
+#[test]
+fn a_placement_failed_by_its_queue_deletion_still_names_the_queue() {
+    let mut c = core_with(&teams_rule_set(1, 1), |_| {});
+    let target = "arn:aws:sns:us-west-2:123456789012:side-events";
+    let q = c
+        .create_queue(QueueSpec {
+            name: "side".into(),
+            destinations: vec![FLEET.into()],
+            notification_target: Some(target.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut req = super::placement::direct("pl-1");
+    req.queue_name = "side".into();
+    c.start_game_session_placement(T0, req).unwrap();
+    c.delete_queue("side").unwrap();
+    c.take_effects();
+    advance(&mut c, T0 + PLACEMENT_RETRY_MS);
+    let ns = notifications(&c.take_effects());
+    let p = ns
+        .iter()
+        .find_map(|n| match &n.body {
+            EventBody::Placement(p) => Some(p),
+            _ => None,
+        })
+        .expect("a placement event");
+    assert_eq!(p.outcome, PlacementOutcome::Failed);
+    assert_eq!(p.queue.arn, q.arn);
+    assert_eq!(p.queue.notification_target.as_deref(), Some(target));
+}
