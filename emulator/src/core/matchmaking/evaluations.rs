@@ -11,8 +11,10 @@
 //! `flexmatch::metrics`) for as long as the ticket is in a pool. A ticket can be in a pool
 //! several times (back after a failed proposal or a held match, moved to a new pool when
 //! its configuration's rule set changes), so whenever it leaves one its counts are added
-//! to the ticket here ([`MatchmakingTicket::rule_evaluations`], by rule name). They are
-//! dropped once the ticket's final event is out: nothing else shows them.
+//! to the ticket here ([`MatchmakingTicket::rule_evaluations`], by rule name). An event
+//! lists the rules of the ticket's rule set as it is now (a rule the ticket was judged by
+//! before its configuration changed rule set is not shown). They are dropped once the
+//! ticket's final event is out: nothing else shows them.
 
 use super::tickets::MatchmakingTicket;
 use crate::core::notifications as n;
