@@ -349,6 +349,45 @@ fn rule_evaluations_add_up_over_the_tickets_whole_search() {
     assert!(c.matchmaking().tickets["t1"].rule_evaluations.is_empty());
 }
 
+/// The whole search spans pools too: when the configuration moves to another rule set its
+/// waiting tickets move to a new pool, and what they went through in the old one still
+/// counts for the rules both rule sets have.
+#[test]
+fn rule_evaluations_survive_a_change_of_rule_set() {
+    let mut c = core_with(TWO_RULES, |_| {});
+    start_skill(&mut c, T0, "t1", "a", 10.0);
+    start_skill(&mut c, T0 + 1, "t2", "b", 500.0);
+    let first_pool = c.matchmaking().pools["cfg"].evaluations("t1").unwrap();
+    assert!(
+        first_pool[0][1] >= 1,
+        "t1 failed `close` with t2: {first_pool:?}"
+    );
+    // Same rules, teams of one to two: t1 and t2 still never match.
+    c.create_rule_set(
+        T0 + 2,
+        "rs2",
+        &TWO_RULES.replace("\"maxPlayers\": 1", "\"maxPlayers\": 2"),
+    )
+    .unwrap();
+    let mut spec = ConfigurationSpec::from(c.configuration("cfg").unwrap());
+    spec.rule_set = "rs2".into();
+    c.update_configuration(T0 + 2, spec).unwrap();
+    let new_pool = c.matchmaking().pools["cfg"].evaluations("t1").unwrap();
+    c.take_effects();
+    c.stop_matchmaking(T0 + 3, "t1").unwrap();
+    let ns = notifications(&c.take_effects());
+    let close = &rule_metrics(&ns[0])[0];
+    assert_eq!(close.0, "close");
+    assert_eq!(
+        (close.1, close.2),
+        (
+            first_pool[0][0] + new_pool[0][0],
+            first_pool[0][1] + new_pool[0][1]
+        ),
+        "both pools count"
+    );
+}
+
 /// Seed 001 line 39 (AcceptMatch) and line 49 (AcceptMatchCompleted): each player's
 /// `accepted` answer so far, `false` for the one who rejected, absent for one who has not
 /// answered. Two players of one ticket answering in one call are told one after the other,
