@@ -367,6 +367,38 @@ fn rule_evaluation_metrics() {
     assert!(pass.rule_metrics[0].passed_count >= per_match);
 }
 
+/// Seed 001 lines 69 and 79 (a ticket's `ruleEvaluationMetrics`): the pool counts, per
+/// ticket, every evaluation of a potential match that held it, and a matched ticket's counts
+/// leave the pool with the match (`PassResult::ticket_evaluations`, in `ticket_ids` order).
+#[test]
+fn each_ticket_counts_the_evaluations_it_was_part_of() {
+    let mut pool = duel("newest");
+    assert!(pool.find_matches(4_000, 1).matches.is_empty());
+    // 40 apart with maxDistance 10: judged alone (pass) and with the other (fail).
+    let old = pool.evaluations("old").unwrap();
+    let new = pool.evaluations("new").unwrap();
+    assert_eq!(old.len(), 1, "one pair per rule");
+    for [passed, failed] in [old[0], new[0]] {
+        assert!(passed >= 1 && failed >= 1, "{old:?} {new:?}");
+    }
+    assert_eq!(pool.evaluations("nobody"), None);
+
+    // 5 s after the newer ticket the distance may be 50: they match.
+    let pass = pool.find_matches(8_000, 1);
+    assert_eq!(pass.matches.len(), 1);
+    let evaluations = &pass.ticket_evaluations;
+    assert_eq!(evaluations.len(), 2);
+    for (i, id) in pass.matches[0].ticket_ids.iter().enumerate() {
+        let before = if id == "old" { old[0] } else { new[0] };
+        let counts: Vec<[u64; 2]> = evaluations.of(i).collect();
+        assert_eq!(counts.len(), 1, "one pair per rule");
+        let [passed, failed] = counts[0];
+        assert!(passed > before[0], "{id}: the match passed `close`");
+        assert_eq!(failed, before[1], "{id}: nothing failed since");
+    }
+    assert_eq!(pool.evaluations("old"), None, "gone with the match");
+}
+
 /// Issue: "a pass on a pool where one ticket arrived should not cost a full re-evaluation".
 /// Nine waiting players cannot make a 5 v 5; the tenth arrives and the next pass matches.
 #[test]

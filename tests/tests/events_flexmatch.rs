@@ -20,6 +20,7 @@ mod support {
 use std::time::Duration;
 
 use aws_sdk_gamelift::types::{AcceptanceType, AttributeValue, Player};
+use playfield::core::matchmaking::queues::QueueSpec;
 use playfield_e2e::webhook::Received;
 use playfield_e2e::{bounded, FLEET};
 use serde_json::Value;
@@ -272,6 +273,18 @@ async fn cancelled_and_timed_out_tickets_say_why() {
             timed_out["gameSessionInfo"]["players"][0]["playerId"],
             "player-b"
         );
+        // Seed 001 lines 69 and 79 (guide 002 lines 3560–3581, 3632–3656): one
+        // {ruleName, passedCount, failedCount} per rule of the rule set. Each ticket was
+        // judged (alone, no partner in the pool) and passed FairSkill.
+        for d in [&cancelled, &timed_out] {
+            let m = d["ruleEvaluationMetrics"]
+                .as_array()
+                .expect("ruleEvaluationMetrics");
+            assert_eq!(m.len(), 1, "one per rule: {m:?}");
+            assert_eq!(m[0]["ruleName"], "FairSkill");
+            assert!(m[0]["passedCount"].as_u64().unwrap() >= 1, "{m:?}");
+            assert_eq!(m[0]["failedCount"], 0);
+        }
         // The event time is the injected clock's: 11 s after the ticket started.
         let t0 = got[2].json()["time"].as_str().unwrap().to_string();
         let t1 = got[3].json()["time"].as_str().unwrap().to_string();
@@ -453,6 +466,56 @@ async fn a_standalone_backfill_tells_the_backend_who_joined() {
                 "{t:?}"
             );
         }
+        d.shutdown().await;
+    })
+    .await;
+}
+
+/// A PlacementFailed is routed to its queue's target like every other event, with the
+/// envelope's `account`, `region` and `resources` (the queue ARN) filled, whatever failed
+/// it — here the queue was deleted while the placement was pending (general knowledge:
+/// GameLift developer guide, "Game session placement events": `resources` is the ARN of the
+/// queue processing the placement, `region` the queue's Region).
+#[tokio::test]
+async fn a_placement_failed_by_its_queue_deletion_reaches_the_queues_target() {
+    bounded(async {
+        let (hook, d) = flexmatch_to_webhook(Setup::default()).await;
+        d.execute(|core, _| {
+            core.create_queue(QueueSpec {
+                name: "side".into(),
+                destinations: vec![FLEET.into()],
+                notification_target: Some(FLEXMATCH_TARGET.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        });
+        let api = client(&d, "AKIDEXAMPLE");
+        // No game server: the placement waits for one.
+        api.start_game_session_placement()
+            .placement_id("pl-side")
+            .game_session_queue_name("side")
+            .maximum_player_session_count(2)
+            .send()
+            .await
+            .expect("StartGameSessionPlacement");
+        api.delete_game_session_queue()
+            .name("side")
+            .send()
+            .await
+            .expect("DeleteGameSessionQueue");
+        d.advance(Duration::from_secs(1));
+        let got = hook.wait_accepted(1).await;
+        let failed = got[0].json();
+        assert_eq!(failed["detail-type"], "GameLift Queue Placement Event");
+        assert_eq!(failed["detail"]["type"], "PlacementFailed");
+        assert_eq!(failed["detail"]["placementId"], "pl-side");
+        let arn = failed["resources"][0].as_str().expect("resources[0]");
+        assert!(arn.ends_with(":gamesessionqueue/side"), "{arn}");
+        let fields: Vec<&str> = arn.split(':').collect();
+        assert_eq!(failed["region"], "us-west-2");
+        assert_eq!(failed["region"], fields[3]);
+        assert_eq!(failed["account"], fields[4]);
+        assert!(!fields[4].is_empty());
         d.shutdown().await;
     })
     .await;

@@ -18,14 +18,17 @@
 //!
 //! | kind | when | tickets / players | `game_session` | specific |
 //! |---|---|---|---|---|
-//! | `Searching` | a ticket enters the pool, or returns after a failed proposal or a backfill that could not seat it | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE") |
+//! | `Searching` | a ticket enters the pool, or returns after a failed proposal or a backfill that could not seat it | that ticket; no teams | `players` only | `estimated_wait_millis` (`None` = "NOT_AVAILABLE"; never 0 for unknown) |
 //! | `PotentialMatchCreated` | a match is proposed (also without acceptance) | all tickets of the match, players with `team` | `players` with `team` | `match_id`, acceptance, rule metrics |
-//! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered | same `accepted` | `match_id` |
+//! | `AcceptMatch` | a player answers | as above, `accepted: Some(..)` for every player who answered (`false`: rejected) | same `accepted` | `match_id` |
 //! | `AcceptMatchCompleted` | all accepted, one rejected, or timeout | as above | as above | `acceptance` |
 //! | `Succeeded` | the match is placed (STANDALONE: agreed; no sessions, no address) | players with `team` and `player_session_id` | ARN, IP, port, players | `match_id` |
-//! | `TimedOut` | the ticket's request timeout passes | that ticket | `players` | message, metrics; `match_id` if it was in a match |
-//! | `Cancelled` | StopMatchmaking | that ticket | `players` | message, metrics |
-//! | `Failed` | placement failed, or an internal error | the match's tickets | `players` | `reason` (`UNEXPECTED_ERROR`, ...), message |
+//! | `TimedOut` | the ticket's request timeout passes | that ticket | `players` | message, the ticket's metrics; `match_id` if it was in a match |
+//! | `Cancelled` | StopMatchmaking | that ticket | `players` | message, the ticket's metrics |
+//! | `Failed` | placement failed, or an internal error | the match's tickets | `players` | `reason` (`UNEXPECTED_ERROR`, ...), message, the ticket's metrics |
+//!
+//! "The ticket's metrics" count every evaluation of a potential match that held the ticket,
+//! over its whole search, one entry per rule of its rule set (seed 001 lines 69, 79).
 //!
 //! Backfill tickets get the same events (never the acceptance ones: backfill does not use
 //! acceptance), STANDALONE ones included; their [`Ticket::kind`] is [`TicketKind::Backfill`],
@@ -329,7 +332,8 @@ pub enum MatchmakingEventKind {
         reason: String,
         /// Human-readable message.
         message: String,
-        /// Rule evaluation counters, when the service reports them (the seed shows none).
+        /// The ticket's rule evaluation counters. Seed 001 line 87 names the field among
+        /// MatchmakingFailed's details, its example (line 89) shows none: `None` renders none.
         rule_evaluation_metrics: Option<Vec<RuleEvaluationMetric>>,
     },
 }

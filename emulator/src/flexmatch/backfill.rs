@@ -25,7 +25,7 @@ pub(crate) fn fill(
     candidates: &[u32],
     skip: &dyn Fn(u32) -> bool,
 ) -> Option<Found> {
-    b.clear();
+    b.clear(cx);
     b.seed_backfill(cx, slot);
     if b.is_full(cx) {
         return None;

@@ -46,7 +46,7 @@ pub(crate) fn rebalance(cx: &Ctx<'_>, found: &Builder, alt: &mut Builder) -> Opt
     let total = found.teams.iter().map(Vec::len).sum::<usize>() as u32;
     let targets = fill_order_sizes(&mins, &maxes, total);
     let assignment = balance(cx, &slots, &targets, &maxes)?;
-    alt.clear();
+    alt.clear(cx);
     for (k, &slot) in slots.iter().enumerate() {
         alt.place_on(cx, slot, assignment[k]);
     }
@@ -176,6 +176,7 @@ pub(crate) fn run(cx: &Ctx<'_>, slots: &[u32], totals: &mut [[u64; 2]]) -> Vec<F
         });
         sweep(cx, &g, &mut b, &mut out, totals);
     }
+    b.clear(cx);
     out
 }
 
@@ -293,7 +294,7 @@ fn try_emit(
     let Some(assignment) = balance(cx, w, &targets, &maxes) else {
         return false;
     };
-    b.clear();
+    b.clear(cx);
     for (k, &slot) in w.iter().enumerate() {
         b.place_on(cx, slot, assignment[k]);
     }

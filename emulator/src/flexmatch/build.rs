@@ -83,6 +83,10 @@ pub(crate) struct Builder {
     memo: Vec<Option<Tri>>,
     /// Per rule [passed, failed] for the match being built.
     pub counters: Vec<[u64; 2]>,
+    /// `counters` as they were when each ticket of `tickets` joined (flat, one row of
+    /// `counters.len()` per ticket): what a ticket went through is the difference when it
+    /// leaves (see [`Builder::credit`]).
+    joined: Vec<[u64; 2]>,
     /// Top-level latency rules: (rule index, maxLatency slot, party aggregation).
     latency_rules: Vec<(usize, usize, super::ruleset::PartyAgg)>,
 }
@@ -98,6 +102,7 @@ impl Builder {
             scratch: Scratch::default(),
             memo: vec![None; rs.rules.len()],
             counters: vec![[0; 2]; rs.rules.len()],
+            joined: Vec::new(),
             latency_rules: rs
                 .rules
                 .iter()
@@ -113,12 +118,39 @@ impl Builder {
         }
     }
 
-    pub fn clear(&mut self) {
+    /// Empties the potential match, crediting its tickets with the evaluations they were
+    /// part of. Call it once more when a pass is done with the builder.
+    pub fn clear(&mut self, cx: &Ctx<'_>) {
+        for k in 0..self.tickets.len() {
+            self.credit(cx, k);
+        }
         self.teams.iter_mut().for_each(Vec::clear);
         self.tickets.clear();
         self.placed.clear();
+        self.joined.clear();
         self.backfill = None;
         self.counters.iter_mut().for_each(|c| *c = [0; 2]);
+    }
+
+    /// Credits the `k`-th ticket of the potential match with every evaluation made since it
+    /// joined: the counters only grow while it is in, so the difference is exactly the
+    /// evaluations of potential matches that held it. O(rules), whatever the match size.
+    fn credit(&self, cx: &Ctx<'_>, k: usize) {
+        let n = self.counters.len();
+        let joined = &self.joined[k * n..(k + 1) * n];
+        let delta = self
+            .counters
+            .iter()
+            .zip(joined)
+            .map(|(now, then)| [now[0] - then[0], now[1] - then[1]]);
+        cx.store.credit(self.tickets[k], delta);
+    }
+
+    /// A ticket enters `tickets`: note the counters it starts from.
+    fn join(&mut self, cx: &Ctx<'_>, slot: u32) {
+        cx.store.prefetch_evaluations(slot);
+        self.tickets.push(slot);
+        self.joined.extend_from_slice(&self.counters);
     }
 
     /// True when the match grows from a backfill ticket.
@@ -142,7 +174,7 @@ impl Builder {
                 });
             }
         }
-        self.tickets.push(slot);
+        self.join(cx, slot);
         self.backfill = Some(slot);
     }
 
@@ -193,11 +225,11 @@ impl Builder {
         self.fill_order(cx.rs, params, size);
         for k in 0..self.order.len() {
             let t = self.order[k];
-            self.place(slot, t, size);
+            self.place(cx, slot, t, size);
             if self.judge(cx, params, Mode::Partial) {
                 return true;
             }
-            self.remove_last();
+            self.remove_last(cx);
         }
         false
     }
@@ -233,7 +265,11 @@ impl Builder {
             }
         }
         if common == 0 {
-            self.counters[self.latency_rules[0].0][1] += 1;
+            let rule = self.latency_rules[0].0;
+            self.counters[rule][1] += 1;
+            // The candidate never joins, so credit it here; the tickets in the match get it
+            // through `counters`.
+            cx.store.credit_failure(slot, rule);
         }
         common != 0
     }
@@ -241,28 +277,31 @@ impl Builder {
     /// Puts a whole ticket on `team` without judging (the balanced strategy decides teams itself).
     pub fn place_on(&mut self, cx: &Ctx<'_>, slot: u32, team: usize) {
         let n = cx.store.get(slot).player_count();
-        self.place(slot, team, n);
+        self.place(cx, slot, team, n);
     }
 
-    fn place(&mut self, slot: u32, team: usize, size: usize) {
+    fn place(&mut self, cx: &Ctx<'_>, slot: u32, team: usize, size: usize) {
         for p in 0..size {
             self.teams[team].push(PRef {
                 slot,
                 player: p as u16,
             });
         }
-        self.tickets.push(slot);
+        self.join(cx, slot);
         self.placed.push((slot, team));
     }
 
-    /// Removes the most recently added ticket.
-    pub fn remove_last(&mut self) {
+    /// Removes the most recently added ticket, crediting it with what it was judged in.
+    pub fn remove_last(&mut self, cx: &Ctx<'_>) {
         if let Some((slot, team)) = self.placed.pop() {
             let t = &mut self.teams[team];
             while t.last().is_some_and(|p| p.slot == slot) {
                 t.pop();
             }
+            let k = self.tickets.len() - 1;
+            self.credit(cx, k);
             self.tickets.pop();
+            self.joined.truncate(k * self.counters.len());
         }
     }
 
@@ -312,7 +351,7 @@ impl Builder {
             if self.added() == keep {
                 return false;
             }
-            self.remove_last();
+            self.remove_last(cx);
         }
         false
     }

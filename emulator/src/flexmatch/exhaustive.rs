@@ -93,11 +93,12 @@ pub(crate) fn run(
             if store.is_backfill[s as usize] {
                 return true;
             }
-            solo.clear();
+            solo.clear(cx);
             let ok = solo.try_add(cx, s);
             accumulate(totals, &solo.counters);
             ok
         });
+        solo.clear(cx);
     }
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
@@ -151,6 +152,8 @@ pub(crate) fn run(
         }
         run_batch(cx, chunk, &mut b, &mut alt, &mut sorter, &mut out, totals);
     }
+    b.clear(cx);
+    alt.clear(cx);
     out
 }
 
@@ -190,7 +193,7 @@ fn run_batch(
         }
         let anchor = batch[ai];
         let anchor_rec = cx.store.get(anchor);
-        b.clear();
+        b.clear(cx);
         let started = if anchor_rec.backfill {
             b.seed_backfill(cx, anchor);
             true

@@ -5,8 +5,14 @@
 //! "failedCount": 0}, …]`. Counts here are rule evaluations made while
 //! building a match (each ticket tried against the potential match counts
 //! once per rule judged); a pass also reports the totals over all its work.
-//! Counters are per rule only — never per ticket — so they cost nothing as
-//! the pool grows.
+//!
+//! Per ticket (the `ruleEvaluationMetrics` of MatchmakingTimedOut, Cancelled and Failed,
+//! seed 001 lines 69, 79, 87): every evaluation of a potential match that held the ticket
+//! counts for it. The store keeps one `[passed, failed]` pair per rule per slot; a builder
+//! notes its own counters when a ticket joins the potential match and credits the
+//! difference when the ticket leaves it (see `Builder::credit`), so judging a match costs
+//! nothing more however many tickets it holds. The pair is reset when the slot is reused,
+//! and a ticket leaving the pool takes its counts with it ([`TicketEvaluations`]).
 
 use super::ruleset::RuleSet;
 
@@ -38,5 +44,47 @@ pub(crate) fn accumulate(into: &mut [[u64; 2]], from: &[[u64; 2]]) {
     for (a, b) in into.iter_mut().zip(from) {
         a[0] += b[0];
         a[1] += b[1];
+    }
+}
+
+/// Per-rule `[passed, failed]` counts of several tickets, in rule set order: what each
+/// ticket went through during its stay in a pool (see the module doc). One flat buffer for
+/// all the tickets of a pass: no allocation per match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TicketEvaluations {
+    rules: usize,
+    /// Flat: ticket `i`'s rule `r` at `i * rules + r` (`u32`, as the store keeps them).
+    counts: Vec<[u32; 2]>,
+}
+
+impl TicketEvaluations {
+    pub(crate) fn new(rules: usize) -> Self {
+        TicketEvaluations {
+            rules,
+            counts: Vec::new(),
+        }
+    }
+
+    /// Appends one ticket's counts (`rules` pairs).
+    pub(crate) fn push(&mut self, counts: impl Iterator<Item = [u32; 2]>) {
+        self.counts.extend(counts);
+    }
+
+    /// Number of tickets held.
+    pub fn len(&self) -> usize {
+        self.counts.len().checked_div(self.rules).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Ticket `i`'s `[passed, failed]` per rule, in rule set order (none when out of range).
+    pub fn of(&self, i: usize) -> impl Iterator<Item = [u64; 2]> + '_ {
+        self.counts
+            .get(i * self.rules..(i + 1) * self.rules)
+            .unwrap_or(&[])
+            .iter()
+            .map(|[p, f]| [u64::from(*p), u64::from(*f)])
     }
 }

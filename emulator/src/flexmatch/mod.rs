@@ -60,8 +60,10 @@
 //! - A ticket that fails the rules on its own (say latency over the maximum everywhere) is
 //!   left out of the batches; an anchor that cannot be matched is passed over. Nothing stalls.
 //! - The balanced strategy groups by region, sorts once and sweeps each group once.
-//! - Nothing is recomputed over the whole pool after a match; there are no per-ticket
-//!   counters; interned strings and slots are released when tickets leave.
+//! - Nothing is recomputed over the whole pool after a match; the only per-ticket counters
+//!   are the rule evaluation counts (one pair per rule per slot, credited when a ticket
+//!   leaves a potential match, not per evaluation); interned strings and slots are
+//!   released (or reused) when tickets leave.
 //! - Rule evaluation reads flat arrays (numbers per ticket slot) through precompiled
 //!   expressions and reuses its buffers: no allocation per evaluation.
 //! - Passes skip work when nothing can have changed, and a pass after a few arrivals only

@@ -16,7 +16,7 @@
 use super::balanced;
 use super::build::{Builder, Ctx, Found, Match};
 use super::exhaustive::{self, MIN_BATCH};
-use super::metrics::{accumulate, RuleMetric};
+use super::metrics::{accumulate, RuleMetric, TicketEvaluations};
 use super::rules::has_latency_rule;
 use super::ruleset::{Batching, RuleKind, RuleSet, Strategy};
 use super::store::Store;
@@ -32,6 +32,10 @@ pub struct PassResult {
     pub matches: Vec<Match>,
     /// Rule evaluations over the whole pass, matched or not (`ruleEvaluationMetrics`).
     pub rule_metrics: Vec<RuleMetric>,
+    /// What each matched ticket went through during its stay in the pool, per rule: the
+    /// matches in order, and for each its `ticket_ids` in order then its backfill ticket if
+    /// any. The tickets have left the pool, so this is the only place their counts remain.
+    pub ticket_evaluations: TicketEvaluations,
 }
 
 #[derive(Debug)]
@@ -109,9 +113,23 @@ impl Pool {
         }
     }
 
+    /// The rule evaluations ticket `ticket_id` went through since it entered the pool:
+    /// [passed, failed] per rule, in rule set order (`ruleEvaluationMetrics`; see
+    /// [`super::metrics`]). `None` when it is not in the pool.
+    pub fn evaluations(&self, ticket_id: &str) -> Option<Vec<[u64; 2]>> {
+        let slot = self.store.slot_of(ticket_id)?;
+        Some(
+            self.store
+                .evaluations(slot)
+                .map(|[p, f]| [u64::from(p), u64::from(f)])
+                .collect(),
+        )
+    }
+
     /// Turns a found match into the caller's [`Match`]: the id strings move out of the
-    /// leaving tickets (no copies but one ticket id per player), then the tickets leave.
-    fn settle(&mut self, f: Found) -> Match {
+    /// leaving tickets (no copies but one ticket id per player), their rule evaluations go
+    /// to `evaluations`, then the tickets leave.
+    fn settle(&mut self, f: Found, evaluations: &mut TicketEvaluations) -> Match {
         let Found {
             mut m,
             refs,
@@ -135,6 +153,7 @@ impl Pool {
             m.backfill_ticket_id = Some(std::mem::take(&mut self.store.get_mut(s).id));
         }
         for &s in placed.iter().chain(backfill.iter()) {
+            evaluations.push(self.store.evaluations(s));
             self.remove_slot(s);
         }
         m
@@ -213,10 +232,15 @@ impl Pool {
         self.fresh.clear();
         self.last_pass_ms = Some(now_ms);
         self.last_pass_matched = !matches.is_empty();
-        let matches = matches.into_iter().map(|f| self.settle(f)).collect();
+        let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
+        let matches = matches
+            .into_iter()
+            .map(|f| self.settle(f, &mut ticket_evaluations))
+            .collect();
         PassResult {
             matches,
             rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
+            ticket_evaluations,
         }
     }
 
@@ -265,7 +289,8 @@ impl Pool {
     }
 
     /// Tries to fill the open slots of backfill ticket `ticket_id` right now. On success the
-    /// backfill ticket and the new tickets leave the pool.
+    /// backfill ticket and the new tickets leave the pool. Unlike [`Pool::find_matches`] this
+    /// does not report the tickets' rule evaluations (the daemon matches through passes).
     pub fn backfill(&mut self, ticket_id: &str, now_ms: u64) -> Option<Match> {
         let slot = self.store.slot_of(ticket_id)?;
         if !self.store.get(slot).backfill {
@@ -292,9 +317,12 @@ impl Pool {
             }
             candidates.sort_by(by_age);
             let mut b = Builder::new(&self.rs);
-            super::backfill::fill(&cx, &mut b, slot, &candidates, &|_| false)
+            let found = super::backfill::fill(&cx, &mut b, slot, &candidates, &|_| false);
+            b.clear(&cx);
+            found
         }?;
-        Some(self.settle(m))
+        let mut unreported = TicketEvaluations::new(0);
+        Some(self.settle(m, &mut unreported))
     }
 }
 
@@ -316,6 +344,7 @@ fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Ve
                 out.push(m);
             }
         }
+        b.clear(cx);
         let rest: Vec<u32> = regular.into_iter().filter(|s| !taken.contains(s)).collect();
         out.extend(balanced::run(cx, &rest, totals));
         out

@@ -17,6 +17,7 @@ use super::ticket::{
 };
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 /// FNV-1a: ticket and player ids are short strings hashed on every insert and removal;
 /// SipHash's flood resistance buys nothing in a local emulator.
@@ -222,6 +223,15 @@ pub(crate) struct Store {
     pub sizes: Vec<u8>,
     /// Intern player ids only when a rule reads `players[playerId]`.
     intern_ids: bool,
+    /// Rules in the rule set (rows of `evals`).
+    n_rules: usize,
+    /// Flat by slot: `evals[slot * n_rules + rule]` = [passed, failed] evaluations of
+    /// potential matches that held the ticket (the ticket's `ruleEvaluationMetrics`, see
+    /// `metrics`). A pass judges through a shared `&Store` and credits as it goes, hence
+    /// interior mutability; relaxed atomics (plain loads and stores: one pass at a time
+    /// works on a pool) rather than `Cell` keep the pool `Sync`. `u32` halves the memory;
+    /// counts saturate.
+    evals: Vec<[AtomicU32; 2]>,
 }
 
 impl Store {
@@ -229,6 +239,7 @@ impl Store {
         let intern_ids = rs.rules.iter().any(|r| r.reads_player_ids());
         Store {
             n_attrs: rs.attributes.len(),
+            n_rules: rs.rules.len(),
             intern_ids,
             hash_mask: u64::MAX,
             ..Store::default()
@@ -248,6 +259,52 @@ impl Store {
 
     pub fn len(&self) -> usize {
         self.live
+    }
+
+    /// Adds `delta` ([passed, failed] per rule, in rule order) to the evaluations of the
+    /// ticket in `slot`.
+    #[inline]
+    pub fn credit(&self, slot: u32, delta: impl Iterator<Item = [u64; 2]>) {
+        let row = slot as usize * self.n_rules;
+        for (pair, d) in self.evals[row..row + self.n_rules].iter().zip(delta) {
+            for (count, add) in pair.iter().zip(d) {
+                if add > 0 {
+                    let add = u32::try_from(add).unwrap_or(u32::MAX);
+                    count.store(count.load(Relaxed).saturating_add(add), Relaxed);
+                }
+            }
+        }
+    }
+
+    /// Asks the CPU to bring the evaluation counts of `slot` into cache: a builder calls it
+    /// when a ticket joins a potential match, so crediting the ticket when it leaves (after
+    /// at least one judgement) does not wait for memory. A hint only; no effect elsewhere.
+    #[inline]
+    pub fn prefetch_evaluations(&self, slot: u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(row) = self.evals.get(slot as usize * self.n_rules) {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and reads
+            // nothing the program sees (and `row` is a live element besides).
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((row as *const [AtomicU32; 2]).cast::<i8>()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
+    }
+
+    /// One failed evaluation of `rule` for the ticket in `slot`.
+    #[inline]
+    pub fn credit_failure(&self, slot: u32, rule: usize) {
+        let failed = &self.evals[slot as usize * self.n_rules + rule][1];
+        failed.store(failed.load(Relaxed).saturating_add(1), Relaxed);
+    }
+
+    /// The evaluations of the ticket in `slot`, [passed, failed] per rule in rule order.
+    pub fn evaluations(&self, slot: u32) -> impl Iterator<Item = [u32; 2]> + '_ {
+        let row = slot as usize * self.n_rules;
+        self.evals[row..row + self.n_rules]
+            .iter()
+            .map(|[p, f]| [p.load(Relaxed), f.load(Relaxed)])
     }
 
     fn hash_id(&self, id: &str) -> u64 {
@@ -425,12 +482,18 @@ impl Store {
         let slot = match self.free.pop() {
             Some(s) => {
                 self.slots[s as usize] = Some(rec);
+                let row = s as usize * self.n_rules;
+                for pair in &mut self.evals[row..row + self.n_rules] {
+                    *pair = Default::default();
+                }
                 s
             }
             None => {
                 self.slots.push(Some(rec));
                 self.nums
                     .resize(self.slots.len() * self.n_attrs, [f64::NAN; 3]);
+                self.evals
+                    .resize_with(self.slots.len() * self.n_rules, Default::default);
                 self.is_backfill.push(false);
                 self.created.push(0);
                 self.sizes.push(0);

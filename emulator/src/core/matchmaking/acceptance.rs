@@ -7,7 +7,7 @@
 //! or the acceptance timeout runs out, the proposal is dropped: tickets whose players all
 //! accepted go back to SEARCHING (into the pool, keeping their age), the others FAIL.
 
-use super::tickets::TicketStatus;
+use super::tickets::{MatchmakingTicket, TicketStatus};
 use super::MatchmakingEvent;
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
@@ -21,6 +21,13 @@ pub struct Proposal {
     pub configuration: String,
     pub m: Match,
     pub deadline: Millis,
+}
+
+/// Every player of the ticket accepted the current proposal.
+fn all_accepted(t: &MatchmakingTicket) -> bool {
+    t.players
+        .iter()
+        .all(|x| t.answers.get(&x.id) == Some(&true))
 }
 
 impl Core {
@@ -88,6 +95,10 @@ impl Core {
         }
         let match_id = t.match_id.clone().unwrap_or_default();
         for p in player_ids {
+            // Recorded before the event: it shows every answer so far, this one included.
+            if let Some(t) = self.mm.tickets.get_mut(ticket_id) {
+                t.answers.insert(p.clone(), accept);
+            }
             self.mm_emit(
                 now,
                 MatchmakingEvent::AcceptMatch {
@@ -102,16 +113,10 @@ impl Core {
             self.drop_proposal(now, &match_id, &[ticket_id.to_string()], "Rejected");
             return Ok(());
         }
-        if let Some(t) = self.mm.tickets.get_mut(ticket_id) {
-            t.accepted.extend(player_ids.iter().cloned());
-        }
         let all = self.mm.proposals.get(&match_id).is_some_and(|p| {
-            p.m.ticket_ids.iter().all(|id| {
-                self.mm
-                    .tickets
-                    .get(id)
-                    .is_some_and(|t| t.players.iter().all(|x| t.accepted.contains(&x.id)))
-            })
+            p.m.ticket_ids
+                .iter()
+                .all(|id| self.mm.tickets.get(id).is_some_and(all_accepted))
         });
         if all {
             if let Some(p) = self.mm.proposals.remove(&match_id) {
@@ -166,8 +171,8 @@ impl Core {
             if t.status.is_final() {
                 continue; // cancelled while proposed
             }
-            let all_accepted = t.players.iter().all(|x| t.accepted.contains(&x.id));
-            t.accepted.clear();
+            let all_accepted = all_accepted(t);
+            t.answers.clear();
             for pl in &mut t.players {
                 pl.team = None;
             }

@@ -32,7 +32,6 @@ use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError, NewPlayerSession, UpdateReason};
 use crate::flexmatch::{self, Match, Player};
-use std::collections::BTreeSet;
 
 /// The match a placed game session hosts, as the matchmaker last described it.
 #[derive(Debug, Clone)]
@@ -172,7 +171,8 @@ impl Core {
                 automatic,
             },
             match_id,
-            accepted: BTreeSet::new(),
+            answers: Default::default(),
+            rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
         self.mm.tickets.insert(id.clone(), t);

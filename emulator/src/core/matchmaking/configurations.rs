@@ -299,6 +299,7 @@ impl Core {
         let rule_set_changed = c.rule_set_name != old.rule_set_name;
         self.mm.configurations.insert(c.name.clone(), c.clone());
         if rule_set_changed {
+            self.keep_pool_evaluations(&c.name);
             let rs = Arc::clone(&self.mm.rule_sets[&c.rule_set_name].parsed);
             self.mm.pools.insert(c.name.clone(), Pool::new(rs));
             self.repool_searching(now, &c.name);

@@ -23,6 +23,7 @@
 pub mod acceptance;
 pub mod backfill;
 pub mod configurations;
+mod evaluations;
 pub mod matchmaker_data;
 mod notify;
 pub mod placement;
@@ -85,8 +86,9 @@ pub struct Matchmaking {
     pub(crate) sessions: HashMap<String, backfill::SessionMatch>,
     /// Game session ARN → its one active backfill ticket.
     pub(crate) backfill_of: HashMap<String, String>,
-    /// Configuration → running average wait for a match, seconds (EstimatedWaitTime).
-    pub(crate) est_wait: HashMap<String, u32>,
+    /// Configuration → running average wait of its matched tickets, milliseconds (see
+    /// `Core::estimated_wait_ms`); absent until the configuration made a match.
+    pub(crate) est_wait_ms: HashMap<String, u64>,
     /// Counts passes, so each gets its own seed.
     pub(crate) passes: u64,
     /// Matches held for PGOS post-processing.
@@ -242,6 +244,7 @@ impl super::Core {
             Some(at) => self.timers.schedule(key, at),
             None => self.timers.cancel(&key),
         }
+        self.keep_match_evaluations(configuration, &pass.matches, &pass.ticket_evaluations);
         for m in pass.matches {
             self.on_match(now, configuration, m);
         }

@@ -121,35 +121,31 @@ impl Core {
                     return;
                 };
                 let match_id = t.match_id.clone();
-                let rule_metrics = match_id
-                    .as_ref()
-                    .and_then(|m| self.mm.proposals.get(m))
-                    .map(|p| metrics(&p.m.rule_metrics))
-                    .unwrap_or_default();
+                // The ticket's own counts over its whole search (see `evaluations`).
+                let rule_metrics = || self.ticket_rule_metrics(t);
                 let message = message.clone().unwrap_or_default();
                 let kind = match status {
                     TicketStatus::Searching => K::Searching {
-                        estimated_wait_millis: self
-                            .mm
-                            .est_wait
-                            .get(&t.configuration_name)
-                            .map(|s| u64::from(*s) * 1000),
+                        estimated_wait_millis: self.estimated_wait_ms(&t.configuration_name),
                     },
                     TicketStatus::TimedOut => K::TimedOut {
                         match_id,
                         message,
-                        rule_evaluation_metrics: rule_metrics,
+                        rule_evaluation_metrics: rule_metrics(),
                     },
                     TicketStatus::Cancelled => K::Cancelled {
                         match_id,
                         message,
-                        rule_evaluation_metrics: rule_metrics,
+                        rule_evaluation_metrics: rule_metrics(),
                     },
+                    // Seed 001 line 87 lists ruleEvaluationMetrics among MatchmakingFailed's
+                    // details (its example, line 89, a failure while placing, shows none):
+                    // the ticket was judged like any other, so its counts are told.
                     TicketStatus::Failed => K::Failed {
                         match_id,
                         reason: reason.clone().unwrap_or_else(|| "UNEXPECTED_ERROR".into()),
                         message,
-                        rule_evaluation_metrics: None,
+                        rule_evaluation_metrics: Some(rule_metrics()),
                     },
                     // Success is told once per match (placement, standalone or backfill);
                     // the other steps have no FlexMatch event of their own.
@@ -181,18 +177,14 @@ impl Core {
                 };
                 self.notify_tickets(now, configuration, tickets, None, kind);
             }
-            MatchmakingEvent::AcceptMatch {
-                match_id,
-                ticket_id,
-                player_id,
-                accepted,
-            } => {
+            MatchmakingEvent::AcceptMatch { match_id, .. } => {
                 let Some(p) = self.mm.proposals.get(match_id) else {
                     return;
                 };
                 let (cfg, ids) = (p.configuration.clone(), p.m.ticket_ids.clone());
                 let mut tickets = self.tickets_of(&ids);
-                self.mark_answers(&mut tickets, Some((ticket_id, player_id, *accepted)));
+                // The answer being told is already recorded (see `accept_match`).
+                self.mark_answers(&mut tickets);
                 let kind = K::AcceptMatch {
                     match_id: match_id.clone(),
                 };
@@ -205,7 +197,7 @@ impl Core {
                 ticket_ids,
             } => {
                 let mut tickets = self.tickets_of(ticket_ids);
-                self.mark_answers(&mut tickets, None);
+                self.mark_answers(&mut tickets);
                 let acceptance = match *outcome {
                     "Accepted" => n::AcceptanceOutcome::Accepted,
                     "TimedOut" => n::AcceptanceOutcome::TimedOut,
@@ -307,11 +299,16 @@ impl Core {
                 .get(&p.configuration)
                 .and_then(|c| c.notification_target.clone())
         };
+        // The queue as it is now; as it was when the placement began if it was deleted since
+        // (a PlacementFailed for a deleted queue is routed and enveloped like any other).
+        let (arn, queue_target) = match queue {
+            Some(q) => (q.arn.clone(), q.notification_target.clone()),
+            None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
+        };
         let queue_ref = n::QueueRef {
             name: p.queue.clone(),
-            arn: queue.map(|q| q.arn.clone()).unwrap_or_default(),
-            notification_target: queue
-                .and_then(|q| q.notification_target.clone())
+            arn,
+            notification_target: queue_target
                 .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
         };
         let timeout_seconds = queue.map_or(0, |q| q.timeout_seconds);
@@ -408,19 +405,15 @@ impl Core {
         tickets
     }
 
-    /// Sets every answer recorded so far (and `answer`, the one being given now).
-    fn mark_answers(&self, tickets: &mut [n::Ticket], answer: Option<(&String, &String, bool)>) {
+    /// Sets every answer recorded so far, rejections (`false`) included (seed 001 line 39:
+    /// `"accepted": false` on the player who rejected; absent for one who has not answered).
+    fn mark_answers(&self, tickets: &mut [n::Ticket]) {
         for t in tickets.iter_mut() {
-            let accepted = self.mm.tickets.get(&t.ticket_id).map(|x| &x.accepted);
+            let Some(answers) = self.mm.tickets.get(&t.ticket_id).map(|x| &x.answers) else {
+                continue;
+            };
             for p in &mut t.players {
-                if accepted.is_some_and(|a| a.contains(&p.player_id)) {
-                    p.accepted = Some(true);
-                }
-                if let Some((tid, pid, yes)) = answer {
-                    if *tid == t.ticket_id && *pid == p.player_id {
-                        p.accepted = Some(yes);
-                    }
-                }
+                p.accepted = answers.get(&p.player_id).copied();
             }
         }
     }

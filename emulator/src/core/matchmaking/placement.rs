@@ -51,6 +51,11 @@ impl PlacementStatus {
 pub struct Placement {
     pub id: String,
     pub queue: String,
+    /// The queue's ARN and NotificationTarget when the placement began: its events name and
+    /// reach them (envelope `resources`, `account`, `region`; routing) even when the queue is
+    /// deleted while the placement is pending.
+    pub queue_arn: String,
+    pub queue_notification_target: Option<String>,
     pub configuration: String,
     pub match_id: String,
     pub m: Match,
@@ -174,11 +179,10 @@ impl Core {
             .first()
             .cloned()
             .unwrap_or_default();
-        let timeout_ms = self
-            .mm
-            .queues
-            .get(&queue)
-            .map_or(0, |q| u64::from(q.timeout_seconds) * 1000);
+        let q = self.mm.queues.get(&queue);
+        let timeout_ms = q.map_or(0, |q| u64::from(q.timeout_seconds) * 1000);
+        let queue_arn = q.map(|q| q.arn.clone()).unwrap_or_default();
+        let queue_notification_target = q.and_then(|q| q.notification_target.clone());
         let team_max: u32 = self
             .rule_set_of(cfg)
             .map_or(0, |rs| team_maxima(rs).iter().map(|(_, n)| n).sum());
@@ -188,6 +192,8 @@ impl Core {
         let p = Placement {
             id: id.clone(),
             queue,
+            queue_arn,
+            queue_notification_target,
             configuration: cfg.name.clone(),
             match_id,
             m,

@@ -64,6 +64,8 @@ impl Core {
         let p = Placement {
             id: id.clone(),
             queue: queue.name.clone(),
+            queue_arn: queue.arn.clone(),
+            queue_notification_target: queue.notification_target.clone(),
             configuration: String::new(),
             match_id: String::new(),
             m: Match {

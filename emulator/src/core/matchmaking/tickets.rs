@@ -6,13 +6,14 @@
 //! in the same call and the pass runs at once. A finished ticket stays describable for
 //! [`RETENTION_MS`](super::RETENTION_MS), then it is forgotten.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule_sets::name_of;
 use super::{FlexMatchMode, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError};
+use crate::flexmatch::metrics::RuleMetric;
 use crate::flexmatch::{self, Match, Player};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,8 +118,12 @@ pub struct MatchmakingTicket {
     pub kind: TicketKind,
     /// The match this ticket is (or was last) part of.
     pub match_id: Option<String>,
-    /// Players who accepted the current proposal.
-    pub accepted: BTreeSet<String>,
+    /// Answers of the ticket's players to the current proposal (true: accepted), as
+    /// AcceptMatch and AcceptMatchCompleted show them (seed 001 lines 39, 49).
+    pub answers: BTreeMap<String, bool>,
+    /// Rule evaluations the ticket went through in the pools it left so far (see
+    /// `evaluations`); emptied once its final event is out.
+    pub rule_evaluations: Vec<RuleMetric>,
 }
 
 /// StartMatchmaking's input.
@@ -219,7 +224,8 @@ impl Core {
             estimated_wait_seconds: None,
             kind: TicketKind::Matchmaking,
             match_id: None,
-            accepted: BTreeSet::new(),
+            answers: BTreeMap::new(),
+            rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
         self.mm.tickets.insert(id.clone(), t);
@@ -241,7 +247,10 @@ impl Core {
     pub fn ticket(&self, id: &str) -> Option<MatchmakingTicket> {
         let mut t = self.mm.tickets.get(id)?.clone();
         if !t.status.is_final() {
-            t.estimated_wait_seconds = self.mm.est_wait.get(&t.configuration_name).copied();
+            // EstimatedWaitTime is in whole seconds: a sub-second estimate is 1, not 0.
+            t.estimated_wait_seconds = self
+                .estimated_wait_ms(&t.configuration_name)
+                .map(|ms| u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX));
         }
         Some(t)
     }
@@ -336,9 +345,7 @@ impl Core {
         t.end_time = Some(now);
         let (cfg, kind) = (t.configuration_name.clone(), t.kind.clone());
         let players: Vec<String> = t.players.iter().map(|p| p.id.clone()).collect();
-        if let Some(pool) = self.mm.pools.get_mut(&cfg) {
-            pool.remove(id);
-        }
+        self.leave_pool(&cfg, id);
         for p in players {
             if self.mm.player_ticket.get(&p).is_some_and(|t| t == id) {
                 self.mm.player_ticket.remove(&p);
@@ -348,6 +355,10 @@ impl Core {
         self.timers
             .schedule(TimerKey::TicketForget(id.into()), now + super::RETENTION_MS);
         self.set_status(now, id, status, reason, message);
+        // The final event carried them; nothing shows them after.
+        if let Some(t) = self.mm.tickets.get_mut(id) {
+            t.rule_evaluations = Vec::new();
+        }
         if let TicketKind::Backfill {
             game_session_arn: Some(gs),
             ..
@@ -480,7 +491,7 @@ impl Core {
             for p in &team.players {
                 if let Some(t) = self.mm.tickets.get_mut(&p.ticket_id) {
                     t.match_id = Some(match_id.to_string());
-                    t.accepted.clear();
+                    t.answers.clear();
                     if let Some(pl) = t.players.iter_mut().find(|x| x.id == p.player_id) {
                         pl.team = Some(team.name.clone());
                     }
@@ -542,9 +553,9 @@ impl Core {
         }
     }
 
-    /// EstimatedWaitTime: a running average of how long this configuration's tickets waited
-    /// for a match, kept per configuration (not written into every waiting ticket: that
-    /// would cost a walk over the pool per match) and filled in when a ticket is described.
+    /// Notes how long a new match's tickets waited: a running average per configuration
+    /// (each match weighs a quarter), kept per configuration rather than written into every
+    /// waiting ticket (that would cost a walk over the pool per match).
     fn note_wait(&mut self, cfg: &str, now: Millis, ticket_ids: &[String]) {
         let waits: Vec<u64> = ticket_ids
             .iter()
@@ -554,8 +565,19 @@ impl Core {
         if waits.is_empty() {
             return;
         }
-        let avg_s = (waits.iter().sum::<u64>() / waits.len() as u64 / 1000) as u32;
-        let e = self.mm.est_wait.entry(cfg.to_string()).or_insert(avg_s);
-        *e = (*e * 3 + avg_s) / 4;
+        let avg = waits.iter().sum::<u64>() / waits.len() as u64;
+        let e = self.mm.est_wait_ms.entry(cfg.to_string()).or_insert(avg);
+        *e = (e.saturating_mul(3).saturating_add(avg)) / 4;
+    }
+
+    /// The estimated wait for a match in `cfg`, in milliseconds: the running average of how
+    /// long its recently matched tickets waited (what the service documents EstimatedWaitTime
+    /// as: the average time players are currently waiting for a match, empty without enough
+    /// recent data). `None` — `"NOT_AVAILABLE"` in MatchmakingSearching (seed 001 line 19),
+    /// EstimatedWaitTime left out of DescribeMatchmaking — until the configuration has made
+    /// a match. A known estimate is at least 1 ms: tickets matched within the millisecond
+    /// they arrived must not read as the 0 once sent when nothing was known.
+    pub(crate) fn estimated_wait_ms(&self, cfg: &str) -> Option<u64> {
+        self.mm.est_wait_ms.get(cfg).map(|ms| (*ms).max(1))
     }
 }

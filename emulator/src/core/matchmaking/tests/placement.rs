@@ -181,7 +181,7 @@ fn latency_policies_hold_back_placement_until_they_relax() {
         .any(|p| matches!(p, Push::CreateGameSession(_))));
 }
 
-fn direct(id: &str) -> super::placement_api::StartPlacement {
+pub(super) fn direct(id: &str) -> super::placement_api::StartPlacement {
     super::placement_api::StartPlacement {
         placement_id: id.into(),
         queue_name: QUEUE.into(),
