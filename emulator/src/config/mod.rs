@@ -16,6 +16,9 @@ mod resolve;
 
 pub use error::{ConfigError, ConfigErrors};
 
+use crate::core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
+use crate::core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType};
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -122,46 +125,6 @@ pub struct Queue {
     pub location_order: Vec<String>,
 }
 
-/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PriorityType {
-    Latency,
-    Cost,
-    Destination,
-    Location,
-}
-
-impl PriorityType {
-    pub const ALL: [PriorityType; 4] = [
-        PriorityType::Latency,
-        PriorityType::Cost,
-        PriorityType::Destination,
-        PriorityType::Location,
-    ];
-
-    /// The model's enum value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PriorityType::Latency => "LATENCY",
-            PriorityType::Cost => "COST",
-            PriorityType::Destination => "DESTINATION",
-            PriorityType::Location => "LOCATION",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-}
-
-/// A queue's latency cap for a span of a placement's life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlayerLatencyPolicy {
-    pub maximum_individual_player_latency_ms: u32,
-    /// `None` for the last policy, which holds until the placement times out.
-    pub policy_duration_seconds: Option<u32>,
-}
-
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSet {
@@ -169,24 +132,6 @@ pub struct RuleSet {
     pub body: String,
     /// The file the body came from, for error messages; `None` when inline.
     pub source: Option<PathBuf>,
-}
-
-/// FlexMatch's two modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum FlexMatchMode {
-    /// Matches are placed onto game servers through a queue.
-    WithQueue,
-    /// Matches are only reported; the game places them itself.
-    Standalone,
-}
-
-/// How matched game sessions get new players.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum BackfillMode {
-    Manual,
-    Automatic,
 }
 
 /// A matchmaking configuration: which rule set matches, and what happens to the match.
@@ -272,16 +217,6 @@ impl Config {
         crate::core::arn::ArnIssuer::new(&self.region, &self.account_id)
             .matchmaking_configuration(name)
             .into()
-    }
-}
-
-/// What is wrong with a post-processing URL, if anything: it must be http:// or https://.
-/// One rule for the startup file and the core, so both refuse the same URLs in the same words.
-pub fn post_processing_url_problem(url: &str) -> Option<String> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        None
-    } else {
-        Some(format!("{url:?} is not an http:// or https:// URL"))
     }
 }
 

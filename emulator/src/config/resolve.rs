@@ -5,6 +5,7 @@
 
 use super::raw::*;
 use super::*;
+use crate::core::matchmaking::configurations::post_processing_url_problem;
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;
@@ -592,7 +593,7 @@ fn resolve_configurations(
             }
             check_target_ref(c, &m.notification_target, format!("{key}.notification_target"), targets);
             if let Some(url) = &m.post_processing_url {
-                if let Some(problem) = super::post_processing_url_problem(url.get_ref()) {
+                if let Some(problem) = post_processing_url_problem(url.get_ref()) {
                     c.error(url.span(), format!("{key}.post_processing_url"), problem);
                 }
             }

@@ -96,18 +96,8 @@ impl DomainEvent {
     }
 }
 
-/// How a configuration gets its game session: GameLift's `FlexMatchMode`.
-///
-/// GPM calls the same distinction `MatchType`: `WithQueue` is `GSE` (a match is placed, its
-/// tickets go to `PLACING`), `Standalone` is `NORMAL` (a ticket's life ends at `MatchCreated`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FlexMatchMode {
-    /// FlexMatch places each match through a queue (`WITH_QUEUE`).
-    #[default]
-    WithQueue,
-    /// Matchmaking only; the game places the match itself (`STANDALONE`).
-    Standalone,
-}
+/// How a configuration gets its game session; the renderers read it (GPM's `MatchType`).
+pub use crate::core::matchmaking::configurations::FlexMatchMode;
 
 /// A key/value game property (GameLift `GameProperty`, PGOS `battle_properties` item).
 #[derive(Debug, Clone, PartialEq, Eq)]

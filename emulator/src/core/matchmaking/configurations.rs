@@ -14,7 +14,28 @@ use crate::config;
 use crate::core::{Core, CoreError};
 use crate::flexmatch::Pool;
 
-pub use crate::config::{BackfillMode, FlexMatchMode};
+/// How a configuration gets its game session: GameLift's `FlexMatchMode`. The startup file
+/// names it in the same words (`flex_match_mode = "STANDALONE"`).
+///
+/// GPM calls the same distinction `MatchType`: `WithQueue` is `GSE` (a match is placed, its
+/// tickets go to `PLACING`), `Standalone` is `NORMAL` (a ticket's life ends at `MatchCreated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FlexMatchMode {
+    /// FlexMatch places each match through a queue (`WITH_QUEUE`).
+    #[default]
+    WithQueue,
+    /// Matchmaking only; the game places the match itself (`STANDALONE`).
+    Standalone,
+}
+
+/// How matched game sessions get new players.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BackfillMode {
+    Manual,
+    Automatic,
+}
 
 /// Limits from the service model.
 pub const MAX_REQUEST_TIMEOUT_S: u32 = 43_200;
@@ -154,10 +175,20 @@ impl From<&MatchmakingConfiguration> for ConfigurationSpec {
     }
 }
 
-/// A post-processing URL must be http:// or https:// (the startup file checks the same, with
-/// the line it is on: [`config::post_processing_url_problem`]).
+/// What is wrong with a post-processing URL, if anything: it must be http:// or https://.
+/// One rule for the startup file and the core, so both refuse the same URLs in the same words
+/// (the startup file adds the line it is on).
+pub fn post_processing_url_problem(url: &str) -> Option<String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        None
+    } else {
+        Some(format!("{url:?} is not an http:// or https:// URL"))
+    }
+}
+
+/// A post-processing URL must be http:// or https:// ([`post_processing_url_problem`]).
 pub(super) fn check_post_processing_url(url: &str) -> Result<(), CoreError> {
-    match config::post_processing_url_problem(url) {
+    match post_processing_url_problem(url) {
         Some(problem) => Err(CoreError::param("post_processing_url", problem)),
         None => Ok(()),
     }

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use super::matchmaker_data::wire_value;
 use super::placement::{Placement, PlacementStatus};
 use super::tickets::{MatchmakingTicket, TicketKind, TicketStatus};
-use super::{FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent};
+use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::notifications as n;
 use crate::core::{Core, Event};
@@ -85,10 +85,7 @@ pub(super) fn configuration_ref(cfg: &MatchmakingConfiguration) -> n::Configurat
         name: cfg.name.clone(),
         arn: cfg.arn.clone(),
         custom_event_data: cfg.custom_event_data.clone(),
-        flex_match_mode: match cfg.flex_match_mode {
-            FlexMatchMode::WithQueue => n::FlexMatchMode::WithQueue,
-            FlexMatchMode::Standalone => n::FlexMatchMode::Standalone,
-        },
+        flex_match_mode: cfg.flex_match_mode,
         rule_set_name: cfg.rule_set_name.clone(),
         game_properties: properties(&cfg.game_properties),
         notification_target: cfg.notification_target.clone(),

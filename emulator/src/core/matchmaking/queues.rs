@@ -18,7 +18,45 @@ use crate::core::arn::Arn;
 use crate::core::{Core, CoreError};
 use std::collections::BTreeMap;
 
-pub use crate::config::{PlayerLatencyPolicy, PriorityType};
+/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityType {
+    Latency,
+    Cost,
+    Destination,
+    Location,
+}
+
+impl PriorityType {
+    pub const ALL: [PriorityType; 4] = [
+        PriorityType::Latency,
+        PriorityType::Cost,
+        PriorityType::Destination,
+        PriorityType::Location,
+    ];
+
+    /// The model's enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriorityType::Latency => "LATENCY",
+            PriorityType::Cost => "COST",
+            PriorityType::Destination => "DESTINATION",
+            PriorityType::Location => "LOCATION",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// A queue's latency cap for a span of a placement's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlayerLatencyPolicy {
+    pub maximum_individual_player_latency_ms: u32,
+    /// `None` for the last policy, which holds until the placement times out.
+    pub policy_duration_seconds: Option<u32>,
+}
 
 /// TimeoutInSeconds's default in the service.
 pub const DEFAULT_TIMEOUT_S: u32 = 600;
