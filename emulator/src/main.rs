@@ -140,7 +140,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // still mean "shut down gracefully", not kill the process outright.
         let mut signals = StopSignals::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
-        let setup = playfield::core::matchmaking::MatchmakingSetup::from_config(&config);
+        let setup = config.matchmaking_setup();
         handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
         // With [auth] required, the game servers the daemon launches itself need a token the
         // gateway accepts; theirs never expires.

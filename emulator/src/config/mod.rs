@@ -13,6 +13,7 @@
 mod error;
 mod raw;
 mod resolve;
+mod setup;
 
 pub use error::{ConfigError, ConfigErrors};
 

@@ -6,7 +6,7 @@
 
 use playfield::clock::{Clock, ManualClock};
 use playfield::config::Config;
-use playfield::core::matchmaking::{MatchmakingSetup, StartMatchmaking};
+use playfield::core::matchmaking::StartMatchmaking;
 use playfield::core::{
     CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
     ProcessStatus,
@@ -240,9 +240,7 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
     let matchmaker = Config::from_toml_str(MATCHMAKER, Path::new("ffi-test.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     daemon
-        .execute(|core, now| {
-            core.apply_matchmaking_config(now, &MatchmakingSetup::from_config(&matchmaker))
-        })
+        .execute(|core, now| core.apply_matchmaking_config(now, &matchmaker.matchmaking_setup()))
         .expect("matchmaker set up");
     let url = format!("ws://{}", daemon.ws_addr().expect("ws listener"));
     let envs = [

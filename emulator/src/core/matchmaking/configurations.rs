@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use super::rule_sets::{check_name, name_of};
 use crate::clock::Millis;
-use crate::config;
 use crate::core::{Core, CoreError};
 use crate::flexmatch::Pool;
 
@@ -70,9 +69,10 @@ pub struct MatchmakingConfiguration {
 /// What Create and Update take. Update replaces every field given here but
 /// `post_processing_url`.
 ///
-/// Built from the startup file with `From<&config::MatchmakingConfiguration>` and from a
-/// configuration the core holds with `From<&MatchmakingConfiguration>` (what API updates lay
-/// their input over); those two are the only places that copy the fields across.
+/// Built from the startup file's `[[matchmaking_configurations]]` entries (by the daemon's
+/// `config` module) and from a configuration the core holds with
+/// `From<&MatchmakingConfiguration>` (what API updates lay their input over); those two are
+/// the only places that copy the fields across.
 #[derive(Debug, Clone)]
 pub struct ConfigurationSpec {
     pub name: String,
@@ -125,29 +125,6 @@ impl ConfigurationSpec {
             rule_set: rule_set.into(),
             game_session_queues: vec![queue.into()],
             ..Self::service_defaults(name)
-        }
-    }
-}
-
-/// The startup file's `[[matchmaking_configurations]]` entry, as the core creates it.
-impl From<&config::MatchmakingConfiguration> for ConfigurationSpec {
-    fn from(c: &config::MatchmakingConfiguration) -> Self {
-        Self {
-            name: c.name.clone(),
-            description: c.description.clone(),
-            rule_set: c.rule_set.clone(),
-            flex_match_mode: c.flex_match_mode,
-            game_session_queues: c.queue.iter().cloned().collect(),
-            request_timeout_seconds: c.request_timeout_seconds,
-            acceptance_required: c.acceptance_required,
-            acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-            backfill_mode: c.backfill_mode,
-            additional_player_count: c.additional_player_count,
-            game_properties: c.game_properties.clone(),
-            game_session_data: c.game_session_data.clone(),
-            custom_event_data: c.custom_event_data.clone(),
-            notification_target: c.notification_target.clone(),
-            post_processing_url: c.post_processing_url.clone(),
         }
     }
 }

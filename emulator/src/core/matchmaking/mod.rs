@@ -47,7 +47,7 @@ pub use acceptance::Proposal;
 pub use configurations::{BackfillMode, FlexMatchMode, MatchmakingConfiguration};
 pub use placement::{Placement, PlacementStatus};
 pub use queues::{GameSessionQueue, PlayerLatencyPolicy};
-pub use rule_sets::MatchmakingRuleSet;
+pub use rule_sets::{MatchmakingRuleSet, RuleSetSpec};
 pub use setup::MatchmakingSetup;
 pub use tickets::{
     ConnectionInfo, MatchedPlayerSession, MatchmakingTicket, StartMatchmaking, TicketKind,

@@ -13,7 +13,6 @@
 
 use super::rule_sets::name_of;
 use crate::clock::Millis;
-use crate::config;
 use crate::core::arn::Arn;
 use crate::core::{Core, CoreError};
 use std::collections::BTreeMap;
@@ -106,8 +105,9 @@ impl GameSessionQueue {
 
 /// What Create and Update take. The default is empty (CreateGameSessionQueue's base).
 ///
-/// Built from the startup file with `From<&config::Queue>` and from a queue the core holds
-/// with `From<&GameSessionQueue>` (what API updates lay their input over).
+/// Built from the startup file's `[[queues]]` entries (by the daemon's `config` module) and
+/// from a queue the core holds with `From<&GameSessionQueue>` (what API updates lay their
+/// input over).
 #[derive(Debug, Clone, Default)]
 pub struct QueueSpec {
     pub name: String,
@@ -120,23 +120,6 @@ pub struct QueueSpec {
     pub allowed_locations: Vec<String>,
     pub priority_order: Vec<PriorityType>,
     pub location_order: Vec<String>,
-}
-
-/// The startup file's `[[queues]]` entry, as the core creates it.
-impl From<&config::Queue> for QueueSpec {
-    fn from(q: &config::Queue) -> Self {
-        Self {
-            name: q.name.clone(),
-            destinations: q.destinations.clone(),
-            timeout_seconds: Some(q.timeout_seconds),
-            player_latency_policies: q.player_latency_policies.clone(),
-            custom_event_data: q.custom_event_data.clone(),
-            notification_target: q.notification_target.clone(),
-            allowed_locations: q.allowed_locations.clone(),
-            priority_order: q.priority_order.clone(),
-            location_order: q.location_order.clone(),
-        }
-    }
 }
 
 /// A queue as it stands: the base an API update lays its input over.

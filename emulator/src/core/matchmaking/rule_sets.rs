@@ -20,6 +20,14 @@ pub struct MatchmakingRuleSet {
     pub parsed: Arc<RuleSet>,
 }
 
+/// What CreateMatchmakingRuleSet takes: a name and the rule set's JSON text, checked when the
+/// core creates it (the startup file's `[[rule_sets]]` entries arrive as these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSetSpec {
+    pub name: String,
+    pub body: String,
+}
+
 /// `[a-zA-Z0-9-\.]{1,128}`: names of rule sets and configurations.
 pub(crate) fn check_name(what: &'static str, name: &str) -> Result<(), CoreError> {
     if name.is_empty() || name.len() > 128 {

@@ -1,37 +1,23 @@
 //! Applying the startup file's rule sets, queues and matchmaking configurations, so
 //! `playfield serve` comes up with a matchmaker ready to take tickets.
 //!
-//! [`MatchmakingSetup::from_config`] is the one step that turns the startup file into the
-//! core's specs (through the `From` conversions next to [`QueueSpec`] and
-//! [`ConfigurationSpec`]); [`Core::apply_matchmaking_config`] only creates them.
+//! The daemon's `config` module turns the startup file into a [`MatchmakingSetup`] of the
+//! core's specs (`Config::matchmaking_setup`); [`Core::apply_matchmaking_config`] only
+//! creates them.
 
 use super::configurations::ConfigurationSpec;
 use super::queues::QueueSpec;
+use super::rule_sets::RuleSetSpec;
 use crate::clock::Millis;
-use crate::config;
 use crate::core::{Core, CoreError};
 
-/// The matchmaking part of a [`config::Config`], as the core creates it.
+/// The matchmaking part of the startup file, as the core creates it.
 #[derive(Debug, Clone, Default)]
 pub struct MatchmakingSetup {
-    pub rule_sets: Vec<config::RuleSet>,
+    pub rule_sets: Vec<RuleSetSpec>,
     pub queues: Vec<QueueSpec>,
     /// Each with its post-processing URL, set when the configuration is created.
     pub configurations: Vec<ConfigurationSpec>,
-}
-
-impl MatchmakingSetup {
-    pub fn from_config(c: &config::Config) -> Self {
-        Self {
-            rule_sets: c.rule_sets.clone(),
-            queues: c.queues.iter().map(QueueSpec::from).collect(),
-            configurations: c
-                .matchmaking_configurations
-                .iter()
-                .map(ConfigurationSpec::from)
-                .collect(),
-        }
-    }
 }
 
 impl Core {

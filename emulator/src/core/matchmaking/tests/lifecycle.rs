@@ -157,7 +157,7 @@ fn stop_matchmaking_cancels_and_names_what_cannot_be_stopped() {
 fn the_embedded_default_configuration_applies() {
     let cfg = crate::config::Config::embedded_default();
     let mut c = Core::new(CoreConfig::default());
-    c.apply_matchmaking_config(T0, &MatchmakingSetup::from_config(&cfg))
+    c.apply_matchmaking_config(T0, &cfg.matchmaking_setup())
         .unwrap();
     let conf = c.configuration("default").unwrap();
     assert_eq!(

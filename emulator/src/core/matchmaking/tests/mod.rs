@@ -115,7 +115,7 @@ queue = "q"
     );
     let cfg = crate::config::Config::from_toml_str(&text, std::path::Path::new("p.toml")).unwrap();
     let mut c = Core::new(CoreConfig::default());
-    c.apply_matchmaking_config(T0, &MatchmakingSetup::from_config(&cfg))
+    c.apply_matchmaking_config(T0, &cfg.matchmaking_setup())
         .unwrap();
     (cfg, c)
 }
