@@ -222,4 +222,6 @@ impl Config {
 }
 
 #[cfg(test)]
+mod setup_tests;
+#[cfg(test)]
 mod tests;

@@ -30,6 +30,8 @@ pub mod notifications;
 pub mod player_session;
 pub mod process;
 pub mod tags;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod timers;
 
 use std::collections::{BTreeMap, HashMap};

@@ -419,24 +419,6 @@ fn without_a_url_matches_are_not_held() {
         .contains("\"ftp://x\" is not an http:// or https:// URL"));
 }
 
-/// `post_processing_url` of `[[matchmaking_configurations]]` (samples/config/playfield.toml)
-/// reaches the core's configuration, and an API update of the configuration keeps it.
-#[test]
-fn the_startup_file_names_the_url_and_updates_keep_it() {
-    let (_, mut c) = core_from_startup_file("", "", &format!("post_processing_url = \"{URL}\""));
-    assert_eq!(
-        c.configuration("m").unwrap().post_processing_url.as_deref(),
-        Some(URL)
-    );
-    let mut spec = ConfigurationSpec::new("m", "rs", "q");
-    spec.description = Some("updated through the API".into());
-    c.update_configuration(T0 + 1, spec).unwrap();
-    assert_eq!(
-        c.configuration("m").unwrap().post_processing_url.as_deref(),
-        Some(URL)
-    );
-}
-
 /// The URL is checked when the configuration is created, with the rest of it: a non-HTTP URL
 /// refuses the whole configuration (none is left behind without its hook), in the words the
 /// startup file uses for the same mistake.
