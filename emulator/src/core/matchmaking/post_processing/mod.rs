@@ -33,11 +33,13 @@
 //! expired one times out at once. An answer for a match no longer held (after a fallback or
 //! break-up) is ignored with a log line.
 //!
-//! Files: this one holds the flow; `request` builds what is sent, `answer` checks what
-//! comes back, [`event`] says what happened.
+//! Files: this one holds the flow; [`exchange`] is what is sent and what comes back, in the
+//! core's words (the PGOS JSON is the events face's), `request` builds the call, `answer`
+//! checks the answer, [`event`] says what happened.
 
 mod answer;
 pub mod event;
+pub mod exchange;
 mod request;
 
 use std::collections::HashMap;
@@ -51,6 +53,9 @@ use crate::events::pgos::{PostProcessingRequest, PostProcessingResponse};
 use crate::flexmatch::Match;
 use answer::Plan;
 pub use event::PostProcessingEvent;
+pub use exchange::{
+    AnswerError, AnswerPlayer, AnswerTicket, CallTicket, PostProcessingCall, VirtualServerAnswer,
+};
 
 /// How long a held match waits for the virtual server before it falls back to the original
 /// match. PGOS documents no figure; 10 s is long enough for a virtual server doing real work
