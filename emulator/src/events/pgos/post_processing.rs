@@ -255,3 +255,131 @@ impl PostProcessingResponse {
         self.to_answer().dropped_among(request.ticket_ids())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::matchmaking::tickets::TicketStatus;
+    use crate::events::model::{ConfigurationRef, GameProperty, Player};
+    use playfield_sdk::wire::AttributeValue;
+
+    const T0: i64 = 1_735_689_600_000;
+
+    /// The call the matchmaker makes for the core test
+    /// `a_formed_match_is_held_and_sent_to_the_virtual_server`, with the same values.
+    fn call(acceptance_required: bool) -> PostProcessingCall {
+        let mut a = Player::new("a").on_team("red");
+        a.attributes
+            .insert("skill".into(), AttributeValue::Double(10.0));
+        a.latency_in_ms.insert("us-west-2".into(), 40);
+        let ticket = crate::events::model::Ticket {
+            ticket_id: "t1".into(),
+            start_time: EpochMillis(T0),
+            players: vec![a],
+            kind: TicketKind::Matchmaking,
+        };
+        PostProcessingCall::new(
+            "m-1",
+            ConfigurationRef {
+                name: "cfg".into(),
+                game_properties: vec![GameProperty {
+                    key: "mode".into(),
+                    value: "duel".into(),
+                }],
+                ..ConfigurationRef::default()
+            },
+            vec![ticket],
+            acceptance_required,
+            EpochMillis(T0 + 3),
+            |_| 0,
+        )
+    }
+
+    /// Seed 003, "This is the schema of request triggered by matchmaking service":
+    /// `trigger_id`, `operation`, `trigger_time` (a string of epoch ms), `data.battle.tickets[]`
+    /// (`id`, `match_code`, `players[]` with `team` and `match_attributes`, `status`,
+    /// `start_time`, `requeued_count`), `data.battle_properties`.
+    #[test]
+    fn the_call_renders_as_the_seed_request() {
+        let req = PostProcessingRequest::from(&call(false));
+        assert_eq!(req.trigger_id, "m-1");
+        assert_eq!(req.operation, "matchmaking_post_processing");
+        assert_eq!(req.trigger_time, (T0 + 3).to_string());
+        let t1 = &req.data.battle.tickets[0];
+        assert_eq!(t1.id, "t1");
+        assert_eq!(t1.match_code, "cfg");
+        assert_eq!(t1.status, "PLACING");
+        assert_eq!(t1.start_time, T0);
+        assert_eq!(t1.requeued_count, 0);
+        let a = &t1.players[0];
+        assert_eq!(a.player_id, "a");
+        assert_eq!(a.team, "red");
+        assert!(a.is_new, "a matchmaking ticket's players are new");
+        assert_eq!(a.match_attributes[0].name, "skill");
+        assert_eq!(a.match_attributes[0].number_value, 10.0);
+        assert_eq!(a.region_latencies[0].latency, 40);
+        assert_eq!(req.data.battle_properties.len(), 1);
+        assert_eq!(req.data.battle_properties[0].key, "mode");
+        assert_eq!(req.data.battle_properties[0].value, "duel");
+
+        let with_acceptance = PostProcessingRequest::from(&call(true));
+        assert_eq!(
+            with_acceptance.data.battle.tickets[0].status,
+            TicketStatus::RequiresAcceptance.as_str()
+        );
+    }
+
+    /// Seed 003, "This is the schema of response from virtual server": `battles` (2-D) and
+    /// `requeued_tickets` become the matchmaker's answer; a player whose `team` is empty keeps
+    /// the team the rule engine gave.
+    #[test]
+    fn a_response_becomes_the_matchmakers_answer() {
+        let r = PostProcessingResponse::parse(
+            br#"{"battles":[{"tickets":[{"id":"t1","players":[{"player_id":"a","team":"blue"},{"player_id":"b"}]}]},{"tickets":[{"id":"t2"}]}],"requeued_tickets":[{"id":"t3","requeued_count":4}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            r.to_answer(),
+            VirtualServerAnswer {
+                battles: vec![
+                    vec![AnswerTicket {
+                        id: "t1".into(),
+                        players: vec![
+                            AnswerPlayer {
+                                player_id: "a".into(),
+                                team: Some("blue".into()),
+                            },
+                            AnswerPlayer {
+                                player_id: "b".into(),
+                                team: None,
+                            },
+                        ],
+                    }],
+                    vec![AnswerTicket {
+                        id: "t2".into(),
+                        players: vec![],
+                    }],
+                ],
+                requeued: vec!["t3".into()],
+            }
+        );
+    }
+
+    /// The core's answer errors read, in the face's error, exactly as the face's own did.
+    #[test]
+    fn the_cores_answer_errors_keep_their_words() {
+        for (core, face) in [
+            (
+                AnswerError::UnknownTicket("zzz".into()),
+                PostProcessingError::UnknownTicket("zzz".into()),
+            ),
+            (
+                AnswerError::DuplicateTicket("t1".into()),
+                PostProcessingError::DuplicateTicket("t1".into()),
+            ),
+        ] {
+            assert_eq!(core.to_string(), face.to_string());
+            assert_eq!(PostProcessingError::from(core), face);
+        }
+    }
+}
