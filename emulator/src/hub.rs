@@ -37,7 +37,7 @@ pub struct Hub {
 pub struct PostProcessJob {
     pub match_id: String,
     pub url: String,
-    pub request: Box<crate::events::pgos::PostProcessingRequest>,
+    pub request: Box<crate::core::matchmaking::post_processing::PostProcessingCall>,
 }
 
 impl Hub {

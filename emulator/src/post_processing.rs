@@ -2,7 +2,9 @@
 //! ([`Effect::PostProcess`](crate::core::Effect::PostProcess)) and feeds each answer back.
 //!
 //! The core holds the match meanwhile (`core::matchmaking::post_processing`); here is only
-//! the I/O. Each call runs in its own task, never under the hub's lock, so a slow virtual
+//! the I/O, and the conversion at the edge: the core's call becomes the PGOS JSON
+//! ([`PostProcessingRequest`]), the virtual server's response becomes the core's answer
+//! ([`PostProcessingResponse::to_answer`](crate::events::pgos::PostProcessingResponse::to_answer)). Each call runs in its own task, never under the hub's lock, so a slow virtual
 //! server delays only its own match. The HTTP client gives up after the core's own wait
 //! ([`POST_PROCESSING_TIMEOUT_MS`]): by then the core has fallen back, and the late failure it
 //! receives is ignored with a log line, so no task outlives the wait by much.
@@ -14,6 +16,7 @@ use tokio::sync::watch;
 
 use crate::core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
 use crate::events::delivery::virtual_server;
+use crate::events::pgos::PostProcessingRequest;
 use crate::hub::{PostProcessJob, Shared};
 
 /// Takes post-processing jobs until shutdown, one task per call. Returns at once when
@@ -49,7 +52,8 @@ pub async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// One call: POST the request, then hand the answer (or why there is none) to the core.
+/// One call: POST the request in PGOS's words, then hand the answer (or why there is none) to
+/// the core in its own.
 async fn call(shared: Arc<Shared>, client: reqwest::Client, job: PostProcessJob) {
     tracing::debug!(
         target: "playfield",
@@ -57,8 +61,10 @@ async fn call(shared: Arc<Shared>, client: reqwest::Client, job: PostProcessJob)
         job.match_id,
         job.url
     );
-    let outcome = virtual_server::post_process(&client, &job.url, &job.request)
+    let request = PostProcessingRequest::from(&*job.request);
+    let outcome = virtual_server::post_process(&client, &job.url, &request)
         .await
+        .map(|response| response.to_answer())
         .map_err(|e| e.to_string());
     shared.execute(|core, now| core.post_processing_finished(now, &job.match_id, outcome));
 }

@@ -29,13 +29,14 @@ pub enum Effect {
     },
     /// Something happened.
     Event(Event),
-    /// PGOS matchmaking post-processing: POST `request` to the virtual server at `url`, then
-    /// report the answer (or the failure) with `Core::post_processing_finished(match_id, ..)`.
-    /// Unlike the others this effect is asynchronous: the core holds the match meanwhile.
+    /// PGOS matchmaking post-processing: send `request` to the virtual server at `url` (the
+    /// daemon POSTs it as PGOS JSON), then report the answer (or the failure) with
+    /// `Core::post_processing_finished(match_id, ..)`. Unlike the others this effect is
+    /// asynchronous: the core holds the match meanwhile.
     PostProcess {
         match_id: String,
         url: String,
-        request: Box<crate::events::pgos::PostProcessingRequest>,
+        request: Box<super::matchmaking::post_processing::PostProcessingCall>,
     },
 }
 

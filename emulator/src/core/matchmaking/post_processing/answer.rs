@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::super::placement::team_maxima;
 use super::super::MatchmakingConfiguration;
 use super::HeldMatch;
+use super::VirtualServerAnswer;
 use crate::core::Core;
-use crate::events::pgos::PostProcessingResponse;
 use crate::flexmatch::{Match, MatchTeam, MatchedPlayer};
 
 /// A checked answer, ready to apply.
@@ -20,14 +20,14 @@ pub(super) struct Plan {
 
 impl Core {
     /// Checks an answer against the held match: only its tickets, each once (see
-    /// [`PostProcessingResponse::check_against`]); players only of their own ticket; teams
+    /// [`VirtualServerAnswer::check_against`]); players only of their own ticket; teams
     /// only of the rule set, none above its maxPlayers (the game session is sized by them).
     /// A battle may leave a team below minPlayers: splitting a battle is the point.
     pub(super) fn plan(
         &self,
         cfg: &MatchmakingConfiguration,
         held: &HeldMatch,
-        r: &PostProcessingResponse,
+        r: &VirtualServerAnswer,
     ) -> Result<Plan, String> {
         r.check_against(&held.request).map_err(|e| e.to_string())?;
         let names: Vec<&str> = held.m.teams.iter().map(|t| t.name.as_str()).collect();
@@ -49,7 +49,7 @@ impl Core {
             .unwrap_or_default();
         let mut battles = Vec::new();
         for (i, b) in r.battles.iter().enumerate() {
-            if b.tickets.is_empty() {
+            if b.is_empty() {
                 return Err(format!("battles[{i}] has no tickets"));
             }
             let mut teams: Vec<MatchTeam> = names
@@ -59,7 +59,7 @@ impl Core {
                     players: Vec::new(),
                 })
                 .collect();
-            for (j, te) in b.tickets.iter().enumerate() {
+            for (j, te) in b.iter().enumerate() {
                 let t = self.mm.tickets.get(&te.id).ok_or_else(|| {
                     format!("battles[{i}].tickets[{j}]: ticket {:?} is gone", te.id)
                 })?;
@@ -79,8 +79,8 @@ impl Core {
                     let asked = te
                         .players
                         .iter()
-                        .find(|x| x.player_id == p.id && !x.team.is_empty())
-                        .map(|x| x.team.as_str());
+                        .find(|x| x.player_id == p.id && x.team.is_some())
+                        .and_then(|x| x.team.as_deref());
                     let team = asked
                         .or_else(|| original.get(p.id.as_str()).copied())
                         .unwrap_or_default();
@@ -111,7 +111,7 @@ impl Core {
             }
             battles.push(Match {
                 teams,
-                ticket_ids: b.tickets.iter().map(|t| t.id.clone()).collect(),
+                ticket_ids: b.iter().map(|t| t.id.clone()).collect(),
                 backfill_ticket_id: None,
                 regions: held.m.regions.clone(),
                 rule_metrics: held.m.rule_metrics.clone(),
@@ -119,7 +119,7 @@ impl Core {
         }
         Ok(Plan {
             battles,
-            requeued: r.requeued_tickets.iter().map(|t| t.id.clone()).collect(),
+            requeued: r.requeued.clone(),
             dropped: r
                 .dropped(&held.request)
                 .into_iter()

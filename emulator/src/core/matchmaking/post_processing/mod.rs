@@ -33,11 +33,13 @@
 //! expired one times out at once. An answer for a match no longer held (after a fallback or
 //! break-up) is ignored with a log line.
 //!
-//! Files: this one holds the flow; `request` builds what is sent, `answer` checks what
-//! comes back, [`event`] says what happened.
+//! Files: this one holds the flow; [`exchange`] is what is sent and what comes back, in the
+//! core's words (the PGOS JSON is the events face's), `request` builds the call, `answer`
+//! checks the answer, [`event`] says what happened.
 
 mod answer;
 pub mod event;
+pub mod exchange;
 mod request;
 
 use std::collections::HashMap;
@@ -47,10 +49,12 @@ use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError, Effect};
-use crate::events::pgos::{PostProcessingRequest, PostProcessingResponse};
 use crate::flexmatch::Match;
 use answer::Plan;
 pub use event::PostProcessingEvent;
+pub use exchange::{
+    AnswerError, AnswerPlayer, AnswerTicket, CallTicket, PostProcessingCall, VirtualServerAnswer,
+};
 
 /// How long a held match waits for the virtual server before it falls back to the original
 /// match. PGOS documents no figure; 10 s is long enough for a virtual server doing real work
@@ -72,7 +76,7 @@ pub struct HeldMatch {
     /// The match as the rule engine formed it: the fallback.
     pub m: Match,
     /// What was sent: the answer is checked against it.
-    pub request: PostProcessingRequest,
+    pub request: PostProcessingCall,
     pub deadline: Millis,
 }
 
@@ -126,7 +130,7 @@ impl Core {
             .post_processing
             .requeued
             .retain(|id, _| tickets.get(id).is_some_and(|t| !t.status.is_final()));
-        let request = self.post_processing_request(now, cfg, &match_id, &m);
+        let call = self.post_processing_call(now, cfg, &match_id, &m);
         let deadline = now + POST_PROCESSING_TIMEOUT_MS;
         self.timers
             .schedule(TimerKey::PostProcessing(match_id.clone()), deadline);
@@ -142,7 +146,7 @@ impl Core {
         self.outbox.push(Effect::PostProcess {
             match_id: match_id.clone(),
             url: url.clone(),
-            request: Box::new(request.clone()),
+            request: Box::new(call.clone()),
         });
         self.mm.post_processing.held.insert(
             match_id.clone(),
@@ -151,7 +155,7 @@ impl Core {
                 configuration: cfg.name.clone(),
                 url,
                 m,
-                request,
+                request: call,
                 deadline,
             },
         );
@@ -164,7 +168,7 @@ impl Core {
         &mut self,
         now: Millis,
         match_id: &str,
-        outcome: Result<PostProcessingResponse, String>,
+        outcome: Result<VirtualServerAnswer, String>,
     ) -> PostProcessingEvent {
         let Some(held) = self.mm.post_processing.held.remove(match_id) else {
             let e = PostProcessingEvent::Ignored {
@@ -173,7 +177,7 @@ impl Core {
                     Ok(r) => format!(
                         "{} battle(s), {} requeued ticket(s)",
                         r.battles.len(),
-                        r.requeued_tickets.len()
+                        r.requeued.len()
                     ),
                     Err(e) => e.clone(),
                 },

@@ -3,11 +3,11 @@
 //! battles and requeued tickets, and every way the hook can fail.
 
 use super::*;
-use crate::core::matchmaking::post_processing::{PostProcessingEvent, POST_PROCESSING_TIMEOUT_MS};
-use crate::events::pgos::{
-    BattleProposal, MatchedPlayer as PgosPlayer, PostProcessingRequest, PostProcessingResponse,
-    TicketEntity,
+use crate::core::matchmaking::post_processing::{
+    AnswerPlayer, AnswerTicket, PostProcessingCall, PostProcessingEvent, VirtualServerAnswer,
+    POST_PROCESSING_TIMEOUT_MS,
 };
+use crate::core::notifications::EpochMillis;
 
 const URL: &str = "http://127.0.0.1:8100/postprocess";
 
@@ -22,8 +22,8 @@ fn core_pp(edit: impl FnOnce(&mut ConfigurationSpec)) -> Core {
 }
 
 /// Starts t1..t4 (players a..d); the fourth forms the match, which is held. Returns the
-/// held match id and the request that left for the virtual server.
-fn held_four(c: &mut Core) -> (String, PostProcessingRequest) {
+/// held match id and the call that left for the virtual server.
+fn held_four(c: &mut Core) -> (String, PostProcessingCall) {
     for (i, (t, p)) in [("t1", "a"), ("t2", "b"), ("t3", "c"), ("t4", "d")]
         .into_iter()
         .enumerate()
@@ -49,24 +49,20 @@ fn held_four(c: &mut Core) -> (String, PostProcessingRequest) {
 }
 
 /// A battle of `tickets`, each with its players and the team the virtual server gives them.
-fn battle(tickets: &[(&str, &[(&str, &str)])]) -> BattleProposal {
-    BattleProposal {
-        tickets: tickets.iter().map(|(id, ps)| entity(id, ps)).collect(),
-    }
+fn battle(tickets: &[(&str, &[(&str, &str)])]) -> Vec<AnswerTicket> {
+    tickets.iter().map(|(id, ps)| entity(id, ps)).collect()
 }
 
-fn entity(id: &str, players: &[(&str, &str)]) -> TicketEntity {
-    TicketEntity {
+fn entity(id: &str, players: &[(&str, &str)]) -> AnswerTicket {
+    AnswerTicket {
         id: id.into(),
         players: players
             .iter()
-            .map(|(p, team)| PgosPlayer {
+            .map(|(p, team)| AnswerPlayer {
                 player_id: (*p).into(),
-                team: (*team).into(),
-                ..Default::default()
+                team: Some((*team).into()),
             })
             .collect(),
-        ..Default::default()
     }
 }
 
@@ -95,28 +91,25 @@ fn fell_back_error(e: &PostProcessingEvent) -> &str {
 fn a_formed_match_is_held_and_sent_to_the_virtual_server() {
     let mut c = core_pp(|_| {});
     let (match_id, req) = held_four(&mut c);
-    assert_eq!(req.operation, "matchmaking_post_processing");
-    assert_eq!(req.trigger_time, T0.saturating_add(3).to_string());
-    let ids: Vec<&str> = req
-        .data
-        .battle
-        .tickets
-        .iter()
-        .map(|t| t.id.as_str())
-        .collect();
+    // The PGOS `operation` and the string form of `trigger_time` are the events face's:
+    // events/pgos/post_processing.rs::tests::the_call_renders_as_the_seed_request.
+    assert_eq!(req.trigger_time, EpochMillis(T0.saturating_add(3) as i64));
+    let ids: Vec<&str> = req.tickets.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["t1", "t2", "t3", "t4"]);
-    let t1 = &req.data.battle.tickets[0];
-    assert_eq!(t1.match_code, "cfg");
-    assert_eq!(t1.start_time, T0 as i64);
+    let t1 = &req.tickets[0];
+    assert_eq!(req.configuration.name, "cfg");
+    assert_eq!(t1.start_time.0, T0 as i64);
     assert_eq!(t1.requeued_count, 0);
     let a = &t1.players[0];
     assert_eq!(a.player_id, "a");
-    assert!(a.team == "red" || a.team == "blue", "team {:?}", a.team);
-    assert_eq!(a.match_attributes[0].name, "skill");
-    assert_eq!(a.match_attributes[0].number_value, 10.0);
-    assert_eq!(req.data.battle_properties.len(), 1);
-    assert_eq!(req.data.battle_properties[0].key, "mode");
-    assert_eq!(req.data.battle_properties[0].value, "duel");
+    let team = a.team.as_deref().unwrap_or_default();
+    assert!(team == "red" || team == "blue", "team {:?}", a.team);
+    let (name, value) = a.attributes.iter().next().expect("a has attributes");
+    assert_eq!(name, "skill");
+    assert_eq!(*value, playfield_sdk::wire::AttributeValue::Double(10.0));
+    assert_eq!(req.configuration.game_properties.len(), 1);
+    assert_eq!(req.configuration.game_properties[0].key, "mode");
+    assert_eq!(req.configuration.game_properties[0].value, "duel");
 
     for t in ["t1", "t2", "t3", "t4"] {
         assert_eq!(status(&c, t), TicketStatus::Searching, "{t} while held");
@@ -135,12 +128,12 @@ fn a_battle_split_in_two_is_placed_as_two_matches() {
     ready(&mut c, T0, "p1", 1);
     ready(&mut c, T0, "p2", 2);
     let (match_id, _) = held_four(&mut c);
-    let answer = PostProcessingResponse {
+    let answer = VirtualServerAnswer {
         battles: vec![
             battle(&[("t1", &[("a", "red")]), ("t2", &[("b", "blue")])]),
             battle(&[("t3", &[("c", "red")]), ("t4", &[("d", "blue")])]),
         ],
-        requeued_tickets: vec![],
+        requeued: vec![],
     };
     let e = c.post_processing_finished(T0 + 100, &match_id, Ok(answer));
     let PostProcessingEvent::Applied { battles, .. } = &e else {
@@ -205,9 +198,9 @@ fn a_battle_split_in_two_is_placed_as_two_matches() {
 fn a_requeued_ticket_is_matched_again_and_an_unnamed_one_fails() {
     let mut c = core_pp(|s| s.flex_match_mode = FlexMatchMode::Standalone);
     let (match_id, _) = held_four(&mut c);
-    let answer = PostProcessingResponse {
+    let answer = VirtualServerAnswer {
         battles: vec![battle(&[("t1", &[("a", "red")]), ("t2", &[("b", "blue")])])],
-        requeued_tickets: vec![entity("t3", &[])],
+        requeued: vec!["t3".into()],
     };
     let e = c.post_processing_finished(T0 + 100, &match_id, Ok(answer));
     assert!(e.is_warning(), "a dropped ticket is a warning: {e}");
@@ -241,14 +234,12 @@ fn a_requeued_ticket_is_matched_again_and_an_unnamed_one_fails() {
         })
         .expect("the second match is held too");
     let t3 = req
-        .data
-        .battle
         .tickets
         .iter()
         .find(|t| t.id == "t3")
         .expect("t3 is in the new match");
     assert_eq!(t3.requeued_count, 1);
-    assert_eq!(req.data.battle.tickets.len(), 4);
+    assert_eq!(req.tickets.len(), 4);
 }
 
 /// The task's rule: a failing hook (here HTTP 500) falls back to the original match, which
@@ -291,9 +282,9 @@ fn no_answer_in_time_falls_back_and_a_late_answer_is_ignored() {
     for t in ["t1", "t2", "t3", "t4"] {
         assert_eq!(status(&c, t), TicketStatus::Placing);
     }
-    let late = PostProcessingResponse {
+    let late = VirtualServerAnswer {
         battles: vec![battle(&[("t1", &[]), ("t2", &[])])],
-        requeued_tickets: vec![entity("t3", &[])],
+        requeued: vec!["t3".into()],
     };
     let e = c.post_processing_finished(T0 + 20_000, &match_id, Ok(late));
     assert!(matches!(e, PostProcessingEvent::Ignored { .. }), "{e:?}");
@@ -309,43 +300,43 @@ fn no_answer_in_time_falls_back_and_a_late_answer_is_ignored() {
 /// overfills a team is invalid: the original match goes on, and the log names the problem.
 #[test]
 fn an_invalid_answer_falls_back_naming_the_problem() {
-    let cases: Vec<(PostProcessingResponse, &str)> = vec![
+    let cases: Vec<(VirtualServerAnswer, &str)> = vec![
         (
-            PostProcessingResponse {
+            VirtualServerAnswer {
                 battles: vec![battle(&[("t1", &[]), ("t9", &[])])],
-                requeued_tickets: vec![],
+                requeued: vec![],
             },
             "\"t9\", which was not in the original battle",
         ),
         (
-            PostProcessingResponse {
+            VirtualServerAnswer {
                 battles: vec![battle(&[("t1", &[]), ("t2", &[])])],
-                requeued_tickets: vec![entity("t2", &[])],
+                requeued: vec!["t2".into()],
             },
             "ticket \"t2\" more than once",
         ),
         (
-            PostProcessingResponse {
+            VirtualServerAnswer {
                 battles: vec![battle(&[("t1", &[("a", "green")])])],
-                requeued_tickets: vec![],
+                requeued: vec![],
             },
             "battles[0].tickets[0]: player \"a\" is on team \"green\", which the rule set does not have",
         ),
         (
-            PostProcessingResponse {
+            VirtualServerAnswer {
                 battles: vec![battle(&[
                     ("t1", &[("a", "red")]),
                     ("t2", &[("b", "red")]),
                     ("t3", &[("c", "red")]),
                 ])],
-                requeued_tickets: vec![],
+                requeued: vec![],
             },
             "battles[0]: team \"red\" has 3 players, more than its maxPlayers 2",
         ),
         (
-            PostProcessingResponse {
+            VirtualServerAnswer {
                 battles: vec![battle(&[("t1", &[("zed", "red")])])],
-                requeued_tickets: vec![],
+                requeued: vec![],
             },
             "battles[0].tickets[0].players[0]: player \"zed\" is not in ticket \"t1\"",
         ),
@@ -393,8 +384,7 @@ fn a_ticket_cancelled_while_held_breaks_the_match_up() {
     for t in ["t1", "t3", "t4"] {
         assert_eq!(status(&c, t), TicketStatus::TimedOut, "{t}");
     }
-    let e =
-        c.post_processing_finished(T0 + 7_000, &match_id, Ok(PostProcessingResponse::default()));
+    let e = c.post_processing_finished(T0 + 7_000, &match_id, Ok(VirtualServerAnswer::default()));
     assert!(matches!(e, PostProcessingEvent::Ignored { .. }));
 }
 
