@@ -24,17 +24,6 @@ pub fn wire_value(v: &AttributeValue) -> wire::AttributeValue {
     }
 }
 
-/// Converts a wire attribute value to the engine's (`None` has no engine form).
-pub fn engine_value(v: &wire::AttributeValue) -> Option<AttributeValue> {
-    Some(match v {
-        wire::AttributeValue::None => return None,
-        wire::AttributeValue::String(s) => AttributeValue::String(s.clone()),
-        wire::AttributeValue::Double(n) => AttributeValue::Number(*n),
-        wire::AttributeValue::StringList(l) => AttributeValue::StringList(l.clone()),
-        wire::AttributeValue::StringDoubleMap(m) => AttributeValue::StringNumberMap(m.clone()),
-    })
-}
-
 /// The document's backfill fields: the configuration's mode, and the automatic backfill
 /// ticket searching for the session, if any (only ever with AUTOMATIC).
 pub struct Backfill<'a> {
@@ -76,30 +65,4 @@ pub fn build(
             BackfillMode::Manual => wire::BackfillMode::Manual,
         }),
     }
-}
-
-/// A player as a game server's StartMatchBackfill describes it (sdk-wire-protocol.md §3.7),
-/// in the engine's terms. An empty team is left unset (the engine then says which player
-/// lacks one); a negative latency is refused, naming the player and region.
-pub fn player_from_wire(p: &wire::Player) -> Result<Player, String> {
-    let mut out = Player {
-        id: p.player_id.clone(),
-        team: (!p.team.is_empty()).then(|| p.team.clone()),
-        ..Player::default()
-    };
-    for (k, v) in &p.player_attributes {
-        if let Some(v) = engine_value(v) {
-            out.attributes.insert(k.clone(), v);
-        }
-    }
-    for (region, ms) in &p.latency_in_ms {
-        let ms = u32::try_from(*ms).map_err(|_| {
-            format!(
-                "player '{}': LatencyInMs for '{region}' is {ms}; latencies are positive",
-                p.player_id
-            )
-        })?;
-        out.latency_ms.insert(region.clone(), ms);
-    }
-    Ok(out)
 }
