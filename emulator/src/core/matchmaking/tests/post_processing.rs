@@ -169,8 +169,7 @@ fn a_battle_split_in_two_is_placed_as_two_matches() {
         .collect();
     assert_eq!(sessions.len(), 2, "two game sessions");
     for (gs, players) in sessions.iter().zip([["a", "b"], ["c", "d"]]) {
-        let md = playfield_sdk::wire::MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap())
-            .unwrap();
+        let md = gs.matchmaker_data.as_ref().unwrap();
         let mut got: Vec<(&str, &str)> = md
             .teams
             .iter()
