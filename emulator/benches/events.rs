@@ -35,7 +35,7 @@ use playfield::events::model::*;
 use playfield::events::pgos::PgosOptions;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::{DeliveryConfig, EventHub, Target};
-use playfield_sdk::wire::AttributeValue;
+use playfield::flexmatch::AttributeValue;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -48,7 +48,7 @@ fn succeeded() -> DomainEvent {
                 .on_team(if i % 2 == 0 { "red" } else { "blue" })
                 .with_session(format!("psess-{i:08}"));
             p.attributes
-                .insert("skill".into(), AttributeValue::Double(f64::from(i) * 10.0));
+                .insert("skill".into(), AttributeValue::Number(f64::from(i) * 10.0));
             p.attributes
                 .insert("mode".into(), AttributeValue::String("ranked".into()));
             p.latency_in_ms.insert("us-west-2".into(), 30 + i);

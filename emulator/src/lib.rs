@@ -10,6 +10,7 @@
 //! - [`config`]: the startup file.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
 //! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
+//! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
 //! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
@@ -24,6 +25,7 @@ pub mod hub;
 pub mod launcher;
 pub mod post_processing;
 pub mod ruleset_validate;
+pub mod sdk_wire;
 pub mod search_expr;
 pub mod server;
 pub mod stop_signals;

@@ -30,6 +30,7 @@ use crate::events::routing::{targets_from_config, Notifier};
 use crate::events::{DeliveryConfig, EpochMillis, EventHub};
 use crate::gateway::{conn, tls};
 use crate::hub::{Hub, Shared};
+use crate::sdk_wire;
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
 /// allows itself 20 s, sdk-wire-protocol.md §1.4).
@@ -84,7 +85,12 @@ impl Daemon {
         config: DaemonConfig,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<DaemonHandle> {
-        let mut core = Core::new(config.core.clone());
+        // The faces write a game session's matchmaker data as the SDK's JSON, so the service's
+        // 390 000-character bound counts that JSON exactly, whatever `config.core` holds.
+        let mut core = Core::new(CoreConfig {
+            matchmaker_data_len: sdk_wire::matchmaker_data_len,
+            ..config.core.clone()
+        });
         for fleet in &config.fleets {
             core.register_fleet(fleet.clone())
                 .with_context(|| format!("fleet '{}'", fleet.id))?;

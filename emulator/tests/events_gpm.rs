@@ -5,7 +5,7 @@ mod events_support;
 use events_support::*;
 use playfield::events::gpm::{self, GpmOptions, MatchTokens, TokenError};
 use playfield::events::model::*;
-use playfield_sdk::wire::AttributeValue;
+use playfield::flexmatch::AttributeValue;
 use serde_json::Value;
 
 fn options() -> GpmOptions {
@@ -226,7 +226,7 @@ fn players_carry_attributes_and_latencies() {
     if let EventBody::Matchmaking(m) = &mut e.body {
         let p = &mut m.tickets[0].players[0];
         p.attributes
-            .insert("skill".into(), AttributeValue::Double(23.0));
+            .insert("skill".into(), AttributeValue::Number(23.0));
         p.attributes
             .insert("mode".into(), AttributeValue::String("ranked".into()));
         p.latency_in_ms.insert("ap-shanghai".into(), 35);

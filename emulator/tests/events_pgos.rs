@@ -9,7 +9,7 @@ use playfield::events::model::*;
 use playfield::events::pgos::{
     self, PgosOptions, PostProcessingError, PostProcessingRequest, PostProcessingResponse,
 };
-use playfield_sdk::wire::AttributeValue;
+use playfield::flexmatch::AttributeValue;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -36,7 +36,7 @@ fn succeeded() -> DomainEvent {
         }];
         let p = &mut m.tickets[0].players[0];
         p.attributes
-            .insert("skill".into(), AttributeValue::Double(23.0));
+            .insert("skill".into(), AttributeValue::Number(23.0));
         p.attributes
             .insert("maps".into(), AttributeValue::StringList(vec!["a".into()]));
         p.attributes
@@ -45,7 +45,7 @@ fn succeeded() -> DomainEvent {
         for p in m.tickets.iter_mut().flat_map(|t| t.players.iter_mut()) {
             if p.attributes.is_empty() {
                 p.attributes
-                    .insert("skill".into(), AttributeValue::Double(1.0));
+                    .insert("skill".into(), AttributeValue::Number(1.0));
                 p.latency_in_ms.insert("us-west-2".into(), 50);
             }
         }

@@ -10,7 +10,7 @@ use playfield::events::gpm::{GpmOptions, MatchTokens};
 use playfield::events::model::*;
 use playfield::events::pgos::{PgosOptions, PostProcessingResponse};
 use playfield::events::sns::SnsSubscription;
-use playfield_sdk::wire::AttributeValue;
+use playfield::flexmatch::AttributeValue;
 use proptest::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
@@ -34,10 +34,10 @@ fn formats() -> Vec<Format> {
 fn attr() -> impl Strategy<Value = AttributeValue> {
     prop_oneof![
         any::<String>().prop_map(AttributeValue::String),
-        any::<f64>().prop_map(AttributeValue::Double),
+        any::<f64>().prop_map(AttributeValue::Number),
         prop::collection::vec(any::<String>(), 0..3).prop_map(AttributeValue::StringList),
         prop::collection::btree_map(any::<String>(), any::<f64>(), 0..3)
-            .prop_map(AttributeValue::StringDoubleMap),
+            .prop_map(AttributeValue::StringNumberMap),
     ]
 }
 

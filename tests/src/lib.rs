@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::{Clock, ManualClock, Millis};
+use playfield::core::matchmaking::matchmaker_data::MatchmakerData;
 use playfield::core::{
     Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
@@ -142,7 +143,10 @@ impl TestDaemon {
                     name: Some("test-session".into()),
                     game_properties: [("mode".to_string(), "ctf".to_string())].into(),
                     game_session_data: Some("map=arena".into()),
-                    matchmaker_data: Some(r#"{"matchId":"m-1"}"#.into()),
+                    matchmaker_data: Some(MatchmakerData {
+                        match_id: "m-1".into(),
+                        ..MatchmakerData::default()
+                    }),
                     ..Default::default()
                 },
             )

@@ -4,7 +4,13 @@
 
 use std::time::Duration;
 
-use playfield::core::UpdateReason;
+use playfield::core::matchmaking::matchmaker_data::{
+    json_length_bound, MatchedPlayer, MatchedTeam, MatchmakerData,
+};
+use playfield::core::matchmaking::BackfillMode;
+use playfield::core::{CreateGameSession, UpdateReason};
+use playfield::flexmatch::AttributeValue;
+use playfield::sdk_wire;
 use playfield_e2e::{bounded, GameServer, TestDaemon, FLEET};
 use serde_json::{json, Value};
 
@@ -80,7 +86,10 @@ async fn update_terminate_and_refresh_pushes_have_their_fields() {
         d.execute(|c, _| {
             c.notify_game_session_update(
                 &id,
-                Some(r#"{"matchId":"m-2"}"#.into()),
+                Some(MatchmakerData {
+                    match_id: "m-2".into(),
+                    ..MatchmakerData::default()
+                }),
                 UpdateReason::MatchmakingDataUpdated,
                 Some("ticket-1".into()),
             )
@@ -190,6 +199,63 @@ async fn pushes_go_to_the_newest_socket() {
         .await;
         d.advance(Duration::from_secs(120));
         assert!(d.read(|c| c.process("proc-1").is_some()));
+        d.shutdown().await;
+    })
+    .await;
+}
+
+/// service-api.md, GameSession: `MatchmakerData` is "string(1..390000)", the characters of
+/// the JSON document game servers read (§4.1, §5.2). The daemon counts exactly that JSON: a
+/// document whose JSON is 390 000 characters long (with a number, which the core's own,
+/// conservative count would put above the bound) is pushed whole; one character more is
+/// refused, naming MatchmakerData.
+#[tokio::test]
+async fn matchmaker_data_of_390000_characters_is_pushed_whole() {
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let mut gs = GameServer::ready(&d, "proc-1").await;
+        let document = |match_id: String| MatchmakerData {
+            match_id,
+            matchmaking_configuration_arn:
+                "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel".into(),
+            teams: vec![MatchedTeam {
+                name: "red".into(),
+                players: vec![MatchedPlayer {
+                    player_id: "player-1".into(),
+                    attributes: [("skill".to_string(), AttributeValue::Number(23.0))].into(),
+                }],
+            }],
+            auto_backfill_ticket_id: None,
+            auto_backfill_mode: Some(BackfillMode::Manual),
+        };
+        let rest = sdk_wire::matchmaker_data_len(&document(String::new()));
+        let longest = document("m".repeat(390_000 - rest));
+        assert_eq!(sdk_wire::matchmaker_data_len(&longest), 390_000);
+        assert!(json_length_bound(&longest) > 390_000);
+        let create = |md: MatchmakerData| {
+            d.execute(|c, now| {
+                c.create_game_session(
+                    now,
+                    CreateGameSession {
+                        fleet_id: FLEET.into(),
+                        maximum_player_session_count: 2,
+                        matchmaker_data: Some(md),
+                        ..Default::default()
+                    },
+                )
+            })
+        };
+        let err = create(document("m".repeat(390_001 - rest))).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("MatchmakerData: must be 1..390000 characters, got 390001"),
+            "{err}"
+        );
+        create(longest.clone()).expect("390 000 characters are allowed");
+        let push = gs.expect_push("CreateGameSession").await;
+        let pushed = push["MatchmakerData"].as_str().unwrap();
+        assert_eq!(pushed.chars().count(), 390_000);
+        assert_eq!(pushed, sdk_wire::matchmaker_data_json(&longest));
         d.shutdown().await;
     })
     .await;

@@ -6,6 +6,7 @@
 //! The daemon runs on a manual clock: time-based behaviour happens when the test advances
 //! it. The only waiting is for I/O, bounded by the harness.
 
+use playfield::core::matchmaking::matchmaker_data::MatchmakerData;
 use playfield::core::{
     GameSessionStatus, PlayerSessionStatus as CoreStatus, ProcessStatus, UpdateReason,
 };
@@ -329,7 +330,10 @@ fn pushes_reach_callbacks_of_the_blocking_facade() {
             .execute(|core, _| {
                 core.notify_game_session_update(
                     &gs.id,
-                    Some(r#"{"matchId":"m-2"}"#.into()),
+                    Some(MatchmakerData {
+                        match_id: "m-2".into(),
+                        ..MatchmakerData::default()
+                    }),
                     UpdateReason::BackfillCancelled,
                     Some("ticket-9".into()),
                 )

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::event::{Event, Push, UpdateReason};
 use super::ids;
+use super::matchmaking::matchmaker_data::MatchmakerData;
 use super::timers::TimerKey;
 use super::{Core, CoreError, PlayerSessionCreationPolicy};
 use crate::clock::Millis;
@@ -64,7 +65,9 @@ pub struct GameSession {
     /// stable output.
     pub game_properties: BTreeMap<String, String>,
     pub game_session_data: Option<String>,
-    pub matchmaker_data: Option<String>,
+    /// The matchmaker's description of the match this session hosts; the faces write it as
+    /// the §5.2 JSON document.
+    pub matchmaker_data: Option<MatchmakerData>,
     pub creator_id: Option<String>,
     pub location: Option<String>,
     pub status: GameSessionStatus,
@@ -101,7 +104,9 @@ pub struct CreateGameSession {
     pub name: Option<String>,
     pub game_properties: BTreeMap<String, String>,
     pub game_session_data: Option<String>,
-    pub matchmaker_data: Option<String>,
+    /// The matchmaker's description of the match this session hosts; the faces write it as
+    /// the §5.2 JSON document.
+    pub matchmaker_data: Option<MatchmakerData>,
     pub creator_id: Option<String>,
     pub location: Option<String>,
     /// Becomes the last part of the id; a repeat with the same token returns the
@@ -146,7 +151,7 @@ impl Core {
         req: CreateGameSession,
         on: Option<String>,
     ) -> Result<GameSession, CoreError> {
-        validate_create(&req)?;
+        validate_create(&req, self.cfg.matchmaker_data_len)?;
         self.check_fleet(&req.fleet_id)?;
         let suffix = match &req.idempotency_token {
             Some(t) => t.clone(),
@@ -269,7 +274,7 @@ impl Core {
     pub fn notify_game_session_update(
         &mut self,
         game_session_id: &str,
-        matchmaker_data: Option<String>,
+        matchmaker_data: Option<MatchmakerData>,
         reason: UpdateReason,
         backfill_ticket_id: Option<String>,
     ) -> Result<(), CoreError> {
@@ -491,7 +496,12 @@ impl Core {
     }
 }
 
-fn validate_create(req: &CreateGameSession) -> Result<(), CoreError> {
+/// `matchmaker_data_len` counts the characters of a matchmaker data document's JSON form
+/// ([`CoreConfig::matchmaker_data_len`](super::CoreConfig::matchmaker_data_len)).
+fn validate_create(
+    req: &CreateGameSession,
+    matchmaker_data_len: fn(&MatchmakerData) -> usize,
+) -> Result<(), CoreError> {
     ids::check_fleet_id(&req.fleet_id).map_err(|m| CoreError::param("FleetId", m))?;
     if req.maximum_player_session_count > MAX_PLAYERS {
         return Err(CoreError::param(
@@ -511,18 +521,22 @@ fn validate_create(req: &CreateGameSession) -> Result<(), CoreError> {
             ),
         ));
     }
-    let lengths: [(&'static str, &Option<String>, usize); 3] = [
-        ("Name", &req.name, MAX_NAME),
+    let chars = |v: &String| v.chars().count();
+    let lengths: [(&'static str, Option<usize>, usize); 3] = [
+        ("Name", req.name.as_ref().map(chars), MAX_NAME),
         (
             "GameSessionData",
-            &req.game_session_data,
+            req.game_session_data.as_ref().map(chars),
             MAX_GAME_SESSION_DATA,
         ),
-        ("MatchmakerData", &req.matchmaker_data, MAX_MATCHMAKER_DATA),
+        (
+            "MatchmakerData",
+            req.matchmaker_data.as_ref().map(matchmaker_data_len),
+            MAX_MATCHMAKER_DATA,
+        ),
     ];
-    for (name, value, max) in lengths {
-        if let Some(v) = value {
-            let n = v.chars().count();
+    for (name, count, max) in lengths {
+        if let Some(n) = count {
             if n == 0 || n > max {
                 return Err(CoreError::param(
                     name,

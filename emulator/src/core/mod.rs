@@ -52,6 +52,7 @@ pub use process::{ConnId, ConnectInfo, ProcessReady, ProcessStatus, ServerProces
 
 use crate::clock::Millis;
 use ids::IdGen;
+use matchmaking::matchmaker_data::MatchmakerData;
 use timers::{TimerKey, Timers};
 
 /// Rules that tests and the CLI may change. Defaults follow the service where it documents
@@ -92,6 +93,12 @@ pub struct CoreConfig {
     /// A game server's first connection must carry a token from GetComputeAuthToken (or the
     /// launcher's); see [`compute`]. On with `[auth] required = true`.
     pub require_compute_auth: bool,
+    /// The characters of a matchmaker data document's JSON form, which the service bounds
+    /// to 390 000 (service-api.md, GameSession: `MatchmakerData` string(1..390000)). The core
+    /// keeps the document typed and writes no JSON, so the writer counts: the daemon sets the
+    /// exact count of what its faces send. The default,
+    /// [`matchmaking::matchmaker_data::json_length_bound`], is an upper bound.
+    pub matchmaker_data_len: fn(&MatchmakerData) -> usize,
 }
 
 impl Default for CoreConfig {
@@ -109,6 +116,7 @@ impl Default for CoreConfig {
             seed: 0,
             accept_any_fleet: false,
             require_compute_auth: false,
+            matchmaker_data_len: matchmaking::matchmaker_data::json_length_bound,
         }
     }
 }

@@ -39,7 +39,7 @@
 //! events. Configuration data ([`ConfigurationRef`]) is copied into every event so a renderer
 //! never has to look anything up.
 
-use playfield_sdk::wire::AttributeValue;
+use crate::flexmatch::AttributeValue;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;

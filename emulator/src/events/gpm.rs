@@ -24,7 +24,7 @@ use super::model::{
     MatchmakingEventKind, Player,
 };
 use super::timefmt::{iso_millis, iso_seconds};
-use playfield_sdk::wire::AttributeValue;
+use crate::flexmatch::AttributeValue;
 use serde::Serialize;
 
 /// `Source` of every GPM push.
@@ -202,7 +202,7 @@ struct RegionLatency<'a> {
     latency: u32,
 }
 
-fn attribute<'a>(name: &'a str, value: &'a AttributeValue) -> Option<MatchAttribute<'a>> {
+fn attribute<'a>(name: &'a str, value: &'a AttributeValue) -> MatchAttribute<'a> {
     let mut a = MatchAttribute {
         name,
         kind: 0,
@@ -212,8 +212,7 @@ fn attribute<'a>(name: &'a str, value: &'a AttributeValue) -> Option<MatchAttrib
         map_value: None,
     };
     match value {
-        AttributeValue::None => return None,
-        AttributeValue::Double(n) => a.number_value = Some(*n),
+        AttributeValue::Number(n) => a.number_value = Some(*n),
         AttributeValue::String(s) => {
             a.kind = 1;
             a.string_value = Some(s);
@@ -222,7 +221,7 @@ fn attribute<'a>(name: &'a str, value: &'a AttributeValue) -> Option<MatchAttrib
             a.kind = 2;
             a.list_value = Some(l);
         }
-        AttributeValue::StringDoubleMap(m) => {
+        AttributeValue::StringNumberMap(m) => {
             a.kind = 3;
             a.map_value = Some(
                 m.iter()
@@ -235,17 +234,13 @@ fn attribute<'a>(name: &'a str, value: &'a AttributeValue) -> Option<MatchAttrib
             );
         }
     }
-    Some(a)
+    a
 }
 
 fn player(p: &Player) -> GpmPlayer<'_> {
     GpmPlayer {
         id: &p.player_id,
-        match_attributes: p
-            .attributes
-            .iter()
-            .filter_map(|(k, v)| attribute(k, v))
-            .collect(),
+        match_attributes: p.attributes.iter().map(|(k, v)| attribute(k, v)).collect(),
         team: p.team.as_deref(),
         region_latencies: p
             .latency_in_ms

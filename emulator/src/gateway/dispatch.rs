@@ -262,7 +262,7 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             let players = r
                 .players
                 .iter()
-                .map(core::matchmaking::matchmaker_data::player_from_wire)
+                .map(crate::sdk_wire::player_from_wire)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bad)?;
             let req = core::matchmaking::backfill::StartBackfill {

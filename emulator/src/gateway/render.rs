@@ -7,6 +7,7 @@ use playfield_sdk::wire;
 use serde::Serialize;
 
 use crate::core::{self, CoreError, ErrorKind};
+use crate::sdk_wire;
 
 /// The StatusCode an error is answered with (§2.3 lists how the SDKs read each code).
 pub fn status_code(err: &CoreError) -> u16 {
@@ -49,7 +50,7 @@ pub fn push(push: &core::Push) -> String {
                 game_session_id: gs.id.clone(),
                 game_session_name: gs.name.clone().unwrap_or_default(),
                 game_session_data: gs.game_session_data.clone().unwrap_or_default(),
-                matchmaker_data: gs.matchmaker_data.clone().unwrap_or_default(),
+                matchmaker_data: matchmaker_data_json(gs),
                 dns_name: gs.dns_name.clone(),
                 ip_address: gs.ip_address.clone(),
                 port: gs.port.map(i32::from).unwrap_or(0),
@@ -88,6 +89,14 @@ pub fn push(push: &core::Push) -> String {
     to_json(&msg)
 }
 
+/// A game session's `MatchmakerData` string (§5.1, §5.2); empty when it has none.
+fn matchmaker_data_json(gs: &core::GameSession) -> String {
+    gs.matchmaker_data
+        .as_ref()
+        .map(sdk_wire::matchmaker_data_json)
+        .unwrap_or_default()
+}
+
 /// A `GameSession` object as inside UpdateGameSession (§4.2, §5.1).
 pub fn game_session_object(gs: &core::GameSession) -> wire::GameSession {
     wire::GameSession {
@@ -99,7 +108,7 @@ pub fn game_session_object(gs: &core::GameSession) -> wire::GameSession {
         ip_address: gs.ip_address.clone(),
         dns_name: gs.dns_name.clone(),
         game_session_data: gs.game_session_data.clone().unwrap_or_default(),
-        matchmaker_data: gs.matchmaker_data.clone().unwrap_or_default(),
+        matchmaker_data: matchmaker_data_json(gs),
         game_properties: gs.game_properties.clone(),
         location: gs.location.clone(),
         status: match gs.status {

@@ -6,7 +6,8 @@
 
 use playfield::clock::{Clock, ManualClock};
 use playfield::config::Config;
-use playfield::core::matchmaking::StartMatchmaking;
+use playfield::core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
+use playfield::core::matchmaking::{BackfillMode, StartMatchmaking};
 use playfield::core::{
     CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
     ProcessStatus,
@@ -25,24 +26,52 @@ pub const CONFIG_ARN: &str =
     "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel";
 
 /// The matchmaker data FlexMatch would write for a 2-vs-1 match (sdk-wire-protocol.md §5.2).
-pub fn matchmaker_data(extra_player: bool) -> String {
-    let blue_extra = if extra_player {
-        r#",{"playerId":"player-4","attributes":{"skill":{"attributeType":"DOUBLE","valueAttribute":19}}}"#
-    } else {
-        ""
+pub fn matchmaker_data(extra_player: bool) -> MatchmakerData {
+    let player = |id: &str, attributes: Vec<(&str, AttributeValue)>| MatchedPlayer {
+        player_id: id.into(),
+        attributes: attributes
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
     };
-    format!(
-        r#"{{"matchId":"match-1","matchmakingConfigurationArn":"{CONFIG_ARN}",
- "teams":[{{"name":"red","players":[
-   {{"playerId":"player-1","attributes":{{"skill":{{"attributeType":"DOUBLE","valueAttribute":23}},
-     "mode":{{"attributeType":"STRING","valueAttribute":"ctf"}},
-     "items":{{"attributeType":"STRING_LIST","valueAttribute":["a","b"]}},
-     "ranks":{{"attributeType":"STRING_DOUBLE_MAP","valueAttribute":{{"ctf":3.5}}}}}}}},
-   {{"playerId":"player-2","attributes":{{"skill":{{"attributeType":"DOUBLE","valueAttribute":17}}}}}}]}},
-  {{"name":"blue","players":[
-   {{"playerId":"player-3","attributes":{{"skill":{{"attributeType":"DOUBLE","valueAttribute":20}}}}}}{blue_extra}]}}],
- "autoBackfillMode":"MANUAL"}}"#
-    )
+    let skill = |n: f64| vec![("skill", AttributeValue::Number(n))];
+    let mut blue = vec![player("player-3", skill(20.0))];
+    if extra_player {
+        blue.push(player("player-4", skill(19.0)));
+    }
+    MatchmakerData {
+        match_id: "match-1".into(),
+        matchmaking_configuration_arn: CONFIG_ARN.into(),
+        teams: vec![
+            MatchedTeam {
+                name: "red".into(),
+                players: vec![
+                    player(
+                        "player-1",
+                        vec![
+                            ("skill", AttributeValue::Number(23.0)),
+                            ("mode", AttributeValue::String("ctf".into())),
+                            (
+                                "items",
+                                AttributeValue::StringList(vec!["a".into(), "b".into()]),
+                            ),
+                            (
+                                "ranks",
+                                AttributeValue::StringNumberMap([("ctf".to_string(), 3.5)].into()),
+                            ),
+                        ],
+                    ),
+                    player("player-2", skill(17.0)),
+                ],
+            },
+            MatchedTeam {
+                name: "blue".into(),
+                players: blue,
+            },
+        ],
+        auto_backfill_ticket_id: None,
+        auto_backfill_mode: Some(BackfillMode::Manual),
+    }
 }
 
 /// The matchmaker the samples' backfill requests go to: configuration `Duel` (the one the

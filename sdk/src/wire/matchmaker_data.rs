@@ -16,9 +16,12 @@ use std::collections::BTreeMap;
 pub struct MatchmakerData {
     #[serde(default)]
     pub match_id: String,
-    #[serde(default)]
+    /// Left out when empty; a matched game session's document always names it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub matchmaking_configuration_arn: String,
-    #[serde(default)]
+    /// Left out when empty; a matched game session's document lists every team of the
+    /// rule set, so it is never empty there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub teams: Vec<MatchedTeam>,
     /// Set when the configuration's backfill mode is AUTOMATIC.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -432,3 +432,49 @@ fn matchmaker_data_document() {
         AttributeValue::StringList(vec!["a".into(), "b".into()])
     );
 }
+
+/// §5.2: the daemon writes `matchmakingConfigurationArn` and `teams` only when they hold
+/// something. A matched game session's document always has both (FlexMatch names its
+/// configuration and every team of the rule set), so its JSON keeps every key; a document
+/// with only a match id, which a test or a tool hands the daemon, renders as just that. A
+/// reader sees a missing key as empty (`#[serde(default)]` here; Go's `encoding/json`, which
+/// `model/matchmaker_data.go` uses per §5.2, leaves the zero value), so both read back the same.
+#[test]
+fn matchmaker_data_leaves_out_an_empty_arn_and_no_teams() {
+    let bare = MatchmakerData {
+        match_id: "m-1".into(),
+        ..MatchmakerData::default()
+    };
+    assert_eq!(bare.to_json(), r#"{"matchId":"m-1"}"#);
+    assert_eq!(MatchmakerData::parse(&bare.to_json()).unwrap(), bare);
+
+    let full = MatchmakerData {
+        match_id: "m-2".into(),
+        matchmaking_configuration_arn:
+            "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel".into(),
+        teams: vec![
+            MatchedTeam {
+                name: "red".into(),
+                players: vec![MatchedPlayer {
+                    player_id: "p1".into(),
+                    attributes: [("skill".to_string(), AttributeValue::Double(23.0))].into(),
+                }],
+            },
+            MatchedTeam {
+                name: "blue".into(),
+                players: Vec::new(),
+            },
+        ],
+        auto_backfill_ticket_id: None,
+        auto_backfill_mode: Some(BackfillMode::Manual),
+    };
+    assert_eq!(
+        full.to_json(),
+        concat!(
+            r#"{"matchId":"m-2","#,
+            r#""matchmakingConfigurationArn":"arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel","#,
+            r#""teams":[{"name":"red","players":[{"playerId":"p1","attributes":{"skill":{"attributeType":"DOUBLE","valueAttribute":23.0}}}]},"#,
+            r#"{"name":"blue","players":[]}],"autoBackfillMode":"MANUAL"}"#
+        )
+    );
+}

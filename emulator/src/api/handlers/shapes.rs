@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::types::Timestamp;
 use crate::core::{Core, Fleet, GameSession, PlayerSession};
+use crate::sdk_wire;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
@@ -91,7 +92,10 @@ pub fn game_session(core: &Core, gs: &GameSession) -> GameSessionShape {
         player_session_creation_policy: gs.player_session_creation_policy.as_str(),
         creator_id: gs.creator_id.clone(),
         game_session_data: gs.game_session_data.clone(),
-        matchmaker_data: gs.matchmaker_data.clone(),
+        matchmaker_data: gs
+            .matchmaker_data
+            .as_ref()
+            .map(sdk_wire::matchmaker_data_json),
         location: gs.location.clone(),
         compute_name: gs.compute_name.clone().filter(|c| is_compute_name(c)),
     }

@@ -236,10 +236,8 @@ impl Core {
         if let Some(sm) = self.mm.sessions.get(gs) {
             return Some(sm.match_id.clone());
         }
-        let data = self.game_sessions.get(gs)?.matchmaker_data.as_deref()?;
-        playfield_sdk::wire::MatchmakerData::parse(data)
-            .ok()
-            .map(|d| d.match_id)
+        let data = self.game_sessions.get(gs)?.matchmaker_data.as_ref()?;
+        Some(data.match_id.clone())
     }
 
     /// A backfill ticket found newcomers. The match goes the way of a new one: written into
@@ -412,7 +410,7 @@ impl Core {
         }
         let _ = self.notify_game_session_update(
             &gs,
-            Some(md.to_json()),
+            Some(md),
             UpdateReason::MatchmakingDataUpdated,
             Some(bf.clone()),
         );

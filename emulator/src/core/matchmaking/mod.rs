@@ -16,7 +16,7 @@
 //!
 //! Submodules follow the seams of the flow: [`rule_sets`], [`configurations`], [`queues`]
 //! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
-//! [`placement`], [`backfill`]; [`matchmaker_data`] renders what game servers receive;
+//! [`placement`], [`backfill`]; [`matchmaker_data`] builds the document game servers receive;
 //! [`post_processing`] holds a match for a PGOS virtual server when its configuration asks.
 //! `notify` turns the flow's events into the notifications of `core::notifications`.
 

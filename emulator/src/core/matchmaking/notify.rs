@@ -22,7 +22,6 @@
 
 use std::collections::BTreeMap;
 
-use super::matchmaker_data::wire_value;
 use super::placement::{Placement, PlacementStatus};
 use super::tickets::{MatchmakingTicket, TicketKind, TicketStatus};
 use super::{MatchmakingConfiguration, MatchmakingEvent};
@@ -53,11 +52,7 @@ fn player(p: &flexmatch::Player) -> n::Player {
         team: p.team.clone(),
         player_session_id: None,
         accepted: None,
-        attributes: p
-            .attributes
-            .iter()
-            .map(|(k, v)| (k.clone(), wire_value(v)))
-            .collect(),
+        attributes: p.attributes.clone(),
         latency_in_ms: p.latency_ms.clone(),
     }
 }

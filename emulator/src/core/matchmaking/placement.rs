@@ -160,7 +160,7 @@ impl Core {
             maximum_player_session_count: p.maximum_player_session_count,
             game_properties: cfg.game_properties.clone(),
             game_session_data: cfg.game_session_data.clone(),
-            matchmaker_data: Some(md.to_json()),
+            matchmaker_data: Some(md),
             ..CreateGameSession::default()
         };
         Ok((latencies, req))

@@ -12,7 +12,11 @@ pub(super) const T0: Millis = 1_735_689_600_000;
 pub(super) const FLEET: &str = "fleet-1a2b";
 
 pub(super) fn core() -> Core {
-    let mut c = Core::new(CoreConfig::default());
+    core_with(CoreConfig::default())
+}
+
+pub(super) fn core_with(cfg: CoreConfig) -> Core {
+    let mut c = Core::new(cfg);
     c.register_fleet(Fleet {
         id: FLEET.into(),
         name: "test".into(),
@@ -33,7 +37,12 @@ pub(super) fn info(pid: &str) -> ConnectInfo {
 
 /// A core with one ACTIVE process "p1" on connection #1.
 pub(super) fn ready_core() -> Core {
-    let mut c = core();
+    ready_core_with(CoreConfig::default())
+}
+
+/// [`ready_core`] configured by `cfg`.
+pub(super) fn ready_core_with(cfg: CoreConfig) -> Core {
+    let mut c = core_with(cfg);
     c.connect(T0, ConnId(1), info("p1")).unwrap();
     c.process_ready(
         T0,

@@ -1,6 +1,7 @@
 //! Game sessions and player sessions.
 
 use super::*;
+use crate::core::matchmaking::matchmaker_data::MatchmakerData;
 
 #[test]
 fn create_game_session_pushes_to_the_ready_process_and_starts_activating() {
@@ -261,14 +262,61 @@ fn game_sessions_are_placed_in_the_fleet_location() {
 #[test]
 fn update_pushes_the_new_matchmaker_data() {
     let (mut c, id) = active_session();
+    let md = MatchmakerData {
+        match_id: "m".into(),
+        ..MatchmakerData::default()
+    };
     c.notify_game_session_update(
         &id,
-        Some("{\"matchId\":\"m\"}".into()),
+        Some(md.clone()),
         UpdateReason::MatchmakingDataUpdated,
         Some("ticket-1".into()),
     )
     .unwrap();
     assert!(c.take_effects().iter().any(|e| matches!(e,
         Effect::Push { push: Push::UpdateGameSession { game_session, reason: UpdateReason::MatchmakingDataUpdated, backfill_ticket_id: Some(t) }, .. }
-            if t == "ticket-1" && game_session.matchmaker_data.as_deref() == Some("{\"matchId\":\"m\"}"))));
+            if t == "ticket-1" && game_session.matchmaker_data.as_ref() == Some(&md))));
+}
+
+/// service-api.md, GameSession: `MatchmakerData` is "string(1..390000)". The core writes no
+/// JSON, so it counts the document with `CoreConfig::matchmaker_data_len` (the daemon's is the
+/// exact count of the JSON its faces send): a document counted at 390 000 characters is
+/// created, one counted above is refused naming MatchmakerData. The default count is an upper
+/// bound, so a document whose JSON alone is above the bound is refused without the daemon.
+#[test]
+fn the_matchmaker_data_bound_counts_with_the_configured_length() {
+    let md = MatchmakerData {
+        match_id: "m".into(),
+        ..MatchmakerData::default()
+    };
+    let create_with = |len: fn(&MatchmakerData) -> usize, md: &MatchmakerData| {
+        let mut c = ready_core_with(CoreConfig {
+            matchmaker_data_len: len,
+            ..CoreConfig::default()
+        });
+        c.create_game_session(
+            T0,
+            CreateGameSession {
+                fleet_id: FLEET.into(),
+                maximum_player_session_count: 2,
+                matchmaker_data: Some(md.clone()),
+                ..Default::default()
+            },
+        )
+    };
+    let gs = create_with(|_| 390_000, &md).expect("390 000 characters are allowed");
+    assert_eq!(gs.matchmaker_data, Some(md.clone()));
+    let err = create_with(|_| 390_001, &md).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("MatchmakerData: must be 1..390000 characters, got 390001"),
+        "{err}"
+    );
+
+    let long = MatchmakerData {
+        match_id: "m".repeat(390_000),
+        ..MatchmakerData::default()
+    };
+    let err = create_with(CoreConfig::default().matchmaker_data_len, &long).unwrap_err();
+    assert!(err.to_string().contains("MatchmakerData"), "{err}");
 }

@@ -17,7 +17,7 @@ pub mod post_processing;
 pub mod triggers;
 
 use super::model::Player;
-use playfield_sdk::wire::AttributeValue;
+use crate::flexmatch::AttributeValue;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use post_processing::{
@@ -145,7 +145,7 @@ fn attribute(name: &str, v: &AttributeValue) -> Option<MatchAttribute> {
         ..MatchAttribute::default()
     };
     match v {
-        AttributeValue::Double(n) => a.number_value = *n,
+        AttributeValue::Number(n) => a.number_value = *n,
         AttributeValue::String(s) => {
             a.kind = 1;
             a.string_value = s.clone();
@@ -154,7 +154,7 @@ fn attribute(name: &str, v: &AttributeValue) -> Option<MatchAttribute> {
             a.kind = 2;
             a.list_value = l.clone();
         }
-        AttributeValue::None | AttributeValue::StringDoubleMap(_) => return None,
+        AttributeValue::StringNumberMap(_) => return None,
     }
     Some(a)
 }

@@ -261,7 +261,7 @@ mod tests {
     use super::*;
     use crate::core::matchmaking::tickets::TicketStatus;
     use crate::events::model::{ConfigurationRef, GameProperty, Player};
-    use playfield_sdk::wire::AttributeValue;
+    use crate::flexmatch::AttributeValue;
 
     const T0: i64 = 1_735_689_600_000;
 
@@ -270,7 +270,7 @@ mod tests {
     fn call(acceptance_required: bool) -> PostProcessingCall {
         let mut a = Player::new("a").on_team("red");
         a.attributes
-            .insert("skill".into(), AttributeValue::Double(10.0));
+            .insert("skill".into(), AttributeValue::Number(10.0));
         a.latency_in_ms.insert("us-west-2".into(), 40);
         let ticket = crate::events::model::Ticket {
             ticket_id: "t1".into(),

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::core::GameSessionStatus;
-use playfield_sdk::wire::MatchmakerData;
+use crate::flexmatch::AttributeValue;
 
 /// Four players, a 2v2 WITH_QUEUE configuration with game properties, data and two extra
 /// slots; returns the core after the match formed.
@@ -36,7 +36,7 @@ fn a_match_is_placed_and_completes_when_the_session_activates() {
     assert_eq!(gs.maximum_player_session_count, 6);
     assert_eq!(gs.game_properties, props(&[("mode", "duel")]));
     assert_eq!(gs.game_session_data.as_deref(), Some("map=arena"));
-    let md = MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap()).unwrap();
+    let md = gs.matchmaker_data.as_ref().unwrap();
     assert_eq!(md.configuration_name(), Some("cfg"));
     assert_eq!(
         md.match_id,
@@ -49,11 +49,11 @@ fn a_match_is_placed_and_completes_when_the_session_activates() {
         .flat_map(|t| t.players.iter().map(|p| p.player_id.as_str()))
         .collect();
     assert_eq!(everyone.len(), 4);
-    let raw: serde_json::Value =
-        serde_json::from_str(gs.matchmaker_data.as_deref().unwrap()).unwrap();
+    // Written {"attributeType": "DOUBLE", "valueAttribute": 10.0}:
+    // sdk_wire::tests::attributes_are_written_with_their_attribute_type.
     assert_eq!(
-        raw["teams"][0]["players"][0]["attributes"]["skill"],
-        serde_json::json!({"attributeType": "DOUBLE", "valueAttribute": 10.0})
+        md.teams[0].players[0].attributes["skill"],
+        AttributeValue::Number(10.0)
     );
     assert!(md.auto_backfill_ticket_id.is_none(), "MANUAL backfill");
 
@@ -114,7 +114,7 @@ fn a_process_ready_later_gets_the_waiting_placement_at_once() {
         })
         .collect();
     assert_eq!(created.len(), 1, "one process, one placement");
-    let md = MatchmakerData::parse(created[0].matchmaker_data.as_deref().unwrap()).unwrap();
+    let md = created[0].matchmaker_data.as_ref().unwrap();
     assert_eq!(
         md.match_id,
         c.ticket("t1").unwrap().match_id.unwrap(),

@@ -106,7 +106,7 @@ fn a_formed_match_is_held_and_sent_to_the_virtual_server() {
     assert!(team == "red" || team == "blue", "team {:?}", a.team);
     let (name, value) = a.attributes.iter().next().expect("a has attributes");
     assert_eq!(name, "skill");
-    assert_eq!(*value, playfield_sdk::wire::AttributeValue::Double(10.0));
+    assert_eq!(*value, crate::flexmatch::AttributeValue::Number(10.0));
     assert_eq!(req.configuration.game_properties.len(), 1);
     assert_eq!(req.configuration.game_properties[0].key, "mode");
     assert_eq!(req.configuration.game_properties[0].value, "duel");
@@ -162,8 +162,7 @@ fn a_battle_split_in_two_is_placed_as_two_matches() {
         .collect();
     assert_eq!(sessions.len(), 2, "two game sessions");
     for (gs, players) in sessions.iter().zip([["a", "b"], ["c", "d"]]) {
-        let md = playfield_sdk::wire::MatchmakerData::parse(gs.matchmaker_data.as_deref().unwrap())
-            .unwrap();
+        let md = gs.matchmaker_data.as_ref().unwrap();
         let mut got: Vec<(&str, &str)> = md
             .teams
             .iter()
