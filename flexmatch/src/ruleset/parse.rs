@@ -13,9 +13,9 @@ use super::compound::mark_compound_members;
 use super::expansions::parse_expansions;
 use super::rules::parse_rules;
 use super::*;
-use crate::flexmatch::expr::Names;
-use crate::flexmatch::json::parse_relaxed;
-use crate::flexmatch::ticket::{check_value, value_from_json};
+use crate::expr::Names;
+use crate::json::parse_relaxed;
+use crate::ticket::{check_value, value_from_json};
 use serde_json::{Map, Value};
 
 /// Longest rule set body the service accepts (`RuleSetBody` is string(1..65535)).

@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use playfield::flexmatch::{RuleSet, Pool, Ticket, Player, AttributeValue};
+//! use playfield_flexmatch::{RuleSet, Pool, Ticket, Player, AttributeValue};
 //!
 //! let rs = RuleSet::parse(r#"{
 //!     "ruleLanguageVersion": "1.0",
@@ -76,6 +76,10 @@
 //!   the best subset of a region's tickets.
 //! - Incremental passes sample waiting tickets only with random batching; sorted batching and
 //!   the balanced strategy always pass over the whole pool (both are O(n log n)).
+
+// No unsafe code, except one cache hint (`store.rs`, `prefetch_evaluations`) allowed where it
+// stands with its SAFETY argument.
+#![deny(unsafe_code)]
 
 mod backfill;
 pub mod balanced;
