@@ -308,11 +308,18 @@ impl RuleSet {
     }
 }
 
-/// One validation problem, located by a JSON path (`rules[2].measurements[0]`).
+/// One validation problem, located by a JSON path (`rules[2].measurements[0]`) and by where
+/// that path leads in the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSetError {
+    /// The JSON path, e.g. `rules[2].measurements[0]`; empty for the whole document.
     pub path: String,
     pub message: String,
+    /// 1-based line of the value the path leads to or, when the path names something absent
+    /// (a missing property), of its nearest enclosing value.
+    pub line: usize,
+    /// 1-based column (in characters) on that line.
+    pub column: usize,
 }
 
 impl fmt::Display for RuleSetError {
