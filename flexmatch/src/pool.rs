@@ -115,7 +115,7 @@ impl Pool {
 
     /// The rule evaluations ticket `ticket_id` went through since it entered the pool:
     /// [passed, failed] per rule, in rule set order (`ruleEvaluationMetrics`; see
-    /// [`super::metrics`]). `None` when it is not in the pool.
+    /// [`RuleMetric`](crate::RuleMetric)). `None` when it is not in the pool.
     pub fn evaluations(&self, ticket_id: &str) -> Option<Vec<[u64; 2]>> {
         let slot = self.store.slot_of(ticket_id)?;
         Some(

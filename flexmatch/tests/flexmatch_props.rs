@@ -44,14 +44,14 @@ fn make_player(rs: &RuleSet, id: &str, g: &Gen) -> P {
         p = match (a.name.as_str(), a.kind) {
             ("BlockList", _) => p.list("BlockList", &[&format!("p{}", g.block)]),
             ("wantsToBeMonster", _) => p.num("wantsToBeMonster", if g.flag { 1.0 } else { 0.0 }),
-            ("character", playfield_flexmatch::ruleset::AttrType::StringList) => {
+            ("character", playfield_flexmatch::AttrType::StringList) => {
                 p.list("character", &[if g.flag { "medic" } else { "archer" }])
             }
-            (_, playfield_flexmatch::ruleset::AttrType::Number) => p.num(&a.name, g.skill),
-            (_, playfield_flexmatch::ruleset::AttrType::String) => {
+            (_, playfield_flexmatch::AttrType::Number) => p.num(&a.name, g.skill),
+            (_, playfield_flexmatch::AttrType::String) => {
                 p.s(&a.name, if g.flag { "x" } else { "y" })
             }
-            (_, playfield_flexmatch::ruleset::AttrType::StringList) => {
+            (_, playfield_flexmatch::AttrType::StringList) => {
                 let t: Vec<String> = g.tags.iter().map(|t| format!("t{t}")).collect();
                 let t: Vec<&str> = t.iter().map(String::as_str).collect();
                 p.list(&a.name, &t)
