@@ -1,6 +1,6 @@
 //! The FlexMatch rule engine: rule sets, ticket pools and matching.
 //!
-//! A pure module: no I/O, no clock, no globals, no threads. Time is passed in
+//! A pure library: no I/O, no clock, no globals, no threads. Time is passed in
 //! (epoch milliseconds) and randomness comes from a seed, so the same pool,
 //! time and seed always give the same matches.
 //!
@@ -82,6 +82,7 @@
 // No unsafe code, except one cache hint (`store.rs`, `prefetch_evaluations`) allowed where it
 // stands with its SAFETY argument.
 #![deny(unsafe_code)]
+#![deny(missing_docs)]
 
 mod backfill;
 mod balanced;
