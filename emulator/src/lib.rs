@@ -19,7 +19,9 @@ pub mod clock;
 pub mod config;
 pub mod core;
 pub mod events;
-pub mod flexmatch;
+// The rule engine is its own crate (`flexmatch/`); this alias keeps `crate::flexmatch::` and
+// `playfield::flexmatch::` paths working until the daemon imports it by name.
+pub use playfield_flexmatch as flexmatch;
 pub mod gateway;
 pub mod hub;
 pub mod launcher;

@@ -30,7 +30,7 @@ const BAD: &str = r#"{
 /// Every example rule set of the FlexMatch guide passes, with exit code 0.
 #[test]
 fn guide_examples_are_valid() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rulesets");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../flexmatch/tests/rulesets");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -19,8 +19,8 @@
 use super::tickets::MatchmakingTicket;
 use crate::core::notifications as n;
 use crate::core::Core;
-use crate::flexmatch::metrics::{RuleMetric, TicketEvaluations};
 use crate::flexmatch::Match;
+use crate::flexmatch::{RuleMetric, TicketEvaluations};
 
 /// Adds `counts` ([passed, failed] per rule of `names`, same order) to `into`, by rule name.
 fn add(into: &mut Vec<RuleMetric>, names: &[String], counts: impl IntoIterator<Item = [u64; 2]>) {

@@ -113,7 +113,7 @@ pub enum MatchmakingEvent {
         ticket_ids: Vec<String>,
         acceptance_required: bool,
         /// The engine's `ruleEvaluationMetrics` for this match (for the notification).
-        rule_metrics: Vec<crate::flexmatch::metrics::RuleMetric>,
+        rule_metrics: Vec<crate::flexmatch::RuleMetric>,
     },
     /// A player answered a proposal.
     AcceptMatch {

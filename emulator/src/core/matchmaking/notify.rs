@@ -28,7 +28,7 @@ use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::notifications as n;
 use crate::core::{Core, Event};
-use crate::flexmatch::{self, metrics::RuleMetric};
+use crate::flexmatch::{self, RuleMetric};
 
 /// A `Millis` as the model's epoch milliseconds.
 fn at(ms: Millis) -> n::EpochMillis {

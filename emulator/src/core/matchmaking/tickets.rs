@@ -13,7 +13,7 @@ use super::{FlexMatchMode, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::core::timers::TimerKey;
 use crate::core::{Core, CoreError};
-use crate::flexmatch::metrics::RuleMetric;
+use crate::flexmatch::RuleMetric;
 use crate::flexmatch::{self, Match, Player};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +159,7 @@ impl Core {
     ) -> Result<MatchmakingTicket, CoreError> {
         let cfg = self.configuration(&req.configuration_name)?.clone();
         let n = req.players.len();
-        if n == 0 || n > flexmatch::ticket::MAX_PLAYERS_PER_TICKET {
+        if n == 0 || n > flexmatch::MAX_PLAYERS_PER_TICKET {
             return Err(CoreError::param(
                 "Players",
                 format!("a matchmaking request holds 1 to 10 players, got {n}"),

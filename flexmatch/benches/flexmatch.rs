@@ -11,10 +11,10 @@
 //! time and tickets matched, tickets matched per second, and the peak heap in use during the
 //! scenario (measured by a counting allocator in this binary only).
 //!
-//! `cargo bench -p playfield --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
+//! `cargo bench -p playfield-flexmatch --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
 //! `FLEXMATCH_BENCH_MAX=100000` caps the pool size; `FLEXMATCH_BENCH_ONLY=AB` picks rule sets.
 
-use playfield::flexmatch::{AttributeValue, Player, Pool, RuleSet, Ticket};
+use playfield_flexmatch::{AttributeValue, Player, Pool, RuleSet, Ticket};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::alloc::{GlobalAlloc, Layout, System};

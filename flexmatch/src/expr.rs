@@ -366,7 +366,7 @@ fn apply_shape(agg: Agg, s: Shape) -> Result<Shape, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flexmatch::ruleset::AttributeDecl;
+    use crate::ruleset::AttributeDecl;
 
     fn names() -> (Vec<(String, String)>, Vec<AttributeDecl>) {
         let teams = vec![

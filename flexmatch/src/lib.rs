@@ -1,6 +1,6 @@
 //! The FlexMatch rule engine: rule sets, ticket pools and matching.
 //!
-//! A pure module: no I/O, no clock, no globals, no threads. Time is passed in
+//! A pure library: no I/O, no clock, no globals, no threads. Time is passed in
 //! (epoch milliseconds) and randomness comes from a seed, so the same pool,
 //! time and seed always give the same matches.
 //!
@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use playfield::flexmatch::{RuleSet, Pool, Ticket, Player, AttributeValue};
+//! use playfield_flexmatch::{RuleSet, Pool, Ticket, Player, AttributeValue};
 //!
 //! let rs = RuleSet::parse(r#"{
 //!     "ruleLanguageVersion": "1.0",
@@ -38,20 +38,22 @@
 //! ```
 //!
 //! # Module map
-//! - [`ruleset`]: parse and validate a rule set body into typed form (located errors).
-//! - [`expr`]: property expressions — parsing and static shapes.
+//! The crate's API is the items re-exported here; the modules themselves are private.
+//! - `ruleset`: parse and validate a rule set body into typed form (located errors).
+//! - `json`: relaxed JSON reading (comments, trailing commas) that notes where values start.
+//! - `expr`: property expressions — parsing and static shapes.
 //! - `eval`: evaluating expressions against a potential match, allocation-free.
 //! - `rules`: judging a potential match, one rule type at a time.
-//! - [`expansion`]: relaxing properties with time (stages of a parameter vector).
+//! - `expansion`: relaxing properties with time (stages of a parameter vector).
 //! - `store`: ticket storage laid out for matching (slab, interned strings).
-//! - [`pool`]: the pool API the daemon drives.
+//! - `pool`: the pool API the daemon drives ([`Pool`]).
 //! - `build`: building one match (team placement, final check, output).
 //! - `exhaustive`: the exhaustiveSearch strategy (batches, anchors, sort rules).
-//! - [`balanced`]: the balanced strategy for large matches (latency grouping, fill order).
+//! - `balanced`: the balanced strategy for large matches (latency grouping, fill order).
 //! - `backfill`: filling open slots of running matches.
-//! - [`metrics`]: the ruleEvaluationMetrics.
-//! - [`judge`]: judging a given line-up against a rule set (explains and checks matches).
-
+//! - `metrics`: the ruleEvaluationMetrics ([`RuleMetric`], [`TicketEvaluations`]).
+//! - `judge`: judging a given line-up against a rule set ([`judge()`]; explains and checks
+//!   matches).
 //!
 //! # How a pass stays linear
 //! - Exhaustive search splits the pool into fixed-size batches (random, or sorted on
@@ -77,26 +79,32 @@
 //! - Incremental passes sample waiting tickets only with random batching; sorted batching and
 //!   the balanced strategy always pass over the whole pool (both are O(n log n)).
 
+// No unsafe code, except one cache hint (`store.rs`, `prefetch_evaluations`) allowed where it
+// stands with its SAFETY argument.
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
 mod backfill;
-pub mod balanced;
+mod balanced;
 mod build;
 mod eval;
 mod exhaustive;
-pub mod expansion;
-pub mod expr;
+mod expansion;
+mod expr;
 mod json;
-pub mod judge;
-pub mod metrics;
-pub mod pool;
+mod judge;
+mod metrics;
+mod pool;
 mod rules;
-pub mod ruleset;
+mod ruleset;
 mod store;
-pub mod ticket;
+mod ticket;
 
-pub use balanced::fill_order_sizes;
 pub use build::{Match, MatchTeam, MatchedPlayer};
 pub use judge::{judge, Verdict};
-pub use metrics::RuleMetric;
+pub use metrics::{RuleMetric, TicketEvaluations};
 pub use pool::{PassResult, Pool};
-pub use ruleset::{RuleSet, RuleSetError, RuleSetErrors};
-pub use ticket::{AttributeValue, Player, Ticket, TicketError};
+pub use ruleset::{AttrType, AttributeDecl, RuleSet, RuleSetError, RuleSetErrors};
+pub use ticket::{
+    AttributeValue, Player, Ticket, TicketError, MAX_PLAYERS_PER_BACKFILL, MAX_PLAYERS_PER_TICKET,
+};

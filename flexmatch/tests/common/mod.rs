@@ -1,7 +1,7 @@
 //! Helpers shared by the flexmatch integration tests.
 #![allow(dead_code)]
 
-use playfield::flexmatch::{judge, AttributeValue, Match, Player, RuleSet, Ticket, Verdict};
+use playfield_flexmatch::{judge, AttributeValue, Match, Player, RuleSet, Ticket, Verdict};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 

@@ -284,9 +284,13 @@ impl Store {
         #[cfg(target_arch = "x86_64")]
         if let Some(row) = self.evals.get(slot as usize * self.n_rules) {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // The crate denies unsafe code (lib.rs); this cache hint is its one exception.
+            #[allow(unsafe_code)]
             // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and reads
             // nothing the program sees (and `row` is a live element besides).
-            unsafe { _mm_prefetch::<_MM_HINT_T0>((row as *const [AtomicU32; 2]).cast::<i8>()) };
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>((row as *const [AtomicU32; 2]).cast::<i8>())
+            };
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = slot;
@@ -671,7 +675,7 @@ fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flexmatch::ticket::Player;
+    use crate::ticket::Player;
 
     fn t(id: &str) -> Ticket {
         Ticket {

@@ -13,9 +13,9 @@ use super::compound::mark_compound_members;
 use super::expansions::parse_expansions;
 use super::rules::parse_rules;
 use super::*;
-use crate::flexmatch::expr::Names;
-use crate::flexmatch::json::parse_relaxed;
-use crate::flexmatch::ticket::{check_value, value_from_json};
+use crate::expr::Names;
+use crate::json::{locate, parse_relaxed, root_start, Relaxed, ValueStarts};
+use crate::ticket::{check_value, value_from_json};
 use serde_json::{Map, Value};
 
 /// Longest rule set body the service accepts (`RuleSetBody` is string(1..65535)).
@@ -31,10 +31,13 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
+    /// Notes a problem; `parse` locates it in the body before returning.
     pub(super) fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) {
         self.errors.push(RuleSetError {
             path: path.into(),
             message: msg.into(),
+            line: 0,
+            column: 0,
         });
     }
     pub(super) fn slot(&mut self, v: f64) -> ParamId {
@@ -106,22 +109,37 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// Points each error at the line and column where its path's value starts in `body` (or its
+/// nearest enclosing value's, when the path names something absent).
+fn located(mut errors: Vec<RuleSetError>, body: &str, starts: &ValueStarts) -> RuleSetErrors {
+    let positions = starts.by_path(body);
+    for e in &mut errors {
+        (e.line, e.column) = locate(&positions, &e.path);
+    }
+    RuleSetErrors(errors)
+}
+
 pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
-    let fail = |m: String| {
-        Err(RuleSetErrors(vec![RuleSetError {
+    let fail = |starts: &ValueStarts, m: String| {
+        let whole = RuleSetError {
             path: String::new(),
             message: m,
-        }]))
+            line: 0,
+            column: 0,
+        };
+        Err(located(vec![whole], body, starts))
     };
     if body.chars().count() > MAX_BODY_CHARS {
-        return fail(format!("rule set body exceeds {MAX_BODY_CHARS} characters"));
+        let message = format!("rule set body exceeds {MAX_BODY_CHARS} characters");
+        return fail(&root_start(body), message);
     }
-    let root = match parse_relaxed(body) {
+    let Relaxed { value, starts } = parse_relaxed(body);
+    let root = match value {
         Ok(v) => v,
-        Err(e) => return fail(format!("invalid JSON: {e}")),
+        Err(e) => return fail(&starts, format!("invalid JSON: {e}")),
     };
     let Some(root) = root.as_object() else {
-        return fail("a rule set must be a JSON object".into());
+        return fail(&starts, "a rule set must be a JSON object".into());
     };
     let mut cx = Ctx {
         errors: Vec::new(),
@@ -165,7 +183,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     let expansions = parse_expansions(&mut cx, root.get("expansions"), &rules, &team_defs, &teams);
     mark_compound_members(&mut rules);
     if !cx.errors.is_empty() {
-        return Err(RuleSetErrors(cx.errors));
+        return Err(located(cx.errors, body, &starts));
     }
     let exp: Vec<(Vec<ParamId>, Vec<Step>)> = expansions
         .iter()
@@ -505,4 +523,78 @@ pub(super) fn parse_algorithm(
         ),
     }
     alg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `playfield ruleset validate` reads from a body: validity, name, located errors.
+    fn check_text(text: &str) -> (bool, Option<String>, Vec<RuleSetError>) {
+        match RuleSet::parse(text) {
+            Ok(rs) => (true, rs.name, Vec::new()),
+            Err(errors) => (false, None, errors.0),
+        }
+    }
+
+    const BROKEN: &str = r#"{
+    // a comment, as the guide's examples have
+    "name": "broken",
+    "ruleLanguageVersion": "1.0",
+    "playerAttributes": [{ "name": "skill", "type": "number" }],
+    "teams": [{ "name": "red", "minPlayers": 1, "maxPlayers": 2 }],
+    "rules": [{
+        "name": "close",
+        "type": "distance",
+        "measurements": ["avg(teams[red].players.attributes[skil])"],
+        "referenceValue": 10,
+        "maxDistance": 5
+    }]
+}"#;
+
+    // Moved from the daemon's `ruleset_validate.rs` with the position lookup.
+    #[test]
+    fn errors_point_at_their_line() {
+        let (valid, _, errors) = check_text(BROKEN);
+        assert!(!valid);
+        let skil = errors
+            .iter()
+            .find(|e| e.message.contains("skil"))
+            .unwrap_or_else(|| panic!("an error names the unknown attribute: {errors:?}"));
+        assert!(skil.path.starts_with("rules[0]"), "{skil:?}");
+        assert_eq!(skil.line, 10, "{skil:?}");
+    }
+
+    // Moved from the daemon's `ruleset_validate.rs` with the position lookup.
+    #[test]
+    fn syntax_errors_are_reported_not_panicked() {
+        let (valid, _, errors) = check_text("{\"name\": ");
+        assert!(!valid);
+        assert!(!errors.is_empty());
+    }
+
+    /// A body refused before it is read points at its top-level value, like a syntax error.
+    #[test]
+    fn an_overlong_body_points_at_its_top_level_value() {
+        let body = format!(
+            "// note\n  {{\"name\": \"{}\"}}",
+            "x".repeat(MAX_BODY_CHARS)
+        );
+        let errors = RuleSet::parse(&body).unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("exceeds"), "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].column), (2, 3));
+    }
+
+    /// A missing property points at the object that lacks it.
+    #[test]
+    fn a_missing_property_points_at_its_object() {
+        let body = "{\"name\": \"n\", \"ruleLanguageVersion\": \"1.0\",\n \"teams\": [\n  {\"name\": \"red\", \"maxPlayers\": 2}]}";
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        let min = errors
+            .iter()
+            .find(|e| e.path == "teams[0].minPlayers")
+            .unwrap_or_else(|| panic!("minPlayers is required: {errors:?}"));
+        assert_eq!((min.line, min.column), (3, 3), "{min:?}");
+    }
 }

@@ -29,6 +29,7 @@ use std::sync::Arc;
 /// Result of a matching pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PassResult {
+    /// The matches found, in the order they were made. Their tickets have left the pool.
     pub matches: Vec<Match>,
     /// Rule evaluations over the whole pass, matched or not (`ruleEvaluationMetrics`).
     pub rule_metrics: Vec<RuleMetric>,
@@ -38,6 +39,9 @@ pub struct PassResult {
     pub ticket_evaluations: TicketEvaluations,
 }
 
+/// The tickets waiting for matches under one rule set (a matchmaking configuration's pool).
+/// The daemon inserts and removes tickets and runs passes; the pool keeps no clock: each pass
+/// is told the time and a seed.
 #[derive(Debug)]
 pub struct Pool {
     rs: Arc<RuleSet>,
@@ -56,6 +60,7 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// An empty pool for rule set `rs`.
     pub fn new(rs: Arc<RuleSet>) -> Pool {
         let needs_latency = has_latency_rule(&rs);
         let store = Store::new(&rs);
@@ -72,14 +77,17 @@ impl Pool {
         }
     }
 
+    /// The rule set the pool matches by.
     pub fn rule_set(&self) -> &Arc<RuleSet> {
         &self.rs
     }
 
+    /// Number of tickets waiting (backfill tickets included).
     pub fn len(&self) -> usize {
         self.store.len()
     }
 
+    /// True when no ticket is waiting.
     pub fn is_empty(&self) -> bool {
         self.store.len() == 0
     }
@@ -90,6 +98,7 @@ impl Pool {
         self.store.interned()
     }
 
+    /// True when ticket `ticket_id` is waiting in the pool.
     pub fn contains(&self, ticket_id: &str) -> bool {
         self.store.contains(ticket_id)
     }
@@ -115,7 +124,7 @@ impl Pool {
 
     /// The rule evaluations ticket `ticket_id` went through since it entered the pool:
     /// [passed, failed] per rule, in rule set order (`ruleEvaluationMetrics`; see
-    /// [`super::metrics`]). `None` when it is not in the pool.
+    /// [`RuleMetric`](crate::RuleMetric)). `None` when it is not in the pool.
     pub fn evaluations(&self, ticket_id: &str) -> Option<Vec<[u64; 2]>> {
         let slot = self.store.slot_of(ticket_id)?;
         Some(

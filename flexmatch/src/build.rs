@@ -41,15 +41,22 @@ impl Match {
     }
 }
 
+/// One team instance of a match and the players placed on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchTeam {
+    /// The team instance's name: the rule set's team name, or `name_1`, `name_2`, … for a
+    /// team with a `quantity` above 1.
     pub name: String,
+    /// Its players, in the order they were placed.
     pub players: Vec<MatchedPlayer>,
 }
 
+/// A player placed on a team, with the ticket that brought them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchedPlayer {
+    /// The player's id, as in the ticket.
     pub player_id: String,
+    /// The ticket the player came in (a backfill ticket for a running match's players).
     pub ticket_id: String,
 }
 

@@ -16,11 +16,16 @@
 
 use super::ruleset::RuleSet;
 
-/// One entry of `ruleEvaluationMetrics`.
+/// One entry of `ruleEvaluationMetrics` (guide line ~3251): how often one rule passed and
+/// failed. A count is one judgement of a potential match, made while building a match; a
+/// ticket's counts are those of every potential match that held it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleMetric {
+    /// The rule's `name` in the rule set.
     pub rule_name: String,
+    /// Judgements the rule passed.
     pub passed_count: u64,
+    /// Judgements the rule failed.
     pub failed_count: u64,
 }
 
@@ -48,8 +53,8 @@ pub(crate) fn accumulate(into: &mut [[u64; 2]], from: &[[u64; 2]]) {
 }
 
 /// Per-rule `[passed, failed]` counts of several tickets, in rule set order: what each
-/// ticket went through during its stay in a pool (see the module doc). One flat buffer for
-/// all the tickets of a pass: no allocation per match.
+/// ticket went through during its stay in a pool, counted as [`RuleMetric`] says. One flat
+/// buffer for all the tickets of a pass: no allocation per match.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TicketEvaluations {
     rules: usize,
@@ -75,6 +80,7 @@ impl TicketEvaluations {
         self.counts.len().checked_div(self.rules).unwrap_or(0)
     }
 
+    /// True when it holds no ticket.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

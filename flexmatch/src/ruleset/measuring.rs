@@ -5,7 +5,7 @@
 use super::parse::Ctx;
 use super::rules::{attr_ref, parse_exprs, parse_reference, party, COMMON};
 use super::*;
-use crate::flexmatch::expr::{Kind, Names};
+use crate::expr::{Kind, Names};
 use serde_json::{Map, Value};
 
 pub(super) fn parse_measuring(

@@ -30,16 +30,22 @@ pub type ParamId = usize;
 /// Declared type of a player attribute (guide line ~2720).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrType {
+    /// `"string"`.
     String,
+    /// `"number"`.
     Number,
+    /// `"string_list"`.
     StringList,
+    /// `"string_number_map"`.
     StringNumberMap,
 }
 
 /// A `playerAttributes` entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeDecl {
+    /// The attribute's name, as players' attributes and property expressions name it.
     pub name: String,
+    /// Its declared `type`.
     pub kind: AttrType,
     /// Used when a player leaves the attribute out. Without one, such a ticket cannot match.
     pub default: Option<AttributeValue>,
@@ -275,12 +281,20 @@ pub struct Expansion {
 /// A validated rule set.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
+    /// The body's optional `name`: a label for the author, unrelated to the name the rule
+    /// set is created under (guide line 440).
     pub name: Option<String>,
+    /// The `playerAttributes`, in declaration order.
     pub attributes: Vec<AttributeDecl>,
+    /// The `algorithm` block, defaults filled in.
     pub algorithm: Algorithm,
+    /// The `teams` as declared (one entry per declaration, whatever its `quantity`).
     pub team_defs: Vec<TeamDef>,
+    /// The team instances a match holds: each declaration repeated `quantity` times.
     pub teams: Vec<Team>,
+    /// The `rules`, in declaration order (the order of `ruleEvaluationMetrics`).
     pub rules: Vec<Rule>,
+    /// The `expansions`, resolved to the parameters they relax.
     pub expansions: Vec<Expansion>,
     /// Sum of every team's maxPlayers (before expansions): above 40 it is a large-match rule set.
     pub max_match_players: u32,
@@ -308,11 +322,19 @@ impl RuleSet {
     }
 }
 
-/// One validation problem, located by a JSON path (`rules[2].measurements[0]`).
+/// One validation problem, located by a JSON path (`rules[2].measurements[0]`) and by where
+/// that path leads in the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSetError {
+    /// The JSON path, e.g. `rules[2].measurements[0]`; empty for the whole document.
     pub path: String,
+    /// What is wrong there, e.g. `unknown attribute "skil"`.
     pub message: String,
+    /// 1-based line of the value the path leads to or, when the path names something absent
+    /// (a missing property), of its nearest enclosing value.
+    pub line: usize,
+    /// 1-based column (in characters) on that line.
+    pub column: usize,
 }
 
 impl fmt::Display for RuleSetError {

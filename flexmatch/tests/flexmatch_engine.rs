@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use playfield::flexmatch::{Match, Pool, Ticket, TicketError};
+use playfield_flexmatch::{Match, Pool, Ticket, TicketError};
 use std::collections::HashMap;
 
 const FIVE_V_FIVE_LATENCY: &str = r#"{
@@ -596,7 +596,7 @@ fn large_match_backfill_fills_open_slots() {
 fn pools_and_rule_sets_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Pool>();
-    check::<playfield::flexmatch::RuleSet>();
+    check::<playfield_flexmatch::RuleSet>();
     check::<Match>();
 }
 

@@ -17,9 +17,13 @@ use std::collections::BTreeMap;
 /// A player attribute value (`AttributeValue` in the service API).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttributeValue {
+    /// `S`: a string of 1 to 100 characters.
     String(String),
+    /// `N`: a double.
     Number(f64),
+    /// `SL`: a list of strings, each 1 to 100 characters.
     StringList(Vec<String>),
+    /// `SDM`: a map from string to double.
     StringNumberMap(BTreeMap<String, f64>),
 }
 
@@ -47,7 +51,9 @@ pub(crate) fn type_name(t: AttrType) -> &'static str {
 /// A player in a ticket.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Player {
+    /// The player's id (1 to 1024 characters), unique within the ticket.
     pub id: String,
+    /// Attribute name → value; an attribute the rule set does not declare is ignored.
     pub attributes: BTreeMap<String, AttributeValue>,
     /// Region (or location) → latency in milliseconds.
     pub latency_ms: BTreeMap<String, u32>,
@@ -58,7 +64,10 @@ pub struct Player {
 /// A matchmaking or backfill ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticket {
+    /// The ticket's id (1 to 128 characters), unique within the pool.
     pub id: String,
+    /// Its players: 1 to [`MAX_PLAYERS_PER_TICKET`], or to [`MAX_PLAYERS_PER_BACKFILL`] for
+    /// a backfill ticket.
     pub players: Vec<Player>,
     /// Creation time, epoch milliseconds: expansion wait times count from here.
     pub created_ms: u64,
@@ -70,37 +79,72 @@ pub struct Ticket {
 /// Why a ticket was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TicketError {
+    /// The ticket id is empty or longer than 128 characters.
     #[error("ticket id must be 1 to 128 characters")]
     BadId,
+    /// A ticket with this id is already in the pool.
     #[error("ticket \"{0}\" is already in the pool")]
     Duplicate(String),
+    /// The ticket holds no player, or more than it may.
     #[error("a ticket needs 1 to {max} players, got {got}")]
-    PlayerCount { got: usize, max: usize },
+    PlayerCount {
+        /// How many players it holds.
+        got: usize,
+        /// The most it may hold ([`MAX_PLAYERS_PER_TICKET`] or [`MAX_PLAYERS_PER_BACKFILL`]).
+        max: usize,
+    },
+    /// The player at this index has an empty id or one longer than 1024 characters.
     #[error("player id must be 1 to 1024 characters (player #{0})")]
     BadPlayerId(usize),
+    /// Two players of the ticket have this id.
     #[error("player \"{0}\" appears twice in the ticket")]
     DuplicatePlayer(String),
+    /// A player's attribute has another type than the rule set declares.
     #[error("player \"{player}\": attribute \"{attribute}\" must be {expected}, got {got}")]
     WrongType {
+        /// The player's id.
         player: String,
+        /// The attribute's name.
         attribute: String,
+        /// The declared type (`string`, `number`, `string_list`, `string_number_map`).
         expected: &'static str,
+        /// The type the player's value has.
         got: &'static str,
     },
+    /// A player lacks an attribute the rule set declares without a default.
     #[error("player \"{player}\": attribute \"{attribute}\" is required (the rule set declares no default)")]
-    MissingAttribute { player: String, attribute: String },
+    MissingAttribute {
+        /// The player's id.
+        player: String,
+        /// The attribute's name.
+        attribute: String,
+    },
+    /// A player's attribute value breaks a service limit (say a string over 100 characters).
     #[error("player \"{player}\": attribute \"{attribute}\": {message}")]
     BadValue {
+        /// The player's id.
         player: String,
+        /// The attribute's name.
         attribute: String,
+        /// What is wrong with the value.
         message: String,
     },
+    /// This player reports no latency, and the rule set has a latency rule.
     #[error("player \"{0}\" reports no latency, which the rule set's latency rule needs")]
     MissingLatency(String),
+    /// The ticket's players (first field) outnumber the largest team's maxPlayers, even
+    /// after expansions (second field): the ticket could never match.
     #[error("the ticket's {0} players do not fit in any one team (the largest holds {1})")]
     TooLarge(usize, u32),
+    /// A backfill ticket's player does not fit the running match it describes (no team, or
+    /// an unknown one).
     #[error("backfill ticket player \"{player}\": {message}")]
-    BadBackfill { player: String, message: String },
+    BadBackfill {
+        /// The player's id.
+        player: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Most players one ticket may carry (StartMatchmaking).

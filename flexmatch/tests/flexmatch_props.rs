@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use playfield::flexmatch::{Pool, RuleSet, Ticket};
+use playfield_flexmatch::{Pool, RuleSet, Ticket};
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -44,14 +44,14 @@ fn make_player(rs: &RuleSet, id: &str, g: &Gen) -> P {
         p = match (a.name.as_str(), a.kind) {
             ("BlockList", _) => p.list("BlockList", &[&format!("p{}", g.block)]),
             ("wantsToBeMonster", _) => p.num("wantsToBeMonster", if g.flag { 1.0 } else { 0.0 }),
-            ("character", playfield::flexmatch::ruleset::AttrType::StringList) => {
+            ("character", playfield_flexmatch::AttrType::StringList) => {
                 p.list("character", &[if g.flag { "medic" } else { "archer" }])
             }
-            (_, playfield::flexmatch::ruleset::AttrType::Number) => p.num(&a.name, g.skill),
-            (_, playfield::flexmatch::ruleset::AttrType::String) => {
+            (_, playfield_flexmatch::AttrType::Number) => p.num(&a.name, g.skill),
+            (_, playfield_flexmatch::AttrType::String) => {
                 p.s(&a.name, if g.flag { "x" } else { "y" })
             }
-            (_, playfield::flexmatch::ruleset::AttrType::StringList) => {
+            (_, playfield_flexmatch::AttrType::StringList) => {
                 let t: Vec<String> = g.tags.iter().map(|t| format!("t{t}")).collect();
                 let t: Vec<&str> = t.iter().map(String::as_str).collect();
                 p.list(&a.name, &t)
@@ -105,8 +105,8 @@ fn check_pass(
             prop_assert!(seen.insert(id.clone()), "ticket {} matched twice", id);
             prop_assert!(!pool.contains(id));
         }
-        let verdict = playfield::flexmatch::judge(&rs, &lineup(m, &by_id), now);
-        prop_assert_eq!(verdict, playfield::flexmatch::Verdict::Valid, "{:?}", m);
+        let verdict = playfield_flexmatch::judge(&rs, &lineup(m, &by_id), now);
+        prop_assert_eq!(verdict, playfield_flexmatch::Verdict::Valid, "{:?}", m);
     }
     prop_assert_eq!(pool.len(), before - seen.len());
     Ok(())

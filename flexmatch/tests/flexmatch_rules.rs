@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use playfield::flexmatch::{judge, RuleSet, Ticket, Verdict};
+use playfield_flexmatch::{judge, RuleSet, Ticket, Verdict};
 
 /// Teams a and b of 1–3 players, attributes skill (number), role (string), tags (string_list).
 fn rs(rules: &str) -> std::sync::Arc<RuleSet> {

@@ -18,11 +18,15 @@ pub enum Verdict {
     Valid,
     /// A ticket was refused (wrong attribute type, unknown team, …).
     BadTicket(String),
-    /// Team `name` holds `players`, outside `min..=max`.
+    /// Team `team` holds `players`, outside `min..=max`.
     TeamSize {
+        /// The team instance's name.
         team: String,
+        /// How many players the line-up puts on it.
         players: usize,
+        /// Its minPlayers (after expansions at that time).
         min: usize,
+        /// Its maxPlayers (after expansions at that time).
         max: usize,
     },
     /// These rules fail (names in rule set order).

@@ -5,7 +5,7 @@ use super::compound::parse_statement;
 use super::measuring::{parse_latency, parse_measuring, parse_sort};
 use super::parse::{array, kind_of, Ctx};
 use super::*;
-use crate::flexmatch::expr::{self, Names};
+use crate::expr::{self, Names};
 use serde_json::{Map, Value};
 
 pub(super) const COMMON: [&str; 3] = ["name", "type", "description"];

@@ -1,7 +1,7 @@
 //! Invalid rule sets: every problem is reported with its JSON path (what
 //! ValidateMatchmakingRuleSet answers), and all problems are reported at once.
 
-use playfield::flexmatch::RuleSet;
+use playfield_flexmatch::RuleSet;
 
 fn errors(body: &str) -> Vec<String> {
     match RuleSet::parse(body) {

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use playfield::flexmatch::{Pool, Ticket};
+use playfield_flexmatch::{Pool, Ticket};
 use std::collections::HashMap;
 
 const ALL: [&str; 11] = [
@@ -40,7 +40,7 @@ pub fn run(
     tickets: &[Ticket],
     now: u64,
     seed: u64,
-) -> Vec<playfield::flexmatch::Match> {
+) -> Vec<playfield_flexmatch::Match> {
     let by_id: HashMap<String, Ticket> =
         tickets.iter().map(|t| (t.id.clone(), t.clone())).collect();
     let pass = pool.find_matches(now, seed);
