@@ -240,8 +240,8 @@ impl<'a> ArnIssuer<'a> {
 
     /// `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id-string>`: the game session id
     /// *is* this ARN, and the service leaves its account field empty (service-api.md §7;
-    /// the model's GameSessionId documentation: "arn:aws:gamelift:<home_region>::gamesession/
-    /// <fleet ID>/<ID string>").
+    /// the model's GameSessionId documentation: `arn:aws:gamelift:<home_region>::gamesession/
+    /// <fleet ID>/<ID string>`).
     pub fn game_session(&self, fleet_id: &str, id_string: &str) -> Arn {
         Arn::new(
             PARTITION,

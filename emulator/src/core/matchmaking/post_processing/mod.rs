@@ -92,7 +92,7 @@ pub struct PostProcessingState {
 
 impl Core {
     /// Sets or clears a configuration's post-processing URL after it was created (the startup
-    /// file sets it at creation, through [`super::ConfigurationSpec::post_processing_url`]).
+    /// file sets it at creation, through [`super::configurations::ConfigurationSpec::post_processing_url`]).
     pub fn set_post_processing_url(
         &mut self,
         configuration: &str,
