@@ -317,6 +317,21 @@ impl RuleSet {
         &self.params
     }
 
+    /// Every team instance a match holds, by name, with its `maxPlayers` before expansions
+    /// relax it: what a game session of this rule set can hold (the placement's
+    /// MaximumPlayerSessionCount) and what a backfill or a post-processing answer may fill.
+    pub fn team_maxima(&self) -> Vec<(String, u32)> {
+        let base = self.params.base();
+        self.teams
+            .iter()
+            .map(|t| {
+                let def = &self.team_defs[t.def];
+                let max = base.get(def.max_players).copied().unwrap_or(0.0);
+                (t.name.clone(), max.max(0.0) as u32)
+            })
+            .collect()
+    }
+
     pub(crate) fn team_index(&self, name: &str) -> Option<usize> {
         self.teams.iter().position(|t| t.name == name)
     }

@@ -597,4 +597,26 @@ mod tests {
             .unwrap_or_else(|| panic!("minPlayers is required: {errors:?}"));
         assert_eq!((min.line, min.column), (3, 3), "{min:?}");
     }
+
+    /// `team_maxima` names every team instance a match holds, with its declaration's
+    /// maxPlayers. Seed 002 lines 1043-1048 declare `"name": "trio", "maxPlayers": 5,
+    /// "quantity": 3`; line 2813: "数量大于 1 的队伍会附加一个数字 (“Red_1”、 “Red_2” 等)".
+    #[test]
+    fn team_maxima_repeats_a_declaration_quantity_times() {
+        let rs = RuleSet::parse(
+            r#"{"ruleLanguageVersion": "1.0",
+                "teams": [{"name": "trio", "minPlayers": 3, "maxPlayers": 5, "quantity": 3},
+                          {"name": "solo", "minPlayers": 1, "maxPlayers": 1}]}"#,
+        )
+        .expect("a valid rule set");
+        assert_eq!(
+            rs.team_maxima(),
+            vec![
+                ("trio_1".to_string(), 5),
+                ("trio_2".to_string(), 5),
+                ("trio_3".to_string(), 5),
+                ("solo".to_string(), 1),
+            ]
+        );
+    }
 }

@@ -23,7 +23,6 @@
 //! manual request.
 
 use super::matchmaker_data::{self, Backfill};
-use super::placement::team_maxima;
 use super::tickets::{
     check_ticket_id, ConnectionInfo, MatchedPlayerSession, TicketKind, TicketStatus,
 };
@@ -354,7 +353,7 @@ impl Core {
             .mm
             .rule_sets
             .get(&cfg.rule_set_name)
-            .map_or(0, |r| team_maxima(&r.parsed).iter().map(|(_, n)| n).sum());
+            .map_or(0, |r| r.parsed.team_maxima().iter().map(|(_, n)| n).sum());
         let filled: usize = teams.iter().map(|(_, ps)| ps.len()).sum();
         let next_auto =
             (automatic && cfg.backfill_mode == BackfillMode::Automatic && filled < max as usize)

@@ -75,19 +75,6 @@ pub struct Placement {
     pub placed_player_sessions: Vec<MatchedPlayerSession>,
 }
 
-/// The team instances of a rule set with their maxPlayers (before expansions).
-pub fn team_maxima(rs: &RuleSet) -> Vec<(String, u32)> {
-    let base = rs.params().base();
-    rs.teams
-        .iter()
-        .map(|t| {
-            let def = &rs.team_defs[t.def];
-            let max = base.get(def.max_players).copied().unwrap_or(0.0);
-            (t.name.clone(), max.max(0.0) as u32)
-        })
-        .collect()
-}
-
 impl Core {
     /// The players of a match grouped by team, every team of the rule set included.
     pub(crate) fn match_teams(&self, m: &Match) -> Vec<(String, Vec<Player>)> {
@@ -185,7 +172,7 @@ impl Core {
         let queue_notification_target = q.and_then(|q| q.notification_target.clone());
         let team_max: u32 = self
             .rule_set_of(cfg)
-            .map_or(0, |rs| team_maxima(rs).iter().map(|(_, n)| n).sum());
+            .map_or(0, |rs| rs.team_maxima().iter().map(|(_, n)| n).sum());
         let open = (team_max as usize) > m.player_count();
         let auto_backfill_ticket_id =
             (cfg.backfill_mode == BackfillMode::Automatic && open).then(|| self.ids.uuid());

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::super::placement::team_maxima;
 use super::super::MatchmakingConfiguration;
 use super::HeldMatch;
 use super::VirtualServerAnswer;
@@ -45,7 +44,7 @@ impl Core {
             .mm
             .rule_sets
             .get(&cfg.rule_set_name)
-            .map(|rs| team_maxima(&rs.parsed).into_iter().collect())
+            .map(|rs| rs.parsed.team_maxima().into_iter().collect())
             .unwrap_or_default();
         let mut battles = Vec::new();
         for (i, b) in r.battles.iter().enumerate() {
