@@ -15,9 +15,12 @@
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
 pub mod api;
-pub mod clock;
 pub mod config;
-pub mod core;
+// The core is its own crate (`core/`); these aliases keep `crate::core::`, `crate::clock::`,
+// `crate::search_expr::` and the same `playfield::` paths working until the daemon imports it
+// by name.
+pub use playfield_core as core;
+pub use playfield_core::{clock, search_expr};
 pub mod events;
 // The rule engine is its own crate (`flexmatch/`); this alias keeps `crate::flexmatch::` and
 // `playfield::flexmatch::` paths working until the daemon imports it by name.
@@ -28,6 +31,5 @@ pub mod launcher;
 pub mod post_processing;
 pub mod ruleset_validate;
 pub mod sdk_wire;
-pub mod search_expr;
 pub mod server;
 pub mod stop_signals;

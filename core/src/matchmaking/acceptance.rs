@@ -1,0 +1,198 @@
+//! Match acceptance (guide lines 2133–2137; service-api.md §9.1 AcceptMatch).
+//!
+//! With `AcceptanceRequired`, a formed match is only a proposal: its tickets wait in
+//! REQUIRES_ACCEPTANCE until every player of every ticket accepts. The guide (line 2137):
+//! "当建议的对战游戏中的任何一个玩家拒绝对战游戏，或者未能在接受时限内响应时，请求失败。接受对战的
+//! 玩家的票证将自动退还到票证池中。未接受对战的玩家的票证将变为“失败”状态" — when anyone rejects
+//! or the acceptance timeout runs out, the proposal is dropped: tickets whose players all
+//! accepted go back to SEARCHING (into the pool, keeping their age), the others FAIL.
+
+use super::tickets::{MatchmakingTicket, TicketStatus};
+use super::MatchmakingEvent;
+use crate::clock::Millis;
+use crate::timers::TimerKey;
+use crate::{Core, CoreError};
+use playfield_flexmatch::Match;
+
+/// A match waiting for its players' answers.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub match_id: String,
+    pub configuration: String,
+    pub m: Match,
+    pub deadline: Millis,
+}
+
+/// Every player of the ticket accepted the current proposal.
+fn all_accepted(t: &MatchmakingTicket) -> bool {
+    t.players
+        .iter()
+        .all(|x| t.answers.get(&x.id) == Some(&true))
+}
+
+impl Core {
+    pub(crate) fn propose(
+        &mut self,
+        now: Millis,
+        cfg: &super::MatchmakingConfiguration,
+        match_id: String,
+        m: Match,
+    ) {
+        let deadline = now + u64::from(cfg.acceptance_timeout_seconds.unwrap_or(60)) * 1000;
+        for id in &m.ticket_ids {
+            self.set_status(now, id, TicketStatus::RequiresAcceptance, None, None);
+        }
+        self.timers
+            .schedule(TimerKey::Acceptance(match_id.clone()), deadline);
+        self.mm.proposals.insert(
+            match_id.clone(),
+            Proposal {
+                match_id,
+                configuration: cfg.name.clone(),
+                m,
+                deadline,
+            },
+        );
+    }
+
+    /// AcceptMatch: `accept` true for ACCEPT, false for REJECT.
+    pub fn accept_match(
+        &mut self,
+        now: Millis,
+        ticket_id: &str,
+        player_ids: &[String],
+        accept: bool,
+    ) -> Result<(), CoreError> {
+        let t = self
+            .mm
+            .tickets
+            .get(ticket_id)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "matchmaking ticket",
+                id: ticket_id.into(),
+            })?;
+        if t.status != TicketStatus::RequiresAcceptance {
+            return Err(CoreError::Matchmaking(format!(
+                "ticket '{ticket_id}' is {}; it cannot be accepted or rejected (only \
+                 REQUIRES_ACCEPTANCE can)",
+                t.status.as_str()
+            )));
+        }
+        if player_ids.is_empty() {
+            return Err(CoreError::param(
+                "PlayerIds",
+                "at least one player id is needed",
+            ));
+        }
+        if let Some(p) = player_ids
+            .iter()
+            .find(|p| !t.players.iter().any(|x| &x.id == *p))
+        {
+            return Err(CoreError::param(
+                "PlayerIds",
+                format!("player '{p}' is not in ticket '{ticket_id}'"),
+            ));
+        }
+        let match_id = t.match_id.clone().unwrap_or_default();
+        for p in player_ids {
+            // Recorded before the event: it shows every answer so far, this one included.
+            if let Some(t) = self.mm.tickets.get_mut(ticket_id) {
+                t.answers.insert(p.clone(), accept);
+            }
+            self.mm_emit(
+                now,
+                MatchmakingEvent::AcceptMatch {
+                    match_id: match_id.clone(),
+                    ticket_id: ticket_id.into(),
+                    player_id: p.clone(),
+                    accepted: accept,
+                },
+            );
+        }
+        if !accept {
+            self.drop_proposal(now, &match_id, &[ticket_id.to_string()], "Rejected");
+            return Ok(());
+        }
+        let all = self.mm.proposals.get(&match_id).is_some_and(|p| {
+            p.m.ticket_ids
+                .iter()
+                .all(|id| self.mm.tickets.get(id).is_some_and(all_accepted))
+        });
+        if all {
+            if let Some(p) = self.mm.proposals.remove(&match_id) {
+                self.timers.cancel(&TimerKey::Acceptance(match_id.clone()));
+                self.mm_emit(
+                    now,
+                    MatchmakingEvent::AcceptMatchCompleted {
+                        match_id: match_id.clone(),
+                        outcome: "Accepted",
+                        configuration: p.configuration.clone(),
+                        ticket_ids: p.m.ticket_ids.clone(),
+                    },
+                );
+                if let Ok(cfg) = self.configuration(&p.configuration).cloned() {
+                    self.match_agreed(now, &cfg, match_id, p.m);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn acceptance_timed_out(&mut self, now: Millis, match_id: &str) {
+        self.drop_proposal(now, match_id, &[], "TimedOut");
+    }
+
+    /// Drops a proposal: `rejecting` tickets and every ticket with a player who has not
+    /// accepted fail; fully accepted tickets return to the pool, SEARCHING.
+    pub(crate) fn drop_proposal(
+        &mut self,
+        now: Millis,
+        match_id: &str,
+        rejecting: &[String],
+        outcome: &'static str,
+    ) {
+        let Some(p) = self.mm.proposals.remove(match_id) else {
+            return;
+        };
+        self.timers.cancel(&TimerKey::Acceptance(match_id.into()));
+        self.mm_emit(
+            now,
+            MatchmakingEvent::AcceptMatchCompleted {
+                match_id: match_id.into(),
+                outcome,
+                configuration: p.configuration.clone(),
+                ticket_ids: p.m.ticket_ids.clone(),
+            },
+        );
+        for id in &p.m.ticket_ids {
+            let Some(t) = self.mm.tickets.get_mut(id) else {
+                continue;
+            };
+            if t.status.is_final() {
+                continue; // cancelled while proposed
+            }
+            let all_accepted = all_accepted(t);
+            t.answers.clear();
+            for pl in &mut t.players {
+                pl.team = None;
+            }
+            if rejecting.contains(id) || !all_accepted {
+                let message = if outcome == "TimedOut" {
+                    "a player did not accept the proposed match within the acceptance timeout"
+                } else {
+                    "a player rejected the proposed match"
+                };
+                self.finish_ticket(
+                    now,
+                    id,
+                    TicketStatus::Failed,
+                    Some("ACCEPTANCE_FAILED".into()),
+                    Some(message.into()),
+                );
+            } else {
+                self.return_to_pool(now, id);
+            }
+        }
+        self.run_pass(now, &p.configuration);
+    }
+}

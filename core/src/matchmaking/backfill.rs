@@ -1,0 +1,447 @@
+//! Match backfill (guide, "利用 FlexMatch 回填现有游戏", lines 2290–2487; service-api.md §9.1
+//! StartMatchBackfill, StopMatchmaking).
+//!
+//! A backfill ticket describes the players already in a game, each with its team; the rule
+//! engine fills the open slots with regular tickets, judged by the same rules. One game
+//! session has at most one active backfill ticket: a new request replaces (cancels) the old.
+//! On a fill the newcomers get player sessions, their tickets complete with connection
+//! info, and the game server receives UpdateGameSession MATCHMAKING_DATA_UPDATED with the
+//! new matchmaker data and the backfill ticket id. Every other end of a backfill ticket
+//! reaches the server too — BACKFILL_CANCELLED, BACKFILL_TIMED_OUT, BACKFILL_FAILED, with the
+//! ticket id (lessons-from-peers.md: a cancelled backfill that never reached
+//! onUpdateGameSession confused game teams). A fill is told like a new match
+//! (PotentialMatchCreated, then MatchmakingSucceeded); newcomers the game cannot seat search
+//! again. A STANDALONE backfill (without a game session, or naming the backend's own) is
+//! answered by those events alone: FlexMatch hosts nothing to seat anyone in.
+//!
+//! Automatic backfill (BackfillMode AUTOMATIC, WITH_QUEUE only): when a matched session
+//! starts with open slots its matchmaker data names a backfill ticket, started as the
+//! session activates, with the match's players. It keeps searching (its request timeout
+//! does not end it) until the slots are filled or the server stops it; after a partial fill
+//! a new automatic ticket carries on. It is built from the match's players, not from who is
+//! still connected, so it never replaces players who left — as the guide says, that takes a
+//! manual request.
+
+use super::matchmaker_data::{self, Backfill};
+use super::tickets::{
+    check_ticket_id, ConnectionInfo, MatchedPlayerSession, TicketKind, TicketStatus,
+};
+use super::{BackfillMode, FlexMatchMode, MatchmakingEvent, MatchmakingTicket};
+use crate::clock::Millis;
+use crate::timers::TimerKey;
+use crate::{Core, CoreError, NewPlayerSession, UpdateReason};
+use playfield_flexmatch::{self as flexmatch, Match, Player};
+
+/// The match a placed game session hosts, as the matchmaker last described it.
+#[derive(Debug, Clone)]
+pub struct SessionMatch {
+    pub configuration: String,
+    pub match_id: String,
+    /// Every team of the rule set with its players (team set on each).
+    pub teams: Vec<(String, Vec<Player>)>,
+    /// The automatic backfill ticket the matchmaker data names, if any.
+    pub auto_backfill_ticket_id: Option<String>,
+}
+
+/// StartMatchBackfill's input (from a client service or from a game server).
+#[derive(Debug, Clone, Default)]
+pub struct StartBackfill {
+    pub ticket_id: Option<String>,
+    pub configuration_name: String,
+    /// The game session being filled (absent in STANDALONE mode).
+    pub game_session_arn: Option<String>,
+    /// Every player currently in the game, each with `team`.
+    pub players: Vec<Player>,
+}
+
+impl Core {
+    /// StartMatchBackfill.
+    pub fn start_match_backfill(
+        &mut self,
+        now: Millis,
+        req: StartBackfill,
+    ) -> Result<MatchmakingTicket, CoreError> {
+        self.start_backfill_ticket(now, req, false)
+    }
+
+    fn start_backfill_ticket(
+        &mut self,
+        now: Millis,
+        req: StartBackfill,
+        automatic: bool,
+    ) -> Result<MatchmakingTicket, CoreError> {
+        let cfg = self.configuration(&req.configuration_name)?.clone();
+        if req.players.is_empty() {
+            return Err(CoreError::param(
+                "Players",
+                "a backfill request describes every player already in the game; none given",
+            ));
+        }
+        let standalone = cfg.flex_match_mode == FlexMatchMode::Standalone;
+        match (&req.game_session_arn, standalone) {
+            // StartMatchBackfill reference: "When using FlexMatch as a standalone component,
+            // request a backfill match by calling this operation without a game session
+            // identifier" — it may still name the backend's own session, which FlexMatch does
+            // not host and so cannot check.
+            (_, true) => {}
+            (None, false) => {
+                return Err(CoreError::param(
+                    "GameSessionArn",
+                    format!(
+                        "configuration '{}' is WITH_QUEUE: its backfill fills one of the game \
+                         sessions it placed, so name it (only a STANDALONE backfill goes \
+                         without)",
+                        cfg.name
+                    ),
+                ))
+            }
+            (Some(gs), false) => match self.game_sessions.get(gs).map(|g| g.is_live()) {
+                None => return Err(CoreError::UnknownGameSession { id: gs.clone() }),
+                Some(false) => {
+                    return Err(CoreError::Matchmaking(format!(
+                        "game session '{gs}' has ended; it cannot be backfilled"
+                    )))
+                }
+                Some(true) => {}
+            },
+        }
+        let id = match req.ticket_id {
+            Some(id) => {
+                check_ticket_id(&id)?;
+                id
+            }
+            None => self.ids.uuid(),
+        };
+        if self.mm.tickets.contains_key(&id) {
+            return Err(CoreError::Matchmaking(format!(
+                "a matchmaking ticket with id '{id}' already exists"
+            )));
+        }
+        let pool = self
+            .mm
+            .pools
+            .get_mut(&cfg.name)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "matchmaking configuration",
+                id: cfg.name.clone(),
+            })?;
+        pool.insert(flexmatch::Ticket {
+            id: id.clone(),
+            players: req.players.clone(),
+            created_ms: now,
+            backfill: true,
+        })
+        .map_err(|e| CoreError::param("Players", e))?;
+        if let Some(gs) = &req.game_session_arn {
+            if let Some(old) = self.mm.backfill_of.get(gs).cloned() {
+                self.finish_ticket(
+                    now,
+                    &old,
+                    TicketStatus::Cancelled,
+                    Some("CANCELLED".into()),
+                    Some(format!("replaced by backfill ticket '{id}'")),
+                );
+            }
+            self.mm.backfill_of.insert(gs.clone(), id.clone());
+        }
+        // A backfill ticket belongs to its game session's match from the start: its events
+        // carry that match id (a MatchmakingFailed too), and it names the session it fills.
+        let match_id = req
+            .game_session_arn
+            .as_deref()
+            .and_then(|gs| self.session_match_id(gs));
+        let t = MatchmakingTicket {
+            id: id.clone(),
+            configuration_name: cfg.name.clone(),
+            configuration_arn: cfg.arn.clone(),
+            status: TicketStatus::Queued,
+            status_reason: None,
+            status_message: None,
+            start_time: now,
+            end_time: None,
+            players: req.players,
+            connection: req
+                .game_session_arn
+                .as_deref()
+                .map(ConnectionInfo::game_session_only),
+            estimated_wait_seconds: None,
+            kind: TicketKind::Backfill {
+                game_session_arn: req.game_session_arn,
+                automatic,
+            },
+            match_id,
+            answers: Default::default(),
+            rule_evaluations: Vec::new(),
+        };
+        let answer = t.clone();
+        self.mm.tickets.insert(id.clone(), t);
+        if !automatic {
+            self.timers.schedule(
+                TimerKey::TicketTimeout(id.clone()),
+                now + u64::from(cfg.request_timeout_seconds) * 1000,
+            );
+        }
+        self.set_status(now, &id, TicketStatus::Searching, None, None);
+        self.run_pass(now, &cfg.name);
+        Ok(answer)
+    }
+
+    /// StopMatchBackfill from the game server hosting `game_session_arn`.
+    pub fn stop_match_backfill(
+        &mut self,
+        now: Millis,
+        game_session_arn: &str,
+        ticket_id: &str,
+    ) -> Result<(), CoreError> {
+        let ok = self.mm.tickets.get(ticket_id).is_some_and(|t| {
+            matches!(&t.kind, TicketKind::Backfill { game_session_arn: Some(g), .. } if g == game_session_arn)
+        });
+        if !ok {
+            return Err(CoreError::NotFound {
+                what: "backfill ticket",
+                id: format!("{ticket_id}' for game session '{game_session_arn}"),
+            });
+        }
+        self.stop_matchmaking(now, ticket_id)
+    }
+
+    /// Starts the automatic backfill ticket of a freshly activated matched session.
+    pub(crate) fn start_automatic_backfill(&mut self, now: Millis, gs: &str) {
+        let Some(sm) = self.mm.sessions.get(gs).cloned() else {
+            return;
+        };
+        let Some(ticket_id) = sm.auto_backfill_ticket_id.clone() else {
+            return;
+        };
+        let players = sm
+            .teams
+            .iter()
+            .flat_map(|(_, ps)| ps.iter().cloned())
+            .collect();
+        let req = StartBackfill {
+            ticket_id: Some(ticket_id),
+            configuration_name: sm.configuration.clone(),
+            game_session_arn: Some(gs.to_string()),
+            players,
+        };
+        if let Err(e) = self.start_backfill_ticket(now, req, true) {
+            tracing::warn!(target: "playfield", "automatic backfill for {gs} not started: {e}");
+        }
+    }
+
+    /// The match id of the game session `gs` hosts, as the matchmaker last described it (or
+    /// as its matchmaker data says, for a session FlexMatch did not place itself).
+    fn session_match_id(&self, gs: &str) -> Option<String> {
+        if let Some(sm) = self.mm.sessions.get(gs) {
+            return Some(sm.match_id.clone());
+        }
+        let data = self.game_sessions.get(gs)?.matchmaker_data.as_ref()?;
+        Some(data.match_id.clone())
+    }
+
+    /// A backfill ticket found newcomers. The match goes the way of a new one: written into
+    /// every ticket of it (match id, teams), told as PotentialMatchCreated (a backfill has no
+    /// acceptance step), then either told as MatchmakingSucceeded at once (STANDALONE: the
+    /// events are how the backend learns who joined, StartMatchBackfill reference: "matchmaking
+    /// results are returned in a matchmaking event"), or placed: the newcomers get player
+    /// sessions in the game session. If the game cannot seat them, the newcomers search on
+    /// (MatchmakingSearching again, without the failed match's teams) and the backfill ticket
+    /// fails.
+    pub(crate) fn on_backfill_match(&mut self, now: Millis, cfg_name: &str, m: Match) {
+        let Some(bf) = m.backfill_ticket_id.clone() else {
+            return;
+        };
+        let (Some(ticket), Ok(cfg)) = (
+            self.mm.tickets.get(&bf).cloned(),
+            self.configuration(cfg_name).cloned(),
+        ) else {
+            // Nothing left to fill: the newcomers are not dropped, they search on.
+            for t in &m.ticket_ids {
+                self.return_to_pool(now, t);
+            }
+            return;
+        };
+        // A WITH_QUEUE backfill grows its game session's match; a STANDALONE one is a match
+        // of its own (FlexMatch does not know the backend's sessions).
+        let match_id = ticket.match_id.clone().unwrap_or_else(|| self.ids.uuid());
+        self.assign_match(&match_id, &m);
+        let mut all_tickets = vec![bf.clone()];
+        all_tickets.extend(m.ticket_ids.iter().cloned());
+        self.mm_emit(
+            now,
+            MatchmakingEvent::PotentialMatchCreated {
+                match_id: match_id.clone(),
+                configuration: cfg.name.clone(),
+                ticket_ids: all_tickets.clone(),
+                acceptance_required: false,
+                rule_metrics: m.rule_metrics.clone(),
+            },
+        );
+        let gs = match (&ticket.kind, cfg.flex_match_mode) {
+            (
+                TicketKind::Backfill {
+                    game_session_arn: Some(gs),
+                    ..
+                },
+                FlexMatchMode::WithQueue,
+            ) => gs.clone(),
+            _ => {
+                // STANDALONE: the match result is the answer; nothing to place.
+                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &all_tickets);
+                for t in &all_tickets {
+                    self.finish_ticket(now, t, TicketStatus::Completed, None, None);
+                }
+                return;
+            }
+        };
+        // Everyone in the match, by team (teams as just written into the tickets).
+        let teams: Vec<(String, Vec<Player>)> = m
+            .teams
+            .iter()
+            .map(|team| {
+                let ps = team
+                    .players
+                    .iter()
+                    .filter_map(|mp| {
+                        let t = self.mm.tickets.get(&mp.ticket_id)?;
+                        t.players.iter().find(|p| p.id == mp.player_id).cloned()
+                    })
+                    .collect();
+                (team.name.clone(), ps)
+            })
+            .collect();
+        let newcomers: Vec<NewPlayerSession> = m
+            .teams
+            .iter()
+            .flat_map(|t| t.players.iter())
+            .filter(|mp| mp.ticket_id != bf)
+            .map(|mp| NewPlayerSession {
+                player_id: mp.player_id.clone(),
+                player_data: None,
+            })
+            .collect();
+        let sessions = match self.create_player_sessions(now, &gs, newcomers) {
+            Ok(s) => s,
+            Err(e) => {
+                // The game cannot seat them (it filled up meanwhile, or takes no players): the
+                // newcomers search on; the backfill ticket fails and the server is told.
+                for t in &m.ticket_ids {
+                    self.return_to_pool(now, t);
+                }
+                self.finish_ticket(
+                    now,
+                    &bf,
+                    TicketStatus::Failed,
+                    Some("UNEXPECTED_ERROR".into()),
+                    Some(format!("player sessions could not be created: {e}")),
+                );
+                return;
+            }
+        };
+        let Some(gs_snapshot) = self.game_sessions.get(&gs).cloned() else {
+            return;
+        };
+        // Still open slots under AUTOMATIC: a new automatic ticket carries on.
+        let automatic = matches!(
+            ticket.kind,
+            TicketKind::Backfill {
+                automatic: true,
+                ..
+            }
+        );
+        let max: u32 = self
+            .mm
+            .rule_sets
+            .get(&cfg.rule_set_name)
+            .map_or(0, |r| r.parsed.team_maxima().iter().map(|(_, n)| n).sum());
+        let filled: usize = teams.iter().map(|(_, ps)| ps.len()).sum();
+        let next_auto =
+            (automatic && cfg.backfill_mode == BackfillMode::Automatic && filled < max as usize)
+                .then(|| self.ids.uuid());
+        let refs: Vec<(String, Vec<&Player>)> = teams
+            .iter()
+            .map(|(n, ps)| (n.clone(), ps.iter().collect()))
+            .collect();
+        let md = matchmaker_data::build(
+            &match_id,
+            &cfg.arn,
+            &refs,
+            Backfill {
+                mode: cfg.backfill_mode,
+                auto_ticket_id: next_auto.as_deref(),
+            },
+        );
+        self.mm.sessions.insert(
+            gs.clone(),
+            SessionMatch {
+                configuration: cfg.name.clone(),
+                match_id,
+                teams,
+                auto_backfill_ticket_id: next_auto.clone(),
+            },
+        );
+        self.notify_backfill_filled(now, cfg_name, &gs, &m);
+        for tid in &m.ticket_ids {
+            let mine: Vec<MatchedPlayerSession> = match self.mm.tickets.get(tid) {
+                Some(t) => sessions
+                    .iter()
+                    .filter(|s| t.players.iter().any(|x| x.id == s.player_id))
+                    .map(|s| MatchedPlayerSession {
+                        player_id: s.player_id.clone(),
+                        player_session_id: s.id.clone(),
+                    })
+                    .collect(),
+                None => continue,
+            };
+            if let Some(t) = self.mm.tickets.get_mut(tid) {
+                t.connection = Some(ConnectionInfo {
+                    game_session_arn: gs_snapshot.id.clone(),
+                    ip_address: gs_snapshot.ip_address.clone(),
+                    dns_name: gs_snapshot.dns_name.clone(),
+                    port: gs_snapshot.port,
+                    matched_player_sessions: mine,
+                });
+            }
+            self.finish_ticket(now, tid, TicketStatus::Completed, None, None);
+        }
+        if self.mm.backfill_of.get(&gs) == Some(&bf) {
+            self.mm.backfill_of.remove(&gs);
+        }
+        let _ = self.notify_game_session_update(
+            &gs,
+            Some(md),
+            UpdateReason::MatchmakingDataUpdated,
+            Some(bf.clone()),
+        );
+        self.finish_ticket(now, &bf, TicketStatus::Completed, None, None);
+        if next_auto.is_some() {
+            self.start_automatic_backfill(now, &gs);
+        }
+    }
+
+    /// A backfill ticket ended without a fill: the game server hears why.
+    pub(crate) fn backfill_ended(
+        &mut self,
+        _now: Millis,
+        id: &str,
+        gs: &str,
+        status: TicketStatus,
+    ) {
+        if self.mm.backfill_of.get(gs).is_some_and(|t| t == id) {
+            self.mm.backfill_of.remove(gs);
+        }
+        if let Some(sm) = self.mm.sessions.get_mut(gs) {
+            if sm.auto_backfill_ticket_id.as_deref() == Some(id) {
+                sm.auto_backfill_ticket_id = None;
+            }
+        }
+        let reason = match status {
+            TicketStatus::Cancelled => UpdateReason::BackfillCancelled,
+            TicketStatus::TimedOut => UpdateReason::BackfillTimedOut,
+            TicketStatus::Failed => UpdateReason::BackfillFailed,
+            _ => return,
+        };
+        // The session may be gone (it ended, which is why the ticket ended): nobody to tell.
+        let _ = self.notify_game_session_update(gs, None, reason, Some(id.to_string()));
+    }
+}

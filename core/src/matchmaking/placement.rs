@@ -1,0 +1,437 @@
+//! Placing a match (guide lines 200–300; service-api.md §9.2 GameSessionPlacement).
+//!
+//! A WITH_QUEUE match becomes a placement on the configuration's queue. The queue picks an
+//! ACTIVE process without a game session among its destinations, honouring the latency
+//! policies when players reported latencies (`Core::pick_process`); the game session is
+//! created there through the ordinary `create_game_session` path, so the process gets
+//! CreateGameSession with the matchmaker data, the configuration's GameProperties and
+//! GameSessionData, and MaximumPlayerSessionCount = the teams' maxPlayers added up +
+//! AdditionalPlayerCount.
+//!
+//! The placement is FULFILLED when the game server activates the session (the service
+//! reports a placement fulfilled once the session is ACTIVE and its player sessions exist):
+//! then player sessions are reserved for the matched players and the tickets become
+//! COMPLETED with their GameSessionConnectionInfo. With no free process the placement looks
+//! again every [`PLACEMENT_RETRY_MS`](super::PLACEMENT_RETRY_MS) until the queue's timeout,
+//! then it is TIMED_OUT and its tickets FAIL (`PLACEMENT_TIMED_OUT`). A session lost before
+//! activation sends the placement looking for another process.
+
+use super::matchmaker_data::{self, Backfill};
+use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus};
+use super::{BackfillMode, MatchmakingConfiguration, MatchmakingEvent};
+use std::collections::BTreeMap;
+
+use crate::clock::Millis;
+use crate::timers::TimerKey;
+use crate::{Core, CreateGameSession, NewPlayerSession};
+use playfield_flexmatch::{Match, Player, RuleSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlacementStatus {
+    Pending,
+    Fulfilled,
+    Cancelled,
+    TimedOut,
+    Failed,
+}
+
+impl PlacementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlacementStatus::Pending => "PENDING",
+            PlacementStatus::Fulfilled => "FULFILLED",
+            PlacementStatus::Cancelled => "CANCELLED",
+            PlacementStatus::TimedOut => "TIMED_OUT",
+            PlacementStatus::Failed => "FAILED",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub id: String,
+    pub queue: String,
+    /// The queue's ARN and NotificationTarget when the placement began: its events name and
+    /// reach them (envelope `resources`, `account`, `region`; routing) even when the queue is
+    /// deleted while the placement is pending.
+    pub queue_arn: String,
+    pub queue_notification_target: Option<String>,
+    pub configuration: String,
+    pub match_id: String,
+    pub m: Match,
+    pub status: PlacementStatus,
+    pub start_time: Millis,
+    pub end_time: Option<Millis>,
+    pub deadline: Millis,
+    pub maximum_player_session_count: u32,
+    /// Set once a game session was created for it.
+    pub game_session_id: Option<String>,
+    /// With AUTOMATIC backfill and open slots: the backfill ticket id the matchmaker data
+    /// announces, started when the session activates.
+    pub auto_backfill_ticket_id: Option<String>,
+    /// Set for a StartGameSessionPlacement (no match, no configuration).
+    pub direct: Option<super::placement_api::DirectPlacement>,
+    /// The player sessions made when it was fulfilled.
+    pub placed_player_sessions: Vec<MatchedPlayerSession>,
+}
+
+impl Core {
+    /// The players of a match grouped by team, every team of the rule set included.
+    pub(crate) fn match_teams(&self, m: &Match) -> Vec<(String, Vec<Player>)> {
+        m.teams
+            .iter()
+            .map(|team| {
+                let players = team
+                    .players
+                    .iter()
+                    .filter_map(|mp| {
+                        let t = self.mm.tickets.get(&mp.ticket_id)?;
+                        t.players.iter().find(|p| p.id == mp.player_id).cloned()
+                    })
+                    .map(|mut p| {
+                        p.team = Some(team.name.clone());
+                        p
+                    })
+                    .collect();
+                (team.name.clone(), players)
+            })
+            .collect()
+    }
+
+    fn rule_set_of(&self, cfg: &MatchmakingConfiguration) -> Option<&RuleSet> {
+        self.mm
+            .rule_sets
+            .get(&cfg.rule_set_name)
+            .map(|r| r.parsed.as_ref())
+    }
+
+    /// What a placement asks for: the players' latencies and the game session to create
+    /// (all but the fleet). A match placement takes them from its configuration and match;
+    /// a StartGameSessionPlacement from its request.
+    fn placement_template(
+        &self,
+        p: &Placement,
+    ) -> Result<(Vec<BTreeMap<String, u32>>, CreateGameSession), String> {
+        if let Some(d) = &p.direct {
+            let req = CreateGameSession {
+                maximum_player_session_count: p.maximum_player_session_count,
+                name: d.game_session_name.clone(),
+                game_properties: d.game_properties.clone(),
+                game_session_data: d.game_session_data.clone(),
+                ..CreateGameSession::default()
+            };
+            return Ok((d.player_latencies.values().cloned().collect(), req));
+        }
+        let cfg = self
+            .configuration(&p.configuration)
+            .map_err(|_| "its matchmaking configuration no longer exists".to_string())?;
+        let teams = self.match_teams(&p.m);
+        let latencies = teams
+            .iter()
+            .flat_map(|(_, ps)| ps.iter().map(|p| p.latency_ms.clone()))
+            .collect();
+        let refs: Vec<(String, Vec<&Player>)> = teams
+            .iter()
+            .map(|(n, ps)| (n.clone(), ps.iter().collect()))
+            .collect();
+        let md = matchmaker_data::build(
+            &p.match_id,
+            &cfg.arn,
+            &refs,
+            Backfill {
+                mode: cfg.backfill_mode,
+                auto_ticket_id: p.auto_backfill_ticket_id.as_deref(),
+            },
+        );
+        let req = CreateGameSession {
+            maximum_player_session_count: p.maximum_player_session_count,
+            game_properties: cfg.game_properties.clone(),
+            game_session_data: cfg.game_session_data.clone(),
+            matchmaker_data: Some(md),
+            ..CreateGameSession::default()
+        };
+        Ok((latencies, req))
+    }
+
+    pub(crate) fn place_match(
+        &mut self,
+        now: Millis,
+        cfg: &MatchmakingConfiguration,
+        match_id: String,
+        m: Match,
+    ) {
+        let id = self.ids.uuid();
+        let queue = cfg
+            .game_session_queue_names
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let q = self.mm.queues.get(&queue);
+        let timeout_ms = q.map_or(0, |q| u64::from(q.timeout_seconds) * 1000);
+        let queue_arn = q.map(|q| q.arn.clone()).unwrap_or_default();
+        let queue_notification_target = q.and_then(|q| q.notification_target.clone());
+        let team_max: u32 = self
+            .rule_set_of(cfg)
+            .map_or(0, |rs| rs.team_maxima().iter().map(|(_, n)| n).sum());
+        let open = (team_max as usize) > m.player_count();
+        let auto_backfill_ticket_id =
+            (cfg.backfill_mode == BackfillMode::Automatic && open).then(|| self.ids.uuid());
+        let p = Placement {
+            id: id.clone(),
+            queue,
+            queue_arn,
+            queue_notification_target,
+            configuration: cfg.name.clone(),
+            match_id,
+            m,
+            status: PlacementStatus::Pending,
+            start_time: now,
+            end_time: None,
+            deadline: now + timeout_ms,
+            maximum_player_session_count: team_max + cfg.additional_player_count,
+            game_session_id: None,
+            auto_backfill_ticket_id,
+            direct: None,
+            placed_player_sessions: Vec::new(),
+        };
+        self.begin_placement(now, p);
+    }
+
+    /// Records a new placement as PENDING (the event every placement starts with) and makes
+    /// its first attempt: matches and StartGameSessionPlacement start placements alike.
+    pub(crate) fn begin_placement(&mut self, now: Millis, p: Placement) {
+        let id = p.id.clone();
+        self.mm.placements.insert(id.clone(), p);
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: id.clone(),
+                status: PlacementStatus::Pending,
+                game_session_id: None,
+            },
+        );
+        self.retry_placement(now, &id);
+    }
+
+    /// Tries to put a pending placement on a process; otherwise looks again later, or
+    /// times out.
+    pub(crate) fn retry_placement(&mut self, now: Millis, id: &str) {
+        let Some(p) = self.mm.placements.get(id).cloned() else {
+            return;
+        };
+        if p.status != PlacementStatus::Pending || p.game_session_id.is_some() {
+            return;
+        }
+        let Some(queue) = self.mm.queues.get(&p.queue).cloned() else {
+            let q = p.queue.clone();
+            return self.end_placement(
+                now,
+                id,
+                PlacementStatus::Failed,
+                "UNEXPECTED_ERROR",
+                format!("game session queue '{q}' no longer exists"),
+            );
+        };
+        let (latencies, template) = match self.placement_template(&p) {
+            Ok(x) => x,
+            Err(msg) => {
+                return self.end_placement(
+                    now,
+                    id,
+                    PlacementStatus::Failed,
+                    "UNEXPECTED_ERROR",
+                    msg,
+                )
+            }
+        };
+        let age = now.saturating_sub(p.start_time);
+        let refs: Vec<&BTreeMap<String, u32>> = latencies.iter().collect();
+        let picked = self.pick_process(&queue, age, &refs);
+        let created = picked.and_then(|(fleet_id, pid, location)| {
+            let req = CreateGameSession {
+                fleet_id,
+                location: Some(location),
+                ..template
+            };
+            self.create_game_session_on(now, req, Some(pid)).ok()
+        });
+        let key = (p.start_time, id.to_string());
+        match created {
+            Some(gs) => {
+                self.mm.waiting_placements.remove(&key);
+                self.mm.placement_of.insert(gs.id.clone(), id.to_string());
+                if let Some(p) = self.mm.placements.get_mut(id) {
+                    p.game_session_id = Some(gs.id);
+                }
+                self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
+            }
+            None if now >= p_deadline(self, id) => {
+                self.mm.waiting_placements.remove(&key);
+                let msg = format!(
+                    "no ACTIVE server process without a game session in the destinations of \
+                     queue '{}' within its timeout of {} s",
+                    queue.name, queue.timeout_seconds
+                );
+                self.end_placement(
+                    now,
+                    id,
+                    PlacementStatus::TimedOut,
+                    "PLACEMENT_TIMED_OUT",
+                    msg,
+                );
+            }
+            None => {
+                self.mm.waiting_placements.insert(key);
+                let at = (now + super::PLACEMENT_RETRY_MS).min(p_deadline(self, id));
+                self.timers
+                    .schedule(TimerKey::PlacementRetry(id.into()), at);
+            }
+        }
+    }
+
+    /// Ends a placement without a game session: its tickets fail with `reason`.
+    fn end_placement(
+        &mut self,
+        now: Millis,
+        id: &str,
+        status: PlacementStatus,
+        reason: &str,
+        message: String,
+    ) {
+        let Some(p) = self.mm.placements.get_mut(id) else {
+            return;
+        };
+        p.status = status;
+        p.end_time = Some(now);
+        let key = (p.start_time, id.to_string());
+        let tickets = p.m.ticket_ids.clone();
+        self.mm.waiting_placements.remove(&key);
+        self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
+        self.timers.schedule(
+            TimerKey::PlacementForget(id.into()),
+            now + super::RETENTION_MS,
+        );
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: id.into(),
+                status,
+                game_session_id: None,
+            },
+        );
+        for t in tickets {
+            self.finish_ticket(
+                now,
+                &t,
+                TicketStatus::Failed,
+                Some(reason.into()),
+                Some(message.clone()),
+            );
+        }
+    }
+
+    /// The placed session became ACTIVE: player sessions for the matched players, the
+    /// placement FULFILLED, the tickets COMPLETED with their connection info.
+    pub(crate) fn placement_activated(&mut self, now: Millis, gs_id: &str) {
+        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+            return;
+        };
+        let Some(p) = self.mm.placements.get(&pid).cloned() else {
+            return;
+        };
+        if p.direct.is_some() {
+            return self.direct_placement_activated(now, &pid, gs_id);
+        }
+        let teams = self.match_teams(&p.m);
+        let players: Vec<NewPlayerSession> = teams
+            .iter()
+            .flat_map(|(_, ps)| ps.iter())
+            .map(|pl| NewPlayerSession {
+                player_id: pl.id.clone(),
+                player_data: None,
+            })
+            .collect();
+        let sessions = match self.create_player_sessions(now, gs_id, players) {
+            Ok(s) => s,
+            Err(e) => {
+                return self.end_placement(
+                    now,
+                    &pid,
+                    PlacementStatus::Failed,
+                    "UNEXPECTED_ERROR",
+                    format!("player sessions could not be created in {gs_id}: {e}"),
+                )
+            }
+        };
+        let Some(gs) = self.game_sessions.get(gs_id).cloned() else {
+            return;
+        };
+        if let Some(pl) = self.mm.placements.get_mut(&pid) {
+            pl.status = PlacementStatus::Fulfilled;
+            pl.end_time = Some(now);
+        }
+        self.timers.schedule(
+            TimerKey::PlacementForget(pid.clone()),
+            now + super::RETENTION_MS,
+        );
+        self.mm_emit(
+            now,
+            MatchmakingEvent::Placement {
+                placement_id: pid.clone(),
+                status: PlacementStatus::Fulfilled,
+                game_session_id: Some(gs_id.into()),
+            },
+        );
+        self.mm.sessions.insert(
+            gs_id.to_string(),
+            super::backfill::SessionMatch {
+                configuration: p.configuration.clone(),
+                match_id: p.match_id.clone(),
+                teams,
+                auto_backfill_ticket_id: p.auto_backfill_ticket_id.clone(),
+            },
+        );
+        for tid in &p.m.ticket_ids {
+            let mine: Vec<MatchedPlayerSession> = match self.mm.tickets.get(tid) {
+                Some(t) => sessions
+                    .iter()
+                    .filter(|s| t.players.iter().any(|x| x.id == s.player_id))
+                    .map(|s| MatchedPlayerSession {
+                        player_id: s.player_id.clone(),
+                        player_session_id: s.id.clone(),
+                    })
+                    .collect(),
+                None => continue,
+            };
+            if let Some(t) = self.mm.tickets.get_mut(tid) {
+                t.connection = Some(ConnectionInfo {
+                    game_session_arn: gs.id.clone(),
+                    ip_address: gs.ip_address.clone(),
+                    dns_name: gs.dns_name.clone(),
+                    port: gs.port,
+                    matched_player_sessions: mine,
+                });
+            }
+            self.finish_ticket(now, tid, TicketStatus::Completed, None, None);
+        }
+    }
+
+    /// The placed session ended before it was activated: look for another process.
+    pub(crate) fn placement_session_lost(&mut self, now: Millis, gs_id: &str) {
+        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+            return;
+        };
+        if let Some(p) = self.mm.placements.get_mut(&pid) {
+            p.game_session_id = None;
+        }
+        self.retry_placement(now, &pid);
+    }
+
+    pub fn placement(&self, id: &str) -> Option<&Placement> {
+        self.mm.placements.get(id)
+    }
+}
+
+fn p_deadline(core: &Core, id: &str) -> Millis {
+    core.mm.placements.get(id).map_or(0, |p| p.deadline)
+}
