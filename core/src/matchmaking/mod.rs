@@ -211,8 +211,10 @@ impl fmt::Display for MatchmakingEvent {
 }
 
 impl super::Core {
-    /// Matchmaking state, for reads (faces, tests).
-    pub fn matchmaking(&self) -> &Matchmaking {
+    /// Matchmaking state, for the core's own tests to read (no face reads it: they go through
+    /// the describe and list calls).
+    #[cfg(test)]
+    pub(crate) fn matchmaking(&self) -> &Matchmaking {
         &self.mm
     }
 
