@@ -1,7 +1,7 @@
 //! The startup file: everything `playfield serve` brings up before the first request.
 //!
-//! A configuration is read in two passes. [`raw`] deserializes the TOML text as written, keeping
-//! the position of every value a later check may complain about; [`resolve`] then checks what
+//! A configuration is read in two passes. `raw` deserializes the TOML text as written, keeping
+//! the position of every value a later check may complain about; `resolve` then checks what
 //! serde cannot (names unique, references that resolve, values in range, rule set files that
 //! exist) and produces the plain [`Config`] the daemon applies. Every problem found in either
 //! pass becomes a [`ConfigError`] naming the file, line, column and key, and all of them are

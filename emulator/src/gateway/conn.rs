@@ -2,7 +2,7 @@
 //! until either side closes. One task per connection, with small buffers, so thousands of
 //! idle game servers cost little memory.
 //!
-//! Every connection ends with the close handshake (RFC 6455 §7.1, [`finish`]): a Close from
+//! Every connection ends with the close handshake (RFC 6455 §7.1, `finish`): a Close from
 //! the game server is answered with the same code, a close the daemon starts carries a code
 //! and a reason and waits briefly for the answer, and only then are TLS (close_notify) and
 //! TCP closed. The SDKs tell a close they should accept (1000, 1001) from a lost connection
