@@ -23,9 +23,7 @@
 //! manual request.
 
 use super::matchmaker_data::{self, Backfill};
-use super::tickets::{
-    check_ticket_id, ConnectionInfo, MatchedPlayerSession, TicketKind, TicketStatus,
-};
+use super::tickets::{check_ticket_id, ConnectionInfo, TicketKind, TicketStatus};
 use super::{BackfillMode, FlexMatchMode, MatchmakingEvent, MatchmakingTicket};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
@@ -381,29 +379,7 @@ impl Core {
             },
         );
         self.notify_backfill_filled(now, cfg_name, &gs, &m);
-        for tid in &m.ticket_ids {
-            let mine: Vec<MatchedPlayerSession> = match self.mm.tickets.get(tid) {
-                Some(t) => sessions
-                    .iter()
-                    .filter(|s| t.players.iter().any(|x| x.id == s.player_id))
-                    .map(|s| MatchedPlayerSession {
-                        player_id: s.player_id.clone(),
-                        player_session_id: s.id.clone(),
-                    })
-                    .collect(),
-                None => continue,
-            };
-            if let Some(t) = self.mm.tickets.get_mut(tid) {
-                t.connection = Some(ConnectionInfo {
-                    game_session_arn: gs_snapshot.id.clone(),
-                    ip_address: gs_snapshot.ip_address.clone(),
-                    dns_name: gs_snapshot.dns_name.clone(),
-                    port: gs_snapshot.port,
-                    matched_player_sessions: mine,
-                });
-            }
-            self.finish_ticket(now, tid, TicketStatus::Completed, None, None);
-        }
+        self.complete_tickets_in_session(now, &m.ticket_ids, &gs_snapshot, &sessions);
         if self.mm.backfill_of.get(&gs) == Some(&bf) {
             self.mm.backfill_of.remove(&gs);
         }

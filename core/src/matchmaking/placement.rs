@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use crate::clock::Millis;
 use crate::timers::TimerKey;
-use crate::{Core, CreateGameSession, NewPlayerSession};
+use crate::{Core, CreateGameSession, GameSession, NewPlayerSession, PlayerSession};
 use playfield_flexmatch::{Match, Player, RuleSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -391,27 +391,38 @@ impl Core {
                 auto_backfill_ticket_id: p.auto_backfill_ticket_id.clone(),
             },
         );
-        for tid in &p.m.ticket_ids {
-            let mine: Vec<MatchedPlayerSession> = match self.mm.tickets.get(tid) {
-                Some(t) => sessions
-                    .iter()
-                    .filter(|s| t.players.iter().any(|x| x.id == s.player_id))
-                    .map(|s| MatchedPlayerSession {
-                        player_id: s.player_id.clone(),
-                        player_session_id: s.id.clone(),
-                    })
-                    .collect(),
-                None => continue,
+        self.complete_tickets_in_session(now, &p.m.ticket_ids, &gs, &sessions);
+    }
+
+    /// Ends a placed match's tickets COMPLETED, each with the game session's connection info
+    /// and the player sessions of its own players (a new match's placement and a backfill's
+    /// newcomers alike).
+    pub(super) fn complete_tickets_in_session(
+        &mut self,
+        now: Millis,
+        ticket_ids: &[String],
+        gs: &GameSession,
+        sessions: &[PlayerSession],
+    ) {
+        for tid in ticket_ids {
+            let Some(t) = self.mm.tickets.get_mut(tid) else {
+                continue;
             };
-            if let Some(t) = self.mm.tickets.get_mut(tid) {
-                t.connection = Some(ConnectionInfo {
-                    game_session_arn: gs.id.clone(),
-                    ip_address: gs.ip_address.clone(),
-                    dns_name: gs.dns_name.clone(),
-                    port: gs.port,
-                    matched_player_sessions: mine,
-                });
-            }
+            let mine: Vec<MatchedPlayerSession> = sessions
+                .iter()
+                .filter(|s| t.players.iter().any(|x| x.id == s.player_id))
+                .map(|s| MatchedPlayerSession {
+                    player_id: s.player_id.clone(),
+                    player_session_id: s.id.clone(),
+                })
+                .collect();
+            t.connection = Some(ConnectionInfo {
+                game_session_arn: gs.id.clone(),
+                ip_address: gs.ip_address.clone(),
+                dns_name: gs.dns_name.clone(),
+                port: gs.port,
+                matched_player_sessions: mine,
+            });
             self.finish_ticket(now, tid, TicketStatus::Completed, None, None);
         }
     }
