@@ -388,6 +388,19 @@ impl GameServer {
         }
     }
 
+    /// After the close handshake, asserts the daemon ends the transport cleanly and in time:
+    /// over TCP a FIN, over TLS close_notify first. An error here is a reset or a TLS
+    /// connection cut without close_notify.
+    pub async fn expect_clean_end(&mut self) {
+        let next = tokio::time::timeout(IO_TIMEOUT, self.ws.next())
+            .await
+            .expect("the daemon ends the connection after the close handshake");
+        assert!(
+            next.is_none(),
+            "expected a clean end after the close handshake, got {next:?}"
+        );
+    }
+
     /// Asserts nothing arrives for a short while (used only to check "no second effect";
     /// time-based behaviour never relies on it).
     pub async fn expect_silence(&mut self, for_: Duration) {

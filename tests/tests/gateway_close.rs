@@ -59,19 +59,7 @@ async fn close_like_cpp_destroy(gs: &mut GameServer) {
             panic!("expected the daemon's Close reply before the connection ends, got {other:?}")
         }
     }
-    expect_clean_end(gs).await;
-}
-
-/// After the close handshake the daemon ends the transport: over TCP a FIN, over TLS
-/// close_notify first. An error here is a reset or a TLS connection cut without close_notify.
-async fn expect_clean_end(gs: &mut GameServer) {
-    let next = tokio::time::timeout(IO_TIMEOUT, gs.ws.next())
-        .await
-        .expect("the daemon ends the connection after the close handshake");
-    assert!(
-        next.is_none(),
-        "expected a clean end after the close handshake, got {next:?}"
-    );
+    gs.expect_clean_end().await;
 }
 
 /// RFC 6455 §5.5.1: "If an endpoint receives a Close frame and did not previously send a
@@ -159,7 +147,7 @@ async fn a_superseded_connection_is_closed_with_1000() {
             "{}",
             close.reason
         );
-        expect_clean_end(&mut old).await;
+        old.expect_clean_end().await;
         d.wait_until("the old connection is gone", |c| {
             c.process("proc-1").unwrap().connections.len() == 1
         })
@@ -186,7 +174,7 @@ async fn shutdown_closes_with_1001_over_tls() {
             assert_eq!(u16::from(close.code), 1001);
             assert!(!close.reason.is_empty());
             // Reading on sends the client's Close reply, and sees the end of the connection.
-            expect_clean_end(&mut gs).await;
+            gs.expect_clean_end().await;
         };
         tokio::join!(client, d.shutdown());
     })
@@ -244,7 +232,7 @@ async fn a_reconnect_after_process_ending_is_closed_with_1000() {
         let close = again.expect_close().await.expect("a close frame");
         assert_eq!(u16::from(close.code), 1000);
         assert!(close.reason.contains("ProcessEnding"), "{}", close.reason);
-        expect_clean_end(&mut again).await;
+        again.expect_clean_end().await;
         assert!(d.read(|c| c.process("proc-1").is_none()), "not adopted");
 
         // InitSDK again: a new Connect call, a new token, a new process.
@@ -329,7 +317,7 @@ async fn requests_before_a_close_are_answered_then_the_close() {
             }
         }
         assert_eq!(replies, 3);
-        expect_clean_end(&mut gs).await;
+        gs.expect_clean_end().await;
         d.shutdown().await;
     })
     .await;

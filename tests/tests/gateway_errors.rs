@@ -2,9 +2,9 @@
 //! `StatusCode` and an `ErrorMessage` naming what is wrong (sdk-wire-protocol.md §2.1–§2.3,
 //! §10), and a bad message never harms other connections.
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use playfield::core::Fleet;
-use playfield_e2e::{bounded, GameServer, TestDaemon, IO_TIMEOUT};
+use playfield_e2e::{bounded, GameServer, TestDaemon};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -274,10 +274,7 @@ async fn a_message_beyond_the_hard_limit_closes_only_its_connection() {
             "{}",
             close.reason
         );
-        let end = tokio::time::timeout(IO_TIMEOUT, gs.ws.next())
-            .await
-            .expect("the connection ends");
-        assert!(end.is_none(), "expected a clean end, got {end:?}");
+        gs.expect_clean_end().await;
         let r = bystander
             .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
             .await;
@@ -328,10 +325,7 @@ async fn a_frame_with_a_reserved_opcode_fails_only_its_connection() {
         let close = gs.expect_close().await.expect("a close frame");
         assert_eq!(u16::from(close.code), 1002);
         assert!(close.reason.contains("protocol error"), "{}", close.reason);
-        let end = tokio::time::timeout(IO_TIMEOUT, gs.ws.next())
-            .await
-            .expect("the connection ends");
-        assert!(end.is_none(), "expected a clean end, got {end:?}");
+        gs.expect_clean_end().await;
         let r = bystander
             .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
             .await;
