@@ -229,7 +229,8 @@ fn sweep(cx: &Ctx<'_>, g: &[u32], b: &mut Builder, out: &mut Vec<Found>, totals:
 }
 
 /// Every batchDistance rule holds over `w` (parameters at the window's newest ticket; the
-/// final check uses the match's). O(|w|): strings equal, numbers within maxDistance.
+/// final check uses the match's). O(|w|): strings equal, numbers (a party's under the rule's
+/// partyAggregation, as the final check reads them) within maxDistance.
 fn batch_ok(cx: &Ctx<'_>, w: &[u32]) -> bool {
     use super::store::Val;
     let newest = w
@@ -239,7 +240,11 @@ fn batch_ok(cx: &Ctx<'_>, w: &[u32]) -> bool {
         .unwrap_or(0);
     let params = cx.rs.params().at(cx.now_ms.saturating_sub(newest));
     cx.rs.rules.iter().all(|r| match r.kind {
-        RuleKind::BatchDistance { attr, max_distance } => {
+        RuleKind::BatchDistance {
+            attr,
+            max_distance,
+            party,
+        } => {
             let first = cx.store.get(w[0]);
             match &first.players[0].attrs[attr] {
                 Val::Sym(a) => w.iter().all(
@@ -249,7 +254,7 @@ fn batch_ok(cx: &Ctx<'_>, w: &[u32]) -> bool {
                     let (lo, hi) =
                         w.iter()
                             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| {
-                                let x = cx.store.get(s).num(0, attr, PartyAgg::Avg);
+                                let x = cx.store.get(s).num(0, attr, party);
                                 (lo.min(x), hi.max(x))
                             });
                     let m = params[max_distance];

@@ -19,7 +19,9 @@
 
 use super::build::{Builder, Ctx, Found};
 use super::metrics::accumulate;
-use super::ruleset::{AgeSelection, BackfillPriority, Batching, MapKey, RuleKind, SortDirection};
+use super::ruleset::{
+    AgeSelection, BackfillPriority, Batching, MapKey, PartyAgg, RuleKind, SortDirection,
+};
 use super::store::{TicketRec, Val};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -29,13 +31,17 @@ use std::cmp::Ordering;
 /// Smallest batch; batches also hold at least eight matches' worth of players.
 pub const MIN_BATCH: usize = 256;
 
-/// Compares two tickets on the pre-batching sort keys: batchDistance attributes, then sortByAttributes.
-pub(crate) fn key_order(cx: &Ctx<'_>, attrs: &[usize], a: &TicketRec, b: &TicketRec) -> Ordering {
-    for &at in attrs {
+/// Compares two tickets on the pre-batching sort keys: batchDistance attributes, then
+/// sortByAttributes; a party's number is read under the key's aggregation.
+pub(crate) fn key_order(
+    cx: &Ctx<'_>,
+    attrs: &[(usize, PartyAgg)],
+    a: &TicketRec,
+    b: &TicketRec,
+) -> Ordering {
+    for &(at, party) in attrs {
         let o = match (&a.players[0].attrs[at], &b.players[0].attrs[at]) {
-            (Val::Num(_), Val::Num(_)) => a
-                .num(0, at, super::ruleset::PartyAgg::Avg)
-                .total_cmp(&b.num(0, at, super::ruleset::PartyAgg::Avg)),
+            (Val::Num(_), Val::Num(_)) => a.num(0, at, party).total_cmp(&b.num(0, at, party)),
             (Val::Sym(x), Val::Sym(y)) => cx.store.syms.name(*x).cmp(cx.store.syms.name(*y)),
             _ => Ordering::Equal,
         };
@@ -54,21 +60,23 @@ fn by_age(store: &super::store::Store, a: u32, b: u32) -> Ordering {
         .then_with(|| store.get(a).id.cmp(&store.get(b).id))
 }
 
-/// Attributes the pool is sorted on before batching.
-pub(crate) fn batching_attrs(cx: &Ctx<'_>) -> Vec<usize> {
-    let mut attrs: Vec<usize> = cx
+/// Attributes the pool is sorted on before batching, each with the party aggregation its
+/// numbers are read under: a batchDistance rule's own (so parties sort where the rule will
+/// judge them), avg for sortByAttributes (which has none).
+pub(crate) fn batching_attrs(cx: &Ctx<'_>) -> Vec<(usize, PartyAgg)> {
+    let mut attrs: Vec<(usize, PartyAgg)> = cx
         .rs
         .rules
         .iter()
         .filter_map(|r| match r.kind {
-            RuleKind::BatchDistance { attr, .. } => Some(attr),
+            RuleKind::BatchDistance { attr, party, .. } => Some((attr, party)),
             _ => None,
         })
         .collect();
     // String attributes first: tickets asking for the same value become adjacent.
-    attrs.sort_by_key(|&a| cx.rs.attributes[a].kind != super::ruleset::AttrType::String);
+    attrs.sort_by_key(|&(a, _)| cx.rs.attributes[a].kind != super::ruleset::AttrType::String);
     if cx.rs.algorithm.batching == Batching::Sorted {
-        attrs.extend(cx.rs.algorithm.sort_by.iter().copied());
+        attrs.extend(cx.rs.algorithm.sort_by.iter().map(|&a| (a, PartyAgg::Avg)));
     }
     attrs
 }

@@ -310,9 +310,11 @@ fn judge(kind: &RuleKind, v: &View<'_>, params: &[f64], mode: Mode, s: &mut Scra
             );
             pass_if(ok)
         }
-        RuleKind::BatchDistance { attr, max_distance } => {
-            pass_if(batch_distance_ok(v, *attr, params[*max_distance]))
-        }
+        RuleKind::BatchDistance {
+            attr,
+            max_distance,
+            party,
+        } => pass_if(batch_distance_ok(v, *attr, params[*max_distance], *party)),
         RuleKind::AbsoluteSort { .. }
         | RuleKind::DistanceSort { .. }
         | RuleKind::Compound { .. } => Tri::Pass,
@@ -517,8 +519,10 @@ pub(crate) fn latency_ok(
     any
 }
 
-/// batchDistance: all numbers within `max` of each other (all equal when unset); strings all equal.
-pub(crate) fn batch_distance_ok(v: &View<'_>, attr: usize, max: f64) -> bool {
+/// batchDistance: all numbers within `max` of each other (all equal when unset); strings all
+/// equal. A party's number is its players' min, max or avg as `party` says (guide 002 line
+/// 2900); a backfill ticket's players stand each for themselves.
+pub(crate) fn batch_distance_ok(v: &View<'_>, attr: usize, max: f64, party: PartyAgg) -> bool {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut sym = None;
     for team in v.teams {
@@ -526,7 +530,7 @@ pub(crate) fn batch_distance_ok(v: &View<'_>, attr: usize, max: f64) -> bool {
             let rec = v.store.get(p.slot);
             match &rec.players[p.player as usize].attrs[attr] {
                 Val::Num(_) => {
-                    let x = rec.num(p.player as usize, attr, PartyAgg::Avg);
+                    let x = rec.num(p.player as usize, attr, party);
                     lo = lo.min(x);
                     hi = hi.max(x);
                 }

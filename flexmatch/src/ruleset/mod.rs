@@ -183,6 +183,9 @@ pub enum RuleKind {
     BatchDistance {
         attr: usize,
         max_distance: ParamId,
+        /// How a party's numbers stand for the ticket (guide 002 line 2900; strings are
+        /// compared player by player).
+        party: PartyAgg,
     },
     Comparison {
         measurements: Vec<Expr>,

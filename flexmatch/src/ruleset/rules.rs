@@ -165,7 +165,7 @@ pub(super) fn parse_batch_distance(
     );
     let attr = attr_ref(cx, obj, "batchAttribute", path, names);
     let max = cx.number(obj, "maxDistance", path);
-    let _ = party(cx, obj, path, false);
+    let party = party(cx, obj, path, false);
     let attr = attr?;
     match names.attrs[attr].kind {
         AttrType::Number => {}
@@ -180,7 +180,11 @@ pub(super) fn parse_batch_distance(
         ),
     }
     let max_distance = cx.slot(max.unwrap_or(f64::NAN));
-    Some(RuleKind::BatchDistance { attr, max_distance })
+    Some(RuleKind::BatchDistance {
+        attr,
+        max_distance,
+        party,
+    })
 }
 
 pub(super) fn parse_exprs(
