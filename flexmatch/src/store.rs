@@ -6,9 +6,10 @@
 //! declared attribute `i` is `attrs[i]` (defaults filled in), strings are
 //! interned to `u32` symbols (reference counted, so the table shrinks as
 //! tickets leave), regions to `u16`. For multi-player tickets the party
-//! aggregates (`avg`/`min`/`max` of numbers, `union`/`intersection` of lists,
+//! aggregates (`avg`/`min`/`max` of numbers, the `intersection` of lists,
 //! per-region latency) are computed once, here, so that rule evaluation only
-//! reads.
+//! reads. (A list under `union` needs no aggregate: each player keeps their own, see
+//! `TicketRec::list`.)
 
 use super::ruleset::{AttrType, PartyAgg, RuleSet};
 use super::ticket::{
@@ -62,16 +63,14 @@ pub(crate) struct PlayerRec {
     pub team: Option<usize>,
 }
 
-/// (union, intersection) of a party's string lists, as sorted symbols.
-pub(crate) type UnionIntersection = (Box<[u32]>, Box<[u32]>);
-
 /// Party aggregates of one ticket (only for tickets with several players).
 #[derive(Debug, Default)]
 pub(crate) struct Party {
     /// Per attribute: [avg, min, max] (NaN when not a number).
     pub num: Box<[[f64; 3]]>,
-    /// Per attribute: (union, intersection) of string lists (empty otherwise).
-    pub lists: Box<[UnionIntersection]>,
+    /// Per attribute: the values every player's string list holds, as sorted symbols
+    /// (empty for other types).
+    pub common: Box<[Box<[u32]>]>,
 }
 
 #[derive(Debug)]
@@ -106,12 +105,17 @@ impl TicketRec {
         }
     }
 
-    /// String-list attribute `attr` of player `p`, seen through the rule's party aggregation.
+    /// String-list attribute `attr` of player `p`, seen through the rule's party aggregation
+    /// (guide 002 line 2983). `intersection` ("使用队伍的共同玩家属性"): the values the whole
+    /// party shares. `union` ("合并队伍中所有玩家的玩家属性"): every player's own list goes into
+    /// the measurement, since collection operations count and compare players' collections
+    /// (lines 2979–2981) and every player of a request must meet the requirement (line 811);
+    /// handing each member the party's merged list would let a player who shares nothing in
+    /// and count one member's value once per member.
     #[inline]
     pub fn list(&self, p: usize, attr: usize, party: PartyAgg) -> &[u32] {
         match (&self.party, party) {
-            (Some(pa), PartyAgg::Union) if !self.backfill => &pa.lists[attr].0,
-            (Some(pa), PartyAgg::Intersection) if !self.backfill => &pa.lists[attr].1,
+            (Some(pa), PartyAgg::Intersection) if !self.backfill => &pa.common[attr],
             _ => match &self.players[p].attrs[attr] {
                 Val::List(l) => l,
                 _ => &[],
@@ -631,7 +635,7 @@ impl Store {
 fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
     let n = rs.attributes.len();
     let mut num = vec![[f64::NAN; 3]; n];
-    let mut lists: Vec<UnionIntersection> = vec![(Box::default(), Box::default()); n];
+    let mut common: Vec<Box<[u32]>> = vec![Box::default(); n];
     for (i, a) in rs.attributes.iter().enumerate() {
         match a.kind {
             AttrType::Number => {
@@ -653,22 +657,19 @@ fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
                     Val::List(l) => l.to_vec(),
                     _ => Vec::new(),
                 };
-                let mut union: Vec<u32> = players.iter().flat_map(get).collect();
-                union.sort_unstable();
-                union.dedup();
                 let mut inter = get(&players[0]);
                 for p in &players[1..] {
                     let l = get(p);
                     inter.retain(|s| l.binary_search(s).is_ok());
                 }
-                lists[i] = (union.into(), inter.into());
+                common[i] = inter.into();
             }
             _ => {}
         }
     }
     Party {
         num: num.into(),
-        lists: lists.into(),
+        common: common.into(),
     }
 }
 

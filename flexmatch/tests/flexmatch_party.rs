@@ -172,3 +172,190 @@ fn batch_distance_party_aggregation_in_a_large_match() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Item 4: collection rules
+// ---------------------------------------------------------------------------------------
+
+fn modes(id: &str, lists: &[&[&str]]) -> Ticket {
+    ticket(
+        id,
+        0,
+        lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| player(&format!("{id}-{i}")).list("modes", l))
+            .collect(),
+    )
+}
+
+fn collection(op_and_limits: &str, agg: Option<&str>) -> Arc<RuleSet> {
+    let agg = agg.map_or(String::new(), |a| format!(r#", "partyAggregation": "{a}""#));
+    two_teams(
+        1,
+        3,
+        &format!(
+            r#"{{"name": "k", "type": "collection", "measurements": "flatten(teams[*].players.attributes[modes])", {op_and_limits}{agg}}}"#
+        ),
+    )
+}
+
+/// Judges team a = `a`, team b = `b`.
+fn lineup(rs: &RuleSet, a: Vec<Ticket>, b: Vec<Ticket>) -> Verdict {
+    judge(rs, &[("a", a), ("b", b)], 0)
+}
+
+/// intersection under the default union (guide 002 lines 2979, 2983, 811, and line 1117:
+/// "所有团队中的所有玩家必须至少选择一个共同的游戏模式"): a party [TDM] + [CTF] beside a
+/// player [TDM] has no mode every player chose, so no match. Before the fix each member
+/// carried the party's merged [CTF, TDM] and the CTF-only player was matched.
+#[test]
+fn intersection_under_union_requires_every_player_to_share() {
+    for agg in [None, Some("union")] {
+        let r = collection(r#""operation": "intersection", "minCount": 1"#, agg);
+        let party = modes("party", &[&["TDM"], &["CTF"]]);
+        assert_eq!(
+            lineup(&r, vec![party.clone()], vec![modes("x", &[&["TDM"]])]),
+            Verdict::RulesFail(vec!["k".into()]),
+            "{agg:?}"
+        );
+        // The same three players as solo tickets: the same verdict.
+        assert!(!ok(lineup(
+            &r,
+            vec![modes("p", &[&["TDM"]]), modes("q", &[&["CTF"]])],
+            vec![modes("x", &[&["TDM"]])]
+        )));
+        // A party that does share a mode with everyone matches.
+        let sharing = modes("party", &[&["TDM", "CTF"], &["TDM"]]);
+        assert!(ok(lineup(&r, vec![sharing], vec![modes("x", &[&["TDM"]])])));
+    }
+}
+
+/// contains counts players' collections (guide 002 line 2980: "计量包含特定参考值的玩家属性
+/// 集合的数量"), one per player: a party [TDM, CTF] + [TDM] holds one CTF, like two solo
+/// players with the same lists, so `contains CTF, minCount 2` fails for both. Before the fix
+/// the party's merged list was counted once per member (2).
+#[test]
+fn contains_min_count_counts_each_player_once() {
+    let r = collection(
+        r#""operation": "contains", "referenceValue": "CTF", "minCount": 2"#,
+        None,
+    );
+    let party = modes("party", &[&["TDM", "CTF"], &["TDM"]]);
+    let solos = vec![modes("p", &[&["TDM", "CTF"]]), modes("q", &[&["TDM"]])];
+    let other = || vec![modes("x", &[&["DOM"]])];
+    assert!(!ok(lineup(&r, solos, other())));
+    assert_eq!(
+        lineup(&r, vec![party], other()),
+        Verdict::RulesFail(vec!["k".into()])
+    );
+    // Two members who both chose CTF do count twice.
+    let both = modes("party", &[&["TDM", "CTF"], &["CTF"]]);
+    assert!(ok(lineup(&r, vec![both], other())));
+}
+
+/// contains with maxCount, as the guide's OverallMedicLimit (line ~1070, "maxCount": 5):
+/// a party with one medic and one tank beside a solo medic holds two medics, within
+/// maxCount 2 (guide 002 lines 2980, 2983). Before the fix the party counted two medics.
+#[test]
+fn contains_max_count_counts_only_the_players_who_chose_the_value() {
+    let r = collection(
+        r#""operation": "contains", "referenceValue": "medic", "maxCount": 2"#,
+        None,
+    );
+    let party = modes("party", &[&["medic"], &["tank"]]);
+    assert!(ok(lineup(&r, vec![party], vec![modes("x", &[&["medic"]])])));
+    let medics = modes("party", &[&["medic"], &["medic"]]);
+    assert!(!ok(lineup(
+        &r,
+        vec![medics],
+        vec![modes("x", &[&["medic"]])]
+    )));
+}
+
+/// reference_intersection_count as in the guide's preferred_characters example (lines
+/// 1213–1271: every player's character must be on every player's preferredOpponents list).
+/// A party A (plays X, wants Y) + B (plays Y, wants X) beside C (plays X, wants X and Y):
+/// no character is on all three lists, so under the default union the match fails (line
+/// 811). Before the fix the party's members each carried [X, Y] for both attributes.
+#[test]
+fn reference_intersection_count_under_union_judges_each_player() {
+    let r = two_teams(
+        1,
+        3,
+        r#"{"name": "OpponentMatch", "type": "collection", "operation": "reference_intersection_count",
+            "measurements": ["flatten(teams[*].players.attributes[myCharacter])"],
+            "referenceValue": "set_intersection(flatten(teams[*].players.attributes[preferredOpponents]))",
+            "minCount": 1}"#,
+    );
+    let who = |id: &str, plays: &str, wants: &[&str]| {
+        player(id)
+            .list("myCharacter", &[plays])
+            .list("preferredOpponents", wants)
+    };
+    let party = ticket(
+        "party",
+        0,
+        vec![who("a", "X", &["Y"]), who("b", "Y", &["X"])],
+    );
+    let c = solo("c", 0, who("c", "X", &["X", "Y"]));
+    assert_eq!(
+        lineup(&r, vec![party], vec![c.clone()]),
+        Verdict::RulesFail(vec!["OpponentMatch".into()])
+    );
+    // Everyone accepting both characters: a match.
+    let party = ticket(
+        "party",
+        0,
+        vec![who("a", "X", &["X", "Y"]), who("b", "Y", &["X", "Y"])],
+    );
+    assert!(ok(lineup(&r, vec![party], vec![c])));
+}
+
+/// partyAggregation intersection (guide 002 line 2983: "intersection使用队伍的共同玩家属性"):
+/// each member is seen with only the values the whole party shares. These cases held before
+/// the fix too; they pin the difference from union.
+#[test]
+fn intersection_aggregation_uses_the_partys_common_values() {
+    let inter = |op: &str| collection(op, Some("intersection"));
+    let party = modes("party", &[&["TDM", "CTF"], &["TDM"]]);
+    let other = |l: &[&str]| vec![modes("x", &[l])];
+    // The operation intersection: the party brings {TDM} only.
+    let r = inter(r#""operation": "intersection", "minCount": 1"#);
+    assert!(ok(lineup(&r, vec![party.clone()], other(&["TDM"]))));
+    assert!(!ok(lineup(&r, vec![party.clone()], other(&["CTF"]))));
+    // contains: both members count for a shared value, neither for a value one lacks.
+    let r = inter(r#""operation": "contains", "referenceValue": "TDM", "minCount": 3"#);
+    assert!(ok(lineup(&r, vec![party.clone()], other(&["TDM"]))));
+    let r = inter(r#""operation": "contains", "referenceValue": "CTF", "minCount": 1"#);
+    assert!(!ok(lineup(&r, vec![party.clone()], other(&["DOM"]))));
+    // Under union the CTF player counts.
+    let r = collection(
+        r#""operation": "contains", "referenceValue": "CTF", "minCount": 1"#,
+        Some("union"),
+    );
+    assert!(ok(lineup(&r, vec![party], other(&["DOM"]))));
+}
+
+/// Through the pool: a party [TDM] + [CTF] and a player [TDM], teams of 1–3 with a shared
+/// mode required (guide 002 lines 811, 1117, 2983): no match forms; a second party
+/// [TDM] + [TDM, CTF] does match the player.
+#[test]
+fn collection_party_in_a_pool() {
+    let r = collection(r#""operation": "intersection", "minCount": 1"#, None);
+    let mut pool = Pool::new(r.clone());
+    pool.insert(modes("party", &[&["TDM"], &["CTF"]])).unwrap();
+    pool.insert(modes("x", &[&["TDM"]])).unwrap();
+    let pass = pool.find_matches(1_000, 1);
+    assert!(pass.matches.is_empty(), "{:?}", pass.matches);
+    let second = modes("second", &[&["TDM"], &["TDM", "CTF"]]);
+    pool.insert(second).unwrap();
+    let pass = pool.find_matches(2_000, 2);
+    assert_eq!(pass.matches.len(), 1, "{:?}", pass.matches);
+    let ids: Vec<&str> = pass.matches[0]
+        .teams
+        .iter()
+        .flat_map(|t| t.players.iter().map(|p| p.ticket_id.as_str()))
+        .collect();
+    assert!(!ids.contains(&"party"), "{ids:?}");
+}
