@@ -7,6 +7,7 @@ mod acceptance;
 mod backfill;
 mod lifecycle;
 mod notifications;
+mod party_rules;
 mod placement;
 mod post_processing;
 mod queue_priority;
