@@ -38,18 +38,29 @@ const MODEL: &str = "emulator/src/api/model/gamelift-service-2.json";
 /// This file describes the citation forms in prose; it is not itself scanned.
 const SELF: &str = "tests/tests/docs_citations.rs";
 
-/// One notes file: its section numbers and heading names.
+/// One notes file: its section numbers, heading names, and the numbered steps or table rows
+/// of each section (cited as "§1.3 step 9", "§9 row 23").
 #[derive(Default)]
 struct Note {
     numbers: BTreeSet<String>,
     headings: Vec<String>,
+    items: BTreeMap<String, BTreeSet<u32>>,
 }
 
 impl Note {
     fn parse(text: &str) -> Note {
         let mut note = Note::default();
+        let mut section = String::new();
         for line in text.lines() {
             let Some(heading) = line.strip_prefix('#') else {
+                let item = line.strip_prefix("| ").unwrap_or(line);
+                let n = leading_number(item, false);
+                let is_item = !n.is_empty()
+                    && (item[n.len()..].starts_with(". ") || item[n.len()..].starts_with(" |"));
+                if is_item {
+                    let items = note.items.entry(section.clone()).or_default();
+                    items.insert(n.parse().unwrap_or(0));
+                }
                 continue;
             };
             let heading = heading.trim_start_matches('#').trim();
@@ -60,6 +71,7 @@ impl Note {
             let number = number.trim_end_matches('.');
             if !number.is_empty() {
                 note.numbers.insert(number.to_string());
+                section = number.to_string();
             }
             note.headings.push(heading.to_string());
         }
@@ -431,7 +443,40 @@ impl Scanner<'_> {
             ),
         };
         self.report.record(form, ok, &self.at);
-        Some('§'.len_utf8() + number.len())
+        let after = &rest['§'.len_utf8() + number.len()..];
+        Some('§'.len_utf8() + number.len() + self.items(number, after))
+    }
+
+    /// Steps or rows after a section number: "§1.3 step 9", "§9, rows 14 and 17".
+    fn items(&mut self, number: &str, after: &str) -> usize {
+        let Some(name) = self.last_note.filter(|n| *n != "RFC") else {
+            return 0;
+        };
+        let a = after.strip_prefix(',').unwrap_or(after);
+        let Some(a) = a.strip_prefix(' ') else {
+            return 0;
+        };
+        let Some(word) = ["steps ", "step ", "rows ", "row "]
+            .into_iter()
+            .find(|w| a.starts_with(*w))
+        else {
+            return 0;
+        };
+        let (numbers, consumed) = line_numbers(&a[word.len()..]);
+        let items = self.docs.notes[name].items.get(number);
+        for k in &numbers {
+            let ok = if items.is_some_and(|i| i.contains(k)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "docs/{name}.md §{number} has no numbered {}{k}",
+                    word
+                ))
+            };
+            self.report
+                .record(format!("{name}.md § step or row"), ok, &self.at);
+        }
+        after.len() - a.len() + word.len() + consumed
     }
 
     /// "line N" / "lines N–M, K": lines of the seed or the model named last.
