@@ -14,7 +14,7 @@
 //! the maximum everywhere) is simply passed over; the next ticket becomes the
 //! anchor. Nothing stalls behind it (see docs/lessons-from-peers.md).
 //!
-//! Sort rules (`absoluteSort`, `distanceSort`, lines 3040–3081) order an
+//! Sort rules (`absoluteSort`, `distanceSort`, guide lines 3040–3081) order an
 //! anchor's candidates relative to the anchor, in rule order.
 
 use super::build::{Builder, Ctx, Found};

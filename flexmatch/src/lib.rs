@@ -5,7 +5,7 @@
 //! time and seed always give the same matches.
 //!
 //! The specification is the FlexMatch developer guide
-//! (`/work/shared/seeds/002_a67594abc31136f8.txt`): designing rule sets and
+//! (seed 002, `docs/sources.md`): designing rule sets and
 //! the algorithm block (lines 413–628), large matches and the team fill order
 //! (629–700), the rule language (2488–3081) and property expressions
 //! (3082–3141).

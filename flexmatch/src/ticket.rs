@@ -1,6 +1,6 @@
 //! Tickets and players as the caller hands them in.
 //!
-//! Shapes follow the service API (`/work/shared/reference/service-api.md`,
+//! Shapes follow the service API (`docs/service-api.md`,
 //! "Player" and "AttributeValue"): a player has an id (1..1024 chars), typed
 //! attributes (`S` string of 1..100, `N` double, `SL` list of strings, `SDM`
 //! map string → double) and a latency map region → milliseconds. A ticket holds

@@ -2,7 +2,7 @@
 //!
 //! A game server process uses this crate to talk to Amazon GameLift, or to Playfield standing
 //! in for it on a laptop, over the GameLift Servers SDK 5 WebSocket protocol. It behaves like
-//! the official Go SDK 5.6.0 on the wire (`shared/reference/sdk-wire-protocol.md`), with a
+//! the official Go SDK 5.6.0 on the wire (`docs/sdk-wire-protocol.md`), with a
 //! Rust API: typed errors, builders, `async` (or [`blocking`]).
 //!
 //! The life of a game server process:

@@ -162,7 +162,7 @@ async fn locations_and_computes_are_registered_described_and_removed() {
 }
 
 /// Game servers the daemon's launcher starts connect with its host id as ComputeId
-/// (`GAMELIFT_SDK_HOST_ID`, sdk-wire-protocol.md line 93; the query's `ComputeId`, line 42),
+/// (`GAMELIFT_SDK_HOST_ID`, sdk-wire-protocol.md §1.5; the query's `ComputeId`, §1.2),
 /// and one started by hand with the SDK
 /// connects with its own HostId; ListCompute lists both computes, with no RegisterCompute
 /// (it answered an empty list while two launched processes were connected).

@@ -205,7 +205,7 @@ async fn pushes_go_to_the_newest_socket() {
 }
 
 /// service-api.md, GameSession: `MatchmakerData` is "string(1..390000)", the characters of
-/// the JSON document game servers read (§4.1, §5.2). The daemon counts exactly that JSON: a
+/// the JSON document game servers read (sdk-wire-protocol.md §4.1, §5.2). The daemon counts exactly that JSON: a
 /// document whose JSON is 390 000 characters long (with a number, which the core's own,
 /// conservative count would put above the bound) is pushed whole; one character more is
 /// refused, naming MatchmakerData.

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use super::BackfillMode;
 use playfield_flexmatch::{AttributeValue, Player};
 
-/// The whole document (§5.2).
+/// The whole document (sdk-wire-protocol.md §5.2).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchmakerData {
     /// `matchId`: the match the game session hosts.
@@ -105,7 +105,7 @@ pub fn build(
 /// shortest round-trip form, `-2.2250738585072014e-308` (a non-finite one is written `null`).
 const MAX_NUMBER_CHARS: usize = 24;
 
-/// An upper bound on the characters of the document's JSON form, counted over the §5.2
+/// An upper bound on the characters of the document's JSON form, counted over the sdk-wire-protocol.md §5.2
 /// layout without writing it: keys and strings as written (each control character counted as
 /// a six-character `\u` escape, a quote or backslash as two), every number as the 24
 /// characters the longest double takes. Keys the writer leaves out when empty
@@ -157,7 +157,7 @@ fn team_length_bound(t: &MatchedTeam) -> usize {
     ])
 }
 
-/// `{"attributeType":"…","valueAttribute":…}` (§5.2).
+/// `{"attributeType":"…","valueAttribute":…}` (sdk-wire-protocol.md §5.2).
 fn attribute_length_bound(v: &AttributeValue) -> usize {
     let (kind, value) = match v {
         AttributeValue::Number(_) => ("DOUBLE", MAX_NUMBER_CHARS),

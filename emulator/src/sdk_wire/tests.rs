@@ -132,7 +132,7 @@ fn the_length_is_the_characters_of_the_json() {
     assert!(json.len() > json.chars().count(), "{json}");
 }
 
-/// The core's default count ([`json_length_bound`]) follows the §5.2 layout: exact for a
+/// The core's default count ([`json_length_bound`]) follows the sdk-wire-protocol.md §5.2 layout: exact for a
 /// document without numbers or control characters (quotes, backslashes and non-ASCII
 /// included), and above the JSON by the room it leaves for each number.
 #[test]

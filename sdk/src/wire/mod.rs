@@ -2,7 +2,7 @@
 //!
 //! Every type here mirrors a JSON object exactly as it travels on the socket between a game
 //! server and the service (or Playfield): field names, casing and optionality come from
-//! `shared/reference/sdk-wire-protocol.md` (§2–§5). The SDK and the daemon's gateway both use
+//! `docs/sdk-wire-protocol.md` (§2–§5). The SDK and the daemon's gateway both use
 //! these definitions, so the two sides cannot drift apart.
 //!
 //! The protocol has three kinds of message:

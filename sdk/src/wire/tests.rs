@@ -1,4 +1,4 @@
-//! Round trips against the JSON examples of `shared/reference/sdk-wire-protocol.md`.
+//! Round trips against the JSON examples of `docs/sdk-wire-protocol.md`.
 //!
 //! Each test decodes a message written the way the reference shows it (and, where the Go and
 //! C++ SDKs differ, both ways), checks the typed values, encodes it again and checks the keys

@@ -233,7 +233,7 @@ pub fn sdk_players(md: &MatchmakerData) -> Vec<playfield_sdk::model::Player> {
 }
 
 /// The current players as a client service describes them to the StartMatchBackfill
-/// operation (guide, "从客户端服务发送回填请求"): id, team and the `skill` attribute.
+/// operation (guide, "发送回填请求（从客户端服务）"): id, team and the `skill` attribute.
 pub fn api_players(md: &MatchmakerData) -> Vec<Player> {
     md.teams
         .iter()

@@ -45,8 +45,8 @@ fn arns_in(place: &str, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// service-api.md line 93: "a fixed fake account ID for everything except game sessions";
-/// line 101: a game session's ARN is "arn:aws:gamelift:<region>::gamesession/<fleet-id>/
+/// service-api.md §7: "a fixed fake account ID for everything except game sessions";
+/// §7: a game session's ARN is "arn:aws:gamelift:<region>::gamesession/<fleet-id>/
 /// <id-string>" (account field empty), as the model's GameSessionId documentation writes it.
 /// All are in the daemon's Region.
 /// The daemon is configured with a region and an account that are not the defaults, and
@@ -216,7 +216,7 @@ fn every_arn_the_daemon_makes_has_its_one_region_and_account() {
 }
 
 /// A queue destination is stored and echoed as the caller gave it: an ARN with an account
-/// stays one. service-api.md line 434: "`Destinations` lists fleet or alias ARNs"; the model
+/// stays one. service-api.md §9.2 CreateGameSessionQueue: "`Destinations` lists fleet or alias ARNs"; the model
 /// (gamelift-service-2.json line 7171, GameSessionQueueDestination.DestinationArn): "The
 /// Amazon Resource Name (ARN) that is assigned to fleet or fleet alias". Placement still
 /// finds the fleet it names. A bare fleet id (the startup file's queues take them) is
@@ -258,7 +258,7 @@ fn a_queue_destination_is_echoed_as_the_caller_gave_it() {
     }
 }
 /// CreateFleet with ComputeType ANYWHERE answers the FleetAttributes the service answers
-/// for an Anywhere fleet. service-api.md line 831: "EC2-only members (... `FleetType` ...)
+/// for an Anywhere fleet. service-api.md §9.3 CreateFleet: "EC2-only members (... `FleetType` ...)
 /// do not apply", and the developer guide's example response ("Create an Amazon
 /// GameLift Servers Anywhere fleet", AWS CLI tab,
 /// https://docs.aws.amazon.com/gamelift/latest/developerguide/fleets-creating-anywhere.html)
@@ -311,7 +311,7 @@ fn create_fleet_anywhere_echoes_its_configuration_and_no_fleet_type() {
     }
 }
 /// A game server connects with the ComputeId (HostId) of the machine it runs on
-/// (sdk-wire-protocol.md line 42: "`ComputeId` | Host ID (compute name) | always"):
+/// (sdk-wire-protocol.md §1.2: "`ComputeId` | Host ID (compute name) | always"):
 /// ListCompute lists that compute, next to registered ones,
 /// and DescribeCompute describes it, in the fleet's location, at the daemon's address.
 #[test]
