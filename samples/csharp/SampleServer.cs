@@ -42,6 +42,9 @@ static class SampleServer
     // thread) every few milliseconds.
     const uint HeartbeatMs = 5;
 
+    // The session does not end before this many health checks crossed the boundary.
+    const int MinHealthChecks = 50;
+
     static EventDelivery mode;
     static int mainThread;
     static readonly object gate = new object();
@@ -62,13 +65,20 @@ static class SampleServer
         lock (gate) Console.WriteLine(line);
     }
 
+    static readonly object gcLock = new object();
+
     // A full, blocking GC: every managed object not rooted is collected and finalized now.
+    // One at a time: Mono 6.8 lost the wake-up of a GC.WaitForPendingFinalizers when several
+    // threads called it at once (the caller waited for ever, the finalizer thread idle).
     static void FullGc()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        Interlocked.Increment(ref forcedGcs);
+        lock (gcLock)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            forcedGcs++;
+        }
     }
 
     static string ThreadName()
@@ -322,6 +332,8 @@ static class SampleServer
 
         Say("playing");
         Pump(sdk, () => update != null || terminated, sessionSeconds);
+        // Many callbacks, each with a forced GC, before the session ends.
+        Pump(sdk, () => Volatile.Read(ref healthChecks) >= MinHealthChecks || terminated, 60);
         if (ticket != null && (update == null || update.BackfillTicketId != ticket))
         {
             sdk.StopMatchBackfill(ticket, gs.GameSessionId, md.MatchmakingConfigurationArn);
