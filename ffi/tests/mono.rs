@@ -265,3 +265,30 @@ fn csharp_host_runs_a_whole_session_polling_from_its_own_loop() {
         start.elapsed().as_secs_f64()
     );
 }
+
+/// The thin Unity component compiles against the binding (UnityEngine's few types it uses
+/// come from a stand-in: `tests/csharp/UnityEngineStub.cs`).
+#[test]
+fn the_unity_component_compiles_against_the_binding() {
+    if !mono_available() {
+        return;
+    }
+    let root = repo_root();
+    let out = library_dir().join(format!("mono-unity-component.{}.dll", std::process::id()));
+    let result = Command::new("mcs")
+        .args(["-target:library", "-warnaserror+", "-nologo"])
+        .arg(format!("-out:{}", out.display()))
+        .arg(root.join("samples/unity/Binding/Playfield.cs"))
+        .arg(root.join("samples/unity/Binding/PlayfieldSdk.cs"))
+        .arg(root.join("samples/unity/PlayfieldServer.cs"))
+        .arg(root.join("ffi/tests/csharp/UnityEngineStub.cs"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run mcs: {e}"));
+    let _ = std::fs::remove_file(&out);
+    assert!(
+        result.status.success(),
+        "mcs failed to build PlayfieldServer.cs:\n{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
