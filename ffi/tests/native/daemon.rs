@@ -4,7 +4,7 @@
 //! The test and the sample coordinate through the sample's stdout lines and the daemon's
 //! state, never through sleeps: the test waits for a line or a state, then acts.
 
-use playfield::clock::{Clock, ManualClock};
+use playfield::clock::{Clock, ManualClock, Millis};
 use playfield::config::Config;
 use playfield::core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
 use playfield::core::matchmaking::{BackfillMode, StartMatchmaking};
@@ -225,6 +225,29 @@ fn wait_until(
     }
 }
 
+/// The running session, handed to the caller's extra steps (see [`run_session_with`]).
+pub struct SessionSteps<'a> {
+    daemon: &'a DaemonHandle,
+    sample: &'a mut Sample,
+}
+
+impl SessionSteps<'_> {
+    /// Waits for the sample's first line (from now on) that starts with `prefix`.
+    pub fn expect(&mut self, prefix: &str) -> String {
+        self.sample.expect(prefix)
+    }
+
+    /// Runs `f` on the daemon's core, at the daemon's (manual) time.
+    pub fn execute<R>(&self, f: impl FnOnce(&mut playfield::core::Core, Millis) -> R) -> R {
+        self.daemon.execute(f)
+    }
+
+    /// Fails the test with the sample's output so far.
+    pub fn fail(&mut self, what: &str) -> ! {
+        self.sample.fail(what)
+    }
+}
+
 /// What a session run produced, for the caller's own assertions.
 pub struct SessionRun {
     pub stdout: Vec<String>,
@@ -238,6 +261,16 @@ pub struct SessionRun {
 /// fills the slot through that backfill ticket → the UpdateGameSession push
 /// (MATCHMAKING_DATA_UPDATED) → the sample ends cleanly.
 pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
+    run_session_with(command, pid, |_| {})
+}
+
+/// [`run_session`], with `after_session` run once the sample said "game session over" and
+/// before its "bye" (for samples that do more before they exit).
+pub fn run_session_with(
+    command: &[&str],
+    pid: &str,
+    after_session: impl FnOnce(&mut SessionSteps),
+) -> SessionRun {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -397,6 +430,10 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
         "{update}"
     );
     sample.expect("game session over");
+    after_session(&mut SessionSteps {
+        daemon: &daemon,
+        sample: &mut sample,
+    });
     sample.expect("bye");
     let (stdout, stderr) = sample.finish();
 
