@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::rule_sets::{check_name, name_of};
+use super::rule_sets::{name_of, name_problem};
 use crate::clock::Millis;
 use crate::{Core, CoreError};
 use playfield_flexmatch::Pool;
@@ -66,14 +66,14 @@ pub struct MatchmakingConfiguration {
     pub post_processing_url: Option<String>,
 }
 
-/// What Create and Update take. Update replaces every field given here but
-/// `post_processing_url`.
-///
-/// Built from the startup file's `[[matchmaking_configurations]]` entries (by the daemon's
-/// `config` module) and from a configuration the core holds with
-/// `From<&MatchmakingConfiguration>` (what API updates lay their input over); those two are
-/// the only places that copy the fields across.
-#[derive(Debug, Clone)]
+/// A matchmaking configuration as defined: the one type the startup file, the API and the
+/// core share. Create and Update take it (Update replaces every field but
+/// `post_processing_url`); the startup file's `[[matchmaking_configurations]]` entries
+/// resolve into it, and an API request lays its members over
+/// [`ConfigurationSpec::service_defaults`] (Create) or the configuration as it stands
+/// (Update). Its defaults are [`ConfigurationSpec::service_defaults`]; the checks that need
+/// nothing but the spec are [`ConfigurationSpec::problems`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationSpec {
     pub name: String,
     pub description: Option<String>,
@@ -129,6 +129,127 @@ impl ConfigurationSpec {
     }
 }
 
+/// A member of [`ConfigurationSpec`] a [`SpecProblem`] is about: the core names it in its
+/// error by its API name, the startup file points at its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigurationMember {
+    Name,
+    GameSessionQueues,
+    RequestTimeoutSeconds,
+    AcceptanceTimeoutSeconds,
+    BackfillMode,
+    GameProperties,
+    CustomEventData,
+    PostProcessingUrl,
+}
+
+impl ConfigurationMember {
+    /// The member's name in the GameLift API (`post_processing_url` is a PGOS extension and
+    /// has none, so it keeps its own).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::GameSessionQueues => "GameSessionQueueArns",
+            Self::RequestTimeoutSeconds => "RequestTimeoutSeconds",
+            Self::AcceptanceTimeoutSeconds => "AcceptanceTimeoutSeconds",
+            Self::BackfillMode => "BackfillMode",
+            Self::GameProperties => "GameProperties",
+            Self::CustomEventData => "CustomEventData",
+            Self::PostProcessingUrl => "post_processing_url",
+        }
+    }
+}
+
+/// One thing wrong with a spec on its own, before the core looks up what it refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecProblem<M> {
+    pub member: M,
+    pub message: String,
+}
+
+/// GameProperties: "maximum number of game properties is 16" (the model's GamePropertyList).
+pub const MAX_GAME_PROPERTIES: usize = 16;
+/// CustomEventData: at most 256 characters (the model's CustomEventData length).
+pub const MAX_CUSTOM_EVENT_DATA_CHARS: usize = 256;
+
+impl ConfigurationSpec {
+    /// Every rule the spec breaks on its own, in member order: the one definition of a
+    /// configuration's member checks. The core refuses a spec with the first
+    /// ([`Core::create_configuration`]); the startup file reports each at its key. Whether
+    /// the rule set and queues it names exist is the core's to check.
+    pub fn problems(&self) -> Vec<SpecProblem<ConfigurationMember>> {
+        use ConfigurationMember as M;
+        let mut found = Vec::new();
+        let mut problem = |member, message: String| found.push(SpecProblem { member, message });
+        if let Some(p) = name_problem(&self.name) {
+            problem(M::Name, p);
+        }
+        if self.flex_match_mode == FlexMatchMode::WithQueue && self.game_session_queues.is_empty() {
+            problem(
+                M::GameSessionQueues,
+                "WITH_QUEUE mode needs a queue to place matches through: a WITH_QUEUE \
+                 configuration needs a game session queue (or FlexMatchMode STANDALONE)"
+                    .into(),
+            );
+        }
+        if !(1..=MAX_REQUEST_TIMEOUT_S).contains(&self.request_timeout_seconds) {
+            problem(
+                M::RequestTimeoutSeconds,
+                format!(
+                    "{} is outside 1..{MAX_REQUEST_TIMEOUT_S}",
+                    self.request_timeout_seconds
+                ),
+            );
+        }
+        match self.acceptance_timeout_seconds {
+            Some(t) if !(1..=MAX_ACCEPTANCE_TIMEOUT_S).contains(&t) => problem(
+                M::AcceptanceTimeoutSeconds,
+                format!("{t} is outside 1..{MAX_ACCEPTANCE_TIMEOUT_S}"),
+            ),
+            None if self.acceptance_required => problem(
+                M::AcceptanceTimeoutSeconds,
+                "is required when AcceptanceRequired is true".into(),
+            ),
+            _ => {}
+        }
+        if self.flex_match_mode == FlexMatchMode::Standalone
+            && self.backfill_mode == BackfillMode::Automatic
+        {
+            problem(
+                M::BackfillMode,
+                "AUTOMATIC backfill needs WITH_QUEUE mode (FlexMatchMode; a STANDALONE \
+                 matchmaker does not know the game sessions)"
+                    .into(),
+            );
+        }
+        if self.game_properties.len() > MAX_GAME_PROPERTIES {
+            problem(
+                M::GameProperties,
+                format!(
+                    "{} given, at most {MAX_GAME_PROPERTIES} allowed",
+                    self.game_properties.len()
+                ),
+            );
+        }
+        if let Some(data) = &self.custom_event_data {
+            if data.chars().count() > MAX_CUSTOM_EVENT_DATA_CHARS {
+                problem(
+                    M::CustomEventData,
+                    format!("at most {MAX_CUSTOM_EVENT_DATA_CHARS} characters"),
+                );
+            }
+        }
+        if let Some(p) = self
+            .post_processing_url
+            .as_deref()
+            .and_then(post_processing_url_problem)
+        {
+            problem(M::PostProcessingUrl, p);
+        }
+        found
+    }
+}
+
 /// A configuration as it stands: the base an API update lays its input over.
 impl From<&MatchmakingConfiguration> for ConfigurationSpec {
     fn from(c: &MatchmakingConfiguration) -> Self {
@@ -172,48 +293,31 @@ pub(super) fn check_post_processing_url(url: &str) -> Result<(), CoreError> {
 }
 
 impl Core {
+    /// The spec's own rules ([`ConfigurationSpec::problems`]), then whether the rule set and
+    /// the placement queue it names exist. The name comes first and the rule set second, as
+    /// the service reports them.
     fn check_spec(&self, s: &ConfigurationSpec) -> Result<(), CoreError> {
-        check_name("Name", &s.name)?;
+        let (name, rest): (Vec<_>, Vec<_>) = s
+            .problems()
+            .into_iter()
+            .partition(|p| p.member == ConfigurationMember::Name);
+        let refused = |p: SpecProblem<ConfigurationMember>| {
+            Err(CoreError::param(p.member.api_name(), p.message))
+        };
+        if let Some(p) = name.into_iter().next() {
+            return refused(p);
+        }
         if !self.mm.rule_sets.contains_key(name_of(&s.rule_set)) {
             return Err(CoreError::NotFound {
                 what: "matchmaking rule set",
                 id: s.rule_set.clone(),
             });
         }
-        if !(1..=MAX_REQUEST_TIMEOUT_S).contains(&s.request_timeout_seconds) {
-            return Err(CoreError::param(
-                "RequestTimeoutSeconds",
-                format!(
-                    "{} is outside 1..{MAX_REQUEST_TIMEOUT_S}",
-                    s.request_timeout_seconds
-                ),
-            ));
+        if let Some(p) = rest.into_iter().next() {
+            return refused(p);
         }
-        if s.acceptance_required {
-            match s.acceptance_timeout_seconds {
-                Some(t) if (1..=MAX_ACCEPTANCE_TIMEOUT_S).contains(&t) => {}
-                Some(t) => {
-                    return Err(CoreError::param(
-                        "AcceptanceTimeoutSeconds",
-                        format!("{t} is outside 1..{MAX_ACCEPTANCE_TIMEOUT_S}"),
-                    ))
-                }
-                None => {
-                    return Err(CoreError::param(
-                        "AcceptanceTimeoutSeconds",
-                        "is required when AcceptanceRequired is true",
-                    ))
-                }
-            }
-        }
-        match s.flex_match_mode {
-            FlexMatchMode::WithQueue => {
-                let Some(q) = s.game_session_queues.first() else {
-                    return Err(CoreError::param(
-                        "GameSessionQueueArns",
-                        "a WITH_QUEUE configuration needs a game session queue",
-                    ));
-                };
+        if s.flex_match_mode == FlexMatchMode::WithQueue {
+            if let Some(q) = s.game_session_queues.first() {
                 if !self.mm.queues.contains_key(name_of(q)) {
                     return Err(CoreError::NotFound {
                         what: "game session queue",
@@ -221,24 +325,6 @@ impl Core {
                     });
                 }
             }
-            FlexMatchMode::Standalone => {
-                if s.backfill_mode == BackfillMode::Automatic {
-                    return Err(CoreError::param(
-                        "BackfillMode",
-                        "AUTOMATIC backfill needs FlexMatchMode WITH_QUEUE (a STANDALONE \
-                         matchmaker does not know the game sessions)",
-                    ));
-                }
-            }
-        }
-        if s.game_properties.len() > 16 {
-            return Err(CoreError::param(
-                "GameProperties",
-                format!("{} given, at most 16 allowed", s.game_properties.len()),
-            ));
-        }
-        if let Some(url) = &s.post_processing_url {
-            check_post_processing_url(url)?;
         }
         Ok(())
     }

@@ -11,6 +11,7 @@
 //! queue's PriorityOrder (see [`PriorityType`]); with none, by destination order, as the
 //! queue did before it had priorities.
 
+use super::configurations::SpecProblem;
 use super::rule_sets::name_of;
 use crate::arn::Arn;
 use crate::clock::Millis;
@@ -103,17 +104,18 @@ impl GameSessionQueue {
     }
 }
 
-/// What Create and Update take. The default is empty (CreateGameSessionQueue's base).
-///
-/// Built from the startup file's `[[queues]]` entries (by the daemon's `config` module) and
-/// from a queue the core holds with `From<&GameSessionQueue>` (what API updates lay their
-/// input over).
-#[derive(Debug, Clone, Default)]
+/// A game session queue as defined: the one type the startup file, the API and the core
+/// share. Create and Update take it; the startup file's `[[queues]]` entries resolve into it,
+/// and an API request lays its members over the default (Create) or the queue as it stands
+/// (Update). The default is CreateGameSessionQueue's: no destinations, the service's
+/// [`DEFAULT_TIMEOUT_S`], no policies, filter or priorities. The checks that need nothing
+/// but the spec are [`QueueSpec::problems`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
     pub name: String,
+    /// Fleet ids or fleet ARNs, in preference order.
     pub destinations: Vec<String>,
-    /// `None`: the service's default, [`DEFAULT_TIMEOUT_S`].
-    pub timeout_seconds: Option<u32>,
+    pub timeout_seconds: u32,
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
     pub custom_event_data: Option<String>,
     pub notification_target: Option<String>,
@@ -122,13 +124,91 @@ pub struct QueueSpec {
     pub location_order: Vec<String>,
 }
 
+impl Default for QueueSpec {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            destinations: Vec::new(),
+            timeout_seconds: DEFAULT_TIMEOUT_S,
+            player_latency_policies: Vec::new(),
+            custom_event_data: None,
+            notification_target: None,
+            allowed_locations: Vec::new(),
+            priority_order: Vec::new(),
+            location_order: Vec::new(),
+        }
+    }
+}
+
+/// A member of [`QueueSpec`] a [`SpecProblem`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueMember {
+    Name,
+    TimeoutInSeconds,
+    /// The PriorityOrder entry at this index.
+    PriorityOrder(usize),
+}
+
+impl QueueMember {
+    /// The member's name in the GameLift API.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::TimeoutInSeconds => "TimeoutInSeconds",
+            Self::PriorityOrder(_) => "PriorityConfiguration.PriorityOrder",
+        }
+    }
+}
+
+/// What is wrong with a queue name (1..128 letters, digits and '-'), if anything.
+pub fn queue_name_problem(name: &str) -> Option<String> {
+    (name.is_empty()
+        || name.len() > 128
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    .then(|| format!("'{name}' must be 1..128 letters, digits and '-'"))
+}
+
+impl QueueSpec {
+    /// Every rule the spec breaks on its own, in member order: the one definition of a
+    /// queue's member checks. The core refuses a spec with the first; the startup file
+    /// reports each at its key.
+    pub fn problems(&self) -> Vec<SpecProblem<QueueMember>> {
+        let mut found = Vec::new();
+        if let Some(message) = queue_name_problem(&self.name) {
+            found.push(SpecProblem {
+                member: QueueMember::Name,
+                message,
+            });
+        }
+        if self.timeout_seconds == 0 {
+            found.push(SpecProblem {
+                member: QueueMember::TimeoutInSeconds,
+                message: "must be at least 1".into(),
+            });
+        }
+        // "Each priority type is listed once" (PriorityConfiguration.PriorityOrder).
+        for (i, p) in self.priority_order.iter().enumerate() {
+            if self.priority_order[..i].contains(p) {
+                found.push(SpecProblem {
+                    member: QueueMember::PriorityOrder(i),
+                    message: format!(
+                        "{} is listed more than once: a priority type may not be listed twice",
+                        p.as_str()
+                    ),
+                });
+            }
+        }
+        found
+    }
+}
+
 /// A queue as it stands: the base an API update lays its input over.
 impl From<&GameSessionQueue> for QueueSpec {
     fn from(q: &GameSessionQueue) -> Self {
         Self {
             name: q.name.clone(),
             destinations: q.destination_arns.clone(),
-            timeout_seconds: Some(q.timeout_seconds),
+            timeout_seconds: q.timeout_seconds,
             player_latency_policies: q.player_latency_policies.clone(),
             custom_event_data: q.custom_event_data.clone(),
             notification_target: q.notification_target.clone(),
@@ -137,32 +217,6 @@ impl From<&GameSessionQueue> for QueueSpec {
             location_order: q.location_order.clone(),
         }
     }
-}
-
-fn check_queue_name(name: &str) -> Result<(), CoreError> {
-    if name.is_empty()
-        || name.len() > 128
-        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(CoreError::param(
-            "Name",
-            format!("'{name}' must be 1..128 letters, digits and '-'"),
-        ));
-    }
-    Ok(())
-}
-
-/// "Each priority type is listed once" (PriorityConfiguration.PriorityOrder).
-fn check_priority_order(order: &[PriorityType]) -> Result<(), CoreError> {
-    for (i, p) in order.iter().enumerate() {
-        if order[..i].contains(p) {
-            return Err(CoreError::param(
-                "PriorityConfiguration.PriorityOrder",
-                format!("{} is listed more than once", p.as_str()),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A free process placement may choose, with what PriorityOrder ranks it by.
@@ -199,12 +253,9 @@ impl Candidate {
 
 impl Core {
     fn build_queue(&self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
-        check_queue_name(&s.name)?;
-        let timeout_seconds = s.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_S);
-        if timeout_seconds == 0 {
-            return Err(CoreError::param("TimeoutInSeconds", "must be at least 1"));
+        if let Some(p) = s.problems().into_iter().next() {
+            return Err(CoreError::param(p.member.api_name(), p.message));
         }
-        check_priority_order(&s.priority_order)?;
         let arns = self.cfg.arns();
         let (destination_arns, destinations) = s
             .destinations
@@ -222,7 +273,7 @@ impl Core {
             name: s.name,
             destination_arns,
             destinations,
-            timeout_seconds,
+            timeout_seconds: s.timeout_seconds,
             player_latency_policies: s.player_latency_policies,
             custom_event_data: s.custom_event_data,
             notification_target: s.notification_target,

@@ -30,22 +30,21 @@ pub struct RuleSetSpec {
 
 /// `[a-zA-Z0-9-\.]{1,128}`: names of rule sets and configurations.
 pub(crate) fn check_name(what: &'static str, name: &str) -> Result<(), CoreError> {
+    match name_problem(name) {
+        Some(problem) => Err(CoreError::param(what, problem)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with a rule set or configuration name (`[a-zA-Z0-9-\.]{1,128}`), if
+/// anything: the one rule the core and the startup file apply.
+pub fn name_problem(name: &str) -> Option<String> {
     if name.is_empty() || name.len() > 128 {
-        return Err(CoreError::param(
-            what,
-            format!("must be 1..128 characters, got {}", name.len()),
-        ));
+        return Some(format!("must be 1..128 characters, got {}", name.len()));
     }
-    if let Some(c) = name
-        .chars()
+    name.chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
-    {
-        return Err(CoreError::param(
-            what,
-            format!("'{name}' contains {c:?}; only letters, digits, '-' and '.' are allowed"),
-        ));
-    }
-    Ok(())
+        .map(|c| format!("'{name}' contains {c:?}; only letters, digits, '-' and '.' are allowed"))
 }
 
 /// A name, or the ARN whose last part is the name (`…:matchmakingruleset/<name>`): the

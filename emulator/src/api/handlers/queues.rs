@@ -153,8 +153,8 @@ impl QueueInput {
             s.location_order = p.location_order;
         }
         s.name = self.name;
-        if self.timeout_in_seconds.is_some() {
-            s.timeout_seconds = self.timeout_in_seconds;
+        if let Some(t) = self.timeout_in_seconds {
+            s.timeout_seconds = t;
         }
         if let Some(p) = self.player_latency_policies {
             s.player_latency_policies = p
