@@ -40,30 +40,15 @@ pub enum BackfillMode {
 pub const MAX_REQUEST_TIMEOUT_S: u32 = 43_200;
 pub const MAX_ACCEPTANCE_TIMEOUT_S: u32 = 600;
 
+/// A matchmaking configuration the core holds: its spec, with the rule set and queues named
+/// by name (an ARN given is reduced to its name), plus the ARN and creation time the core
+/// gave it. DescribeMatchmakingConfigurations renders this; an API update lays its input
+/// over `spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingConfiguration {
-    pub name: String,
+    pub spec: ConfigurationSpec,
     pub arn: String,
-    pub description: Option<String>,
-    pub rule_set_name: String,
-    pub rule_set_arn: String,
-    pub flex_match_mode: FlexMatchMode,
-    /// Queue names (WITH_QUEUE): the first is used for placement.
-    pub game_session_queue_names: Vec<String>,
-    pub request_timeout_seconds: u32,
-    pub acceptance_required: bool,
-    pub acceptance_timeout_seconds: Option<u32>,
-    pub backfill_mode: BackfillMode,
-    pub additional_player_count: u32,
-    pub game_properties: BTreeMap<String, String>,
-    pub game_session_data: Option<String>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<String>,
     pub creation_time: Millis,
-    /// PGOS matchmaking post-processing: the virtual server's URL, called with each match
-    /// this configuration forms (see [`super::post_processing`]). A PGOS extension, not in
-    /// the GameLift API: set from the startup file only, kept across API updates.
-    pub post_processing_url: Option<String>,
 }
 
 /// A matchmaking configuration as defined: the one type the startup file, the API and the
@@ -250,29 +235,6 @@ impl ConfigurationSpec {
     }
 }
 
-/// A configuration as it stands: the base an API update lays its input over.
-impl From<&MatchmakingConfiguration> for ConfigurationSpec {
-    fn from(c: &MatchmakingConfiguration) -> Self {
-        Self {
-            name: c.name.clone(),
-            description: c.description.clone(),
-            rule_set: c.rule_set_name.clone(),
-            flex_match_mode: c.flex_match_mode,
-            game_session_queues: c.game_session_queue_names.clone(),
-            request_timeout_seconds: c.request_timeout_seconds,
-            acceptance_required: c.acceptance_required,
-            acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-            backfill_mode: c.backfill_mode,
-            additional_player_count: c.additional_player_count,
-            game_properties: c.game_properties.clone(),
-            game_session_data: c.game_session_data.clone(),
-            custom_event_data: c.custom_event_data.clone(),
-            notification_target: c.notification_target.clone(),
-            post_processing_url: c.post_processing_url.clone(),
-        }
-    }
-}
-
 /// What is wrong with a post-processing URL, if anything: it must be http:// or https://.
 /// One rule for the startup file and the core, so both refuse the same URLs in the same words
 /// (the startup file adds the line it is on).
@@ -329,31 +291,20 @@ impl Core {
         Ok(())
     }
 
-    fn build_configuration(&self, now: Millis, s: ConfigurationSpec) -> MatchmakingConfiguration {
-        let rs = name_of(&s.rule_set).to_string();
+    /// The record of a checked spec: the rule set and queues reduced to their names.
+    fn build_configuration(
+        &self,
+        now: Millis,
+        mut spec: ConfigurationSpec,
+    ) -> MatchmakingConfiguration {
+        spec.rule_set = name_of(&spec.rule_set).to_string();
+        for q in &mut spec.game_session_queues {
+            *q = name_of(q).to_string();
+        }
         MatchmakingConfiguration {
-            arn: self.configuration_arn(&s.name),
-            rule_set_arn: self.mm.rule_sets[&rs].arn.clone(),
-            rule_set_name: rs,
-            name: s.name,
-            description: s.description,
-            flex_match_mode: s.flex_match_mode,
-            game_session_queue_names: s
-                .game_session_queues
-                .iter()
-                .map(|q| name_of(q).to_string())
-                .collect(),
-            request_timeout_seconds: s.request_timeout_seconds,
-            acceptance_required: s.acceptance_required,
-            acceptance_timeout_seconds: s.acceptance_timeout_seconds,
-            backfill_mode: s.backfill_mode,
-            additional_player_count: s.additional_player_count,
-            game_properties: s.game_properties,
-            game_session_data: s.game_session_data,
-            custom_event_data: s.custom_event_data,
-            notification_target: s.notification_target,
+            arn: self.configuration_arn(&spec.name),
+            spec,
             creation_time: now,
-            post_processing_url: s.post_processing_url,
         }
     }
 
@@ -371,9 +322,11 @@ impl Core {
             )));
         }
         let c = self.build_configuration(now, spec);
-        let rs = Arc::clone(&self.mm.rule_sets[&c.rule_set_name].parsed);
-        self.mm.pools.insert(c.name.clone(), Pool::new(rs));
-        self.mm.configurations.insert(c.name.clone(), c.clone());
+        let rs = Arc::clone(&self.mm.rule_sets[&c.spec.rule_set].parsed);
+        self.mm.pools.insert(c.spec.name.clone(), Pool::new(rs));
+        self.mm
+            .configurations
+            .insert(c.spec.name.clone(), c.clone());
         Ok(c)
     }
 
@@ -388,16 +341,16 @@ impl Core {
         let old = self.configuration(&spec.name)?.clone();
         self.check_spec(&spec)?;
         let mut c = self.build_configuration(old.creation_time, spec);
-        c.creation_time = old.creation_time;
-        c.post_processing_url = old.post_processing_url.clone();
-        let rule_set_changed = c.rule_set_name != old.rule_set_name;
-        self.mm.configurations.insert(c.name.clone(), c.clone());
+        c.spec.post_processing_url = old.spec.post_processing_url.clone();
+        let name = c.spec.name.clone();
+        let rule_set_changed = c.spec.rule_set != old.spec.rule_set;
+        self.mm.configurations.insert(name.clone(), c.clone());
         if rule_set_changed {
-            self.keep_pool_evaluations(&c.name);
-            let rs = Arc::clone(&self.mm.rule_sets[&c.rule_set_name].parsed);
-            self.mm.pools.insert(c.name.clone(), Pool::new(rs));
-            self.repool_searching(now, &c.name);
-            self.run_pass(now, &c.name);
+            self.keep_pool_evaluations(&name);
+            let rs = Arc::clone(&self.mm.rule_sets[&c.spec.rule_set].parsed);
+            self.mm.pools.insert(name.clone(), Pool::new(rs));
+            self.repool_searching(now, &name);
+            self.run_pass(now, &name);
         }
         Ok(c)
     }
@@ -441,7 +394,7 @@ impl Core {
                 .mm
                 .configurations
                 .values()
-                .filter(|c| c.rule_set_name == rs)
+                .filter(|c| c.spec.rule_set == rs)
                 .cloned()
                 .collect());
         }

@@ -61,34 +61,26 @@ pub struct PlayerLatencyPolicy {
 /// TimeoutInSeconds's default in the service.
 pub const DEFAULT_TIMEOUT_S: u32 = 600;
 
+/// A game session queue the core holds: its spec, with each destination as it is answered
+/// (DestinationArn: an ARN the caller gave is kept exactly as given, another account or
+/// Region included; a bare fleet id becomes that fleet's ARN in this daemon's region and
+/// account), plus the ARN the core gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameSessionQueue {
-    pub name: String,
+    pub spec: QueueSpec,
     pub arn: String,
-    /// The destinations as they are answered (DestinationArn): an ARN the caller gave is
-    /// kept exactly as given (another account or Region included); a bare fleet id becomes
-    /// that fleet's ARN in this daemon's region and account.
-    pub destination_arns: Vec<String>,
-    /// The fleet id each destination names, in the same order: where placement looks.
-    pub destinations: Vec<String>,
-    pub timeout_seconds: u32,
-    /// In order; each holds for its duration, the last one until the timeout.
-    pub player_latency_policies: Vec<PlayerLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<String>,
-    /// FilterConfiguration.AllowedLocations; empty: no filter, every location is allowed.
-    pub allowed_locations: Vec<String>,
-    /// PriorityConfiguration.PriorityOrder; empty: destination order.
-    pub priority_order: Vec<PriorityType>,
-    /// PriorityConfiguration.LocationOrder: ranks locations when PriorityOrder has LOCATION.
-    pub location_order: Vec<String>,
 }
 
 impl GameSessionQueue {
+    /// The fleet id each destination names, in order: where placement looks.
+    pub fn fleet_ids(&self) -> impl Iterator<Item = &str> {
+        self.spec.destinations.iter().map(|d| name_of(d))
+    }
+
     /// The latency cap in force `age_ms` into a placement, if any policy applies.
     pub fn latency_cap(&self, age_ms: Millis) -> Option<u32> {
         let mut start: Millis = 0;
-        for p in &self.player_latency_policies {
+        for p in &self.spec.player_latency_policies {
             match p.policy_duration_seconds {
                 Some(d) => {
                     let end = start + u64::from(d) * 1000;
@@ -202,23 +194,6 @@ impl QueueSpec {
     }
 }
 
-/// A queue as it stands: the base an API update lays its input over.
-impl From<&GameSessionQueue> for QueueSpec {
-    fn from(q: &GameSessionQueue) -> Self {
-        Self {
-            name: q.name.clone(),
-            destinations: q.destination_arns.clone(),
-            timeout_seconds: q.timeout_seconds,
-            player_latency_policies: q.player_latency_policies.clone(),
-            custom_event_data: q.custom_event_data.clone(),
-            notification_target: q.notification_target.clone(),
-            allowed_locations: q.allowed_locations.clone(),
-            priority_order: q.priority_order.clone(),
-            location_order: q.location_order.clone(),
-        }
-    }
-}
-
 /// A free process placement may choose, with what PriorityOrder ranks it by.
 struct Candidate {
     fleet_id: String,
@@ -237,10 +212,12 @@ impl Candidate {
             PriorityType::Destination => self.destination as u64,
             // Locations LocationOrder leaves out come after those it lists.
             PriorityType::Location => queue
+                .spec
                 .location_order
                 .iter()
                 .position(|l| *l == self.location)
-                .unwrap_or(queue.location_order.len()) as u64,
+                .unwrap_or(queue.spec.location_order.len())
+                as u64,
             // A location no player reported a latency for comes after measured ones.
             PriorityType::Latency => self.latency.unwrap_or(u64::MAX),
             // There is no cost model locally (no instance types, Spot or On-Demand
@@ -252,34 +229,20 @@ impl Candidate {
 }
 
 impl Core {
-    fn build_queue(&self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
+    /// The record of a checked spec: each destination as it is answered.
+    fn build_queue(&self, mut s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
         if let Some(p) = s.problems().into_iter().next() {
             return Err(CoreError::param(p.member.api_name(), p.message));
         }
         let arns = self.cfg.arns();
-        let (destination_arns, destinations) = s
-            .destinations
-            .iter()
-            .map(|d| {
-                let given = match Arn::parse(d) {
-                    Ok(_) => d.clone(),
-                    Err(_) => arns.fleet(d).into(),
-                };
-                (given, name_of(d).to_string())
-            })
-            .unzip();
+        for d in &mut s.destinations {
+            if Arn::parse(d).is_err() {
+                *d = arns.fleet(d).into();
+            }
+        }
         Ok(GameSessionQueue {
             arn: arns.game_session_queue(&s.name).into(),
-            name: s.name,
-            destination_arns,
-            destinations,
-            timeout_seconds: s.timeout_seconds,
-            player_latency_policies: s.player_latency_policies,
-            custom_event_data: s.custom_event_data,
-            notification_target: s.notification_target,
-            allowed_locations: s.allowed_locations,
-            priority_order: s.priority_order,
-            location_order: s.location_order,
+            spec: s,
         })
     }
 
@@ -292,7 +255,7 @@ impl Core {
             )));
         }
         let q = self.build_queue(s)?;
-        self.mm.queues.insert(q.name.clone(), q.clone());
+        self.mm.queues.insert(q.spec.name.clone(), q.clone());
         Ok(q)
     }
 
@@ -300,7 +263,7 @@ impl Core {
     pub fn update_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
         self.queue(&s.name)?;
         let q = self.build_queue(s)?;
-        self.mm.queues.insert(q.name.clone(), q.clone());
+        self.mm.queues.insert(q.spec.name.clone(), q.clone());
         Ok(q)
     }
 
@@ -312,11 +275,11 @@ impl Core {
             .mm
             .configurations
             .values()
-            .find(|c| c.game_session_queue_names.contains(&name))
+            .find(|c| c.spec.game_session_queues.contains(&name))
         {
             return Err(CoreError::Matchmaking(format!(
                 "game session queue '{name}' is used by matchmaking configuration '{}'",
-                c.name
+                c.spec.name
             )));
         }
         if let Some(q) = self.mm.queues.remove(&name) {
@@ -361,11 +324,11 @@ impl Core {
     ) -> Option<(String, String, String)> {
         let cap = queue.latency_cap(age_ms);
         let mut candidates = Vec::new();
-        for (destination, fleet_id) in queue.destinations.iter().enumerate() {
+        for (destination, fleet_id) in queue.fleet_ids().enumerate() {
             for p in self.free_processes(fleet_id) {
                 let location = self.process_location(p);
-                if !queue.allowed_locations.is_empty()
-                    && !queue.allowed_locations.contains(&location)
+                if !queue.spec.allowed_locations.is_empty()
+                    && !queue.spec.allowed_locations.contains(&location)
                 {
                     continue;
                 }
@@ -383,7 +346,7 @@ impl Core {
                 let latency = (!reported.is_empty())
                     .then(|| reported.iter().sum::<u64>() / reported.len() as u64);
                 candidates.push(Candidate {
-                    fleet_id: fleet_id.clone(),
+                    fleet_id: fleet_id.to_string(),
                     pid: p.pid.clone(),
                     location,
                     destination,
@@ -394,6 +357,7 @@ impl Core {
         // Stable: equal ranks keep destination order, then readiness order.
         candidates.sort_by_key(|c| {
             queue
+                .spec
                 .priority_order
                 .iter()
                 .map(|p| c.rank(*p, queue))

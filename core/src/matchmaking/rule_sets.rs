@@ -82,6 +82,12 @@ impl Core {
         Ok(rs)
     }
 
+    /// The ARN of the rule set named `name`, as DescribeMatchmakingConfigurations shows it
+    /// beside the name a configuration keeps (the same ARN the rule set was created with).
+    pub fn rule_set_arn(&self, name: &str) -> String {
+        self.cfg.arns().matchmaking_rule_set(name_of(name)).into()
+    }
+
     /// DescribeMatchmakingRuleSets: the named ones (all when `names` is empty), sorted by name.
     pub fn describe_rule_sets(
         &self,
@@ -118,12 +124,12 @@ impl Core {
             .mm
             .configurations
             .values()
-            .find(|c| c.rule_set_name == name)
+            .find(|c| c.spec.rule_set == name)
         {
             return Err(CoreError::Matchmaking(format!(
                 "matchmaking rule set '{name}' is used by configuration '{}'; delete or \
                  update the configuration first",
-                c.name
+                c.spec.name
             )));
         }
         if let Some(r) = self.mm.rule_sets.remove(name) {

@@ -211,11 +211,12 @@ pub struct ConfigurationShape {
 
 fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
     ConfigurationShape {
-        name: c.name.clone(),
+        name: c.spec.name.clone(),
         configuration_arn: c.arn.clone(),
-        description: c.description.clone(),
+        description: c.spec.description.clone(),
         game_session_queue_arns: c
-            .game_session_queue_names
+            .spec
+            .game_session_queues
             .iter()
             .map(|q| {
                 core.queue(q)
@@ -223,16 +224,17 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
                     .unwrap_or_else(|_| q.clone())
             })
             .collect(),
-        request_timeout_seconds: c.request_timeout_seconds,
-        acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-        acceptance_required: c.acceptance_required,
-        rule_set_name: c.rule_set_name.clone(),
-        rule_set_arn: c.rule_set_arn.clone(),
-        notification_target: c.notification_target.clone(),
-        additional_player_count: c.additional_player_count,
-        custom_event_data: c.custom_event_data.clone(),
+        request_timeout_seconds: c.spec.request_timeout_seconds,
+        acceptance_timeout_seconds: c.spec.acceptance_timeout_seconds,
+        acceptance_required: c.spec.acceptance_required,
+        rule_set_name: c.spec.rule_set.clone(),
+        rule_set_arn: core.rule_set_arn(&c.spec.rule_set),
+        notification_target: c.spec.notification_target.clone(),
+        additional_player_count: c.spec.additional_player_count,
+        custom_event_data: c.spec.custom_event_data.clone(),
         creation_time: ts(c.creation_time),
         game_properties: c
+            .spec
             .game_properties
             .iter()
             .map(|(k, v)| GamePropertyShape {
@@ -240,12 +242,12 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
                 value: v.clone(),
             })
             .collect(),
-        game_session_data: c.game_session_data.clone(),
-        backfill_mode: match c.backfill_mode {
+        game_session_data: c.spec.game_session_data.clone(),
+        backfill_mode: match c.spec.backfill_mode {
             BackfillMode::Automatic => "AUTOMATIC",
             BackfillMode::Manual => "MANUAL",
         },
-        flex_match_mode: match c.flex_match_mode {
+        flex_match_mode: match c.spec.flex_match_mode {
             FlexMatchMode::WithQueue => "WITH_QUEUE",
             FlexMatchMode::Standalone => "STANDALONE",
         },
@@ -357,7 +359,7 @@ fn update_configuration(
 ) -> Result<ConfigurationOutput, ApiError> {
     ctx.state()
         .execute(|core, now| {
-            let current = ConfigurationSpec::from(core.configuration(&input.name)?);
+            let current = core.configuration(&input.name)?.spec.clone();
             let c = core.update_configuration(now, input.over(current))?;
             Ok(shape(core, &c))
         })

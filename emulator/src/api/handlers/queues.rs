@@ -79,10 +79,11 @@ pub struct QueueShape {
 
 fn shape(q: &GameSessionQueue) -> QueueShape {
     QueueShape {
-        name: q.name.clone(),
+        name: q.spec.name.clone(),
         game_session_queue_arn: q.arn.clone(),
-        timeout_in_seconds: q.timeout_seconds,
+        timeout_in_seconds: q.spec.timeout_seconds,
         player_latency_policies: q
+            .spec
             .player_latency_policies
             .iter()
             .map(|p| LatencyPolicyShape {
@@ -92,26 +93,29 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
             })
             .collect(),
         destinations: q
-            .destination_arns
+            .spec
+            .destinations
             .iter()
             .map(|d| DestinationShape {
                 destination_arn: d.clone(),
             })
             .collect(),
-        custom_event_data: q.custom_event_data.clone(),
-        notification_target: q.notification_target.clone(),
-        filter_configuration: (!q.allowed_locations.is_empty()).then(|| FilterShape {
-            allowed_locations: q.allowed_locations.clone(),
+        custom_event_data: q.spec.custom_event_data.clone(),
+        notification_target: q.spec.notification_target.clone(),
+        filter_configuration: (!q.spec.allowed_locations.is_empty()).then(|| FilterShape {
+            allowed_locations: q.spec.allowed_locations.clone(),
         }),
-        priority_configuration: (!q.priority_order.is_empty() || !q.location_order.is_empty())
-            .then(|| PriorityShape {
-                priority_order: q
-                    .priority_order
-                    .iter()
-                    .map(|p| p.as_str().to_string())
-                    .collect(),
-                location_order: q.location_order.clone(),
-            }),
+        priority_configuration: (!q.spec.priority_order.is_empty()
+            || !q.spec.location_order.is_empty())
+        .then(|| PriorityShape {
+            priority_order: q
+                .spec
+                .priority_order
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .collect(),
+            location_order: q.spec.location_order.clone(),
+        }),
     }
 }
 
@@ -204,7 +208,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
     ctx.state()
         .execute(|core, _| {
-            let current = QueueSpec::from(core.queue(&input.name)?);
+            let current = core.queue(&input.name)?.spec.clone();
             let q = core.update_queue(input.over(current)?)?;
             Ok(shape(&q))
         })
