@@ -14,11 +14,12 @@ use crate::{Core, CoreError};
 use playfield_flexmatch::Pool;
 
 /// How a configuration gets its game session: GameLift's `FlexMatchMode`. The startup file
-/// names it in the same words (`flex_match_mode = "STANDALONE"`).
+/// and the API name it in the same words (`flex_match_mode = "STANDALONE"`,
+/// `"FlexMatchMode": "STANDALONE"`), read and written by this serde form.
 ///
 /// GPM calls the same distinction `MatchType`: `WithQueue` is `GSE` (a match is placed, its
 /// tickets go to `PLACING`), `Standalone` is `NORMAL` (a ticket's life ends at `MatchCreated`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FlexMatchMode {
     /// FlexMatch places each match through a queue (`WITH_QUEUE`).
@@ -28,8 +29,9 @@ pub enum FlexMatchMode {
     Standalone,
 }
 
-/// How matched game sessions get new players.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+/// How matched game sessions get new players: GameLift's `BackfillMode`, in the startup
+/// file and the API in the same words (`MANUAL`, `AUTOMATIC`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum BackfillMode {
     Manual,

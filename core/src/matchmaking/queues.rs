@@ -18,8 +18,11 @@ use crate::clock::Millis;
 use crate::{Core, CoreError};
 use std::collections::BTreeMap;
 
-/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by. The
+/// API reads and writes it by this serde form (`"LATENCY"`); the startup file by
+/// [`PriorityType::parse`], to report a wrong name at its list index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PriorityType {
     Latency,
     Cost,

@@ -2,8 +2,11 @@
 //! Create/Describe/Validate/DeleteMatchmakingRuleSet(s) and
 //! Create/Describe/Update/DeleteMatchmakingConfiguration(s).
 //!
-//! Update takes only the members given and keeps the rest (only `Name` is required), so the
-//! handler merges the input over the current configuration before the core replaces it.
+//! The request and response structs here are wire shapes only: Create lays its input over
+//! the core's `ConfigurationSpec::service_defaults`, Update over the configuration's spec as
+//! it stands (only `Name` is required; members left out are kept), and the core checks the
+//! spec; Describe renders the core's record (spec, ARN, creation time) with the rule set's
+//! and queues' ARNs.
 //! The two Describe operations page by `Limit`/`NextToken` (at most 10 a page, as the model
 //! says for both) over the core's name order. The Create operations' `Tags` are checked
 //! before the resource is made and kept by the core (see [`super::tags`]).
@@ -205,8 +208,8 @@ pub struct ConfigurationShape {
     game_properties: Vec<GamePropertyShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     game_session_data: Option<String>,
-    backfill_mode: &'static str,
-    flex_match_mode: &'static str,
+    backfill_mode: BackfillMode,
+    flex_match_mode: FlexMatchMode,
 }
 
 fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
@@ -243,18 +246,13 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
             })
             .collect(),
         game_session_data: c.spec.game_session_data.clone(),
-        backfill_mode: match c.spec.backfill_mode {
-            BackfillMode::Automatic => "AUTOMATIC",
-            BackfillMode::Manual => "MANUAL",
-        },
-        flex_match_mode: match c.spec.flex_match_mode {
-            FlexMatchMode::WithQueue => "WITH_QUEUE",
-            FlexMatchMode::Standalone => "STANDALONE",
-        },
+        backfill_mode: c.spec.backfill_mode,
+        flex_match_mode: c.spec.flex_match_mode,
     }
 }
 
-/// Create's and Update's members (Update: all optional but `Name`).
+/// Create's and Update's members (Update: all optional but `Name`): laid over a spec by
+/// [`ConfigurationInput::over`], with no defaults or checks of its own.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigurationInput {
@@ -270,8 +268,8 @@ pub struct ConfigurationInput {
     custom_event_data: Option<String>,
     game_properties: Option<Vec<GamePropertyShape>>,
     game_session_data: Option<String>,
-    backfill_mode: Option<String>,
-    flex_match_mode: Option<String>,
+    backfill_mode: Option<BackfillMode>,
+    flex_match_mode: Option<FlexMatchMode>,
     /// Create only (Update does not model it).
     tags: Option<Vec<TagShape>>,
 }
@@ -316,15 +314,11 @@ impl ConfigurationInput {
         if self.game_session_data.is_some() {
             s.game_session_data = self.game_session_data;
         }
-        match self.backfill_mode.as_deref() {
-            Some("AUTOMATIC") => s.backfill_mode = BackfillMode::Automatic,
-            Some("MANUAL") => s.backfill_mode = BackfillMode::Manual,
-            _ => {}
+        if let Some(v) = self.backfill_mode {
+            s.backfill_mode = v;
         }
-        match self.flex_match_mode.as_deref() {
-            Some("STANDALONE") => s.flex_match_mode = FlexMatchMode::Standalone,
-            Some("WITH_QUEUE") => s.flex_match_mode = FlexMatchMode::WithQueue,
-            _ => {}
+        if let Some(v) = self.flex_match_mode {
+            s.flex_match_mode = v;
         }
         s
     }

@@ -6,7 +6,9 @@
 //! model validation before a handler runs. LogConfiguration is not modelled. DescribeGameSessionQueues
 //! pages by `Limit`/`NextToken` (up to 50 a page, as the model documents) in name order.
 //! Create's `Tags` are checked before the queue is made and kept by the core
-//! (see [`super::tags`]).
+//! (see [`super::tags`]). The request and response structs are wire shapes only: Create
+//! lays its input over `QueueSpec::default()`, Update over the queue's spec as it stands,
+//! and the core checks the spec.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +19,7 @@ use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::queues::PriorityType;
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
-use crate::core::{Core, CoreError};
+use crate::core::Core;
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -54,7 +56,7 @@ pub struct FilterShape {
 #[serde(rename_all = "PascalCase")]
 pub struct PriorityShape {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    priority_order: Vec<String>,
+    priority_order: Vec<PriorityType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     location_order: Vec<String>,
 }
@@ -108,12 +110,7 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
         priority_configuration: (!q.spec.priority_order.is_empty()
             || !q.spec.location_order.is_empty())
         .then(|| PriorityShape {
-            priority_order: q
-                .spec
-                .priority_order
-                .iter()
-                .map(|p| p.as_str().to_string())
-                .collect(),
+            priority_order: q.spec.priority_order.clone(),
             location_order: q.spec.location_order.clone(),
         }),
     }
@@ -135,25 +132,14 @@ pub struct QueueInput {
 }
 
 impl QueueInput {
-    /// The input over `base` (empty for Create, the current queue for Update). A
-    /// configuration given replaces the one the queue had; one left out keeps it.
-    fn over(self, mut s: QueueSpec) -> Result<QueueSpec, CoreError> {
+    /// The input over `base` (the spec's default for Create, the current queue for Update).
+    /// A configuration given replaces the one the queue had; one left out keeps it.
+    fn over(self, mut s: QueueSpec) -> QueueSpec {
         if let Some(f) = self.filter_configuration {
             s.allowed_locations = f.allowed_locations;
         }
         if let Some(p) = self.priority_configuration {
-            s.priority_order = p
-                .priority_order
-                .iter()
-                .map(|t| {
-                    PriorityType::parse(t).ok_or_else(|| {
-                        CoreError::param(
-                            "PriorityConfiguration.PriorityOrder",
-                            format!("'{t}' is not one of LATENCY, COST, DESTINATION, LOCATION"),
-                        )
-                    })
-                })
-                .collect::<Result<_, _>>()?;
+            s.priority_order = p.priority_order;
             s.location_order = p.location_order;
         }
         s.name = self.name;
@@ -179,7 +165,7 @@ impl QueueInput {
         if self.notification_target.is_some() {
             s.notification_target = self.notification_target;
         }
-        Ok(s)
+        s
     }
 }
 
@@ -191,9 +177,7 @@ pub struct QueueOutput {
 
 fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<QueueOutput, ApiError> {
     let tags = pairs(input.tags.take());
-    let spec = input
-        .over(QueueSpec::default())
-        .map_err(|e| core_error(ctx, e))?;
+    let spec = input.over(QueueSpec::default());
     ctx.state()
         .execute(|core, _| {
             Core::check_new_tags(&tags)?;
@@ -209,7 +193,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
     ctx.state()
         .execute(|core, _| {
             let current = core.queue(&input.name)?.spec.clone();
-            let q = core.update_queue(input.over(current)?)?;
+            let q = core.update_queue(input.over(current))?;
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
