@@ -48,7 +48,7 @@ impl Core {
             match_id.clone(),
             Proposal {
                 match_id,
-                configuration: cfg.spec.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 m,
                 deadline,
             },

@@ -118,10 +118,10 @@ impl Core {
         let pool = self
             .mm
             .pools
-            .get_mut(&cfg.spec.name)
+            .get_mut(cfg.spec.name.as_str())
             .ok_or_else(|| CoreError::NotFound {
                 what: "matchmaking configuration",
-                id: cfg.spec.name.clone(),
+                id: cfg.spec.name.to_string(),
             })?;
         pool.insert(flexmatch::Ticket {
             id: id.clone(),
@@ -150,7 +150,7 @@ impl Core {
             .and_then(|gs| self.session_match_id(gs));
         let t = MatchmakingTicket {
             id: id.clone(),
-            configuration_name: cfg.spec.name.clone(),
+            configuration_name: cfg.spec.name.to_string(),
             configuration_arn: cfg.arn.clone(),
             status: TicketStatus::Queued,
             status_reason: None,
@@ -180,7 +180,7 @@ impl Core {
             );
         }
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.spec.name);
+        self.run_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -269,7 +269,7 @@ impl Core {
             now,
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
-                configuration: cfg.spec.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 ticket_ids: all_tickets.clone(),
                 acceptance_required: false,
                 rule_metrics: m.rule_metrics.clone(),
@@ -285,7 +285,12 @@ impl Core {
             ) => gs.clone(),
             _ => {
                 // STANDALONE: the match result is the answer; nothing to place.
-                self.notify_standalone_succeeded(now, &cfg.spec.name, &match_id, &all_tickets);
+                self.notify_standalone_succeeded(
+                    now,
+                    cfg.spec.name.as_str(),
+                    &match_id,
+                    &all_tickets,
+                );
                 for t in &all_tickets {
                     self.finish_ticket(now, t, TicketStatus::Completed, None, None);
                 }
@@ -373,7 +378,7 @@ impl Core {
         self.mm.sessions.insert(
             gs.clone(),
             SessionMatch {
-                configuration: cfg.spec.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 match_id,
                 teams,
                 auto_backfill_ticket_id: next_auto.clone(),

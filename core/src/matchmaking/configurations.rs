@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::names::ConfigurationName;
 use super::rule_sets::{name_of, name_problem};
 use crate::clock::Millis;
 use crate::{Core, CoreError};
@@ -62,7 +63,7 @@ pub struct MatchmakingConfiguration {
 /// nothing but the spec are [`ConfigurationSpec::problems`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationSpec {
-    pub name: String,
+    pub name: ConfigurationName,
     pub description: Option<String>,
     pub rule_set: String,
     pub flex_match_mode: FlexMatchMode,
@@ -86,7 +87,7 @@ pub struct ConfigurationSpec {
 impl ConfigurationSpec {
     /// CreateMatchmakingConfiguration's defaults for every member not given: no rule set or
     /// queue yet, WITH_QUEUE, 120 s request timeout, no acceptance, MANUAL backfill.
-    pub fn service_defaults(name: &str) -> Self {
+    pub fn service_defaults(name: impl Into<ConfigurationName>) -> Self {
         Self {
             name: name.into(),
             description: None,
@@ -168,7 +169,7 @@ impl ConfigurationSpec {
         use ConfigurationMember as M;
         let mut found = Vec::new();
         let mut problem = |member, message: String| found.push(SpecProblem { member, message });
-        if let Some(p) = name_problem(&self.name) {
+        if let Some(p) = name_problem(self.name.as_str()) {
             problem(M::Name, p);
         }
         if self.flex_match_mode == FlexMatchMode::WithQueue && self.game_session_queues.is_empty() {
@@ -304,7 +305,7 @@ impl Core {
             *q = name_of(q).to_string();
         }
         MatchmakingConfiguration {
-            arn: self.configuration_arn(&spec.name),
+            arn: self.configuration_arn(spec.name.as_str()),
             spec,
             creation_time: now,
         }
@@ -317,7 +318,7 @@ impl Core {
         spec: ConfigurationSpec,
     ) -> Result<MatchmakingConfiguration, CoreError> {
         self.check_spec(&spec)?;
-        if self.mm.configurations.contains_key(&spec.name) {
+        if self.mm.configurations.contains_key(spec.name.as_str()) {
             return Err(CoreError::Matchmaking(format!(
                 "a matchmaking configuration named '{}' already exists",
                 spec.name
@@ -325,10 +326,10 @@ impl Core {
         }
         let c = self.build_configuration(now, spec);
         let rs = Arc::clone(&self.mm.rule_sets[&c.spec.rule_set].parsed);
-        self.mm.pools.insert(c.spec.name.clone(), Pool::new(rs));
+        self.mm.pools.insert(c.spec.name.to_string(), Pool::new(rs));
         self.mm
             .configurations
-            .insert(c.spec.name.clone(), c.clone());
+            .insert(c.spec.name.to_string(), c.clone());
         Ok(c)
     }
 
@@ -340,11 +341,11 @@ impl Core {
         now: Millis,
         spec: ConfigurationSpec,
     ) -> Result<MatchmakingConfiguration, CoreError> {
-        let old = self.configuration(&spec.name)?.clone();
+        let old = self.configuration(spec.name.as_str())?.clone();
         self.check_spec(&spec)?;
         let mut c = self.build_configuration(old.creation_time, spec);
         c.spec.post_processing_url = old.spec.post_processing_url.clone();
-        let name = c.spec.name.clone();
+        let name = c.spec.name.to_string();
         let rule_set_changed = c.spec.rule_set != old.spec.rule_set;
         self.mm.configurations.insert(name.clone(), c.clone());
         if rule_set_changed {

@@ -77,7 +77,7 @@ pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
 /// The configuration as every event names it.
 pub(super) fn configuration_ref(cfg: &MatchmakingConfiguration) -> n::ConfigurationRef {
     n::ConfigurationRef {
-        name: cfg.spec.name.clone(),
+        name: cfg.spec.name.to_string(),
         arn: cfg.arn.clone(),
         custom_event_data: cfg.spec.custom_event_data.clone(),
         flex_match_mode: cfg.spec.flex_match_mode,

@@ -182,7 +182,7 @@ impl Core {
             queue,
             queue_arn,
             queue_notification_target,
-            configuration: cfg.spec.name.clone(),
+            configuration: cfg.spec.name.to_string(),
             match_id,
             m,
             status: PlacementStatus::Pending,

@@ -63,7 +63,7 @@ impl Core {
         let queue = self.queue(&req.queue_name)?.clone();
         let p = Placement {
             id: id.clone(),
-            queue: queue.spec.name.clone(),
+            queue: queue.spec.name.to_string(),
             queue_arn: queue.arn.clone(),
             queue_notification_target: queue.spec.notification_target.clone(),
             configuration: String::new(),

@@ -12,6 +12,7 @@
 //! queue did before it had priorities.
 
 use super::configurations::SpecProblem;
+use super::names::QueueName;
 use super::rule_sets::name_of;
 use crate::arn::Arn;
 use crate::clock::Millis;
@@ -107,7 +108,7 @@ impl GameSessionQueue {
 /// but the spec are [`QueueSpec::problems`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
-    pub name: String,
+    pub name: QueueName,
     /// Fleet ids or fleet ARNs, in preference order.
     pub destinations: Vec<String>,
     pub timeout_seconds: u32,
@@ -122,7 +123,7 @@ pub struct QueueSpec {
 impl Default for QueueSpec {
     fn default() -> Self {
         Self {
-            name: String::new(),
+            name: QueueName::default(),
             destinations: Vec::new(),
             timeout_seconds: DEFAULT_TIMEOUT_S,
             player_latency_policies: Vec::new(),
@@ -169,7 +170,7 @@ impl QueueSpec {
     /// reports each at its key.
     pub fn problems(&self) -> Vec<SpecProblem<QueueMember>> {
         let mut found = Vec::new();
-        if let Some(message) = queue_name_problem(&self.name) {
+        if let Some(message) = queue_name_problem(self.name.as_str()) {
             found.push(SpecProblem {
                 member: QueueMember::Name,
                 message,
@@ -244,29 +245,29 @@ impl Core {
             }
         }
         Ok(GameSessionQueue {
-            arn: arns.game_session_queue(&s.name).into(),
+            arn: arns.game_session_queue(s.name.as_str()).into(),
             spec: s,
         })
     }
 
     /// CreateGameSessionQueue.
     pub fn create_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
-        if self.mm.queues.contains_key(&s.name) {
+        if self.mm.queues.contains_key(s.name.as_str()) {
             return Err(CoreError::Matchmaking(format!(
                 "a game session queue named '{}' already exists",
                 s.name
             )));
         }
         let q = self.build_queue(s)?;
-        self.mm.queues.insert(q.spec.name.clone(), q.clone());
+        self.mm.queues.insert(q.spec.name.to_string(), q.clone());
         Ok(q)
     }
 
     /// UpdateGameSessionQueue: replaces the queue's settings.
     pub fn update_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
-        self.queue(&s.name)?;
+        self.queue(s.name.as_str())?;
         let q = self.build_queue(s)?;
-        self.mm.queues.insert(q.spec.name.clone(), q.clone());
+        self.mm.queues.insert(q.spec.name.to_string(), q.clone());
         Ok(q)
     }
 

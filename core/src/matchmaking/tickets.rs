@@ -186,10 +186,10 @@ impl Core {
         let pool = self
             .mm
             .pools
-            .get_mut(&cfg.spec.name)
+            .get_mut(cfg.spec.name.as_str())
             .ok_or_else(|| CoreError::NotFound {
                 what: "matchmaking configuration",
-                id: cfg.spec.name.clone(),
+                id: cfg.spec.name.to_string(),
             })?;
         pool.insert(ticket)
             .map_err(|e| CoreError::param("Players", e))?;
@@ -212,7 +212,7 @@ impl Core {
         }
         let t = MatchmakingTicket {
             id: id.clone(),
-            configuration_name: cfg.spec.name.clone(),
+            configuration_name: cfg.spec.name.to_string(),
             configuration_arn: cfg.arn.clone(),
             status: TicketStatus::Queued,
             status_reason: None,
@@ -234,7 +234,7 @@ impl Core {
             now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.spec.name);
+        self.run_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -509,12 +509,12 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        self.note_wait(&cfg.spec.name, now, &m.ticket_ids);
+        self.note_wait(cfg.spec.name.as_str(), now, &m.ticket_ids);
         self.mm_emit(
             now,
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
-                configuration: cfg.spec.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 ticket_ids: m.ticket_ids.clone(),
                 acceptance_required: cfg.spec.acceptance_required,
                 rule_metrics: m.rule_metrics.clone(),
@@ -538,7 +538,12 @@ impl Core {
     ) {
         match cfg.spec.flex_match_mode {
             FlexMatchMode::Standalone => {
-                self.notify_standalone_succeeded(now, &cfg.spec.name, &match_id, &m.ticket_ids);
+                self.notify_standalone_succeeded(
+                    now,
+                    cfg.spec.name.as_str(),
+                    &match_id,
+                    &m.ticket_ids,
+                );
                 for id in &m.ticket_ids {
                     self.finish_ticket(now, id, TicketStatus::Completed, None, None);
                 }

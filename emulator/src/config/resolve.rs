@@ -365,7 +365,7 @@ fn resolve_queues(
             let (priority_order, priority_written_at) =
                 parse_priority_order(c, &q.priority_order, &key);
             let mut spec = QueueSpec {
-                name: q.name.get_ref().clone(),
+                name: q.name.get_ref().as_str().into(),
                 destinations,
                 player_latency_policies: q
                     .player_latency_policies
@@ -597,7 +597,7 @@ fn configuration_spec(m: &RawMatchmakingConfiguration) -> ConfigurationSpec {
         custom_event_data: m.custom_event_data.as_ref().map(|d| d.get_ref().clone()),
         notification_target: m.notification_target.as_ref().map(|t| t.get_ref().clone()),
         post_processing_url: m.post_processing_url.as_ref().map(|u| u.get_ref().clone()),
-        ..ConfigurationSpec::service_defaults(m.name.get_ref())
+        ..ConfigurationSpec::service_defaults(m.name.get_ref().as_str())
     };
     if let Some(mode) = &m.flex_match_mode {
         spec.flex_match_mode = *mode.get_ref();

@@ -21,6 +21,7 @@ use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::configurations::ConfigurationSpec;
+use crate::core::matchmaking::names::ConfigurationName;
 use crate::core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
 };
@@ -214,7 +215,7 @@ pub struct ConfigurationShape {
 
 fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
     ConfigurationShape {
-        name: c.spec.name.clone(),
+        name: c.spec.name.to_string(),
         configuration_arn: c.arn.clone(),
         description: c.spec.description.clone(),
         game_session_queue_arns: c
@@ -256,7 +257,7 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigurationInput {
-    name: String,
+    name: ConfigurationName,
     description: Option<String>,
     game_session_queue_arns: Option<Vec<String>>,
     request_timeout_seconds: Option<u32>,
@@ -353,7 +354,7 @@ fn update_configuration(
 ) -> Result<ConfigurationOutput, ApiError> {
     ctx.state()
         .execute(|core, now| {
-            let current = core.configuration(&input.name)?.spec.clone();
+            let current = core.configuration(input.name.as_str())?.spec.clone();
             let c = core.update_configuration(now, input.over(current))?;
             Ok(shape(core, &c))
         })

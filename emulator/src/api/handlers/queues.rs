@@ -16,6 +16,7 @@ use super::matchmaking::core_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
+use crate::core::matchmaking::names::QueueName;
 use crate::core::matchmaking::queues::PriorityType;
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
@@ -81,7 +82,7 @@ pub struct QueueShape {
 
 fn shape(q: &GameSessionQueue) -> QueueShape {
     QueueShape {
-        name: q.spec.name.clone(),
+        name: q.spec.name.to_string(),
         game_session_queue_arn: q.arn.clone(),
         timeout_in_seconds: q.spec.timeout_seconds,
         player_latency_policies: q
@@ -119,7 +120,7 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct QueueInput {
-    name: String,
+    name: QueueName,
     timeout_in_seconds: Option<u32>,
     player_latency_policies: Option<Vec<LatencyPolicyShape>>,
     destinations: Option<Vec<DestinationShape>>,
@@ -192,7 +193,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
     ctx.state()
         .execute(|core, _| {
-            let current = core.queue(&input.name)?.spec.clone();
+            let current = core.queue(input.name.as_str())?.spec.clone();
             let q = core.update_queue(input.over(current))?;
             Ok(shape(&q))
         })
