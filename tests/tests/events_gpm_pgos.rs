@@ -142,7 +142,7 @@ async fn pgos_triggers_fire_for_matches_and_placements() {
             core.create_queue(QueueSpec {
                 name: "direct-queue".into(),
                 destinations: vec![FLEET.into()],
-                timeout_seconds: Some(5),
+                timeout_seconds: 5,
                 notification_target: Some("pgos-trigger".into()),
                 ..Default::default()
             })

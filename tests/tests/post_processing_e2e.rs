@@ -96,7 +96,7 @@ fn set_up(d: &TestDaemon, url: &str) {
         c.create_queue(QueueSpec {
             name: "pp-queue".into(),
             destinations: vec![FLEET.into()],
-            timeout_seconds: Some(30),
+            timeout_seconds: 30,
             ..Default::default()
         })
         .unwrap();

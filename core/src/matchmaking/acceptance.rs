@@ -38,7 +38,7 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        let deadline = now + u64::from(cfg.acceptance_timeout_seconds.unwrap_or(60)) * 1000;
+        let deadline = now + u64::from(cfg.spec.acceptance_timeout_seconds.unwrap_or(60)) * 1000;
         for id in &m.ticket_ids {
             self.set_status(now, id, TicketStatus::RequiresAcceptance, None, None);
         }
@@ -48,7 +48,7 @@ impl Core {
             match_id.clone(),
             Proposal {
                 match_id,
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 m,
                 deadline,
             },

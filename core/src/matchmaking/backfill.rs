@@ -75,7 +75,7 @@ impl Core {
                 "a backfill request describes every player already in the game; none given",
             ));
         }
-        let standalone = cfg.flex_match_mode == FlexMatchMode::Standalone;
+        let standalone = cfg.spec.flex_match_mode == FlexMatchMode::Standalone;
         match (&req.game_session_arn, standalone) {
             // StartMatchBackfill reference: "When using FlexMatch as a standalone component,
             // request a backfill match by calling this operation without a game session
@@ -89,7 +89,7 @@ impl Core {
                         "configuration '{}' is WITH_QUEUE: its backfill fills one of the game \
                          sessions it placed, so name it (only a STANDALONE backfill goes \
                          without)",
-                        cfg.name
+                        cfg.spec.name
                     ),
                 ))
             }
@@ -118,10 +118,10 @@ impl Core {
         let pool = self
             .mm
             .pools
-            .get_mut(&cfg.name)
+            .get_mut(cfg.spec.name.as_str())
             .ok_or_else(|| CoreError::NotFound {
                 what: "matchmaking configuration",
-                id: cfg.name.clone(),
+                id: cfg.spec.name.to_string(),
             })?;
         pool.insert(flexmatch::Ticket {
             id: id.clone(),
@@ -150,7 +150,7 @@ impl Core {
             .and_then(|gs| self.session_match_id(gs));
         let t = MatchmakingTicket {
             id: id.clone(),
-            configuration_name: cfg.name.clone(),
+            configuration_name: cfg.spec.name.to_string(),
             configuration_arn: cfg.arn.clone(),
             status: TicketStatus::Queued,
             status_reason: None,
@@ -176,11 +176,11 @@ impl Core {
         if !automatic {
             self.timers.schedule(
                 TimerKey::TicketTimeout(id.clone()),
-                now + u64::from(cfg.request_timeout_seconds) * 1000,
+                now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
             );
         }
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.name);
+        self.run_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -269,13 +269,13 @@ impl Core {
             now,
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 ticket_ids: all_tickets.clone(),
                 acceptance_required: false,
                 rule_metrics: m.rule_metrics.clone(),
             },
         );
-        let gs = match (&ticket.kind, cfg.flex_match_mode) {
+        let gs = match (&ticket.kind, cfg.spec.flex_match_mode) {
             (
                 TicketKind::Backfill {
                     game_session_arn: Some(gs),
@@ -285,7 +285,12 @@ impl Core {
             ) => gs.clone(),
             _ => {
                 // STANDALONE: the match result is the answer; nothing to place.
-                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &all_tickets);
+                self.notify_standalone_succeeded(
+                    now,
+                    cfg.spec.name.as_str(),
+                    &match_id,
+                    &all_tickets,
+                );
                 for t in &all_tickets {
                     self.finish_ticket(now, t, TicketStatus::Completed, None, None);
                 }
@@ -350,12 +355,13 @@ impl Core {
         let max: u32 = self
             .mm
             .rule_sets
-            .get(&cfg.rule_set_name)
+            .get(&cfg.spec.rule_set)
             .map_or(0, |r| r.parsed.team_maxima().iter().map(|(_, n)| n).sum());
         let filled: usize = teams.iter().map(|(_, ps)| ps.len()).sum();
-        let next_auto =
-            (automatic && cfg.backfill_mode == BackfillMode::Automatic && filled < max as usize)
-                .then(|| self.ids.uuid());
+        let next_auto = (automatic
+            && cfg.spec.backfill_mode == BackfillMode::Automatic
+            && filled < max as usize)
+            .then(|| self.ids.uuid());
         let refs: Vec<(String, Vec<&Player>)> = teams
             .iter()
             .map(|(n, ps)| (n.clone(), ps.iter().collect()))
@@ -365,14 +371,14 @@ impl Core {
             &cfg.arn,
             &refs,
             Backfill {
-                mode: cfg.backfill_mode,
+                mode: cfg.spec.backfill_mode,
                 auto_ticket_id: next_auto.as_deref(),
             },
         );
         self.mm.sessions.insert(
             gs.clone(),
             SessionMatch {
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 match_id,
                 teams,
                 auto_backfill_ticket_id: next_auto.clone(),

@@ -25,6 +25,7 @@ pub mod backfill;
 pub mod configurations;
 mod evaluations;
 pub mod matchmaker_data;
+pub mod names;
 mod notify;
 pub mod placement;
 pub mod placement_api;

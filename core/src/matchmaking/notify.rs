@@ -77,13 +77,13 @@ pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
 /// The configuration as every event names it.
 pub(super) fn configuration_ref(cfg: &MatchmakingConfiguration) -> n::ConfigurationRef {
     n::ConfigurationRef {
-        name: cfg.name.clone(),
+        name: cfg.spec.name.to_string(),
         arn: cfg.arn.clone(),
-        custom_event_data: cfg.custom_event_data.clone(),
-        flex_match_mode: cfg.flex_match_mode,
-        rule_set_name: cfg.rule_set_name.clone(),
-        game_properties: properties(&cfg.game_properties),
-        notification_target: cfg.notification_target.clone(),
+        custom_event_data: cfg.spec.custom_event_data.clone(),
+        flex_match_mode: cfg.spec.flex_match_mode,
+        rule_set_name: cfg.spec.rule_set.clone(),
+        game_properties: properties(&cfg.spec.game_properties),
+        notification_target: cfg.spec.notification_target.clone(),
     }
 }
 
@@ -158,7 +158,7 @@ impl Core {
                     .mm
                     .configurations
                     .get(configuration)
-                    .and_then(|c| c.acceptance_timeout_seconds)
+                    .and_then(|c| c.spec.acceptance_timeout_seconds)
                     .unwrap_or(0);
                 let tickets = self.tickets_of(ticket_ids);
                 let kind = K::PotentialMatchCreated {
@@ -289,12 +289,12 @@ impl Core {
             self.mm
                 .configurations
                 .get(&p.configuration)
-                .and_then(|c| c.notification_target.clone())
+                .and_then(|c| c.spec.notification_target.clone())
         };
         // The queue as it is now; as it was when the placement began if it was deleted since
         // (a PlacementFailed for a deleted queue is routed and enveloped like any other).
         let (arn, queue_target) = match queue {
-            Some(q) => (q.arn.clone(), q.notification_target.clone()),
+            Some(q) => (q.arn.clone(), q.spec.notification_target.clone()),
             None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
         };
         let queue_ref = n::QueueRef {
@@ -303,14 +303,14 @@ impl Core {
             notification_target: queue_target
                 .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
         };
-        let timeout_seconds = queue.map_or(0, |q| q.timeout_seconds);
+        let timeout_seconds = queue.map_or(0, |q| q.spec.timeout_seconds);
         let (game_properties, source) = match &p.direct {
             Some(d) => (properties(&d.game_properties), n::PlacementSource::Direct),
             None => (
                 self.mm
                     .configurations
                     .get(&p.configuration)
-                    .map(|c| properties(&c.game_properties))
+                    .map(|c| properties(&c.spec.game_properties))
                     .unwrap_or_default(),
                 n::PlacementSource::Matchmaking {
                     configuration_name: p.configuration.clone(),

@@ -101,7 +101,7 @@ impl Core {
     fn rule_set_of(&self, cfg: &MatchmakingConfiguration) -> Option<&RuleSet> {
         self.mm
             .rule_sets
-            .get(&cfg.rule_set_name)
+            .get(&cfg.spec.rule_set)
             .map(|r| r.parsed.as_ref())
     }
 
@@ -139,14 +139,14 @@ impl Core {
             &cfg.arn,
             &refs,
             Backfill {
-                mode: cfg.backfill_mode,
+                mode: cfg.spec.backfill_mode,
                 auto_ticket_id: p.auto_backfill_ticket_id.as_deref(),
             },
         );
         let req = CreateGameSession {
             maximum_player_session_count: p.maximum_player_session_count,
-            game_properties: cfg.game_properties.clone(),
-            game_session_data: cfg.game_session_data.clone(),
+            game_properties: cfg.spec.game_properties.clone(),
+            game_session_data: cfg.spec.game_session_data.clone(),
             matchmaker_data: Some(md),
             ..CreateGameSession::default()
         };
@@ -162,33 +162,34 @@ impl Core {
     ) {
         let id = self.ids.uuid();
         let queue = cfg
-            .game_session_queue_names
+            .spec
+            .game_session_queues
             .first()
             .cloned()
             .unwrap_or_default();
         let q = self.mm.queues.get(&queue);
-        let timeout_ms = q.map_or(0, |q| u64::from(q.timeout_seconds) * 1000);
+        let timeout_ms = q.map_or(0, |q| u64::from(q.spec.timeout_seconds) * 1000);
         let queue_arn = q.map(|q| q.arn.clone()).unwrap_or_default();
-        let queue_notification_target = q.and_then(|q| q.notification_target.clone());
+        let queue_notification_target = q.and_then(|q| q.spec.notification_target.clone());
         let team_max: u32 = self
             .rule_set_of(cfg)
             .map_or(0, |rs| rs.team_maxima().iter().map(|(_, n)| n).sum());
         let open = (team_max as usize) > m.player_count();
         let auto_backfill_ticket_id =
-            (cfg.backfill_mode == BackfillMode::Automatic && open).then(|| self.ids.uuid());
+            (cfg.spec.backfill_mode == BackfillMode::Automatic && open).then(|| self.ids.uuid());
         let p = Placement {
             id: id.clone(),
             queue,
             queue_arn,
             queue_notification_target,
-            configuration: cfg.name.clone(),
+            configuration: cfg.spec.name.to_string(),
             match_id,
             m,
             status: PlacementStatus::Pending,
             start_time: now,
             end_time: None,
             deadline: now + timeout_ms,
-            maximum_player_session_count: team_max + cfg.additional_player_count,
+            maximum_player_session_count: team_max + cfg.spec.additional_player_count,
             game_session_id: None,
             auto_backfill_ticket_id,
             direct: None,
@@ -270,7 +271,7 @@ impl Core {
                 let msg = format!(
                     "no ACTIVE server process without a game session in the destinations of \
                      queue '{}' within its timeout of {} s",
-                    queue.name, queue.timeout_seconds
+                    queue.spec.name, queue.spec.timeout_seconds
                 );
                 self.end_placement(
                     now,

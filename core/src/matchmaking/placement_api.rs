@@ -63,9 +63,9 @@ impl Core {
         let queue = self.queue(&req.queue_name)?.clone();
         let p = Placement {
             id: id.clone(),
-            queue: queue.name.clone(),
+            queue: queue.spec.name.to_string(),
             queue_arn: queue.arn.clone(),
-            queue_notification_target: queue.notification_target.clone(),
+            queue_notification_target: queue.spec.notification_target.clone(),
             configuration: String::new(),
             match_id: String::new(),
             m: Match {
@@ -78,7 +78,7 @@ impl Core {
             status: PlacementStatus::Pending,
             start_time: now,
             end_time: None,
-            deadline: now + u64::from(queue.timeout_seconds) * 1000,
+            deadline: now + u64::from(queue.spec.timeout_seconds) * 1000,
             maximum_player_session_count: req.maximum_player_session_count,
             game_session_id: None,
             auto_backfill_ticket_id: None,

@@ -37,11 +37,11 @@ impl Core {
         }
         for q in &setup.queues {
             self.create_queue(q.clone())
-                .map_err(|e| named("queue", &q.name, e))?;
+                .map_err(|e| named("queue", q.name.as_str(), e))?;
         }
         for c in &setup.configurations {
             self.create_configuration(now, c.clone())
-                .map_err(|e| named("matchmaking configuration", &c.name, e))?;
+                .map_err(|e| named("matchmaking configuration", c.name.as_str(), e))?;
         }
         Ok(())
     }

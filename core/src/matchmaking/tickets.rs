@@ -186,10 +186,10 @@ impl Core {
         let pool = self
             .mm
             .pools
-            .get_mut(&cfg.name)
+            .get_mut(cfg.spec.name.as_str())
             .ok_or_else(|| CoreError::NotFound {
                 what: "matchmaking configuration",
-                id: cfg.name.clone(),
+                id: cfg.spec.name.to_string(),
             })?;
         pool.insert(ticket)
             .map_err(|e| CoreError::param("Players", e))?;
@@ -212,7 +212,7 @@ impl Core {
         }
         let t = MatchmakingTicket {
             id: id.clone(),
-            configuration_name: cfg.name.clone(),
+            configuration_name: cfg.spec.name.to_string(),
             configuration_arn: cfg.arn.clone(),
             status: TicketStatus::Queued,
             status_reason: None,
@@ -231,10 +231,10 @@ impl Core {
         self.mm.tickets.insert(id.clone(), t);
         self.timers.schedule(
             TimerKey::TicketTimeout(id.clone()),
-            now + u64::from(cfg.request_timeout_seconds) * 1000,
+            now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.name);
+        self.run_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -435,7 +435,7 @@ impl Core {
                 self.set_status(now, id, TicketStatus::Searching, None, None);
                 let timeout = self
                     .configuration(&cfg)
-                    .map(|c| u64::from(c.request_timeout_seconds) * 1000)
+                    .map(|c| u64::from(c.spec.request_timeout_seconds) * 1000)
                     .unwrap_or(0);
                 self.timers.schedule(
                     TimerKey::TicketTimeout(id.to_owned()),
@@ -478,7 +478,7 @@ impl Core {
         };
         let match_id = self.ids.uuid();
         self.assign_match(&match_id, &m);
-        if let Some(url) = cfg.post_processing_url.clone() {
+        if let Some(url) = cfg.spec.post_processing_url.clone() {
             return self.start_post_processing(now, &cfg, match_id, m, url);
         }
         self.continue_match(now, &cfg, match_id, m);
@@ -509,18 +509,18 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        self.note_wait(&cfg.name, now, &m.ticket_ids);
+        self.note_wait(cfg.spec.name.as_str(), now, &m.ticket_ids);
         self.mm_emit(
             now,
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 ticket_ids: m.ticket_ids.clone(),
-                acceptance_required: cfg.acceptance_required,
+                acceptance_required: cfg.spec.acceptance_required,
                 rule_metrics: m.rule_metrics.clone(),
             },
         );
-        if cfg.acceptance_required {
+        if cfg.spec.acceptance_required {
             self.propose(now, cfg, match_id, m);
         } else {
             self.match_agreed(now, cfg, match_id, m);
@@ -536,9 +536,14 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        match cfg.flex_match_mode {
+        match cfg.spec.flex_match_mode {
             FlexMatchMode::Standalone => {
-                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &m.ticket_ids);
+                self.notify_standalone_succeeded(
+                    now,
+                    cfg.spec.name.as_str(),
+                    &match_id,
+                    &m.ticket_ids,
+                );
                 for id in &m.ticket_ids {
                     self.finish_ticket(now, id, TicketStatus::Completed, None, None);
                 }

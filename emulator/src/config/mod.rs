@@ -1,9 +1,13 @@
 //! The startup file: everything `playfield serve` brings up before the first request.
 //!
-//! A configuration is read in two passes. `raw` deserializes the TOML text as written, keeping
-//! the position of every value a later check may complain about; `resolve` then checks what
-//! serde cannot (names unique, references that resolve, values in range, rule set files that
-//! exist) and produces the plain [`Config`] the daemon applies. Every problem found in either
+//! A configuration is read in two passes. `raw` is the parse layer: it deserializes the TOML
+//! text as written, keeping the position of every value a later check may complain about;
+//! `resolve` then checks what serde cannot (names unique, references that resolve, values in
+//! range, rule set files that exist) and produces the plain [`Config`] the daemon applies.
+//! Queues and matchmaking configurations resolve straight into the core's
+//! [`QueueSpec`] and [`ConfigurationSpec`] — the same types the API builds — starting from
+//! the specs' own defaults and reporting the specs' own problems
+//! ([`ConfigurationSpec::problems`], [`QueueSpec::problems`]) at the key they come from. Every problem found in either
 //! pass becomes a [`ConfigError`] naming the file, line, column and key, and all of them are
 //! reported at once, so a user fixes the file in one go.
 //!
@@ -17,8 +21,8 @@ mod setup;
 
 pub use error::{ConfigError, ConfigErrors};
 
-use crate::core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
-use crate::core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType};
+use crate::core::matchmaking::configurations::ConfigurationSpec;
+use crate::core::matchmaking::queues::QueueSpec;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -40,9 +44,9 @@ pub struct Config {
     pub auth: Auth,
     pub gateway: GatewayTimeouts,
     pub fleets: Vec<Fleet>,
-    pub queues: Vec<Queue>,
+    pub queues: Vec<QueueSpec>,
     pub rule_sets: Vec<RuleSet>,
-    pub matchmaking_configurations: Vec<MatchmakingConfiguration>,
+    pub matchmaking_configurations: Vec<ConfigurationSpec>,
     pub notification_targets: Vec<NotificationTarget>,
 }
 
@@ -108,24 +112,6 @@ pub struct LaunchSpec {
     pub working_directory: Option<PathBuf>,
 }
 
-/// A game session queue: where matches are placed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Queue {
-    pub name: String,
-    /// Fleet ids in preference order.
-    pub destinations: Vec<String>,
-    pub timeout_seconds: u32,
-    pub player_latency_policies: Vec<PlayerLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<String>,
-    /// FilterConfiguration.AllowedLocations; empty: every location.
-    pub allowed_locations: Vec<String>,
-    /// PriorityConfiguration.PriorityOrder; empty: destination order.
-    pub priority_order: Vec<PriorityType>,
-    /// PriorityConfiguration.LocationOrder.
-    pub location_order: Vec<String>,
-}
-
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSet {
@@ -133,29 +119,6 @@ pub struct RuleSet {
     pub body: String,
     /// The file the body came from, for error messages; `None` when inline.
     pub source: Option<PathBuf>,
-}
-
-/// A matchmaking configuration: which rule set matches, and what happens to the match.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MatchmakingConfiguration {
-    pub name: String,
-    pub description: Option<String>,
-    pub rule_set: String,
-    pub flex_match_mode: FlexMatchMode,
-    /// The queue name (WITH_QUEUE only).
-    pub queue: Option<String>,
-    pub request_timeout_seconds: u32,
-    pub acceptance_required: bool,
-    pub acceptance_timeout_seconds: Option<u32>,
-    pub backfill_mode: BackfillMode,
-    pub additional_player_count: u32,
-    pub game_properties: BTreeMap<String, String>,
-    pub game_session_data: Option<String>,
-    pub custom_event_data: Option<String>,
-    /// The notification target's name.
-    pub notification_target: Option<String>,
-    /// PGOS matchmaking post-processing: the "virtual server" URL called when a match forms.
-    pub post_processing_url: Option<String>,
 }
 
 /// The format events are delivered in.

@@ -1,9 +1,13 @@
-//! The configuration file exactly as written: serde shapes with positions kept.
+//! The configuration file exactly as written: serde shapes with positions kept. This is the
+//! parse layer only: `resolve` turns these into the checked [`Config`](super::Config), and
+//! queues and matchmaking configurations into the core's specs. A member the specs default
+//! is optional here and takes the spec's default there, so no default is written twice.
 //!
 //! Unknown keys are refused (`deny_unknown_fields`) so a typo such as `acceptance_requird` is an
 //! error at its line, not a silently ignored setting. Values a later check may reject are kept as
 //! [`Spanned`] so the error can point at them.
 
+use crate::core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -179,8 +183,7 @@ fn one() -> Spanned<u32> {
 pub(crate) struct RawQueue {
     pub name: Spanned<String>,
     pub destinations: Vec<Spanned<String>>,
-    #[serde(default = "default_queue_timeout")]
-    pub timeout_seconds: Spanned<u32>,
+    pub timeout_seconds: Option<Spanned<u32>>,
     #[serde(default)]
     pub player_latency_policies: Vec<RawLatencyPolicy>,
     pub custom_event_data: Option<String>,
@@ -191,11 +194,6 @@ pub(crate) struct RawQueue {
     pub priority_order: Vec<Spanned<String>>,
     #[serde(default)]
     pub location_order: Vec<Spanned<String>>,
-}
-
-/// The service's default placement timeout.
-fn default_queue_timeout() -> Spanned<u32> {
-    Spanned::new(0..0, 600)
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,40 +217,18 @@ pub(crate) struct RawMatchmakingConfiguration {
     pub name: Spanned<String>,
     pub description: Option<String>,
     pub rule_set: Spanned<String>,
-    #[serde(default = "with_queue")]
-    pub flex_match_mode: Spanned<super::FlexMatchMode>,
+    pub flex_match_mode: Option<Spanned<FlexMatchMode>>,
     pub queue: Option<Spanned<String>>,
-    #[serde(default = "default_request_timeout")]
-    pub request_timeout_seconds: Spanned<u32>,
-    #[serde(default)]
-    pub acceptance_required: bool,
+    pub request_timeout_seconds: Option<Spanned<u32>>,
+    pub acceptance_required: Option<bool>,
     pub acceptance_timeout_seconds: Option<Spanned<u32>>,
-    #[serde(default = "manual")]
-    pub backfill_mode: Spanned<super::BackfillMode>,
-    #[serde(default)]
-    pub additional_player_count: u32,
-    #[serde(default = "no_properties")]
-    pub game_properties: Spanned<BTreeMap<String, String>>,
+    pub backfill_mode: Option<Spanned<BackfillMode>>,
+    pub additional_player_count: Option<u32>,
+    pub game_properties: Option<Spanned<BTreeMap<String, String>>>,
     pub game_session_data: Option<String>,
     pub custom_event_data: Option<Spanned<String>>,
     pub notification_target: Option<Spanned<String>>,
     pub post_processing_url: Option<Spanned<String>>,
-}
-
-fn no_properties() -> Spanned<BTreeMap<String, String>> {
-    Spanned::new(0..0, BTreeMap::new())
-}
-
-fn with_queue() -> Spanned<super::FlexMatchMode> {
-    Spanned::new(0..0, super::FlexMatchMode::WithQueue)
-}
-
-fn manual() -> Spanned<super::BackfillMode> {
-    Spanned::new(0..0, super::BackfillMode::Manual)
-}
-
-fn default_request_timeout() -> Spanned<u32> {
-    Spanned::new(0..0, 120)
 }
 
 #[derive(Debug, Deserialize)]

@@ -111,7 +111,7 @@ pub fn set_up(d: &TestDaemon, s: Setup) {
         core.create_queue(QueueSpec {
             name: QUEUE.into(),
             destinations: vec![FLEET.into()],
-            timeout_seconds: Some(30),
+            timeout_seconds: 30,
             ..Default::default()
         })
         .unwrap();

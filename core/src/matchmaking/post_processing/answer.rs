@@ -43,7 +43,7 @@ impl Core {
         let maxima: BTreeMap<String, u32> = self
             .mm
             .rule_sets
-            .get(&cfg.rule_set_name)
+            .get(&cfg.spec.rule_set)
             .map(|rs| rs.parsed.team_maxima().into_iter().collect())
             .unwrap_or_default();
         let mut battles = Vec::new();

@@ -101,9 +101,9 @@ impl Core {
         if let Some(u) = &url {
             super::configurations::check_post_processing_url(u)?;
         }
-        let name = self.configuration(configuration)?.name.clone();
-        if let Some(c) = self.mm.configurations.get_mut(&name) {
-            c.post_processing_url = url;
+        let name = self.configuration(configuration)?.spec.name.clone();
+        if let Some(c) = self.mm.configurations.get_mut(name.as_str()) {
+            c.spec.post_processing_url = url;
         }
         Ok(())
     }
@@ -138,7 +138,7 @@ impl Core {
             now,
             MatchmakingEvent::PostProcessing(PostProcessingEvent::Started {
                 match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 url: url.clone(),
                 ticket_ids: m.ticket_ids.clone(),
             }),
@@ -152,7 +152,7 @@ impl Core {
             match_id.clone(),
             HeldMatch {
                 match_id,
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 url,
                 m,
                 request: call,
@@ -344,7 +344,7 @@ impl Core {
             self.return_to_pool(now, id);
         }
         if !plan.requeued.is_empty() {
-            self.run_pass(now, &cfg.name);
+            self.run_pass(now, cfg.spec.name.as_str());
         }
         e
     }

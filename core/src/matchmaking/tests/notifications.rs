@@ -369,7 +369,7 @@ fn rule_evaluations_survive_a_change_of_rule_set() {
         &TWO_RULES.replace("\"maxPlayers\": 1", "\"maxPlayers\": 2"),
     )
     .unwrap();
-    let mut spec = ConfigurationSpec::from(c.configuration("cfg").unwrap());
+    let mut spec = c.configuration("cfg").unwrap().spec.clone();
     spec.rule_set = "rs2".into();
     c.update_configuration(T0 + 2, spec).unwrap();
     let new_pool = c.matchmaking().pools["cfg"].evaluations("t1").unwrap();

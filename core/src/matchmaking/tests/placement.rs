@@ -141,7 +141,7 @@ fn latency_policies_hold_back_placement_until_they_relax() {
     c.update_queue(QueueSpec {
         name: QUEUE.into(),
         destinations: vec![FLEET.into()],
-        timeout_seconds: Some(60),
+        timeout_seconds: 60,
         player_latency_policies: vec![
             PlayerLatencyPolicy {
                 maximum_individual_player_latency_ms: 50,

@@ -2,8 +2,11 @@
 //! Create/Describe/Validate/DeleteMatchmakingRuleSet(s) and
 //! Create/Describe/Update/DeleteMatchmakingConfiguration(s).
 //!
-//! Update takes only the members given and keeps the rest (only `Name` is required), so the
-//! handler merges the input over the current configuration before the core replaces it.
+//! The request and response structs here are wire shapes only: Create lays its input over
+//! the core's `ConfigurationSpec::service_defaults`, Update over the configuration's spec as
+//! it stands (only `Name` is required; members left out are kept), and the core checks the
+//! spec; Describe renders the core's record (spec, ARN, creation time) with the rule set's
+//! and queues' ARNs.
 //! The two Describe operations page by `Limit`/`NextToken` (at most 10 a page, as the model
 //! says for both) over the core's name order. The Create operations' `Tags` are checked
 //! before the resource is made and kept by the core (see [`super::tags`]).
@@ -18,6 +21,7 @@ use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::matchmaking::configurations::ConfigurationSpec;
+use crate::core::matchmaking::names::ConfigurationName;
 use crate::core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
 };
@@ -205,17 +209,18 @@ pub struct ConfigurationShape {
     game_properties: Vec<GamePropertyShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     game_session_data: Option<String>,
-    backfill_mode: &'static str,
-    flex_match_mode: &'static str,
+    backfill_mode: BackfillMode,
+    flex_match_mode: FlexMatchMode,
 }
 
 fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
     ConfigurationShape {
-        name: c.name.clone(),
+        name: c.spec.name.to_string(),
         configuration_arn: c.arn.clone(),
-        description: c.description.clone(),
+        description: c.spec.description.clone(),
         game_session_queue_arns: c
-            .game_session_queue_names
+            .spec
+            .game_session_queues
             .iter()
             .map(|q| {
                 core.queue(q)
@@ -223,16 +228,17 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
                     .unwrap_or_else(|_| q.clone())
             })
             .collect(),
-        request_timeout_seconds: c.request_timeout_seconds,
-        acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-        acceptance_required: c.acceptance_required,
-        rule_set_name: c.rule_set_name.clone(),
-        rule_set_arn: c.rule_set_arn.clone(),
-        notification_target: c.notification_target.clone(),
-        additional_player_count: c.additional_player_count,
-        custom_event_data: c.custom_event_data.clone(),
+        request_timeout_seconds: c.spec.request_timeout_seconds,
+        acceptance_timeout_seconds: c.spec.acceptance_timeout_seconds,
+        acceptance_required: c.spec.acceptance_required,
+        rule_set_name: c.spec.rule_set.clone(),
+        rule_set_arn: core.rule_set_arn(&c.spec.rule_set),
+        notification_target: c.spec.notification_target.clone(),
+        additional_player_count: c.spec.additional_player_count,
+        custom_event_data: c.spec.custom_event_data.clone(),
         creation_time: ts(c.creation_time),
         game_properties: c
+            .spec
             .game_properties
             .iter()
             .map(|(k, v)| GamePropertyShape {
@@ -240,23 +246,18 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
                 value: v.clone(),
             })
             .collect(),
-        game_session_data: c.game_session_data.clone(),
-        backfill_mode: match c.backfill_mode {
-            BackfillMode::Automatic => "AUTOMATIC",
-            BackfillMode::Manual => "MANUAL",
-        },
-        flex_match_mode: match c.flex_match_mode {
-            FlexMatchMode::WithQueue => "WITH_QUEUE",
-            FlexMatchMode::Standalone => "STANDALONE",
-        },
+        game_session_data: c.spec.game_session_data.clone(),
+        backfill_mode: c.spec.backfill_mode,
+        flex_match_mode: c.spec.flex_match_mode,
     }
 }
 
-/// Create's and Update's members (Update: all optional but `Name`).
+/// Create's and Update's members (Update: all optional but `Name`): laid over a spec by
+/// [`ConfigurationInput::over`], with no defaults or checks of its own.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfigurationInput {
-    name: String,
+    name: ConfigurationName,
     description: Option<String>,
     game_session_queue_arns: Option<Vec<String>>,
     request_timeout_seconds: Option<u32>,
@@ -268,8 +269,8 @@ pub struct ConfigurationInput {
     custom_event_data: Option<String>,
     game_properties: Option<Vec<GamePropertyShape>>,
     game_session_data: Option<String>,
-    backfill_mode: Option<String>,
-    flex_match_mode: Option<String>,
+    backfill_mode: Option<BackfillMode>,
+    flex_match_mode: Option<FlexMatchMode>,
     /// Create only (Update does not model it).
     tags: Option<Vec<TagShape>>,
 }
@@ -314,15 +315,11 @@ impl ConfigurationInput {
         if self.game_session_data.is_some() {
             s.game_session_data = self.game_session_data;
         }
-        match self.backfill_mode.as_deref() {
-            Some("AUTOMATIC") => s.backfill_mode = BackfillMode::Automatic,
-            Some("MANUAL") => s.backfill_mode = BackfillMode::Manual,
-            _ => {}
+        if let Some(v) = self.backfill_mode {
+            s.backfill_mode = v;
         }
-        match self.flex_match_mode.as_deref() {
-            Some("STANDALONE") => s.flex_match_mode = FlexMatchMode::Standalone,
-            Some("WITH_QUEUE") => s.flex_match_mode = FlexMatchMode::WithQueue,
-            _ => {}
+        if let Some(v) = self.flex_match_mode {
+            s.flex_match_mode = v;
         }
         s
     }
@@ -357,7 +354,7 @@ fn update_configuration(
 ) -> Result<ConfigurationOutput, ApiError> {
     ctx.state()
         .execute(|core, now| {
-            let current = ConfigurationSpec::from(core.configuration(&input.name)?);
+            let current = core.configuration(input.name.as_str())?.spec.clone();
             let c = core.update_configuration(now, input.over(current))?;
             Ok(shape(core, &c))
         })

@@ -6,7 +6,9 @@
 //! model validation before a handler runs. LogConfiguration is not modelled. DescribeGameSessionQueues
 //! pages by `Limit`/`NextToken` (up to 50 a page, as the model documents) in name order.
 //! Create's `Tags` are checked before the queue is made and kept by the core
-//! (see [`super::tags`]).
+//! (see [`super::tags`]). The request and response structs are wire shapes only: Create
+//! lays its input over `QueueSpec::default()`, Update over the queue's spec as it stands,
+//! and the core checks the spec.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,10 +16,11 @@ use super::matchmaking::core_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
+use crate::core::matchmaking::names::QueueName;
 use crate::core::matchmaking::queues::PriorityType;
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
-use crate::core::{Core, CoreError};
+use crate::core::Core;
 use crate::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
@@ -54,7 +57,7 @@ pub struct FilterShape {
 #[serde(rename_all = "PascalCase")]
 pub struct PriorityShape {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    priority_order: Vec<String>,
+    priority_order: Vec<PriorityType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     location_order: Vec<String>,
 }
@@ -79,10 +82,11 @@ pub struct QueueShape {
 
 fn shape(q: &GameSessionQueue) -> QueueShape {
     QueueShape {
-        name: q.name.clone(),
+        name: q.spec.name.to_string(),
         game_session_queue_arn: q.arn.clone(),
-        timeout_in_seconds: q.timeout_seconds,
+        timeout_in_seconds: q.spec.timeout_seconds,
         player_latency_policies: q
+            .spec
             .player_latency_policies
             .iter()
             .map(|p| LatencyPolicyShape {
@@ -92,33 +96,31 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
             })
             .collect(),
         destinations: q
-            .destination_arns
+            .spec
+            .destinations
             .iter()
             .map(|d| DestinationShape {
                 destination_arn: d.clone(),
             })
             .collect(),
-        custom_event_data: q.custom_event_data.clone(),
-        notification_target: q.notification_target.clone(),
-        filter_configuration: (!q.allowed_locations.is_empty()).then(|| FilterShape {
-            allowed_locations: q.allowed_locations.clone(),
+        custom_event_data: q.spec.custom_event_data.clone(),
+        notification_target: q.spec.notification_target.clone(),
+        filter_configuration: (!q.spec.allowed_locations.is_empty()).then(|| FilterShape {
+            allowed_locations: q.spec.allowed_locations.clone(),
         }),
-        priority_configuration: (!q.priority_order.is_empty() || !q.location_order.is_empty())
-            .then(|| PriorityShape {
-                priority_order: q
-                    .priority_order
-                    .iter()
-                    .map(|p| p.as_str().to_string())
-                    .collect(),
-                location_order: q.location_order.clone(),
-            }),
+        priority_configuration: (!q.spec.priority_order.is_empty()
+            || !q.spec.location_order.is_empty())
+        .then(|| PriorityShape {
+            priority_order: q.spec.priority_order.clone(),
+            location_order: q.spec.location_order.clone(),
+        }),
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct QueueInput {
-    name: String,
+    name: QueueName,
     timeout_in_seconds: Option<u32>,
     player_latency_policies: Option<Vec<LatencyPolicyShape>>,
     destinations: Option<Vec<DestinationShape>>,
@@ -131,30 +133,19 @@ pub struct QueueInput {
 }
 
 impl QueueInput {
-    /// The input over `base` (empty for Create, the current queue for Update). A
-    /// configuration given replaces the one the queue had; one left out keeps it.
-    fn over(self, mut s: QueueSpec) -> Result<QueueSpec, CoreError> {
+    /// The input over `base` (the spec's default for Create, the current queue for Update).
+    /// A configuration given replaces the one the queue had; one left out keeps it.
+    fn over(self, mut s: QueueSpec) -> QueueSpec {
         if let Some(f) = self.filter_configuration {
             s.allowed_locations = f.allowed_locations;
         }
         if let Some(p) = self.priority_configuration {
-            s.priority_order = p
-                .priority_order
-                .iter()
-                .map(|t| {
-                    PriorityType::parse(t).ok_or_else(|| {
-                        CoreError::param(
-                            "PriorityConfiguration.PriorityOrder",
-                            format!("'{t}' is not one of LATENCY, COST, DESTINATION, LOCATION"),
-                        )
-                    })
-                })
-                .collect::<Result<_, _>>()?;
+            s.priority_order = p.priority_order;
             s.location_order = p.location_order;
         }
         s.name = self.name;
-        if self.timeout_in_seconds.is_some() {
-            s.timeout_seconds = self.timeout_in_seconds;
+        if let Some(t) = self.timeout_in_seconds {
+            s.timeout_seconds = t;
         }
         if let Some(p) = self.player_latency_policies {
             s.player_latency_policies = p
@@ -175,7 +166,7 @@ impl QueueInput {
         if self.notification_target.is_some() {
             s.notification_target = self.notification_target;
         }
-        Ok(s)
+        s
     }
 }
 
@@ -187,9 +178,7 @@ pub struct QueueOutput {
 
 fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<QueueOutput, ApiError> {
     let tags = pairs(input.tags.take());
-    let spec = input
-        .over(QueueSpec::default())
-        .map_err(|e| core_error(ctx, e))?;
+    let spec = input.over(QueueSpec::default());
     ctx.state()
         .execute(|core, _| {
             Core::check_new_tags(&tags)?;
@@ -204,8 +193,8 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
     ctx.state()
         .execute(|core, _| {
-            let current = QueueSpec::from(core.queue(&input.name)?);
-            let q = core.update_queue(input.over(current)?)?;
+            let current = core.queue(input.name.as_str())?.spec.clone();
+            let q = core.update_queue(input.over(current))?;
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
