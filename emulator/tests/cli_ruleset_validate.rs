@@ -100,7 +100,10 @@ fn json_report_for_tools() {
     let first = &reports[1]["errors"][0];
     assert_eq!(first["path"], "rules[0].measurements[0]");
     assert_eq!(first["line"], 7);
-    assert_eq!(first["message"], "unknown attribute \"skil\"");
+    assert_eq!(
+        first["message"],
+        "unknown attribute \"skil\" (did you mean \"skill\"?)"
+    );
 }
 
 /// A file that cannot be read is named, and exit code 2 tells CI it is not a rule set problem.
