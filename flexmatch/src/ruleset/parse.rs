@@ -146,7 +146,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
         Err(e) => {
             return Err(RuleSetErrors(vec![RuleSetError {
                 path: String::new(),
-                message: format!("invalid JSON: {}", e.message),
+                message: format!("{INVALID_JSON}{}", e.message),
                 line: e.line,
                 column: e.column,
             }]))
@@ -604,6 +604,11 @@ mod tests {
         let e = &errors[0];
         assert_eq!((e.line, e.column), (4, 28), "{e:?}");
         assert_eq!(e.message, "invalid JSON: expected `,` or `}`");
+        // The one-line form (ValidateMatchmakingRuleSet's answer) still says where.
+        assert_eq!(
+            e.to_string(),
+            "invalid JSON: expected `,` or `}` at line 4 column 28"
+        );
     }
 
     /// One mistake, one error: a rule whose type is unknown is reported at its type, not
