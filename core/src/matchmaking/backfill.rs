@@ -52,6 +52,29 @@ pub struct StartBackfill {
     pub players: Vec<Player>,
 }
 
+/// The backfill's players as the matchmaker judges them. Guide 002 line 2389: a backfill
+/// gives latency "only for the region the game session is in", which the server reads from
+/// the GameSessionId ARN. Locally that ARN names the daemon's `region` while the session sits
+/// in a custom `location` the new players report latency for, so a latency given for the
+/// region stands for the location (the ticket itself keeps what was sent).
+fn session_latencies(
+    mut players: Vec<Player>,
+    region: &str,
+    location: Option<&str>,
+) -> Vec<Player> {
+    let Some(location) = location.filter(|l| *l != region) else {
+        return players;
+    };
+    for p in &mut players {
+        if !p.latency_ms.contains_key(location) {
+            if let Some(ms) = p.latency_ms.remove(region) {
+                p.latency_ms.insert(location.to_owned(), ms);
+            }
+        }
+    }
+    players
+}
+
 impl Core {
     /// StartMatchBackfill.
     pub fn start_match_backfill(
@@ -115,6 +138,12 @@ impl Core {
                 "a matchmaking ticket with id '{id}' already exists"
             )));
         }
+        let region = self.cfg.region.clone();
+        let location = req
+            .game_session_arn
+            .as_deref()
+            .and_then(|gs| self.game_sessions.get(gs))
+            .and_then(|g| g.location.clone());
         let pool = self
             .mm
             .pools
@@ -125,7 +154,7 @@ impl Core {
             })?;
         pool.insert(flexmatch::Ticket {
             id: id.clone(),
-            players: req.players.clone(),
+            players: session_latencies(req.players.clone(), &region, location.as_deref()),
             created_ms: now,
             backfill: true,
         })

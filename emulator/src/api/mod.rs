@@ -32,6 +32,9 @@ pub mod testing;
 pub mod types;
 pub mod validate;
 
+#[cfg(test)]
+mod readme_operations;
+
 pub use error::{ApiError, ErrorCode};
 pub use model::ServiceModel;
 pub use router::{Ctx, Router};

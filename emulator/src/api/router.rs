@@ -234,6 +234,13 @@ impl<S: 'static> Router<S> {
         self.handlers.contains_key(operation)
     }
 
+    /// Every operation with a handler, sorted by name: what the service API supports.
+    pub fn operations(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.handlers.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Serve one request. Never panics on any input: every failure becomes an
     /// error response in the request's protocol.
     pub fn handle(&self, state: &S, req: &ApiRequest<'_>) -> Response<Vec<u8>> {

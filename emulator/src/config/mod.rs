@@ -15,6 +15,7 @@
 //! one matchmaking configuration that uses them.
 
 mod error;
+mod launch_paths;
 mod raw;
 mod resolve;
 mod setup;
@@ -160,12 +161,16 @@ impl Config {
     }
 
     /// Reads and checks a configuration file. Relative paths inside it (rule set files,
-    /// executables, TLS files) are taken relative to the file's own directory.
+    /// executables, TLS files) are taken relative to the file's own directory; a launch
+    /// executable may name environment variables (`${CARGO_TARGET_DIR:-../../target}`) and
+    /// must exist (an error naming the file, the fleet and the path).
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigErrors::single(ConfigError::io(path, format!("cannot read the file: {e}")))
         })?;
-        Config::from_toml_str(&text, path)
+        let config = Config::from_toml_str(&text, path)?;
+        launch_paths::check_executables(&config, path, &text)?;
+        Ok(config)
     }
 
     /// Checks a configuration given as text; `path` names it in errors and anchors relative

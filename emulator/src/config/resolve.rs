@@ -231,12 +231,26 @@ fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
                 if l.executable.get_ref().trim().is_empty() {
                     c.error(l.executable.span(), format!("{key}.launch.executable"), "is empty");
                 }
+                // `${NAME:-default}` expands (launch_paths): a sample can name cargo's target
+                // directory wherever CARGO_TARGET_DIR puts it.
+                let executable = launch_paths::resolve(c.file, l.executable.get_ref())
+                    .unwrap_or_else(|e| {
+                        c.error(l.executable.span(), format!("{key}.launch.executable"), e);
+                        PathBuf::new()
+                    });
+                let working_directory = l.working_directory.as_deref().and_then(|d| {
+                    launch_paths::resolve(c.file, d)
+                        .map_err(|e| {
+                            c.error(f.name.span(), format!("{key}.launch.working_directory"), e)
+                        })
+                        .ok()
+                });
                 LaunchSpec {
-                    executable: relative_to(c.file, l.executable.get_ref()),
+                    executable,
                     arguments: l.arguments.clone(),
                     concurrent_processes: n,
                     environment: l.environment.clone(),
-                    working_directory: l.working_directory.as_deref().map(|d| relative_to(c.file, d)),
+                    working_directory,
                 }
             });
             Fleet {

@@ -15,6 +15,7 @@ use super::rules::parse_rules;
 use super::*;
 use crate::expr::Names;
 use crate::json::{locate, parse_relaxed, root_start, Relaxed, ValueStarts};
+use crate::suggest::did_you_mean;
 use crate::ticket::{check_value, value_from_json};
 use serde_json::{Map, Value};
 
@@ -28,6 +29,10 @@ pub const MAX_SMALL_MATCH_PLAYERS: u32 = 40;
 pub(super) struct Ctx {
     pub(super) errors: Vec<RuleSetError>,
     pub(super) params: Vec<f64>,
+    /// Names of rules already reported as invalid (and so left out of the rule set): a
+    /// compound statement or an expansion naming one is not reported again as naming an
+    /// unknown rule, so one mistake gives one error.
+    pub(super) broken_rules: Vec<String>,
 }
 
 impl Ctx {
@@ -84,7 +89,8 @@ impl Ctx {
     pub(super) fn unknown_keys(&mut self, obj: &Map<String, Value>, allowed: &[&str], path: &str) {
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
-                self.err(format!("{path}.{k}"), "unknown property");
+                let hint = did_you_mean(k, allowed.iter().copied());
+                self.err(format!("{path}.{k}"), format!("unknown property{hint}"));
             }
         }
     }
@@ -136,7 +142,15 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     let Relaxed { value, starts } = parse_relaxed(body);
     let root = match value {
         Ok(v) => v,
-        Err(e) => return fail(&starts, format!("invalid JSON: {e}")),
+        // Placed where the reader stopped, not at the document (which may be fine up to there).
+        Err(e) => {
+            return Err(RuleSetErrors(vec![RuleSetError {
+                path: String::new(),
+                message: format!("{INVALID_JSON}{}", e.message),
+                line: e.line,
+                column: e.column,
+            }]))
+        }
     };
     let Some(root) = root.as_object() else {
         return fail(&starts, "a rule set must be a JSON object".into());
@@ -144,6 +158,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     let mut cx = Ctx {
         errors: Vec::new(),
         params: Vec::new(),
+        broken_rules: Vec::new(),
     };
     cx.unknown_keys(
         root,
@@ -477,7 +492,10 @@ pub(super) fn parse_algorithm(
                 p,
                 format!("attribute \"{n}\" must be a number or a string to sort by"),
             ),
-            Some((n, None)) => cx.err(p, format!("unknown attribute \"{n}\"")),
+            Some((n, None)) => {
+                let hint = did_you_mean(n, attrs.iter().map(|a| a.name.as_str()));
+                cx.err(p, format!("unknown attribute \"{n}\"{hint}"))
+            }
             None => cx.err(p, "must be a string"),
         }
     }
@@ -496,7 +514,10 @@ pub(super) fn parse_algorithm(
             ),
             None => cx.err(
                 "algorithm.balancedAttribute",
-                format!("unknown attribute \"{n}\""),
+                format!(
+                    "unknown attribute \"{n}\"{}",
+                    did_you_mean(n, attrs.iter().map(|a| a.name.as_str()))
+                ),
             ),
         },
         None if balanced && obj.get("balancedAttribute").is_none() => cx.err(
@@ -571,6 +592,87 @@ mod tests {
         let (valid, _, errors) = check_text("{\"name\": ");
         assert!(!valid);
         assert!(!errors.is_empty());
+    }
+
+    /// Invalid JSON is reported where the reader stopped, in the text as written, and the
+    /// message does not repeat serde_json's position in the rewritten text (issue 17 item 8).
+    #[test]
+    fn invalid_json_points_at_the_mistake() {
+        let body = "{\n  // a comment\n  \"name\": \"x\",\n  \"teams\": [{\"name\": \"red\" \"maxPlayers\": 1}]\n}";
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert_eq!((e.line, e.column), (4, 28), "{e:?}");
+        assert_eq!(e.message, "invalid JSON: expected `,` or `}`");
+        // The one-line form (ValidateMatchmakingRuleSet's answer) still says where.
+        assert_eq!(
+            e.to_string(),
+            "invalid JSON: expected `,` or `}` at line 4 column 28"
+        );
+    }
+
+    /// One mistake, one error: a rule whose type is unknown is reported at its type, not
+    /// again as an "unknown rule" where a compound statement or an expansion names it.
+    #[test]
+    fn an_unknown_rule_type_is_reported_once() {
+        let body = r#"{"ruleLanguageVersion": "1.0",
+            "playerAttributes": [{"name": "skill", "type": "number"}],
+            "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2}],
+            "rules": [
+                {"name": "close", "type": "distanse", "measurements": ["avg(teams[red].players.attributes[skill])"], "referenceValue": 10, "maxDistance": 5},
+                {"name": "both", "type": "compound", "statement": "not(close)"}],
+            "expansions": [{"target": "rules[close].maxDistance", "steps": [{"waitTimeSeconds": 5, "value": 10}]}]}"#;
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "rules[0].type");
+        assert_eq!(
+            errors[0].message,
+            "unknown rule type \"distanse\" (did you mean \"distance\"?)"
+        );
+    }
+
+    /// A rule that does not exist at all is still an unknown rule, with the closest name.
+    #[test]
+    fn a_misspelt_rule_name_is_an_unknown_rule_with_a_suggestion() {
+        let body = r#"{"ruleLanguageVersion": "1.0",
+            "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2}],
+            "rules": [{"name": "FastPing", "type": "latency", "maxLatency": 100},
+                      {"name": "both", "type": "compound", "statement": "not(FastPimg)"}]}"#;
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        let messages: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            messages,
+            ["rules[1].statement: unknown rule \"FastPimg\" (did you mean \"FastPing\"?)"]
+        );
+    }
+
+    /// A misspelt property or attribute gets the closest right name.
+    #[test]
+    fn misspelt_keys_and_attributes_get_a_suggestion() {
+        let body = r#"{"ruleLanguageVersion": "1.0",
+            "playerAttributes": [{"name": "skill", "type": "number"}],
+            "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2}],
+            "algorithm": {"strategy": "balanced", "balancedAttribute": "skil"},
+            "rules": [{"name": "close", "type": "distance",
+                "measurements": ["avg(teams[red].players.attributes[skil])"],
+                "referenceValue": 10, "maxDistnace": 5}]}"#;
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        let messages: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
+        for expected in [
+            "algorithm.balancedAttribute: unknown attribute \"skil\" (did you mean \"skill\"?)",
+            "rules[0].maxDistnace: unknown property (did you mean \"maxDistance\"?)",
+        ] {
+            assert!(
+                messages.iter().any(|m| m == expected),
+                "{expected} in {messages:#?}"
+            );
+        }
+        assert!(
+            messages.iter().any(|m| m
+                .contains("unknown attribute \"skil\" (did you mean \"skill\"?)")
+                && m.starts_with("rules[0].measurements[0]")),
+            "{messages:#?}"
+        );
     }
 
     /// A body refused before it is read points at its top-level value, like a syntax error.
