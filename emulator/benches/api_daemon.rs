@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use playfield::clock::SystemClock;
 use playfield::core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 
 const FLEET: &str = "fleet-bench";

@@ -242,7 +242,7 @@ fn matching_hub(
     routed: bool,
     nice: i32,
 ) -> (
-    std::sync::Arc<playfield::hub::Shared>,
+    std::sync::Arc<playfield::wiring::hub::Shared>,
     std::sync::Arc<playfield::clock::ManualClock>,
     Option<EventHub>,
 ) {
@@ -251,7 +251,7 @@ fn matching_hub(
     use playfield::core::{Core, CoreConfig};
     use playfield::events::routing::{targets_from_config, Notifier};
     let clock = std::sync::Arc::new(playfield::clock::ManualClock::new());
-    let shared = std::sync::Arc::new(playfield::hub::Shared::new(
+    let shared = std::sync::Arc::new(playfield::wiring::hub::Shared::new(
         Core::new(CoreConfig::default()),
         clock.clone(),
     ));
@@ -313,7 +313,7 @@ fn matching_hub(
 /// `n` matches of two one-player tickets, spread over the four configurations. Finished
 /// tickets are forgotten (clock moved past retention) outside the measured time.
 fn run_matches(
-    shared: &playfield::hub::Shared,
+    shared: &playfield::wiring::hub::Shared,
     clock: &playfield::clock::ManualClock,
     next: &mut u64,
     n: u64,

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::SystemClock;
 use playfield::core::{CoreConfig, Fleet, ProcessStatus};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use json_api::JsonApi;
 use playfield::clock::SystemClock;
 use playfield::core::{CoreConfig, Fleet};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use serde_json::json;
 use tokio::sync::{mpsc, watch, Notify};

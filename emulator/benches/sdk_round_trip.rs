@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use playfield::clock::SystemClock;
 use playfield::core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;

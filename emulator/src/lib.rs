@@ -4,17 +4,17 @@
 //! - [`core`]: all state and rules, a synchronous state machine driven by commands and time.
 //! - [`clock`]: injected time, so tests advance time instead of sleeping.
 //! - [`gateway`]: the game-server face, the SDK 5 WebSocket endpoint.
-//! - [`hub`]: the one lock around the core and the faces' bookkeeping.
-//! - [`server`]: listeners, timer task, start and shutdown.
-//! - [`stop_signals`]: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
+//! - [`wiring`]: joins the core to the faces: the hub (the one lock), the server (listeners,
+//!   timer task, start and shutdown) and the post-processing task.
+//! - [`cli`]: the `playfield` command line (`serve`, `ruleset validate`).
 //! - [`config`]: the startup file.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
-//! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
 //! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
 //! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
 
 pub mod api;
+pub mod cli;
 pub mod config;
 // The core is its own crate (`core/`); these aliases keep `crate::core::`, `crate::clock::`,
 // `crate::search_expr::` and the same `playfield::` paths working until the daemon imports it
@@ -26,10 +26,6 @@ pub mod events;
 // `playfield::flexmatch::` paths working until the daemon imports it by name.
 pub use playfield_flexmatch as flexmatch;
 pub mod gateway;
-pub mod hub;
 pub mod launcher;
-pub mod post_processing;
-pub mod ruleset_validate;
 pub mod sdk_wire;
-pub mod server;
-pub mod stop_signals;
+pub mod wiring;

@@ -16,8 +16,8 @@ use playfield::core::{
     Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
 };
-use playfield::hub::Hub;
-use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield::wiring::hub::Hub;
+use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;

@@ -26,7 +26,7 @@ use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
 use crate::core::{ConnId, CoreError};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()

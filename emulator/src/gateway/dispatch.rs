@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{render, validate, MAX_MESSAGE_BYTES};
 use crate::clock::Millis;
 use crate::core::{self, CoreError};
-use crate::hub::Hub;
+use crate::wiring::hub::Hub;
 
 /// Who sent the message: fixed for the connection by its query string.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use playfield::core::{
     ProcessStatus,
 };
 use playfield::flexmatch::{AttributeValue, Player};
-use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

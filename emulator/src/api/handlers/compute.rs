@@ -13,7 +13,7 @@ use crate::api::types::{Empty, Timestamp};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::arn::resource_id_of;
 use crate::core::{Compute, Core, RegisterCompute};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

@@ -15,7 +15,7 @@ use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::core::arn::resource_id_of;
 use crate::core::{AnywhereConfiguration, Core, CreateFleet};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

@@ -18,8 +18,8 @@ use crate::core::{
     Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, TerminationMode,
     UpdateGameSession,
 };
-use crate::hub::Shared;
 use crate::search_expr::{Filter, Sort};
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

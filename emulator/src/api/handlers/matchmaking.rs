@@ -17,7 +17,7 @@ use crate::core::matchmaking::backfill::StartBackfill;
 use crate::core::matchmaking::{MatchmakingTicket, StartMatchmaking};
 use crate::core::{CoreError, ErrorKind};
 use crate::flexmatch::{AttributeValue, Player};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

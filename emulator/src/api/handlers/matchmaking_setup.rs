@@ -22,7 +22,7 @@ use crate::core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
 };
 use crate::core::Core;
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

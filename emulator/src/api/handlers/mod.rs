@@ -11,7 +11,7 @@
 //! models.
 
 use super::{Router, ServiceModel};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub mod compute;
 pub mod errors;

@@ -10,7 +10,7 @@ use crate::api::{ApiError, Ctx, Router};
 use crate::core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
 use crate::core::matchmaking::{Placement, PlacementStatus};
 use crate::core::{Core, NewPlayerSession};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

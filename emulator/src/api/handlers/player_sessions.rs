@@ -13,7 +13,7 @@ use super::errors::api_error;
 use super::shapes::{self, PlayerSessionShape};
 use crate::api::{ApiError, Ctx, Router};
 use crate::core::{DescribePlayerSessions, NewPlayerSession};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

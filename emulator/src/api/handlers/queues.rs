@@ -18,7 +18,7 @@ use crate::core::matchmaking::queues::PriorityType;
 use crate::core::matchmaking::queues::QueueSpec;
 use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
 use crate::core::{Core, CoreError};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

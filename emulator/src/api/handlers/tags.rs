@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::errors::api_error;
 use crate::api::types::Empty;
 use crate::api::{ApiError, Ctx, Router};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

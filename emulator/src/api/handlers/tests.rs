@@ -10,7 +10,7 @@ use crate::api::testing::{call, CallError};
 use crate::api::{Router, ServiceModel};
 use crate::clock::{Clock, ManualClock};
 use crate::core::{ConnId, ConnectInfo, Core, CoreConfig, Fleet, ProcessReady};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 pub(super) const FLEET: &str = "fleet-1a2b";
 pub(super) const RULES: &str = r#"{"ruleLanguageVersion": "1.0",

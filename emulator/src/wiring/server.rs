@@ -29,8 +29,8 @@ use crate::core::{Core, CoreConfig, Fleet};
 use crate::events::routing::{targets_from_config, Notifier};
 use crate::events::{DeliveryConfig, EpochMillis, EventHub};
 use crate::gateway::{conn, tls};
-use crate::hub::{Hub, Shared};
 use crate::sdk_wire;
+use crate::wiring::hub::{Hub, Shared};
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
 /// allows itself 20 s, sdk-wire-protocol.md §1.4).
@@ -184,7 +184,7 @@ impl Daemon {
                 }
             }));
         }
-        tasks.push(tokio::spawn(crate::post_processing::run(
+        tasks.push(tokio::spawn(crate::wiring::post_processing::run(
             shared.clone(),
             shutdown_rx.clone(),
         )));

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use crate::core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
 use crate::events::delivery::virtual_server;
 use crate::events::pgos::PostProcessingRequest;
-use crate::hub::{PostProcessJob, Shared};
+use crate::wiring::hub::{PostProcessJob, Shared};
 
 /// Takes post-processing jobs until shutdown, one task per call. Returns at once when
 /// another task already took the jobs.

@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn valid_rule_set_reports_its_name() {
-        let sample = include_str!("../../samples/rulesets/1v1.json");
+        let sample = include_str!("../../../samples/rulesets/1v1.json");
         let (valid, name, errors) = check_text(sample);
         assert!(valid, "{errors:?}");
         assert_eq!(name.as_deref(), Some("one-versus-one"));

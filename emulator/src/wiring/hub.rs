@@ -27,7 +27,7 @@ pub struct Hub {
     /// `Daemon::start`. Publishing only queues: the core's lock is never held on I/O.
     pub notifier: Option<Notifier>,
     /// PGOS post-processing calls to make, for the task that makes them
-    /// ([`crate::post_processing`]). Queuing never blocks; with no task running (a hub used
+    /// ([`crate::wiring::post_processing`]). Queuing never blocks; with no task running (a hub used
     /// without the daemon) the calls are never made and the core's timer falls back.
     pub post_process: mpsc::UnboundedSender<PostProcessJob>,
 }
