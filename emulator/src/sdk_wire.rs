@@ -13,9 +13,9 @@
 
 use playfield_sdk::wire;
 
-use crate::core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
-use crate::core::matchmaking::BackfillMode;
-use crate::flexmatch::{AttributeValue, Player};
+use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
+use playfield_core::matchmaking::BackfillMode;
+use playfield_flexmatch::{AttributeValue, Player};
 
 /// Converts an engine attribute value to the wire's.
 pub fn wire_value(v: &AttributeValue) -> wire::AttributeValue {
@@ -103,7 +103,7 @@ pub fn matchmaker_data_json(d: &MatchmakerData) -> String {
 
 /// The characters of [`matchmaker_data_json`]: what the service's 390 000-character bound
 /// counts. The daemon gives it to the core as
-/// [`CoreConfig::matchmaker_data_len`](crate::core::CoreConfig::matchmaker_data_len).
+/// [`CoreConfig::matchmaker_data_len`](playfield_core::CoreConfig::matchmaker_data_len).
 pub fn matchmaker_data_len(d: &MatchmakerData) -> usize {
     matchmaker_data_json(d).chars().count()
 }

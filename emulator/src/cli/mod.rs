@@ -10,12 +10,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::core::{CoreConfig, Fleet};
 use crate::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use crate::wiring::server::{Daemon, DaemonConfig};
 use clap::{Args, Parser, Subcommand};
+use playfield_core::clock::SystemClock;
+use playfield_core::{CoreConfig, Fleet};
 use stop_signals::StopSignals;
 use tracing_subscriber::EnvFilter;
 

@@ -1,6 +1,6 @@
 //! `playfield ruleset validate FILE...`: the rule engine's located errors, for people and CI.
 //!
-//! The engine ([`crate::flexmatch::RuleSet::parse`]) names each problem by its JSON path
+//! The engine ([`playfield_flexmatch::RuleSet::parse`]) names each problem by its JSON path
 //! (`rules[2].measurements[0]: unknown attribute "skil"`), which is exactly what
 //! ValidateMatchmakingRuleSet answers. In a file a person also wants the line: the engine
 //! gives it too, the line and column of the deepest part of the path that exists in the
@@ -9,7 +9,7 @@
 //! Exit codes: 0 when every file is a valid rule set, 1 when any is not, 2 when a file cannot
 //! be read. `--json` prints one report per file for tools.
 
-use crate::flexmatch::RuleSet;
+use playfield_flexmatch::RuleSet;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

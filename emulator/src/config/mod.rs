@@ -17,8 +17,8 @@ mod setup;
 
 pub use error::{ConfigError, ConfigErrors};
 
-use crate::core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
-use crate::core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType};
+use playfield_core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
+use playfield_core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType};
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -215,7 +215,7 @@ impl Config {
 
     /// The ARN of a matchmaking configuration, as events and the API show it.
     pub fn matchmaking_configuration_arn(&self, name: &str) -> String {
-        crate::core::arn::ArnIssuer::new(&self.region, &self.account_id)
+        playfield_core::arn::ArnIssuer::new(&self.region, &self.account_id)
             .matchmaking_configuration(name)
             .into()
     }

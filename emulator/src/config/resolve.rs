@@ -5,7 +5,7 @@
 
 use super::raw::*;
 use super::*;
-use crate::core::matchmaking::configurations::post_processing_url_problem;
+use playfield_core::matchmaking::configurations::post_processing_url_problem;
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;

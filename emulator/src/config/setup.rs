@@ -3,10 +3,10 @@
 //! what `Core::apply_matchmaking_config` creates.
 
 use super::{Config, MatchmakingConfiguration, Queue};
-use crate::core::matchmaking::configurations::ConfigurationSpec;
-use crate::core::matchmaking::queues::QueueSpec;
-use crate::core::matchmaking::rule_sets::RuleSetSpec;
-use crate::core::matchmaking::MatchmakingSetup;
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::rule_sets::RuleSetSpec;
+use playfield_core::matchmaking::MatchmakingSetup;
 
 impl Config {
     /// The rule sets, queues and matchmaking configurations to create, in the file's order.

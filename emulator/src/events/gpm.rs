@@ -24,7 +24,7 @@ use super::model::{
     MatchmakingEventKind, Player,
 };
 use super::timefmt::{iso_millis, iso_seconds};
-use crate::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use serde::Serialize;
 
 /// `Source` of every GPM push.
@@ -378,7 +378,7 @@ pub fn render(event: &DomainEvent, options: &GpmOptions) -> Option<String> {
         return None;
     };
     let mo = moment(m)?;
-    let (arn_region, _) = crate::core::arn::region_and_account(&m.configuration.arn);
+    let (arn_region, _) = playfield_core::arn::region_and_account(&m.configuration.arn);
     let region = if options.region.is_empty() {
         arn_region
     } else {

@@ -28,7 +28,7 @@ pub mod format;
 pub mod gpm;
 pub mod http;
 mod json;
-pub use crate::core::notifications as model;
+pub use playfield_core::notifications as model;
 pub mod pgos;
 pub mod routing;
 pub mod sns;

@@ -25,8 +25,8 @@ use tokio_tungstenite::WebSocketStream;
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
-use crate::core::{ConnId, CoreError};
 use crate::wiring::hub::Shared;
+use playfield_core::{ConnId, CoreError};
 
 fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()

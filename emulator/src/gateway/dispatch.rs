@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{render, validate, MAX_MESSAGE_BYTES};
-use crate::clock::Millis;
-use crate::core::{self, CoreError};
 use crate::wiring::hub::Hub;
+use playfield_core::clock::Millis;
+use playfield_core::{self as core, CoreError};
 
 /// Who sent the message: fixed for the connection by its query string.
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use tokio::sync::mpsc;
 
-use crate::core::{ConnId, Event, GoneReason, Push};
+use playfield_core::{ConnId, Event, GoneReason, Push};
 use replies::ReplyCache;
 
 /// Messages above this size get an error reply instead of being processed. The largest

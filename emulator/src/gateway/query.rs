@@ -6,7 +6,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use crate::core::{ids, ConnectInfo};
+use playfield_core::{ids, ConnectInfo};
 
 /// What a connection says about itself.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -6,8 +6,8 @@
 use playfield_sdk::wire;
 use serde::Serialize;
 
-use crate::core::{self, CoreError, ErrorKind};
 use crate::sdk_wire;
+use playfield_core::{self as core, CoreError, ErrorKind};
 
 /// The StatusCode an error is answered with (§2.3 lists how the SDKs read each code).
 pub fn status_code(err: &CoreError) -> u16 {

@@ -2,7 +2,7 @@
 //! here because the CPP SDK only checks for emptiness: a CPP game server must get the same
 //! clear error a GO one gets locally.
 
-use crate::core::arn::Arn;
+use playfield_core::arn::Arn;
 
 /// `^arn:(aws|aws-cn):gamelift:([a-z]{2}-[a-z]+-\d{1}):(\d{12})?:([a-z]+)\/(.+)$`
 pub fn is_gamelift_arn(s: &str) -> bool {
@@ -45,7 +45,7 @@ pub fn check_arn_string(field: &str, value: &str, max: usize) -> Result<(), Stri
             value.len()
         ));
     }
-    if !crate::core::ids::is_arn_string(value) {
+    if !playfield_core::ids::is_arn_string(value) {
         return Err(format!(
             "{field} '{value}' may contain only letters, digits, ':', '/' and '-'"
         ));

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc, Notify};
 
-use crate::clock::{Clock, Millis};
-use crate::core::matchmaking::MatchmakingEvent;
-use crate::core::{Core, Effect, Event, GoneReason};
 use crate::events::routing::Notifier;
 use crate::gateway::Registry;
+use playfield_core::clock::{Clock, Millis};
+use playfield_core::matchmaking::MatchmakingEvent;
+use playfield_core::{Core, Effect, Event, GoneReason};
 
 pub struct Hub {
     pub core: Core,
@@ -37,7 +37,7 @@ pub struct Hub {
 pub struct PostProcessJob {
     pub match_id: String,
     pub url: String,
-    pub request: Box<crate::core::matchmaking::post_processing::PostProcessingCall>,
+    pub request: Box<playfield_core::matchmaking::post_processing::PostProcessingCall>,
 }
 
 impl Hub {
@@ -165,8 +165,8 @@ impl Shared {
         self.clock.now_ms()
     }
 
-    pub(crate) fn next_conn_id(&self) -> crate::core::ConnId {
-        crate::core::ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
+    pub(crate) fn next_conn_id(&self) -> playfield_core::ConnId {
+        playfield_core::ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
     }
 
     /// Runs `f` on the hub with the current time, then carries out the core's effects.

@@ -5,7 +5,7 @@
 //! [`DaemonHandle`] that can run core commands, fire timers and shut everything down.
 //!
 //! The timer task sleeps until the core's next deadline on a real clock. On a
-//! [`ManualClock`](crate::clock::ManualClock) it sleeps until the clock is advanced
+//! [`ManualClock`](playfield_core::clock::ManualClock) it sleeps until the clock is advanced
 //! instead, so tests move time without waiting for it.
 
 use std::future::pending;
@@ -23,14 +23,14 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::api::handlers;
 use crate::api::{ApiConfig, ApiServer, ServiceModel};
-use crate::clock::{Clock, Millis};
 use crate::config::NotificationTarget;
-use crate::core::{Core, CoreConfig, Fleet};
 use crate::events::routing::{targets_from_config, Notifier};
 use crate::events::{DeliveryConfig, EpochMillis, EventHub};
 use crate::gateway::{conn, tls};
 use crate::sdk_wire;
 use crate::wiring::hub::{Hub, Shared};
+use playfield_core::clock::{Clock, Millis};
+use playfield_core::{Core, CoreConfig, Fleet};
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
 /// allows itself 20 s, sdk-wire-protocol.md §1.4).
@@ -266,7 +266,7 @@ impl DaemonHandle {
     }
 
     /// A stream of every domain event from now on (each one is also logged).
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::core::Event> {
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<playfield_core::Event> {
         self.shared.subscribe()
     }
 

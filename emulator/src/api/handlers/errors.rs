@@ -7,7 +7,7 @@
 //! core's, which names the thing that is wrong.
 
 use crate::api::{ApiError, Ctx, ErrorCode};
-use crate::core::{CoreError, ErrorKind};
+use playfield_core::{CoreError, ErrorKind};
 
 /// The exception for `err` in the operation `ctx` serves.
 pub fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {

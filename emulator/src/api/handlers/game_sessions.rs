@@ -13,13 +13,13 @@ use super::errors::api_error;
 use super::paging::page;
 use super::shapes::{self, GameProperty, GameSessionShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::arn::resource_id_of;
-use crate::core::{
+use crate::wiring::hub::Shared;
+use playfield_core::arn::resource_id_of;
+use playfield_core::search_expr::{Filter, Sort};
+use playfield_core::{
     Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, TerminationMode,
     UpdateGameSession,
 };
-use crate::search_expr::{Filter, Sort};
-use crate::wiring::hub::Shared;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

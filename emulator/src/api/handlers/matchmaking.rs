@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::backfill::StartBackfill;
-use crate::core::matchmaking::{MatchmakingTicket, StartMatchmaking};
-use crate::core::{CoreError, ErrorKind};
-use crate::flexmatch::{AttributeValue, Player};
 use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::backfill::StartBackfill;
+use playfield_core::matchmaking::{MatchmakingTicket, StartMatchmaking};
+use playfield_core::{CoreError, ErrorKind};
+use playfield_flexmatch::{AttributeValue, Player};
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

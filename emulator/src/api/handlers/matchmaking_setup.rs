@@ -17,12 +17,12 @@ use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::configurations::ConfigurationSpec;
-use crate::core::matchmaking::{
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
 };
-use crate::core::Core;
-use crate::wiring::hub::Shared;
+use playfield_core::Core;
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

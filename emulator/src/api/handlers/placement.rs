@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::matchmaking::core_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, Router};
-use crate::core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
-use crate::core::matchmaking::{Placement, PlacementStatus};
-use crate::core::{Core, NewPlayerSession};
 use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
+use playfield_core::matchmaking::{Placement, PlacementStatus};
+use playfield_core::{Core, NewPlayerSession};
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

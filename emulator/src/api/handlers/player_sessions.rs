@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::errors::api_error;
 use super::shapes::{self, PlayerSessionShape};
 use crate::api::{ApiError, Ctx, Router};
-use crate::core::{DescribePlayerSessions, NewPlayerSession};
 use crate::wiring::hub::Shared;
+use playfield_core::{DescribePlayerSessions, NewPlayerSession};
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

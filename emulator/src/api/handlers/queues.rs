@@ -14,11 +14,11 @@ use super::matchmaking::core_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::queues::PriorityType;
-use crate::core::matchmaking::queues::QueueSpec;
-use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
-use crate::core::{Core, CoreError};
 use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::queues::PriorityType;
+use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
+use playfield_core::{Core, CoreError};
 
 pub fn register(router: Router<Shared>) -> Router<Shared> {
     router

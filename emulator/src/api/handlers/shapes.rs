@@ -4,13 +4,13 @@
 //! than sent as null, as the service does. Timestamps are epoch seconds
 //! ([`Timestamp`]), ids and ARNs follow service-api.md §6–§7: a game session id is its
 //! ARN (account field empty), fleets and locations carry the configured account id; every
-//! ARN comes from the core's [`ArnIssuer`](crate::core::arn::ArnIssuer).
+//! ARN comes from the core's [`ArnIssuer`](playfield_core::arn::ArnIssuer).
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::types::Timestamp;
-use crate::core::{Core, Fleet, GameSession, PlayerSession};
 use crate::sdk_wire;
+use playfield_core::{Core, Fleet, GameSession, PlayerSession};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]

@@ -17,7 +17,7 @@ pub mod post_processing;
 pub mod triggers;
 
 use super::model::Player;
-use crate::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use post_processing::{

@@ -18,10 +18,10 @@
 //! ([`PostProcessingResponse::to_answer`]), and the checks are the core's.
 
 use super::{battle_properties, KeyValue, MatchedPlayer};
-use crate::core::matchmaking::post_processing::{
+use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
+use playfield_core::matchmaking::post_processing::{
     AnswerError, AnswerPlayer, AnswerTicket, PostProcessingCall, VirtualServerAnswer,
 };
-use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
 use serde::{Deserialize, Serialize};
 
 /// `operation` of a post-processing request. The schema truncates its description ("Event
@@ -259,9 +259,9 @@ impl PostProcessingResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::matchmaking::tickets::TicketStatus;
     use crate::events::model::{ConfigurationRef, GameProperty, Player};
-    use crate::flexmatch::AttributeValue;
+    use playfield_core::matchmaking::tickets::TicketStatus;
+    use playfield_flexmatch::AttributeValue;
 
     const T0: i64 = 1_735_689_600_000;
 
