@@ -9,11 +9,12 @@
 //! A well-formed request is read in one pass straight into [`Request`]; only a message that
 //! fails that is read again as a generic JSON value, to say precisely what is wrong with it.
 
+use playfield_sdk::validate;
 use playfield_sdk::wire::{self, Request};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{render, validate, MAX_MESSAGE_BYTES};
+use super::{render, MAX_MESSAGE_BYTES};
 use crate::wiring::hub::Hub;
 use playfield_core::clock::Millis;
 use playfield_core::{self as core, CoreError};
@@ -161,6 +162,15 @@ fn bad(message: impl Into<String>) -> (u16, String) {
     (400, message.into())
 }
 
+/// A field the SDK's own checks refuse (the GO SDK makes them on its side, sdk-wire-protocol.md
+/// §7.14; the CPP SDK only checks for emptiness, so its game servers get the same error here).
+fn invalid(e: playfield_sdk::Error) -> (u16, String) {
+    match e {
+        playfield_sdk::Error::Validation { field, reason } => bad(format!("{field}: {reason}")),
+        other => bad(other.to_string()),
+    }
+}
+
 fn required(field: &str, value: &str) -> Result<(), (u16, String)> {
     if value.is_empty() {
         return Err(bad(format!("{field} is missing")));
@@ -250,9 +260,10 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             Ok(render::ok(action, rid, payload))
         }
         Request::StartMatchBackfill(r) => {
-            validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
+            required("GameSessionArn", &r.game_session_arn)?;
+            validate::arn_like("GameSessionArn", &r.game_session_arn).map_err(invalid)?;
             check_configuration_arn(&r.matchmaking_configuration_arn)?;
-            validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
+            validate::optional_ticket_id(&r.ticket_id).map_err(invalid)?;
             if r.players.is_empty() {
                 return Err(bad(
                     "Players is empty; a backfill request needs the players in the game",
@@ -281,10 +292,11 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             ))
         }
         Request::StopMatchBackfill(r) => {
-            validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
+            required("GameSessionArn", &r.game_session_arn)?;
+            validate::arn_like("GameSessionArn", &r.game_session_arn).map_err(invalid)?;
             check_configuration_arn(&r.matchmaking_configuration_arn)?;
             required("TicketId", &r.ticket_id)?;
-            validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
+            validate::optional_ticket_id(&r.ticket_id).map_err(invalid)?;
             check_hosted(core, pid, &r.game_session_arn)?;
             // The ticket ends CANCELLED and the server hears BACKFILL_CANCELLED with its id.
             done(core.stop_match_backfill(now, &r.game_session_arn, &r.ticket_id)).map_err(core_err)
@@ -303,9 +315,10 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             ))
         }
         Request::GetFleetRoleCredentials(r) => {
-            validate::check_arn_string("RoleArn", &r.role_arn, 256).map_err(bad)?;
+            required("RoleArn", &r.role_arn)?;
+            validate::arn_like("RoleArn", &r.role_arn).map_err(invalid)?;
             if !r.role_session_name.is_empty() {
-                validate::check_role_session_name(&r.role_session_name).map_err(bad)?;
+                validate::role_session_name(&r.role_session_name).map_err(invalid)?;
             }
             // An empty AccessKeyId is how the service says "not a managed fleet, no role
             // credentials here"; the SDKs turn it into a local error (§3.11).

@@ -16,7 +16,6 @@ pub mod query;
 pub mod render;
 pub mod replies;
 pub mod tls;
-pub mod validate;
 
 use std::collections::HashMap;
 
