@@ -14,6 +14,8 @@
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
 //! - [`events`]: notifications: the webhook formats, their delivery and `GET /events`.
 
+#![warn(unreachable_pub)]
+
 pub mod api;
 pub mod cli;
 pub mod config;

@@ -41,8 +41,9 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code, for tests and lookups.
-    pub const ALL: [ErrorCode; 17] = [
+    /// Every code, for tests.
+    #[cfg(test)]
+    pub(crate) const ALL: [ErrorCode; 17] = [
         ErrorCode::Conflict,
         ErrorCode::FleetCapacityExceeded,
         ErrorCode::GameSessionFull,
@@ -95,7 +96,7 @@ impl ErrorCode {
 
     /// Whether this code is checked against an operation's modeled list.
     /// `UnknownOperation` is a protocol-level answer, outside any operation.
-    pub fn is_model_error(self) -> bool {
+    pub(crate) fn is_model_error(self) -> bool {
         self != ErrorCode::UnknownOperation
     }
 }
@@ -122,17 +123,17 @@ impl ApiError {
     }
 
     /// `InvalidRequestException`: the caller sent something we cannot accept.
-    pub fn invalid_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn invalid_request(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::InvalidRequest, message)
     }
 
     /// `InternalServiceException` (HTTP 500): our fault, the SDK will retry.
-    pub fn internal(message: impl Into<String>) -> ApiError {
+    pub(crate) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::InternalService, message)
     }
 
     /// `UnknownOperationException`.
-    pub fn unknown_operation(message: impl Into<String>) -> ApiError {
+    pub(crate) fn unknown_operation(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::UnknownOperation, message)
     }
 

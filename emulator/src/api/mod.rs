@@ -21,16 +21,16 @@
 //! without a socket: [`testing::call`]. The daemon's operations live in
 //! [`handlers`], one file per area, over the daemon's shared state.
 
-pub mod auth;
-pub mod error;
-pub mod handlers;
-pub mod model;
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod handlers;
+pub(crate) mod model;
 pub mod protocol;
 pub mod router;
-pub mod server;
+pub(crate) mod server;
 pub mod testing;
 pub mod types;
-pub mod validate;
+pub(crate) mod validate;
 
 pub use error::{ApiError, ErrorCode};
 pub use model::ServiceModel;

@@ -80,7 +80,7 @@ impl ApiServer {
 
     /// Serves `routes` before the operation router: requests they match never reach it
     /// (the events face's `GET /events` and SNS SubscribeURL).
-    pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+    pub(crate) fn with_routes(mut self, routes: axum::Router) -> ApiServer {
         self.app = routes.merge(self.app);
         self
     }

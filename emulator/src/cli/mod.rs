@@ -19,8 +19,8 @@ use playfield_core::{CoreConfig, Fleet};
 use stop_signals::StopSignals;
 use tracing_subscriber::EnvFilter;
 
-pub mod ruleset_validate;
-pub mod stop_signals;
+pub(crate) mod ruleset_validate;
+pub(crate) mod stop_signals;
 
 #[derive(Parser)]
 #[command(

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The outcome for one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileReport {
+pub(crate) struct FileReport {
     pub file: PathBuf,
     pub valid: bool,
     /// The rule set's `name`, when it has one and parses.
@@ -23,13 +23,13 @@ pub struct FileReport {
     pub name: Option<String>,
     /// Set when the file could not be read at all.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_error: Option<String>,
+    pub(crate) read_error: Option<String>,
     pub errors: Vec<LocatedError>,
 }
 
 /// One problem, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LocatedError {
+pub(crate) struct LocatedError {
     /// The JSON path, e.g. `rules[2].measurements[0]`; empty for the whole document.
     pub path: String,
     /// 1-based line and column of the value the path leads to (or of its nearest parent).
@@ -39,12 +39,12 @@ pub struct LocatedError {
 }
 
 /// Checks each file.
-pub fn check_files(files: &[PathBuf]) -> Vec<FileReport> {
+pub(crate) fn check_files(files: &[PathBuf]) -> Vec<FileReport> {
     files.iter().map(|f| check_file(f)).collect()
 }
 
 /// Checks one file.
-pub fn check_file(file: &Path) -> FileReport {
+pub(crate) fn check_file(file: &Path) -> FileReport {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -68,7 +68,7 @@ pub fn check_file(file: &Path) -> FileReport {
 }
 
 /// Checks a rule set body; returns validity, the rule set name and the located errors.
-pub fn check_text(text: &str) -> (bool, Option<String>, Vec<LocatedError>) {
+pub(crate) fn check_text(text: &str) -> (bool, Option<String>, Vec<LocatedError>) {
     match RuleSet::parse(text) {
         Ok(rs) => (true, rs.name, Vec::new()),
         Err(errors) => {
@@ -88,7 +88,7 @@ pub fn check_text(text: &str) -> (bool, Option<String>, Vec<LocatedError>) {
 }
 
 /// The process exit code for a set of reports.
-pub fn exit_code(reports: &[FileReport]) -> u8 {
+pub(crate) fn exit_code(reports: &[FileReport]) -> u8 {
     if reports.iter().any(|r| r.read_error.is_some()) {
         2
     } else if reports.iter().any(|r| !r.valid) {
@@ -100,7 +100,7 @@ pub fn exit_code(reports: &[FileReport]) -> u8 {
 
 /// The human-readable report: `file:line:column: path: message`, one problem per line, and a
 /// closing line per file.
-pub fn render_human(reports: &[FileReport]) -> String {
+pub(crate) fn render_human(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
         let file = r.file.display();

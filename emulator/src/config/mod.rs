@@ -25,7 +25,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// The default configuration, compiled in. Also the annotated example's starting point.
-pub const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
+pub(crate) const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
 
 /// A checked configuration, ready to apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,22 +33,22 @@ pub struct Config {
     /// AWS region used in ARNs and events.
     pub region: String,
     /// The 12-digit account id used in ARNs and events.
-    pub account_id: String,
-    pub listen: Listen,
+    pub(crate) account_id: String,
+    pub(crate) listen: Listen,
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
-    pub tls: Option<TlsFiles>,
+    pub(crate) tls: Option<TlsFiles>,
     pub auth: Auth,
-    pub gateway: GatewayTimeouts,
+    pub(crate) gateway: GatewayTimeouts,
     pub fleets: Vec<Fleet>,
     pub queues: Vec<Queue>,
     pub rule_sets: Vec<RuleSet>,
-    pub matchmaking_configurations: Vec<MatchmakingConfiguration>,
+    pub(crate) matchmaking_configurations: Vec<MatchmakingConfiguration>,
     pub notification_targets: Vec<NotificationTarget>,
 }
 
 /// Where the daemon listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Listen {
+pub(crate) struct Listen {
     /// The AWS service API (awsJson1_1 and rpcv2Cbor).
     pub api: SocketAddr,
     /// Game servers over plain WebSocket.
@@ -59,7 +59,7 @@ pub struct Listen {
 
 /// A certificate and key in PEM files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsFiles {
+pub(crate) struct TlsFiles {
     pub cert: PathBuf,
     pub key: PathBuf,
 }
@@ -68,22 +68,22 @@ pub struct TlsFiles {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Auth {
     pub required: bool,
-    pub access_keys: Vec<String>,
+    pub(crate) access_keys: Vec<String>,
 }
 
 /// How long the gateway waits before it gives up on a game server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GatewayTimeouts {
+pub(crate) struct GatewayTimeouts {
     /// A process that sends no heartbeat for this long is gone.
-    pub heartbeat_timeout_seconds: u64,
+    pub(crate) heartbeat_timeout_seconds: u64,
     /// A process that disconnected and has not reconnected after this long is gone.
-    pub reconnect_grace_seconds: u64,
+    pub(crate) reconnect_grace_seconds: u64,
     /// A game session still ACTIVATING after this long ends in error.
-    pub activation_timeout_seconds: u64,
+    pub(crate) activation_timeout_seconds: u64,
     /// A game server connecting with a fleet id no fleet has gets that fleet created
     /// (Anywhere, location `custom-local`, logged); `false` refuses it, naming the known
     /// fleets — the strict mode for catching a mistyped fleet id.
-    pub accept_unknown_fleets: bool,
+    pub(crate) accept_unknown_fleets: bool,
 }
 
 /// A fleet of game server processes on this machine.
@@ -137,9 +137,9 @@ pub struct RuleSet {
 
 /// A matchmaking configuration: which rule set matches, and what happens to the match.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MatchmakingConfiguration {
+pub(crate) struct MatchmakingConfiguration {
     pub name: String,
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     pub rule_set: String,
     pub flex_match_mode: FlexMatchMode,
     /// The queue name (WITH_QUEUE only).
@@ -191,7 +191,7 @@ pub struct NotificationTarget {
 
 impl Config {
     /// The configuration used when `playfield serve` is given no file.
-    pub fn embedded_default() -> Config {
+    pub(crate) fn embedded_default() -> Config {
         Config::from_toml_str(EMBEDDED_DEFAULT, Path::new("<embedded default>"))
             .expect("the embedded default configuration is valid (tested)")
     }

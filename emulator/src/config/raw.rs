@@ -14,7 +14,7 @@ pub(crate) struct RawConfig {
     #[serde(default = "default_region")]
     pub region: Spanned<String>,
     #[serde(default = "default_account_id")]
-    pub account_id: Spanned<String>,
+    pub(crate) account_id: Spanned<String>,
     #[serde(default)]
     pub listen: RawListen,
     pub tls: Option<RawTls>,
@@ -88,7 +88,7 @@ pub(crate) struct RawAuth {
     #[serde(default = "no")]
     pub required: Spanned<bool>,
     #[serde(default)]
-    pub access_keys: Vec<String>,
+    pub(crate) access_keys: Vec<String>,
 }
 
 impl Default for RawAuth {
@@ -112,13 +112,13 @@ fn yes() -> Spanned<bool> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGateway {
     #[serde(default = "default_heartbeat_timeout")]
-    pub heartbeat_timeout_seconds: Spanned<u64>,
+    pub(crate) heartbeat_timeout_seconds: Spanned<u64>,
     #[serde(default = "default_reconnect_grace")]
-    pub reconnect_grace_seconds: Spanned<u64>,
+    pub(crate) reconnect_grace_seconds: Spanned<u64>,
     #[serde(default = "default_activation_timeout")]
-    pub activation_timeout_seconds: Spanned<u64>,
+    pub(crate) activation_timeout_seconds: Spanned<u64>,
     #[serde(default = "yes")]
-    pub accept_unknown_fleets: Spanned<bool>,
+    pub(crate) accept_unknown_fleets: Spanned<bool>,
 }
 
 impl Default for RawGateway {
@@ -201,7 +201,7 @@ fn default_queue_timeout() -> Spanned<u32> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLatencyPolicy {
-    pub maximum_individual_player_latency_ms: u32,
+    pub(crate) maximum_individual_player_latency_ms: u32,
     pub policy_duration_seconds: Option<u32>,
 }
 
@@ -217,7 +217,7 @@ pub(crate) struct RawRuleSet {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMatchmakingConfiguration {
     pub name: Spanned<String>,
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     pub rule_set: Spanned<String>,
     #[serde(default = "with_queue")]
     pub flex_match_mode: Spanned<super::FlexMatchMode>,

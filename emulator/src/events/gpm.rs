@@ -28,9 +28,9 @@ use playfield_flexmatch::AttributeValue;
 use serde::Serialize;
 
 /// `Source` of every GPM push.
-pub const SOURCE: &str = "TencentCloud.GPM";
+pub(crate) const SOURCE: &str = "TencentCloud.GPM";
 /// Longest compatibility span GPM accepts, in seconds (`CompatibleSpan`: 0–1800).
-pub const MAX_COMPATIBLE_SPAN_SECS: u64 = 1800;
+pub(crate) const MAX_COMPATIBLE_SPAN_SECS: u64 = 1800;
 
 /// Why a match token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,7 +44,7 @@ pub enum TokenError {
 }
 
 /// Checks a token against GPM's rule: 0–64 characters of `[a-zA-Z0-9-_.]`.
-pub fn validate_token(token: &str) -> Result<(), TokenError> {
+pub(crate) fn validate_token(token: &str) -> Result<(), TokenError> {
     if let Some(c) = token
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))

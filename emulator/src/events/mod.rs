@@ -26,14 +26,14 @@ pub mod delivery;
 pub mod flexmatch;
 pub mod format;
 pub mod gpm;
-pub mod http;
+pub(crate) mod http;
 mod json;
 pub use playfield_core::notifications as model;
 pub mod pgos;
 pub mod routing;
 pub mod sns;
 pub mod stream;
-pub mod timefmt;
+pub(crate) mod timefmt;
 
 pub use delivery::{
     Backoff, DeliveryConfig, DeliveryRuntime, EventHub, SnsConfirmation, SnsPending, StartError,

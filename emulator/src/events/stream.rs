@@ -17,7 +17,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 pub const LAGGED: &str = "lagged";
 
 /// One SSE-ready item: `(event name, JSON data)`.
-pub type SseItem = (&'static str, String);
+pub(crate) type SseItem = (&'static str, String);
 
 /// Turns a broadcast receiver (from [`super::EventHub::subscribe`]) into a stream of SSE items.
 /// The stream ends when the hub is dropped.

@@ -21,22 +21,21 @@ use playfield_core::{self as core, CoreError};
 
 /// Who sent the message: fixed for the connection by its query string.
 #[derive(Debug, Clone)]
-pub struct ConnCtx {
-    pub pid: String,
-    pub fleet_id: String,
-    pub compute_id: Option<String>,
+pub(crate) struct ConnCtx {
+    pub(crate) pid: String,
+    pub(crate) compute_id: Option<String>,
 }
 
 /// A request that parsed.
 #[derive(Debug)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub action: &'static str,
     pub request_id: String,
     pub request: Request,
 }
 
 /// Reads a message. `Err` is the error reply to send.
-pub fn parse(text: &str) -> Result<Parsed, String> {
+pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
     if text.len() > MAX_MESSAGE_BYTES {
         let (action, request_id) = peek_envelope(text);
         return Err(render::error(
@@ -127,7 +126,7 @@ fn parse_tree(text: &str) -> Result<Parsed, String> {
 }
 
 /// Answers a parsed request; a repeated RequestId gets the first answer again.
-pub fn execute(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: Parsed) -> String {
+pub(crate) fn execute(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: Parsed) -> String {
     if let Some((action, reply)) = hub.gateway.cached_reply(&ctx.pid, &p.request_id) {
         if action == p.action {
             return reply.to_string();

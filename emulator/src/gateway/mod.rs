@@ -10,12 +10,12 @@
 //! (where pushes go) and, per process, the replies already given, so a retried RequestId
 //! (the CPP SDK re-sends the same one, §1.9) gets the first answer and no second effect.
 
-pub mod conn;
-pub mod dispatch;
-pub mod query;
-pub mod render;
-pub mod replies;
-pub mod tls;
+pub(crate) mod conn;
+pub(crate) mod dispatch;
+pub(crate) mod query;
+pub(crate) mod render;
+pub(crate) mod replies;
+pub(crate) mod tls;
 
 use std::collections::HashMap;
 
@@ -26,14 +26,14 @@ use replies::ReplyCache;
 
 /// Messages above this size get an error reply instead of being processed. The largest
 /// legitimate request (StartMatchBackfill with many players) is far below it.
-pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// Messages above this size are not even read: the connection is closed with 1009.
-pub const HARD_MAX_MESSAGE_BYTES: usize = 16 << 20;
+pub(crate) const HARD_MAX_MESSAGE_BYTES: usize = 16 << 20;
 
 /// What a connection task is asked to send.
 #[derive(Debug)]
-pub enum Outbound {
+pub(crate) enum Outbound {
     Text(String),
     Close { code: u16, reason: String },
 }
@@ -51,11 +51,6 @@ impl Registry {
 
     pub(crate) fn unregister(&mut self, conn: ConnId) {
         self.conns.remove(&conn);
-    }
-
-    /// Number of open connections.
-    pub fn connection_count(&self) -> usize {
-        self.conns.len()
     }
 
     pub(crate) fn push(&mut self, pid: &str, conn: ConnId, push: &Push) {

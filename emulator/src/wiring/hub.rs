@@ -29,12 +29,12 @@ pub struct Hub {
     /// PGOS post-processing calls to make, for the task that makes them
     /// ([`crate::wiring::post_processing`]). Queuing never blocks; with no task running (a hub used
     /// without the daemon) the calls are never made and the core's timer falls back.
-    pub post_process: mpsc::UnboundedSender<PostProcessJob>,
+    pub(crate) post_process: mpsc::UnboundedSender<PostProcessJob>,
 }
 
 /// One post-processing call the core asked for ([`Effect::PostProcess`]).
 #[derive(Debug)]
-pub struct PostProcessJob {
+pub(crate) struct PostProcessJob {
     pub match_id: String,
     pub url: String,
     pub request: Box<playfield_core::matchmaking::post_processing::PostProcessingCall>,
@@ -43,7 +43,7 @@ pub struct PostProcessJob {
 impl Hub {
     /// Carries out every effect the core has produced: pushes and closes go to the
     /// gateway's connections, events become one log line each.
-    pub fn apply_effects(&mut self) {
+    pub(crate) fn apply_effects(&mut self) {
         for effect in self.core.take_effects() {
             match effect {
                 Effect::Push { pid, conn, push } => self.gateway.push(&pid, conn, &push),
@@ -147,17 +147,17 @@ impl Shared {
     }
 
     /// Records the game servers' ws:// URL (once; later calls are ignored).
-    pub fn set_sdk_endpoint(&self, url: String) {
+    pub(crate) fn set_sdk_endpoint(&self, url: String) {
         let _ = self.sdk_endpoint.set(url);
     }
 
     /// The post-processing calls the core asks for; the first caller gets them (the daemon's
     /// post-processing task), later callers `None`.
-    pub fn take_post_process_jobs(&self) -> Option<mpsc::UnboundedReceiver<PostProcessJob>> {
+    pub(crate) fn take_post_process_jobs(&self) -> Option<mpsc::UnboundedReceiver<PostProcessJob>> {
         self.post_process_jobs.lock().take()
     }
 
-    pub fn sdk_endpoint(&self) -> Option<&str> {
+    pub(crate) fn sdk_endpoint(&self) -> Option<&str> {
         self.sdk_endpoint.get().map(String::as_str)
     }
 

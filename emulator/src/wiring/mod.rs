@@ -5,5 +5,5 @@
 //! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
 
 pub mod hub;
-pub mod post_processing;
+pub(crate) mod post_processing;
 pub mod server;

@@ -21,7 +21,7 @@ use playfield_core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
 
 /// Takes post-processing jobs until shutdown, one task per call. Returns at once when
 /// another task already took the jobs.
-pub async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     let Some(mut jobs) = shared.take_post_process_jobs() else {
         return;
     };

@@ -304,7 +304,11 @@ impl DaemonHandle {
     /// (sdk-wire-protocol.md §4.3); returns how many were asked. `announce` gets that number
     /// before the pushes go out and their events are logged, so that a log line saying why
     /// comes first.
-    pub fn ask_processes_to_end(&self, grace: Duration, announce: impl FnOnce(usize)) -> usize {
+    pub(crate) fn ask_processes_to_end(
+        &self,
+        grace: Duration,
+        announce: impl FnOnce(usize),
+    ) -> usize {
         self.shared.execute(|core, now| {
             let asked = core.request_termination_of_all(now + grace.as_millis() as Millis);
             announce(asked);
@@ -314,7 +318,7 @@ impl DaemonHandle {
 
     /// Waits, at most `grace`, until every game server has called ProcessEnding or
     /// disconnected. Returns how many are left.
-    pub async fn wait_for_processes_to_end(&self, grace: Duration) -> usize {
+    pub(crate) async fn wait_for_processes_to_end(&self, grace: Duration) -> usize {
         let deadline = tokio::time::Instant::now() + grace;
         loop {
             let left = self.shared.read(|core| core.running_process_count());

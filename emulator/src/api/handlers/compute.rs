@@ -15,7 +15,7 @@ use crate::wiring::hub::Shared;
 use playfield_core::arn::resource_id_of;
 use playfield_core::{Compute, Core, RegisterCompute};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("RegisterCompute", register_compute)
         .register("DeregisterCompute", deregister_compute)

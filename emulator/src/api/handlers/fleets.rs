@@ -17,7 +17,7 @@ use crate::wiring::hub::Shared;
 use playfield_core::arn::resource_id_of;
 use playfield_core::{AnywhereConfiguration, Core, CreateFleet};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateFleet", create_fleet)
         .register("DescribeFleetAttributes", describe_fleet_attributes)

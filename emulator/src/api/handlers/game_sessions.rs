@@ -21,7 +21,7 @@ use playfield_core::{
     UpdateGameSession,
 };
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateGameSession", create_game_session)
         .register("DescribeGameSessions", describe_game_sessions)

@@ -24,7 +24,7 @@ use playfield_core::matchmaking::{
 };
 use playfield_core::Core;
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateMatchmakingRuleSet", create_rule_set)
         .register("DescribeMatchmakingRuleSets", describe_rule_sets)
@@ -42,7 +42,7 @@ fn ts(ms: u64) -> Timestamp {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RuleSetShape {
+pub(crate) struct RuleSetShape {
     rule_set_name: String,
     rule_set_arn: String,
     rule_set_body: String,
@@ -62,7 +62,7 @@ impl From<&MatchmakingRuleSet> for RuleSetShape {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CreateRuleSetInput {
+pub(crate) struct CreateRuleSetInput {
     name: String,
     rule_set_body: String,
     tags: Option<Vec<TagShape>>,
@@ -70,7 +70,7 @@ pub struct CreateRuleSetInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RuleSetOutput {
+pub(crate) struct RuleSetOutput {
     rule_set: RuleSetShape,
 }
 
@@ -99,7 +99,7 @@ const PAGE_MAX: usize = 10;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NamesInput {
+pub(crate) struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
@@ -112,7 +112,7 @@ pub struct NamesInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeRuleSetsOutput {
+pub(crate) struct DescribeRuleSetsOutput {
     rule_sets: Vec<RuleSetShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -143,13 +143,13 @@ fn describe_rule_sets(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ValidateInput {
+pub(crate) struct ValidateInput {
     rule_set_body: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ValidateOutput {
+pub(crate) struct ValidateOutput {
     valid: bool,
 }
 
@@ -165,7 +165,7 @@ fn validate_rule_set(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NameInput {
+pub(crate) struct NameInput {
     name: String,
 }
 
@@ -177,14 +177,14 @@ fn delete_rule_set(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), Ap
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct GamePropertyShape {
+pub(crate) struct GamePropertyShape {
     key: String,
     value: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationShape {
+pub(crate) struct ConfigurationShape {
     name: String,
     configuration_arn: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -255,7 +255,7 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
 /// Create's and Update's members (Update: all optional but `Name`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationInput {
+pub(crate) struct ConfigurationInput {
     name: String,
     description: Option<String>,
     game_session_queue_arns: Option<Vec<String>>,
@@ -330,7 +330,7 @@ impl ConfigurationInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationOutput {
+pub(crate) struct ConfigurationOutput {
     configuration: ConfigurationShape,
 }
 
@@ -367,7 +367,7 @@ fn update_configuration(
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeConfigurationsOutput {
+pub(crate) struct DescribeConfigurationsOutput {
     configurations: Vec<ConfigurationShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,

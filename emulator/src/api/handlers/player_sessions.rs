@@ -15,7 +15,7 @@ use crate::api::{ApiError, Ctx, Router};
 use crate::wiring::hub::Shared;
 use playfield_core::{DescribePlayerSessions, NewPlayerSession};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreatePlayerSession", create_player_session)
         .register("CreatePlayerSessions", create_player_sessions)

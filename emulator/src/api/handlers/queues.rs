@@ -20,7 +20,7 @@ use playfield_core::matchmaking::queues::QueueSpec;
 use playfield_core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
 use playfield_core::{Core, CoreError};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateGameSessionQueue", create_queue)
         .register("DescribeGameSessionQueues", describe_queues)
@@ -30,13 +30,13 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DestinationShape {
+pub(crate) struct DestinationShape {
     destination_arn: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct LatencyPolicyShape {
+pub(crate) struct LatencyPolicyShape {
     #[serde(default)]
     maximum_individual_player_latency_milliseconds: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,14 +45,14 @@ pub struct LatencyPolicyShape {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct FilterShape {
+pub(crate) struct FilterShape {
     #[serde(default)]
     allowed_locations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PriorityShape {
+pub(crate) struct PriorityShape {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     priority_order: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -61,7 +61,7 @@ pub struct PriorityShape {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueShape {
+pub(crate) struct QueueShape {
     name: String,
     game_session_queue_arn: String,
     timeout_in_seconds: u32,
@@ -117,7 +117,7 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueInput {
+pub(crate) struct QueueInput {
     name: String,
     timeout_in_seconds: Option<u32>,
     player_latency_policies: Option<Vec<LatencyPolicyShape>>,
@@ -181,7 +181,7 @@ impl QueueInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueOutput {
+pub(crate) struct QueueOutput {
     game_session_queue: QueueShape,
 }
 
@@ -214,7 +214,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NamesInput {
+pub(crate) struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
@@ -225,7 +225,7 @@ pub struct NamesInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeQueuesOutput {
+pub(crate) struct DescribeQueuesOutput {
     game_session_queues: Vec<QueueShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -261,7 +261,7 @@ fn describe_queues(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NameInput {
+pub(crate) struct NameInput {
     name: String,
 }
 

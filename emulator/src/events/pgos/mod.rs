@@ -14,7 +14,7 @@
 //! enumeration; the choices made here are listed on [`triggers`].
 
 pub mod post_processing;
-pub mod triggers;
+pub(crate) mod triggers;
 
 use super::model::Player;
 use playfield_flexmatch::AttributeValue;
@@ -81,10 +81,10 @@ pub struct RegionLatency {
     pub latency: i64,
     /// Probe packets sent (GameLift does not measure this: 0).
     #[serde(default)]
-    pub send_pkg_cnt: i64,
+    pub(crate) send_pkg_cnt: i64,
     /// Probe packets received (GameLift does not measure this: 0).
     #[serde(default)]
-    pub recv_pkg_cnt: i64,
+    pub(crate) recv_pkg_cnt: i64,
     /// Latency provider (empty: GameLift's `LatencyInMs` has none).
     #[serde(default)]
     pub provider: String,
@@ -95,7 +95,7 @@ pub struct RegionLatency {
 
 /// A `battle_properties` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct KeyValue {
+pub(crate) struct KeyValue {
     /// Key.
     #[serde(default)]
     pub key: String,
@@ -112,7 +112,7 @@ fn strings_skipping_nulls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>
 impl MatchedPlayer {
     /// A domain player in PGOS's words. `is_new` is false for players of a backfill ticket
     /// (they are already in the battle).
-    pub fn from_player(p: &Player, is_new: bool) -> Self {
+    pub(crate) fn from_player(p: &Player, is_new: bool) -> Self {
         MatchedPlayer {
             player_id: p.player_id.clone(),
             team: p.team.clone().unwrap_or_default(),

@@ -64,7 +64,7 @@ pub struct BattleProposal {
 
 /// `data` of the request (`MatchmakingPostProcessingData`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct PostProcessingData {
+pub(crate) struct PostProcessingData {
     /// The battle as matchmaking formed it.
     pub battle: BattleProposal,
     /// The configuration's battle properties.
@@ -82,7 +82,7 @@ pub struct PostProcessingRequest {
     /// Epoch ms, as a string (the schema's type).
     pub trigger_time: String,
     /// The original battle.
-    pub data: PostProcessingData,
+    pub(crate) data: PostProcessingData,
 }
 
 impl PostProcessingRequest {
@@ -215,7 +215,7 @@ impl PostProcessingResponse {
     /// The answer in the matchmaker's words. A player whose `team` is empty (or left out)
     /// keeps the team the rule engine gave; requeued tickets count only by id (the matchmaker
     /// keeps `requeued_count` itself).
-    pub fn to_answer(&self) -> VirtualServerAnswer {
+    pub(crate) fn to_answer(&self) -> VirtualServerAnswer {
         let ticket = |t: &TicketEntity| AnswerTicket {
             id: t.id.clone(),
             players: t
