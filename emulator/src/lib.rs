@@ -14,6 +14,8 @@
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
 //! - [`events`]: notifications: the webhook formats, their delivery and `GET /events`.
 
+#![deny(missing_docs)]
+// The daemon's items are pub(crate) unless a test or benchmark in another crate needs them.
 #![warn(unreachable_pub)]
 
 pub mod api;

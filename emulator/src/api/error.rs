@@ -19,21 +19,37 @@ use std::fmt;
 /// [`UnknownOperation`]: ErrorCode::UnknownOperation
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
+    /// `ConflictException`: the request conflicts with the current state.
     Conflict,
+    /// `FleetCapacityExceededException`: no room on the fleet for the game session.
     FleetCapacityExceeded,
+    /// `GameSessionFullException`: the game session has no open player slot.
     GameSessionFull,
+    /// `IdempotentParameterMismatchException`: an idempotency token reused with other parameters.
     IdempotentParameterMismatch,
+    /// `InternalServiceException`: the service failed.
     InternalService,
+    /// `InvalidFleetStatusException`: the fleet is not in a status that allows this.
     InvalidFleetStatus,
+    /// `InvalidGameSessionStatusException`: the game session is not in a status that allows this.
     InvalidGameSessionStatus,
+    /// `InvalidRequestException`: a parameter is missing or invalid.
     InvalidRequest,
+    /// `LimitExceededException`: a service limit is reached.
     LimitExceeded,
+    /// `NotFoundException`: the named resource does not exist.
     NotFound,
+    /// `NotReadyException`: the resource is not ready yet.
     NotReady,
+    /// `OutOfCapacityException`: the compute has no room.
     OutOfCapacity,
+    /// `TaggingFailedException`: a tag operation failed.
     TaggingFailed,
+    /// `TerminalRoutingStrategyException`: the alias routes to a terminal message.
     TerminalRoutingStrategy,
+    /// `UnauthorizedException`: the caller may not do this.
     Unauthorized,
+    /// `UnsupportedRegionException`: the operation is not supported in this Region.
     UnsupportedRegion,
     /// Not a model shape: the code AWS JSON services answer for an operation
     /// they do not know. Sent for unknown or not-yet-implemented operations.
@@ -110,11 +126,14 @@ impl fmt::Display for ErrorCode {
 /// An error answer: code plus human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// What kind of error: the `__type` the caller sees.
     pub code: ErrorCode,
+    /// What is wrong, for a person.
     pub message: String,
 }
 
 impl ApiError {
+    /// An error with this code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code,

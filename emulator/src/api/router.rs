@@ -148,10 +148,13 @@ type ErasedHandler<S> =
 
 /// A request as the router needs it (independent of the HTTP server).
 pub struct ApiRequest<'a> {
+    /// The HTTP method.
     pub method: &'a Method,
     /// Path without query string.
     pub path: &'a str,
+    /// The HTTP headers (protocol, target, signature).
     pub headers: &'a HeaderMap,
+    /// The request body as received.
     pub body: &'a [u8],
 }
 

@@ -37,12 +37,15 @@ pub struct Config {
     pub(crate) listen: Listen,
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
     pub(crate) tls: Option<TlsFiles>,
+    /// Whether callers must present a known access key.
     pub auth: Auth,
     pub(crate) gateway: GatewayTimeouts,
+    /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
-    pub queues: Vec<Queue>,
-    pub rule_sets: Vec<RuleSet>,
+    pub(crate) queues: Vec<Queue>,
+    pub(crate) rule_sets: Vec<RuleSet>,
     pub(crate) matchmaking_configurations: Vec<MatchmakingConfiguration>,
+    /// Where configurations' and queues' events go.
     pub notification_targets: Vec<NotificationTarget>,
 }
 
@@ -67,6 +70,7 @@ pub(crate) struct TlsFiles {
 /// Whether callers must present a known access key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Auth {
+    /// Whether callers (API requests, game servers) must present a known access key.
     pub required: bool,
     pub(crate) access_keys: Vec<String>,
 }
@@ -91,6 +95,7 @@ pub(crate) struct GatewayTimeouts {
 pub struct Fleet {
     /// `fleet-…`; servers connect with this as their FleetId.
     pub id: String,
+    /// The fleet's name.
     pub name: String,
     /// Custom locations (`custom-…`); the first is where launched processes run.
     pub locations: Vec<String>,
@@ -101,16 +106,21 @@ pub struct Fleet {
 /// How to start a fleet's game server processes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchSpec {
+    /// The program to run.
     pub executable: PathBuf,
+    /// Its command-line arguments.
     pub arguments: Vec<String>,
+    /// How many processes of it run at once.
     pub concurrent_processes: u32,
+    /// Environment variables set for it, on top of the ones the launcher sets.
     pub environment: BTreeMap<String, String>,
+    /// The directory it runs in; `None`: the daemon's own.
     pub working_directory: Option<PathBuf>,
 }
 
 /// A game session queue: where matches are placed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Queue {
+pub(crate) struct Queue {
     pub name: String,
     /// Fleet ids in preference order.
     pub destinations: Vec<String>,
@@ -128,7 +138,7 @@ pub struct Queue {
 
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleSet {
+pub(crate) struct RuleSet {
     pub name: String,
     pub body: String,
     /// The file the body came from, for error messages; `None` when inline.
@@ -177,7 +187,9 @@ pub enum EventFormat {
 pub struct NotificationTarget {
     /// What configurations name in `notification_target`; also usable as an SNS topic ARN.
     pub name: String,
+    /// Where events are POSTed.
     pub url: String,
+    /// The format they are delivered in.
     pub format: EventFormat,
     /// GPM: the match token receivers check (`MatchTokens`).
     pub match_token: Option<String>,

@@ -100,6 +100,8 @@ struct Routes {
 }
 
 impl Notifier {
+    /// Routes to `targets` through `hub`; each target's name is also known by the SNS topic ARN
+    /// it has in `region` and `account`.
     pub fn new(hub: EventHub, targets: &[NotificationTarget], region: &str, account: &str) -> Self {
         Notifier {
             hub,

@@ -38,6 +38,7 @@ pub(crate) enum Outbound {
     Close { code: u16, reason: String },
 }
 
+/// The open game-server connections and the replies cached per request (for idempotent resends).
 #[derive(Default)]
 pub struct Registry {
     conns: HashMap<ConnId, mpsc::UnboundedSender<Outbound>>,

@@ -31,6 +31,7 @@ pub struct LauncherSettings {
     pub host_id: String,
     /// The token processes present as `GAMELIFT_SDK_AUTH_TOKEN`.
     pub auth_token: String,
+    /// When a process that exited is started again.
     pub policy: RestartPolicy,
 }
 

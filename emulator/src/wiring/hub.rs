@@ -17,8 +17,11 @@ use playfield_core::clock::{Clock, Millis};
 use playfield_core::matchmaking::MatchmakingEvent;
 use playfield_core::{Core, Effect, Event, GoneReason};
 
+/// The state behind the one lock: the core and the gateway's bookkeeping.
 pub struct Hub {
+    /// All state and rules.
     pub core: Core,
+    /// The game-server connections and their reply caches.
     pub gateway: Registry,
     /// Every core event (notifications included), for in-process listeners such as tests.
     /// Lagging listeners lose the oldest events; the core never waits for them.
@@ -124,6 +127,7 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Shared state around `core`, on `clock`.
     pub fn new(core: Core, clock: Arc<dyn Clock>) -> Self {
         let (post_process, jobs) = mpsc::unbounded_channel();
         Self {
@@ -142,6 +146,7 @@ impl Shared {
         }
     }
 
+    /// The daemon's clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
@@ -161,6 +166,7 @@ impl Shared {
         self.sdk_endpoint.get().map(String::as_str)
     }
 
+    /// The clock's time now.
     pub fn now(&self) -> Millis {
         self.clock.now_ms()
     }

@@ -39,6 +39,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long shutdown waits for queued events to go out.
 const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 
+/// What the daemon listens on and starts with.
 #[derive(Debug, Clone)]
 pub struct DaemonConfig {
     /// The service API listener (awsJson1_1 and rpcv2Cbor); `None` disables it.
@@ -52,6 +53,7 @@ pub struct DaemonConfig {
     pub wss_listen: Option<SocketAddr>,
     /// Certificate and key PEM files for wss://; `None` generates a self-signed pair.
     pub tls_files: Option<(PathBuf, PathBuf)>,
+    /// The core's settings (region, timeouts, seed).
     pub core: CoreConfig,
     /// Fleets game servers may join.
     pub fleets: Vec<Fleet>,
@@ -77,6 +79,7 @@ impl Default for DaemonConfig {
     }
 }
 
+/// Starts the daemon ([`Daemon::start`]).
 pub struct Daemon;
 
 impl Daemon {
@@ -242,10 +245,12 @@ impl DaemonHandle {
         self.api_addr
     }
 
+    /// Where the plain WebSocket listener listens, if enabled.
     pub fn ws_addr(&self) -> Option<SocketAddr> {
         self.ws_addr
     }
 
+    /// Where the TLS WebSocket listener listens, if enabled.
     pub fn wss_addr(&self) -> Option<SocketAddr> {
         self.wss_addr
     }
@@ -255,6 +260,7 @@ impl DaemonHandle {
         self.certificate.as_ref()
     }
 
+    /// The daemon's clock's time now.
     pub fn now(&self) -> Millis {
         self.shared.now()
     }

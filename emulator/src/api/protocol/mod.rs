@@ -29,7 +29,9 @@ pub enum Protocol {
 /// (not yet checked against the model).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The protocol the request speaks.
     pub protocol: Protocol,
+    /// The operation name as sent (`StartMatchmaking`).
     pub operation: String,
 }
 
