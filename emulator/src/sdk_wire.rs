@@ -9,7 +9,7 @@
 //! service API's GameSession (service-api.md, GameSession `MatchmakerData`), the same string
 //! in both. [`matchmaker_data_len`] is the count the daemon gives the core for the service's
 //! 390 000-character bound. The gateway reads a StartMatchBackfill's players through
-//! [`player_from_wire`].
+//! `player_from_wire`.
 
 use playfield_sdk::wire;
 

@@ -1,8 +1,8 @@
 //! The `playfield` command line: `serve` runs the daemon, `ruleset validate` checks rule set
 //! files.
 //!
-//! - [`ruleset_validate`]: the `ruleset validate` subcommand.
-//! - [`stop_signals`]: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
+//! - `ruleset_validate`: the `ruleset validate` subcommand.
+//! - `stop_signals`: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

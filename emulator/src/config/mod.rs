@@ -7,7 +7,7 @@
 //! pass becomes a [`ConfigError`] naming the file, line, column and key, and all of them are
 //! reported at once, so a user fixes the file in one go.
 //!
-//! With no file, [`Config::embedded_default`] serves: one fleet, one queue, a 1v1 rule set and
+//! With no file, `Config::embedded_default` serves: one fleet, one queue, a 1v1 rule set and
 //! one matchmaking configuration that uses them.
 
 mod error;

@@ -17,7 +17,7 @@
 //! | [`delivery`] | per-target workers, bounded queues, retry with backoff, SNS confirmation |
 //! | [`stream`] | the broadcast as an SSE-ready stream |
 //! | [`routing`] | config targets → delivery targets; an event → its configuration's target |
-//! | [`http`] | `GET /events` (SSE) and the SNS SubscribeURL, on the API listener |
+//! | `http` | `GET /events` (SSE) and the SNS SubscribeURL, on the API listener |
 //!
 //! Renderers are pure (no clock, no randomness, no I/O), so each is tested against the seed
 //! examples field by field.

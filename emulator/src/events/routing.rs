@@ -8,7 +8,7 @@
 //! otherwise to none, and the events are only on `GET /events` (said once per target value
 //! in the log). Resolutions are cached: routing an event is a map lookup under the core's
 //! lock (the event carries its configuration's or queue's target, copied in by the core), and
-//! publishing never waits (see [`EventHub::publish_to`]).
+//! publishing never waits (see `EventHub::publish_to`).
 
 use std::collections::HashMap;
 

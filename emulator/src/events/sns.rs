@@ -104,7 +104,7 @@ impl SnsSubscription {
 /// An HTTP request body and the headers that go with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnsHttpMessage {
-    /// Headers besides `Content-Type` ([`CONTENT_TYPE`]).
+    /// Headers besides `Content-Type` (`CONTENT_TYPE`).
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body.
     pub body: String,

@@ -1,5 +1,5 @@
 //! The in-process event stream, shaped for Server-Sent Events (`GET /events`, served by
-//! [`super::http`] on the API listener) and the dashboard.
+//! `super::http` on the API listener) and the dashboard.
 //!
 //! Each item is `(event name, JSON)`: the name is the FlexMatch `detail.type` (or the
 //! placement `type`), usable as the SSE `event:` field; the JSON is the EventBridge rendering,

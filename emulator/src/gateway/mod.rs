@@ -1,10 +1,10 @@
 //! The game-server face: the GameLift Servers SDK 5 WebSocket endpoint.
 //!
 //! A game server opens one WebSocket (ws:// or wss://) with its identity in the query
-//! string ([`query`]), then sends requests and receives replies and pushes, one JSON object
-//! per text message (sdk-wire-protocol.md §2). This module is a thin adapter: [`dispatch`]
-//! turns a message into a core command and the result into a reply; [`render`] turns the
-//! core's pushes into wire messages; [`conn`] moves bytes. All rules live in the core.
+//! string (`query`), then sends requests and receives replies and pushes, one JSON object
+//! per text message (sdk-wire-protocol.md §2). This module is a thin adapter: `dispatch`
+//! turns a message into a core command and the result into a reply; `render` turns the
+//! core's pushes into wire messages; `conn` moves bytes. All rules live in the core.
 //!
 //! [`Registry`] is the gateway's bookkeeping under the hub lock: the open connections
 //! (where pushes go) and, per process, the replies already given, so a retried RequestId

@@ -8,8 +8,8 @@
 //! when they exit — with growing delays when they crash right after starting — and stops them
 //! on shutdown.
 //!
-//! The decisions (when to restart, how long to wait) live in [`policy`], a pure state machine
-//! tested with explicit times; [`runner`] is the thin async part that spawns processes and
+//! The decisions (when to restart, how long to wait) live in `policy`, a pure state machine
+//! tested with explicit times; `runner` is the thin async part that spawns processes and
 //! feeds it; `spawn` starts each process so that it never outlives the daemon.
 
 pub(crate) mod policy;

@@ -1,7 +1,7 @@
 //! The one lock: the core, plus the per-face bookkeeping that must change atomically with it.
 //!
 //! A face handles an input by locking the hub, calling the core, and carrying out the
-//! core's effects before unlocking ([`Hub::apply_effects`]). Doing the effects under the
+//! core's effects before unlocking (`Hub::apply_effects`). Doing the effects under the
 //! lock is what keeps pushes to a process in the order the core made them; it is cheap
 //! because carrying out an effect only queues a message on a connection's channel.
 

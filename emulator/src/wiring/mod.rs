@@ -2,7 +2,7 @@
 //!
 //! - [`hub`]: the one lock around the core and the faces' bookkeeping.
 //! - [`server`]: listeners, timer task, start and shutdown ([`Daemon`]).
-//! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
+//! - `post_processing`: makes the PGOS post-processing calls the core asks for.
 
 pub mod hub;
 pub(crate) mod post_processing;

@@ -5,7 +5,7 @@
 //! parsing plus a check that the top level is an object; the model-aware work
 //! (types, timestamps, integers given for doubles) happens in `validate`.
 //!
-//! Response: the output serialised through the model ([`ModelView`]), so only
+//! Response: the output serialised through the model (`ModelView`), so only
 //! modeled members are written, `null`s are dropped and integer members are
 //! integers even when the handler produced `5.0`.
 

@@ -193,7 +193,7 @@ pub struct DeliveryConfig {
     /// What an SNS target does while unconfirmed: events held, resends, expiry.
     pub sns_pending: SnsPending,
     /// Capacity of the in-process broadcast (default 4096, at most
-    /// [`MAX_BROADCAST_CAPACITY`]); slow subscribers lag, see
+    /// `MAX_BROADCAST_CAPACITY`); slow subscribers lag, see
     /// [`crate::events::stream`].
     pub broadcast_capacity: usize,
     /// Where the workers run (default: one dedicated thread).

@@ -11,7 +11,7 @@
 //!   `_failed` / `_timedout`
 //!
 //! Everything else has no PGOS trigger. The schema gives field names but not every unit or
-//! enumeration; the choices made here are listed on [`triggers`].
+//! enumeration; the choices made here are listed on `triggers`.
 
 pub mod post_processing;
 pub(crate) mod triggers;

@@ -15,7 +15,7 @@
 //! The matchmaker has its own words for the exchange
 //! ([`PostProcessingCall`], [`VirtualServerAnswer`]); this module is its face: a call becomes a
 //! [`PostProcessingRequest`] (`From`), a response becomes an answer
-//! ([`PostProcessingResponse::to_answer`]), and the checks are the core's.
+//! (`PostProcessingResponse::to_answer`), and the checks are the core's.
 
 use super::{battle_properties, KeyValue, MatchedPlayer};
 use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
