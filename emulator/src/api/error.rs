@@ -103,7 +103,7 @@ impl ErrorCode {
     }
 
     /// HTTP status: 500 for the one server fault, 400 for everything else.
-    pub fn status(self) -> u16 {
+    pub(crate) fn status(self) -> u16 {
         match self {
             ErrorCode::InternalService => 500,
             _ => 400,
@@ -127,9 +127,9 @@ impl fmt::Display for ErrorCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// What kind of error: the `__type` the caller sees.
-    pub code: ErrorCode,
+    pub(crate) code: ErrorCode,
     /// What is wrong, for a person.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl ApiError {
@@ -157,7 +157,7 @@ impl ApiError {
     }
 
     /// HTTP status for this error.
-    pub fn status(&self) -> u16 {
+    pub(crate) fn status(&self) -> u16 {
         self.code.status()
     }
 }

@@ -91,12 +91,12 @@ impl<'a, S> Ctx<'a, S> {
     }
 
     /// The operation being served (`StartMatchmaking`).
-    pub fn operation(&self) -> &'a str {
+    pub(crate) fn operation(&self) -> &'a str {
         &self.operation.name
     }
 
     /// The request ID sent back in `x-amzn-RequestId`.
-    pub fn request_id(&self) -> &'a str {
+    pub(crate) fn request_id(&self) -> &'a str {
         self.request_id
     }
 
@@ -228,7 +228,7 @@ impl<S: 'static> Router<S> {
     }
 
     /// The model the router serves.
-    pub fn model(&self) -> &'static ServiceModel {
+    pub(crate) fn model(&self) -> &'static ServiceModel {
         self.model
     }
 

@@ -33,11 +33,11 @@ use super::router::{ApiRequest, Router};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallError {
     /// The HTTP status code.
-    pub status: u16,
+    pub(crate) status: u16,
     /// `__type` (e.g. `NotFoundException`).
-    pub code: String,
+    pub(crate) code: String,
     /// The error message.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Call `operation` with `input` over `protocol`; `Ok` with the decoded

@@ -16,15 +16,15 @@ use std::path::{Path, PathBuf};
 /// The outcome for one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct FileReport {
-    pub file: PathBuf,
-    pub valid: bool,
+    pub(crate) file: PathBuf,
+    pub(crate) valid: bool,
     /// The rule set's `name`, when it has one and parses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Set when the file could not be read at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) read_error: Option<String>,
-    pub errors: Vec<LocatedError>,
+    pub(crate) errors: Vec<LocatedError>,
 }
 
 /// One problem, with where it is.
@@ -33,9 +33,9 @@ pub(crate) struct LocatedError {
     /// The JSON path, e.g. `rules[2].measurements[0]`; empty for the whole document.
     pub path: String,
     /// 1-based line and column of the value the path leads to (or of its nearest parent).
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
 }
 
 /// Checks each file.

@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// The configuration file the problem is in.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// 1-based; 0 when the problem has no position (the file cannot be read).
-    pub line: usize,
+    pub(crate) line: usize,
     /// 1-based column; 0 when the problem has no position.
-    pub column: usize,
+    pub(crate) column: usize,
     /// The key path, e.g. `matchmaking_configurations[1].queue`; empty when unknown.
-    pub key: String,
+    pub(crate) key: String,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl ConfigError {

@@ -38,7 +38,7 @@ pub struct Config {
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
     pub(crate) tls: Option<TlsFiles>,
     /// Whether callers must present a known access key.
-    pub auth: Auth,
+    pub(crate) auth: Auth,
     pub(crate) gateway: GatewayTimeouts,
     /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
@@ -53,25 +53,25 @@ pub struct Config {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Listen {
     /// The AWS service API (awsJson1_1 and rpcv2Cbor).
-    pub api: SocketAddr,
+    pub(crate) api: SocketAddr,
     /// Game servers over plain WebSocket.
-    pub ws: SocketAddr,
+    pub(crate) ws: SocketAddr,
     /// Game servers over TLS (the official C++ SDK always uses TLS).
-    pub wss: SocketAddr,
+    pub(crate) wss: SocketAddr,
 }
 
 /// A certificate and key in PEM files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TlsFiles {
-    pub cert: PathBuf,
-    pub key: PathBuf,
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
 /// Whether callers must present a known access key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Auth {
+pub(crate) struct Auth {
     /// Whether callers (API requests, game servers) must present a known access key.
-    pub required: bool,
+    pub(crate) required: bool,
     pub(crate) access_keys: Vec<String>,
 }
 
@@ -123,17 +123,17 @@ pub struct LaunchSpec {
 pub(crate) struct Queue {
     pub name: String,
     /// Fleet ids in preference order.
-    pub destinations: Vec<String>,
-    pub timeout_seconds: u32,
-    pub player_latency_policies: Vec<PlayerLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<String>,
+    pub(crate) destinations: Vec<String>,
+    pub(crate) timeout_seconds: u32,
+    pub(crate) player_latency_policies: Vec<PlayerLatencyPolicy>,
+    pub(crate) custom_event_data: Option<String>,
+    pub(crate) notification_target: Option<String>,
     /// FilterConfiguration.AllowedLocations; empty: every location.
-    pub allowed_locations: Vec<String>,
+    pub(crate) allowed_locations: Vec<String>,
     /// PriorityConfiguration.PriorityOrder; empty: destination order.
-    pub priority_order: Vec<PriorityType>,
+    pub(crate) priority_order: Vec<PriorityType>,
     /// PriorityConfiguration.LocationOrder.
-    pub location_order: Vec<String>,
+    pub(crate) location_order: Vec<String>,
 }
 
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
@@ -142,7 +142,7 @@ pub(crate) struct RuleSet {
     pub name: String,
     pub body: String,
     /// The file the body came from, for error messages; `None` when inline.
-    pub source: Option<PathBuf>,
+    pub(crate) source: Option<PathBuf>,
 }
 
 /// A matchmaking configuration: which rule set matches, and what happens to the match.
@@ -150,22 +150,22 @@ pub(crate) struct RuleSet {
 pub(crate) struct MatchmakingConfiguration {
     pub name: String,
     pub(crate) description: Option<String>,
-    pub rule_set: String,
-    pub flex_match_mode: FlexMatchMode,
+    pub(crate) rule_set: String,
+    pub(crate) flex_match_mode: FlexMatchMode,
     /// The queue name (WITH_QUEUE only).
-    pub queue: Option<String>,
-    pub request_timeout_seconds: u32,
-    pub acceptance_required: bool,
-    pub acceptance_timeout_seconds: Option<u32>,
-    pub backfill_mode: BackfillMode,
-    pub additional_player_count: u32,
-    pub game_properties: BTreeMap<String, String>,
-    pub game_session_data: Option<String>,
-    pub custom_event_data: Option<String>,
+    pub(crate) queue: Option<String>,
+    pub(crate) request_timeout_seconds: u32,
+    pub(crate) acceptance_required: bool,
+    pub(crate) acceptance_timeout_seconds: Option<u32>,
+    pub(crate) backfill_mode: BackfillMode,
+    pub(crate) additional_player_count: u32,
+    pub(crate) game_properties: BTreeMap<String, String>,
+    pub(crate) game_session_data: Option<String>,
+    pub(crate) custom_event_data: Option<String>,
     /// The notification target's name.
-    pub notification_target: Option<String>,
+    pub(crate) notification_target: Option<String>,
     /// PGOS matchmaking post-processing: the "virtual server" URL called when a match forms.
-    pub post_processing_url: Option<String>,
+    pub(crate) post_processing_url: Option<String>,
 }
 
 /// The format events are delivered in.
@@ -210,7 +210,7 @@ impl Config {
 
     /// Reads and checks a configuration file. Relative paths inside it (rule set files,
     /// executables, TLS files) are taken relative to the file's own directory.
-    pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    pub(crate) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigErrors::single(ConfigError::io(path, format!("cannot read the file: {e}")))
         })?;
@@ -226,7 +226,8 @@ impl Config {
     }
 
     /// The ARN of a matchmaking configuration, as events and the API show it.
-    pub fn matchmaking_configuration_arn(&self, name: &str) -> String {
+    #[cfg(test)]
+    pub(crate) fn matchmaking_configuration_arn(&self, name: &str) -> String {
         playfield_core::arn::ArnIssuer::new(&self.region, &self.account_id)
             .matchmaking_configuration(name)
             .into()

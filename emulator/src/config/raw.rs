@@ -17,19 +17,19 @@ pub(crate) struct RawConfig {
     pub(crate) account_id: Spanned<String>,
     #[serde(default)]
     pub listen: RawListen,
-    pub tls: Option<RawTls>,
+    pub(crate) tls: Option<RawTls>,
     #[serde(default)]
-    pub auth: RawAuth,
+    pub(crate) auth: RawAuth,
     #[serde(default)]
     pub gateway: RawGateway,
     #[serde(default)]
     pub fleets: Vec<RawFleet>,
     #[serde(default)]
-    pub queues: Vec<RawQueue>,
+    pub(crate) queues: Vec<RawQueue>,
     #[serde(default)]
-    pub rule_sets: Vec<RawRuleSet>,
+    pub(crate) rule_sets: Vec<RawRuleSet>,
     #[serde(default)]
-    pub matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
+    pub(crate) matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
     #[serde(default)]
     pub notification_targets: Vec<RawNotificationTarget>,
 }
@@ -46,11 +46,11 @@ fn default_account_id() -> Spanned<String> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawListen {
     #[serde(default = "default_api")]
-    pub api: Spanned<String>,
+    pub(crate) api: Spanned<String>,
     #[serde(default = "default_ws")]
-    pub ws: Spanned<String>,
+    pub(crate) ws: Spanned<String>,
     #[serde(default = "default_wss")]
-    pub wss: Spanned<String>,
+    pub(crate) wss: Spanned<String>,
 }
 
 impl Default for RawListen {
@@ -78,15 +78,15 @@ fn default_wss() -> Spanned<String> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTls {
-    pub cert: Spanned<String>,
-    pub key: Spanned<String>,
+    pub(crate) cert: Spanned<String>,
+    pub(crate) key: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAuth {
     #[serde(default = "no")]
-    pub required: Spanned<bool>,
+    pub(crate) required: Spanned<bool>,
     #[serde(default)]
     pub(crate) access_keys: Vec<String>,
 }
@@ -178,19 +178,19 @@ fn one() -> Spanned<u32> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawQueue {
     pub name: Spanned<String>,
-    pub destinations: Vec<Spanned<String>>,
+    pub(crate) destinations: Vec<Spanned<String>>,
     #[serde(default = "default_queue_timeout")]
-    pub timeout_seconds: Spanned<u32>,
+    pub(crate) timeout_seconds: Spanned<u32>,
     #[serde(default)]
-    pub player_latency_policies: Vec<RawLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<Spanned<String>>,
+    pub(crate) player_latency_policies: Vec<RawLatencyPolicy>,
+    pub(crate) custom_event_data: Option<String>,
+    pub(crate) notification_target: Option<Spanned<String>>,
     #[serde(default)]
-    pub allowed_locations: Vec<Spanned<String>>,
+    pub(crate) allowed_locations: Vec<Spanned<String>>,
     #[serde(default)]
-    pub priority_order: Vec<Spanned<String>>,
+    pub(crate) priority_order: Vec<Spanned<String>>,
     #[serde(default)]
-    pub location_order: Vec<Spanned<String>>,
+    pub(crate) location_order: Vec<Spanned<String>>,
 }
 
 /// The service's default placement timeout.
@@ -202,7 +202,7 @@ fn default_queue_timeout() -> Spanned<u32> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLatencyPolicy {
     pub(crate) maximum_individual_player_latency_ms: u32,
-    pub policy_duration_seconds: Option<u32>,
+    pub(crate) policy_duration_seconds: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,25 +218,25 @@ pub(crate) struct RawRuleSet {
 pub(crate) struct RawMatchmakingConfiguration {
     pub name: Spanned<String>,
     pub(crate) description: Option<String>,
-    pub rule_set: Spanned<String>,
+    pub(crate) rule_set: Spanned<String>,
     #[serde(default = "with_queue")]
-    pub flex_match_mode: Spanned<super::FlexMatchMode>,
-    pub queue: Option<Spanned<String>>,
+    pub(crate) flex_match_mode: Spanned<super::FlexMatchMode>,
+    pub(crate) queue: Option<Spanned<String>>,
     #[serde(default = "default_request_timeout")]
-    pub request_timeout_seconds: Spanned<u32>,
+    pub(crate) request_timeout_seconds: Spanned<u32>,
     #[serde(default)]
-    pub acceptance_required: bool,
-    pub acceptance_timeout_seconds: Option<Spanned<u32>>,
+    pub(crate) acceptance_required: bool,
+    pub(crate) acceptance_timeout_seconds: Option<Spanned<u32>>,
     #[serde(default = "manual")]
-    pub backfill_mode: Spanned<super::BackfillMode>,
+    pub(crate) backfill_mode: Spanned<super::BackfillMode>,
     #[serde(default)]
-    pub additional_player_count: u32,
+    pub(crate) additional_player_count: u32,
     #[serde(default = "no_properties")]
-    pub game_properties: Spanned<BTreeMap<String, String>>,
-    pub game_session_data: Option<String>,
-    pub custom_event_data: Option<Spanned<String>>,
-    pub notification_target: Option<Spanned<String>>,
-    pub post_processing_url: Option<Spanned<String>>,
+    pub(crate) game_properties: Spanned<BTreeMap<String, String>>,
+    pub(crate) game_session_data: Option<String>,
+    pub(crate) custom_event_data: Option<Spanned<String>>,
+    pub(crate) notification_target: Option<Spanned<String>>,
+    pub(crate) post_processing_url: Option<Spanned<String>>,
 }
 
 fn no_properties() -> Spanned<BTreeMap<String, String>> {

@@ -116,11 +116,6 @@ impl Notifier {
         }
     }
 
-    /// The engine (for `GET /events`, SNS confirmations, stats).
-    pub fn hub(&self) -> &EventHub {
-        &self.hub
-    }
-
     /// Publishes `event` to the broadcast and to the target its configuration (or queue)
     /// names. Never waits; allocates nothing once the route is cached.
     pub fn publish(&mut self, event: DomainEvent) {

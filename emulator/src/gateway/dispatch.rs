@@ -29,9 +29,9 @@ pub(crate) struct ConnCtx {
 /// A request that parsed.
 #[derive(Debug)]
 pub(crate) struct Parsed {
-    pub action: &'static str,
-    pub request_id: String,
-    pub request: Request,
+    pub(crate) action: &'static str,
+    pub(crate) request_id: String,
+    pub(crate) request: Request,
 }
 
 /// Reads a message. `Err` is the error reply to send.

@@ -11,12 +11,12 @@ use playfield_core::{ids, ConnectInfo};
 /// What a connection says about itself.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct ConnectParams {
-    pub pid: String,
-    pub fleet_id: String,
+    pub(crate) pid: String,
+    pub(crate) fleet_id: String,
     pub(crate) compute_id: Option<String>,
-    pub sdk_version: Option<String>,
-    pub sdk_language: Option<String>,
-    pub idempotency_token: Option<String>,
+    pub(crate) sdk_version: Option<String>,
+    pub(crate) sdk_language: Option<String>,
+    pub(crate) idempotency_token: Option<String>,
     pub(crate) authorization: Option<String>,
 }
 

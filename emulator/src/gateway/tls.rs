@@ -15,8 +15,8 @@ use rustls::ServerConfig;
 
 /// A ready server configuration and the certificate it presents (so tests can trust it).
 pub(crate) struct Tls {
-    pub config: Arc<ServerConfig>,
-    pub certificate: CertificateDer<'static>,
+    pub(crate) config: Arc<ServerConfig>,
+    pub(crate) certificate: CertificateDer<'static>,
 }
 
 /// Loads a PEM certificate chain and key, or makes a self-signed pair for localhost.

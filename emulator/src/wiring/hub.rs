@@ -38,9 +38,9 @@ pub struct Hub {
 /// One post-processing call the core asked for ([`Effect::PostProcess`]).
 #[derive(Debug)]
 pub(crate) struct PostProcessJob {
-    pub match_id: String,
+    pub(crate) match_id: String,
     pub url: String,
-    pub request: Box<playfield_core::matchmaking::post_processing::PostProcessingCall>,
+    pub(crate) request: Box<playfield_core::matchmaking::post_processing::PostProcessingCall>,
 }
 
 impl Hub {
@@ -147,7 +147,7 @@ impl Shared {
     }
 
     /// The daemon's clock.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
 
@@ -167,7 +167,7 @@ impl Shared {
     }
 
     /// The clock's time now.
-    pub fn now(&self) -> Millis {
+    pub(crate) fn now(&self) -> Millis {
         self.clock.now_ms()
     }
 

@@ -260,11 +260,6 @@ impl DaemonHandle {
         self.certificate.as_ref()
     }
 
-    /// The daemon's clock's time now.
-    pub fn now(&self) -> Millis {
-        self.shared.now()
-    }
-
     /// Runs a core command at the clock's current time and carries out its effects
     /// (pushes reach the game servers' connections).
     pub fn execute<R>(&self, f: impl FnOnce(&mut Core, Millis) -> R) -> R {

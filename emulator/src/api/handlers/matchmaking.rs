@@ -46,13 +46,13 @@ pub(crate) fn core_error(ctx: &Ctx<'_, Shared>, e: CoreError) -> ApiError {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct AttributeValueShape {
     #[serde(rename = "S", default, skip_serializing_if = "Option::is_none")]
-    pub s: Option<String>,
+    pub(crate) s: Option<String>,
     #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
-    pub n: Option<f64>,
+    pub(crate) n: Option<f64>,
     #[serde(rename = "SL", default, skip_serializing_if = "Option::is_none")]
-    pub sl: Option<Vec<String>>,
+    pub(crate) sl: Option<Vec<String>>,
     #[serde(rename = "SDM", default, skip_serializing_if = "Option::is_none")]
-    pub sdm: Option<BTreeMap<String, f64>>,
+    pub(crate) sdm: Option<BTreeMap<String, f64>>,
 }
 
 impl AttributeValueShape {
@@ -85,13 +85,13 @@ impl AttributeValueShape {
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct PlayerShape {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player_id: Option<String>,
+    pub(crate) player_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player_attributes: Option<BTreeMap<String, AttributeValueShape>>,
+    pub(crate) player_attributes: Option<BTreeMap<String, AttributeValueShape>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub(crate) team: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_in_ms: Option<BTreeMap<String, u32>>,
+    pub(crate) latency_in_ms: Option<BTreeMap<String, u32>>,
 }
 
 impl PlayerShape {

@@ -15,8 +15,8 @@ use playfield_core::{Core, Fleet, GameSession, PlayerSession};
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct GameProperty {
-    pub key: String,
-    pub value: String,
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
 /// `arn:aws:gamelift:<region>:<account>:fleet/<fleet-id>`
@@ -32,35 +32,35 @@ pub(crate) fn location_arn(core: &Core, location: &str) -> String {
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct GameSessionShape {
-    pub game_session_id: String,
+    pub(crate) game_session_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub fleet_id: String,
-    pub fleet_arn: String,
-    pub creation_time: Timestamp,
+    pub(crate) fleet_id: String,
+    pub(crate) fleet_arn: String,
+    pub(crate) creation_time: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub termination_time: Option<Timestamp>,
-    pub current_player_session_count: u32,
-    pub maximum_player_session_count: u32,
-    pub status: &'static str,
+    pub(crate) termination_time: Option<Timestamp>,
+    pub(crate) current_player_session_count: u32,
+    pub(crate) maximum_player_session_count: u32,
+    pub(crate) status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<&'static str>,
-    pub game_properties: Vec<GameProperty>,
-    pub ip_address: String,
-    pub dns_name: String,
+    pub(crate) status_reason: Option<&'static str>,
+    pub(crate) game_properties: Vec<GameProperty>,
+    pub(crate) ip_address: String,
+    pub(crate) dns_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    pub player_session_creation_policy: &'static str,
+    pub(crate) port: Option<u16>,
+    pub(crate) player_session_creation_policy: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) creator_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub game_session_data: Option<String>,
+    pub(crate) game_session_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub matchmaker_data: Option<String>,
+    pub(crate) matchmaker_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub(crate) location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compute_name: Option<String>,
+    pub(crate) compute_name: Option<String>,
 }
 
 pub(crate) fn game_session(core: &Core, gs: &GameSession) -> GameSessionShape {
@@ -115,21 +115,21 @@ fn is_compute_name(s: &str) -> bool {
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct PlayerSessionShape {
-    pub player_session_id: String,
-    pub player_id: String,
-    pub game_session_id: String,
-    pub fleet_id: String,
-    pub fleet_arn: String,
-    pub creation_time: Timestamp,
+    pub(crate) player_session_id: String,
+    pub(crate) player_id: String,
+    pub(crate) game_session_id: String,
+    pub(crate) fleet_id: String,
+    pub(crate) fleet_arn: String,
+    pub(crate) creation_time: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub termination_time: Option<Timestamp>,
-    pub status: &'static str,
-    pub ip_address: String,
-    pub dns_name: String,
+    pub(crate) termination_time: Option<Timestamp>,
+    pub(crate) status: &'static str,
+    pub(crate) ip_address: String,
+    pub(crate) dns_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub player_data: Option<String>,
+    pub(crate) player_data: Option<String>,
 }
 
 pub(crate) fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionShape {
@@ -155,7 +155,7 @@ pub(crate) fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionSh
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct AnywhereConfigurationShape {
-    pub cost: String,
+    pub(crate) cost: String,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -172,15 +172,15 @@ pub(crate) struct CertificateConfigurationShape {
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct FleetAttributesShape {
-    pub fleet_id: String,
-    pub fleet_arn: String,
+    pub(crate) fleet_id: String,
+    pub(crate) fleet_arn: String,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    pub status: &'static str,
+    pub(crate) creation_time: Option<Timestamp>,
+    pub(crate) status: &'static str,
     pub(crate) metric_groups: [&'static str; 1],
     pub(crate) certificate_configuration: CertificateConfigurationShape,
-    pub compute_type: &'static str,
+    pub(crate) compute_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) anywhere_configuration: Option<AnywhereConfigurationShape>,
 }

@@ -34,16 +34,16 @@ pub(crate) struct ShapeId(u32);
 #[derive(Debug)]
 pub(crate) struct Member {
     pub name: String,
-    pub target: ShapeId,
-    pub required: bool,
+    pub(crate) target: ShapeId,
+    pub(crate) required: bool,
 }
 
 /// Inclusive bounds from the model's `min`/`max` traits. For strings, lists,
 /// maps and blobs they bound the length; for numbers, the value.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Range {
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
 }
 
 /// What kind of value a shape describes, with its constraints.
@@ -96,19 +96,19 @@ pub(crate) enum ShapeKind {
 #[derive(Debug)]
 pub(crate) struct Shape {
     pub name: String,
-    pub kind: ShapeKind,
+    pub(crate) kind: ShapeKind,
     /// Values of sensitive shapes are never echoed in error messages.
     pub(crate) sensitive: bool,
 }
 
 /// One operation: its input/output structures and the error shapes it may return.
 #[derive(Debug)]
-pub struct Operation {
+pub(crate) struct Operation {
     pub name: String,
     pub(crate) input: Option<ShapeId>,
     pub(crate) output: Option<ShapeId>,
     /// Names of the modeled error shapes (e.g. `NotFoundException`).
-    pub errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
 }
 
 impl Operation {
@@ -217,12 +217,13 @@ impl ServiceModel {
     }
 
     /// Look an operation up by its exact name (`StartMatchmaking`).
-    pub fn operation(&self, name: &str) -> Option<&Operation> {
+    pub(crate) fn operation(&self, name: &str) -> Option<&Operation> {
         self.operations.get(name)
     }
 
     /// All operations, in no particular order.
-    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+    #[cfg(test)]
+    pub(crate) fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.operations.values()
     }
 

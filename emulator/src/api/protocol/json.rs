@@ -66,9 +66,9 @@ pub(crate) fn encode_error(err: &ApiError) -> Vec<u8> {
 /// A value seen through a model shape: serialising it writes what the model
 /// allows, in the model's member order.
 pub(crate) struct ModelView<'a> {
-    pub model: &'a ServiceModel,
-    pub shape: ShapeId,
-    pub value: &'a Value,
+    pub(crate) model: &'a ServiceModel,
+    pub(crate) shape: ShapeId,
+    pub(crate) value: &'a Value,
 }
 
 impl Serialize for ModelView<'_> {

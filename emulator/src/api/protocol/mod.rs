@@ -30,9 +30,9 @@ pub enum Protocol {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     /// The protocol the request speaks.
-    pub protocol: Protocol,
+    pub(crate) protocol: Protocol,
     /// The operation name as sent (`StartMatchmaking`).
-    pub operation: String,
+    pub(crate) operation: String,
 }
 
 impl Protocol {

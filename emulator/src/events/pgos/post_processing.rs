@@ -36,19 +36,19 @@ pub struct TicketEntity {
     pub id: String,
     /// Match code (the configuration name).
     #[serde(default)]
-    pub match_code: String,
+    pub(crate) match_code: String,
     /// Players.
     #[serde(default)]
     pub players: Vec<MatchedPlayer>,
     /// Ticket status (GameLift's vocabulary: `PLACING`, `REQUIRES_ACCEPTANCE`, ...).
     #[serde(default)]
-    pub status: String,
+    pub(crate) status: String,
     /// Status message.
     #[serde(default)]
-    pub status_message: String,
+    pub(crate) status_message: String,
     /// Ticket start time, epoch ms.
     #[serde(default)]
-    pub start_time: i64,
+    pub(crate) start_time: i64,
     /// How many times post-processing has put this ticket back.
     #[serde(default)]
     pub requeued_count: u32,
@@ -66,10 +66,10 @@ pub struct BattleProposal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub(crate) struct PostProcessingData {
     /// The battle as matchmaking formed it.
-    pub battle: BattleProposal,
+    pub(crate) battle: BattleProposal,
     /// The configuration's battle properties.
     #[serde(default)]
-    pub battle_properties: Vec<KeyValue>,
+    pub(crate) battle_properties: Vec<KeyValue>,
 }
 
 /// The request PGOS sends to the virtual server.
@@ -78,9 +78,9 @@ pub struct PostProcessingRequest {
     /// Trigger id of the virtual server binding.
     pub trigger_id: String,
     /// [`OPERATION`].
-    pub operation: String,
+    pub(crate) operation: String,
     /// Epoch ms, as a string (the schema's type).
-    pub trigger_time: String,
+    pub(crate) trigger_time: String,
     /// The original battle.
     pub(crate) data: PostProcessingData,
 }
