@@ -33,11 +33,11 @@ use super::router::{ApiRequest, Router};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallError {
     /// The HTTP status code.
-    pub(crate) status: u16,
+    pub status: u16,
     /// `__type` (e.g. `NotFoundException`).
-    pub(crate) code: String,
+    pub code: String,
     /// The error message.
-    pub(crate) message: String,
+    pub message: String,
 }
 
 /// Call `operation` with `input` over `protocol`; `Ok` with the decoded
