@@ -17,7 +17,7 @@ mod native;
 
 use native::daemon::{run_session_with, SessionRun, FLEET};
 use native::{build_library, library_dir, repo_root};
-use playfield::core::CreateGameSession;
+use playfield_core::CreateGameSession;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;

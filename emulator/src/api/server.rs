@@ -26,7 +26,7 @@ pub struct ApiConfig {
     /// Where to listen; port 0 picks a free port (see [`ApiServer::local_addr`]).
     pub listen: SocketAddr,
     /// When set, requests must be signed with this access key ID (the
-    /// signature itself is not verified; see [`auth`](super::auth)).
+    /// signature itself is not verified; see `auth`).
     pub access_key_id: Option<String>,
     /// Largest request body accepted. The biggest modeled input is a 5 MB
     /// zip blob, base64-encoded in JSON.
@@ -57,7 +57,7 @@ pub struct ApiServer {
 
 impl ApiServer {
     /// Bind the listener. The router gets `config.access_key_id` applied, if set (a
-    /// router may also carry keys of its own, [`Router::require_access_keys`]).
+    /// router may also carry keys of its own, `Router::require_access_keys`).
     pub async fn bind<S: Send + Sync + 'static>(
         config: ApiConfig,
         router: Router<S>,
@@ -80,7 +80,7 @@ impl ApiServer {
 
     /// Serves `routes` before the operation router: requests they match never reach it
     /// (the events face's `GET /events` and SNS SubscribeURL).
-    pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+    pub(crate) fn with_routes(mut self, routes: axum::Router) -> ApiServer {
         self.app = routes.merge(self.app);
         self
     }

@@ -11,7 +11,7 @@
 //! pass becomes a [`ConfigError`] naming the file, line, column and key, and all of them are
 //! reported at once, so a user fixes the file in one go.
 //!
-//! With no file, [`Config::embedded_default`] serves: one fleet, one queue, a 1v1 rule set and
+//! With no file, `Config::embedded_default` serves: one fleet, one queue, a 1v1 rule set and
 //! one matchmaking configuration that uses them.
 
 mod error;
@@ -22,15 +22,15 @@ mod setup;
 
 pub use error::{ConfigError, ConfigErrors};
 
-use crate::core::matchmaking::configurations::ConfigurationSpec;
-use crate::core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::queues::QueueSpec;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// The default configuration, compiled in. Also the annotated example's starting point.
-pub const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
+pub(crate) const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
 
 /// A checked configuration, ready to apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,57 +38,61 @@ pub struct Config {
     /// AWS region used in ARNs and events.
     pub region: String,
     /// The 12-digit account id used in ARNs and events.
-    pub account_id: String,
-    pub listen: Listen,
+    pub(crate) account_id: String,
+    pub(crate) listen: Listen,
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
-    pub tls: Option<TlsFiles>,
-    pub auth: Auth,
-    pub gateway: GatewayTimeouts,
+    pub(crate) tls: Option<TlsFiles>,
+    /// Whether callers must present a known access key.
+    pub(crate) auth: Auth,
+    pub(crate) gateway: GatewayTimeouts,
+    /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
-    pub queues: Vec<QueueSpec>,
-    pub rule_sets: Vec<RuleSet>,
-    pub matchmaking_configurations: Vec<ConfigurationSpec>,
+    pub(crate) queues: Vec<QueueSpec>,
+    pub(crate) rule_sets: Vec<RuleSet>,
+    pub(crate) matchmaking_configurations: Vec<ConfigurationSpec>,
+    /// Where configurations' and queues' events go.
     pub notification_targets: Vec<NotificationTarget>,
 }
 
 /// Where the daemon listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Listen {
+pub(crate) struct Listen {
     /// The AWS service API (awsJson1_1 and rpcv2Cbor).
-    pub api: SocketAddr,
+    pub(crate) api: SocketAddr,
     /// Game servers over plain WebSocket.
-    pub ws: SocketAddr,
+    pub(crate) ws: SocketAddr,
     /// Game servers over TLS (the official C++ SDK always uses TLS).
-    pub wss: SocketAddr,
+    pub(crate) wss: SocketAddr,
 }
 
 /// A certificate and key in PEM files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsFiles {
-    pub cert: PathBuf,
-    pub key: PathBuf,
+pub(crate) struct TlsFiles {
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
 /// Whether callers must present a known access key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Auth {
-    pub required: bool,
-    pub access_keys: Vec<String>,
+pub(crate) struct Auth {
+    /// Whether callers (API requests, game servers) must present a known access key.
+    pub(crate) required: bool,
+    pub(crate) access_keys: Vec<String>,
 }
 
 /// How long the gateway waits before it gives up on a game server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GatewayTimeouts {
+pub(crate) struct GatewayTimeouts {
     /// A process that sends no heartbeat for this long is gone.
-    pub heartbeat_timeout_seconds: u64,
+    pub(crate) heartbeat_timeout_seconds: u64,
     /// A process that disconnected and has not reconnected after this long is gone.
-    pub reconnect_grace_seconds: u64,
+    pub(crate) reconnect_grace_seconds: u64,
     /// A game session still ACTIVATING after this long ends in error.
-    pub activation_timeout_seconds: u64,
+    pub(crate) activation_timeout_seconds: u64,
     /// A game server connecting with a fleet id no fleet has gets that fleet created
     /// (Anywhere, location `custom-local`, logged); `false` refuses it, naming the known
     /// fleets — the strict mode for catching a mistyped fleet id.
-    pub accept_unknown_fleets: bool,
+    pub(crate) accept_unknown_fleets: bool,
 }
 
 /// A fleet of game server processes on this machine.
@@ -96,6 +100,7 @@ pub struct GatewayTimeouts {
 pub struct Fleet {
     /// `fleet-…`; servers connect with this as their FleetId.
     pub id: String,
+    /// The fleet's name.
     pub name: String,
     /// Custom locations (`custom-…`); the first is where launched processes run.
     pub locations: Vec<String>,
@@ -106,20 +111,25 @@ pub struct Fleet {
 /// How to start a fleet's game server processes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchSpec {
+    /// The program to run.
     pub executable: PathBuf,
+    /// Its command-line arguments.
     pub arguments: Vec<String>,
+    /// How many processes of it run at once.
     pub concurrent_processes: u32,
+    /// Environment variables set for it, on top of the ones the launcher sets.
     pub environment: BTreeMap<String, String>,
+    /// The directory it runs in; `None`: the daemon's own.
     pub working_directory: Option<PathBuf>,
 }
 
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleSet {
+pub(crate) struct RuleSet {
     pub name: String,
     pub body: String,
     /// The file the body came from, for error messages; `None` when inline.
-    pub source: Option<PathBuf>,
+    pub(crate) source: Option<PathBuf>,
 }
 
 /// The format events are delivered in.
@@ -141,7 +151,9 @@ pub enum EventFormat {
 pub struct NotificationTarget {
     /// What configurations name in `notification_target`; also usable as an SNS topic ARN.
     pub name: String,
+    /// Where events are POSTed.
     pub url: String,
+    /// The format they are delivered in.
     pub format: EventFormat,
     /// GPM: the match token receivers check (`MatchTokens`).
     pub match_token: Option<String>,
@@ -155,7 +167,7 @@ pub struct NotificationTarget {
 
 impl Config {
     /// The configuration used when `playfield serve` is given no file.
-    pub fn embedded_default() -> Config {
+    pub(crate) fn embedded_default() -> Config {
         Config::from_toml_str(EMBEDDED_DEFAULT, Path::new("<embedded default>"))
             .expect("the embedded default configuration is valid (tested)")
     }
@@ -182,8 +194,9 @@ impl Config {
     }
 
     /// The ARN of a matchmaking configuration, as events and the API show it.
-    pub fn matchmaking_configuration_arn(&self, name: &str) -> String {
-        crate::core::arn::ArnIssuer::new(&self.region, &self.account_id)
+    #[cfg(test)]
+    pub(crate) fn matchmaking_configuration_arn(&self, name: &str) -> String {
+        playfield_core::arn::ArnIssuer::new(&self.region, &self.account_id)
             .matchmaking_configuration(name)
             .into()
     }

@@ -7,7 +7,7 @@
 //! error at its line, not a silently ignored setting. Values a later check may reject are kept as
 //! [`Spanned`] so the error can point at them.
 
-use crate::core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
+use playfield_core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -18,22 +18,22 @@ pub(crate) struct RawConfig {
     #[serde(default = "default_region")]
     pub region: Spanned<String>,
     #[serde(default = "default_account_id")]
-    pub account_id: Spanned<String>,
+    pub(crate) account_id: Spanned<String>,
     #[serde(default)]
     pub listen: RawListen,
-    pub tls: Option<RawTls>,
+    pub(crate) tls: Option<RawTls>,
     #[serde(default)]
-    pub auth: RawAuth,
+    pub(crate) auth: RawAuth,
     #[serde(default)]
     pub gateway: RawGateway,
     #[serde(default)]
     pub fleets: Vec<RawFleet>,
     #[serde(default)]
-    pub queues: Vec<RawQueue>,
+    pub(crate) queues: Vec<RawQueue>,
     #[serde(default)]
-    pub rule_sets: Vec<RawRuleSet>,
+    pub(crate) rule_sets: Vec<RawRuleSet>,
     #[serde(default)]
-    pub matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
+    pub(crate) matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
     #[serde(default)]
     pub notification_targets: Vec<RawNotificationTarget>,
 }
@@ -50,11 +50,11 @@ fn default_account_id() -> Spanned<String> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawListen {
     #[serde(default = "default_api")]
-    pub api: Spanned<String>,
+    pub(crate) api: Spanned<String>,
     #[serde(default = "default_ws")]
-    pub ws: Spanned<String>,
+    pub(crate) ws: Spanned<String>,
     #[serde(default = "default_wss")]
-    pub wss: Spanned<String>,
+    pub(crate) wss: Spanned<String>,
 }
 
 impl Default for RawListen {
@@ -82,17 +82,17 @@ fn default_wss() -> Spanned<String> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTls {
-    pub cert: Spanned<String>,
-    pub key: Spanned<String>,
+    pub(crate) cert: Spanned<String>,
+    pub(crate) key: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAuth {
     #[serde(default = "no")]
-    pub required: Spanned<bool>,
+    pub(crate) required: Spanned<bool>,
     #[serde(default)]
-    pub access_keys: Vec<String>,
+    pub(crate) access_keys: Vec<String>,
 }
 
 impl Default for RawAuth {
@@ -116,13 +116,13 @@ fn yes() -> Spanned<bool> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGateway {
     #[serde(default = "default_heartbeat_timeout")]
-    pub heartbeat_timeout_seconds: Spanned<u64>,
+    pub(crate) heartbeat_timeout_seconds: Spanned<u64>,
     #[serde(default = "default_reconnect_grace")]
-    pub reconnect_grace_seconds: Spanned<u64>,
+    pub(crate) reconnect_grace_seconds: Spanned<u64>,
     #[serde(default = "default_activation_timeout")]
-    pub activation_timeout_seconds: Spanned<u64>,
+    pub(crate) activation_timeout_seconds: Spanned<u64>,
     #[serde(default = "yes")]
-    pub accept_unknown_fleets: Spanned<bool>,
+    pub(crate) accept_unknown_fleets: Spanned<bool>,
 }
 
 impl Default for RawGateway {
@@ -185,22 +185,22 @@ pub(crate) struct RawQueue {
     pub destinations: Vec<Spanned<String>>,
     pub timeout_seconds: Option<Spanned<u32>>,
     #[serde(default)]
-    pub player_latency_policies: Vec<RawLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<Spanned<String>>,
+    pub(crate) player_latency_policies: Vec<RawLatencyPolicy>,
+    pub(crate) custom_event_data: Option<String>,
+    pub(crate) notification_target: Option<Spanned<String>>,
     #[serde(default)]
-    pub allowed_locations: Vec<Spanned<String>>,
+    pub(crate) allowed_locations: Vec<Spanned<String>>,
     #[serde(default)]
-    pub priority_order: Vec<Spanned<String>>,
+    pub(crate) priority_order: Vec<Spanned<String>>,
     #[serde(default)]
-    pub location_order: Vec<Spanned<String>>,
+    pub(crate) location_order: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLatencyPolicy {
-    pub maximum_individual_player_latency_ms: u32,
-    pub policy_duration_seconds: Option<u32>,
+    pub(crate) maximum_individual_player_latency_ms: u32,
+    pub(crate) policy_duration_seconds: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

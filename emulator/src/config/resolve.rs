@@ -5,8 +5,10 @@
 
 use super::raw::*;
 use super::*;
-use crate::core::matchmaking::configurations::{ConfigurationMember, FlexMatchMode, SpecProblem};
-use crate::core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType, QueueMember};
+use playfield_core::matchmaking::configurations::{
+    ConfigurationMember, FlexMatchMode, SpecProblem,
+};
+use playfield_core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType, QueueMember};
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;

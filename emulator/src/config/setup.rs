@@ -3,8 +3,8 @@
 //! [`RuleSetSpec`]s.
 
 use super::Config;
-use crate::core::matchmaking::rule_sets::RuleSetSpec;
-use crate::core::matchmaking::MatchmakingSetup;
+use playfield_core::matchmaking::rule_sets::RuleSetSpec;
+use playfield_core::matchmaking::MatchmakingSetup;
 
 impl Config {
     /// The rule sets, queues and matchmaking configurations to create, in the file's order.

@@ -3,10 +3,10 @@
 //! matchmaking tests, assertions unchanged, when the conversion left the core).
 
 use super::Config;
-use crate::core::matchmaking::configurations::{BackfillMode, ConfigurationSpec, FlexMatchMode};
-use crate::core::matchmaking::queues::PriorityType;
-use crate::core::testing::{props, teams_rule_set, FLEET, T0};
-use crate::core::{Core, CoreConfig};
+use playfield_core::matchmaking::configurations::{BackfillMode, ConfigurationSpec, FlexMatchMode};
+use playfield_core::matchmaking::queues::PriorityType;
+use playfield_core::testing::{props, teams_rule_set, FLEET, T0};
+use playfield_core::{Core, CoreConfig};
 
 /// The post-processing URL the core's post-processing tests use.
 const URL: &str = "http://127.0.0.1:8100/postprocess";

@@ -4,16 +4,16 @@
 //! The test and the sample coordinate through the sample's stdout lines and the daemon's
 //! state, never through sleeps: the test waits for a line or a state, then acts.
 
-use playfield::clock::{Clock, ManualClock, Millis};
 use playfield::config::Config;
-use playfield::core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
-use playfield::core::matchmaking::{BackfillMode, StartMatchmaking};
-use playfield::core::{
+use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield_core::clock::{Clock, ManualClock, Millis};
+use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
+use playfield_core::matchmaking::{BackfillMode, StartMatchmaking};
+use playfield_core::{
     CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
     ProcessStatus,
 };
-use playfield::flexmatch::{AttributeValue, Player};
-use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield_flexmatch::{AttributeValue, Player};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -214,7 +214,7 @@ fn wait_until(
     daemon: &DaemonHandle,
     sample: &mut Sample,
     what: &str,
-    cond: impl Fn(&playfield::core::Core) -> bool,
+    cond: impl Fn(&playfield_core::Core) -> bool,
 ) {
     let deadline = Instant::now() + STEP;
     while !daemon.read(&cond) {
@@ -238,7 +238,7 @@ impl SessionSteps<'_> {
     }
 
     /// Runs `f` on the daemon's core, at the daemon's (manual) time.
-    pub fn execute<R>(&self, f: impl FnOnce(&mut playfield::core::Core, Millis) -> R) -> R {
+    pub fn execute<R>(&self, f: impl FnOnce(&mut playfield_core::Core, Millis) -> R) -> R {
         self.daemon.execute(f)
     }
 

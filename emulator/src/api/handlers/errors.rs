@@ -7,10 +7,10 @@
 //! core's, which names the thing that is wrong.
 
 use crate::api::{ApiError, Ctx, ErrorCode};
-use crate::core::{CoreError, ErrorKind};
+use playfield_core::{CoreError, ErrorKind};
 
 /// The exception for `err` in the operation `ctx` serves.
-pub fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {
+pub(crate) fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {
     let code = match err.kind() {
         ErrorKind::InvalidRequest => ErrorCode::InvalidRequest,
         ErrorKind::NotFound => ErrorCode::NotFound,

@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::backfill::StartBackfill;
-use crate::core::matchmaking::{MatchmakingTicket, StartMatchmaking};
-use crate::core::{CoreError, ErrorKind};
-use crate::flexmatch::{AttributeValue, Player};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::backfill::StartBackfill;
+use playfield_core::matchmaking::{MatchmakingTicket, StartMatchmaking};
+use playfield_core::{CoreError, ErrorKind};
+use playfield_flexmatch::{AttributeValue, Player};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("StartMatchmaking", start_matchmaking)
         .register("DescribeMatchmaking", describe_matchmaking)
@@ -44,15 +44,15 @@ pub(crate) fn core_error(ctx: &Ctx<'_, Shared>, e: CoreError) -> ApiError {
 
 /// `AttributeValue`: exactly one of S, N, SL, SDM.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AttributeValueShape {
+pub(crate) struct AttributeValueShape {
     #[serde(rename = "S", default, skip_serializing_if = "Option::is_none")]
-    pub s: Option<String>,
+    pub(crate) s: Option<String>,
     #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
-    pub n: Option<f64>,
+    pub(crate) n: Option<f64>,
     #[serde(rename = "SL", default, skip_serializing_if = "Option::is_none")]
-    pub sl: Option<Vec<String>>,
+    pub(crate) sl: Option<Vec<String>>,
     #[serde(rename = "SDM", default, skip_serializing_if = "Option::is_none")]
-    pub sdm: Option<BTreeMap<String, f64>>,
+    pub(crate) sdm: Option<BTreeMap<String, f64>>,
 }
 
 impl AttributeValueShape {
@@ -83,15 +83,15 @@ impl AttributeValueShape {
 /// `Player`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlayerShape {
+pub(crate) struct PlayerShape {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player_id: Option<String>,
+    pub(crate) player_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player_attributes: Option<BTreeMap<String, AttributeValueShape>>,
+    pub(crate) player_attributes: Option<BTreeMap<String, AttributeValueShape>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub(crate) team: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_in_ms: Option<BTreeMap<String, u32>>,
+    pub(crate) latency_in_ms: Option<BTreeMap<String, u32>>,
 }
 
 impl PlayerShape {
@@ -137,7 +137,7 @@ fn players(ctx: &Ctx<'_, Shared>, input: &[PlayerShape]) -> Result<Vec<Player>, 
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct MatchedPlayerSessionShape {
+pub(crate) struct MatchedPlayerSessionShape {
     player_id: String,
     player_session_id: String,
 }
@@ -146,7 +146,7 @@ pub struct MatchedPlayerSessionShape {
 /// (guide line 2381), so what is not known yet is left out rather than sent empty.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConnectionInfoShape {
+pub(crate) struct ConnectionInfoShape {
     game_session_arn: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     ip_address: String,
@@ -161,7 +161,7 @@ pub struct ConnectionInfoShape {
 /// `MatchmakingTicket`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TicketShape {
+pub(crate) struct TicketShape {
     ticket_id: String,
     configuration_name: String,
     configuration_arn: String,
@@ -214,13 +214,13 @@ impl From<&MatchmakingTicket> for TicketShape {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TicketOutput {
+pub(crate) struct TicketOutput {
     matchmaking_ticket: TicketShape,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StartMatchmakingInput {
+pub(crate) struct StartMatchmakingInput {
     #[serde(default)]
     ticket_id: Option<String>,
     configuration_name: String,
@@ -247,13 +247,13 @@ fn start_matchmaking(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeMatchmakingInput {
+pub(crate) struct DescribeMatchmakingInput {
     ticket_ids: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeMatchmakingOutput {
+pub(crate) struct DescribeMatchmakingOutput {
     ticket_list: Vec<TicketShape>,
 }
 
@@ -281,7 +281,7 @@ fn describe_matchmaking(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StopMatchmakingInput {
+pub(crate) struct StopMatchmakingInput {
     ticket_id: String,
 }
 
@@ -296,7 +296,7 @@ fn stop_matchmaking(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct AcceptMatchInput {
+pub(crate) struct AcceptMatchInput {
     ticket_id: String,
     player_ids: Vec<String>,
     acceptance_type: String,
@@ -311,7 +311,7 @@ fn accept_match(ctx: &mut Ctx<'_, Shared>, input: AcceptMatchInput) -> Result<()
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StartMatchBackfillInput {
+pub(crate) struct StartMatchBackfillInput {
     #[serde(default)]
     ticket_id: Option<String>,
     configuration_name: String,

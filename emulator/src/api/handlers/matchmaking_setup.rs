@@ -20,15 +20,15 @@ use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::configurations::ConfigurationSpec;
-use crate::core::matchmaking::names::ConfigurationName;
-use crate::core::matchmaking::{
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::names::ConfigurationName;
+use playfield_core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
 };
-use crate::core::Core;
-use crate::hub::Shared;
+use playfield_core::Core;
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateMatchmakingRuleSet", create_rule_set)
         .register("DescribeMatchmakingRuleSets", describe_rule_sets)
@@ -46,7 +46,7 @@ fn ts(ms: u64) -> Timestamp {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RuleSetShape {
+pub(crate) struct RuleSetShape {
     rule_set_name: String,
     rule_set_arn: String,
     rule_set_body: String,
@@ -66,7 +66,7 @@ impl From<&MatchmakingRuleSet> for RuleSetShape {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CreateRuleSetInput {
+pub(crate) struct CreateRuleSetInput {
     name: String,
     rule_set_body: String,
     tags: Option<Vec<TagShape>>,
@@ -74,7 +74,7 @@ pub struct CreateRuleSetInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RuleSetOutput {
+pub(crate) struct RuleSetOutput {
     rule_set: RuleSetShape,
 }
 
@@ -103,7 +103,7 @@ const PAGE_MAX: usize = 10;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NamesInput {
+pub(crate) struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
@@ -116,7 +116,7 @@ pub struct NamesInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeRuleSetsOutput {
+pub(crate) struct DescribeRuleSetsOutput {
     rule_sets: Vec<RuleSetShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -147,13 +147,13 @@ fn describe_rule_sets(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ValidateInput {
+pub(crate) struct ValidateInput {
     rule_set_body: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ValidateOutput {
+pub(crate) struct ValidateOutput {
     valid: bool,
 }
 
@@ -169,7 +169,7 @@ fn validate_rule_set(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NameInput {
+pub(crate) struct NameInput {
     name: String,
 }
 
@@ -181,14 +181,14 @@ fn delete_rule_set(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), Ap
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct GamePropertyShape {
+pub(crate) struct GamePropertyShape {
     key: String,
     value: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationShape {
+pub(crate) struct ConfigurationShape {
     name: String,
     configuration_arn: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,7 +256,7 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
 /// [`ConfigurationInput::over`], with no defaults or checks of its own.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationInput {
+pub(crate) struct ConfigurationInput {
     name: ConfigurationName,
     description: Option<String>,
     game_session_queue_arns: Option<Vec<String>>,
@@ -327,7 +327,7 @@ impl ConfigurationInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationOutput {
+pub(crate) struct ConfigurationOutput {
     configuration: ConfigurationShape,
 }
 
@@ -364,7 +364,7 @@ fn update_configuration(
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeConfigurationsOutput {
+pub(crate) struct DescribeConfigurationsOutput {
     configurations: Vec<ConfigurationShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,

@@ -16,14 +16,14 @@ use super::matchmaking::core_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::names::QueueName;
-use crate::core::matchmaking::queues::PriorityType;
-use crate::core::matchmaking::queues::QueueSpec;
-use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
-use crate::core::Core;
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::names::QueueName;
+use playfield_core::matchmaking::queues::PriorityType;
+use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
+use playfield_core::Core;
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateGameSessionQueue", create_queue)
         .register("DescribeGameSessionQueues", describe_queues)
@@ -33,13 +33,13 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DestinationShape {
+pub(crate) struct DestinationShape {
     destination_arn: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct LatencyPolicyShape {
+pub(crate) struct LatencyPolicyShape {
     #[serde(default)]
     maximum_individual_player_latency_milliseconds: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,14 +48,14 @@ pub struct LatencyPolicyShape {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct FilterShape {
+pub(crate) struct FilterShape {
     #[serde(default)]
     allowed_locations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PriorityShape {
+pub(crate) struct PriorityShape {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     priority_order: Vec<PriorityType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -64,7 +64,7 @@ pub struct PriorityShape {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueShape {
+pub(crate) struct QueueShape {
     name: String,
     game_session_queue_arn: String,
     timeout_in_seconds: u32,
@@ -119,7 +119,7 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueInput {
+pub(crate) struct QueueInput {
     name: QueueName,
     timeout_in_seconds: Option<u32>,
     player_latency_policies: Option<Vec<LatencyPolicyShape>>,
@@ -172,7 +172,7 @@ impl QueueInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueOutput {
+pub(crate) struct QueueOutput {
     game_session_queue: QueueShape,
 }
 
@@ -203,7 +203,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NamesInput {
+pub(crate) struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
@@ -214,7 +214,7 @@ pub struct NamesInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeQueuesOutput {
+pub(crate) struct DescribeQueuesOutput {
     game_session_queues: Vec<QueueShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -250,7 +250,7 @@ fn describe_queues(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NameInput {
+pub(crate) struct NameInput {
     name: String,
 }
 
