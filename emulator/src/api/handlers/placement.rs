@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, Router};
 use crate::core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
@@ -207,7 +207,7 @@ fn start_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,7 +228,7 @@ fn describe_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn stop_placement(
@@ -243,5 +243,5 @@ fn stop_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
@@ -189,7 +189,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
     let tags = pairs(input.tags.take());
     let spec = input
         .over(QueueSpec::default())
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     ctx.state()
         .execute(|core, _| {
             Core::check_new_tags(&tags)?;
@@ -198,7 +198,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
@@ -209,7 +209,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
@@ -268,5 +268,5 @@ pub struct NameInput {
 fn delete_queue(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_queue(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
