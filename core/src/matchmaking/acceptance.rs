@@ -72,11 +72,10 @@ impl Core {
                 id: ticket_id.into(),
             })?;
         if t.status != TicketStatus::RequiresAcceptance {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{ticket_id}' is {}; it cannot be accepted or rejected (only \
-                 REQUIRES_ACCEPTANCE can)",
-                t.status.as_str()
-            )));
+            return Err(CoreError::TicketNotAwaitingAcceptance {
+                id: ticket_id.into(),
+                status: t.status.as_str(),
+            });
         }
         if player_ids.is_empty() {
             return Err(CoreError::param(

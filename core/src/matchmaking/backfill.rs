@@ -96,9 +96,7 @@ impl Core {
             (Some(gs), false) => match self.game_sessions.get(gs).map(|g| g.is_live()) {
                 None => return Err(CoreError::UnknownGameSession { id: gs.clone() }),
                 Some(false) => {
-                    return Err(CoreError::Matchmaking(format!(
-                        "game session '{gs}' has ended; it cannot be backfilled"
-                    )))
+                    return Err(CoreError::BackfillOfEndedGameSession { id: gs.clone() })
                 }
                 Some(true) => {}
             },
@@ -111,9 +109,10 @@ impl Core {
             None => self.ids.uuid(),
         };
         if self.mm.tickets.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking ticket with id '{id}' already exists"
-            )));
+            return Err(CoreError::IdTaken {
+                what: "matchmaking ticket",
+                id,
+            });
         }
         let pool = self
             .mm

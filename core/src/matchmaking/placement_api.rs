@@ -56,9 +56,10 @@ impl Core {
             ));
         }
         if self.mm.placements.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a game session placement with id '{id}' already exists"
-            )));
+            return Err(CoreError::IdTaken {
+                what: "game session placement",
+                id,
+            });
         }
         let queue = self.queue(&req.queue_name)?.clone();
         let p = Placement {
@@ -111,16 +112,16 @@ impl Core {
     ) -> Result<Placement, CoreError> {
         let p = self.describe_game_session_placement(id)?;
         if p.direct.is_none() {
-            return Err(CoreError::Matchmaking(format!(
-                "placement '{id}' places a match of configuration '{}'; stop its tickets instead",
-                p.configuration
-            )));
+            return Err(CoreError::PlacementOfMatch {
+                id: id.into(),
+                configuration: p.configuration.clone(),
+            });
         }
         if p.status != PlacementStatus::Pending {
-            return Err(CoreError::Matchmaking(format!(
-                "placement '{id}' is {}; only a PENDING placement can be stopped",
-                p.status.as_str()
-            )));
+            return Err(CoreError::PlacementNotPending {
+                id: id.into(),
+                status: p.status.as_str(),
+            });
         }
         if let Some(gs) = &p.game_session_id {
             self.mm.placement_of.remove(gs);

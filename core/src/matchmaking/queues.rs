@@ -235,10 +235,10 @@ impl Core {
     /// CreateGameSessionQueue.
     pub fn create_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
         if self.mm.queues.contains_key(&s.name) {
-            return Err(CoreError::Matchmaking(format!(
-                "a game session queue named '{}' already exists",
-                s.name
-            )));
+            return Err(CoreError::NameTaken {
+                what: "game session queue",
+                name: s.name,
+            });
         }
         let q = self.build_queue(s)?;
         self.mm.queues.insert(q.name.clone(), q.clone());
@@ -263,10 +263,10 @@ impl Core {
             .values()
             .find(|c| c.game_session_queue_names.contains(&name))
         {
-            return Err(CoreError::Matchmaking(format!(
-                "game session queue '{name}' is used by matchmaking configuration '{}'",
-                c.name
-            )));
+            return Err(CoreError::QueueInUse {
+                name,
+                configuration: c.name.clone(),
+            });
         }
         if let Some(q) = self.mm.queues.remove(&name) {
             self.forget_tags(&q.arn);

@@ -67,9 +67,10 @@ impl Core {
     ) -> Result<MatchmakingRuleSet, CoreError> {
         check_name("Name", name)?;
         if self.mm.rule_sets.contains_key(name) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking rule set named '{name}' already exists"
-            )));
+            return Err(CoreError::NameTaken {
+                what: "matchmaking rule set",
+                name: name.into(),
+            });
         }
         let parsed = Arc::new(Self::validate_rule_set(body)?);
         let rs = MatchmakingRuleSet {
@@ -121,11 +122,10 @@ impl Core {
             .values()
             .find(|c| c.rule_set_name == name)
         {
-            return Err(CoreError::Matchmaking(format!(
-                "matchmaking rule set '{name}' is used by configuration '{}'; delete or \
-                 update the configuration first",
-                c.name
-            )));
+            return Err(CoreError::RuleSetInUse {
+                name: name.into(),
+                configuration: c.name.clone(),
+            });
         }
         if let Some(r) = self.mm.rule_sets.remove(name) {
             self.forget_tags(&r.arn);

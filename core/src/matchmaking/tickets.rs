@@ -173,9 +173,10 @@ impl Core {
             None => self.ids.uuid(),
         };
         if self.mm.tickets.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking ticket with id '{id}' already exists"
-            )));
+            return Err(CoreError::IdTaken {
+                what: "matchmaking ticket",
+                id,
+            });
         }
         let ticket = flexmatch::Ticket {
             id: id.clone(),
@@ -266,15 +267,13 @@ impl Core {
             id: id.into(),
         })?;
         if t.status.is_final() {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{id}' is {}; it cannot be stopped",
-                t.status.as_str()
-            )));
+            return Err(CoreError::TicketEnded {
+                id: id.into(),
+                status: t.status.as_str(),
+            });
         }
         if t.status == TicketStatus::Placing {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{id}' is PLACING; its match is being placed and cannot be stopped"
-            )));
+            return Err(CoreError::TicketPlacing { id: id.into() });
         }
         // A ticket in a proposal is cancelled first; the proposal then falls apart as on a
         // rejection (the other tickets fail or return to the pool).
