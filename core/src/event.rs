@@ -78,6 +78,43 @@ impl UpdateReason {
     }
 }
 
+/// What ended a game session (said in the log line of [`Event::GameSessionEnded`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GameSessionEndCause {
+    /// Its process called ProcessEnding.
+    ProcessEnding,
+    /// Its process did not activate it within the activation timeout.
+    ActivationTimeout,
+    /// Its process is gone (heartbeat timeout, termination deadline or disconnection).
+    ProcessGone(GoneReason),
+    /// TerminateGameSession TRIGGER_ON_PROCESS_TERMINATE, its process not connected.
+    TerminatedWhileDisconnected,
+    /// TerminateGameSession FORCE_TERMINATE.
+    ForceTerminated,
+}
+
+impl fmt::Display for GameSessionEndCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            GameSessionEndCause::ProcessEnding => "its process called ProcessEnding",
+            GameSessionEndCause::ActivationTimeout => {
+                "its process did not activate it within the activation timeout"
+            }
+            GameSessionEndCause::ProcessGone(GoneReason::HeartbeatTimeout) => {
+                "its process stopped sending heartbeats"
+            }
+            GameSessionEndCause::ProcessGone(GoneReason::TerminationDeadline) => {
+                "its process was shut down at its termination time"
+            }
+            GameSessionEndCause::ProcessGone(_) => "its process disconnected and did not come back",
+            GameSessionEndCause::TerminatedWhileDisconnected => {
+                "TerminateGameSession (its process was not connected to be asked)"
+            }
+            GameSessionEndCause::ForceTerminated => "TerminateGameSession FORCE_TERMINATE",
+        })
+    }
+}
+
 /// Why a server process is gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GoneReason {
@@ -183,7 +220,7 @@ pub enum Event {
         game_session_id: String,
         status: GameSessionStatus,
         reason: Option<GameSessionStatusReason>,
-        cause: &'static str,
+        cause: GameSessionEndCause,
     },
     GameSessionUpdated {
         game_session_id: String,

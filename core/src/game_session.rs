@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::event::{Event, Push, UpdateReason};
+use super::event::{Event, GameSessionEndCause, Push, UpdateReason};
 use super::ids;
 use super::matchmaking::matchmaker_data::MatchmakerData;
 use super::timers::TimerKey;
@@ -431,7 +431,7 @@ impl Core {
         now: Millis,
         id: &str,
         reason: Option<GameSessionStatusReason>,
-        cause: &'static str,
+        cause: GameSessionEndCause,
     ) {
         let Some(gs) = self.game_sessions.get_mut(id) else {
             return;
@@ -483,7 +483,7 @@ impl Core {
                 now,
                 id,
                 Some(GameSessionStatusReason::Interrupted),
-                "its process did not activate it within the activation timeout",
+                GameSessionEndCause::ActivationTimeout,
             );
         }
     }

@@ -41,7 +41,10 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
-pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use event::{
+    Effect, Event, FleetOrigin, GameSessionEndCause, GoneReason, PlayerSessionEnd, Push,
+    UpdateReason,
+};
 pub use fleet::{AnywhereConfiguration, CreateFleet, Fleet};
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,

@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use super::event::{Effect, Event, GoneReason, Push};
+use super::event::{Effect, Event, GameSessionEndCause, GoneReason, Push};
 use super::timers::TimerKey;
 use super::{Core, CoreError, GameSessionStatusReason};
 use crate::clock::Millis;
@@ -370,7 +370,7 @@ impl Core {
         self.timers
             .cancel(&TimerKey::TerminationDeadline(pid.to_string()));
         if let Some(id) = gs {
-            self.end_game_session(now, &id, None, "its process called ProcessEnding");
+            self.end_game_session(now, &id, None, GameSessionEndCause::ProcessEnding);
         }
         self.emit(Event::ProcessGone {
             pid: pid.into(),
@@ -642,13 +642,7 @@ impl Core {
             .get_mut(pid)
             .and_then(|p| p.game_session_id.take());
         if let Some(id) = gs {
-            let cause = match reason {
-                GoneReason::HeartbeatTimeout => "its process stopped sending heartbeats",
-                GoneReason::TerminationDeadline => {
-                    "its process was shut down at its termination time"
-                }
-                _ => "its process disconnected and did not come back",
-            };
+            let cause = GameSessionEndCause::ProcessGone(reason);
             self.end_game_session(now, &id, Some(GameSessionStatusReason::Interrupted), cause);
         }
         self.remove_process(pid);

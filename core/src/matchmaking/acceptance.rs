@@ -7,9 +7,10 @@
 //! or the acceptance timeout runs out, the proposal is dropped: tickets whose players all
 //! accepted go back to SEARCHING (into the pool, keeping their age), the others FAIL.
 
-use super::tickets::{MatchmakingTicket, TicketStatus};
+use super::tickets::{MatchmakingTicket, TicketStatus, TicketStatusReason};
 use super::MatchmakingEvent;
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError};
 use playfield_flexmatch::Match;
@@ -109,7 +110,12 @@ impl Core {
             );
         }
         if !accept {
-            self.drop_proposal(now, &match_id, &[ticket_id.to_string()], "Rejected");
+            self.drop_proposal(
+                now,
+                &match_id,
+                &[ticket_id.to_string()],
+                AcceptanceOutcome::Rejected,
+            );
             return Ok(());
         }
         let all = self.mm.proposals.get(&match_id).is_some_and(|p| {
@@ -124,7 +130,7 @@ impl Core {
                     now,
                     MatchmakingEvent::AcceptMatchCompleted {
                         match_id: match_id.clone(),
-                        outcome: "Accepted",
+                        outcome: AcceptanceOutcome::Accepted,
                         configuration: p.configuration.clone(),
                         ticket_ids: p.m.ticket_ids.clone(),
                     },
@@ -138,7 +144,7 @@ impl Core {
     }
 
     pub(crate) fn acceptance_timed_out(&mut self, now: Millis, match_id: &str) {
-        self.drop_proposal(now, match_id, &[], "TimedOut");
+        self.drop_proposal(now, match_id, &[], AcceptanceOutcome::TimedOut);
     }
 
     /// Drops a proposal: `rejecting` tickets and every ticket with a player who has not
@@ -148,7 +154,7 @@ impl Core {
         now: Millis,
         match_id: &str,
         rejecting: &[String],
-        outcome: &'static str,
+        outcome: AcceptanceOutcome,
     ) {
         let Some(p) = self.mm.proposals.remove(match_id) else {
             return;
@@ -176,7 +182,7 @@ impl Core {
                 pl.team = None;
             }
             if rejecting.contains(id) || !all_accepted {
-                let message = if outcome == "TimedOut" {
+                let message = if outcome == AcceptanceOutcome::TimedOut {
                     "a player did not accept the proposed match within the acceptance timeout"
                 } else {
                     "a player rejected the proposed match"
@@ -185,7 +191,7 @@ impl Core {
                     now,
                     id,
                     TicketStatus::Failed,
-                    Some("ACCEPTANCE_FAILED".into()),
+                    Some(TicketStatusReason::AcceptanceFailed),
                     Some(message.into()),
                 );
             } else {

@@ -23,7 +23,9 @@
 //! manual request.
 
 use super::matchmaker_data::{self, Backfill};
-use super::tickets::{check_ticket_id, ConnectionInfo, TicketKind, TicketStatus};
+use super::tickets::{
+    check_ticket_id, ConnectionInfo, TicketKind, TicketStatus, TicketStatusReason,
+};
 use super::{BackfillMode, FlexMatchMode, MatchmakingEvent, MatchmakingTicket};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
@@ -135,7 +137,7 @@ impl Core {
                     now,
                     &old,
                     TicketStatus::Cancelled,
-                    Some("CANCELLED".into()),
+                    Some(TicketStatusReason::Cancelled),
                     Some(format!("replaced by backfill ticket '{id}'")),
                 );
             }
@@ -329,7 +331,7 @@ impl Core {
                     now,
                     &bf,
                     TicketStatus::Failed,
-                    Some("UNEXPECTED_ERROR".into()),
+                    Some(TicketStatusReason::UnexpectedError),
                     Some(format!("player sessions could not be created: {e}")),
                 );
                 return;

@@ -41,6 +41,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use playfield_flexmatch::{Match, Pool};
 
 pub use acceptance::Proposal;
@@ -51,7 +52,7 @@ pub use rule_sets::{MatchmakingRuleSet, RuleSetSpec};
 pub use setup::MatchmakingSetup;
 pub use tickets::{
     ConnectionInfo, MatchedPlayerSession, MatchmakingTicket, StartMatchmaking, TicketKind,
-    TicketStatus,
+    TicketStatus, TicketStatusReason,
 };
 
 /// How long a finished ticket, placement or proposal stays describable before it is
@@ -103,7 +104,7 @@ pub enum MatchmakingEvent {
         ticket_id: String,
         configuration: String,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     },
     /// The rule engine formed a match (before acceptance, before placement).
@@ -122,10 +123,10 @@ pub enum MatchmakingEvent {
         player_id: String,
         accepted: bool,
     },
-    /// The acceptance step ended: `outcome` is `Accepted`, `Rejected` or `TimedOut`.
+    /// The acceptance step ended.
     AcceptMatchCompleted {
         match_id: String,
-        outcome: &'static str,
+        outcome: AcceptanceOutcome,
         configuration: String,
         ticket_ids: Vec<String>,
     },
@@ -192,7 +193,11 @@ impl fmt::Display for MatchmakingEvent {
             AcceptMatchCompleted {
                 match_id, outcome, ..
             } => {
-                write!(f, "match {match_id}: acceptance ended: {outcome}")
+                write!(
+                    f,
+                    "match {match_id}: acceptance ended: {}",
+                    outcome.as_str()
+                )
             }
             Placement {
                 placement_id,
@@ -278,7 +283,7 @@ impl super::Core {
                 now,
                 &t,
                 TicketStatus::Cancelled,
-                Some("CANCELLED".into()),
+                Some(TicketStatusReason::Cancelled),
                 Some(format!("game session {game_session_id} ended")),
             );
         }

@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 
 use super::placement::{Placement, PlacementStatus};
-use super::tickets::{MatchmakingTicket, TicketKind, TicketStatus};
+use super::tickets::{MatchmakingTicket, TicketKind, TicketStatus, TicketStatusReason};
 use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::notifications as n;
@@ -135,7 +135,10 @@ impl Core {
                     // the ticket was judged like any other, so its counts are told.
                     TicketStatus::Failed => K::Failed {
                         match_id,
-                        reason: reason.clone().unwrap_or_else(|| "UNEXPECTED_ERROR".into()),
+                        reason: reason
+                            .unwrap_or(TicketStatusReason::UnexpectedError)
+                            .as_str()
+                            .into(),
                         message,
                         rule_evaluation_metrics: Some(rule_metrics()),
                     },
@@ -190,11 +193,7 @@ impl Core {
             } => {
                 let mut tickets = self.tickets_of(ticket_ids);
                 self.mark_answers(&mut tickets);
-                let acceptance = match *outcome {
-                    "Accepted" => n::AcceptanceOutcome::Accepted,
-                    "TimedOut" => n::AcceptanceOutcome::TimedOut,
-                    _ => n::AcceptanceOutcome::Rejected,
-                };
+                let acceptance = *outcome;
                 let kind = K::AcceptMatchCompleted {
                     match_id: match_id.clone(),
                     acceptance,

@@ -17,7 +17,7 @@
 //! activation sends the placement looking for another process.
 
 use super::matchmaker_data::{self, Backfill};
-use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus};
+use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus, TicketStatusReason};
 use super::{BackfillMode, MatchmakingConfiguration, MatchmakingEvent};
 use std::collections::BTreeMap;
 
@@ -228,7 +228,7 @@ impl Core {
                 now,
                 id,
                 PlacementStatus::Failed,
-                "UNEXPECTED_ERROR",
+                TicketStatusReason::UnexpectedError,
                 format!("game session queue '{q}' no longer exists"),
             );
         };
@@ -239,7 +239,7 @@ impl Core {
                     now,
                     id,
                     PlacementStatus::Failed,
-                    "UNEXPECTED_ERROR",
+                    TicketStatusReason::UnexpectedError,
                     msg,
                 )
             }
@@ -276,7 +276,7 @@ impl Core {
                     now,
                     id,
                     PlacementStatus::TimedOut,
-                    "PLACEMENT_TIMED_OUT",
+                    TicketStatusReason::PlacementTimedOut,
                     msg,
                 );
             }
@@ -295,7 +295,7 @@ impl Core {
         now: Millis,
         id: &str,
         status: PlacementStatus,
-        reason: &str,
+        reason: TicketStatusReason,
         message: String,
     ) {
         let Some(p) = self.mm.placements.get_mut(id) else {
@@ -358,7 +358,7 @@ impl Core {
                     now,
                     &pid,
                     PlacementStatus::Failed,
-                    "UNEXPECTED_ERROR",
+                    TicketStatusReason::UnexpectedError,
                     format!("player sessions could not be created in {gs_id}: {e}"),
                 )
             }

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::rule_sets::name_of;
 use super::{FlexMatchMode, MatchmakingEvent};
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError};
 use playfield_flexmatch::RuleMetric;
@@ -50,6 +51,41 @@ impl TicketStatus {
                 | TicketStatus::TimedOut
                 | TicketStatus::Failed
         )
+    }
+}
+
+/// Why a ticket ended the way it did: the MatchmakingTicket's `StatusReason` and the
+/// `reason` of a MatchmakingFailed notification (service-api.md §11; seed 001 line 87).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketStatusReason {
+    /// StopMatchmaking, or the game session a backfill ticket served ended.
+    Cancelled,
+    /// The configuration's request timeout passed.
+    TimedOut,
+    /// A player rejected the proposed match or did not answer in time.
+    AcceptanceFailed,
+    /// No server process took the match within its queue's timeout.
+    PlacementTimedOut,
+    /// Anything else that broke the flow (the status message says what).
+    UnexpectedError,
+}
+
+impl TicketStatusReason {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatusReason::Cancelled => "CANCELLED",
+            TicketStatusReason::TimedOut => "TIMED_OUT",
+            TicketStatusReason::AcceptanceFailed => "ACCEPTANCE_FAILED",
+            TicketStatusReason::PlacementTimedOut => "PLACEMENT_TIMED_OUT",
+            TicketStatusReason::UnexpectedError => "UNEXPECTED_ERROR",
+        }
+    }
+}
+
+impl std::fmt::Display for TicketStatusReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -106,7 +142,7 @@ pub struct MatchmakingTicket {
     pub configuration_name: String,
     pub configuration_arn: String,
     pub status: TicketStatus,
-    pub status_reason: Option<String>,
+    pub status_reason: Option<TicketStatusReason>,
     pub status_message: Option<String>,
     pub start_time: Millis,
     pub end_time: Option<Millis>,
@@ -285,11 +321,11 @@ impl Core {
             now,
             id,
             TicketStatus::Cancelled,
-            Some("CANCELLED".into()),
+            Some(TicketStatusReason::Cancelled),
             Some(message),
         );
         if let Some(m) = proposal {
-            self.drop_proposal(now, &m, &[], "Rejected");
+            self.drop_proposal(now, &m, &[], AcceptanceOutcome::Rejected);
         }
         if let Some(m) = held {
             self.break_up_held_match(now, &m, id);
@@ -303,14 +339,14 @@ impl Core {
         now: Millis,
         id: &str,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
         let Some(t) = self.mm.tickets.get_mut(id) else {
             return;
         };
         t.status = status;
-        t.status_reason = reason.clone();
+        t.status_reason = reason;
         t.status_message = message.clone();
         let configuration = t.configuration_name.clone();
         self.mm_emit(
@@ -332,7 +368,7 @@ impl Core {
         now: Millis,
         id: &str,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
         let Some(t) = self.mm.tickets.get_mut(id) else {
@@ -377,7 +413,7 @@ impl Core {
                 now,
                 id,
                 TicketStatus::TimedOut,
-                Some("TIMED_OUT".into()),
+                Some(TicketStatusReason::TimedOut),
                 Some(crate::notifications::TIMED_OUT_MESSAGE.into()),
             );
         }
@@ -407,7 +443,7 @@ impl Core {
                     now,
                     &id,
                     TicketStatus::Failed,
-                    Some("UNEXPECTED_ERROR".into()),
+                    Some(TicketStatusReason::UnexpectedError),
                     Some(msg),
                 );
             }
@@ -445,7 +481,7 @@ impl Core {
                 now,
                 id,
                 TicketStatus::Failed,
-                Some("UNEXPECTED_ERROR".into()),
+                Some(TicketStatusReason::UnexpectedError),
                 Some(msg),
             ),
         }

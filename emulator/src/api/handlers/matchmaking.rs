@@ -153,7 +153,7 @@ pub struct TicketShape {
     configuration_arn: String,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status_reason: Option<String>,
+    status_reason: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status_message: Option<String>,
     start_time: Timestamp,
@@ -174,7 +174,7 @@ impl From<&MatchmakingTicket> for TicketShape {
             configuration_name: t.configuration_name.clone(),
             configuration_arn: t.configuration_arn.clone(),
             status: t.status.as_str(),
-            status_reason: t.status_reason.clone(),
+            status_reason: t.status_reason.map(|r| r.as_str()),
             status_message: t.status_message.clone(),
             start_time: ms(t.start_time),
             end_time: t.end_time.map(ms),
