@@ -110,7 +110,7 @@ impl Core {
             }
             None => self.ids.uuid(),
         };
-        if self.mm.tickets.contains_key(&id) {
+        if self.mm.tickets.contains(&id) {
             return Err(CoreError::IdTaken {
                 what: "matchmaking ticket",
                 id,
@@ -132,7 +132,7 @@ impl Core {
         })
         .map_err(|e| CoreError::param("Players", e))?;
         if let Some(gs) = &req.game_session_arn {
-            if let Some(old) = self.mm.backfill_of.get(gs).cloned() {
+            if let Some(old) = self.mm.tickets.backfill_ticket_of(gs).map(str::to_owned) {
                 self.finish_ticket(
                     now,
                     &old,
@@ -141,7 +141,6 @@ impl Core {
                     Some(format!("replaced by backfill ticket '{id}'")),
                 );
             }
-            self.mm.backfill_of.insert(gs.clone(), id.clone());
         }
         // A backfill ticket belongs to its game session's match from the start: its events
         // carry that match id (a MatchmakingFailed too), and it names the session it fills.
@@ -173,7 +172,7 @@ impl Core {
             rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
-        self.mm.tickets.insert(id.clone(), t);
+        self.mm.tickets.open(t);
         if !automatic {
             self.timers.schedule(
                 TimerKey::TicketTimeout(id.clone()),
@@ -381,9 +380,6 @@ impl Core {
         );
         self.notify_backfill_filled(now, cfg_name, &gs, &m);
         self.complete_tickets_in_session(now, &m.ticket_ids, &gs_snapshot, &sessions);
-        if self.mm.backfill_of.get(&gs) == Some(&bf) {
-            self.mm.backfill_of.remove(&gs);
-        }
         let _ = self.notify_game_session_update(
             &gs,
             Some(md),
@@ -404,9 +400,6 @@ impl Core {
         gs: &str,
         status: TicketStatus,
     ) {
-        if self.mm.backfill_of.get(gs).is_some_and(|t| t == id) {
-            self.mm.backfill_of.remove(gs);
-        }
         if let Some(sm) = self.mm.sessions.get_mut(gs) {
             if sm.auto_backfill_ticket_id.as_deref() == Some(id) {
                 sm.auto_backfill_ticket_id = None;

@@ -52,7 +52,7 @@ pub use rule_sets::{MatchmakingRuleSet, RuleSetSpec};
 pub use setup::MatchmakingSetup;
 pub use tickets::{
     ConnectionInfo, MatchedPlayerSession, MatchmakingTicket, StartMatchmaking, TicketKind,
-    TicketStatus, TicketStatusReason,
+    TicketStatus, TicketStatusReason, Tickets,
 };
 
 /// How long a finished ticket, placement or proposal stays describable before it is
@@ -71,9 +71,8 @@ pub struct Matchmaking {
     pub(crate) queues: BTreeMap<String, GameSessionQueue>,
     /// One ticket pool per configuration name.
     pub(crate) pools: HashMap<String, Pool>,
-    pub(crate) tickets: HashMap<String, MatchmakingTicket>,
-    /// Player id → that player's active (unfinished) matchmaking ticket.
-    pub(crate) player_ticket: HashMap<String, String>,
+    /// Every ticket, with who and which game session it is active for.
+    pub(crate) tickets: Tickets,
     /// Match id → a proposed match waiting for acceptance.
     pub(crate) proposals: HashMap<String, Proposal>,
     pub(crate) placements: HashMap<String, Placement>,
@@ -85,8 +84,6 @@ pub struct Matchmaking {
     pub(crate) waiting_placements: BTreeSet<(Millis, String)>,
     /// Game session ARN → the match it hosts (for backfill), while it lives.
     pub(crate) sessions: HashMap<String, backfill::SessionMatch>,
-    /// Game session ARN → its one active backfill ticket.
-    pub(crate) backfill_of: HashMap<String, String>,
     /// Configuration → running average wait of its matched tickets, milliseconds (see
     /// `Core::estimated_wait_ms`); absent until the configuration made a match.
     pub(crate) est_wait_ms: HashMap<String, u64>,
@@ -278,7 +275,8 @@ impl super::Core {
     pub(crate) fn mm_on_game_session_ended(&mut self, now: Millis, game_session_id: &str) {
         self.placement_session_lost(now, game_session_id);
         self.mm.sessions.remove(game_session_id);
-        if let Some(t) = self.mm.backfill_of.remove(game_session_id) {
+        if let Some(t) = self.mm.tickets.backfill_ticket_of(game_session_id) {
+            let t = t.to_owned();
             self.finish_ticket(
                 now,
                 &t,

@@ -17,6 +17,9 @@ use crate::{Core, CoreError};
 use playfield_flexmatch::RuleMetric;
 use playfield_flexmatch::{self as flexmatch, Match, Player};
 
+mod store;
+pub use store::Tickets;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketStatus {
     Queued,
@@ -208,7 +211,7 @@ impl Core {
             }
             None => self.ids.uuid(),
         };
-        if self.mm.tickets.contains_key(&id) {
+        if self.mm.tickets.contains(&id) {
             return Err(CoreError::IdTaken {
                 what: "matchmaking ticket",
                 id,
@@ -234,7 +237,8 @@ impl Core {
         let older: BTreeSet<String> = req
             .players
             .iter()
-            .filter_map(|p| self.mm.player_ticket.get(&p.id).cloned())
+            .filter_map(|p| self.mm.tickets.active_ticket_of_player(&p.id))
+            .map(str::to_owned)
             .collect();
         for old in older {
             // A ticket already being placed keeps its match; the others are cancelled.
@@ -243,9 +247,6 @@ impl Core {
                 &old,
                 format!("replaced by the player's newer ticket '{id}'"),
             );
-        }
-        for p in &req.players {
-            self.mm.player_ticket.insert(p.id.clone(), id.clone());
         }
         let t = MatchmakingTicket {
             id: id.clone(),
@@ -265,7 +266,7 @@ impl Core {
             rule_evaluations: Vec::new(),
         };
         let answer = t.clone();
-        self.mm.tickets.insert(id.clone(), t);
+        self.mm.tickets.open(t);
         self.timers.schedule(
             TimerKey::TicketTimeout(id.clone()),
             now + u64::from(cfg.request_timeout_seconds) * 1000,
@@ -371,21 +372,14 @@ impl Core {
         reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
-        let Some(t) = self.mm.tickets.get_mut(id) else {
+        if !self.mm.tickets.end(now, id) {
+            return;
+        }
+        let Some(t) = self.mm.tickets.get(id) else {
             return;
         };
-        if t.status.is_final() {
-            return;
-        }
-        t.end_time = Some(now);
         let (cfg, kind) = (t.configuration_name.clone(), t.kind.clone());
-        let players: Vec<String> = t.players.iter().map(|p| p.id.clone()).collect();
         self.leave_pool(&cfg, id);
-        for p in players {
-            if self.mm.player_ticket.get(&p).is_some_and(|t| t == id) {
-                self.mm.player_ticket.remove(&p);
-            }
-        }
         self.timers.cancel(&TimerKey::TicketTimeout(id.into()));
         self.timers
             .schedule(TimerKey::TicketForget(id.into()), now + super::RETENTION_MS);
@@ -420,9 +414,7 @@ impl Core {
     }
 
     pub(crate) fn forget_ticket(&mut self, id: &str) {
-        if self.mm.tickets.get(id).is_some_and(|t| t.status.is_final()) {
-            self.mm.tickets.remove(id);
-        }
+        self.mm.tickets.forget(id);
     }
 
     /// Puts a configuration's SEARCHING tickets into its (new) pool; those that no longer fit

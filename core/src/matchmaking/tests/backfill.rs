@@ -182,7 +182,7 @@ fn automatic_backfill_fills_a_session_that_started_at_min_players() {
         md3.auto_backfill_ticket_id.is_none(),
         "full: no more backfill"
     );
-    assert!(!c.matchmaking().backfill_of.contains_key(&gs));
+    assert!(c.matchmaking().tickets.backfill_ticket_of(&gs).is_none());
 }
 
 /// StopMatchmaking on the automatic ticket (how a client service switches it off for one
