@@ -324,7 +324,7 @@ impl Core {
                 now,
                 &t,
                 TicketStatus::Failed,
-                Some(reason.into()),
+                Some(reason),
                 Some(message.clone()),
             );
         }
