@@ -26,6 +26,9 @@ use crate::timers::TimerKey;
 use crate::{Core, CreateGameSession, GameSession, NewPlayerSession, PlayerSession};
 use playfield_flexmatch::{Match, Player, RuleSet};
 
+mod store;
+pub use store::Placements;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlacementStatus {
     Pending,
@@ -201,7 +204,7 @@ impl Core {
     /// its first attempt: matches and StartGameSessionPlacement start placements alike.
     pub(crate) fn begin_placement(&mut self, now: Millis, p: Placement) {
         let id = p.id.clone();
-        self.mm.placements.insert(id.clone(), p);
+        self.mm.placements.open(p);
         self.mm_emit(
             now,
             MatchmakingEvent::Placement {
@@ -255,18 +258,12 @@ impl Core {
             };
             self.create_game_session_on(now, req, Some(pid)).ok()
         });
-        let key = (p.start_time, id.to_string());
         match created {
             Some(gs) => {
-                self.mm.waiting_placements.remove(&key);
-                self.mm.placement_of.insert(gs.id.clone(), id.to_string());
-                if let Some(p) = self.mm.placements.get_mut(id) {
-                    p.game_session_id = Some(gs.id);
-                }
+                self.mm.placements.placed(id, &gs.id);
                 self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
             }
             None if now >= p_deadline(self, id) => {
-                self.mm.waiting_placements.remove(&key);
                 let msg = format!(
                     "no ACTIVE server process without a game session in the destinations of \
                      queue '{}' within its timeout of {} s",
@@ -281,7 +278,7 @@ impl Core {
                 );
             }
             None => {
-                self.mm.waiting_placements.insert(key);
+                self.mm.placements.wait(id);
                 let at = (now + super::PLACEMENT_RETRY_MS).min(p_deadline(self, id));
                 self.timers
                     .schedule(TimerKey::PlacementRetry(id.into()), at);
@@ -298,14 +295,15 @@ impl Core {
         reason: TicketStatusReason,
         message: String,
     ) {
-        let Some(p) = self.mm.placements.get_mut(id) else {
+        if !self.mm.placements.end(now, id, status) {
             return;
-        };
-        p.status = status;
-        p.end_time = Some(now);
-        let key = (p.start_time, id.to_string());
-        let tickets = p.m.ticket_ids.clone();
-        self.mm.waiting_placements.remove(&key);
+        }
+        let tickets = self
+            .mm
+            .placements
+            .get(id)
+            .map(|p| p.m.ticket_ids.clone())
+            .unwrap_or_default();
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),
@@ -333,7 +331,7 @@ impl Core {
     /// The placed session became ACTIVE: player sessions for the matched players, the
     /// placement FULFILLED, the tickets COMPLETED with their connection info.
     pub(crate) fn placement_activated(&mut self, now: Millis, gs_id: &str) {
-        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+        let Some(pid) = self.mm.placements.take_for_session(gs_id) else {
             return;
         };
         let Some(p) = self.mm.placements.get(&pid).cloned() else {
@@ -366,10 +364,9 @@ impl Core {
         let Some(gs) = self.game_sessions.get(gs_id).cloned() else {
             return;
         };
-        if let Some(pl) = self.mm.placements.get_mut(&pid) {
-            pl.status = PlacementStatus::Fulfilled;
-            pl.end_time = Some(now);
-        }
+        self.mm
+            .placements
+            .end(now, &pid, PlacementStatus::Fulfilled);
         self.timers.schedule(
             TimerKey::PlacementForget(pid.clone()),
             now + super::RETENTION_MS,
@@ -429,7 +426,7 @@ impl Core {
 
     /// The placed session ended before it was activated: look for another process.
     pub(crate) fn placement_session_lost(&mut self, now: Millis, gs_id: &str) {
-        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+        let Some(pid) = self.mm.placements.take_for_session(gs_id) else {
             return;
         };
         if let Some(p) = self.mm.placements.get_mut(&pid) {

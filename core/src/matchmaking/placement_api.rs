@@ -55,7 +55,7 @@ impl Core {
                 format!("'{id}' must be 1..48 letters, digits and '-'"),
             ));
         }
-        if self.mm.placements.contains_key(&id) {
+        if self.mm.placements.contains(&id) {
             return Err(CoreError::IdTaken {
                 what: "game session placement",
                 id,
@@ -123,16 +123,7 @@ impl Core {
                 status: p.status.as_str(),
             });
         }
-        if let Some(gs) = &p.game_session_id {
-            self.mm.placement_of.remove(gs);
-        }
-        if let Some(p) = self.mm.placements.get_mut(id) {
-            p.status = PlacementStatus::Cancelled;
-            p.end_time = Some(now);
-        }
-        self.mm
-            .waiting_placements
-            .remove(&(p.start_time, id.to_string()));
+        self.mm.placements.end(now, id, PlacementStatus::Cancelled);
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),
@@ -179,9 +170,8 @@ impl Core {
                 (PlacementStatus::Failed, vec![])
             }
         };
+        self.mm.placements.end(now, pid, status);
         if let Some(p) = self.mm.placements.get_mut(pid) {
-            p.status = status;
-            p.end_time = Some(now);
             p.placed_player_sessions = placed;
         }
         self.timers.schedule(

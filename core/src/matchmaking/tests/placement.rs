@@ -132,7 +132,7 @@ fn a_process_ready_later_gets_the_waiting_placement_at_once() {
         1,
         "the second match takes the second process"
     );
-    assert!(c.matchmaking().waiting_placements.is_empty());
+    assert!(!c.matchmaking().placements.any_waiting());
     assert_eq!(status(&c, "t3"), TicketStatus::Placing);
 }
 
