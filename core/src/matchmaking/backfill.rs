@@ -22,14 +22,16 @@
 //! still connected, so it never replaces players who left — as the guide says, that takes a
 //! manual request.
 
-use super::matchmaker_data::{self, Backfill};
+use super::matchmaker_data::{self, Backfill, MatchmakerData};
 use super::tickets::{
     check_ticket_id, ConnectionInfo, TicketKind, TicketStatus, TicketStatusReason,
 };
-use super::{BackfillMode, FlexMatchMode, MatchmakingEvent, MatchmakingTicket};
+use super::{
+    BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent, MatchmakingTicket,
+};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError, NewPlayerSession, UpdateReason};
+use crate::{Core, CoreError, NewPlayerSession, PlayerSession, UpdateReason};
 use playfield_flexmatch::{self as flexmatch, Match, Player};
 
 /// The match a placed game session hosts, as the matchmaker last described it.
@@ -262,39 +264,67 @@ impl Core {
         // A WITH_QUEUE backfill grows its game session's match; a STANDALONE one is a match
         // of its own (FlexMatch does not know the backend's sessions).
         let match_id = ticket.match_id.clone().unwrap_or_else(|| self.ids.uuid());
-        self.assign_match(&match_id, &m);
-        let mut all_tickets = vec![bf.clone()];
+        let all_tickets = self.announce_backfill_match(now, &cfg, &match_id, &bf, &m);
+        let Some(gs) = with_queue_session(&ticket, &cfg) else {
+            // STANDALONE: the match result is the answer; nothing to place.
+            self.notify_standalone_succeeded(now, &cfg.name, &match_id, &all_tickets);
+            for t in &all_tickets {
+                self.finish_ticket(now, t, TicketStatus::Completed, None, None);
+            }
+            return;
+        };
+        let teams = self.backfill_teams(&m);
+        let Some(sessions) = self.seat_backfill_newcomers(now, &gs, &bf, &m) else {
+            return;
+        };
+        let Some(gs_snapshot) = self.game_sessions.get(&gs).cloned() else {
+            return;
+        };
+        let next_auto = self.next_automatic_backfill(&ticket, &cfg, &teams);
+        let md = self.record_session_match(&cfg, &gs, match_id, teams, next_auto.clone());
+        self.notify_backfill_filled(now, cfg_name, &gs, &m);
+        self.complete_tickets_in_session(now, &m.ticket_ids, &gs_snapshot, &sessions);
+        let _ = self.notify_game_session_update(
+            &gs,
+            Some(md),
+            UpdateReason::MatchmakingDataUpdated,
+            Some(bf.clone()),
+        );
+        self.finish_ticket(now, &bf, TicketStatus::Completed, None, None);
+        if next_auto.is_some() {
+            self.start_automatic_backfill(now, &gs);
+        }
+    }
+
+    /// Step 1 of a backfill match: its tickets join the match and PotentialMatchCreated says
+    /// so. Returns every ticket of the match, the backfill ticket first.
+    fn announce_backfill_match(
+        &mut self,
+        now: Millis,
+        cfg: &MatchmakingConfiguration,
+        match_id: &str,
+        bf: &str,
+        m: &Match,
+    ) -> Vec<String> {
+        self.assign_match(match_id, m);
+        let mut all_tickets = vec![bf.to_string()];
         all_tickets.extend(m.ticket_ids.iter().cloned());
         self.mm_emit(
             now,
             MatchmakingEvent::PotentialMatchCreated {
-                match_id: match_id.clone(),
+                match_id: match_id.to_string(),
                 configuration: cfg.name.clone(),
                 ticket_ids: all_tickets.clone(),
                 acceptance_required: false,
                 rule_metrics: m.rule_metrics.clone(),
             },
         );
-        let gs = match (&ticket.kind, cfg.flex_match_mode) {
-            (
-                TicketKind::Backfill {
-                    game_session_arn: Some(gs),
-                    ..
-                },
-                FlexMatchMode::WithQueue,
-            ) => gs.clone(),
-            _ => {
-                // STANDALONE: the match result is the answer; nothing to place.
-                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &all_tickets);
-                for t in &all_tickets {
-                    self.finish_ticket(now, t, TicketStatus::Completed, None, None);
-                }
-                return;
-            }
-        };
-        // Everyone in the match, by team (teams as just written into the tickets).
-        let teams: Vec<(String, Vec<Player>)> = m
-            .teams
+        all_tickets
+    }
+
+    /// Everyone in the match, by team (teams as just written into the tickets).
+    fn backfill_teams(&self, m: &Match) -> Vec<(String, Vec<Player>)> {
+        m.teams
             .iter()
             .map(|team| {
                 let ps = team
@@ -307,7 +337,19 @@ impl Core {
                     .collect();
                 (team.name.clone(), ps)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Step 2: player sessions for the newcomers (every player not on the backfill ticket).
+    /// If the game cannot seat them (it filled up meanwhile, or takes no players), the
+    /// newcomers search on, the backfill ticket fails and the server is told: `None`.
+    fn seat_backfill_newcomers(
+        &mut self,
+        now: Millis,
+        gs: &str,
+        bf: &str,
+        m: &Match,
+    ) -> Option<Vec<PlayerSession>> {
         let newcomers: Vec<NewPlayerSession> = m
             .teams
             .iter()
@@ -318,28 +360,32 @@ impl Core {
                 player_data: None,
             })
             .collect();
-        let sessions = match self.create_player_sessions(now, &gs, newcomers) {
-            Ok(s) => s,
+        match self.create_player_sessions(now, gs, newcomers) {
+            Ok(s) => Some(s),
             Err(e) => {
-                // The game cannot seat them (it filled up meanwhile, or takes no players): the
-                // newcomers search on; the backfill ticket fails and the server is told.
                 for t in &m.ticket_ids {
                     self.return_to_pool(now, t);
                 }
                 self.finish_ticket(
                     now,
-                    &bf,
+                    bf,
                     TicketStatus::Failed,
                     Some(TicketStatusReason::UnexpectedError),
                     Some(format!("player sessions could not be created: {e}")),
                 );
-                return;
+                None
             }
-        };
-        let Some(gs_snapshot) = self.game_sessions.get(&gs).cloned() else {
-            return;
-        };
-        // Still open slots under AUTOMATIC: a new automatic ticket carries on.
+        }
+    }
+
+    /// Step 3: with still open slots under AUTOMATIC backfill, the id of the automatic
+    /// ticket that carries on.
+    fn next_automatic_backfill(
+        &mut self,
+        ticket: &MatchmakingTicket,
+        cfg: &MatchmakingConfiguration,
+        teams: &[(String, Vec<Player>)],
+    ) -> Option<String> {
         let automatic = matches!(
             ticket.kind,
             TicketKind::Backfill {
@@ -353,9 +399,20 @@ impl Core {
             .get(&cfg.rule_set_name)
             .map_or(0, |r| r.parsed.team_maxima().iter().map(|(_, n)| n).sum());
         let filled: usize = teams.iter().map(|(_, ps)| ps.len()).sum();
-        let next_auto =
-            (automatic && cfg.backfill_mode == BackfillMode::Automatic && filled < max as usize)
-                .then(|| self.ids.uuid());
+        (automatic && cfg.backfill_mode == BackfillMode::Automatic && filled < max as usize)
+            .then(|| self.ids.uuid())
+    }
+
+    /// Step 4: the game session's match is now this one; returns the matchmaker data its
+    /// server receives.
+    fn record_session_match(
+        &mut self,
+        cfg: &MatchmakingConfiguration,
+        gs: &str,
+        match_id: String,
+        teams: Vec<(String, Vec<Player>)>,
+        next_auto: Option<String>,
+    ) -> MatchmakerData {
         let refs: Vec<(String, Vec<&Player>)> = teams
             .iter()
             .map(|(n, ps)| (n.clone(), ps.iter().collect()))
@@ -370,26 +427,15 @@ impl Core {
             },
         );
         self.mm.sessions.insert(
-            gs.clone(),
+            gs.to_string(),
             SessionMatch {
                 configuration: cfg.name.clone(),
                 match_id,
                 teams,
-                auto_backfill_ticket_id: next_auto.clone(),
+                auto_backfill_ticket_id: next_auto,
             },
         );
-        self.notify_backfill_filled(now, cfg_name, &gs, &m);
-        self.complete_tickets_in_session(now, &m.ticket_ids, &gs_snapshot, &sessions);
-        let _ = self.notify_game_session_update(
-            &gs,
-            Some(md),
-            UpdateReason::MatchmakingDataUpdated,
-            Some(bf.clone()),
-        );
-        self.finish_ticket(now, &bf, TicketStatus::Completed, None, None);
-        if next_auto.is_some() {
-            self.start_automatic_backfill(now, &gs);
-        }
+        md
     }
 
     /// A backfill ticket ended without a fill: the game server hears why.
@@ -413,5 +459,23 @@ impl Core {
         };
         // The session may be gone (it ended, which is why the ticket ended): nobody to tell.
         let _ = self.notify_game_session_update(gs, None, reason, Some(id.to_string()));
+    }
+}
+
+/// The game session a WITH_QUEUE backfill ticket fills; `None` for STANDALONE (or a ticket
+/// without a session).
+fn with_queue_session(
+    ticket: &MatchmakingTicket,
+    cfg: &MatchmakingConfiguration,
+) -> Option<String> {
+    match (&ticket.kind, cfg.flex_match_mode) {
+        (
+            TicketKind::Backfill {
+                game_session_arn: Some(gs),
+                ..
+            },
+            FlexMatchMode::WithQueue,
+        ) => Some(gs.clone()),
+        _ => None,
     }
 }
