@@ -23,16 +23,14 @@
 //! manual request.
 
 use super::matchmaker_data::{self, Backfill, MatchmakerData};
-use super::tickets::{
-    check_ticket_id, ConnectionInfo, TicketKind, TicketStatus, TicketStatusReason,
-};
+use super::tickets::{ConnectionInfo, TicketKind, TicketStatus, TicketStatusReason};
 use super::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent, MatchmakingTicket,
 };
 use crate::clock::Millis;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError, NewPlayerSession, PlayerSession, UpdateReason};
-use playfield_flexmatch::{self as flexmatch, Match, Player};
+use playfield_flexmatch::{Match, Player};
 
 /// The match a placed game session hosts, as the matchmaker last described it.
 #[derive(Debug, Clone)]
@@ -73,6 +71,57 @@ impl Core {
         automatic: bool,
     ) -> Result<MatchmakingTicket, CoreError> {
         let cfg = self.configuration(&req.configuration_name)?.clone();
+        self.check_backfill_request(&cfg, &req)?;
+        let id = self.fresh_ticket_id(req.ticket_id.clone())?;
+        self.enter_pool(now, &cfg.name, &id, &req.players, true)?;
+        if let Some(gs) = &req.game_session_arn {
+            if let Some(old) = self.mm.tickets.backfill_ticket_of(gs).map(str::to_owned) {
+                self.finish_ticket(
+                    now,
+                    &old,
+                    TicketStatus::Cancelled,
+                    Some(TicketStatusReason::Cancelled),
+                    Some(format!("replaced by backfill ticket '{id}'")),
+                );
+            }
+        }
+        // A backfill ticket belongs to its game session's match from the start: its events
+        // carry that match id (a MatchmakingFailed too), and it names the session it fills.
+        let match_id = req
+            .game_session_arn
+            .as_deref()
+            .and_then(|gs| self.session_match_id(gs));
+        let connection = req
+            .game_session_arn
+            .as_deref()
+            .map(ConnectionInfo::game_session_only);
+        let kind = TicketKind::Backfill {
+            game_session_arn: req.game_session_arn,
+            automatic,
+        };
+        let mut t = MatchmakingTicket::queued(id.clone(), &cfg, now, req.players, kind);
+        t.connection = connection;
+        t.match_id = match_id;
+        let answer = t.clone();
+        self.mm.tickets.open(t);
+        if !automatic {
+            self.timers.schedule(
+                TimerKey::TicketTimeout(id.clone()),
+                now + u64::from(cfg.request_timeout_seconds) * 1000,
+            );
+        }
+        self.set_status(now, &id, TicketStatus::Searching, None, None);
+        self.run_pass(now, &cfg.name);
+        Ok(answer)
+    }
+
+    /// What StartMatchBackfill asks must fit: players given, and a live game session named
+    /// exactly when the configuration is WITH_QUEUE.
+    fn check_backfill_request(
+        &self,
+        cfg: &MatchmakingConfiguration,
+        req: &StartBackfill,
+    ) -> Result<(), CoreError> {
         if req.players.is_empty() {
             return Err(CoreError::param(
                 "Players",
@@ -105,85 +154,7 @@ impl Core {
                 Some(true) => {}
             },
         }
-        let id = match req.ticket_id {
-            Some(id) => {
-                check_ticket_id(&id)?;
-                id
-            }
-            None => self.ids.uuid(),
-        };
-        if self.mm.tickets.contains(&id) {
-            return Err(CoreError::IdTaken {
-                what: "matchmaking ticket",
-                id,
-            });
-        }
-        let pool = self
-            .mm
-            .pools
-            .get_mut(&cfg.name)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "matchmaking configuration",
-                id: cfg.name.clone(),
-            })?;
-        pool.insert(flexmatch::Ticket {
-            id: id.clone(),
-            players: req.players.clone(),
-            created_ms: now,
-            backfill: true,
-        })
-        .map_err(|e| CoreError::param("Players", e))?;
-        if let Some(gs) = &req.game_session_arn {
-            if let Some(old) = self.mm.tickets.backfill_ticket_of(gs).map(str::to_owned) {
-                self.finish_ticket(
-                    now,
-                    &old,
-                    TicketStatus::Cancelled,
-                    Some(TicketStatusReason::Cancelled),
-                    Some(format!("replaced by backfill ticket '{id}'")),
-                );
-            }
-        }
-        // A backfill ticket belongs to its game session's match from the start: its events
-        // carry that match id (a MatchmakingFailed too), and it names the session it fills.
-        let match_id = req
-            .game_session_arn
-            .as_deref()
-            .and_then(|gs| self.session_match_id(gs));
-        let t = MatchmakingTicket {
-            id: id.clone(),
-            configuration_name: cfg.name.clone(),
-            configuration_arn: cfg.arn.clone(),
-            status: TicketStatus::Queued,
-            status_reason: None,
-            status_message: None,
-            start_time: now,
-            end_time: None,
-            players: req.players,
-            connection: req
-                .game_session_arn
-                .as_deref()
-                .map(ConnectionInfo::game_session_only),
-            estimated_wait_seconds: None,
-            kind: TicketKind::Backfill {
-                game_session_arn: req.game_session_arn,
-                automatic,
-            },
-            match_id,
-            answers: Default::default(),
-            rule_evaluations: Vec::new(),
-        };
-        let answer = t.clone();
-        self.mm.tickets.open(t);
-        if !automatic {
-            self.timers.schedule(
-                TimerKey::TicketTimeout(id.clone()),
-                now + u64::from(cfg.request_timeout_seconds) * 1000,
-            );
-        }
-        self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.name);
-        Ok(answer)
+        Ok(())
     }
 
     /// StopMatchBackfill from the game server hosting `game_session_arn`.

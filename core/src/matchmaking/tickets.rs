@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule_sets::name_of;
-use super::{FlexMatchMode, MatchmakingEvent};
+use super::{FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
@@ -188,7 +188,84 @@ pub(crate) fn check_ticket_id(id: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+impl MatchmakingTicket {
+    /// A new ticket of configuration `cfg`, QUEUED at `now`, in no match yet.
+    pub(crate) fn queued(
+        id: String,
+        cfg: &MatchmakingConfiguration,
+        now: Millis,
+        players: Vec<Player>,
+        kind: TicketKind,
+    ) -> Self {
+        MatchmakingTicket {
+            id,
+            configuration_name: cfg.name.clone(),
+            configuration_arn: cfg.arn.clone(),
+            status: TicketStatus::Queued,
+            status_reason: None,
+            status_message: None,
+            start_time: now,
+            end_time: None,
+            players,
+            connection: None,
+            estimated_wait_seconds: None,
+            kind,
+            match_id: None,
+            answers: BTreeMap::new(),
+            rule_evaluations: Vec::new(),
+        }
+    }
+}
+
 impl Core {
+    /// The id of a new ticket: the caller's (checked, and not taken) or a fresh one.
+    pub(crate) fn fresh_ticket_id(
+        &mut self,
+        requested: Option<String>,
+    ) -> Result<String, CoreError> {
+        let id = match requested {
+            Some(id) => {
+                check_ticket_id(&id)?;
+                id
+            }
+            None => self.ids.uuid(),
+        };
+        if self.mm.tickets.contains(&id) {
+            return Err(CoreError::IdTaken {
+                what: "matchmaking ticket",
+                id,
+            });
+        }
+        Ok(id)
+    }
+
+    /// Puts a new ticket's players into its configuration's pool (which checks them against
+    /// the rule set).
+    pub(crate) fn enter_pool(
+        &mut self,
+        now: Millis,
+        configuration: &str,
+        id: &str,
+        players: &[Player],
+        backfill: bool,
+    ) -> Result<(), CoreError> {
+        let pool = self
+            .mm
+            .pools
+            .get_mut(configuration)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "matchmaking configuration",
+                id: configuration.to_string(),
+            })?;
+        pool.insert(flexmatch::Ticket {
+            id: id.to_string(),
+            players: players.to_vec(),
+            created_ms: now,
+            backfill,
+        })
+        .map_err(|e| CoreError::param("Players", e))
+    }
+
     /// StartMatchmaking: a new ticket, searched at once. A player's older active ticket is
     /// cancelled (one search per player at a time).
     pub fn start_matchmaking(
@@ -204,35 +281,8 @@ impl Core {
                 format!("a matchmaking request holds 1 to 10 players, got {n}"),
             ));
         }
-        let id = match req.ticket_id {
-            Some(id) => {
-                check_ticket_id(&id)?;
-                id
-            }
-            None => self.ids.uuid(),
-        };
-        if self.mm.tickets.contains(&id) {
-            return Err(CoreError::IdTaken {
-                what: "matchmaking ticket",
-                id,
-            });
-        }
-        let ticket = flexmatch::Ticket {
-            id: id.clone(),
-            players: req.players.clone(),
-            created_ms: now,
-            backfill: false,
-        };
-        let pool = self
-            .mm
-            .pools
-            .get_mut(&cfg.name)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "matchmaking configuration",
-                id: cfg.name.clone(),
-            })?;
-        pool.insert(ticket)
-            .map_err(|e| CoreError::param("Players", e))?;
+        let id = self.fresh_ticket_id(req.ticket_id)?;
+        self.enter_pool(now, &cfg.name, &id, &req.players, false)?;
         // The pool took it: now the older tickets of these players go.
         let older: BTreeSet<String> = req
             .players
@@ -248,23 +298,8 @@ impl Core {
                 format!("replaced by the player's newer ticket '{id}'"),
             );
         }
-        let t = MatchmakingTicket {
-            id: id.clone(),
-            configuration_name: cfg.name.clone(),
-            configuration_arn: cfg.arn.clone(),
-            status: TicketStatus::Queued,
-            status_reason: None,
-            status_message: None,
-            start_time: now,
-            end_time: None,
-            players: req.players,
-            connection: None,
-            estimated_wait_seconds: None,
-            kind: TicketKind::Matchmaking,
-            match_id: None,
-            answers: BTreeMap::new(),
-            rule_evaluations: Vec::new(),
-        };
+        let t =
+            MatchmakingTicket::queued(id.clone(), &cfg, now, req.players, TicketKind::Matchmaking);
         let answer = t.clone();
         self.mm.tickets.open(t);
         self.timers.schedule(
