@@ -253,6 +253,41 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Event::*;
         match self {
+            FleetCreated { .. }
+            | ComputeAdopted { .. }
+            | ProcessConnected { .. }
+            | ProcessDisconnected { .. }
+            | ProcessReady { .. }
+            | ProcessHealthChanged { .. }
+            | ProcessGone { .. }
+            | ProcessTerminationRequested { .. } => self.fmt_process(f),
+            GameSessionCreated { .. }
+            | GameSessionActivated { .. }
+            | GameSessionTerminating { .. }
+            | GameSessionEnded { .. }
+            | GameSessionUpdated { .. }
+            | PlayerSessionCreationPolicyChanged { .. } => self.fmt_game_session(f),
+            PlayerSessionReserved { .. }
+            | PlayerSessionAccepted { .. }
+            | PlayerSessionEnded { .. } => self.fmt_player_session(f),
+            Matchmaking(e) => e.fmt(f),
+            Notification(n) => {
+                write!(f, "event {} {}", n.name(), n.id)?;
+                let tickets = n.ticket_ids();
+                if !tickets.is_empty() {
+                    write!(f, " (tickets {})", tickets.join(", "))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Event {
+    /// The log line of an event about: fleets, computes and server processes.
+    fn fmt_process(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             FleetCreated {
                 fleet_id,
                 location,
@@ -285,8 +320,15 @@ impl fmt::Display for Event {
                 conn,
                 reconnect,
             } => {
-                let what = if *reconnect { "reconnected" } else { "connected" };
-                write!(f, "process {pid} {what} (fleet {fleet_id}, connection {conn})")
+                let what = if *reconnect {
+                    "reconnected"
+                } else {
+                    "connected"
+                };
+                write!(
+                    f,
+                    "process {pid} {what} (fleet {fleet_id}, connection {conn})"
+                )
             }
             ProcessDisconnected {
                 pid,
@@ -302,11 +344,21 @@ impl fmt::Display for Event {
                 fleet_id,
                 port,
             } => match port {
-                Some(p) => write!(f, "process {pid} ready: ACTIVE in fleet {fleet_id}, port {p}"),
-                None => write!(f, "process {pid} ready: ACTIVE in fleet {fleet_id}, no port"),
+                Some(p) => write!(
+                    f,
+                    "process {pid} ready: ACTIVE in fleet {fleet_id}, port {p}"
+                ),
+                None => write!(
+                    f,
+                    "process {pid} ready: ACTIVE in fleet {fleet_id}, no port"
+                ),
             },
             ProcessHealthChanged { pid, healthy } => {
-                let what = if *healthy { "healthy again" } else { "unhealthy" };
+                let what = if *healthy {
+                    "healthy again"
+                } else {
+                    "unhealthy"
+                };
                 write!(f, "process {pid} {what}")
             }
             ProcessGone { pid, reason } => write!(f, "process {pid} gone: {reason}"),
@@ -317,6 +369,14 @@ impl fmt::Display for Event {
                 f,
                 "process {pid} asked to terminate by {termination_time} (epoch ms)"
             ),
+            _ => unreachable!("fmt_process is called for its own variants only"),
+        }
+    }
+
+    /// The log line of an event about: game sessions.
+    fn fmt_game_session(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             GameSessionCreated {
                 game_session_id,
                 pid,
@@ -362,6 +422,14 @@ impl fmt::Display for Event {
                 "game session {game_session_id} player session creation policy: {}",
                 policy.as_str()
             ),
+            _ => unreachable!("fmt_game_session is called for its own variants only"),
+        }
+    }
+
+    /// The log line of an event about: player sessions.
+    fn fmt_player_session(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             PlayerSessionReserved {
                 player_session_id,
                 player_id,
@@ -372,15 +440,6 @@ impl fmt::Display for Event {
             ),
             PlayerSessionAccepted { player_session_id } => {
                 write!(f, "player session {player_session_id} accepted: ACTIVE")
-            }
-            Matchmaking(e) => e.fmt(f),
-            Notification(n) => {
-                write!(f, "event {} {}", n.name(), n.id)?;
-                let tickets = n.ticket_ids();
-                if !tickets.is_empty() {
-                    write!(f, " (tickets {})", tickets.join(", "))?;
-                }
-                Ok(())
             }
             PlayerSessionEnded {
                 player_session_id,
@@ -398,6 +457,7 @@ impl fmt::Display for Event {
                     "player session {player_session_id} completed: its game session ended"
                 ),
             },
+            _ => unreachable!("fmt_player_session is called for its own variants only"),
         }
     }
 }
