@@ -108,48 +108,7 @@ impl Core {
                 reason,
                 message,
                 ..
-            } => {
-                let Some(t) = self.mm.tickets.get(ticket_id) else {
-                    return;
-                };
-                let match_id = t.match_id.clone();
-                // The ticket's own counts over its whole search (see `evaluations`).
-                let rule_metrics = || self.ticket_rule_metrics(t);
-                let message = message.clone().unwrap_or_default();
-                let kind = match status {
-                    TicketStatus::Searching => K::Searching {
-                        estimated_wait_millis: self.estimated_wait_ms(&t.configuration_name),
-                    },
-                    TicketStatus::TimedOut => K::TimedOut {
-                        match_id,
-                        message,
-                        rule_evaluation_metrics: rule_metrics(),
-                    },
-                    TicketStatus::Cancelled => K::Cancelled {
-                        match_id,
-                        message,
-                        rule_evaluation_metrics: rule_metrics(),
-                    },
-                    // Seed 001 line 87 lists ruleEvaluationMetrics among MatchmakingFailed's
-                    // details (its example, line 89, a failure while placing, shows none):
-                    // the ticket was judged like any other, so its counts are told.
-                    TicketStatus::Failed => K::Failed {
-                        match_id,
-                        reason: reason
-                            .unwrap_or(TicketStatusReason::UnexpectedError)
-                            .as_str()
-                            .into(),
-                        message,
-                        rule_evaluation_metrics: Some(rule_metrics()),
-                    },
-                    // Success is told once per match (placement, standalone or backfill);
-                    // the other steps have no FlexMatch event of their own.
-                    _ => return,
-                };
-                let tickets = vec![ticket(t)];
-                let cfg = t.configuration_name.clone();
-                self.notify_tickets(now, &cfg, tickets, None, kind);
-            }
+            } => self.notify_ticket_status(now, ticket_id, *status, *reason, message),
             MatchmakingEvent::PotentialMatchCreated {
                 match_id,
                 configuration,
@@ -218,6 +177,59 @@ impl Core {
             // requeued or failed) is announced by the steps above.
             MatchmakingEvent::PostProcessing(_) => {}
         }
+    }
+
+    /// A ticket's new status as its FlexMatch event (Searching, TimedOut, Cancelled, Failed);
+    /// the other statuses have none of their own.
+    fn notify_ticket_status(
+        &mut self,
+        now: Millis,
+        ticket_id: &str,
+        status: TicketStatus,
+        reason: Option<TicketStatusReason>,
+        message: &Option<String>,
+    ) {
+        use n::MatchmakingEventKind as K;
+        let Some(t) = self.mm.tickets.get(ticket_id) else {
+            return;
+        };
+        let match_id = t.match_id.clone();
+        // The ticket's own counts over its whole search (see `evaluations`).
+        let rule_metrics = || self.ticket_rule_metrics(t);
+        let message = message.clone().unwrap_or_default();
+        let kind = match status {
+            TicketStatus::Searching => K::Searching {
+                estimated_wait_millis: self.estimated_wait_ms(&t.configuration_name),
+            },
+            TicketStatus::TimedOut => K::TimedOut {
+                match_id,
+                message,
+                rule_evaluation_metrics: rule_metrics(),
+            },
+            TicketStatus::Cancelled => K::Cancelled {
+                match_id,
+                message,
+                rule_evaluation_metrics: rule_metrics(),
+            },
+            // Seed 001 line 87 lists ruleEvaluationMetrics among MatchmakingFailed's
+            // details (its example, line 89, a failure while placing, shows none):
+            // the ticket was judged like any other, so its counts are told.
+            TicketStatus::Failed => K::Failed {
+                match_id,
+                reason: reason
+                    .unwrap_or(TicketStatusReason::UnexpectedError)
+                    .as_str()
+                    .into(),
+                message,
+                rule_evaluation_metrics: Some(rule_metrics()),
+            },
+            // Success is told once per match (placement, standalone or backfill);
+            // the other steps have no FlexMatch event of their own.
+            _ => return,
+        };
+        let tickets = vec![ticket(t)];
+        let cfg = t.configuration_name.clone();
+        self.notify_tickets(now, &cfg, tickets, None, kind);
     }
 
     /// A STANDALONE match was agreed: MatchmakingSucceeded without a game session.
