@@ -50,6 +50,7 @@ pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
 pub use game_session_terminate::TerminationMode;
+pub use ids::{GameSessionId, ProcessId, TicketId};
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
     PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
