@@ -99,7 +99,7 @@ impl Core {
             game_session_arn: req.game_session_arn,
             automatic,
         };
-        let mut t = MatchmakingTicket::queued(id.clone(), &cfg, now, req.players, kind);
+        let mut t = MatchmakingTicket::queued(id.clone().into(), &cfg, now, req.players, kind);
         t.connection = connection;
         t.match_id = match_id;
         let answer = t.clone();

@@ -328,7 +328,7 @@ impl Core {
         {
             return Err(CoreError::ConfigurationHasActiveTicket {
                 name,
-                ticket_id: t.id.clone(),
+                ticket_id: t.id.to_string(),
                 status: t.status.as_str(),
             });
         }

@@ -60,7 +60,7 @@ fn player(p: &flexmatch::Player) -> n::Player {
 /// A ticket as the events (and the PGOS post-processing request) show it.
 pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
     n::Ticket {
-        ticket_id: t.id.clone(),
+        ticket_id: t.id.to_string(),
         start_time: at(t.start_time),
         players: t.players.iter().map(player).collect(),
         kind: match &t.kind {

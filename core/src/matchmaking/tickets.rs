@@ -13,7 +13,7 @@ use super::{FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError};
+use crate::{Core, CoreError, TicketId};
 use playfield_flexmatch::RuleMetric;
 use playfield_flexmatch::{self as flexmatch, Match, Player};
 
@@ -141,7 +141,7 @@ impl ConnectionInfo {
 /// The MatchmakingTicket shape (service-api.md §11).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingTicket {
-    pub id: String,
+    pub id: TicketId,
     pub configuration_name: String,
     pub configuration_arn: String,
     pub status: TicketStatus,
@@ -191,7 +191,7 @@ pub(crate) fn check_ticket_id(id: &str) -> Result<(), CoreError> {
 impl MatchmakingTicket {
     /// A new ticket of configuration `cfg`, QUEUED at `now`, in no match yet.
     pub(crate) fn queued(
-        id: String,
+        id: TicketId,
         cfg: &MatchmakingConfiguration,
         now: Millis,
         players: Vec<Player>,
@@ -298,8 +298,13 @@ impl Core {
                 format!("replaced by the player's newer ticket '{id}'"),
             );
         }
-        let t =
-            MatchmakingTicket::queued(id.clone(), &cfg, now, req.players, TicketKind::Matchmaking);
+        let t = MatchmakingTicket::queued(
+            id.clone().into(),
+            &cfg,
+            now,
+            req.players,
+            TicketKind::Matchmaking,
+        );
         let answer = t.clone();
         self.mm.tickets.open(t);
         self.timers.schedule(
@@ -460,7 +465,7 @@ impl Core {
             .tickets
             .values()
             .filter(|t| t.configuration_name == cfg && t.status == TicketStatus::Searching)
-            .map(|t| (t.start_time, t.id.clone()))
+            .map(|t| (t.start_time, t.id.to_string()))
             .filter(|(_, id)| self.held_match_of(id).is_none())
             .collect();
         ids.sort();
@@ -518,7 +523,7 @@ impl Core {
     pub(crate) fn pool_ticket(&mut self, cfg: &str, id: &str) -> Result<(), String> {
         let t = self.mm.tickets.get(id).ok_or("ticket gone")?;
         let ticket = flexmatch::Ticket {
-            id: t.id.clone(),
+            id: t.id.to_string(),
             players: t.players.clone(),
             created_ms: t.start_time,
             backfill: matches!(t.kind, TicketKind::Backfill { .. }),

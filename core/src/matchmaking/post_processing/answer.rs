@@ -93,7 +93,7 @@ impl Core {
                     };
                     slot.players.push(MatchedPlayer {
                         player_id: p.id.clone(),
-                        ticket_id: t.id.clone(),
+                        ticket_id: t.id.to_string(),
                     });
                 }
             }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::{MatchmakingTicket, TicketKind};
 use crate::clock::Millis;
+use crate::TicketId;
 
 /// All tickets, by id, with their indexes.
 ///
@@ -22,11 +23,11 @@ use crate::clock::Millis;
 ///   [`Tickets::forget`].
 #[derive(Debug, Default)]
 pub struct Tickets {
-    by_id: HashMap<String, MatchmakingTicket>,
+    by_id: HashMap<TicketId, MatchmakingTicket>,
     /// Player id → that player's active matchmaking ticket.
-    by_player: HashMap<String, String>,
+    by_player: HashMap<String, TicketId>,
     /// Game session ARN → its one active backfill ticket.
-    backfill_of: HashMap<String, String>,
+    backfill_of: HashMap<String, TicketId>,
 }
 
 impl Tickets {
@@ -58,12 +59,12 @@ impl Tickets {
 
     /// The player's active matchmaking ticket, if any.
     pub fn active_ticket_of_player(&self, player_id: &str) -> Option<&str> {
-        self.by_player.get(player_id).map(String::as_str)
+        self.by_player.get(player_id).map(TicketId::as_str)
     }
 
     /// The game session's active backfill ticket, if any.
     pub fn backfill_ticket_of(&self, game_session_arn: &str) -> Option<&str> {
-        self.backfill_of.get(game_session_arn).map(String::as_str)
+        self.backfill_of.get(game_session_arn).map(TicketId::as_str)
     }
 
     /// Takes a new ticket in and indexes it: a matchmaking ticket becomes the active ticket of

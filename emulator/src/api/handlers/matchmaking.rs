@@ -170,7 +170,7 @@ impl From<&MatchmakingTicket> for TicketShape {
     fn from(t: &MatchmakingTicket) -> Self {
         let ms = |m: u64| Timestamp::from_epoch_millis(m as i64);
         Self {
-            ticket_id: t.id.clone(),
+            ticket_id: t.id.clone().into(),
             configuration_name: t.configuration_name.clone(),
             configuration_arn: t.configuration_arn.clone(),
             status: t.status.as_str(),
