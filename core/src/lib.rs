@@ -150,7 +150,7 @@ pub struct Core {
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
     /// the reconnect grace so their SDK's reconnect is told apart from a new process.
     ended_processes: HashMap<String, process::EndedProcess>,
-    game_sessions: HashMap<String, GameSession>,
+    game_sessions: HashMap<GameSessionId, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,
     /// Tags of fleets, queues, configurations and rule sets, by ARN.

@@ -236,13 +236,15 @@ impl Core {
         })?;
         if gs.status != GameSessionStatus::Active {
             return Err(CoreError::GameSessionStatus {
-                id: gs.id.clone(),
+                id: gs.id.to_string(),
                 status: gs.status.as_str(),
                 expected: "ACTIVE",
             });
         }
         if gs.player_session_creation_policy == PlayerSessionCreationPolicy::DenyAll {
-            return Err(CoreError::PlayerSessionsDenied { id: gs.id.clone() });
+            return Err(CoreError::PlayerSessionsDenied {
+                id: gs.id.to_string(),
+            });
         }
         let live: Vec<&PlayerSession> = self
             .player_sessions
@@ -251,7 +253,7 @@ impl Core {
             .collect();
         if live.len() + players.len() > gs.maximum_player_session_count as usize {
             return Err(CoreError::GameSessionFull {
-                id: gs.id.clone(),
+                id: gs.id.to_string(),
                 taken: live.len(),
                 max: gs.maximum_player_session_count,
                 asked: players.len(),
@@ -376,7 +378,7 @@ impl Core {
         let store = &self.player_sessions;
         let ids: Vec<&String> = match &q.selector {
             PlayerSessionsSelector::GameSession(id) => {
-                if !self.game_sessions.contains_key(id) {
+                if !self.game_sessions.contains_key(id.as_str()) {
                     return Err(CoreError::UnknownGameSession { id: id.clone() });
                 }
                 store
@@ -423,7 +425,7 @@ impl Core {
         let gs = self.hosted_game_session_mut(pid, game_session_id)?;
         if gs.status != GameSessionStatus::Active {
             return Err(CoreError::GameSessionStatus {
-                id: gs.id.clone(),
+                id: gs.id.to_string(),
                 status: gs.status.as_str(),
                 expected: "ACTIVE",
             });

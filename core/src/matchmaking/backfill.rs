@@ -146,7 +146,7 @@ impl Core {
                     ),
                 ))
             }
-            (Some(gs), false) => match self.game_sessions.get(gs).map(|g| g.is_live()) {
+            (Some(gs), false) => match self.game_sessions.get(gs.as_str()).map(|g| g.is_live()) {
                 None => return Err(CoreError::UnknownGameSession { id: gs.clone() }),
                 Some(false) => {
                     return Err(CoreError::BackfillOfEndedGameSession { id: gs.clone() })
@@ -248,7 +248,7 @@ impl Core {
         let Some(sessions) = self.seat_backfill_newcomers(now, &gs, &bf, &m) else {
             return;
         };
-        let Some(gs_snapshot) = self.game_sessions.get(&gs).cloned() else {
+        let Some(gs_snapshot) = self.game_sessions.get(gs.as_str()).cloned() else {
             return;
         };
         let next_auto = self.next_automatic_backfill(&ticket, &cfg, &teams);

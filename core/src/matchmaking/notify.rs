@@ -333,7 +333,7 @@ impl Core {
             gs_id
                 .and_then(|id| self.game_sessions.get(id))
                 .map(|g| n::PlacedGameSession {
-                    game_session_arn: g.id.clone(),
+                    game_session_arn: g.id.to_string(),
                     fleet_id: g.fleet_id.clone(),
                     region: g
                         .location
@@ -458,7 +458,7 @@ impl Core {
             self.set_sessions(players.iter_mut(), gs);
         }
         Some(n::GameSessionInfo {
-            game_session_arn: Some(g.id.clone()),
+            game_session_arn: Some(g.id.to_string()),
             ip_address: Some(g.ip_address.clone()),
             port: g.port,
             players,

@@ -414,7 +414,7 @@ impl Core {
                 })
                 .collect();
             t.connection = Some(ConnectionInfo {
-                game_session_arn: gs.id.clone(),
+                game_session_arn: gs.id.to_string(),
                 ip_address: gs.ip_address.clone(),
                 dns_name: gs.dns_name.clone(),
                 port: gs.port,

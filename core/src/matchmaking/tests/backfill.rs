@@ -20,7 +20,7 @@ fn placed(mode: BackfillMode) -> (Core, String, MatchmakerData) {
     };
     c.activate_game_session(T0 + 10, "p1", &gs.id).unwrap();
     let md = gs.matchmaker_data.clone().unwrap();
-    (c, gs.id, md)
+    (c, gs.id.into(), md)
 }
 
 /// The game's current players with their teams, as a backfill request gives them.

@@ -105,8 +105,8 @@ fn shape(core: &Core, p: &Placement) -> PlacementShape {
             .collect(),
         maximum_player_session_count: p.maximum_player_session_count,
         game_session_name: d.game_session_name.clone(),
-        game_session_id: gs.map(|g| g.id.clone()),
-        game_session_arn: gs.map(|g| g.id.clone()),
+        game_session_id: gs.map(|g| g.id.to_string()),
+        game_session_arn: gs.map(|g| g.id.to_string()),
         game_session_region: gs.map(|_| core.config().region.clone()),
         player_latencies: d
             .player_latencies
