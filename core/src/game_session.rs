@@ -451,7 +451,7 @@ impl Core {
         gs.status_reason = reason;
         gs.termination_time = Some(now);
         let pid = gs.pid.clone();
-        if let Some(p) = self.processes.get_mut(&pid) {
+        if let Some(p) = self.processes.get_mut(pid.as_str()) {
             if p.game_session_id.as_deref() == Some(id) {
                 p.game_session_id = None;
             }

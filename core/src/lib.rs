@@ -146,7 +146,7 @@ pub struct Core {
     /// The AnywhereConfiguration of fleets created with one.
     fleet_anywhere: HashMap<String, fleet::AnywhereConfiguration>,
     anywhere: compute::Anywhere,
-    processes: HashMap<String, ServerProcess>,
+    processes: HashMap<ProcessId, ServerProcess>,
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
     /// the reconnect grace so their SDK's reconnect is told apart from a new process.
     ended_processes: HashMap<String, process::EndedProcess>,

@@ -333,7 +333,7 @@ impl Core {
                     .then(|| reported.iter().sum::<u64>() / reported.len() as u64);
                 candidates.push(Candidate {
                     fleet_id: fleet_id.clone(),
-                    pid: p.pid.clone(),
+                    pid: p.pid.to_string(),
                     location,
                     destination,
                     latency,
