@@ -64,6 +64,38 @@ impl Core {
         player_ids: &[String],
         accept: bool,
     ) -> Result<(), CoreError> {
+        let match_id = self.check_answer(ticket_id, player_ids)?;
+        for p in player_ids {
+            // Recorded before the event: it shows every answer so far, this one included.
+            if let Some(t) = self.mm.tickets.get_mut(ticket_id) {
+                t.answers.insert(p.clone(), accept);
+            }
+            self.mm_emit(
+                now,
+                MatchmakingEvent::AcceptMatch {
+                    match_id: match_id.clone(),
+                    ticket_id: ticket_id.into(),
+                    player_id: p.clone(),
+                    accepted: accept,
+                },
+            );
+        }
+        if !accept {
+            self.drop_proposal(
+                now,
+                &match_id,
+                &[ticket_id.to_string()],
+                AcceptanceOutcome::Rejected,
+            );
+            return Ok(());
+        }
+        self.complete_if_all_accepted(now, match_id);
+        Ok(())
+    }
+
+    /// AcceptMatch's checks: the ticket waits for acceptance and lists every player
+    /// answering. Returns the proposed match's id.
+    fn check_answer(&self, ticket_id: &str, player_ids: &[String]) -> Result<String, CoreError> {
         let t = self
             .mm
             .tickets
@@ -93,31 +125,12 @@ impl Core {
                 format!("player '{p}' is not in ticket '{ticket_id}'"),
             ));
         }
-        let match_id = t.match_id.clone().unwrap_or_default();
-        for p in player_ids {
-            // Recorded before the event: it shows every answer so far, this one included.
-            if let Some(t) = self.mm.tickets.get_mut(ticket_id) {
-                t.answers.insert(p.clone(), accept);
-            }
-            self.mm_emit(
-                now,
-                MatchmakingEvent::AcceptMatch {
-                    match_id: match_id.clone(),
-                    ticket_id: ticket_id.into(),
-                    player_id: p.clone(),
-                    accepted: accept,
-                },
-            );
-        }
-        if !accept {
-            self.drop_proposal(
-                now,
-                &match_id,
-                &[ticket_id.to_string()],
-                AcceptanceOutcome::Rejected,
-            );
-            return Ok(());
-        }
+        Ok(t.match_id.clone().unwrap_or_default())
+    }
+
+    /// Once every player of every ticket accepted: the acceptance step ends, Accepted, and
+    /// the match goes on.
+    fn complete_if_all_accepted(&mut self, now: Millis, match_id: String) {
         let all = self.mm.proposals.get(&match_id).is_some_and(|p| {
             p.m.ticket_ids
                 .iter()
@@ -140,7 +153,6 @@ impl Core {
                 }
             }
         }
-        Ok(())
     }
 
     pub(crate) fn acceptance_timed_out(&mut self, now: Millis, match_id: &str) {

@@ -295,26 +295,12 @@ impl Core {
             PlacementStatus::TimedOut => n::PlacementOutcome::TimedOut,
             PlacementStatus::Pending | PlacementStatus::Cancelled => return,
         };
-        let queue = self.mm.queues.get(&p.queue);
-        let cfg_target = || {
-            self.mm
-                .configurations
-                .get(&p.configuration)
-                .and_then(|c| c.notification_target.clone())
-        };
-        // The queue as it is now; as it was when the placement began if it was deleted since
-        // (a PlacementFailed for a deleted queue is routed and enveloped like any other).
-        let (arn, queue_target) = match queue {
-            Some(q) => (q.arn.clone(), q.notification_target.clone()),
-            None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
-        };
-        let queue_ref = n::QueueRef {
-            name: p.queue.clone(),
-            arn,
-            notification_target: queue_target
-                .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
-        };
-        let timeout_seconds = queue.map_or(0, |q| q.timeout_seconds);
+        let queue_ref = self.placement_queue_ref(p);
+        let timeout_seconds = self
+            .mm
+            .queues
+            .get(&p.queue)
+            .map_or(0, |q| q.timeout_seconds);
         let (game_properties, source) = match &p.direct {
             Some(d) => (properties(&d.game_properties), n::PlacementSource::Direct),
             None => (
@@ -329,35 +315,9 @@ impl Core {
             ),
         };
         let gs_id = gs.or(p.game_session_id.as_deref());
-        let game_session =
-            gs_id
-                .and_then(|id| self.game_sessions.get(id))
-                .map(|g| n::PlacedGameSession {
-                    game_session_arn: g.id.to_string(),
-                    fleet_id: g.fleet_id.clone(),
-                    region: g
-                        .location
-                        .clone()
-                        .unwrap_or_else(|| self.cfg.region.clone()),
-                    ip_address: g.ip_address.clone(),
-                    dns_name: (!g.dns_name.is_empty()).then(|| g.dns_name.clone()),
-                    port: g.port.unwrap_or(0),
-                    status: g.status.as_str().to_string(),
-                    status_reason: g.status_reason.map(|r| r.as_str().to_string()),
-                    creation_time: at(g.creation_time),
-                    termination_time: g.termination_time.map(at),
-                });
+        let game_session = gs_id.and_then(|id| self.placed_game_session(id));
         let player_sessions = match (outcome, gs_id) {
-            (n::PlacementOutcome::Fulfilled, Some(id)) => self
-                .player_sessions
-                .of_game_session(id)
-                .map(|s| n::PlacedPlayerSession {
-                    player_id: s.player_id.clone(),
-                    player_session_id: s.id.clone(),
-                    status: s.status.as_str().to_string(),
-                    creation_time: at(s.creation_time),
-                })
-                .collect(),
+            (n::PlacementOutcome::Fulfilled, Some(id)) => self.placed_player_sessions(id),
             _ => Vec::new(),
         };
         let event = n::PlacementEvent {
@@ -374,6 +334,61 @@ impl Core {
             player_sessions,
         };
         self.push_notification(now, n::EventBody::Placement(event));
+    }
+
+    /// The queue a placement went through, as it is now; as it was when the placement began
+    /// if it was deleted since (a PlacementFailed for a deleted queue is routed and
+    /// enveloped like any other).
+    fn placement_queue_ref(&self, p: &Placement) -> n::QueueRef {
+        let cfg_target = || {
+            self.mm
+                .configurations
+                .get(&p.configuration)
+                .and_then(|c| c.notification_target.clone())
+        };
+        let (arn, queue_target) = match self.mm.queues.get(&p.queue) {
+            Some(q) => (q.arn.clone(), q.notification_target.clone()),
+            None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
+        };
+        n::QueueRef {
+            name: p.queue.clone(),
+            arn,
+            notification_target: queue_target
+                .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
+        }
+    }
+
+    /// The game session a placement made, as its notification shows it.
+    fn placed_game_session(&self, id: &str) -> Option<n::PlacedGameSession> {
+        let g = self.game_sessions.get(id)?;
+        Some(n::PlacedGameSession {
+            game_session_arn: g.id.to_string(),
+            fleet_id: g.fleet_id.clone(),
+            region: g
+                .location
+                .clone()
+                .unwrap_or_else(|| self.cfg.region.clone()),
+            ip_address: g.ip_address.clone(),
+            dns_name: (!g.dns_name.is_empty()).then(|| g.dns_name.clone()),
+            port: g.port.unwrap_or(0),
+            status: g.status.as_str().to_string(),
+            status_reason: g.status_reason.map(|r| r.as_str().to_string()),
+            creation_time: at(g.creation_time),
+            termination_time: g.termination_time.map(at),
+        })
+    }
+
+    /// The player sessions of a fulfilled placement's game session.
+    fn placed_player_sessions(&self, id: &str) -> Vec<n::PlacedPlayerSession> {
+        self.player_sessions
+            .of_game_session(id)
+            .map(|s| n::PlacedPlayerSession {
+                player_id: s.player_id.clone(),
+                player_session_id: s.id.clone(),
+                status: s.status.as_str().to_string(),
+                creation_time: at(s.creation_time),
+            })
+            .collect()
     }
 
     // ---- helpers ---------------------------------------------------------------------
