@@ -422,6 +422,16 @@ pub(super) fn parse_algorithm(
         ],
         path,
     );
+    parse_strategy(cx, obj, large, &mut alg);
+    parse_sort_by(cx, obj, attrs, &mut alg);
+    parse_balanced_attribute(cx, obj, attrs, &mut alg);
+    parse_expansion_and_backfill(cx, obj, &mut alg);
+    alg
+}
+
+/// `strategy` and `batchingPreference`, whose valid values depend on the strategy.
+fn parse_strategy(cx: &mut Ctx, obj: &Map<String, Value>, large: bool, alg: &mut Algorithm) {
+    let path = "algorithm";
     match cx.string(obj, "strategy", path) {
         None | Some("exhaustiveSearch") => {}
         Some("balanced") => alg.strategy = Strategy::Balanced,
@@ -455,6 +465,15 @@ pub(super) fn parse_algorithm(
             format!("\"{s}\" is not valid with strategy balanced (use \"largestPopulation\" or \"fastestRegion\")"),
         ),
     }
+}
+
+/// `sortByAttributes`: number or string attributes, required by sorted batching.
+fn parse_sort_by(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    attrs: &[AttributeDecl],
+    alg: &mut Algorithm,
+) {
     for (i, a) in array(
         cx,
         obj.get("sortByAttributes"),
@@ -487,6 +506,17 @@ pub(super) fn parse_algorithm(
             "is required when batchingPreference is \"sorted\"",
         );
     }
+}
+
+/// `balancedAttribute`: a number attribute, required by the balanced strategy.
+fn parse_balanced_attribute(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    attrs: &[AttributeDecl],
+    alg: &mut Algorithm,
+) {
+    let path = "algorithm";
+    let balanced = alg.strategy == Strategy::Balanced;
     match cx.string(obj, "balancedAttribute", path) {
         Some(n) => match attrs.iter().position(|d| d.name == n) {
             Some(i) if attrs[i].kind == AttrType::Number => alg.balanced_attribute = Some(i),
@@ -505,6 +535,11 @@ pub(super) fn parse_algorithm(
         ),
         None => {}
     }
+}
+
+/// `expansionAgeSelection` and `backfillPriority`.
+fn parse_expansion_and_backfill(cx: &mut Ctx, obj: &Map<String, Value>, alg: &mut Algorithm) {
+    let path = "algorithm";
     match cx.string(obj, "expansionAgeSelection", path) {
         None | Some("newest") => {}
         Some("oldest") => alg.expansion_age = AgeSelection::Oldest,
@@ -522,7 +557,6 @@ pub(super) fn parse_algorithm(
             format!("must be \"normal\", \"high\" or \"low\", got \"{s}\""),
         ),
     }
-    alg
 }
 
 #[cfg(test)]
