@@ -98,6 +98,29 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// A process that just connected for the first time: CONNECTED, healthy, no game
+    /// session, not ready yet.
+    fn connected(now: Millis, conn: ConnId, info: &ConnectInfo) -> Self {
+        ServerProcess {
+            pid: info.pid.clone().into(),
+            fleet_id: info.fleet_id.clone(),
+            compute_id: info.compute_id.clone(),
+            sdk_version: info.sdk_version.clone(),
+            sdk_language: info.sdk_language.clone(),
+            status: ProcessStatus::Connected,
+            healthy: true,
+            port: None,
+            log_paths: Vec::new(),
+            connections: vec![conn],
+            connected_at: now,
+            last_heartbeat: None,
+            game_session_id: None,
+            pending: Vec::new(),
+            connect_tokens: info.idempotency_token.iter().cloned().collect(),
+            ready_seq: 0,
+        }
+    }
+
     pub fn newest_connection(&self) -> Option<ConnId> {
         self.connections.last().copied()
     }
@@ -215,24 +238,7 @@ impl Core {
             self.forget_ended_process(&pid);
             self.processes.insert(
                 pid.clone().into(),
-                ServerProcess {
-                    pid: pid.clone().into(),
-                    fleet_id: info.fleet_id.clone(),
-                    compute_id: info.compute_id,
-                    sdk_version: info.sdk_version,
-                    sdk_language: info.sdk_language,
-                    status: ProcessStatus::Connected,
-                    healthy: true,
-                    port: None,
-                    log_paths: Vec::new(),
-                    connections: vec![conn],
-                    connected_at: now,
-                    last_heartbeat: None,
-                    game_session_id: None,
-                    pending: Vec::new(),
-                    connect_tokens: info.idempotency_token.into_iter().collect(),
-                    ready_seq: 0,
-                },
+                ServerProcess::connected(now, conn, &info),
             );
             false
         };
