@@ -253,9 +253,8 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Event::*;
         match self {
-            FleetCreated { .. }
-            | ComputeAdopted { .. }
-            | ProcessConnected { .. }
+            FleetCreated { .. } | ComputeAdopted { .. } => self.fmt_fleet(f),
+            ProcessConnected { .. }
             | ProcessDisconnected { .. }
             | ProcessReady { .. }
             | ProcessHealthChanged { .. }
@@ -284,8 +283,8 @@ impl fmt::Display for Event {
 }
 
 impl Event {
-    /// The log line of an event about: fleets, computes and server processes.
-    fn fmt_process(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The log line of an event about: fleets and computes.
+    fn fmt_fleet(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Event::*;
         match self {
             FleetCreated {
@@ -314,6 +313,14 @@ impl Event {
                 "compute {name} joined fleet {fleet_id} (location {location}): process {pid} \
                  connected from it without a RegisterCompute; ListCompute lists it"
             ),
+            _ => unreachable!("fmt_fleet is called for its own variants only"),
+        }
+    }
+
+    /// The log line of an event about: server processes.
+    fn fmt_process(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             ProcessConnected {
                 pid,
                 fleet_id,
