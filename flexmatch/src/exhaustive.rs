@@ -229,6 +229,50 @@ fn run_batch(
     }
 }
 
+/// For a map attribute, the key the anchor holds its highest (or lowest) value under.
+fn anchor_map_key(v: &Val, map_key: &MapKey) -> Option<u32> {
+    let Val::Map(m) = v else {
+        return None;
+    };
+    let pick = m.iter().copied().reduce(|a, b| match map_key {
+        MapKey::MaxValue => {
+            if b.1 > a.1 {
+                b
+            } else {
+                a
+            }
+        }
+        MapKey::MinValue => {
+            if b.1 < a.1 {
+                b
+            } else {
+                a
+            }
+        }
+    });
+    pick.map(|(key, _)| key)
+}
+
+/// Sorts candidate positions by their `k` keys each (row `x` at `keys[x * k..]`), in order.
+fn sort_by_keys(idx: &mut [usize], keys: &[f64], k: usize) {
+    idx.sort_by(|&x, &y| {
+        for r in 0..k {
+            let (a, b) = (keys[x * k + r], keys[y * k + r]);
+            // Unknown values (NaN) sort last.
+            let o = match (a.is_nan(), b.is_nan()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                _ => a.total_cmp(&b),
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
 /// Fills `sorter.idx` with the batch positions other than `ai`, in the order candidates are tried.
 fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind], s: &mut Sorter) {
     s.idx.clear();
@@ -258,28 +302,7 @@ fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind],
         };
         let distance = matches!(kind, RuleKind::DistanceSort { .. });
         // For a map attribute, the key chosen on the anchor (its highest or lowest value).
-        let anchor_key = match &anchor.players[0].attrs[*attr] {
-            Val::Map(m) => {
-                let pick = m.iter().copied().reduce(|a, b| match map_key {
-                    MapKey::MaxValue => {
-                        if b.1 > a.1 {
-                            b
-                        } else {
-                            a
-                        }
-                    }
-                    MapKey::MinValue => {
-                        if b.1 < a.1 {
-                            b
-                        } else {
-                            a
-                        }
-                    }
-                });
-                pick.map(|(key, _)| key)
-            }
-            _ => None,
-        };
+        let anchor_key = anchor_map_key(&anchor.players[0].attrs[*attr], map_key);
         let value = |t: &TicketRec| -> f64 {
             match (&t.players[0].attrs[*attr], anchor_key) {
                 (Val::Num(_), _) => t.num(0, *attr, *party),
@@ -301,21 +324,5 @@ fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind],
             };
         }
     }
-    let keys = &s.keys;
-    s.idx.sort_by(|&x, &y| {
-        for r in 0..k {
-            let (a, b) = (keys[x * k + r], keys[y * k + r]);
-            // Unknown values (NaN) sort last.
-            let o = match (a.is_nan(), b.is_nan()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                _ => a.total_cmp(&b),
-            };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        Ordering::Equal
-    });
+    sort_by_keys(&mut s.idx, &s.keys, k);
 }
