@@ -73,14 +73,8 @@ pub(crate) fn batching_attrs(cx: &Ctx<'_>) -> Vec<usize> {
     attrs
 }
 
-/// One pass over `slots` (the tickets to consider). Returns the matches; `totals` gets every rule evaluation.
-pub(crate) fn run(
-    cx: &Ctx<'_>,
-    mut slots: Vec<u32>,
-    seed: u64,
-    totals: &mut [[u64; 2]],
-) -> Vec<Found> {
-    let attrs = batching_attrs(cx);
+/// Leaves out of the pass the tickets that cannot be in any match now.
+fn drop_hopeless_tickets(cx: &Ctx<'_>, slots: &mut Vec<u32>, totals: &mut [[u64; 2]]) {
     let store = cx.store;
     // A ticket that fails the rules on its own at its own age can be in no match (with
     // `newest` ages a match is never older than its newest ticket): leave it out of the
@@ -100,6 +94,18 @@ pub(crate) fn run(
         });
         solo.clear(cx);
     }
+}
+
+/// One pass over `slots` (the tickets to consider). Returns the matches; `totals` gets every rule evaluation.
+pub(crate) fn run(
+    cx: &Ctx<'_>,
+    mut slots: Vec<u32>,
+    seed: u64,
+    totals: &mut [[u64; 2]],
+) -> Vec<Found> {
+    let attrs = batching_attrs(cx);
+    let store = cx.store;
+    drop_hopeless_tickets(cx, &mut slots, totals);
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
         // Sort (creation, slot) pairs: contiguous keys, no pointer chasing; ids only on ties.
