@@ -136,7 +136,7 @@ fn session(mode: &str) -> SessionRun {
         let disposed = steps.expect("stress: disposed");
         match mode {
             "queue" => assert!(
-                disposed.contains(&gs.id) && disposed.ends_with("unread (queue)"),
+                disposed.contains(gs.id.as_str()) && disposed.ends_with("unread (queue)"),
                 "{disposed}"
             ),
             _ => assert!(

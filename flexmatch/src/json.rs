@@ -320,40 +320,7 @@ fn strictify(src: &str, root_only: bool) -> (String, ValueStarts, OffsetMap) {
         }
         let c = bytes[i];
         if in_str {
-            match c {
-                b'\\' => {
-                    // Copy the escape and the escaped character verbatim.
-                    let end = (i + 2).min(bytes.len());
-                    map.copied(out.len(), i);
-                    out.push_str(&src[i..end]);
-                    i = end;
-                    continue;
-                }
-                b'"' => {
-                    in_str = false;
-                    map.copied(out.len(), i);
-                    out.push('"');
-                    i += 1;
-                    rec.string_closed(&out);
-                    continue;
-                }
-                b'\n' | b'\r' => {
-                    // Collapse the wrap (and the indentation that follows it).
-                    map.copied(out.len(), i);
-                    while i < bytes.len() && matches!(bytes[i], b'\n' | b'\r' | b' ' | b'\t') {
-                        i += 1;
-                    }
-                    out.push(' ');
-                    continue;
-                }
-                _ => {}
-            }
-            // Multi-byte UTF-8 sequences are copied whole.
-            let len = utf8_len(c);
-            let end = (i + len).min(bytes.len());
-            map.copied(out.len(), i);
-            out.push_str(&src[i..end]);
-            i = end;
+            in_str = !copy_string_part(src, &mut i, &mut out, &mut map, &mut rec);
             continue;
         }
         match c {
@@ -415,6 +382,53 @@ fn strictify(src: &str, root_only: bool) -> (String, ValueStarts, OffsetMap) {
     // The end of the output is the end of the source (an error "at EOF" points there).
     map.copied(out.len(), src.len());
     (out, rec.starts, map)
+}
+
+/// Copies the next part of a string literal at `src[*i]` into `out`: an escape verbatim, a
+/// raw line break (and the indentation after it) as one space, a character whole. Returns
+/// true when it was the closing quote.
+fn copy_string_part(
+    src: &str,
+    i: &mut usize,
+    out: &mut String,
+    map: &mut OffsetMap,
+    rec: &mut Recorder,
+) -> bool {
+    let bytes = src.as_bytes();
+    let c = bytes[*i];
+    match c {
+        b'\\' => {
+            // Copy the escape and the escaped character verbatim.
+            let end = (*i + 2).min(bytes.len());
+            map.copied(out.len(), *i);
+            out.push_str(&src[*i..end]);
+            *i = end;
+            return false;
+        }
+        b'"' => {
+            map.copied(out.len(), *i);
+            out.push('"');
+            *i += 1;
+            rec.string_closed(out);
+            return true;
+        }
+        b'\n' | b'\r' => {
+            // Collapse the wrap (and the indentation that follows it).
+            map.copied(out.len(), *i);
+            while *i < bytes.len() && matches!(bytes[*i], b'\n' | b'\r' | b' ' | b'\t') {
+                *i += 1;
+            }
+            out.push(' ');
+            return false;
+        }
+        _ => {}
+    }
+    // Multi-byte UTF-8 sequences are copied whole.
+    let end = (*i + utf8_len(c)).min(bytes.len());
+    map.copied(out.len(), *i);
+    out.push_str(&src[*i..end]);
+    *i = end;
+    false
 }
 
 fn utf8_len(first: u8) -> usize {

@@ -309,7 +309,7 @@ impl GameServer {
             .request("ActivateGameSession", json!({"GameSessionId": id}))
             .await;
         assert_eq!(r["StatusCode"], 200, "ActivateGameSession: {r}");
-        (gs, id)
+        (gs, id.into())
     }
 
     pub fn fresh_request_id(&mut self) -> String {

@@ -319,10 +319,10 @@ impl Core {
     ) -> Result<MatchmakingConfiguration, CoreError> {
         self.check_spec(&spec)?;
         if self.mm.configurations.contains_key(spec.name.as_str()) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking configuration named '{}' already exists",
-                spec.name
-            )));
+            return Err(CoreError::NameTaken {
+                what: "matchmaking configuration",
+                name: spec.name.to_string(),
+            });
         }
         let c = self.build_configuration(now, spec);
         let rs = Arc::clone(&self.mm.rule_sets[&c.spec.rule_set].parsed);
@@ -368,12 +368,11 @@ impl Core {
             .values()
             .find(|t| t.configuration_name == name && !t.status.is_final())
         {
-            return Err(CoreError::Matchmaking(format!(
-                "matchmaking configuration '{name}' has active ticket '{}' ({}); stop its \
-                 tickets first",
-                t.id,
-                t.status.as_str()
-            )));
+            return Err(CoreError::ConfigurationHasActiveTicket {
+                name,
+                ticket_id: t.id.to_string(),
+                status: t.status.as_str(),
+            });
         }
         if let Some(c) = self.mm.configurations.remove(&name) {
             self.forget_tags(&c.arn);

@@ -17,7 +17,7 @@
 //! activation sends the placement looking for another process.
 
 use super::matchmaker_data::{self, Backfill};
-use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus};
+use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus, TicketStatusReason};
 use super::{BackfillMode, MatchmakingConfiguration, MatchmakingEvent};
 use std::collections::BTreeMap;
 
@@ -25,6 +25,9 @@ use crate::clock::Millis;
 use crate::timers::TimerKey;
 use crate::{Core, CreateGameSession, GameSession, NewPlayerSession, PlayerSession};
 use playfield_flexmatch::{Match, Player, RuleSet};
+
+mod store;
+pub use store::Placements;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlacementStatus {
@@ -202,7 +205,7 @@ impl Core {
     /// its first attempt: matches and StartGameSessionPlacement start placements alike.
     pub(crate) fn begin_placement(&mut self, now: Millis, p: Placement) {
         let id = p.id.clone();
-        self.mm.placements.insert(id.clone(), p);
+        self.mm.placements.open(p);
         self.mm_emit(
             now,
             MatchmakingEvent::Placement {
@@ -229,7 +232,7 @@ impl Core {
                 now,
                 id,
                 PlacementStatus::Failed,
-                "UNEXPECTED_ERROR",
+                TicketStatusReason::UnexpectedError,
                 format!("game session queue '{q}' no longer exists"),
             );
         };
@@ -240,7 +243,7 @@ impl Core {
                     now,
                     id,
                     PlacementStatus::Failed,
-                    "UNEXPECTED_ERROR",
+                    TicketStatusReason::UnexpectedError,
                     msg,
                 )
             }
@@ -256,18 +259,12 @@ impl Core {
             };
             self.create_game_session_on(now, req, Some(pid)).ok()
         });
-        let key = (p.start_time, id.to_string());
         match created {
             Some(gs) => {
-                self.mm.waiting_placements.remove(&key);
-                self.mm.placement_of.insert(gs.id.clone(), id.to_string());
-                if let Some(p) = self.mm.placements.get_mut(id) {
-                    p.game_session_id = Some(gs.id);
-                }
+                self.mm.placements.placed(id, &gs.id);
                 self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
             }
             None if now >= p_deadline(self, id) => {
-                self.mm.waiting_placements.remove(&key);
                 let msg = format!(
                     "no ACTIVE server process without a game session in the destinations of \
                      queue '{}' within its timeout of {} s",
@@ -277,12 +274,12 @@ impl Core {
                     now,
                     id,
                     PlacementStatus::TimedOut,
-                    "PLACEMENT_TIMED_OUT",
+                    TicketStatusReason::PlacementTimedOut,
                     msg,
                 );
             }
             None => {
-                self.mm.waiting_placements.insert(key);
+                self.mm.placements.wait(id);
                 let at = (now + super::PLACEMENT_RETRY_MS).min(p_deadline(self, id));
                 self.timers
                     .schedule(TimerKey::PlacementRetry(id.into()), at);
@@ -296,17 +293,18 @@ impl Core {
         now: Millis,
         id: &str,
         status: PlacementStatus,
-        reason: &str,
+        reason: TicketStatusReason,
         message: String,
     ) {
-        let Some(p) = self.mm.placements.get_mut(id) else {
+        if !self.mm.placements.end(now, id, status) {
             return;
-        };
-        p.status = status;
-        p.end_time = Some(now);
-        let key = (p.start_time, id.to_string());
-        let tickets = p.m.ticket_ids.clone();
-        self.mm.waiting_placements.remove(&key);
+        }
+        let tickets = self
+            .mm
+            .placements
+            .get(id)
+            .map(|p| p.m.ticket_ids.clone())
+            .unwrap_or_default();
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),
@@ -325,7 +323,7 @@ impl Core {
                 now,
                 &t,
                 TicketStatus::Failed,
-                Some(reason.into()),
+                Some(reason),
                 Some(message.clone()),
             );
         }
@@ -334,7 +332,7 @@ impl Core {
     /// The placed session became ACTIVE: player sessions for the matched players, the
     /// placement FULFILLED, the tickets COMPLETED with their connection info.
     pub(crate) fn placement_activated(&mut self, now: Millis, gs_id: &str) {
-        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+        let Some(pid) = self.mm.placements.take_for_session(gs_id) else {
             return;
         };
         let Some(p) = self.mm.placements.get(&pid).cloned() else {
@@ -359,7 +357,7 @@ impl Core {
                     now,
                     &pid,
                     PlacementStatus::Failed,
-                    "UNEXPECTED_ERROR",
+                    TicketStatusReason::UnexpectedError,
                     format!("player sessions could not be created in {gs_id}: {e}"),
                 )
             }
@@ -367,10 +365,9 @@ impl Core {
         let Some(gs) = self.game_sessions.get(gs_id).cloned() else {
             return;
         };
-        if let Some(pl) = self.mm.placements.get_mut(&pid) {
-            pl.status = PlacementStatus::Fulfilled;
-            pl.end_time = Some(now);
-        }
+        self.mm
+            .placements
+            .end(now, &pid, PlacementStatus::Fulfilled);
         self.timers.schedule(
             TimerKey::PlacementForget(pid.clone()),
             now + super::RETENTION_MS,
@@ -418,7 +415,7 @@ impl Core {
                 })
                 .collect();
             t.connection = Some(ConnectionInfo {
-                game_session_arn: gs.id.clone(),
+                game_session_arn: gs.id.to_string(),
                 ip_address: gs.ip_address.clone(),
                 dns_name: gs.dns_name.clone(),
                 port: gs.port,
@@ -430,7 +427,7 @@ impl Core {
 
     /// The placed session ended before it was activated: look for another process.
     pub(crate) fn placement_session_lost(&mut self, now: Millis, gs_id: &str) {
-        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+        let Some(pid) = self.mm.placements.take_for_session(gs_id) else {
             return;
         };
         if let Some(p) = self.mm.placements.get_mut(&pid) {

@@ -253,10 +253,10 @@ impl Core {
     /// CreateGameSessionQueue.
     pub fn create_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
         if self.mm.queues.contains_key(s.name.as_str()) {
-            return Err(CoreError::Matchmaking(format!(
-                "a game session queue named '{}' already exists",
-                s.name
-            )));
+            return Err(CoreError::NameTaken {
+                what: "game session queue",
+                name: s.name.to_string(),
+            });
         }
         let q = self.build_queue(s)?;
         self.mm.queues.insert(q.spec.name.to_string(), q.clone());
@@ -281,10 +281,10 @@ impl Core {
             .values()
             .find(|c| c.spec.game_session_queues.contains(&name))
         {
-            return Err(CoreError::Matchmaking(format!(
-                "game session queue '{name}' is used by matchmaking configuration '{}'",
-                c.spec.name
-            )));
+            return Err(CoreError::QueueInUse {
+                name,
+                configuration: c.spec.name.to_string(),
+            });
         }
         if let Some(q) = self.mm.queues.remove(&name) {
             self.forget_tags(&q.arn);
@@ -351,7 +351,7 @@ impl Core {
                     .then(|| reported.iter().sum::<u64>() / reported.len() as u64);
                 candidates.push(Candidate {
                     fleet_id: fleet_id.to_string(),
-                    pid: p.pid.clone(),
+                    pid: p.pid.to_string(),
                     location,
                     destination,
                     latency,

@@ -66,9 +66,10 @@ impl Core {
     ) -> Result<MatchmakingRuleSet, CoreError> {
         check_name("Name", name)?;
         if self.mm.rule_sets.contains_key(name) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking rule set named '{name}' already exists"
-            )));
+            return Err(CoreError::NameTaken {
+                what: "matchmaking rule set",
+                name: name.into(),
+            });
         }
         let parsed = Arc::new(Self::validate_rule_set(body)?);
         let rs = MatchmakingRuleSet {
@@ -126,11 +127,10 @@ impl Core {
             .values()
             .find(|c| c.spec.rule_set == name)
         {
-            return Err(CoreError::Matchmaking(format!(
-                "matchmaking rule set '{name}' is used by configuration '{}'; delete or \
-                 update the configuration first",
-                c.spec.name
-            )));
+            return Err(CoreError::RuleSetInUse {
+                name: name.into(),
+                configuration: c.spec.name.to_string(),
+            });
         }
         if let Some(r) = self.mm.rule_sets.remove(name) {
             self.forget_tags(&r.arn);

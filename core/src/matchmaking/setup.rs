@@ -28,8 +28,10 @@ impl Core {
         now: Millis,
         setup: &MatchmakingSetup,
     ) -> Result<(), CoreError> {
-        let named = |what: &str, name: &str, e: CoreError| {
-            CoreError::Matchmaking(format!("{what} '{name}': {e}"))
+        let named = |what: &'static str, name: &str, e: CoreError| CoreError::InSetup {
+            what,
+            name: name.into(),
+            source: Box::new(e),
         };
         for rs in &setup.rule_sets {
             self.create_rule_set(now, &rs.name, &rs.body)

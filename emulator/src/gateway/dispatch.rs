@@ -286,7 +286,7 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
                 action,
                 rid,
                 wire::StartMatchBackfillReply {
-                    ticket_id: ticket.id,
+                    ticket_id: ticket.id.into(),
                 },
             ))
         }

@@ -52,7 +52,7 @@ pub(crate) fn push(push: &core::Push) -> String {
             wire::Push::CreateGameSession(wire::CreateGameSession {
                 request_id,
                 status_code,
-                game_session_id: gs.id.clone(),
+                game_session_id: gs.id.to_string(),
                 game_session_name: gs.name.clone().unwrap_or_default(),
                 game_session_data: gs.game_session_data.clone().unwrap_or_default(),
                 matchmaker_data: matchmaker_data_json(gs),
@@ -105,7 +105,7 @@ fn matchmaker_data_json(gs: &core::GameSession) -> String {
 /// A `GameSession` object as inside UpdateGameSession (§4.2, §5.1).
 pub(crate) fn game_session_object(gs: &core::GameSession) -> wire::GameSession {
     wire::GameSession {
-        game_session_id: gs.id.clone(),
+        game_session_id: gs.id.to_string(),
         name: gs.name.clone().unwrap_or_default(),
         fleet_id: gs.fleet_id.clone(),
         maximum_player_session_count: gs.maximum_player_session_count as i32,

@@ -337,7 +337,7 @@ pub fn run_session_with(
         })
         .expect("game session created");
     let started = sample.expect("game session started");
-    assert!(started.contains(&gs.id), "{started}");
+    assert!(started.contains(gs.id.as_str()), "{started}");
     let match_line = sample.expect("matchmaker: match");
     assert!(
         match_line.contains("match-1") && match_line.contains(CONFIG_ARN),

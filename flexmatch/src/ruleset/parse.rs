@@ -327,56 +327,9 @@ pub(super) fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec
         if defs.iter().any(|d| d.name == name) {
             cx.err(format!("{path}.name"), format!("duplicate team \"{name}\""));
         }
-        let count = |key: &str, cx: &mut Ctx, required: bool| -> Option<u32> {
-            match cx.number(obj, key, &path) {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_MATCH_PLAYERS as f64 => {
-                    Some(n as u32)
-                }
-                Some(n) => {
-                    cx.err(
-                        format!("{path}.{key}"),
-                        format!("must be a whole number from 0 to {MAX_MATCH_PLAYERS}, got {n}"),
-                    );
-                    None
-                }
-                None => {
-                    if required && obj.get(key).is_none() {
-                        cx.err(format!("{path}.{key}"), "is required");
-                    }
-                    None
-                }
-            }
-        };
-        let max = count("maxPlayers", cx, true);
-        let min = count("minPlayers", cx, true);
-        let quantity = match obj.get("quantity") {
-            None => Some(1),
-            Some(_) => match cx.number(obj, "quantity", &path) {
-                Some(q) if q >= 1.0 && q.fract() == 0.0 && q <= MAX_MATCH_PLAYERS as f64 => {
-                    Some(q as u32)
-                }
-                Some(q) => {
-                    cx.err(
-                        format!("{path}.quantity"),
-                        format!("must be a whole number of at least 1, got {q}"),
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
-        let (Some(max), Some(min), Some(quantity)) = (max, min, quantity) else {
+        let Some((max, min, quantity)) = parse_team_sizes(cx, obj, &path) else {
             continue;
         };
-        if max == 0 {
-            cx.err(format!("{path}.maxPlayers"), "must be at least 1");
-        }
-        if min > max {
-            cx.err(
-                format!("{path}.minPlayers"),
-                format!("{min} is greater than maxPlayers {max}"),
-            );
-        }
         total = total.saturating_add(max.saturating_mul(quantity));
         let def = defs.len();
         let (min_players, max_players) = (cx.slot(min as f64), cx.slot(max as f64));
@@ -399,6 +352,62 @@ pub(super) fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec
         cx.err("teams", format!("limit exceeded: the teams hold up to {total} players, more than {MAX_MATCH_PLAYERS}"));
     }
     (defs, teams, total)
+}
+
+/// A team's `maxPlayers`, `minPlayers` (both required) and `quantity` (1 by default), as
+/// `(max, min, quantity)`; `None` when one of them is missing or malformed.
+fn parse_team_sizes(cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<(u32, u32, u32)> {
+    let count = |key: &str, cx: &mut Ctx, required: bool| -> Option<u32> {
+        match cx.number(obj, key, path) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_MATCH_PLAYERS as f64 => {
+                Some(n as u32)
+            }
+            Some(n) => {
+                cx.err(
+                    format!("{path}.{key}"),
+                    format!("must be a whole number from 0 to {MAX_MATCH_PLAYERS}, got {n}"),
+                );
+                None
+            }
+            None => {
+                if required && obj.get(key).is_none() {
+                    cx.err(format!("{path}.{key}"), "is required");
+                }
+                None
+            }
+        }
+    };
+    let max = count("maxPlayers", cx, true);
+    let min = count("minPlayers", cx, true);
+    let quantity = match obj.get("quantity") {
+        None => Some(1),
+        Some(_) => match cx.number(obj, "quantity", path) {
+            Some(q) if q >= 1.0 && q.fract() == 0.0 && q <= MAX_MATCH_PLAYERS as f64 => {
+                Some(q as u32)
+            }
+            Some(q) => {
+                cx.err(
+                    format!("{path}.quantity"),
+                    format!("must be a whole number of at least 1, got {q}"),
+                );
+                None
+            }
+            None => None,
+        },
+    };
+    let (Some(max), Some(min), Some(quantity)) = (max, min, quantity) else {
+        return None;
+    };
+    if max == 0 {
+        cx.err(format!("{path}.maxPlayers"), "must be at least 1");
+    }
+    if min > max {
+        cx.err(
+            format!("{path}.minPlayers"),
+            format!("{min} is greater than maxPlayers {max}"),
+        );
+    }
+    Some((max, min, quantity))
 }
 
 pub(super) fn parse_algorithm(
@@ -437,6 +446,16 @@ pub(super) fn parse_algorithm(
         ],
         path,
     );
+    parse_strategy(cx, obj, large, &mut alg);
+    parse_sort_by(cx, obj, attrs, &mut alg);
+    parse_balanced_attribute(cx, obj, attrs, &mut alg);
+    parse_expansion_and_backfill(cx, obj, &mut alg);
+    alg
+}
+
+/// `strategy` and `batchingPreference`, whose valid values depend on the strategy.
+fn parse_strategy(cx: &mut Ctx, obj: &Map<String, Value>, large: bool, alg: &mut Algorithm) {
+    let path = "algorithm";
     match cx.string(obj, "strategy", path) {
         None | Some("exhaustiveSearch") => {}
         Some("balanced") => alg.strategy = Strategy::Balanced,
@@ -470,6 +489,15 @@ pub(super) fn parse_algorithm(
             format!("\"{s}\" is not valid with strategy balanced (use \"largestPopulation\" or \"fastestRegion\")"),
         ),
     }
+}
+
+/// `sortByAttributes`: number or string attributes, required by sorted batching.
+fn parse_sort_by(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    attrs: &[AttributeDecl],
+    alg: &mut Algorithm,
+) {
     for (i, a) in array(
         cx,
         obj.get("sortByAttributes"),
@@ -505,6 +533,17 @@ pub(super) fn parse_algorithm(
             "is required when batchingPreference is \"sorted\"",
         );
     }
+}
+
+/// `balancedAttribute`: a number attribute, required by the balanced strategy.
+fn parse_balanced_attribute(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    attrs: &[AttributeDecl],
+    alg: &mut Algorithm,
+) {
+    let path = "algorithm";
+    let balanced = alg.strategy == Strategy::Balanced;
     match cx.string(obj, "balancedAttribute", path) {
         Some(n) => match attrs.iter().position(|d| d.name == n) {
             Some(i) if attrs[i].kind == AttrType::Number => alg.balanced_attribute = Some(i),
@@ -526,6 +565,11 @@ pub(super) fn parse_algorithm(
         ),
         None => {}
     }
+}
+
+/// `expansionAgeSelection` and `backfillPriority`.
+fn parse_expansion_and_backfill(cx: &mut Ctx, obj: &Map<String, Value>, alg: &mut Algorithm) {
+    let path = "algorithm";
     match cx.string(obj, "expansionAgeSelection", path) {
         None | Some("newest") => {}
         Some("oldest") => alg.expansion_age = AgeSelection::Oldest,
@@ -543,7 +587,6 @@ pub(super) fn parse_algorithm(
             format!("must be \"normal\", \"high\" or \"low\", got \"{s}\""),
         ),
     }
-    alg
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ mod request;
 
 use std::collections::HashMap;
 
-use super::tickets::TicketStatus;
+use super::tickets::{TicketStatus, TicketStatusReason};
 use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
@@ -65,7 +65,7 @@ pub const POST_PROCESSING_TIMEOUT_MS: Millis = 10_000;
 /// `StatusReason` of a ticket the virtual server neither kept in a battle nor requeued. The
 /// PGOS schema has no word for it; `UNEXPECTED_ERROR` is the FlexMatch reason clients already
 /// handle, and the status message says what happened.
-pub const DROPPED_REASON: &str = "UNEXPECTED_ERROR";
+pub const DROPPED_REASON: TicketStatusReason = TicketStatusReason::UnexpectedError;
 
 /// A match held while its virtual server decides.
 #[derive(Debug, Clone)]
@@ -194,7 +194,7 @@ impl Core {
                     now,
                     id,
                     TicketStatus::Failed,
-                    Some(DROPPED_REASON.into()),
+                    Some(DROPPED_REASON),
                     Some(format!(
                         "matchmaking configuration '{}' is gone",
                         held.configuration
@@ -326,7 +326,7 @@ impl Core {
                 now,
                 id,
                 TicketStatus::Failed,
-                Some(DROPPED_REASON.into()),
+                Some(DROPPED_REASON),
                 Some(format!(
                     "the post-processing virtual server at {} put this ticket neither in a \
                      battle nor in requeued_tickets",

@@ -20,7 +20,7 @@ fn placed(mode: BackfillMode) -> (Core, String, MatchmakerData) {
     };
     c.activate_game_session(T0 + 10, "p1", &gs.id).unwrap();
     let md = gs.matchmaker_data.clone().unwrap();
-    (c, gs.id, md)
+    (c, gs.id.into(), md)
 }
 
 /// The game's current players with their teams, as a backfill request gives them.
@@ -182,7 +182,7 @@ fn automatic_backfill_fills_a_session_that_started_at_min_players() {
         md3.auto_backfill_ticket_id.is_none(),
         "full: no more backfill"
     );
-    assert!(!c.matchmaking().backfill_of.contains_key(&gs));
+    assert!(c.matchmaking().tickets.backfill_ticket_of(&gs).is_none());
 }
 
 /// StopMatchmaking on the automatic ticket (how a client service switches it off for one
@@ -516,7 +516,7 @@ fn a_backfill_reporting_the_arn_region_latency_fills_under_a_latency_rule() {
         StartBackfill {
             ticket_id: Some("bf1".into()),
             configuration_name: "cfg".into(),
-            game_session_arn: Some(gs.id.clone()),
+            game_session_arn: Some(gs.id.to_string()),
             players: current,
         },
     )

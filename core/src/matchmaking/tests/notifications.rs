@@ -346,7 +346,13 @@ fn rule_evaluations_add_up_over_the_tickets_whole_search() {
         "the first stay (the match) counts too: {m:?} vs this stay {this_stay:?}"
     );
     // Freed once told.
-    assert!(c.matchmaking().tickets["t1"].rule_evaluations.is_empty());
+    assert!(c
+        .matchmaking()
+        .tickets
+        .get("t1")
+        .unwrap()
+        .rule_evaluations
+        .is_empty());
 }
 
 /// The whole search spans pools too: when the configuration moves to another rule set its

@@ -5,18 +5,18 @@
 //! (`Shared::execute`, which also carries out the effects: a StartMatchmaking that completes
 //! a match pushes CreateGameSession before the answer leaves), and maps the result back to
 //! the model's shapes. Core errors become the operation's modeled exceptions
-//! (`core_error`).
+//! (`errors::api_error`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
 use playfield_core::matchmaking::backfill::StartBackfill;
 use playfield_core::matchmaking::{MatchmakingTicket, StartMatchmaking};
-use playfield_core::{CoreError, ErrorKind};
 use playfield_flexmatch::{AttributeValue, Player};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
@@ -26,20 +26,6 @@ pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
         .register("StopMatchmaking", stop_matchmaking)
         .register("AcceptMatch", accept_match)
         .register("StartMatchBackfill", start_match_backfill)
-}
-
-/// A core error as the operation's exception: NotFound or TaggingFailed where modeled, InvalidRequest
-/// otherwise (every matchmaking operation models it). The message is the core's, which
-/// names the thing.
-pub(crate) fn core_error(ctx: &Ctx<'_, Shared>, e: CoreError) -> ApiError {
-    let code = match e.kind() {
-        ErrorKind::NotFound if ctx.models(ErrorCode::NotFound) => ErrorCode::NotFound,
-        ErrorKind::TaggingFailed if ctx.models(ErrorCode::TaggingFailed) => {
-            ErrorCode::TaggingFailed
-        }
-        _ => ErrorCode::InvalidRequest,
-    };
-    ctx.error(code, e.to_string())
 }
 
 /// `AttributeValue`: exactly one of S, N, SL, SDM.
@@ -167,7 +153,7 @@ pub(crate) struct TicketShape {
     configuration_arn: String,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status_reason: Option<String>,
+    status_reason: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status_message: Option<String>,
     start_time: Timestamp,
@@ -184,11 +170,11 @@ impl From<&MatchmakingTicket> for TicketShape {
     fn from(t: &MatchmakingTicket) -> Self {
         let ms = |m: u64| Timestamp::from_epoch_millis(m as i64);
         Self {
-            ticket_id: t.id.clone(),
+            ticket_id: t.id.clone().into(),
             configuration_name: t.configuration_name.clone(),
             configuration_arn: t.configuration_arn.clone(),
             status: t.status.as_str(),
-            status_reason: t.status_reason.clone(),
+            status_reason: t.status_reason.map(|r| r.as_str()),
             status_message: t.status_message.clone(),
             start_time: ms(t.start_time),
             end_time: t.end_time.map(ms),
@@ -239,7 +225,7 @@ fn start_matchmaking(
     let t = ctx
         .state()
         .execute(|core, now| core.start_matchmaking(now, req))
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     Ok(TicketOutput {
         matchmaking_ticket: TicketShape::from(&t),
     })
@@ -291,7 +277,7 @@ fn stop_matchmaking(
 ) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, now| core.stop_matchmaking(now, &input.ticket_id))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,7 +292,7 @@ fn accept_match(ctx: &mut Ctx<'_, Shared>, input: AcceptMatchInput) -> Result<()
     let accept = input.acceptance_type == "ACCEPT";
     ctx.state()
         .execute(|core, now| core.accept_match(now, &input.ticket_id, &input.player_ids, accept))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
@@ -333,7 +319,7 @@ fn start_match_backfill(
     let t = ctx
         .state()
         .execute(|core, now| core.start_match_backfill(now, req))
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     Ok(TicketOutput {
         matchmaking_ticket: TicketShape::from(&t),
     })

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
@@ -91,7 +91,7 @@ fn create_rule_set(
             core.tag_resource(&rs.arn, tags)?;
             Ok(rs)
         })
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     Ok(RuleSetOutput {
         rule_set: RuleSetShape::from(&rs),
     })
@@ -129,7 +129,7 @@ fn describe_rule_sets(
     let found = ctx
         .state()
         .read(|core| core.describe_rule_sets(&input.names))
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     let (rule_sets, next_token) = page(
         found.iter().map(RuleSetShape::from).collect(),
         "rulesets",
@@ -163,7 +163,7 @@ fn validate_rule_set(
     ctx: &mut Ctx<'_, Shared>,
     input: ValidateInput,
 ) -> Result<ValidateOutput, ApiError> {
-    Core::validate_rule_set(&input.rule_set_body).map_err(|e| core_error(ctx, e))?;
+    Core::validate_rule_set(&input.rule_set_body).map_err(|e| api_error(ctx, e))?;
     Ok(ValidateOutput { valid: true })
 }
 
@@ -176,7 +176,7 @@ pub(crate) struct NameInput {
 fn delete_rule_set(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_rule_set(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -345,7 +345,7 @@ fn create_configuration(
             Ok(shape(core, &c))
         })
         .map(|configuration| ConfigurationOutput { configuration })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn update_configuration(
@@ -359,7 +359,7 @@ fn update_configuration(
             Ok(shape(core, &c))
         })
         .map(|configuration| ConfigurationOutput { configuration })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Serialize)]
@@ -381,7 +381,7 @@ fn describe_configurations(
                 core.describe_configurations(&input.names, input.rule_set_name.as_deref())?;
             Ok(found.iter().map(|c| shape(core, c)).collect())
         })
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     let (configurations, next_token) = page(
         all,
         "configurations",
@@ -400,5 +400,5 @@ fn describe_configurations(
 fn delete_configuration(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_configuration(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

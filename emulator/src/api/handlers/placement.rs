@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, Router};
 use crate::wiring::hub::Shared;
@@ -105,8 +105,8 @@ fn shape(core: &Core, p: &Placement) -> PlacementShape {
             .collect(),
         maximum_player_session_count: p.maximum_player_session_count,
         game_session_name: d.game_session_name.clone(),
-        game_session_id: gs.map(|g| g.id.clone()),
-        game_session_arn: gs.map(|g| g.id.clone()),
+        game_session_id: gs.map(|g| g.id.to_string()),
+        game_session_arn: gs.map(|g| g.id.to_string()),
         game_session_region: gs.map(|_| core.config().region.clone()),
         player_latencies: d
             .player_latencies
@@ -207,7 +207,7 @@ fn start_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,7 +228,7 @@ fn describe_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn stop_placement(
@@ -243,5 +243,5 @@ fn stop_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
@@ -187,7 +187,7 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
@@ -198,7 +198,7 @@ fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOut
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,5 +257,5 @@ pub(crate) struct NameInput {
 fn delete_queue(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_queue(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

@@ -65,7 +65,7 @@ pub(crate) struct GameSessionShape {
 
 pub(crate) fn game_session(core: &Core, gs: &GameSession) -> GameSessionShape {
     GameSessionShape {
-        game_session_id: gs.id.clone(),
+        game_session_id: gs.id.to_string(),
         name: gs.name.clone(),
         fleet_id: gs.fleet_id.clone(),
         fleet_arn: fleet_arn(core, &gs.fleet_id),
