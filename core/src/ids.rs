@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// Makes ids from a seeded generator, so a test (or a `--seed`) reproduces the same ids.
 #[derive(Debug)]
-pub struct IdGen {
+pub(crate) struct IdGen {
     rng: ChaCha8Rng,
 }
 
@@ -32,7 +32,7 @@ impl IdGen {
     }
 
     /// A UUID v4 value (event ids).
-    pub fn uuid_value(&mut self) -> uuid::Uuid {
+    pub(crate) fn uuid_value(&mut self) -> uuid::Uuid {
         let bytes: [u8; 16] = self.rng.random();
         uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
@@ -43,13 +43,14 @@ impl IdGen {
     }
 
     /// The last part of a game session ARN when the caller gave no idempotency token.
-    pub fn game_session_suffix(&mut self) -> String {
+    pub(crate) fn game_session_suffix(&mut self) -> String {
         format!("gsess-{}", self.uuid())
     }
 }
 
 /// `[a-zA-Z0-9:/-]+`, the ArnStringModel pattern game session ids must match.
-pub fn is_arn_string(s: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn is_arn_string(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'/' || b == b'-')
@@ -78,7 +79,7 @@ pub fn check_fleet_id(s: &str) -> Result<(), String> {
 }
 
 /// `[a-zA-Z0-9-]{1,48}`: the CreateGameSession `IdempotencyToken` pattern (service-api.md §9.2).
-pub fn check_idempotency_token(s: &str) -> Result<(), String> {
+pub(crate) fn check_idempotency_token(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 48 {
         return Err(format!("must be 1..48 characters, got {}", s.len()));
     }
@@ -143,10 +144,6 @@ macro_rules! string_id {
         impl $name {
             pub fn as_str(&self) -> &str {
                 &self.0
-            }
-
-            pub fn into_string(self) -> String {
-                self.0
             }
         }
 

@@ -239,11 +239,6 @@ impl Core {
         self.player_sessions.get(id)
     }
 
-    /// Number of pending timers (for tests and diagnostics).
-    pub fn timer_count(&self) -> usize {
-        self.timers.len()
-    }
-
     // ---- helpers shared by the submodules ----------------------------------------------
 
     fn emit(&mut self, event: Event) {

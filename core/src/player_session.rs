@@ -113,7 +113,7 @@ pub struct DescribePlayerSessions {
 }
 
 impl DescribePlayerSessions {
-    pub const DEFAULT_LIMIT: usize = 50;
+    pub(crate) const DEFAULT_LIMIT: usize = 50;
 
     /// Builds a query from the optional request fields, checking them as the service does:
     /// exactly one of the three ids, a known status, a positive limit, a token we made.

@@ -121,7 +121,7 @@ impl ServerProcess {
         }
     }
 
-    pub fn newest_connection(&self) -> Option<ConnId> {
+    pub(crate) fn newest_connection(&self) -> Option<ConnId> {
         self.connections.last().copied()
     }
 

@@ -34,7 +34,7 @@ use playfield_flexmatch::{Match, Player};
 
 /// The match a placed game session hosts, as the matchmaker last described it.
 #[derive(Debug, Clone)]
-pub struct SessionMatch {
+pub(crate) struct SessionMatch {
     pub configuration: String,
     pub match_id: String,
     /// Every team of the rule set with its players (team set on each).

@@ -40,8 +40,8 @@ pub enum BackfillMode {
 }
 
 /// Limits from the service model.
-pub const MAX_REQUEST_TIMEOUT_S: u32 = 43_200;
-pub const MAX_ACCEPTANCE_TIMEOUT_S: u32 = 600;
+pub(crate) const MAX_REQUEST_TIMEOUT_S: u32 = 43_200;
+pub(crate) const MAX_ACCEPTANCE_TIMEOUT_S: u32 = 600;
 
 /// A matchmaking configuration the core holds: its spec, with the rule set and queues named
 /// by name (an ARN given is reduced to its name), plus the ARN and creation time the core
@@ -134,7 +134,7 @@ pub enum ConfigurationMember {
 impl ConfigurationMember {
     /// The member's name in the GameLift API (`post_processing_url` is a PGOS extension and
     /// has none, so it keeps its own).
-    pub fn api_name(self) -> &'static str {
+    pub(crate) fn api_name(self) -> &'static str {
         match self {
             Self::Name => "Name",
             Self::GameSessionQueues => "GameSessionQueueArns",
@@ -156,9 +156,9 @@ pub struct SpecProblem<M> {
 }
 
 /// GameProperties: "maximum number of game properties is 16" (the model's GamePropertyList).
-pub const MAX_GAME_PROPERTIES: usize = 16;
+pub(crate) const MAX_GAME_PROPERTIES: usize = 16;
 /// CustomEventData: at most 256 characters (the model's CustomEventData length).
-pub const MAX_CUSTOM_EVENT_DATA_CHARS: usize = 256;
+pub(crate) const MAX_CUSTOM_EVENT_DATA_CHARS: usize = 256;
 
 impl ConfigurationSpec {
     /// Every rule the spec breaks on its own, in member order: the one definition of a
@@ -241,7 +241,7 @@ impl ConfigurationSpec {
 /// What is wrong with a post-processing URL, if anything: it must be http:// or https://.
 /// One rule for the startup file and the core, so both refuse the same URLs in the same words
 /// (the startup file adds the line it is on).
-pub fn post_processing_url_problem(url: &str) -> Option<String> {
+pub(crate) fn post_processing_url_problem(url: &str) -> Option<String> {
     if url.starts_with("http://") || url.starts_with("https://") {
         None
     } else {
@@ -250,6 +250,7 @@ pub fn post_processing_url_problem(url: &str) -> Option<String> {
 }
 
 /// A post-processing URL must be http:// or https:// ([`post_processing_url_problem`]).
+#[cfg(test)]
 pub(super) fn check_post_processing_url(url: &str) -> Result<(), CoreError> {
     match post_processing_url_problem(url) {
         Some(problem) => Err(CoreError::param("post_processing_url", problem)),

@@ -58,10 +58,10 @@ pub use tickets::{
 
 /// How long a finished ticket, placement or proposal stays describable before it is
 /// forgotten: per-ticket state is never kept forever (lessons-from-peers.md).
-pub const RETENTION_MS: Millis = 600_000;
+pub(crate) const RETENTION_MS: Millis = 600_000;
 
 /// How often a placement with no free process looks again, until its queue's timeout.
-pub const PLACEMENT_RETRY_MS: Millis = 250;
+pub(crate) const PLACEMENT_RETRY_MS: Millis = 250;
 
 /// All matchmaking state. Owned by [`super::Core`]; the flows' methods live on `Core`
 /// because a step of the flow touches fleets, processes and game sessions too. Tickets and

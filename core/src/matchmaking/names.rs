@@ -25,11 +25,6 @@ macro_rules! name_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
-
-            /// The name's text, for keys and messages that take a `String`.
-            pub fn into_string(self) -> String {
-                self.0
-            }
         }
 
         impl fmt::Display for $name {

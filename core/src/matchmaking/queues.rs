@@ -63,7 +63,7 @@ pub struct PlayerLatencyPolicy {
 }
 
 /// TimeoutInSeconds's default in the service.
-pub const DEFAULT_TIMEOUT_S: u32 = 600;
+pub(crate) const DEFAULT_TIMEOUT_S: u32 = 600;
 
 /// A game session queue the core holds: its spec, with each destination as it is answered
 /// (DestinationArn: an ARN the caller gave is kept exactly as given, another account or
@@ -82,7 +82,7 @@ impl GameSessionQueue {
     }
 
     /// The latency cap in force `age_ms` into a placement, if any policy applies.
-    pub fn latency_cap(&self, age_ms: Millis) -> Option<u32> {
+    pub(crate) fn latency_cap(&self, age_ms: Millis) -> Option<u32> {
         let mut start: Millis = 0;
         for p in &self.spec.player_latency_policies {
             match p.policy_duration_seconds {
@@ -147,7 +147,7 @@ pub enum QueueMember {
 
 impl QueueMember {
     /// The member's name in the GameLift API.
-    pub fn api_name(self) -> &'static str {
+    pub(crate) fn api_name(self) -> &'static str {
         match self {
             Self::Name => "Name",
             Self::TimeoutInSeconds => "TimeoutInSeconds",
@@ -157,7 +157,7 @@ impl QueueMember {
 }
 
 /// What is wrong with a queue name (1..128 letters, digits and '-'), if anything.
-pub fn queue_name_problem(name: &str) -> Option<String> {
+pub(crate) fn queue_name_problem(name: &str) -> Option<String> {
     (name.is_empty()
         || name.len() > 128
         || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))

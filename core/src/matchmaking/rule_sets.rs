@@ -38,7 +38,7 @@ pub(crate) fn check_name(what: &'static str, name: &str) -> Result<(), CoreError
 
 /// What is wrong with a rule set or configuration name (`[a-zA-Z0-9-\.]{1,128}`), if
 /// anything: the one rule the core and the startup file apply.
-pub fn name_problem(name: &str) -> Option<String> {
+pub(crate) fn name_problem(name: &str) -> Option<String> {
     if name.is_empty() || name.len() > 128 {
         return Some(format!("must be 1..128 characters, got {}", name.len()));
     }

@@ -46,7 +46,7 @@ impl TicketStatus {
         }
     }
 
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         matches!(
             self,
             TicketStatus::Completed
@@ -127,7 +127,7 @@ impl ConnectionInfo {
     /// (MatchmakingTicket) 在进行处理时具有游戏会话 ID；在放置对战之前，新对战请求的票证不会获取
     /// 游戏会话 ID；提供游戏会话 ID 是用于区分新对战票证和回填票证的一种方式" — and the ticket's
     /// only place for it is GameSessionConnectionInfo.GameSessionArn.
-    pub fn game_session_only(game_session_arn: &str) -> Self {
+    pub(crate) fn game_session_only(game_session_arn: &str) -> Self {
         ConnectionInfo {
             game_session_arn: game_session_arn.to_string(),
             ip_address: String::new(),

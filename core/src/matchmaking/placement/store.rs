@@ -64,17 +64,17 @@ impl Placements {
     }
 
     /// Whether any placement waits for a free process.
-    pub fn any_waiting(&self) -> bool {
+    pub(crate) fn any_waiting(&self) -> bool {
         !self.waiting.is_empty()
     }
 
     /// The ids of the placements waiting for a free process, oldest first.
-    pub fn waiting_ids(&self) -> Vec<String> {
+    pub(crate) fn waiting_ids(&self) -> Vec<String> {
         self.waiting.iter().map(|(_, id)| id.clone()).collect()
     }
 
     /// Whether a placement still waits for a process (PENDING, no game session).
-    pub fn is_waiting(&self, id: &str) -> bool {
+    pub(crate) fn is_waiting(&self, id: &str) -> bool {
         self.by_id
             .get(id)
             .is_some_and(|p| p.status == PlacementStatus::Pending && p.game_session_id.is_none())
@@ -89,7 +89,7 @@ impl Placements {
     }
 
     /// Drops a placement from the waiting list (it was placed, or moved on otherwise).
-    pub fn stop_waiting(&mut self, id: &str) {
+    pub(crate) fn stop_waiting(&mut self, id: &str) {
         if let Some(p) = self.by_id.get(id) {
             self.waiting.remove(&(p.start_time, id.to_string()));
         }
@@ -107,7 +107,7 @@ impl Placements {
 
     /// The placement that waited for this game session, no longer waiting for it (the
     /// session activated, or was lost and `forget_session` says so).
-    pub fn take_for_session(&mut self, game_session_id: &str) -> Option<String> {
+    pub(crate) fn take_for_session(&mut self, game_session_id: &str) -> Option<String> {
         self.of_session.remove(game_session_id)
     }
 
@@ -129,7 +129,7 @@ impl Placements {
     }
 
     /// Forgets a placement (after the retention period).
-    pub fn forget(&mut self, id: &str) {
+    pub(crate) fn forget(&mut self, id: &str) {
         self.stop_waiting(id);
         self.by_id.remove(id);
     }

@@ -48,7 +48,9 @@ use super::tickets::{TicketStatus, TicketStatusReason};
 use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError, Effect};
+#[cfg(test)]
+use crate::CoreError;
+use crate::{Core, Effect};
 use answer::Plan;
 pub use event::PostProcessingEvent;
 pub use exchange::{
@@ -65,7 +67,7 @@ pub const POST_PROCESSING_TIMEOUT_MS: Millis = 10_000;
 /// `StatusReason` of a ticket the virtual server neither kept in a battle nor requeued. The
 /// PGOS schema has no word for it; `UNEXPECTED_ERROR` is the FlexMatch reason clients already
 /// handle, and the status message says what happened.
-pub const DROPPED_REASON: TicketStatusReason = TicketStatusReason::UnexpectedError;
+pub(crate) const DROPPED_REASON: TicketStatusReason = TicketStatusReason::UnexpectedError;
 
 /// A match held while its virtual server decides.
 #[derive(Debug, Clone)]
@@ -82,7 +84,7 @@ pub struct HeldMatch {
 
 /// Post-processing state of the matchmaker.
 #[derive(Debug, Default)]
-pub struct PostProcessingState {
+pub(crate) struct PostProcessingState {
     /// Match id → the held match.
     pub(crate) held: HashMap<String, HeldMatch>,
     /// Ticket id → how often a virtual server requeued it (the request's `requeued_count`).
@@ -93,7 +95,9 @@ pub struct PostProcessingState {
 impl Core {
     /// Sets or clears a configuration's post-processing URL after it was created (the startup
     /// file sets it at creation, through [`super::configurations::ConfigurationSpec::post_processing_url`]).
-    pub fn set_post_processing_url(
+    /// The service's UpdateMatchmakingConfiguration has no such field; only the core's tests use it.
+    #[cfg(test)]
+    pub(crate) fn set_post_processing_url(
         &mut self,
         configuration: &str,
         url: Option<String>,

@@ -58,12 +58,12 @@ impl Tickets {
     }
 
     /// The player's active matchmaking ticket, if any.
-    pub fn active_ticket_of_player(&self, player_id: &str) -> Option<&str> {
+    pub(crate) fn active_ticket_of_player(&self, player_id: &str) -> Option<&str> {
         self.by_player.get(player_id).map(TicketId::as_str)
     }
 
     /// The game session's active backfill ticket, if any.
-    pub fn backfill_ticket_of(&self, game_session_arn: &str) -> Option<&str> {
+    pub(crate) fn backfill_ticket_of(&self, game_session_arn: &str) -> Option<&str> {
         self.backfill_of.get(game_session_arn).map(TicketId::as_str)
     }
 
@@ -118,7 +118,7 @@ impl Tickets {
     }
 
     /// Forgets an ended ticket (after the retention period); a live one stays.
-    pub fn forget(&mut self, id: &str) {
+    pub(crate) fn forget(&mut self, id: &str) {
         if self.by_id.get(id).is_some_and(|t| t.status.is_final()) {
             self.by_id.remove(id);
         }
