@@ -37,7 +37,9 @@ pub struct Arn {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{text}' is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>): {why}")]
 pub struct ArnError {
+    /// The text that was read.
     pub text: String,
+    /// What is wrong with it.
     pub why: &'static str,
 }
 
@@ -69,6 +71,7 @@ fn split(text: &str) -> Result<[&str; 5], &'static str> {
 }
 
 impl Arn {
+    /// An ARN from its five fields, taken as they are (nothing is checked).
     pub fn new(
         partition: impl Into<String>,
         service: impl Into<String>,
@@ -96,14 +99,17 @@ impl Arn {
         Ok(Self::new(partition, service, region, account, resource))
     }
 
+    /// The partition, `aws` for everything Playfield makes.
     pub fn partition(&self) -> &str {
         &self.partition
     }
 
+    /// The service, `gamelift` for everything Playfield makes (`sns` for a topic).
     pub fn service(&self) -> &str {
         &self.service
     }
 
+    /// The region, e.g. `us-west-2`; empty in ARNs that leave it out.
     pub fn region(&self) -> &str {
         &self.region
     }
@@ -125,6 +131,7 @@ impl Arn {
         self.resource.split_once('/')
     }
 
+    /// The resource's type (`fleet`, `gamesession`, ...); `None` for a resource without one.
     pub fn resource_type(&self) -> Option<&str> {
         self.typed_resource().map(|(t, _)| t)
     }
@@ -173,7 +180,7 @@ pub fn region_and_account(text: &str) -> (&str, &str) {
     }
 }
 
-/// Makes the ARNs of what this daemon creates: all in [`PARTITION`], the daemon's region
+/// Makes the ARNs of what this daemon creates: all in `PARTITION`, the daemon's region
 /// and its account (game sessions: no account, as the service writes them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArnIssuer<'a> {
@@ -182,14 +189,17 @@ pub struct ArnIssuer<'a> {
 }
 
 impl<'a> ArnIssuer<'a> {
+    /// An issuer for the daemon's region and account.
     pub fn new(region: &'a str, account: &'a str) -> Self {
         Self { region, account }
     }
 
+    /// The region every ARN it makes names.
     pub fn region(&self) -> &'a str {
         self.region
     }
 
+    /// The 12-digit account id every ARN it makes names (except game sessions').
     pub fn account(&self) -> &'a str {
         self.account
     }

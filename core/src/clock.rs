@@ -56,6 +56,7 @@ impl ManualClock {
     /// 2025-01-01T00:00:00Z in epoch milliseconds.
     pub(crate) const DEFAULT_START: Millis = 1_735_689_600_000;
 
+    /// A clock standing at 2025-01-01T00:00:00Z; tests move it with [`ManualClock::advance`].
     pub fn new() -> Self {
         Self::starting_at(Self::DEFAULT_START)
     }

@@ -19,9 +19,13 @@ use crate::clock::Millis;
 /// CreateFleet without `Locations`).
 pub(crate) const DEFAULT_LOCATION: &str = "custom-local";
 
+/// A fleet: a named group of server processes that game sessions are placed on. Playfield's
+/// fleets are all Anywhere fleets (service-api.md, FleetAttributes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fleet {
+    /// The fleet id (`fleet-` and a UUID for CreateFleet; any well-formed id from the config).
     pub id: String,
+    /// Its display name (`Name`).
     pub name: String,
     /// Custom locations (Anywhere); the first is where game sessions are placed.
     pub locations: Vec<String>,
@@ -30,8 +34,9 @@ pub struct Fleet {
 /// CreateFleet of an Anywhere fleet (service-api.md §9.3).
 #[derive(Debug, Clone, Default)]
 pub struct CreateFleet {
+    /// The fleet's display name.
     pub name: String,
-    /// Custom locations (`custom-...`); empty means [`DEFAULT_LOCATION`].
+    /// Custom locations (`custom-...`); empty means `DEFAULT_LOCATION`.
     pub locations: Vec<String>,
     /// AnywhereConfiguration, kept and answered as given.
     pub anywhere: Option<AnywhereConfiguration>,
@@ -42,6 +47,7 @@ pub struct CreateFleet {
 /// it (the model carries it as a string of up to 5+5 digits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnywhereConfiguration {
+    /// The hourly cost as the caller wrote it (e.g. `"0.25"`).
     pub cost: String,
 }
 
@@ -74,10 +80,12 @@ impl Core {
         Ok(fleet)
     }
 
+    /// The fleet with this id, if declared or created.
     pub fn fleet(&self, id: &str) -> Option<&Fleet> {
         self.fleets.get(id)
     }
 
+    /// All fleets, by id.
     pub fn fleets(&self) -> impl Iterator<Item = &Fleet> {
         self.fleets.values()
     }

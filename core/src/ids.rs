@@ -142,6 +142,7 @@ macro_rules! string_id {
         pub struct $name(String);
 
         impl $name {
+            /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -89,6 +89,7 @@ pub struct CoreConfig {
     pub terminated_retention_ms: Millis,
     /// Advertised address of game servers (all run on this machine).
     pub ip_address: String,
+    /// The advertised DNS name of game servers.
     pub dns_name: String,
     /// Seed for generated ids.
     pub seed: u64,
@@ -165,6 +166,8 @@ pub struct Core {
 }
 
 impl Core {
+    /// A core with nothing in it but `cfg`: fleets, processes and matchmaking resources come
+    /// later, through calls.
     pub fn new(cfg: CoreConfig) -> Self {
         Self {
             ids: IdGen::new(cfg.seed),
@@ -186,6 +189,7 @@ impl Core {
         }
     }
 
+    /// The configuration the core was made with.
     pub fn config(&self) -> &CoreConfig {
         &self.cfg
     }
@@ -219,22 +223,27 @@ impl Core {
 
     // ---- read access -----------------------------------------------------------------
 
+    /// The connected (or reconnect-pending) server process with this pID, if any.
     pub fn process(&self, pid: &str) -> Option<&ServerProcess> {
         self.processes.get(pid)
     }
 
+    /// All connected server processes, in no particular order.
     pub fn processes(&self) -> impl Iterator<Item = &ServerProcess> {
         self.processes.values()
     }
 
+    /// The game session with this id (its ARN), if the core still holds it.
     pub fn game_session(&self, id: &str) -> Option<&GameSession> {
         self.game_sessions.get(id)
     }
 
+    /// All game sessions the core holds (live ones and recently ended ones), in no order.
     pub fn game_sessions(&self) -> impl Iterator<Item = &GameSession> {
         self.game_sessions.values()
     }
 
+    /// The player session with this id, if the core still holds it.
     pub fn player_session(&self, id: &str) -> Option<&PlayerSession> {
         self.player_sessions.get(id)
     }

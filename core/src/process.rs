@@ -29,6 +29,7 @@ impl fmt::Display for ConnId {
     }
 }
 
+/// Where a server process is in its life, from its first connection to ProcessEnding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProcessStatus {
     /// Connected; ProcessReady (ActivateServerProcess) not called yet.
@@ -40,6 +41,7 @@ pub enum ProcessStatus {
 }
 
 impl ProcessStatus {
+    /// The state's name for logs and tools (`CONNECTED`, `ACTIVE`, `TERMINATED`).
     pub fn as_str(self) -> &'static str {
         match self {
             ProcessStatus::Connected => "CONNECTED",
@@ -52,10 +54,15 @@ impl ProcessStatus {
 /// What the connect query string says about the process (sdk-wire-protocol.md §1.2).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectInfo {
+    /// The process id the SDK sent (`pID`), unique across fleets.
     pub pid: String,
+    /// The fleet it says it belongs to (`FleetId`).
     pub fleet_id: String,
+    /// The compute it runs on (`ComputeId`, the SDK's HostId), if given.
     pub compute_id: Option<String>,
+    /// The SDK's version (`sdkVersion`), for logs.
     pub sdk_version: Option<String>,
+    /// The SDK's language (`sdkLanguage`), for logs.
     pub sdk_language: Option<String>,
     /// New on every Connect call (InitSDK, RefreshConnection), reused by transport-level
     /// reconnects, which reuse the URL as it is (§1.2).
@@ -65,26 +72,43 @@ pub struct ConnectInfo {
 /// ActivateServerProcess fields (sdk-wire-protocol.md §3.1).
 #[derive(Debug, Clone, Default)]
 pub struct ProcessReady {
+    /// The port game clients connect to (`Port`); `None` when the process gave none.
     pub port: Option<u16>,
+    /// Log files the process names for upload after it ends (`LogPaths`).
     pub log_paths: Vec<String>,
+    /// The SDK's version, when sent again with ProcessReady.
     pub sdk_version: Option<String>,
+    /// The SDK's language, when sent again with ProcessReady.
     pub sdk_language: Option<String>,
 }
 
+/// A game server process connected over the SDK's WebSocket: what it said about itself,
+/// where it is in its lifecycle, and the game session it hosts.
 #[derive(Debug, Clone)]
 pub struct ServerProcess {
+    /// The process id (`pID`).
     pub pid: ProcessId,
+    /// The fleet it belongs to.
     pub fleet_id: String,
+    /// The compute it runs on (Anywhere), if known.
     pub compute_id: Option<String>,
+    /// The SDK's version, for logs.
     pub sdk_version: Option<String>,
+    /// The SDK's language, for logs.
     pub sdk_language: Option<String>,
+    /// Where it is in its lifecycle.
     pub status: ProcessStatus,
+    /// The last health its heartbeats reported; an unhealthy process gets no game sessions.
     pub healthy: bool,
+    /// The port game clients connect to, from ProcessReady.
     pub port: Option<u16>,
+    /// Log files named in ProcessReady.
     pub log_paths: Vec<String>,
     /// Live connections, oldest first; pushes go to the last.
     pub connections: Vec<ConnId>,
+    /// When its first connection opened (epoch ms).
     pub connected_at: Millis,
+    /// When its last heartbeat came (epoch ms); `None` before the first.
     pub last_heartbeat: Option<Millis>,
     /// The game session it hosts (ACTIVATING or ACTIVE), if any.
     pub game_session_id: Option<String>,

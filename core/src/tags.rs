@@ -121,7 +121,7 @@ impl Core {
 
     /// TagResource: adds `tags` to the resource, a key already there taking the new value.
     /// Refused as a whole (nothing changes) if a tag is malformed or the resource would
-    /// hold more than [`MAX_TAGS_PER_RESOURCE`].
+    /// hold more than `MAX_TAGS_PER_RESOURCE`.
     pub fn tag_resource(
         &mut self,
         arn: &str,
