@@ -18,9 +18,14 @@ use playfield_flexmatch::Match;
 /// A match waiting for its players' answers.
 #[derive(Debug, Clone)]
 pub struct Proposal {
+    /// The proposed match's id.
     pub match_id: String,
+    /// The configuration it was made in.
     pub configuration: String,
+    /// The match: its teams and tickets.
     pub m: Match,
+    /// When unanswered players count as rejecting (epoch ms): formed at plus the
+    /// configuration's `AcceptanceTimeoutSeconds`.
     pub deadline: Millis,
 }
 

@@ -46,7 +46,9 @@ pub(crate) struct SessionMatch {
 /// StartMatchBackfill's input (from a client service or from a game server).
 #[derive(Debug, Clone, Default)]
 pub struct StartBackfill {
+    /// The backfill ticket id; a UUID is made up when `None`.
     pub ticket_id: Option<String>,
+    /// The configuration that made the game session's match (its name or ARN).
     pub configuration_name: String,
     /// The game session being filled (absent in STANDALONE mode).
     pub game_session_arn: Option<String>,

@@ -35,7 +35,9 @@ pub enum FlexMatchMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum BackfillMode {
+    /// The game or a player asks for backfill with StartMatchBackfill.
     Manual,
+    /// The daemon starts a backfill ticket whenever a matched game session has open slots.
     Automatic,
 }
 
@@ -49,8 +51,11 @@ pub(crate) const MAX_ACCEPTANCE_TIMEOUT_S: u32 = 600;
 /// over `spec`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingConfiguration {
+    /// The configuration as defined.
     pub spec: ConfigurationSpec,
+    /// Its ARN (`arn:aws:gamelift:<region>:<account>:matchmakingconfiguration/<name>`).
     pub arn: String,
+    /// When it was created (epoch ms).
     pub creation_time: Millis,
 }
 
@@ -63,24 +68,40 @@ pub struct MatchmakingConfiguration {
 /// nothing but the spec are [`ConfigurationSpec::problems`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigurationSpec {
+    /// The configuration's unique name; tickets name it in StartMatchmaking.
     pub name: ConfigurationName,
+    /// Free text for humans.
     pub description: Option<String>,
+    /// The rule set that forms its matches (by name).
     pub rule_set: String,
+    /// Whether matches are placed through a queue or handed to the game.
     pub flex_match_mode: FlexMatchMode,
+    /// The queues that place its matches (by name); exactly one with WITH_QUEUE, none with
+    /// STANDALONE.
     pub game_session_queues: Vec<String>,
+    /// How long a ticket may search before it is TIMED_OUT (seconds, 1 to 43 200).
     pub request_timeout_seconds: u32,
+    /// Whether the players of a proposed match must accept it (AcceptMatch).
     pub acceptance_required: bool,
+    /// How long players have to accept (seconds, 1 to 600); used only with acceptance required.
     pub acceptance_timeout_seconds: Option<u32>,
+    /// Who starts backfill tickets for its matched game sessions.
     pub backfill_mode: BackfillMode,
+    /// Player slots to keep open in each game session beyond the match's players
+    /// (`AdditionalPlayerCount`).
     pub additional_player_count: u32,
+    /// Game properties given to every game session it places (at most 16).
     pub game_properties: BTreeMap<String, String>,
+    /// Game session data given to every game session it places.
     pub game_session_data: Option<String>,
+    /// Copied into each of its FlexMatch events (`customEventData`, at most 256 characters).
     pub custom_event_data: Option<String>,
+    /// Where its FlexMatch events go: the service's SNS topic ARN (`NotificationTarget`).
     pub notification_target: Option<String>,
     /// PGOS post-processing URL (http:// or https://). Create sets it; Update keeps the
     /// configuration's current URL whatever is given here, because the GameLift API has no
     /// member for it and an API update must not clear what the startup file set
-    /// ([`Core::set_post_processing_url`] changes it).
+    /// (`Core::set_post_processing_url` changes it).
     pub post_processing_url: Option<String>,
 }
 
@@ -121,13 +142,21 @@ impl ConfigurationSpec {
 /// error by its API name, the startup file points at its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfigurationMember {
+    /// `Name`.
     Name,
+    /// `GameSessionQueueArns`.
     GameSessionQueues,
+    /// `RequestTimeoutSeconds`.
     RequestTimeoutSeconds,
+    /// `AcceptanceTimeoutSeconds`.
     AcceptanceTimeoutSeconds,
+    /// `BackfillMode`.
     BackfillMode,
+    /// `GameProperties`.
     GameProperties,
+    /// `CustomEventData`.
     CustomEventData,
+    /// `post_processing_url` (a PGOS extension; no API name).
     PostProcessingUrl,
 }
 
@@ -151,7 +180,9 @@ impl ConfigurationMember {
 /// One thing wrong with a spec on its own, before the core looks up what it refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecProblem<M> {
+    /// The member that is wrong.
     pub member: M,
+    /// What is wrong with it, for the error message.
     pub message: String,
 }
 

@@ -8,7 +8,7 @@
 //! the ticket ends COMPLETED with the connection info, or CANCELLED, TIMED_OUT or FAILED.
 //!
 //! Like the rest of the core this is a synchronous state machine: every command takes `now`,
-//! everything time-based is a timer ([`TimerKey`](super::timers::TimerKey) variants
+//! everything time-based is a timer (`TimerKey` variants
 //! `Ticket*`, `Acceptance`, `Expansion`, `Placement*`), and what happened leaves as
 //! [`Event::Matchmaking`](super::Event::Matchmaking). Matching runs inside the command that
 //! makes it possible (a new ticket) and on the timer of the next expansion step, never on a
@@ -97,39 +97,59 @@ pub struct Matchmaking {
 pub enum MatchmakingEvent {
     /// A ticket changed status (QUEUED tickets enter SEARCHING at once).
     TicketStatus {
+        /// The ticket.
         ticket_id: String,
+        /// Its configuration's name.
         configuration: String,
+        /// Its new status.
         status: TicketStatus,
+        /// Why, when the new status is a failure or an end.
         reason: Option<TicketStatusReason>,
+        /// Words for a human on the change (the ticket's `StatusMessage`).
         message: Option<String>,
     },
     /// The rule engine formed a match (before acceptance, before placement).
     PotentialMatchCreated {
+        /// The new match's id (a UUID, the notifications' `matchId`).
         match_id: String,
+        /// The configuration it was made in.
         configuration: String,
+        /// The tickets it joins.
         ticket_ids: Vec<String>,
+        /// Whether its players must accept it (the configuration's `AcceptanceRequired`).
         acceptance_required: bool,
         /// The engine's `ruleEvaluationMetrics` for this match (for the notification).
         rule_metrics: Vec<playfield_flexmatch::RuleMetric>,
     },
     /// A player answered a proposal.
     AcceptMatch {
+        /// The proposed match.
         match_id: String,
+        /// The ticket of the player who answered.
         ticket_id: String,
+        /// The player who answered.
         player_id: String,
+        /// Their answer: true for ACCEPT, false for REJECT.
         accepted: bool,
     },
     /// The acceptance step ended.
     AcceptMatchCompleted {
+        /// The proposed match.
         match_id: String,
+        /// Accepted by all, rejected by someone, or timed out.
         outcome: AcceptanceOutcome,
+        /// The configuration the match was made in.
         configuration: String,
+        /// The match's tickets.
         ticket_ids: Vec<String>,
     },
     /// A placement changed status.
     Placement {
+        /// The placement id.
         placement_id: String,
+        /// Its new status.
         status: PlacementStatus,
+        /// The game session it made (its ARN), once FULFILLED.
         game_session_id: Option<String>,
     },
     /// PGOS post-processing of a match (see [`post_processing`]).

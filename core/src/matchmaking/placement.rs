@@ -12,7 +12,7 @@
 //! reports a placement fulfilled once the session is ACTIVE and its player sessions exist):
 //! then player sessions are reserved for the matched players and the tickets become
 //! COMPLETED with their GameSessionConnectionInfo. With no free process the placement looks
-//! again every [`PLACEMENT_RETRY_MS`](super::PLACEMENT_RETRY_MS) until the queue's timeout,
+//! again every `PLACEMENT_RETRY_MS` until the queue's timeout,
 //! then it is TIMED_OUT and its tickets FAIL (`PLACEMENT_TIMED_OUT`). A session lost before
 //! activation sends the placement looking for another process.
 
@@ -29,16 +29,23 @@ use playfield_flexmatch::{Match, Player, RuleSet};
 mod store;
 pub use store::Placements;
 
+/// A game session placement's lifecycle state: the service's `GameSessionPlacement.Status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlacementStatus {
+    /// Waiting for a free process in one of the queue's destinations.
     Pending,
+    /// A game session was created (and, for a match, its player sessions); final.
     Fulfilled,
+    /// Stopped (StopGameSessionPlacement, or its match's tickets stopped); final.
     Cancelled,
+    /// No free process within the queue's `TimeoutInSeconds`; final.
     TimedOut,
+    /// The game session could not be made (e.g. its queue no longer exists); final.
     Failed,
 }
 
 impl PlacementStatus {
+    /// The wire name (`PENDING`, `FULFILLED`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             PlacementStatus::Pending => "PENDING",
@@ -50,22 +57,36 @@ impl PlacementStatus {
     }
 }
 
+/// A request to find a process for a new game session through a queue: for a match of a
+/// WITH_QUEUE configuration or for StartGameSessionPlacement (the service's
+/// `GameSessionPlacement`, service-api.md, GameSessionPlacement).
 #[derive(Debug, Clone)]
 pub struct Placement {
+    /// The placement id (`PlacementId`): chosen by the caller, or a UUID for a match's.
     pub id: String,
+    /// The queue it places through (by name).
     pub queue: String,
     /// The queue's ARN and NotificationTarget when the placement began: its events name and
     /// reach them (envelope `resources`, `account`, `region`; routing) even when the queue is
     /// deleted while the placement is pending.
     pub queue_arn: String,
+    /// The queue's NotificationTarget when the placement began (see `queue_arn`).
     pub queue_notification_target: Option<String>,
+    /// The configuration whose match it places; empty for StartGameSessionPlacement.
     pub configuration: String,
+    /// The match it places; empty for StartGameSessionPlacement.
     pub match_id: String,
+    /// The match's teams and tickets, which become player sessions once placed.
     pub m: Match,
+    /// Where it is in its lifecycle.
     pub status: PlacementStatus,
+    /// When it began (epoch ms).
     pub start_time: Millis,
+    /// When it reached a final status (epoch ms).
     pub end_time: Option<Millis>,
+    /// When it times out (epoch ms): start plus the queue's `TimeoutInSeconds`.
     pub deadline: Millis,
+    /// Player slots of the game session it makes (`MaximumPlayerSessionCount`).
     pub maximum_player_session_count: u32,
     /// Set once a game session was created for it.
     pub game_session_id: Option<String>,
@@ -436,6 +457,7 @@ impl Core {
         self.retry_placement(now, &pid);
     }
 
+    /// The placement with this id, if any (final ones are kept for DescribeGameSessionPlacement).
     pub fn placement(&self, id: &str) -> Option<&Placement> {
         self.mm.placements.get(id)
     }

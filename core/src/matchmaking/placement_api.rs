@@ -21,20 +21,28 @@ use playfield_flexmatch::Match;
 /// The request's settings, kept with the placement.
 #[derive(Debug, Clone, Default)]
 pub struct DirectPlacement {
+    /// The new game session's `GameSessionName`.
     pub game_session_name: Option<String>,
+    /// Game properties for the new game session (at most 16).
     pub game_properties: BTreeMap<String, String>,
+    /// Game session data for the new game session.
     pub game_session_data: Option<String>,
     /// Player → region → ms.
     pub player_latencies: BTreeMap<String, BTreeMap<String, u32>>,
+    /// Players to reserve player sessions for once placed (`DesiredPlayerSessions`).
     pub desired_player_sessions: Vec<NewPlayerSession>,
 }
 
 /// StartGameSessionPlacement's input.
 #[derive(Debug, Clone, Default)]
 pub struct StartPlacement {
+    /// The caller's unique id for the placement (`PlacementId`).
     pub placement_id: String,
+    /// The queue to place through (name or ARN).
     pub queue_name: String,
+    /// Player slots of the game session (`MaximumPlayerSessionCount`).
     pub maximum_player_session_count: u32,
+    /// The rest of the request, kept with the placement.
     pub settings: DirectPlacement,
 }
 

@@ -25,13 +25,18 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PriorityType {
+    /// Prefer the location where the players' reported latencies are lowest.
     Latency,
+    /// Prefer the cheapest hosting (all equal here: there is no pricing).
     Cost,
+    /// Prefer destinations in the order the queue lists them.
     Destination,
+    /// Prefer locations in the queue's `LocationOrder`.
     Location,
 }
 
 impl PriorityType {
+    /// Every priority type, in the service's default order.
     pub const ALL: [PriorityType; 4] = [
         PriorityType::Latency,
         PriorityType::Cost,
@@ -49,6 +54,7 @@ impl PriorityType {
         }
     }
 
+    /// Parses the model's enum value (`LATENCY`, ...); `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
@@ -57,6 +63,8 @@ impl PriorityType {
 /// A queue's latency cap for a span of a placement's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlayerLatencyPolicy {
+    /// No player may have a latency above this (ms) to the chosen location while the policy
+    /// is in force.
     pub maximum_individual_player_latency_ms: u32,
     /// `None` for the last policy, which holds until the placement times out.
     pub policy_duration_seconds: Option<u32>,
@@ -71,7 +79,9 @@ pub(crate) const DEFAULT_TIMEOUT_S: u32 = 600;
 /// account), plus the ARN the core gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameSessionQueue {
+    /// The queue as defined.
     pub spec: QueueSpec,
+    /// Its ARN (`arn:aws:gamelift:<region>:<account>:gamesessionqueue/<name>`).
     pub arn: String,
 }
 
@@ -104,19 +114,28 @@ impl GameSessionQueue {
 /// share. Create and Update take it; the startup file's `[[queues]]` entries resolve into it,
 /// and an API request lays its members over the default (Create) or the queue as it stands
 /// (Update). The default is CreateGameSessionQueue's: no destinations, the service's
-/// [`DEFAULT_TIMEOUT_S`], no policies, filter or priorities. The checks that need nothing
+/// `DEFAULT_TIMEOUT_S`, no policies, filter or priorities. The checks that need nothing
 /// but the spec are [`QueueSpec::problems`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
+    /// The queue's unique name.
     pub name: QueueName,
     /// Fleet ids or fleet ARNs, in preference order.
     pub destinations: Vec<String>,
+    /// How long a placement may wait for a free process before it is TIMED_OUT (seconds).
     pub timeout_seconds: u32,
+    /// Latency caps that loosen over a placement's life, in order.
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
+    /// Copied into each of its placement events (`customEventData`).
     pub custom_event_data: Option<String>,
+    /// Where its placement events go: the service's SNS topic ARN (`NotificationTarget`).
     pub notification_target: Option<String>,
+    /// `FilterConfiguration.AllowedLocations`: placements go only to these locations (all
+    /// when empty).
     pub allowed_locations: Vec<String>,
+    /// `PriorityConfiguration.PriorityOrder`: what ranks candidate destinations, first first.
     pub priority_order: Vec<PriorityType>,
+    /// `PriorityConfiguration.LocationOrder`: the locations' order for the LOCATION priority.
     pub location_order: Vec<String>,
 }
 
@@ -139,7 +158,9 @@ impl Default for QueueSpec {
 /// A member of [`QueueSpec`] a [`SpecProblem`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueueMember {
+    /// `Name`.
     Name,
+    /// `TimeoutInSeconds`.
     TimeoutInSeconds,
     /// The PriorityOrder entry at this index.
     PriorityOrder(usize),
@@ -303,6 +324,7 @@ impl Core {
             .collect()
     }
 
+    /// The queue of this name or ARN, or [`CoreError::NotFound`].
     pub fn queue(&self, name: &str) -> Result<&GameSessionQueue, CoreError> {
         self.mm
             .queues

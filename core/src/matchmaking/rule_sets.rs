@@ -11,12 +11,19 @@ use crate::clock::Millis;
 use crate::{Core, CoreError};
 use playfield_flexmatch::RuleSet;
 
+/// A matchmaking rule set the core holds: the FlexMatch rules that form matches, as given
+/// and as parsed (the service's `MatchmakingRuleSet`).
 #[derive(Debug, Clone)]
 pub struct MatchmakingRuleSet {
+    /// The rule set's unique name.
     pub name: String,
+    /// Its ARN (`arn:aws:gamelift:<region>:<account>:matchmakingruleset/<name>`).
     pub arn: String,
+    /// The rule set's JSON text as given (`RuleSetBody`), answered back unchanged.
     pub body: String,
+    /// When it was created (epoch ms).
     pub creation_time: Millis,
+    /// The body parsed by the rule engine, shared with the pools that use it.
     pub parsed: Arc<RuleSet>,
 }
 
@@ -24,7 +31,9 @@ pub struct MatchmakingRuleSet {
 /// core creates it (the startup file's `[[rule_sets]]` entries arrive as these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSetSpec {
+    /// The rule set's name.
     pub name: String,
+    /// The rule set's JSON text (`RuleSetBody`).
     pub body: String,
 }
 

@@ -14,7 +14,9 @@ use crate::{Core, CoreError};
 /// The matchmaking part of the startup file, as the core creates it.
 #[derive(Debug, Clone, Default)]
 pub struct MatchmakingSetup {
+    /// Rule sets to create first.
     pub rule_sets: Vec<RuleSetSpec>,
+    /// Queues to create next; configurations name both.
     pub queues: Vec<QueueSpec>,
     /// Each with its post-processing URL, set when the configuration is created.
     pub configurations: Vec<ConfigurationSpec>,

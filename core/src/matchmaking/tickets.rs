@@ -4,7 +4,7 @@
 //! QUEUED → SEARCHING → (REQUIRES_ACCEPTANCE) → PLACING → COMPLETED, or CANCELLED, TIMED_OUT,
 //! FAILED. A ticket is QUEUED only in StartMatchmaking's answer: it enters the pool (SEARCHING)
 //! in the same call and the pass runs at once. A finished ticket stays describable for
-//! [`RETENTION_MS`](super::RETENTION_MS), then it is forgotten.
+//! `RETENTION_MS`, then it is forgotten.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,19 +20,30 @@ use playfield_flexmatch::{self as flexmatch, Match, Player};
 mod store;
 pub use store::Tickets;
 
+/// A matchmaking ticket's lifecycle state: the service's `MatchmakingTicket.Status`
+/// (service-api.md §10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketStatus {
+    /// Accepted and waiting for the matchmaker to take it into a pool.
     Queued,
+    /// In a pool: the matchmaker is looking for a match for it.
     Searching,
+    /// In a proposed match that its configuration requires players to accept (AcceptMatch).
     RequiresAcceptance,
+    /// In a match that is being placed: a game session is being found for it.
     Placing,
+    /// Matched and placed (or, STANDALONE, matched); final.
     Completed,
+    /// Stopped (StopMatchmaking, or its backfill's game session ended); final.
     Cancelled,
+    /// No match within the configuration's `RequestTimeoutSeconds`; final.
     TimedOut,
+    /// Acceptance or placement failed, or something unexpected happened; final.
     Failed,
 }
 
 impl TicketStatus {
+    /// The wire name (`QUEUED`, `SEARCHING`, `REQUIRES_ACCEPTANCE`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             TicketStatus::Queued => "QUEUED",
@@ -92,33 +103,43 @@ impl std::fmt::Display for TicketStatusReason {
     }
 }
 
+/// What a ticket asks for: a new match, or new players for a running game session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TicketKind {
     /// StartMatchmaking.
     Matchmaking,
     /// StartMatchBackfill (client or server) or automatic backfill, for a game session.
     Backfill {
+        /// The game session to fill (its ARN); `None` for a standalone configuration's backfill.
         game_session_arn: Option<String>,
+        /// Made by the daemon (the configuration's `BackfillMode` AUTOMATIC), not by a caller.
         automatic: bool,
     },
 }
 
+/// A player's seat in the game session a ticket was placed in: the service's
+/// `MatchedPlayerSession` (service-api.md, MatchedPlayerSession).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchedPlayerSession {
+    /// The player.
     pub player_id: String,
+    /// The player session reserved for them.
     pub player_session_id: String,
 }
 
 /// GameSessionConnectionInfo of a COMPLETED WITH_QUEUE ticket, or of a backfill ticket (which
-/// names its game session from the start: [`ConnectionInfo::game_session_only`]).
+/// names its game session from the start: `ConnectionInfo::game_session_only`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionInfo {
+    /// The game session the match was placed in (its ARN).
     pub game_session_arn: String,
     /// Empty when not known (a backfill ticket's); the API then leaves it out.
     pub ip_address: String,
     /// Empty when not known; the API then leaves it out.
     pub dns_name: String,
+    /// The port players connect to, when known.
     pub port: Option<u16>,
+    /// One player session per player of this ticket.
     pub matched_player_sessions: Vec<MatchedPlayerSession>,
 }
 
@@ -141,19 +162,29 @@ impl ConnectionInfo {
 /// The MatchmakingTicket shape (service-api.md §11).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingTicket {
+    /// The ticket id, chosen by the caller or made up (a UUID).
     pub id: TicketId,
+    /// The configuration it was started with.
     pub configuration_name: String,
+    /// That configuration's ARN.
     pub configuration_arn: String,
+    /// Where it is in its lifecycle.
     pub status: TicketStatus,
+    /// Why it ended, once FAILED, CANCELLED or TIMED_OUT.
     pub status_reason: Option<TicketStatusReason>,
+    /// Words for a human on why it is in its status.
     pub status_message: Option<String>,
+    /// When it was started (epoch ms).
     pub start_time: Millis,
+    /// When it reached a final status (epoch ms).
     pub end_time: Option<Millis>,
     /// The players; `team` is filled in once a match is made.
     pub players: Vec<Player>,
+    /// Where the players connect, once placed (`GameSessionConnectionInfo`).
     pub connection: Option<ConnectionInfo>,
     /// Seconds, from the configuration's recent waits; `None` until one is known.
     pub estimated_wait_seconds: Option<u32>,
+    /// New match or backfill.
     pub kind: TicketKind,
     /// The match this ticket is (or was last) part of.
     pub match_id: Option<String>,
@@ -168,8 +199,11 @@ pub struct MatchmakingTicket {
 /// StartMatchmaking's input.
 #[derive(Debug, Clone, Default)]
 pub struct StartMatchmaking {
+    /// The ticket id to use (at most 128 characters); a UUID is made up when `None`.
     pub ticket_id: Option<String>,
+    /// The matchmaking configuration to match in (its name or ARN).
     pub configuration_name: String,
+    /// The players of the ticket (1 to 10), with their attributes and latencies.
     pub players: Vec<Player>,
 }
 

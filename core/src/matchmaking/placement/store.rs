@@ -18,10 +18,10 @@ use crate::clock::Millis;
 /// - `waiting` holds `(start_time, id)` only for a PENDING placement without a game session:
 ///   [`Placements::placed`] and [`Placements::end`] take it out.
 /// - `of_session[gs] = id` only while placement `id` waits for game session `gs` to
-///   activate: set by [`Placements::placed`], removed by [`Placements::take_for_session`]
+///   activate: set by [`Placements::placed`], removed by `Placements::take_for_session`
 ///   and [`Placements::end`].
 /// - An ended placement (`end_time` set, status not PENDING) is in no index; it stays
-///   readable by id until [`Placements::forget`].
+///   readable by id until `Placements::forget`.
 #[derive(Debug, Default)]
 pub struct Placements {
     by_id: HashMap<String, Placement>,
@@ -33,6 +33,7 @@ pub struct Placements {
 }
 
 impl Placements {
+    /// The placement with this id, final ones included.
     pub fn get(&self, id: &str) -> Option<&Placement> {
         self.by_id.get(id)
     }
@@ -42,18 +43,22 @@ impl Placements {
         self.by_id.get_mut(id)
     }
 
+    /// Whether a placement with this id exists (ids may not be reused).
     pub fn contains(&self, id: &str) -> bool {
         self.by_id.contains_key(id)
     }
 
+    /// Every placement, in no particular order.
     pub fn values(&self) -> impl Iterator<Item = &Placement> {
         self.by_id.values()
     }
 
+    /// How many placements are held.
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
 
+    /// Whether no placement is held.
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }

@@ -72,13 +72,17 @@ pub(crate) const DROPPED_REASON: TicketStatusReason = TicketStatusReason::Unexpe
 /// A match held while its virtual server decides.
 #[derive(Debug, Clone)]
 pub struct HeldMatch {
+    /// The match's id.
     pub match_id: String,
+    /// The configuration it was made in.
     pub configuration: String,
+    /// The virtual server the request went to.
     pub url: String,
     /// The match as the rule engine formed it: the fallback.
     pub m: Match,
     /// What was sent: the answer is checked against it.
     pub request: PostProcessingCall,
+    /// When the core stops waiting and places the match as formed (epoch ms).
     pub deadline: Millis,
 }
 

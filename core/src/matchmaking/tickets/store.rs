@@ -20,7 +20,7 @@ use crate::TicketId;
 /// - `backfill_of[gs] = t` only if ticket `t` exists, is a backfill ticket for game session
 ///   `gs`, and has not ended: a game session has at most one active backfill ticket.
 /// - An ended ticket (`end_time` set) is in no index; it stays readable by id until
-///   [`Tickets::forget`].
+///   `Tickets::forget`.
 #[derive(Debug, Default)]
 pub struct Tickets {
     by_id: HashMap<TicketId, MatchmakingTicket>,
@@ -31,6 +31,7 @@ pub struct Tickets {
 }
 
 impl Tickets {
+    /// The ticket with this id, final ones included.
     pub fn get(&self, id: &str) -> Option<&MatchmakingTicket> {
         self.by_id.get(id)
     }
@@ -41,18 +42,22 @@ impl Tickets {
         self.by_id.get_mut(id)
     }
 
+    /// Whether a ticket with this id exists (ids may not be reused).
     pub fn contains(&self, id: &str) -> bool {
         self.by_id.contains_key(id)
     }
 
+    /// Every ticket, in no particular order.
     pub fn values(&self) -> impl Iterator<Item = &MatchmakingTicket> {
         self.by_id.values()
     }
 
+    /// How many tickets are held.
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
 
+    /// Whether no ticket is held.
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }
