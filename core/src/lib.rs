@@ -17,6 +17,8 @@
 //! goes out. [`clock`] is the injected time the daemon reads `now` from, and [`search_expr`]
 //! parses SearchGameSessions' filter and sort expressions.
 
+#![deny(missing_docs)]
+
 pub mod arn;
 pub mod clock;
 pub mod compute;
