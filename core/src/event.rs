@@ -21,7 +21,7 @@ pub enum Effect {
         pid: String,
         /// The connection to send it on (the newest one when the effect was made).
         conn: ConnId,
-        /// The message.
+        /// The server-initiated message to send.
         push: Push,
     },
     /// Close a connection (a process the core gave up on). `code` is a WebSocket close code:
@@ -219,7 +219,7 @@ pub enum Event {
         fleet_id: String,
         /// The new connection.
         conn: ConnId,
-        /// Whether the process was known already (same IdempotencyToken): a reconnect.
+        /// Whether a process with this pID was known already: a reconnect.
         reconnect: bool,
     },
     /// A process's connection closed; it is kept for a grace period to reconnect.
@@ -280,7 +280,7 @@ pub enum Event {
         /// The process asked to end.
         pid: String,
     },
-    /// A game session reached TERMINATED or ERROR.
+    /// A game session ended (TERMINATED) and no longer holds its process.
     GameSessionEnded {
         /// The game session's id.
         game_session_id: String,

@@ -230,7 +230,7 @@ impl Core {
         self.processes.get(pid)
     }
 
-    /// All connected server processes, in no particular order.
+    /// All server processes the core tracks (connected or awaiting a reconnect), in no order.
     pub fn processes(&self) -> impl Iterator<Item = &ServerProcess> {
         self.processes.values()
     }
