@@ -659,6 +659,7 @@ impl Core {
     }
 
     fn remove_process(&mut self, pid: &str) {
+        self.forget_compute_auth(pid);
         if let Some(p) = self.processes.remove(pid) {
             for conn in p.connections {
                 self.timers

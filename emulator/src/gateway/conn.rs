@@ -64,7 +64,7 @@ pub async fn serve<S>(
             .map_err(|m| reject(StatusCode::BAD_REQUEST, m))?;
         // Refuse before the upgrade what the core would refuse after it (unknown fleet,
         // a pID bound to another fleet), so the SDK sees an HTTP status, not a closed socket.
-        // With `[auth] required`, a first connection also needs a GetComputeAuthToken token.
+        // With `[auth] required`, every connection also needs a GetComputeAuthToken token.
         let now = check_shared.now();
         let checked = check_shared.read(|core| {
             core.check_connect(&p.connect_info())?;
@@ -107,7 +107,19 @@ pub async fn serve<S>(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let connected = shared.with_hub(|hub, now| {
         hub.gateway.register(conn, tx);
-        hub.core.connect(now, conn, params.connect_info())
+        // Checked again under the write lock: the handshake's check ran under a read lock,
+        // and what it relied on (a process's admission, a token) may have changed since.
+        hub.core.check_compute_auth(
+            now,
+            &params.pid,
+            &params.fleet_id,
+            params.compute_id.as_deref(),
+            params.authorization.as_deref(),
+        )?;
+        let connected = hub.core.connect(now, conn, params.connect_info())?;
+        hub.core
+            .note_compute_auth(&params.pid, params.authorization.as_deref());
+        Ok(connected)
     });
     if let Err(e) = connected {
         shared.with_hub(|hub, _| hub.gateway.unregister(conn));
