@@ -43,9 +43,9 @@ const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 pub struct DaemonConfig {
     /// The service API listener (awsJson1_1 and rpcv2Cbor); `None` disables it.
     pub api_listen: Option<SocketAddr>,
-    /// When not empty, API requests must be signed with one of these access key IDs
-    /// (`[auth] required = true` and its `access_keys`).
-    pub api_access_keys: Vec<String>,
+    /// When not empty, API requests (and `GET /events`) must be SigV4-signed with one of
+    /// these key pairs (`[auth] required = true` and its `access_keys`).
+    pub api_access_keys: Vec<crate::api::auth::AccessKey>,
     /// Plain WebSocket listener; `None` disables it.
     pub ws_listen: Option<SocketAddr>,
     /// TLS WebSocket listener; `None` disables it.
@@ -148,10 +148,10 @@ impl Daemon {
         if let Some(addr) = config.api_listen {
             let api_config = ApiConfig {
                 listen: addr,
+                access_keys: config.api_access_keys.clone(),
                 ..ApiConfig::default()
             };
-            let router = handlers::router(ServiceModel::gamelift())
-                .require_access_keys(config.api_access_keys.clone());
+            let router = handlers::router(ServiceModel::gamelift());
             let server = ApiServer::bind(api_config, router, shared.clone())
                 .await
                 .with_context(|| format!("binding the service API listener on {addr}"))?;
@@ -161,17 +161,21 @@ impl Daemon {
         let events = start_events(&config, api_addr, &shared)?;
         if let Some(server) = api_server {
             let local = server.local_addr()?;
-            let server = server.with_routes(crate::events::http::routes(
-                events.clone(),
-                shutdown_rx.clone(),
-            ));
-            let auth = if config.api_access_keys.is_empty() {
-                "any credentials accepted".to_string()
-            } else {
-                format!(
-                    "requests must be signed with access key {}",
-                    config.api_access_keys.join(" or ")
-                )
+            let server = server
+                .with_routes(crate::events::http::routes(
+                    events.clone(),
+                    shutdown_rx.clone(),
+                ))
+                .with_open_routes(crate::events::http::subscription_routes(
+                    events.clone(),
+                    shutdown_rx.clone(),
+                ));
+            // The accepted keys are not logged: a shared log must not hand them out.
+            let auth = match config.api_access_keys.len() {
+                0 => "any credentials accepted".to_string(),
+                n => format!(
+                    "requests must be SigV4-signed with one of the {n} configured access keys"
+                ),
             };
             tracing::info!(target: "playfield", "service API: http://{local} ({auth}); events: GET http://{local}/events");
             let mut stop = shutdown_rx.clone();

@@ -38,11 +38,17 @@ pub enum ErrorCode {
     /// Not a model shape: the code AWS JSON services answer for an operation
     /// they do not know. Sent for unknown or not-yet-implemented operations.
     UnknownOperation,
+    /// Not a model shape: the common error every AWS service answers for a SigV4
+    /// signature that does not verify, or that was made too long ago (`Signature expired`).
+    InvalidSignature,
+    /// Not a model shape: the common error for an `Authorization` header that lacks a part
+    /// SigV4 needs (`Credential=`, `SignedHeaders=`, `Signature=`, an `X-Amz-Date`).
+    IncompleteSignature,
 }
 
 impl ErrorCode {
     /// Every code, for tests and lookups.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Conflict,
         ErrorCode::FleetCapacityExceeded,
         ErrorCode::GameSessionFull,
@@ -60,6 +66,8 @@ impl ErrorCode {
         ErrorCode::Unauthorized,
         ErrorCode::UnsupportedRegion,
         ErrorCode::UnknownOperation,
+        ErrorCode::InvalidSignature,
+        ErrorCode::IncompleteSignature,
     ];
 
     /// The wire name (`__type`), which is the model's error shape name.
@@ -82,6 +90,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "UnauthorizedException",
             ErrorCode::UnsupportedRegion => "UnsupportedRegionException",
             ErrorCode::UnknownOperation => "UnknownOperationException",
+            ErrorCode::InvalidSignature => "InvalidSignatureException",
+            ErrorCode::IncompleteSignature => "IncompleteSignatureException",
         }
     }
 
@@ -94,9 +104,15 @@ impl ErrorCode {
     }
 
     /// Whether this code is checked against an operation's modeled list.
-    /// `UnknownOperation` is a protocol-level answer, outside any operation.
+    /// `UnknownOperation` and the signature errors are protocol-level answers, outside any
+    /// operation.
     pub fn is_model_error(self) -> bool {
-        self != ErrorCode::UnknownOperation
+        !matches!(
+            self,
+            ErrorCode::UnknownOperation
+                | ErrorCode::InvalidSignature
+                | ErrorCode::IncompleteSignature
+        )
     }
 }
 

@@ -12,11 +12,16 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
+use std::time::SystemTime;
+
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 
+use super::auth::{self, AccessKey, SignedRequest};
 use super::error::ApiError;
 use super::router::{ApiRequest, Router};
 
@@ -25,9 +30,10 @@ use super::router::{ApiRequest, Router};
 pub struct ApiConfig {
     /// Where to listen; port 0 picks a free port (see [`ApiServer::local_addr`]).
     pub listen: SocketAddr,
-    /// When set, requests must be signed with this access key ID (the
-    /// signature itself is not verified; see [`auth`](super::auth)).
-    pub access_key_id: Option<String>,
+    /// When not empty, every request — operations and the routes mounted with
+    /// [`ApiServer::with_routes`] — must be SigV4-signed with one of these key pairs (see
+    /// [`auth`](super::auth)).
+    pub access_keys: Vec<AccessKey>,
     /// Largest request body accepted. The biggest modeled input is a 5 MB
     /// zip blob, base64-encoded in JSON.
     pub max_body_bytes: usize,
@@ -37,7 +43,7 @@ impl Default for ApiConfig {
     fn default() -> ApiConfig {
         ApiConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 9080)),
-            access_key_id: None,
+            access_keys: Vec::new(),
             max_body_bytes: 8 * 1024 * 1024,
         }
     }
@@ -53,11 +59,12 @@ struct Shared<S> {
 pub struct ApiServer {
     listener: TcpListener,
     app: axum::Router,
+    access_keys: Arc<[AccessKey]>,
 }
 
 impl ApiServer {
-    /// Bind the listener. The router gets `config.access_key_id` applied, if set (a
-    /// router may also carry keys of its own, [`Router::require_access_keys`]).
+    /// Bind the listener. The router gets `config.access_keys` applied, if any (a router
+    /// may also carry keys of its own, [`Router::require_access_keys`]).
     pub async fn bind<S: Send + Sync + 'static>(
         config: ApiConfig,
         router: Router<S>,
@@ -65,9 +72,10 @@ impl ApiServer {
     ) -> io::Result<ApiServer> {
         let listener = TcpListener::bind(config.listen).await?;
         let shared = Arc::new(Shared {
-            router: match config.access_key_id {
-                Some(key) => router.require_access_key(Some(key)),
-                None => router,
+            router: if config.access_keys.is_empty() {
+                router
+            } else {
+                router.require_access_keys(config.access_keys.clone())
             },
             state,
             max_body_bytes: config.max_body_bytes,
@@ -75,12 +83,31 @@ impl ApiServer {
         let app = axum::Router::new()
             .fallback(serve_one::<S>)
             .with_state(shared);
-        Ok(ApiServer { listener, app })
+        Ok(ApiServer {
+            listener,
+            app,
+            access_keys: config.access_keys.into(),
+        })
     }
 
     /// Serves `routes` before the operation router: requests they match never reach it
-    /// (the events face's `GET /events` and SNS SubscribeURL).
+    /// (the events face's `GET /events`, a dashboard). With access keys configured
+    /// (`[auth] required`) they need the same SigV4 credentials as the operations
+    /// ([`require_credentials`] is layered over them): what they show (events with player
+    /// ids, the daemon's state) is no less private than the API.
     pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+        let checked = routes.layer(middleware::from_fn_with_state(
+            self.access_keys.clone(),
+            require_credentials,
+        ));
+        self.app = checked.merge(self.app);
+        self
+    }
+
+    /// Serves `routes` with no credentials asked, even under `[auth] required`: only for what
+    /// must answer anyone and shows nothing private (a `/healthz` liveness probe; the SNS
+    /// SubscribeURL a subscriber visits, which carries its own unguessable token).
+    pub fn with_open_routes(mut self, routes: axum::Router) -> ApiServer {
         self.app = routes.merge(self.app);
         self
     }
@@ -118,6 +145,7 @@ async fn serve_one<S: Send + Sync + 'static>(
             let req = ApiRequest {
                 method: &parts.method,
                 path,
+                query: parts.uri.query(),
                 headers: &parts.headers,
                 body: &bytes,
             };
@@ -127,6 +155,7 @@ async fn serve_one<S: Send + Sync + 'static>(
             let req = ApiRequest {
                 method: &parts.method,
                 path,
+                query: parts.uri.query(),
                 headers: &parts.headers,
                 body: &[],
             };
@@ -138,4 +167,58 @@ async fn serve_one<S: Send + Sync + 'static>(
         }
     };
     response.map(Body::from)
+}
+
+/// The largest body a route beside the operations may receive under `[auth] required`: the
+/// signature covers the body, so it is read whole before the check.
+const MAX_ROUTE_BODY_BYTES: usize = 1024 * 1024;
+
+/// The credentials check of the routes beside the operations, as an axum middleware:
+/// `routes.layer(axum::middleware::from_fn_with_state(keys, require_credentials))`.
+/// [`ApiServer::with_routes`] layers it over every route it mounts. With no keys it lets
+/// everything through; otherwise the request must be SigV4-signed with one of `keys`
+/// (as with `curl --aws-sigv4 "aws:amz:us-west-2:gamelift" --user "$ID:$SECRET"`),
+/// else it is answered 403 with the error as JSON (`__type`, `message`).
+pub async fn require_credentials(
+    State(keys): State<Arc<[AccessKey]>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if keys.is_empty() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ROUTE_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            let err = ApiError::invalid_request(format!(
+                "Could not read the request body (limit {MAX_ROUTE_BODY_BYTES} bytes): {e}"
+            ));
+            return refused(StatusCode::BAD_REQUEST, &err);
+        }
+    };
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &bytes,
+    };
+    match auth::check(&signed, &keys, SystemTime::now()) {
+        Ok(()) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(err) => refused(StatusCode::FORBIDDEN, &err),
+    }
+}
+
+fn refused(status: StatusCode, err: &ApiError) -> Response {
+    let body = serde_json::json!({ "__type": err.code.name(), "message": err.message });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }

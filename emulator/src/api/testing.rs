@@ -88,6 +88,7 @@ pub fn call<S: 'static>(
     let request = ApiRequest {
         method: &Method::POST,
         path: &path,
+        query: None,
         headers: &headers,
         body: &body,
     };

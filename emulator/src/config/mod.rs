@@ -64,11 +64,12 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-/// Whether callers must present a known access key.
+/// Whether callers must prove who they are: API callers by a SigV4 signature made with one
+/// of `access_keys`, game servers by a GetComputeAuthToken token.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Auth {
     pub required: bool,
-    pub access_keys: Vec<String>,
+    pub access_keys: Vec<crate::api::auth::AccessKey>,
 }
 
 /// How long the gateway waits before it gives up on a game server.

@@ -88,7 +88,24 @@ pub(crate) struct RawAuth {
     #[serde(default = "no")]
     pub required: Spanned<bool>,
     #[serde(default)]
-    pub access_keys: Vec<String>,
+    pub access_keys: Vec<Spanned<RawAccessKey>>,
+}
+
+/// One `[auth] access_keys` entry: `{ id = "…", secret = "…" }`. A bare id (the form
+/// before signatures were verified) is read so that it can be refused with its place and
+/// the fix.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawAccessKey {
+    BareId(String),
+    Pair(RawAccessKeyPair),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAccessKeyPair {
+    pub id: String,
+    pub secret: Option<String>,
 }
 
 impl Default for RawAuth {

@@ -5,6 +5,7 @@
 
 use super::raw::*;
 use super::*;
+use crate::api::auth::AccessKey;
 use crate::core::matchmaking::configurations::post_processing_url_problem;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -74,6 +75,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
             "auth is required but no access_keys are listed; add at least one",
         );
     }
+    let access_keys = resolve_access_keys(&mut c, &raw.auth.access_keys);
     let gateway = resolve_gateway(&mut c, &raw.gateway);
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
@@ -100,7 +102,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
         tls,
         auth: Auth {
             required: raw.auth.required.into_inner(),
-            access_keys: raw.auth.access_keys,
+            access_keys,
         },
         gateway,
         fleets,
@@ -616,4 +618,33 @@ fn resolve_configurations(
             }
         })
         .collect()
+}
+
+/// `[auth] access_keys`: key pairs. A bare id or a pair without a secret is an error that
+/// says how to write it (the secret is never echoed).
+fn resolve_access_keys(c: &mut Checker, raw: &[Spanned<RawAccessKey>]) -> Vec<AccessKey> {
+    let mut keys = Vec::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let key = format!("auth.access_keys[{i}]");
+        let (id, secret) = match entry.get_ref() {
+            RawAccessKey::BareId(id) => (id, None),
+            RawAccessKey::Pair(p) => (&p.id, p.secret.as_ref()),
+        };
+        match secret {
+            Some(secret) if !id.is_empty() && !secret.is_empty() => {
+                keys.push(AccessKey::new(id.clone(), secret.clone()));
+            }
+            _ if id.is_empty() => c.error(entry.span(), key, "the access key id is empty"),
+            _ => c.error(
+                entry.span(),
+                key,
+                format!(
+                    "access key '{id}' has no secret: signatures are verified, so write it as \
+                     {{ id = \"{id}\", secret = \"...\" }} with the secret your clients sign \
+                     with (their AWS_SECRET_ACCESS_KEY)"
+                ),
+            ),
+        }
+    }
+    keys
 }
