@@ -9,6 +9,7 @@
 //! - [`stop_signals`]: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
 //! - [`config`]: the startup file.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
+//! - [`log_safe`]: untrusted text escaped for a log line.
 //! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
 //! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
@@ -28,6 +29,7 @@ pub use playfield_flexmatch as flexmatch;
 pub mod gateway;
 pub mod hub;
 pub mod launcher;
+pub mod log_safe;
 pub mod post_processing;
 pub mod ruleset_validate;
 pub mod sdk_wire;

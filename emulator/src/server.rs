@@ -85,6 +85,9 @@ impl Daemon {
         config: DaemonConfig,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<DaemonHandle> {
+        for warning in exposure_warnings(&config) {
+            tracing::warn!(target: "playfield", "{warning}");
+        }
         // The faces write a game session's matchmaker data as the SDK's JSON, so the service's
         // 390 000-character bound counts that JSON exactly, whatever `config.core` holds.
         let mut core = Core::new(CoreConfig {
@@ -437,5 +440,63 @@ async fn timer_loop(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
             _ = shared.timer_wake.notified() => {}
             _ = shutdown.changed() => break,
         }
+    }
+}
+
+/// What start-up warns about: a listener reachable from other machines while `[auth]` is off,
+/// where anyone who can reach it can drive the matchmaker and act as any game server.
+pub fn exposure_warnings(config: &DaemonConfig) -> Vec<String> {
+    let auth_on = config.core.require_compute_auth && !config.api_access_keys.is_empty();
+    if auth_on {
+        return Vec::new();
+    }
+    [
+        ("service API", config.api_listen),
+        ("game server (ws)", config.ws_listen),
+        ("game server (wss)", config.wss_listen),
+    ]
+    .into_iter()
+    .filter_map(|(face, addr)| addr.map(|a| (face, a)))
+    .filter(|(_, addr)| !addr.ip().is_loopback())
+    .map(|(face, addr)| {
+        format!(
+            "the {face} listener on {addr} is reachable beyond this machine and [auth] is not \
+             required: anyone who reaches it can call the API and connect as any game server; \
+             set [auth] required = true with access_keys, or listen on 127.0.0.1"
+        )
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod exposure_tests {
+    use super::*;
+
+    /// Issue 15 finding 8: a non-loopback listen address without `[auth] required` is warned
+    /// about at start; loopback, or auth on, is not.
+    #[test]
+    fn a_listener_beyond_loopback_without_auth_is_warned_about() {
+        let loopback = DaemonConfig::default();
+        assert!(exposure_warnings(&loopback).is_empty());
+        let exposed = DaemonConfig {
+            api_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9080))),
+            ..DaemonConfig::default()
+        };
+        let w = exposure_warnings(&exposed);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("0.0.0.0:9080") && w[0].contains("[auth]"),
+            "{}",
+            w[0]
+        );
+        let guarded = DaemonConfig {
+            api_access_keys: vec![crate::api::auth::AccessKey::new("AKID", "secret")],
+            core: CoreConfig {
+                require_compute_auth: true,
+                ..CoreConfig::default()
+            },
+            ..exposed
+        };
+        assert!(exposure_warnings(&guarded).is_empty());
     }
 }

@@ -27,6 +27,7 @@ use super::query::ConnectParams;
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
 use crate::core::{ConnId, CoreError};
 use crate::hub::Shared;
+use crate::log_safe::log_safe;
 
 fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()
@@ -39,10 +40,19 @@ fn ws_config() -> WebSocketConfig {
 fn reject(status: StatusCode, body: String) -> ErrorResponse {
     // The SDKs retry a refused connect for minutes (sdk-wire-protocol.md §1.7) and report only
     // a generic failure, so the reason must be in the daemon's log.
-    tracing::warn!(target: "playfield", "refused a game server connection ({status}): {body}");
+    tracing::warn!(target: "playfield", "{}", refusal_log_line(status, &body));
     let mut r = ErrorResponse::new(Some(body));
     *r.status_mut() = status;
     r
+}
+
+/// The log line of a refused connection. The reason quotes what the connection sent (its
+/// pID, its token): escaped, so a value with a newline cannot forge a line of its own.
+fn refusal_log_line(status: StatusCode, body: &str) -> String {
+    format!(
+        "refused a game server connection ({status}): {}",
+        log_safe(body)
+    )
 }
 
 /// Serves one accepted stream (plain TCP or TLS) until it closes or the daemon stops.
@@ -351,6 +361,8 @@ const REFUSAL_CLOSE_DELAY: Duration = Duration::from_millis(500);
 
 /// One line per connection end, saying who closed it and how.
 fn log_ending(pid: &str, conn: ConnId, ending: &Ending) {
+    // The pID is the connection's own choice: escaped (see [`refusal_log_line`]).
+    let pid = log_safe(pid);
     match ending {
         Ending::ClosedByPeer(frame) => tracing::info!(
             target: "playfield",
@@ -406,7 +418,7 @@ fn describe(frame: Option<&CloseFrame>) -> String {
         out.push_str(&format!(" ({meaning})"));
     }
     if !frame.reason.is_empty() {
-        out.push_str(&format!(": {}", frame.reason.as_str()));
+        out.push_str(&format!(": {}", log_safe(frame.reason.as_str())));
     }
     out
 }
@@ -443,5 +455,21 @@ mod tests {
             "with 1001 (going away): Websocket client closing"
         );
         assert_eq!(describe(None), "without a close code");
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    /// Issue 15 finding 8: an auth token with a newline was written raw into the log.
+    #[test]
+    fn a_refusal_quoting_a_token_with_a_newline_stays_one_line() {
+        let line = refusal_log_line(
+            StatusCode::FORBIDDEN,
+            "process p: token 'x\nINFO playfield: forged' was not issued by this daemon",
+        );
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.contains("x\\nINFO"), "{line}");
     }
 }
