@@ -157,6 +157,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                     host_id: "playfield-local".into(),
                     auth_token,
                     policy: RestartPolicy::default(),
+                    run_id: playfield::launcher::new_run_id(),
                 },
             )),
             None => None,

@@ -17,7 +17,7 @@ pub mod runner;
 mod spawn;
 
 pub use policy::{Restart, RestartPolicy};
-pub use runner::{KillSwitch, Launcher, LauncherSettings};
+pub use runner::{new_run_id, KillSwitch, Launcher, LauncherSettings};
 
 use std::collections::BTreeMap;
 
