@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use playfield::clock::SystemClock;
 use playfield::config::Config;
 use playfield::core::{CoreConfig, Fleet};
+use playfield::events::{DeliveryConfig, SnsPending};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield::ruleset_validate;
 use playfield::server::{Daemon, DaemonConfig};
@@ -235,6 +236,21 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             })
             .collect(),
         notification_targets: config.notification_targets.clone(),
-        ..DaemonConfig::default()
+        delivery: delivery_config(config),
+    }
+}
+
+/// The delivery engine's settings from `[events]`: one limit bounds both what a target's
+/// queue holds and what an unconfirmed SNS subscription holds.
+fn delivery_config(config: &Config) -> DeliveryConfig {
+    let defaults = DeliveryConfig::default();
+    let limit = config.events.max_pending_events;
+    DeliveryConfig {
+        queue_capacity: limit,
+        sns_pending: SnsPending {
+            hold_limit: limit,
+            ..defaults.sns_pending
+        },
+        ..defaults
     }
 }

@@ -39,6 +39,7 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     pub auth: Auth,
     pub gateway: GatewayTimeouts,
+    pub events: EventsSettings,
     pub fleets: Vec<Fleet>,
     pub queues: Vec<Queue>,
     pub rule_sets: Vec<RuleSet>,
@@ -71,6 +72,19 @@ pub struct Auth {
     pub required: bool,
     pub access_keys: Vec<crate::api::auth::AccessKey>,
 }
+
+/// `[events]`: what bounds the events waiting for a notification target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventsSettings {
+    /// Events each notification target may have waiting for delivery (and an SNS target may
+    /// hold while unconfirmed). Past it, newer events for that target are dropped, counted
+    /// and summarised in the log; the waiting ones keep their order (docs/events.md).
+    pub max_pending_events: usize,
+}
+
+/// The largest `[events] max_pending_events` accepted: each waiting event is a few hundred
+/// bytes to a few KiB, so this bounds the memory a dead target can hold to a few GiB.
+pub const MAX_PENDING_EVENTS_LIMIT: u64 = 1_000_000;
 
 /// How long the gateway waits before it gives up on a game server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,6 +23,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub gateway: RawGateway,
     #[serde(default)]
+    pub events: RawEvents,
+    #[serde(default)]
     pub fleets: Vec<RawFleet>,
     #[serde(default)]
     pub queues: Vec<RawQueue>,
@@ -147,6 +149,26 @@ impl Default for RawGateway {
             accept_unknown_fleets: yes(),
         }
     }
+}
+
+/// `[events]`: how notification targets' deliveries are bounded.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEvents {
+    #[serde(default = "default_max_pending_events")]
+    pub max_pending_events: Spanned<u64>,
+}
+
+impl Default for RawEvents {
+    fn default() -> Self {
+        RawEvents {
+            max_pending_events: default_max_pending_events(),
+        }
+    }
+}
+
+fn default_max_pending_events() -> Spanned<u64> {
+    Spanned::new(0..0, 10_000)
 }
 
 /// Three missed heartbeats at the SDKs' 60 s cadence (sdk-wire-protocol.md §6).

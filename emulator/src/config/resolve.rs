@@ -77,6 +77,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
     }
     let access_keys = resolve_access_keys(&mut c, &raw.auth.access_keys);
     let gateway = resolve_gateway(&mut c, &raw.gateway);
+    let events = resolve_events(&mut c, &raw.events);
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
     let targets = resolve_targets(&mut c, &raw.notification_targets);
@@ -105,6 +106,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
             access_keys,
         },
         gateway,
+        events,
         fleets,
         queues,
         rule_sets,
@@ -159,6 +161,20 @@ fn resolve_gateway(c: &mut Checker, raw: &RawGateway) -> GatewayTimeouts {
         reconnect_grace_seconds: *raw.reconnect_grace_seconds.get_ref(),
         activation_timeout_seconds: *raw.activation_timeout_seconds.get_ref(),
         accept_unknown_fleets: *raw.accept_unknown_fleets.get_ref(),
+    }
+}
+
+fn resolve_events(c: &mut Checker, raw: &RawEvents) -> EventsSettings {
+    let max = &raw.max_pending_events;
+    if !(1..=MAX_PENDING_EVENTS_LIMIT).contains(max.get_ref()) {
+        c.error(
+            max.span(),
+            "events.max_pending_events",
+            format!("must be between 1 and {MAX_PENDING_EVENTS_LIMIT}"),
+        );
+    }
+    EventsSettings {
+        max_pending_events: *max.get_ref() as usize,
     }
 }
 

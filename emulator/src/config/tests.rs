@@ -425,3 +425,18 @@ fn access_keys_are_id_and_secret_pairs() {
     );
     assert!(!format!("{config:?}").contains("s3cret"));
 }
+
+/// Issue 15 finding 7: the pending-events limit is a setting (`[events] max_pending_events`,
+/// default 10 000), checked for range at its line.
+#[test]
+fn max_pending_events_is_a_setting() {
+    assert_eq!(load(BASE).unwrap().events.max_pending_events, 10_000);
+    let text = format!("[events]\nmax_pending_events = 250\n{BASE}");
+    assert_eq!(load(&text).unwrap().events.max_pending_events, 250);
+    let text = format!("[events]\nmax_pending_events = 0\n{BASE}");
+    let all = errors(&text);
+    assert_eq!(
+        (all[0].key.as_str(), all[0].line),
+        ("events.max_pending_events", 2)
+    );
+}
