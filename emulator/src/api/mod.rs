@@ -7,9 +7,10 @@
 //! output and never see a wire format.
 //!
 //! A request goes through, in order:
-//! 1. [`server`]: axum listener, body size limit, request ID.
+//! 1. [`listener`] and [`server`]: the accept loop (connection limit, header and body
+//!    timeouts), body size limit, request ID.
 //! 2. [`protocol::identify`]: protocol and operation from path/headers.
-//! 3. [`auth`]: optional access-key check.
+//! 3. [`auth`]: SigV4 signature check under `[auth] required`.
 //! 4. [`protocol`] decoding (JSON or CBOR) into a neutral `serde_json::Value`.
 //! 5. [`validate`]: checked against the operation's input shape in the
 //!    [`model`] (required members, types, lengths, ranges, enums, patterns).
@@ -24,6 +25,7 @@
 pub mod auth;
 pub mod error;
 pub mod handlers;
+pub mod listener;
 pub mod model;
 pub mod protocol;
 pub mod router;

@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 
 use super::auth::{self, AccessKey, SignedRequest};
 use super::error::ApiError;
+use super::listener::{self, ConnectionLimits};
 use super::router::{ApiRequest, Router};
 
 /// Settings of the API listener.
@@ -37,6 +38,8 @@ pub struct ApiConfig {
     /// Largest request body accepted. The biggest modeled input is a 5 MB
     /// zip blob, base64-encoded in JSON.
     pub max_body_bytes: usize,
+    /// Connections at once, header and body timeouts.
+    pub limits: ConnectionLimits,
 }
 
 impl Default for ApiConfig {
@@ -45,6 +48,7 @@ impl Default for ApiConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 9080)),
             access_keys: Vec::new(),
             max_body_bytes: 8 * 1024 * 1024,
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -53,6 +57,7 @@ struct Shared<S> {
     router: Router<S>,
     state: Arc<S>,
     max_body_bytes: usize,
+    body_read_timeout: std::time::Duration,
 }
 
 /// A bound, not yet running, API server.
@@ -60,6 +65,7 @@ pub struct ApiServer {
     listener: TcpListener,
     app: axum::Router,
     access_keys: Arc<[AccessKey]>,
+    limits: ConnectionLimits,
 }
 
 impl ApiServer {
@@ -79,6 +85,7 @@ impl ApiServer {
             },
             state,
             max_body_bytes: config.max_body_bytes,
+            body_read_timeout: config.limits.body_read_timeout,
         });
         let app = axum::Router::new()
             .fallback(serve_one::<S>)
@@ -87,6 +94,7 @@ impl ApiServer {
             listener,
             app,
             access_keys: config.access_keys.into(),
+            limits: config.limits,
         })
     }
 
@@ -119,7 +127,7 @@ impl ApiServer {
 
     /// Serve until the process ends.
     pub async fn run(self) -> io::Result<()> {
-        axum::serve(self.listener, self.app).await
+        self.run_until(std::future::pending()).await
     }
 
     /// Serve until `shutdown` completes, then finish in-flight requests.
@@ -127,9 +135,7 @@ impl ApiServer {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        listener::serve(self.listener, self.app, self.limits, shutdown).await
     }
 }
 
@@ -139,7 +145,20 @@ async fn serve_one<S: Send + Sync + 'static>(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
-    let body = axum::body::to_bytes(body, shared.max_body_bytes).await;
+    // A body declared and never sent (a Content-Length of 10^15, a chunk that never comes)
+    // would hold the connection for ever.
+    let body = match tokio::time::timeout(
+        shared.body_read_timeout,
+        axum::body::to_bytes(body, shared.max_body_bytes),
+    )
+    .await
+    {
+        Ok(read) => read.map_err(|e| e.to_string()),
+        Err(_) => Err(format!(
+            "the body did not arrive within {} s",
+            shared.body_read_timeout.as_secs()
+        )),
+    };
     let response = match body {
         Ok(bytes) => {
             let req = ApiRequest {
@@ -188,15 +207,18 @@ pub async fn require_credentials(
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_ROUTE_BODY_BYTES).await {
-        Ok(b) => b,
-        Err(e) => {
-            let err = ApiError::invalid_request(format!(
-                "Could not read the request body (limit {MAX_ROUTE_BODY_BYTES} bytes): {e}"
-            ));
-            return refused(StatusCode::BAD_REQUEST, &err);
-        }
-    };
+    let read = axum::body::to_bytes(body, MAX_ROUTE_BODY_BYTES);
+    let read = tokio::time::timeout(ConnectionLimits::default().body_read_timeout, read).await;
+    let bytes =
+        match read.unwrap_or_else(|_| Err(axum::Error::new("the body did not arrive in time"))) {
+            Ok(b) => b,
+            Err(e) => {
+                let err = ApiError::invalid_request(format!(
+                    "Could not read the request body (limit {MAX_ROUTE_BODY_BYTES} bytes): {e}"
+                ));
+                return refused(StatusCode::BAD_REQUEST, &err);
+            }
+        };
     let signed = SignedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
