@@ -249,6 +249,7 @@ impl Core {
         if !self.cfg.require_compute_auth {
             return Ok(());
         }
+        // The messages never quote the token: they reach the log and the refused client.
         let refuse = |why: String| {
             Err(CoreError::AuthRefused {
                 pid: pid.into(),
@@ -266,25 +267,26 @@ impl Core {
             .filter(|t| t.token == token)
             .filter(|_| self.process(pid).is_some_and(|p| p.fleet_id == fleet_id));
         let Some(t) = readmitted.or_else(|| self.anywhere.tokens.get(token)) else {
-            return refuse(format!("token '{token}' was not issued by this daemon"));
+            return refuse("its Authorization token was not issued by this daemon".into());
         };
         if readmitted.is_none() && t.expires.is_some_and(|e| e <= now) {
-            return refuse(format!(
-                "token '{token}' has expired; get a new one with GetComputeAuthToken"
-            ));
+            return refuse(
+                "its Authorization token has expired; get a new one with GetComputeAuthToken"
+                    .into(),
+            );
         }
         if t.fleet_id.as_deref().is_some_and(|f| f != fleet_id) {
             return refuse(format!(
-                "token '{token}' was issued for another fleet than '{fleet_id}'"
+                "its Authorization token was issued for another fleet than '{fleet_id}'"
             ));
         }
         match (t.compute_name.as_deref(), compute_id) {
             (Some(want), Some(got)) if want != got => refuse(format!(
-                "token '{token}' was issued for compute '{want}', not '{got}'"
+                "its Authorization token was issued for compute '{want}', not '{got}'"
             )),
             (Some(want), None) => refuse(format!(
-                "token '{token}' was issued for compute '{want}' and the connection names no \
-                 ComputeId; connect with ComputeId={want}"
+                "its Authorization token was issued for compute '{want}' and the connection \
+                 names no ComputeId; connect with ComputeId={want}"
             )),
             _ => Ok(()),
         }

@@ -265,3 +265,29 @@ fn compute_auth_checks_every_connection_and_its_compute() {
         .check_compute_auth(late, "p1", FLEET, Some("my-host"), Some(&t.token))
         .is_ok());
 }
+
+/// Issue 15 finding 8: a refusal reaches the log and the refused client; it never quotes the
+/// token (a live token for another compute would otherwise be handed out).
+#[test]
+fn compute_auth_refusals_do_not_quote_the_token() {
+    let mut c = core_with(CoreConfig {
+        require_compute_auth: true,
+        ..CoreConfig::default()
+    });
+    c.register_compute(
+        T0,
+        RegisterCompute {
+            fleet_id: FLEET.into(),
+            name: "my-host".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = c.issue_compute_auth_token(T0, FLEET, "my-host").unwrap();
+    for compute in [Some("other-host"), None] {
+        let e = c
+            .check_compute_auth(T0, "p1", FLEET, compute, Some(&t.token))
+            .unwrap_err();
+        assert!(!e.to_string().contains(&t.token), "{e}");
+    }
+}
