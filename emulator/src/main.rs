@@ -237,6 +237,7 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             .collect(),
         notification_targets: config.notification_targets.clone(),
         delivery: delivery_config(config),
+        ..DaemonConfig::default()
     }
 }
 

@@ -59,6 +59,10 @@ pub struct DaemonConfig {
     pub notification_targets: Vec<NotificationTarget>,
     /// Delivery settings (queue size, retry backoff, SNS confirmation policy).
     pub delivery: DeliveryConfig,
+    /// Game server connections each WebSocket listener (ws, wss) serves at once (default
+    /// 8192); past it, new ones wait in the kernel's backlog until one closes, so a flood of
+    /// connections cannot take the file descriptors the API listener needs (issue 15).
+    pub max_game_server_connections: usize,
 }
 
 impl Default for DaemonConfig {
@@ -73,6 +77,7 @@ impl Default for DaemonConfig {
             fleets: Vec::new(),
             notification_targets: Vec::new(),
             delivery: DeliveryConfig::default(),
+            max_game_server_connections: 8192,
         }
     }
 }
@@ -120,6 +125,7 @@ impl Daemon {
                 None,
                 shared.clone(),
                 shutdown_rx.clone(),
+                config.max_game_server_connections,
             )));
         }
         if let Some(addr) = config.wss_listen {
@@ -145,6 +151,7 @@ impl Daemon {
                 Some(TlsAcceptor::from(tls.config)),
                 shared.clone(),
                 shutdown_rx.clone(),
+                config.max_game_server_connections,
             )));
         }
         let mut api_server = None;
@@ -356,11 +363,13 @@ async fn accept_loop(
     tls: Option<TlsAcceptor>,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
+    max_connections: usize,
 ) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
+            // Past the limit, accept nothing until a connection ends (reaped just below).
+            accepted = listener.accept(), if conns.len() < max_connections.max(1) => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     conns.spawn(serve_stream(stream, peer, tls.clone(), shared.clone(), shutdown.clone()));

@@ -50,3 +50,26 @@ async fn a_connection_that_never_sends_process_ready_is_closed() {
     })
     .await
 }
+
+/// Issue 15 finding 4: each game-server listener serves a bounded number of connections;
+/// past it a new one waits (its handshake is not answered) until one closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_past_the_limit_wait_for_a_free_slot() {
+    bounded(async {
+        let daemon = TestDaemon::start_configured(Default::default(), |cfg| {
+            cfg.max_game_server_connections = 1;
+        })
+        .await;
+        let first = GameServer::connect_as(&daemon, "proc-a").await;
+        let url = daemon.connect_url("proc-b");
+        let mut second = tokio::spawn(async move { GameServer::connect(&url).await });
+        let early = tokio::time::timeout(Duration::from_millis(300), &mut second).await;
+        assert!(
+            early.is_err(),
+            "a second connection was served past the limit"
+        );
+        first.drop_connection();
+        second.await.unwrap().expect("served once a slot is free");
+    })
+    .await
+}
