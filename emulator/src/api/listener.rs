@@ -31,7 +31,8 @@ pub struct ConnectionLimits {
     /// Connections served at once (default 1024).
     pub max_connections: usize,
     /// How long a request's headers may take to arrive, and how long a connection may stay
-    /// open without starting a request (default 10 s).
+    /// open without starting a request (default 30 s: long enough that the AWS SDKs' pooled
+    /// connections are seldom closed under them, short enough to free a stalled one).
     pub header_read_timeout: Duration,
     /// How long a request's body may take to arrive once its headers did (default 30 s: an
     /// 8 MiB body over loopback takes milliseconds).
@@ -42,7 +43,7 @@ impl Default for ConnectionLimits {
     fn default() -> Self {
         ConnectionLimits {
             max_connections: 1024,
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
         }
     }
