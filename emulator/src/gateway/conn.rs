@@ -24,8 +24,9 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
+use super::read_budget::{self, Budgeted};
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
-use crate::core::{ConnId, CoreError};
+use crate::core::{ConnId, CoreError, ProcessStatus};
 use crate::hub::Shared;
 use crate::log_safe::log_safe;
 
@@ -94,6 +95,9 @@ pub async fn serve<S>(
         params = Some(p);
         Ok(resp)
     };
+    // Until its process is ready, what the connection may make the daemon buffer is bounded
+    // (see `read_budget`).
+    let (stream, budget) = Budgeted::new(stream);
     let handshake =
         tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config()));
     let mut ws = match tokio::time::timeout(handshake_timeout, handshake).await {
@@ -108,6 +112,7 @@ pub async fn serve<S>(
         }
     };
     let Some(params) = params else { return };
+    budget.message_done();
     let conn = shared.next_conn_id();
     let ctx = ConnCtx {
         pid: params.pid.clone(),
@@ -156,9 +161,28 @@ pub async fn serve<S>(
         finish(&mut ws, &ending, &mut shutdown).await;
         return;
     }
+    // A process restored ready on its reconnect is ready from the start.
+    let is_ready = |shared: &Shared, pid: &str| {
+        shared.read(|core| {
+            core.process(pid)
+                .is_some_and(|p| p.status == ProcessStatus::Active)
+        })
+    };
+    if is_ready(&shared, &ctx.pid) {
+        budget.lift();
+    }
     let ending = loop {
         tokio::select! {
             incoming = ws.next() => {
+                if let Some(Ok(_)) = &incoming {
+                    budget.message_done();
+                }
+                if let Some(Err(WsError::Io(e))) = &incoming {
+                    if read_budget::is_over_budget(e) {
+                        // Lifted so that the close handshake and the drain can read on.
+                        budget.lift();
+                    }
+                }
                 let text: &str = match &incoming {
                     None => break Ending::Lost(None),
                     Some(Ok(Message::Text(t))) => t.as_str(),
@@ -183,6 +207,9 @@ pub async fn serve<S>(
                     Ok(parsed) => shared.with_hub(|hub, now| dispatch::execute(hub, now, &ctx, parsed)),
                     Err(reply) => reply,
                 };
+                if !budget.is_lifted() && is_ready(&shared, &ctx.pid) {
+                    budget.lift();
+                }
                 if let Err(e) = ws.send(Message::text(reply)).await {
                     break Ending::Lost(Some(e.to_string()));
                 }
@@ -258,6 +285,9 @@ fn ending_on_error(e: &WsError) -> Ending {
             CloseCode::Protocol,
             format!("WebSocket protocol error: {e}"),
         )),
+        WsError::Io(e) if read_budget::is_over_budget(e) => {
+            Ending::Fail(close_frame(CloseCode::Size, e.to_string()))
+        }
         e => Ending::Lost(Some(e.to_string())),
     }
 }

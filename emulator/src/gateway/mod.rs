@@ -13,6 +13,7 @@
 pub mod conn;
 pub mod dispatch;
 pub mod query;
+pub mod read_budget;
 pub mod render;
 pub mod replies;
 pub mod tls;
