@@ -139,6 +139,10 @@ impl ApiServer {
     }
 }
 
+/// Bodies at least this large are decoded, validated and handled on tokio's blocking pool;
+/// smaller ones, which take microseconds, where they arrived.
+const BLOCKING_BODY_BYTES: usize = 16 * 1024;
+
 async fn serve_one<S: Send + Sync + 'static>(
     State(shared): State<Arc<Shared<S>>>,
     request: Request,
@@ -160,6 +164,33 @@ async fn serve_one<S: Send + Sync + 'static>(
         )),
     };
     let response = match body {
+        Ok(bytes) if bytes.len() >= BLOCKING_BODY_BYTES => {
+            // Decoding and validating a large body takes milliseconds to seconds (two 4 MB
+            // CBOR bodies stalled every heartbeat for 6 s, issue 15): off the runtime's
+            // threads, which also serve the game servers' heartbeats.
+            let shared = shared.clone();
+            let handled = tokio::task::spawn_blocking(move || {
+                let req = ApiRequest {
+                    method: &parts.method,
+                    path: parts.uri.path(),
+                    query: parts.uri.query(),
+                    headers: &parts.headers,
+                    body: &bytes,
+                };
+                shared.router.handle(&shared.state, &req)
+            })
+            .await;
+            match handled {
+                Ok(response) => response,
+                Err(e) => {
+                    let mut r = axum::http::Response::new(
+                        format!("request handling failed: {e}").into_bytes(),
+                    );
+                    *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                    r
+                }
+            }
+        }
         Ok(bytes) => {
             let req = ApiRequest {
                 method: &parts.method,
