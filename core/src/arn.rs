@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The partition of every ARN the daemon makes (the commercial AWS Regions).
-pub const PARTITION: &str = "aws";
+pub(crate) const PARTITION: &str = "aws";
 
 /// An ARN's six fields. Parsing then printing gives back the text that was parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,16 +121,12 @@ impl Arn {
 
     /// `<type>/<id>` split at the first '/' (`gamesession/fleet-1/gsess-1` is type
     /// `gamesession`, id `fleet-1/gsess-1`); `None` for a resource without a type.
-    pub fn typed_resource(&self) -> Option<(&str, &str)> {
+    pub(crate) fn typed_resource(&self) -> Option<(&str, &str)> {
         self.resource.split_once('/')
     }
 
     pub fn resource_type(&self) -> Option<&str> {
         self.typed_resource().map(|(t, _)| t)
-    }
-
-    pub fn resource_id(&self) -> Option<&str> {
-        self.typed_resource().map(|(_, id)| id)
     }
 }
 
@@ -234,7 +230,7 @@ impl<'a> ArnIssuer<'a> {
     }
 
     /// `arn:aws:gamelift:<region>:<account>:matchmakingruleset/<name>`
-    pub fn matchmaking_rule_set(&self, name: &str) -> Arn {
+    pub(crate) fn matchmaking_rule_set(&self, name: &str) -> Arn {
         self.gamelift("matchmakingruleset", name)
     }
 

@@ -29,7 +29,7 @@ use super::{Core, CoreError, Event};
 use crate::clock::Millis;
 
 /// How long a GetComputeAuthToken token is valid (the service's tokens last 15 minutes).
-pub const AUTH_TOKEN_TTL_MS: Millis = 15 * 60 * 1000;
+pub(crate) const AUTH_TOKEN_TTL_MS: Millis = 15 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compute {

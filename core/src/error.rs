@@ -88,9 +88,59 @@ pub enum CoreError {
     /// A matchmaking resource (rule set, configuration, queue, ticket) that does not exist.
     #[error("no {what} '{id}'")]
     NotFound { what: &'static str, id: String },
-    /// A matchmaking call that does not fit the state (the message says why).
-    #[error("{0}")]
-    Matchmaking(String),
+    /// A rule set, configuration or queue of this name exists already.
+    #[error("a {what} named '{name}' already exists")]
+    NameTaken { what: &'static str, name: String },
+    /// A ticket or placement with this (caller-chosen) id exists already.
+    #[error("a {what} with id '{id}' already exists")]
+    IdTaken { what: &'static str, id: String },
+    /// DeleteMatchmakingConfiguration while one of its tickets is still active.
+    #[error(
+        "matchmaking configuration '{name}' has active ticket '{ticket_id}' ({status}); stop \
+         its tickets first"
+    )]
+    ConfigurationHasActiveTicket {
+        name: String,
+        ticket_id: String,
+        status: &'static str,
+    },
+    /// DeleteMatchmakingRuleSet while a configuration uses the rule set.
+    #[error(
+        "matchmaking rule set '{name}' is used by configuration '{configuration}'; delete or \
+         update the configuration first"
+    )]
+    RuleSetInUse { name: String, configuration: String },
+    /// DeleteGameSessionQueue while a configuration places through the queue.
+    #[error("game session queue '{name}' is used by matchmaking configuration '{configuration}'")]
+    QueueInUse { name: String, configuration: String },
+    /// StartMatchBackfill naming a game session that has ended.
+    #[error("game session '{id}' has ended; it cannot be backfilled")]
+    BackfillOfEndedGameSession { id: String },
+    /// AcceptMatch on a ticket that is not waiting for acceptance.
+    #[error(
+        "ticket '{id}' is {status}; it cannot be accepted or rejected (only \
+         REQUIRES_ACCEPTANCE can)"
+    )]
+    TicketNotAwaitingAcceptance { id: String, status: &'static str },
+    /// StopMatchmaking on a ticket that has already ended.
+    #[error("ticket '{id}' is {status}; it cannot be stopped")]
+    TicketEnded { id: String, status: &'static str },
+    /// StopMatchmaking on a ticket whose match is being placed.
+    #[error("ticket '{id}' is PLACING; its match is being placed and cannot be stopped")]
+    TicketPlacing { id: String },
+    /// StopGameSessionPlacement on a placement that a matchmaking configuration started.
+    #[error("placement '{id}' places a match of configuration '{configuration}'; stop its tickets instead")]
+    PlacementOfMatch { id: String, configuration: String },
+    /// StopGameSessionPlacement on a placement that is no longer PENDING.
+    #[error("placement '{id}' is {status}; only a PENDING placement can be stopped")]
+    PlacementNotPending { id: String, status: &'static str },
+    /// An item of the daemon's startup matchmaking setup that could not be created.
+    #[error("{what} '{name}': {source}")]
+    InSetup {
+        what: &'static str,
+        name: String,
+        source: Box<CoreError>,
+    },
     #[error("{what} '{id}' already exists")]
     Exists { what: &'static str, id: String },
     #[error("no compute '{name}' registered in fleet '{fleet_id}'")]
@@ -129,7 +179,18 @@ impl CoreError {
             GameSessionFull { .. } => ErrorKind::GameSessionFull,
             NoFreeProcess { .. } => ErrorKind::FleetCapacityExceeded,
             NotFound { .. } => ErrorKind::NotFound,
-            Matchmaking(_) => ErrorKind::InvalidRequest,
+            NameTaken { .. }
+            | IdTaken { .. }
+            | ConfigurationHasActiveTicket { .. }
+            | RuleSetInUse { .. }
+            | QueueInUse { .. }
+            | BackfillOfEndedGameSession { .. }
+            | TicketNotAwaitingAcceptance { .. }
+            | TicketEnded { .. }
+            | TicketPlacing { .. }
+            | PlacementOfMatch { .. }
+            | PlacementNotPending { .. }
+            | InSetup { .. } => ErrorKind::InvalidRequest,
         }
     }
 

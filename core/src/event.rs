@@ -78,6 +78,43 @@ impl UpdateReason {
     }
 }
 
+/// What ended a game session (said in the log line of [`Event::GameSessionEnded`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GameSessionEndCause {
+    /// Its process called ProcessEnding.
+    ProcessEnding,
+    /// Its process did not activate it within the activation timeout.
+    ActivationTimeout,
+    /// Its process is gone (heartbeat timeout, termination deadline or disconnection).
+    ProcessGone(GoneReason),
+    /// TerminateGameSession TRIGGER_ON_PROCESS_TERMINATE, its process not connected.
+    TerminatedWhileDisconnected,
+    /// TerminateGameSession FORCE_TERMINATE.
+    ForceTerminated,
+}
+
+impl fmt::Display for GameSessionEndCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            GameSessionEndCause::ProcessEnding => "its process called ProcessEnding",
+            GameSessionEndCause::ActivationTimeout => {
+                "its process did not activate it within the activation timeout"
+            }
+            GameSessionEndCause::ProcessGone(GoneReason::HeartbeatTimeout) => {
+                "its process stopped sending heartbeats"
+            }
+            GameSessionEndCause::ProcessGone(GoneReason::TerminationDeadline) => {
+                "its process was shut down at its termination time"
+            }
+            GameSessionEndCause::ProcessGone(_) => "its process disconnected and did not come back",
+            GameSessionEndCause::TerminatedWhileDisconnected => {
+                "TerminateGameSession (its process was not connected to be asked)"
+            }
+            GameSessionEndCause::ForceTerminated => "TerminateGameSession FORCE_TERMINATE",
+        })
+    }
+}
+
 /// Why a server process is gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GoneReason {
@@ -188,7 +225,7 @@ pub enum Event {
         game_session_id: String,
         status: GameSessionStatus,
         reason: Option<GameSessionStatusReason>,
-        cause: &'static str,
+        cause: GameSessionEndCause,
     },
     GameSessionUpdated {
         game_session_id: String,
@@ -221,6 +258,40 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Event::*;
         match self {
+            FleetCreated { .. } | ComputeAdopted { .. } => self.fmt_fleet(f),
+            ProcessConnected { .. }
+            | ProcessDisconnected { .. }
+            | ProcessReady { .. }
+            | ProcessHealthChanged { .. }
+            | ProcessGone { .. }
+            | ProcessTerminationRequested { .. } => self.fmt_process(f),
+            GameSessionCreated { .. }
+            | GameSessionActivated { .. }
+            | GameSessionTerminating { .. }
+            | GameSessionEnded { .. }
+            | GameSessionUpdated { .. }
+            | PlayerSessionCreationPolicyChanged { .. } => self.fmt_game_session(f),
+            PlayerSessionReserved { .. }
+            | PlayerSessionAccepted { .. }
+            | PlayerSessionEnded { .. } => self.fmt_player_session(f),
+            Matchmaking(e) => e.fmt(f),
+            Notification(n) => {
+                write!(f, "event {} {}", n.name(), n.id)?;
+                let tickets = n.ticket_ids();
+                if !tickets.is_empty() {
+                    write!(f, " (tickets {})", tickets.join(", "))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Event {
+    /// The log line of an event about: fleets and computes.
+    fn fmt_fleet(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             FleetCreated {
                 fleet_id,
                 location,
@@ -247,14 +318,29 @@ impl fmt::Display for Event {
                 "compute {name} joined fleet {fleet_id} (location {location}): process {pid} \
                  connected from it without a RegisterCompute; ListCompute lists it"
             ),
+            _ => unreachable!("fmt_fleet is called for its own variants only"),
+        }
+    }
+
+    /// The log line of an event about: server processes.
+    fn fmt_process(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             ProcessConnected {
                 pid,
                 fleet_id,
                 conn,
                 reconnect,
             } => {
-                let what = if *reconnect { "reconnected" } else { "connected" };
-                write!(f, "process {pid} {what} (fleet {fleet_id}, connection {conn})")
+                let what = if *reconnect {
+                    "reconnected"
+                } else {
+                    "connected"
+                };
+                write!(
+                    f,
+                    "process {pid} {what} (fleet {fleet_id}, connection {conn})"
+                )
             }
             ProcessDisconnected {
                 pid,
@@ -270,11 +356,21 @@ impl fmt::Display for Event {
                 fleet_id,
                 port,
             } => match port {
-                Some(p) => write!(f, "process {pid} ready: ACTIVE in fleet {fleet_id}, port {p}"),
-                None => write!(f, "process {pid} ready: ACTIVE in fleet {fleet_id}, no port"),
+                Some(p) => write!(
+                    f,
+                    "process {pid} ready: ACTIVE in fleet {fleet_id}, port {p}"
+                ),
+                None => write!(
+                    f,
+                    "process {pid} ready: ACTIVE in fleet {fleet_id}, no port"
+                ),
             },
             ProcessHealthChanged { pid, healthy } => {
-                let what = if *healthy { "healthy again" } else { "unhealthy" };
+                let what = if *healthy {
+                    "healthy again"
+                } else {
+                    "unhealthy"
+                };
                 write!(f, "process {pid} {what}")
             }
             ProcessGone { pid, reason } => write!(f, "process {pid} gone: {reason}"),
@@ -285,6 +381,14 @@ impl fmt::Display for Event {
                 f,
                 "process {pid} asked to terminate by {termination_time} (epoch ms)"
             ),
+            _ => unreachable!("fmt_process is called for its own variants only"),
+        }
+    }
+
+    /// The log line of an event about: game sessions.
+    fn fmt_game_session(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             GameSessionCreated {
                 game_session_id,
                 pid,
@@ -330,6 +434,14 @@ impl fmt::Display for Event {
                 "game session {game_session_id} player session creation policy: {}",
                 policy.as_str()
             ),
+            _ => unreachable!("fmt_game_session is called for its own variants only"),
+        }
+    }
+
+    /// The log line of an event about: player sessions.
+    fn fmt_player_session(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Event::*;
+        match self {
             PlayerSessionReserved {
                 player_session_id,
                 player_id,
@@ -340,15 +452,6 @@ impl fmt::Display for Event {
             ),
             PlayerSessionAccepted { player_session_id } => {
                 write!(f, "player session {player_session_id} accepted: ACTIVE")
-            }
-            Matchmaking(e) => e.fmt(f),
-            Notification(n) => {
-                write!(f, "event {} {}", n.name(), n.id)?;
-                let tickets = n.ticket_ids();
-                if !tickets.is_empty() {
-                    write!(f, " (tickets {})", tickets.join(", "))?;
-                }
-                Ok(())
             }
             PlayerSessionEnded {
                 player_session_id,
@@ -366,6 +469,7 @@ impl fmt::Display for Event {
                     "player session {player_session_id} completed: its game session ended"
                 ),
             },
+            _ => unreachable!("fmt_player_session is called for its own variants only"),
         }
     }
 }

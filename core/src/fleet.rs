@@ -17,7 +17,7 @@ use crate::clock::Millis;
 
 /// The custom location of a fleet created without one (by a connecting game server or a
 /// CreateFleet without `Locations`).
-pub const DEFAULT_LOCATION: &str = "custom-local";
+pub(crate) const DEFAULT_LOCATION: &str = "custom-local";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fleet {
@@ -97,7 +97,7 @@ impl Core {
 
     /// Where a fleet's game sessions go unless a compute says otherwise: its first location,
     /// or the daemon's Region for a fleet declared without one.
-    pub fn fleet_home_location(&self, id: &str) -> String {
+    pub(crate) fn fleet_home_location(&self, id: &str) -> String {
         self.fleets
             .get(id)
             .and_then(|f| f.locations.first().cloned())
@@ -162,7 +162,7 @@ impl Core {
 }
 
 /// Custom locations are named `custom-<name>` (service-api.md §6).
-pub fn check_custom_location(name: &str) -> Result<(), CoreError> {
+pub(crate) fn check_custom_location(name: &str) -> Result<(), CoreError> {
     let ok = name.len() <= 64
         && name.starts_with("custom-")
         && name.len() > "custom-".len()

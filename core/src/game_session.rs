@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::event::{Event, Push, UpdateReason};
+use super::event::{Event, GameSessionEndCause, Push, UpdateReason};
 use super::ids;
 use super::matchmaking::matchmaker_data::MatchmakerData;
 use super::timers::TimerKey;
-use super::{Core, CoreError, PlayerSessionCreationPolicy};
+use super::{Core, CoreError, GameSessionId, PlayerSessionCreationPolicy};
 use crate::clock::Millis;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ impl GameSessionStatusReason {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameSession {
     /// The game session ARN (the id *is* the ARN, service-api.md §6).
-    pub id: String,
+    pub id: GameSessionId,
     pub fleet_id: String,
     pub name: Option<String>,
     pub maximum_player_session_count: u32,
@@ -158,7 +158,7 @@ impl Core {
             None => self.ids.game_session_suffix(),
         };
         let id: String = self.cfg.arns().game_session(&req.fleet_id, &suffix).into();
-        if let Some(existing) = self.game_sessions.get(&id) {
+        if let Some(existing) = self.game_sessions.get(id.as_str()) {
             return Ok(existing.clone());
         }
         // A chosen process must still be a free one of the fleet.
@@ -177,7 +177,7 @@ impl Core {
         let (port, compute_name) = (p.port, p.compute_id.clone());
         let fleet_id = req.fleet_id;
         let gs = GameSession {
-            id: id.clone(),
+            id: id.clone().into(),
             fleet_id: fleet_id.clone(),
             name: req.name,
             maximum_player_session_count: req.maximum_player_session_count,
@@ -202,7 +202,7 @@ impl Core {
             dns_name: self.cfg.dns_name.clone(),
             port,
         };
-        self.game_sessions.insert(id.clone(), gs.clone());
+        self.game_sessions.insert(id.clone().into(), gs.clone());
         self.timers.schedule(
             TimerKey::Activation(id.clone()),
             now + self.cfg.activation_timeout_ms,
@@ -364,7 +364,7 @@ impl Core {
         let snapshot = gs.clone();
         if let Some(policy) = policy_changed {
             self.emit(Event::PlayerSessionCreationPolicyChanged {
-                game_session_id: snapshot.id.clone(),
+                game_session_id: snapshot.id.to_string(),
                 policy,
             });
         }
@@ -431,7 +431,7 @@ impl Core {
         now: Millis,
         id: &str,
         reason: Option<GameSessionStatusReason>,
-        cause: &'static str,
+        cause: GameSessionEndCause,
     ) {
         let Some(gs) = self.game_sessions.get_mut(id) else {
             return;
@@ -451,7 +451,7 @@ impl Core {
         gs.status_reason = reason;
         gs.termination_time = Some(now);
         let pid = gs.pid.clone();
-        if let Some(p) = self.processes.get_mut(&pid) {
+        if let Some(p) = self.processes.get_mut(pid.as_str()) {
             if p.game_session_id.as_deref() == Some(id) {
                 p.game_session_id = None;
             }
@@ -483,7 +483,7 @@ impl Core {
                 now,
                 id,
                 Some(GameSessionStatusReason::Interrupted),
-                "its process did not activate it within the activation timeout",
+                GameSessionEndCause::ActivationTimeout,
             );
         }
     }

@@ -8,7 +8,7 @@
 //! process to stop as well: the service stops the process directly, and Playfield, which
 //! cannot kill a process it did not launch, asks it to end soon and forgets it after that.
 
-use super::event::Event;
+use super::event::{Event, GameSessionEndCause};
 use super::{Core, CoreError, GameSession, GameSessionStatus, GameSessionStatusReason};
 use crate::clock::Millis;
 
@@ -70,14 +70,14 @@ impl Core {
                 now,
                 id,
                 Some(GameSessionStatusReason::TriggeredOnProcessTerminate),
-                "TerminateGameSession (its process was not connected to be asked)",
+                GameSessionEndCause::TerminatedWhileDisconnected,
             ),
             TerminationMode::ForceTerminate => {
                 self.end_game_session(
                     now,
                     id,
                     Some(GameSessionStatusReason::ForceTerminated),
-                    "TerminateGameSession FORCE_TERMINATE",
+                    GameSessionEndCause::ForceTerminated,
                 );
                 if reachable {
                     self.request_termination(&pid, now + FORCE_GRACE_MS)?;

@@ -41,12 +41,16 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
-pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use event::{
+    Effect, Event, FleetOrigin, GameSessionEndCause, GoneReason, PlayerSessionEnd, Push,
+    UpdateReason,
+};
 pub use fleet::{AnywhereConfiguration, CreateFleet, Fleet};
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
 pub use game_session_terminate::TerminationMode;
+pub use ids::{GameSessionId, ProcessId, TicketId};
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
     PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
@@ -142,11 +146,11 @@ pub struct Core {
     /// The AnywhereConfiguration of fleets created with one.
     fleet_anywhere: HashMap<String, fleet::AnywhereConfiguration>,
     anywhere: compute::Anywhere,
-    processes: HashMap<String, ServerProcess>,
+    processes: HashMap<ProcessId, ServerProcess>,
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
     /// the reconnect grace so their SDK's reconnect is told apart from a new process.
     ended_processes: HashMap<String, process::EndedProcess>,
-    game_sessions: HashMap<String, GameSession>,
+    game_sessions: HashMap<GameSessionId, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,
     /// Tags of fleets, queues, configurations and rule sets, by ARN.
@@ -234,11 +238,6 @@ impl Core {
 
     pub fn player_session(&self, id: &str) -> Option<&PlayerSession> {
         self.player_sessions.get(id)
-    }
-
-    /// Number of pending timers (for tests and diagnostics).
-    pub fn timer_count(&self) -> usize {
-        self.timers.len()
     }
 
     // ---- helpers shared by the submodules ----------------------------------------------

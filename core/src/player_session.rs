@@ -113,7 +113,7 @@ pub struct DescribePlayerSessions {
 }
 
 impl DescribePlayerSessions {
-    pub const DEFAULT_LIMIT: usize = 50;
+    pub(crate) const DEFAULT_LIMIT: usize = 50;
 
     /// Builds a query from the optional request fields, checking them as the service does:
     /// exactly one of the three ids, a known status, a positive limit, a token we made.
@@ -229,48 +229,8 @@ impl Core {
         players: Vec<NewPlayerSession>,
     ) -> Result<Vec<PlayerSession>, CoreError> {
         validate_players(&players)?;
-        let gs = self.game_sessions.get(game_session_id).ok_or_else(|| {
-            CoreError::UnknownGameSession {
-                id: game_session_id.into(),
-            }
-        })?;
-        if gs.status != GameSessionStatus::Active {
-            return Err(CoreError::GameSessionStatus {
-                id: gs.id.clone(),
-                status: gs.status.as_str(),
-                expected: "ACTIVE",
-            });
-        }
-        if gs.player_session_creation_policy == PlayerSessionCreationPolicy::DenyAll {
-            return Err(CoreError::PlayerSessionsDenied { id: gs.id.clone() });
-        }
-        let live: Vec<&PlayerSession> = self
-            .player_sessions
-            .of_game_session(game_session_id)
-            .filter(|ps| ps.status.is_live())
-            .collect();
-        if live.len() + players.len() > gs.maximum_player_session_count as usize {
-            return Err(CoreError::GameSessionFull {
-                id: gs.id.clone(),
-                taken: live.len(),
-                max: gs.maximum_player_session_count,
-                asked: players.len(),
-            });
-        }
-        for np in &players {
-            if let Some(ps) = live.iter().find(|ps| ps.player_id == np.player_id) {
-                return Err(CoreError::param(
-                    "PlayerIds",
-                    format!(
-                        "player '{}' already has player session '{}' ({}) in game session '{}'",
-                        np.player_id,
-                        ps.id,
-                        ps.status.as_str(),
-                        game_session_id
-                    ),
-                ));
-            }
-        }
+        self.check_room_for(game_session_id, &players)?;
+        let gs = &self.game_sessions[game_session_id];
         let (fleet_id, ip, dns, port) = (
             gs.fleet_id.clone(),
             gs.ip_address.clone(),
@@ -306,6 +266,60 @@ impl Core {
             created.push(ps);
         }
         Ok(created)
+    }
+
+    /// Whether game session `game_session_id` takes these new players: ACTIVE, accepting
+    /// player sessions, with enough free slots, and none of them already seated.
+    fn check_room_for(
+        &self,
+        game_session_id: &str,
+        players: &[NewPlayerSession],
+    ) -> Result<(), CoreError> {
+        let gs = self.game_sessions.get(game_session_id).ok_or_else(|| {
+            CoreError::UnknownGameSession {
+                id: game_session_id.into(),
+            }
+        })?;
+        if gs.status != GameSessionStatus::Active {
+            return Err(CoreError::GameSessionStatus {
+                id: gs.id.to_string(),
+                status: gs.status.as_str(),
+                expected: "ACTIVE",
+            });
+        }
+        if gs.player_session_creation_policy == PlayerSessionCreationPolicy::DenyAll {
+            return Err(CoreError::PlayerSessionsDenied {
+                id: gs.id.to_string(),
+            });
+        }
+        let live: Vec<&PlayerSession> = self
+            .player_sessions
+            .of_game_session(game_session_id)
+            .filter(|ps| ps.status.is_live())
+            .collect();
+        if live.len() + players.len() > gs.maximum_player_session_count as usize {
+            return Err(CoreError::GameSessionFull {
+                id: gs.id.to_string(),
+                taken: live.len(),
+                max: gs.maximum_player_session_count,
+                asked: players.len(),
+            });
+        }
+        for np in players {
+            if let Some(ps) = live.iter().find(|ps| ps.player_id == np.player_id) {
+                return Err(CoreError::param(
+                    "PlayerIds",
+                    format!(
+                        "player '{}' already has player session '{}' ({}) in game session '{}'",
+                        np.player_id,
+                        ps.id,
+                        ps.status.as_str(),
+                        game_session_id
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// AcceptPlayerSession from the hosting process: RESERVED → ACTIVE.
@@ -376,7 +390,7 @@ impl Core {
         let store = &self.player_sessions;
         let ids: Vec<&String> = match &q.selector {
             PlayerSessionsSelector::GameSession(id) => {
-                if !self.game_sessions.contains_key(id) {
+                if !self.game_sessions.contains_key(id.as_str()) {
                     return Err(CoreError::UnknownGameSession { id: id.clone() });
                 }
                 store
@@ -423,7 +437,7 @@ impl Core {
         let gs = self.hosted_game_session_mut(pid, game_session_id)?;
         if gs.status != GameSessionStatus::Active {
             return Err(CoreError::GameSessionStatus {
-                id: gs.id.clone(),
+                id: gs.id.to_string(),
                 status: gs.status.as_str(),
                 expected: "ACTIVE",
             });

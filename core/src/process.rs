@@ -14,9 +14,9 @@
 
 use std::fmt;
 
-use super::event::{Effect, Event, GoneReason, Push};
+use super::event::{Effect, Event, GameSessionEndCause, GoneReason, Push};
 use super::timers::TimerKey;
-use super::{Core, CoreError, GameSessionStatusReason};
+use super::{Core, CoreError, GameSessionStatusReason, ProcessId};
 use crate::clock::Millis;
 
 /// Identifies one WebSocket connection; allocated by the gateway.
@@ -73,7 +73,7 @@ pub struct ProcessReady {
 
 #[derive(Debug, Clone)]
 pub struct ServerProcess {
-    pub pid: String,
+    pub pid: ProcessId,
     pub fleet_id: String,
     pub compute_id: Option<String>,
     pub sdk_version: Option<String>,
@@ -98,7 +98,30 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    pub fn newest_connection(&self) -> Option<ConnId> {
+    /// A process that just connected for the first time: CONNECTED, healthy, no game
+    /// session, not ready yet.
+    fn connected(now: Millis, conn: ConnId, info: &ConnectInfo) -> Self {
+        ServerProcess {
+            pid: info.pid.clone().into(),
+            fleet_id: info.fleet_id.clone(),
+            compute_id: info.compute_id.clone(),
+            sdk_version: info.sdk_version.clone(),
+            sdk_language: info.sdk_language.clone(),
+            status: ProcessStatus::Connected,
+            healthy: true,
+            port: None,
+            log_paths: Vec::new(),
+            connections: vec![conn],
+            connected_at: now,
+            last_heartbeat: None,
+            game_session_id: None,
+            pending: Vec::new(),
+            connect_tokens: info.idempotency_token.iter().cloned().collect(),
+            ready_seq: 0,
+        }
+    }
+
+    pub(crate) fn newest_connection(&self) -> Option<ConnId> {
         self.connections.last().copied()
     }
 
@@ -168,7 +191,7 @@ impl Core {
             return Err(CoreError::param("pID", "must not be empty"));
         }
         self.check_fleet(&info.fleet_id)?;
-        match self.processes.get(&info.pid) {
+        match self.processes.get(info.pid.as_str()) {
             Some(p) if p.fleet_id != info.fleet_id => Err(CoreError::ProcessFleetConflict {
                 pid: info.pid.clone(),
                 fleet_id: p.fleet_id.clone(),
@@ -198,7 +221,7 @@ impl Core {
         }
         self.adopt_fleet(now, &info.fleet_id);
         let (fleet_id, compute_id) = (info.fleet_id.clone(), info.compute_id.clone());
-        if let Some(p) = self.processes.get(&info.pid) {
+        if let Some(p) = self.processes.get(info.pid.as_str()) {
             if p.status == ProcessStatus::Terminated {
                 // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.
                 // InitSDK after Destroy: start afresh.
@@ -208,7 +231,7 @@ impl Core {
         let pid = info.pid.clone();
         let heartbeat_timeout = self.cfg.heartbeat_timeout_ms;
         let restored = self.take_lost_process(&info);
-        let reconnect = if let Some(p) = self.processes.get_mut(&pid) {
+        let reconnect = if let Some(p) = self.processes.get_mut(pid.as_str()) {
             if let Some(previous) = p.newest_connection() {
                 // Older ones were scheduled when they were superseded.
                 self.timers.schedule(
@@ -239,7 +262,7 @@ impl Core {
             p.ready_seq = seq;
             p.remember_token(info.idempotency_token.as_deref());
             let port = p.port;
-            self.processes.insert(pid.clone(), *p);
+            self.processes.insert(pid.clone().into(), *p);
             self.timers
                 .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
             self.emit(Event::ProcessReady {
@@ -254,25 +277,8 @@ impl Core {
             self.timers
                 .schedule(TimerKey::ReadyTimeout(pid.clone()), now + READY_TIMEOUT_MS);
             self.processes.insert(
-                pid.clone(),
-                ServerProcess {
-                    pid: pid.clone(),
-                    fleet_id: info.fleet_id.clone(),
-                    compute_id: info.compute_id,
-                    sdk_version: info.sdk_version,
-                    sdk_language: info.sdk_language,
-                    status: ProcessStatus::Connected,
-                    healthy: true,
-                    port: None,
-                    log_paths: Vec::new(),
-                    connections: vec![conn],
-                    connected_at: now,
-                    last_heartbeat: None,
-                    game_session_id: None,
-                    pending: Vec::new(),
-                    connect_tokens: info.idempotency_token.into_iter().collect(),
-                    ready_seq: 0,
-                },
+                pid.clone().into(),
+                ServerProcess::connected(now, conn, &info),
             );
             false
         };
@@ -285,7 +291,7 @@ impl Core {
         if let Some(compute) = compute_id {
             self.adopt_compute(now, &fleet_id, &compute, &pid);
         }
-        if let Some(p) = self.processes.get_mut(&pid) {
+        if let Some(p) = self.processes.get_mut(pid.as_str()) {
             let pending = std::mem::take(&mut p.pending);
             for push in pending {
                 self.outbox.push(Effect::Push {
@@ -411,7 +417,7 @@ impl Core {
         self.timers
             .cancel(&TimerKey::TerminationDeadline(pid.to_string()));
         if let Some(id) = gs {
-            self.end_game_session(now, &id, None, "its process called ProcessEnding");
+            self.end_game_session(now, &id, None, GameSessionEndCause::ProcessEnding);
         }
         self.emit(Event::ProcessGone {
             pid: pid.into(),
@@ -451,7 +457,7 @@ impl Core {
             .processes
             .values()
             .filter(|p| p.status == ProcessStatus::Active)
-            .map(|p| p.pid.clone())
+            .map(|p| p.pid.to_string())
             .collect();
         pids.sort();
         for pid in &pids {
@@ -545,7 +551,7 @@ impl Core {
             .values()
             .filter(|p| p.fleet_id == fleet_id && p.is_free())
             .min_by_key(|p| p.ready_seq)
-            .map(|p| p.pid.clone())
+            .map(|p| p.pid.to_string())
     }
 
     /// The free processes of a fleet, in order of readiness (the first is `free_process`).
@@ -626,7 +632,7 @@ impl Core {
         let Some(token) = info.idempotency_token.as_deref() else {
             return false;
         };
-        let tokens = match self.processes.get(&info.pid) {
+        let tokens = match self.processes.get(info.pid.as_str()) {
             Some(p) if p.status == ProcessStatus::Terminated => &p.connect_tokens,
             Some(_) => return false,
             None => match self.ended_processes.get(&info.pid) {
@@ -665,7 +671,7 @@ impl Core {
     /// fleet, and one of its IdempotencyTokens (a transport reconnect reuses the URL, §1.2).
     /// A new Connect call (InitSDK again) has a new token and starts a new process.
     fn take_lost_process(&mut self, info: &ConnectInfo) -> Option<Box<ServerProcess>> {
-        if self.processes.contains_key(&info.pid) {
+        if self.processes.contains_key(info.pid.as_str()) {
             return None;
         }
         let token = info.idempotency_token.as_deref()?;
@@ -740,13 +746,7 @@ impl Core {
             .get_mut(pid)
             .and_then(|p| p.game_session_id.take());
         if let Some(id) = gs {
-            let cause = match reason {
-                GoneReason::HeartbeatTimeout => "its process stopped sending heartbeats",
-                GoneReason::TerminationDeadline => {
-                    "its process was shut down at its termination time"
-                }
-                _ => "its process disconnected and did not come back",
-            };
+            let cause = GameSessionEndCause::ProcessGone(reason);
             self.end_game_session(now, &id, Some(GameSessionStatusReason::Interrupted), cause);
         }
         self.remove_process(pid);

@@ -276,54 +276,9 @@ fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
                 i += len;
                 Kind::Cmp(cmp)
             }
-            '\'' | '"' => {
-                let quote = c;
-                let mut value = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(err(format!("string starting here has no closing {quote}")))
-                        }
-                        Some('\\') => {
-                            match chars.get(i + 1) {
-                                Some(&escaped) => value.push(escaped),
-                                None => {
-                                    return Err(err("string ends with a lone backslash".into()))
-                                }
-                            }
-                            i += 2;
-                        }
-                        Some(&q) if q == quote => {
-                            i += 1;
-                            break;
-                        }
-                        Some(&other) => {
-                            value.push(other);
-                            i += 1;
-                        }
-                    }
-                }
-                Kind::String(value)
-            }
+            '\'' | '"' => Kind::String(lex_string(&chars, &mut i, column)?),
             c if c.is_ascii_digit() || c == '-' || c == '.' => {
-                let start = i;
-                i += 1;
-                while i < chars.len()
-                    && (chars[i].is_ascii_digit()
-                        || chars[i] == '.'
-                        || chars[i] == 'e'
-                        || chars[i] == 'E')
-                {
-                    i += 1;
-                }
-                let literal: String = chars[start..i].iter().collect();
-                let n = literal
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite())
-                    .ok_or_else(|| err(format!("{literal:?} is not a number")))?;
-                Kind::Number(n)
+                Kind::Number(lex_number(&chars, &mut i, column)?)
             }
             c if c.is_alphanumeric() || c == '_' => {
                 let start = i;
@@ -337,6 +292,54 @@ fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
         tokens.push(Token { kind, column });
     }
     Ok(tokens)
+}
+
+/// A quoted string starting at `chars[*i]` (its quote), escapes resolved; `*i` ends past
+/// the closing quote.
+fn lex_string(chars: &[char], i: &mut usize, column: usize) -> Result<String, ExprError> {
+    let err = |message: String| ExprError { column, message };
+    let quote = chars[*i];
+    let mut value = String::new();
+    *i += 1;
+    loop {
+        match chars.get(*i) {
+            None => return Err(err(format!("string starting here has no closing {quote}"))),
+            Some('\\') => {
+                match chars.get(*i + 1) {
+                    Some(&escaped) => value.push(escaped),
+                    None => return Err(err("string ends with a lone backslash".into())),
+                }
+                *i += 2;
+            }
+            Some(&q) if q == quote => {
+                *i += 1;
+                break;
+            }
+            Some(&other) => {
+                value.push(other);
+                *i += 1;
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// A number starting at `chars[*i]`; `*i` ends past it.
+fn lex_number(chars: &[char], i: &mut usize, column: usize) -> Result<f64, ExprError> {
+    let err = |message: String| ExprError { column, message };
+    let start = *i;
+    *i += 1;
+    while *i < chars.len()
+        && (chars[*i].is_ascii_digit() || chars[*i] == '.' || chars[*i] == 'e' || chars[*i] == 'E')
+    {
+        *i += 1;
+    }
+    let literal: String = chars[start..*i].iter().collect();
+    literal
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| err(format!("{literal:?} is not a number")))
 }
 
 impl Parser {

@@ -10,7 +10,7 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 use playfield::api::auth::AccessKey;
-use playfield::core::CoreConfig;
+use playfield_core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -16,7 +16,7 @@ use aws_sdk_gamelift::types::{
 };
 use game_server::{ready_server, started_session};
 use playfield::api::auth::AccessKey;
-use playfield::core::CoreConfig;
+use playfield_core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 
 /// The code and message of a failed call, for assertions.

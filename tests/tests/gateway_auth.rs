@@ -4,7 +4,7 @@
 //! held to the connection's ComputeId (sdk-wire-protocol.md §1.2: the SDK sends pID,
 //! FleetId, ComputeId and Authorization on every connect).
 
-use playfield::core::{CoreConfig, RegisterCompute};
+use playfield_core::{CoreConfig, RegisterCompute};
 use playfield_e2e::{bounded, GameServer, TestDaemon, FLEET};
 use serde_json::json;
 

@@ -9,12 +9,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule_sets::name_of;
-use super::{FlexMatchMode, MatchmakingEvent};
+use super::{FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError};
+use crate::{Core, CoreError, TicketId};
 use playfield_flexmatch::RuleMetric;
 use playfield_flexmatch::{self as flexmatch, Match, Player};
+
+mod store;
+pub use store::Tickets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketStatus {
@@ -42,7 +46,7 @@ impl TicketStatus {
         }
     }
 
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         matches!(
             self,
             TicketStatus::Completed
@@ -50,6 +54,41 @@ impl TicketStatus {
                 | TicketStatus::TimedOut
                 | TicketStatus::Failed
         )
+    }
+}
+
+/// Why a ticket ended the way it did: the MatchmakingTicket's `StatusReason` and the
+/// `reason` of a MatchmakingFailed notification (service-api.md §11; seed 001 line 87).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketStatusReason {
+    /// StopMatchmaking, or the game session a backfill ticket served ended.
+    Cancelled,
+    /// The configuration's request timeout passed.
+    TimedOut,
+    /// A player rejected the proposed match or did not answer in time.
+    AcceptanceFailed,
+    /// No server process took the match within its queue's timeout.
+    PlacementTimedOut,
+    /// Anything else that broke the flow (the status message says what).
+    UnexpectedError,
+}
+
+impl TicketStatusReason {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatusReason::Cancelled => "CANCELLED",
+            TicketStatusReason::TimedOut => "TIMED_OUT",
+            TicketStatusReason::AcceptanceFailed => "ACCEPTANCE_FAILED",
+            TicketStatusReason::PlacementTimedOut => "PLACEMENT_TIMED_OUT",
+            TicketStatusReason::UnexpectedError => "UNEXPECTED_ERROR",
+        }
+    }
+}
+
+impl std::fmt::Display for TicketStatusReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -88,7 +127,7 @@ impl ConnectionInfo {
     /// (MatchmakingTicket) 在进行处理时具有游戏会话 ID；在放置对战之前，新对战请求的票证不会获取
     /// 游戏会话 ID；提供游戏会话 ID 是用于区分新对战票证和回填票证的一种方式" — and the ticket's
     /// only place for it is GameSessionConnectionInfo.GameSessionArn.
-    pub fn game_session_only(game_session_arn: &str) -> Self {
+    pub(crate) fn game_session_only(game_session_arn: &str) -> Self {
         ConnectionInfo {
             game_session_arn: game_session_arn.to_string(),
             ip_address: String::new(),
@@ -102,11 +141,11 @@ impl ConnectionInfo {
 /// The MatchmakingTicket shape (service-api.md §11).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingTicket {
-    pub id: String,
+    pub id: TicketId,
     pub configuration_name: String,
     pub configuration_arn: String,
     pub status: TicketStatus,
-    pub status_reason: Option<String>,
+    pub status_reason: Option<TicketStatusReason>,
     pub status_message: Option<String>,
     pub start_time: Millis,
     pub end_time: Option<Millis>,
@@ -149,7 +188,84 @@ pub(crate) fn check_ticket_id(id: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+impl MatchmakingTicket {
+    /// A new ticket of configuration `cfg`, QUEUED at `now`, in no match yet.
+    pub(crate) fn queued(
+        id: TicketId,
+        cfg: &MatchmakingConfiguration,
+        now: Millis,
+        players: Vec<Player>,
+        kind: TicketKind,
+    ) -> Self {
+        MatchmakingTicket {
+            id,
+            configuration_name: cfg.spec.name.to_string(),
+            configuration_arn: cfg.arn.clone(),
+            status: TicketStatus::Queued,
+            status_reason: None,
+            status_message: None,
+            start_time: now,
+            end_time: None,
+            players,
+            connection: None,
+            estimated_wait_seconds: None,
+            kind,
+            match_id: None,
+            answers: BTreeMap::new(),
+            rule_evaluations: Vec::new(),
+        }
+    }
+}
+
 impl Core {
+    /// The id of a new ticket: the caller's (checked, and not taken) or a fresh one.
+    pub(crate) fn fresh_ticket_id(
+        &mut self,
+        requested: Option<String>,
+    ) -> Result<String, CoreError> {
+        let id = match requested {
+            Some(id) => {
+                check_ticket_id(&id)?;
+                id
+            }
+            None => self.ids.uuid(),
+        };
+        if self.mm.tickets.contains(&id) {
+            return Err(CoreError::IdTaken {
+                what: "matchmaking ticket",
+                id,
+            });
+        }
+        Ok(id)
+    }
+
+    /// Puts a new ticket's players into its configuration's pool (which checks them against
+    /// the rule set).
+    pub(crate) fn enter_pool(
+        &mut self,
+        now: Millis,
+        configuration: &str,
+        id: &str,
+        players: &[Player],
+        backfill: bool,
+    ) -> Result<(), CoreError> {
+        let pool = self
+            .mm
+            .pools
+            .get_mut(configuration)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "matchmaking configuration",
+                id: configuration.to_string(),
+            })?;
+        pool.insert(flexmatch::Ticket {
+            id: id.to_string(),
+            players: players.to_vec(),
+            created_ms: now,
+            backfill,
+        })
+        .map_err(|e| CoreError::param("Players", e))
+    }
+
     /// StartMatchmaking: a new ticket, searched at once. A player's older active ticket is
     /// cancelled (one search per player at a time).
     pub fn start_matchmaking(
@@ -165,39 +281,14 @@ impl Core {
                 format!("a matchmaking request holds 1 to 10 players, got {n}"),
             ));
         }
-        let id = match req.ticket_id {
-            Some(id) => {
-                check_ticket_id(&id)?;
-                id
-            }
-            None => self.ids.uuid(),
-        };
-        if self.mm.tickets.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking ticket with id '{id}' already exists"
-            )));
-        }
-        let ticket = flexmatch::Ticket {
-            id: id.clone(),
-            players: req.players.clone(),
-            created_ms: now,
-            backfill: false,
-        };
-        let pool = self
-            .mm
-            .pools
-            .get_mut(&cfg.name)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "matchmaking configuration",
-                id: cfg.name.clone(),
-            })?;
-        pool.insert(ticket)
-            .map_err(|e| CoreError::param("Players", e))?;
+        let id = self.fresh_ticket_id(req.ticket_id)?;
+        self.enter_pool(now, cfg.spec.name.as_str(), &id, &req.players, false)?;
         // The pool took it: now the older tickets of these players go.
         let older: BTreeSet<String> = req
             .players
             .iter()
-            .filter_map(|p| self.mm.player_ticket.get(&p.id).cloned())
+            .filter_map(|p| self.mm.tickets.active_ticket_of_player(&p.id))
+            .map(str::to_owned)
             .collect();
         for old in older {
             // A ticket already being placed keeps its match; the others are cancelled.
@@ -207,34 +298,21 @@ impl Core {
                 format!("replaced by the player's newer ticket '{id}'"),
             );
         }
-        for p in &req.players {
-            self.mm.player_ticket.insert(p.id.clone(), id.clone());
-        }
-        let t = MatchmakingTicket {
-            id: id.clone(),
-            configuration_name: cfg.name.clone(),
-            configuration_arn: cfg.arn.clone(),
-            status: TicketStatus::Queued,
-            status_reason: None,
-            status_message: None,
-            start_time: now,
-            end_time: None,
-            players: req.players,
-            connection: None,
-            estimated_wait_seconds: None,
-            kind: TicketKind::Matchmaking,
-            match_id: None,
-            answers: BTreeMap::new(),
-            rule_evaluations: Vec::new(),
-        };
+        let t = MatchmakingTicket::queued(
+            id.clone().into(),
+            &cfg,
+            now,
+            req.players,
+            TicketKind::Matchmaking,
+        );
         let answer = t.clone();
-        self.mm.tickets.insert(id.clone(), t);
+        self.mm.tickets.open(t);
         self.timers.schedule(
             TimerKey::TicketTimeout(id.clone()),
-            now + u64::from(cfg.request_timeout_seconds) * 1000,
+            now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.name);
+        self.run_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -266,15 +344,13 @@ impl Core {
             id: id.into(),
         })?;
         if t.status.is_final() {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{id}' is {}; it cannot be stopped",
-                t.status.as_str()
-            )));
+            return Err(CoreError::TicketEnded {
+                id: id.into(),
+                status: t.status.as_str(),
+            });
         }
         if t.status == TicketStatus::Placing {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{id}' is PLACING; its match is being placed and cannot be stopped"
-            )));
+            return Err(CoreError::TicketPlacing { id: id.into() });
         }
         // A ticket in a proposal is cancelled first; the proposal then falls apart as on a
         // rejection (the other tickets fail or return to the pool).
@@ -286,11 +362,11 @@ impl Core {
             now,
             id,
             TicketStatus::Cancelled,
-            Some("CANCELLED".into()),
+            Some(TicketStatusReason::Cancelled),
             Some(message),
         );
         if let Some(m) = proposal {
-            self.drop_proposal(now, &m, &[], "Rejected");
+            self.drop_proposal(now, &m, &[], AcceptanceOutcome::Rejected);
         }
         if let Some(m) = held {
             self.break_up_held_match(now, &m, id);
@@ -304,14 +380,14 @@ impl Core {
         now: Millis,
         id: &str,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
         let Some(t) = self.mm.tickets.get_mut(id) else {
             return;
         };
         t.status = status;
-        t.status_reason = reason.clone();
+        t.status_reason = reason;
         t.status_message = message.clone();
         let configuration = t.configuration_name.clone();
         self.mm_emit(
@@ -333,24 +409,17 @@ impl Core {
         now: Millis,
         id: &str,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
-        let Some(t) = self.mm.tickets.get_mut(id) else {
+        if !self.mm.tickets.end(now, id) {
+            return;
+        }
+        let Some(t) = self.mm.tickets.get(id) else {
             return;
         };
-        if t.status.is_final() {
-            return;
-        }
-        t.end_time = Some(now);
         let (cfg, kind) = (t.configuration_name.clone(), t.kind.clone());
-        let players: Vec<String> = t.players.iter().map(|p| p.id.clone()).collect();
         self.leave_pool(&cfg, id);
-        for p in players {
-            if self.mm.player_ticket.get(&p).is_some_and(|t| t == id) {
-                self.mm.player_ticket.remove(&p);
-            }
-        }
         self.timers.cancel(&TimerKey::TicketTimeout(id.into()));
         self.timers
             .schedule(TimerKey::TicketForget(id.into()), now + super::RETENTION_MS);
@@ -378,16 +447,14 @@ impl Core {
                 now,
                 id,
                 TicketStatus::TimedOut,
-                Some("TIMED_OUT".into()),
+                Some(TicketStatusReason::TimedOut),
                 Some(crate::notifications::TIMED_OUT_MESSAGE.into()),
             );
         }
     }
 
     pub(crate) fn forget_ticket(&mut self, id: &str) {
-        if self.mm.tickets.get(id).is_some_and(|t| t.status.is_final()) {
-            self.mm.tickets.remove(id);
-        }
+        self.mm.tickets.forget(id);
     }
 
     /// Puts a configuration's SEARCHING tickets into its (new) pool; those that no longer fit
@@ -398,7 +465,7 @@ impl Core {
             .tickets
             .values()
             .filter(|t| t.configuration_name == cfg && t.status == TicketStatus::Searching)
-            .map(|t| (t.start_time, t.id.clone()))
+            .map(|t| (t.start_time, t.id.to_string()))
             .filter(|(_, id)| self.held_match_of(id).is_none())
             .collect();
         ids.sort();
@@ -408,7 +475,7 @@ impl Core {
                     now,
                     &id,
                     TicketStatus::Failed,
-                    Some("UNEXPECTED_ERROR".into()),
+                    Some(TicketStatusReason::UnexpectedError),
                     Some(msg),
                 );
             }
@@ -435,7 +502,7 @@ impl Core {
                 self.set_status(now, id, TicketStatus::Searching, None, None);
                 let timeout = self
                     .configuration(&cfg)
-                    .map(|c| u64::from(c.request_timeout_seconds) * 1000)
+                    .map(|c| u64::from(c.spec.request_timeout_seconds) * 1000)
                     .unwrap_or(0);
                 self.timers.schedule(
                     TimerKey::TicketTimeout(id.to_owned()),
@@ -446,7 +513,7 @@ impl Core {
                 now,
                 id,
                 TicketStatus::Failed,
-                Some("UNEXPECTED_ERROR".into()),
+                Some(TicketStatusReason::UnexpectedError),
                 Some(msg),
             ),
         }
@@ -456,7 +523,7 @@ impl Core {
     pub(crate) fn pool_ticket(&mut self, cfg: &str, id: &str) -> Result<(), String> {
         let t = self.mm.tickets.get(id).ok_or("ticket gone")?;
         let ticket = flexmatch::Ticket {
-            id: t.id.clone(),
+            id: t.id.to_string(),
             players: t.players.clone(),
             created_ms: t.start_time,
             backfill: matches!(t.kind, TicketKind::Backfill { .. }),
@@ -478,7 +545,7 @@ impl Core {
         };
         let match_id = self.ids.uuid();
         self.assign_match(&match_id, &m);
-        if let Some(url) = cfg.post_processing_url.clone() {
+        if let Some(url) = cfg.spec.post_processing_url.clone() {
             return self.start_post_processing(now, &cfg, match_id, m, url);
         }
         self.continue_match(now, &cfg, match_id, m);
@@ -509,18 +576,18 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        self.note_wait(&cfg.name, now, &m.ticket_ids);
+        self.note_wait(cfg.spec.name.as_str(), now, &m.ticket_ids);
         self.mm_emit(
             now,
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 ticket_ids: m.ticket_ids.clone(),
-                acceptance_required: cfg.acceptance_required,
+                acceptance_required: cfg.spec.acceptance_required,
                 rule_metrics: m.rule_metrics.clone(),
             },
         );
-        if cfg.acceptance_required {
+        if cfg.spec.acceptance_required {
             self.propose(now, cfg, match_id, m);
         } else {
             self.match_agreed(now, cfg, match_id, m);
@@ -536,9 +603,14 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        match cfg.flex_match_mode {
+        match cfg.spec.flex_match_mode {
             FlexMatchMode::Standalone => {
-                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &m.ticket_ids);
+                self.notify_standalone_succeeded(
+                    now,
+                    cfg.spec.name.as_str(),
+                    &match_id,
+                    &m.ticket_ids,
+                );
                 for id in &m.ticket_ids {
                     self.finish_ticket(now, id, TicketStatus::Completed, None, None);
                 }

@@ -30,16 +30,19 @@ use super::error::{ApiError, ErrorCode};
 
 /// How far a request's `X-Amz-Date` may be from the daemon's clock, either way: the
 /// service's 5 minutes.
-pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+pub(crate) const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
 /// One `[auth] access_keys` pair. Its `Debug` hides the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessKey {
+    /// The access key ID clients name in their SigV4 `Credential`.
     pub id: String,
+    /// The secret they sign with (their `AWS_SECRET_ACCESS_KEY`).
     pub secret: String,
 }
 
 impl AccessKey {
+    /// A key pair from its ID and secret.
     pub fn new(id: impl Into<String>, secret: impl Into<String>) -> AccessKey {
         AccessKey {
             id: id.into(),
@@ -59,25 +62,28 @@ impl fmt::Debug for AccessKey {
 
 /// What of a received request the signature covers.
 #[derive(Debug, Clone, Copy)]
-pub struct SignedRequest<'a> {
+pub(crate) struct SignedRequest<'a> {
+    /// The HTTP method.
     pub method: &'a str,
     /// The path as received (still percent-encoded), without the query.
     pub path: &'a str,
     /// The query string as received, without `?`.
     pub query: Option<&'a str>,
+    /// The request's headers (the signed ones are re-hashed).
     pub headers: &'a HeaderMap,
+    /// The body as received (its SHA-256 is part of the signature).
     pub body: &'a [u8],
 }
 
 /// The access key ID a request was signed with, if it carries a SigV4
 /// `Authorization` header.
-pub fn access_key_id(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn access_key_id(headers: &HeaderMap) -> Option<&str> {
     credential_scope(headers).next().filter(|s| !s.is_empty())
 }
 
 /// The Region the request was signed for (`Credential=<AKID>/<date>/<region>/...`):
 /// the Region the caller believes it is talking to, for ARNs and the like.
-pub fn signing_region(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn signing_region(headers: &HeaderMap) -> Option<&str> {
     credential_scope(headers).nth(2).filter(|s| !s.is_empty())
 }
 
@@ -101,7 +107,11 @@ fn auth_param<'a>(auth: &'a str, name: &str) -> Option<&'a str> {
 
 /// Checks the caller against the configured key pairs (none: no check): the request must
 /// carry a SigV4 signature, made with one of `keys` within [`MAX_CLOCK_SKEW`] of `now`.
-pub fn check(req: &SignedRequest<'_>, keys: &[AccessKey], now: SystemTime) -> Result<(), ApiError> {
+pub(crate) fn check(
+    req: &SignedRequest<'_>,
+    keys: &[AccessKey],
+    now: SystemTime,
+) -> Result<(), ApiError> {
     if keys.is_empty() {
         return Ok(());
     }

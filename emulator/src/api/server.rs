@@ -33,7 +33,7 @@ pub struct ApiConfig {
     pub listen: SocketAddr,
     /// When not empty, every request — operations and the routes mounted with
     /// [`ApiServer::with_routes`] — must be SigV4-signed with one of these key pairs (see
-    /// [`auth`](super::auth)).
+    /// `auth`).
     pub access_keys: Vec<AccessKey>,
     /// Largest request body accepted. The biggest modeled input is a 5 MB
     /// zip blob, base64-encoded in JSON.
@@ -70,7 +70,7 @@ pub struct ApiServer {
 
 impl ApiServer {
     /// Bind the listener. The router gets `config.access_keys` applied, if any (a router
-    /// may also carry keys of its own, [`Router::require_access_keys`]).
+    /// may also carry keys of its own, `Router::require_access_keys`).
     pub async fn bind<S: Send + Sync + 'static>(
         config: ApiConfig,
         router: Router<S>,
@@ -103,7 +103,7 @@ impl ApiServer {
     /// (`[auth] required`) they need the same SigV4 credentials as the operations
     /// ([`require_credentials`] is layered over them): what they show (events with player
     /// ids, the daemon's state) is no less private than the API.
-    pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+    pub(crate) fn with_routes(mut self, routes: axum::Router) -> ApiServer {
         let checked = routes.layer(middleware::from_fn_with_state(
             self.access_keys.clone(),
             require_credentials,
@@ -115,7 +115,7 @@ impl ApiServer {
     /// Serves `routes` with no credentials asked, even under `[auth] required`: only for what
     /// must answer anyone and shows nothing private (a `/healthz` liveness probe; the SNS
     /// SubscribeURL a subscriber visits, which carries its own unguessable token).
-    pub fn with_open_routes(mut self, routes: axum::Router) -> ApiServer {
+    pub(crate) fn with_open_routes(mut self, routes: axum::Router) -> ApiServer {
         self.app = routes.merge(self.app);
         self
     }
@@ -229,7 +229,7 @@ const MAX_ROUTE_BODY_BYTES: usize = 1024 * 1024;
 /// everything through; otherwise the request must be SigV4-signed with one of `keys`
 /// (as with `curl --aws-sigv4 "aws:amz:us-west-2:gamelift" --user "$ID:$SECRET"`),
 /// else it is answered 403 with the error as JSON (`__type`, `message`).
-pub async fn require_credentials(
+pub(crate) async fn require_credentials(
     State(keys): State<Arc<[AccessKey]>>,
     request: Request,
     next: Next,

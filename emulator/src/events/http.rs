@@ -32,7 +32,7 @@ use super::EventHub;
 
 /// Path prefix of the SNS stand-in; SNS targets' SubscribeURLs start with
 /// `http://<api address>` + this.
-pub const SNS_PATH: &str = "/sns";
+pub(crate) const SNS_PATH: &str = "/sns";
 
 #[derive(Clone)]
 struct Endpoints {
@@ -44,8 +44,8 @@ struct Endpoints {
 
 /// The routes that show events (`GET /events`), ready to merge in front of the API's
 /// fallback; under `[auth] required` they need the API's credentials
-/// ([`ApiServer::with_routes`](crate::api::server::ApiServer::with_routes)).
-pub fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
+/// (`ApiServer::with_routes`).
+pub(crate) fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
     axum::Router::new()
         .route("/events", get(events))
         .with_state(Endpoints { hub, stopping })
@@ -53,9 +53,9 @@ pub fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
 
 /// The SNS SubscribeURL routes: visited by a notification receiver, which holds no API
 /// credentials, so they stay open
-/// ([`ApiServer::with_open_routes`](crate::api::server::ApiServer::with_open_routes)); the
+/// (`ApiServer::with_open_routes`); the
 /// unguessable token in the URL is what admits a confirmation.
-pub fn subscription_routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
+pub(crate) fn subscription_routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
     axum::Router::new()
         .route(SNS_PATH, get(sns).post(sns))
         .route("/sns/", get(sns).post(sns))

@@ -26,9 +26,9 @@ use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::read_budget::{self, Budgeted};
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
-use crate::core::{ConnId, CoreError, ProcessStatus};
-use crate::hub::Shared;
 use crate::log_safe::log_safe;
+use crate::wiring::hub::Shared;
+use playfield_core::{ConnId, CoreError, ProcessStatus};
 
 fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()
@@ -57,7 +57,7 @@ fn refusal_log_line(status: StatusCode, body: &str) -> String {
 }
 
 /// Serves one accepted stream (plain TCP or TLS) until it closes or the daemon stops.
-pub async fn serve<S>(
+pub(crate) async fn serve<S>(
     shared: Arc<Shared>,
     stream: S,
     mut shutdown: watch::Receiver<bool>,
@@ -116,7 +116,6 @@ pub async fn serve<S>(
     let conn = shared.next_conn_id();
     let ctx = ConnCtx {
         pid: params.pid.clone(),
-        fleet_id: params.fleet_id.clone(),
         compute_id: params.compute_id.clone(),
     };
     let (tx, mut rx) = mpsc::unbounded_channel();

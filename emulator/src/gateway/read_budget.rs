@@ -20,17 +20,17 @@ use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// Bytes one not-ready connection may send in one message (the handshake included).
-pub const PRE_READY_MESSAGE_BYTES: usize = 64 * 1024;
+pub(crate) const PRE_READY_MESSAGE_BYTES: usize = 64 * 1024;
 
 /// Bytes of unfinished messages all not-ready connections together may hold.
-pub const PRE_READY_TOTAL_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const PRE_READY_TOTAL_BYTES: usize = 32 * 1024 * 1024;
 
 /// Unfinished pre-ready bytes across all connections of the process.
 static PRE_READY_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
 /// The read error of a connection over its budget.
 #[derive(Debug)]
-pub struct OverBudget {
+pub(crate) struct OverBudget {
     total: bool,
 }
 
@@ -54,31 +54,31 @@ impl fmt::Display for OverBudget {
 impl std::error::Error for OverBudget {}
 
 /// Whether `e` is a read refused by a [`Budgeted`] stream.
-pub fn is_over_budget(e: &io::Error) -> bool {
+pub(crate) fn is_over_budget(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<OverBudget>())
 }
 
 /// One connection's count, shared by its stream and its task.
 #[derive(Default)]
-pub struct Budget {
+pub(crate) struct Budget {
     used: AtomicUsize,
     lifted: AtomicBool,
 }
 
 impl Budget {
     /// A complete message was read: its bytes no longer count.
-    pub fn message_done(&self) {
+    pub(crate) fn message_done(&self) {
         let used = self.used.swap(0, Ordering::AcqRel);
         PRE_READY_IN_FLIGHT.fetch_sub(used, Ordering::AcqRel);
     }
 
     /// The process is ready: no bound from now on.
-    pub fn lift(&self) {
+    pub(crate) fn lift(&self) {
         self.lifted.store(true, Ordering::Release);
         self.message_done();
     }
 
-    pub fn is_lifted(&self) -> bool {
+    pub(crate) fn is_lifted(&self) -> bool {
         self.lifted.load(Ordering::Acquire)
     }
 
@@ -105,13 +105,13 @@ impl Drop for Budget {
 }
 
 /// A stream whose reads count against a [`Budget`].
-pub struct Budgeted<S> {
+pub(crate) struct Budgeted<S> {
     inner: S,
     budget: Arc<Budget>,
 }
 
 impl<S> Budgeted<S> {
-    pub fn new(inner: S) -> (Self, Arc<Budget>) {
+    pub(crate) fn new(inner: S) -> (Self, Arc<Budget>) {
         let budget = Arc::new(Budget::default());
         (
             Budgeted {
