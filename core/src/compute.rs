@@ -10,11 +10,15 @@
 //! fleet's home location and the daemon's address) so ListCompute lists every compute game
 //! servers run on, registered or not. An adopted compute stays, as a registered one does,
 //! until DeregisterCompute. Tokens are only *checked* when the daemon is told to
-//! (`[auth] required = true`, [`CoreConfig::require_compute_auth`]): then a game server's
-//! first connection must carry an unexpired token issued for its fleet (and for its
-//! ComputeId, when it names one). A process that connected once may reconnect with its old
-//! token after it expired, as the SDKs do after a network blip, because it already proved
-//! itself. The daemon's own launcher gets a token that does not expire.
+//! (`[auth] required = true`, [`CoreConfig::require_compute_auth`]): then every connection is
+//! authenticated on its own, reconnects included — knowing a process id proves nothing, as
+//! launched servers' ids are predictable. A connection must carry a token issued for its
+//! fleet; a token issued for a compute admits only connections that name that compute as
+//! their ComputeId (leaving ComputeId out does not skip the check). The token must be
+//! unexpired, except on the reconnect of a process that was admitted with that very token:
+//! the SDKs reconnect after a network blip with the URL they first built
+//! (sdk-wire-protocol.md §1.2), so its token may have expired meanwhile. DeregisterCompute
+//! revokes that too. The daemon's own launcher gets a token that does not expire.
 //!
 //! [`CoreConfig::require_compute_auth`]: super::CoreConfig::require_compute_auth
 
@@ -80,6 +84,9 @@ pub(super) struct Anywhere {
     /// (fleet id, compute name) → compute.
     computes: BTreeMap<(String, String), Compute>,
     tokens: HashMap<String, AuthToken>,
+    /// Process id → the token its connection was admitted with, so that its reconnects may
+    /// present that token after it expired (see the module docs).
+    admitted: HashMap<String, AuthToken>,
 }
 
 impl Core {
@@ -181,9 +188,11 @@ impl Core {
             .computes
             .remove(&(fleet_id.to_string(), name.to_string()))
             .ok_or_else(|| unknown_compute(fleet_id, name))?;
-        self.anywhere.tokens.retain(|_, t| {
-            !(t.fleet_id.as_deref() == Some(fleet_id) && t.compute_name.as_deref() == Some(name))
-        });
+        let revoked = |t: &AuthToken| {
+            t.fleet_id.as_deref() == Some(fleet_id) && t.compute_name.as_deref() == Some(name)
+        };
+        self.anywhere.tokens.retain(|_, t| !revoked(t));
+        self.anywhere.admitted.retain(|_, t| !revoked(t));
         Ok(())
     }
 
@@ -246,7 +255,7 @@ impl Core {
     }
 
     /// Whether a connecting game server may in (see the module docs). Always when the
-    /// core does not require compute auth.
+    /// core does not require compute auth. Every connection is checked, reconnects included.
     pub fn check_compute_auth(
         &self,
         now: Millis,
@@ -258,9 +267,7 @@ impl Core {
         if !self.cfg.require_compute_auth {
             return Ok(());
         }
-        if self.process(pid).is_some_and(|p| p.fleet_id == fleet_id) {
-            return Ok(());
-        }
+        // The messages never quote the token: they reach the log and the refused client.
         let refuse = |why: String| {
             Err(CoreError::AuthRefused {
                 pid: pid.into(),
@@ -270,27 +277,66 @@ impl Core {
         let Some(token) = token else {
             return refuse("no Authorization token; get one with GetComputeAuthToken".into());
         };
-        let Some(t) = self.anywhere.tokens.get(token) else {
-            return refuse(format!("token '{token}' was not issued by this daemon"));
+        // The token this process was admitted with, if it is still here and this is it.
+        let readmitted = self
+            .anywhere
+            .admitted
+            .get(pid)
+            .filter(|t| t.token == token)
+            .filter(|_| self.process(pid).is_some_and(|p| p.fleet_id == fleet_id));
+        let Some(t) = readmitted.or_else(|| self.anywhere.tokens.get(token)) else {
+            return refuse("its Authorization token was not issued by this daemon".into());
         };
-        if t.expires.is_some_and(|e| e <= now) {
-            return refuse(format!(
-                "token '{token}' has expired; get a new one with GetComputeAuthToken"
-            ));
+        if readmitted.is_none() && t.expires.is_some_and(|e| e <= now) {
+            return refuse(
+                "its Authorization token has expired; get a new one with GetComputeAuthToken"
+                    .into(),
+            );
         }
         if t.fleet_id.as_deref().is_some_and(|f| f != fleet_id) {
             return refuse(format!(
-                "token '{token}' was issued for another fleet than '{fleet_id}'"
+                "its Authorization token was issued for another fleet than '{fleet_id}'"
             ));
         }
-        if let (Some(want), Some(got)) = (t.compute_name.as_deref(), compute_id) {
-            if want != got {
-                return refuse(format!(
-                    "token '{token}' was issued for compute '{want}', not '{got}'"
-                ));
+        match (t.compute_name.as_deref(), compute_id) {
+            (Some(want), Some(got)) if want != got => refuse(format!(
+                "its Authorization token was issued for compute '{want}', not '{got}'"
+            )),
+            (Some(want), None) => refuse(format!(
+                "its Authorization token was issued for compute '{want}' and the connection \
+                 names no ComputeId; connect with ComputeId={want}"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A connection of `pid` was admitted with `token` (checked by
+    /// [`Core::check_compute_auth`]): its reconnects may present it after it expired.
+    pub fn note_compute_auth(&mut self, pid: &str, token: Option<&str>) {
+        if !self.cfg.require_compute_auth {
+            return;
+        }
+        let record = token.and_then(|t| {
+            self.anywhere
+                .admitted
+                .get(pid)
+                .filter(|a| a.token == t)
+                .or_else(|| self.anywhere.tokens.get(t))
+                .cloned()
+        });
+        match record {
+            Some(r) => {
+                self.anywhere.admitted.insert(pid.to_string(), r);
+            }
+            None => {
+                self.anywhere.admitted.remove(pid);
             }
         }
-        Ok(())
+    }
+
+    /// A process is gone: its admission goes with it.
+    pub(super) fn forget_compute_auth(&mut self, pid: &str) {
+        self.anywhere.admitted.remove(pid);
     }
 }
 

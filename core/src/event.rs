@@ -153,6 +153,10 @@ pub enum GoneReason {
     Disconnected,
     /// It was asked to terminate and did not call ProcessEnding by its termination time.
     TerminationDeadline,
+    /// It connected and did not call ProcessReady within [`READY_TIMEOUT_MS`].
+    ///
+    /// [`READY_TIMEOUT_MS`]: crate::process::READY_TIMEOUT_MS
+    NeverReady,
 }
 
 impl fmt::Display for GoneReason {
@@ -164,6 +168,7 @@ impl fmt::Display for GoneReason {
             GoneReason::TerminationDeadline => {
                 "it did not call ProcessEnding by its termination time"
             }
+            GoneReason::NeverReady => "it did not call ProcessReady within 5 minutes of connecting",
         })
     }
 }

@@ -214,6 +214,7 @@ impl Core {
                 TimerKey::ReconnectGrace(pid) => self.grace_expired(now, &pid),
                 TimerKey::Superseded(pid, conn) => self.superseded_grace_expired(&pid, conn),
                 TimerKey::EndedProcessForget(pid) => self.forget_ended_process(&pid),
+                TimerKey::ReadyTimeout(pid) => self.ready_timed_out(now, &pid),
                 TimerKey::TerminationDeadline(pid) => self.termination_deadline_passed(now, &pid),
                 TimerKey::Activation(id) => self.activation_timed_out(now, &id),
                 TimerKey::Reservation(id) => self.reservation_timed_out(now, &id),

@@ -186,10 +186,25 @@ pub const SUPERSEDED_CONNECTION_GRACE_MS: Millis = 10_000;
 /// Connect tokens kept per process: one per Connect call (InitSDK, each RefreshConnection).
 const MAX_CONNECT_TOKENS: usize = 8;
 
-/// What is remembered of a process that called ProcessEnding once its connections are gone.
+/// How long a connected process may take to call ProcessReady before it is closed with 1000
+/// and forgotten. The service gives a launched server process five minutes to call
+/// ProcessReady (GameLift developer guide, "server process" lifecycle; from memory, not
+/// checked against the live service); without a bound a connection that never gets ready
+/// is held for ever.
+pub const READY_TIMEOUT_MS: Millis = 5 * 60 * 1000;
+
+/// How long a ready process whose reconnect grace ran out is remembered, so that its SDK's
+/// reconnect restores it (see [`Core::connect`]). The SDKs' reconnect schedule runs about
+/// 184 s (GO) and 156 s plus handshakes (CPP) (sdk-wire-protocol.md §1.7); twice the longer.
+pub const LOST_PROCESS_MEMORY_MS: Millis = 10 * 60 * 1000;
+
+/// What is remembered of a process that called ProcessEnding once its connections are gone,
+/// or of a ready process whose reconnect grace ran out.
 #[derive(Debug, Clone)]
 pub(crate) struct EndedProcess {
     connect_tokens: Vec<String>,
+    /// Set for a ready process lost to the grace period: what its reconnect restores.
+    restore: Option<Box<ServerProcess>>,
 }
 
 impl Core {
@@ -239,6 +254,7 @@ impl Core {
         }
         let pid = info.pid.clone();
         let heartbeat_timeout = self.cfg.heartbeat_timeout_ms;
+        let restored = self.take_lost_process(&info);
         let reconnect = if let Some(p) = self.processes.get_mut(pid.as_str()) {
             if let Some(previous) = p.newest_connection() {
                 // Older ones were scheduled when they were superseded.
@@ -258,8 +274,32 @@ impl Core {
                     .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
             }
             true
+        } else if let Some(mut p) = restored {
+            // The SDK reconnected after its grace ran out, with the URL it first built: it
+            // still counts itself ready and sends heartbeats, never ProcessReady again
+            // (sdk-wire-protocol.md §1.8, §7 item 2). It is ready again, without the game
+            // session it lost.
+            let seq = self.next_seq();
+            p.connections = vec![conn];
+            p.connected_at = now;
+            p.last_heartbeat = Some(now);
+            p.ready_seq = seq;
+            p.remember_token(info.idempotency_token.as_deref());
+            let port = p.port;
+            self.processes.insert(pid.clone().into(), *p);
+            self.timers
+                .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
+            self.emit(Event::ProcessReady {
+                pid: pid.clone(),
+                fleet_id: info.fleet_id.clone(),
+                port,
+            });
+            self.mm_on_capacity(now);
+            true
         } else {
             self.forget_ended_process(&pid);
+            self.timers
+                .schedule(TimerKey::ReadyTimeout(pid.clone()), now + READY_TIMEOUT_MS);
             self.processes.insert(
                 pid.clone().into(),
                 ServerProcess::connected(now, conn, &info),
@@ -355,6 +395,7 @@ impl Core {
         p.last_heartbeat = Some(now);
         p.ready_seq = seq;
         let (fleet_id, port) = (p.fleet_id.clone(), p.port);
+        self.timers.cancel(&TimerKey::ReadyTimeout(pid.to_string()));
         self.timers
             .schedule(TimerKey::Heartbeat(pid.to_string()), now + timeout);
         self.emit(Event::ProcessReady {
@@ -558,6 +599,21 @@ impl Core {
             .unwrap_or_else(|| self.fleet_home_location(&p.fleet_id))
     }
 
+    /// [`READY_TIMEOUT_MS`] after a process connected, it has still not called ProcessReady.
+    pub(super) fn ready_timed_out(&mut self, now: Millis, pid: &str) {
+        if self
+            .processes
+            .get(pid)
+            .is_some_and(|p| p.status == ProcessStatus::Connected)
+        {
+            let why = format!(
+                "process {pid} removed: no ProcessReady within {} s of connecting",
+                READY_TIMEOUT_MS / 1000
+            );
+            self.evict(now, pid, GoneReason::NeverReady, why);
+        }
+    }
+
     pub(super) fn heartbeat_timed_out(&mut self, now: Millis, pid: &str) {
         let secs = self.cfg.heartbeat_timeout_ms / 1000;
         let why = format!("process {pid} removed: no heartbeat for {secs} s");
@@ -604,8 +660,8 @@ impl Core {
             Some(p) if p.status == ProcessStatus::Terminated => &p.connect_tokens,
             Some(_) => return false,
             None => match self.ended_processes.get(&info.pid) {
-                Some(ended) => &ended.connect_tokens,
-                None => return false,
+                Some(ended) if ended.restore.is_none() => &ended.connect_tokens,
+                _ => return false,
             },
         };
         tokens.iter().any(|t| t == token)
@@ -621,13 +677,37 @@ impl Core {
         let connect_tokens = p.connect_tokens.clone();
         self.remove_process(pid);
         if !connect_tokens.is_empty() {
-            self.ended_processes
-                .insert(pid.to_string(), EndedProcess { connect_tokens });
+            self.ended_processes.insert(
+                pid.to_string(),
+                EndedProcess {
+                    connect_tokens,
+                    restore: None,
+                },
+            );
             self.timers.schedule(
                 TimerKey::EndedProcessForget(pid.to_string()),
                 now + self.cfg.reconnect_grace_ms,
             );
         }
+    }
+
+    /// A ready process lost to the grace period, if `info` is its SDK reconnecting: same
+    /// fleet, and one of its IdempotencyTokens (a transport reconnect reuses the URL, §1.2).
+    /// A new Connect call (InitSDK again) has a new token and starts a new process.
+    fn take_lost_process(&mut self, info: &ConnectInfo) -> Option<Box<ServerProcess>> {
+        if self.processes.contains_key(info.pid.as_str()) {
+            return None;
+        }
+        let token = info.idempotency_token.as_deref()?;
+        let lost = self.ended_processes.get(&info.pid)?;
+        let p = lost.restore.as_ref()?;
+        if p.fleet_id != info.fleet_id || !lost.connect_tokens.iter().any(|t| t == token) {
+            return None;
+        }
+        let restore = self.ended_processes.remove(&info.pid)?.restore;
+        self.timers
+            .cancel(&TimerKey::EndedProcessForget(info.pid.clone()));
+        restore
     }
 
     pub(super) fn forget_ended_process(&mut self, pid: &str) {
@@ -655,13 +735,31 @@ impl Core {
         }
     }
 
+    /// The grace ran out: the process is gone, and its game session with it. A ready one
+    /// is remembered for [`LOST_PROCESS_MEMORY_MS`] so that its SDK, which reconnects on its
+    /// own and never sends ProcessReady again, finds it ready (see [`Core::connect`]).
     pub(super) fn grace_expired(&mut self, now: Millis, pid: &str) {
-        if self
-            .processes
-            .get(pid)
-            .is_some_and(|p| p.connections.is_empty())
-        {
-            self.process_gone(now, pid, GoneReason::Disconnected);
+        let Some(p) = self.processes.get(pid).filter(|p| p.connections.is_empty()) else {
+            return;
+        };
+        let lost = (p.status == ProcessStatus::Active && !p.connect_tokens.is_empty())
+            .then(|| Box::new(p.clone()));
+        self.process_gone(now, pid, GoneReason::Disconnected);
+        if let Some(mut p) = lost {
+            p.game_session_id = None;
+            p.pending.clear();
+            p.healthy = true;
+            self.ended_processes.insert(
+                pid.to_string(),
+                EndedProcess {
+                    connect_tokens: p.connect_tokens.clone(),
+                    restore: Some(p),
+                },
+            );
+            self.timers.schedule(
+                TimerKey::EndedProcessForget(pid.to_string()),
+                now + LOST_PROCESS_MEMORY_MS,
+            );
         }
     }
 
@@ -683,6 +781,7 @@ impl Core {
     }
 
     fn remove_process(&mut self, pid: &str) {
+        self.forget_compute_auth(pid);
         if let Some(p) = self.processes.remove(pid) {
             for conn in p.connections {
                 self.timers
@@ -693,6 +792,7 @@ impl Core {
             TimerKey::Heartbeat(pid.to_string()),
             TimerKey::ReconnectGrace(pid.to_string()),
             TimerKey::TerminationDeadline(pid.to_string()),
+            TimerKey::ReadyTimeout(pid.to_string()),
         ] {
             self.timers.cancel(&key);
         }

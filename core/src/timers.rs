@@ -20,8 +20,11 @@ pub(crate) enum TimerKey {
     /// A newer connection of the process took over from this one a while ago (key: pID and
     /// the older connection).
     Superseded(String, ConnId),
-    /// A process that called ProcessEnding and lost its connections is forgotten.
+    /// A process that called ProcessEnding and lost its connections, or a ready process
+    /// whose reconnect grace ran out, is forgotten.
     EndedProcessForget(String),
+    /// A connected process has not called ProcessReady within the ready timeout.
+    ReadyTimeout(String),
     /// The process was asked to terminate (TerminateProcess) and this is the time by which
     /// it should have called ProcessEnding.
     TerminationDeadline(String),

@@ -72,6 +72,7 @@ fn measure_in_process(name: &str, request: &[u8], iterations: usize) {
     let req = ApiRequest {
         method: &Method::POST,
         path: &path,
+        query: None,
         headers: &headers,
         body,
     };

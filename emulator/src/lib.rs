@@ -11,6 +11,7 @@
 //! - [`cli`]: the `playfield` command line (`serve`, `ruleset validate`).
 //! - [`config`]: the startup file.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
+//! - [`log_safe`]: untrusted text escaped for a log line.
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
 //! - [`events`]: notifications: the webhook formats, their delivery and `GET /events`.
 
@@ -24,5 +25,6 @@ pub mod config;
 pub mod events;
 pub mod gateway;
 pub mod launcher;
+pub mod log_safe;
 pub mod sdk_wire;
 pub mod wiring;

@@ -76,6 +76,7 @@ fn call(wire: Wire, op: &str, body: &[u8]) -> (u16, Value) {
     let req = ApiRequest {
         method: &Method::POST,
         path: &path,
+        query: None,
         headers: &headers,
         body,
     };
@@ -292,7 +293,7 @@ proptest! {
         if let Ok(v) = HeaderValue::from_str(&target) {
             headers.insert("x-amz-target", v);
         }
-        let req = ApiRequest { method: &Method::POST, path: &path, headers: &headers, body: b"{}" };
+        let req = ApiRequest { method: &Method::POST, path: &path, query: None, headers: &headers, body: b"{}" };
         let resp = router.handle(&handlers::TestState::default(), &req);
         let status = resp.status().as_u16();
         prop_assert!(status == 200 || (400..500).contains(&status));

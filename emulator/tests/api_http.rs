@@ -173,7 +173,7 @@ fn default_listen_address_is_loopback_9080() {
         ApiConfig::default().listen,
         SocketAddr::from(([127, 0, 0, 1], 9080))
     );
-    assert_eq!(ApiConfig::default().access_key_id, None);
+    assert!(ApiConfig::default().access_keys.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

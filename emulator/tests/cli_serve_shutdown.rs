@@ -445,8 +445,8 @@ mod launched_fleet {
         let config = config("sigterm", 2, STUBBORN_WRAPPER);
         let mut serve = serve(&config, 8);
         let launched = Launched::from_log(&serve, &["good#1", "good#2", "stubborn#1"]);
-        serve.wait_for("process fleet-good-1-1 ready");
-        serve.wait_for("process fleet-good-2-1 ready");
+        wait_ready(&serve, "good#1");
+        wait_ready(&serve, "good#2");
         serve.signal("TERM");
         let line = serve.wait_for("received SIGTERM");
         assert!(
@@ -482,9 +482,21 @@ mod launched_fleet {
         let config = config("sigkill", 1, STUBBORN);
         let mut serve = serve(&config, 30);
         let launched = Launched::from_log(&serve, &["good#1", "stubborn#1"]);
-        serve.wait_for("process fleet-good-1-1 ready");
+        wait_ready(&serve, "good#1");
         serve.child.kill().unwrap();
         assert_eq!(serve.wait_exit(), None, "killed by a signal");
         launched.wait_all_gone();
+    }
+
+    /// Waits until the process the launcher started in `slot` (`good#1`) is ready. Its id
+    /// carries the daemon's run id (`fleet-good-<run>-1-1`), read from the launcher's line.
+    fn wait_ready(serve: &Serve, slot: &str) {
+        let started = serve.wait_for(&format!("launcher: started [{slot}]"));
+        let id = started
+            .split("as process ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no process id in {started:?}"))
+            .trim();
+        serve.wait_for(&format!("process {id} ready"));
     }
 }

@@ -180,3 +180,62 @@ async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
         "{text}"
     );
 }
+
+/// Issue 15 finding 7: a full queue is warned about once, then summarised once per
+/// `overflow_report_interval`, never one line per dropped event (12,000 events into a 10,000
+/// queue logged 1,999 warnings before); every drop is counted (`overflowed`).
+#[tokio::test(start_paused = true)]
+async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
+    let buf = LogBuf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config = DeliveryConfig {
+        queue_capacity: 2,
+        overflow_report_interval: Duration::from_secs(10),
+        request_timeout: None,
+        runtime: DeliveryRuntime::Caller,
+        ..DeliveryConfig::default()
+    };
+    // Nothing listens there: the target is down and its queue stays full.
+    let target = Target {
+        name: "down".into(),
+        url: "http://127.0.0.1:1/".into(),
+        format: Format::EventBridge,
+    };
+    let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
+    // The worker has not run yet (no await since start): two queued, the rest refused.
+    for seq in 0..1000 {
+        hub.publish(searching("ticket-9", seq));
+    }
+    let drop_lines = || {
+        let text = String::from_utf8(buf.0.lock().clone()).unwrap();
+        text.lines()
+            .filter(|l| l.contains("target_name=down") && l.contains("dropped"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let first = drop_lines();
+    assert_eq!(first.len(), 1, "{first:#?}");
+    assert!(first[0].contains("max_pending_events"), "{}", first[0]);
+    assert_eq!(hub.target_stats("down").unwrap().overflowed, 998);
+
+    tokio::time::advance(Duration::from_secs(11)).await;
+    for seq in 1000..1010 {
+        hub.publish(searching("ticket-9", seq));
+    }
+    let lines = drop_lines();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[1].contains("more events for target down dropped"),
+        "{}",
+        lines[1]
+    );
+    assert!(hub.target_stats("down").unwrap().overflowed >= 1006);
+    hub.shutdown().await;
+}

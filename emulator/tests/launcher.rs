@@ -39,6 +39,7 @@ fn settings(policy: RestartPolicy) -> LauncherSettings {
         host_id: "laptop".into(),
         auth_token: "local-token".into(),
         policy,
+        run_id: "r1".into(),
     }
 }
 
@@ -75,7 +76,7 @@ async fn launched_process_gets_the_sdk_environment() {
             "GAMELIFT_SDK_AUTH_TOKEN=local-token".to_owned(),
             "GAMELIFT_SDK_FLEET_ID=fleet-t".to_owned(),
             "GAMELIFT_SDK_HOST_ID=laptop".to_owned(),
-            "GAMELIFT_SDK_PROCESS_ID=fleet-t-1-1".to_owned(),
+            "GAMELIFT_SDK_PROCESS_ID=fleet-t-r1-1-1".to_owned(),
             "GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081".to_owned(),
             format!("OUT={}", out.display()),
         ]
@@ -96,7 +97,10 @@ async fn crashing_process_is_restarted_with_a_new_process_id() {
     let launcher = Launcher::start(&[fleet(script, &out, 1)], settings(quick));
     let starts = wait_for_lines(&out, 3).await;
     launcher.shutdown(Duration::ZERO).await;
-    assert_eq!(&starts[..3], ["fleet-t-1-1", "fleet-t-1-2", "fleet-t-1-3"]);
+    assert_eq!(
+        &starts[..3],
+        ["fleet-t-r1-1-1", "fleet-t-r1-1-2", "fleet-t-r1-1-3"]
+    );
 }
 
 /// Each of `concurrent_processes` slots runs its own process; shutdown ends them all.
@@ -111,7 +115,10 @@ async fn every_slot_runs_and_shutdown_stops_them() {
     );
     let mut started = wait_for_lines(&out, 3).await;
     started.sort();
-    assert_eq!(started, ["fleet-t-1-1", "fleet-t-2-1", "fleet-t-3-1"]);
+    assert_eq!(
+        started,
+        ["fleet-t-r1-1-1", "fleet-t-r1-2-1", "fleet-t-r1-3-1"]
+    );
     // `sleep 30` would outlive the test: shutdown with no grace must kill it now.
     tokio::time::timeout(Duration::from_secs(10), launcher.shutdown(Duration::ZERO))
         .await
@@ -213,4 +220,18 @@ fn launched_process_outlives_the_thread_that_started_it() {
         "the first process must answer, not a replacement for one that died with the thread"
     );
     runtime.block_on(launcher.shutdown(Duration::ZERO));
+}
+
+/// Issue 15 finding 6: a launched process's id is unique across daemon runs. Servers of a
+/// previous run still alive reconnect with their old ids; each start's run id keeps this
+/// run's ids apart from them.
+#[test]
+fn each_daemon_run_gets_its_own_run_id() {
+    let (a, b) = (
+        playfield::launcher::new_run_id(),
+        playfield::launcher::new_run_id(),
+    );
+    assert_ne!(a, b);
+    assert_eq!(a.len(), 8);
+    assert!(a.chars().all(|c| c.is_ascii_hexdigit()), "{a}");
 }

@@ -12,6 +12,7 @@ mod game_server;
 
 use boto3::{assert_error, boto3, one, python};
 use game_server::{ready_server, started_session};
+use playfield::api::auth::AccessKey;
 use playfield_core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use serde_json::json;
@@ -197,13 +198,74 @@ async fn boto3_with_auth_on_needs_a_configured_key() {
     tokio::task::spawn_blocking(python).await.unwrap();
     bounded(async {
         let daemon = TestDaemon::start_configured(CoreConfig::default(), |cfg| {
-            cfg.api_access_keys = vec!["AKIDTEAM".into()];
+            cfg.api_access_keys = vec![AccessKey::new("AKIDTEAM", "secret")];
         })
         .await;
         let r = boto3(&daemon, "AKIDSTRANGER", json!([["list_fleets", {}]])).await;
         assert_error(&r[0], "UnauthorizedException", "AKIDSTRANGER");
         let r = boto3(&daemon, "AKIDTEAM", json!([["list_fleets", {}]])).await;
         assert_eq!(r[0]["FleetIds"], json!([FLEET]));
+        // Issue 15 finding 2: the signature is verified, not only the key id.
+        let r = boto3(&daemon, "AKIDTEAM:wrong", json!([["list_fleets", {}]])).await;
+        // A common AWS error, not one of the model's classes: boto3 raises a plain ClientError.
+        assert_eq!(
+            r[0]["Error"]["Code"], "InvalidSignatureException",
+            "{}",
+            r[0]
+        );
+        let message = r[0]["Error"]["Message"].as_str().unwrap();
+        assert!(message.contains("does not match"), "{message}");
+    })
+    .await
+}
+
+/// The AWS CLI signs as boto3 does (botocore) and works under `[auth] required` with the
+/// configured secret. Skipped, saying so, where no `aws` command is installed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_cli_with_auth_on_signs_with_the_configured_secret() {
+    if std::process::Command::new("aws")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `aws` command on PATH");
+        return;
+    }
+    bounded(async {
+        let daemon = TestDaemon::start_configured(CoreConfig::default(), |cfg| {
+            cfg.api_access_keys = vec![AccessKey::new("AKIDTEAM", "team-secret")];
+        })
+        .await;
+        let run = |secret: &'static str| {
+            let endpoint = daemon.api_url();
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new("aws")
+                    .args(["gamelift", "list-fleets", "--output", "json"])
+                    .args(["--endpoint-url", &endpoint, "--region", "us-west-2"])
+                    .env("AWS_ACCESS_KEY_ID", "AKIDTEAM")
+                    .env("AWS_SECRET_ACCESS_KEY", secret)
+                    .env("AWS_CONFIG_FILE", "/nonexistent")
+                    .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+                    .env_remove("AWS_PROFILE")
+                    .env_remove("AWS_SESSION_TOKEN")
+                    .env_remove("AWS_ENDPOINT_URL")
+                    .env_remove("AWS_ENDPOINT_URL_GAMELIFT")
+                    .output()
+                    .expect("aws runs")
+            })
+        };
+        let ok = run("team-secret").await.unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        let out: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+        assert_eq!(out["FleetIds"], json!([FLEET]));
+        let bad = run("wrong").await.unwrap();
+        assert!(!bad.status.success());
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains("InvalidSignatureException"), "{err}");
     })
     .await
 }

@@ -189,6 +189,7 @@ async fn list_compute_lists_the_computes_of_launched_and_hand_started_servers() 
                 host_id: "launch-host".into(),
                 auth_token: "local-token".into(),
                 policy: RestartPolicy::default(),
+                run_id: "r1".into(),
             },
         );
         // Starting two processes may take a while on a loaded machine: a generous bound.

@@ -15,6 +15,7 @@ use aws_sdk_gamelift::types::{
     PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy,
 };
 use game_server::{ready_server, started_session};
+use playfield::api::auth::AccessKey;
 use playfield_core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 
@@ -472,7 +473,7 @@ async fn each_error_arrives_typed_with_a_message_naming_the_thing() {
 async fn auth_on_requires_a_configured_access_key() {
     bounded(async {
         let daemon = TestDaemon::start_configured(CoreConfig::default(), |cfg| {
-            cfg.api_access_keys = vec!["AKIDTEAM".into()];
+            cfg.api_access_keys = vec![AccessKey::new("AKIDTEAM", "secret")];
         })
         .await;
         let err = client(&daemon, "AKIDSTRANGER")
@@ -485,6 +486,18 @@ async fn auth_on_requires_a_configured_access_key() {
         assert!(err.message().unwrap().contains("AKIDSTRANGER"));
         let ok = client(&daemon, "AKIDTEAM").list_fleets().send().await;
         assert_eq!(ok.unwrap().fleet_ids(), [FLEET.to_string()]);
+        // Issue 15 finding 2: the signature is verified, not only the key id.
+        let err = api_client::client_with_secret(&daemon, "AKIDTEAM", "wrong")
+            .list_fleets()
+            .send()
+            .await
+            .unwrap_err();
+        let err = err.into_service_error();
+        assert_eq!(
+            err.meta().code(),
+            Some("InvalidSignatureException"),
+            "{err:?}"
+        );
     })
     .await
 }

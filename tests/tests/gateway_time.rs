@@ -113,7 +113,9 @@ async fn reconnect_within_grace_keeps_the_game_session() {
 }
 
 /// A process that does not come back within the grace period is gone and its game session
-/// interrupted; the same pID connecting later is a new process.
+/// interrupted; the same pID connecting later from a new Connect call (InitSDK again, a new
+/// IdempotencyToken, sdk-wire-protocol.md §1.2) is a new process. (Its SDK's own reconnect,
+/// with the old token, finds it ready again: tests/tests/gateway_reconnect.rs.)
 #[tokio::test]
 async fn disconnect_beyond_grace_ends_the_game_session() {
     bounded(async {
@@ -129,7 +131,11 @@ async fn disconnect_beyond_grace_ends_the_game_session() {
         assert_eq!(s.status_reason, Some(GameSessionStatusReason::Interrupted));
         assert_eq!(s.termination_time, Some(d.now()));
 
-        let mut late = GameServer::connect_as(&d, "proc-1").await;
+        let mut late = GameServer::connect(&d.connect_url_with_token("proc-1", "tok-2"))
+            .await
+            .unwrap();
+        d.wait_until("proc-1 is connected", |c| c.process("proc-1").is_some())
+            .await;
         let r = late
             .request("HeartbeatServerProcess", json!({"HealthStatus": true}))
             .await;

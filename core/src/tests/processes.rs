@@ -409,3 +409,68 @@ fn a_new_connect_call_after_process_ending_is_a_new_process() {
         Ok(true)
     );
 }
+
+/// Issue 15 finding 6: a ready process whose grace ran out reconnects with the URL it first
+/// built (same IdempotencyToken, sdk-wire-protocol.md §1.8) and, as both SDKs do, never sends
+/// ProcessReady again (§7 item 2) but keeps sending heartbeats. It comes back ready, without
+/// the game session it lost, so its heartbeats are answered and it can host again.
+#[test]
+fn a_ready_process_reconnecting_after_its_grace_comes_back_ready() {
+    let mut c = core();
+    c.connect(T0, ConnId(1), with_token("p1", "tok-a")).unwrap();
+    c.process_ready(
+        T0,
+        "p1",
+        ProcessReady {
+            port: Some(7777),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let grace = c.config().reconnect_grace_ms;
+    c.disconnect(T0, "p1", ConnId(1));
+    c.on_time(T0 + grace);
+    assert!(c.process("p1").is_none(), "gone after the grace");
+
+    let later = T0 + grace + 30_000;
+    assert!(c
+        .connect(later, ConnId(2), with_token("p1", "tok-a"))
+        .unwrap());
+    let p = c.process("p1").unwrap();
+    assert_eq!(p.status, ProcessStatus::Active);
+    assert_eq!(p.port, Some(7777));
+    assert!(p.game_session_id.is_none());
+    c.heartbeat(later + 1, "p1", true)
+        .expect("its heartbeats are answered");
+
+    // InitSDK again (a new Connect call, a new token) is a new process that must call
+    // ProcessReady.
+    c.disconnect(later, "p1", ConnId(2));
+    c.on_time(later + grace);
+    c.connect(later + grace, ConnId(3), with_token("p1", "tok-b"))
+        .unwrap();
+    assert_eq!(c.process("p1").unwrap().status, ProcessStatus::Connected);
+}
+
+/// Issue 15 finding 6: a connection that never sends ProcessReady is timed out (closed with
+/// 1000, which tells the SDKs not to reconnect, §1.8) after [`process::READY_TIMEOUT_MS`].
+#[test]
+fn a_process_that_never_calls_process_ready_is_timed_out() {
+    let mut c = core();
+    c.connect(T0, ConnId(1), info("p1")).unwrap();
+    c.on_time(T0 + process::READY_TIMEOUT_MS - 1);
+    assert!(c.process("p1").is_some());
+    c.take_effects();
+    c.on_time(T0 + process::READY_TIMEOUT_MS);
+    assert!(c.process("p1").is_none());
+    assert_eq!(closes(&c.take_effects()), [(ConnId(1), 1000)]);
+
+    // A process that did call ProcessReady is not affected.
+    let mut c = ready_core();
+    for at in [T0 + 120_000, T0 + 240_000] {
+        c.on_time(at);
+        c.heartbeat(at, "p1", true).unwrap();
+    }
+    c.on_time(T0 + process::READY_TIMEOUT_MS);
+    assert!(c.process("p1").is_some());
+}

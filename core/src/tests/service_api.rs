@@ -198,6 +198,8 @@ fn compute_tokens_admit_first_connections_until_they_expire() {
     assert!(ok(&c, T0, "p1", Some("my-host")).is_ok());
     assert!(ok(&c, T0, "p1", Some("other-host")).is_err());
     c.connect(T0, ConnId(1), info("p1")).unwrap();
+    // The gateway notes with which token a connection was admitted (since issue 15).
+    c.note_compute_auth("p1", Some(&t.token));
     let late = T0 + compute::AUTH_TOKEN_TTL_MS;
     assert!(
         ok(&c, late, "p1", Some("my-host")).is_ok(),
@@ -214,4 +216,78 @@ fn compute_tokens_admit_first_connections_until_they_expire() {
         ok(&c, T0, "p4", Some("my-host")).is_err(),
         "deregistering revokes"
     );
+}
+
+/// Issue 15 finding 1: with auth required, knowing a process id proves nothing. Every
+/// connection carries a token of its own, reconnects included, and a token issued for a
+/// compute admits only connections naming that compute — leaving ComputeId out does not skip
+/// the check (sdk-wire-protocol.md §1.2: the SDK sends ComputeId, its HostId, on every
+/// connect).
+#[test]
+fn compute_auth_checks_every_connection_and_its_compute() {
+    let mut c = core_with(CoreConfig {
+        require_compute_auth: true,
+        ..CoreConfig::default()
+    });
+    c.register_compute(
+        T0,
+        RegisterCompute {
+            fleet_id: FLEET.into(),
+            name: "my-host".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = c.issue_compute_auth_token(T0, FLEET, "my-host").unwrap();
+    c.check_compute_auth(T0, "p1", FLEET, Some("my-host"), Some(&t.token))
+        .unwrap();
+    c.connect(T0, ConnId(1), info("p1")).unwrap();
+    c.note_compute_auth("p1", Some(&t.token));
+
+    let bypass = c.check_compute_auth(T0, "p1", FLEET, Some("my-host"), None);
+    assert_eq!(
+        bypass.unwrap_err().kind(),
+        ErrorKind::Forbidden,
+        "a known process id without a token"
+    );
+    let wrong = c.check_compute_auth(T0, "p1", FLEET, Some("my-host"), Some("made-up"));
+    assert_eq!(wrong.unwrap_err().kind(), ErrorKind::Forbidden);
+    let no_compute = c.check_compute_auth(T0, "p2", FLEET, None, Some(&t.token));
+    let e = no_compute.unwrap_err();
+    assert!(e.to_string().contains("ComputeId=my-host"), "{e}");
+    let late = T0 + compute::AUTH_TOKEN_TTL_MS;
+    let reconnect_elsewhere = c.check_compute_auth(late, "p1", FLEET, None, Some(&t.token));
+    assert!(
+        reconnect_elsewhere.is_err(),
+        "a reconnect is held to its token's compute too"
+    );
+    assert!(c
+        .check_compute_auth(late, "p1", FLEET, Some("my-host"), Some(&t.token))
+        .is_ok());
+}
+
+/// Issue 15 finding 8: a refusal reaches the log and the refused client; it never quotes the
+/// token (a live token for another compute would otherwise be handed out).
+#[test]
+fn compute_auth_refusals_do_not_quote_the_token() {
+    let mut c = core_with(CoreConfig {
+        require_compute_auth: true,
+        ..CoreConfig::default()
+    });
+    c.register_compute(
+        T0,
+        RegisterCompute {
+            fleet_id: FLEET.into(),
+            name: "my-host".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let t = c.issue_compute_auth_token(T0, FLEET, "my-host").unwrap();
+    for compute in [Some("other-host"), None] {
+        let e = c
+            .check_compute_auth(T0, "p1", FLEET, compute, Some(&t.token))
+            .unwrap_err();
+        assert!(!e.to_string().contains(&t.token), "{e}");
+    }
 }

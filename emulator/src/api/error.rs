@@ -54,12 +54,17 @@ pub enum ErrorCode {
     /// Not a model shape: the code AWS JSON services answer for an operation
     /// they do not know. Sent for unknown or not-yet-implemented operations.
     UnknownOperation,
+    /// Not a model shape: the common error every AWS service answers for a SigV4
+    /// signature that does not verify, or that was made too long ago (`Signature expired`).
+    InvalidSignature,
+    /// Not a model shape: the common error for an `Authorization` header that lacks a part
+    /// SigV4 needs (`Credential=`, `SignedHeaders=`, `Signature=`, an `X-Amz-Date`).
+    IncompleteSignature,
 }
 
 impl ErrorCode {
-    /// Every code, for tests.
-    #[cfg(test)]
-    pub(crate) const ALL: [ErrorCode; 17] = [
+    /// Every code, for tests and lookups.
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Conflict,
         ErrorCode::FleetCapacityExceeded,
         ErrorCode::GameSessionFull,
@@ -77,6 +82,8 @@ impl ErrorCode {
         ErrorCode::Unauthorized,
         ErrorCode::UnsupportedRegion,
         ErrorCode::UnknownOperation,
+        ErrorCode::InvalidSignature,
+        ErrorCode::IncompleteSignature,
     ];
 
     /// The wire name (`__type`), which is the model's error shape name.
@@ -99,6 +106,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "UnauthorizedException",
             ErrorCode::UnsupportedRegion => "UnsupportedRegionException",
             ErrorCode::UnknownOperation => "UnknownOperationException",
+            ErrorCode::InvalidSignature => "InvalidSignatureException",
+            ErrorCode::IncompleteSignature => "IncompleteSignatureException",
         }
     }
 
@@ -111,9 +120,15 @@ impl ErrorCode {
     }
 
     /// Whether this code is checked against an operation's modeled list.
-    /// `UnknownOperation` is a protocol-level answer, outside any operation.
-    pub(crate) fn is_model_error(self) -> bool {
-        self != ErrorCode::UnknownOperation
+    /// `UnknownOperation` and the signature errors are protocol-level answers, outside any
+    /// operation.
+    pub fn is_model_error(self) -> bool {
+        !matches!(
+            self,
+            ErrorCode::UnknownOperation
+                | ErrorCode::InvalidSignature
+                | ErrorCode::IncompleteSignature
+        )
     }
 }
 

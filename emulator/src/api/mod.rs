@@ -7,9 +7,10 @@
 //! output and never see a wire format.
 //!
 //! A request goes through, in order:
-//! 1. `server`: axum listener, body size limit, request ID.
+//! 1. `listener` and `server`: the accept loop (connection limit, header and body
+//!    timeouts), body size limit, request ID.
 //! 2. `protocol::identify`: protocol and operation from path/headers.
-//! 3. `auth`: optional access-key check.
+//! 3. `auth`: SigV4 signature check under `[auth] access_keys`.
 //! 4. [`protocol`] decoding (JSON or CBOR) into a neutral `serde_json::Value`.
 //! 5. `validate`: checked against the operation's input shape in the
 //!    `model` (required members, types, lengths, ranges, enums, patterns).
@@ -21,9 +22,10 @@
 //! without a socket: [`testing::call`]. The daemon's operations live in
 //! `handlers`, one file per area, over the daemon's shared state.
 
-pub(crate) mod auth;
+pub mod auth;
 pub(crate) mod error;
 pub(crate) mod handlers;
+pub mod listener;
 pub(crate) mod model;
 pub mod protocol;
 pub mod router;

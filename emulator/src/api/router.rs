@@ -152,6 +152,8 @@ pub struct ApiRequest<'a> {
     pub method: &'a Method,
     /// Path without query string.
     pub path: &'a str,
+    /// Query string without `?` (covered by the SigV4 signature).
+    pub query: Option<&'a str>,
     /// The HTTP headers (protocol, target, signature).
     pub headers: &'a HeaderMap,
     /// The request body as received.
@@ -162,8 +164,8 @@ pub struct ApiRequest<'a> {
 pub struct Router<S> {
     model: &'static ServiceModel,
     handlers: HashMap<String, ErasedHandler<S>>,
-    /// Accepted access key IDs; empty accepts everyone.
-    access_keys: Vec<String>,
+    /// Accepted key pairs; empty accepts everyone.
+    access_keys: Vec<auth::AccessKey>,
 }
 
 impl<S: 'static> Router<S> {
@@ -214,16 +216,10 @@ impl<S: 'static> Router<S> {
         self
     }
 
-    /// Require requests to be signed with this access key ID (see [`auth`]);
-    /// `None` (the default) accepts everyone.
-    pub(crate) fn require_access_key(self, access_key_id: Option<String>) -> Router<S> {
-        self.require_access_keys(access_key_id.into_iter().collect())
-    }
-
-    /// Require requests to be signed with one of these access key IDs (the config
-    /// file's `[auth] access_keys`); empty accepts everyone.
-    pub(crate) fn require_access_keys(mut self, access_key_ids: Vec<String>) -> Router<S> {
-        self.access_keys = access_key_ids;
+    /// Require requests to be signed (SigV4) with one of these key pairs (the config file's
+    /// `[auth] access_keys`, see [`auth`]); empty accepts everyone.
+    pub fn require_access_keys(mut self, access_keys: Vec<auth::AccessKey>) -> Router<S> {
+        self.access_keys = access_keys;
         self
     }
 
@@ -285,7 +281,14 @@ impl<S: 'static> Router<S> {
         operation: &str,
         request_id: &str,
     ) -> Result<Vec<u8>, ApiError> {
-        auth::check(req.headers, &self.access_keys)?;
+        let signed = auth::SignedRequest {
+            method: req.method.as_str(),
+            path: req.path,
+            query: req.query,
+            headers: req.headers,
+            body: req.body,
+        };
+        auth::check(&signed, &self.access_keys, std::time::SystemTime::now())?;
         let Some(op) = self.model.operation(operation) else {
             return Err(ApiError::unknown_operation(format!(
                 "Operation {operation:?} is not a {} operation",

@@ -12,12 +12,18 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
+use std::time::SystemTime;
+
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 
+use super::auth::{self, AccessKey, SignedRequest};
 use super::error::ApiError;
+use super::listener::{self, ConnectionLimits};
 use super::router::{ApiRequest, Router};
 
 /// Settings of the API listener.
@@ -25,20 +31,24 @@ use super::router::{ApiRequest, Router};
 pub struct ApiConfig {
     /// Where to listen; port 0 picks a free port (see [`ApiServer::local_addr`]).
     pub listen: SocketAddr,
-    /// When set, requests must be signed with this access key ID (the
-    /// signature itself is not verified; see `auth`).
-    pub access_key_id: Option<String>,
+    /// When not empty, every request — operations and the routes mounted with
+    /// [`ApiServer::with_routes`] — must be SigV4-signed with one of these key pairs (see
+    /// `auth`).
+    pub access_keys: Vec<AccessKey>,
     /// Largest request body accepted. The biggest modeled input is a 5 MB
     /// zip blob, base64-encoded in JSON.
     pub max_body_bytes: usize,
+    /// Connections at once, header and body timeouts.
+    pub limits: ConnectionLimits,
 }
 
 impl Default for ApiConfig {
     fn default() -> ApiConfig {
         ApiConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 9080)),
-            access_key_id: None,
+            access_keys: Vec::new(),
             max_body_bytes: 8 * 1024 * 1024,
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -47,17 +57,20 @@ struct Shared<S> {
     router: Router<S>,
     state: Arc<S>,
     max_body_bytes: usize,
+    body_read_timeout: std::time::Duration,
 }
 
 /// A bound, not yet running, API server.
 pub struct ApiServer {
     listener: TcpListener,
     app: axum::Router,
+    access_keys: Arc<[AccessKey]>,
+    limits: ConnectionLimits,
 }
 
 impl ApiServer {
-    /// Bind the listener. The router gets `config.access_key_id` applied, if set (a
-    /// router may also carry keys of its own, `Router::require_access_keys`).
+    /// Bind the listener. The router gets `config.access_keys` applied, if any (a router
+    /// may also carry keys of its own, `Router::require_access_keys`).
     pub async fn bind<S: Send + Sync + 'static>(
         config: ApiConfig,
         router: Router<S>,
@@ -65,22 +78,44 @@ impl ApiServer {
     ) -> io::Result<ApiServer> {
         let listener = TcpListener::bind(config.listen).await?;
         let shared = Arc::new(Shared {
-            router: match config.access_key_id {
-                Some(key) => router.require_access_key(Some(key)),
-                None => router,
+            router: if config.access_keys.is_empty() {
+                router
+            } else {
+                router.require_access_keys(config.access_keys.clone())
             },
             state,
             max_body_bytes: config.max_body_bytes,
+            body_read_timeout: config.limits.body_read_timeout,
         });
         let app = axum::Router::new()
             .fallback(serve_one::<S>)
             .with_state(shared);
-        Ok(ApiServer { listener, app })
+        Ok(ApiServer {
+            listener,
+            app,
+            access_keys: config.access_keys.into(),
+            limits: config.limits,
+        })
     }
 
     /// Serves `routes` before the operation router: requests they match never reach it
-    /// (the events face's `GET /events` and SNS SubscribeURL).
+    /// (the events face's `GET /events`, a dashboard). With access keys configured
+    /// (`[auth] required`) they need the same SigV4 credentials as the operations
+    /// ([`require_credentials`] is layered over them): what they show (events with player
+    /// ids, the daemon's state) is no less private than the API.
     pub(crate) fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+        let checked = routes.layer(middleware::from_fn_with_state(
+            self.access_keys.clone(),
+            require_credentials,
+        ));
+        self.app = checked.merge(self.app);
+        self
+    }
+
+    /// Serves `routes` with no credentials asked, even under `[auth] required`: only for what
+    /// must answer anyone and shows nothing private (a `/healthz` liveness probe; the SNS
+    /// SubscribeURL a subscriber visits, which carries its own unguessable token).
+    pub(crate) fn with_open_routes(mut self, routes: axum::Router) -> ApiServer {
         self.app = routes.merge(self.app);
         self
     }
@@ -92,7 +127,7 @@ impl ApiServer {
 
     /// Serve until the process ends.
     pub async fn run(self) -> io::Result<()> {
-        axum::serve(self.listener, self.app).await
+        self.run_until(std::future::pending()).await
     }
 
     /// Serve until `shutdown` completes, then finish in-flight requests.
@@ -100,11 +135,13 @@ impl ApiServer {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        listener::serve(self.listener, self.app, self.limits, shutdown).await
     }
 }
+
+/// Bodies at least this large are decoded, validated and handled on tokio's blocking pool;
+/// smaller ones, which take microseconds, where they arrived.
+const BLOCKING_BODY_BYTES: usize = 16 * 1024;
 
 async fn serve_one<S: Send + Sync + 'static>(
     State(shared): State<Arc<Shared<S>>>,
@@ -112,12 +149,53 @@ async fn serve_one<S: Send + Sync + 'static>(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
-    let body = axum::body::to_bytes(body, shared.max_body_bytes).await;
+    // A body declared and never sent (a Content-Length of 10^15, a chunk that never comes)
+    // would hold the connection for ever.
+    let body = match tokio::time::timeout(
+        shared.body_read_timeout,
+        axum::body::to_bytes(body, shared.max_body_bytes),
+    )
+    .await
+    {
+        Ok(read) => read.map_err(|e| e.to_string()),
+        Err(_) => Err(format!(
+            "the body did not arrive within {} s",
+            shared.body_read_timeout.as_secs()
+        )),
+    };
     let response = match body {
+        Ok(bytes) if bytes.len() >= BLOCKING_BODY_BYTES => {
+            // Decoding and validating a large body takes milliseconds to seconds (two 4 MB
+            // CBOR bodies stalled every heartbeat for 6 s, issue 15): off the runtime's
+            // threads, which also serve the game servers' heartbeats.
+            let shared = shared.clone();
+            let handled = tokio::task::spawn_blocking(move || {
+                let req = ApiRequest {
+                    method: &parts.method,
+                    path: parts.uri.path(),
+                    query: parts.uri.query(),
+                    headers: &parts.headers,
+                    body: &bytes,
+                };
+                shared.router.handle(&shared.state, &req)
+            })
+            .await;
+            match handled {
+                Ok(response) => response,
+                Err(e) => {
+                    let mut r = axum::http::Response::new(
+                        format!("request handling failed: {e}").into_bytes(),
+                    );
+                    *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                    r
+                }
+            }
+        }
         Ok(bytes) => {
             let req = ApiRequest {
                 method: &parts.method,
                 path,
+                query: parts.uri.query(),
                 headers: &parts.headers,
                 body: &bytes,
             };
@@ -127,6 +205,7 @@ async fn serve_one<S: Send + Sync + 'static>(
             let req = ApiRequest {
                 method: &parts.method,
                 path,
+                query: parts.uri.query(),
                 headers: &parts.headers,
                 body: &[],
             };
@@ -138,4 +217,61 @@ async fn serve_one<S: Send + Sync + 'static>(
         }
     };
     response.map(Body::from)
+}
+
+/// The largest body a route beside the operations may receive under `[auth] required`: the
+/// signature covers the body, so it is read whole before the check.
+const MAX_ROUTE_BODY_BYTES: usize = 1024 * 1024;
+
+/// The credentials check of the routes beside the operations, as an axum middleware:
+/// `routes.layer(axum::middleware::from_fn_with_state(keys, require_credentials))`.
+/// [`ApiServer::with_routes`] layers it over every route it mounts. With no keys it lets
+/// everything through; otherwise the request must be SigV4-signed with one of `keys`
+/// (as with `curl --aws-sigv4 "aws:amz:us-west-2:gamelift" --user "$ID:$SECRET"`),
+/// else it is answered 403 with the error as JSON (`__type`, `message`).
+pub(crate) async fn require_credentials(
+    State(keys): State<Arc<[AccessKey]>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if keys.is_empty() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let read = axum::body::to_bytes(body, MAX_ROUTE_BODY_BYTES);
+    let read = tokio::time::timeout(ConnectionLimits::default().body_read_timeout, read).await;
+    let bytes =
+        match read.unwrap_or_else(|_| Err(axum::Error::new("the body did not arrive in time"))) {
+            Ok(b) => b,
+            Err(e) => {
+                let err = ApiError::invalid_request(format!(
+                    "Could not read the request body (limit {MAX_ROUTE_BODY_BYTES} bytes): {e}"
+                ));
+                return refused(StatusCode::BAD_REQUEST, &err);
+            }
+        };
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &bytes,
+    };
+    match auth::check(&signed, &keys, SystemTime::now()) {
+        Ok(()) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(err) => refused(StatusCode::FORBIDDEN, &err),
+    }
+}
+
+fn refused(status: StatusCode, err: &ApiError) -> Response {
+    let body = serde_json::json!({ "__type": err.code.name(), "message": err.message });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }

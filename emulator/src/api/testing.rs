@@ -90,6 +90,7 @@ pub fn call<S: 'static>(
     let request = ApiRequest {
         method: &Method::POST,
         path: &path,
+        query: None,
         headers: &headers,
         body: &body,
     };

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::events::{DeliveryConfig, SnsPending};
 use crate::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use crate::wiring::server::{Daemon, DaemonConfig};
 use clap::{Args, Parser, Subcommand};
@@ -164,6 +165,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                     host_id: "playfield-local".into(),
                     auth_token,
                     policy: RestartPolicy::default(),
+                    run_id: crate::launcher::new_run_id(),
                 },
             )),
             None => None,
@@ -241,6 +243,22 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             })
             .collect(),
         notification_targets: config.notification_targets.clone(),
+        delivery: delivery_config(config),
         ..DaemonConfig::default()
+    }
+}
+
+/// The delivery engine's settings from `[events]`: one limit bounds both what a target's
+/// queue holds and what an unconfirmed SNS subscription holds.
+fn delivery_config(config: &Config) -> DeliveryConfig {
+    let defaults = DeliveryConfig::default();
+    let limit = config.events.max_pending_events;
+    DeliveryConfig {
+        queue_capacity: limit,
+        sns_pending: SnsPending {
+            hold_limit: limit,
+            ..defaults.sns_pending
+        },
+        ..defaults
     }
 }

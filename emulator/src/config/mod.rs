@@ -42,9 +42,11 @@ pub struct Config {
     pub(crate) listen: Listen,
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
     pub(crate) tls: Option<TlsFiles>,
-    /// Whether callers must present a known access key.
+    /// Whether callers must prove who they are (SigV4 keys, compute auth tokens).
     pub(crate) auth: Auth,
     pub(crate) gateway: GatewayTimeouts,
+    /// `[events]`: bounds on the events waiting for a notification target.
+    pub(crate) events: EventsSettings,
     /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
     pub(crate) queues: Vec<QueueSpec>,
@@ -72,13 +74,28 @@ pub(crate) struct TlsFiles {
     pub(crate) key: PathBuf,
 }
 
-/// Whether callers must present a known access key.
+/// Whether callers must prove who they are: API callers by a SigV4 signature made with one
+/// of `access_keys`, game servers by a GetComputeAuthToken token.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Auth {
-    /// Whether callers (API requests, game servers) must present a known access key.
+    /// Whether callers (API requests, game servers) must prove who they are.
     pub(crate) required: bool,
-    pub(crate) access_keys: Vec<String>,
+    /// The key pairs API requests may be signed with.
+    pub(crate) access_keys: Vec<crate::api::auth::AccessKey>,
 }
+
+/// `[events]`: what bounds the events waiting for a notification target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventsSettings {
+    /// Events each notification target may have waiting for delivery (and an SNS target may
+    /// hold while unconfirmed). Past it, newer events for that target are dropped, counted
+    /// and summarised in the log; the waiting ones keep their order (docs/events.md).
+    pub max_pending_events: usize,
+}
+
+/// The largest `[events] max_pending_events` accepted: each waiting event is a few hundred
+/// bytes to a few KiB, so this bounds the memory a dead target can hold to a few GiB.
+pub const MAX_PENDING_EVENTS_LIMIT: u64 = 1_000_000;
 
 /// How long the gateway waits before it gives up on a game server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -27,6 +27,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub gateway: RawGateway,
     #[serde(default)]
+    pub events: RawEvents,
+    #[serde(default)]
     pub fleets: Vec<RawFleet>,
     #[serde(default)]
     pub(crate) queues: Vec<RawQueue>,
@@ -92,7 +94,24 @@ pub(crate) struct RawAuth {
     #[serde(default = "no")]
     pub(crate) required: Spanned<bool>,
     #[serde(default)]
-    pub(crate) access_keys: Vec<String>,
+    pub(crate) access_keys: Vec<Spanned<RawAccessKey>>,
+}
+
+/// One `[auth] access_keys` entry: `{ id = "…", secret = "…" }`. A bare id (the form
+/// before signatures were verified) is read so that it can be refused with its place and
+/// the fix.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawAccessKey {
+    BareId(String),
+    Pair(RawAccessKeyPair),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAccessKeyPair {
+    pub(crate) id: String,
+    pub(crate) secret: Option<String>,
 }
 
 impl Default for RawAuth {
@@ -134,6 +153,26 @@ impl Default for RawGateway {
             accept_unknown_fleets: yes(),
         }
     }
+}
+
+/// `[events]`: how notification targets' deliveries are bounded.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEvents {
+    #[serde(default = "default_max_pending_events")]
+    pub max_pending_events: Spanned<u64>,
+}
+
+impl Default for RawEvents {
+    fn default() -> Self {
+        RawEvents {
+            max_pending_events: default_max_pending_events(),
+        }
+    }
+}
+
+fn default_max_pending_events() -> Spanned<u64> {
+    Spanned::new(0..0, 10_000)
 }
 
 /// Three missed heartbeats at the SDKs' 60 s cadence (sdk-wire-protocol.md §6).

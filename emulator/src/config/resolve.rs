@@ -5,6 +5,7 @@
 
 use super::raw::*;
 use super::*;
+use crate::api::auth::AccessKey;
 use playfield_core::matchmaking::configurations::{
     ConfigurationMember, FlexMatchMode, SpecProblem,
 };
@@ -77,7 +78,9 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
             "auth is required but no access_keys are listed; add at least one",
         );
     }
+    let access_keys = resolve_access_keys(&mut c, &raw.auth.access_keys);
     let gateway = resolve_gateway(&mut c, &raw.gateway);
+    let events = resolve_events(&mut c, &raw.events);
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
     let targets = resolve_targets(&mut c, &raw.notification_targets);
@@ -103,9 +106,10 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
         tls,
         auth: Auth {
             required: raw.auth.required.into_inner(),
-            access_keys: raw.auth.access_keys,
+            access_keys,
         },
         gateway,
+        events,
         fleets,
         queues,
         rule_sets,
@@ -160,6 +164,20 @@ fn resolve_gateway(c: &mut Checker, raw: &RawGateway) -> GatewayTimeouts {
         reconnect_grace_seconds: *raw.reconnect_grace_seconds.get_ref(),
         activation_timeout_seconds: *raw.activation_timeout_seconds.get_ref(),
         accept_unknown_fleets: *raw.accept_unknown_fleets.get_ref(),
+    }
+}
+
+fn resolve_events(c: &mut Checker, raw: &RawEvents) -> EventsSettings {
+    let max = &raw.max_pending_events;
+    if !(1..=MAX_PENDING_EVENTS_LIMIT).contains(max.get_ref()) {
+        c.error(
+            max.span(),
+            "events.max_pending_events",
+            format!("must be between 1 and {MAX_PENDING_EVENTS_LIMIT}"),
+        );
+    }
+    EventsSettings {
+        max_pending_events: *max.get_ref() as usize,
     }
 }
 
@@ -599,6 +617,35 @@ fn resolve_configurations(
             spec
         })
         .collect()
+}
+
+/// `[auth] access_keys`: key pairs. A bare id or a pair without a secret is an error that
+/// says how to write it (the secret is never echoed).
+fn resolve_access_keys(c: &mut Checker, raw: &[Spanned<RawAccessKey>]) -> Vec<AccessKey> {
+    let mut keys = Vec::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let key = format!("auth.access_keys[{i}]");
+        let (id, secret) = match entry.get_ref() {
+            RawAccessKey::BareId(id) => (id, None),
+            RawAccessKey::Pair(p) => (&p.id, p.secret.as_ref()),
+        };
+        match secret {
+            Some(secret) if !id.is_empty() && !secret.is_empty() => {
+                keys.push(AccessKey::new(id.clone(), secret.clone()));
+            }
+            _ if id.is_empty() => c.error(entry.span(), key, "the access key id is empty"),
+            _ => c.error(
+                entry.span(),
+                key,
+                format!(
+                    "access key '{id}' has no secret: signatures are verified, so write it as \
+                     {{ id = \"{id}\", secret = \"...\" }} with the secret your clients sign \
+                     with (their AWS_SECRET_ACCESS_KEY)"
+                ),
+            ),
+        }
+    }
+    keys
 }
 
 /// The entry as the core's spec: the spec's defaults ([`ConfigurationSpec::service_defaults`])

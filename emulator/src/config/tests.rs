@@ -404,3 +404,53 @@ fn unknown_fleets_are_accepted_unless_the_file_says_no() {
         .to_string()
         .contains("accept_unknown_fleets"));
 }
+
+/// Issue 15 finding 2: signatures are verified, so an access key needs its secret; a bare id
+/// is refused at its line with the form to write instead, and the secret is never echoed.
+#[test]
+fn access_keys_are_id_and_secret_pairs() {
+    let text = format!(
+        "[auth]\nrequired = true\naccess_keys = [\n  \"AKIDTEAM\",\n  {{ id = \"AKIDCI\", secret = \"s3cret\" }},\n  {{ id = \"AKIDHALF\" }},\n]\n{BASE}"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(
+        (all[0].key.as_str(), all[0].line),
+        ("auth.access_keys[0]", 4)
+    );
+    assert!(
+        all[0]
+            .to_string()
+            .contains(r#"{ id = "AKIDTEAM", secret = "..." }"#),
+        "{}",
+        all[0]
+    );
+    assert_eq!(
+        (all[1].key.as_str(), all[1].line),
+        ("auth.access_keys[2]", 6)
+    );
+    let text = format!(
+        "[auth]\nrequired = true\naccess_keys = [{{ id = \"AKIDCI\", secret = \"s3cret\" }}]\n{BASE}"
+    );
+    let config = load(&text).unwrap();
+    assert_eq!(
+        config.auth.access_keys,
+        [crate::api::auth::AccessKey::new("AKIDCI", "s3cret")]
+    );
+    assert!(!format!("{config:?}").contains("s3cret"));
+}
+
+/// Issue 15 finding 7: the pending-events limit is a setting (`[events] max_pending_events`,
+/// default 10 000), checked for range at its line.
+#[test]
+fn max_pending_events_is_a_setting() {
+    assert_eq!(load(BASE).unwrap().events.max_pending_events, 10_000);
+    let text = format!("[events]\nmax_pending_events = 250\n{BASE}");
+    assert_eq!(load(&text).unwrap().events.max_pending_events, 250);
+    let text = format!("[events]\nmax_pending_events = 0\n{BASE}");
+    let all = errors(&text);
+    assert_eq!(
+        (all[0].key.as_str(), all[0].line),
+        ("events.max_pending_events", 2)
+    );
+}

@@ -42,10 +42,21 @@ struct Endpoints {
     stopping: watch::Receiver<bool>,
 }
 
-/// The routes, ready to merge in front of the API's fallback.
+/// The routes that show events (`GET /events`), ready to merge in front of the API's
+/// fallback; under `[auth] required` they need the API's credentials
+/// (`ApiServer::with_routes`).
 pub(crate) fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
     axum::Router::new()
         .route("/events", get(events))
+        .with_state(Endpoints { hub, stopping })
+}
+
+/// The SNS SubscribeURL routes: visited by a notification receiver, which holds no API
+/// credentials, so they stay open
+/// (`ApiServer::with_open_routes`); the
+/// unguessable token in the URL is what admits a confirmation.
+pub(crate) fn subscription_routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
+    axum::Router::new()
         .route(SNS_PATH, get(sns).post(sns))
         .route("/sns/", get(sns).post(sns))
         .with_state(Endpoints { hub, stopping })

@@ -24,9 +24,11 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
+use super::read_budget::{self, Budgeted};
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
+use crate::log_safe::log_safe;
 use crate::wiring::hub::Shared;
-use playfield_core::{ConnId, CoreError};
+use playfield_core::{ConnId, CoreError, ProcessStatus};
 
 fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()
@@ -39,10 +41,19 @@ fn ws_config() -> WebSocketConfig {
 fn reject(status: StatusCode, body: String) -> ErrorResponse {
     // The SDKs retry a refused connect for minutes (sdk-wire-protocol.md §1.7) and report only
     // a generic failure, so the reason must be in the daemon's log.
-    tracing::warn!(target: "playfield", "refused a game server connection ({status}): {body}");
+    tracing::warn!(target: "playfield", "{}", refusal_log_line(status, &body));
     let mut r = ErrorResponse::new(Some(body));
     *r.status_mut() = status;
     r
+}
+
+/// The log line of a refused connection. The reason quotes what the connection sent (its
+/// pID, its token): escaped, so a value with a newline cannot forge a line of its own.
+fn refusal_log_line(status: StatusCode, body: &str) -> String {
+    format!(
+        "refused a game server connection ({status}): {}",
+        log_safe(body)
+    )
 }
 
 /// Serves one accepted stream (plain TCP or TLS) until it closes or the daemon stops.
@@ -64,7 +75,7 @@ pub(crate) async fn serve<S>(
             .map_err(|m| reject(StatusCode::BAD_REQUEST, m))?;
         // Refuse before the upgrade what the core would refuse after it (unknown fleet,
         // a pID bound to another fleet), so the SDK sees an HTTP status, not a closed socket.
-        // With `[auth] required`, a first connection also needs a GetComputeAuthToken token.
+        // With `[auth] required`, every connection also needs a GetComputeAuthToken token.
         let now = check_shared.now();
         let checked = check_shared.read(|core| {
             core.check_connect(&p.connect_info())?;
@@ -84,6 +95,9 @@ pub(crate) async fn serve<S>(
         params = Some(p);
         Ok(resp)
     };
+    // Until its process is ready, what the connection may make the daemon buffer is bounded
+    // (see `read_budget`).
+    let (stream, budget) = Budgeted::new(stream);
     let handshake =
         tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(ws_config()));
     let mut ws = match tokio::time::timeout(handshake_timeout, handshake).await {
@@ -98,6 +112,7 @@ pub(crate) async fn serve<S>(
         }
     };
     let Some(params) = params else { return };
+    budget.message_done();
     let conn = shared.next_conn_id();
     let ctx = ConnCtx {
         pid: params.pid.clone(),
@@ -106,7 +121,19 @@ pub(crate) async fn serve<S>(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let connected = shared.with_hub(|hub, now| {
         hub.gateway.register(conn, tx);
-        hub.core.connect(now, conn, params.connect_info())
+        // Checked again under the write lock: the handshake's check ran under a read lock,
+        // and what it relied on (a process's admission, a token) may have changed since.
+        hub.core.check_compute_auth(
+            now,
+            &params.pid,
+            &params.fleet_id,
+            params.compute_id.as_deref(),
+            params.authorization.as_deref(),
+        )?;
+        let connected = hub.core.connect(now, conn, params.connect_info())?;
+        hub.core
+            .note_compute_auth(&params.pid, params.authorization.as_deref());
+        Ok(connected)
     });
     if let Err(e) = connected {
         shared.with_hub(|hub, _| hub.gateway.unregister(conn));
@@ -133,9 +160,28 @@ pub(crate) async fn serve<S>(
         finish(&mut ws, &ending, &mut shutdown).await;
         return;
     }
+    // A process restored ready on its reconnect is ready from the start.
+    let is_ready = |shared: &Shared, pid: &str| {
+        shared.read(|core| {
+            core.process(pid)
+                .is_some_and(|p| p.status == ProcessStatus::Active)
+        })
+    };
+    if is_ready(&shared, &ctx.pid) {
+        budget.lift();
+    }
     let ending = loop {
         tokio::select! {
             incoming = ws.next() => {
+                if let Some(Ok(_)) = &incoming {
+                    budget.message_done();
+                }
+                if let Some(Err(WsError::Io(e))) = &incoming {
+                    if read_budget::is_over_budget(e) {
+                        // Lifted so that the close handshake and the drain can read on.
+                        budget.lift();
+                    }
+                }
                 let text: &str = match &incoming {
                     None => break Ending::Lost(None),
                     Some(Ok(Message::Text(t))) => t.as_str(),
@@ -160,6 +206,9 @@ pub(crate) async fn serve<S>(
                     Ok(parsed) => shared.with_hub(|hub, now| dispatch::execute(hub, now, &ctx, parsed)),
                     Err(reply) => reply,
                 };
+                if !budget.is_lifted() && is_ready(&shared, &ctx.pid) {
+                    budget.lift();
+                }
                 if let Err(e) = ws.send(Message::text(reply)).await {
                     break Ending::Lost(Some(e.to_string()));
                 }
@@ -235,6 +284,9 @@ fn ending_on_error(e: &WsError) -> Ending {
             CloseCode::Protocol,
             format!("WebSocket protocol error: {e}"),
         )),
+        WsError::Io(e) if read_budget::is_over_budget(e) => {
+            Ending::Fail(close_frame(CloseCode::Size, e.to_string()))
+        }
         e => Ending::Lost(Some(e.to_string())),
     }
 }
@@ -338,6 +390,8 @@ const REFUSAL_CLOSE_DELAY: Duration = Duration::from_millis(500);
 
 /// One line per connection end, saying who closed it and how.
 fn log_ending(pid: &str, conn: ConnId, ending: &Ending) {
+    // The pID is the connection's own choice: escaped (see [`refusal_log_line`]).
+    let pid = log_safe(pid);
     match ending {
         Ending::ClosedByPeer(frame) => tracing::info!(
             target: "playfield",
@@ -393,7 +447,7 @@ fn describe(frame: Option<&CloseFrame>) -> String {
         out.push_str(&format!(" ({meaning})"));
     }
     if !frame.reason.is_empty() {
-        out.push_str(&format!(": {}", frame.reason.as_str()));
+        out.push_str(&format!(": {}", log_safe(frame.reason.as_str())));
     }
     out
 }
@@ -430,5 +484,21 @@ mod tests {
             "with 1001 (going away): Websocket client closing"
         );
         assert_eq!(describe(None), "without a close code");
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    /// Issue 15 finding 8: an auth token with a newline was written raw into the log.
+    #[test]
+    fn a_refusal_quoting_a_token_with_a_newline_stays_one_line() {
+        let line = refusal_log_line(
+            StatusCode::FORBIDDEN,
+            "process p: token 'x\nINFO playfield: forged' was not issued by this daemon",
+        );
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.contains("x\\nINFO"), "{line}");
     }
 }

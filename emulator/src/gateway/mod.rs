@@ -13,6 +13,7 @@
 pub(crate) mod conn;
 pub(crate) mod dispatch;
 pub(crate) mod query;
+pub(crate) mod read_budget;
 pub(crate) mod render;
 pub(crate) mod replies;
 pub(crate) mod tls;

@@ -17,7 +17,7 @@ pub(crate) mod runner;
 mod spawn;
 
 pub use policy::RestartPolicy;
-pub use runner::{Launcher, LauncherSettings};
+pub use runner::{new_run_id, Launcher, LauncherSettings};
 
 use std::collections::BTreeMap;
 

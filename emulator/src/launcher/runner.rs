@@ -33,6 +33,15 @@ pub struct LauncherSettings {
     pub auth_token: String,
     /// When a process that exited is started again.
     pub policy: RestartPolicy,
+    /// Part of every launched process id (`<fleet>-<run>-<slot>-<generation>`), new on each
+    /// daemon start ([`new_run_id`]): servers of a previous run still alive reconnect with
+    /// their old ids, which then cannot be the ids of this run's processes.
+    pub run_id: String,
+}
+
+/// A run id for [`LauncherSettings::run_id`]: 8 random hex digits, different on each start.
+pub fn new_run_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
 }
 
 /// The running launcher. Dropping it without [`Launcher::shutdown`] kills the processes.
@@ -163,7 +172,10 @@ impl Slot {
                 return;
             }
             generation += 1;
-            let process_id = format!("{}-{}-{generation}", self.fleet_id, self.index);
+            let process_id = format!(
+                "{}-{}-{}-{generation}",
+                self.fleet_id, self.settings.run_id, self.index
+            );
             let started = now_ms();
             match self.spawn(&process_id).await {
                 Ok(mut child) => {

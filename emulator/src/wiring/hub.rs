@@ -94,18 +94,22 @@ impl Hub {
 }
 
 fn log_event(event: &Event) {
+    // Events carry ids game servers and API callers chose (process, player, ticket ids):
+    // escaped, so none of them can forge a log line.
+    let text = event.to_string();
+    let line = crate::log_safe::log_safe(&text);
     match event {
         // A process that ended itself is the normal case; one the core gave up on is not.
         Event::ProcessHealthChanged { healthy: false, .. } => {
-            tracing::warn!(target: "playfield", "{event}")
+            tracing::warn!(target: "playfield", "{line}")
         }
         Event::ProcessGone { reason, .. } if *reason != GoneReason::ProcessEnding => {
-            tracing::warn!(target: "playfield", "{event}")
+            tracing::warn!(target: "playfield", "{line}")
         }
         Event::Matchmaking(MatchmakingEvent::PostProcessing(e)) if e.is_warning() => {
-            tracing::warn!(target: "playfield", "{event}")
+            tracing::warn!(target: "playfield", "{line}")
         }
-        _ => tracing::info!(target: "playfield", "{event}"),
+        _ => tracing::info!(target: "playfield", "{line}"),
     }
 }
 

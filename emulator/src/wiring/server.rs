@@ -44,9 +44,9 @@ const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 pub struct DaemonConfig {
     /// The service API listener (awsJson1_1 and rpcv2Cbor); `None` disables it.
     pub api_listen: Option<SocketAddr>,
-    /// When not empty, API requests must be signed with one of these access key IDs
-    /// (`[auth] required = true` and its `access_keys`).
-    pub api_access_keys: Vec<String>,
+    /// When not empty, API requests (and `GET /events`) must be SigV4-signed with one of
+    /// these key pairs (`[auth] required = true` and its `access_keys`).
+    pub api_access_keys: Vec<crate::api::auth::AccessKey>,
     /// Plain WebSocket listener; `None` disables it.
     pub ws_listen: Option<SocketAddr>,
     /// TLS WebSocket listener; `None` disables it.
@@ -61,6 +61,10 @@ pub struct DaemonConfig {
     pub notification_targets: Vec<NotificationTarget>,
     /// Delivery settings (queue size, retry backoff, SNS confirmation policy).
     pub delivery: DeliveryConfig,
+    /// Game server connections each WebSocket listener (ws, wss) serves at once (default
+    /// 8192); past it, new ones wait in the kernel's backlog until one closes, so a flood of
+    /// connections cannot take the file descriptors the API listener needs (issue 15).
+    pub max_game_server_connections: usize,
 }
 
 impl Default for DaemonConfig {
@@ -75,6 +79,7 @@ impl Default for DaemonConfig {
             fleets: Vec::new(),
             notification_targets: Vec::new(),
             delivery: DeliveryConfig::default(),
+            max_game_server_connections: 8192,
         }
     }
 }
@@ -88,6 +93,9 @@ impl Daemon {
         config: DaemonConfig,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<DaemonHandle> {
+        for warning in exposure_warnings(&config) {
+            tracing::warn!(target: "playfield", "{warning}");
+        }
         // The faces write a game session's matchmaker data as the SDK's JSON, so the service's
         // 390 000-character bound counts that JSON exactly, whatever `config.core` holds.
         let mut core = Core::new(CoreConfig {
@@ -120,6 +128,7 @@ impl Daemon {
                 None,
                 shared.clone(),
                 shutdown_rx.clone(),
+                config.max_game_server_connections,
             )));
         }
         if let Some(addr) = config.wss_listen {
@@ -145,16 +154,17 @@ impl Daemon {
                 Some(TlsAcceptor::from(tls.config)),
                 shared.clone(),
                 shutdown_rx.clone(),
+                config.max_game_server_connections,
             )));
         }
         let mut api_server = None;
         if let Some(addr) = config.api_listen {
             let api_config = ApiConfig {
                 listen: addr,
+                access_keys: config.api_access_keys.clone(),
                 ..ApiConfig::default()
             };
-            let router = handlers::router(ServiceModel::gamelift())
-                .require_access_keys(config.api_access_keys.clone());
+            let router = handlers::router(ServiceModel::gamelift());
             let server = ApiServer::bind(api_config, router, shared.clone())
                 .await
                 .with_context(|| format!("binding the service API listener on {addr}"))?;
@@ -164,17 +174,21 @@ impl Daemon {
         let events = start_events(&config, api_addr, &shared)?;
         if let Some(server) = api_server {
             let local = server.local_addr()?;
-            let server = server.with_routes(crate::events::http::routes(
-                events.clone(),
-                shutdown_rx.clone(),
-            ));
-            let auth = if config.api_access_keys.is_empty() {
-                "any credentials accepted".to_string()
-            } else {
-                format!(
-                    "requests must be signed with access key {}",
-                    config.api_access_keys.join(" or ")
-                )
+            let server = server
+                .with_routes(crate::events::http::routes(
+                    events.clone(),
+                    shutdown_rx.clone(),
+                ))
+                .with_open_routes(crate::events::http::subscription_routes(
+                    events.clone(),
+                    shutdown_rx.clone(),
+                ));
+            // The accepted keys are not logged: a shared log must not hand them out.
+            let auth = match config.api_access_keys.len() {
+                0 => "any credentials accepted".to_string(),
+                n => format!(
+                    "requests must be SigV4-signed with one of the {n} configured access keys"
+                ),
             };
             tracing::info!(target: "playfield", "service API: http://{local} ({auth}); events: GET http://{local}/events");
             let mut stop = shutdown_rx.clone();
@@ -354,11 +368,13 @@ async fn accept_loop(
     tls: Option<TlsAcceptor>,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
+    max_connections: usize,
 ) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
+            // Past the limit, accept nothing until a connection ends (reaped just below).
+            accepted = listener.accept(), if conns.len() < max_connections.max(1) => match accepted {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     conns.spawn(serve_stream(stream, peer, tls.clone(), shared.clone(), shutdown.clone()));
@@ -438,5 +454,63 @@ async fn timer_loop(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
             _ = shared.timer_wake.notified() => {}
             _ = shutdown.changed() => break,
         }
+    }
+}
+
+/// What start-up warns about: a listener reachable from other machines while `[auth]` is off,
+/// where anyone who can reach it can drive the matchmaker and act as any game server.
+pub fn exposure_warnings(config: &DaemonConfig) -> Vec<String> {
+    let auth_on = config.core.require_compute_auth && !config.api_access_keys.is_empty();
+    if auth_on {
+        return Vec::new();
+    }
+    [
+        ("service API", config.api_listen),
+        ("game server (ws)", config.ws_listen),
+        ("game server (wss)", config.wss_listen),
+    ]
+    .into_iter()
+    .filter_map(|(face, addr)| addr.map(|a| (face, a)))
+    .filter(|(_, addr)| !addr.ip().is_loopback())
+    .map(|(face, addr)| {
+        format!(
+            "the {face} listener on {addr} is reachable beyond this machine and [auth] is not \
+             required: anyone who reaches it can call the API and connect as any game server; \
+             set [auth] required = true with access_keys, or listen on 127.0.0.1"
+        )
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod exposure_tests {
+    use super::*;
+
+    /// Issue 15 finding 8: a non-loopback listen address without `[auth] required` is warned
+    /// about at start; loopback, or auth on, is not.
+    #[test]
+    fn a_listener_beyond_loopback_without_auth_is_warned_about() {
+        let loopback = DaemonConfig::default();
+        assert!(exposure_warnings(&loopback).is_empty());
+        let exposed = DaemonConfig {
+            api_listen: Some(SocketAddr::from(([0, 0, 0, 0], 9080))),
+            ..DaemonConfig::default()
+        };
+        let w = exposure_warnings(&exposed);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("0.0.0.0:9080") && w[0].contains("[auth]"),
+            "{}",
+            w[0]
+        );
+        let guarded = DaemonConfig {
+            api_access_keys: vec![crate::api::auth::AccessKey::new("AKID", "secret")],
+            core: CoreConfig {
+                require_compute_auth: true,
+                ..CoreConfig::default()
+            },
+            ..exposed
+        };
+        assert!(exposure_warnings(&guarded).is_empty());
     }
 }

@@ -311,10 +311,15 @@ pub fn router() -> Router<TestState> {
 
 /// Start the API server on an ephemeral loopback port; returns its address.
 /// The server runs until the runtime shuts down.
+/// With `access_key_id`, requests must be signed with it and the secret `"secret"` (what
+/// the tests' clients sign with).
 pub async fn start_server(access_key_id: Option<&str>) -> SocketAddr {
     let config = ApiConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        access_key_id: access_key_id.map(str::to_string),
+        access_keys: access_key_id
+            .map(|id| playfield::api::auth::AccessKey::new(id, "secret"))
+            .into_iter()
+            .collect(),
         ..ApiConfig::default()
     };
     let server = ApiServer::bind(config, router(), Arc::new(TestState::default()))

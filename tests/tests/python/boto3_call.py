@@ -1,6 +1,8 @@
 """Calls GameLift operations with boto3 (awsJson1_1) and prints what came back.
 
-Usage: boto3_call.py <endpoint-url> <access-key-id> <calls-json>
+Usage: boto3_call.py <endpoint-url> <access-key-id>[:<secret>] <calls-json>
+
+The secret defaults to "secret" (what the tests configure as the key's secret).
 
 <calls-json> is a list of [operation_name, params] pairs (boto3's snake_case
 method names, the service's PascalCase parameters). Prints one JSON list, one
@@ -28,12 +30,13 @@ def jsonable(o):
 
 def main():
     endpoint, access_key, calls = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    access_key, _, secret = access_key.partition(":")
     client = boto3.client(
         "gamelift",
         endpoint_url=endpoint,
         region_name="us-west-2",
         aws_access_key_id=access_key,
-        aws_secret_access_key="secret",
+        aws_secret_access_key=secret or "secret",
     )
     results = []
     for op, params in calls:

@@ -71,6 +71,7 @@ fn json_call(r: &Router<State>, target: &str, body: &str) -> (u16, HeaderMap, Va
     let req = ApiRequest {
         method: &Method::POST,
         path: "/",
+        query: None,
         headers: &headers,
         body: body.as_bytes(),
     };
@@ -90,6 +91,7 @@ fn cbor_call(r: &Router<State>, op: &str, body: &[u8]) -> (u16, HeaderMap, Value
     let req = ApiRequest {
         method: &Method::POST,
         path: &path,
+        query: None,
         headers: &headers,
         body,
     };
@@ -222,7 +224,10 @@ fn modeled_list_helper() {
 
 #[test]
 fn access_key_is_enforced_when_configured() {
-    let r = router().require_access_key(Some("AKIDLOCAL".into()));
+    let r = router().require_access_keys(vec![crate::api::auth::AccessKey::new(
+        "AKIDLOCAL",
+        "secret",
+    )]);
     let (status, _, body) = json_call(&r, "GameLift.StopMatchmaking", r#"{"TicketId": "t"}"#);
     assert_eq!(status, 400);
     assert_eq!(body["__type"], "UnauthorizedException");
@@ -269,6 +274,7 @@ fn unit_output_is_braces_and_signing_region_is_visible() {
     let req = ApiRequest {
         method: &Method::POST,
         path: "/",
+        query: None,
         headers: &headers,
         body: body.as_bytes(),
     };

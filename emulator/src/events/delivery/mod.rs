@@ -18,9 +18,13 @@
 //!   event is retried until delivered, so an SNS subscriber that is down gets everything when
 //!   it returns. With `Some(n)` the event is abandoned after `n` attempts: logged at `error`
 //!   and counted in [`TargetStats::abandoned`].
-//! - **Bounded memory.** When a target's queue is full, [`EventHub::publish`] does not wait:
-//!   the event is not queued for that target, a `warn` is logged and
-//!   [`TargetStats::overflowed`] counts it.
+//! - **Bounded memory, no silent loss.** A target's queue holds at most
+//!   [`DeliveryConfig::queue_capacity`] events (`[events] max_pending_events`, default
+//!   10 000). When it is full, [`EventHub::publish`] does not wait: the event is not queued
+//!   for that target and [`TargetStats::overflowed`] counts it exactly. The queue keeps the
+//!   oldest events in publish order (the gap is at the end) and delivers them when the target
+//!   is back. The log says so once at the first refusal, then in one summary line per
+//!   [`DeliveryConfig::overflow_report_interval`] (`overflow` module).
 //! - **Every attempt is logged** with target, event name, tickets, attempt number, and HTTP
 //!   status or error.
 //! - **SNS subscriptions** start `PendingConfirmation`, as SNS's HTTP/HTTPS subscriptions
@@ -39,6 +43,7 @@
 //! post-processing call, made by the matchmaker and answered by the title's virtual server.
 
 mod backoff;
+mod overflow;
 mod pending;
 mod thread;
 pub mod virtual_server;
@@ -179,8 +184,11 @@ pub const DEFAULT_NICE: i32 = 10;
 /// Engine settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryConfig {
-    /// Events a target may hold waiting (default 10 000).
+    /// Events a target may hold waiting (default 10 000, `[events] max_pending_events`).
     pub queue_capacity: usize,
+    /// How often, at most, events refused by a full queue are summarised in the log
+    /// (default 10 s); the first refusal is logged at once.
+    pub overflow_report_interval: Duration,
     /// Retry timing.
     pub backoff: Backoff,
     /// Give up on an event after this many attempts; `None` retries forever (default).
@@ -204,6 +212,7 @@ impl Default for DeliveryConfig {
     fn default() -> Self {
         DeliveryConfig {
             queue_capacity: 10_000,
+            overflow_report_interval: Duration::from_secs(10),
             backoff: Backoff::default(),
             max_attempts: None,
             request_timeout: Some(Duration::from_secs(10)),
@@ -318,6 +327,8 @@ pub(crate) struct Shared {
     pub(crate) subscription: watch::Sender<SubscriptionState>,
     /// Becomes `true` on [`EventHub::shutdown`] or when the last hub clone is dropped.
     pub(crate) stopping: watch::Sender<bool>,
+    /// Refusals of the full queue not yet summarised in the log.
+    pub(crate) overflow: overflow::OverflowReport,
 }
 
 struct TargetHandle {
@@ -434,6 +445,10 @@ impl EventHub {
                     progress: Notify::new(),
                     subscription: watch::channel(state).0,
                     stopping: watch::channel(false).0,
+                    overflow: overflow::OverflowReport::new(
+                        config.queue_capacity,
+                        config.overflow_report_interval,
+                    ),
                 });
                 let worker = runtime.spawn(worker::run(
                     Arc::clone(&shared),
@@ -486,13 +501,9 @@ impl EventHub {
                         mpsc::error::TrySendError::Closed(_) => "worker stopped",
                     };
                     let n = t.shared.counters.overflowed.fetch_add(1, Ordering::Relaxed) + 1;
-                    tracing::warn!(
-                        target_name = %t.shared.name,
-                        event = event.name(),
-                        tickets = ?event.ticket_ids(),
-                        overflowed = n,
-                        "events: {why}; event not queued for this target"
-                    );
+                    t.shared
+                        .overflow
+                        .refused(&t.shared.name, event.name(), why, n);
                 }
             }
         }

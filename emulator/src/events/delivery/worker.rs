@@ -109,6 +109,8 @@ pub(super) async fn run(
             }
         }
         shared.progress.notify_waiters();
+        let overflowed = shared.counters.overflowed.load(Ordering::Relaxed);
+        shared.overflow.flush_due(&shared.name, overflowed);
     }
     tracing::debug!(target_name = %shared.name, "events: worker stopped");
 }
