@@ -147,8 +147,6 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // still mean "shut down gracefully", not kill the process outright.
         let mut signals = StopSignals::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
-        let setup = config.matchmaking_setup();
-        handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
         // With [auth] required, the game servers the daemon launches itself need a token the
         // gateway accepts; theirs never expires.
         let auth_token = if config.auth.required {
@@ -241,6 +239,7 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             })
             .collect(),
         notification_targets: config.notification_targets.clone(),
+        matchmaking: config.matchmaking_setup(),
         ..DaemonConfig::default()
     }
 }

@@ -98,13 +98,21 @@ pub(super) async fn await_confirmation(
         },
     };
     let mut sent: u32 = 0;
+    let mut failures = super::failure_log::FailureLog::default();
     let interrupt = loop {
         let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let payload = confirmation(sub, EpochMillis(subscribed_at.0.saturating_add(elapsed)));
         // Retried like any message until accepted (or abandoned per `max_attempts`: the next
         // resend tries again).
         if let Err(i) = p
-            .while_pending(worker::deliver(shared, client, config, &payload, &[]))
+            .while_pending(worker::deliver(
+                shared,
+                client,
+                config,
+                &payload,
+                &[],
+                &mut failures,
+            ))
             .await
         {
             break i;
