@@ -1,6 +1,7 @@
 //! The `playfield` command line: `serve` runs the daemon, `ruleset validate` checks rule set
 //! files.
 //!
+//! - `logging`: `--log-level`, `--log-format`, colour.
 //! - `ruleset_validate`: the `ruleset validate` subcommand.
 //! - `stop_signals`: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
 
@@ -17,8 +18,8 @@ use clap::{Args, Parser, Subcommand};
 use playfield_core::clock::SystemClock;
 use playfield_core::{CoreConfig, Fleet};
 use stop_signals::StopSignals;
-use tracing_subscriber::EnvFilter;
 
+pub(crate) mod logging;
 pub(crate) mod ruleset_validate;
 pub(crate) mod stop_signals;
 
@@ -31,6 +32,20 @@ pub(crate) mod stop_signals;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How much to log: error, warn, info, debug or trace [default: RUST_LOG's directives
+    /// when set, else info].
+    #[arg(long, global = true, value_enum, value_name = "LEVEL")]
+    log_level: Option<logging::LogLevel>,
+    /// How to write the log: `pretty` lines (coloured only on a terminal without NO_COLOR) or
+    /// `json`, one object per line.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t
+    )]
+    log_format: logging::LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -98,12 +113,8 @@ struct ServeArgs {
 
 /// Parses the command line and runs the command; the process's exit code.
 pub fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let cli = Cli::parse();
+    logging::init(cli.log_level, cli.log_format);
     let result = match cli.command {
         Command::Serve(args) => serve(args),
         Command::Ruleset(RulesetCommand::Validate { files, json }) => {

@@ -199,7 +199,7 @@ impl Pending<'_> {
             tracing::warn!(
                 target_name = %self.shared.name,
                 event = event.name(),
-                tickets = ?event.ticket_ids(),
+                tickets = %event.ticket_ids().join(","),
                 "events: SNS subscription for target {} is not confirmed yet and holds {} events, its limit: newer events are dropped (counted) until it is confirmed; visit {} or have your endpoint do so",
                 self.shared.name,
                 self.hold.limit,
