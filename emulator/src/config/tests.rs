@@ -12,6 +12,10 @@ fn errors(text: &str) -> Vec<ConfigError> {
     load(text).expect_err("configuration should be refused").0
 }
 
+/// A minimal valid rule set, as BASE writes it (a TOML literal string). Since the rule sets
+/// are validated when the file loads (issue 17 item 6), BASE's rule set must be one.
+const RULE_SET: &str = r#"body = '{"name":"x","ruleLanguageVersion":"1.0","teams":[{"name":"a","minPlayers":1,"maxPlayers":1}]}'"#;
+
 /// A minimal valid file: the pieces every error test starts from.
 const BASE: &str = r#"
 [[fleets]]
@@ -24,7 +28,7 @@ destinations = ["fleet-a"]
 
 [[rule_sets]]
 name = "rs"
-body = "{}"
+body = '{"name":"x","ruleLanguageVersion":"1.0","teams":[{"name":"a","minPlayers":1,"maxPlayers":1}]}'
 
 [[matchmaking_configurations]]
 name = "m"
@@ -262,27 +266,27 @@ fn bad_ids_names_and_duplicates() {
 
 #[test]
 fn rule_set_needs_exactly_one_source_and_a_readable_file() {
-    let both = BASE.replace("body = \"{}\"", "body = \"{}\"\npath = \"x.json\"");
+    let both = BASE.replace(RULE_SET, &format!("{RULE_SET}\npath = \"x.json\""));
     assert!(errors(&both)[0].message.contains("either as `path`"));
-    let missing = BASE.replace("body = \"{}\"", "path = \"does-not-exist.json\"");
+    let missing = BASE.replace(RULE_SET, "path = \"does-not-exist.json\"");
     let e = &errors(&missing)[0];
     assert_eq!(e.key, "rule_sets[0].path");
     assert!(e.message.contains("cannot read"), "{e}");
 }
 
+/// The rule set file `rule_set_path_is_relative_to_the_file` reads (valid: rule sets are
+/// validated when the file loads).
+const X_JSON: &str = r#"{"name":"x","ruleLanguageVersion":"1.0","teams":[{"name":"a","minPlayers":1,"maxPlayers":1}]}"#;
+
 #[test]
 fn rule_set_path_is_relative_to_the_file() {
     let dir = std::env::temp_dir().join(format!("playfield-config-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("rules")).unwrap();
-    std::fs::write(dir.join("rules/x.json"), "{\"name\":\"x\"}").unwrap();
+    std::fs::write(dir.join("rules/x.json"), X_JSON).unwrap();
     let file = dir.join("playfield.toml");
-    std::fs::write(
-        &file,
-        BASE.replace("body = \"{}\"", "path = \"rules/x.json\""),
-    )
-    .unwrap();
+    std::fs::write(&file, BASE.replace(RULE_SET, "path = \"rules/x.json\"")).unwrap();
     let c = Config::load(&file).unwrap();
-    assert_eq!(c.rule_sets[0].body, "{\"name\":\"x\"}");
+    assert_eq!(c.rule_sets[0].body, X_JSON);
     assert_eq!(
         c.rule_sets[0].source.as_deref(),
         Some(dir.join("rules/x.json").as_path())
@@ -428,4 +432,22 @@ fn unknown_fleets_are_accepted_unless_the_file_says_no() {
     assert!(errors(&wrong)[0]
         .to_string()
         .contains("accept_unknown_fleets"));
+}
+
+/// Issue 17 item 6: an invalid inline rule set is an error at its `body`, with the position
+/// inside the body.
+#[test]
+fn an_invalid_inline_rule_set_is_located_at_its_body() {
+    let text = BASE.replace(RULE_SET, "body = '{}'");
+    let all = errors(&text);
+    assert!(!all.is_empty());
+    for e in &all {
+        assert_eq!(e.key, "rule_sets[0].body");
+        assert_eq!(e.line, 12, "{e}");
+        assert!(
+            e.message
+                .starts_with("rule set \"rs\" is invalid: the body:1:"),
+            "{e}"
+        );
+    }
 }
