@@ -1,6 +1,7 @@
 //! The `playfield` command line: `serve` runs the daemon, `ruleset validate` checks rule set
 //! files.
 //!
+//! - `certificate`: the generated wss:// certificate, written where a game server can trust it.
 //! - `logging`: `--log-level`, `--log-format`, colour.
 //! - `ruleset_validate`: the `ruleset validate` subcommand.
 //! - `stop_signals`: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
@@ -19,6 +20,7 @@ use playfield_core::clock::SystemClock;
 use playfield_core::{CoreConfig, Fleet};
 use stop_signals::StopSignals;
 
+pub(crate) mod certificate;
 pub(crate) mod logging;
 pub(crate) mod ruleset_validate;
 pub(crate) mod stop_signals;
@@ -149,6 +151,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         None => Config::embedded_default(),
     };
     let daemon_config = daemon_config(&args, &config);
+    let generates_certificate = daemon_config.tls_files.is_none();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -158,6 +161,16 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // still mean "shut down gracefully", not kill the process outright.
         let mut signals = StopSignals::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
+        if let (true, Some(addr), Some(der)) = (
+            generates_certificate,
+            handle.wss_addr(),
+            handle.tls_certificate(),
+        ) {
+            match certificate::write(der, addr.port()) {
+                Ok(path) => tracing::info!(target: "playfield", "wss:// certificate written to {path}; a Go game server trusts it with SSL_CERT_FILE={path}", path = path.display()),
+                Err(e) => tracing::warn!(target: "playfield", "wss:// certificate not written to {}: {e}; Go game servers cannot verify wss://", certificate::path_for(addr.port()).display()),
+            }
+        }
         // With [auth] required, the game servers the daemon launches itself need a token the
         // gateway accepts; theirs never expires.
         let auth_token = if config.auth.required {
