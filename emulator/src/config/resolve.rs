@@ -247,12 +247,33 @@ fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
                         })
                         .ok()
                 });
+                let [first, last] = l
+                    .port_range
+                    .as_ref()
+                    .map_or(DEFAULT_PORT_RANGE, |r| *r.get_ref());
+                if let Some(range) = &l.port_range {
+                    let available = u32::from(last).saturating_sub(u32::from(first)) + 1;
+                    if first == 0 || last < first {
+                        c.error(
+                            range.span(),
+                            format!("{key}.launch.port_range"),
+                            format!("[{first}, {last}] is not a range of ports: write [first, last] with 0 < first <= last"),
+                        );
+                    } else if available < n {
+                        c.error(
+                            range.span(),
+                            format!("{key}.launch.port_range"),
+                            format!("[{first}, {last}] has {available} port(s) for {n} concurrent processes: each process gets its own"),
+                        );
+                    }
+                }
                 LaunchSpec {
                     executable,
                     arguments: l.arguments.clone(),
                     concurrent_processes: n,
                     environment: l.environment.clone(),
                     working_directory,
+                    first_port: first,
                 }
             });
             Fleet {

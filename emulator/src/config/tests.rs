@@ -451,3 +451,39 @@ fn an_invalid_inline_rule_set_is_located_at_its_body() {
         );
     }
 }
+
+/// Issue 17 item 6: each launched process gets its own port from the fleet's `port_range`;
+/// a range too small for the processes, or not a range, is a located error.
+#[test]
+fn port_range_gives_each_process_a_port() {
+    let launch = |extra: &str| {
+        BASE.replace(
+            "name = \"a\"\n",
+            &format!("name = \"a\"\n[fleets.launch]\nexecutable = \"/bin/sh\"\nconcurrent_processes = 3\n{extra}"),
+        )
+    };
+    let c = load(&launch("port_range = [9000, 9002]\n")).unwrap();
+    assert_eq!(c.fleets[0].launch.as_ref().unwrap().first_port, 9000);
+    let c = load(&launch("")).unwrap();
+    assert_eq!(c.fleets[0].launch.as_ref().unwrap().first_port, 7777);
+    let small = errors(&launch("port_range = [9000, 9001]\n"));
+    assert_eq!(small[0].key, "fleets[0].launch.port_range");
+    assert!(small[0].message.contains("2 port(s) for 3"), "{}", small[0]);
+    let backwards = errors(&launch("port_range = [9002, 9000]\n"));
+    assert!(
+        backwards[0].message.contains("not a range"),
+        "{}",
+        backwards[0]
+    );
+}
+
+/// The sample's servers each get their own port and host sessions until told to end.
+#[test]
+fn sample_servers_get_their_own_ports_and_keep_hosting() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/playfield.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    let launch = c.fleets[0].launch.as_ref().unwrap();
+    assert_eq!(launch.arguments, ["--port", "{port}", "--sessions", "0"]);
+    assert_eq!(launch.first_port, 7777);
+}

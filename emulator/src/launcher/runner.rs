@@ -10,7 +10,7 @@
 use super::policy::{Restart, RestartPolicy};
 use super::sdk_environment;
 use super::spawn::{kill_group, spawn};
-use crate::config::{Fleet, LaunchSpec};
+use crate::config::{Fleet, LaunchSpec, PORT_PLACEHOLDER};
 use parking_lot::Mutex;
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -171,8 +171,9 @@ impl Slot {
                     let pid = child.id().unwrap_or(0);
                     let _running = self.running.track(pid);
                     tracing::info!(
-                        "launcher: started [{}] pid {pid} as process {process_id}",
-                        self.label
+                        "launcher: started [{}] pid {pid} as process {process_id}, port {}",
+                        self.label,
+                        self.port()
                     );
                     tokio::select! {
                         status = child.wait() => {
@@ -214,11 +215,23 @@ impl Slot {
         }
     }
 
+    /// This slot's own port, the same across restarts (see `LaunchSpec::first_port`).
+    fn port(&self) -> u32 {
+        u32::from(self.spec.first_port) + self.index.saturating_sub(1)
+    }
+
     async fn spawn(&self, process_id: &str) -> std::io::Result<Child> {
         let s = &self.settings;
+        let port = self.port();
+        let with_port = |v: &String| v.replace(PORT_PLACEHOLDER, &port.to_string());
         let mut cmd = Command::new(&self.spec.executable);
-        cmd.args(&self.spec.arguments)
-            .envs(&self.spec.environment)
+        cmd.args(self.spec.arguments.iter().map(with_port))
+            .envs(
+                self.spec
+                    .environment
+                    .iter()
+                    .map(|(k, v)| (k.clone(), with_port(v))),
+            )
             .envs(sdk_environment(
                 &s.websocket_url,
                 process_id,
