@@ -170,10 +170,14 @@ impl Slot {
                 Ok(mut child) => {
                     let pid = child.id().unwrap_or(0);
                     let _running = self.running.track(pid);
+                    let port = if self.uses_port() {
+                        format!(", port {}", self.port())
+                    } else {
+                        String::new()
+                    };
                     tracing::info!(
-                        "launcher: started [{}] pid {pid} as process {process_id}, port {}",
-                        self.label,
-                        self.port()
+                        "launcher: started [{}] pid {pid} as process {process_id}{port}",
+                        self.label
                     );
                     tokio::select! {
                         status = child.wait() => {
@@ -218,6 +222,15 @@ impl Slot {
     /// This slot's own port, the same across restarts (see `LaunchSpec::first_port`).
     fn port(&self) -> u32 {
         u32::from(self.spec.first_port) + self.index.saturating_sub(1)
+    }
+
+    /// Whether the launch parameters ask for a port at all.
+    fn uses_port(&self) -> bool {
+        let spec = &self.spec;
+        spec.arguments
+            .iter()
+            .chain(spec.environment.values())
+            .any(|v| v.contains(PORT_PLACEHOLDER))
     }
 
     async fn spawn(&self, process_id: &str) -> std::io::Result<Child> {
