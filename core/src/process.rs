@@ -589,6 +589,16 @@ impl Core {
         free
     }
 
+    /// The fleets with at least one free process, for saying where capacity waits when a
+    /// placement finds none in its queue's destinations.
+    pub(super) fn fleets_with_free_processes(&self) -> std::collections::BTreeSet<&str> {
+        self.processes
+            .values()
+            .filter(|p| p.is_free())
+            .map(|p| p.fleet_id.as_str())
+            .collect()
+    }
+
     /// Where a process runs: its compute's custom location when it registered on one,
     /// otherwise its fleet's home location ([`Core::fleet_home_location`]).
     pub(crate) fn process_location(&self, p: &ServerProcess) -> String {

@@ -52,3 +52,63 @@ fn a_missing_launch_executable_is_a_located_error_at_load() {
         "{stdout}{stderr}"
     );
 }
+
+/// Issue 17 item 6: "A rule set error in the configuration file names the file and the line
+/// of the rule set (or its own file), and the daemon exits before printing any 'listening'
+/// line."
+#[test]
+fn an_invalid_rule_set_is_a_located_error_before_anything_listens() {
+    let dir = std::env::temp_dir().join(format!("playfield-cli-ruleset-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // "maxPlayers" misspelt on line 4 of the rule set's own file.
+    std::fs::write(
+        dir.join("broken.json"),
+        "{\n  \"ruleLanguageVersion\": \"1.0\",\n  \"teams\": [\n    { \"name\": \"red\", \"minPlayers\": 1, \"maxPlayer\": 1 }\n  ]\n}\n",
+    )
+    .unwrap();
+    let file = dir.join("playfield.toml");
+    std::fs::write(
+        &file,
+        "[listen]\napi = \"127.0.0.1:0\"\nws = \"127.0.0.1:0\"\nwss = \"127.0.0.1:0\"\n\n[[rule_sets]]\nname = \"broken\"\npath = \"broken.json\"\n\n[[matchmaking_configurations]]\nname = \"uses-it\"\nrule_set = \"broken\"\nflex_match_mode = \"STANDALONE\"\n",
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_playfield"))
+        .args(["serve", "--config"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(Duration::from_secs(60)) else {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        panic!("the daemon kept running on a configuration whose rule set is invalid");
+    };
+    let out = out.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stdout}{stderr}");
+    // This file, the rule set's line, then the rule set's own file and line.
+    let expected = format!(
+        "{}:8:8: rule_sets[0].path: rule set \"broken\" is invalid: {}:4:",
+        file.display(),
+        dir.join("broken.json").display()
+    );
+    assert!(
+        stderr.contains(&expected),
+        "wanted {expected:?} in\n{stderr}"
+    );
+    // The configuration naming the rule set does not add an error of its own.
+    assert!(!stderr.contains("matchmaking_configurations"), "{stderr}");
+    for listening in ["listening", "service API", "game servers"] {
+        assert!(
+            !stdout.contains(listening) && !stderr.contains(listening),
+            "{stdout}{stderr}"
+        );
+    }
+}

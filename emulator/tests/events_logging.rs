@@ -239,3 +239,55 @@ async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
     assert!(hub.target_stats("down").unwrap().overflowed >= 1006);
     hub.shutdown().await;
 }
+
+/// A target that keeps failing is warned about once, then summarised once a minute, never one
+/// line per attempt or per event; when it accepts events again, one line says so (issue 17
+/// item 4: "Failures are summarised").
+#[tokio::test(start_paused = true)]
+async fn a_failing_target_is_summarised_once_a_minute() {
+    let buf = LogBuf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // The event fails 150 times, 1 s apart (the cap): about two and a half minutes of failures.
+    let rx = receiver::start(receiver::fail_first(150)).await;
+    let config = DeliveryConfig {
+        backoff: Backoff {
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+        },
+        request_timeout: None,
+        runtime: DeliveryRuntime::Caller,
+        ..DeliveryConfig::default()
+    };
+    let target = Target {
+        name: "flaky".into(),
+        url: rx.url.clone(),
+        format: Format::EventBridge,
+    };
+    let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
+    hub.publish(searching("ticket-9", 0));
+    hub.flush().await;
+    assert_eq!(hub.target_stats("flaky").unwrap().delivered, 1);
+    let text = String::from_utf8(buf.0.lock().clone()).unwrap();
+    let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
+    // The first failure, then one summary per minute of failing (two).
+    assert_eq!(warnings.len(), 3, "{text}");
+    assert!(
+        warnings[0].contains("failed (attempt 1: HTTP 500)"),
+        "{}",
+        warnings[0]
+    );
+    for w in &warnings[1..] {
+        assert!(w.contains("flaky still failing"), "{w}");
+    }
+    assert!(
+        text.contains("flaky accepts events again, after 150 failed attempt(s)"),
+        "{text}"
+    );
+}

@@ -29,6 +29,7 @@ fn fleet(script: &str, out: &Path, processes: u32) -> Fleet {
             concurrent_processes: processes,
             environment: BTreeMap::from([("OUT".to_owned(), out.display().to_string())]),
             working_directory: None,
+            first_port: 7777,
         }),
     }
 }
@@ -80,6 +81,31 @@ async fn launched_process_gets_the_sdk_environment() {
             "GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081".to_owned(),
             format!("OUT={}", out.display()),
         ]
+    );
+}
+
+/// Issue 17 item 6: "Every launched process gets its own port (as a managed fleet's runtime
+/// configuration passes launch parameters: a documented placeholder filled from a port
+/// range)": `{port}` in the arguments and the environment's values.
+#[tokio::test]
+async fn each_launched_process_gets_its_own_port() {
+    let dir = scratch("ports");
+    let out = dir.join("ports.txt");
+    let mut f = fleet(r#"echo "$0 $PORT" >> "$OUT"; exec sleep 30"#, &out, 3);
+    let launch = f.launch.as_mut().unwrap();
+    launch.first_port = 9100;
+    // `sh -c SCRIPT NAME`: NAME is the script's $0.
+    launch.arguments.push("{port}".into());
+    launch
+        .environment
+        .insert("PORT".into(), "port={port}".into());
+    let launcher = Launcher::start(&[f], settings(RestartPolicy::default()));
+    let mut lines = wait_for_lines(&out, 3).await;
+    launcher.shutdown(Duration::ZERO).await;
+    lines.sort();
+    assert_eq!(
+        lines,
+        ["9100 port=9100", "9101 port=9101", "9102 port=9102"]
     );
 }
 

@@ -3,9 +3,10 @@
 
     python3 samples/scripts/event_receiver.py            # listens on 127.0.0.1:8000
 
-samples/config/playfield.toml sends the sample configuration's events to
-http://127.0.0.1:8000/events as FlexMatch EventBridge JSON. Without a receiver there, the daemon
-retries (and logs each attempt) until one answers. Standard library only.
+samples/config/playfield.toml, with its [[notification_targets]] section uncommented, sends the
+sample configuration's events to http://127.0.0.1:8000/events as FlexMatch EventBridge JSON.
+Without a receiver there, the daemon retries (a warning when the target starts failing, then
+one summary a minute) until one answers. Standard library only.
 """
 import argparse
 import json

@@ -180,6 +180,7 @@ async fn list_compute_lists_the_computes_of_launched_and_hand_started_servers() 
                 concurrent_processes: 2,
                 environment: BTreeMap::new(),
                 working_directory: None,
+                first_port: 7777,
             }),
         };
         let launcher = Launcher::start(

@@ -286,11 +286,28 @@ impl Core {
                 self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
             }
             None if now >= p_deadline(self, id) => {
-                let msg = format!(
+                let mut msg = format!(
                     "no ACTIVE server process without a game session in the destinations of \
                      queue '{}' within its timeout of {} s",
                     queue.spec.name, queue.spec.timeout_seconds
                 );
+                // The trap of a server started with a fleet id the queue does not target: say
+                // where the idle capacity is (issue 17 item 6).
+                let targeted: Vec<&str> = queue.fleet_ids().collect();
+                let elsewhere: Vec<String> = self
+                    .fleets_with_free_processes()
+                    .into_iter()
+                    .filter(|f| !targeted.contains(f))
+                    .map(|f| format!("'{f}'"))
+                    .collect();
+                if !elsewhere.is_empty() {
+                    msg.push_str(&format!(
+                        "; idle server processes wait in fleet(s) {}, which the queue does not \
+                         target: add them to its destinations or start the servers with a \
+                         FleetId it targets",
+                        elsewhere.join(", ")
+                    ));
+                }
                 self.end_placement(
                     now,
                     id,

@@ -1,6 +1,8 @@
 //! The `playfield` command line: `serve` runs the daemon, `ruleset validate` checks rule set
 //! files.
 //!
+//! - `certificate`: the generated wss:// certificate, written where a game server can trust it.
+//! - `logging`: `--log-level`, `--log-format`, colour.
 //! - `ruleset_validate`: the `ruleset validate` subcommand.
 //! - `stop_signals`: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
 
@@ -18,8 +20,9 @@ use clap::{Args, Parser, Subcommand};
 use playfield_core::clock::SystemClock;
 use playfield_core::{CoreConfig, Fleet};
 use stop_signals::StopSignals;
-use tracing_subscriber::EnvFilter;
 
+pub(crate) mod certificate;
+pub(crate) mod logging;
 pub(crate) mod ruleset_validate;
 pub(crate) mod stop_signals;
 
@@ -32,6 +35,20 @@ pub(crate) mod stop_signals;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How much to log: error, warn, info, debug or trace [default: RUST_LOG's directives
+    /// when set, else info].
+    #[arg(long, global = true, value_enum, value_name = "LEVEL")]
+    log_level: Option<logging::LogLevel>,
+    /// How to write the log: `pretty` lines (coloured only on a terminal without NO_COLOR) or
+    /// `json`, one object per line.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t
+    )]
+    log_format: logging::LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -99,12 +116,8 @@ struct ServeArgs {
 
 /// Parses the command line and runs the command; the process's exit code.
 pub fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let cli = Cli::parse();
+    logging::init(cli.log_level, cli.log_format);
     let result = match cli.command {
         Command::Serve(args) => serve(args),
         Command::Ruleset(RulesetCommand::Validate { files, json }) => {
@@ -139,6 +152,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         None => Config::embedded_default(),
     };
     let daemon_config = daemon_config(&args, &config);
+    let generates_certificate = daemon_config.tls_files.is_none();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -148,8 +162,16 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // still mean "shut down gracefully", not kill the process outright.
         let mut signals = StopSignals::listen()?;
         let handle = Daemon::start(daemon_config, Arc::new(SystemClock)).await?;
-        let setup = config.matchmaking_setup();
-        handle.execute(|core, now| core.apply_matchmaking_config(now, &setup))?;
+        if let (true, Some(addr), Some(der)) = (
+            generates_certificate,
+            handle.wss_addr(),
+            handle.tls_certificate(),
+        ) {
+            match certificate::write(der, addr.port()) {
+                Ok(path) => tracing::info!(target: "playfield", "wss:// certificate written to {path}; a Go game server trusts it with SSL_CERT_FILE={path}", path = path.display()),
+                Err(e) => tracing::warn!(target: "playfield", "wss:// certificate not written to {}: {e}; Go game servers cannot verify wss://", certificate::path_for(addr.port()).display()),
+            }
+        }
         // With [auth] required, the game servers the daemon launches itself need a token the
         // gateway accepts; theirs never expires.
         let auth_token = if config.auth.required {
@@ -244,6 +266,7 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             .collect(),
         notification_targets: config.notification_targets.clone(),
         delivery: delivery_config(config),
+        matchmaking: config.matchmaking_setup(),
         ..DaemonConfig::default()
     }
 }

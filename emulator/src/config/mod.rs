@@ -138,7 +138,18 @@ pub struct LaunchSpec {
     pub environment: BTreeMap<String, String>,
     /// The directory it runs in; `None`: the daemon's own.
     pub working_directory: Option<PathBuf>,
+    /// The first port of the fleet's `port_range`: slot `i` (from 1) gets `first_port + i - 1`
+    /// wherever `{port}` appears in `arguments` and `environment` values ([`PORT_PLACEHOLDER`]),
+    /// so that every launched process reports its own port in ProcessReady.
+    pub first_port: u16,
 }
+
+/// What the launcher replaces with a launched process's own port in its arguments and
+/// environment values, as a managed fleet's runtime configuration passes launch parameters.
+pub const PORT_PLACEHOLDER: &str = "{port}";
+
+/// The port range a `[fleets.launch]` section without `port_range` uses.
+pub(crate) const DEFAULT_PORT_RANGE: [u16; 2] = [7777, 7876];
 
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
 #[derive(Debug, Clone, PartialEq, Eq)]

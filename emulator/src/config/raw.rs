@@ -211,6 +211,7 @@ pub(crate) struct RawLaunch {
     #[serde(default)]
     pub environment: BTreeMap<String, String>,
     pub working_directory: Option<String>,
+    pub port_range: Option<Spanned<[u16; 2]>>,
 }
 
 fn one() -> Spanned<u32> {

@@ -265,12 +265,33 @@ fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
                         })
                         .ok()
                 });
+                let [first, last] = l
+                    .port_range
+                    .as_ref()
+                    .map_or(DEFAULT_PORT_RANGE, |r| *r.get_ref());
+                if let Some(range) = &l.port_range {
+                    let available = u32::from(last).saturating_sub(u32::from(first)) + 1;
+                    if first == 0 || last < first {
+                        c.error(
+                            range.span(),
+                            format!("{key}.launch.port_range"),
+                            format!("[{first}, {last}] is not a range of ports: write [first, last] with 0 < first <= last"),
+                        );
+                    } else if available < n {
+                        c.error(
+                            range.span(),
+                            format!("{key}.launch.port_range"),
+                            format!("[{first}, {last}] has {available} port(s) for {n} concurrent processes: each process gets its own"),
+                        );
+                    }
+                }
                 LaunchSpec {
                     executable,
                     arguments: l.arguments.clone(),
                     concurrent_processes: n,
                     environment: l.environment.clone(),
                     working_directory,
+                    first_port: first,
                 }
             });
             Fleet {
@@ -523,41 +544,79 @@ fn resolve_rule_sets(c: &mut Checker, raw: &[RawRuleSet]) -> Vec<RuleSet> {
         .filter_map(|(i, r)| {
             let key = format!("rule_sets[{i}]");
             c.unique(&mut seen, &r.name, format!("{key}.name"));
-            match (&r.path, &r.body) {
+            let rule_set = match (&r.path, &r.body) {
                 (Some(path), None) => {
                     let full = relative_to(c.file, path.get_ref());
                     match std::fs::read_to_string(&full) {
-                        Ok(body) => Some(RuleSet {
+                        Ok(body) => RuleSet {
                             name: r.name.get_ref().clone(),
                             body,
                             source: Some(full),
-                        }),
+                        },
                         Err(e) => {
                             c.error(
                                 path.span(),
                                 format!("{key}.path"),
                                 format!("cannot read {}: {e}", full.display()),
                             );
-                            None
+                            return None;
                         }
                     }
                 }
-                (None, Some(body)) => Some(RuleSet {
+                (None, Some(body)) => RuleSet {
                     name: r.name.get_ref().clone(),
                     body: body.get_ref().clone(),
                     source: None,
-                }),
+                },
                 _ => {
                     c.error(
                         r.name.span(),
                         key,
                         "give the rule set either as `path` (a JSON file) or as `body` (inline JSON), not both or neither",
                     );
-                    None
+                    return None;
                 }
-            }
+            };
+            // Kept even when invalid: the configurations naming it must not also report it
+            // missing (one mistake, one error).
+            check_rule_set(c, r, &key, &rule_set);
+            Some(rule_set)
         })
         .collect()
+}
+
+/// Validates a rule set as the daemon will create it (ValidateMatchmakingRuleSet's checks),
+/// so that a mistake is a located error when the file loads, before anything listens
+/// (issue 17 item 6): at the rule set's entry in this file, with the position inside the rule
+/// set's own file (`path`) or inside the inline `body`.
+fn check_rule_set(c: &mut Checker, raw: &RawRuleSet, key: &str, rule_set: &RuleSet) {
+    let Err(errors) = playfield_flexmatch::RuleSet::parse(&rule_set.body) else {
+        return;
+    };
+    let (span, key) = match (&raw.path, &raw.body) {
+        (Some(path), _) => (path.span(), format!("{key}.path")),
+        (_, Some(body)) => (body.span(), format!("{key}.body")),
+        _ => (raw.name.span(), key.to_owned()),
+    };
+    let within = match &rule_set.source {
+        Some(file) => file.display().to_string(),
+        None => "the body".to_owned(),
+    };
+    for e in errors.0 {
+        let path = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", e.path)
+        };
+        c.error(
+            span.clone(),
+            key.clone(),
+            format!(
+                "rule set {:?} is invalid: {within}:{}:{}: {path}{}",
+                rule_set.name, e.line, e.column, e.message
+            ),
+        );
+    }
 }
 
 fn resolve_configurations(

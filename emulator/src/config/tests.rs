@@ -12,6 +12,10 @@ fn errors(text: &str) -> Vec<ConfigError> {
     load(text).expect_err("configuration should be refused").0
 }
 
+/// A minimal valid rule set, as BASE writes it (a TOML literal string). Since the rule sets
+/// are validated when the file loads (issue 17 item 6), BASE's rule set must be one.
+const RULE_SET: &str = r#"body = '{"name":"x","ruleLanguageVersion":"1.0","teams":[{"name":"a","minPlayers":1,"maxPlayers":1}]}'"#;
+
 /// A minimal valid file: the pieces every error test starts from.
 const BASE: &str = r#"
 [[fleets]]
@@ -24,7 +28,7 @@ destinations = ["fleet-a"]
 
 [[rule_sets]]
 name = "rs"
-body = "{}"
+body = '{"name":"x","ruleLanguageVersion":"1.0","teams":[{"name":"a","minPlayers":1,"maxPlayers":1}]}'
 
 [[matchmaking_configurations]]
 name = "m"
@@ -262,27 +266,27 @@ fn bad_ids_names_and_duplicates() {
 
 #[test]
 fn rule_set_needs_exactly_one_source_and_a_readable_file() {
-    let both = BASE.replace("body = \"{}\"", "body = \"{}\"\npath = \"x.json\"");
+    let both = BASE.replace(RULE_SET, &format!("{RULE_SET}\npath = \"x.json\""));
     assert!(errors(&both)[0].message.contains("either as `path`"));
-    let missing = BASE.replace("body = \"{}\"", "path = \"does-not-exist.json\"");
+    let missing = BASE.replace(RULE_SET, "path = \"does-not-exist.json\"");
     let e = &errors(&missing)[0];
     assert_eq!(e.key, "rule_sets[0].path");
     assert!(e.message.contains("cannot read"), "{e}");
 }
 
+/// The rule set file `rule_set_path_is_relative_to_the_file` reads (valid: rule sets are
+/// validated when the file loads).
+const X_JSON: &str = r#"{"name":"x","ruleLanguageVersion":"1.0","teams":[{"name":"a","minPlayers":1,"maxPlayers":1}]}"#;
+
 #[test]
 fn rule_set_path_is_relative_to_the_file() {
     let dir = std::env::temp_dir().join(format!("playfield-config-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("rules")).unwrap();
-    std::fs::write(dir.join("rules/x.json"), "{\"name\":\"x\"}").unwrap();
+    std::fs::write(dir.join("rules/x.json"), X_JSON).unwrap();
     let file = dir.join("playfield.toml");
-    std::fs::write(
-        &file,
-        BASE.replace("body = \"{}\"", "path = \"rules/x.json\""),
-    )
-    .unwrap();
+    std::fs::write(&file, BASE.replace(RULE_SET, "path = \"rules/x.json\"")).unwrap();
     let c = Config::load(&file).unwrap();
-    assert_eq!(c.rule_sets[0].body, "{\"name\":\"x\"}");
+    assert_eq!(c.rule_sets[0].body, X_JSON);
     assert_eq!(
         c.rule_sets[0].source.as_deref(),
         Some(dir.join("rules/x.json").as_path())
@@ -349,6 +353,21 @@ fn only_one_notification_target_is_the_default() {
     );
 }
 
+/// The quick start starts no event receiver, so the sample configures no notification target
+/// (issue 17 item 4: "the quick start either starts the receiver or does not configure one").
+#[test]
+fn sample_configuration_sends_events_nowhere_unasked() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/playfield.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.notification_targets.is_empty());
+    let setup = c.matchmaking_setup();
+    assert!(setup
+        .configurations
+        .iter()
+        .all(|m| m.notification_target.is_none()));
+}
+
 /// The annotated sample in samples/config loads as it is. (Read with `from_toml_str`, which
 /// checks all but the launch executable's existence: `Config::load` also wants the sample
 /// server built, which `cargo test -p playfield` does not do.)
@@ -385,11 +404,21 @@ fn sample_configuration_loads() {
     assert_eq!(c.queues[0].location_order, ["custom-laptop"]);
     assert!(c.rule_sets[0].body.contains("FairSkill"));
     let m = &c.matchmaking_configurations[0];
-    assert_eq!(m.notification_target.as_deref(), Some("events"));
     assert_eq!(
         m.game_properties.get("mode").map(String::as_str),
         Some("duel")
     );
+    // The notification target is commented out (issue 17 item 4); uncommented as the file
+    // says, it loads and the configuration sends its events there.
+    let uncommented = text
+        .replace("# notification_target = ", "notification_target = ")
+        .replace("# [[notification_targets]]", "[[notification_targets]]")
+        .replace("# name = \"events\"", "name = \"events\"")
+        .replace("# url = ", "url = ")
+        .replace("# format = \"flexmatch\"", "format = \"flexmatch\"");
+    let c = Config::from_toml_str(&uncommented, &path).unwrap_or_else(|e| panic!("{e}"));
+    let m = &c.matchmaking_configurations[0];
+    assert_eq!(m.notification_target.as_deref(), Some("events"));
     assert_eq!(c.notification_targets[0].format, EventFormat::Flexmatch);
 }
 
@@ -453,4 +482,58 @@ fn max_pending_events_is_a_setting() {
         (all[0].key.as_str(), all[0].line),
         ("events.max_pending_events", 2)
     );
+}
+
+/// Issue 17 item 6: an invalid inline rule set is an error at its `body`, with the position
+/// inside the body.
+#[test]
+fn an_invalid_inline_rule_set_is_located_at_its_body() {
+    let text = BASE.replace(RULE_SET, "body = '{}'");
+    let all = errors(&text);
+    assert!(!all.is_empty());
+    for e in &all {
+        assert_eq!(e.key, "rule_sets[0].body");
+        assert_eq!(e.line, 12, "{e}");
+        assert!(
+            e.message
+                .starts_with("rule set \"rs\" is invalid: the body:1:"),
+            "{e}"
+        );
+    }
+}
+
+/// Issue 17 item 6: each launched process gets its own port from the fleet's `port_range`;
+/// a range too small for the processes, or not a range, is a located error.
+#[test]
+fn port_range_gives_each_process_a_port() {
+    let launch = |extra: &str| {
+        BASE.replace(
+            "name = \"a\"\n",
+            &format!("name = \"a\"\n[fleets.launch]\nexecutable = \"/bin/sh\"\nconcurrent_processes = 3\n{extra}"),
+        )
+    };
+    let c = load(&launch("port_range = [9000, 9002]\n")).unwrap();
+    assert_eq!(c.fleets[0].launch.as_ref().unwrap().first_port, 9000);
+    let c = load(&launch("")).unwrap();
+    assert_eq!(c.fleets[0].launch.as_ref().unwrap().first_port, 7777);
+    let small = errors(&launch("port_range = [9000, 9001]\n"));
+    assert_eq!(small[0].key, "fleets[0].launch.port_range");
+    assert!(small[0].message.contains("2 port(s) for 3"), "{}", small[0]);
+    let backwards = errors(&launch("port_range = [9002, 9000]\n"));
+    assert!(
+        backwards[0].message.contains("not a range"),
+        "{}",
+        backwards[0]
+    );
+}
+
+/// The sample's servers each get their own port and host sessions until told to end.
+#[test]
+fn sample_servers_get_their_own_ports_and_keep_hosting() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/playfield.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    let launch = c.fleets[0].launch.as_ref().unwrap();
+    assert_eq!(launch.arguments, ["--port", "{port}", "--sessions", "0"]);
+    assert_eq!(launch.first_port, 7777);
 }

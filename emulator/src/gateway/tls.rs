@@ -2,8 +2,9 @@
 //!
 //! The official C++ SDK always speaks TLS 1.2, whatever the URL scheme, and does not verify
 //! the certificate (sdk-wire-protocol.md §1.4), so a self-signed certificate made at start
-//! is enough for it. A GO game server using wss:// verifies the certificate; give it one it
-//! trusts with `--tls-cert`/`--tls-key`.
+//! is enough for it. A Go game server using wss:// verifies the certificate: `playfield serve`
+//! writes the generated one to a file for `SSL_CERT_FILE` (`cli::certificate`), or give it one
+//! it trusts with `--tls-cert`/`--tls-key`.
 
 use std::path::Path;
 use std::sync::Arc;

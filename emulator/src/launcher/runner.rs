@@ -10,7 +10,7 @@
 use super::policy::{Restart, RestartPolicy};
 use super::sdk_environment;
 use super::spawn::{kill_group, spawn};
-use crate::config::{Fleet, LaunchSpec};
+use crate::config::{Fleet, LaunchSpec, PORT_PLACEHOLDER};
 use parking_lot::Mutex;
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -21,6 +21,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+use tracing::Level;
 
 /// What every launched process needs to find the daemon.
 #[derive(Debug, Clone)]
@@ -181,8 +182,13 @@ impl Slot {
                 Ok(mut child) => {
                     let pid = child.id().unwrap_or(0);
                     let _running = self.running.track(pid);
+                    let port = if self.uses_port() {
+                        format!(", port {}", self.port())
+                    } else {
+                        String::new()
+                    };
                     tracing::info!(
-                        "launcher: started [{}] pid {pid} as process {process_id}",
+                        "launcher: started [{}] pid {pid} as process {process_id}{port}",
                         self.label
                     );
                     tokio::select! {
@@ -225,11 +231,32 @@ impl Slot {
         }
     }
 
+    /// This slot's own port, the same across restarts (see `LaunchSpec::first_port`).
+    fn port(&self) -> u32 {
+        u32::from(self.spec.first_port) + self.index.saturating_sub(1)
+    }
+
+    /// Whether the launch parameters ask for a port at all.
+    fn uses_port(&self) -> bool {
+        let spec = &self.spec;
+        spec.arguments
+            .iter()
+            .chain(spec.environment.values())
+            .any(|v| v.contains(PORT_PLACEHOLDER))
+    }
+
     async fn spawn(&self, process_id: &str) -> std::io::Result<Child> {
         let s = &self.settings;
+        let port = self.port();
+        let with_port = |v: &String| v.replace(PORT_PLACEHOLDER, &port.to_string());
         let mut cmd = Command::new(&self.spec.executable);
-        cmd.args(&self.spec.arguments)
-            .envs(&self.spec.environment)
+        cmd.args(self.spec.arguments.iter().map(with_port))
+            .envs(
+                self.spec
+                    .environment
+                    .iter()
+                    .map(|(k, v)| (k.clone(), with_port(v))),
+            )
             .envs(sdk_environment(
                 &s.websocket_url,
                 process_id,
@@ -277,13 +304,54 @@ impl Slot {
     }
 }
 
-/// Logs each line a process prints, prefixed with its slot label.
+/// Logs each line a process prints, prefixed with its slot label, at the level the line
+/// gives itself (see [`relayed`]).
 async fn log_lines(label: String, stream: impl AsyncRead + Unpin) {
     let mut lines = BufReader::new(stream).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let line = strip_ansi(&line);
-        tracing::info!(target: "playfield::game_server", "[{label}] {line}");
+        let (level, text) = relayed(&line);
+        match level {
+            Level::ERROR => tracing::error!(target: "playfield::game_server", "[{label}] {text}"),
+            Level::WARN => tracing::warn!(target: "playfield::game_server", "[{label}] {text}"),
+            Level::DEBUG => tracing::debug!(target: "playfield::game_server", "[{label}] {text}"),
+            Level::TRACE => tracing::trace!(target: "playfield::game_server", "[{label}] {text}"),
+            _ => tracing::info!(target: "playfield::game_server", "[{label}] {text}"),
+        }
     }
+}
+
+/// The level a game server's log line gives itself, and the line without its own timestamp
+/// and level (the daemon's log adds both again): a server's WARN stays a WARN in the daemon's
+/// log, with one timestamp (issue 17 item 5).
+///
+/// Read: an optional leading timestamp (one or two words starting with a digit, as
+/// tracing-subscriber's `2026-11-21T08:18:44.123Z`, env_logger's `[2026-11-21T08:18:44Z`, Go's
+/// `2026/11/21 08:18:44` write it), then a level word (`ERROR`, `WARN`, `WARNING`, `INFO`,
+/// `DEBUG`, `TRACE`, any case, with a `[`, `]` or `:` around it). A line without a level is
+/// INFO and kept whole.
+fn relayed(line: &str) -> (Level, &str) {
+    let mut rest = line.trim_start();
+    for _ in 0..2 {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = rest[..word_end].trim_start_matches('[');
+        if word.starts_with(|c: char| c.is_ascii_digit()) && word.contains(['-', '/', ':']) {
+            rest = rest[word_end..].trim_start();
+        } else {
+            break;
+        }
+    }
+    let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let word = rest[..word_end].trim_matches(['[', ']', ':']);
+    let level = match word.to_ascii_uppercase().as_str() {
+        "ERROR" => Level::ERROR,
+        "WARN" | "WARNING" => Level::WARN,
+        "INFO" => Level::INFO,
+        "DEBUG" => Level::DEBUG,
+        "TRACE" => Level::TRACE,
+        _ => return (Level::INFO, line),
+    };
+    (level, rest[word_end..].trim_start())
 }
 
 /// `line` without ANSI escape sequences (`ESC [ ... final byte`, and any other `ESC x` pair).
@@ -313,6 +381,42 @@ fn strip_ansi(line: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod relayed_tests {
+    use super::relayed;
+    use tracing::Level;
+
+    /// Issue 17 item 5: "a launched server's WARN stays a WARN in the daemon's log".
+    #[test]
+    fn a_lines_own_level_is_kept_and_its_timestamp_dropped() {
+        assert_eq!(
+            relayed("2026-11-21T08:18:44.123456Z  WARN sample_server: backfill failed"),
+            (Level::WARN, "sample_server: backfill failed")
+        );
+        assert_eq!(
+            relayed("[2026-11-21T08:18:44Z ERROR server] crashed"),
+            (Level::ERROR, "server] crashed")
+        );
+        assert_eq!(
+            relayed("2026/11/21 08:18:44 WARNING: low memory"),
+            (Level::WARN, "low memory")
+        );
+        assert_eq!(relayed("DEBUG tick"), (Level::DEBUG, "tick"));
+    }
+
+    #[test]
+    fn a_line_without_a_level_is_info_and_whole() {
+        assert_eq!(
+            relayed("listening on 7777"),
+            (Level::INFO, "listening on 7777")
+        );
+        assert_eq!(
+            relayed("2026-11-21 players: 2"),
+            (Level::INFO, "2026-11-21 players: 2")
+        );
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use tokio::sync::{broadcast, mpsc, Notify};
 use crate::events::routing::Notifier;
 use crate::gateway::Registry;
 use playfield_core::clock::{Clock, Millis};
-use playfield_core::matchmaking::MatchmakingEvent;
+use playfield_core::matchmaking::{MatchmakingEvent, TicketStatus};
 use playfield_core::{Core, Effect, Event, GoneReason};
 
 /// The state behind the one lock: the core and the gateway's bookkeeping.
@@ -73,7 +73,7 @@ impl Hub {
                 }
                 Effect::Event(Event::Notification(n)) => {
                     // The thin event it details is the log line; this one is for debugging.
-                    tracing::debug!(target: "playfield::events", "event {} {} (tickets {:?})", n.name(), n.id, n.ticket_ids());
+                    tracing::debug!(target: "playfield::events", "event {} {} (tickets {})", n.name(), n.id, n.ticket_ids().join(", "));
                     if self.events.receiver_count() > 0 {
                         let _ = self.events.send(Event::Notification(n.clone()));
                     }
@@ -98,18 +98,31 @@ fn log_event(event: &Event) {
     // escaped, so none of them can forge a log line.
     let text = event.to_string();
     let line = crate::log_safe::log_safe(&text);
-    match event {
+    if log_level(event) == tracing::Level::WARN {
+        tracing::warn!(target: "playfield", "{line}")
+    } else {
+        tracing::info!(target: "playfield", "{line}")
+    }
+}
+
+/// The level an event is logged at: WARN for what a person should look at, INFO otherwise.
+fn log_level(event: &Event) -> tracing::Level {
+    let warn = match event {
         // A process that ended itself is the normal case; one the core gave up on is not.
-        Event::ProcessHealthChanged { healthy: false, .. } => {
-            tracing::warn!(target: "playfield", "{line}")
+        Event::ProcessHealthChanged { healthy: false, .. } => true,
+        Event::ProcessGone { reason, .. } => *reason != GoneReason::ProcessEnding,
+        Event::Matchmaking(MatchmakingEvent::PostProcessing(e)) => e.is_warning(),
+        // A ticket that ends without a match: the line carries its reason and message
+        // (issue 17 item 5).
+        Event::Matchmaking(MatchmakingEvent::TicketStatus { status, .. }) => {
+            matches!(status, TicketStatus::Failed | TicketStatus::TimedOut)
         }
-        Event::ProcessGone { reason, .. } if *reason != GoneReason::ProcessEnding => {
-            tracing::warn!(target: "playfield", "{line}")
-        }
-        Event::Matchmaking(MatchmakingEvent::PostProcessing(e)) if e.is_warning() => {
-            tracing::warn!(target: "playfield", "{line}")
-        }
-        _ => tracing::info!(target: "playfield", "{line}"),
+        _ => false,
+    };
+    if warn {
+        tracing::Level::WARN
+    } else {
+        tracing::Level::INFO
     }
 }
 
@@ -216,5 +229,46 @@ impl Shared {
         hub.core.on_time(now);
         hub.apply_effects();
         hub.core.next_deadline()
+    }
+}
+
+#[cfg(test)]
+mod log_level_tests {
+    use super::*;
+
+    fn ticket(status: TicketStatus) -> Event {
+        Event::Matchmaking(MatchmakingEvent::TicketStatus {
+            ticket_id: "t-1".into(),
+            configuration: "duel".into(),
+            status,
+            reason: Some(playfield_core::matchmaking::TicketStatusReason::TimedOut),
+            message: Some("no match within 120 s".into()),
+        })
+    }
+
+    /// Issue 17 item 5: "a FAILED or TIMED_OUT ticket is a WARN with its reason".
+    #[test]
+    fn a_ticket_that_ends_without_a_match_is_a_warning() {
+        assert_eq!(
+            log_level(&ticket(TicketStatus::TimedOut)),
+            tracing::Level::WARN
+        );
+        assert_eq!(
+            log_level(&ticket(TicketStatus::Failed)),
+            tracing::Level::WARN
+        );
+        assert_eq!(
+            log_level(&ticket(TicketStatus::Completed)),
+            tracing::Level::INFO
+        );
+        assert_eq!(
+            log_level(&ticket(TicketStatus::Searching)),
+            tracing::Level::INFO
+        );
+        let line = ticket(TicketStatus::TimedOut).to_string();
+        assert!(
+            line.contains("TIMED_OUT") && line.contains("no match within 120 s"),
+            "{line}"
+        );
     }
 }

@@ -30,6 +30,7 @@ use crate::gateway::{conn, tls};
 use crate::sdk_wire;
 use crate::wiring::hub::{Hub, Shared};
 use playfield_core::clock::{Clock, Millis};
+use playfield_core::matchmaking::MatchmakingSetup;
 use playfield_core::{Core, CoreConfig, Fleet};
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
@@ -65,6 +66,10 @@ pub struct DaemonConfig {
     /// 8192); past it, new ones wait in the kernel's backlog until one closes, so a flood of
     /// connections cannot take the file descriptors the API listener needs (issue 15).
     pub max_game_server_connections: usize,
+    /// The configuration file's rule sets, queues and matchmaking configurations. Applied
+    /// before anything listens: a mistake in them ends the start before a "listening" line,
+    /// and the first API request already finds them.
+    pub matchmaking: MatchmakingSetup,
 }
 
 impl Default for DaemonConfig {
@@ -80,6 +85,7 @@ impl Default for DaemonConfig {
             notification_targets: Vec::new(),
             delivery: DeliveryConfig::default(),
             max_game_server_connections: 8192,
+            matchmaking: MatchmakingSetup::default(),
         }
     }
 }
@@ -108,6 +114,7 @@ impl Daemon {
         }
         let shared = Arc::new(Shared::new(core, clock));
         shared.execute(|core, now| core.stamp_fleet_creation(now));
+        shared.execute(|core, now| core.apply_matchmaking_config(now, &config.matchmaking))?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut ws_addr = None;

@@ -18,7 +18,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use playfield_sdk::model::{GameSession, PlayerSessionStatus, UpdateGameSession};
+use playfield_sdk::model::{AttributeValue, GameSession, PlayerSessionStatus, UpdateGameSession};
 use playfield_sdk::request::{
     DescribePlayerSessionsRequest, StartMatchBackfillRequest, StopMatchBackfillRequest,
 };
@@ -181,7 +181,7 @@ async fn host(
         id = %gs.game_session_id,
         name = %gs.name,
         max_players = gs.maximum_player_session_count,
-        properties = ?gs.game_properties,
+        properties = %key_values(gs.game_properties.iter().map(|(k, v)| (k, v.clone()))),
         "game session started"
     );
     let matchmaker_data = match gs.parsed_matchmaker_data() {
@@ -200,7 +200,7 @@ async fn host(
             info!(match_id = %data.match_id, configuration = %data.matchmaking_configuration_arn, "matchmaker data");
             for team in &data.teams {
                 for player in &team.players {
-                    info!(team = %team.name, player = %player.player_id, attributes = ?player.attributes, "matched player");
+                    info!(team = %team.name, player = %player.player_id, attributes = %key_values(player.attributes.iter().map(|(k, v)| (k, attribute_text(v)))), "matched player");
                 }
             }
         }
@@ -373,7 +373,32 @@ fn log_update(update: &UpdateGameSession) {
     info!(
         reason = update.update_reason.as_str(),
         ticket = %update.backfill_ticket_id,
-        players = ?players,
+        players = %players.map_or_else(|| "unknown".to_string(), |n| n.to_string()),
         "game session updated"
     );
+}
+
+/// `k=v, k=v` for a log line (not Rust's Debug form of a map).
+fn key_values<'a>(pairs: impl Iterator<Item = (&'a String, String)>) -> String {
+    pairs
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A player attribute as a person writes it: `1000`, `"sword"`, `[a, b]`, `{eu: 50}`.
+fn attribute_text(v: &AttributeValue) -> String {
+    match v {
+        AttributeValue::None => "none".into(),
+        AttributeValue::String(s) => format!("{s:?}"),
+        AttributeValue::Double(n) => n.to_string(),
+        AttributeValue::StringList(l) => format!("[{}]", l.join(", ")),
+        AttributeValue::StringDoubleMap(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, n)| format!("{k}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }

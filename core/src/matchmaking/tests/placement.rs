@@ -97,6 +97,46 @@ fn with_no_ready_process_the_placement_times_out() {
     assert_eq!(p.status, PlacementStatus::TimedOut);
 }
 
+/// Issue 17 item 6: "when a placement then times out while idle processes wait in fleets the
+/// queue does not target, the failure message ... name[s] those fleets".
+#[test]
+fn a_timed_out_placement_names_the_fleets_whose_idle_processes_it_could_not_use() {
+    let mut c = matched(false);
+    c.register_fleet(crate::Fleet {
+        id: "fleet-other".into(),
+        name: "other".into(),
+        locations: Vec::new(),
+    })
+    .unwrap();
+    c.connect(
+        T0,
+        ConnId(9),
+        ConnectInfo {
+            pid: "stray".into(),
+            fleet_id: "fleet-other".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    c.process_ready(
+        T0,
+        "stray",
+        ProcessReady {
+            port: Some(7009),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    advance(&mut c, T0 + 31_000);
+    let t = c.ticket("t1").unwrap();
+    assert_eq!(t.status, TicketStatus::Failed);
+    let message = t.status_message.as_deref().unwrap();
+    assert!(
+        message.contains("idle server processes wait in fleet(s) 'fleet-other'"),
+        "{message}"
+    );
+}
+
 /// A process that becomes ready within the queue's timeout gets the waiting match, within
 /// the ProcessReady that freed it: not at the next retry tick (issue 5: "from the last needed
 /// ticket to the match is milliseconds" holds for capacity arriving late too). Two matches

@@ -25,8 +25,9 @@
 //!   oldest events in publish order (the gap is at the end) and delivers them when the target
 //!   is back. The log says so once at the first refusal, then in one summary line per
 //!   [`DeliveryConfig::overflow_report_interval`] (`overflow` module).
-//! - **Every attempt is logged** with target, event name, tickets, attempt number, and HTTP
-//!   status or error.
+//! - **Every delivery is logged** with target, event name, tickets, attempt number and HTTP
+//!   status. Failed attempts are logged once when a target starts failing, then summarised
+//!   once a minute per target while it keeps failing (`failure_log`).
 //! - **SNS subscriptions** start `PendingConfirmation`, as SNS's HTTP/HTTPS subscriptions
 //!   do: a `SubscriptionConfirmation` goes first, and no notification is sent until
 //!   [`EventHub::confirm`] is called with its token (the daemon calls it when the receiver
@@ -34,7 +35,7 @@
 //!   sent again with backoff; see [`SnsPending`] and the `pending` module.
 //! - **Shutdown.** [`EventHub::shutdown`] (or dropping the last hub clone) ends the workers
 //!   after a best-effort drain: one attempt per queued event, no further retries. What is not
-//!   delivered then is logged and counted as abandoned.
+//!   delivered then is counted as abandoned and summarised in one warning per target.
 //! - **Broadcast.** Every published event also goes, unrendered, to a
 //!   `tokio::sync::broadcast` channel for the dashboard and `GET /events`
 //!   (see [`crate::events::stream`]).
@@ -43,6 +44,7 @@
 //! post-processing call, made by the matchmaker and answered by the title's virtual server.
 
 mod backoff;
+mod failure_log;
 mod overflow;
 mod pending;
 mod thread;

@@ -98,13 +98,21 @@ pub(super) async fn await_confirmation(
         },
     };
     let mut sent: u32 = 0;
+    let mut failures = super::failure_log::FailureLog::default();
     let interrupt = loop {
         let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let payload = confirmation(sub, EpochMillis(subscribed_at.0.saturating_add(elapsed)));
         // Retried like any message until accepted (or abandoned per `max_attempts`: the next
         // resend tries again).
         if let Err(i) = p
-            .while_pending(worker::deliver(shared, client, config, &payload, &[]))
+            .while_pending(worker::deliver(
+                shared,
+                client,
+                config,
+                &payload,
+                &[],
+                &mut failures,
+            ))
             .await
         {
             break i;
@@ -191,7 +199,7 @@ impl Pending<'_> {
             tracing::warn!(
                 target_name = %self.shared.name,
                 event = event.name(),
-                tickets = ?event.ticket_ids(),
+                tickets = %event.ticket_ids().join(","),
                 "events: SNS subscription for target {} is not confirmed yet and holds {} events, its limit: newer events are dropped (counted) until it is confirmed; visit {} or have your endpoint do so",
                 self.shared.name,
                 self.hold.limit,

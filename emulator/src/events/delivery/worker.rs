@@ -2,6 +2,7 @@
 //! retrying until it is delivered (or abandoned per `max_attempts`) before taking the next.
 //! An SNS target first waits for its subscription's confirmation ([`super::pending`]).
 
+use super::failure_log::FailureLog;
 use super::pending::{self, Outcome};
 use super::{DeliveryConfig, Shared, SnsConfirmation};
 use crate::events::format::{self, Format, Rendered};
@@ -53,6 +54,7 @@ pub(super) async fn run(
     };
     // Events that go before the queue: those held until the SNS subscription was confirmed.
     let mut backlog = VecDeque::new();
+    let mut failures = FailureLog::default();
     if let Some(sub) = subscription {
         let outcome =
             pending::await_confirmation(&shared, &client, &config, &sub, &mut queue, subscribed_at)
@@ -93,7 +95,16 @@ pub(super) async fn run(
         match rendered {
             Some(r) => {
                 let tickets = event.ticket_ids();
-                if deliver(&shared, &client, &config, &r.into(), &tickets).await {
+                if deliver(
+                    &shared,
+                    &client,
+                    &config,
+                    &r.into(),
+                    &tickets,
+                    &mut failures,
+                )
+                .await
+                {
                     shared.counters.delivered.fetch_add(1, Ordering::AcqRel);
                 } else {
                     shared.counters.abandoned.fetch_add(1, Ordering::AcqRel);
@@ -112,16 +123,20 @@ pub(super) async fn run(
         let overflowed = shared.counters.overflowed.load(Ordering::Relaxed);
         shared.overflow.flush_due(&shared.name, overflowed);
     }
+    failures.report_shutdown(&shared.name);
     tracing::debug!(target_name = %shared.name, "events: worker stopped");
 }
 
-/// Sends `r` until a 2xx answer; returns `false` if abandoned after `max_attempts`.
+/// Sends `r` until a 2xx answer; returns `false` if abandoned after `max_attempts` or when
+/// the hub stops. Failed attempts are logged through `failures` (summarised, see
+/// [`super::failure_log`]).
 pub(super) async fn deliver(
     shared: &Shared,
     client: &reqwest::Client,
     config: &DeliveryConfig,
     r: &Payload,
     tickets: &[&str],
+    failures: &mut FailureLog,
 ) -> bool {
     let mut attempt: u32 = 0;
     loop {
@@ -129,9 +144,10 @@ pub(super) async fn deliver(
         shared.counters.attempts.fetch_add(1, Ordering::Relaxed);
         match send(client, &shared.url, r).await {
             Attempt::Delivered(status) => {
+                failures.delivered(&shared.name);
                 tracing::info!(
                     target_name = %shared.name,
-                    ?tickets,
+                    tickets = %tickets.join(","),
                     "events: {} delivered to {} (attempt {attempt}, HTTP {status})",
                     r.name,
                     shared.name
@@ -144,10 +160,16 @@ pub(super) async fn deliver(
                     .failed_attempts
                     .fetch_add(1, Ordering::Relaxed);
                 let stopping = *shared.stopping.borrow();
-                if stopping || config.max_attempts.is_some_and(|max| attempt >= max) {
+                if stopping {
+                    // Shutting down: the event's one last attempt failed. Not an error (the
+                    // daemon was asked to stop); counted and reported once per target.
+                    failures.dropped_at_shutdown(&why);
+                    return false;
+                }
+                if config.max_attempts.is_some_and(|max| attempt >= max) {
                     tracing::error!(
                         target_name = %shared.name,
-                        ?tickets,
+                        tickets = %tickets.join(","),
                         "events: {} to {} abandoned after attempt {attempt}: {why}",
                         r.name,
                         shared.name
@@ -155,13 +177,7 @@ pub(super) async fn deliver(
                     return false;
                 }
                 let delay = config.backoff.delay(attempt);
-                tracing::warn!(
-                    target_name = %shared.name,
-                    ?tickets,
-                    "events: {} to {} failed (attempt {attempt}: {why}); retrying in {delay:?}",
-                    r.name,
-                    shared.name
-                );
+                failures.failed(&shared.name, r.name, tickets, attempt, &why, delay);
                 let mut stop = shared.stopping.subscribe();
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
