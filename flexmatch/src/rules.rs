@@ -17,7 +17,8 @@
 use super::eval::{eval, Scratch, View, L};
 use super::expr::{Agg, Expr, Leaf};
 use super::ruleset::{
-    CmpOp, CollectionOp, DistanceReference, PartyAgg, Reference, RuleKind, RuleSet, Statement,
+    CmpOp, CollectionOp, DistanceReference, ParamId, PartyAgg, Reference, RuleKind, RuleSet,
+    Statement,
 };
 use super::store::Val;
 
@@ -205,77 +206,24 @@ fn judge(kind: &RuleKind, v: &View<'_>, params: &[f64], mode: Mode, s: &mut Scra
             reference,
             op,
             party,
-        } => {
-            if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
-                return Tri::Unknown;
-            }
-            let r = reference
-                .as_ref()
-                .map(|r| scalar_ref(r, v, params, *party, s));
-            for m in measurements {
-                eval(m, v, *party, s);
-                let ok = match r {
-                    Some(L::Missing) => true,
-                    Some(r) => {
-                        s.a.leaves
-                            .iter()
-                            .all(|x| *x == L::Missing || compare(*x, *op, r))
-                    }
-                    None => all_relation(&s.a.leaves, *op, &mut s.nums),
-                };
-                if !ok {
-                    return Tri::Fail;
-                }
-            }
-            Tri::Pass
-        }
+        } => judge_comparison(measurements, reference, *op, *party, v, params, partial, s),
         RuleKind::Distance {
             measurements,
             reference,
             max_distance,
             min_distance,
             party,
-        } => {
-            if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
-                return Tri::Unknown;
-            }
-            let (max, min) = (
-                params[*max_distance],
-                if partial {
-                    f64::NAN
-                } else {
-                    params[*min_distance]
-                },
-            );
-            let r = reference
-                .as_ref()
-                .map(|r| scalar_ref(r, v, params, *party, s));
-            for m in measurements {
-                eval(m, v, *party, s);
-                let nums = s.a.leaves.iter().filter_map(|l| match l {
-                    L::Num(n) => Some(*n),
-                    _ => None,
-                });
-                let ok = match r {
-                    Some(L::Num(r)) => nums
-                        .map(|x| (x - r).abs())
-                        .all(|d| !over(d, max) && !under(d, min)),
-                    Some(_) => true,
-                    None => {
-                        let (lo, hi) = nums
-                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-                                (a.min(x), b.max(x))
-                            });
-                        let d = if lo > hi { 0.0 } else { hi - lo };
-                        !over(d, max) && !under(d, min)
-                    }
-                };
-                if !ok {
-                    return Tri::Fail;
-                }
-            }
-            Tri::Pass
-        }
+        } => judge_distance(
+            measurements,
+            reference,
+            *max_distance,
+            *min_distance,
+            *party,
+            v,
+            params,
+            partial,
+            s,
+        ),
         RuleKind::Collection {
             measurements,
             reference,
@@ -319,6 +267,100 @@ fn judge(kind: &RuleKind, v: &View<'_>, params: &[f64], mode: Mode, s: &mut Scra
         | RuleKind::DistanceSort { .. }
         | RuleKind::Compound { .. } => Tri::Pass,
     }
+}
+
+/// A comparison rule: every measured value against the reference, or (with no
+/// reference) all the values against each other. Kept apart from [`judge`] so
+/// each rule type reads as one unit.
+#[allow(clippy::too_many_arguments)]
+fn judge_comparison(
+    measurements: &[Expr],
+    reference: &Option<Reference>,
+    op: CmpOp,
+    party: PartyAgg,
+    v: &View<'_>,
+    params: &[f64],
+    partial: bool,
+    s: &mut Scratch,
+) -> Tri {
+    if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
+        return Tri::Unknown;
+    }
+    let r = reference
+        .as_ref()
+        .map(|r| scalar_ref(r, v, params, party, s));
+    for m in measurements {
+        eval(m, v, party, s);
+        let ok = match r {
+            Some(L::Missing) => true,
+            Some(r) => {
+                s.a.leaves
+                    .iter()
+                    .all(|x| *x == L::Missing || compare(*x, op, r))
+            }
+            None => all_relation(&s.a.leaves, op, &mut s.nums),
+        };
+        if !ok {
+            return Tri::Fail;
+        }
+    }
+    Tri::Pass
+}
+
+/// A distance rule: each measured number's distance from the reference, or
+/// (with no reference) the spread of the numbers, within the bounds. A
+/// partial match checks only the maximum, since more players can only widen
+/// the spread.
+#[allow(clippy::too_many_arguments)]
+fn judge_distance(
+    measurements: &[Expr],
+    reference: &Option<Reference>,
+    max_distance: ParamId,
+    min_distance: ParamId,
+    party: PartyAgg,
+    v: &View<'_>,
+    params: &[f64],
+    partial: bool,
+    s: &mut Scratch,
+) -> Tri {
+    if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
+        return Tri::Unknown;
+    }
+    let (max, min) = (
+        params[max_distance],
+        if partial {
+            f64::NAN
+        } else {
+            params[min_distance]
+        },
+    );
+    let r = reference
+        .as_ref()
+        .map(|r| scalar_ref(r, v, params, party, s));
+    for m in measurements {
+        eval(m, v, party, s);
+        let nums = s.a.leaves.iter().filter_map(|l| match l {
+            L::Num(n) => Some(*n),
+            _ => None,
+        });
+        let ok = match r {
+            Some(L::Num(r)) => nums
+                .map(|x| (x - r).abs())
+                .all(|d| !over(d, max) && !under(d, min)),
+            Some(_) => true,
+            None => {
+                let (lo, hi) = nums.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                    (a.min(x), b.max(x))
+                });
+                let d = if lo > hi { 0.0 } else { hi - lo };
+                !over(d, max) && !under(d, min)
+            }
+        };
+        if !ok {
+            return Tri::Fail;
+        }
+    }
+    Tri::Pass
 }
 
 fn compare(x: L, op: CmpOp, r: L) -> bool {
