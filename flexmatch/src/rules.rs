@@ -14,7 +14,7 @@
 //! undecided part never rejects a ticket on its own. Rules named by a
 //! compound statement are judged only through it.
 
-use super::eval::{eval, Scratch, View, L};
+use super::eval::{eval, Nested, Scratch, View, L};
 use super::expr::{Agg, Expr, Leaf};
 use super::ruleset::{
     CmpOp, CollectionOp, DistanceReference, ParamId, PartyAgg, Reference, RuleKind, RuleSet,
@@ -413,29 +413,7 @@ fn collection(
     s: &mut Scratch,
 ) -> Tri {
     let partial = mode == Mode::Partial;
-    // Reference: a single symbol (contains) or a sorted symbol set (reference_intersection_count).
-    let mut target = u32::MAX;
-    s.refs.clear();
-    match reference {
-        Some(Reference::Str(t)) => {
-            target = v.store.syms.lookup(t).unwrap_or(u32::MAX);
-            s.refs.push(target);
-        }
-        Some(Reference::StrList(l)) => s
-            .refs
-            .extend(l.iter().filter_map(|t| v.store.syms.lookup(t))),
-        Some(Reference::Expr(e)) => {
-            eval(e, v, party, s);
-            s.refs.extend(s.a.leaves.iter().filter_map(|l| match l {
-                L::Sym(x) => Some(*x),
-                _ => None,
-            }));
-            target = s.refs.first().copied().unwrap_or(u32::MAX);
-        }
-        Some(Reference::Number(_)) | None => {}
-    }
-    s.refs.sort_unstable();
-    s.refs.dedup();
+    let target = collection_reference(reference, party, v, s);
     let within = |c: f64, check_min: bool, check_max: bool| {
         !(check_max && over(c, max) || check_min && under(c, min))
     };
@@ -455,40 +433,7 @@ fn collection(
                 within(c as f64, !partial, true)
             }
             CollectionOp::Intersection => {
-                s.syms.clear();
-                let mut first = true;
-                let mut lists = 0;
-                if a.depth >= 2 {
-                    for l in a.inner_lists() {
-                        lists += 1;
-                        if first {
-                            s.syms.extend(l.iter().filter_map(|x| {
-                                if let L::Sym(y) = x {
-                                    Some(*y)
-                                } else {
-                                    None
-                                }
-                            }));
-                            s.syms.sort_unstable();
-                            s.syms.dedup();
-                            first = false;
-                        } else {
-                            s.syms.retain(|y| l.contains(&L::Sym(*y)));
-                        }
-                    }
-                } else {
-                    for l in &a.leaves {
-                        lists += 1;
-                        if let L::Sym(y) = l {
-                            if first {
-                                s.syms.push(*y);
-                                first = false;
-                            } else {
-                                s.syms.retain(|z| z == y);
-                            }
-                        }
-                    }
-                }
+                let lists = intersect_collections(a, &mut s.syms);
                 lists == 0 || within(s.syms.len() as f64, true, !partial)
             }
             CollectionOp::ReferenceIntersectionCount => {
@@ -512,6 +457,85 @@ fn collection(
         }
     }
     Tri::Pass
+}
+
+/// Resolves a collection rule's reference into `s.refs` (sorted, without
+/// duplicates, for reference_intersection_count) and returns the single symbol
+/// contains looks for (`u32::MAX`, which matches nothing, when there is none).
+/// Done once per rule, before the measurements are evaluated into `s.a`.
+fn collection_reference(
+    reference: &Option<Reference>,
+    party: PartyAgg,
+    v: &View<'_>,
+    s: &mut Scratch,
+) -> u32 {
+    let mut target = u32::MAX;
+    s.refs.clear();
+    match reference {
+        Some(Reference::Str(t)) => {
+            target = v.store.syms.lookup(t).unwrap_or(u32::MAX);
+            s.refs.push(target);
+        }
+        Some(Reference::StrList(l)) => s
+            .refs
+            .extend(l.iter().filter_map(|t| v.store.syms.lookup(t))),
+        Some(Reference::Expr(e)) => {
+            eval(e, v, party, s);
+            s.refs.extend(s.a.leaves.iter().filter_map(|l| match l {
+                L::Sym(x) => Some(*x),
+                _ => None,
+            }));
+            target = s.refs.first().copied().unwrap_or(u32::MAX);
+        }
+        Some(Reference::Number(_)) | None => {}
+    }
+    s.refs.sort_unstable();
+    s.refs.dedup();
+    target
+}
+
+/// The intersection operation: leaves in `syms` the symbols common to every
+/// collection of `a` (its innermost lists, or each value on its own for a
+/// plain list of strings) and returns how many collections there were, since
+/// an empty measurement passes whatever the bounds.
+fn intersect_collections(a: &Nested, syms: &mut Vec<u32>) -> usize {
+    syms.clear();
+    let mut first = true;
+    let mut lists = 0;
+    if a.depth >= 2 {
+        for l in a.inner_lists() {
+            lists += 1;
+            if first {
+                syms.extend(l.iter().filter_map(
+                    |x| {
+                        if let L::Sym(y) = x {
+                            Some(*y)
+                        } else {
+                            None
+                        }
+                    },
+                ));
+                syms.sort_unstable();
+                syms.dedup();
+                first = false;
+            } else {
+                syms.retain(|y| l.contains(&L::Sym(*y)));
+            }
+        }
+    } else {
+        for l in &a.leaves {
+            lists += 1;
+            if let L::Sym(y) = l {
+                if first {
+                    syms.push(*y);
+                    first = false;
+                } else {
+                    syms.retain(|z| z == y);
+                }
+            }
+        }
+    }
+    lists
 }
 
 /// Latency rule: some region where every ticket reports at most `max_latency`
