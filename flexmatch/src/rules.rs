@@ -309,8 +309,7 @@ fn judge_comparison(
 
 /// A distance rule: each measured number's distance from the reference, or
 /// (with no reference) the spread of the numbers, within the bounds. A
-/// partial match checks only the maximum, since more players can only widen
-/// the spread.
+/// partial match checks maxDistance only; minDistance waits for the full match.
 #[allow(clippy::too_many_arguments)]
 fn judge_distance(
     measurements: &[Expr],
