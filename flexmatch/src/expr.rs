@@ -224,27 +224,7 @@ fn parse_expr(c: &mut Cursor<'_>, names: &Names<'_>) -> Result<Expr, String> {
 }
 
 fn parse_source(c: &mut Cursor<'_>, names: &Names<'_>) -> Result<Expr, String> {
-    c.expect("[")?;
-    c.ws();
-    let list = c.until(&[']']);
-    c.expect("]")?;
-    let teams = if list == "*" {
-        TeamSel::All
-    } else {
-        let mut idx = Vec::new();
-        for n in list.split(',').map(str::trim) {
-            match names.team(n) {
-                Some(v) => idx.extend(v),
-                None => return Err(format!("unknown team \"{n}\"")),
-            }
-        }
-        let grouped = list.contains(',') || idx.len() > 1;
-        if grouped {
-            TeamSel::Many(idx)
-        } else {
-            TeamSel::One(idx[0])
-        }
-    };
+    let teams = parse_team_selection(c, names)?;
     let team_depth: u8 = if matches!(teams, TeamSel::One(_)) {
         0
     } else {
@@ -284,33 +264,7 @@ fn parse_source(c: &mut Cursor<'_>, names: &Names<'_>) -> Result<Expr, String> {
         leaf = Leaf::PlayerId;
         shape.kind = Kind::Str;
     } else if c.eat(".") {
-        let word = c.ident();
-        if word != "attributes" {
-            return Err(format!(
-                "expected \"attributes\" after players, got \"{word}\""
-            ));
-        }
-        c.expect("[")?;
-        let name = c.until(&[']']);
-        c.expect("]")?;
-        let Some(i) = names.attrs.iter().position(|a| a.name == name) else {
-            let hint = did_you_mean(name, names.attrs.iter().map(|a| a.name.as_str()));
-            return Err(format!("unknown attribute \"{name}\"{hint}"));
-        };
-        leaf = Leaf::Attr(i);
-        match names.attrs[i].kind {
-            AttrType::Number => shape.kind = Kind::Number,
-            AttrType::String => shape.kind = Kind::Str,
-            AttrType::StringList => {
-                shape.kind = Kind::Str;
-                shape.depth += 1;
-            }
-            AttrType::StringNumberMap => {
-                return Err(format!(
-                    "attribute \"{name}\" is a string_number_map, which property expressions cannot read"
-                ))
-            }
-        }
+        leaf = parse_player_attribute(c, names, &mut shape)?;
     }
     Ok(Expr {
         teams,
@@ -318,6 +272,70 @@ fn parse_source(c: &mut Cursor<'_>, names: &Names<'_>) -> Result<Expr, String> {
         ops: Vec::new(),
         shape,
     })
+}
+
+/// The `teams[...]` part of a property expression: `*`, one team, or a
+/// comma-separated list (which, like a team with several instances, selects
+/// many and so adds a level of nesting).
+fn parse_team_selection(c: &mut Cursor<'_>, names: &Names<'_>) -> Result<TeamSel, String> {
+    c.expect("[")?;
+    c.ws();
+    let list = c.until(&[']']);
+    c.expect("]")?;
+    if list == "*" {
+        return Ok(TeamSel::All);
+    }
+    let mut idx = Vec::new();
+    for n in list.split(',').map(str::trim) {
+        match names.team(n) {
+            Some(v) => idx.extend(v),
+            None => return Err(format!("unknown team \"{n}\"")),
+        }
+    }
+    let grouped = list.contains(',') || idx.len() > 1;
+    Ok(if grouped {
+        TeamSel::Many(idx)
+    } else {
+        TeamSel::One(idx[0])
+    })
+}
+
+/// The `.attributes[name]` part after `players`: the attribute read, with the
+/// kind it yields (a string list adds a level of nesting). string_number_map
+/// attributes are refused because property expressions cannot read them.
+fn parse_player_attribute(
+    c: &mut Cursor<'_>,
+    names: &Names<'_>,
+    shape: &mut Shape,
+) -> Result<Leaf, String> {
+    let word = c.ident();
+    if word != "attributes" {
+        return Err(format!(
+            "expected \"attributes\" after players, got \"{word}\""
+        ));
+    }
+    c.expect("[")?;
+    let name = c.until(&[']']);
+    c.expect("]")?;
+    let Some(i) = names.attrs.iter().position(|a| a.name == name) else {
+        let hint = did_you_mean(name, names.attrs.iter().map(|a| a.name.as_str()));
+        return Err(format!("unknown attribute \"{name}\"{hint}"));
+    };
+    match names.attrs[i].kind {
+        AttrType::Number => shape.kind = Kind::Number,
+        AttrType::String => shape.kind = Kind::Str,
+        AttrType::StringList => {
+            shape.kind = Kind::Str;
+            shape.depth += 1;
+        }
+        AttrType::StringNumberMap => {
+            let why = "which property expressions cannot read";
+            return Err(format!(
+                "attribute \"{name}\" is a string_number_map, {why}"
+            ));
+        }
+    }
+    Ok(Leaf::Attr(i))
 }
 
 /// The shape an aggregation produces, or why it does not apply.

@@ -14,10 +14,11 @@
 //! undecided part never rejects a ticket on its own. Rules named by a
 //! compound statement are judged only through it.
 
-use super::eval::{eval, Scratch, View, L};
+use super::eval::{eval, Nested, Scratch, View, L};
 use super::expr::{Agg, Expr, Leaf};
 use super::ruleset::{
-    CmpOp, CollectionOp, DistanceReference, PartyAgg, Reference, RuleKind, RuleSet, Statement,
+    CmpOp, CollectionOp, DistanceReference, ParamId, PartyAgg, Reference, RuleKind, RuleSet,
+    Statement,
 };
 use super::store::Val;
 
@@ -205,77 +206,24 @@ fn judge(kind: &RuleKind, v: &View<'_>, params: &[f64], mode: Mode, s: &mut Scra
             reference,
             op,
             party,
-        } => {
-            if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
-                return Tri::Unknown;
-            }
-            let r = reference
-                .as_ref()
-                .map(|r| scalar_ref(r, v, params, *party, s));
-            for m in measurements {
-                eval(m, v, *party, s);
-                let ok = match r {
-                    Some(L::Missing) => true,
-                    Some(r) => {
-                        s.a.leaves
-                            .iter()
-                            .all(|x| *x == L::Missing || compare(*x, *op, r))
-                    }
-                    None => all_relation(&s.a.leaves, *op, &mut s.nums),
-                };
-                if !ok {
-                    return Tri::Fail;
-                }
-            }
-            Tri::Pass
-        }
+        } => judge_comparison(measurements, reference, *op, *party, v, params, partial, s),
         RuleKind::Distance {
             measurements,
             reference,
             max_distance,
             min_distance,
             party,
-        } => {
-            if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
-                return Tri::Unknown;
-            }
-            let (max, min) = (
-                params[*max_distance],
-                if partial {
-                    f64::NAN
-                } else {
-                    params[*min_distance]
-                },
-            );
-            let r = reference
-                .as_ref()
-                .map(|r| scalar_ref(r, v, params, *party, s));
-            for m in measurements {
-                eval(m, v, *party, s);
-                let nums = s.a.leaves.iter().filter_map(|l| match l {
-                    L::Num(n) => Some(*n),
-                    _ => None,
-                });
-                let ok = match r {
-                    Some(L::Num(r)) => nums
-                        .map(|x| (x - r).abs())
-                        .all(|d| !over(d, max) && !under(d, min)),
-                    Some(_) => true,
-                    None => {
-                        let (lo, hi) = nums
-                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-                                (a.min(x), b.max(x))
-                            });
-                        let d = if lo > hi { 0.0 } else { hi - lo };
-                        !over(d, max) && !under(d, min)
-                    }
-                };
-                if !ok {
-                    return Tri::Fail;
-                }
-            }
-            Tri::Pass
-        }
+        } => judge_distance(
+            measurements,
+            reference,
+            *max_distance,
+            *min_distance,
+            *party,
+            v,
+            params,
+            partial,
+            s,
+        ),
         RuleKind::Collection {
             measurements,
             reference,
@@ -319,6 +267,99 @@ fn judge(kind: &RuleKind, v: &View<'_>, params: &[f64], mode: Mode, s: &mut Scra
         | RuleKind::DistanceSort { .. }
         | RuleKind::Compound { .. } => Tri::Pass,
     }
+}
+
+/// A comparison rule: every measured value against the reference, or (with no
+/// reference) all the values against each other. Kept apart from [`judge`] so
+/// each rule type reads as one unit.
+#[allow(clippy::too_many_arguments)]
+fn judge_comparison(
+    measurements: &[Expr],
+    reference: &Option<Reference>,
+    op: CmpOp,
+    party: PartyAgg,
+    v: &View<'_>,
+    params: &[f64],
+    partial: bool,
+    s: &mut Scratch,
+) -> Tri {
+    if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
+        return Tri::Unknown;
+    }
+    let r = reference
+        .as_ref()
+        .map(|r| scalar_ref(r, v, params, party, s));
+    for m in measurements {
+        eval(m, v, party, s);
+        let ok = match r {
+            Some(L::Missing) => true,
+            Some(r) => {
+                s.a.leaves
+                    .iter()
+                    .all(|x| *x == L::Missing || compare(*x, op, r))
+            }
+            None => all_relation(&s.a.leaves, op, &mut s.nums),
+        };
+        if !ok {
+            return Tri::Fail;
+        }
+    }
+    Tri::Pass
+}
+
+/// A distance rule: each measured number's distance from the reference, or
+/// (with no reference) the spread of the numbers, within the bounds. A
+/// partial match checks maxDistance only; minDistance waits for the full match.
+#[allow(clippy::too_many_arguments)]
+fn judge_distance(
+    measurements: &[Expr],
+    reference: &Option<Reference>,
+    max_distance: ParamId,
+    min_distance: ParamId,
+    party: PartyAgg,
+    v: &View<'_>,
+    params: &[f64],
+    partial: bool,
+    s: &mut Scratch,
+) -> Tri {
+    if partial && (measurements.iter().any(counts_players) || reference_counts(reference)) {
+        return Tri::Unknown;
+    }
+    let (max, min) = (
+        params[max_distance],
+        if partial {
+            f64::NAN
+        } else {
+            params[min_distance]
+        },
+    );
+    let r = reference
+        .as_ref()
+        .map(|r| scalar_ref(r, v, params, party, s));
+    for m in measurements {
+        eval(m, v, party, s);
+        let nums = s.a.leaves.iter().filter_map(|l| match l {
+            L::Num(n) => Some(*n),
+            _ => None,
+        });
+        let ok = match r {
+            Some(L::Num(r)) => nums
+                .map(|x| (x - r).abs())
+                .all(|d| !over(d, max) && !under(d, min)),
+            Some(_) => true,
+            None => {
+                let (lo, hi) = nums.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                    (a.min(x), b.max(x))
+                });
+                let d = if lo > hi { 0.0 } else { hi - lo };
+                !over(d, max) && !under(d, min)
+            }
+        };
+        if !ok {
+            return Tri::Fail;
+        }
+    }
+    Tri::Pass
 }
 
 fn compare(x: L, op: CmpOp, r: L) -> bool {
@@ -371,29 +412,7 @@ fn collection(
     s: &mut Scratch,
 ) -> Tri {
     let partial = mode == Mode::Partial;
-    // Reference: a single symbol (contains) or a sorted symbol set (reference_intersection_count).
-    let mut target = u32::MAX;
-    s.refs.clear();
-    match reference {
-        Some(Reference::Str(t)) => {
-            target = v.store.syms.lookup(t).unwrap_or(u32::MAX);
-            s.refs.push(target);
-        }
-        Some(Reference::StrList(l)) => s
-            .refs
-            .extend(l.iter().filter_map(|t| v.store.syms.lookup(t))),
-        Some(Reference::Expr(e)) => {
-            eval(e, v, party, s);
-            s.refs.extend(s.a.leaves.iter().filter_map(|l| match l {
-                L::Sym(x) => Some(*x),
-                _ => None,
-            }));
-            target = s.refs.first().copied().unwrap_or(u32::MAX);
-        }
-        Some(Reference::Number(_)) | None => {}
-    }
-    s.refs.sort_unstable();
-    s.refs.dedup();
+    let target = collection_reference(reference, party, v, s);
     let within = |c: f64, check_min: bool, check_max: bool| {
         !(check_max && over(c, max) || check_min && under(c, min))
     };
@@ -413,40 +432,7 @@ fn collection(
                 within(c as f64, !partial, true)
             }
             CollectionOp::Intersection => {
-                s.syms.clear();
-                let mut first = true;
-                let mut lists = 0;
-                if a.depth >= 2 {
-                    for l in a.inner_lists() {
-                        lists += 1;
-                        if first {
-                            s.syms.extend(l.iter().filter_map(|x| {
-                                if let L::Sym(y) = x {
-                                    Some(*y)
-                                } else {
-                                    None
-                                }
-                            }));
-                            s.syms.sort_unstable();
-                            s.syms.dedup();
-                            first = false;
-                        } else {
-                            s.syms.retain(|y| l.contains(&L::Sym(*y)));
-                        }
-                    }
-                } else {
-                    for l in &a.leaves {
-                        lists += 1;
-                        if let L::Sym(y) = l {
-                            if first {
-                                s.syms.push(*y);
-                                first = false;
-                            } else {
-                                s.syms.retain(|z| z == y);
-                            }
-                        }
-                    }
-                }
+                let lists = intersect_collections(a, &mut s.syms);
                 lists == 0 || within(s.syms.len() as f64, true, !partial)
             }
             CollectionOp::ReferenceIntersectionCount => {
@@ -470,6 +456,85 @@ fn collection(
         }
     }
     Tri::Pass
+}
+
+/// Resolves a collection rule's reference into `s.refs` (sorted, without
+/// duplicates, for reference_intersection_count) and returns the single symbol
+/// contains looks for (`u32::MAX`, which matches nothing, when there is none).
+/// Done once per rule, before the measurements are evaluated into `s.a`.
+fn collection_reference(
+    reference: &Option<Reference>,
+    party: PartyAgg,
+    v: &View<'_>,
+    s: &mut Scratch,
+) -> u32 {
+    let mut target = u32::MAX;
+    s.refs.clear();
+    match reference {
+        Some(Reference::Str(t)) => {
+            target = v.store.syms.lookup(t).unwrap_or(u32::MAX);
+            s.refs.push(target);
+        }
+        Some(Reference::StrList(l)) => s
+            .refs
+            .extend(l.iter().filter_map(|t| v.store.syms.lookup(t))),
+        Some(Reference::Expr(e)) => {
+            eval(e, v, party, s);
+            s.refs.extend(s.a.leaves.iter().filter_map(|l| match l {
+                L::Sym(x) => Some(*x),
+                _ => None,
+            }));
+            target = s.refs.first().copied().unwrap_or(u32::MAX);
+        }
+        Some(Reference::Number(_)) | None => {}
+    }
+    s.refs.sort_unstable();
+    s.refs.dedup();
+    target
+}
+
+/// The intersection operation: leaves in `syms` the symbols common to every
+/// collection of `a` (its innermost lists, or each value on its own for a
+/// plain list of strings) and returns how many collections there were, since
+/// an empty measurement passes whatever the bounds.
+fn intersect_collections(a: &Nested, syms: &mut Vec<u32>) -> usize {
+    syms.clear();
+    let mut first = true;
+    let mut lists = 0;
+    if a.depth >= 2 {
+        for l in a.inner_lists() {
+            lists += 1;
+            if first {
+                syms.extend(l.iter().filter_map(
+                    |x| {
+                        if let L::Sym(y) = x {
+                            Some(*y)
+                        } else {
+                            None
+                        }
+                    },
+                ));
+                syms.sort_unstable();
+                syms.dedup();
+                first = false;
+            } else {
+                syms.retain(|y| l.contains(&L::Sym(*y)));
+            }
+        }
+    } else {
+        for l in &a.leaves {
+            lists += 1;
+            if let L::Sym(y) = l {
+                if first {
+                    syms.push(*y);
+                    first = false;
+                } else {
+                    syms.retain(|z| z == y);
+                }
+            }
+        }
+    }
+    lists
 }
 
 /// Latency rule: some region where every ticket reports at most `max_latency`

@@ -41,182 +41,251 @@ pub(super) fn parse_measuring(
     cx.unknown_keys(obj, &[&COMMON[..], extra].concat(), path);
     let mpath = format!("{path}.measurements");
     let rpath = format!("{path}.referenceValue");
-    let measurements = parse_exprs(cx, obj.get("measurements"), &mpath, names);
-    let reference = parse_reference(cx, obj.get("referenceValue"), &rpath, names);
-    let ref_shape = match &reference {
-        Some(Reference::Expr(e)) => Some(e.shape),
-        _ => None,
+    let measured = Measured {
+        measurements: parse_exprs(cx, obj.get("measurements"), &mpath, names),
+        reference: parse_reference(cx, obj.get("referenceValue"), &rpath, names),
+        mpath,
+        rpath,
     };
     match ty {
-        "distance" => {
-            for (i, m) in measurements.iter().enumerate() {
-                if m.shape.kind != Kind::Number {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!("distance measurements must be numbers, got {}", m.shape),
-                    );
-                }
-            }
-            match (&reference, ref_shape) {
-                (Some(Reference::Str(_) | Reference::StrList(_)), _) => {
-                    cx.err(&rpath, "must be a number")
-                }
-                (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
-                    cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
-                }
-                _ => {}
-            }
-            let max = cx.number(obj, "maxDistance", path);
-            let min = cx.number(obj, "minDistance", path);
-            if max.is_none()
-                && min.is_none()
-                && obj.get("maxDistance").is_none()
-                && obj.get("minDistance").is_none()
-            {
-                cx.err(path, "a distance rule needs maxDistance or minDistance");
-            }
-            let party = party(cx, obj, path, false);
-            let (max_distance, min_distance) = (
-                cx.slot(max.unwrap_or(f64::NAN)),
-                cx.slot(min.unwrap_or(f64::NAN)),
-            );
-            Some(RuleKind::Distance {
-                measurements,
-                reference,
-                max_distance,
-                min_distance,
-                party,
-            })
-        }
-        "comparison" => {
-            let op = match cx.string(obj, "operation", path) {
-                Some("<") => CmpOp::Lt,
-                Some("<=") => CmpOp::Le,
-                Some("=") => CmpOp::Eq,
-                Some("!=") => CmpOp::Ne,
-                Some(">") => CmpOp::Gt,
-                Some(">=") => CmpOp::Ge,
-                Some(s) => {
-                    cx.err(
-                        format!("{path}.operation"),
-                        format!("must be one of <, <=, =, !=, >, >=; got \"{s}\""),
-                    );
-                    CmpOp::Eq
-                }
-                None => {
-                    if obj.get("operation").is_none() {
-                        cx.err(format!("{path}.operation"), "is required");
-                    }
-                    CmpOp::Eq
-                }
-            };
-            let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-            if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
-                cx.err(
-                    format!("{path}.operation"),
-                    "without a referenceValue only = and != can compare players",
-                );
-            }
-            let str_ref = matches!(reference, Some(Reference::Str(_)))
-                || ref_shape.is_some_and(|s| s.kind == Kind::Str);
-            if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
-                cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
-            }
-            if matches!(reference, Some(Reference::StrList(_))) {
-                cx.err(&rpath, "must be a single value");
-            }
-            for (i, m) in measurements.iter().enumerate() {
-                if m.shape.kind == Kind::Item {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!("cannot compare {}; use count(...)", m.shape),
-                    );
-                } else if ordered && m.shape.kind == Kind::Str {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        "strings can only be compared with = or !=",
-                    );
-                } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!("{} cannot be compared with the referenceValue", m.shape),
-                    );
-                }
-            }
-            let party = party(cx, obj, path, false);
-            Some(RuleKind::Comparison {
-                measurements,
-                reference,
-                op,
-                party,
-            })
-        }
-        _ => {
-            let op = match cx.string(obj, "operation", path) {
-                Some("intersection") => CollectionOp::Intersection,
-                Some("contains") => CollectionOp::Contains,
-                Some("reference_intersection_count") => CollectionOp::ReferenceIntersectionCount,
-                other => {
-                    if let Some(s) = other {
-                        cx.err(
-                            format!("{path}.operation"),
-                            format!("must be intersection, contains or reference_intersection_count; got \"{s}\""),
-                        );
-                    } else if obj.get("operation").is_none() {
-                        cx.err(format!("{path}.operation"), "is required");
-                    }
-                    CollectionOp::Intersection
-                }
-            };
-            for (i, m) in measurements.iter().enumerate() {
-                if m.shape.kind != Kind::Str || m.shape.depth == 0 {
-                    cx.err(
-                        format!("{mpath}[{i}]"),
-                        format!(
-                            "collection measurements must be lists of strings, got {}",
-                            m.shape
-                        ),
-                    );
-                }
-            }
-            match op {
-                CollectionOp::Contains => match (&reference, ref_shape) {
-                    (None, _) => cx.err(&rpath, "is required for operation contains"),
-                    (Some(Reference::Str(_)), _) => {}
-                    (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
-                    _ => cx.err(&rpath, "must be a single string for operation contains"),
-                },
-                CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
-                    (None, _) => cx.err(
-                        &rpath,
-                        "is required for operation reference_intersection_count",
-                    ),
-                    (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
-                    (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
-                    _ => cx.err(
-                        &rpath,
-                        "must be a list of strings for operation reference_intersection_count",
-                    ),
-                },
-                CollectionOp::Intersection => {}
-            }
-            let max = cx.number(obj, "maxCount", path);
-            let min = cx.number(obj, "minCount", path);
-            let party = party(cx, obj, path, true);
-            let (max_count, min_count) = (
-                cx.slot(max.unwrap_or(f64::NAN)),
-                cx.slot(min.unwrap_or(f64::NAN)),
-            );
-            Some(RuleKind::Collection {
-                measurements,
-                reference,
-                op,
-                max_count,
-                min_count,
-                party,
-            })
+        "distance" => parse_distance(cx, obj, path, measured),
+        "comparison" => parse_comparison(cx, obj, path, measured),
+        _ => parse_collection(cx, obj, path, measured),
+    }
+}
+
+/// The parts every measuring rule type shares, parsed once by
+/// [`parse_measuring`] so each type's own checks can stay in a function of
+/// their own.
+struct Measured {
+    /// `measurements`, parsed into expressions.
+    measurements: Vec<crate::expr::Expr>,
+    /// `referenceValue`, if present and well formed.
+    reference: Option<Reference>,
+    /// Property paths used in error messages.
+    mpath: String,
+    rpath: String,
+}
+
+impl Measured {
+    /// The shape of the reference when it is an expression; literals have none.
+    fn ref_shape(&self) -> Option<crate::expr::Shape> {
+        match &self.reference {
+            Some(Reference::Expr(e)) => Some(e.shape),
+            _ => None,
         }
     }
+}
+
+/// A distance rule: numeric measurements, a single-number reference and at
+/// least one of maxDistance / minDistance.
+fn parse_distance(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    path: &str,
+    measured: Measured,
+) -> Option<RuleKind> {
+    let ref_shape = measured.ref_shape();
+    let Measured {
+        measurements,
+        reference,
+        mpath,
+        rpath,
+    } = measured;
+    for (i, m) in measurements.iter().enumerate() {
+        if m.shape.kind != Kind::Number {
+            cx.err(
+                format!("{mpath}[{i}]"),
+                format!("distance measurements must be numbers, got {}", m.shape),
+            );
+        }
+    }
+    match (&reference, ref_shape) {
+        (Some(Reference::Str(_) | Reference::StrList(_)), _) => cx.err(&rpath, "must be a number"),
+        (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
+            cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
+        }
+        _ => {}
+    }
+    let max = cx.number(obj, "maxDistance", path);
+    let min = cx.number(obj, "minDistance", path);
+    if max.is_none()
+        && min.is_none()
+        && obj.get("maxDistance").is_none()
+        && obj.get("minDistance").is_none()
+    {
+        cx.err(path, "a distance rule needs maxDistance or minDistance");
+    }
+    let party = party(cx, obj, path, false);
+    let (max_distance, min_distance) = (
+        cx.slot(max.unwrap_or(f64::NAN)),
+        cx.slot(min.unwrap_or(f64::NAN)),
+    );
+    Some(RuleKind::Distance {
+        measurements,
+        reference,
+        max_distance,
+        min_distance,
+        party,
+    })
+}
+
+/// A comparison rule: the operation, and measurements whose kind fits both
+/// the operation (strings only with = and !=) and the reference.
+fn parse_comparison(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    path: &str,
+    measured: Measured,
+) -> Option<RuleKind> {
+    let ref_shape = measured.ref_shape();
+    let Measured {
+        measurements,
+        reference,
+        mpath,
+        rpath,
+    } = measured;
+    let op = match cx.string(obj, "operation", path) {
+        Some("<") => CmpOp::Lt,
+        Some("<=") => CmpOp::Le,
+        Some("=") => CmpOp::Eq,
+        Some("!=") => CmpOp::Ne,
+        Some(">") => CmpOp::Gt,
+        Some(">=") => CmpOp::Ge,
+        Some(s) => {
+            cx.err(
+                format!("{path}.operation"),
+                format!("must be one of <, <=, =, !=, >, >=; got \"{s}\""),
+            );
+            CmpOp::Eq
+        }
+        None => {
+            if obj.get("operation").is_none() {
+                cx.err(format!("{path}.operation"), "is required");
+            }
+            CmpOp::Eq
+        }
+    };
+    let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+    if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
+        cx.err(
+            format!("{path}.operation"),
+            "without a referenceValue only = and != can compare players",
+        );
+    }
+    let str_ref = matches!(reference, Some(Reference::Str(_)))
+        || ref_shape.is_some_and(|s| s.kind == Kind::Str);
+    if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
+        cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
+    }
+    if matches!(reference, Some(Reference::StrList(_))) {
+        cx.err(&rpath, "must be a single value");
+    }
+    for (i, m) in measurements.iter().enumerate() {
+        if m.shape.kind == Kind::Item {
+            cx.err(
+                format!("{mpath}[{i}]"),
+                format!("cannot compare {}; use count(...)", m.shape),
+            );
+        } else if ordered && m.shape.kind == Kind::Str {
+            cx.err(
+                format!("{mpath}[{i}]"),
+                "strings can only be compared with = or !=",
+            );
+        } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
+            cx.err(
+                format!("{mpath}[{i}]"),
+                format!("{} cannot be compared with the referenceValue", m.shape),
+            );
+        }
+    }
+    let party = party(cx, obj, path, false);
+    Some(RuleKind::Comparison {
+        measurements,
+        reference,
+        op,
+        party,
+    })
+}
+
+/// A collection rule: string-list measurements, and a reference whose shape
+/// the chosen operation requires.
+fn parse_collection(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    path: &str,
+    measured: Measured,
+) -> Option<RuleKind> {
+    let ref_shape = measured.ref_shape();
+    let Measured {
+        measurements,
+        reference,
+        mpath,
+        rpath,
+    } = measured;
+    let op = match cx.string(obj, "operation", path) {
+        Some("intersection") => CollectionOp::Intersection,
+        Some("contains") => CollectionOp::Contains,
+        Some("reference_intersection_count") => CollectionOp::ReferenceIntersectionCount,
+        other => {
+            if let Some(s) = other {
+                cx.err(
+                    format!("{path}.operation"),
+                    format!("must be intersection, contains or reference_intersection_count; got \"{s}\""),
+                );
+            } else if obj.get("operation").is_none() {
+                cx.err(format!("{path}.operation"), "is required");
+            }
+            CollectionOp::Intersection
+        }
+    };
+    for (i, m) in measurements.iter().enumerate() {
+        if m.shape.kind != Kind::Str || m.shape.depth == 0 {
+            cx.err(
+                format!("{mpath}[{i}]"),
+                format!(
+                    "collection measurements must be lists of strings, got {}",
+                    m.shape
+                ),
+            );
+        }
+    }
+    match op {
+        CollectionOp::Contains => match (&reference, ref_shape) {
+            (None, _) => cx.err(&rpath, "is required for operation contains"),
+            (Some(Reference::Str(_)), _) => {}
+            (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
+            _ => cx.err(&rpath, "must be a single string for operation contains"),
+        },
+        CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
+            (None, _) => cx.err(
+                &rpath,
+                "is required for operation reference_intersection_count",
+            ),
+            (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
+            (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
+            _ => cx.err(
+                &rpath,
+                "must be a list of strings for operation reference_intersection_count",
+            ),
+        },
+        CollectionOp::Intersection => {}
+    }
+    let max = cx.number(obj, "maxCount", path);
+    let min = cx.number(obj, "minCount", path);
+    let party = party(cx, obj, path, true);
+    let (max_count, min_count) = (
+        cx.slot(max.unwrap_or(f64::NAN)),
+        cx.slot(min.unwrap_or(f64::NAN)),
+    );
+    Some(RuleKind::Collection {
+        measurements,
+        reference,
+        op,
+        max_count,
+        min_count,
+        party,
+    })
 }
 
 pub(super) fn parse_latency(

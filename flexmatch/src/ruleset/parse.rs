@@ -160,28 +160,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
         params: Vec::new(),
         broken_rules: Vec::new(),
     };
-    cx.unknown_keys(
-        root,
-        &[
-            "name",
-            "ruleLanguageVersion",
-            "playerAttributes",
-            "algorithm",
-            "teams",
-            "rules",
-            "expansions",
-        ],
-        "",
-    );
-    for e in cx.errors.iter_mut() {
-        e.path = e.path.trim_start_matches('.').to_string();
-    }
-    let name = cx.string(root, "name", "").map(str::to_string);
-    match root.get("ruleLanguageVersion") {
-        None => cx.err("ruleLanguageVersion", "is required"),
-        Some(v) if v.as_str() == Some("1.0") || as_number(v) == Some(1.0) => {}
-        Some(v) => cx.err("ruleLanguageVersion", format!("must be \"1.0\", got {v}")),
-    }
+    let name = parse_header(&mut cx, root);
     let attributes = parse_attributes(&mut cx, root.get("playerAttributes"));
     let (team_defs, teams, max_match_players) = parse_teams(&mut cx, root.get("teams"));
     let large = max_match_players > MAX_SMALL_MATCH_PLAYERS;
@@ -216,6 +195,34 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
         max_match_players,
         params,
     })
+}
+
+/// The top-level checks that need no other section: no unknown properties,
+/// and the one ruleLanguageVersion there is. Returns the optional `name`.
+fn parse_header(cx: &mut Ctx, root: &Map<String, Value>) -> Option<String> {
+    cx.unknown_keys(
+        root,
+        &[
+            "name",
+            "ruleLanguageVersion",
+            "playerAttributes",
+            "algorithm",
+            "teams",
+            "rules",
+            "expansions",
+        ],
+        "",
+    );
+    for e in cx.errors.iter_mut() {
+        e.path = e.path.trim_start_matches('.').to_string();
+    }
+    let name = cx.string(root, "name", "").map(str::to_string);
+    match root.get("ruleLanguageVersion") {
+        None => cx.err("ruleLanguageVersion", "is required"),
+        Some(v) if v.as_str() == Some("1.0") || as_number(v) == Some(1.0) => {}
+        Some(v) => cx.err("ruleLanguageVersion", format!("must be \"1.0\", got {v}")),
+    }
+    name
 }
 
 pub(super) fn array<'v>(cx: &mut Ctx, v: Option<&'v Value>, path: &str) -> &'v [Value] {

@@ -37,15 +37,7 @@ pub(super) fn parse_rules(
             cx.err(path, "must be an object");
             continue;
         };
-        let name = match cx.string(obj, "name", &path) {
-            Some(n) if !n.is_empty() => n.to_string(),
-            _ => {
-                if obj.get("name").is_none() {
-                    cx.err(format!("{path}.name"), "is required");
-                }
-                format!("#{i}")
-            }
-        };
+        let name = rule_name(cx, obj, &path, i);
         if rules.iter().any(|r| r.name == name) {
             cx.err(format!("{path}.name"), format!("duplicate rule \"{name}\""));
         }
@@ -73,19 +65,7 @@ pub(super) fn parse_rules(
             "comparison" | "distance" | "collection" => parse_measuring(cx, obj, &path, names, ty),
             "latency" => parse_latency(cx, obj, &path),
             "absoluteSort" | "distanceSort" => parse_sort(cx, obj, &path, names, ty),
-            "compound" => {
-                cx.unknown_keys(obj, &[&COMMON[..], &["statement"]].concat(), &path);
-                match cx.string(obj, "statement", &path) {
-                    Some(s) => pending_compound.push((rules.len(), s.to_string(), path.clone())),
-                    None if obj.get("statement").is_none() => {
-                        cx.err(format!("{path}.statement"), "is required")
-                    }
-                    None => {}
-                }
-                Some(RuleKind::Compound {
-                    statement: Statement::And(Vec::new()),
-                })
-            }
+            "compound" => parse_compound(cx, obj, &path, rules.len(), &mut pending_compound),
             other => {
                 let hint = did_you_mean(other, RULE_TYPES);
                 cx.err(
@@ -112,6 +92,43 @@ pub(super) fn parse_rules(
         }
     }
     rules
+}
+
+/// A rule's `name`, required and unique; a missing one is reported and
+/// replaced by `#index` so later errors can still point at the rule.
+fn rule_name(cx: &mut Ctx, obj: &Map<String, Value>, path: &str, i: usize) -> String {
+    match cx.string(obj, "name", path) {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => {
+            if obj.get("name").is_none() {
+                cx.err(format!("{path}.name"), "is required");
+            }
+            format!("#{i}")
+        }
+    }
+}
+
+/// A compound rule, with a placeholder statement: the statement names other
+/// rules, so its text is queued in `pending` (with the rule's index and path)
+/// and parsed once every rule is known.
+fn parse_compound(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    path: &str,
+    index: usize,
+    pending: &mut Vec<(usize, String, String)>,
+) -> Option<RuleKind> {
+    cx.unknown_keys(obj, &[&COMMON[..], &["statement"]].concat(), path);
+    match cx.string(obj, "statement", path) {
+        Some(s) => pending.push((index, s.to_string(), path.to_string())),
+        None if obj.get("statement").is_none() => {
+            cx.err(format!("{path}.statement"), "is required")
+        }
+        None => {}
+    }
+    Some(RuleKind::Compound {
+        statement: Statement::And(Vec::new()),
+    })
 }
 
 pub(super) fn party(cx: &mut Ctx, obj: &Map<String, Value>, path: &str, lists: bool) -> PartyAgg {
