@@ -15,16 +15,27 @@
 
 use super::balanced;
 use super::build::{Builder, Ctx, Found, Match};
-use super::exhaustive::{self, MIN_BATCH};
+use super::exhaustive::{self, Seeded};
 use super::metrics::{accumulate, RuleMetric, TicketEvaluations};
 use super::rules::has_latency_rule;
-use super::ruleset::{Batching, RuleKind, RuleSet, Strategy};
+use super::ruleset::{RuleSet, Strategy};
 use super::store::Store;
 use super::ticket::{Ticket, TicketError};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// How many other tickets a new ticket looks at for a full match on arrival
+/// ([`Pool::find_full_matches`]).
+pub const FULL_LOOK_LIMIT: usize = 4096;
+
+/// True when every team of found match `f` is at its maxPlayers.
+fn is_full_found(cx: &Ctx<'_>, f: &Found) -> bool {
+    let params = cx.rs.params().at(0);
+    f.m.teams
+        .iter()
+        .zip(&cx.rs.teams)
+        .all(|(t, team)| t.players.len() >= params[cx.rs.team_defs[team.def].max_players] as usize)
+}
 
 /// Result of a matching pass.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +64,8 @@ pub struct Pool {
     has_expansions: bool,
     /// Tickets inserted since the last pass: (slot, sequence number).
     fresh: Vec<(u32, u64)>,
+    /// Tickets inserted since the last look for a full match ([`Pool::find_full_matches`]).
+    unchecked: Vec<(u32, u64)>,
     /// When the last pass ran, if one did.
     last_pass_ms: Option<u64>,
     /// Whether the last pass matched anything (then the rest deserves another look).
@@ -72,6 +85,7 @@ impl Pool {
             created: BTreeMap::new(),
             has_expansions,
             fresh: Vec::new(),
+            unchecked: Vec::new(),
             last_pass_ms: None,
             last_pass_matched: false,
         }
@@ -110,7 +124,9 @@ impl Pool {
         if self.has_expansions {
             *self.created.entry(created).or_insert(0) += 1;
         }
-        self.fresh.push((slot, self.store.get(slot).seq));
+        let seq = self.store.get(slot).seq;
+        self.fresh.push((slot, seq));
+        self.unchecked.push((slot, seq));
         Ok(())
     }
 
@@ -207,15 +223,82 @@ impl Pool {
         self.next_expansion_due(from).is_some_and(|d| d <= to)
     }
 
-    /// Runs a matching pass at `now_ms`. Matched tickets leave the pool.
+    /// True when `(slot, seq)` still names the ticket that was inserted there.
+    fn still_there(store: &Store, (slot, seq): (u32, u64)) -> bool {
+        store
+            .slots
+            .get(slot as usize)
+            .is_some_and(|s| s.as_ref().is_some_and(|r| r.seq == seq))
+    }
+
+    /// Looks for matches that are full (every team at its maxPlayers) around the tickets
+    /// inserted since the last look, at `now_ms`: such a match is ready at once (guide 002
+    /// line 193) and need not wait for the next matchmaking cycle. Matches below maxPlayers
+    /// are left to [`Pool::find_matches`], the cycle's pass, which sees every ticket that
+    /// arrived within the cycle. Each new ticket looks at no more than [`FULL_LOOK_LIMIT`]
+    /// others (oldest first), so an arrival costs the same in a pool of any size; what this
+    /// misses the cycle finds.
+    pub fn find_full_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
+        let mut totals = vec![[0u64; 2]; self.rs.rules.len()];
+        let store = &self.store;
+        let seeds: Vec<u32> = self
+            .unchecked
+            .drain(..)
+            .filter(|&k| Self::still_there(store, k))
+            .map(|(s, _)| s)
+            .collect();
+        let found = if seeds.is_empty() {
+            Vec::new()
+        } else {
+            let cx = Ctx {
+                rs: &self.rs,
+                store: &self.store,
+                now_ms,
+            };
+            if self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large() {
+                // The balanced sweep is O(n log n) over the pool: keep only what it fills.
+                if self.store.len() >= self.rs.max_match_players as usize {
+                    let mut all = pass(&cx, self.all_slots(), seed, &mut totals);
+                    all.retain(|f| f.backfill.is_none() && is_full_found(&cx, f));
+                    all
+                } else {
+                    Vec::new()
+                }
+            } else {
+                exhaustive::run_seeded(
+                    &cx,
+                    &seeds,
+                    self.all_slots(),
+                    Seeded::FullOnly {
+                        limit: FULL_LOOK_LIMIT,
+                    },
+                    &mut totals,
+                )
+            }
+        };
+        if !found.is_empty() {
+            self.last_pass_matched = true;
+        }
+        let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
+        let matches = found
+            .into_iter()
+            .map(|f| self.settle(f, &mut ticket_evaluations))
+            .collect();
+        PassResult {
+            matches,
+            rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
+            ticket_evaluations,
+        }
+    }
+
+    /// Runs a matching pass at `now_ms` (one matchmaking cycle). Matched tickets leave the
+    /// pool. When only new tickets changed since the last pass, matches are built around
+    /// them, each tried against the whole pool; when an expansion step fell due (or the
+    /// last pass matched), the whole pool is batched again.
     pub fn find_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
         let mut totals = vec![[0u64; 2]; self.rs.rules.len()];
-        self.fresh.retain(|&(slot, seq)| {
-            self.store
-                .slots
-                .get(slot as usize)
-                .is_some_and(|s| s.as_ref().is_some_and(|r| r.seq == seq))
-        });
+        let store = &self.store;
+        self.fresh.retain(|&k| Self::still_there(store, k));
         let crossed = self
             .last_pass_ms
             .is_none_or(|last| now_ms < last || self.expansion_crossed(last, now_ms));
@@ -231,14 +314,17 @@ impl Pool {
                 store: &self.store,
                 now_ms,
             };
-            let slots = if full {
-                self.all_slots()
+            if full {
+                pass(&cx, self.all_slots(), seed, &mut totals)
+            } else if self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large() {
+                pass(&cx, self.all_slots(), seed, &mut totals)
             } else {
-                self.incremental_slots(seed)
-            };
-            pass(&cx, slots, seed, &mut totals)
+                let seeds: Vec<u32> = self.fresh.iter().map(|&(s, _)| s).collect();
+                exhaustive::run_seeded(&cx, &seeds, self.all_slots(), Seeded::Cycle, &mut totals)
+            }
         };
         self.fresh.clear();
+        self.unchecked.clear();
         self.last_pass_ms = Some(now_ms);
         self.last_pass_matched = !matches.is_empty();
         let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
@@ -264,37 +350,6 @@ impl Pool {
                 .map(|(i, _)| i as u32),
         );
         v
-    }
-
-    /// The tickets worth looking at when only `fresh` arrived: with random batching, the new
-    /// tickets plus a random sample of waiting ones (a batch worth per half batch of new ones);
-    /// otherwise everything (sorted batching and the balanced strategy pass in O(n log n)).
-    fn incremental_slots(&self, seed: u64) -> Vec<u32> {
-        let random = self.rs.algorithm.batching == Batching::Random
-            && self.rs.algorithm.strategy == Strategy::ExhaustiveSearch
-            && !self
-                .rs
-                .rules
-                .iter()
-                .any(|r| matches!(r.kind, RuleKind::BatchDistance { .. }));
-        let batch = MIN_BATCH.max(8 * self.rs.max_match_players as usize);
-        let want = self.fresh.len().div_ceil(batch / 2) * batch;
-        if !random || want * 2 >= self.store.len() {
-            return self.all_slots();
-        }
-        let mut chosen: Vec<u32> = self.fresh.iter().map(|&(s, _)| s).collect();
-        let mut seen: std::collections::HashSet<u32> = chosen.iter().copied().collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
-        let n = self.store.slots.len() as u32;
-        let mut tries = 0;
-        while chosen.len() < want && tries < want * 8 {
-            tries += 1;
-            let s = rng.random_range(0..n);
-            if self.store.slots[s as usize].is_some() && seen.insert(s) {
-                chosen.push(s);
-            }
-        }
-        chosen
     }
 
     /// Tries to fill the open slots of backfill ticket `ticket_id` right now. On success the

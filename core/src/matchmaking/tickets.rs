@@ -312,7 +312,7 @@ impl Core {
             now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, cfg.spec.name.as_str());
+        self.request_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
