@@ -45,6 +45,9 @@ pub struct Config {
     /// Whether callers must present a known access key.
     pub(crate) auth: Auth,
     pub(crate) gateway: GatewayTimeouts,
+    /// `[matchmaking] cycle_millis`: the tickets that arrive within one cycle are matched
+    /// together (see `playfield_core::CoreConfig::matchmaking_cycle_ms`).
+    pub(crate) matchmaking_cycle_millis: u64,
     /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
     pub(crate) queues: Vec<QueueSpec>,

@@ -78,6 +78,15 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
         );
     }
     let gateway = resolve_gateway(&mut c, &raw.gateway);
+    let cycle = &raw.matchmaking.cycle_millis;
+    if !(1..=60_000).contains(cycle.get_ref()) {
+        c.error(
+            cycle.span(),
+            "matchmaking.cycle_millis",
+            "must be from 1 to 60000 milliseconds (the default is 1000)",
+        );
+    }
+    let matchmaking_cycle_millis = *cycle.get_ref();
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
     let targets = resolve_targets(&mut c, &raw.notification_targets);
@@ -106,6 +115,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
             access_keys: raw.auth.access_keys,
         },
         gateway,
+        matchmaking_cycle_millis,
         fleets,
         queues,
         rule_sets,
