@@ -26,7 +26,14 @@ use std::sync::Arc;
 
 /// How many other tickets a new ticket looks at for a full match on arrival
 /// ([`Pool::find_full_matches`]).
-pub const FULL_LOOK_LIMIT: usize = 4096;
+pub const FULL_LOOK_LIMIT: usize = 1024;
+
+/// How many rule checks a cycle's pass spends trying newcomers against the whole pool
+/// (newcomers × pool): a burst larger than that is worked through over the next cycles.
+pub const SEED_WORK: usize = 1 << 21;
+
+/// Newcomers a cycle's pass tries against the whole pool however large the pool.
+pub const MIN_SEEDS: usize = 16;
 
 /// True when every team of found match `f` is at its maxPlayers.
 fn is_full_found(cx: &Ctx<'_>, f: &Found) -> bool {
@@ -223,6 +230,12 @@ impl Pool {
         self.next_expansion_due(from).is_some_and(|d| d <= to)
     }
 
+    /// True when newcomers wait for the next cycle's pass (a burst larger than one cycle's
+    /// budget, [`SEED_WORK`]): schedule one.
+    pub fn has_pending(&self) -> bool {
+        !self.fresh.is_empty()
+    }
+
     /// True when `(slot, seq)` still names the ticket that was inserted there.
     fn still_there(store: &Store, (slot, seq): (u32, u64)) -> bool {
         store
@@ -305,25 +318,54 @@ impl Pool {
         // Nothing arrived, no expansion step fell due and the last pass found nothing: this
         // pass would find nothing either.
         let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
-        let full = crossed || self.fresh.is_empty();
-        let matches = if nothing_new || self.store.len() == 0 {
-            Vec::new()
-        } else {
+        let batch_pass = crossed || self.fresh.is_empty();
+        let large = self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large();
+        let mut matches = Vec::new();
+        let mut carried = Vec::new();
+        if !nothing_new && self.store.len() > 0 {
             let cx = Ctx {
                 rs: &self.rs,
                 store: &self.store,
                 now_ms,
             };
-            if full {
-                pass(&cx, self.all_slots(), seed, &mut totals)
-            } else if self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large() {
-                pass(&cx, self.all_slots(), seed, &mut totals)
-            } else {
-                let seeds: Vec<u32> = self.fresh.iter().map(|&(s, _)| s).collect();
-                exhaustive::run_seeded(&cx, &seeds, self.all_slots(), Seeded::Cycle, &mut totals)
+            if batch_pass || large {
+                matches = pass(&cx, self.all_slots(), seed, &mut totals);
             }
-        };
-        self.fresh.clear();
+            if !large && !self.fresh.is_empty() {
+                // Batches may have kept a newcomer apart from the one ticket it can match:
+                // every newcomer is also tried against the whole pool, as many as the
+                // cycle's budget allows, oldest first; the rest wait for the next cycle.
+                let used: std::collections::HashSet<u32> = matches
+                    .iter()
+                    .flat_map(|f| f.placed.iter().chain(f.backfill.iter()).copied())
+                    .collect();
+                let rest: Vec<u32> = self
+                    .all_slots()
+                    .into_iter()
+                    .filter(|s| !used.contains(s))
+                    .collect();
+                let budget = (SEED_WORK / rest.len().max(1)).max(MIN_SEEDS);
+                let mut seeds = Vec::new();
+                for &(s, q) in &self.fresh {
+                    if used.contains(&s) {
+                        continue;
+                    }
+                    if seeds.len() < budget {
+                        seeds.push(s);
+                    } else {
+                        carried.push((s, q));
+                    }
+                }
+                matches.extend(exhaustive::run_seeded(
+                    &cx,
+                    &seeds,
+                    rest,
+                    Seeded::Cycle,
+                    &mut totals,
+                ));
+            }
+        }
+        self.fresh = carried;
         self.unchecked.clear();
         self.last_pass_ms = Some(now_ms);
         self.last_pass_matched = !matches.is_empty();

@@ -272,6 +272,12 @@ impl super::Core {
             return;
         };
         let pass = pool.find_matches(now, seed);
+        if pool.has_pending() {
+            self.timers.schedule(
+                super::timers::TimerKey::MatchmakingCycle(configuration.to_string()),
+                now + self.cfg.matchmaking_cycle_ms,
+            );
+        }
         let next = pool.next_expansion_due(now);
         let key = super::timers::TimerKey::Expansion(configuration.to_string());
         match next {

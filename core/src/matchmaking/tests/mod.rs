@@ -5,6 +5,7 @@
 
 mod acceptance;
 mod backfill;
+mod cycles;
 mod lifecycle;
 mod notifications;
 mod party_rules;
