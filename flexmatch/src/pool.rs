@@ -318,7 +318,9 @@ impl Pool {
         // Nothing arrived, no expansion step fell due and the last pass found nothing: this
         // pass would find nothing either.
         let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
-        let batch_pass = crossed || self.fresh.is_empty();
+        // The guide's batches (lines 446–452) over the whole pool when an expansion step fell
+        // due or the last pass matched (the pool changed shape); newcomers alone otherwise.
+        let batch_pass = crossed || self.fresh.is_empty() || self.last_pass_matched;
         let large = self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large();
         let mut matches = Vec::new();
         let mut carried = Vec::new();
