@@ -8,8 +8,9 @@
 //!
 //! For each pool size (best of 3 runs up to 100k, one run at 1M) it inserts the pool, then runs passes (new seed each time) until a
 //! pass matches nothing, and prints: insert time, first-pass time and tickets matched, total
-//! time and tickets matched, tickets matched per second, and the peak heap in use during the
-//! scenario (measured by a counting allocator in this binary only).
+//! time and tickets matched, tickets matched per second, the peak heap in use during the
+//! scenario (measured by a counting allocator in this binary only), and the mean fill of the
+//! matches (players per match / the rule set's maximum).
 //!
 //! `cargo bench -p playfield-flexmatch --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
 //! `FLEXMATCH_BENCH_MAX=100000` caps the pool size; `FLEXMATCH_BENCH_ONLY=AB` picks rule sets.
@@ -126,7 +127,7 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
         .min_by(|a, b| a.total_s.total_cmp(&b.total_s))
         .expect("one run");
     println!(
-        "{label:<2} {n:>8} | insert {:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {:>7.3}s (cpu {:>7.3}s) {:>8} matched ({:>5.1}%) | {:>9.0} tickets/s (cpu {:>9.0}) | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket",
+        "{label:<2} {n:>8} | insert {:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {:>7.3}s (cpu {:>7.3}s) {:>8} matched ({:>5.1}%) | {:>9.0} tickets/s (cpu {:>9.0}) | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket | mean fill {:>5.1}%",
         best.insert_s,
         best.first.0,
         best.first.1,
@@ -138,6 +139,7 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
         best.matched as f64 / best.cpu_s,
         best.peak as f64 / (1024.0 * 1024.0),
         best.evaluations as f64 / n as f64,
+        100.0 * best.fill,
     );
 }
 
@@ -157,6 +159,8 @@ struct Run {
     matched: usize,
     peak: usize,
     evaluations: u64,
+    /// Mean over the matches of players / the rule set's maximum players per match.
+    fill: f64,
 }
 
 fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
@@ -175,10 +179,15 @@ fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
     let mut matched = 0usize;
     let mut first = (0.0, 0usize);
     let mut evaluations = 0u64;
+    let (mut fill_sum, mut match_count) = (0.0f64, 0usize);
     for pass in 0..20u64 {
         let r = pool.find_matches(now, pass);
         let got: usize = r.matches.iter().map(|m| m.ticket_ids.len()).sum();
         matched += got;
+        for m in &r.matches {
+            fill_sum += m.player_count() as f64 / f64::from(rs.max_match_players);
+            match_count += 1;
+        }
         evaluations += r
             .rule_metrics
             .iter()
@@ -206,6 +215,7 @@ fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
         matched,
         peak,
         evaluations,
+        fill: fill_sum / match_count.max(1) as f64,
     }
 }
 
