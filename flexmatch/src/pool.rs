@@ -1,17 +1,22 @@
 //! A ticket pool: one per matchmaking configuration.
 //!
 //! The daemon adds tickets as they arrive ([`Pool::insert`]), takes them out
-//! when cancelled or timed out ([`Pool::remove`]), and runs a matching pass
-//! ([`Pool::find_matches`]) whenever tickets arrived or an expansion step fell
-//! due ([`Pool::next_expansion_due`] says when). A pass returns the matches
-//! and removes their tickets from the pool. Time is always passed in (epoch
+//! when cancelled or timed out ([`Pool::remove`]), looks for a full match
+//! around each arrival ([`Pool::find_full_matches`]), and runs a matching pass
+//! ([`Pool::find_matches`]) at the end of each matchmaking cycle in which
+//! tickets arrived and whenever an expansion step fell due
+//! ([`Pool::next_expansion_due`] says when). A pass returns the matches and
+//! removes their tickets from the pool. Time is always passed in (epoch
 //! milliseconds) and randomness comes from the seed: the same pool, time and
 //! seed give the same matches.
 //!
-//! Passes avoid redoing work: a pass when nothing arrived, no expansion step
-//! fell due and the previous pass found nothing returns at once; a pass after a few
-//! arrivals (random batching) only builds batches around the new tickets,
-//! filled up with a random sample of the waiting ones.
+//! Passes cost what changed, not the pool: a pass when nothing arrived, no
+//! expansion step fell due and the previous pass found nothing returns at once;
+//! otherwise the newcomers are each tried against the whole pool (so two
+//! compatible tickets always meet, whatever the batches), up to a budget of rule
+//! checks per cycle (`SEED_WORK`; the rest wait for the next cycle); the
+//! guide's batches over the whole pool run only when an expansion step fell due
+//! or the last pass matched.
 
 use super::balanced;
 use super::build::{Builder, Ctx, Found, Match};
@@ -231,7 +236,7 @@ impl Pool {
     }
 
     /// True when newcomers wait for the next cycle's pass (a burst larger than one cycle's
-    /// budget, [`SEED_WORK`]): schedule one.
+    /// budget, `SEED_WORK`): schedule one.
     pub fn has_pending(&self) -> bool {
         !self.fresh.is_empty()
     }
@@ -248,7 +253,7 @@ impl Pool {
     /// inserted since the last look, at `now_ms`: such a match is ready at once (guide 002
     /// line 193) and need not wait for the next matchmaking cycle. Matches below maxPlayers
     /// are left to [`Pool::find_matches`], the cycle's pass, which sees every ticket that
-    /// arrived within the cycle. Each new ticket looks at no more than [`FULL_LOOK_LIMIT`]
+    /// arrived within the cycle. Each new ticket looks at no more than `FULL_LOOK_LIMIT`
     /// others (oldest first), so an arrival costs the same in a pool of any size; what this
     /// misses the cycle finds.
     pub fn find_full_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
@@ -269,8 +274,10 @@ impl Pool {
                 now_ms,
             };
             if self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large() {
-                // The balanced sweep is O(n log n) over the pool: keep only what it fills.
-                if self.store.len() >= self.rs.max_match_players as usize {
+                // The balanced sweep is O(n log n) over the pool: keep only what it fills, and
+                // leave a pool too large to sweep per arrival to the cycle's pass.
+                let n = self.store.len();
+                if n >= self.rs.max_match_players as usize && n <= 4 * FULL_LOOK_LIMIT {
                     let mut all = pass(&cx, self.all_slots(), seed, &mut totals);
                     all.retain(|f| f.backfill.is_none() && is_full_found(&cx, f));
                     all
