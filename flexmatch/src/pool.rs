@@ -296,9 +296,6 @@ impl Pool {
                 )
             }
         };
-        if !found.is_empty() {
-            self.last_pass_matched = true;
-        }
         let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
         let matches = found
             .into_iter()
@@ -326,8 +323,12 @@ impl Pool {
         // pass would find nothing either.
         let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
         // The guide's batches (lines 446–452) over the whole pool when an expansion step fell
-        // due or the last pass matched (the pool changed shape); newcomers alone otherwise.
-        let batch_pass = crossed || self.fresh.is_empty() || self.last_pass_matched;
+        // due, or after a pass that matched when a burst of newcomers is larger than one
+        // cycle's budget (or none came): newcomers alone otherwise, so a steady trickle of
+        // arrivals never pays for the whole pool.
+        let budget = (SEED_WORK / self.store.len().max(1)).max(MIN_SEEDS);
+        let batch_pass = crossed
+            || (self.last_pass_matched && (self.fresh.is_empty() || self.fresh.len() > budget));
         let large = self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large();
         let mut matches = Vec::new();
         let mut carried = Vec::new();
@@ -353,7 +354,6 @@ impl Pool {
                     .into_iter()
                     .filter(|s| !used.contains(s))
                     .collect();
-                let budget = (SEED_WORK / rest.len().max(1)).max(MIN_SEEDS);
                 let mut seeds = Vec::new();
                 for &(s, q) in &self.fresh {
                     if used.contains(&s) {
