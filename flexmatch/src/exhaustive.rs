@@ -400,6 +400,17 @@ pub(crate) fn run_seeded(
             .then_with(|| by_age(store, *a, *b))
     };
     seeds.sort_by(order);
+    let limit = match mode {
+        Seeded::Cycle => usize::MAX,
+        Seeded::FullOnly { limit } => limit,
+    };
+    // Only the oldest `limit` candidates (besides the seeds) can be looked at: select them in
+    // O(n) before sorting, so an arrival costs the same in a pool of any size.
+    let keep = limit.saturating_add(seeds.len());
+    if keep < pool.len() {
+        pool.select_nth_unstable_by(keep, order);
+        pool.truncate(keep);
+    }
     pool.sort_by(order);
     let sort_rules: Vec<&RuleKind> = cx
         .rs
@@ -413,10 +424,6 @@ pub(crate) fn run_seeded(
             )
         })
         .collect();
-    let limit = match mode {
-        Seeded::Cycle => usize::MAX,
-        Seeded::FullOnly { limit } => limit,
-    };
     let mut used: std::collections::HashSet<u32> = std::collections::HashSet::new();
     let mut b = Builder::new(cx.rs);
     let mut alt = Builder::new(cx.rs);
