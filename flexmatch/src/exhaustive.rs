@@ -459,7 +459,7 @@ pub(crate) fn run_seeded(
             }
             let any = mode == Seeded::Cycle || b.has_backfill();
             if (any || b.is_full(cx)) && b.finish(cx, 1) && (any || b.is_full(cx)) {
-                in_age_order(cx, &mut b, &order);
+                in_age_order(cx, &mut b, &order, totals);
                 let mut m = b.to_found(cx);
                 if let Some(mut better) = super::balanced::rebalance(cx, &b, &mut alt) {
                     better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
@@ -479,7 +479,12 @@ pub(crate) fn run_seeded(
 /// Rebuilds the match in `b` with its tickets placed oldest first (`order`), so a match found
 /// around a newcomer reads as one built around its oldest ticket (guide 002 line 452); keeps
 /// the match as found when that line-up does not hold.
-fn in_age_order(cx: &Ctx<'_>, b: &mut Builder, order: &impl Fn(&u32, &u32) -> Ordering) {
+fn in_age_order(
+    cx: &Ctx<'_>,
+    b: &mut Builder,
+    order: &impl Fn(&u32, &u32) -> Ordering,
+    totals: &mut [[u64; 2]],
+) {
     let found = b.tickets.clone();
     let mut sorted = found.clone();
     sorted.sort_by(order);
@@ -488,7 +493,9 @@ fn in_age_order(cx: &Ctx<'_>, b: &mut Builder, order: &impl Fn(&u32, &u32) -> Or
     if sorted == found {
         return;
     }
-    let rebuild = |b: &mut Builder, tickets: &[u32]| -> bool {
+    let rebuild = |b: &mut Builder, totals: &mut [[u64; 2]], tickets: &[u32]| -> bool {
+        // Clearing zeroes the builder's counters: the pass keeps what they counted so far.
+        accumulate(totals, &b.counters);
         b.clear(cx);
         for &t in tickets {
             if cx.store.is_backfill[t as usize] {
@@ -499,8 +506,8 @@ fn in_age_order(cx: &Ctx<'_>, b: &mut Builder, order: &impl Fn(&u32, &u32) -> Or
         }
         b.finish(cx, tickets.len())
     };
-    if !rebuild(b, &sorted) {
-        let ok = rebuild(b, &found);
+    if !rebuild(b, totals, &sorted) {
+        let ok = rebuild(b, totals, &found);
         debug_assert!(ok, "a match found once builds again in the same order");
     }
 }
