@@ -109,7 +109,20 @@ pub struct CoreConfig {
     /// exact count of what its faces send. The default,
     /// [`matchmaking::matchmaker_data::json_length_bound`], is an upper bound.
     pub matchmaker_data_len: fn(&MatchmakerData) -> usize,
+    /// The matchmaking cycle: the tickets that arrive within one cycle are matched together,
+    /// so a match grows toward every team's maxPlayers instead of closing at minPlayers with
+    /// the first few arrivals (guide 002 lines 446–452: the pool is cut into batches and
+    /// matches are built around each batch's oldest ticket; line 594: FlexMatch tries to fill
+    /// teams to maxPlayers). A match that is full forms at once, without waiting for the
+    /// cycle. Expansions, timeouts and backfill keep their own times. The daemon sets it from
+    /// `[matchmaking] cycle_millis`; [`DEFAULT_MATCHMAKING_CYCLE_MS`] by default.
+    pub matchmaking_cycle_ms: Millis,
 }
+
+/// The default matchmaking cycle, milliseconds: long enough that a burst of players who
+/// start matchmaking together lands in one batch, short enough that a lone group that can
+/// only make a small match waits one second for it. The guide gives no figure.
+pub const DEFAULT_MATCHMAKING_CYCLE_MS: Millis = 1_000;
 
 impl Default for CoreConfig {
     fn default() -> Self {
@@ -127,6 +140,7 @@ impl Default for CoreConfig {
             accept_any_fleet: false,
             require_compute_auth: false,
             matchmaker_data_len: matchmaking::matchmaker_data::json_length_bound,
+            matchmaking_cycle_ms: DEFAULT_MATCHMAKING_CYCLE_MS,
         }
     }
 }

@@ -42,6 +42,9 @@ pub(crate) enum TimerKey {
     Acceptance(String),
     /// A configuration's pool reaches its next expansion step: run a pass.
     Expansion(String),
+    /// A configuration's matchmaking cycle ends: the tickets that arrived during it are
+    /// matched together (see `Core::request_pass`).
+    MatchmakingCycle(String),
     /// A pending placement looks for a free process again (or times out).
     PlacementRetry(String),
     /// A finished placement is forgotten.
@@ -68,6 +71,11 @@ impl Timers {
         if let Some(old) = self.by_key.remove(key) {
             self.by_time.remove(&(old, key.clone()));
         }
+    }
+
+    /// True when a timer with `key` is waiting.
+    pub fn is_scheduled(&self, key: &TimerKey) -> bool {
+        self.by_key.contains_key(key)
     }
 
     pub fn next_deadline(&self) -> Option<Millis> {

@@ -8,8 +8,9 @@
 //!
 //! For each pool size (best of 3 runs up to 100k, one run at 1M) it inserts the pool, then runs passes (new seed each time) until a
 //! pass matches nothing, and prints: insert time, first-pass time and tickets matched, total
-//! time and tickets matched, tickets matched per second, and the peak heap in use during the
-//! scenario (measured by a counting allocator in this binary only).
+//! time and tickets matched, tickets matched per second, the peak heap in use during the
+//! scenario (measured by a counting allocator in this binary only), and the mean fill of the
+//! matches (players per match / the rule set's maximum).
 //!
 //! `cargo bench -p playfield-flexmatch --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
 //! `FLEXMATCH_BENCH_MAX=100000` caps the pool size; `FLEXMATCH_BENCH_ONLY=AB` picks rule sets.
@@ -78,6 +79,81 @@ const RULE_SET_C: &str = r#"{
   "rules": [{"name": "low-latency", "type": "latency", "maxLatency": 150}]
 }"#;
 
+/// A 1 v 1 where two players match only with a skill gap of at most 0.5 (issue 14 item 5,
+/// issue 15 item 5): tickets with skills one apart never match.
+const RULE_SET_U: &str = r#"{
+  "name": "bench-U", "ruleLanguageVersion": "1.0",
+  "playerAttributes": [{"name": "skill", "type": "number"}],
+  "teams": [{"name": "a", "minPlayers": 1, "maxPlayers": 1},
+            {"name": "b", "minPlayers": 1, "maxPlayers": 1}],
+  "rules": [{"name": "close", "type": "distance",
+             "measurements": "max(flatten(teams[*].players.attributes[skill]))",
+             "referenceValue": "min(flatten(teams[*].players.attributes[skill]))",
+             "maxDistance": 0.5}]
+}"#;
+
+/// One solo ticket of rule set U.
+fn solo(id: &str, skill: f64, created_ms: u64) -> Ticket {
+    let mut p = Player {
+        id: id.into(),
+        ..Default::default()
+    };
+    p.attributes
+        .insert("skill".into(), AttributeValue::Number(skill));
+    Ticket {
+        id: id.into(),
+        players: vec![p],
+        created_ms,
+        backfill: false,
+    }
+}
+
+/// A pool of `n` tickets that cannot match: what settling it costs (its newcomers worked
+/// through cycle by cycle), what an idle cycle costs once it settled, what an arrival costs,
+/// and whether a matchable pair arriving then is matched by the next cycle's pass.
+fn unmatchable(n: usize) {
+    let rs = Arc::new(RuleSet::parse(RULE_SET_U).expect("rule set U"));
+    let mut pool = Pool::new(rs);
+    for i in 0..n {
+        pool.insert(solo(&format!("u{i}"), i as f64, 0))
+            .expect("valid ticket");
+    }
+    let mut now = 1_000u64;
+    let c0 = cpu_seconds().unwrap_or(f64::NAN);
+    let mut cycles = 0u64;
+    loop {
+        pool.find_matches(now, cycles);
+        cycles += 1;
+        now += 1_000;
+        if !pool.has_pending() {
+            break;
+        }
+    }
+    let settle = cpu_seconds().unwrap_or(f64::NAN) - c0;
+    let c1 = cpu_seconds().unwrap_or(f64::NAN);
+    for k in 0..100 {
+        pool.find_matches(now, k);
+        now += 1_000;
+    }
+    let idle = (cpu_seconds().unwrap_or(f64::NAN) - c1) / 100.0;
+    let t = Instant::now();
+    pool.insert(solo("x", -100.0, now)).expect("valid ticket");
+    let mut matched = pool.find_full_matches(now, 1).matches.len();
+    pool.insert(solo("y", -100.0, now)).expect("valid ticket");
+    matched += pool.find_full_matches(now, 2).matches.len();
+    let arrival = t.elapsed().as_secs_f64() / 2.0;
+    let t = Instant::now();
+    matched += pool.find_matches(now + 1_000, 3).matches.len();
+    let cycle = t.elapsed().as_secs_f64();
+    println!(
+        "U  {n:>8} | settling {settle:>7.3}s cpu over {cycles:>5} cycles | idle cycle {:>8.1} µs cpu | arrival {:>8.1} µs | pair's cycle pass {:>8.3} ms | pair matched: {}",
+        idle * 1e6,
+        arrival * 1e6,
+        cycle * 1e3,
+        matched == 1
+    );
+}
+
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"];
 
 /// Normal(mean, sd) by Box–Muller.
@@ -126,7 +202,7 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
         .min_by(|a, b| a.total_s.total_cmp(&b.total_s))
         .expect("one run");
     println!(
-        "{label:<2} {n:>8} | insert {:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {:>7.3}s (cpu {:>7.3}s) {:>8} matched ({:>5.1}%) | {:>9.0} tickets/s (cpu {:>9.0}) | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket",
+        "{label:<2} {n:>8} | insert {:>7.3}s | pass1 {:>7.3}s {:>8} matched | all passes {:>7.3}s (cpu {:>7.3}s) {:>8} matched ({:>5.1}%) | {:>9.0} tickets/s (cpu {:>9.0}) | peak heap {:>8.1} MiB | {:.1} rule evaluations/ticket | mean fill {:>5.1}%",
         best.insert_s,
         best.first.0,
         best.first.1,
@@ -138,6 +214,7 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
         best.matched as f64 / best.cpu_s,
         best.peak as f64 / (1024.0 * 1024.0),
         best.evaluations as f64 / n as f64,
+        100.0 * best.fill,
     );
 }
 
@@ -157,6 +234,8 @@ struct Run {
     matched: usize,
     peak: usize,
     evaluations: u64,
+    /// Mean over the matches of players / the rule set's maximum players per match.
+    fill: f64,
 }
 
 fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
@@ -175,10 +254,15 @@ fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
     let mut matched = 0usize;
     let mut first = (0.0, 0usize);
     let mut evaluations = 0u64;
+    let (mut fill_sum, mut match_count) = (0.0f64, 0usize);
     for pass in 0..20u64 {
         let r = pool.find_matches(now, pass);
         let got: usize = r.matches.iter().map(|m| m.ticket_ids.len()).sum();
         matched += got;
+        for m in &r.matches {
+            fill_sum += m.player_count() as f64 / f64::from(rs.max_match_players);
+            match_count += 1;
+        }
         evaluations += r
             .rule_metrics
             .iter()
@@ -206,6 +290,7 @@ fn run_once(rs: &Arc<RuleSet>, n: usize, latency: bool) -> Run {
         matched,
         peak,
         evaluations,
+        fill: fill_sum / match_count.max(1) as f64,
     }
 }
 
@@ -256,5 +341,13 @@ fn main() {
             break;
         }
         scenario("C", &c, n, true);
+    }
+    // Settling a pool of unmatchable tickets is quadratic (each newcomer is tried once against
+    // the whole pool): 1k and 10k only.
+    for &n in [1_000, 10_000].iter().filter(|&&n| n <= max) {
+        if !want("U") {
+            break;
+        }
+        unmatchable(n);
     }
 }

@@ -340,3 +340,174 @@ fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind],
     }
     sort_by_keys(&mut s.idx, &s.keys, k);
 }
+
+/// How a seeded pass treats the matches it builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seeded {
+    /// A matchmaking cycle: every match the rules allow, each grown as far toward every team's
+    /// maxPlayers as the pool allows (guide 002 line 594: "FlexMatch 试图将队伍填满最大玩家人数").
+    Cycle,
+    /// An arrival between cycles: only a match with every team at maxPlayers, which is ready
+    /// at once (guide 002 line 193); looking at no more than `limit` candidates per seed, since
+    /// whatever this misses the next cycle finds.
+    FullOnly { limit: usize },
+}
+
+/// A pass that builds matches only around `seeds` (the tickets that changed since the last
+/// pass): any new match must hold one of them, since the rest were already tried against
+/// each other at the same expansion step. Each seed, oldest first, is tried against every
+/// other ticket of `pool` (oldest first, or in the sort rules' order), so two tickets that can
+/// form a match always meet, however large the pool — batches cut at random could keep them
+/// apart for ever (issue 14 item 5). Cost: O(seeds × pool) rule checks at worst, none for a
+/// cycle in which nothing changed.
+pub(crate) fn run_seeded(
+    cx: &Ctx<'_>,
+    seeds: &[u32],
+    mut pool: Vec<u32>,
+    mode: Seeded,
+    totals: &mut [[u64; 2]],
+) -> Vec<Found> {
+    let store = cx.store;
+    let mut seeds = seeds.to_vec();
+    if mode == Seeded::Cycle {
+        drop_hopeless_tickets(cx, &mut seeds, totals);
+    }
+    {
+        // A waiting backfill ticket is looking for players: a newcomer may be what it needs,
+        // and a backfill match forms at once (its game is running), full or not.
+        if seeds.iter().any(|&s| !store.is_backfill[s as usize]) {
+            let new: std::collections::HashSet<u32> = seeds.iter().copied().collect();
+            seeds.extend(
+                pool.iter()
+                    .copied()
+                    .filter(|&s| store.is_backfill[s as usize] && !new.contains(&s)),
+            );
+        }
+    }
+    if seeds.is_empty() {
+        return Vec::new();
+    }
+    let class = |s: u32| match (
+        cx.rs.algorithm.backfill_priority,
+        store.is_backfill[s as usize],
+    ) {
+        (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
+        _ => 1,
+    };
+    let order = |a: &u32, b: &u32| {
+        (class(*a), store.created[*a as usize])
+            .cmp(&(class(*b), store.created[*b as usize]))
+            .then_with(|| by_age(store, *a, *b))
+    };
+    seeds.sort_by(order);
+    let limit = match mode {
+        Seeded::Cycle => usize::MAX,
+        Seeded::FullOnly { limit } => limit,
+    };
+    // Only the oldest `limit` candidates (besides the seeds) can be looked at: select them in
+    // O(n) before sorting, so an arrival costs the same in a pool of any size.
+    let keep = limit.saturating_add(seeds.len());
+    if keep < pool.len() {
+        pool.select_nth_unstable_by(keep, order);
+        pool.truncate(keep);
+    }
+    pool.sort_by(order);
+    let sort_rules: Vec<&RuleKind> = cx
+        .rs
+        .rules
+        .iter()
+        .map(|r| &r.kind)
+        .filter(|k| {
+            matches!(
+                k,
+                RuleKind::AbsoluteSort { .. } | RuleKind::DistanceSort { .. }
+            )
+        })
+        .collect();
+    let mut used: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let mut b = Builder::new(cx.rs);
+    let mut alt = Builder::new(cx.rs);
+    let mut sorter = Sorter::default();
+    let mut out = Vec::new();
+    let mut batch: Vec<u32> = Vec::with_capacity(pool.len() + 1);
+    for &seed in &seeds {
+        if used.contains(&seed) {
+            continue;
+        }
+        b.clear(cx);
+        let started = if store.is_backfill[seed as usize] {
+            b.seed_backfill(cx, seed);
+            true
+        } else {
+            b.try_add(cx, seed)
+        };
+        if started {
+            // The seed at position 0, then the other waiting tickets in age order.
+            batch.clear();
+            batch.push(seed);
+            batch.extend(
+                pool.iter()
+                    .copied()
+                    .filter(|&s| s != seed && !used.contains(&s) && !store.is_backfill[s as usize]),
+            );
+            order_candidates(cx, &batch, 0, &sort_rules, &mut sorter);
+            for &j in sorter.idx.iter().take(limit) {
+                b.try_add(cx, batch[j]);
+                if b.is_full(cx) {
+                    break;
+                }
+            }
+            let any = mode == Seeded::Cycle || b.has_backfill();
+            if (any || b.is_full(cx)) && b.finish(cx, 1) && (any || b.is_full(cx)) {
+                in_age_order(cx, &mut b, &order, totals);
+                let mut m = b.to_found(cx);
+                if let Some(mut better) = super::balanced::rebalance(cx, &b, &mut alt) {
+                    better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
+                    m = better;
+                }
+                used.extend(b.tickets.iter().copied());
+                out.push(m);
+            }
+        }
+        accumulate(totals, &b.counters);
+    }
+    b.clear(cx);
+    alt.clear(cx);
+    out
+}
+
+/// Rebuilds the match in `b` with its tickets placed oldest first (`order`), so a match found
+/// around a newcomer reads as one built around its oldest ticket (guide 002 line 452); keeps
+/// the match as found when that line-up does not hold.
+fn in_age_order(
+    cx: &Ctx<'_>,
+    b: &mut Builder,
+    order: &impl Fn(&u32, &u32) -> Ordering,
+    totals: &mut [[u64; 2]],
+) {
+    let found = b.tickets.clone();
+    let mut sorted = found.clone();
+    sorted.sort_by(order);
+    // A backfill ticket seeds the match: it goes first whatever its age.
+    sorted.sort_by_key(|&t| !cx.store.is_backfill[t as usize]);
+    if sorted == found {
+        return;
+    }
+    let rebuild = |b: &mut Builder, totals: &mut [[u64; 2]], tickets: &[u32]| -> bool {
+        // Clearing zeroes the builder's counters: the pass keeps what they counted so far.
+        accumulate(totals, &b.counters);
+        b.clear(cx);
+        for &t in tickets {
+            if cx.store.is_backfill[t as usize] {
+                b.seed_backfill(cx, t);
+            } else if !b.try_add(cx, t) {
+                return false;
+            }
+        }
+        b.finish(cx, tickets.len())
+    };
+    if !rebuild(b, totals, &sorted) {
+        let ok = rebuild(b, totals, &found);
+        debug_assert!(ok, "a match found once builds again in the same order");
+    }
+}

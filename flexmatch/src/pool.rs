@@ -1,30 +1,53 @@
 //! A ticket pool: one per matchmaking configuration.
 //!
 //! The daemon adds tickets as they arrive ([`Pool::insert`]), takes them out
-//! when cancelled or timed out ([`Pool::remove`]), and runs a matching pass
-//! ([`Pool::find_matches`]) whenever tickets arrived or an expansion step fell
-//! due ([`Pool::next_expansion_due`] says when). A pass returns the matches
-//! and removes their tickets from the pool. Time is always passed in (epoch
+//! when cancelled or timed out ([`Pool::remove`]), looks for a full match
+//! around each arrival ([`Pool::find_full_matches`]), and runs a matching pass
+//! ([`Pool::find_matches`]) at the end of each matchmaking cycle in which
+//! tickets arrived and whenever an expansion step fell due
+//! ([`Pool::next_expansion_due`] says when). A pass returns the matches and
+//! removes their tickets from the pool. Time is always passed in (epoch
 //! milliseconds) and randomness comes from the seed: the same pool, time and
 //! seed give the same matches.
 //!
-//! Passes avoid redoing work: a pass when nothing arrived, no expansion step
-//! fell due and the previous pass found nothing returns at once; a pass after a few
-//! arrivals (random batching) only builds batches around the new tickets,
-//! filled up with a random sample of the waiting ones.
+//! Passes cost what changed, not the pool: a pass when nothing arrived, no
+//! expansion step fell due and the previous pass found nothing returns at once;
+//! otherwise the newcomers are each tried against the whole pool (so two
+//! compatible tickets always meet, whatever the batches), up to a budget of rule
+//! checks per cycle (`SEED_WORK`; the rest wait for the next cycle); the
+//! guide's batches over the whole pool run only when an expansion step fell due
+//! or the last pass matched.
 
 use super::balanced;
 use super::build::{Builder, Ctx, Found, Match};
-use super::exhaustive::{self, MIN_BATCH};
+use super::exhaustive::{self, Seeded};
 use super::metrics::{accumulate, RuleMetric, TicketEvaluations};
 use super::rules::has_latency_rule;
-use super::ruleset::{Batching, RuleKind, RuleSet, Strategy};
+use super::ruleset::{RuleSet, Strategy};
 use super::store::Store;
 use super::ticket::{Ticket, TicketError};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// How many other tickets a new ticket looks at for a full match on arrival
+/// ([`Pool::find_full_matches`]).
+pub const FULL_LOOK_LIMIT: usize = 1024;
+
+/// How many rule checks a cycle's pass spends trying newcomers against the whole pool
+/// (newcomers × pool): a burst larger than that is worked through over the next cycles.
+pub const SEED_WORK: usize = 1 << 21;
+
+/// Newcomers a cycle's pass tries against the whole pool however large the pool.
+pub const MIN_SEEDS: usize = 16;
+
+/// True when every team of found match `f` is at its maxPlayers.
+fn is_full_found(cx: &Ctx<'_>, f: &Found) -> bool {
+    let params = cx.rs.params().at(0);
+    f.m.teams
+        .iter()
+        .zip(&cx.rs.teams)
+        .all(|(t, team)| t.players.len() >= params[cx.rs.team_defs[team.def].max_players] as usize)
+}
 
 /// Result of a matching pass.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +76,8 @@ pub struct Pool {
     has_expansions: bool,
     /// Tickets inserted since the last pass: (slot, sequence number).
     fresh: Vec<(u32, u64)>,
+    /// Tickets inserted since the last look for a full match ([`Pool::find_full_matches`]).
+    unchecked: Vec<(u32, u64)>,
     /// When the last pass ran, if one did.
     last_pass_ms: Option<u64>,
     /// Whether the last pass matched anything (then the rest deserves another look).
@@ -72,6 +97,7 @@ impl Pool {
             created: BTreeMap::new(),
             has_expansions,
             fresh: Vec::new(),
+            unchecked: Vec::new(),
             last_pass_ms: None,
             last_pass_matched: false,
         }
@@ -110,7 +136,9 @@ impl Pool {
         if self.has_expansions {
             *self.created.entry(created).or_insert(0) += 1;
         }
-        self.fresh.push((slot, self.store.get(slot).seq));
+        let seq = self.store.get(slot).seq;
+        self.fresh.push((slot, seq));
+        self.unchecked.push((slot, seq));
         Ok(())
     }
 
@@ -207,23 +235,37 @@ impl Pool {
         self.next_expansion_due(from).is_some_and(|d| d <= to)
     }
 
-    /// Runs a matching pass at `now_ms`. Matched tickets leave the pool.
-    pub fn find_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
+    /// True when newcomers wait for the next cycle's pass (a burst larger than one cycle's
+    /// budget, `SEED_WORK`): schedule one.
+    pub fn has_pending(&self) -> bool {
+        !self.fresh.is_empty()
+    }
+
+    /// True when `(slot, seq)` still names the ticket that was inserted there.
+    fn still_there(store: &Store, (slot, seq): (u32, u64)) -> bool {
+        store
+            .slots
+            .get(slot as usize)
+            .is_some_and(|s| s.as_ref().is_some_and(|r| r.seq == seq))
+    }
+
+    /// Looks for matches that are full (every team at its maxPlayers) around the tickets
+    /// inserted since the last look, at `now_ms`: such a match is ready at once (guide 002
+    /// line 193) and need not wait for the next matchmaking cycle. Matches below maxPlayers
+    /// are left to [`Pool::find_matches`], the cycle's pass, which sees every ticket that
+    /// arrived within the cycle. Each new ticket looks at no more than `FULL_LOOK_LIMIT`
+    /// others (oldest first), so an arrival costs the same in a pool of any size; what this
+    /// misses the cycle finds.
+    pub fn find_full_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
         let mut totals = vec![[0u64; 2]; self.rs.rules.len()];
-        self.fresh.retain(|&(slot, seq)| {
-            self.store
-                .slots
-                .get(slot as usize)
-                .is_some_and(|s| s.as_ref().is_some_and(|r| r.seq == seq))
-        });
-        let crossed = self
-            .last_pass_ms
-            .is_none_or(|last| now_ms < last || self.expansion_crossed(last, now_ms));
-        // Nothing arrived, no expansion step fell due and the last pass found nothing: this
-        // pass would find nothing either.
-        let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
-        let full = crossed || self.fresh.is_empty();
-        let matches = if nothing_new || self.store.len() == 0 {
+        let store = &self.store;
+        let seeds: Vec<u32> = self
+            .unchecked
+            .drain(..)
+            .filter(|&k| Self::still_there(store, k))
+            .map(|(s, _)| s)
+            .collect();
+        let found = if seeds.is_empty() {
             Vec::new()
         } else {
             let cx = Ctx {
@@ -231,14 +273,109 @@ impl Pool {
                 store: &self.store,
                 now_ms,
             };
-            let slots = if full {
-                self.all_slots()
+            if self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large() {
+                // The balanced sweep is O(n log n) over the pool: keep only what it fills, and
+                // leave a pool too large to sweep per arrival to the cycle's pass.
+                let n = self.store.len();
+                if n >= self.rs.max_match_players as usize && n <= 4 * FULL_LOOK_LIMIT {
+                    let mut all = pass(&cx, self.all_slots(), seed, &mut totals);
+                    all.retain(|f| f.backfill.is_none() && is_full_found(&cx, f));
+                    all
+                } else {
+                    Vec::new()
+                }
             } else {
-                self.incremental_slots(seed)
-            };
-            pass(&cx, slots, seed, &mut totals)
+                exhaustive::run_seeded(
+                    &cx,
+                    &seeds,
+                    self.all_slots(),
+                    Seeded::FullOnly {
+                        limit: FULL_LOOK_LIMIT,
+                    },
+                    &mut totals,
+                )
+            }
         };
-        self.fresh.clear();
+        let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
+        let matches = found
+            .into_iter()
+            .map(|f| self.settle(f, &mut ticket_evaluations))
+            .collect();
+        PassResult {
+            matches,
+            rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
+            ticket_evaluations,
+        }
+    }
+
+    /// Runs a matching pass at `now_ms` (one matchmaking cycle). Matched tickets leave the
+    /// pool. When only new tickets changed since the last pass, matches are built around
+    /// them, each tried against the whole pool; when an expansion step fell due (or the
+    /// last pass matched), the whole pool is batched again.
+    pub fn find_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
+        let mut totals = vec![[0u64; 2]; self.rs.rules.len()];
+        let store = &self.store;
+        self.fresh.retain(|&k| Self::still_there(store, k));
+        let crossed = self
+            .last_pass_ms
+            .is_none_or(|last| now_ms < last || self.expansion_crossed(last, now_ms));
+        // Nothing arrived, no expansion step fell due and the last pass found nothing: this
+        // pass would find nothing either.
+        let nothing_new = self.fresh.is_empty() && !crossed && !self.last_pass_matched;
+        // The guide's batches (lines 446–452) over the whole pool when an expansion step fell
+        // due, or after a pass that matched when a burst of newcomers is larger than one
+        // cycle's budget (or none came): newcomers alone otherwise, so a steady trickle of
+        // arrivals never pays for the whole pool.
+        let budget = (SEED_WORK / self.store.len().max(1)).max(MIN_SEEDS);
+        let batch_pass = crossed
+            || (self.last_pass_matched && (self.fresh.is_empty() || self.fresh.len() > budget));
+        let large = self.rs.algorithm.strategy == Strategy::Balanced && self.rs.is_large();
+        let mut matches = Vec::new();
+        let mut carried = Vec::new();
+        if !nothing_new && self.store.len() > 0 {
+            let cx = Ctx {
+                rs: &self.rs,
+                store: &self.store,
+                now_ms,
+            };
+            if batch_pass || large {
+                matches = pass(&cx, self.all_slots(), seed, &mut totals);
+            }
+            if !large && !self.fresh.is_empty() {
+                // Batches may have kept a newcomer apart from the one ticket it can match:
+                // every newcomer is also tried against the whole pool, as many as the
+                // cycle's budget allows, oldest first; the rest wait for the next cycle.
+                let used: std::collections::HashSet<u32> = matches
+                    .iter()
+                    .flat_map(|f| f.placed.iter().chain(f.backfill.iter()).copied())
+                    .collect();
+                let rest: Vec<u32> = self
+                    .all_slots()
+                    .into_iter()
+                    .filter(|s| !used.contains(s))
+                    .collect();
+                let mut seeds = Vec::new();
+                for &(s, q) in &self.fresh {
+                    if used.contains(&s) {
+                        continue;
+                    }
+                    if seeds.len() < budget {
+                        seeds.push(s);
+                    } else {
+                        carried.push((s, q));
+                    }
+                }
+                matches.extend(exhaustive::run_seeded(
+                    &cx,
+                    &seeds,
+                    rest,
+                    Seeded::Cycle,
+                    &mut totals,
+                ));
+            }
+        }
+        self.fresh = carried;
+        self.unchecked.clear();
         self.last_pass_ms = Some(now_ms);
         self.last_pass_matched = !matches.is_empty();
         let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
@@ -264,37 +401,6 @@ impl Pool {
                 .map(|(i, _)| i as u32),
         );
         v
-    }
-
-    /// The tickets worth looking at when only `fresh` arrived: with random batching, the new
-    /// tickets plus a random sample of waiting ones (a batch worth per half batch of new ones);
-    /// otherwise everything (sorted batching and the balanced strategy pass in O(n log n)).
-    fn incremental_slots(&self, seed: u64) -> Vec<u32> {
-        let random = self.rs.algorithm.batching == Batching::Random
-            && self.rs.algorithm.strategy == Strategy::ExhaustiveSearch
-            && !self
-                .rs
-                .rules
-                .iter()
-                .any(|r| matches!(r.kind, RuleKind::BatchDistance { .. }));
-        let batch = MIN_BATCH.max(8 * self.rs.max_match_players as usize);
-        let want = self.fresh.len().div_ceil(batch / 2) * batch;
-        if !random || want * 2 >= self.store.len() {
-            return self.all_slots();
-        }
-        let mut chosen: Vec<u32> = self.fresh.iter().map(|&(s, _)| s).collect();
-        let mut seen: std::collections::HashSet<u32> = chosen.iter().copied().collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
-        let n = self.store.slots.len() as u32;
-        let mut tries = 0;
-        while chosen.len() < want && tries < want * 8 {
-            tries += 1;
-            let s = rng.random_range(0..n);
-            if self.store.slots[s as usize].is_some() && seen.insert(s) {
-                chosen.push(s);
-            }
-        }
-        chosen
     }
 
     /// Tries to fill the open slots of backfill ticket `ticket_id` right now. On success the

@@ -119,6 +119,14 @@ impl TestDaemon {
         self.handle.fire_due_timers();
     }
 
+    /// Moves time to the end of the matchmaking cycle the tickets started so far arrived in:
+    /// a match below maxPlayers forms at the end of its cycle
+    /// (`CoreConfig::matchmaking_cycle_ms`; a full one forms at once).
+    pub fn end_matchmaking_cycle(&self) {
+        let cycle = self.execute(|core, _| core.config().matchmaking_cycle_ms);
+        self.advance(Duration::from_millis(cycle));
+    }
+
     pub fn execute<R>(&self, f: impl FnOnce(&mut Core, Millis) -> R) -> R {
         self.handle.execute(f)
     }

@@ -130,6 +130,8 @@ async fn sns_receiver_gets_only_confirmations_until_it_confirms_then_every_held_
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let got = hook
             .wait_until("three SubscriptionConfirmations", |r| r.len() >= 3)
             .await;
@@ -216,6 +218,8 @@ async fn a_failing_receiver_gets_each_event_once_in_order() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let accepted = hook.wait_accepted(3).await;
         let all = hook.received();
         assert_eq!(all.len(), 5, "two failed attempts, three deliveries");
@@ -319,6 +323,8 @@ async fn api_configurations_route_by_topic_arn_or_to_the_default_target() {
             .ends_with("/by-arn"));
         // Standalone: the match completes without placement (MatchmakingSucceeded).
         start_in(&api, "by-arn", "ticket-3", "player-3").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let got = named.wait_accepted(4).await;
         assert_eq!(
             types(&got),
@@ -389,6 +395,8 @@ async fn get_events_streams_the_same_events_as_the_targets() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let streamed = read_sse(&mut sse, 3).await;
         let names: Vec<&str> = streamed.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(

@@ -49,6 +49,8 @@ async fn a_placed_match_sends_searching_potential_match_and_succeeded() {
 
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let got = hook.wait_accepted(3).await;
         assert_eq!(
             types(&got),
@@ -176,6 +178,8 @@ async fn acceptance_events_come_between_the_match_and_its_success() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let got = hook.wait_accepted(3).await;
         let pmc = detail(&got[2]);
         assert_eq!(pmc["type"], "PotentialMatchCreated");
@@ -304,6 +308,8 @@ async fn a_backfill_ticket_has_its_own_events() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let gs = started_session(&server).await;
         server.activate_game_session().await.unwrap();
         hook.wait_accepted(5).await;
@@ -394,6 +400,8 @@ async fn a_standalone_backfill_tells_the_backend_who_joined() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let got = hook.wait_accepted(4).await;
         assert_eq!(types(&got[3..]), ["MatchmakingSucceeded"]);
         let first = detail(&got[3]);

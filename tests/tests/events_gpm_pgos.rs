@@ -55,6 +55,8 @@ async fn gpm_pushes_carry_match_tokens_at_the_seed_moments() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let got = hook.wait_accepted(3).await;
         assert_eq!(
             gpm_types(&got),
@@ -152,6 +154,8 @@ async fn pgos_triggers_fire_for_matches_and_placements() {
         let api = client(&d, "AKIDEXAMPLE");
         start_ticket(&api, "ticket-a", "player-a").await;
         start_ticket(&api, "ticket-b", "player-b").await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let gs = started_session(&server).await;
         server.activate_game_session().await.unwrap();
         let activated_at = d.now();

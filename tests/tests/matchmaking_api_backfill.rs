@@ -44,6 +44,8 @@ async fn play_a_duel(backfill: BackfillMode) -> Played {
     let sdk = ready_server(&d, FLEET, "proc-bf").await;
     start(&c, "duel", "t-alice", player("alice", 12.0)).await;
     start(&c, "duel", "t-bob", player("bob", 14.0)).await;
+    // A match below maxPlayers forms at the end of its matchmaking cycle.
+    d.end_matchmaking_cycle();
     let gs = started_session(&sdk).await;
     let md = gs
         .parsed_matchmaker_data()

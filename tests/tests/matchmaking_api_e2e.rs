@@ -66,6 +66,8 @@ async fn a_match_is_placed_and_played() {
         assert_eq!(status(&c, "t-alice").await, Status::Searching);
         // The model: "You can use either the configuration name or ARN value."
         start(&c, &cfg_arn, "t-bob", player("bob", 14.0)).await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
 
         // The match reaches the server before the game session is up: the tickets are
         // PLACING, their players already on teams.
@@ -298,6 +300,8 @@ async fn with_no_ready_process_the_placement_times_out() {
         set_up(&c, "duel", DUEL_RULES, |b| b).await;
         start(&c, "duel", "t-alice", player("alice", 12.0)).await;
         start(&c, "duel", "t-bob", player("bob", 14.0)).await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         assert_eq!(status(&c, "t-alice").await, Status::Placing);
         d.advance(Duration::from_secs(29));
         assert_eq!(
@@ -319,6 +323,8 @@ async fn with_no_ready_process_the_placement_times_out() {
         // once, with no clock advance.
         start(&c, "duel", "t-carol", player("carol", 12.0)).await;
         start(&c, "duel", "t-dave", player("dave", 14.0)).await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         assert_eq!(status(&c, "t-carol").await, Status::Placing);
         let sdk = ready_server(&d, FLEET, "proc-late").await;
         let gs = started_session(&sdk).await;
@@ -390,6 +396,8 @@ async fn placement_waits_for_the_latency_policy_that_admits_the_players() {
                 .await
                 .unwrap();
         }
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         assert_eq!(status(&c, "t-alice").await, Status::Placing);
         d.advance(Duration::from_secs(4));
         assert_eq!(status(&c, "t-alice").await, Status::Placing);
@@ -505,6 +513,8 @@ async fn standalone_ends_completed_with_teams_and_no_game_session() {
         let sdk = ready_server(&d, FLEET, "proc-idle").await;
         start(&c, "solo", "t-alice", player("alice", 12.0)).await;
         start(&c, "solo", "t-bob", player("bob", 14.0)).await;
+        // A match below maxPlayers forms at the end of its matchmaking cycle.
+        d.end_matchmaking_cycle();
         let mut teams = Vec::new();
         let mut teams_of = Vec::new();
         for t in ["t-alice", "t-bob"] {

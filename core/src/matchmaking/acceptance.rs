@@ -215,6 +215,6 @@ impl Core {
                 self.return_to_pool(now, id);
             }
         }
-        self.run_pass(now, &p.configuration);
+        self.request_pass(now, &p.configuration);
     }
 }

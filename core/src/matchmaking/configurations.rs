@@ -385,7 +385,7 @@ impl Core {
             let rs = Arc::clone(&self.mm.rule_sets[&c.spec.rule_set].parsed);
             self.mm.pools.insert(name.clone(), Pool::new(rs));
             self.repool_searching(now, &name);
-            self.run_pass(now, &name);
+            self.request_pass(now, &name);
         }
         Ok(c)
     }
@@ -411,7 +411,9 @@ impl Core {
         }
         self.mm.pools.remove(&name);
         self.timers
-            .cancel(&crate::timers::TimerKey::Expansion(name));
+            .cancel(&crate::timers::TimerKey::Expansion(name.clone()));
+        self.timers
+            .cancel(&crate::timers::TimerKey::MatchmakingCycle(name));
         Ok(())
     }
 

@@ -8,11 +8,12 @@
 //! the ticket ends COMPLETED with the connection info, or CANCELLED, TIMED_OUT or FAILED.
 //!
 //! Like the rest of the core this is a synchronous state machine: every command takes `now`,
-//! everything time-based is a timer (`TimerKey` variants
-//! `Ticket*`, `Acceptance`, `Expansion`, `Placement*`), and what happened leaves as
-//! [`Event::Matchmaking`](super::Event::Matchmaking). Matching runs inside the command that
-//! makes it possible (a new ticket) and on the timer of the next expansion step, never on a
-//! slow fixed tick, so the last needed ticket becomes a match within the same call.
+//! everything time-based is a timer ([`TimerKey`](super::timers::TimerKey) variants
+//! `Ticket*`, `Acceptance`, `Expansion`, `MatchmakingCycle`, `Placement*`), and what happened
+//! leaves as [`Event::Matchmaking`](super::Event::Matchmaking). Matching works on the pool in
+//! matchmaking cycles (guide 002 lines 446–452): the tickets that arrive within one cycle are
+//! matched together at its end, so matches grow toward maxPlayers; a new ticket that makes a
+//! match full gets it within the same call; expansion steps run a pass at their exact time.
 //!
 //! Submodules follow the seams of the flow: [`rule_sets`], [`configurations`], [`queues`]
 //! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
@@ -251,16 +252,52 @@ impl super::Core {
         self.cfg.arns().matchmaking_configuration(name).into()
     }
 
+    /// Tickets entered a configuration's pool (new, or back from a failed proposal): a match
+    /// they make full forms now; any other waits for the end of the matchmaking cycle, so the
+    /// tickets that arrive within one cycle are matched together (see
+    /// [`CoreConfig::matchmaking_cycle_ms`](crate::CoreConfig::matchmaking_cycle_ms)). The
+    /// cycle's pass is scheduled at most once per cycle.
+    pub(crate) fn request_pass(&mut self, now: Millis, configuration: &str) {
+        self.mm.passes += 1;
+        let seed = self.cfg.seed ^ self.mm.passes.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let Some(pool) = self.mm.pools.get_mut(configuration) else {
+            return;
+        };
+        let pass = pool.find_full_matches(now, seed);
+        let waiting = !pool.is_empty();
+        self.keep_match_evaluations(configuration, &pass.matches, &pass.ticket_evaluations);
+        for m in pass.matches {
+            self.on_match(now, configuration, m);
+        }
+        let key = super::timers::TimerKey::MatchmakingCycle(configuration.to_string());
+        if waiting && !self.timers.is_scheduled(&key) {
+            self.timers
+                .schedule(key, now + self.cfg.matchmaking_cycle_ms);
+        }
+    }
+
     /// Runs a matching pass on a configuration's pool and carries its matches on; then
-    /// schedules the pass for the pool's next expansion step. The engine's passes are
-    /// incremental (only newcomers and a sample), so running one per arrival is cheap.
+    /// schedules the pass for the pool's next expansion step. Runs at the end of a
+    /// matchmaking cycle, when an expansion step falls due, and for a backfill request. The
+    /// engine's passes build only around what changed since the last one (newcomers,
+    /// expansions that fell due), so a pass over a pool where nothing changed costs nothing.
     pub(crate) fn run_pass(&mut self, now: Millis, configuration: &str) {
+        self.timers
+            .cancel(&super::timers::TimerKey::MatchmakingCycle(
+                configuration.to_string(),
+            ));
         self.mm.passes += 1;
         let seed = self.cfg.seed ^ self.mm.passes.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let Some(pool) = self.mm.pools.get_mut(configuration) else {
             return;
         };
         let pass = pool.find_matches(now, seed);
+        if pool.has_pending() {
+            self.timers.schedule(
+                super::timers::TimerKey::MatchmakingCycle(configuration.to_string()),
+                now + self.cfg.matchmaking_cycle_ms,
+            );
+        }
         let next = pool.next_expansion_due(now);
         let key = super::timers::TimerKey::Expansion(configuration.to_string());
         match next {
@@ -341,7 +378,7 @@ impl super::Core {
             K::TicketTimeout(id) => self.ticket_timed_out(now, &id),
             K::TicketForget(id) => self.forget_ticket(&id),
             K::Acceptance(id) => self.acceptance_timed_out(now, &id),
-            K::Expansion(cfg) => self.run_pass(now, &cfg),
+            K::Expansion(cfg) | K::MatchmakingCycle(cfg) => self.run_pass(now, &cfg),
             K::PlacementRetry(id) => self.retry_placement(now, &id),
             K::PlacementForget(id) => self.mm.placements.forget(&id),
             K::PostProcessing(id) => self.post_processing_timed_out(now, &id),

@@ -346,7 +346,7 @@ impl Core {
             now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, cfg.spec.name.as_str());
+        self.request_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -531,17 +531,28 @@ impl Core {
             p.team = None;
         }
         let (cfg, start) = (t.configuration_name.clone(), t.start_time);
+        let timeout = self
+            .configuration(&cfg)
+            .map(|c| u64::from(c.spec.request_timeout_seconds) * 1000)
+            .unwrap_or(0);
+        // The request timeout bounds the time to complete a match (guide 002 line 1737); it
+        // does not cut an acceptance short, but a ticket that comes back after it has no
+        // time left to search: it times out here, not one timer later.
+        if now >= start + timeout {
+            self.finish_ticket(
+                now,
+                id,
+                TicketStatus::TimedOut,
+                Some(TicketStatusReason::TimedOut),
+                Some(crate::notifications::TIMED_OUT_MESSAGE.into()),
+            );
+            return;
+        }
         match self.pool_ticket(&cfg, id) {
             Ok(()) => {
                 self.set_status(now, id, TicketStatus::Searching, None, None);
-                let timeout = self
-                    .configuration(&cfg)
-                    .map(|c| u64::from(c.spec.request_timeout_seconds) * 1000)
-                    .unwrap_or(0);
-                self.timers.schedule(
-                    TimerKey::TicketTimeout(id.to_owned()),
-                    (start + timeout).max(now),
-                );
+                self.timers
+                    .schedule(TimerKey::TicketTimeout(id.to_owned()), start + timeout);
             }
             Err(msg) => self.finish_ticket(
                 now,

@@ -253,6 +253,7 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
             account_id: config.account_id.clone(),
             accept_any_fleet: g.accept_unknown_fleets,
             require_compute_auth: config.auth.required,
+            matchmaking_cycle_ms: config.matchmaking_cycle_millis,
             ..CoreConfig::default()
         },
         fleets: config

@@ -47,6 +47,9 @@ pub struct Config {
     pub(crate) gateway: GatewayTimeouts,
     /// `[events]`: bounds on the events waiting for a notification target.
     pub(crate) events: EventsSettings,
+    /// `[matchmaking] cycle_millis`: the tickets that arrive within one cycle are matched
+    /// together (see `playfield_core::CoreConfig::matchmaking_cycle_ms`).
+    pub(crate) matchmaking_cycle_millis: u64,
     /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
     pub(crate) queues: Vec<QueueSpec>,

@@ -29,6 +29,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub events: RawEvents,
     #[serde(default)]
+    pub(crate) matchmaking: RawMatchmaking,
+    #[serde(default)]
     pub fleets: Vec<RawFleet>,
     #[serde(default)]
     pub(crate) queues: Vec<RawQueue>,
@@ -171,8 +173,29 @@ impl Default for RawEvents {
     }
 }
 
+/// `[matchmaking]`: how the matchmaker runs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMatchmaking {
+    #[serde(default = "default_cycle_millis")]
+    pub(crate) cycle_millis: Spanned<u64>,
+}
+
+impl Default for RawMatchmaking {
+    fn default() -> Self {
+        RawMatchmaking {
+            cycle_millis: default_cycle_millis(),
+        }
+    }
+}
+
 fn default_max_pending_events() -> Spanned<u64> {
     Spanned::new(0..0, 10_000)
+}
+
+/// The core's default matchmaking cycle (`playfield_core::DEFAULT_MATCHMAKING_CYCLE_MS`).
+fn default_cycle_millis() -> Spanned<u64> {
+    Spanned::new(0..0, playfield_core::DEFAULT_MATCHMAKING_CYCLE_MS)
 }
 
 /// Three missed heartbeats at the SDKs' 60 s cadence (sdk-wire-protocol.md §6).

@@ -81,6 +81,15 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
     let access_keys = resolve_access_keys(&mut c, &raw.auth.access_keys);
     let gateway = resolve_gateway(&mut c, &raw.gateway);
     let events = resolve_events(&mut c, &raw.events);
+    let cycle = &raw.matchmaking.cycle_millis;
+    if !(1..=60_000).contains(cycle.get_ref()) {
+        c.error(
+            cycle.span(),
+            "matchmaking.cycle_millis",
+            "must be from 1 to 60000 milliseconds (the default is 1000)",
+        );
+    }
+    let matchmaking_cycle_millis = *cycle.get_ref();
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
     let targets = resolve_targets(&mut c, &raw.notification_targets);
@@ -110,6 +119,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
         },
         gateway,
         events,
+        matchmaking_cycle_millis,
         fleets,
         queues,
         rule_sets,

@@ -537,3 +537,17 @@ fn sample_servers_get_their_own_ports_and_keep_hosting() {
     assert_eq!(launch.arguments, ["--port", "{port}", "--sessions", "0"]);
     assert_eq!(launch.first_port, 7777);
 }
+
+/// `[matchmaking] cycle_millis` sets the matchmaking cycle (issue 14 item 1); 1000 ms by
+/// default; 0 is a located error.
+#[test]
+fn the_matchmaking_cycle_is_a_setting_with_a_default() {
+    assert_eq!(Config::embedded_default().matchmaking_cycle_millis, 1000);
+    assert_eq!(load(BASE).unwrap().matchmaking_cycle_millis, 1000);
+    let short = format!("[matchmaking]\ncycle_millis = 50\n{BASE}");
+    assert_eq!(load(&short).unwrap().matchmaking_cycle_millis, 50);
+    let zero = format!("[matchmaking]\ncycle_millis = 0\n{BASE}");
+    let e = &errors(&zero)[0];
+    assert!(e.to_string().contains("matchmaking.cycle_millis"), "{e}");
+    assert!(e.to_string().contains(":2"), "located: {e}");
+}

@@ -270,7 +270,7 @@ impl Core {
         for id in &held.m.ticket_ids {
             self.return_to_pool(now, id);
         }
-        self.run_pass(now, &held.configuration);
+        self.request_pass(now, &held.configuration);
     }
 
     fn fall_back(
@@ -352,7 +352,7 @@ impl Core {
             self.return_to_pool(now, id);
         }
         if !plan.requeued.is_empty() {
-            self.run_pass(now, cfg.spec.name.as_str());
+            self.request_pass(now, cfg.spec.name.as_str());
         }
         e
     }

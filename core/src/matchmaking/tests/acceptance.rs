@@ -159,3 +159,69 @@ fn a_ticket_back_from_a_failed_proposal_is_told_searching_without_its_team() {
     let t1 = c.ticket("t1").unwrap();
     assert_eq!((t1.players[0].team.clone(), t1.match_id), (None, None));
 }
+
+/// Issue 14 item 6. Guide 002 line 1737: the request timeout is "对战构建器针对每个请求完成对战
+/// 游戏的最长时间 … FlexMatch 会取消超过此时间的对战请求" (the longest the matchmaker takes to
+/// complete a match for a request; requests past it are cancelled); line 376: a proposed match
+/// has its own time limit for acceptance, and the tickets whose players all accepted "返回到池中
+/// 以继续处理" (return to the pool to continue). So the request timeout does not cut short an
+/// acceptance in progress (the match was made in time; its acceptance timeout decides), but a
+/// ticket that would return to the pool after its request timeout ends TIMED_OUT there and
+/// then: it is not searched again, not even for a moment.
+#[test]
+fn a_request_timeout_during_acceptance_waits_for_the_answer_then_times_out() {
+    let mut c = core_with(&teams_rule_set(1, 1), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+        s.request_timeout_seconds = 20;
+    });
+    ready(&mut c, T0, "p1", 1);
+    start(&mut c, T0, "t1", &["a"]);
+    start(&mut c, T0, "t2", &["b"]);
+    assert_eq!(status(&c, "t1"), TicketStatus::RequiresAcceptance);
+    // The request timeout passes while the players decide: the proposal stands.
+    advance(&mut c, T0 + 25_000);
+    assert_eq!(status(&c, "t1"), TicketStatus::RequiresAcceptance);
+    assert_eq!(status(&c, "t2"), TicketStatus::RequiresAcceptance);
+    c.accept_match(T0 + 25_000, "t1", &["a".into()], true)
+        .unwrap();
+    c.take_effects();
+    c.accept_match(T0 + 26_000, "t2", &["b".into()], false)
+        .unwrap();
+    // The rejecting ticket fails (line 376); the accepting one is past its request timeout:
+    // TIMED_OUT at once, never SEARCHING again.
+    assert_eq!(status(&c, "t2"), TicketStatus::Failed);
+    assert_eq!(status(&c, "t1"), TicketStatus::TimedOut);
+    let effects = c.take_effects();
+    assert!(
+        !mm_events(&effects).iter().any(|e| matches!(e,
+            MatchmakingEvent::TicketStatus { ticket_id, status: TicketStatus::Searching, .. } if ticket_id == "t1")),
+        "t1 does not search again: {effects:?}"
+    );
+}
+
+/// The same when the acceptance itself times out after the request timeout: the player who
+/// did not answer fails (line 376), the one who accepted times out.
+#[test]
+fn an_acceptance_timeout_after_the_request_timeout_times_the_accepting_ticket_out() {
+    let mut c = core_with(&teams_rule_set(1, 1), |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+        s.request_timeout_seconds = 20;
+    });
+    ready(&mut c, T0, "p1", 1);
+    start(&mut c, T0, "t1", &["a"]);
+    start(&mut c, T0, "t2", &["b"]);
+    c.accept_match(T0 + 1_000, "t1", &["a".into()], true)
+        .unwrap();
+    c.take_effects();
+    advance(&mut c, T0 + 30_000);
+    assert_eq!(status(&c, "t2"), TicketStatus::Failed);
+    assert_eq!(status(&c, "t1"), TicketStatus::TimedOut);
+    let effects = c.take_effects();
+    assert!(
+        !mm_events(&effects).iter().any(|e| matches!(e,
+            MatchmakingEvent::TicketStatus { ticket_id, status: TicketStatus::Searching, .. } if ticket_id == "t1")),
+        "t1 does not search again: {effects:?}"
+    );
+}

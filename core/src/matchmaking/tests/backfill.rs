@@ -12,8 +12,10 @@ use crate::{NewPlayerSession, UpdateReason};
 fn placed(mode: BackfillMode) -> (Core, String, MatchmakerData) {
     let mut c = core_with(&teams_rule_set(1, 2), |s| s.backfill_mode = mode);
     ready(&mut c, T0, "p1", 1);
-    start(&mut c, T0, "ta", &["a"]);
-    start(&mut c, T0, "tb", &["b"]);
+    // A 1v1 below maxPlayers forms at the end of its matchmaking cycle, at T0.
+    start(&mut c, T0 - CYCLE, "ta", &["a"]);
+    start(&mut c, T0 - CYCLE, "tb", &["b"]);
+    advance(&mut c, T0);
     let gs = match pushes(&mut c).into_iter().next() {
         Some(Push::CreateGameSession(gs)) => gs,
         other => panic!("expected CreateGameSession, got {other:?}"),
@@ -482,9 +484,10 @@ fn a_backfill_reporting_the_arn_region_latency_fills_under_a_latency_rule() {
         p
     };
     ready(&mut c, T0, "p1", 1);
+    // A 1v1 below maxPlayers forms at the end of its matchmaking cycle, at T0.
     for (ticket, id) in [("ta", "a"), ("tb", "b")] {
         c.start_matchmaking(
-            T0,
+            T0 - CYCLE,
             StartMatchmaking {
                 ticket_id: Some(ticket.into()),
                 configuration_name: "cfg".into(),
@@ -493,6 +496,7 @@ fn a_backfill_reporting_the_arn_region_latency_fills_under_a_latency_rule() {
         )
         .unwrap();
     }
+    advance(&mut c, T0);
     let gs = match pushes(&mut c).into_iter().next() {
         Some(Push::CreateGameSession(gs)) => gs,
         other => panic!("expected CreateGameSession, got {other:?}"),

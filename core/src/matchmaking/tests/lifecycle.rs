@@ -126,6 +126,10 @@ fn an_expansion_lets_a_lonely_pair_match_after_the_wait() {
         .unwrap();
     }
     assert_eq!(status(&c, "t1"), TicketStatus::Searching);
+    // The matchmaking cycle's pass comes first (CoreConfig::matchmaking_cycle_ms) and finds
+    // nothing before the expansion step.
+    advance(&mut c, T0 + 1_000);
+    assert_eq!(status(&c, "t1"), TicketStatus::Searching);
     assert_eq!(c.next_deadline(), Some(T0 + 5_000), "the expansion step");
     advance(&mut c, T0 + 5_000);
     assert_eq!(status(&c, "t1"), TicketStatus::Completed);

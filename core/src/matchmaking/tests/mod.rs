@@ -5,6 +5,7 @@
 
 mod acceptance;
 mod backfill;
+mod cycles;
 mod lifecycle;
 mod notifications;
 mod party_rules;
@@ -20,6 +21,11 @@ use super::*;
 use crate::testing::*;
 use crate::{ConnId, ConnectInfo, Core, CoreConfig, Effect, Event, Fleet, ProcessReady, Push};
 use playfield_flexmatch::Player;
+
+/// The matchmaking cycle of the test cores (the default): a match below maxPlayers forms
+/// at the end of the cycle in which its tickets arrived, so tests that want one by `T0` start
+/// their tickets one cycle earlier.
+pub(super) const CYCLE: Millis = crate::DEFAULT_MATCHMAKING_CYCLE_MS;
 
 /// Fires every timer due up to `until`, one deadline at a time.
 pub(super) fn advance(c: &mut Core, until: Millis) {

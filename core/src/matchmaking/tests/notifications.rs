@@ -184,8 +184,10 @@ fn a_rejection_is_told_and_the_accepting_ticket_searches_again() {
         s.acceptance_required = true;
         s.acceptance_timeout_seconds = Some(30);
     });
-    start(&mut c, T0, "t1", &["a"]);
-    start(&mut c, T0, "t2", &["b"]);
+    // Below maxPlayers: the match forms at the end of the cycle, at T0.
+    start(&mut c, T0 - CYCLE, "t1", &["a"]);
+    start(&mut c, T0 - CYCLE, "t2", &["b"]);
+    advance(&mut c, T0);
     c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
     c.take_effects();
     c.accept_match(T0 + 2, "t2", &["b".into()], false).unwrap();
