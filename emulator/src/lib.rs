@@ -8,6 +8,7 @@
 //! - [`server`]: listeners, timer task, start and shutdown.
 //! - [`stop_signals`]: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
 //! - [`config`]: the startup file.
+//! - [`dashboard`]: the web dashboard, `GET /metrics` ([`metrics`]) and `GET /healthz`.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
 //! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
@@ -16,6 +17,7 @@
 
 pub mod api;
 pub mod config;
+pub mod dashboard;
 // The core is its own crate (`core/`); these aliases keep `crate::core::`, `crate::clock::`,
 // `crate::search_expr::` and the same `playfield::` paths working until the daemon imports it
 // by name.
@@ -28,6 +30,7 @@ pub use playfield_flexmatch as flexmatch;
 pub mod gateway;
 pub mod hub;
 pub mod launcher;
+pub mod metrics;
 pub mod post_processing;
 pub mod ruleset_validate;
 pub mod sdk_wire;

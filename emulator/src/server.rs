@@ -161,10 +161,17 @@ impl Daemon {
         let events = start_events(&config, api_addr, &shared)?;
         if let Some(server) = api_server {
             let local = server.local_addr()?;
-            let server = server.with_routes(crate::events::http::routes(
-                events.clone(),
-                shutdown_rx.clone(),
-            ));
+            let server = server
+                .with_routes(crate::events::http::routes(
+                    events.clone(),
+                    shutdown_rx.clone(),
+                ))
+                .with_routes(crate::dashboard::routes(
+                    shared.clone(),
+                    events.clone(),
+                    config.api_access_keys.clone(),
+                    shutdown_rx.clone(),
+                ));
             let auth = if config.api_access_keys.is_empty() {
                 "any credentials accepted".to_string()
             } else {
@@ -174,6 +181,7 @@ impl Daemon {
                 )
             };
             tracing::info!(target: "playfield", "service API: http://{local} ({auth}); events: GET http://{local}/events");
+            tracing::info!(target: "playfield", "dashboard: http://{local}/ (metrics: http://{local}/metrics)");
             let mut stop = shutdown_rx.clone();
             tasks.push(tokio::spawn(async move {
                 let stopped = async move {
