@@ -58,6 +58,8 @@ pub(crate) struct MatchRecord {
     pub rule_metrics: Vec<RuleEvaluationMetric>,
     pub time_to_match_ms: Millis,
     pub acceptance_required: bool,
+    /// A backfill ticket's match: players join a running game session.
+    pub backfill: bool,
     /// PROPOSED, then ACCEPTED / REJECTED / TIMED_OUT, PLACED, or the tickets' end.
     pub status: &'static str,
     pub game_session_arn: Option<String>,
@@ -306,6 +308,9 @@ impl Recorder {
                     rule_metrics: rule_evaluation_metrics.clone(),
                     time_to_match_ms: ttm,
                     acceptance_required: *acceptance_required,
+                    backfill: m.tickets.iter().any(|t| {
+                        matches!(t.kind, playfield_core::notifications::TicketKind::Backfill { .. })
+                    }),
                     status: "PROPOSED",
                     game_session_arn: None,
                 });

@@ -443,6 +443,7 @@ pub(crate) fn matches(core: &Core, rec: &Recorder) -> Value {
                 })).collect::<Vec<_>>(),
                 "timeToMatchMs": m.time_to_match_ms,
                 "acceptanceRequired": m.acceptance_required,
+                "backfill": m.backfill,
                 "gameSessionArn": m.game_session_arn,
             })
         })

@@ -5,8 +5,11 @@
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+// A long id shortened for a table cell; the whole id stays in the tooltip.
+const short = (id, n = 13) => (id ? `<span class="mono" title="${esc(id)}">${esc(id.length > n + 1 ? `${id.slice(0, n)}…` : id)}</span>` : "");
+const gsShort = (arn) => (arn ? `<span class="mono" title="${esc(arn)}">${esc(arn.split("/").pop())}</span>` : "");
 const badge = (s) => `<span class="badge s-${esc(s)}">${esc(s)}</span>`;
-const time = (ms) => (ms ? new Date(ms).toLocaleTimeString() : "");
+const time = (ms) => (ms ? new Date(ms).toLocaleTimeString([], { hour12: false }) : "");
 const ago = (ms, now) => (ms ? `${Math.max(0, Math.round((now - ms) / 1000))} s ago` : "never");
 const attrText = (attrs) => Object.entries(attrs || {}).map(([k, v]) => {
   const [t, x] = Object.entries(v)[0] || ["", ""];
@@ -36,7 +39,7 @@ function barChart(values, labels, { width = 300, height = 90, color = "#2f6fd6" 
   const max = Math.max(1, ...values);
   const bw = width / values.length;
   const bars = values.map((v, i) => {
-    const h = Math.round((v / max) * (height - 18));
+    const h = Math.round((v / max) * (height - 28));
     return `<rect x="${i * bw + 2}" y="${height - 14 - h}" width="${bw - 4}" height="${h}" rx="2" fill="${color}"><title>${esc(labels[i])}: ${v}</title></rect>` +
       (v ? `<text x="${i * bw + bw / 2}" y="${height - 16 - h}" text-anchor="middle">${v}</text>` : "");
   }).join("");
@@ -46,7 +49,7 @@ function barChart(values, labels, { width = 300, height = 90, color = "#2f6fd6" 
 
 const OUTCOMES = [["completed", "#2e9d62"], ["cancelled", "#9aa3b2"], ["timed_out", "#d98a1c"], ["failed", "#cf3f3f"]];
 
-function outcomesChart(minutes, { width = 300, height = 90 } = {}) {
+function outcomesChart(minutes, { width = 380, height = 110 } = {}) {
   const totals = minutes.map((m) => OUTCOMES.reduce((s, [k]) => s + m[k], 0));
   const max = Math.max(1, ...totals, ...minutes.map((m) => m.started));
   const bw = width / minutes.length;
@@ -62,19 +65,20 @@ function outcomesChart(minutes, { width = 300, height = 90 } = {}) {
   out += `<polyline points="${line}" fill="none" stroke="#2f6fd6" stroke-width="1.5"><title>started</title></polyline>`;
   out += `<text x="0" y="${height - 1}">-${minutes.length} min</text><text x="${width}" y="${height - 1}" text-anchor="end">now</text>`;
   return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${out}</svg>` +
-    `<div class="legend"><span><i style="background:#2f6fd6"></i>started</span>${OUTCOMES.map(([k, c]) => `<span><i style="background:${c}"></i>${k.replace("_", " ")}</span>`).join("")}</div>`;
+    `<div class="legend"><span><i style="background:#2f6fd6"></i>started (line)</span>${OUTCOMES.map(([k, c]) => `<span><i style="background:${c}"></i>${k.replace("_", " ")}</span>`).join("")}</div>`;
 }
 
 function ttmChart(t) {
-  const labels = t.bucketsSeconds.map((b) => `≤${b}s`).concat([`>${t.bucketsSeconds[t.bucketsSeconds.length - 1]}s`]);
-  return barChart(t.counts, labels, { width: 300, height: 90, color: "#5b8def" });
+  const labels = t.bucketsSeconds.map((b) => `${b}`).concat([`>${t.bucketsSeconds[t.bucketsSeconds.length - 1]}`]);
+  return barChart(t.counts, labels, { width: 380, height: 110, color: "#5b8def" }) +
+    `<div class="legend"><span>seconds from ticket start to match (upper bound of each bar)</span></div>`;
 }
 
 function teamFill(teams) {
   if (!teams.length) return `<div class="empty">no matches yet</div>`;
   const max = Math.max(1, ...teams.map((t) => t.maxSeen));
   return teams.map((t) => `<div class="player">${esc(t.team)} <span class="attrs">${t.averagePlayers.toFixed(1)} players on average</span>
-    <div class="bar"><div class="p" style="width:${(t.averagePlayers / max) * 100}%"></div></div></div>`).join("");
+    <div class="bar"><div class="p" style="width:${(t.averagePlayers / max) * 100}%"></div></div></div>`).join("") + `<div class="legend"><span>bar: average players against the most seen on a team (${max})</span></div>`;
 }
 
 // ---- views ---------------------------------------------------------------------------
@@ -87,6 +91,8 @@ function renderTotals(o) {
   ].map(([n, l]) => `<span><b>${esc(n)}</b>${l}</span>`).join("");
 }
 
+const MODES = { WithQueue: "WITH_QUEUE", Standalone: "STANDALONE" };
+
 function renderOverview(o) {
   renderTotals(o);
   const sel = $("#mm-configuration");
@@ -96,28 +102,31 @@ function renderOverview(o) {
     if (!state.configuration) state.configuration = names[0] || "";
     sel.value = state.configuration;
   }
-  if (!o.configurations.length) return `<div class="empty">No matchmaking configuration.</div>`;
-  return `<div class="grid">` + o.configurations.map((c) => {
-    const last = c.minutes[c.minutes.length - 1] || {};
+  const t = o.totals;
+  const stat = (n, l) => `<div class="stat"><div class="n">${esc(n)}</div><div class="l">${l}</div></div>`;
+  const stack = `<div class="card"><h3>Stack</h3><div class="stats">
+    ${stat(t.fleets, "fleets")}${stat(t.processes, "processes")}${stat(t.healthyProcesses, "healthy")}
+    ${stat(t.gameSessions, "game sessions")}${stat(t.playerSessions, "player sessions")}${stat(t.activeTickets, "active tickets")}</div></div>`;
+  if (!o.configurations.length) return stack + `<div class="empty">No matchmaking configuration.</div>`;
+  return stack + o.configurations.map((c) => {
     const five = c.minutes.slice(-5);
     const rate = (k) => (five.reduce((s, m) => s + m[k], 0) / 5).toFixed(1);
     const active = ["SEARCHING", "REQUIRES_ACCEPTANCE", "PLACING"].reduce((s, k) => s + c.tickets[k], 0);
     return `<div class="card" data-configuration="${esc(c.name)}">
-      <h3>${esc(c.name)} <span class="note">${esc(c.ruleSet)} · ${esc(c.mode)}${c.acceptanceRequired ? " · acceptance" : ""}</span></h3>
+      <h3>${esc(c.name)} <span class="note">rule set ${esc(c.ruleSet)} · ${esc(MODES[c.mode] || c.mode)}${c.acceptanceRequired ? " · acceptance required" : ""}${c.queues.length ? ` · queue ${esc(c.queues.join(", "))}` : ""}</span></h3>
       <div class="stats">
-        <div class="stat"><div class="n">${active}</div><div class="l">active</div></div>
-        <div class="stat"><div class="n">${c.tickets.SEARCHING}</div><div class="l">searching</div></div>
-        <div class="stat"><div class="n">${c.ticketsStarted}</div><div class="l">started</div></div>
-        <div class="stat"><div class="n">${c.matches}</div><div class="l">matches</div></div>
-        <div class="stat"><div class="n">${rate("started")}</div><div class="l">tickets/min</div></div>
-        <div class="stat"><div class="n">${rate("completed")}</div><div class="l">completed/min</div></div>
+        ${stat(active, "active tickets")}${stat(c.tickets.SEARCHING, "searching")}${stat(c.tickets.PLACING, "placing")}
+        ${stat(c.ticketsStarted, "tickets started")}${stat(c.matches, "matches")}
+        ${stat(rate("started"), "started / min")}${stat(rate("completed"), "completed / min")}
+        ${stat(rate("cancelled"), "cancelled / min")}${stat(rate("timed_out"), "timed out / min")}${stat(rate("failed"), "failed / min")}
       </div>
-      <div class="note">this minute: ${last.started || 0} started, ${last.completed || 0} completed, ${last.cancelled || 0} cancelled, ${last.timed_out || 0} timed out, ${last.failed || 0} failed</div>
-      <h4>Outcomes, last ${c.minutes.length} minutes</h4>${outcomesChart(c.minutes)}
-      <h4>Time to match</h4>${ttmChart(c.timeToMatch)}
-      <h4>Team fill (recent matches)</h4>${teamFill(c.teamFill)}
+      <div class="charts">
+        <div><h4>Ticket outcomes, last ${c.minutes.length} minutes</h4>${outcomesChart(c.minutes)}</div>
+        <div><h4>Time to match</h4>${ttmChart(c.timeToMatch)}</div>
+        <div><h4>Team fill, recent matches</h4>${teamFill(c.teamFill)}</div>
+      </div>
     </div>`;
-  }).join("") + `</div>`;
+  }).join("");
 }
 
 function renderFleets(f, now) {
@@ -126,7 +135,7 @@ function renderFleets(f, now) {
       <td class="mono">${esc(p.pid)}</td><td>${badge(p.status)} ${p.healthy ? "" : badge("unhealthy")}</td>
       <td>${esc(p.port ?? "")}</td><td>${ago(p.lastHeartbeat, now)}</td>
       <td>${esc(p.sdkLanguage ?? "")} ${esc(p.sdkVersion ?? "")}</td>
-      <td class="mono">${esc(p.gameSessionId ?? "")}</td>
+      <td>${gsShort(p.gameSessionId)}</td>
       <td class="history">${p.history.slice(-4).map((h) => `${time(h.time)} ${esc(h.what)}`).join("<br>")}</td>
       <td>${p.status === "ACTIVE" ? `<button class="small danger" data-action="end-process" data-pid="${esc(p.pid)}">End</button>` : ""}</td></tr>`;
   const table = (ps) => ps.length ? `<table><tr><th>process</th><th>status</th><th>port</th><th>heartbeat</th><th>SDK</th><th>game session</th><th>connection history</th><th></th></tr>${ps.map(proc).join("")}</table>` : `<div class="empty">no process</div>`;
@@ -160,7 +169,7 @@ function renderTickets(t) {
   const counts = Object.entries(t.counts).filter(([, n]) => n).map(([s, n]) => `${badge(s)} ${n}`).join(" &nbsp; ");
   const rows = t.tickets.map((k) => `<tr class="clickable ${k.ticketId === state.ticket ? "selected" : ""}" data-ticket-id="${esc(k.ticketId)}" data-status="${esc(k.status)}">
     <td class="mono">${esc(k.ticketId)}</td><td>${badge(k.status)}</td><td>${esc(k.players.join(", "))}</td>
-    <td>${time(k.startTime)}</td><td class="mono">${esc(k.matchId ?? "")}</td></tr>`).join("");
+    <td>${time(k.startTime)}</td><td>${short(k.matchId, 8)}</td></tr>`).join("");
   return `<div class="card"><h3>Tickets of ${esc(t.configuration)} <span class="note">${t.total} shown of this filter${t.total > t.tickets.length ? ` (newest ${t.tickets.length})` : ""}</span></h3>
     <div class="stats">${counts || `<span class="empty">no tickets</span>`}</div>
     ${rows ? `<table><tr><th>ticket</th><th>status</th><th>players</th><th>started</th><th>match</th></tr>${rows}</table>` : ""}</div>`;
@@ -189,12 +198,12 @@ function renderTicket(k) {
 
 function renderMatches(m) {
   const matches = m.matches.map((x) => `<div class="card" data-match-id="${esc(x.matchId)}">
-    <h3>${badge(x.status)} <span class="mono">${esc(x.matchId)}</span> <span class="note">${esc(x.configuration)} · ${time(x.time)} · matched in ${(x.timeToMatchMs / 1000).toFixed(2)} s</span></h3>
-    ${teamsHtml(x.teams, (p) => (p.playerSessionId ? ` <span class="mono attrs">${esc(p.playerSessionId)}</span>` : ""))}
+    <h3>${badge(x.status)}${x.backfill ? ` ${badge("BACKFILL")}` : ""} <span class="mono">${esc(x.matchId)}</span> <span class="note">${esc(x.configuration)} · ${time(x.time)} · matched in ${(x.timeToMatchMs / 1000).toFixed(2)} s</span></h3>
+    ${teamsHtml(x.teams, (p) => (p.playerSessionId ? ` <span class="attrs" title="${esc(p.playerSessionId)}">✓ session</span>` : ""))}
     <h4>Rule metrics</h4><div class="note">${x.ruleEvaluationMetrics.map((r) => `${esc(r.ruleName)}: ${r.passedCount} passed, ${r.failedCount} failed`).join(" · ") || "none"}</div>
-    ${x.gameSessionArn ? `<div class="note">game session <span class="mono">${esc(x.gameSessionArn)}</span></div>` : ""}</div>`).join("");
-  const placements = m.placements.map((p) => `<tr><td class="mono">${esc(p.placementId)}</td><td>${esc(p.queue)}</td><td>${badge(p.status)}</td>
-    <td>${time(p.startTime)}</td><td>${p.endTime ? `${((p.endTime - p.startTime) / 1000).toFixed(2)} s` : ""}</td><td class="mono">${esc(p.gameSessionId ?? "")}</td></tr>`).join("");
+    ${x.gameSessionArn ? `<div class="note">game session ${gsShort(x.gameSessionArn)}</div>` : ""}</div>`).join("");
+  const placements = m.placements.map((p) => `<tr><td>${short(p.placementId, 8)}</td><td>${esc(p.queue)}</td><td>${badge(p.status)}</td>
+    <td>${time(p.startTime)}</td><td>${p.endTime ? `${((p.endTime - p.startTime) / 1000).toFixed(2)} s` : ""}</td><td>${gsShort(p.gameSessionId)}</td></tr>`).join("");
   return `<div class="split"><div>${matches || `<div class="empty">No match yet.</div>`}</div><div>
     <div class="card"><h3>Queues</h3>${m.queues.map((q) => `<div>${esc(q.name)} <span class="note">timeout ${q.timeoutSeconds} s · ${esc(q.destinations.join(", "))}</span></div>`).join("") || `<div class="empty">none</div>`}</div>
     <div class="card"><h3>Placements</h3>${placements ? `<table><tr><th>placement</th><th>queue</th><th>status</th><th>started</th><th>took</th><th>game session</th></tr>${placements}</table>` : `<div class="empty">none</div>`}</div></div></div>`;
