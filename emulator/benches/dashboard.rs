@@ -224,9 +224,12 @@ async fn run(s: Sizes) {
                         configuration_name: CONFIG.into(),
                         players: vec![Player {
                             id: format!("waiting-{i}"),
-                            attributes: [("skill".to_string(), AttributeValue::Number(i as f64 * 10.0))]
-                                .into_iter()
-                                .collect(),
+                            attributes: [(
+                                "skill".to_string(),
+                                AttributeValue::Number(i as f64 * 10.0),
+                            )]
+                            .into_iter()
+                            .collect(),
                             latency_ms: Default::default(),
                             team: None,
                         }],
@@ -239,7 +242,10 @@ async fn run(s: Sizes) {
         }
     });
     let searching = daemon.read(|c| c.tickets().filter(|t| !t.status.is_final()).count());
-    println!("views with {searching} tickets in flight ({} loads each):", s.loads);
+    println!(
+        "views with {searching} tickets in flight ({} loads each):",
+        s.loads
+    );
     let http = reqwest::Client::new();
     for path in [
         "/".to_string(),

@@ -524,3 +524,30 @@ async fn with_auth_required_the_dashboard_and_metrics_need_the_key() {
     assert_eq!(scraped.status(), 200);
     assert!(scraped.text().await.unwrap().ends_with("# EOF\n"));
 }
+
+/// The dashboard answers `GET /`, and the service API still takes what the AWS SDKs POST to
+/// `/` (service-api.md §3): mounting the page there must not turn their calls into 405s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_api_still_answers_posts_to_the_root() {
+    let daemon = daemon_with_duel().await;
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/", daemon.api_url()))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "GameLift.DescribeMatchmakingConfigurations")
+        .body("{}")
+        .send()
+        .await
+        .expect("POST /");
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value =
+        serde_json::from_str(&r.text().await.expect("body")).expect("JSON");
+    assert_eq!(body["Configurations"][0]["Name"], CONFIGURATION, "{body}");
+    let page = http
+        .get(format!("{}/", daemon.api_url()))
+        .send()
+        .await
+        .expect("GET /");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Playfield dashboard"));
+}

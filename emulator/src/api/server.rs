@@ -16,6 +16,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 use super::error::ApiError;
 use super::router::{ApiRequest, Router};
@@ -53,6 +54,9 @@ struct Shared<S> {
 pub struct ApiServer {
     listener: TcpListener,
     app: axum::Router,
+    /// The operation router alone, for requests a route of [`ApiServer::with_routes`]
+    /// does not take.
+    api: axum::Router,
 }
 
 impl ApiServer {
@@ -75,12 +79,29 @@ impl ApiServer {
         let app = axum::Router::new()
             .fallback(serve_one::<S>)
             .with_state(shared);
-        Ok(ApiServer { listener, app })
+        Ok(ApiServer {
+            listener,
+            api: app.clone(),
+            app,
+        })
     }
 
     /// Serves `routes` before the operation router: requests they match never reach it
-    /// (the events face's `GET /events` and SNS SubscribeURL).
+    /// (the events face's `GET /events` and SNS SubscribeURL, the dashboard's `GET /`). A
+    /// request for one of their paths with a method they do not route goes on to the
+    /// operation router instead of a 405: the AWS SDKs POST to `/`, where the dashboard
+    /// answers GET.
     pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+        let api = self.api.clone();
+        let routes = routes.method_not_allowed_fallback(move |request: Request| {
+            let api = api.clone();
+            async move {
+                match api.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
+        });
         self.app = routes.merge(self.app);
         self
     }

@@ -309,7 +309,10 @@ impl Recorder {
                     time_to_match_ms: ttm,
                     acceptance_required: *acceptance_required,
                     backfill: m.tickets.iter().any(|t| {
-                        matches!(t.kind, playfield_core::notifications::TicketKind::Backfill { .. })
+                        matches!(
+                            t.kind,
+                            playfield_core::notifications::TicketKind::Backfill { .. }
+                        )
                     }),
                     status: "PROPOSED",
                     game_session_arn: None,
