@@ -463,10 +463,13 @@ impl Metrics {
     }
 }
 
+/// A delivery counter: name, help, and how to read it from a target's stats.
+type DeliveryFigure = (&'static str, &'static str, fn(&TargetStats) -> u64);
+
 /// The delivery figures of each notification target, as counters of their totals.
 fn delivery_registry(delivery: &[(String, TargetStats)]) -> Registry {
     let mut registry = Registry::with_prefix("playfield");
-    let figures: [(&str, &str, fn(&TargetStats) -> u64); 3] = [
+    let figures: [DeliveryFigure; 3] = [
         (
             "event_deliveries",
             "Events delivered to the notification target",

@@ -90,9 +90,8 @@ fn bad(message: impl Into<String>) -> Response {
         .into_response()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|e| bad(format!("{action}: the body is not as expected: {e}")))
+fn parse<T: serde::de::DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("{action}: the body is not as expected: {e}"))
 }
 
 /// A template attribute: the service's shape (`{"N": 1}`, `{"S": "a"}`, `{"SL": [..]}`,
@@ -133,7 +132,7 @@ pub(super) async fn run(
     let result = match action.as_str() {
         "start-tickets" => match parse::<StartTickets>(&action, &body) {
             Ok(a) => start_tickets(&d, a),
-            Err(r) => return r,
+            Err(e) => return bad(e),
         },
         "cancel-ticket" => match parse::<TicketRef>(&action, &body) {
             Ok(a) => d
@@ -141,7 +140,7 @@ pub(super) async fn run(
                 .execute(|core, now| core.stop_matchmaking(now, &a.ticket_id))
                 .map(|()| json!({ "ok": true }))
                 .map_err(|e| format!("cancel ticket {}: {e}", a.ticket_id)),
-            Err(r) => return r,
+            Err(e) => return bad(e),
         },
         "accept-match" => match parse::<AcceptMatch>(&action, &body) {
             Ok(a) => d
@@ -158,7 +157,7 @@ pub(super) async fn run(
                 })
                 .map(|()| json!({ "ok": true }))
                 .map_err(|e| format!("accept-match on ticket {}: {e}", a.ticket_id)),
-            Err(r) => return r,
+            Err(e) => return bad(e),
         },
         "terminate-game-session" => match parse::<TerminateGameSession>(&action, &body) {
             Ok(a) => {
@@ -177,7 +176,7 @@ pub(super) async fn run(
                         .map_err(|e| format!("terminate game session {}: {e}", a.game_session_id)),
                 }
             }
-            Err(r) => return r,
+            Err(e) => return bad(e),
         },
         "end-process" => match parse::<EndProcess>(&action, &body) {
             Ok(a) => d
@@ -185,7 +184,7 @@ pub(super) async fn run(
                 .execute(|core, now| core.request_termination(&a.pid, now + END_PROCESS_GRACE_MS))
                 .map(|()| json!({ "ok": true }))
                 .map_err(|e| format!("end process {}: {e}", a.pid)),
-            Err(r) => return r,
+            Err(e) => return bad(e),
         },
         other => {
             return (

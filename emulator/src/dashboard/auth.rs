@@ -22,7 +22,7 @@ pub(crate) fn authorized(headers: &HeaderMap, query: Option<&str>, accepted: &[S
     if crate::api::auth::access_key_id(headers).is_some_and(ok) {
         return true;
     }
-    if query.and_then(|q| query_key(q)).is_some_and(|k| ok(&k)) {
+    if query.and_then(query_key).is_some_and(|k| ok(&k)) {
         return true;
     }
     if cookie_key(headers).is_some_and(ok) {
