@@ -168,7 +168,7 @@ function renderSessions(s) {
 function renderTickets(t) {
   const counts = Object.entries(t.counts).filter(([, n]) => n).map(([s, n]) => `${badge(s)} ${n}`).join(" &nbsp; ");
   const rows = t.tickets.map((k) => `<tr class="clickable ${k.ticketId === state.ticket ? "selected" : ""}" data-ticket-id="${esc(k.ticketId)}" data-status="${esc(k.status)}">
-    <td class="mono">${esc(k.ticketId)}</td><td>${badge(k.status)}</td><td>${esc(k.players.join(", "))}</td>
+    <td class="mono">${esc(k.ticketId)}</td><td>${badge(k.status)}</td><td>${esc(k.players.join(", "))}${k.backfill ? ` ${badge("BACKFILL")}` : ""}</td>
     <td>${time(k.startTime)}</td><td>${short(k.matchId, 8)}</td></tr>`).join("");
   return `<div class="card"><h3>Tickets of ${esc(t.configuration)} <span class="note">${t.total} shown of this filter${t.total > t.tickets.length ? ` (newest ${t.tickets.length})` : ""}</span></h3>
     <div class="stats">${counts || `<span class="empty">no tickets</span>`}</div>
@@ -190,7 +190,7 @@ function renderTicket(k) {
     <h4>Players</h4>${k.playerDetails.map((p) => `<div class="player" data-player-id="${esc(p.playerId)}">${esc(p.playerId)}${p.team ? ` · team ${esc(p.team)}` : ""}
       <span class="attrs">${attrText(p.attributes)}</span>${p.accepted === true ? " accepted" : p.accepted === false ? " rejected" : ""}</div>`).join("")}
     <h4>Rule evaluations</h4>${rules ? `<table><tr><th>rule</th><th>passed</th><th>failed</th><th></th></tr>${rules}</table>` : `<div class="empty">none</div>`}
-    ${k.connection ? `<h4>Connection</h4><div class="mono">${esc(k.connection.ipAddress)}:${esc(k.connection.port ?? "")}</div>` : ""}
+    ${k.connection ? `<h4>${k.backfill ? "Backfilling" : "Connection"}</h4><div>${k.connection.ipAddress ? `<span class="mono">${esc(k.connection.ipAddress)}:${esc(k.connection.port ?? "")}</span> · ` : ""}game session ${gsShort(k.connection.gameSessionArn)}</div>` : ""}
     <p>${active ? `<button class="small danger" data-action="cancel-ticket" data-id="${esc(k.ticketId)}">Cancel ticket</button>` : ""}
        ${k.status === "REQUIRES_ACCEPTANCE" ? `<button class="small" data-action="accept" data-id="${esc(k.ticketId)}">Accept</button> <button class="small danger" data-action="reject" data-id="${esc(k.ticketId)}">Reject</button>` : ""}</p>
     <h4>Events</h4>${k.events.map((e) => `<div class="history">${time(e.time)} ${esc(e.type)}</div>`).join("") || `<div class="empty">none kept</div>`}`;
