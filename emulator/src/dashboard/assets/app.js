@@ -189,7 +189,9 @@ function renderTicket(k) {
     ${failing.length && k.status === "SEARCHING" ? `<p id="failing-rule" class="rule-fail">Not matching: rule ${esc(failing[0].ruleName)} failed ${failing[0].failedCount} time(s)</p>` : ""}
     <h4>Players</h4>${k.playerDetails.map((p) => `<div class="player" data-player-id="${esc(p.playerId)}">${esc(p.playerId)}${p.team ? ` · team ${esc(p.team)}` : ""}
       <span class="attrs">${attrText(p.attributes)}</span>${p.accepted === true ? " accepted" : p.accepted === false ? " rejected" : ""}</div>`).join("")}
-    <h4>Rule evaluations</h4>${rules ? `<table><tr><th>rule</th><th>passed</th><th>failed</th><th></th></tr>${rules}</table>` : `<div class="empty">none</div>`}
+    <h4>Rule evaluations</h4>${!active && k.status !== "PLACING" && k.ruleEvaluations.every((r) => !r.passedCount && !r.failedCount)
+      ? `<div class="empty">not kept once the ticket has ended (its final event carried them)</div>`
+      : rules ? `<table><tr><th>rule</th><th>passed</th><th>failed</th><th></th></tr>${rules}</table>` : `<div class="empty">none</div>`}
     ${k.connection ? `<h4>${k.backfill ? "Backfilling" : "Connection"}</h4><div>${k.connection.ipAddress ? `<span class="mono">${esc(k.connection.ipAddress)}:${esc(k.connection.port ?? "")}</span> · ` : ""}game session ${gsShort(k.connection.gameSessionArn)}</div>` : ""}
     <p>${active ? `<button class="small danger" data-action="cancel-ticket" data-id="${esc(k.ticketId)}">Cancel ticket</button>` : ""}
        ${k.status === "REQUIRES_ACCEPTANCE" ? `<button class="small" data-action="accept" data-id="${esc(k.ticketId)}">Accept</button> <button class="small danger" data-action="reject" data-id="${esc(k.ticketId)}">Reject</button>` : ""}</p>
