@@ -52,7 +52,7 @@ impl Hub {
         for effect in self.core.take_effects() {
             if let Effect::Event(event) = &effect {
                 self.metrics.observe(&self.core, now, event);
-                self.recorder.observe(&self.core, now, event);
+                self.recorder.observe(now, event);
             }
             match effect {
                 Effect::Push { pid, conn, push } => self.gateway.push(&pid, conn, &push),

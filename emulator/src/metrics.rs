@@ -211,6 +211,11 @@ impl Metrics {
         }
     }
 
+    /// Tickets being processed now (CurrentTickets over every configuration).
+    pub(crate) fn current_tickets(&self) -> usize {
+        self.active.len()
+    }
+
     /// Counts one core event. `core` is the state right after the command that emitted it
     /// (the hub calls this while carrying out that command's effects).
     pub fn observe(&mut self, core: &Core, now: Millis, event: &Event) {

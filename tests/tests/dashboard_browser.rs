@@ -551,3 +551,94 @@ async fn the_service_api_still_answers_posts_to_the_root() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Playfield dashboard"));
 }
+
+/// The page's actions are the service's commands (service-api.md §9.1 StartMatchmaking,
+/// StopMatchmaking): test tickets start SEARCHING with the template's attributes, a cancel
+/// ends one CANCELLED, and a bad request says what is wrong instead of doing anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_start_and_cancel_tickets_and_name_what_is_wrong() {
+    let daemon = daemon_with_duel().await;
+    let http = reqwest::Client::new();
+    let act = |action: &str, body: serde_json::Value| {
+        http.post(format!(
+            "{}/dashboard/api/actions/{action}",
+            daemon.api_url()
+        ))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+    };
+    let r = act(
+        "start-tickets",
+        json!({"configuration": CONFIGURATION, "count": 2, "playerIdPrefix": "a-",
+               "attributes": {"skill": {"N": 1000}}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let started: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let ids: Vec<String> = started["ticketIds"]
+        .as_array()
+        .expect("ticketIds")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    // Equal skills: the two matched at once and are PLACING (no server to place them on).
+    let status = |id: &str| daemon.read(|c| c.ticket(id).map(|t| t.status));
+    use playfield::core::matchmaking::TicketStatus;
+    assert_eq!(status(&ids[0]), Some(TicketStatus::Placing));
+
+    let r = act(
+        "start-tickets",
+        json!({"configuration": CONFIGURATION, "count": 1, "attributes": {"skill": 5000}}),
+    )
+    .await
+    .unwrap();
+    let lone: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+    let lone = lone["ticketIds"][0].as_str().unwrap().to_string();
+    assert_eq!(status(&lone), Some(TicketStatus::Searching));
+    let r = act("cancel-ticket", json!({"ticketId": lone}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(status(&lone), Some(TicketStatus::Cancelled));
+
+    for (action, body, says) in [
+        (
+            "start-tickets",
+            json!({"configuration": "nope", "count": 1}),
+            "nope",
+        ),
+        (
+            "start-tickets",
+            json!({"configuration": CONFIGURATION, "count": 0}),
+            "count",
+        ),
+        (
+            "start-tickets",
+            json!({"configuration": CONFIGURATION, "count": 1, "attributes": {"skill": {"Q": 1}}}),
+            "attribute skill",
+        ),
+        (
+            "cancel-ticket",
+            json!({"ticketId": "unknown-ticket"}),
+            "unknown-ticket",
+        ),
+        (
+            "end-process",
+            json!({"pid": "no-such-process"}),
+            "no-such-process",
+        ),
+        (
+            "terminate-game-session",
+            json!({"gameSessionId": "gs", "mode": "NOW"}),
+            "NOW",
+        ),
+    ] {
+        let r = act(action, body).await.unwrap();
+        assert_eq!(r.status(), 400, "{action}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(says), "{action}: {text}");
+    }
+}

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `GET /` | the page ([`assets`](self::assets): HTML, script and style embedded in the binary) |
 //! | `GET /dashboard/assets/{file}` | its script and style |
-//! | `GET /dashboard/api/{view}` | a view as a JSON snapshot ([`views`]): `overview`, `fleets`, `sessions`, `tickets?configuration=&status=`, `tickets/{id}`, `matches`, `events?type=&ticket=&target=` |
+//! | `GET /dashboard/api/{view}` | a view as a JSON snapshot ([`views`]): `overview`, `totals` (the header's), `fleets`, `sessions`, `tickets?configuration=&status=`, `tickets/{id}`, `matches`, `events?type=&ticket=&target=` |
 //! | `GET /dashboard/api/stream` | Server-Sent Events: `changed` at most [`UPDATES_PER_SECOND`] times a second |
 //! | `POST /dashboard/api/actions/{action}` | what a tester does by hand ([`actions`]) |
 //! | `GET /metrics` | Prometheus text ([`crate::metrics`]) |
@@ -84,6 +84,7 @@ pub fn routes(
     let guarded = axum::Router::new()
         .route("/metrics", get(metrics))
         .route("/dashboard/api/overview", get(overview))
+        .route("/dashboard/api/totals", get(totals))
         .route("/dashboard/api/fleets", get(fleets))
         .route("/dashboard/api/sessions", get(sessions))
         .route("/dashboard/api/tickets", get(tickets))
@@ -168,9 +169,16 @@ async fn metrics(State(d): State<Dashboard>) -> Response {
 }
 
 async fn overview(State(d): State<Dashboard>) -> Response {
+    Json(d.shared.with_hub(|hub, now| {
+        views::overview(&hub.core, &hub.recorder, hub.metrics.current_tickets(), now)
+    }))
+    .into_response()
+}
+
+async fn totals(State(d): State<Dashboard>) -> Response {
     Json(
         d.shared
-            .with_hub(|hub, now| views::overview(&hub.core, &hub.recorder, now)),
+            .with_hub(|hub, now| views::totals(&hub.core, hub.metrics.current_tickets(), now)),
     )
     .into_response()
 }

@@ -15,7 +15,7 @@ use playfield_core::clock::Millis;
 use playfield_core::notifications::{
     DomainEvent, EventBody, MatchmakingEventKind, Player, RuleEvaluationMetric,
 };
-use playfield_core::{Core, Event};
+use playfield_core::Event;
 
 /// Events kept for the timeline.
 pub(crate) const EVENTS_KEPT: usize = 2000;
@@ -122,8 +122,8 @@ impl Recorder {
         self.changes.clone()
     }
 
-    /// Records one core event; `core` is the state right after the command that emitted it.
-    pub fn observe(&mut self, _core: &Core, now: Millis, event: &Event) {
+    /// Records one core event, which happened at `now`.
+    pub fn observe(&mut self, now: Millis, event: &Event) {
         self.changes.fetch_add(1, Ordering::Relaxed);
         match event {
             Event::Notification(n) => self.notification(n),

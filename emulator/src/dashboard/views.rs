@@ -52,7 +52,7 @@ fn attributes_json<'a>(attrs: impl IntoIterator<Item = (&'a String, &'a Attribut
 }
 
 /// Counts and rates per configuration, fleets in short, chart data.
-pub(crate) fn overview(core: &Core, rec: &Recorder, now: Millis) -> Value {
+pub(crate) fn overview(core: &Core, rec: &Recorder, active_tickets: usize, now: Millis) -> Value {
     let mut by_cfg: BTreeMap<&str, [u64; 8]> = BTreeMap::new();
     for t in core.tickets() {
         let i = STATUSES.iter().position(|s| *s == t.status).unwrap_or(0);
@@ -106,6 +106,16 @@ pub(crate) fn overview(core: &Core, rec: &Recorder, now: Millis) -> Value {
             })
         })
         .collect();
+    json!({
+        "now": now,
+        "configurations": configurations,
+        "totals": totals(core, active_tickets, now),
+    })
+}
+
+/// The header's counts, cheap enough for every refresh: no pass over the tickets
+/// (`active_tickets` comes from the metrics' count of live tickets).
+pub(crate) fn totals(core: &Core, active_tickets: usize, now: Millis) -> Value {
     let mut processes = 0;
     let mut healthy = 0;
     for p in core.processes() {
@@ -121,15 +131,12 @@ pub(crate) fn overview(core: &Core, rec: &Recorder, now: Millis) -> Value {
         .sum();
     json!({
         "now": now,
-        "configurations": configurations,
-        "totals": {
-            "fleets": core.fleets().count(),
-            "processes": processes,
-            "healthyProcesses": healthy,
-            "gameSessions": sessions.len(),
-            "playerSessions": players,
-            "activeTickets": core.tickets().filter(|t| !t.status.is_final()).count(),
-        },
+        "fleets": core.fleets().count(),
+        "processes": processes,
+        "healthyProcesses": healthy,
+        "gameSessions": sessions.len(),
+        "playerSessions": players,
+        "activeTickets": active_tickets,
     })
 }
 

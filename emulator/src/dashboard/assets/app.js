@@ -83,8 +83,7 @@ function teamFill(teams) {
 
 // ---- views ---------------------------------------------------------------------------
 
-function renderTotals(o) {
-  const t = o.totals;
+function renderTotals(t) {
   $("#totals").innerHTML = [
     [t.activeTickets, "active tickets"], [t.gameSessions, "game sessions"], [t.playerSessions, "players"],
     [`${t.healthyProcesses}/${t.processes}`, "processes healthy"], [t.fleets, "fleets"],
@@ -93,15 +92,18 @@ function renderTotals(o) {
 
 const MODES = { WithQueue: "WITH_QUEUE", Standalone: "STANDALONE" };
 
-function renderOverview(o) {
-  renderTotals(o);
+function fillConfigurations(names) {
   const sel = $("#mm-configuration");
-  const names = o.configurations.map((c) => c.name);
   if (sel.options.length !== names.length) {
     sel.innerHTML = names.map((n) => `<option>${esc(n)}</option>`).join("");
     if (!state.configuration) state.configuration = names[0] || "";
     sel.value = state.configuration;
   }
+}
+
+function renderOverview(o) {
+  renderTotals(o.totals);
+  fillConfigurations(o.configurations.map((c) => c.name));
   const t = o.totals;
   const stat = (n, l) => `<div class="stat"><div class="n">${esc(n)}</div><div class="l">${l}</div></div>`;
   const stack = `<div class="card"><h3>Stack</h3><div class="stats">
@@ -237,14 +239,18 @@ async function refresh() {
   if (state.busy) { state.again = true; return; }
   state.busy = true;
   try {
-    const o = await api("/dashboard/api/overview");
-    if (state.tab === "overview") $("#overview-content").innerHTML = renderOverview(o);
-    else renderOverview(o);
-    if (state.tab === "fleets") $("#fleets-content").innerHTML = renderFleets(await api("/dashboard/api/fleets"), o.now);
+    // The overview reads every ticket: only its own tab fetches it; the others the header's totals.
+    if (state.tab === "overview") $("#overview-content").innerHTML = renderOverview(await api("/dashboard/api/overview"));
+    else state.totals = await api("/dashboard/api/totals");
+    if (state.tab !== "overview") renderTotals(state.totals);
+    if (state.tab === "fleets") $("#fleets-content").innerHTML = renderFleets(await api("/dashboard/api/fleets"), state.totals.now);
     if (state.tab === "sessions") $("#sessions-content").innerHTML = renderSessions(await api("/dashboard/api/sessions"));
     if (state.tab === "matchmaking") {
       const q = new URLSearchParams({ configuration: state.configuration, status: state.status });
-      $("#tickets-content").innerHTML = renderTickets(await api(`/dashboard/api/tickets?${q}`));
+      const t = await api(`/dashboard/api/tickets?${q}`);
+      fillConfigurations(t.configurations);
+      if (!state.configuration) state.configuration = t.configuration;
+      $("#tickets-content").innerHTML = renderTickets(t);
       const d = $("#ticket-detail");
       if (state.ticket) {
         try { d.innerHTML = renderTicket(await api(`/dashboard/api/tickets/${encodeURIComponent(state.ticket)}`)); d.classList.remove("hidden"); } catch (err) { d.innerHTML = `<div class="empty">${esc(err.message)}</div>`; }
