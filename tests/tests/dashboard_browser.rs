@@ -53,8 +53,11 @@ fn target_dir() -> PathBuf {
 /// build it for this test on its own) and returns its path.
 fn sample_server() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // The same profile as this test's, so the binary lands beside it.
+    let release = target_dir().ends_with("release");
     let status = std::process::Command::new(cargo)
         .args(["build", "-q", "-p", "playfield-sample-server"])
+        .args(release.then_some("--release"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .expect("cargo build -p playfield-sample-server runs");
