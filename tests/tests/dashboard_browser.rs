@@ -70,7 +70,19 @@ fn sample_server() -> PathBuf {
 /// A chromedriver on a free port and a headless Chromium session through it.
 struct Browser {
     client: Client,
-    _driver: tokio::process::Child,
+    driver: tokio::process::Child,
+}
+
+/// A test that fails never closes its session: ending chromedriver's process group ends the
+/// browser too, which killing chromedriver alone would leave running.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", "--", &format!("-{pid}")])
+                .status();
+        }
+    }
 }
 
 impl Browser {
@@ -100,6 +112,8 @@ impl Browser {
             .port();
         let mut child = tokio::process::Command::new(driver)
             .arg(format!("--port={port}"))
+            // Its own process group, with the browser it starts: see `Drop`.
+            .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -137,7 +151,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no WebDriver session from {url}: {e}"));
         Some(Browser {
             client,
-            _driver: child,
+            driver: child,
         })
     }
 
@@ -408,7 +422,7 @@ async fn tickets_started_from_the_page_show_their_match_session_and_events_live(
         );
     }
 
-    browser.client.close().await.ok();
+    browser.client.clone().close().await.ok();
     launcher.shutdown(Duration::ZERO).await;
 }
 
@@ -463,7 +477,7 @@ async fn a_ticket_that_cannot_match_shows_its_failing_rule() {
         None,
         "{m}"
     );
-    browser.client.close().await.ok();
+    browser.client.clone().close().await.ok();
 }
 
 /// `[auth] required`: the page, its views, actions and `/metrics` need the access key
