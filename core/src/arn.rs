@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The partition of every ARN the daemon makes (the commercial AWS Regions).
-pub const PARTITION: &str = "aws";
+pub(crate) const PARTITION: &str = "aws";
 
 /// An ARN's six fields. Parsing then printing gives back the text that was parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,7 +37,9 @@ pub struct Arn {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{text}' is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>): {why}")]
 pub struct ArnError {
+    /// The text that was read.
     pub text: String,
+    /// What is wrong with it.
     pub why: &'static str,
 }
 
@@ -69,6 +71,7 @@ fn split(text: &str) -> Result<[&str; 5], &'static str> {
 }
 
 impl Arn {
+    /// An ARN from its five fields, taken as they are (nothing is checked).
     pub fn new(
         partition: impl Into<String>,
         service: impl Into<String>,
@@ -96,14 +99,17 @@ impl Arn {
         Ok(Self::new(partition, service, region, account, resource))
     }
 
+    /// The partition, `aws` for everything Playfield makes.
     pub fn partition(&self) -> &str {
         &self.partition
     }
 
+    /// The service, `gamelift` for everything Playfield makes (`sns` for a topic).
     pub fn service(&self) -> &str {
         &self.service
     }
 
+    /// The region, e.g. `us-west-2`; empty in ARNs that leave it out.
     pub fn region(&self) -> &str {
         &self.region
     }
@@ -121,16 +127,13 @@ impl Arn {
 
     /// `<type>/<id>` split at the first '/' (`gamesession/fleet-1/gsess-1` is type
     /// `gamesession`, id `fleet-1/gsess-1`); `None` for a resource without a type.
-    pub fn typed_resource(&self) -> Option<(&str, &str)> {
+    pub(crate) fn typed_resource(&self) -> Option<(&str, &str)> {
         self.resource.split_once('/')
     }
 
+    /// The resource's type (`fleet`, `gamesession`, ...); `None` for a resource without one.
     pub fn resource_type(&self) -> Option<&str> {
         self.typed_resource().map(|(t, _)| t)
-    }
-
-    pub fn resource_id(&self) -> Option<&str> {
-        self.typed_resource().map(|(_, id)| id)
     }
 }
 
@@ -177,7 +180,7 @@ pub fn region_and_account(text: &str) -> (&str, &str) {
     }
 }
 
-/// Makes the ARNs of what this daemon creates: all in [`PARTITION`], the daemon's region
+/// Makes the ARNs of what this daemon creates: all in `PARTITION`, the daemon's region
 /// and its account (game sessions: no account, as the service writes them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArnIssuer<'a> {
@@ -186,14 +189,17 @@ pub struct ArnIssuer<'a> {
 }
 
 impl<'a> ArnIssuer<'a> {
+    /// An issuer for the daemon's region and account.
     pub fn new(region: &'a str, account: &'a str) -> Self {
         Self { region, account }
     }
 
+    /// The region every ARN it makes names.
     pub fn region(&self) -> &'a str {
         self.region
     }
 
+    /// The 12-digit account id every ARN it makes names (except game sessions').
     pub fn account(&self) -> &'a str {
         self.account
     }
@@ -234,7 +240,7 @@ impl<'a> ArnIssuer<'a> {
     }
 
     /// `arn:aws:gamelift:<region>:<account>:matchmakingruleset/<name>`
-    pub fn matchmaking_rule_set(&self, name: &str) -> Arn {
+    pub(crate) fn matchmaking_rule_set(&self, name: &str) -> Arn {
         self.gamelift("matchmakingruleset", name)
     }
 

@@ -54,13 +54,14 @@ pub struct ManualClock {
 
 impl ManualClock {
     /// 2025-01-01T00:00:00Z in epoch milliseconds.
-    pub const DEFAULT_START: Millis = 1_735_689_600_000;
+    pub(crate) const DEFAULT_START: Millis = 1_735_689_600_000;
 
+    /// A clock standing at 2025-01-01T00:00:00Z; tests move it with [`ManualClock::advance`].
     pub fn new() -> Self {
         Self::starting_at(Self::DEFAULT_START)
     }
 
-    pub fn starting_at(start: Millis) -> Self {
+    pub(crate) fn starting_at(start: Millis) -> Self {
         let (tx, _) = watch::channel(start);
         Self {
             now: AtomicU64::new(start),

@@ -25,33 +25,49 @@ use super::{Core, CoreError, Event};
 use crate::clock::Millis;
 
 /// How long a GetComputeAuthToken token is valid (the service's tokens last 15 minutes).
-pub const AUTH_TOKEN_TTL_MS: Millis = 15 * 60 * 1000;
+pub(crate) const AUTH_TOKEN_TTL_MS: Millis = 15 * 60 * 1000;
 
+/// A host game servers run on, registered in a fleet's location (RegisterCompute) or adopted
+/// when a game server connected from it: the service's `Compute` (service-api.md, Compute).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compute {
+    /// The fleet it is registered in.
     pub fleet_id: String,
+    /// Its name, unique in the fleet (`ComputeName`).
     pub name: String,
+    /// The address game clients reach it at, if registered with one.
     pub ip_address: Option<String>,
+    /// The DNS name game clients reach it at, if registered with one.
     pub dns_name: Option<String>,
+    /// The fleet's custom location it is in (e.g. `custom-location-1`).
     pub location: String,
+    /// When it was registered or adopted (epoch ms).
     pub creation_time: Millis,
 }
 
 /// RegisterCompute.
 #[derive(Debug, Clone, Default)]
 pub struct RegisterCompute {
+    /// The fleet to register in (id or ARN).
     pub fleet_id: String,
+    /// The compute's name, unique in the fleet.
     pub name: String,
+    /// The address game clients reach it at.
     pub ip_address: Option<String>,
+    /// The DNS name game clients reach it at.
     pub dns_name: Option<String>,
     /// A custom location of the fleet; `None` takes the fleet's first.
     pub location: Option<String>,
 }
 
+/// A GetComputeAuthToken token a game server passes to InitSDK (`AuthToken`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthToken {
+    /// The opaque token text.
     pub token: String,
+    /// The fleet it was issued for; `None` for the daemon's launcher, valid for any fleet.
     pub fleet_id: Option<String>,
+    /// The compute it was issued for; `None` when not tied to one.
     pub compute_name: Option<String>,
     /// `None`: never expires (the daemon's launcher).
     pub expires: Option<Millis>,
@@ -171,6 +187,8 @@ impl Core {
         Ok(())
     }
 
+    /// The compute `name` of fleet `fleet_id` (DescribeCompute), or
+    /// [`CoreError::UnknownCompute`].
     pub fn compute(&self, fleet_id: &str, name: &str) -> Result<&Compute, CoreError> {
         self.anywhere
             .computes
@@ -188,7 +206,7 @@ impl Core {
             .collect()
     }
 
-    /// GetComputeAuthToken: a token for a registered compute, valid [`AUTH_TOKEN_TTL_MS`].
+    /// GetComputeAuthToken: a token for a registered compute, valid `AUTH_TOKEN_TTL_MS`.
     pub fn issue_compute_auth_token(
         &mut self,
         now: Millis,

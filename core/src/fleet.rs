@@ -17,11 +17,15 @@ use crate::clock::Millis;
 
 /// The custom location of a fleet created without one (by a connecting game server or a
 /// CreateFleet without `Locations`).
-pub const DEFAULT_LOCATION: &str = "custom-local";
+pub(crate) const DEFAULT_LOCATION: &str = "custom-local";
 
+/// A fleet: a named group of server processes that game sessions are placed on. Playfield's
+/// fleets are all Anywhere fleets (service-api.md, FleetAttributes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fleet {
+    /// The fleet id (`fleet-` and a UUID for CreateFleet; any well-formed id from the config).
     pub id: String,
+    /// Its display name (`Name`).
     pub name: String,
     /// Custom locations (Anywhere); the first is where game sessions are placed.
     pub locations: Vec<String>,
@@ -30,8 +34,9 @@ pub struct Fleet {
 /// CreateFleet of an Anywhere fleet (service-api.md §9.3).
 #[derive(Debug, Clone, Default)]
 pub struct CreateFleet {
+    /// The fleet's display name.
     pub name: String,
-    /// Custom locations (`custom-...`); empty means [`DEFAULT_LOCATION`].
+    /// Custom locations (`custom-...`); empty means `DEFAULT_LOCATION`.
     pub locations: Vec<String>,
     /// AnywhereConfiguration, kept and answered as given.
     pub anywhere: Option<AnywhereConfiguration>,
@@ -42,6 +47,7 @@ pub struct CreateFleet {
 /// it (the model carries it as a string of up to 5+5 digits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnywhereConfiguration {
+    /// The hourly cost as the caller wrote it (e.g. `"0.25"`).
     pub cost: String,
 }
 
@@ -74,10 +80,12 @@ impl Core {
         Ok(fleet)
     }
 
+    /// The fleet with this id, if declared or created.
     pub fn fleet(&self, id: &str) -> Option<&Fleet> {
         self.fleets.get(id)
     }
 
+    /// All fleets, by id.
     pub fn fleets(&self) -> impl Iterator<Item = &Fleet> {
         self.fleets.values()
     }
@@ -97,7 +105,7 @@ impl Core {
 
     /// Where a fleet's game sessions go unless a compute says otherwise: its first location,
     /// or the daemon's Region for a fleet declared without one.
-    pub fn fleet_home_location(&self, id: &str) -> String {
+    pub(crate) fn fleet_home_location(&self, id: &str) -> String {
         self.fleets
             .get(id)
             .and_then(|f| f.locations.first().cloned())
@@ -162,7 +170,7 @@ impl Core {
 }
 
 /// Custom locations are named `custom-<name>` (service-api.md §6).
-pub fn check_custom_location(name: &str) -> Result<(), CoreError> {
+pub(crate) fn check_custom_location(name: &str) -> Result<(), CoreError> {
     let ok = name.len() <= 64
         && name.starts_with("custom-")
         && name.len() > "custom-".len()

@@ -4,23 +4,31 @@
 
 use std::collections::BTreeMap;
 
-use super::event::{Event, Push, UpdateReason};
+use super::event::{Event, GameSessionEndCause, Push, UpdateReason};
 use super::ids;
 use super::matchmaking::matchmaker_data::MatchmakerData;
 use super::timers::TimerKey;
-use super::{Core, CoreError, PlayerSessionCreationPolicy};
+use super::{Core, CoreError, GameSessionId, PlayerSessionCreationPolicy};
 use crate::clock::Millis;
 
+/// A game session's lifecycle state: the service's `GameSession.Status` (service-api.md §10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GameSessionStatus {
+    /// Created and pushed to its process, waiting for ActivateGameSession.
     Activating,
+    /// Activated by its process; players can join.
     Active,
+    /// TerminateGameSession asked its process to end it; not ended yet.
     Terminating,
+    /// Ended normally or by the service (see its status reason).
     Terminated,
+    /// The service's status for a session that failed; Playfield does not set it (an
+    /// activation timeout ends TERMINATED, reason INTERRUPTED).
     Error,
 }
 
 impl GameSessionStatus {
+    /// The wire name (`ACTIVATING`, `ACTIVE`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             GameSessionStatus::Activating => "ACTIVATING",
@@ -37,12 +45,16 @@ impl GameSessionStatus {
 /// the service, not by the game"), and a session its own process ended has no reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GameSessionStatusReason {
+    /// Stopped by the service, not by the game (activation timeout, lost process).
     Interrupted,
+    /// TerminateGameSession with `TRIGGER_ON_PROCESS_TERMINATE`: the process ended it.
     TriggeredOnProcessTerminate,
+    /// TerminateGameSession with `FORCE_TERMINATE`.
     ForceTerminated,
 }
 
 impl GameSessionStatusReason {
+    /// The wire name (`INTERRUPTED`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             GameSessionStatusReason::Interrupted => "INTERRUPTED",
@@ -54,39 +66,58 @@ impl GameSessionStatusReason {
     }
 }
 
+/// A game session: one running game hosted by one server process, mirroring the service's
+/// `GameSession` shape (service-api.md, GameSession).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameSession {
     /// The game session ARN (the id *is* the ARN, service-api.md §6).
-    pub id: String,
+    pub id: GameSessionId,
+    /// The fleet whose process hosts it.
     pub fleet_id: String,
+    /// Optional display name (the service's `GameSession.Name`), at most 1024 characters.
     pub name: Option<String>,
+    /// Player slots: the service's `GameSession.MaximumPlayerSessionCount` (at most 200).
     pub maximum_player_session_count: u32,
     /// Key → value. The wire sends an object (sdk-wire-protocol.md §4.1); sorted for
     /// stable output.
     pub game_properties: BTreeMap<String, String>,
+    /// Opaque text for the game server (`GameSessionData`, at most 256 KiB).
     pub game_session_data: Option<String>,
     /// The matchmaker's description of the match this session hosts; the faces write it as
     /// the §5.2 JSON document.
     pub matchmaker_data: Option<MatchmakerData>,
+    /// Who asked for it: the service's `CreatorId`, a player id, when given.
     pub creator_id: Option<String>,
+    /// The fleet location it runs in (e.g. `custom-location-1`).
     pub location: Option<String>,
+    /// Where it is in its lifecycle.
     pub status: GameSessionStatus,
+    /// Why it ended, when the service gives a reason.
     pub status_reason: Option<GameSessionStatusReason>,
+    /// When it was created (epoch ms).
     pub creation_time: Millis,
+    /// When it ended (epoch ms); `None` while live.
     pub termination_time: Option<Millis>,
+    /// Whether new player sessions may be created in it.
     pub player_session_creation_policy: PlayerSessionCreationPolicy,
     /// ProtectionPolicy FullProtection: kept and reported (DescribeGameSessionDetails);
     /// nothing here scales fleets down, so it protects from nothing yet.
     pub full_protection: bool,
     /// The process hosting it (kept after the session ended, for the record).
     pub pid: String,
+    /// The compute its process runs on (Anywhere fleets), if the process named one.
     pub compute_name: Option<String>,
+    /// The address players connect to: the daemon's advertised address
+    /// ([`CoreConfig::ip_address`](crate::CoreConfig::ip_address)).
     pub ip_address: String,
+    /// The DNS name players connect to (the daemon's advertised one).
     pub dns_name: String,
+    /// The port players connect to, as the process gave it in ProcessReady.
     pub port: Option<u16>,
 }
 
 impl GameSession {
+    /// ACTIVATING or ACTIVE: it holds its process and can take players.
     pub fn is_live(&self) -> bool {
         matches!(
             self.status,
@@ -99,15 +130,22 @@ impl GameSession {
 /// placement arrive, this is how game sessions come to be (tests, tools).
 #[derive(Debug, Clone, Default)]
 pub struct CreateGameSession {
+    /// The fleet to host it in; one of its free processes is chosen.
     pub fleet_id: String,
+    /// Player slots (`MaximumPlayerSessionCount`, 0 to 200).
     pub maximum_player_session_count: u32,
+    /// Optional display name.
     pub name: Option<String>,
+    /// Key → value pairs for the game server (at most 16).
     pub game_properties: BTreeMap<String, String>,
+    /// Opaque text for the game server (at most 256 KiB).
     pub game_session_data: Option<String>,
     /// The matchmaker's description of the match this session hosts; the faces write it as
     /// the §5.2 JSON document.
     pub matchmaker_data: Option<MatchmakerData>,
+    /// The player who asked for it (`CreatorId`).
     pub creator_id: Option<String>,
+    /// The fleet location to host in; the fleet's home location when `None`.
     pub location: Option<String>,
     /// Becomes the last part of the id; a repeat with the same token returns the
     /// original session (service-api.md, CreateGameSession).
@@ -117,12 +155,17 @@ pub struct CreateGameSession {
 /// UpdateGameSession: `None` leaves a member as it is.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateGameSession {
+    /// The game session's id (its ARN).
     pub game_session_id: String,
+    /// New `MaximumPlayerSessionCount`.
     pub maximum_player_session_count: Option<u32>,
+    /// New display name.
     pub name: Option<String>,
+    /// New `PlayerSessionCreationPolicy`.
     pub player_session_creation_policy: Option<PlayerSessionCreationPolicy>,
     /// ProtectionPolicy: `Some(true)` for FullProtection.
     pub full_protection: Option<bool>,
+    /// Game properties to set (key, value); a key already there is overwritten.
     pub game_properties: Option<Vec<(String, String)>>,
 }
 
@@ -134,6 +177,9 @@ const MAX_MATCHMAKER_DATA: usize = 390_000;
 const MAX_NAME: usize = 1024;
 
 impl Core {
+    /// CreateGameSession on the fleet's first free process: the game session starts ACTIVATING
+    /// and a [`Push::CreateGameSession`] goes to the process.
+    /// Fails with [`CoreError::NoFreeProcess`] when no ACTIVE, healthy process is idle.
     pub fn create_game_session(
         &mut self,
         now: Millis,
@@ -158,7 +204,7 @@ impl Core {
             None => self.ids.game_session_suffix(),
         };
         let id: String = self.cfg.arns().game_session(&req.fleet_id, &suffix).into();
-        if let Some(existing) = self.game_sessions.get(&id) {
+        if let Some(existing) = self.game_sessions.get(id.as_str()) {
             return Ok(existing.clone());
         }
         // A chosen process must still be a free one of the fleet.
@@ -177,7 +223,7 @@ impl Core {
         let (port, compute_name) = (p.port, p.compute_id.clone());
         let fleet_id = req.fleet_id;
         let gs = GameSession {
-            id: id.clone(),
+            id: id.clone().into(),
             fleet_id: fleet_id.clone(),
             name: req.name,
             maximum_player_session_count: req.maximum_player_session_count,
@@ -202,7 +248,7 @@ impl Core {
             dns_name: self.cfg.dns_name.clone(),
             port,
         };
-        self.game_sessions.insert(id.clone(), gs.clone());
+        self.game_sessions.insert(id.clone().into(), gs.clone());
         self.timers.schedule(
             TimerKey::Activation(id.clone()),
             now + self.cfg.activation_timeout_ms,
@@ -364,7 +410,7 @@ impl Core {
         let snapshot = gs.clone();
         if let Some(policy) = policy_changed {
             self.emit(Event::PlayerSessionCreationPolicyChanged {
-                game_session_id: snapshot.id.clone(),
+                game_session_id: snapshot.id.to_string(),
                 policy,
             });
         }
@@ -431,7 +477,7 @@ impl Core {
         now: Millis,
         id: &str,
         reason: Option<GameSessionStatusReason>,
-        cause: &'static str,
+        cause: GameSessionEndCause,
     ) {
         let Some(gs) = self.game_sessions.get_mut(id) else {
             return;
@@ -451,7 +497,7 @@ impl Core {
         gs.status_reason = reason;
         gs.termination_time = Some(now);
         let pid = gs.pid.clone();
-        if let Some(p) = self.processes.get_mut(&pid) {
+        if let Some(p) = self.processes.get_mut(pid.as_str()) {
             if p.game_session_id.as_deref() == Some(id) {
                 p.game_session_id = None;
             }
@@ -483,7 +529,7 @@ impl Core {
                 now,
                 id,
                 Some(GameSessionStatusReason::Interrupted),
-                "its process did not activate it within the activation timeout",
+                GameSessionEndCause::ActivationTimeout,
             );
         }
     }

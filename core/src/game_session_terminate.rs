@@ -8,17 +8,22 @@
 //! process to stop as well: the service stops the process directly, and Playfield, which
 //! cannot kill a process it did not launch, asks it to end soon and forgets it after that.
 
-use super::event::Event;
+use super::event::{Event, GameSessionEndCause};
 use super::{Core, CoreError, GameSession, GameSessionStatus, GameSessionStatusReason};
 use crate::clock::Millis;
 
+/// How TerminateGameSession ends a game session: the service's `TerminationMode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TerminationMode {
+    /// Ask the process to end the session (TerminateProcess); it ends when the process calls
+    /// ProcessEnding, or at its termination time.
     TriggerOnProcessTerminate,
+    /// End the session at once and tell its process to stop.
     ForceTerminate,
 }
 
 impl TerminationMode {
+    /// Parses the wire name (`TRIGGER_ON_PROCESS_TERMINATE`, `FORCE_TERMINATE`).
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "TRIGGER_ON_PROCESS_TERMINATE" => Some(Self::TriggerOnProcessTerminate),
@@ -35,6 +40,9 @@ const TRIGGER_GRACE_MS: Millis = 60_000;
 const FORCE_GRACE_MS: Millis = 5_000;
 
 impl Core {
+    /// TerminateGameSession: ends the live game session `id` as `mode` says and returns it as it
+    /// is now (TERMINATING or TERMINATED). A session that is not ACTIVATING or ACTIVE is
+    /// [`CoreError::GameSessionStatus`].
     pub fn terminate_game_session(
         &mut self,
         now: Millis,
@@ -70,14 +78,14 @@ impl Core {
                 now,
                 id,
                 Some(GameSessionStatusReason::TriggeredOnProcessTerminate),
-                "TerminateGameSession (its process was not connected to be asked)",
+                GameSessionEndCause::TerminatedWhileDisconnected,
             ),
             TerminationMode::ForceTerminate => {
                 self.end_game_session(
                     now,
                     id,
                     Some(GameSessionStatusReason::ForceTerminated),
-                    "TerminateGameSession FORCE_TERMINATE",
+                    GameSessionEndCause::ForceTerminated,
                 );
                 if reachable {
                     self.request_termination(&pid, now + FORCE_GRACE_MS)?;

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// Makes ids from a seeded generator, so a test (or a `--seed`) reproduces the same ids.
 #[derive(Debug)]
-pub struct IdGen {
+pub(crate) struct IdGen {
     rng: ChaCha8Rng,
 }
 
@@ -32,7 +32,7 @@ impl IdGen {
     }
 
     /// A UUID v4 value (event ids).
-    pub fn uuid_value(&mut self) -> uuid::Uuid {
+    pub(crate) fn uuid_value(&mut self) -> uuid::Uuid {
         let bytes: [u8; 16] = self.rng.random();
         uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
@@ -43,13 +43,14 @@ impl IdGen {
     }
 
     /// The last part of a game session ARN when the caller gave no idempotency token.
-    pub fn game_session_suffix(&mut self) -> String {
+    pub(crate) fn game_session_suffix(&mut self) -> String {
         format!("gsess-{}", self.uuid())
     }
 }
 
 /// `[a-zA-Z0-9:/-]+`, the ArnStringModel pattern game session ids must match.
-pub fn is_arn_string(s: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn is_arn_string(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'/' || b == b'-')
@@ -78,7 +79,7 @@ pub fn check_fleet_id(s: &str) -> Result<(), String> {
 }
 
 /// `[a-zA-Z0-9-]{1,48}`: the CreateGameSession `IdempotencyToken` pattern (service-api.md §9.2).
-pub fn check_idempotency_token(s: &str) -> Result<(), String> {
+pub(crate) fn check_idempotency_token(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 48 {
         return Err(format!("must be 1..48 characters, got {}", s.len()));
     }
@@ -125,5 +126,132 @@ mod tests {
         let err = check_fleet_id("fleet.1").unwrap_err();
         assert!(err.contains("'.'"), "{err}");
         assert!(check_fleet_id("").is_err());
+    }
+}
+
+/// Defines a string id newtype: serde-transparent, shown as the string, looked up in maps by
+/// `&str` (`Borrow<str>`), and compared with strings, so the faces keep passing `&str`.
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize,
+            serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_string())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A matchmaking (or backfill) ticket's id: the caller's TicketId or a generated UUID.
+    TicketId
+);
+string_id!(
+    /// A game session's id, which is its ARN (service-api.md §6).
+    GameSessionId
+);
+string_id!(
+    /// A server process's id: the pID its SDK connects with (sdk-wire-protocol.md §1).
+    ProcessId
+);
+
+#[cfg(test)]
+mod id_tests {
+    use super::TicketId;
+    use std::collections::HashMap;
+
+    /// Ids are found in maps by `&str`, shown and serialized as the bare string.
+    #[test]
+    fn a_string_id_is_its_string() {
+        let id = TicketId::from("t-1");
+        let mut m = HashMap::new();
+        m.insert(id.clone(), 1);
+        assert_eq!(m.get("t-1"), Some(&1));
+        assert_eq!(id.to_string(), "t-1");
+        assert_eq!(id.as_str(), "t-1");
+        assert_eq!(id, "t-1");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"t-1\"");
+        assert_eq!(String::from(id), "t-1");
     }
 }

@@ -17,6 +17,8 @@
 //! goes out. [`clock`] is the injected time the daemon reads `now` from, and [`search_expr`]
 //! parses SearchGameSessions' filter and sort expressions.
 
+#![deny(missing_docs)]
+
 pub mod arn;
 pub mod clock;
 pub mod compute;
@@ -41,12 +43,16 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use error::{CoreError, ErrorKind};
-pub use event::{Effect, Event, FleetOrigin, GoneReason, PlayerSessionEnd, Push, UpdateReason};
+pub use event::{
+    Effect, Event, FleetOrigin, GameSessionEndCause, GoneReason, PlayerSessionEnd, Push,
+    UpdateReason,
+};
 pub use fleet::{AnywhereConfiguration, CreateFleet, Fleet};
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
 pub use game_session_terminate::TerminationMode;
+pub use ids::{GameSessionId, ProcessId, TicketId};
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
     PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
@@ -85,6 +91,7 @@ pub struct CoreConfig {
     pub terminated_retention_ms: Millis,
     /// Advertised address of game servers (all run on this machine).
     pub ip_address: String,
+    /// The advertised DNS name of game servers.
     pub dns_name: String,
     /// Seed for generated ids.
     pub seed: u64,
@@ -142,11 +149,11 @@ pub struct Core {
     /// The AnywhereConfiguration of fleets created with one.
     fleet_anywhere: HashMap<String, fleet::AnywhereConfiguration>,
     anywhere: compute::Anywhere,
-    processes: HashMap<String, ServerProcess>,
+    processes: HashMap<ProcessId, ServerProcess>,
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
     /// the reconnect grace so their SDK's reconnect is told apart from a new process.
     ended_processes: HashMap<String, process::EndedProcess>,
-    game_sessions: HashMap<String, GameSession>,
+    game_sessions: HashMap<GameSessionId, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,
     /// Tags of fleets, queues, configurations and rule sets, by ARN.
@@ -161,6 +168,8 @@ pub struct Core {
 }
 
 impl Core {
+    /// A core with nothing in it but `cfg`: fleets, processes and matchmaking resources come
+    /// later, through calls.
     pub fn new(cfg: CoreConfig) -> Self {
         Self {
             ids: IdGen::new(cfg.seed),
@@ -182,6 +191,7 @@ impl Core {
         }
     }
 
+    /// The configuration the core was made with.
     pub fn config(&self) -> &CoreConfig {
         &self.cfg
     }
@@ -215,29 +225,29 @@ impl Core {
 
     // ---- read access -----------------------------------------------------------------
 
+    /// The connected (or reconnect-pending) server process with this pID, if any.
     pub fn process(&self, pid: &str) -> Option<&ServerProcess> {
         self.processes.get(pid)
     }
 
+    /// All server processes the core tracks (connected or awaiting a reconnect), in no order.
     pub fn processes(&self) -> impl Iterator<Item = &ServerProcess> {
         self.processes.values()
     }
 
+    /// The game session with this id (its ARN), if the core still holds it.
     pub fn game_session(&self, id: &str) -> Option<&GameSession> {
         self.game_sessions.get(id)
     }
 
+    /// All game sessions the core holds (live ones and recently ended ones), in no order.
     pub fn game_sessions(&self) -> impl Iterator<Item = &GameSession> {
         self.game_sessions.values()
     }
 
+    /// The player session with this id, if the core still holds it.
     pub fn player_session(&self, id: &str) -> Option<&PlayerSession> {
         self.player_sessions.get(id)
-    }
-
-    /// Number of pending timers (for tests and diagnostics).
-    pub fn timer_count(&self) -> usize {
-        self.timers.len()
     }
 
     // ---- helpers shared by the submodules ----------------------------------------------

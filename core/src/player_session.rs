@@ -10,15 +10,21 @@ use super::timers::TimerKey;
 use super::{Core, CoreError, GameSessionStatus};
 use crate::clock::Millis;
 
+/// A player session's lifecycle state: the service's `PlayerSession.Status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlayerSessionStatus {
+    /// The slot is held; the player has not connected to the game server yet.
     Reserved,
+    /// The game server accepted the player (AcceptPlayerSession).
     Active,
+    /// The player left (RemovePlayerSession) or the game session ended.
     Completed,
+    /// The player did not show up within the reservation timeout (60 s).
     Timedout,
 }
 
 impl PlayerSessionStatus {
+    /// The wire name (`RESERVED`, `ACTIVE`, `COMPLETED`, `TIMEDOUT`).
     pub fn as_str(self) -> &'static str {
         match self {
             PlayerSessionStatus::Reserved => "RESERVED",
@@ -48,13 +54,18 @@ impl PlayerSessionStatus {
     }
 }
 
+/// Whether a game session takes new player sessions: the service's
+/// `GameSession.PlayerSessionCreationPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlayerSessionCreationPolicy {
+    /// New player sessions may be created (the default).
     AcceptAll,
+    /// CreatePlayerSession(s) fails with [`CoreError::PlayerSessionsDenied`].
     DenyAll,
 }
 
 impl PlayerSessionCreationPolicy {
+    /// The wire name (`ACCEPT_ALL` or `DENY_ALL`).
     pub fn as_str(self) -> &'static str {
         match self {
             PlayerSessionCreationPolicy::AcceptAll => "ACCEPT_ALL",
@@ -62,6 +73,7 @@ impl PlayerSessionCreationPolicy {
         }
     }
 
+    /// Parses the wire name; `None` for anything else (matching is exact).
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "ACCEPT_ALL" => Some(PlayerSessionCreationPolicy::AcceptAll),
@@ -71,18 +83,31 @@ impl PlayerSessionCreationPolicy {
     }
 }
 
+/// A player's reserved slot in a game session, mirroring the service's `PlayerSession`
+/// shape (service-api.md, PlayerSession).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlayerSession {
+    /// The player session id (`psess-` and a UUID).
     pub id: String,
+    /// The player it is for, as the caller named them.
     pub player_id: String,
+    /// The game session it is a slot in (its ARN).
     pub game_session_id: String,
+    /// The game session's fleet.
     pub fleet_id: String,
+    /// Opaque text about the player for the game server (`PlayerData`).
     pub player_data: Option<String>,
+    /// Where the player connects: the game session's IP address.
     pub ip_address: String,
+    /// Where the player connects: the game session's DNS name.
     pub dns_name: String,
+    /// Where the player connects: the game session's port.
     pub port: Option<u16>,
+    /// Where it is in its lifecycle.
     pub status: PlayerSessionStatus,
+    /// When it was reserved (epoch ms).
     pub creation_time: Millis,
+    /// When it ended (epoch ms); `None` while RESERVED or ACTIVE.
     pub termination_time: Option<Millis>,
     /// Creation order; pages of DescribePlayerSessions follow it.
     pub seq: u64,
@@ -91,29 +116,38 @@ pub struct PlayerSession {
 /// One player to reserve a slot for.
 #[derive(Debug, Clone, Default)]
 pub struct NewPlayerSession {
+    /// The player to reserve the slot for.
     pub player_id: String,
+    /// Opaque text about the player, passed to the game server.
     pub player_data: Option<String>,
 }
 
 /// Which player sessions to describe: exactly one selector (sdk-wire-protocol.md §7.14).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlayerSessionsSelector {
+    /// All player sessions of this game session (its id).
     GameSession(String),
+    /// All player sessions of this player (their id).
     Player(String),
+    /// The one player session with this id.
     PlayerSession(String),
 }
 
+/// A checked DescribePlayerSessions query: which sessions, which status, which page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DescribePlayerSessions {
+    /// Whose player sessions.
     pub selector: PlayerSessionsSelector,
+    /// Only sessions in this status (`PlayerSessionStatusFilter`); all when `None`.
     pub status: Option<PlayerSessionStatus>,
+    /// At most this many per page (`Limit`, 50 when not given).
     pub limit: usize,
     /// Creation sequence number of the first session of the page.
     pub start: u64,
 }
 
 impl DescribePlayerSessions {
-    pub const DEFAULT_LIMIT: usize = 50;
+    pub(crate) const DEFAULT_LIMIT: usize = 50;
 
     /// Builds a query from the optional request fields, checking them as the service does:
     /// exactly one of the three ids, a known status, a positive limit, a token we made.
@@ -176,9 +210,12 @@ impl DescribePlayerSessions {
     }
 }
 
+/// One page of DescribePlayerSessions' answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlayerSessionPage {
+    /// The sessions of this page, in creation order.
     pub player_sessions: Vec<PlayerSession>,
+    /// Where the next page starts (`NextToken`); `None` on the last page.
     pub next_token: Option<String>,
 }
 
@@ -229,48 +266,8 @@ impl Core {
         players: Vec<NewPlayerSession>,
     ) -> Result<Vec<PlayerSession>, CoreError> {
         validate_players(&players)?;
-        let gs = self.game_sessions.get(game_session_id).ok_or_else(|| {
-            CoreError::UnknownGameSession {
-                id: game_session_id.into(),
-            }
-        })?;
-        if gs.status != GameSessionStatus::Active {
-            return Err(CoreError::GameSessionStatus {
-                id: gs.id.clone(),
-                status: gs.status.as_str(),
-                expected: "ACTIVE",
-            });
-        }
-        if gs.player_session_creation_policy == PlayerSessionCreationPolicy::DenyAll {
-            return Err(CoreError::PlayerSessionsDenied { id: gs.id.clone() });
-        }
-        let live: Vec<&PlayerSession> = self
-            .player_sessions
-            .of_game_session(game_session_id)
-            .filter(|ps| ps.status.is_live())
-            .collect();
-        if live.len() + players.len() > gs.maximum_player_session_count as usize {
-            return Err(CoreError::GameSessionFull {
-                id: gs.id.clone(),
-                taken: live.len(),
-                max: gs.maximum_player_session_count,
-                asked: players.len(),
-            });
-        }
-        for np in &players {
-            if let Some(ps) = live.iter().find(|ps| ps.player_id == np.player_id) {
-                return Err(CoreError::param(
-                    "PlayerIds",
-                    format!(
-                        "player '{}' already has player session '{}' ({}) in game session '{}'",
-                        np.player_id,
-                        ps.id,
-                        ps.status.as_str(),
-                        game_session_id
-                    ),
-                ));
-            }
-        }
+        self.check_room_for(game_session_id, &players)?;
+        let gs = &self.game_sessions[game_session_id];
         let (fleet_id, ip, dns, port) = (
             gs.fleet_id.clone(),
             gs.ip_address.clone(),
@@ -306,6 +303,60 @@ impl Core {
             created.push(ps);
         }
         Ok(created)
+    }
+
+    /// Whether game session `game_session_id` takes these new players: ACTIVE, accepting
+    /// player sessions, with enough free slots, and none of them already seated.
+    fn check_room_for(
+        &self,
+        game_session_id: &str,
+        players: &[NewPlayerSession],
+    ) -> Result<(), CoreError> {
+        let gs = self.game_sessions.get(game_session_id).ok_or_else(|| {
+            CoreError::UnknownGameSession {
+                id: game_session_id.into(),
+            }
+        })?;
+        if gs.status != GameSessionStatus::Active {
+            return Err(CoreError::GameSessionStatus {
+                id: gs.id.to_string(),
+                status: gs.status.as_str(),
+                expected: "ACTIVE",
+            });
+        }
+        if gs.player_session_creation_policy == PlayerSessionCreationPolicy::DenyAll {
+            return Err(CoreError::PlayerSessionsDenied {
+                id: gs.id.to_string(),
+            });
+        }
+        let live: Vec<&PlayerSession> = self
+            .player_sessions
+            .of_game_session(game_session_id)
+            .filter(|ps| ps.status.is_live())
+            .collect();
+        if live.len() + players.len() > gs.maximum_player_session_count as usize {
+            return Err(CoreError::GameSessionFull {
+                id: gs.id.to_string(),
+                taken: live.len(),
+                max: gs.maximum_player_session_count,
+                asked: players.len(),
+            });
+        }
+        for np in players {
+            if let Some(ps) = live.iter().find(|ps| ps.player_id == np.player_id) {
+                return Err(CoreError::param(
+                    "PlayerIds",
+                    format!(
+                        "player '{}' already has player session '{}' ({}) in game session '{}'",
+                        np.player_id,
+                        ps.id,
+                        ps.status.as_str(),
+                        game_session_id
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// AcceptPlayerSession from the hosting process: RESERVED → ACTIVE.
@@ -376,7 +427,7 @@ impl Core {
         let store = &self.player_sessions;
         let ids: Vec<&String> = match &q.selector {
             PlayerSessionsSelector::GameSession(id) => {
-                if !self.game_sessions.contains_key(id) {
+                if !self.game_sessions.contains_key(id.as_str()) {
                     return Err(CoreError::UnknownGameSession { id: id.clone() });
                 }
                 store
@@ -423,7 +474,7 @@ impl Core {
         let gs = self.hosted_game_session_mut(pid, game_session_id)?;
         if gs.status != GameSessionStatus::Active {
             return Err(CoreError::GameSessionStatus {
-                id: gs.id.clone(),
+                id: gs.id.to_string(),
                 status: gs.status.as_str(),
                 expected: "ACTIVE",
             });

@@ -14,9 +14,9 @@
 
 use std::fmt;
 
-use super::event::{Effect, Event, GoneReason, Push};
+use super::event::{Effect, Event, GameSessionEndCause, GoneReason, Push};
 use super::timers::TimerKey;
-use super::{Core, CoreError, GameSessionStatusReason};
+use super::{Core, CoreError, GameSessionStatusReason, ProcessId};
 use crate::clock::Millis;
 
 /// Identifies one WebSocket connection; allocated by the gateway.
@@ -29,6 +29,7 @@ impl fmt::Display for ConnId {
     }
 }
 
+/// Where a server process is in its life, from its first connection to ProcessEnding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProcessStatus {
     /// Connected; ProcessReady (ActivateServerProcess) not called yet.
@@ -40,6 +41,7 @@ pub enum ProcessStatus {
 }
 
 impl ProcessStatus {
+    /// The state's name for logs and tools (`CONNECTED`, `ACTIVE`, `TERMINATED`).
     pub fn as_str(self) -> &'static str {
         match self {
             ProcessStatus::Connected => "CONNECTED",
@@ -52,10 +54,15 @@ impl ProcessStatus {
 /// What the connect query string says about the process (sdk-wire-protocol.md §1.2).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectInfo {
+    /// The process id the SDK sent (`pID`), unique across fleets.
     pub pid: String,
+    /// The fleet it says it belongs to (`FleetId`).
     pub fleet_id: String,
+    /// The compute it runs on (`ComputeId`, the SDK's HostId), if given.
     pub compute_id: Option<String>,
+    /// The SDK's version (`sdkVersion`), for logs.
     pub sdk_version: Option<String>,
+    /// The SDK's language (`sdkLanguage`), for logs.
     pub sdk_language: Option<String>,
     /// New on every Connect call (InitSDK, RefreshConnection), reused by transport-level
     /// reconnects, which reuse the URL as it is (§1.2).
@@ -65,26 +72,43 @@ pub struct ConnectInfo {
 /// ActivateServerProcess fields (sdk-wire-protocol.md §3.1).
 #[derive(Debug, Clone, Default)]
 pub struct ProcessReady {
+    /// The port game clients connect to (`Port`); `None` when the process gave none.
     pub port: Option<u16>,
+    /// Log files the process names for upload after it ends (`LogPaths`).
     pub log_paths: Vec<String>,
+    /// The SDK's version, when sent again with ProcessReady.
     pub sdk_version: Option<String>,
+    /// The SDK's language, when sent again with ProcessReady.
     pub sdk_language: Option<String>,
 }
 
+/// A game server process connected over the SDK's WebSocket: what it said about itself,
+/// where it is in its lifecycle, and the game session it hosts.
 #[derive(Debug, Clone)]
 pub struct ServerProcess {
-    pub pid: String,
+    /// The process id (`pID`).
+    pub pid: ProcessId,
+    /// The fleet it belongs to.
     pub fleet_id: String,
+    /// The compute it runs on (Anywhere), if known.
     pub compute_id: Option<String>,
+    /// The SDK's version, for logs.
     pub sdk_version: Option<String>,
+    /// The SDK's language, for logs.
     pub sdk_language: Option<String>,
+    /// Where it is in its lifecycle.
     pub status: ProcessStatus,
+    /// The last health its heartbeats reported; an unhealthy process gets no game sessions.
     pub healthy: bool,
+    /// The port game clients connect to, from ProcessReady.
     pub port: Option<u16>,
+    /// Log files named in ProcessReady.
     pub log_paths: Vec<String>,
     /// Live connections, oldest first; pushes go to the last.
     pub connections: Vec<ConnId>,
+    /// When its first connection opened (epoch ms).
     pub connected_at: Millis,
+    /// When its last heartbeat came (epoch ms); `None` before the first.
     pub last_heartbeat: Option<Millis>,
     /// The game session it hosts (ACTIVATING or ACTIVE), if any.
     pub game_session_id: Option<String>,
@@ -98,7 +122,30 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    pub fn newest_connection(&self) -> Option<ConnId> {
+    /// A process that just connected for the first time: CONNECTED, healthy, no game
+    /// session, not ready yet.
+    fn connected(now: Millis, conn: ConnId, info: &ConnectInfo) -> Self {
+        ServerProcess {
+            pid: info.pid.clone().into(),
+            fleet_id: info.fleet_id.clone(),
+            compute_id: info.compute_id.clone(),
+            sdk_version: info.sdk_version.clone(),
+            sdk_language: info.sdk_language.clone(),
+            status: ProcessStatus::Connected,
+            healthy: true,
+            port: None,
+            log_paths: Vec::new(),
+            connections: vec![conn],
+            connected_at: now,
+            last_heartbeat: None,
+            game_session_id: None,
+            pending: Vec::new(),
+            connect_tokens: info.idempotency_token.iter().cloned().collect(),
+            ready_seq: 0,
+        }
+    }
+
+    pub(crate) fn newest_connection(&self) -> Option<ConnId> {
         self.connections.last().copied()
     }
 
@@ -153,7 +200,7 @@ impl Core {
             return Err(CoreError::param("pID", "must not be empty"));
         }
         self.check_fleet(&info.fleet_id)?;
-        match self.processes.get(&info.pid) {
+        match self.processes.get(info.pid.as_str()) {
             Some(p) if p.fleet_id != info.fleet_id => Err(CoreError::ProcessFleetConflict {
                 pid: info.pid.clone(),
                 fleet_id: p.fleet_id.clone(),
@@ -183,7 +230,7 @@ impl Core {
         }
         self.adopt_fleet(now, &info.fleet_id);
         let (fleet_id, compute_id) = (info.fleet_id.clone(), info.compute_id.clone());
-        if let Some(p) = self.processes.get(&info.pid) {
+        if let Some(p) = self.processes.get(info.pid.as_str()) {
             if p.status == ProcessStatus::Terminated {
                 // The old process ended (ProcessEnding) and a new one reuses its pID, e.g.
                 // InitSDK after Destroy: start afresh.
@@ -192,7 +239,7 @@ impl Core {
         }
         let pid = info.pid.clone();
         let heartbeat_timeout = self.cfg.heartbeat_timeout_ms;
-        let reconnect = if let Some(p) = self.processes.get_mut(&pid) {
+        let reconnect = if let Some(p) = self.processes.get_mut(pid.as_str()) {
             if let Some(previous) = p.newest_connection() {
                 // Older ones were scheduled when they were superseded.
                 self.timers.schedule(
@@ -214,25 +261,8 @@ impl Core {
         } else {
             self.forget_ended_process(&pid);
             self.processes.insert(
-                pid.clone(),
-                ServerProcess {
-                    pid: pid.clone(),
-                    fleet_id: info.fleet_id.clone(),
-                    compute_id: info.compute_id,
-                    sdk_version: info.sdk_version,
-                    sdk_language: info.sdk_language,
-                    status: ProcessStatus::Connected,
-                    healthy: true,
-                    port: None,
-                    log_paths: Vec::new(),
-                    connections: vec![conn],
-                    connected_at: now,
-                    last_heartbeat: None,
-                    game_session_id: None,
-                    pending: Vec::new(),
-                    connect_tokens: info.idempotency_token.into_iter().collect(),
-                    ready_seq: 0,
-                },
+                pid.clone().into(),
+                ServerProcess::connected(now, conn, &info),
             );
             false
         };
@@ -245,7 +275,7 @@ impl Core {
         if let Some(compute) = compute_id {
             self.adopt_compute(now, &fleet_id, &compute, &pid);
         }
-        if let Some(p) = self.processes.get_mut(&pid) {
+        if let Some(p) = self.processes.get_mut(pid.as_str()) {
             let pending = std::mem::take(&mut p.pending);
             for push in pending {
                 self.outbox.push(Effect::Push {
@@ -370,7 +400,7 @@ impl Core {
         self.timers
             .cancel(&TimerKey::TerminationDeadline(pid.to_string()));
         if let Some(id) = gs {
-            self.end_game_session(now, &id, None, "its process called ProcessEnding");
+            self.end_game_session(now, &id, None, GameSessionEndCause::ProcessEnding);
         }
         self.emit(Event::ProcessGone {
             pid: pid.into(),
@@ -410,7 +440,7 @@ impl Core {
             .processes
             .values()
             .filter(|p| p.status == ProcessStatus::Active)
-            .map(|p| p.pid.clone())
+            .map(|p| p.pid.to_string())
             .collect();
         pids.sort();
         for pid in &pids {
@@ -504,7 +534,7 @@ impl Core {
             .values()
             .filter(|p| p.fleet_id == fleet_id && p.is_free())
             .min_by_key(|p| p.ready_seq)
-            .map(|p| p.pid.clone())
+            .map(|p| p.pid.to_string())
     }
 
     /// The free processes of a fleet, in order of readiness (the first is `free_process`).
@@ -570,7 +600,7 @@ impl Core {
         let Some(token) = info.idempotency_token.as_deref() else {
             return false;
         };
-        let tokens = match self.processes.get(&info.pid) {
+        let tokens = match self.processes.get(info.pid.as_str()) {
             Some(p) if p.status == ProcessStatus::Terminated => &p.connect_tokens,
             Some(_) => return false,
             None => match self.ended_processes.get(&info.pid) {
@@ -642,13 +672,7 @@ impl Core {
             .get_mut(pid)
             .and_then(|p| p.game_session_id.take());
         if let Some(id) = gs {
-            let cause = match reason {
-                GoneReason::HeartbeatTimeout => "its process stopped sending heartbeats",
-                GoneReason::TerminationDeadline => {
-                    "its process was shut down at its termination time"
-                }
-                _ => "its process disconnected and did not come back",
-            };
+            let cause = GameSessionEndCause::ProcessGone(reason);
             self.end_game_session(now, &id, Some(GameSessionStatusReason::Interrupted), cause);
         }
         self.remove_process(pid);

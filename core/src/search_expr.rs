@@ -30,19 +30,29 @@ use std::fmt;
 
 /// What a search reads from one game session.
 pub trait Searchable {
+    /// The game session's id (its ARN): operand `gameSessionId`.
     fn game_session_id(&self) -> &str;
+    /// Its name, empty when it has none: operand `gameSessionName`.
     fn game_session_name(&self) -> &str;
+    /// The value of game property `key`, if the session has it:
+    /// operand `gameSessionProperties.<key>`.
     fn game_property(&self, key: &str) -> Option<&str>;
+    /// Its `MaximumPlayerSessionCount`: operand `maximumSessions`.
     fn maximum_sessions(&self) -> i64;
+    /// When it was created (epoch ms): operand `creationTimeMillis`.
     fn creation_time_millis(&self) -> i64;
+    /// How many player sessions hold a slot (RESERVED or ACTIVE): operand `playerSessionCount`.
     fn player_session_count(&self) -> i64;
+    /// Whether it has a free slot and takes new players: operand `hasAvailablePlayerSessions`.
     fn has_available_player_sessions(&self) -> bool;
 }
 
 /// A parse error: what is wrong, at which 1-based character column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExprError {
+    /// 1-based character column where the expression goes wrong.
     pub column: usize,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -57,46 +67,69 @@ impl std::error::Error for ExprError {}
 /// A game session attribute a condition or a sort reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operand {
+    /// `gameSessionId`: a string.
     GameSessionId,
+    /// `gameSessionName`: a string.
     GameSessionName,
+    /// `gameSessionProperties.<key>`: the named game property's value, as a string.
     GameProperty(String),
+    /// `maximumSessions`: a number.
     MaximumSessions,
+    /// `creationTimeMillis`: a number (epoch ms).
     CreationTimeMillis,
+    /// `playerSessionCount`: a number.
     PlayerSessionCount,
+    /// `hasAvailablePlayerSessions`: a boolean.
     HasAvailablePlayerSessions,
 }
 
+/// How a condition compares its operand with its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparator {
+    /// `=`
     Eq,
+    /// `<>`
     Ne,
+    /// `<` (numbers only)
     Lt,
+    /// `>` (numbers only)
     Gt,
+    /// `<=` (numbers only)
     Le,
+    /// `>=` (numbers only)
     Ge,
 }
 
 /// A literal on the right of a comparator.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// A number literal; integer operands are compared as `f64`.
     Number(f64),
+    /// `true` or `false`.
     Bool(bool),
+    /// A quoted string, escapes resolved.
     String(String),
 }
 
 /// A parsed filter expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
+    /// `operand comparator value`, type-checked at parse time.
     Condition(Operand, Comparator, Value),
+    /// `NOT filter`.
     Not(Box<Filter>),
+    /// `filter AND filter`.
     And(Box<Filter>, Box<Filter>),
+    /// `filter OR filter`.
     Or(Box<Filter>, Box<Filter>),
 }
 
 /// A parsed sort expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sort {
+    /// The attribute to order by.
     pub operand: Operand,
+    /// `DESC` rather than `ASC`.
     pub descending: bool,
 }
 
@@ -276,54 +309,9 @@ fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
                 i += len;
                 Kind::Cmp(cmp)
             }
-            '\'' | '"' => {
-                let quote = c;
-                let mut value = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(err(format!("string starting here has no closing {quote}")))
-                        }
-                        Some('\\') => {
-                            match chars.get(i + 1) {
-                                Some(&escaped) => value.push(escaped),
-                                None => {
-                                    return Err(err("string ends with a lone backslash".into()))
-                                }
-                            }
-                            i += 2;
-                        }
-                        Some(&q) if q == quote => {
-                            i += 1;
-                            break;
-                        }
-                        Some(&other) => {
-                            value.push(other);
-                            i += 1;
-                        }
-                    }
-                }
-                Kind::String(value)
-            }
+            '\'' | '"' => Kind::String(lex_string(&chars, &mut i, column)?),
             c if c.is_ascii_digit() || c == '-' || c == '.' => {
-                let start = i;
-                i += 1;
-                while i < chars.len()
-                    && (chars[i].is_ascii_digit()
-                        || chars[i] == '.'
-                        || chars[i] == 'e'
-                        || chars[i] == 'E')
-                {
-                    i += 1;
-                }
-                let literal: String = chars[start..i].iter().collect();
-                let n = literal
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite())
-                    .ok_or_else(|| err(format!("{literal:?} is not a number")))?;
-                Kind::Number(n)
+                Kind::Number(lex_number(&chars, &mut i, column)?)
             }
             c if c.is_alphanumeric() || c == '_' => {
                 let start = i;
@@ -337,6 +325,54 @@ fn lex(text: &str) -> Result<Vec<Token>, ExprError> {
         tokens.push(Token { kind, column });
     }
     Ok(tokens)
+}
+
+/// A quoted string starting at `chars[*i]` (its quote), escapes resolved; `*i` ends past
+/// the closing quote.
+fn lex_string(chars: &[char], i: &mut usize, column: usize) -> Result<String, ExprError> {
+    let err = |message: String| ExprError { column, message };
+    let quote = chars[*i];
+    let mut value = String::new();
+    *i += 1;
+    loop {
+        match chars.get(*i) {
+            None => return Err(err(format!("string starting here has no closing {quote}"))),
+            Some('\\') => {
+                match chars.get(*i + 1) {
+                    Some(&escaped) => value.push(escaped),
+                    None => return Err(err("string ends with a lone backslash".into())),
+                }
+                *i += 2;
+            }
+            Some(&q) if q == quote => {
+                *i += 1;
+                break;
+            }
+            Some(&other) => {
+                value.push(other);
+                *i += 1;
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// A number starting at `chars[*i]`; `*i` ends past it.
+fn lex_number(chars: &[char], i: &mut usize, column: usize) -> Result<f64, ExprError> {
+    let err = |message: String| ExprError { column, message };
+    let start = *i;
+    *i += 1;
+    while *i < chars.len()
+        && (chars[*i].is_ascii_digit() || chars[*i] == '.' || chars[*i] == 'e' || chars[*i] == 'E')
+    {
+        *i += 1;
+    }
+    let literal: String = chars[start..*i].iter().collect();
+    literal
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| err(format!("{literal:?} is not a number")))
 }
 
 impl Parser {

@@ -19,23 +19,23 @@ use super::{Core, CoreError};
 
 /// "Maximum number of user-defined tags per resource: 50" (AWS tagging limits); the model's
 /// TagList allows 200 in one request, the resource holds at most this many.
-pub const MAX_TAGS_PER_RESOURCE: usize = 50;
+pub(crate) const MAX_TAGS_PER_RESOURCE: usize = 50;
 /// TagKey is 1..128 characters (model shape `TagKey`).
-pub const MAX_KEY_CHARS: usize = 128;
+pub(crate) const MAX_KEY_CHARS: usize = 128;
 /// TagValue is 0..256 characters (model shape `TagValue`).
 pub const MAX_VALUE_CHARS: usize = 256;
 
 /// Tags of every tagged resource: canonical ARN → key → value. A resource without tags has
 /// no entry.
 #[derive(Debug, Default)]
-pub struct TagStore {
+pub(crate) struct TagStore {
     by_arn: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Checks keys and values against the tagging rules before anything changes: keys 1..128
 /// characters and not starting with the reserved `aws:` prefix, values at most 256.
 /// The model checks lengths at the API edge too; this keeps the core's own rule.
-pub fn check_tags(tags: &[(String, String)]) -> Result<(), CoreError> {
+pub(crate) fn check_tags(tags: &[(String, String)]) -> Result<(), CoreError> {
     for (k, v) in tags {
         check_key(k)?;
         if v.chars().count() > MAX_VALUE_CHARS {
@@ -121,7 +121,7 @@ impl Core {
 
     /// TagResource: adds `tags` to the resource, a key already there taking the new value.
     /// Refused as a whole (nothing changes) if a tag is malformed or the resource would
-    /// hold more than [`MAX_TAGS_PER_RESOURCE`].
+    /// hold more than `MAX_TAGS_PER_RESOURCE`.
     pub fn tag_resource(
         &mut self,
         arn: &str,

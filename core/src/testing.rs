@@ -66,7 +66,7 @@ pub fn core_with(body: &str, edit: impl FnOnce(&mut ConfigurationSpec)) -> Core 
     c.create_queue(QueueSpec {
         name: QUEUE.into(),
         destinations: vec![FLEET.into()],
-        timeout_seconds: Some(30),
+        timeout_seconds: 30,
         ..Default::default()
     })
     .unwrap();

@@ -12,7 +12,7 @@ use crate::clock::Millis;
 /// What a timer is for. The handler re-checks the state when it fires, so a timer whose
 /// reason went away (a heartbeat arrived, a player was accepted) is cancelled or harmless.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TimerKey {
+pub(crate) enum TimerKey {
     /// The process has not sent a heartbeat for the heartbeat timeout.
     Heartbeat(String),
     /// The process's last connection closed and it has not reconnected within the grace.
@@ -48,7 +48,7 @@ pub enum TimerKey {
 }
 
 #[derive(Debug, Default)]
-pub struct Timers {
+pub(crate) struct Timers {
     by_time: BTreeSet<(Millis, TimerKey)>,
     by_key: HashMap<TimerKey, Millis>,
 }
@@ -72,7 +72,7 @@ impl Timers {
     }
 
     /// Removes and returns the earliest timer due at `now`, if any.
-    pub fn pop_due(&mut self, now: Millis) -> Option<TimerKey> {
+    pub(crate) fn pop_due(&mut self, now: Millis) -> Option<TimerKey> {
         let (at, _) = self.by_time.first()?;
         if *at > now {
             return None;
@@ -82,12 +82,10 @@ impl Timers {
         Some(key)
     }
 
-    pub fn len(&self) -> usize {
+    /// How many timers are pending.
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.by_key.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
     }
 }
 

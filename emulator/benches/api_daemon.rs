@@ -18,9 +18,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use playfield::clock::SystemClock;
-use playfield::core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
+use playfield_core::clock::SystemClock;
+use playfield_core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 
 const FLEET: &str = "fleet-bench";

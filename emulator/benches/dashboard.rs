@@ -25,11 +25,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use json_api::JsonApi;
-use playfield::clock::SystemClock;
-use playfield::core::matchmaking::configurations::ConfigurationSpec;
-use playfield::core::matchmaking::{FlexMatchMode, StartMatchmaking};
-use playfield::flexmatch::{AttributeValue, Player};
-use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield_core::clock::SystemClock;
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::{FlexMatchMode, StartMatchmaking};
+use playfield_flexmatch::{AttributeValue, Player};
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -237,7 +237,7 @@ async fn run(s: Sizes) {
                 )
                 .expect("ticket");
             if i == 0 {
-                first = t.id;
+                first = t.id.to_string();
             }
         }
     });

@@ -35,7 +35,7 @@ use playfield::events::model::*;
 use playfield::events::pgos::PgosOptions;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::{DeliveryConfig, EventHub, Target};
-use playfield::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -242,16 +242,16 @@ fn matching_hub(
     routed: bool,
     nice: i32,
 ) -> (
-    std::sync::Arc<playfield::hub::Shared>,
-    std::sync::Arc<playfield::clock::ManualClock>,
+    std::sync::Arc<playfield::wiring::hub::Shared>,
+    std::sync::Arc<playfield_core::clock::ManualClock>,
     Option<EventHub>,
 ) {
-    use playfield::core::matchmaking::configurations::ConfigurationSpec;
-    use playfield::core::matchmaking::FlexMatchMode;
-    use playfield::core::{Core, CoreConfig};
     use playfield::events::routing::{targets_from_config, Notifier};
-    let clock = std::sync::Arc::new(playfield::clock::ManualClock::new());
-    let shared = std::sync::Arc::new(playfield::hub::Shared::new(
+    use playfield_core::matchmaking::configurations::ConfigurationSpec;
+    use playfield_core::matchmaking::FlexMatchMode;
+    use playfield_core::{Core, CoreConfig};
+    let clock = std::sync::Arc::new(playfield_core::clock::ManualClock::new());
+    let shared = std::sync::Arc::new(playfield::wiring::hub::Shared::new(
         Core::new(CoreConfig::default()),
         clock.clone(),
     ));
@@ -313,13 +313,13 @@ fn matching_hub(
 /// `n` matches of two one-player tickets, spread over the four configurations. Finished
 /// tickets are forgotten (clock moved past retention) outside the measured time.
 fn run_matches(
-    shared: &playfield::hub::Shared,
-    clock: &playfield::clock::ManualClock,
+    shared: &playfield::wiring::hub::Shared,
+    clock: &playfield_core::clock::ManualClock,
     next: &mut u64,
     n: u64,
 ) -> Duration {
-    use playfield::core::matchmaking::StartMatchmaking;
-    use playfield::flexmatch::Player;
+    use playfield_core::matchmaking::StartMatchmaking;
+    use playfield_flexmatch::Player;
     let mut measured = Duration::ZERO;
     let mut left = n;
     while left > 0 {

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use playfield::clock::SystemClock;
-use playfield::core::{CoreConfig, Fleet, ProcessStatus};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
+use playfield_core::clock::SystemClock;
+use playfield_core::{CoreConfig, Fleet, ProcessStatus};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;

@@ -32,9 +32,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use json_api::JsonApi;
-use playfield::clock::SystemClock;
-use playfield::core::{CoreConfig, Fleet};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
+use playfield_core::clock::SystemClock;
+use playfield_core::{CoreConfig, Fleet};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use serde_json::json;
 use tokio::sync::{mpsc, watch, Notify};

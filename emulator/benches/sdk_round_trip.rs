@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use playfield::clock::SystemClock;
-use playfield::core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
-use playfield::server::{Daemon, DaemonConfig};
+use playfield::wiring::server::{Daemon, DaemonConfig};
+use playfield_core::clock::SystemClock;
+use playfield_core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;

@@ -1,38 +1,31 @@
 //! Playfield: a local stand-in for a FlexMatch matchmaker and GameLift session placement.
 //!
-//! The daemon is one core with several faces (the project's architecture notes):
-//! - [`core`]: all state and rules, a synchronous state machine driven by commands and time.
-//! - [`clock`]: injected time, so tests advance time instead of sleeping.
+//! The daemon is one core with several faces (the project's architecture notes). The core
+//! (all state and rules, a synchronous state machine driven by commands and time, with its
+//! injected clock and SearchGameSessions' expressions) is the `playfield-core` crate; the rule
+//! engine (pure: no I/O, no clock, no globals) is `playfield-flexmatch`. This crate holds:
+//! - [`api`]: the service API face (AWS SDKs, boto3, AWS CLI).
 //! - [`gateway`]: the game-server face, the SDK 5 WebSocket endpoint.
-//! - [`hub`]: the one lock around the core and the faces' bookkeeping.
-//! - [`server`]: listeners, timer task, start and shutdown.
-//! - [`stop_signals`]: the signals that stop `playfield serve` (Ctrl-C, SIGTERM, SIGHUP).
+//! - [`wiring`]: joins the core to the faces: the hub (the one lock), the server (listeners,
+//!   timer task, start and shutdown) and the post-processing task.
+//! - [`cli`]: the `playfield` command line (`serve`, `ruleset validate`).
 //! - [`config`]: the startup file.
 //! - [`dashboard`]: the web dashboard, `GET /metrics` ([`metrics`]) and `GET /healthz`.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
-//! - [`post_processing`]: makes the PGOS post-processing calls the core asks for.
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
-//! - [`search_expr`]: SearchGameSessions' filter and sort expressions.
-//! - [`flexmatch`]: the rule engine. Pure: no I/O, no clock, no globals.
+//! - [`events`]: notifications: the webhook formats, their delivery and `GET /events`.
+
+#![deny(missing_docs)]
+// The daemon's items are pub(crate) unless a test or benchmark in another crate needs them.
+#![warn(unreachable_pub)]
 
 pub mod api;
+pub mod cli;
 pub mod config;
 pub mod dashboard;
-// The core is its own crate (`core/`); these aliases keep `crate::core::`, `crate::clock::`,
-// `crate::search_expr::` and the same `playfield::` paths working until the daemon imports it
-// by name.
-pub use playfield_core as core;
-pub use playfield_core::{clock, search_expr};
 pub mod events;
-// The rule engine is its own crate (`flexmatch/`); this alias keeps `crate::flexmatch::` and
-// `playfield::flexmatch::` paths working until the daemon imports it by name.
-pub use playfield_flexmatch as flexmatch;
 pub mod gateway;
-pub mod hub;
 pub mod launcher;
 pub mod metrics;
-pub mod post_processing;
-pub mod ruleset_validate;
 pub mod sdk_wire;
-pub mod server;
-pub mod stop_signals;
+pub mod wiring;

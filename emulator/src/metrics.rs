@@ -35,6 +35,7 @@ use prometheus_client::registry::Registry;
 use playfield_core::clock::Millis;
 use playfield_core::game_session::GameSessionStatus;
 use playfield_core::matchmaking::{MatchmakingEvent, PlacementStatus, TicketStatus};
+use playfield_core::notifications::AcceptanceOutcome;
 use playfield_core::{Core, Event, ProcessStatus};
 
 use crate::events::TargetStats;
@@ -73,7 +74,7 @@ fn time_histogram() -> Histogram {
 
 /// The counters, counted from the core's events.
 #[derive(Debug)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
     tickets_started: PerConfiguration<Counter>,
     players_started: PerConfiguration<Counter>,
@@ -105,7 +106,7 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut registry = Registry::with_prefix("gamelift");
         macro_rules! counter {
             ($name:literal, $help:literal) => {{
@@ -218,7 +219,7 @@ impl Metrics {
 
     /// Counts one core event. `core` is the state right after the command that emitted it
     /// (the hub calls this while carrying out that command's effects).
-    pub fn observe(&mut self, core: &Core, now: Millis, event: &Event) {
+    pub(crate) fn observe(&mut self, core: &Core, now: Millis, event: &Event) {
         let Event::Matchmaking(e) = event else {
             return;
         };
@@ -249,9 +250,9 @@ impl Metrics {
                 ..
             } => {
                 let family = match *outcome {
-                    "Accepted" => &self.matches_accepted,
-                    "Rejected" => &self.matches_rejected,
-                    _ => &self.match_acceptances_timed_out,
+                    AcceptanceOutcome::Accepted => &self.matches_accepted,
+                    AcceptanceOutcome::Rejected => &self.matches_rejected,
+                    AcceptanceOutcome::TimedOut => &self.match_acceptances_timed_out,
                 };
                 family.get_or_create(&label(configuration)).inc();
             }
@@ -334,7 +335,12 @@ impl Metrics {
 
     /// The text a scrape answers: the counters, then the gauges read from `core` now, then
     /// the event delivery figures of each notification target.
-    pub fn encode(&self, core: &Core, now: Millis, delivery: &[(String, TargetStats)]) -> String {
+    pub(crate) fn encode(
+        &self,
+        core: &Core,
+        now: Millis,
+        delivery: &[(String, TargetStats)],
+    ) -> String {
         let mut out = String::new();
         // Writing to a String cannot fail; the encoder's `fmt::Error` is only its writer's.
         let _ = encode_registry(&mut out, &self.registry);
@@ -349,7 +355,7 @@ impl Metrics {
         let mut registry = Registry::with_prefix("gamelift");
         let current_tickets = Family::<ConfigurationLabel, Gauge>::default();
         for cfg in core.describe_configurations(&[], None).unwrap_or_default() {
-            let _ = current_tickets.get_or_create(&label(&cfg.name));
+            let _ = current_tickets.get_or_create(&label(cfg.spec.name.as_str()));
         }
         for (cfg, _) in self.active.values() {
             current_tickets.get_or_create(&label(cfg)).inc();
@@ -443,7 +449,7 @@ impl Metrics {
         let queues = core.describe_queues(&[]);
         let mut waits: HashMap<&str, (f64, u32)> = HashMap::new();
         for q in &queues {
-            waits.entry(q.name.as_str()).or_default();
+            waits.entry(q.spec.name.as_str()).or_default();
         }
         for p in core.placements() {
             if p.status == PlacementStatus::Pending {

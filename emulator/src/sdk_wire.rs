@@ -9,16 +9,16 @@
 //! service API's GameSession (service-api.md, GameSession `MatchmakerData`), the same string
 //! in both. [`matchmaker_data_len`] is the count the daemon gives the core for the service's
 //! 390 000-character bound. The gateway reads a StartMatchBackfill's players through
-//! [`player_from_wire`].
+//! `player_from_wire`.
 
 use playfield_sdk::wire;
 
-use crate::core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
-use crate::core::matchmaking::BackfillMode;
-use crate::flexmatch::{AttributeValue, Player};
+use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
+use playfield_core::matchmaking::BackfillMode;
+use playfield_flexmatch::{AttributeValue, Player};
 
 /// Converts an engine attribute value to the wire's.
-pub fn wire_value(v: &AttributeValue) -> wire::AttributeValue {
+pub(crate) fn wire_value(v: &AttributeValue) -> wire::AttributeValue {
     match v {
         AttributeValue::String(s) => wire::AttributeValue::String(s.clone()),
         AttributeValue::Number(n) => wire::AttributeValue::Double(*n),
@@ -28,7 +28,7 @@ pub fn wire_value(v: &AttributeValue) -> wire::AttributeValue {
 }
 
 /// Converts a wire attribute value to the engine's (`None` has no engine form).
-pub fn engine_value(v: &wire::AttributeValue) -> Option<AttributeValue> {
+pub(crate) fn engine_value(v: &wire::AttributeValue) -> Option<AttributeValue> {
     Some(match v {
         wire::AttributeValue::None => return None,
         wire::AttributeValue::String(s) => AttributeValue::String(s.clone()),
@@ -41,7 +41,7 @@ pub fn engine_value(v: &wire::AttributeValue) -> Option<AttributeValue> {
 /// A player as a game server's StartMatchBackfill describes it (sdk-wire-protocol.md §3.7),
 /// in the engine's terms. An empty team is left unset (the engine then says which player
 /// lacks one); a negative latency is refused, naming the player and region.
-pub fn player_from_wire(p: &wire::Player) -> Result<Player, String> {
+pub(crate) fn player_from_wire(p: &wire::Player) -> Result<Player, String> {
     let mut out = Player {
         id: p.player_id.clone(),
         team: (!p.team.is_empty()).then(|| p.team.clone()),
@@ -65,7 +65,7 @@ pub fn player_from_wire(p: &wire::Player) -> Result<Player, String> {
 }
 
 /// The core's matchmaker data as the SDK's document (§5.2), field for field.
-pub fn wire_matchmaker_data(d: &MatchmakerData) -> wire::MatchmakerData {
+pub(crate) fn wire_matchmaker_data(d: &MatchmakerData) -> wire::MatchmakerData {
     wire::MatchmakerData {
         match_id: d.match_id.clone(),
         matchmaking_configuration_arn: d.matchmaking_configuration_arn.clone(),
@@ -103,7 +103,7 @@ pub fn matchmaker_data_json(d: &MatchmakerData) -> String {
 
 /// The characters of [`matchmaker_data_json`]: what the service's 390 000-character bound
 /// counts. The daemon gives it to the core as
-/// [`CoreConfig::matchmaker_data_len`](crate::core::CoreConfig::matchmaker_data_len).
+/// [`CoreConfig::matchmaker_data_len`](playfield_core::CoreConfig::matchmaker_data_len).
 pub fn matchmaker_data_len(d: &MatchmakerData) -> usize {
     matchmaker_data_json(d).chars().count()
 }

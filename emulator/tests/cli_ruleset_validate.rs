@@ -100,7 +100,10 @@ fn json_report_for_tools() {
     let first = &reports[1]["errors"][0];
     assert_eq!(first["path"], "rules[0].measurements[0]");
     assert_eq!(first["line"], 7);
-    assert_eq!(first["message"], "unknown attribute \"skil\"");
+    assert_eq!(
+        first["message"],
+        "unknown attribute \"skil\" (did you mean \"skill\"?)"
+    );
 }
 
 /// A file that cannot be read is named, and exit code 2 tells CI it is not a rule set problem.
@@ -122,4 +125,39 @@ fn no_files_is_a_usage_error() {
     let out = playfield().args(["ruleset", "validate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("<FILE>"));
+}
+
+/// The README's example is real: `samples/rulesets/misspelt.json` has the mistake the README
+/// shows, and the validator prints exactly the README's text for it (issue 17 item 7).
+#[test]
+fn readme_example_output_is_what_the_validator_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = "cargo run -p playfield -- ruleset validate samples/rulesets/misspelt.json";
+    let at = readme
+        .find(command)
+        .unwrap_or_else(|| panic!("README.md shows `{command}`"));
+    let after = &readme[at..];
+    let start = after
+        .find("```text\n")
+        .map(|i| i + "```text\n".len())
+        .expect("a ```text block with the output follows the command");
+    let len = after[start..].find("```").expect("the output block ends");
+    let shown = &after[start..start + len];
+    assert!(
+        after[..start].contains("exit code 1"),
+        "the README gives the exit code"
+    );
+
+    let out = playfield()
+        .current_dir(&root)
+        .args(["ruleset", "validate", "samples/rulesets/misspelt.json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout, shown,
+        "README.md's validate example differs from what the validator prints"
+    );
 }

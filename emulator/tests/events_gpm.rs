@@ -5,7 +5,7 @@ mod events_support;
 use events_support::*;
 use playfield::events::gpm::{self, GpmOptions, MatchTokens, TokenError};
 use playfield::events::model::*;
-use playfield::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use serde_json::Value;
 
 fn options() -> GpmOptions {

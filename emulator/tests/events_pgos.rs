@@ -9,7 +9,7 @@ use playfield::events::model::*;
 use playfield::events::pgos::{
     self, PgosOptions, PostProcessingError, PostProcessingRequest, PostProcessingResponse,
 };
-use playfield::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use serde_json::Value;
 use uuid::Uuid;
 

@@ -10,7 +10,7 @@ use playfield::events::gpm::{GpmOptions, MatchTokens};
 use playfield::events::model::*;
 use playfield::events::pgos::{PgosOptions, PostProcessingResponse};
 use playfield::events::sns::SnsSubscription;
-use playfield::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use proptest::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;

@@ -1,4 +1,4 @@
-//! `samples/unity/Playfield.cs` declares the whole of `include/playfield.h` for C#: every
+//! `samples/unity/Binding/Playfield.cs` declares the whole of `include/playfield.h` for C#: every
 //! function with a matching P/Invoke signature, every struct with the same fields in the same
 //! order and blittable-compatible types, every constant with its value. There is no C#
 //! toolchain here, so this test reads both files.
@@ -187,7 +187,7 @@ fn cs_structs(cs: &str) -> BTreeMap<String, Vec<(String, String)>> {
 
 #[test]
 fn every_function_is_declared_with_a_matching_signature() {
-    let cs = read("samples/unity/Playfield.cs");
+    let cs = read("samples/unity/Binding/Playfield.cs");
     let declared = cs_functions(&cs);
     let header = header_functions();
     assert!(header.len() > 30, "parsed only {} functions", header.len());
@@ -218,6 +218,8 @@ fn every_function_is_declared_with_a_matching_signature() {
             continue;
         }
         for ((cty, cname), (csty, csname)) in f.params.iter().zip(&d.params) {
+            // `@params` is C#'s way of naming a parameter `params` (a keyword there).
+            let csname = csname.strip_prefix('@').unwrap_or(csname);
             if cname != csname {
                 errors.push(format!(
                     "{name}: parameter `{cname}` is called `{csname}` in C#"
@@ -242,7 +244,7 @@ fn every_function_is_declared_with_a_matching_signature() {
 
 #[test]
 fn every_struct_has_the_same_fields_in_the_same_order() {
-    let cs = read("samples/unity/Playfield.cs");
+    let cs = read("samples/unity/Binding/Playfield.cs");
     let declared = cs_structs(&cs);
     let header = header_structs();
     assert!(header.len() > 15, "parsed only {} structs", header.len());
@@ -275,7 +277,7 @@ fn every_struct_has_the_same_fields_in_the_same_order() {
 
 #[test]
 fn every_constant_has_its_value() {
-    let cs = read("samples/unity/Playfield.cs");
+    let cs = read("samples/unity/Binding/Playfield.cs");
     let header = read("include/playfield.h");
     let define = Regex::new(r"#define (PLAYFIELD_\w+) (-?\d+)").unwrap();
     let mut count = 0;
@@ -289,7 +291,7 @@ fn every_constant_has_its_value() {
 
 #[test]
 fn callback_delegates_match_the_header() {
-    let cs = read("samples/unity/Playfield.cs");
+    let cs = read("samples/unity/Binding/Playfield.cs");
     let header = header_body();
     let typedef = Regex::new(r"(?s)typedef (\w+) \(\*(\w+)\)\((.*?)\);").unwrap();
     let mut count = 0;

@@ -81,14 +81,8 @@ pub(crate) fn batching_attrs(cx: &Ctx<'_>) -> Vec<(usize, PartyAgg)> {
     attrs
 }
 
-/// One pass over `slots` (the tickets to consider). Returns the matches; `totals` gets every rule evaluation.
-pub(crate) fn run(
-    cx: &Ctx<'_>,
-    mut slots: Vec<u32>,
-    seed: u64,
-    totals: &mut [[u64; 2]],
-) -> Vec<Found> {
-    let attrs = batching_attrs(cx);
+/// Leaves out of the pass the tickets that cannot be in any match now.
+fn drop_hopeless_tickets(cx: &Ctx<'_>, slots: &mut Vec<u32>, totals: &mut [[u64; 2]]) {
     let store = cx.store;
     // A ticket that fails the rules on its own at its own age can be in no match (with
     // `newest` ages a match is never older than its newest ticket): leave it out of the
@@ -108,6 +102,18 @@ pub(crate) fn run(
         });
         solo.clear(cx);
     }
+}
+
+/// One pass over `slots` (the tickets to consider). Returns the matches; `totals` gets every rule evaluation.
+pub(crate) fn run(
+    cx: &Ctx<'_>,
+    mut slots: Vec<u32>,
+    seed: u64,
+    totals: &mut [[u64; 2]],
+) -> Vec<Found> {
+    let attrs = batching_attrs(cx);
+    let store = cx.store;
+    drop_hopeless_tickets(cx, &mut slots, totals);
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
         // Sort (creation, slot) pairs: contiguous keys, no pointer chasing; ids only on ties.
@@ -237,6 +243,50 @@ fn run_batch(
     }
 }
 
+/// For a map attribute, the key the anchor holds its highest (or lowest) value under.
+fn anchor_map_key(v: &Val, map_key: &MapKey) -> Option<u32> {
+    let Val::Map(m) = v else {
+        return None;
+    };
+    let pick = m.iter().copied().reduce(|a, b| match map_key {
+        MapKey::MaxValue => {
+            if b.1 > a.1 {
+                b
+            } else {
+                a
+            }
+        }
+        MapKey::MinValue => {
+            if b.1 < a.1 {
+                b
+            } else {
+                a
+            }
+        }
+    });
+    pick.map(|(key, _)| key)
+}
+
+/// Sorts candidate positions by their `k` keys each (row `x` at `keys[x * k..]`), in order.
+fn sort_by_keys(idx: &mut [usize], keys: &[f64], k: usize) {
+    idx.sort_by(|&x, &y| {
+        for r in 0..k {
+            let (a, b) = (keys[x * k + r], keys[y * k + r]);
+            // Unknown values (NaN) sort last.
+            let o = match (a.is_nan(), b.is_nan()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                _ => a.total_cmp(&b),
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
 /// Fills `sorter.idx` with the batch positions other than `ai`, in the order candidates are tried.
 fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind], s: &mut Sorter) {
     s.idx.clear();
@@ -266,28 +316,7 @@ fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind],
         };
         let distance = matches!(kind, RuleKind::DistanceSort { .. });
         // For a map attribute, the key chosen on the anchor (its highest or lowest value).
-        let anchor_key = match &anchor.players[0].attrs[*attr] {
-            Val::Map(m) => {
-                let pick = m.iter().copied().reduce(|a, b| match map_key {
-                    MapKey::MaxValue => {
-                        if b.1 > a.1 {
-                            b
-                        } else {
-                            a
-                        }
-                    }
-                    MapKey::MinValue => {
-                        if b.1 < a.1 {
-                            b
-                        } else {
-                            a
-                        }
-                    }
-                });
-                pick.map(|(key, _)| key)
-            }
-            _ => None,
-        };
+        let anchor_key = anchor_map_key(&anchor.players[0].attrs[*attr], map_key);
         let value = |t: &TicketRec| -> f64 {
             match (&t.players[0].attrs[*attr], anchor_key) {
                 (Val::Num(_), _) => t.num(0, *attr, *party),
@@ -309,21 +338,5 @@ fn order_candidates(cx: &Ctx<'_>, batch: &[u32], ai: usize, rules: &[&RuleKind],
             };
         }
     }
-    let keys = &s.keys;
-    s.idx.sort_by(|&x, &y| {
-        for r in 0..k {
-            let (a, b) = (keys[x * k + r], keys[y * k + r]);
-            // Unknown values (NaN) sort last.
-            let o = match (a.is_nan(), b.is_nan()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                _ => a.total_cmp(&b),
-            };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        Ordering::Equal
-    });
+    sort_by_keys(&mut s.idx, &s.keys, k);
 }

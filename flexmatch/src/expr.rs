@@ -23,6 +23,7 @@
 //! intersects the innermost lists of strings.
 
 use super::ruleset::{AttrType, AttributeDecl};
+use super::suggest::did_you_mean;
 
 /// Which teams a source reads (team *instance* indexes, see [`super::ruleset::RuleSet::teams`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -293,7 +294,8 @@ fn parse_source(c: &mut Cursor<'_>, names: &Names<'_>) -> Result<Expr, String> {
         let name = c.until(&[']']);
         c.expect("]")?;
         let Some(i) = names.attrs.iter().position(|a| a.name == name) else {
-            return Err(format!("unknown attribute \"{name}\""));
+            let hint = did_you_mean(name, names.attrs.iter().map(|a| a.name.as_str()));
+            return Err(format!("unknown attribute \"{name}\"{hint}"));
         };
         leaf = Leaf::Attr(i);
         match names.attrs[i].kind {

@@ -24,19 +24,92 @@ const MAX_DEPTH: usize = 128;
 
 /// A relaxed JSON text, read once.
 pub(crate) struct Relaxed {
-    /// The document, or `serde_json`'s description of the syntax error.
-    pub(crate) value: Result<Value, String>,
+    /// The document, or where and why it is not JSON.
+    pub(crate) value: Result<Value, SyntaxError>,
     /// Where each value starts in the text (noted even when the text is not valid JSON).
     pub(crate) starts: ValueStarts,
+}
+
+/// A JSON syntax error, placed in the text as written (comments, trailing commas and wrapped
+/// strings included), not in the strict JSON `serde_json` read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    /// `serde_json`'s description, without its own " at line L column C".
+    pub(crate) message: String,
+    /// 1-based line and column (in characters) of the character the reader stopped at.
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 /// Parses a relaxed JSON document (see the module documentation), noting where each value
 /// starts on the way.
 pub(crate) fn parse_relaxed(src: &str) -> Relaxed {
-    let (strict, starts) = strictify(src, false);
+    let (strict, starts, map) = strictify(src, false);
     Relaxed {
-        value: serde_json::from_str(&strict).map_err(|e| e.to_string()),
+        value: serde_json::from_str(&strict).map_err(|e| syntax_error(&e, src, &strict, &map)),
         starts,
+    }
+}
+
+/// Places `serde_json`'s error (a line and byte column in `strict`) in `src`.
+fn syntax_error(e: &serde_json::Error, src: &str, strict: &str, map: &OffsetMap) -> SyntaxError {
+    let full = e.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(i) if e.line() > 0 => full[..i].to_string(),
+        _ => full,
+    };
+    // serde_json counts columns in bytes from 1; column 0 means "before the line's first byte"
+    // (an error at the very end of a text that ends with a line break).
+    let line_start = strict
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let strict_offset = (line_start + e.column().saturating_sub(1)).min(strict.len());
+    let src_offset = map.to_source(strict_offset).min(src.len());
+    let (line, column) = line_column(src, src_offset);
+    SyntaxError {
+        message,
+        line,
+        column,
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// Where the strict text's bytes came from: `(strict offset, source offset)` at the start of
+/// every stretch copied unchanged, in order.
+#[derive(Debug, Default)]
+struct OffsetMap {
+    runs: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    /// Notes that the strict text's byte `out` comes from the source's byte `src`.
+    fn copied(&mut self, out: usize, src: usize) {
+        match self.runs.last() {
+            Some(&(o, s)) if out - o == src - s => {}
+            _ => self.runs.push((out, src)),
+        }
+    }
+
+    /// The source offset of the strict text's byte `out`.
+    fn to_source(&self, out: usize) -> usize {
+        let i = self.runs.partition_point(|&(o, _)| o <= out);
+        match i.checked_sub(1).map(|i| self.runs[i]) {
+            Some((o, s)) => s + (out - o),
+            None => out,
+        }
     }
 }
 
@@ -230,11 +303,12 @@ impl Recorder {
 /// - a comma directly followed (ignoring whitespace/comments) by `}` or `]` is dropped;
 /// - a raw line break inside a string literal becomes a single space.
 ///
-/// On the way it notes where each value starts; with `root_only` it stops once the top-level
-/// value's start is noted.
-fn strictify(src: &str, root_only: bool) -> (String, ValueStarts) {
+/// On the way it notes where each value starts, and where each byte of the output came from;
+/// with `root_only` it stops once the top-level value's start is noted.
+fn strictify(src: &str, root_only: bool) -> (String, ValueStarts, OffsetMap) {
     let bytes = src.as_bytes();
     let mut out = String::with_capacity(src.len());
+    let mut map = OffsetMap::default();
     let mut rec = Recorder::default();
     let mut i = 0;
     let mut in_str = false;
@@ -246,36 +320,7 @@ fn strictify(src: &str, root_only: bool) -> (String, ValueStarts) {
         }
         let c = bytes[i];
         if in_str {
-            match c {
-                b'\\' => {
-                    // Copy the escape and the escaped character verbatim.
-                    let end = (i + 2).min(bytes.len());
-                    out.push_str(&src[i..end]);
-                    i = end;
-                    continue;
-                }
-                b'"' => {
-                    in_str = false;
-                    out.push('"');
-                    i += 1;
-                    rec.string_closed(&out);
-                    continue;
-                }
-                b'\n' | b'\r' => {
-                    // Collapse the wrap (and the indentation that follows it).
-                    while i < bytes.len() && matches!(bytes[i], b'\n' | b'\r' | b' ' | b'\t') {
-                        i += 1;
-                    }
-                    out.push(' ');
-                    continue;
-                }
-                _ => {}
-            }
-            // Multi-byte UTF-8 sequences are copied whole.
-            let len = utf8_len(c);
-            let end = (i + len).min(bytes.len());
-            out.push_str(&src[i..end]);
-            i = end;
+            in_str = !copy_string_part(src, &mut i, &mut out, &mut map, &mut rec);
             continue;
         }
         match c {
@@ -326,6 +371,7 @@ fn strictify(src: &str, root_only: bool) -> (String, ValueStarts) {
         }
         let len = utf8_len(c);
         let end = (i + len).min(bytes.len());
+        map.copied(out.len(), i);
         out.push_str(&src[i..end]);
         i = end;
     }
@@ -333,7 +379,56 @@ fn strictify(src: &str, root_only: bool) -> (String, ValueStarts) {
         // No value at all: the document was due where the text ends.
         rec.value(src.len());
     }
-    (out, rec.starts)
+    // The end of the output is the end of the source (an error "at EOF" points there).
+    map.copied(out.len(), src.len());
+    (out, rec.starts, map)
+}
+
+/// Copies the next part of a string literal at `src[*i]` into `out`: an escape verbatim, a
+/// raw line break (and the indentation after it) as one space, a character whole. Returns
+/// true when it was the closing quote.
+fn copy_string_part(
+    src: &str,
+    i: &mut usize,
+    out: &mut String,
+    map: &mut OffsetMap,
+    rec: &mut Recorder,
+) -> bool {
+    let bytes = src.as_bytes();
+    let c = bytes[*i];
+    match c {
+        b'\\' => {
+            // Copy the escape and the escaped character verbatim.
+            let end = (*i + 2).min(bytes.len());
+            map.copied(out.len(), *i);
+            out.push_str(&src[*i..end]);
+            *i = end;
+            return false;
+        }
+        b'"' => {
+            map.copied(out.len(), *i);
+            out.push('"');
+            *i += 1;
+            rec.string_closed(out);
+            return true;
+        }
+        b'\n' | b'\r' => {
+            // Collapse the wrap (and the indentation that follows it).
+            map.copied(out.len(), *i);
+            while *i < bytes.len() && matches!(bytes[*i], b'\n' | b'\r' | b' ' | b'\t') {
+                *i += 1;
+            }
+            out.push(' ');
+            return false;
+        }
+        _ => {}
+    }
+    // Multi-byte UTF-8 sequences are copied whole.
+    let end = (*i + utf8_len(c)).min(bytes.len());
+    map.copied(out.len(), *i);
+    out.push_str(&src[*i..end]);
+    *i = end;
+    false
 }
 
 fn utf8_len(first: u8) -> usize {
@@ -384,6 +479,26 @@ mod tests {
     #[test]
     fn reports_syntax_errors() {
         assert!(parse_relaxed("{\"a\": }").value.is_err());
+    }
+
+    /// A syntax error is placed where it is in the text as written: the block comment (which
+    /// spans lines), the `//` comment, the wrapped string and the trailing comma before it
+    /// move nothing; the message no longer carries serde_json's position in the strict text.
+    #[test]
+    fn syntax_errors_are_placed_in_the_text_as_written() {
+        let text = "/* a\n note */ {\"d\": \"wrapped\n   string\", // c\n \"l\": [1, ],\n  \"e\": 2 \"f\": 3}";
+        let e = parse_relaxed(text).value.unwrap_err();
+        assert_eq!((e.line, e.column), (5, 10), "{e:?}");
+        assert_eq!(e.message, "expected `,` or `}`");
+        // At the end of the text: the line and column just past its last character.
+        let e = parse_relaxed("{\n  \"a\": [1,\n").value.unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{e:?}");
+        let e = parse_relaxed("{\"技\": tru }").value.unwrap_err();
+        assert_eq!(
+            (e.line, e.column),
+            (1, 10),
+            "columns count characters: {e:?}"
+        );
     }
 
     /// Every value's line and column by path, as `playfield ruleset validate` prints them.

@@ -98,6 +98,7 @@ mod pool;
 mod rules;
 mod ruleset;
 mod store;
+mod suggest;
 mod ticket;
 
 pub use build::{Match, MatchTeam, MatchedPlayer};

@@ -13,7 +13,7 @@
 
 use super::ruleset::{AttrType, PartyAgg, RuleSet};
 use super::ticket::{
-    check_value, type_name, AttributeValue, Ticket, TicketError, MAX_PLAYERS_PER_BACKFILL,
+    check_value, type_name, AttributeValue, Player, Ticket, TicketError, MAX_PLAYERS_PER_BACKFILL,
     MAX_PLAYERS_PER_TICKET,
 };
 use std::collections::HashMap;
@@ -360,84 +360,8 @@ impl Store {
         t: Ticket,
         needs_latency: bool,
     ) -> Result<u32, TicketError> {
-        if t.id.is_empty() || t.id.chars().count() > 128 {
-            return Err(TicketError::BadId);
-        }
-        if self.contains(&t.id) {
-            return Err(TicketError::Duplicate(t.id));
-        }
-        let max = if t.backfill {
-            MAX_PLAYERS_PER_BACKFILL
-        } else {
-            MAX_PLAYERS_PER_TICKET
-        };
-        if t.players.is_empty() || t.players.len() > max {
-            return Err(TicketError::PlayerCount {
-                got: t.players.len(),
-                max,
-            });
-        }
-        let largest_team = rs
-            .team_defs
-            .iter()
-            .map(|d| rs.params().last()[d.max_players].max(rs.params().base()[d.max_players]))
-            .fold(0.0, f64::max);
-        if !t.backfill && t.players.len() as f64 > largest_team {
-            return Err(TicketError::TooLarge(t.players.len(), largest_team as u32));
-        }
         // Validate everything before interning anything, so a refusal leaves no trace.
-        for (i, p) in t.players.iter().enumerate() {
-            if p.id.is_empty() || p.id.chars().count() > 1024 {
-                return Err(TicketError::BadPlayerId(i));
-            }
-            if t.players[..i].iter().any(|q| q.id == p.id) {
-                return Err(TicketError::DuplicatePlayer(p.id.clone()));
-            }
-            for a in &rs.attributes {
-                match p.attributes.get(&a.name) {
-                    Some(v) if v.kind() != a.kind => {
-                        return Err(TicketError::WrongType {
-                            player: p.id.clone(),
-                            attribute: a.name.clone(),
-                            expected: type_name(a.kind),
-                            got: type_name(v.kind()),
-                        })
-                    }
-                    Some(v) => check_value(v).map_err(|message| TicketError::BadValue {
-                        player: p.id.clone(),
-                        attribute: a.name.clone(),
-                        message,
-                    })?,
-                    None if a.default.is_none() => {
-                        return Err(TicketError::MissingAttribute {
-                            player: p.id.clone(),
-                            attribute: a.name.clone(),
-                        })
-                    }
-                    None => {}
-                }
-            }
-            if needs_latency && p.latency_ms.is_empty() {
-                return Err(TicketError::MissingLatency(p.id.clone()));
-            }
-            if t.backfill {
-                match &p.team {
-                    None => {
-                        return Err(TicketError::BadBackfill {
-                            player: p.id.clone(),
-                            message: "has no team".into(),
-                        })
-                    }
-                    Some(n) if rs.team_index(n).is_none() => {
-                        return Err(TicketError::BadBackfill {
-                            player: p.id.clone(),
-                            message: format!("unknown team \"{n}\""),
-                        })
-                    }
-                    _ => {}
-                }
-            }
-        }
+        check_ticket(self, rs, &t, needs_latency)?;
         let latency = self.latency_table(&t);
         let hash = self.hash_id(&t.id);
         let Ticket {
@@ -487,7 +411,30 @@ impl Store {
             party,
             latency,
         };
-        let slot = match self.free.pop() {
+        let slot = self.store_record(rec);
+        let rec = self.slots[slot as usize].as_ref().expect("just stored");
+        self.is_backfill[slot as usize] = rec.backfill;
+        self.created[slot as usize] = rec.created_ms;
+        self.sizes[slot as usize] = rec.players.len().min(u8::MAX as usize) as u8;
+        for a in 0..self.n_attrs {
+            let v = match (&rec.party, &rec.players[0].attrs[a]) {
+                (Some(p), _) => p.num[a],
+                (None, Val::Num(x)) => [*x; 3],
+                _ => [f64::NAN; 3],
+            };
+            self.nums[slot as usize * self.n_attrs + a] = v;
+        }
+        let head = self.by_hash.insert(hash, slot);
+        if let Some(rec) = self.slots[slot as usize].as_mut() {
+            rec.same_hash = head;
+        }
+        self.live += 1;
+        Ok(slot)
+    }
+
+    /// Puts a record in a free slot (its evaluations reset) or a new one (the columns grown).
+    fn store_record(&mut self, rec: TicketRec) -> u32 {
+        match self.free.pop() {
             Some(s) => {
                 self.slots[s as usize] = Some(rec);
                 let row = s as usize * self.n_rules;
@@ -507,25 +454,7 @@ impl Store {
                 self.sizes.push(0);
                 (self.slots.len() - 1) as u32
             }
-        };
-        let rec = self.slots[slot as usize].as_ref().expect("just stored");
-        self.is_backfill[slot as usize] = rec.backfill;
-        self.created[slot as usize] = rec.created_ms;
-        self.sizes[slot as usize] = rec.players.len().min(u8::MAX as usize) as u8;
-        for a in 0..self.n_attrs {
-            let v = match (&rec.party, &rec.players[0].attrs[a]) {
-                (Some(p), _) => p.num[a],
-                (None, Val::Num(x)) => [*x; 3],
-                _ => [f64::NAN; 3],
-            };
-            self.nums[slot as usize * self.n_attrs + a] = v;
         }
-        let head = self.by_hash.insert(hash, slot);
-        if let Some(rec) = self.slots[slot as usize].as_mut() {
-            rec.same_hash = head;
-        }
-        self.live += 1;
-        Ok(slot)
     }
 
     fn intern_value(&mut self, v: &AttributeValue) -> Val {
@@ -671,6 +600,106 @@ fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
         num: num.into(),
         common: common.into(),
     }
+}
+
+/// The ticket-level checks of [`Store::insert`], then every player's.
+fn check_ticket(
+    store: &Store,
+    rs: &RuleSet,
+    t: &Ticket,
+    needs_latency: bool,
+) -> Result<(), TicketError> {
+    if t.id.is_empty() || t.id.chars().count() > 128 {
+        return Err(TicketError::BadId);
+    }
+    if store.contains(&t.id) {
+        return Err(TicketError::Duplicate(t.id.clone()));
+    }
+    let max = if t.backfill {
+        MAX_PLAYERS_PER_BACKFILL
+    } else {
+        MAX_PLAYERS_PER_TICKET
+    };
+    if t.players.is_empty() || t.players.len() > max {
+        return Err(TicketError::PlayerCount {
+            got: t.players.len(),
+            max,
+        });
+    }
+    let largest_team = rs
+        .team_defs
+        .iter()
+        .map(|d| rs.params().last()[d.max_players].max(rs.params().base()[d.max_players]))
+        .fold(0.0, f64::max);
+    if !t.backfill && t.players.len() as f64 > largest_team {
+        return Err(TicketError::TooLarge(t.players.len(), largest_team as u32));
+    }
+    for (i, p) in t.players.iter().enumerate() {
+        check_player(rs, t, i, p, needs_latency)?;
+    }
+    Ok(())
+}
+
+/// Player `i` of ticket `t`: a well-formed unique id, the rule set's attributes with their
+/// types, latencies when the rule set needs them, a known team on a backfill ticket.
+fn check_player(
+    rs: &RuleSet,
+    t: &Ticket,
+    i: usize,
+    p: &Player,
+    needs_latency: bool,
+) -> Result<(), TicketError> {
+    if p.id.is_empty() || p.id.chars().count() > 1024 {
+        return Err(TicketError::BadPlayerId(i));
+    }
+    if t.players[..i].iter().any(|q| q.id == p.id) {
+        return Err(TicketError::DuplicatePlayer(p.id.clone()));
+    }
+    for a in &rs.attributes {
+        match p.attributes.get(&a.name) {
+            Some(v) if v.kind() != a.kind => {
+                return Err(TicketError::WrongType {
+                    player: p.id.clone(),
+                    attribute: a.name.clone(),
+                    expected: type_name(a.kind),
+                    got: type_name(v.kind()),
+                })
+            }
+            Some(v) => check_value(v).map_err(|message| TicketError::BadValue {
+                player: p.id.clone(),
+                attribute: a.name.clone(),
+                message,
+            })?,
+            None if a.default.is_none() => {
+                return Err(TicketError::MissingAttribute {
+                    player: p.id.clone(),
+                    attribute: a.name.clone(),
+                })
+            }
+            None => {}
+        }
+    }
+    if needs_latency && p.latency_ms.is_empty() {
+        return Err(TicketError::MissingLatency(p.id.clone()));
+    }
+    if t.backfill {
+        match &p.team {
+            None => {
+                return Err(TicketError::BadBackfill {
+                    player: p.id.clone(),
+                    message: "has no team".into(),
+                })
+            }
+            Some(n) if rs.team_index(n).is_none() => {
+                return Err(TicketError::BadBackfill {
+                    player: p.id.clone(),
+                    message: format!("unknown team \"{n}\""),
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ fn unknown_attribute_is_located() {
     );
     has(
         &errors(&body),
-        r#"rules[2].measurements[0]: unknown attribute "skil""#,
+        r#"rules[2].measurements[0]: unknown attribute "skil" (did you mean "skill"?)"#,
     );
 }
 
@@ -211,7 +211,7 @@ fn bad_quantity_and_limits() {
 #[test]
 fn required_unknown_and_enumerations() {
     let e = errors(r#"{"name": "x", "teamz": []}"#);
-    has(&e, "teamz: unknown property");
+    has(&e, "teamz: unknown property (did you mean \"teams\"?)");
     has(&e, "ruleLanguageVersion: is required");
     has(&e, "teams: is required");
     let body = with_rules(

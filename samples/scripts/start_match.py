@@ -3,6 +3,13 @@
 
     python3 -m venv .venv && .venv/bin/pip install boto3
     .venv/bin/python samples/scripts/start_match.py --configuration sample-duel alice bob
+    .venv/bin/python samples/scripts/start_match.py --configuration sample-duel --latency custom-laptop=50 alice bob
+
+With a rule set that has a latency rule every player must report latencies (LatencyInMs),
+or StartMatchmaking is refused: `--latency LOCATION=MS`, once per location. Locally the
+locations are the fleets' `locations` in the configuration file (`custom-laptop` in
+samples/config/playfield.toml), `custom-local` for a fleet that names none (the embedded
+default's `fleet-local`).
 
 Each player gets a matchmaking ticket (StartMatchmaking); the script polls DescribeMatchmaking
 until every ticket is COMPLETED (or ends otherwise) and prints where each player connects.
@@ -15,6 +22,15 @@ import time
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
+
+
+def latency(text: str) -> tuple:
+    """`custom-local=50` -> ("custom-local", 50)."""
+    location, sep, ms = text.partition("=")
+    if not sep or not location or not ms.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not LOCATION=MS (e.g. custom-local=50)")
+    return location.strip(), int(ms)
 
 
 def main() -> int:
@@ -24,7 +40,17 @@ def main() -> int:
     parser.add_argument("--endpoint", default=os.environ.get("PLAYFIELD_ENDPOINT", "http://127.0.0.1:9080"))
     parser.add_argument("--skill", type=float, default=1000.0, help="every player's skill attribute")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the match")
+    parser.add_argument(
+        "--latency",
+        type=latency,
+        action="append",
+        default=[],
+        metavar="LOCATION=MS",
+        help="a latency every player reports (repeatable); a latency rule needs one. Local "
+        "locations are the fleets' `locations` (default custom-local)",
+    )
     args = parser.parse_args()
+    latencies = dict(args.latency)
 
     gamelift = boto3.client(
         "gamelift",
@@ -36,10 +62,19 @@ def main() -> int:
     )
     tickets = []
     for player in args.players:
-        ticket = gamelift.start_matchmaking(
-            ConfigurationName=args.configuration,
-            Players=[{"PlayerId": player, "PlayerAttributes": {"skill": {"N": args.skill}}}],
-        )["MatchmakingTicket"]
+        request = {"PlayerId": player, "PlayerAttributes": {"skill": {"N": args.skill}}}
+        if latencies:
+            request["LatencyInMs"] = latencies
+        try:
+            ticket = gamelift.start_matchmaking(
+                ConfigurationName=args.configuration, Players=[request]
+            )["MatchmakingTicket"]
+        except ClientError as e:
+            print(f"{player}: StartMatchmaking refused: {e}", file=sys.stderr)
+            if "latency" in str(e).lower() and not latencies:
+                print("the rule set has a latency rule: pass --latency LOCATION=MS "
+                      "(e.g. --latency custom-local=50)", file=sys.stderr)
+            return 1
         print(f"{player}: ticket {ticket['TicketId']} {ticket['Status']}")
         tickets.append(ticket["TicketId"])
 

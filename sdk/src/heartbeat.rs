@@ -30,8 +30,16 @@ pub(crate) fn spawn(session: Weak<Session>) -> AbortHandle {
     .abort_handle()
 }
 
-/// `interval` plus a jitter uniform in `[-jitter, +jitter)`.
+/// `interval` plus a jitter uniform in `[-jitter, +jitter)`, the jitter capped at half the
+/// interval.
+///
+/// Why the cap: the Go SDK draws the offset from `±HEALTHCHECK_MAX_JITTER` whatever the
+/// interval, which is harmless with its defaults (60 s ± 10 s) but turns a short interval
+/// set on its own (the C ABI's `heartbeat_interval_ms` of 1000 with the default 10 s jitter)
+/// into mostly zero waits: a heartbeat storm. With the cap a period is never shorter than
+/// half the interval asked for. Found by the Mono host of issue 18.
 fn next_wait(interval: Duration, jitter: Duration) -> Duration {
+    let jitter = jitter.min(interval / 2);
     if jitter.is_zero() {
         return interval;
     }
@@ -92,5 +100,18 @@ mod tests {
             next_wait(Duration::from_secs(5), Duration::ZERO),
             Duration::from_secs(5)
         );
+    }
+
+    /// A short interval with the default 10 s jitter still waits at least half the interval
+    /// between heartbeats (before the cap, most waits of a 1 s interval were zero).
+    #[test]
+    fn a_short_interval_is_not_swamped_by_the_default_jitter() {
+        for _ in 0..500 {
+            let w = next_wait(Duration::from_secs(1), Duration::from_secs(10));
+            assert!(
+                w >= Duration::from_millis(500) && w < Duration::from_millis(1500),
+                "{w:?}"
+            );
+        }
     }
 }

@@ -20,7 +20,8 @@
 //!    [`ServerSdk::destroy`], then exit.
 //!
 //! Modules: [`model`], [`request`] and [`result`] hold the data types (as in the Go SDK),
-//! [`wire`] the exact JSON messages, [`blocking`] the facade for code that is not async.
+//! [`wire`] the exact JSON messages, [`blocking`] the facade for code that is not async,
+//! [`validate`] the request field checks (for a service that checks requests as the SDK does).
 //!
 //! # Threads and events
 //!
@@ -71,7 +72,7 @@ pub mod request;
 pub mod result;
 mod session;
 mod transport;
-mod validate;
+pub mod validate;
 pub mod wire;
 
 pub use client::ServerSdk;

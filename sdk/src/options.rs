@@ -27,7 +27,8 @@ pub struct SdkOptions {
     pub activate_timeout: Duration,
     /// Heartbeat period. Go: `HEALTHCHECK_INTERVAL`, 60 s.
     pub heartbeat_interval: Duration,
-    /// Heartbeat jitter: each wait is `interval ± jitter`, uniform. Go: 10 s.
+    /// Heartbeat jitter: each wait is `interval ± jitter`, uniform, the jitter capped at half
+    /// the interval (so a short interval set alone is not swamped). Go: 10 s, uncapped.
     pub heartbeat_jitter: Duration,
     /// Time allowed to `on_health_check` before the report is `false`. Go: 50 s.
     pub health_check_timeout: Duration,

@@ -2,6 +2,10 @@
 //! character checks instead of regexes. Lengths are in bytes, as Go measures strings.
 //!
 //! Every check returns [`Error::Validation`] naming the field as the official SDK does.
+//!
+//! Published so that a GameLift stand-in can make the same checks on its side, for SDKs that
+//! check less (the C++ SDK only checks for emptiness): the Playfield daemon's gateway uses the
+//! checks here rather than its own copy.
 
 use crate::error::{Error, Result};
 
@@ -89,14 +93,14 @@ pub(crate) fn player_session_id(value: &str) -> Result<()> {
 }
 
 /// Game session IDs and ARNs, role ARNs: 1..256, `^[a-zA-Z0-9:/-]+$`.
-pub(crate) fn arn_like(field: &'static str, value: &str) -> Result<()> {
+pub fn arn_like(field: &'static str, value: &str) -> Result<()> {
     length(field, value, 1, 256)?;
     chars(field, value, arnish, "^[a-zA-Z0-9:/-]+$")
 }
 
 /// Matches the Go SDK's GameLift ARN regex:
 /// `^arn:(aws|aws-cn):gamelift:([a-z]{2}-[a-z]+-\d{1}):(\d{12})?:([a-z]+)\/(.+)$`.
-pub(crate) fn is_gamelift_arn(value: &str) -> bool {
+pub fn is_gamelift_arn(value: &str) -> bool {
     let Some(rest) = value.strip_prefix("arn:") else {
         return false;
     };
@@ -158,13 +162,13 @@ pub(crate) fn gamelift_arn(field: &'static str, value: &str, max: usize) -> Resu
 }
 
 /// Optional backfill ticket ID: ≤128, `^[a-zA-Z0-9-\.]*$`.
-pub(crate) fn optional_ticket_id(value: &str) -> Result<()> {
+pub fn optional_ticket_id(value: &str) -> Result<()> {
     length("TicketId", value, 0, 128)?;
     chars("TicketId", value, alnum_dot_dash, r"^[a-zA-Z0-9-\.]*$")
 }
 
 /// `RoleSessionName`: 2..64, `^[\w+=,.@-]*$`.
-pub(crate) fn role_session_name(value: &str) -> Result<()> {
+pub fn role_session_name(value: &str) -> Result<()> {
     length("RoleSessionName", value, 2, 64)?;
     chars(
         "RoleSessionName",
@@ -258,5 +262,31 @@ mod tests {
         assert!(player_session_id("psess_1").is_err());
         assert!(arn_like("GameSessionId", "arn:aws:gamelift:x::gamesession/a/b").is_ok());
         assert!(arn_like("GameSessionId", "gsess 1").is_err());
+    }
+
+    /// The cases the daemon's gateway checked in its own copy of these checks, before it used
+    /// this module (sdk-wire-protocol.md §7.14).
+    #[test]
+    fn the_gateways_cases() {
+        assert!(is_gamelift_arn(
+            "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel"
+        ));
+        assert!(is_gamelift_arn(
+            "arn:aws:gamelift:us-west-2::gamesession/fleet-1/gsess-1"
+        ));
+        assert!(!is_gamelift_arn(
+            "arn:aws:gamelift:uswest2:123456789012:x/y"
+        ));
+        assert!(!is_gamelift_arn("arn:aws:gamelift:us-west-2:1234:x/y"));
+        assert!(!is_gamelift_arn("arn:aws:s3:us-west-2::x/y"));
+        assert!(!is_gamelift_arn("arn:aws:gamelift:us-west-2::Config/y"));
+
+        assert!(optional_ticket_id("").is_ok());
+        assert!(optional_ticket_id("a.b-1").is_ok());
+        assert!(optional_ticket_id("a_b").is_err());
+        assert!(role_session_name("fleet-1-host").is_ok());
+        assert!(role_session_name("x").is_err());
+        assert!(arn_like("GameSessionArn", "arn:a/b").is_ok());
+        assert!(arn_like("GameSessionArn", "arn:a_b").is_err());
     }
 }

@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
-use playfield::clock::{Clock, ManualClock, Millis};
-use playfield::core::matchmaking::matchmaker_data::MatchmakerData;
-use playfield::core::{
+use playfield::wiring::hub::Hub;
+use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield_core::clock::{Clock, ManualClock, Millis};
+use playfield_core::matchmaking::matchmaker_data::MatchmakerData;
+use playfield_core::{
     Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
 };
-use playfield::hub::Hub;
-use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -309,7 +309,7 @@ impl GameServer {
             .request("ActivateGameSession", json!({"GameSessionId": id}))
             .await;
         assert_eq!(r["StatusCode"], 200, "ActivateGameSession: {r}");
-        (gs, id)
+        (gs, id.into())
     }
 
     pub fn fresh_request_id(&mut self) -> String {

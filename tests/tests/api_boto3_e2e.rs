@@ -12,7 +12,7 @@ mod game_server;
 
 use boto3::{assert_error, boto3, one, python};
 use game_server::{ready_server, started_session};
-use playfield::core::CoreConfig;
+use playfield_core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use serde_json::json;
 

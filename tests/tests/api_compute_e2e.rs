@@ -13,8 +13,8 @@ use std::time::Duration;
 use aws_sdk_gamelift::error::ProvideErrorMetadata;
 use aws_sdk_gamelift::types::{ComputeStatus, ComputeType, LocationConfiguration};
 use playfield::config::{self, LaunchSpec};
-use playfield::core::{CoreConfig, ProcessStatus};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
+use playfield_core::{CoreConfig, ProcessStatus};
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use playfield_sdk::{SdkOptions, ServerParameters, ServerSdk};
 

@@ -15,7 +15,7 @@ use aws_sdk_gamelift::types::{
     PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy,
 };
 use game_server::{ready_server, started_session};
-use playfield::core::CoreConfig;
+use playfield_core::CoreConfig;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 
 /// The code and message of a failed call, for assertions.

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use aws_sdk_gamelift::types::DesiredPlayerSession;
 use playfield::config::EventFormat;
-use playfield::core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::queues::QueueSpec;
 use playfield_e2e::webhook::{Received, Webhook};
 use playfield_e2e::{bounded, FLEET};
 use serde_json::{json, Value};
@@ -142,7 +142,7 @@ async fn pgos_triggers_fire_for_matches_and_placements() {
             core.create_queue(QueueSpec {
                 name: "direct-queue".into(),
                 destinations: vec![FLEET.into()],
-                timeout_seconds: Some(5),
+                timeout_seconds: 5,
                 notification_target: Some("pgos-trigger".into()),
                 ..Default::default()
             })

@@ -2,7 +2,7 @@
 //! `StatusCode` (sdk-wire-protocol.md §2, §3, §10), and a game session goes through its
 //! whole life over the socket.
 
-use playfield::core::{GameSessionStatus, PlayerSessionStatus};
+use playfield_core::{GameSessionStatus, PlayerSessionStatus};
 use playfield_e2e::{bounded, GameServer, TestDaemon, FLEET};
 use serde_json::json;
 

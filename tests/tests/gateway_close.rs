@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use playfield::core::process::SUPERSEDED_CONNECTION_GRACE_MS;
-use playfield::core::ProcessStatus;
+use playfield_core::process::SUPERSEDED_CONNECTION_GRACE_MS;
+use playfield_core::ProcessStatus;
 use playfield_e2e::{bounded, tls, GameServer, TestDaemon, IO_TIMEOUT};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::Message;
 /// Connects as the C++ SDK does: TLS 1.2, any certificate accepted (sdk-wire-protocol.md
 /// §1.4), and waits until the daemon has registered the connection.
 async fn cpp_over_tls(d: &TestDaemon, pid: &str) -> GameServer {
-    let count = |c: &playfield::core::Core| c.process(pid).map_or(0, |p| p.connections.len());
+    let count = |c: &playfield_core::Core| c.process(pid).map_or(0, |p| p.connections.len());
     let before = d.read(count);
     let addr = d.handle.wss_addr().expect("wss listener");
     let stream = tls::connect(tls::accept_any(&rustls::version::TLS12), addr, "localhost")

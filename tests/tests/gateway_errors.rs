@@ -3,7 +3,7 @@
 //! §10), and a bad message never harms other connections.
 
 use futures_util::SinkExt;
-use playfield::core::Fleet;
+use playfield_core::Fleet;
 use playfield_e2e::{bounded, GameServer, TestDaemon};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use playfield::core::{Event, PlayerSessionStatus};
+use playfield_core::{Event, PlayerSessionStatus};
 use playfield_e2e::{bounded, drain_events, GameServer, TestDaemon};
 use serde_json::json;
 

@@ -4,14 +4,14 @@
 
 use std::time::Duration;
 
-use playfield::core::matchmaking::matchmaker_data::{
+use playfield::sdk_wire;
+use playfield_core::matchmaking::matchmaker_data::{
     json_length_bound, MatchedPlayer, MatchedTeam, MatchmakerData,
 };
-use playfield::core::matchmaking::BackfillMode;
-use playfield::core::{CreateGameSession, UpdateReason};
-use playfield::flexmatch::AttributeValue;
-use playfield::sdk_wire;
+use playfield_core::matchmaking::BackfillMode;
+use playfield_core::{CreateGameSession, UpdateReason};
 use playfield_e2e::{bounded, GameServer, TestDaemon, FLEET};
+use playfield_flexmatch::AttributeValue;
 use serde_json::{json, Value};
 
 fn keys(v: &Value) -> Vec<String> {

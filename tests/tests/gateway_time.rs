@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use playfield::core::{
-    CoreConfig, GameSessionStatus, GameSessionStatusReason, PlayerSessionStatus,
-};
+use playfield_core::{CoreConfig, GameSessionStatus, GameSessionStatusReason, PlayerSessionStatus};
 use playfield_e2e::{bounded, GameServer, TestDaemon};
 use serde_json::json;
 

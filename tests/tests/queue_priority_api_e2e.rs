@@ -18,7 +18,7 @@ use aws_sdk_gamelift::types::{
 };
 use aws_sdk_gamelift::Client;
 use game_server::{ready_server, started_session};
-use playfield::core::{CoreConfig, Fleet};
+use playfield_core::{CoreConfig, Fleet};
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 
 /// FLEET is in custom-test; these two are in their own locations.

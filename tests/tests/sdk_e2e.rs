@@ -6,8 +6,8 @@
 //! The daemon runs on a manual clock: time-based behaviour happens when the test advances
 //! it. The only waiting is for I/O, bounded by the harness.
 
-use playfield::core::matchmaking::matchmaker_data::MatchmakerData;
-use playfield::core::{
+use playfield_core::matchmaking::matchmaker_data::MatchmakerData;
+use playfield_core::{
     GameSessionStatus, PlayerSessionStatus as CoreStatus, ProcessStatus, UpdateReason,
 };
 use playfield_e2e::{bounded, TestDaemon, FLEET};
@@ -401,7 +401,7 @@ async fn dropped_connection_is_restored_and_keeps_the_game_session() {
         let sdk = ready_sdk(&daemon, &relay.url, "proc-flaky").await;
         let gs = start_session(&daemon, &sdk).await;
         sdk.activate_game_session().await.unwrap();
-        let connections = |c: &playfield::core::Core| {
+        let connections = |c: &playfield_core::Core| {
             c.process("proc-flaky")
                 .map_or(vec![], |p| p.connections.clone())
         };

@@ -7,9 +7,10 @@
 //! or the acceptance timeout runs out, the proposal is dropped: tickets whose players all
 //! accepted go back to SEARCHING (into the pool, keeping their age), the others FAIL.
 
-use super::tickets::{MatchmakingTicket, TicketStatus};
+use super::tickets::{MatchmakingTicket, TicketStatus, TicketStatusReason};
 use super::MatchmakingEvent;
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError};
 use playfield_flexmatch::Match;
@@ -17,9 +18,14 @@ use playfield_flexmatch::Match;
 /// A match waiting for its players' answers.
 #[derive(Debug, Clone)]
 pub struct Proposal {
+    /// The proposed match's id.
     pub match_id: String,
+    /// The configuration it was made in.
     pub configuration: String,
+    /// The match: its teams and tickets.
     pub m: Match,
+    /// When unanswered players count as rejecting (epoch ms): formed at plus the
+    /// configuration's `AcceptanceTimeoutSeconds`.
     pub deadline: Millis,
 }
 
@@ -38,7 +44,7 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        let deadline = now + u64::from(cfg.acceptance_timeout_seconds.unwrap_or(60)) * 1000;
+        let deadline = now + u64::from(cfg.spec.acceptance_timeout_seconds.unwrap_or(60)) * 1000;
         for id in &m.ticket_ids {
             self.set_status(now, id, TicketStatus::RequiresAcceptance, None, None);
         }
@@ -48,7 +54,7 @@ impl Core {
             match_id.clone(),
             Proposal {
                 match_id,
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 m,
                 deadline,
             },
@@ -63,37 +69,7 @@ impl Core {
         player_ids: &[String],
         accept: bool,
     ) -> Result<(), CoreError> {
-        let t = self
-            .mm
-            .tickets
-            .get(ticket_id)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "matchmaking ticket",
-                id: ticket_id.into(),
-            })?;
-        if t.status != TicketStatus::RequiresAcceptance {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{ticket_id}' is {}; it cannot be accepted or rejected (only \
-                 REQUIRES_ACCEPTANCE can)",
-                t.status.as_str()
-            )));
-        }
-        if player_ids.is_empty() {
-            return Err(CoreError::param(
-                "PlayerIds",
-                "at least one player id is needed",
-            ));
-        }
-        if let Some(p) = player_ids
-            .iter()
-            .find(|p| !t.players.iter().any(|x| &x.id == *p))
-        {
-            return Err(CoreError::param(
-                "PlayerIds",
-                format!("player '{p}' is not in ticket '{ticket_id}'"),
-            ));
-        }
-        let match_id = t.match_id.clone().unwrap_or_default();
+        let match_id = self.check_answer(ticket_id, player_ids)?;
         for p in player_ids {
             // Recorded before the event: it shows every answer so far, this one included.
             if let Some(t) = self.mm.tickets.get_mut(ticket_id) {
@@ -110,9 +86,56 @@ impl Core {
             );
         }
         if !accept {
-            self.drop_proposal(now, &match_id, &[ticket_id.to_string()], "Rejected");
+            self.drop_proposal(
+                now,
+                &match_id,
+                &[ticket_id.to_string()],
+                AcceptanceOutcome::Rejected,
+            );
             return Ok(());
         }
+        self.complete_if_all_accepted(now, match_id);
+        Ok(())
+    }
+
+    /// AcceptMatch's checks: the ticket waits for acceptance and lists every player
+    /// answering. Returns the proposed match's id.
+    fn check_answer(&self, ticket_id: &str, player_ids: &[String]) -> Result<String, CoreError> {
+        let t = self
+            .mm
+            .tickets
+            .get(ticket_id)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "matchmaking ticket",
+                id: ticket_id.into(),
+            })?;
+        if t.status != TicketStatus::RequiresAcceptance {
+            return Err(CoreError::TicketNotAwaitingAcceptance {
+                id: ticket_id.into(),
+                status: t.status.as_str(),
+            });
+        }
+        if player_ids.is_empty() {
+            return Err(CoreError::param(
+                "PlayerIds",
+                "at least one player id is needed",
+            ));
+        }
+        if let Some(p) = player_ids
+            .iter()
+            .find(|p| !t.players.iter().any(|x| &x.id == *p))
+        {
+            return Err(CoreError::param(
+                "PlayerIds",
+                format!("player '{p}' is not in ticket '{ticket_id}'"),
+            ));
+        }
+        Ok(t.match_id.clone().unwrap_or_default())
+    }
+
+    /// Once every player of every ticket accepted: the acceptance step ends, Accepted, and
+    /// the match goes on.
+    fn complete_if_all_accepted(&mut self, now: Millis, match_id: String) {
         let all = self.mm.proposals.get(&match_id).is_some_and(|p| {
             p.m.ticket_ids
                 .iter()
@@ -125,7 +148,7 @@ impl Core {
                     now,
                     MatchmakingEvent::AcceptMatchCompleted {
                         match_id: match_id.clone(),
-                        outcome: "Accepted",
+                        outcome: AcceptanceOutcome::Accepted,
                         configuration: p.configuration.clone(),
                         ticket_ids: p.m.ticket_ids.clone(),
                     },
@@ -135,11 +158,10 @@ impl Core {
                 }
             }
         }
-        Ok(())
     }
 
     pub(crate) fn acceptance_timed_out(&mut self, now: Millis, match_id: &str) {
-        self.drop_proposal(now, match_id, &[], "TimedOut");
+        self.drop_proposal(now, match_id, &[], AcceptanceOutcome::TimedOut);
     }
 
     /// Drops a proposal: `rejecting` tickets and every ticket with a player who has not
@@ -149,7 +171,7 @@ impl Core {
         now: Millis,
         match_id: &str,
         rejecting: &[String],
-        outcome: &'static str,
+        outcome: AcceptanceOutcome,
     ) {
         let Some(p) = self.mm.proposals.remove(match_id) else {
             return;
@@ -177,7 +199,7 @@ impl Core {
                 pl.team = None;
             }
             if rejecting.contains(id) || !all_accepted {
-                let message = if outcome == "TimedOut" {
+                let message = if outcome == AcceptanceOutcome::TimedOut {
                     "a player did not accept the proposed match within the acceptance timeout"
                 } else {
                     "a player rejected the proposed match"
@@ -186,7 +208,7 @@ impl Core {
                     now,
                     id,
                     TicketStatus::Failed,
-                    Some("ACCEPTANCE_FAILED".into()),
+                    Some(TicketStatusReason::AcceptanceFailed),
                     Some(message.into()),
                 );
             } else {

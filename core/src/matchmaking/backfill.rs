@@ -22,17 +22,19 @@
 //! still connected, so it never replaces players who left — as the guide says, that takes a
 //! manual request.
 
-use super::matchmaker_data::{self, Backfill};
-use super::tickets::{check_ticket_id, ConnectionInfo, TicketKind, TicketStatus};
-use super::{BackfillMode, FlexMatchMode, MatchmakingEvent, MatchmakingTicket};
+use super::matchmaker_data::{self, Backfill, MatchmakerData};
+use super::tickets::{ConnectionInfo, TicketKind, TicketStatus, TicketStatusReason};
+use super::{
+    BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent, MatchmakingTicket,
+};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError, NewPlayerSession, UpdateReason};
-use playfield_flexmatch::{self as flexmatch, Match, Player};
+use crate::{Core, CoreError, NewPlayerSession, PlayerSession, UpdateReason};
+use playfield_flexmatch::{Match, Player};
 
 /// The match a placed game session hosts, as the matchmaker last described it.
 #[derive(Debug, Clone)]
-pub struct SessionMatch {
+pub(crate) struct SessionMatch {
     pub configuration: String,
     pub match_id: String,
     /// Every team of the rule set with its players (team set on each).
@@ -44,12 +46,37 @@ pub struct SessionMatch {
 /// StartMatchBackfill's input (from a client service or from a game server).
 #[derive(Debug, Clone, Default)]
 pub struct StartBackfill {
+    /// The backfill ticket id; a UUID is made up when `None`.
     pub ticket_id: Option<String>,
+    /// The configuration that made the game session's match (its name or ARN).
     pub configuration_name: String,
     /// The game session being filled (absent in STANDALONE mode).
     pub game_session_arn: Option<String>,
     /// Every player currently in the game, each with `team`.
     pub players: Vec<Player>,
+}
+
+/// The backfill's players as the matchmaker judges them. Guide 002 line 2389: a backfill
+/// gives latency "only for the region the game session is in", which the server reads from
+/// the GameSessionId ARN. Locally that ARN names the daemon's `region` while the session sits
+/// in a custom `location` the new players report latency for, so a latency given for the
+/// region stands for the location (the ticket itself keeps what was sent).
+fn session_latencies(
+    mut players: Vec<Player>,
+    region: &str,
+    location: Option<&str>,
+) -> Vec<Player> {
+    let Some(location) = location.filter(|l| *l != region) else {
+        return players;
+    };
+    for p in &mut players {
+        if !p.latency_ms.contains_key(location) {
+            if let Some(ms) = p.latency_ms.remove(region) {
+                p.latency_ms.insert(location.to_owned(), ms);
+            }
+        }
+    }
+    players
 }
 
 impl Core {
@@ -69,13 +96,71 @@ impl Core {
         automatic: bool,
     ) -> Result<MatchmakingTicket, CoreError> {
         let cfg = self.configuration(&req.configuration_name)?.clone();
+        self.check_backfill_request(&cfg, &req)?;
+        let id = self.fresh_ticket_id(req.ticket_id.clone())?;
+        let region = self.cfg.region.clone();
+        let location = req
+            .game_session_arn
+            .as_deref()
+            .and_then(|gs| self.game_sessions.get(gs))
+            .and_then(|g| g.location.clone());
+        let judged = session_latencies(req.players.clone(), &region, location.as_deref());
+        self.enter_pool(now, cfg.spec.name.as_str(), &id, &judged, true)?;
+        if let Some(gs) = &req.game_session_arn {
+            if let Some(old) = self.mm.tickets.backfill_ticket_of(gs).map(str::to_owned) {
+                self.finish_ticket(
+                    now,
+                    &old,
+                    TicketStatus::Cancelled,
+                    Some(TicketStatusReason::Cancelled),
+                    Some(format!("replaced by backfill ticket '{id}'")),
+                );
+            }
+        }
+        // A backfill ticket belongs to its game session's match from the start: its events
+        // carry that match id (a MatchmakingFailed too), and it names the session it fills.
+        let match_id = req
+            .game_session_arn
+            .as_deref()
+            .and_then(|gs| self.session_match_id(gs));
+        let connection = req
+            .game_session_arn
+            .as_deref()
+            .map(ConnectionInfo::game_session_only);
+        let kind = TicketKind::Backfill {
+            game_session_arn: req.game_session_arn,
+            automatic,
+        };
+        let mut t = MatchmakingTicket::queued(id.clone().into(), &cfg, now, req.players, kind);
+        t.connection = connection;
+        t.match_id = match_id;
+        let answer = t.clone();
+        self.mm.tickets.open(t);
+        if !automatic {
+            self.timers.schedule(
+                TimerKey::TicketTimeout(id.clone()),
+                now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
+            );
+        }
+        self.set_status(now, &id, TicketStatus::Searching, None, None);
+        self.run_pass(now, cfg.spec.name.as_str());
+        Ok(answer)
+    }
+
+    /// What StartMatchBackfill asks must fit: players given, and a live game session named
+    /// exactly when the configuration is WITH_QUEUE.
+    fn check_backfill_request(
+        &self,
+        cfg: &MatchmakingConfiguration,
+        req: &StartBackfill,
+    ) -> Result<(), CoreError> {
         if req.players.is_empty() {
             return Err(CoreError::param(
                 "Players",
                 "a backfill request describes every player already in the game; none given",
             ));
         }
-        let standalone = cfg.flex_match_mode == FlexMatchMode::Standalone;
+        let standalone = cfg.spec.flex_match_mode == FlexMatchMode::Standalone;
         match (&req.game_session_arn, standalone) {
             // StartMatchBackfill reference: "When using FlexMatch as a standalone component,
             // request a backfill match by calling this operation without a game session
@@ -89,99 +174,19 @@ impl Core {
                         "configuration '{}' is WITH_QUEUE: its backfill fills one of the game \
                          sessions it placed, so name it (only a STANDALONE backfill goes \
                          without)",
-                        cfg.name
+                        cfg.spec.name
                     ),
                 ))
             }
-            (Some(gs), false) => match self.game_sessions.get(gs).map(|g| g.is_live()) {
+            (Some(gs), false) => match self.game_sessions.get(gs.as_str()).map(|g| g.is_live()) {
                 None => return Err(CoreError::UnknownGameSession { id: gs.clone() }),
                 Some(false) => {
-                    return Err(CoreError::Matchmaking(format!(
-                        "game session '{gs}' has ended; it cannot be backfilled"
-                    )))
+                    return Err(CoreError::BackfillOfEndedGameSession { id: gs.clone() })
                 }
                 Some(true) => {}
             },
         }
-        let id = match req.ticket_id {
-            Some(id) => {
-                check_ticket_id(&id)?;
-                id
-            }
-            None => self.ids.uuid(),
-        };
-        if self.mm.tickets.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking ticket with id '{id}' already exists"
-            )));
-        }
-        let pool = self
-            .mm
-            .pools
-            .get_mut(&cfg.name)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "matchmaking configuration",
-                id: cfg.name.clone(),
-            })?;
-        pool.insert(flexmatch::Ticket {
-            id: id.clone(),
-            players: req.players.clone(),
-            created_ms: now,
-            backfill: true,
-        })
-        .map_err(|e| CoreError::param("Players", e))?;
-        if let Some(gs) = &req.game_session_arn {
-            if let Some(old) = self.mm.backfill_of.get(gs).cloned() {
-                self.finish_ticket(
-                    now,
-                    &old,
-                    TicketStatus::Cancelled,
-                    Some("CANCELLED".into()),
-                    Some(format!("replaced by backfill ticket '{id}'")),
-                );
-            }
-            self.mm.backfill_of.insert(gs.clone(), id.clone());
-        }
-        // A backfill ticket belongs to its game session's match from the start: its events
-        // carry that match id (a MatchmakingFailed too), and it names the session it fills.
-        let match_id = req
-            .game_session_arn
-            .as_deref()
-            .and_then(|gs| self.session_match_id(gs));
-        let t = MatchmakingTicket {
-            id: id.clone(),
-            configuration_name: cfg.name.clone(),
-            configuration_arn: cfg.arn.clone(),
-            status: TicketStatus::Queued,
-            status_reason: None,
-            status_message: None,
-            start_time: now,
-            end_time: None,
-            players: req.players,
-            connection: req
-                .game_session_arn
-                .as_deref()
-                .map(ConnectionInfo::game_session_only),
-            estimated_wait_seconds: None,
-            kind: TicketKind::Backfill {
-                game_session_arn: req.game_session_arn,
-                automatic,
-            },
-            match_id,
-            answers: Default::default(),
-            rule_evaluations: Vec::new(),
-        };
-        let answer = t.clone();
-        self.mm.tickets.insert(id.clone(), t);
-        if !automatic {
-            self.timers.schedule(
-                TimerKey::TicketTimeout(id.clone()),
-                now + u64::from(cfg.request_timeout_seconds) * 1000,
-            );
-        }
-        self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.name);
-        Ok(answer)
+        Ok(())
     }
 
     /// StopMatchBackfill from the game server hosting `game_session_arn`.
@@ -262,127 +267,26 @@ impl Core {
         // A WITH_QUEUE backfill grows its game session's match; a STANDALONE one is a match
         // of its own (FlexMatch does not know the backend's sessions).
         let match_id = ticket.match_id.clone().unwrap_or_else(|| self.ids.uuid());
-        self.assign_match(&match_id, &m);
-        let mut all_tickets = vec![bf.clone()];
-        all_tickets.extend(m.ticket_ids.iter().cloned());
-        self.mm_emit(
-            now,
-            MatchmakingEvent::PotentialMatchCreated {
-                match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
-                ticket_ids: all_tickets.clone(),
-                acceptance_required: false,
-                rule_metrics: m.rule_metrics.clone(),
-            },
-        );
-        let gs = match (&ticket.kind, cfg.flex_match_mode) {
-            (
-                TicketKind::Backfill {
-                    game_session_arn: Some(gs),
-                    ..
-                },
-                FlexMatchMode::WithQueue,
-            ) => gs.clone(),
-            _ => {
-                // STANDALONE: the match result is the answer; nothing to place.
-                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &all_tickets);
-                for t in &all_tickets {
-                    self.finish_ticket(now, t, TicketStatus::Completed, None, None);
-                }
-                return;
+        let all_tickets = self.announce_backfill_match(now, &cfg, &match_id, &bf, &m);
+        let Some(gs) = with_queue_session(&ticket, &cfg) else {
+            // STANDALONE: the match result is the answer; nothing to place.
+            self.notify_standalone_succeeded(now, cfg.spec.name.as_str(), &match_id, &all_tickets);
+            for t in &all_tickets {
+                self.finish_ticket(now, t, TicketStatus::Completed, None, None);
             }
-        };
-        // Everyone in the match, by team (teams as just written into the tickets).
-        let teams: Vec<(String, Vec<Player>)> = m
-            .teams
-            .iter()
-            .map(|team| {
-                let ps = team
-                    .players
-                    .iter()
-                    .filter_map(|mp| {
-                        let t = self.mm.tickets.get(&mp.ticket_id)?;
-                        t.players.iter().find(|p| p.id == mp.player_id).cloned()
-                    })
-                    .collect();
-                (team.name.clone(), ps)
-            })
-            .collect();
-        let newcomers: Vec<NewPlayerSession> = m
-            .teams
-            .iter()
-            .flat_map(|t| t.players.iter())
-            .filter(|mp| mp.ticket_id != bf)
-            .map(|mp| NewPlayerSession {
-                player_id: mp.player_id.clone(),
-                player_data: None,
-            })
-            .collect();
-        let sessions = match self.create_player_sessions(now, &gs, newcomers) {
-            Ok(s) => s,
-            Err(e) => {
-                // The game cannot seat them (it filled up meanwhile, or takes no players): the
-                // newcomers search on; the backfill ticket fails and the server is told.
-                for t in &m.ticket_ids {
-                    self.return_to_pool(now, t);
-                }
-                self.finish_ticket(
-                    now,
-                    &bf,
-                    TicketStatus::Failed,
-                    Some("UNEXPECTED_ERROR".into()),
-                    Some(format!("player sessions could not be created: {e}")),
-                );
-                return;
-            }
-        };
-        let Some(gs_snapshot) = self.game_sessions.get(&gs).cloned() else {
             return;
         };
-        // Still open slots under AUTOMATIC: a new automatic ticket carries on.
-        let automatic = matches!(
-            ticket.kind,
-            TicketKind::Backfill {
-                automatic: true,
-                ..
-            }
-        );
-        let max: u32 = self
-            .mm
-            .rule_sets
-            .get(&cfg.rule_set_name)
-            .map_or(0, |r| r.parsed.team_maxima().iter().map(|(_, n)| n).sum());
-        let filled: usize = teams.iter().map(|(_, ps)| ps.len()).sum();
-        let next_auto =
-            (automatic && cfg.backfill_mode == BackfillMode::Automatic && filled < max as usize)
-                .then(|| self.ids.uuid());
-        let refs: Vec<(String, Vec<&Player>)> = teams
-            .iter()
-            .map(|(n, ps)| (n.clone(), ps.iter().collect()))
-            .collect();
-        let md = matchmaker_data::build(
-            &match_id,
-            &cfg.arn,
-            &refs,
-            Backfill {
-                mode: cfg.backfill_mode,
-                auto_ticket_id: next_auto.as_deref(),
-            },
-        );
-        self.mm.sessions.insert(
-            gs.clone(),
-            SessionMatch {
-                configuration: cfg.name.clone(),
-                match_id,
-                teams,
-                auto_backfill_ticket_id: next_auto.clone(),
-            },
-        );
+        let teams = self.backfill_teams(&m);
+        let Some(sessions) = self.seat_backfill_newcomers(now, &gs, &bf, &m) else {
+            return;
+        };
+        let Some(gs_snapshot) = self.game_sessions.get(gs.as_str()).cloned() else {
+            return;
+        };
+        let next_auto = self.next_automatic_backfill(&ticket, &cfg, &teams);
+        let md = self.record_session_match(&cfg, &gs, match_id, teams, next_auto.clone());
         self.notify_backfill_filled(now, cfg_name, &gs, &m);
         self.complete_tickets_in_session(now, &m.ticket_ids, &gs_snapshot, &sessions);
-        if self.mm.backfill_of.get(&gs) == Some(&bf) {
-            self.mm.backfill_of.remove(&gs);
-        }
         let _ = self.notify_game_session_update(
             &gs,
             Some(md),
@@ -395,6 +299,148 @@ impl Core {
         }
     }
 
+    /// Step 1 of a backfill match: its tickets join the match and PotentialMatchCreated says
+    /// so. Returns every ticket of the match, the backfill ticket first.
+    fn announce_backfill_match(
+        &mut self,
+        now: Millis,
+        cfg: &MatchmakingConfiguration,
+        match_id: &str,
+        bf: &str,
+        m: &Match,
+    ) -> Vec<String> {
+        self.assign_match(match_id, m);
+        let mut all_tickets = vec![bf.to_string()];
+        all_tickets.extend(m.ticket_ids.iter().cloned());
+        self.mm_emit(
+            now,
+            MatchmakingEvent::PotentialMatchCreated {
+                match_id: match_id.to_string(),
+                configuration: cfg.spec.name.to_string(),
+                ticket_ids: all_tickets.clone(),
+                acceptance_required: false,
+                rule_metrics: m.rule_metrics.clone(),
+            },
+        );
+        all_tickets
+    }
+
+    /// Everyone in the match, by team (teams as just written into the tickets).
+    fn backfill_teams(&self, m: &Match) -> Vec<(String, Vec<Player>)> {
+        m.teams
+            .iter()
+            .map(|team| {
+                let ps = team
+                    .players
+                    .iter()
+                    .filter_map(|mp| {
+                        let t = self.mm.tickets.get(&mp.ticket_id)?;
+                        t.players.iter().find(|p| p.id == mp.player_id).cloned()
+                    })
+                    .collect();
+                (team.name.clone(), ps)
+            })
+            .collect()
+    }
+
+    /// Step 2: player sessions for the newcomers (every player not on the backfill ticket).
+    /// If the game cannot seat them (it filled up meanwhile, or takes no players), the
+    /// newcomers search on, the backfill ticket fails and the server is told: `None`.
+    fn seat_backfill_newcomers(
+        &mut self,
+        now: Millis,
+        gs: &str,
+        bf: &str,
+        m: &Match,
+    ) -> Option<Vec<PlayerSession>> {
+        let newcomers: Vec<NewPlayerSession> = m
+            .teams
+            .iter()
+            .flat_map(|t| t.players.iter())
+            .filter(|mp| mp.ticket_id != bf)
+            .map(|mp| NewPlayerSession {
+                player_id: mp.player_id.clone(),
+                player_data: None,
+            })
+            .collect();
+        match self.create_player_sessions(now, gs, newcomers) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                for t in &m.ticket_ids {
+                    self.return_to_pool(now, t);
+                }
+                self.finish_ticket(
+                    now,
+                    bf,
+                    TicketStatus::Failed,
+                    Some(TicketStatusReason::UnexpectedError),
+                    Some(format!("player sessions could not be created: {e}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Step 3: with still open slots under AUTOMATIC backfill, the id of the automatic
+    /// ticket that carries on.
+    fn next_automatic_backfill(
+        &mut self,
+        ticket: &MatchmakingTicket,
+        cfg: &MatchmakingConfiguration,
+        teams: &[(String, Vec<Player>)],
+    ) -> Option<String> {
+        let automatic = matches!(
+            ticket.kind,
+            TicketKind::Backfill {
+                automatic: true,
+                ..
+            }
+        );
+        let max: u32 = self
+            .mm
+            .rule_sets
+            .get(&cfg.spec.rule_set)
+            .map_or(0, |r| r.parsed.team_maxima().iter().map(|(_, n)| n).sum());
+        let filled: usize = teams.iter().map(|(_, ps)| ps.len()).sum();
+        (automatic && cfg.spec.backfill_mode == BackfillMode::Automatic && filled < max as usize)
+            .then(|| self.ids.uuid())
+    }
+
+    /// Step 4: the game session's match is now this one; returns the matchmaker data its
+    /// server receives.
+    fn record_session_match(
+        &mut self,
+        cfg: &MatchmakingConfiguration,
+        gs: &str,
+        match_id: String,
+        teams: Vec<(String, Vec<Player>)>,
+        next_auto: Option<String>,
+    ) -> MatchmakerData {
+        let refs: Vec<(String, Vec<&Player>)> = teams
+            .iter()
+            .map(|(n, ps)| (n.clone(), ps.iter().collect()))
+            .collect();
+        let md = matchmaker_data::build(
+            &match_id,
+            &cfg.arn,
+            &refs,
+            Backfill {
+                mode: cfg.spec.backfill_mode,
+                auto_ticket_id: next_auto.as_deref(),
+            },
+        );
+        self.mm.sessions.insert(
+            gs.to_string(),
+            SessionMatch {
+                configuration: cfg.spec.name.to_string(),
+                match_id,
+                teams,
+                auto_backfill_ticket_id: next_auto,
+            },
+        );
+        md
+    }
+
     /// A backfill ticket ended without a fill: the game server hears why.
     pub(crate) fn backfill_ended(
         &mut self,
@@ -403,9 +449,6 @@ impl Core {
         gs: &str,
         status: TicketStatus,
     ) {
-        if self.mm.backfill_of.get(gs).is_some_and(|t| t == id) {
-            self.mm.backfill_of.remove(gs);
-        }
         if let Some(sm) = self.mm.sessions.get_mut(gs) {
             if sm.auto_backfill_ticket_id.as_deref() == Some(id) {
                 sm.auto_backfill_ticket_id = None;
@@ -419,5 +462,23 @@ impl Core {
         };
         // The session may be gone (it ended, which is why the ticket ended): nobody to tell.
         let _ = self.notify_game_session_update(gs, None, reason, Some(id.to_string()));
+    }
+}
+
+/// The game session a WITH_QUEUE backfill ticket fills; `None` for STANDALONE (or a ticket
+/// without a session).
+fn with_queue_session(
+    ticket: &MatchmakingTicket,
+    cfg: &MatchmakingConfiguration,
+) -> Option<String> {
+    match (&ticket.kind, cfg.spec.flex_match_mode) {
+        (
+            TicketKind::Backfill {
+                game_session_arn: Some(gs),
+                ..
+            },
+            FlexMatchMode::WithQueue,
+        ) => Some(gs.clone()),
+        _ => None,
     }
 }

@@ -76,7 +76,7 @@ impl Core {
             .tickets
             .values()
             .filter(|t| t.configuration_name == cfg)
-            .filter_map(|t| Some((t.id.clone(), pool.evaluations(&t.id)?)))
+            .filter_map(|t| Some((t.id.to_string(), pool.evaluations(&t.id)?)))
             .collect();
         for (id, c) in counts {
             if let Some(t) = self.mm.tickets.get_mut(&id) {

@@ -39,14 +39,18 @@ pub struct MatchmakerData {
 /// One team and its players.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchedTeam {
+    /// The team's name, from the rule set.
     pub name: String,
+    /// Its players, in the order they were matched.
     pub players: Vec<MatchedPlayer>,
 }
 
 /// One matched player: id and the attributes from the original matchmaking request.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchedPlayer {
+    /// The player's id.
     pub player_id: String,
+    /// The player's attributes (name → value), as given in the matchmaking request.
     pub attributes: BTreeMap<String, AttributeValue>,
 }
 
@@ -68,7 +72,9 @@ impl MatchmakerData {
 /// The document's backfill fields: the configuration's mode, and the automatic backfill
 /// ticket searching for the session, if any (only ever with AUTOMATIC).
 pub struct Backfill<'a> {
+    /// The configuration's `BackfillMode` (`autoBackfillMode` in the document).
     pub mode: BackfillMode,
+    /// The automatic backfill ticket searching for the session (`autoBackfillTicketId`).
     pub auto_ticket_id: Option<&'a str>,
 }
 

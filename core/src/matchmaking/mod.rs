@@ -8,7 +8,7 @@
 //! the ticket ends COMPLETED with the connection info, or CANCELLED, TIMED_OUT or FAILED.
 //!
 //! Like the rest of the core this is a synchronous state machine: every command takes `now`,
-//! everything time-based is a timer ([`TimerKey`](super::timers::TimerKey) variants
+//! everything time-based is a timer (`TimerKey` variants
 //! `Ticket*`, `Acceptance`, `Expansion`, `Placement*`), and what happened leaves as
 //! [`Event::Matchmaking`](super::Event::Matchmaking). Matching runs inside the command that
 //! makes it possible (a new ticket) and on the timer of the next expansion step, never on a
@@ -26,6 +26,7 @@ pub mod backfill;
 pub mod configurations;
 mod evaluations;
 pub mod matchmaker_data;
+pub mod names;
 mod notify;
 pub mod observe;
 pub mod placement;
@@ -39,32 +40,35 @@ pub mod tickets;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use playfield_flexmatch::{Match, Pool};
 
 pub use acceptance::Proposal;
 pub use configurations::{BackfillMode, FlexMatchMode, MatchmakingConfiguration};
-pub use placement::{Placement, PlacementStatus};
+pub use placement::{Placement, PlacementStatus, Placements};
 pub use queues::{GameSessionQueue, PlayerLatencyPolicy};
 pub use rule_sets::{MatchmakingRuleSet, RuleSetSpec};
 pub use setup::MatchmakingSetup;
 pub use tickets::{
     ConnectionInfo, MatchedPlayerSession, MatchmakingTicket, StartMatchmaking, TicketKind,
-    TicketStatus,
+    TicketStatus, TicketStatusReason, Tickets,
 };
 
 /// How long a finished ticket, placement or proposal stays describable before it is
 /// forgotten: per-ticket state is never kept forever (lessons-from-peers.md).
-pub const RETENTION_MS: Millis = 600_000;
+pub(crate) const RETENTION_MS: Millis = 600_000;
 
 /// How often a placement with no free process looks again, until its queue's timeout.
-pub const PLACEMENT_RETRY_MS: Millis = 250;
+pub(crate) const PLACEMENT_RETRY_MS: Millis = 250;
 
-/// All matchmaking state. Owned by [`super::Core`]; every method lives on `Core` because a
-/// step of the flow touches fleets, processes and game sessions too.
+/// All matchmaking state. Owned by [`super::Core`]; the flows' methods live on `Core`
+/// because a step of the flow touches fleets, processes and game sessions too. Tickets and
+/// placements are aggregates ([`Tickets`], [`Placements`]) that keep their own indexes in
+/// step with their records; `Core` orchestrates them.
 #[derive(Debug, Default)]
 pub struct Matchmaking {
     pub(crate) rule_sets: BTreeMap<String, MatchmakingRuleSet>,
@@ -72,22 +76,15 @@ pub struct Matchmaking {
     pub(crate) queues: BTreeMap<String, GameSessionQueue>,
     /// One ticket pool per configuration name.
     pub(crate) pools: HashMap<String, Pool>,
-    pub(crate) tickets: HashMap<String, MatchmakingTicket>,
-    /// Player id → that player's active (unfinished) matchmaking ticket.
-    pub(crate) player_ticket: HashMap<String, String>,
+    /// Every ticket, with who and which game session it is active for.
+    pub(crate) tickets: Tickets,
     /// Match id → a proposed match waiting for acceptance.
     pub(crate) proposals: HashMap<String, Proposal>,
-    pub(crate) placements: HashMap<String, Placement>,
-    /// Game session ARN → the placement waiting for it to activate.
-    pub(crate) placement_of: HashMap<String, String>,
-    /// Placements with no free process yet, oldest first (start time, id): the ones a
-    /// process becoming free is offered to at once (`mm_on_capacity`). A hint kept in step
-    /// by `retry_placement`; an entry whose placement moved on is dropped when met.
-    pub(crate) waiting_placements: BTreeSet<(Millis, String)>,
+    /// Every placement, with the game session it waits for and the ones waiting for a
+    /// process.
+    pub(crate) placements: Placements,
     /// Game session ARN → the match it hosts (for backfill), while it lives.
     pub(crate) sessions: HashMap<String, backfill::SessionMatch>,
-    /// Game session ARN → its one active backfill ticket.
-    pub(crate) backfill_of: HashMap<String, String>,
     /// Configuration → running average wait of its matched tickets, milliseconds (see
     /// `Core::estimated_wait_ms`); absent until the configuration made a match.
     pub(crate) est_wait_ms: HashMap<String, u64>,
@@ -102,39 +99,59 @@ pub struct Matchmaking {
 pub enum MatchmakingEvent {
     /// A ticket changed status (QUEUED tickets enter SEARCHING at once).
     TicketStatus {
+        /// The ticket.
         ticket_id: String,
+        /// Its configuration's name.
         configuration: String,
+        /// Its new status.
         status: TicketStatus,
-        reason: Option<String>,
+        /// Why, when the new status is a failure or an end.
+        reason: Option<TicketStatusReason>,
+        /// Words for a human on the change (the ticket's `StatusMessage`).
         message: Option<String>,
     },
     /// The rule engine formed a match (before acceptance, before placement).
     PotentialMatchCreated {
+        /// The new match's id (a UUID, the notifications' `matchId`).
         match_id: String,
+        /// The configuration it was made in.
         configuration: String,
+        /// The tickets it joins.
         ticket_ids: Vec<String>,
+        /// Whether its players must accept it (the configuration's `AcceptanceRequired`).
         acceptance_required: bool,
         /// The engine's `ruleEvaluationMetrics` for this match (for the notification).
         rule_metrics: Vec<playfield_flexmatch::RuleMetric>,
     },
     /// A player answered a proposal.
     AcceptMatch {
+        /// The proposed match.
         match_id: String,
+        /// The ticket of the player who answered.
         ticket_id: String,
+        /// The player who answered.
         player_id: String,
+        /// Their answer: true for ACCEPT, false for REJECT.
         accepted: bool,
     },
-    /// The acceptance step ended: `outcome` is `Accepted`, `Rejected` or `TimedOut`.
+    /// The acceptance step ended.
     AcceptMatchCompleted {
+        /// The proposed match.
         match_id: String,
-        outcome: &'static str,
+        /// Accepted by all, rejected by someone, or timed out.
+        outcome: AcceptanceOutcome,
+        /// The configuration the match was made in.
         configuration: String,
+        /// The match's tickets.
         ticket_ids: Vec<String>,
     },
     /// A placement changed status.
     Placement {
+        /// The placement id.
         placement_id: String,
+        /// Its new status.
         status: PlacementStatus,
+        /// The game session it made (its ARN), once FULFILLED.
         game_session_id: Option<String>,
     },
     /// PGOS post-processing of a match (see [`post_processing`]).
@@ -194,7 +211,11 @@ impl fmt::Display for MatchmakingEvent {
             AcceptMatchCompleted {
                 match_id, outcome, ..
             } => {
-                write!(f, "match {match_id}: acceptance ended: {outcome}")
+                write!(
+                    f,
+                    "match {match_id}: acceptance ended: {}",
+                    outcome.as_str()
+                )
             }
             Placement {
                 placement_id,
@@ -275,12 +296,13 @@ impl super::Core {
     pub(crate) fn mm_on_game_session_ended(&mut self, now: Millis, game_session_id: &str) {
         self.placement_session_lost(now, game_session_id);
         self.mm.sessions.remove(game_session_id);
-        if let Some(t) = self.mm.backfill_of.remove(game_session_id) {
+        if let Some(t) = self.mm.tickets.backfill_ticket_of(game_session_id) {
+            let t = t.to_owned();
             self.finish_ticket(
                 now,
                 &t,
                 TicketStatus::Cancelled,
-                Some("CANCELLED".into()),
+                Some(TicketStatusReason::Cancelled),
                 Some(format!("game session {game_session_id} ended")),
             );
         }
@@ -291,25 +313,21 @@ impl super::Core {
     /// its next retry tick (`PLACEMENT_RETRY_MS`), so a server that starts while a match is
     /// PLACING gets it within the call that made it ready.
     pub(crate) fn mm_on_capacity(&mut self, now: Millis) {
-        if self.mm.waiting_placements.is_empty()
+        if !self.mm.placements.any_waiting()
             || !self.fleets.keys().any(|f| self.free_process(f).is_some())
         {
             return;
         }
-        let waiting: Vec<(Millis, String)> = self.mm.waiting_placements.iter().cloned().collect();
-        for key in waiting {
-            self.retry_placement(now, &key.1);
-            let still_waiting = self.mm.placements.get(&key.1).is_some_and(|p| {
-                p.status == PlacementStatus::Pending && p.game_session_id.is_none()
-            });
-            if still_waiting {
+        for id in self.mm.placements.waiting_ids() {
+            self.retry_placement(now, &id);
+            if self.mm.placements.is_waiting(&id) {
                 continue;
             }
-            self.mm.waiting_placements.remove(&key);
+            self.mm.placements.stop_waiting(&id);
             if self
                 .mm
                 .placements
-                .get(&key.1)
+                .get(&id)
                 .is_some_and(|p| p.game_session_id.is_some())
             {
                 // One process freed, one placement placed: the rest keep waiting.
@@ -327,9 +345,7 @@ impl super::Core {
             K::Acceptance(id) => self.acceptance_timed_out(now, &id),
             K::Expansion(cfg) => self.run_pass(now, &cfg),
             K::PlacementRetry(id) => self.retry_placement(now, &id),
-            K::PlacementForget(id) => {
-                self.mm.placements.remove(&id);
-            }
+            K::PlacementForget(id) => self.mm.placements.forget(&id),
             K::PostProcessing(id) => self.post_processing_timed_out(now, &id),
             _ => {}
         }

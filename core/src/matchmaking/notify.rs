@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 
 use super::placement::{Placement, PlacementStatus};
-use super::tickets::{MatchmakingTicket, TicketKind, TicketStatus};
+use super::tickets::{MatchmakingTicket, TicketKind, TicketStatus, TicketStatusReason};
 use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::notifications as n;
@@ -60,7 +60,7 @@ fn player(p: &flexmatch::Player) -> n::Player {
 /// A ticket as the events (and the PGOS post-processing request) show it.
 pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
     n::Ticket {
-        ticket_id: t.id.clone(),
+        ticket_id: t.id.to_string(),
         start_time: at(t.start_time),
         players: t.players.iter().map(player).collect(),
         kind: match &t.kind {
@@ -77,13 +77,13 @@ pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
 /// The configuration as every event names it.
 pub(super) fn configuration_ref(cfg: &MatchmakingConfiguration) -> n::ConfigurationRef {
     n::ConfigurationRef {
-        name: cfg.name.clone(),
+        name: cfg.spec.name.to_string(),
         arn: cfg.arn.clone(),
-        custom_event_data: cfg.custom_event_data.clone(),
-        flex_match_mode: cfg.flex_match_mode,
-        rule_set_name: cfg.rule_set_name.clone(),
-        game_properties: properties(&cfg.game_properties),
-        notification_target: cfg.notification_target.clone(),
+        custom_event_data: cfg.spec.custom_event_data.clone(),
+        flex_match_mode: cfg.spec.flex_match_mode,
+        rule_set_name: cfg.spec.rule_set.clone(),
+        game_properties: properties(&cfg.spec.game_properties),
+        notification_target: cfg.spec.notification_target.clone(),
     }
 }
 
@@ -108,45 +108,7 @@ impl Core {
                 reason,
                 message,
                 ..
-            } => {
-                let Some(t) = self.mm.tickets.get(ticket_id) else {
-                    return;
-                };
-                let match_id = t.match_id.clone();
-                // The ticket's own counts over its whole search (see `evaluations`).
-                let rule_metrics = || self.ticket_rule_metrics(t);
-                let message = message.clone().unwrap_or_default();
-                let kind = match status {
-                    TicketStatus::Searching => K::Searching {
-                        estimated_wait_millis: self.estimated_wait_ms(&t.configuration_name),
-                    },
-                    TicketStatus::TimedOut => K::TimedOut {
-                        match_id,
-                        message,
-                        rule_evaluation_metrics: rule_metrics(),
-                    },
-                    TicketStatus::Cancelled => K::Cancelled {
-                        match_id,
-                        message,
-                        rule_evaluation_metrics: rule_metrics(),
-                    },
-                    // Seed 001 line 87 lists ruleEvaluationMetrics among MatchmakingFailed's
-                    // details (its example, line 89, a failure while placing, shows none):
-                    // the ticket was judged like any other, so its counts are told.
-                    TicketStatus::Failed => K::Failed {
-                        match_id,
-                        reason: reason.clone().unwrap_or_else(|| "UNEXPECTED_ERROR".into()),
-                        message,
-                        rule_evaluation_metrics: Some(rule_metrics()),
-                    },
-                    // Success is told once per match (placement, standalone or backfill);
-                    // the other steps have no FlexMatch event of their own.
-                    _ => return,
-                };
-                let tickets = vec![ticket(t)];
-                let cfg = t.configuration_name.clone();
-                self.notify_tickets(now, &cfg, tickets, None, kind);
-            }
+            } => self.notify_ticket_status(now, ticket_id, *status, *reason, message),
             MatchmakingEvent::PotentialMatchCreated {
                 match_id,
                 configuration,
@@ -158,7 +120,7 @@ impl Core {
                     .mm
                     .configurations
                     .get(configuration)
-                    .and_then(|c| c.acceptance_timeout_seconds)
+                    .and_then(|c| c.spec.acceptance_timeout_seconds)
                     .unwrap_or(0);
                 let tickets = self.tickets_of(ticket_ids);
                 let kind = K::PotentialMatchCreated {
@@ -190,11 +152,7 @@ impl Core {
             } => {
                 let mut tickets = self.tickets_of(ticket_ids);
                 self.mark_answers(&mut tickets);
-                let acceptance = match *outcome {
-                    "Accepted" => n::AcceptanceOutcome::Accepted,
-                    "TimedOut" => n::AcceptanceOutcome::TimedOut,
-                    _ => n::AcceptanceOutcome::Rejected,
-                };
+                let acceptance = *outcome;
                 let kind = K::AcceptMatchCompleted {
                     match_id: match_id.clone(),
                     acceptance,
@@ -219,6 +177,59 @@ impl Core {
             // requeued or failed) is announced by the steps above.
             MatchmakingEvent::PostProcessing(_) => {}
         }
+    }
+
+    /// A ticket's new status as its FlexMatch event (Searching, TimedOut, Cancelled, Failed);
+    /// the other statuses have none of their own.
+    fn notify_ticket_status(
+        &mut self,
+        now: Millis,
+        ticket_id: &str,
+        status: TicketStatus,
+        reason: Option<TicketStatusReason>,
+        message: &Option<String>,
+    ) {
+        use n::MatchmakingEventKind as K;
+        let Some(t) = self.mm.tickets.get(ticket_id) else {
+            return;
+        };
+        let match_id = t.match_id.clone();
+        // The ticket's own counts over its whole search (see `evaluations`).
+        let rule_metrics = || self.ticket_rule_metrics(t);
+        let message = message.clone().unwrap_or_default();
+        let kind = match status {
+            TicketStatus::Searching => K::Searching {
+                estimated_wait_millis: self.estimated_wait_ms(&t.configuration_name),
+            },
+            TicketStatus::TimedOut => K::TimedOut {
+                match_id,
+                message,
+                rule_evaluation_metrics: rule_metrics(),
+            },
+            TicketStatus::Cancelled => K::Cancelled {
+                match_id,
+                message,
+                rule_evaluation_metrics: rule_metrics(),
+            },
+            // Seed 001 line 87 lists ruleEvaluationMetrics among MatchmakingFailed's
+            // details (its example, line 89, a failure while placing, shows none):
+            // the ticket was judged like any other, so its counts are told.
+            TicketStatus::Failed => K::Failed {
+                match_id,
+                reason: reason
+                    .unwrap_or(TicketStatusReason::UnexpectedError)
+                    .as_str()
+                    .into(),
+                message,
+                rule_evaluation_metrics: Some(rule_metrics()),
+            },
+            // Success is told once per match (placement, standalone or backfill);
+            // the other steps have no FlexMatch event of their own.
+            _ => return,
+        };
+        let tickets = vec![ticket(t)];
+        let cfg = t.configuration_name.clone();
+        self.notify_tickets(now, &cfg, tickets, None, kind);
     }
 
     /// A STANDALONE match was agreed: MatchmakingSucceeded without a game session.
@@ -284,33 +295,19 @@ impl Core {
             PlacementStatus::TimedOut => n::PlacementOutcome::TimedOut,
             PlacementStatus::Pending | PlacementStatus::Cancelled => return,
         };
-        let queue = self.mm.queues.get(&p.queue);
-        let cfg_target = || {
-            self.mm
-                .configurations
-                .get(&p.configuration)
-                .and_then(|c| c.notification_target.clone())
-        };
-        // The queue as it is now; as it was when the placement began if it was deleted since
-        // (a PlacementFailed for a deleted queue is routed and enveloped like any other).
-        let (arn, queue_target) = match queue {
-            Some(q) => (q.arn.clone(), q.notification_target.clone()),
-            None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
-        };
-        let queue_ref = n::QueueRef {
-            name: p.queue.clone(),
-            arn,
-            notification_target: queue_target
-                .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
-        };
-        let timeout_seconds = queue.map_or(0, |q| q.timeout_seconds);
+        let queue_ref = self.placement_queue_ref(p);
+        let timeout_seconds = self
+            .mm
+            .queues
+            .get(&p.queue)
+            .map_or(0, |q| q.spec.timeout_seconds);
         let (game_properties, source) = match &p.direct {
             Some(d) => (properties(&d.game_properties), n::PlacementSource::Direct),
             None => (
                 self.mm
                     .configurations
                     .get(&p.configuration)
-                    .map(|c| properties(&c.game_properties))
+                    .map(|c| properties(&c.spec.game_properties))
                     .unwrap_or_default(),
                 n::PlacementSource::Matchmaking {
                     configuration_name: p.configuration.clone(),
@@ -318,35 +315,9 @@ impl Core {
             ),
         };
         let gs_id = gs.or(p.game_session_id.as_deref());
-        let game_session =
-            gs_id
-                .and_then(|id| self.game_sessions.get(id))
-                .map(|g| n::PlacedGameSession {
-                    game_session_arn: g.id.clone(),
-                    fleet_id: g.fleet_id.clone(),
-                    region: g
-                        .location
-                        .clone()
-                        .unwrap_or_else(|| self.cfg.region.clone()),
-                    ip_address: g.ip_address.clone(),
-                    dns_name: (!g.dns_name.is_empty()).then(|| g.dns_name.clone()),
-                    port: g.port.unwrap_or(0),
-                    status: g.status.as_str().to_string(),
-                    status_reason: g.status_reason.map(|r| r.as_str().to_string()),
-                    creation_time: at(g.creation_time),
-                    termination_time: g.termination_time.map(at),
-                });
+        let game_session = gs_id.and_then(|id| self.placed_game_session(id));
         let player_sessions = match (outcome, gs_id) {
-            (n::PlacementOutcome::Fulfilled, Some(id)) => self
-                .player_sessions
-                .of_game_session(id)
-                .map(|s| n::PlacedPlayerSession {
-                    player_id: s.player_id.clone(),
-                    player_session_id: s.id.clone(),
-                    status: s.status.as_str().to_string(),
-                    creation_time: at(s.creation_time),
-                })
-                .collect(),
+            (n::PlacementOutcome::Fulfilled, Some(id)) => self.placed_player_sessions(id),
             _ => Vec::new(),
         };
         let event = n::PlacementEvent {
@@ -363,6 +334,61 @@ impl Core {
             player_sessions,
         };
         self.push_notification(now, n::EventBody::Placement(event));
+    }
+
+    /// The queue a placement went through, as it is now; as it was when the placement began
+    /// if it was deleted since (a PlacementFailed for a deleted queue is routed and
+    /// enveloped like any other).
+    fn placement_queue_ref(&self, p: &Placement) -> n::QueueRef {
+        let cfg_target = || {
+            self.mm
+                .configurations
+                .get(&p.configuration)
+                .and_then(|c| c.spec.notification_target.clone())
+        };
+        let (arn, queue_target) = match self.mm.queues.get(&p.queue) {
+            Some(q) => (q.arn.clone(), q.spec.notification_target.clone()),
+            None => (p.queue_arn.clone(), p.queue_notification_target.clone()),
+        };
+        n::QueueRef {
+            name: p.queue.clone(),
+            arn,
+            notification_target: queue_target
+                .or_else(|| p.direct.is_none().then(cfg_target).flatten()),
+        }
+    }
+
+    /// The game session a placement made, as its notification shows it.
+    fn placed_game_session(&self, id: &str) -> Option<n::PlacedGameSession> {
+        let g = self.game_sessions.get(id)?;
+        Some(n::PlacedGameSession {
+            game_session_arn: g.id.to_string(),
+            fleet_id: g.fleet_id.clone(),
+            region: g
+                .location
+                .clone()
+                .unwrap_or_else(|| self.cfg.region.clone()),
+            ip_address: g.ip_address.clone(),
+            dns_name: (!g.dns_name.is_empty()).then(|| g.dns_name.clone()),
+            port: g.port.unwrap_or(0),
+            status: g.status.as_str().to_string(),
+            status_reason: g.status_reason.map(|r| r.as_str().to_string()),
+            creation_time: at(g.creation_time),
+            termination_time: g.termination_time.map(at),
+        })
+    }
+
+    /// The player sessions of a fulfilled placement's game session.
+    fn placed_player_sessions(&self, id: &str) -> Vec<n::PlacedPlayerSession> {
+        self.player_sessions
+            .of_game_session(id)
+            .map(|s| n::PlacedPlayerSession {
+                player_id: s.player_id.clone(),
+                player_session_id: s.id.clone(),
+                status: s.status.as_str().to_string(),
+                creation_time: at(s.creation_time),
+            })
+            .collect()
     }
 
     // ---- helpers ---------------------------------------------------------------------
@@ -447,7 +473,7 @@ impl Core {
             self.set_sessions(players.iter_mut(), gs);
         }
         Some(n::GameSessionInfo {
-            game_session_arn: Some(g.id.clone()),
+            game_session_arn: Some(g.id.to_string()),
             ip_address: Some(g.ip_address.clone()),
             port: g.port,
             players,

@@ -12,12 +12,12 @@
 //! reports a placement fulfilled once the session is ACTIVE and its player sessions exist):
 //! then player sessions are reserved for the matched players and the tickets become
 //! COMPLETED with their GameSessionConnectionInfo. With no free process the placement looks
-//! again every [`PLACEMENT_RETRY_MS`](super::PLACEMENT_RETRY_MS) until the queue's timeout,
+//! again every `PLACEMENT_RETRY_MS` until the queue's timeout,
 //! then it is TIMED_OUT and its tickets FAIL (`PLACEMENT_TIMED_OUT`). A session lost before
 //! activation sends the placement looking for another process.
 
 use super::matchmaker_data::{self, Backfill};
-use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus};
+use super::tickets::{ConnectionInfo, MatchedPlayerSession, TicketStatus, TicketStatusReason};
 use super::{BackfillMode, MatchmakingConfiguration, MatchmakingEvent};
 use std::collections::BTreeMap;
 
@@ -26,16 +26,26 @@ use crate::timers::TimerKey;
 use crate::{Core, CreateGameSession, GameSession, NewPlayerSession, PlayerSession};
 use playfield_flexmatch::{Match, Player, RuleSet};
 
+mod store;
+pub use store::Placements;
+
+/// A game session placement's lifecycle state: the service's `GameSessionPlacement.Status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlacementStatus {
+    /// Waiting for a free process in one of the queue's destinations.
     Pending,
+    /// A game session was created (and, for a match, its player sessions); final.
     Fulfilled,
+    /// Stopped (StopGameSessionPlacement, or its match's tickets stopped); final.
     Cancelled,
+    /// No free process within the queue's `TimeoutInSeconds`; final.
     TimedOut,
+    /// The game session could not be made (e.g. its queue no longer exists); final.
     Failed,
 }
 
 impl PlacementStatus {
+    /// The wire name (`PENDING`, `FULFILLED`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             PlacementStatus::Pending => "PENDING",
@@ -47,22 +57,36 @@ impl PlacementStatus {
     }
 }
 
+/// A request to find a process for a new game session through a queue: for a match of a
+/// WITH_QUEUE configuration or for StartGameSessionPlacement (the service's
+/// `GameSessionPlacement`, service-api.md, GameSessionPlacement).
 #[derive(Debug, Clone)]
 pub struct Placement {
+    /// The placement id (`PlacementId`): chosen by the caller, or a UUID for a match's.
     pub id: String,
+    /// The queue it places through (by name).
     pub queue: String,
     /// The queue's ARN and NotificationTarget when the placement began: its events name and
     /// reach them (envelope `resources`, `account`, `region`; routing) even when the queue is
     /// deleted while the placement is pending.
     pub queue_arn: String,
+    /// The queue's NotificationTarget when the placement began (see `queue_arn`).
     pub queue_notification_target: Option<String>,
+    /// The configuration whose match it places; empty for StartGameSessionPlacement.
     pub configuration: String,
+    /// The match it places; empty for StartGameSessionPlacement.
     pub match_id: String,
+    /// The match's teams and tickets, which become player sessions once placed.
     pub m: Match,
+    /// Where it is in its lifecycle.
     pub status: PlacementStatus,
+    /// When it began (epoch ms).
     pub start_time: Millis,
+    /// When it reached a final status (epoch ms).
     pub end_time: Option<Millis>,
+    /// When it times out (epoch ms): start plus the queue's `TimeoutInSeconds`.
     pub deadline: Millis,
+    /// Player slots of the game session it makes (`MaximumPlayerSessionCount`).
     pub maximum_player_session_count: u32,
     /// Set once a game session was created for it.
     pub game_session_id: Option<String>,
@@ -101,7 +125,7 @@ impl Core {
     fn rule_set_of(&self, cfg: &MatchmakingConfiguration) -> Option<&RuleSet> {
         self.mm
             .rule_sets
-            .get(&cfg.rule_set_name)
+            .get(&cfg.spec.rule_set)
             .map(|r| r.parsed.as_ref())
     }
 
@@ -139,14 +163,14 @@ impl Core {
             &cfg.arn,
             &refs,
             Backfill {
-                mode: cfg.backfill_mode,
+                mode: cfg.spec.backfill_mode,
                 auto_ticket_id: p.auto_backfill_ticket_id.as_deref(),
             },
         );
         let req = CreateGameSession {
             maximum_player_session_count: p.maximum_player_session_count,
-            game_properties: cfg.game_properties.clone(),
-            game_session_data: cfg.game_session_data.clone(),
+            game_properties: cfg.spec.game_properties.clone(),
+            game_session_data: cfg.spec.game_session_data.clone(),
             matchmaker_data: Some(md),
             ..CreateGameSession::default()
         };
@@ -162,33 +186,34 @@ impl Core {
     ) {
         let id = self.ids.uuid();
         let queue = cfg
-            .game_session_queue_names
+            .spec
+            .game_session_queues
             .first()
             .cloned()
             .unwrap_or_default();
         let q = self.mm.queues.get(&queue);
-        let timeout_ms = q.map_or(0, |q| u64::from(q.timeout_seconds) * 1000);
+        let timeout_ms = q.map_or(0, |q| u64::from(q.spec.timeout_seconds) * 1000);
         let queue_arn = q.map(|q| q.arn.clone()).unwrap_or_default();
-        let queue_notification_target = q.and_then(|q| q.notification_target.clone());
+        let queue_notification_target = q.and_then(|q| q.spec.notification_target.clone());
         let team_max: u32 = self
             .rule_set_of(cfg)
             .map_or(0, |rs| rs.team_maxima().iter().map(|(_, n)| n).sum());
         let open = (team_max as usize) > m.player_count();
         let auto_backfill_ticket_id =
-            (cfg.backfill_mode == BackfillMode::Automatic && open).then(|| self.ids.uuid());
+            (cfg.spec.backfill_mode == BackfillMode::Automatic && open).then(|| self.ids.uuid());
         let p = Placement {
             id: id.clone(),
             queue,
             queue_arn,
             queue_notification_target,
-            configuration: cfg.name.clone(),
+            configuration: cfg.spec.name.to_string(),
             match_id,
             m,
             status: PlacementStatus::Pending,
             start_time: now,
             end_time: None,
             deadline: now + timeout_ms,
-            maximum_player_session_count: team_max + cfg.additional_player_count,
+            maximum_player_session_count: team_max + cfg.spec.additional_player_count,
             game_session_id: None,
             auto_backfill_ticket_id,
             direct: None,
@@ -201,7 +226,7 @@ impl Core {
     /// its first attempt: matches and StartGameSessionPlacement start placements alike.
     pub(crate) fn begin_placement(&mut self, now: Millis, p: Placement) {
         let id = p.id.clone();
-        self.mm.placements.insert(id.clone(), p);
+        self.mm.placements.open(p);
         self.mm_emit(
             now,
             MatchmakingEvent::Placement {
@@ -228,7 +253,7 @@ impl Core {
                 now,
                 id,
                 PlacementStatus::Failed,
-                "UNEXPECTED_ERROR",
+                TicketStatusReason::UnexpectedError,
                 format!("game session queue '{q}' no longer exists"),
             );
         };
@@ -239,7 +264,7 @@ impl Core {
                     now,
                     id,
                     PlacementStatus::Failed,
-                    "UNEXPECTED_ERROR",
+                    TicketStatusReason::UnexpectedError,
                     msg,
                 )
             }
@@ -255,33 +280,27 @@ impl Core {
             };
             self.create_game_session_on(now, req, Some(pid)).ok()
         });
-        let key = (p.start_time, id.to_string());
         match created {
             Some(gs) => {
-                self.mm.waiting_placements.remove(&key);
-                self.mm.placement_of.insert(gs.id.clone(), id.to_string());
-                if let Some(p) = self.mm.placements.get_mut(id) {
-                    p.game_session_id = Some(gs.id);
-                }
+                self.mm.placements.placed(id, &gs.id);
                 self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
             }
             None if now >= p_deadline(self, id) => {
-                self.mm.waiting_placements.remove(&key);
                 let msg = format!(
                     "no ACTIVE server process without a game session in the destinations of \
                      queue '{}' within its timeout of {} s",
-                    queue.name, queue.timeout_seconds
+                    queue.spec.name, queue.spec.timeout_seconds
                 );
                 self.end_placement(
                     now,
                     id,
                     PlacementStatus::TimedOut,
-                    "PLACEMENT_TIMED_OUT",
+                    TicketStatusReason::PlacementTimedOut,
                     msg,
                 );
             }
             None => {
-                self.mm.waiting_placements.insert(key);
+                self.mm.placements.wait(id);
                 let at = (now + super::PLACEMENT_RETRY_MS).min(p_deadline(self, id));
                 self.timers
                     .schedule(TimerKey::PlacementRetry(id.into()), at);
@@ -295,17 +314,18 @@ impl Core {
         now: Millis,
         id: &str,
         status: PlacementStatus,
-        reason: &str,
+        reason: TicketStatusReason,
         message: String,
     ) {
-        let Some(p) = self.mm.placements.get_mut(id) else {
+        if !self.mm.placements.end(now, id, status) {
             return;
-        };
-        p.status = status;
-        p.end_time = Some(now);
-        let key = (p.start_time, id.to_string());
-        let tickets = p.m.ticket_ids.clone();
-        self.mm.waiting_placements.remove(&key);
+        }
+        let tickets = self
+            .mm
+            .placements
+            .get(id)
+            .map(|p| p.m.ticket_ids.clone())
+            .unwrap_or_default();
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),
@@ -324,7 +344,7 @@ impl Core {
                 now,
                 &t,
                 TicketStatus::Failed,
-                Some(reason.into()),
+                Some(reason),
                 Some(message.clone()),
             );
         }
@@ -333,7 +353,7 @@ impl Core {
     /// The placed session became ACTIVE: player sessions for the matched players, the
     /// placement FULFILLED, the tickets COMPLETED with their connection info.
     pub(crate) fn placement_activated(&mut self, now: Millis, gs_id: &str) {
-        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+        let Some(pid) = self.mm.placements.take_for_session(gs_id) else {
             return;
         };
         let Some(p) = self.mm.placements.get(&pid).cloned() else {
@@ -358,7 +378,7 @@ impl Core {
                     now,
                     &pid,
                     PlacementStatus::Failed,
-                    "UNEXPECTED_ERROR",
+                    TicketStatusReason::UnexpectedError,
                     format!("player sessions could not be created in {gs_id}: {e}"),
                 )
             }
@@ -366,10 +386,9 @@ impl Core {
         let Some(gs) = self.game_sessions.get(gs_id).cloned() else {
             return;
         };
-        if let Some(pl) = self.mm.placements.get_mut(&pid) {
-            pl.status = PlacementStatus::Fulfilled;
-            pl.end_time = Some(now);
-        }
+        self.mm
+            .placements
+            .end(now, &pid, PlacementStatus::Fulfilled);
         self.timers.schedule(
             TimerKey::PlacementForget(pid.clone()),
             now + super::RETENTION_MS,
@@ -417,7 +436,7 @@ impl Core {
                 })
                 .collect();
             t.connection = Some(ConnectionInfo {
-                game_session_arn: gs.id.clone(),
+                game_session_arn: gs.id.to_string(),
                 ip_address: gs.ip_address.clone(),
                 dns_name: gs.dns_name.clone(),
                 port: gs.port,
@@ -429,7 +448,7 @@ impl Core {
 
     /// The placed session ended before it was activated: look for another process.
     pub(crate) fn placement_session_lost(&mut self, now: Millis, gs_id: &str) {
-        let Some(pid) = self.mm.placement_of.remove(gs_id) else {
+        let Some(pid) = self.mm.placements.take_for_session(gs_id) else {
             return;
         };
         if let Some(p) = self.mm.placements.get_mut(&pid) {
@@ -438,6 +457,7 @@ impl Core {
         self.retry_placement(now, &pid);
     }
 
+    /// The placement with this id, if any (final ones are kept for DescribeGameSessionPlacement).
     pub fn placement(&self, id: &str) -> Option<&Placement> {
         self.mm.placements.get(id)
     }

@@ -21,20 +21,28 @@ use playfield_flexmatch::Match;
 /// The request's settings, kept with the placement.
 #[derive(Debug, Clone, Default)]
 pub struct DirectPlacement {
+    /// The new game session's `GameSessionName`.
     pub game_session_name: Option<String>,
+    /// Game properties for the new game session (at most 16).
     pub game_properties: BTreeMap<String, String>,
+    /// Game session data for the new game session.
     pub game_session_data: Option<String>,
     /// Player → region → ms.
     pub player_latencies: BTreeMap<String, BTreeMap<String, u32>>,
+    /// Players to reserve player sessions for once placed (`DesiredPlayerSessions`).
     pub desired_player_sessions: Vec<NewPlayerSession>,
 }
 
 /// StartGameSessionPlacement's input.
 #[derive(Debug, Clone, Default)]
 pub struct StartPlacement {
+    /// The caller's unique id for the placement (`PlacementId`).
     pub placement_id: String,
+    /// The queue to place through (name or ARN).
     pub queue_name: String,
+    /// Player slots of the game session (`MaximumPlayerSessionCount`).
     pub maximum_player_session_count: u32,
+    /// The rest of the request, kept with the placement.
     pub settings: DirectPlacement,
 }
 
@@ -55,17 +63,18 @@ impl Core {
                 format!("'{id}' must be 1..48 letters, digits and '-'"),
             ));
         }
-        if self.mm.placements.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a game session placement with id '{id}' already exists"
-            )));
+        if self.mm.placements.contains(&id) {
+            return Err(CoreError::IdTaken {
+                what: "game session placement",
+                id,
+            });
         }
         let queue = self.queue(&req.queue_name)?.clone();
         let p = Placement {
             id: id.clone(),
-            queue: queue.name.clone(),
+            queue: queue.spec.name.to_string(),
             queue_arn: queue.arn.clone(),
-            queue_notification_target: queue.notification_target.clone(),
+            queue_notification_target: queue.spec.notification_target.clone(),
             configuration: String::new(),
             match_id: String::new(),
             m: Match {
@@ -78,7 +87,7 @@ impl Core {
             status: PlacementStatus::Pending,
             start_time: now,
             end_time: None,
-            deadline: now + u64::from(queue.timeout_seconds) * 1000,
+            deadline: now + u64::from(queue.spec.timeout_seconds) * 1000,
             maximum_player_session_count: req.maximum_player_session_count,
             game_session_id: None,
             auto_backfill_ticket_id: None,
@@ -111,27 +120,18 @@ impl Core {
     ) -> Result<Placement, CoreError> {
         let p = self.describe_game_session_placement(id)?;
         if p.direct.is_none() {
-            return Err(CoreError::Matchmaking(format!(
-                "placement '{id}' places a match of configuration '{}'; stop its tickets instead",
-                p.configuration
-            )));
+            return Err(CoreError::PlacementOfMatch {
+                id: id.into(),
+                configuration: p.configuration.clone(),
+            });
         }
         if p.status != PlacementStatus::Pending {
-            return Err(CoreError::Matchmaking(format!(
-                "placement '{id}' is {}; only a PENDING placement can be stopped",
-                p.status.as_str()
-            )));
+            return Err(CoreError::PlacementNotPending {
+                id: id.into(),
+                status: p.status.as_str(),
+            });
         }
-        if let Some(gs) = &p.game_session_id {
-            self.mm.placement_of.remove(gs);
-        }
-        if let Some(p) = self.mm.placements.get_mut(id) {
-            p.status = PlacementStatus::Cancelled;
-            p.end_time = Some(now);
-        }
-        self.mm
-            .waiting_placements
-            .remove(&(p.start_time, id.to_string()));
+        self.mm.placements.end(now, id, PlacementStatus::Cancelled);
         self.timers.cancel(&TimerKey::PlacementRetry(id.into()));
         self.timers.schedule(
             TimerKey::PlacementForget(id.into()),
@@ -178,9 +178,8 @@ impl Core {
                 (PlacementStatus::Failed, vec![])
             }
         };
+        self.mm.placements.end(now, pid, status);
         if let Some(p) = self.mm.placements.get_mut(pid) {
-            p.status = status;
-            p.end_time = Some(now);
             p.placed_player_sessions = placed;
         }
         self.timers.schedule(

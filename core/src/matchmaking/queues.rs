@@ -11,22 +11,32 @@
 //! queue's PriorityOrder (see [`PriorityType`]); with none, by destination order, as the
 //! queue did before it had priorities.
 
+use super::configurations::SpecProblem;
+use super::names::QueueName;
 use super::rule_sets::name_of;
 use crate::arn::Arn;
 use crate::clock::Millis;
 use crate::{Core, CoreError};
 use std::collections::BTreeMap;
 
-/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A queue's PriorityConfiguration entry: what placement ranks candidate processes by. The
+/// API reads and writes it by this serde form (`"LATENCY"`); the startup file by
+/// [`PriorityType::parse`], to report a wrong name at its list index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PriorityType {
+    /// Prefer the location where the players' reported latencies are lowest.
     Latency,
+    /// Prefer the cheapest hosting (all equal here: there is no pricing).
     Cost,
+    /// Prefer destinations in the order the queue lists them.
     Destination,
+    /// Prefer locations in the queue's `LocationOrder`.
     Location,
 }
 
 impl PriorityType {
+    /// Every priority type, in the service's default order.
     pub const ALL: [PriorityType; 4] = [
         PriorityType::Latency,
         PriorityType::Cost,
@@ -44,6 +54,7 @@ impl PriorityType {
         }
     }
 
+    /// Parses the model's enum value (`LATENCY`, ...); `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
@@ -52,42 +63,38 @@ impl PriorityType {
 /// A queue's latency cap for a span of a placement's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlayerLatencyPolicy {
+    /// No player may have a latency above this (ms) to the chosen location while the policy
+    /// is in force.
     pub maximum_individual_player_latency_ms: u32,
     /// `None` for the last policy, which holds until the placement times out.
     pub policy_duration_seconds: Option<u32>,
 }
 
 /// TimeoutInSeconds's default in the service.
-pub const DEFAULT_TIMEOUT_S: u32 = 600;
+pub(crate) const DEFAULT_TIMEOUT_S: u32 = 600;
 
+/// A game session queue the core holds: its spec, with each destination as it is answered
+/// (DestinationArn: an ARN the caller gave is kept exactly as given, another account or
+/// Region included; a bare fleet id becomes that fleet's ARN in this daemon's region and
+/// account), plus the ARN the core gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameSessionQueue {
-    pub name: String,
+    /// The queue as defined.
+    pub spec: QueueSpec,
+    /// Its ARN (`arn:aws:gamelift:<region>:<account>:gamesessionqueue/<name>`).
     pub arn: String,
-    /// The destinations as they are answered (DestinationArn): an ARN the caller gave is
-    /// kept exactly as given (another account or Region included); a bare fleet id becomes
-    /// that fleet's ARN in this daemon's region and account.
-    pub destination_arns: Vec<String>,
-    /// The fleet id each destination names, in the same order: where placement looks.
-    pub destinations: Vec<String>,
-    pub timeout_seconds: u32,
-    /// In order; each holds for its duration, the last one until the timeout.
-    pub player_latency_policies: Vec<PlayerLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<String>,
-    /// FilterConfiguration.AllowedLocations; empty: no filter, every location is allowed.
-    pub allowed_locations: Vec<String>,
-    /// PriorityConfiguration.PriorityOrder; empty: destination order.
-    pub priority_order: Vec<PriorityType>,
-    /// PriorityConfiguration.LocationOrder: ranks locations when PriorityOrder has LOCATION.
-    pub location_order: Vec<String>,
 }
 
 impl GameSessionQueue {
+    /// The fleet id each destination names, in order: where placement looks.
+    pub fn fleet_ids(&self) -> impl Iterator<Item = &str> {
+        self.spec.destinations.iter().map(|d| name_of(d))
+    }
+
     /// The latency cap in force `age_ms` into a placement, if any policy applies.
-    pub fn latency_cap(&self, age_ms: Millis) -> Option<u32> {
+    pub(crate) fn latency_cap(&self, age_ms: Millis) -> Option<u32> {
         let mut start: Millis = 0;
-        for p in &self.player_latency_policies {
+        for p in &self.spec.player_latency_policies {
             match p.policy_duration_seconds {
                 Some(d) => {
                     let end = start + u64::from(d) * 1000;
@@ -103,66 +110,113 @@ impl GameSessionQueue {
     }
 }
 
-/// What Create and Update take. The default is empty (CreateGameSessionQueue's base).
-///
-/// Built from the startup file's `[[queues]]` entries (by the daemon's `config` module) and
-/// from a queue the core holds with `From<&GameSessionQueue>` (what API updates lay their
-/// input over).
-#[derive(Debug, Clone, Default)]
+/// A game session queue as defined: the one type the startup file, the API and the core
+/// share. Create and Update take it; the startup file's `[[queues]]` entries resolve into it,
+/// and an API request lays its members over the default (Create) or the queue as it stands
+/// (Update). The default is CreateGameSessionQueue's: no destinations, the service's
+/// `DEFAULT_TIMEOUT_S`, no policies, filter or priorities. The checks that need nothing
+/// but the spec are [`QueueSpec::problems`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
-    pub name: String,
+    /// The queue's unique name.
+    pub name: QueueName,
+    /// Fleet ids or fleet ARNs, in preference order.
     pub destinations: Vec<String>,
-    /// `None`: the service's default, [`DEFAULT_TIMEOUT_S`].
-    pub timeout_seconds: Option<u32>,
+    /// How long a placement may wait for a free process before it is TIMED_OUT (seconds).
+    pub timeout_seconds: u32,
+    /// Latency caps that loosen over a placement's life, in order.
     pub player_latency_policies: Vec<PlayerLatencyPolicy>,
+    /// Copied into each of its placement events (`customEventData`).
     pub custom_event_data: Option<String>,
+    /// Where its placement events go: the service's SNS topic ARN (`NotificationTarget`).
     pub notification_target: Option<String>,
+    /// `FilterConfiguration.AllowedLocations`: placements go only to these locations (all
+    /// when empty).
     pub allowed_locations: Vec<String>,
+    /// `PriorityConfiguration.PriorityOrder`: what ranks candidate destinations, first first.
     pub priority_order: Vec<PriorityType>,
+    /// `PriorityConfiguration.LocationOrder`: the locations' order for the LOCATION priority.
     pub location_order: Vec<String>,
 }
 
-/// A queue as it stands: the base an API update lays its input over.
-impl From<&GameSessionQueue> for QueueSpec {
-    fn from(q: &GameSessionQueue) -> Self {
+impl Default for QueueSpec {
+    fn default() -> Self {
         Self {
-            name: q.name.clone(),
-            destinations: q.destination_arns.clone(),
-            timeout_seconds: Some(q.timeout_seconds),
-            player_latency_policies: q.player_latency_policies.clone(),
-            custom_event_data: q.custom_event_data.clone(),
-            notification_target: q.notification_target.clone(),
-            allowed_locations: q.allowed_locations.clone(),
-            priority_order: q.priority_order.clone(),
-            location_order: q.location_order.clone(),
+            name: QueueName::default(),
+            destinations: Vec::new(),
+            timeout_seconds: DEFAULT_TIMEOUT_S,
+            player_latency_policies: Vec::new(),
+            custom_event_data: None,
+            notification_target: None,
+            allowed_locations: Vec::new(),
+            priority_order: Vec::new(),
+            location_order: Vec::new(),
         }
     }
 }
 
-fn check_queue_name(name: &str) -> Result<(), CoreError> {
-    if name.is_empty()
+/// A member of [`QueueSpec`] a [`SpecProblem`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueMember {
+    /// `Name`.
+    Name,
+    /// `TimeoutInSeconds`.
+    TimeoutInSeconds,
+    /// The PriorityOrder entry at this index.
+    PriorityOrder(usize),
+}
+
+impl QueueMember {
+    /// The member's name in the GameLift API.
+    pub(crate) fn api_name(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::TimeoutInSeconds => "TimeoutInSeconds",
+            Self::PriorityOrder(_) => "PriorityConfiguration.PriorityOrder",
+        }
+    }
+}
+
+/// What is wrong with a queue name (1..128 letters, digits and '-'), if anything.
+pub(crate) fn queue_name_problem(name: &str) -> Option<String> {
+    (name.is_empty()
         || name.len() > 128
-        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(CoreError::param(
-            "Name",
-            format!("'{name}' must be 1..128 letters, digits and '-'"),
-        ));
-    }
-    Ok(())
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    .then(|| format!("'{name}' must be 1..128 letters, digits and '-'"))
 }
 
-/// "Each priority type is listed once" (PriorityConfiguration.PriorityOrder).
-fn check_priority_order(order: &[PriorityType]) -> Result<(), CoreError> {
-    for (i, p) in order.iter().enumerate() {
-        if order[..i].contains(p) {
-            return Err(CoreError::param(
-                "PriorityConfiguration.PriorityOrder",
-                format!("{} is listed more than once", p.as_str()),
-            ));
+impl QueueSpec {
+    /// Every rule the spec breaks on its own, in member order: the one definition of a
+    /// queue's member checks. The core refuses a spec with the first; the startup file
+    /// reports each at its key.
+    pub fn problems(&self) -> Vec<SpecProblem<QueueMember>> {
+        let mut found = Vec::new();
+        if let Some(message) = queue_name_problem(self.name.as_str()) {
+            found.push(SpecProblem {
+                member: QueueMember::Name,
+                message,
+            });
         }
+        if self.timeout_seconds == 0 {
+            found.push(SpecProblem {
+                member: QueueMember::TimeoutInSeconds,
+                message: "must be at least 1".into(),
+            });
+        }
+        // "Each priority type is listed once" (PriorityConfiguration.PriorityOrder).
+        for (i, p) in self.priority_order.iter().enumerate() {
+            if self.priority_order[..i].contains(p) {
+                found.push(SpecProblem {
+                    member: QueueMember::PriorityOrder(i),
+                    message: format!(
+                        "{} is listed more than once: a priority type may not be listed twice",
+                        p.as_str()
+                    ),
+                });
+            }
+        }
+        found
     }
-    Ok(())
 }
 
 /// A free process placement may choose, with what PriorityOrder ranks it by.
@@ -183,10 +237,12 @@ impl Candidate {
             PriorityType::Destination => self.destination as u64,
             // Locations LocationOrder leaves out come after those it lists.
             PriorityType::Location => queue
+                .spec
                 .location_order
                 .iter()
                 .position(|l| *l == self.location)
-                .unwrap_or(queue.location_order.len()) as u64,
+                .unwrap_or(queue.spec.location_order.len())
+                as u64,
             // A location no player reported a latency for comes after measured ones.
             PriorityType::Latency => self.latency.unwrap_or(u64::MAX),
             // There is no cost model locally (no instance types, Spot or On-Demand
@@ -198,58 +254,41 @@ impl Candidate {
 }
 
 impl Core {
-    fn build_queue(&self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
-        check_queue_name(&s.name)?;
-        let timeout_seconds = s.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_S);
-        if timeout_seconds == 0 {
-            return Err(CoreError::param("TimeoutInSeconds", "must be at least 1"));
+    /// The record of a checked spec: each destination as it is answered.
+    fn build_queue(&self, mut s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
+        if let Some(p) = s.problems().into_iter().next() {
+            return Err(CoreError::param(p.member.api_name(), p.message));
         }
-        check_priority_order(&s.priority_order)?;
         let arns = self.cfg.arns();
-        let (destination_arns, destinations) = s
-            .destinations
-            .iter()
-            .map(|d| {
-                let given = match Arn::parse(d) {
-                    Ok(_) => d.clone(),
-                    Err(_) => arns.fleet(d).into(),
-                };
-                (given, name_of(d).to_string())
-            })
-            .unzip();
+        for d in &mut s.destinations {
+            if Arn::parse(d).is_err() {
+                *d = arns.fleet(d).into();
+            }
+        }
         Ok(GameSessionQueue {
-            arn: arns.game_session_queue(&s.name).into(),
-            name: s.name,
-            destination_arns,
-            destinations,
-            timeout_seconds,
-            player_latency_policies: s.player_latency_policies,
-            custom_event_data: s.custom_event_data,
-            notification_target: s.notification_target,
-            allowed_locations: s.allowed_locations,
-            priority_order: s.priority_order,
-            location_order: s.location_order,
+            arn: arns.game_session_queue(s.name.as_str()).into(),
+            spec: s,
         })
     }
 
     /// CreateGameSessionQueue.
     pub fn create_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
-        if self.mm.queues.contains_key(&s.name) {
-            return Err(CoreError::Matchmaking(format!(
-                "a game session queue named '{}' already exists",
-                s.name
-            )));
+        if self.mm.queues.contains_key(s.name.as_str()) {
+            return Err(CoreError::NameTaken {
+                what: "game session queue",
+                name: s.name.to_string(),
+            });
         }
         let q = self.build_queue(s)?;
-        self.mm.queues.insert(q.name.clone(), q.clone());
+        self.mm.queues.insert(q.spec.name.to_string(), q.clone());
         Ok(q)
     }
 
     /// UpdateGameSessionQueue: replaces the queue's settings.
     pub fn update_queue(&mut self, s: QueueSpec) -> Result<GameSessionQueue, CoreError> {
-        self.queue(&s.name)?;
+        self.queue(s.name.as_str())?;
         let q = self.build_queue(s)?;
-        self.mm.queues.insert(q.name.clone(), q.clone());
+        self.mm.queues.insert(q.spec.name.to_string(), q.clone());
         Ok(q)
     }
 
@@ -261,12 +300,12 @@ impl Core {
             .mm
             .configurations
             .values()
-            .find(|c| c.game_session_queue_names.contains(&name))
+            .find(|c| c.spec.game_session_queues.contains(&name))
         {
-            return Err(CoreError::Matchmaking(format!(
-                "game session queue '{name}' is used by matchmaking configuration '{}'",
-                c.name
-            )));
+            return Err(CoreError::QueueInUse {
+                name,
+                configuration: c.spec.name.to_string(),
+            });
         }
         if let Some(q) = self.mm.queues.remove(&name) {
             self.forget_tags(&q.arn);
@@ -285,6 +324,7 @@ impl Core {
             .collect()
     }
 
+    /// The queue of this name or ARN, or [`CoreError::NotFound`].
     pub fn queue(&self, name: &str) -> Result<&GameSessionQueue, CoreError> {
         self.mm
             .queues
@@ -310,11 +350,11 @@ impl Core {
     ) -> Option<(String, String, String)> {
         let cap = queue.latency_cap(age_ms);
         let mut candidates = Vec::new();
-        for (destination, fleet_id) in queue.destinations.iter().enumerate() {
+        for (destination, fleet_id) in queue.fleet_ids().enumerate() {
             for p in self.free_processes(fleet_id) {
                 let location = self.process_location(p);
-                if !queue.allowed_locations.is_empty()
-                    && !queue.allowed_locations.contains(&location)
+                if !queue.spec.allowed_locations.is_empty()
+                    && !queue.spec.allowed_locations.contains(&location)
                 {
                     continue;
                 }
@@ -332,8 +372,8 @@ impl Core {
                 let latency = (!reported.is_empty())
                     .then(|| reported.iter().sum::<u64>() / reported.len() as u64);
                 candidates.push(Candidate {
-                    fleet_id: fleet_id.clone(),
-                    pid: p.pid.clone(),
+                    fleet_id: fleet_id.to_string(),
+                    pid: p.pid.to_string(),
                     location,
                     destination,
                     latency,
@@ -343,6 +383,7 @@ impl Core {
         // Stable: equal ranks keep destination order, then readiness order.
         candidates.sort_by_key(|c| {
             queue
+                .spec
                 .priority_order
                 .iter()
                 .map(|p| c.rank(*p, queue))

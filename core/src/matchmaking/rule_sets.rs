@@ -11,12 +11,19 @@ use crate::clock::Millis;
 use crate::{Core, CoreError};
 use playfield_flexmatch::RuleSet;
 
+/// A matchmaking rule set the core holds: the FlexMatch rules that form matches, as given
+/// and as parsed (the service's `MatchmakingRuleSet`).
 #[derive(Debug, Clone)]
 pub struct MatchmakingRuleSet {
+    /// The rule set's unique name.
     pub name: String,
+    /// Its ARN (`arn:aws:gamelift:<region>:<account>:matchmakingruleset/<name>`).
     pub arn: String,
+    /// The rule set's JSON text as given (`RuleSetBody`), answered back unchanged.
     pub body: String,
+    /// When it was created (epoch ms).
     pub creation_time: Millis,
+    /// The body parsed by the rule engine, shared with the pools that use it.
     pub parsed: Arc<RuleSet>,
 }
 
@@ -24,28 +31,29 @@ pub struct MatchmakingRuleSet {
 /// core creates it (the startup file's `[[rule_sets]]` entries arrive as these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSetSpec {
+    /// The rule set's name.
     pub name: String,
+    /// The rule set's JSON text (`RuleSetBody`).
     pub body: String,
 }
 
 /// `[a-zA-Z0-9-\.]{1,128}`: names of rule sets and configurations.
 pub(crate) fn check_name(what: &'static str, name: &str) -> Result<(), CoreError> {
+    match name_problem(name) {
+        Some(problem) => Err(CoreError::param(what, problem)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with a rule set or configuration name (`[a-zA-Z0-9-\.]{1,128}`), if
+/// anything: the one rule the core and the startup file apply.
+pub(crate) fn name_problem(name: &str) -> Option<String> {
     if name.is_empty() || name.len() > 128 {
-        return Err(CoreError::param(
-            what,
-            format!("must be 1..128 characters, got {}", name.len()),
-        ));
+        return Some(format!("must be 1..128 characters, got {}", name.len()));
     }
-    if let Some(c) = name
-        .chars()
+    name.chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
-    {
-        return Err(CoreError::param(
-            what,
-            format!("'{name}' contains {c:?}; only letters, digits, '-' and '.' are allowed"),
-        ));
-    }
-    Ok(())
+        .map(|c| format!("'{name}' contains {c:?}; only letters, digits, '-' and '.' are allowed"))
 }
 
 /// A name, or the ARN whose last part is the name (`…:matchmakingruleset/<name>`): the
@@ -67,9 +75,10 @@ impl Core {
     ) -> Result<MatchmakingRuleSet, CoreError> {
         check_name("Name", name)?;
         if self.mm.rule_sets.contains_key(name) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking rule set named '{name}' already exists"
-            )));
+            return Err(CoreError::NameTaken {
+                what: "matchmaking rule set",
+                name: name.into(),
+            });
         }
         let parsed = Arc::new(Self::validate_rule_set(body)?);
         let rs = MatchmakingRuleSet {
@@ -81,6 +90,12 @@ impl Core {
         };
         self.mm.rule_sets.insert(name.into(), rs.clone());
         Ok(rs)
+    }
+
+    /// The ARN of the rule set named `name`, as DescribeMatchmakingConfigurations shows it
+    /// beside the name a configuration keeps (the same ARN the rule set was created with).
+    pub fn rule_set_arn(&self, name: &str) -> String {
+        self.cfg.arns().matchmaking_rule_set(name_of(name)).into()
     }
 
     /// DescribeMatchmakingRuleSets: the named ones (all when `names` is empty), sorted by name.
@@ -119,13 +134,12 @@ impl Core {
             .mm
             .configurations
             .values()
-            .find(|c| c.rule_set_name == name)
+            .find(|c| c.spec.rule_set == name)
         {
-            return Err(CoreError::Matchmaking(format!(
-                "matchmaking rule set '{name}' is used by configuration '{}'; delete or \
-                 update the configuration first",
-                c.name
-            )));
+            return Err(CoreError::RuleSetInUse {
+                name: name.into(),
+                configuration: c.spec.name.to_string(),
+            });
         }
         if let Some(r) = self.mm.rule_sets.remove(name) {
             self.forget_tags(&r.arn);

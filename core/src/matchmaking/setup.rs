@@ -14,7 +14,9 @@ use crate::{Core, CoreError};
 /// The matchmaking part of the startup file, as the core creates it.
 #[derive(Debug, Clone, Default)]
 pub struct MatchmakingSetup {
+    /// Rule sets to create first.
     pub rule_sets: Vec<RuleSetSpec>,
+    /// Queues to create next; configurations name both.
     pub queues: Vec<QueueSpec>,
     /// Each with its post-processing URL, set when the configuration is created.
     pub configurations: Vec<ConfigurationSpec>,
@@ -28,8 +30,10 @@ impl Core {
         now: Millis,
         setup: &MatchmakingSetup,
     ) -> Result<(), CoreError> {
-        let named = |what: &str, name: &str, e: CoreError| {
-            CoreError::Matchmaking(format!("{what} '{name}': {e}"))
+        let named = |what: &'static str, name: &str, e: CoreError| CoreError::InSetup {
+            what,
+            name: name.into(),
+            source: Box::new(e),
         };
         for rs in &setup.rule_sets {
             self.create_rule_set(now, &rs.name, &rs.body)
@@ -37,11 +41,11 @@ impl Core {
         }
         for q in &setup.queues {
             self.create_queue(q.clone())
-                .map_err(|e| named("queue", &q.name, e))?;
+                .map_err(|e| named("queue", q.name.as_str(), e))?;
         }
         for c in &setup.configurations {
             self.create_configuration(now, c.clone())
-                .map_err(|e| named("matchmaking configuration", &c.name, e))?;
+                .map_err(|e| named("matchmaking configuration", c.name.as_str(), e))?;
         }
         Ok(())
     }

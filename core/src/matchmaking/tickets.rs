@@ -4,31 +4,46 @@
 //! QUEUED → SEARCHING → (REQUIRES_ACCEPTANCE) → PLACING → COMPLETED, or CANCELLED, TIMED_OUT,
 //! FAILED. A ticket is QUEUED only in StartMatchmaking's answer: it enters the pool (SEARCHING)
 //! in the same call and the pass runs at once. A finished ticket stays describable for
-//! [`RETENTION_MS`](super::RETENTION_MS), then it is forgotten.
+//! `RETENTION_MS`, then it is forgotten.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule_sets::name_of;
-use super::{FlexMatchMode, MatchmakingEvent};
+use super::{FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
+use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError};
+use crate::{Core, CoreError, TicketId};
 use playfield_flexmatch::RuleMetric;
 use playfield_flexmatch::{self as flexmatch, Match, Player};
 
+mod store;
+pub use store::Tickets;
+
+/// A matchmaking ticket's lifecycle state: the service's `MatchmakingTicket.Status`
+/// (service-api.md §10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketStatus {
+    /// Accepted and waiting for the matchmaker to take it into a pool.
     Queued,
+    /// In a pool: the matchmaker is looking for a match for it.
     Searching,
+    /// In a proposed match that its configuration requires players to accept (AcceptMatch).
     RequiresAcceptance,
+    /// In a match that is being placed: a game session is being found for it.
     Placing,
+    /// Matched and placed (or, STANDALONE, matched); final.
     Completed,
+    /// Stopped (StopMatchmaking, or its backfill's game session ended); final.
     Cancelled,
+    /// No match within the configuration's `RequestTimeoutSeconds`; final.
     TimedOut,
+    /// Acceptance or placement failed, or something unexpected happened; final.
     Failed,
 }
 
 impl TicketStatus {
+    /// The wire name (`QUEUED`, `SEARCHING`, `REQUIRES_ACCEPTANCE`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             TicketStatus::Queued => "QUEUED",
@@ -42,6 +57,8 @@ impl TicketStatus {
         }
     }
 
+    /// Whether the status is final (COMPLETED, CANCELLED, TIMED_OUT or FAILED): the ticket
+    /// changes no more.
     pub fn is_final(self) -> bool {
         matches!(
             self,
@@ -53,33 +70,78 @@ impl TicketStatus {
     }
 }
 
+/// Why a ticket ended the way it did: the MatchmakingTicket's `StatusReason` and the
+/// `reason` of a MatchmakingFailed notification (service-api.md §11; seed 001 line 87).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketStatusReason {
+    /// StopMatchmaking, or the game session a backfill ticket served ended.
+    Cancelled,
+    /// The configuration's request timeout passed.
+    TimedOut,
+    /// A player rejected the proposed match or did not answer in time.
+    AcceptanceFailed,
+    /// No server process took the match within its queue's timeout.
+    PlacementTimedOut,
+    /// Anything else that broke the flow (the status message says what).
+    UnexpectedError,
+}
+
+impl TicketStatusReason {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatusReason::Cancelled => "CANCELLED",
+            TicketStatusReason::TimedOut => "TIMED_OUT",
+            TicketStatusReason::AcceptanceFailed => "ACCEPTANCE_FAILED",
+            TicketStatusReason::PlacementTimedOut => "PLACEMENT_TIMED_OUT",
+            TicketStatusReason::UnexpectedError => "UNEXPECTED_ERROR",
+        }
+    }
+}
+
+impl std::fmt::Display for TicketStatusReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a ticket asks for: a new match, or new players for a running game session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TicketKind {
     /// StartMatchmaking.
     Matchmaking,
     /// StartMatchBackfill (client or server) or automatic backfill, for a game session.
     Backfill {
+        /// The game session to fill (its ARN); `None` for a standalone configuration's backfill.
         game_session_arn: Option<String>,
+        /// Made by the daemon (the configuration's `BackfillMode` AUTOMATIC), not by a caller.
         automatic: bool,
     },
 }
 
+/// A player's seat in the game session a ticket was placed in: the service's
+/// `MatchedPlayerSession` (service-api.md, MatchedPlayerSession).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchedPlayerSession {
+    /// The player.
     pub player_id: String,
+    /// The player session reserved for them.
     pub player_session_id: String,
 }
 
 /// GameSessionConnectionInfo of a COMPLETED WITH_QUEUE ticket, or of a backfill ticket (which
-/// names its game session from the start: [`ConnectionInfo::game_session_only`]).
+/// names its game session from the start: `ConnectionInfo::game_session_only`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionInfo {
+    /// The game session the match was placed in (its ARN).
     pub game_session_arn: String,
     /// Empty when not known (a backfill ticket's); the API then leaves it out.
     pub ip_address: String,
     /// Empty when not known; the API then leaves it out.
     pub dns_name: String,
+    /// The port players connect to, when known.
     pub port: Option<u16>,
+    /// One player session per player of this ticket.
     pub matched_player_sessions: Vec<MatchedPlayerSession>,
 }
 
@@ -88,7 +150,7 @@ impl ConnectionInfo {
     /// (MatchmakingTicket) 在进行处理时具有游戏会话 ID；在放置对战之前，新对战请求的票证不会获取
     /// 游戏会话 ID；提供游戏会话 ID 是用于区分新对战票证和回填票证的一种方式" — and the ticket's
     /// only place for it is GameSessionConnectionInfo.GameSessionArn.
-    pub fn game_session_only(game_session_arn: &str) -> Self {
+    pub(crate) fn game_session_only(game_session_arn: &str) -> Self {
         ConnectionInfo {
             game_session_arn: game_session_arn.to_string(),
             ip_address: String::new(),
@@ -102,19 +164,29 @@ impl ConnectionInfo {
 /// The MatchmakingTicket shape (service-api.md §11).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchmakingTicket {
-    pub id: String,
+    /// The ticket id, chosen by the caller or made up (a UUID).
+    pub id: TicketId,
+    /// The configuration it was started with.
     pub configuration_name: String,
+    /// That configuration's ARN.
     pub configuration_arn: String,
+    /// Where it is in its lifecycle.
     pub status: TicketStatus,
-    pub status_reason: Option<String>,
+    /// Why it ended, once FAILED, CANCELLED or TIMED_OUT.
+    pub status_reason: Option<TicketStatusReason>,
+    /// Words for a human on why it is in its status.
     pub status_message: Option<String>,
+    /// When it was started (epoch ms).
     pub start_time: Millis,
+    /// When it reached a final status (epoch ms).
     pub end_time: Option<Millis>,
     /// The players; `team` is filled in once a match is made.
     pub players: Vec<Player>,
+    /// Where the players connect, once placed (`GameSessionConnectionInfo`).
     pub connection: Option<ConnectionInfo>,
     /// Seconds, from the configuration's recent waits; `None` until one is known.
     pub estimated_wait_seconds: Option<u32>,
+    /// New match or backfill.
     pub kind: TicketKind,
     /// The match this ticket is (or was last) part of.
     pub match_id: Option<String>,
@@ -129,8 +201,11 @@ pub struct MatchmakingTicket {
 /// StartMatchmaking's input.
 #[derive(Debug, Clone, Default)]
 pub struct StartMatchmaking {
+    /// The ticket id to use (at most 128 characters); a UUID is made up when `None`.
     pub ticket_id: Option<String>,
+    /// The matchmaking configuration to match in (its name or ARN).
     pub configuration_name: String,
+    /// The players of the ticket (1 to 10), with their attributes and latencies.
     pub players: Vec<Player>,
 }
 
@@ -149,7 +224,84 @@ pub(crate) fn check_ticket_id(id: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+impl MatchmakingTicket {
+    /// A new ticket of configuration `cfg`, QUEUED at `now`, in no match yet.
+    pub(crate) fn queued(
+        id: TicketId,
+        cfg: &MatchmakingConfiguration,
+        now: Millis,
+        players: Vec<Player>,
+        kind: TicketKind,
+    ) -> Self {
+        MatchmakingTicket {
+            id,
+            configuration_name: cfg.spec.name.to_string(),
+            configuration_arn: cfg.arn.clone(),
+            status: TicketStatus::Queued,
+            status_reason: None,
+            status_message: None,
+            start_time: now,
+            end_time: None,
+            players,
+            connection: None,
+            estimated_wait_seconds: None,
+            kind,
+            match_id: None,
+            answers: BTreeMap::new(),
+            rule_evaluations: Vec::new(),
+        }
+    }
+}
+
 impl Core {
+    /// The id of a new ticket: the caller's (checked, and not taken) or a fresh one.
+    pub(crate) fn fresh_ticket_id(
+        &mut self,
+        requested: Option<String>,
+    ) -> Result<String, CoreError> {
+        let id = match requested {
+            Some(id) => {
+                check_ticket_id(&id)?;
+                id
+            }
+            None => self.ids.uuid(),
+        };
+        if self.mm.tickets.contains(&id) {
+            return Err(CoreError::IdTaken {
+                what: "matchmaking ticket",
+                id,
+            });
+        }
+        Ok(id)
+    }
+
+    /// Puts a new ticket's players into its configuration's pool (which checks them against
+    /// the rule set).
+    pub(crate) fn enter_pool(
+        &mut self,
+        now: Millis,
+        configuration: &str,
+        id: &str,
+        players: &[Player],
+        backfill: bool,
+    ) -> Result<(), CoreError> {
+        let pool = self
+            .mm
+            .pools
+            .get_mut(configuration)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "matchmaking configuration",
+                id: configuration.to_string(),
+            })?;
+        pool.insert(flexmatch::Ticket {
+            id: id.to_string(),
+            players: players.to_vec(),
+            created_ms: now,
+            backfill,
+        })
+        .map_err(|e| CoreError::param("Players", e))
+    }
+
     /// StartMatchmaking: a new ticket, searched at once. A player's older active ticket is
     /// cancelled (one search per player at a time).
     pub fn start_matchmaking(
@@ -165,39 +317,14 @@ impl Core {
                 format!("a matchmaking request holds 1 to 10 players, got {n}"),
             ));
         }
-        let id = match req.ticket_id {
-            Some(id) => {
-                check_ticket_id(&id)?;
-                id
-            }
-            None => self.ids.uuid(),
-        };
-        if self.mm.tickets.contains_key(&id) {
-            return Err(CoreError::Matchmaking(format!(
-                "a matchmaking ticket with id '{id}' already exists"
-            )));
-        }
-        let ticket = flexmatch::Ticket {
-            id: id.clone(),
-            players: req.players.clone(),
-            created_ms: now,
-            backfill: false,
-        };
-        let pool = self
-            .mm
-            .pools
-            .get_mut(&cfg.name)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "matchmaking configuration",
-                id: cfg.name.clone(),
-            })?;
-        pool.insert(ticket)
-            .map_err(|e| CoreError::param("Players", e))?;
+        let id = self.fresh_ticket_id(req.ticket_id)?;
+        self.enter_pool(now, cfg.spec.name.as_str(), &id, &req.players, false)?;
         // The pool took it: now the older tickets of these players go.
         let older: BTreeSet<String> = req
             .players
             .iter()
-            .filter_map(|p| self.mm.player_ticket.get(&p.id).cloned())
+            .filter_map(|p| self.mm.tickets.active_ticket_of_player(&p.id))
+            .map(str::to_owned)
             .collect();
         for old in older {
             // A ticket already being placed keeps its match; the others are cancelled.
@@ -207,34 +334,21 @@ impl Core {
                 format!("replaced by the player's newer ticket '{id}'"),
             );
         }
-        for p in &req.players {
-            self.mm.player_ticket.insert(p.id.clone(), id.clone());
-        }
-        let t = MatchmakingTicket {
-            id: id.clone(),
-            configuration_name: cfg.name.clone(),
-            configuration_arn: cfg.arn.clone(),
-            status: TicketStatus::Queued,
-            status_reason: None,
-            status_message: None,
-            start_time: now,
-            end_time: None,
-            players: req.players,
-            connection: None,
-            estimated_wait_seconds: None,
-            kind: TicketKind::Matchmaking,
-            match_id: None,
-            answers: BTreeMap::new(),
-            rule_evaluations: Vec::new(),
-        };
+        let t = MatchmakingTicket::queued(
+            id.clone().into(),
+            &cfg,
+            now,
+            req.players,
+            TicketKind::Matchmaking,
+        );
         let answer = t.clone();
-        self.mm.tickets.insert(id.clone(), t);
+        self.mm.tickets.open(t);
         self.timers.schedule(
             TimerKey::TicketTimeout(id.clone()),
-            now + u64::from(cfg.request_timeout_seconds) * 1000,
+            now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
-        self.run_pass(now, &cfg.name);
+        self.run_pass(now, cfg.spec.name.as_str());
         Ok(answer)
     }
 
@@ -266,15 +380,13 @@ impl Core {
             id: id.into(),
         })?;
         if t.status.is_final() {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{id}' is {}; it cannot be stopped",
-                t.status.as_str()
-            )));
+            return Err(CoreError::TicketEnded {
+                id: id.into(),
+                status: t.status.as_str(),
+            });
         }
         if t.status == TicketStatus::Placing {
-            return Err(CoreError::Matchmaking(format!(
-                "ticket '{id}' is PLACING; its match is being placed and cannot be stopped"
-            )));
+            return Err(CoreError::TicketPlacing { id: id.into() });
         }
         // A ticket in a proposal is cancelled first; the proposal then falls apart as on a
         // rejection (the other tickets fail or return to the pool).
@@ -286,11 +398,11 @@ impl Core {
             now,
             id,
             TicketStatus::Cancelled,
-            Some("CANCELLED".into()),
+            Some(TicketStatusReason::Cancelled),
             Some(message),
         );
         if let Some(m) = proposal {
-            self.drop_proposal(now, &m, &[], "Rejected");
+            self.drop_proposal(now, &m, &[], AcceptanceOutcome::Rejected);
         }
         if let Some(m) = held {
             self.break_up_held_match(now, &m, id);
@@ -304,14 +416,14 @@ impl Core {
         now: Millis,
         id: &str,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
         let Some(t) = self.mm.tickets.get_mut(id) else {
             return;
         };
         t.status = status;
-        t.status_reason = reason.clone();
+        t.status_reason = reason;
         t.status_message = message.clone();
         let configuration = t.configuration_name.clone();
         self.mm_emit(
@@ -333,24 +445,17 @@ impl Core {
         now: Millis,
         id: &str,
         status: TicketStatus,
-        reason: Option<String>,
+        reason: Option<TicketStatusReason>,
         message: Option<String>,
     ) {
-        let Some(t) = self.mm.tickets.get_mut(id) else {
+        if !self.mm.tickets.end(now, id) {
+            return;
+        }
+        let Some(t) = self.mm.tickets.get(id) else {
             return;
         };
-        if t.status.is_final() {
-            return;
-        }
-        t.end_time = Some(now);
         let (cfg, kind) = (t.configuration_name.clone(), t.kind.clone());
-        let players: Vec<String> = t.players.iter().map(|p| p.id.clone()).collect();
         self.leave_pool(&cfg, id);
-        for p in players {
-            if self.mm.player_ticket.get(&p).is_some_and(|t| t == id) {
-                self.mm.player_ticket.remove(&p);
-            }
-        }
         self.timers.cancel(&TimerKey::TicketTimeout(id.into()));
         self.timers
             .schedule(TimerKey::TicketForget(id.into()), now + super::RETENTION_MS);
@@ -378,16 +483,14 @@ impl Core {
                 now,
                 id,
                 TicketStatus::TimedOut,
-                Some("TIMED_OUT".into()),
+                Some(TicketStatusReason::TimedOut),
                 Some(crate::notifications::TIMED_OUT_MESSAGE.into()),
             );
         }
     }
 
     pub(crate) fn forget_ticket(&mut self, id: &str) {
-        if self.mm.tickets.get(id).is_some_and(|t| t.status.is_final()) {
-            self.mm.tickets.remove(id);
-        }
+        self.mm.tickets.forget(id);
     }
 
     /// Puts a configuration's SEARCHING tickets into its (new) pool; those that no longer fit
@@ -398,7 +501,7 @@ impl Core {
             .tickets
             .values()
             .filter(|t| t.configuration_name == cfg && t.status == TicketStatus::Searching)
-            .map(|t| (t.start_time, t.id.clone()))
+            .map(|t| (t.start_time, t.id.to_string()))
             .filter(|(_, id)| self.held_match_of(id).is_none())
             .collect();
         ids.sort();
@@ -408,7 +511,7 @@ impl Core {
                     now,
                     &id,
                     TicketStatus::Failed,
-                    Some("UNEXPECTED_ERROR".into()),
+                    Some(TicketStatusReason::UnexpectedError),
                     Some(msg),
                 );
             }
@@ -435,7 +538,7 @@ impl Core {
                 self.set_status(now, id, TicketStatus::Searching, None, None);
                 let timeout = self
                     .configuration(&cfg)
-                    .map(|c| u64::from(c.request_timeout_seconds) * 1000)
+                    .map(|c| u64::from(c.spec.request_timeout_seconds) * 1000)
                     .unwrap_or(0);
                 self.timers.schedule(
                     TimerKey::TicketTimeout(id.to_owned()),
@@ -446,7 +549,7 @@ impl Core {
                 now,
                 id,
                 TicketStatus::Failed,
-                Some("UNEXPECTED_ERROR".into()),
+                Some(TicketStatusReason::UnexpectedError),
                 Some(msg),
             ),
         }
@@ -456,7 +559,7 @@ impl Core {
     pub(crate) fn pool_ticket(&mut self, cfg: &str, id: &str) -> Result<(), String> {
         let t = self.mm.tickets.get(id).ok_or("ticket gone")?;
         let ticket = flexmatch::Ticket {
-            id: t.id.clone(),
+            id: t.id.to_string(),
             players: t.players.clone(),
             created_ms: t.start_time,
             backfill: matches!(t.kind, TicketKind::Backfill { .. }),
@@ -478,7 +581,7 @@ impl Core {
         };
         let match_id = self.ids.uuid();
         self.assign_match(&match_id, &m);
-        if let Some(url) = cfg.post_processing_url.clone() {
+        if let Some(url) = cfg.spec.post_processing_url.clone() {
             return self.start_post_processing(now, &cfg, match_id, m, url);
         }
         self.continue_match(now, &cfg, match_id, m);
@@ -509,18 +612,18 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        self.note_wait(&cfg.name, now, &m.ticket_ids);
+        self.note_wait(cfg.spec.name.as_str(), now, &m.ticket_ids);
         self.mm_emit(
             now,
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 ticket_ids: m.ticket_ids.clone(),
-                acceptance_required: cfg.acceptance_required,
+                acceptance_required: cfg.spec.acceptance_required,
                 rule_metrics: m.rule_metrics.clone(),
             },
         );
-        if cfg.acceptance_required {
+        if cfg.spec.acceptance_required {
             self.propose(now, cfg, match_id, m);
         } else {
             self.match_agreed(now, cfg, match_id, m);
@@ -536,9 +639,14 @@ impl Core {
         match_id: String,
         m: Match,
     ) {
-        match cfg.flex_match_mode {
+        match cfg.spec.flex_match_mode {
             FlexMatchMode::Standalone => {
-                self.notify_standalone_succeeded(now, &cfg.name, &match_id, &m.ticket_ids);
+                self.notify_standalone_succeeded(
+                    now,
+                    cfg.spec.name.as_str(),
+                    &match_id,
+                    &m.ticket_ids,
+                );
                 for id in &m.ticket_ids {
                     self.finish_ticket(now, id, TicketStatus::Completed, None, None);
                 }

@@ -76,7 +76,7 @@ pub(super) fn active_session() -> (Core, String) {
     let gs = create(&mut c, T0);
     c.activate_game_session(T0, "p1", &gs.id).unwrap();
     c.take_effects();
-    (c, gs.id)
+    (c, gs.id.into())
 }
 
 pub(super) fn player(id: &str) -> NewPlayerSession {

@@ -53,7 +53,7 @@ fn update_merges_properties_and_keeps_room_for_the_players_in() {
     .unwrap();
     let err = c
         .update_game_session(UpdateGameSession {
-            game_session_id: gs.id.clone(),
+            game_session_id: gs.id.to_string(),
             maximum_player_session_count: Some(0),
             ..Default::default()
         })
@@ -64,7 +64,7 @@ fn update_merges_properties_and_keeps_room_for_the_players_in() {
     );
     let updated = c
         .update_game_session(UpdateGameSession {
-            game_session_id: gs.id.clone(),
+            game_session_id: gs.id.to_string(),
             game_properties: Some(vec![("mode".into(), "ctf".into())]),
             player_session_creation_policy: Some(PlayerSessionCreationPolicy::DenyAll),
             ..Default::default()
@@ -76,7 +76,7 @@ fn update_merges_properties_and_keeps_room_for_the_players_in() {
     );
     let updated = c
         .update_game_session(UpdateGameSession {
-            game_session_id: gs.id.clone(),
+            game_session_id: gs.id.to_string(),
             game_properties: Some(vec![("mode".into(), String::new())]),
             ..Default::default()
         })

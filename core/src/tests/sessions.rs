@@ -186,7 +186,7 @@ fn describe_player_sessions_filters_and_pages() {
         .unwrap();
     // Raise the limit so five players fit.
     c.game_sessions
-        .get_mut(&id)
+        .get_mut(id.as_str())
         .unwrap()
         .maximum_player_session_count = 5;
     let ps = c

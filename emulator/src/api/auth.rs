@@ -14,13 +14,13 @@ use super::error::{ApiError, ErrorCode};
 
 /// The access key ID a request was signed with, if it carries a SigV4
 /// `Authorization` header.
-pub fn access_key_id(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn access_key_id(headers: &HeaderMap) -> Option<&str> {
     credential_scope(headers).next().filter(|s| !s.is_empty())
 }
 
 /// The Region the request was signed for (`Credential=<AKID>/<date>/<region>/...`):
 /// the Region the caller believes it is talking to, for ARNs and the like.
-pub fn signing_region(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn signing_region(headers: &HeaderMap) -> Option<&str> {
     credential_scope(headers).nth(2).filter(|s| !s.is_empty())
 }
 
@@ -37,7 +37,7 @@ fn credential_scope(headers: &HeaderMap) -> impl Iterator<Item = &str> {
 }
 
 /// Check the caller against the configured keys (none: no check).
-pub fn check(headers: &HeaderMap, accepted: &[String]) -> Result<(), ApiError> {
+pub(crate) fn check(headers: &HeaderMap, accepted: &[String]) -> Result<(), ApiError> {
     if accepted.is_empty() {
         return Ok(());
     }

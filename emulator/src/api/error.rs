@@ -19,21 +19,37 @@ use std::fmt;
 /// [`UnknownOperation`]: ErrorCode::UnknownOperation
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
+    /// `ConflictException`: the request conflicts with the current state.
     Conflict,
+    /// `FleetCapacityExceededException`: no room on the fleet for the game session.
     FleetCapacityExceeded,
+    /// `GameSessionFullException`: the game session has no open player slot.
     GameSessionFull,
+    /// `IdempotentParameterMismatchException`: an idempotency token reused with other parameters.
     IdempotentParameterMismatch,
+    /// `InternalServiceException`: the service failed.
     InternalService,
+    /// `InvalidFleetStatusException`: the fleet is not in a status that allows this.
     InvalidFleetStatus,
+    /// `InvalidGameSessionStatusException`: the game session is not in a status that allows this.
     InvalidGameSessionStatus,
+    /// `InvalidRequestException`: a parameter is missing or invalid.
     InvalidRequest,
+    /// `LimitExceededException`: a service limit is reached.
     LimitExceeded,
+    /// `NotFoundException`: the named resource does not exist.
     NotFound,
+    /// `NotReadyException`: the resource is not ready yet.
     NotReady,
+    /// `OutOfCapacityException`: the compute has no room.
     OutOfCapacity,
+    /// `TaggingFailedException`: a tag operation failed.
     TaggingFailed,
+    /// `TerminalRoutingStrategyException`: the alias routes to a terminal message.
     TerminalRoutingStrategy,
+    /// `UnauthorizedException`: the caller may not do this.
     Unauthorized,
+    /// `UnsupportedRegionException`: the operation is not supported in this Region.
     UnsupportedRegion,
     /// Not a model shape: the code AWS JSON services answer for an operation
     /// they do not know. Sent for unknown or not-yet-implemented operations.
@@ -41,8 +57,9 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code, for tests and lookups.
-    pub const ALL: [ErrorCode; 17] = [
+    /// Every code, for tests.
+    #[cfg(test)]
+    pub(crate) const ALL: [ErrorCode; 17] = [
         ErrorCode::Conflict,
         ErrorCode::FleetCapacityExceeded,
         ErrorCode::GameSessionFull,
@@ -86,7 +103,7 @@ impl ErrorCode {
     }
 
     /// HTTP status: 500 for the one server fault, 400 for everything else.
-    pub fn status(self) -> u16 {
+    pub(crate) fn status(self) -> u16 {
         match self {
             ErrorCode::InternalService => 500,
             _ => 400,
@@ -95,7 +112,7 @@ impl ErrorCode {
 
     /// Whether this code is checked against an operation's modeled list.
     /// `UnknownOperation` is a protocol-level answer, outside any operation.
-    pub fn is_model_error(self) -> bool {
+    pub(crate) fn is_model_error(self) -> bool {
         self != ErrorCode::UnknownOperation
     }
 }
@@ -109,11 +126,14 @@ impl fmt::Display for ErrorCode {
 /// An error answer: code plus human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub code: ErrorCode,
-    pub message: String,
+    /// What kind of error: the `__type` the caller sees.
+    pub(crate) code: ErrorCode,
+    /// What is wrong, for a person.
+    pub(crate) message: String,
 }
 
 impl ApiError {
+    /// An error with this code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code,
@@ -122,22 +142,22 @@ impl ApiError {
     }
 
     /// `InvalidRequestException`: the caller sent something we cannot accept.
-    pub fn invalid_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn invalid_request(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::InvalidRequest, message)
     }
 
     /// `InternalServiceException` (HTTP 500): our fault, the SDK will retry.
-    pub fn internal(message: impl Into<String>) -> ApiError {
+    pub(crate) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::InternalService, message)
     }
 
     /// `UnknownOperationException`.
-    pub fn unknown_operation(message: impl Into<String>) -> ApiError {
+    pub(crate) fn unknown_operation(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::UnknownOperation, message)
     }
 
     /// HTTP status for this error.
-    pub fn status(&self) -> u16 {
+    pub(crate) fn status(&self) -> u16 {
         self.code.status()
     }
 }

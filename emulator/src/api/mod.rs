@@ -7,30 +7,33 @@
 //! output and never see a wire format.
 //!
 //! A request goes through, in order:
-//! 1. [`server`]: axum listener, body size limit, request ID.
-//! 2. [`protocol::identify`]: protocol and operation from path/headers.
-//! 3. [`auth`]: optional access-key check.
+//! 1. `server`: axum listener, body size limit, request ID.
+//! 2. `protocol::identify`: protocol and operation from path/headers.
+//! 3. `auth`: optional access-key check.
 //! 4. [`protocol`] decoding (JSON or CBOR) into a neutral `serde_json::Value`.
-//! 5. [`validate`]: checked against the operation's input shape in the
-//!    [`model`] (required members, types, lengths, ranges, enums, patterns).
+//! 5. `validate`: checked against the operation's input shape in the
+//!    `model` (required members, types, lengths, ranges, enums, patterns).
 //! 6. [`router`]: `serde_json::from_value` into the handler's input struct,
 //!    the handler, and back through the output shape into the request's
-//!    protocol. Errors are rendered by [`error`] in the same protocol.
+//!    protocol. Errors are rendered by `error` in the same protocol.
 //!
 //! Adding an operation: see [`router`]. Testing a handler in both protocols
 //! without a socket: [`testing::call`]. The daemon's operations live in
-//! [`handlers`], one file per area, over the daemon's shared state.
+//! `handlers`, one file per area, over the daemon's shared state.
 
-pub mod auth;
-pub mod error;
-pub mod handlers;
-pub mod model;
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod handlers;
+pub(crate) mod model;
 pub mod protocol;
 pub mod router;
-pub mod server;
+pub(crate) mod server;
 pub mod testing;
 pub mod types;
-pub mod validate;
+pub(crate) mod validate;
+
+#[cfg(test)]
+mod readme_operations;
 
 pub use error::{ApiError, ErrorCode};
 pub use model::ServiceModel;

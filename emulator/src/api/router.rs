@@ -91,12 +91,12 @@ impl<'a, S> Ctx<'a, S> {
     }
 
     /// The operation being served (`StartMatchmaking`).
-    pub fn operation(&self) -> &'a str {
+    pub(crate) fn operation(&self) -> &'a str {
         &self.operation.name
     }
 
     /// The request ID sent back in `x-amzn-RequestId`.
-    pub fn request_id(&self) -> &'a str {
+    pub(crate) fn request_id(&self) -> &'a str {
         self.request_id
     }
 
@@ -133,13 +133,13 @@ impl<'a, S> Ctx<'a, S> {
     }
 
     /// Whether this operation models `code`.
-    pub fn models(&self, code: ErrorCode) -> bool {
+    pub(crate) fn models(&self, code: ErrorCode) -> bool {
         is_modeled(self.operation, code)
     }
 }
 
 /// Whether `code` may be returned by `op` (protocol-level codes always may).
-pub fn is_modeled(op: &Operation, code: ErrorCode) -> bool {
+pub(crate) fn is_modeled(op: &Operation, code: ErrorCode) -> bool {
     !code.is_model_error() || op.models_error(code.name())
 }
 
@@ -148,10 +148,13 @@ type ErasedHandler<S> =
 
 /// A request as the router needs it (independent of the HTTP server).
 pub struct ApiRequest<'a> {
+    /// The HTTP method.
     pub method: &'a Method,
     /// Path without query string.
     pub path: &'a str,
+    /// The HTTP headers (protocol, target, signature).
     pub headers: &'a HeaderMap,
+    /// The request body as received.
     pub body: &'a [u8],
 }
 
@@ -213,25 +216,28 @@ impl<S: 'static> Router<S> {
 
     /// Require requests to be signed with this access key ID (see [`auth`]);
     /// `None` (the default) accepts everyone.
-    pub fn require_access_key(self, access_key_id: Option<String>) -> Router<S> {
+    pub(crate) fn require_access_key(self, access_key_id: Option<String>) -> Router<S> {
         self.require_access_keys(access_key_id.into_iter().collect())
     }
 
     /// Require requests to be signed with one of these access key IDs (the config
     /// file's `[auth] access_keys`); empty accepts everyone.
-    pub fn require_access_keys(mut self, access_key_ids: Vec<String>) -> Router<S> {
+    pub(crate) fn require_access_keys(mut self, access_key_ids: Vec<String>) -> Router<S> {
         self.access_keys = access_key_ids;
         self
     }
 
     /// The model the router serves.
-    pub fn model(&self) -> &'static ServiceModel {
+    pub(crate) fn model(&self) -> &'static ServiceModel {
         self.model
     }
 
-    /// Whether `operation` has a handler.
-    pub fn is_registered(&self, operation: &str) -> bool {
-        self.handlers.contains_key(operation)
+    /// Every operation with a handler, sorted by name: what the service API supports.
+    #[cfg(test)]
+    pub(crate) fn operations(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.handlers.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
     }
 
     /// Serve one request. Never panics on any input: every failure becomes an
@@ -263,7 +269,7 @@ impl<S: 'static> Router<S> {
 
     /// Answer a request that could not be read at all (e.g. a body over the
     /// size limit) with `err`, in the protocol the request appears to use.
-    pub fn reject(&self, req: &ApiRequest<'_>, err: ApiError) -> Response<Vec<u8>> {
+    pub(crate) fn reject(&self, req: &ApiRequest<'_>, err: ApiError) -> Response<Vec<u8>> {
         let protocol = match protocol::identify(self.model, req.method, req.path, req.headers) {
             Ok(t) => t.protocol,
             Err((p, _)) => p,

@@ -27,7 +27,7 @@ pub struct ApiConfig {
     /// Where to listen; port 0 picks a free port (see [`ApiServer::local_addr`]).
     pub listen: SocketAddr,
     /// When set, requests must be signed with this access key ID (the
-    /// signature itself is not verified; see [`auth`](super::auth)).
+    /// signature itself is not verified; see `auth`).
     pub access_key_id: Option<String>,
     /// Largest request body accepted. The biggest modeled input is a 5 MB
     /// zip blob, base64-encoded in JSON.
@@ -61,7 +61,7 @@ pub struct ApiServer {
 
 impl ApiServer {
     /// Bind the listener. The router gets `config.access_key_id` applied, if set (a
-    /// router may also carry keys of its own, [`Router::require_access_keys`]).
+    /// router may also carry keys of its own, `Router::require_access_keys`).
     pub async fn bind<S: Send + Sync + 'static>(
         config: ApiConfig,
         router: Router<S>,
@@ -91,7 +91,7 @@ impl ApiServer {
     /// request for one of their paths with a method they do not route goes on to the
     /// operation router instead of a 405: the AWS SDKs POST to `/`, where the dashboard
     /// answers GET.
-    pub fn with_routes(mut self, routes: axum::Router) -> ApiServer {
+    pub(crate) fn with_routes(mut self, routes: axum::Router) -> ApiServer {
         let api = self.api.clone();
         let routes = routes.method_not_allowed_fallback(move |request: Request| {
             let api = api.clone();

@@ -32,9 +32,11 @@ use super::router::{ApiRequest, Router};
 /// An error answer as a client sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallError {
+    /// The HTTP status code.
     pub status: u16,
     /// `__type` (e.g. `NotFoundException`).
     pub code: String,
+    /// The error message.
     pub message: String,
 }
 

@@ -50,7 +50,7 @@ impl Timestamp {
     }
 
     /// From epoch milliseconds: the natural unit of an injected clock.
-    pub fn from_epoch_millis(millis: i64) -> Timestamp {
+    pub(crate) fn from_epoch_millis(millis: i64) -> Timestamp {
         Timestamp(millis as f64 / 1000.0)
     }
 

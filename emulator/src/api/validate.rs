@@ -40,7 +40,7 @@ const MAX_LISTED: usize = 10;
 const MAX_VALUE_CHARS: usize = 100;
 
 /// Validate and normalise `value` (the decoded input) against `shape`.
-pub fn validate_input(
+pub(crate) fn validate_input(
     model: &ServiceModel,
     shape: ShapeId,
     value: &mut Value,
@@ -50,7 +50,11 @@ pub fn validate_input(
 
 /// Check that a handler's output matches the output shape: required members,
 /// types, and no unknown members. Returns the violations as one message.
-pub fn check_output(model: &ServiceModel, shape: ShapeId, value: &Value) -> Result<(), String> {
+pub(crate) fn check_output(
+    model: &ServiceModel,
+    shape: ShapeId,
+    value: &Value,
+) -> Result<(), String> {
     let mut copy = value.clone();
     run(model, shape, &mut copy, Mode::Output)
 }

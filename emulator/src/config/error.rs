@@ -6,13 +6,16 @@ use std::path::{Path, PathBuf};
 /// One problem in a configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    pub file: PathBuf,
+    /// The configuration file the problem is in.
+    pub(crate) file: PathBuf,
     /// 1-based; 0 when the problem has no position (the file cannot be read).
-    pub line: usize,
-    pub column: usize,
+    pub(crate) line: usize,
+    /// 1-based column; 0 when the problem has no position.
+    pub(crate) column: usize,
     /// The key path, e.g. `matchmaking_configurations[1].queue`; empty when unknown.
-    pub key: String,
-    pub message: String,
+    pub(crate) key: String,
+    /// What is wrong.
+    pub(crate) message: String,
 }
 
 impl ConfigError {

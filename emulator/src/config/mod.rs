@@ -1,31 +1,36 @@
 //! The startup file: everything `playfield serve` brings up before the first request.
 //!
-//! A configuration is read in two passes. `raw` deserializes the TOML text as written, keeping
-//! the position of every value a later check may complain about; `resolve` then checks what
-//! serde cannot (names unique, references that resolve, values in range, rule set files that
-//! exist) and produces the plain [`Config`] the daemon applies. Every problem found in either
+//! A configuration is read in two passes. `raw` is the parse layer: it deserializes the TOML
+//! text as written, keeping the position of every value a later check may complain about;
+//! `resolve` then checks what serde cannot (names unique, references that resolve, values in
+//! range, rule set files that exist) and produces the plain [`Config`] the daemon applies.
+//! Queues and matchmaking configurations resolve straight into the core's
+//! [`QueueSpec`] and [`ConfigurationSpec`] — the same types the API builds — starting from
+//! the specs' own defaults and reporting the specs' own problems
+//! ([`ConfigurationSpec::problems`], [`QueueSpec::problems`]) at the key they come from. Every problem found in either
 //! pass becomes a [`ConfigError`] naming the file, line, column and key, and all of them are
 //! reported at once, so a user fixes the file in one go.
 //!
-//! With no file, [`Config::embedded_default`] serves: one fleet, one queue, a 1v1 rule set and
+//! With no file, `Config::embedded_default` serves: one fleet, one queue, a 1v1 rule set and
 //! one matchmaking configuration that uses them.
 
 mod error;
+mod launch_paths;
 mod raw;
 mod resolve;
 mod setup;
 
 pub use error::{ConfigError, ConfigErrors};
 
-use crate::core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
-use crate::core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType};
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::queues::QueueSpec;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// The default configuration, compiled in. Also the annotated example's starting point.
-pub const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
+pub(crate) const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
 
 /// A checked configuration, ready to apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,57 +38,61 @@ pub struct Config {
     /// AWS region used in ARNs and events.
     pub region: String,
     /// The 12-digit account id used in ARNs and events.
-    pub account_id: String,
-    pub listen: Listen,
+    pub(crate) account_id: String,
+    pub(crate) listen: Listen,
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
-    pub tls: Option<TlsFiles>,
-    pub auth: Auth,
-    pub gateway: GatewayTimeouts,
+    pub(crate) tls: Option<TlsFiles>,
+    /// Whether callers must present a known access key.
+    pub(crate) auth: Auth,
+    pub(crate) gateway: GatewayTimeouts,
+    /// The fleets game servers join.
     pub fleets: Vec<Fleet>,
-    pub queues: Vec<Queue>,
-    pub rule_sets: Vec<RuleSet>,
-    pub matchmaking_configurations: Vec<MatchmakingConfiguration>,
+    pub(crate) queues: Vec<QueueSpec>,
+    pub(crate) rule_sets: Vec<RuleSet>,
+    pub(crate) matchmaking_configurations: Vec<ConfigurationSpec>,
+    /// Where configurations' and queues' events go.
     pub notification_targets: Vec<NotificationTarget>,
 }
 
 /// Where the daemon listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Listen {
+pub(crate) struct Listen {
     /// The AWS service API (awsJson1_1 and rpcv2Cbor).
-    pub api: SocketAddr,
+    pub(crate) api: SocketAddr,
     /// Game servers over plain WebSocket.
-    pub ws: SocketAddr,
+    pub(crate) ws: SocketAddr,
     /// Game servers over TLS (the official C++ SDK always uses TLS).
-    pub wss: SocketAddr,
+    pub(crate) wss: SocketAddr,
 }
 
 /// A certificate and key in PEM files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsFiles {
-    pub cert: PathBuf,
-    pub key: PathBuf,
+pub(crate) struct TlsFiles {
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
 /// Whether callers must present a known access key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Auth {
-    pub required: bool,
-    pub access_keys: Vec<String>,
+pub(crate) struct Auth {
+    /// Whether callers (API requests, game servers) must present a known access key.
+    pub(crate) required: bool,
+    pub(crate) access_keys: Vec<String>,
 }
 
 /// How long the gateway waits before it gives up on a game server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GatewayTimeouts {
+pub(crate) struct GatewayTimeouts {
     /// A process that sends no heartbeat for this long is gone.
-    pub heartbeat_timeout_seconds: u64,
+    pub(crate) heartbeat_timeout_seconds: u64,
     /// A process that disconnected and has not reconnected after this long is gone.
-    pub reconnect_grace_seconds: u64,
+    pub(crate) reconnect_grace_seconds: u64,
     /// A game session still ACTIVATING after this long ends in error.
-    pub activation_timeout_seconds: u64,
+    pub(crate) activation_timeout_seconds: u64,
     /// A game server connecting with a fleet id no fleet has gets that fleet created
     /// (Anywhere, location `custom-local`, logged); `false` refuses it, naming the known
     /// fleets — the strict mode for catching a mistyped fleet id.
-    pub accept_unknown_fleets: bool,
+    pub(crate) accept_unknown_fleets: bool,
 }
 
 /// A fleet of game server processes on this machine.
@@ -91,6 +100,7 @@ pub struct GatewayTimeouts {
 pub struct Fleet {
     /// `fleet-…`; servers connect with this as their FleetId.
     pub id: String,
+    /// The fleet's name.
     pub name: String,
     /// Custom locations (`custom-…`); the first is where launched processes run.
     pub locations: Vec<String>,
@@ -101,61 +111,25 @@ pub struct Fleet {
 /// How to start a fleet's game server processes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchSpec {
+    /// The program to run.
     pub executable: PathBuf,
+    /// Its command-line arguments.
     pub arguments: Vec<String>,
+    /// How many processes of it run at once.
     pub concurrent_processes: u32,
+    /// Environment variables set for it, on top of the ones the launcher sets.
     pub environment: BTreeMap<String, String>,
+    /// The directory it runs in; `None`: the daemon's own.
     pub working_directory: Option<PathBuf>,
-}
-
-/// A game session queue: where matches are placed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Queue {
-    pub name: String,
-    /// Fleet ids in preference order.
-    pub destinations: Vec<String>,
-    pub timeout_seconds: u32,
-    pub player_latency_policies: Vec<PlayerLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<String>,
-    /// FilterConfiguration.AllowedLocations; empty: every location.
-    pub allowed_locations: Vec<String>,
-    /// PriorityConfiguration.PriorityOrder; empty: destination order.
-    pub priority_order: Vec<PriorityType>,
-    /// PriorityConfiguration.LocationOrder.
-    pub location_order: Vec<String>,
 }
 
 /// A matchmaking rule set: a name and its JSON text (validated when the daemon applies it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleSet {
+pub(crate) struct RuleSet {
     pub name: String,
     pub body: String,
     /// The file the body came from, for error messages; `None` when inline.
-    pub source: Option<PathBuf>,
-}
-
-/// A matchmaking configuration: which rule set matches, and what happens to the match.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MatchmakingConfiguration {
-    pub name: String,
-    pub description: Option<String>,
-    pub rule_set: String,
-    pub flex_match_mode: FlexMatchMode,
-    /// The queue name (WITH_QUEUE only).
-    pub queue: Option<String>,
-    pub request_timeout_seconds: u32,
-    pub acceptance_required: bool,
-    pub acceptance_timeout_seconds: Option<u32>,
-    pub backfill_mode: BackfillMode,
-    pub additional_player_count: u32,
-    pub game_properties: BTreeMap<String, String>,
-    pub game_session_data: Option<String>,
-    pub custom_event_data: Option<String>,
-    /// The notification target's name.
-    pub notification_target: Option<String>,
-    /// PGOS matchmaking post-processing: the "virtual server" URL called when a match forms.
-    pub post_processing_url: Option<String>,
+    pub(crate) source: Option<PathBuf>,
 }
 
 /// The format events are delivered in.
@@ -177,7 +151,9 @@ pub enum EventFormat {
 pub struct NotificationTarget {
     /// What configurations name in `notification_target`; also usable as an SNS topic ARN.
     pub name: String,
+    /// Where events are POSTed.
     pub url: String,
+    /// The format they are delivered in.
     pub format: EventFormat,
     /// GPM: the match token receivers check (`MatchTokens`).
     pub match_token: Option<String>,
@@ -191,18 +167,22 @@ pub struct NotificationTarget {
 
 impl Config {
     /// The configuration used when `playfield serve` is given no file.
-    pub fn embedded_default() -> Config {
+    pub(crate) fn embedded_default() -> Config {
         Config::from_toml_str(EMBEDDED_DEFAULT, Path::new("<embedded default>"))
             .expect("the embedded default configuration is valid (tested)")
     }
 
     /// Reads and checks a configuration file. Relative paths inside it (rule set files,
-    /// executables, TLS files) are taken relative to the file's own directory.
+    /// executables, TLS files) are taken relative to the file's own directory; a launch
+    /// executable may name environment variables (`${CARGO_TARGET_DIR:-../../target}`) and
+    /// must exist (an error naming the file, the fleet and the path).
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigErrors::single(ConfigError::io(path, format!("cannot read the file: {e}")))
         })?;
-        Config::from_toml_str(&text, path)
+        let config = Config::from_toml_str(&text, path)?;
+        launch_paths::check_executables(&config, path, &text)?;
+        Ok(config)
     }
 
     /// Checks a configuration given as text; `path` names it in errors and anchors relative
@@ -214,8 +194,9 @@ impl Config {
     }
 
     /// The ARN of a matchmaking configuration, as events and the API show it.
-    pub fn matchmaking_configuration_arn(&self, name: &str) -> String {
-        crate::core::arn::ArnIssuer::new(&self.region, &self.account_id)
+    #[cfg(test)]
+    pub(crate) fn matchmaking_configuration_arn(&self, name: &str) -> String {
+        playfield_core::arn::ArnIssuer::new(&self.region, &self.account_id)
             .matchmaking_configuration(name)
             .into()
     }

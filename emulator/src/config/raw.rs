@@ -1,9 +1,13 @@
-//! The configuration file exactly as written: serde shapes with positions kept.
+//! The configuration file exactly as written: serde shapes with positions kept. This is the
+//! parse layer only: `resolve` turns these into the checked [`Config`](super::Config), and
+//! queues and matchmaking configurations into the core's specs. A member the specs default
+//! is optional here and takes the spec's default there, so no default is written twice.
 //!
 //! Unknown keys are refused (`deny_unknown_fields`) so a typo such as `acceptance_requird` is an
 //! error at its line, not a silently ignored setting. Values a later check may reject are kept as
 //! [`Spanned`] so the error can point at them.
 
+use playfield_core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -14,22 +18,22 @@ pub(crate) struct RawConfig {
     #[serde(default = "default_region")]
     pub region: Spanned<String>,
     #[serde(default = "default_account_id")]
-    pub account_id: Spanned<String>,
+    pub(crate) account_id: Spanned<String>,
     #[serde(default)]
     pub listen: RawListen,
-    pub tls: Option<RawTls>,
+    pub(crate) tls: Option<RawTls>,
     #[serde(default)]
-    pub auth: RawAuth,
+    pub(crate) auth: RawAuth,
     #[serde(default)]
     pub gateway: RawGateway,
     #[serde(default)]
     pub fleets: Vec<RawFleet>,
     #[serde(default)]
-    pub queues: Vec<RawQueue>,
+    pub(crate) queues: Vec<RawQueue>,
     #[serde(default)]
-    pub rule_sets: Vec<RawRuleSet>,
+    pub(crate) rule_sets: Vec<RawRuleSet>,
     #[serde(default)]
-    pub matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
+    pub(crate) matchmaking_configurations: Vec<RawMatchmakingConfiguration>,
     #[serde(default)]
     pub notification_targets: Vec<RawNotificationTarget>,
 }
@@ -46,11 +50,11 @@ fn default_account_id() -> Spanned<String> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawListen {
     #[serde(default = "default_api")]
-    pub api: Spanned<String>,
+    pub(crate) api: Spanned<String>,
     #[serde(default = "default_ws")]
-    pub ws: Spanned<String>,
+    pub(crate) ws: Spanned<String>,
     #[serde(default = "default_wss")]
-    pub wss: Spanned<String>,
+    pub(crate) wss: Spanned<String>,
 }
 
 impl Default for RawListen {
@@ -78,17 +82,17 @@ fn default_wss() -> Spanned<String> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTls {
-    pub cert: Spanned<String>,
-    pub key: Spanned<String>,
+    pub(crate) cert: Spanned<String>,
+    pub(crate) key: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAuth {
     #[serde(default = "no")]
-    pub required: Spanned<bool>,
+    pub(crate) required: Spanned<bool>,
     #[serde(default)]
-    pub access_keys: Vec<String>,
+    pub(crate) access_keys: Vec<String>,
 }
 
 impl Default for RawAuth {
@@ -112,13 +116,13 @@ fn yes() -> Spanned<bool> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGateway {
     #[serde(default = "default_heartbeat_timeout")]
-    pub heartbeat_timeout_seconds: Spanned<u64>,
+    pub(crate) heartbeat_timeout_seconds: Spanned<u64>,
     #[serde(default = "default_reconnect_grace")]
-    pub reconnect_grace_seconds: Spanned<u64>,
+    pub(crate) reconnect_grace_seconds: Spanned<u64>,
     #[serde(default = "default_activation_timeout")]
-    pub activation_timeout_seconds: Spanned<u64>,
+    pub(crate) activation_timeout_seconds: Spanned<u64>,
     #[serde(default = "yes")]
-    pub accept_unknown_fleets: Spanned<bool>,
+    pub(crate) accept_unknown_fleets: Spanned<bool>,
 }
 
 impl Default for RawGateway {
@@ -179,30 +183,24 @@ fn one() -> Spanned<u32> {
 pub(crate) struct RawQueue {
     pub name: Spanned<String>,
     pub destinations: Vec<Spanned<String>>,
-    #[serde(default = "default_queue_timeout")]
-    pub timeout_seconds: Spanned<u32>,
+    pub timeout_seconds: Option<Spanned<u32>>,
     #[serde(default)]
-    pub player_latency_policies: Vec<RawLatencyPolicy>,
-    pub custom_event_data: Option<String>,
-    pub notification_target: Option<Spanned<String>>,
+    pub(crate) player_latency_policies: Vec<RawLatencyPolicy>,
+    pub(crate) custom_event_data: Option<String>,
+    pub(crate) notification_target: Option<Spanned<String>>,
     #[serde(default)]
-    pub allowed_locations: Vec<Spanned<String>>,
+    pub(crate) allowed_locations: Vec<Spanned<String>>,
     #[serde(default)]
-    pub priority_order: Vec<Spanned<String>>,
+    pub(crate) priority_order: Vec<Spanned<String>>,
     #[serde(default)]
-    pub location_order: Vec<Spanned<String>>,
-}
-
-/// The service's default placement timeout.
-fn default_queue_timeout() -> Spanned<u32> {
-    Spanned::new(0..0, 600)
+    pub(crate) location_order: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLatencyPolicy {
-    pub maximum_individual_player_latency_ms: u32,
-    pub policy_duration_seconds: Option<u32>,
+    pub(crate) maximum_individual_player_latency_ms: u32,
+    pub(crate) policy_duration_seconds: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,40 +217,18 @@ pub(crate) struct RawMatchmakingConfiguration {
     pub name: Spanned<String>,
     pub description: Option<String>,
     pub rule_set: Spanned<String>,
-    #[serde(default = "with_queue")]
-    pub flex_match_mode: Spanned<super::FlexMatchMode>,
+    pub flex_match_mode: Option<Spanned<FlexMatchMode>>,
     pub queue: Option<Spanned<String>>,
-    #[serde(default = "default_request_timeout")]
-    pub request_timeout_seconds: Spanned<u32>,
-    #[serde(default)]
-    pub acceptance_required: bool,
+    pub request_timeout_seconds: Option<Spanned<u32>>,
+    pub acceptance_required: Option<bool>,
     pub acceptance_timeout_seconds: Option<Spanned<u32>>,
-    #[serde(default = "manual")]
-    pub backfill_mode: Spanned<super::BackfillMode>,
-    #[serde(default)]
-    pub additional_player_count: u32,
-    #[serde(default = "no_properties")]
-    pub game_properties: Spanned<BTreeMap<String, String>>,
+    pub backfill_mode: Option<Spanned<BackfillMode>>,
+    pub additional_player_count: Option<u32>,
+    pub game_properties: Option<Spanned<BTreeMap<String, String>>>,
     pub game_session_data: Option<String>,
     pub custom_event_data: Option<Spanned<String>>,
     pub notification_target: Option<Spanned<String>>,
     pub post_processing_url: Option<Spanned<String>>,
-}
-
-fn no_properties() -> Spanned<BTreeMap<String, String>> {
-    Spanned::new(0..0, BTreeMap::new())
-}
-
-fn with_queue() -> Spanned<super::FlexMatchMode> {
-    Spanned::new(0..0, super::FlexMatchMode::WithQueue)
-}
-
-fn manual() -> Spanned<super::BackfillMode> {
-    Spanned::new(0..0, super::BackfillMode::Manual)
-}
-
-fn default_request_timeout() -> Spanned<u32> {
-    Spanned::new(0..0, 120)
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,7 +5,10 @@
 
 use super::raw::*;
 use super::*;
-use crate::core::matchmaking::configurations::post_processing_url_problem;
+use playfield_core::matchmaking::configurations::{
+    ConfigurationMember, FlexMatchMode, SpecProblem,
+};
+use playfield_core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType, QueueMember};
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;
@@ -230,12 +233,26 @@ fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
                 if l.executable.get_ref().trim().is_empty() {
                     c.error(l.executable.span(), format!("{key}.launch.executable"), "is empty");
                 }
+                // `${NAME:-default}` expands (launch_paths): a sample can name cargo's target
+                // directory wherever CARGO_TARGET_DIR puts it.
+                let executable = launch_paths::resolve(c.file, l.executable.get_ref())
+                    .unwrap_or_else(|e| {
+                        c.error(l.executable.span(), format!("{key}.launch.executable"), e);
+                        PathBuf::new()
+                    });
+                let working_directory = l.working_directory.as_deref().and_then(|d| {
+                    launch_paths::resolve(c.file, d)
+                        .map_err(|e| {
+                            c.error(f.name.span(), format!("{key}.launch.working_directory"), e)
+                        })
+                        .ok()
+                });
                 LaunchSpec {
-                    executable: relative_to(c.file, l.executable.get_ref()),
+                    executable,
                     arguments: l.arguments.clone(),
                     concurrent_processes: n,
                     environment: l.environment.clone(),
-                    working_directory: l.working_directory.as_deref().map(|d| relative_to(c.file, d)),
+                    working_directory,
                 }
             });
             Fleet {
@@ -324,25 +341,22 @@ fn check_target_ref(
     }
 }
 
+/// The startup file's own range for a queue's `timeout_seconds`, stricter than the core's
+/// (at least 1): a placement shorter than 10 s is a mistake in a file.
+const QUEUE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 10..=600;
+
 fn resolve_queues(
     c: &mut Checker,
     raw: &[RawQueue],
     fleets: &[Fleet],
     targets: &HashSet<&str>,
-) -> Vec<Queue> {
+) -> Vec<QueueSpec> {
     let mut seen = HashSet::new();
     raw.iter()
         .enumerate()
         .map(|(i, q)| {
             let key = format!("queues[{i}]");
             c.unique(&mut seen, &q.name, format!("{key}.name"));
-            if !is_dashed_name(q.name.get_ref()) || q.name.get_ref().len() > 128 {
-                c.error(
-                    q.name.span(),
-                    format!("{key}.name"),
-                    "a queue name is 1 to 128 letters, digits and dashes",
-                );
-            }
             let mut destinations = Vec::new();
             for (j, d) in q.destinations.iter().enumerate() {
                 match fleets
@@ -364,32 +378,11 @@ fn resolve_queues(
                     "a queue needs at least one destination fleet",
                 );
             }
-            let timeout = *q.timeout_seconds.get_ref();
-            if !(10..=600).contains(&timeout) {
-                c.error(
-                    q.timeout_seconds.span(),
-                    format!("{key}.timeout_seconds"),
-                    format!("{timeout} is out of range 10..=600"),
-                );
-            }
-            check_target_ref(
-                c,
-                &q.notification_target,
-                format!("{key}.notification_target"),
-                targets,
-            );
-            let allowed_locations =
-                check_locations(c, &q.allowed_locations, format!("{key}.allowed_locations"));
-            let location_order =
-                check_locations(c, &q.location_order, format!("{key}.location_order"));
-            let priority_order = check_priority_order(c, &q.priority_order, &key);
-            Queue {
-                allowed_locations,
-                priority_order,
-                location_order,
-                name: q.name.get_ref().clone(),
+            let (priority_order, priority_written_at) =
+                parse_priority_order(c, &q.priority_order, &key);
+            let mut spec = QueueSpec {
+                name: q.name.get_ref().as_str().into(),
                 destinations,
-                timeout_seconds: timeout,
                 player_latency_policies: q
                     .player_latency_policies
                     .iter()
@@ -401,7 +394,51 @@ fn resolve_queues(
                     .collect(),
                 custom_event_data: q.custom_event_data.clone(),
                 notification_target: q.notification_target.as_ref().map(|t| t.get_ref().clone()),
+                allowed_locations: check_locations(
+                    c,
+                    &q.allowed_locations,
+                    format!("{key}.allowed_locations"),
+                ),
+                priority_order,
+                location_order: check_locations(
+                    c,
+                    &q.location_order,
+                    format!("{key}.location_order"),
+                ),
+                ..QueueSpec::default()
+            };
+            if let Some(t) = &q.timeout_seconds {
+                spec.timeout_seconds = *t.get_ref();
+                if !QUEUE_TIMEOUT_RANGE.contains(t.get_ref()) {
+                    c.error(
+                        t.span(),
+                        format!("{key}.timeout_seconds"),
+                        format!("{} is out of range 10..=600", t.get_ref()),
+                    );
+                }
             }
+            check_target_ref(
+                c,
+                &q.notification_target,
+                format!("{key}.notification_target"),
+                targets,
+            );
+            for SpecProblem { member, message } in spec.problems() {
+                match member {
+                    QueueMember::Name => c.error(q.name.span(), format!("{key}.name"), message),
+                    // The file's stricter range, checked above, covers the core's.
+                    QueueMember::TimeoutInSeconds => {}
+                    QueueMember::PriorityOrder(i) => {
+                        let j = priority_written_at[i];
+                        c.error(
+                            q.priority_order[j].span(),
+                            format!("{key}.priority_order[{j}]"),
+                            message,
+                        )
+                    }
+                }
+            }
+            spec
         })
         .collect()
 }
@@ -432,19 +469,25 @@ fn check_locations(c: &mut Checker, raw: &[Spanned<String>], key: String) -> Vec
     raw.iter().map(|l| l.get_ref().clone()).collect()
 }
 
-/// PriorityOrder: each of LATENCY, COST, DESTINATION, LOCATION at most once.
-fn check_priority_order(c: &mut Checker, raw: &[Spanned<String>], key: &str) -> Vec<PriorityType> {
+/// PriorityOrder's entries as the core's enum, each with its index in the file; an entry
+/// that names none is reported and left out (a type listed twice is kept, for
+/// [`QueueSpec::problems`] to report).
+fn parse_priority_order(
+    c: &mut Checker,
+    raw: &[Spanned<String>],
+    key: &str,
+) -> (Vec<PriorityType>, Vec<usize>) {
     let mut order = Vec::new();
+    let mut written_at = Vec::new();
     for (j, p) in raw.iter().enumerate() {
-        let at = format!("{key}.priority_order[{j}]");
         match PriorityType::parse(p.get_ref()) {
-            Some(t) if order.contains(&t) => {
-                c.error(p.span(), at, format!("{:?} is listed twice", p.get_ref()))
+            Some(t) => {
+                order.push(t);
+                written_at.push(j);
             }
-            Some(t) => order.push(t),
             None => c.error(
                 p.span(),
-                at,
+                format!("{key}.priority_order[{j}]"),
                 format!(
                     "{:?} is not one of LATENCY, COST, DESTINATION, LOCATION",
                     p.get_ref()
@@ -452,7 +495,7 @@ fn check_priority_order(c: &mut Checker, raw: &[Spanned<String>], key: &str) -> 
             ),
         }
     }
-    order
+    (order, written_at)
 }
 
 fn resolve_rule_sets(c: &mut Checker, raw: &[RawRuleSet]) -> Vec<RuleSet> {
@@ -502,26 +545,17 @@ fn resolve_rule_sets(c: &mut Checker, raw: &[RawRuleSet]) -> Vec<RuleSet> {
 fn resolve_configurations(
     c: &mut Checker,
     raw: &[RawMatchmakingConfiguration],
-    queues: &[Queue],
+    queues: &[QueueSpec],
     rule_sets: &[RuleSet],
     targets: &HashSet<&str>,
-) -> Vec<MatchmakingConfiguration> {
+) -> Vec<ConfigurationSpec> {
     let mut seen = HashSet::new();
     raw.iter()
         .enumerate()
         .map(|(i, m)| {
             let key = format!("matchmaking_configurations[{i}]");
             c.unique(&mut seen, &m.name, format!("{key}.name"));
-            let name_ok = m.name.get_ref().len() <= 128
-                && !m.name.get_ref().is_empty()
-                && m.name.get_ref().chars().all(|ch| ch.is_ascii_alphanumeric() || "-.".contains(ch));
-            if !name_ok {
-                c.error(
-                    m.name.span(),
-                    format!("{key}.name"),
-                    "a configuration name is 1 to 128 letters, digits, '-' and '.'",
-                );
-            }
+            let spec = configuration_spec(m);
             if !rule_sets.iter().any(|r| &r.name == m.rule_set.get_ref()) {
                 c.error(
                     m.rule_set.span(),
@@ -532,19 +566,16 @@ fn resolve_configurations(
                     ),
                 );
             }
-            let mode = *m.flex_match_mode.get_ref();
-            match (mode, &m.queue) {
-                (FlexMatchMode::WithQueue, None) => c.error(
-                    m.name.span(),
-                    format!("{key}.queue"),
-                    "WITH_QUEUE mode needs a queue to place matches through; name one, or set flex_match_mode = \"STANDALONE\"",
-                ),
+            match (spec.flex_match_mode, &m.queue) {
                 (FlexMatchMode::WithQueue, Some(q)) => {
                     if !queues.iter().any(|known| &known.name == q.get_ref()) {
                         c.error(
                             q.span(),
                             format!("{key}.queue"),
-                            format!("no queue is named {:?}; define it under [[queues]]", q.get_ref()),
+                            format!(
+                                "no queue is named {:?}; define it under [[queues]]",
+                                q.get_ref()
+                            ),
                         );
                     }
                 }
@@ -553,67 +584,89 @@ fn resolve_configurations(
                     format!("{key}.queue"),
                     "STANDALONE mode places no game sessions, so it takes no queue",
                 ),
-                (FlexMatchMode::Standalone, None) => {}
+                (_, None) => {}
             }
-            if mode == FlexMatchMode::Standalone && *m.backfill_mode.get_ref() == BackfillMode::Automatic {
-                c.error(
-                    m.backfill_mode.span(),
-                    format!("{key}.backfill_mode"),
-                    "AUTOMATIC backfill needs WITH_QUEUE mode",
-                );
+            check_target_ref(
+                c,
+                &m.notification_target,
+                format!("{key}.notification_target"),
+                targets,
+            );
+            for SpecProblem { member, message } in spec.problems() {
+                let (span, member_key) = configuration_member_at(m, member);
+                c.error(span, format!("{key}.{member_key}"), message);
             }
-            let timeout = *m.request_timeout_seconds.get_ref();
-            if !(1..=43200).contains(&timeout) {
-                c.error(
-                    m.request_timeout_seconds.span(),
-                    format!("{key}.request_timeout_seconds"),
-                    format!("{timeout} is out of range 1..=43200"),
-                );
-            }
-            if let Some(t) = &m.acceptance_timeout_seconds {
-                if !(1..=600).contains(t.get_ref()) {
-                    c.error(
-                        t.span(),
-                        format!("{key}.acceptance_timeout_seconds"),
-                        format!("{} is out of range 1..=600", t.get_ref()),
-                    );
-                }
-            }
-            if m.game_properties.get_ref().len() > 16 {
-                c.error(
-                    m.game_properties.span(),
-                    format!("{key}.game_properties"),
-                    "at most 16 game properties",
-                );
-            }
-            if let Some(data) = &m.custom_event_data {
-                if data.get_ref().chars().count() > 256 {
-                    c.error(data.span(), format!("{key}.custom_event_data"), "at most 256 characters");
-                }
-            }
-            check_target_ref(c, &m.notification_target, format!("{key}.notification_target"), targets);
-            if let Some(url) = &m.post_processing_url {
-                if let Some(problem) = post_processing_url_problem(url.get_ref()) {
-                    c.error(url.span(), format!("{key}.post_processing_url"), problem);
-                }
-            }
-            MatchmakingConfiguration {
-                name: m.name.get_ref().clone(),
-                description: m.description.clone(),
-                rule_set: m.rule_set.get_ref().clone(),
-                flex_match_mode: mode,
-                queue: m.queue.as_ref().map(|q| q.get_ref().clone()),
-                request_timeout_seconds: timeout,
-                acceptance_required: m.acceptance_required,
-                acceptance_timeout_seconds: m.acceptance_timeout_seconds.as_ref().map(|t| *t.get_ref()),
-                backfill_mode: *m.backfill_mode.get_ref(),
-                additional_player_count: m.additional_player_count,
-                game_properties: m.game_properties.get_ref().clone(),
-                game_session_data: m.game_session_data.clone(),
-                custom_event_data: m.custom_event_data.as_ref().map(|d| d.get_ref().clone()),
-                notification_target: m.notification_target.as_ref().map(|t| t.get_ref().clone()),
-                post_processing_url: m.post_processing_url.as_ref().map(|u| u.get_ref().clone()),
-            }
+            spec
         })
         .collect()
+}
+
+/// The entry as the core's spec: the spec's defaults ([`ConfigurationSpec::service_defaults`])
+/// for every key the file leaves out.
+fn configuration_spec(m: &RawMatchmakingConfiguration) -> ConfigurationSpec {
+    let mut spec = ConfigurationSpec {
+        description: m.description.clone(),
+        rule_set: m.rule_set.get_ref().clone(),
+        game_session_queues: m.queue.iter().map(|q| q.get_ref().clone()).collect(),
+        acceptance_timeout_seconds: m.acceptance_timeout_seconds.as_ref().map(|t| *t.get_ref()),
+        game_session_data: m.game_session_data.clone(),
+        custom_event_data: m.custom_event_data.as_ref().map(|d| d.get_ref().clone()),
+        notification_target: m.notification_target.as_ref().map(|t| t.get_ref().clone()),
+        post_processing_url: m.post_processing_url.as_ref().map(|u| u.get_ref().clone()),
+        ..ConfigurationSpec::service_defaults(m.name.get_ref().as_str())
+    };
+    if let Some(mode) = &m.flex_match_mode {
+        spec.flex_match_mode = *mode.get_ref();
+    }
+    if let Some(t) = &m.request_timeout_seconds {
+        spec.request_timeout_seconds = *t.get_ref();
+    }
+    if let Some(required) = m.acceptance_required {
+        spec.acceptance_required = required;
+    }
+    if let Some(b) = &m.backfill_mode {
+        spec.backfill_mode = *b.get_ref();
+    }
+    if let Some(n) = m.additional_player_count {
+        spec.additional_player_count = n;
+    }
+    if let Some(p) = &m.game_properties {
+        spec.game_properties = p.get_ref().clone();
+    }
+    spec
+}
+
+/// Where in the entry a spec problem about `member` points: the value's span and key, or
+/// the entry's name when the key was left out (its default is what is wrong).
+fn configuration_member_at(
+    m: &RawMatchmakingConfiguration,
+    member: ConfigurationMember,
+) -> (Range<usize>, &'static str) {
+    use ConfigurationMember as M;
+    let (span, key) = match member {
+        M::Name => (Some(m.name.span()), "name"),
+        M::GameSessionQueues => (m.queue.as_ref().map(Spanned::span), "queue"),
+        M::RequestTimeoutSeconds => (
+            m.request_timeout_seconds.as_ref().map(Spanned::span),
+            "request_timeout_seconds",
+        ),
+        M::AcceptanceTimeoutSeconds => (
+            m.acceptance_timeout_seconds.as_ref().map(Spanned::span),
+            "acceptance_timeout_seconds",
+        ),
+        M::BackfillMode => (m.backfill_mode.as_ref().map(Spanned::span), "backfill_mode"),
+        M::GameProperties => (
+            m.game_properties.as_ref().map(Spanned::span),
+            "game_properties",
+        ),
+        M::CustomEventData => (
+            m.custom_event_data.as_ref().map(Spanned::span),
+            "custom_event_data",
+        ),
+        M::PostProcessingUrl => (
+            m.post_processing_url.as_ref().map(Spanned::span),
+            "post_processing_url",
+        ),
+    };
+    (span.unwrap_or_else(|| m.name.span()), key)
 }

@@ -3,10 +3,10 @@
 //! matchmaking tests, assertions unchanged, when the conversion left the core).
 
 use super::Config;
-use crate::core::matchmaking::configurations::{BackfillMode, ConfigurationSpec, FlexMatchMode};
-use crate::core::matchmaking::queues::{PriorityType, QueueSpec};
-use crate::core::testing::{props, teams_rule_set, FLEET, T0};
-use crate::core::{Core, CoreConfig};
+use playfield_core::matchmaking::configurations::{BackfillMode, ConfigurationSpec, FlexMatchMode};
+use playfield_core::matchmaking::queues::PriorityType;
+use playfield_core::testing::{props, teams_rule_set, FLEET, T0};
+use playfield_core::{Core, CoreConfig};
 
 /// The post-processing URL the core's post-processing tests use.
 const URL: &str = "http://127.0.0.1:8100/postprocess";
@@ -57,7 +57,7 @@ fn the_embedded_default_configuration_applies() {
         .unwrap();
     let conf = c.configuration("default").unwrap();
     assert_eq!(
-        conf.game_session_queue_names,
+        conf.spec.game_session_queues,
         vec!["local-queue".to_string()]
     );
     assert!(conf.arn.ends_with(":matchmakingconfiguration/default"));
@@ -106,45 +106,43 @@ post_processing_url = "http://127.0.0.1:8100/pp"
     );
 
     let q = c.queue("q").unwrap().clone();
-    assert_eq!(q.destinations, vec![FLEET.to_string()]);
-    assert_eq!(q.timeout_seconds, 45);
-    assert_eq!(q.custom_event_data.as_deref(), Some("queue data"));
-    assert_eq!(q.notification_target.as_deref(), Some("hook"));
+    assert_eq!(q.fleet_ids().collect::<Vec<_>>(), vec![FLEET.to_string()]);
+    assert_eq!(q.spec.timeout_seconds, 45);
+    assert_eq!(q.spec.custom_event_data.as_deref(), Some("queue data"));
+    assert_eq!(q.spec.notification_target.as_deref(), Some("hook"));
     assert_eq!(
-        q.player_latency_policies,
+        q.spec.player_latency_policies,
         cfg.queues[0].player_latency_policies
     );
-    assert_eq!(q.allowed_locations, ["custom-home", "us-west-2"]);
+    assert_eq!(q.spec.allowed_locations, ["custom-home", "us-west-2"]);
     assert_eq!(
-        q.priority_order,
+        q.spec.priority_order,
         [PriorityType::Location, PriorityType::Latency]
     );
-    assert_eq!(q.location_order, ["us-west-2"]);
+    assert_eq!(q.spec.location_order, ["us-west-2"]);
 
     let m = c.configuration("m").unwrap().clone();
-    assert_eq!(m.description.as_deref(), Some("all members"));
-    assert_eq!(m.rule_set_name, "rs");
-    assert_eq!(m.flex_match_mode, FlexMatchMode::WithQueue);
-    assert_eq!(m.game_session_queue_names, vec!["q".to_string()]);
-    assert_eq!(m.request_timeout_seconds, 90);
-    assert!(m.acceptance_required);
-    assert_eq!(m.acceptance_timeout_seconds, Some(20));
-    assert_eq!(m.backfill_mode, BackfillMode::Automatic);
-    assert_eq!(m.additional_player_count, 2);
-    assert_eq!(m.game_properties, props(&[("mode", "duel")]));
-    assert_eq!(m.game_session_data.as_deref(), Some("session data"));
-    assert_eq!(m.custom_event_data.as_deref(), Some("config data"));
-    assert_eq!(m.notification_target.as_deref(), Some("hook"));
+    assert_eq!(m.spec.description.as_deref(), Some("all members"));
+    assert_eq!(m.spec.rule_set, "rs");
+    assert_eq!(m.spec.flex_match_mode, FlexMatchMode::WithQueue);
+    assert_eq!(m.spec.game_session_queues, vec!["q".to_string()]);
+    assert_eq!(m.spec.request_timeout_seconds, 90);
+    assert!(m.spec.acceptance_required);
+    assert_eq!(m.spec.acceptance_timeout_seconds, Some(20));
+    assert_eq!(m.spec.backfill_mode, BackfillMode::Automatic);
+    assert_eq!(m.spec.additional_player_count, 2);
+    assert_eq!(m.spec.game_properties, props(&[("mode", "duel")]));
+    assert_eq!(m.spec.game_session_data.as_deref(), Some("session data"));
+    assert_eq!(m.spec.custom_event_data.as_deref(), Some("config data"));
+    assert_eq!(m.spec.notification_target.as_deref(), Some("hook"));
     assert_eq!(
-        m.post_processing_url.as_deref(),
+        m.spec.post_processing_url.as_deref(),
         Some("http://127.0.0.1:8100/pp")
     );
 
-    let same = c
-        .update_configuration(T0 + 1, ConfigurationSpec::from(&m))
-        .unwrap();
+    let same = c.update_configuration(T0 + 1, m.spec.clone()).unwrap();
     assert_eq!(same, m);
-    let same = c.update_queue(QueueSpec::from(&q)).unwrap();
+    let same = c.update_queue(q.spec.clone()).unwrap();
     assert_eq!(same, q);
 }
 
@@ -154,14 +152,22 @@ post_processing_url = "http://127.0.0.1:8100/pp"
 fn the_startup_file_names_the_url_and_updates_keep_it() {
     let (_, mut c) = core_from_startup_file("", "", &format!("post_processing_url = \"{URL}\""));
     assert_eq!(
-        c.configuration("m").unwrap().post_processing_url.as_deref(),
+        c.configuration("m")
+            .unwrap()
+            .spec
+            .post_processing_url
+            .as_deref(),
         Some(URL)
     );
     let mut spec = ConfigurationSpec::new("m", "rs", "q");
     spec.description = Some("updated through the API".into());
     c.update_configuration(T0 + 1, spec).unwrap();
     assert_eq!(
-        c.configuration("m").unwrap().post_processing_url.as_deref(),
+        c.configuration("m")
+            .unwrap()
+            .spec
+            .post_processing_url
+            .as_deref(),
         Some(URL)
     );
 }

@@ -24,7 +24,7 @@ pub(crate) mod auth;
 mod record;
 pub(crate) mod views;
 
-pub use record::Recorder;
+pub(crate) use record::Recorder;
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,7 +43,7 @@ use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::events::EventHub;
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
 /// At most this many `changed` messages a second per open page.
 pub(crate) const UPDATES_PER_SECOND: u64 = 4;
@@ -67,7 +67,7 @@ pub(crate) struct Dashboard {
 
 /// The routes, ready to merge in front of the API's operation router. `keys`: the access
 /// key ids of `[auth]` (empty: no check).
-pub fn routes(
+pub(crate) fn routes(
     shared: Arc<Shared>,
     events: EventHub,
     keys: Vec<String>,

@@ -33,63 +33,63 @@ pub(crate) const TTM_BUCKETS: [f64; 10] = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 
 /// One line of the event timeline.
 #[derive(Debug, Clone)]
 pub(crate) struct EventRecord {
-    pub seq: u64,
-    pub time: Millis,
+    pub(crate) seq: u64,
+    pub(crate) time: Millis,
     /// FlexMatch `detail.type`, placement `type`, or the core event's name.
-    pub kind: &'static str,
-    pub configuration: Option<String>,
+    pub(crate) kind: &'static str,
+    pub(crate) configuration: Option<String>,
     /// The notification target the event is routed to, if any.
-    pub target: Option<String>,
-    pub ticket_ids: Vec<String>,
-    pub match_id: Option<String>,
+    pub(crate) target: Option<String>,
+    pub(crate) ticket_ids: Vec<String>,
+    pub(crate) match_id: Option<String>,
     /// The log line, for the core's own events (notifications are shown by their fields).
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
 }
 
 /// A match as the dashboard shows it.
 #[derive(Debug, Clone)]
 pub(crate) struct MatchRecord {
-    pub match_id: String,
-    pub configuration: String,
-    pub time: Millis,
-    pub ticket_ids: Vec<String>,
+    pub(crate) match_id: String,
+    pub(crate) configuration: String,
+    pub(crate) time: Millis,
+    pub(crate) ticket_ids: Vec<String>,
     /// Every player with team and attributes, as PotentialMatchCreated carried them.
-    pub players: Vec<Player>,
-    pub rule_metrics: Vec<RuleEvaluationMetric>,
-    pub time_to_match_ms: Millis,
-    pub acceptance_required: bool,
+    pub(crate) players: Vec<Player>,
+    pub(crate) rule_metrics: Vec<RuleEvaluationMetric>,
+    pub(crate) time_to_match_ms: Millis,
+    pub(crate) acceptance_required: bool,
     /// A backfill ticket's match: players join a running game session.
-    pub backfill: bool,
+    pub(crate) backfill: bool,
     /// PROPOSED, then ACCEPTED / REJECTED / TIMED_OUT, PLACED, or the tickets' end.
-    pub status: &'static str,
-    pub game_session_arn: Option<String>,
+    pub(crate) status: &'static str,
+    pub(crate) game_session_arn: Option<String>,
 }
 
 /// Ticket outcomes of one configuration in one minute.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub(crate) struct Minute {
     /// Epoch minute.
-    pub minute: u64,
-    pub started: u32,
-    pub matched: u32,
-    pub completed: u32,
-    pub cancelled: u32,
-    pub timed_out: u32,
-    pub failed: u32,
+    pub(crate) minute: u64,
+    pub(crate) started: u32,
+    pub(crate) matched: u32,
+    pub(crate) completed: u32,
+    pub(crate) cancelled: u32,
+    pub(crate) timed_out: u32,
+    pub(crate) failed: u32,
 }
 
 /// Per-configuration figures for the overview and charts.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ConfigurationFigures {
-    pub minutes: VecDeque<Minute>,
+    pub(crate) minutes: VecDeque<Minute>,
     /// Time-to-match counts per [`TTM_BUCKETS`] bucket, plus the open last one.
-    pub ttm: [u64; TTM_BUCKETS.len() + 1],
-    pub tickets_started: u64,
-    pub matches: u64,
+    pub(crate) ttm: [u64; TTM_BUCKETS.len() + 1],
+    pub(crate) tickets_started: u64,
+    pub(crate) matches: u64,
 }
 
 #[derive(Debug)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     /// Bumped on every event: the SSE streams compare it to what they last sent.
     changes: Arc<AtomicU64>,
     next_seq: u64,
@@ -123,7 +123,7 @@ impl Recorder {
     }
 
     /// Records one core event, which happened at `now`.
-    pub fn observe(&mut self, now: Millis, event: &Event) {
+    pub(crate) fn observe(&mut self, now: Millis, event: &Event) {
         self.changes.fetch_add(1, Ordering::Relaxed);
         match event {
             Event::Notification(n) => self.notification(n),

@@ -64,13 +64,20 @@ pub(crate) fn overview(core: &Core, rec: &Recorder, active_tickets: usize, now: 
         .unwrap_or_default()
         .iter()
         .map(|c| {
-            let counts = by_cfg.get(c.name.as_str()).copied().unwrap_or_default();
+            let counts = by_cfg
+                .get(c.spec.name.as_str())
+                .copied()
+                .unwrap_or_default();
             let tickets: Map<String, Value> = STATUSES
                 .iter()
                 .zip(counts)
                 .map(|(s, n)| (s.as_str().to_string(), json!(n)))
                 .collect();
-            let figures = rec.figures.get(&c.name).cloned().unwrap_or_default();
+            let figures = rec
+                .figures
+                .get(c.spec.name.as_str())
+                .cloned()
+                .unwrap_or_default();
             // The minutes of the last half hour, empty ones included, oldest first.
             let minutes: Vec<Value> = (0..super::record::MINUTES_KEPT as u64)
                 .rev()
@@ -89,11 +96,11 @@ pub(crate) fn overview(core: &Core, rec: &Recorder, active_tickets: usize, now: 
                 })
                 .collect();
             json!({
-                "name": c.name,
-                "ruleSet": c.rule_set_name,
-                "mode": format!("{:?}", c.flex_match_mode),
-                "acceptanceRequired": c.acceptance_required,
-                "queues": c.game_session_queue_names,
+                "name": c.spec.name,
+                "ruleSet": c.spec.rule_set,
+                "mode": format!("{:?}", c.spec.flex_match_mode),
+                "acceptanceRequired": c.spec.acceptance_required,
+                "queues": c.spec.game_session_queues,
                 "tickets": tickets,
                 "ticketsStarted": figures.tickets_started,
                 "matches": figures.matches,
@@ -102,7 +109,7 @@ pub(crate) fn overview(core: &Core, rec: &Recorder, active_tickets: usize, now: 
                     "bucketsSeconds": TTM_BUCKETS,
                     "counts": figures.ttm,
                 },
-                "teamFill": team_fill(rec, &c.name),
+                "teamFill": team_fill(rec, c.spec.name.as_str()),
             })
         })
         .collect();
@@ -180,7 +187,7 @@ pub(crate) fn fleets(core: &Core, rec: &Recorder) -> Value {
             let process = |p: &playfield_core::ServerProcess| {
                 let history: Vec<Value> = rec
                     .connections
-                    .get(&p.pid)
+                    .get(p.pid.as_str())
                     .map(|h| {
                         h.iter()
                             .map(|(t, w)| json!({"time": t, "what": w}))
@@ -252,7 +259,7 @@ pub(crate) fn sessions(core: &Core) -> Value {
         .map(|g| {
             let players = core
                 .describe_player_sessions(&DescribePlayerSessions {
-                    selector: PlayerSessionsSelector::GameSession(g.id.clone()),
+                    selector: PlayerSessionsSelector::GameSession(g.id.to_string()),
                     status: None,
                     limit: 1024,
                     start: 0,
@@ -315,7 +322,7 @@ fn ticket_summary(t: &MatchmakingTicket) -> Value {
         "ticketId": t.id,
         "configuration": t.configuration_name,
         "status": t.status.as_str(),
-        "statusReason": t.status_reason,
+        "statusReason": t.status_reason.map(|r| r.as_str()),
         "startTime": t.start_time,
         "endTime": t.end_time,
         "players": t.players.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
@@ -331,7 +338,7 @@ pub(crate) fn tickets(core: &Core, configuration: Option<&str>, status: Option<&
         .describe_configurations(&[], None)
         .unwrap_or_default()
         .into_iter()
-        .map(|c| c.name)
+        .map(|c| c.spec.name.to_string())
         .collect();
     let selected = configuration
         .map(str::to_string)
@@ -478,9 +485,9 @@ pub(crate) fn matches(core: &Core, rec: &Recorder) -> Value {
         .iter()
         .map(|q| {
             json!({
-                "name": q.name,
-                "destinations": q.destinations,
-                "timeoutSeconds": q.timeout_seconds,
+                "name": q.spec.name,
+                "destinations": q.spec.destinations,
+                "timeoutSeconds": q.spec.timeout_seconds,
             })
         })
         .collect();
@@ -504,11 +511,11 @@ fn event_json(e: &super::record::EventRecord) -> Value {
 #[derive(Debug, Default, serde::Deserialize)]
 pub(crate) struct EventFilter {
     #[serde(rename = "type", default)]
-    pub kind: Option<String>,
+    pub(crate) kind: Option<String>,
     #[serde(default)]
-    pub ticket: Option<String>,
+    pub(crate) ticket: Option<String>,
     #[serde(default)]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
 }
 
 /// The event timeline (newest first) and each notification target's delivery figures.

@@ -18,15 +18,15 @@ use super::model::{
     PlacementEvent, PlacementOutcome, Player, RuleEvaluationMetric, Ticket,
 };
 use super::timefmt::iso_millis;
-use crate::core::arn::region_and_account;
+use playfield_core::arn::region_and_account;
 use serde::Serialize;
 
 /// `detail-type` of ticket events.
-pub const MATCHMAKING_DETAIL_TYPE: &str = "GameLift Matchmaking Event";
+pub(crate) const MATCHMAKING_DETAIL_TYPE: &str = "GameLift Matchmaking Event";
 /// `detail-type` of queue placement events (general knowledge, not in the seeds).
-pub const PLACEMENT_DETAIL_TYPE: &str = "GameLift Queue Placement Event";
+pub(crate) const PLACEMENT_DETAIL_TYPE: &str = "GameLift Queue Placement Event";
 /// `source` of every GameLift event.
-pub const SOURCE: &str = "aws.gamelift";
+pub(crate) const SOURCE: &str = "aws.gamelift";
 
 #[derive(Serialize)]
 struct Envelope<'a, D> {

@@ -45,7 +45,7 @@ pub struct Rendered {
     /// Event name in the format's vocabulary (`MatchCreated`, `event_matchmaking_completed`, ...).
     pub name: &'static str,
     /// `Content-Type` header.
-    pub content_type: &'static str,
+    pub(crate) content_type: &'static str,
     /// Further headers.
     pub headers: Vec<(&'static str, String)>,
     /// Body.

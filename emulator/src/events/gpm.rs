@@ -24,13 +24,13 @@ use super::model::{
     MatchmakingEventKind, Player,
 };
 use super::timefmt::{iso_millis, iso_seconds};
-use crate::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use serde::Serialize;
 
 /// `Source` of every GPM push.
-pub const SOURCE: &str = "TencentCloud.GPM";
+pub(crate) const SOURCE: &str = "TencentCloud.GPM";
 /// Longest compatibility span GPM accepts, in seconds (`CompatibleSpan`: 0–1800).
-pub const MAX_COMPATIBLE_SPAN_SECS: u64 = 1800;
+pub(crate) const MAX_COMPATIBLE_SPAN_SECS: u64 = 1800;
 
 /// Why a match token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,7 +44,7 @@ pub enum TokenError {
 }
 
 /// Checks a token against GPM's rule: 0–64 characters of `[a-zA-Z0-9-_.]`.
-pub fn validate_token(token: &str) -> Result<(), TokenError> {
+pub(crate) fn validate_token(token: &str) -> Result<(), TokenError> {
     if let Some(c) = token
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
@@ -378,7 +378,7 @@ pub fn render(event: &DomainEvent, options: &GpmOptions) -> Option<String> {
         return None;
     };
     let mo = moment(m)?;
-    let (arn_region, _) = crate::core::arn::region_and_account(&m.configuration.arn);
+    let (arn_region, _) = playfield_core::arn::region_and_account(&m.configuration.arn);
     let region = if options.region.is_empty() {
         arn_region
     } else {

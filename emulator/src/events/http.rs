@@ -32,7 +32,7 @@ use super::EventHub;
 
 /// Path prefix of the SNS stand-in; SNS targets' SubscribeURLs start with
 /// `http://<api address>` + this.
-pub const SNS_PATH: &str = "/sns";
+pub(crate) const SNS_PATH: &str = "/sns";
 
 #[derive(Clone)]
 struct Endpoints {
@@ -43,7 +43,7 @@ struct Endpoints {
 }
 
 /// The routes, ready to merge in front of the API's fallback.
-pub fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
+pub(crate) fn routes(hub: EventHub, stopping: watch::Receiver<bool>) -> axum::Router {
     axum::Router::new()
         .route("/events", get(events))
         .route(SNS_PATH, get(sns).post(sns))

@@ -17,7 +17,7 @@
 //! | [`delivery`] | per-target workers, bounded queues, retry with backoff, SNS confirmation |
 //! | [`stream`] | the broadcast as an SSE-ready stream |
 //! | [`routing`] | config targets → delivery targets; an event → its configuration's target |
-//! | [`http`] | `GET /events` (SSE) and the SNS SubscribeURL, on the API listener |
+//! | `http` | `GET /events` (SSE) and the SNS SubscribeURL, on the API listener |
 //!
 //! Renderers are pure (no clock, no randomness, no I/O), so each is tested against the seed
 //! examples field by field.
@@ -26,14 +26,14 @@ pub mod delivery;
 pub mod flexmatch;
 pub mod format;
 pub mod gpm;
-pub mod http;
+pub(crate) mod http;
 mod json;
-pub use crate::core::notifications as model;
+pub use playfield_core::notifications as model;
 pub mod pgos;
 pub mod routing;
 pub mod sns;
 pub mod stream;
-pub mod timefmt;
+pub(crate) mod timefmt;
 
 pub use delivery::{
     Backoff, DeliveryConfig, DeliveryRuntime, EventHub, SnsConfirmation, SnsPending, StartError,

@@ -8,7 +8,7 @@
 //! otherwise to none, and the events are only on `GET /events` (said once per target value
 //! in the log). Resolutions are cached: routing an event is a map lookup under the core's
 //! lock (the event carries its configuration's or queue's target, copied in by the core), and
-//! publishing never waits (see [`EventHub::publish_to`]).
+//! publishing never waits (see `EventHub::publish_to`).
 
 use std::collections::HashMap;
 
@@ -18,7 +18,7 @@ use super::pgos::PgosOptions;
 use super::sns::SnsSubscription;
 use super::{EventHub, Format, Target};
 use crate::config::{EventFormat, NotificationTarget};
-use crate::core::arn::{Arn, ArnIssuer};
+use playfield_core::arn::{Arn, ArnIssuer};
 
 /// The SNS topic ARN a target named `name` stands for (itself when it already is an ARN).
 pub fn topic_arn(name: &str, region: &str, account: &str) -> String {
@@ -100,6 +100,8 @@ struct Routes {
 }
 
 impl Notifier {
+    /// Routes to `targets` through `hub`; each target's name is also known by the SNS topic ARN
+    /// it has in `region` and `account`.
     pub fn new(hub: EventHub, targets: &[NotificationTarget], region: &str, account: &str) -> Self {
         Notifier {
             hub,
@@ -112,11 +114,6 @@ impl Notifier {
                 cache: HashMap::new(),
             },
         }
-    }
-
-    /// The engine (for `GET /events`, SNS confirmations, stats).
-    pub fn hub(&self) -> &EventHub {
-        &self.hub
     }
 
     /// Publishes `event` to the broadcast and to the target its configuration (or queue)

@@ -36,9 +36,9 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b':');
 
 /// `Signature` value: empty, see the module documentation.
-pub const UNSIGNED: &str = "";
+pub(crate) const UNSIGNED: &str = "";
 /// `Content-Type` SNS uses for HTTP deliveries.
-pub const CONTENT_TYPE: &str = "text/plain; charset=UTF-8";
+pub(crate) const CONTENT_TYPE: &str = "text/plain; charset=UTF-8";
 
 /// The SNS subscription a target stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl SnsSubscription {
     }
 
     /// `{topic_arn}:{subscription_id}`.
-    pub fn subscription_arn(&self) -> String {
+    pub(crate) fn subscription_arn(&self) -> String {
         format!("{}:{}", self.topic_arn, self.subscription_id.hyphenated())
     }
 
@@ -87,7 +87,7 @@ impl SnsSubscription {
     }
 
     /// `{endpoint}/?Action=Unsubscribe&SubscriptionArn=…`.
-    pub fn unsubscribe_url(&self) -> String {
+    pub(crate) fn unsubscribe_url(&self) -> String {
         format!(
             "{}/?Action=Unsubscribe&SubscriptionArn={}",
             self.base(),
@@ -96,7 +96,7 @@ impl SnsSubscription {
     }
 
     /// `{endpoint}/SimpleNotificationService-playfield.pem`.
-    pub fn signing_cert_url(&self) -> String {
+    pub(crate) fn signing_cert_url(&self) -> String {
         format!("{}/SimpleNotificationService-playfield.pem", self.base())
     }
 }
@@ -104,7 +104,7 @@ impl SnsSubscription {
 /// An HTTP request body and the headers that go with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnsHttpMessage {
-    /// Headers besides `Content-Type` ([`CONTENT_TYPE`]).
+    /// Headers besides `Content-Type` (`CONTENT_TYPE`).
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body.
     pub body: String,

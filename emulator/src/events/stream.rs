@@ -1,5 +1,5 @@
 //! The in-process event stream, shaped for Server-Sent Events (`GET /events`, served by
-//! [`super::http`] on the API listener) and the dashboard.
+//! `super::http` on the API listener) and the dashboard.
 //!
 //! Each item is `(event name, JSON)`: the name is the FlexMatch `detail.type` (or the
 //! placement `type`), usable as the SSE `event:` field; the JSON is the EventBridge rendering,
@@ -17,7 +17,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 pub const LAGGED: &str = "lagged";
 
 /// One SSE-ready item: `(event name, JSON data)`.
-pub type SseItem = (&'static str, String);
+pub(crate) type SseItem = (&'static str, String);
 
 /// Turns a broadcast receiver (from [`super::EventHub::subscribe`]) into a stream of SSE items.
 /// The stream ends when the hub is dropped.

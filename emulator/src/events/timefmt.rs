@@ -17,12 +17,12 @@ fn to_datetime(t: EpochMillis) -> OffsetDateTime {
 }
 
 /// `2017-08-08T21:15:36.421Z`: FlexMatch event times, SNS `Timestamp`, GPM ticket times.
-pub fn iso_millis(t: EpochMillis) -> String {
+pub(crate) fn iso_millis(t: EpochMillis) -> String {
     iso(t, true)
 }
 
 /// `1970-01-01T00:00:00Z`: the GPM push `Time`.
-pub fn iso_seconds(t: EpochMillis) -> String {
+pub(crate) fn iso_seconds(t: EpochMillis) -> String {
     iso(t, false)
 }
 

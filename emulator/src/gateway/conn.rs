@@ -25,8 +25,8 @@ use tokio_tungstenite::WebSocketStream;
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
-use crate::core::{ConnId, CoreError};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::{ConnId, CoreError};
 
 fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default()
@@ -46,7 +46,7 @@ fn reject(status: StatusCode, body: String) -> ErrorResponse {
 }
 
 /// Serves one accepted stream (plain TCP or TLS) until it closes or the daemon stops.
-pub async fn serve<S>(
+pub(crate) async fn serve<S>(
     shared: Arc<Shared>,
     stream: S,
     mut shutdown: watch::Receiver<bool>,
@@ -101,7 +101,6 @@ pub async fn serve<S>(
     let conn = shared.next_conn_id();
     let ctx = ConnCtx {
         pid: params.pid.clone(),
-        fleet_id: params.fleet_id.clone(),
         compute_id: params.compute_id.clone(),
     };
     let (tx, mut rx) = mpsc::unbounded_channel();

@@ -9,33 +9,33 @@
 //! A well-formed request is read in one pass straight into [`Request`]; only a message that
 //! fails that is read again as a generic JSON value, to say precisely what is wrong with it.
 
+use playfield_sdk::validate;
 use playfield_sdk::wire::{self, Request};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{render, validate, MAX_MESSAGE_BYTES};
-use crate::clock::Millis;
-use crate::core::{self, CoreError};
-use crate::hub::Hub;
+use super::{render, MAX_MESSAGE_BYTES};
+use crate::wiring::hub::Hub;
+use playfield_core::clock::Millis;
+use playfield_core::{self as core, CoreError};
 
 /// Who sent the message: fixed for the connection by its query string.
 #[derive(Debug, Clone)]
-pub struct ConnCtx {
-    pub pid: String,
-    pub fleet_id: String,
-    pub compute_id: Option<String>,
+pub(crate) struct ConnCtx {
+    pub(crate) pid: String,
+    pub(crate) compute_id: Option<String>,
 }
 
 /// A request that parsed.
 #[derive(Debug)]
-pub struct Parsed {
-    pub action: &'static str,
-    pub request_id: String,
-    pub request: Request,
+pub(crate) struct Parsed {
+    pub(crate) action: &'static str,
+    pub(crate) request_id: String,
+    pub(crate) request: Request,
 }
 
 /// Reads a message. `Err` is the error reply to send.
-pub fn parse(text: &str) -> Result<Parsed, String> {
+pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
     if text.len() > MAX_MESSAGE_BYTES {
         let (action, request_id) = peek_envelope(text);
         return Err(render::error(
@@ -126,7 +126,7 @@ fn parse_tree(text: &str) -> Result<Parsed, String> {
 }
 
 /// Answers a parsed request; a repeated RequestId gets the first answer again.
-pub fn execute(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: Parsed) -> String {
+pub(crate) fn execute(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: Parsed) -> String {
     if let Some((action, reply)) = hub.gateway.cached_reply(&ctx.pid, &p.request_id) {
         if action == p.action {
             return reply.to_string();
@@ -159,6 +159,15 @@ fn core_err(e: CoreError) -> (u16, String) {
 
 fn bad(message: impl Into<String>) -> (u16, String) {
     (400, message.into())
+}
+
+/// A field the SDK's own checks refuse (the GO SDK makes them on its side, sdk-wire-protocol.md
+/// §7.14; the CPP SDK only checks for emptiness, so its game servers get the same error here).
+fn invalid(e: playfield_sdk::Error) -> (u16, String) {
+    match e {
+        playfield_sdk::Error::Validation { field, reason } => bad(format!("{field}: {reason}")),
+        other => bad(other.to_string()),
+    }
 }
 
 fn required(field: &str, value: &str) -> Result<(), (u16, String)> {
@@ -250,9 +259,10 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             Ok(render::ok(action, rid, payload))
         }
         Request::StartMatchBackfill(r) => {
-            validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
+            required("GameSessionArn", &r.game_session_arn)?;
+            validate::arn_like("GameSessionArn", &r.game_session_arn).map_err(invalid)?;
             check_configuration_arn(&r.matchmaking_configuration_arn)?;
-            validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
+            validate::optional_ticket_id(&r.ticket_id).map_err(invalid)?;
             if r.players.is_empty() {
                 return Err(bad(
                     "Players is empty; a backfill request needs the players in the game",
@@ -276,15 +286,16 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
                 action,
                 rid,
                 wire::StartMatchBackfillReply {
-                    ticket_id: ticket.id,
+                    ticket_id: ticket.id.into(),
                 },
             ))
         }
         Request::StopMatchBackfill(r) => {
-            validate::check_arn_string("GameSessionArn", &r.game_session_arn, 256).map_err(bad)?;
+            required("GameSessionArn", &r.game_session_arn)?;
+            validate::arn_like("GameSessionArn", &r.game_session_arn).map_err(invalid)?;
             check_configuration_arn(&r.matchmaking_configuration_arn)?;
             required("TicketId", &r.ticket_id)?;
-            validate::check_ticket_id(&r.ticket_id).map_err(bad)?;
+            validate::optional_ticket_id(&r.ticket_id).map_err(invalid)?;
             check_hosted(core, pid, &r.game_session_arn)?;
             // The ticket ends CANCELLED and the server hears BACKFILL_CANCELLED with its id.
             done(core.stop_match_backfill(now, &r.game_session_arn, &r.ticket_id)).map_err(core_err)
@@ -303,9 +314,10 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
             ))
         }
         Request::GetFleetRoleCredentials(r) => {
-            validate::check_arn_string("RoleArn", &r.role_arn, 256).map_err(bad)?;
+            required("RoleArn", &r.role_arn)?;
+            validate::arn_like("RoleArn", &r.role_arn).map_err(invalid)?;
             if !r.role_session_name.is_empty() {
-                validate::check_role_session_name(&r.role_session_name).map_err(bad)?;
+                validate::role_session_name(&r.role_session_name).map_err(invalid)?;
             }
             // An empty AccessKeyId is how the service says "not a managed fleet, no role
             // credentials here"; the SDKs turn it into a local error (§3.11).

@@ -1,44 +1,44 @@
 //! The game-server face: the GameLift Servers SDK 5 WebSocket endpoint.
 //!
 //! A game server opens one WebSocket (ws:// or wss://) with its identity in the query
-//! string ([`query`]), then sends requests and receives replies and pushes, one JSON object
-//! per text message (sdk-wire-protocol.md §2). This module is a thin adapter: [`dispatch`]
-//! turns a message into a core command and the result into a reply; [`render`] turns the
-//! core's pushes into wire messages; [`conn`] moves bytes. All rules live in the core.
+//! string (`query`), then sends requests and receives replies and pushes, one JSON object
+//! per text message (sdk-wire-protocol.md §2). This module is a thin adapter: `dispatch`
+//! turns a message into a core command and the result into a reply; `render` turns the
+//! core's pushes into wire messages; `conn` moves bytes. All rules live in the core.
 //!
 //! [`Registry`] is the gateway's bookkeeping under the hub lock: the open connections
 //! (where pushes go) and, per process, the replies already given, so a retried RequestId
 //! (the CPP SDK re-sends the same one, §1.9) gets the first answer and no second effect.
 
-pub mod conn;
-pub mod dispatch;
-pub mod query;
-pub mod render;
-pub mod replies;
-pub mod tls;
-pub mod validate;
+pub(crate) mod conn;
+pub(crate) mod dispatch;
+pub(crate) mod query;
+pub(crate) mod render;
+pub(crate) mod replies;
+pub(crate) mod tls;
 
 use std::collections::HashMap;
 
 use tokio::sync::mpsc;
 
-use crate::core::{ConnId, Event, GoneReason, Push};
+use playfield_core::{ConnId, Event, GoneReason, Push};
 use replies::ReplyCache;
 
 /// Messages above this size get an error reply instead of being processed. The largest
 /// legitimate request (StartMatchBackfill with many players) is far below it.
-pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// Messages above this size are not even read: the connection is closed with 1009.
-pub const HARD_MAX_MESSAGE_BYTES: usize = 16 << 20;
+pub(crate) const HARD_MAX_MESSAGE_BYTES: usize = 16 << 20;
 
 /// What a connection task is asked to send.
 #[derive(Debug)]
-pub enum Outbound {
+pub(crate) enum Outbound {
     Text(String),
     Close { code: u16, reason: String },
 }
 
+/// The open game-server connections and the replies cached per request (for idempotent resends).
 #[derive(Default)]
 pub struct Registry {
     conns: HashMap<ConnId, mpsc::UnboundedSender<Outbound>>,
@@ -52,11 +52,6 @@ impl Registry {
 
     pub(crate) fn unregister(&mut self, conn: ConnId) {
         self.conns.remove(&conn);
-    }
-
-    /// Number of open connections.
-    pub fn connection_count(&self) -> usize {
-        self.conns.len()
     }
 
     pub(crate) fn push(&mut self, pid: &str, conn: ConnId, push: &Push) {

@@ -6,24 +6,24 @@
 
 use percent_encoding::percent_decode_str;
 
-use crate::core::{ids, ConnectInfo};
+use playfield_core::{ids, ConnectInfo};
 
 /// What a connection says about itself.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConnectParams {
-    pub pid: String,
-    pub fleet_id: String,
-    pub compute_id: Option<String>,
-    pub sdk_version: Option<String>,
-    pub sdk_language: Option<String>,
-    pub idempotency_token: Option<String>,
-    pub authorization: Option<String>,
+pub(crate) struct ConnectParams {
+    pub(crate) pid: String,
+    pub(crate) fleet_id: String,
+    pub(crate) compute_id: Option<String>,
+    pub(crate) sdk_version: Option<String>,
+    pub(crate) sdk_language: Option<String>,
+    pub(crate) idempotency_token: Option<String>,
+    pub(crate) authorization: Option<String>,
 }
 
 impl ConnectParams {
     /// Parses the query string (without `?`). The error is the body of the HTTP 400 that
     /// rejects the upgrade, so it says exactly which parameter is wrong.
-    pub fn parse(query: Option<&str>) -> Result<Self, String> {
+    pub(crate) fn parse(query: Option<&str>) -> Result<Self, String> {
         let mut p = ConnectParams::default();
         let (mut pid, mut fleet) = (None, None);
         for pair in query.unwrap_or("").split('&').filter(|s| !s.is_empty()) {
@@ -61,7 +61,7 @@ impl ConnectParams {
         Ok(p)
     }
 
-    pub fn connect_info(&self) -> ConnectInfo {
+    pub(crate) fn connect_info(&self) -> ConnectInfo {
         ConnectInfo {
             pid: self.pid.clone(),
             fleet_id: self.fleet_id.clone(),

@@ -6,11 +6,11 @@
 use playfield_sdk::wire;
 use serde::Serialize;
 
-use crate::core::{self, CoreError, ErrorKind};
 use crate::sdk_wire;
+use playfield_core::{self as core, CoreError, ErrorKind};
 
 /// The StatusCode an error is answered with (§2.3 lists how the SDKs read each code).
-pub fn status_code(err: &CoreError) -> u16 {
+pub(crate) fn status_code(err: &CoreError) -> u16 {
     match err.kind() {
         ErrorKind::InvalidRequest
         | ErrorKind::InvalidGameSessionStatus
@@ -25,21 +25,26 @@ pub fn status_code(err: &CoreError) -> u16 {
 
 /// Serializes a reply or push. Serializing these plain structs cannot fail; the fallback
 /// keeps the no-panic rule without an `unwrap`.
-pub fn to_json<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| {
         format!(r#"{{"StatusCode":500,"ErrorMessage":"reply did not serialize: {e}"}}"#)
     })
 }
 
-pub fn ok<P: Serialize>(action: &str, request_id: &str, payload: P) -> String {
+pub(crate) fn ok<P: Serialize>(action: &str, request_id: &str, payload: P) -> String {
     to_json(&wire::Reply::ok(action, request_id, payload))
 }
 
-pub fn error(action: &str, request_id: &str, status: u16, message: impl Into<String>) -> String {
+pub(crate) fn error(
+    action: &str,
+    request_id: &str,
+    status: u16,
+    message: impl Into<String>,
+) -> String {
     to_json(&wire::Reply::error(action, request_id, status, message))
 }
 
-pub fn push(push: &core::Push) -> String {
+pub(crate) fn push(push: &core::Push) -> String {
     let request_id = Some(uuid::Uuid::new_v4().to_string());
     let status_code = Some(wire::STATUS_OK);
     let msg = match push {
@@ -47,7 +52,7 @@ pub fn push(push: &core::Push) -> String {
             wire::Push::CreateGameSession(wire::CreateGameSession {
                 request_id,
                 status_code,
-                game_session_id: gs.id.clone(),
+                game_session_id: gs.id.to_string(),
                 game_session_name: gs.name.clone().unwrap_or_default(),
                 game_session_data: gs.game_session_data.clone().unwrap_or_default(),
                 matchmaker_data: matchmaker_data_json(gs),
@@ -98,9 +103,9 @@ fn matchmaker_data_json(gs: &core::GameSession) -> String {
 }
 
 /// A `GameSession` object as inside UpdateGameSession (§4.2, §5.1).
-pub fn game_session_object(gs: &core::GameSession) -> wire::GameSession {
+pub(crate) fn game_session_object(gs: &core::GameSession) -> wire::GameSession {
     wire::GameSession {
-        game_session_id: gs.id.clone(),
+        game_session_id: gs.id.to_string(),
         name: gs.name.clone().unwrap_or_default(),
         fleet_id: gs.fleet_id.clone(),
         maximum_player_session_count: gs.maximum_player_session_count as i32,
@@ -134,7 +139,7 @@ fn update_reason(r: core::UpdateReason) -> wire::UpdateReason {
 
 /// A player session as DescribePlayerSessions returns it (§3.6, §5.4): times in epoch ms,
 /// `TerminationTime` 0 while it runs, `Status` always present.
-pub fn player_session(ps: &core::PlayerSession) -> wire::PlayerSession {
+pub(crate) fn player_session(ps: &core::PlayerSession) -> wire::PlayerSession {
     wire::PlayerSession {
         player_session_id: ps.id.clone(),
         player_id: ps.player_id.clone(),

@@ -8,24 +8,24 @@
 use std::collections::VecDeque;
 
 /// How many replies are remembered per process.
-pub const CAPACITY: usize = 16;
+pub(crate) const CAPACITY: usize = 16;
 
 #[derive(Debug, Default)]
-pub struct ReplyCache {
+pub(crate) struct ReplyCache {
     /// (RequestId, Action, reply text), oldest first.
     entries: VecDeque<(String, &'static str, String)>,
 }
 
 impl ReplyCache {
     /// The action and reply first given for `request_id`.
-    pub fn get(&self, request_id: &str) -> Option<(&str, &str)> {
+    pub(crate) fn get(&self, request_id: &str) -> Option<(&str, &str)> {
         self.entries
             .iter()
             .find(|(id, _, _)| id == request_id)
             .map(|(_, action, reply)| (*action, reply.as_str()))
     }
 
-    pub fn insert(&mut self, request_id: String, action: &'static str, reply: String) {
+    pub(crate) fn insert(&mut self, request_id: String, action: &'static str, reply: String) {
         if self.entries.len() == CAPACITY {
             self.entries.pop_front();
         }

@@ -14,13 +14,13 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::ServerConfig;
 
 /// A ready server configuration and the certificate it presents (so tests can trust it).
-pub struct Tls {
-    pub config: Arc<ServerConfig>,
-    pub certificate: CertificateDer<'static>,
+pub(crate) struct Tls {
+    pub(crate) config: Arc<ServerConfig>,
+    pub(crate) certificate: CertificateDer<'static>,
 }
 
 /// Loads a PEM certificate chain and key, or makes a self-signed pair for localhost.
-pub fn load_or_generate(files: Option<(&Path, &Path)>) -> anyhow::Result<Tls> {
+pub(crate) fn load_or_generate(files: Option<(&Path, &Path)>) -> anyhow::Result<Tls> {
     let (chain, key) = match files {
         Some((cert, key)) => {
             let chain = CertificateDer::pem_file_iter(cert)

@@ -8,16 +8,16 @@
 //! when they exit — with growing delays when they crash right after starting — and stops them
 //! on shutdown.
 //!
-//! The decisions (when to restart, how long to wait) live in [`policy`], a pure state machine
-//! tested with explicit times; [`runner`] is the thin async part that spawns processes and
+//! The decisions (when to restart, how long to wait) live in `policy`, a pure state machine
+//! tested with explicit times; `runner` is the thin async part that spawns processes and
 //! feeds it; `spawn` starts each process so that it never outlives the daemon.
 
-pub mod policy;
-pub mod runner;
+pub(crate) mod policy;
+pub(crate) mod runner;
 mod spawn;
 
-pub use policy::{Restart, RestartPolicy};
-pub use runner::{KillSwitch, Launcher, LauncherSettings};
+pub use policy::RestartPolicy;
+pub use runner::{Launcher, LauncherSettings};
 
 use std::collections::BTreeMap;
 
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 /// The official SDKs read these in `InitSDK()` with no arguments (sdk-wire-protocol.md §1.5),
 /// and they override explicit parameters, so a server built for a managed fleet connects to
 /// Playfield unchanged.
-pub fn sdk_environment(
+pub(crate) fn sdk_environment(
     websocket_url: &str,
     process_id: &str,
     host_id: &str,

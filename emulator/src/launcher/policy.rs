@@ -30,16 +30,16 @@ impl Default for RestartPolicy {
 
 /// When to start a slot's process again, in milliseconds on the caller's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Restart {
-    pub at_ms: u64,
+pub(crate) struct Restart {
+    pub(crate) at_ms: u64,
     /// Quick exits in a row so far, to pass to the next [`RestartPolicy::on_exit`].
-    pub quick_exits: u32,
+    pub(crate) quick_exits: u32,
 }
 
 impl RestartPolicy {
     /// The state after the process started at `started_ms` exited at `exited_ms`;
     /// `quick_exits` counts the quick exits just before this run.
-    pub fn on_exit(&self, started_ms: u64, exited_ms: u64, quick_exits: u32) -> Restart {
+    pub(crate) fn on_exit(&self, started_ms: u64, exited_ms: u64, quick_exits: u32) -> Restart {
         let ran = Duration::from_millis(exited_ms.saturating_sub(started_ms));
         if ran >= self.healthy_after {
             return Restart {
@@ -55,7 +55,7 @@ impl RestartPolicy {
     }
 
     /// The wait after `quick_exits` quick exits in a row: first_delay, doubled each time, capped.
-    pub fn delay_after(&self, quick_exits: u32) -> Duration {
+    pub(crate) fn delay_after(&self, quick_exits: u32) -> Duration {
         if quick_exits == 0 {
             return Duration::ZERO;
         }

@@ -31,6 +31,7 @@ pub struct LauncherSettings {
     pub host_id: String,
     /// The token processes present as `GAMELIFT_SDK_AUTH_TOKEN`.
     pub auth_token: String,
+    /// When a process that exited is started again.
     pub policy: RestartPolicy,
 }
 
@@ -45,14 +46,14 @@ pub struct Launcher {
 /// Kills every launched process still running, at once, from any thread: for a daemon that
 /// exits without waiting (a second Ctrl-C or SIGTERM).
 #[derive(Clone, Default)]
-pub struct KillSwitch {
+pub(crate) struct KillSwitch {
     /// The pids of the launched processes not yet waited for; each leads its process group.
     pids: Arc<Mutex<BTreeSet<u32>>>,
 }
 
 impl KillSwitch {
     /// Kills each running launched process with the processes it started; returns how many.
-    pub fn kill_all(&self) -> usize {
+    pub(crate) fn kill_all(&self) -> usize {
         let pids = self.pids.lock();
         for &pid in pids.iter() {
             kill_group(pid);
@@ -121,7 +122,7 @@ impl Launcher {
     }
 
     /// Kills what is running at once, from outside the runtime if need be.
-    pub fn kill_switch(&self) -> KillSwitch {
+    pub(crate) fn kill_switch(&self) -> KillSwitch {
         self.running.clone()
     }
 

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::core::matchmaking::matchmaker_data::{self, json_length_bound, Backfill};
+use playfield_core::matchmaking::matchmaker_data::{self, json_length_bound, Backfill};
 
 fn player(id: &str, attributes: &[(&str, AttributeValue)]) -> Player {
     Player {

@@ -4,16 +4,16 @@
 //! The test and the sample coordinate through the sample's stdout lines and the daemon's
 //! state, never through sleeps: the test waits for a line or a state, then acts.
 
-use playfield::clock::{Clock, ManualClock};
 use playfield::config::Config;
-use playfield::core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
-use playfield::core::matchmaking::{BackfillMode, StartMatchmaking};
-use playfield::core::{
+use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield_core::clock::{Clock, ManualClock, Millis};
+use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
+use playfield_core::matchmaking::{BackfillMode, StartMatchmaking};
+use playfield_core::{
     CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
     ProcessStatus,
 };
-use playfield::flexmatch::{AttributeValue, Player};
-use playfield::server::{Daemon, DaemonConfig, DaemonHandle};
+use playfield_flexmatch::{AttributeValue, Player};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -214,7 +214,7 @@ fn wait_until(
     daemon: &DaemonHandle,
     sample: &mut Sample,
     what: &str,
-    cond: impl Fn(&playfield::core::Core) -> bool,
+    cond: impl Fn(&playfield_core::Core) -> bool,
 ) {
     let deadline = Instant::now() + STEP;
     while !daemon.read(&cond) {
@@ -222,6 +222,29 @@ fn wait_until(
             sample.fail(&format!("timed out waiting until {what}"));
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The running session, handed to the caller's extra steps (see [`run_session_with`]).
+pub struct SessionSteps<'a> {
+    daemon: &'a DaemonHandle,
+    sample: &'a mut Sample,
+}
+
+impl SessionSteps<'_> {
+    /// Waits for the sample's first line (from now on) that starts with `prefix`.
+    pub fn expect(&mut self, prefix: &str) -> String {
+        self.sample.expect(prefix)
+    }
+
+    /// Runs `f` on the daemon's core, at the daemon's (manual) time.
+    pub fn execute<R>(&self, f: impl FnOnce(&mut playfield_core::Core, Millis) -> R) -> R {
+        self.daemon.execute(f)
+    }
+
+    /// Fails the test with the sample's output so far.
+    pub fn fail(&mut self, what: &str) -> ! {
+        self.sample.fail(what)
     }
 }
 
@@ -238,6 +261,16 @@ pub struct SessionRun {
 /// fills the slot through that backfill ticket → the UpdateGameSession push
 /// (MATCHMAKING_DATA_UPDATED) → the sample ends cleanly.
 pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
+    run_session_with(command, pid, |_| {})
+}
+
+/// [`run_session`], with `after_session` run once the sample said "game session over" and
+/// before its "bye" (for samples that do more before they exit).
+pub fn run_session_with(
+    command: &[&str],
+    pid: &str,
+    after_session: impl FnOnce(&mut SessionSteps),
+) -> SessionRun {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -304,7 +337,7 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
         })
         .expect("game session created");
     let started = sample.expect("game session started");
-    assert!(started.contains(&gs.id), "{started}");
+    assert!(started.contains(gs.id.as_str()), "{started}");
     let match_line = sample.expect("matchmaker: match");
     assert!(
         match_line.contains("match-1") && match_line.contains(CONFIG_ARN),
@@ -397,6 +430,10 @@ pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
         "{update}"
     );
     sample.expect("game session over");
+    after_session(&mut SessionSteps {
+        daemon: &daemon,
+        sample: &mut sample,
+    });
     sample.expect("bye");
     let (stdout, stderr) = sample.finish();
 

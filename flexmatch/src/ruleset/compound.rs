@@ -2,11 +2,19 @@
 //! (guide line ~2998), never over `batchDistance` rules.
 
 use super::*;
+use crate::suggest::did_you_mean;
 
-/// Parses `or(and(A, B), not(C))` over rules defined before rule `me`.
-pub(super) fn parse_statement(text: &str, rules: &[Rule], me: usize) -> Result<Statement, String> {
+/// Parses `or(and(A, B), not(C))` over rules defined before rule `me`. A name in `broken`
+/// (a rule reported invalid where it is defined, so absent from `rules`) is not an error
+/// again: it stands for an empty statement, never used since the rule set is already invalid.
+pub(super) fn parse_statement(
+    text: &str,
+    rules: &[Rule],
+    me: usize,
+    broken: &[String],
+) -> Result<Statement, String> {
     let mut pos = 0;
-    let st = statement(text, &mut pos, rules, me)?;
+    let st = statement(text, &mut pos, rules, me, broken)?;
     if text[pos..].trim().is_empty() {
         Ok(st)
     } else {
@@ -19,6 +27,7 @@ pub(super) fn statement(
     pos: &mut usize,
     rules: &[Rule],
     me: usize,
+    broken: &[String],
 ) -> Result<Statement, String> {
     let rest = &t[*pos..];
     let skip = rest.len() - rest.trim_start().len();
@@ -35,7 +44,7 @@ pub(super) fn statement(
         *pos += 1;
         let mut args = Vec::new();
         loop {
-            args.push(statement(t, pos, rules, me)?);
+            args.push(statement(t, pos, rules, me, broken)?);
             let rest = &t[*pos..];
             *pos += rest.len() - rest.trim_start().len();
             if t[*pos..].starts_with(',') {
@@ -63,7 +72,11 @@ pub(super) fn statement(
     }
     match rules.iter().position(|r| r.name == word) {
         None if word.is_empty() => Err(format!("expected a rule name in \"{t}\"")),
-        None => Err(format!("unknown rule \"{word}\"")),
+        None if broken.iter().any(|b| b == word) => Ok(Statement::And(Vec::new())),
+        None => Err(format!(
+            "unknown rule \"{word}\"{}",
+            did_you_mean(word, rules.iter().map(|r| r.name.as_str()))
+        )),
         Some(i) if i >= me => Err(format!(
             "rule \"{word}\" must be defined before the compound rule that uses it"
         )),

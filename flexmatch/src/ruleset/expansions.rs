@@ -4,6 +4,7 @@
 
 use super::parse::{array, Ctx};
 use super::*;
+use crate::suggest::did_you_mean;
 use serde_json::Value;
 
 pub(super) fn parse_expansions(
@@ -28,6 +29,12 @@ pub(super) fn parse_expansions(
         let slots = match &target {
             Some(t) => match resolve_target(t, rules, defs, teams) {
                 Ok(s) => Some(s),
+                // Its rule was reported where it is defined.
+                Err(_)
+                    if target_rule(t).is_some_and(|r| cx.broken_rules.iter().any(|b| b == r)) =>
+                {
+                    None
+                }
                 Err(m) => {
                     cx.err(format!("{path}.target"), m);
                     None
@@ -78,6 +85,13 @@ pub(super) fn parse_expansions(
     out
 }
 
+/// The rule a `rules[Name].property` target names.
+fn target_rule(t: &str) -> Option<&str> {
+    let (head, rest) = t.split_once('[')?;
+    let (name, _) = rest.split_once(']')?;
+    (head.trim() == "rules").then(|| name.trim())
+}
+
 /// `rules[Name].property` or `teams[A, B].minPlayers|maxPlayers` → parameter slots.
 pub(super) fn resolve_target(
     t: &str,
@@ -94,10 +108,10 @@ pub(super) fn resolve_target(
     match head.trim() {
         "rules" => {
             let name = names.trim();
-            let rule = rules
-                .iter()
-                .find(|r| r.name == name)
-                .ok_or_else(|| format!("target \"{t}\": unknown rule \"{name}\""))?;
+            let rule = rules.iter().find(|r| r.name == name).ok_or_else(|| {
+                let hint = did_you_mean(name, rules.iter().map(|r| r.name.as_str()));
+                format!("target \"{t}\": unknown rule \"{name}\"{hint}")
+            })?;
             let slot = match (&rule.kind, prop) {
                 (RuleKind::BatchDistance { max_distance, .. }, "maxDistance") => {
                     Some(*max_distance)

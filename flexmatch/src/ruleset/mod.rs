@@ -355,9 +355,20 @@ pub struct RuleSetError {
     pub column: usize,
 }
 
+/// How a JSON syntax error's message starts. Its position is in `line` and `column`, which
+/// a file report prints in front; the one-line form (what ValidateMatchmakingRuleSet answers)
+/// says it after the message, as `serde_json` does.
+pub(crate) const INVALID_JSON: &str = "invalid JSON: ";
+
 impl fmt::Display for RuleSetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
+        if self.path.is_empty() && self.message.starts_with(INVALID_JSON) {
+            write!(
+                f,
+                "{} at line {} column {}",
+                self.message, self.line, self.column
+            )
+        } else if self.path.is_empty() {
             f.write_str(&self.message)
         } else {
             write!(f, "{}: {}", self.path, self.message)

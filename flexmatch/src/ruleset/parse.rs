@@ -15,6 +15,7 @@ use super::rules::parse_rules;
 use super::*;
 use crate::expr::Names;
 use crate::json::{locate, parse_relaxed, root_start, Relaxed, ValueStarts};
+use crate::suggest::did_you_mean;
 use crate::ticket::{check_value, value_from_json};
 use serde_json::{Map, Value};
 
@@ -28,6 +29,10 @@ pub const MAX_SMALL_MATCH_PLAYERS: u32 = 40;
 pub(super) struct Ctx {
     pub(super) errors: Vec<RuleSetError>,
     pub(super) params: Vec<f64>,
+    /// Names of rules already reported as invalid (and so left out of the rule set): a
+    /// compound statement or an expansion naming one is not reported again as naming an
+    /// unknown rule, so one mistake gives one error.
+    pub(super) broken_rules: Vec<String>,
 }
 
 impl Ctx {
@@ -84,7 +89,8 @@ impl Ctx {
     pub(super) fn unknown_keys(&mut self, obj: &Map<String, Value>, allowed: &[&str], path: &str) {
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
-                self.err(format!("{path}.{k}"), "unknown property");
+                let hint = did_you_mean(k, allowed.iter().copied());
+                self.err(format!("{path}.{k}"), format!("unknown property{hint}"));
             }
         }
     }
@@ -136,7 +142,15 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     let Relaxed { value, starts } = parse_relaxed(body);
     let root = match value {
         Ok(v) => v,
-        Err(e) => return fail(&starts, format!("invalid JSON: {e}")),
+        // Placed where the reader stopped, not at the document (which may be fine up to there).
+        Err(e) => {
+            return Err(RuleSetErrors(vec![RuleSetError {
+                path: String::new(),
+                message: format!("{INVALID_JSON}{}", e.message),
+                line: e.line,
+                column: e.column,
+            }]))
+        }
     };
     let Some(root) = root.as_object() else {
         return fail(&starts, "a rule set must be a JSON object".into());
@@ -144,6 +158,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     let mut cx = Ctx {
         errors: Vec::new(),
         params: Vec::new(),
+        broken_rules: Vec::new(),
     };
     cx.unknown_keys(
         root,
@@ -312,56 +327,9 @@ pub(super) fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec
         if defs.iter().any(|d| d.name == name) {
             cx.err(format!("{path}.name"), format!("duplicate team \"{name}\""));
         }
-        let count = |key: &str, cx: &mut Ctx, required: bool| -> Option<u32> {
-            match cx.number(obj, key, &path) {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_MATCH_PLAYERS as f64 => {
-                    Some(n as u32)
-                }
-                Some(n) => {
-                    cx.err(
-                        format!("{path}.{key}"),
-                        format!("must be a whole number from 0 to {MAX_MATCH_PLAYERS}, got {n}"),
-                    );
-                    None
-                }
-                None => {
-                    if required && obj.get(key).is_none() {
-                        cx.err(format!("{path}.{key}"), "is required");
-                    }
-                    None
-                }
-            }
-        };
-        let max = count("maxPlayers", cx, true);
-        let min = count("minPlayers", cx, true);
-        let quantity = match obj.get("quantity") {
-            None => Some(1),
-            Some(_) => match cx.number(obj, "quantity", &path) {
-                Some(q) if q >= 1.0 && q.fract() == 0.0 && q <= MAX_MATCH_PLAYERS as f64 => {
-                    Some(q as u32)
-                }
-                Some(q) => {
-                    cx.err(
-                        format!("{path}.quantity"),
-                        format!("must be a whole number of at least 1, got {q}"),
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
-        let (Some(max), Some(min), Some(quantity)) = (max, min, quantity) else {
+        let Some((max, min, quantity)) = parse_team_sizes(cx, obj, &path) else {
             continue;
         };
-        if max == 0 {
-            cx.err(format!("{path}.maxPlayers"), "must be at least 1");
-        }
-        if min > max {
-            cx.err(
-                format!("{path}.minPlayers"),
-                format!("{min} is greater than maxPlayers {max}"),
-            );
-        }
         total = total.saturating_add(max.saturating_mul(quantity));
         let def = defs.len();
         let (min_players, max_players) = (cx.slot(min as f64), cx.slot(max as f64));
@@ -384,6 +352,62 @@ pub(super) fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec
         cx.err("teams", format!("limit exceeded: the teams hold up to {total} players, more than {MAX_MATCH_PLAYERS}"));
     }
     (defs, teams, total)
+}
+
+/// A team's `maxPlayers`, `minPlayers` (both required) and `quantity` (1 by default), as
+/// `(max, min, quantity)`; `None` when one of them is missing or malformed.
+fn parse_team_sizes(cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<(u32, u32, u32)> {
+    let count = |key: &str, cx: &mut Ctx, required: bool| -> Option<u32> {
+        match cx.number(obj, key, path) {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_MATCH_PLAYERS as f64 => {
+                Some(n as u32)
+            }
+            Some(n) => {
+                cx.err(
+                    format!("{path}.{key}"),
+                    format!("must be a whole number from 0 to {MAX_MATCH_PLAYERS}, got {n}"),
+                );
+                None
+            }
+            None => {
+                if required && obj.get(key).is_none() {
+                    cx.err(format!("{path}.{key}"), "is required");
+                }
+                None
+            }
+        }
+    };
+    let max = count("maxPlayers", cx, true);
+    let min = count("minPlayers", cx, true);
+    let quantity = match obj.get("quantity") {
+        None => Some(1),
+        Some(_) => match cx.number(obj, "quantity", path) {
+            Some(q) if q >= 1.0 && q.fract() == 0.0 && q <= MAX_MATCH_PLAYERS as f64 => {
+                Some(q as u32)
+            }
+            Some(q) => {
+                cx.err(
+                    format!("{path}.quantity"),
+                    format!("must be a whole number of at least 1, got {q}"),
+                );
+                None
+            }
+            None => None,
+        },
+    };
+    let (Some(max), Some(min), Some(quantity)) = (max, min, quantity) else {
+        return None;
+    };
+    if max == 0 {
+        cx.err(format!("{path}.maxPlayers"), "must be at least 1");
+    }
+    if min > max {
+        cx.err(
+            format!("{path}.minPlayers"),
+            format!("{min} is greater than maxPlayers {max}"),
+        );
+    }
+    Some((max, min, quantity))
 }
 
 pub(super) fn parse_algorithm(
@@ -422,6 +446,16 @@ pub(super) fn parse_algorithm(
         ],
         path,
     );
+    parse_strategy(cx, obj, large, &mut alg);
+    parse_sort_by(cx, obj, attrs, &mut alg);
+    parse_balanced_attribute(cx, obj, attrs, &mut alg);
+    parse_expansion_and_backfill(cx, obj, &mut alg);
+    alg
+}
+
+/// `strategy` and `batchingPreference`, whose valid values depend on the strategy.
+fn parse_strategy(cx: &mut Ctx, obj: &Map<String, Value>, large: bool, alg: &mut Algorithm) {
+    let path = "algorithm";
     match cx.string(obj, "strategy", path) {
         None | Some("exhaustiveSearch") => {}
         Some("balanced") => alg.strategy = Strategy::Balanced,
@@ -455,6 +489,15 @@ pub(super) fn parse_algorithm(
             format!("\"{s}\" is not valid with strategy balanced (use \"largestPopulation\" or \"fastestRegion\")"),
         ),
     }
+}
+
+/// `sortByAttributes`: number or string attributes, required by sorted batching.
+fn parse_sort_by(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    attrs: &[AttributeDecl],
+    alg: &mut Algorithm,
+) {
     for (i, a) in array(
         cx,
         obj.get("sortByAttributes"),
@@ -477,7 +520,10 @@ pub(super) fn parse_algorithm(
                 p,
                 format!("attribute \"{n}\" must be a number or a string to sort by"),
             ),
-            Some((n, None)) => cx.err(p, format!("unknown attribute \"{n}\"")),
+            Some((n, None)) => {
+                let hint = did_you_mean(n, attrs.iter().map(|a| a.name.as_str()));
+                cx.err(p, format!("unknown attribute \"{n}\"{hint}"))
+            }
             None => cx.err(p, "must be a string"),
         }
     }
@@ -487,6 +533,17 @@ pub(super) fn parse_algorithm(
             "is required when batchingPreference is \"sorted\"",
         );
     }
+}
+
+/// `balancedAttribute`: a number attribute, required by the balanced strategy.
+fn parse_balanced_attribute(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    attrs: &[AttributeDecl],
+    alg: &mut Algorithm,
+) {
+    let path = "algorithm";
+    let balanced = alg.strategy == Strategy::Balanced;
     match cx.string(obj, "balancedAttribute", path) {
         Some(n) => match attrs.iter().position(|d| d.name == n) {
             Some(i) if attrs[i].kind == AttrType::Number => alg.balanced_attribute = Some(i),
@@ -496,7 +553,10 @@ pub(super) fn parse_algorithm(
             ),
             None => cx.err(
                 "algorithm.balancedAttribute",
-                format!("unknown attribute \"{n}\""),
+                format!(
+                    "unknown attribute \"{n}\"{}",
+                    did_you_mean(n, attrs.iter().map(|a| a.name.as_str()))
+                ),
             ),
         },
         None if balanced && obj.get("balancedAttribute").is_none() => cx.err(
@@ -505,6 +565,11 @@ pub(super) fn parse_algorithm(
         ),
         None => {}
     }
+}
+
+/// `expansionAgeSelection` and `backfillPriority`.
+fn parse_expansion_and_backfill(cx: &mut Ctx, obj: &Map<String, Value>, alg: &mut Algorithm) {
+    let path = "algorithm";
     match cx.string(obj, "expansionAgeSelection", path) {
         None | Some("newest") => {}
         Some("oldest") => alg.expansion_age = AgeSelection::Oldest,
@@ -522,7 +587,6 @@ pub(super) fn parse_algorithm(
             format!("must be \"normal\", \"high\" or \"low\", got \"{s}\""),
         ),
     }
-    alg
 }
 
 #[cfg(test)]
@@ -571,6 +635,87 @@ mod tests {
         let (valid, _, errors) = check_text("{\"name\": ");
         assert!(!valid);
         assert!(!errors.is_empty());
+    }
+
+    /// Invalid JSON is reported where the reader stopped, in the text as written, and the
+    /// message does not repeat serde_json's position in the rewritten text (issue 17 item 8).
+    #[test]
+    fn invalid_json_points_at_the_mistake() {
+        let body = "{\n  // a comment\n  \"name\": \"x\",\n  \"teams\": [{\"name\": \"red\" \"maxPlayers\": 1}]\n}";
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert_eq!((e.line, e.column), (4, 28), "{e:?}");
+        assert_eq!(e.message, "invalid JSON: expected `,` or `}`");
+        // The one-line form (ValidateMatchmakingRuleSet's answer) still says where.
+        assert_eq!(
+            e.to_string(),
+            "invalid JSON: expected `,` or `}` at line 4 column 28"
+        );
+    }
+
+    /// One mistake, one error: a rule whose type is unknown is reported at its type, not
+    /// again as an "unknown rule" where a compound statement or an expansion names it.
+    #[test]
+    fn an_unknown_rule_type_is_reported_once() {
+        let body = r#"{"ruleLanguageVersion": "1.0",
+            "playerAttributes": [{"name": "skill", "type": "number"}],
+            "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2}],
+            "rules": [
+                {"name": "close", "type": "distanse", "measurements": ["avg(teams[red].players.attributes[skill])"], "referenceValue": 10, "maxDistance": 5},
+                {"name": "both", "type": "compound", "statement": "not(close)"}],
+            "expansions": [{"target": "rules[close].maxDistance", "steps": [{"waitTimeSeconds": 5, "value": 10}]}]}"#;
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "rules[0].type");
+        assert_eq!(
+            errors[0].message,
+            "unknown rule type \"distanse\" (did you mean \"distance\"?)"
+        );
+    }
+
+    /// A rule that does not exist at all is still an unknown rule, with the closest name.
+    #[test]
+    fn a_misspelt_rule_name_is_an_unknown_rule_with_a_suggestion() {
+        let body = r#"{"ruleLanguageVersion": "1.0",
+            "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2}],
+            "rules": [{"name": "FastPing", "type": "latency", "maxLatency": 100},
+                      {"name": "both", "type": "compound", "statement": "not(FastPimg)"}]}"#;
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        let messages: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            messages,
+            ["rules[1].statement: unknown rule \"FastPimg\" (did you mean \"FastPing\"?)"]
+        );
+    }
+
+    /// A misspelt property or attribute gets the closest right name.
+    #[test]
+    fn misspelt_keys_and_attributes_get_a_suggestion() {
+        let body = r#"{"ruleLanguageVersion": "1.0",
+            "playerAttributes": [{"name": "skill", "type": "number"}],
+            "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2}],
+            "algorithm": {"strategy": "balanced", "balancedAttribute": "skil"},
+            "rules": [{"name": "close", "type": "distance",
+                "measurements": ["avg(teams[red].players.attributes[skil])"],
+                "referenceValue": 10, "maxDistnace": 5}]}"#;
+        let errors = RuleSet::parse(body).unwrap_err().0;
+        let messages: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
+        for expected in [
+            "algorithm.balancedAttribute: unknown attribute \"skil\" (did you mean \"skill\"?)",
+            "rules[0].maxDistnace: unknown property (did you mean \"maxDistance\"?)",
+        ] {
+            assert!(
+                messages.iter().any(|m| m == expected),
+                "{expected} in {messages:#?}"
+            );
+        }
+        assert!(
+            messages.iter().any(|m| m
+                .contains("unknown attribute \"skil\" (did you mean \"skill\"?)")
+                && m.starts_with("rules[0].measurements[0]")),
+            "{messages:#?}"
+        );
     }
 
     /// A body refused before it is read points at its top-level value, like a syntax error.

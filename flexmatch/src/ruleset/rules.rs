@@ -6,9 +6,22 @@ use super::measuring::{parse_latency, parse_measuring, parse_sort};
 use super::parse::{array, kind_of, Ctx};
 use super::*;
 use crate::expr::{self, Names};
+use crate::suggest::did_you_mean;
 use serde_json::{Map, Value};
 
 pub(super) const COMMON: [&str; 3] = ["name", "type", "description"];
+
+/// Every rule `type` (guide 002 lines 2850-3081).
+const RULE_TYPES: [&str; 8] = [
+    "batchDistance",
+    "comparison",
+    "distance",
+    "collection",
+    "compound",
+    "latency",
+    "absoluteSort",
+    "distanceSort",
+];
 
 pub(super) fn parse_rules(
     cx: &mut Ctx,
@@ -44,6 +57,7 @@ pub(super) fn parse_rules(
             if obj.get("type").is_none() {
                 cx.err(format!("{path}.type"), "is required");
             }
+            cx.broken_rules.push(name);
             continue;
         };
         if large && !matches!(ty, "latency" | "batchDistance") {
@@ -51,6 +65,7 @@ pub(super) fn parse_rules(
                 format!("{path}.type"),
                 format!("rule type \"{ty}\" is not available in a large-match rule set (more than 40 players): use latency or batchDistance"),
             );
+            cx.broken_rules.push(name);
             continue;
         }
         let kind = match ty {
@@ -72,24 +87,26 @@ pub(super) fn parse_rules(
                 })
             }
             other => {
+                let hint = did_you_mean(other, RULE_TYPES);
                 cx.err(
                     format!("{path}.type"),
-                    format!("unknown rule type \"{other}\""),
+                    format!("unknown rule type \"{other}\"{hint}"),
                 );
                 None
             }
         };
-        if let Some(kind) = kind {
-            rules.push(Rule {
+        match kind {
+            Some(kind) => rules.push(Rule {
                 name,
                 description,
                 kind,
                 in_compound: false,
-            });
+            }),
+            None => cx.broken_rules.push(name),
         }
     }
     for (idx, text, path) in pending_compound {
-        match parse_statement(&text, &rules, idx) {
+        match parse_statement(&text, &rules, idx, &cx.broken_rules) {
             Ok(st) => rules[idx].kind = RuleKind::Compound { statement: st },
             Err(e) => cx.err(format!("{path}.statement"), e),
         }
@@ -140,9 +157,10 @@ pub(super) fn attr_ref(
     };
     let found = names.attrs.iter().position(|a| a.name == n);
     if found.is_none() {
+        let hint = did_you_mean(n, names.attrs.iter().map(|a| a.name.as_str()));
         cx.err(
             format!("{path}.{key}"),
-            format!("unknown attribute \"{n}\""),
+            format!("unknown attribute \"{n}\"{hint}"),
         );
     }
     found

@@ -65,6 +65,11 @@ struct Args {
     /// How long to wait for the result of a backfill request before stopping it.
     #[arg(long, default_value = "10", value_parser = seconds)]
     backfill_wait: Duration,
+    /// The latency (ms) a backfill request reports for each current player, in the game
+    /// session's region: with a latency rule a backfill needs it (guide 002 line 2389). A
+    /// real server measures its players; this sample has none to measure.
+    #[arg(long, default_value_t = 50)]
+    player_latency_ms: i32,
 }
 
 fn seconds(s: &str) -> Result<Duration, String> {
@@ -241,10 +246,18 @@ async fn host(
             .as_ref()
             .filter(|d| !d.matchmaking_configuration_arn.is_empty())
         {
+            // Guide 002 line 2389: a backfill needs each player's latency only for the region
+            // the game session is in, read from its ARN (arn:aws:gamelift:<region>::...).
+            let region = gs.game_session_id.split(':').nth(3).unwrap_or_default();
             let remaining: Vec<_> = data
                 .backfill_players()
                 .into_iter()
                 .filter(|p| p.player_id != left_player)
+                .map(|mut p| {
+                    p.latency_in_ms
+                        .insert(region.to_owned(), args.player_latency_ms);
+                    p
+                })
                 .collect();
             if let Outcome::Terminate = backfill(
                 sdk,

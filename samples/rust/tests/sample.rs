@@ -60,6 +60,12 @@ async fn sample_server_does_the_full_dance() {
     assert_eq!(req["Players"].as_array().unwrap().len(), 1, "{req}");
     assert_eq!(req["Players"][0]["PlayerId"], "player-1");
     assert_eq!(req["Players"][0]["Team"], "red");
+    // Guide 002 line 2389: latency for the game session's region, read from its ARN.
+    assert_eq!(
+        req["Players"][0]["LatencyInMs"],
+        json!({"us-west-2": 50}),
+        "{req}"
+    );
     conn.reply_ok(&req, json!({"TicketId": "t-1"})).await;
     conn.push(
         "UpdateGameSession",

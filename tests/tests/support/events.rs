@@ -7,11 +7,11 @@ use std::time::Duration;
 use aws_sdk_gamelift::types::{AttributeValue, Player};
 use aws_sdk_gamelift::Client;
 use playfield::config::{EventFormat, NotificationTarget};
-use playfield::core::matchmaking::configurations::ConfigurationSpec;
-use playfield::core::matchmaking::queues::QueueSpec;
-use playfield::core::matchmaking::FlexMatchMode;
-use playfield::core::CoreConfig;
 use playfield::events::{Backoff, DeliveryConfig, SnsConfirmation};
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::FlexMatchMode;
+use playfield_core::CoreConfig;
 use playfield_e2e::webhook::{Received, Webhook};
 use playfield_e2e::{TestDaemon, FLEET};
 use serde_json::Value;
@@ -111,7 +111,7 @@ pub fn set_up(d: &TestDaemon, s: Setup) {
         core.create_queue(QueueSpec {
             name: QUEUE.into(),
             destinations: vec![FLEET.into()],
-            timeout_seconds: Some(30),
+            timeout_seconds: 30,
             ..Default::default()
         })
         .unwrap();
@@ -128,7 +128,7 @@ pub fn set_up(d: &TestDaemon, s: Setup) {
             spec.request_timeout_seconds = t;
         }
         if s.automatic_backfill {
-            spec.backfill_mode = playfield::core::matchmaking::BackfillMode::Automatic;
+            spec.backfill_mode = playfield_core::matchmaking::BackfillMode::Automatic;
         }
         core.create_configuration(now, spec).unwrap();
     });

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::super::MatchmakingConfiguration;
+use super::exchange::AnswerTicket;
 use super::HeldMatch;
 use super::VirtualServerAnswer;
 use crate::Core;
@@ -43,7 +44,7 @@ impl Core {
         let maxima: BTreeMap<String, u32> = self
             .mm
             .rule_sets
-            .get(&cfg.rule_set_name)
+            .get(&cfg.spec.rule_set)
             .map(|rs| rs.parsed.team_maxima().into_iter().collect())
             .unwrap_or_default();
         let mut battles = Vec::new();
@@ -51,63 +52,8 @@ impl Core {
             if b.is_empty() {
                 return Err(format!("battles[{i}] has no tickets"));
             }
-            let mut teams: Vec<MatchTeam> = names
-                .iter()
-                .map(|n| MatchTeam {
-                    name: (*n).to_owned(),
-                    players: Vec::new(),
-                })
-                .collect();
-            for (j, te) in b.iter().enumerate() {
-                let t = self.mm.tickets.get(&te.id).ok_or_else(|| {
-                    format!("battles[{i}].tickets[{j}]: ticket {:?} is gone", te.id)
-                })?;
-                let known: HashSet<&str> = t.players.iter().map(|p| p.id.as_str()).collect();
-                if let Some((k, p)) = te
-                    .players
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| !known.contains(p.player_id.as_str()))
-                {
-                    return Err(format!(
-                        "battles[{i}].tickets[{j}].players[{k}]: player {:?} is not in ticket {:?}",
-                        p.player_id, te.id
-                    ));
-                }
-                for p in &t.players {
-                    let asked = te
-                        .players
-                        .iter()
-                        .find(|x| x.player_id == p.id && x.team.is_some())
-                        .and_then(|x| x.team.as_deref());
-                    let team = asked
-                        .or_else(|| original.get(p.id.as_str()).copied())
-                        .unwrap_or_default();
-                    let Some(slot) = teams.iter_mut().find(|x| x.name == team) else {
-                        return Err(format!(
-                            "battles[{i}].tickets[{j}]: player {:?} is on team {team:?}, which \
-                             the rule set does not have (teams: {})",
-                            p.id,
-                            names.join(", ")
-                        ));
-                    };
-                    slot.players.push(MatchedPlayer {
-                        player_id: p.id.clone(),
-                        ticket_id: t.id.clone(),
-                    });
-                }
-            }
-            for t in &teams {
-                if let Some(max) = maxima.get(&t.name) {
-                    if t.players.len() > *max as usize {
-                        return Err(format!(
-                            "battles[{i}]: team {:?} has {} players, more than its maxPlayers {max}",
-                            t.name,
-                            t.players.len()
-                        ));
-                    }
-                }
-            }
+            let teams = self.battle_teams(i, b, &names, &original)?;
+            check_team_maxima(i, &teams, &maxima)?;
             battles.push(Match {
                 teams,
                 ticket_ids: b.iter().map(|t| t.id.clone()).collect(),
@@ -126,4 +72,83 @@ impl Core {
                 .collect(),
         })
     }
+
+    /// The teams of battle `i` of an answer: each of its tickets' players on the team the
+    /// answer asks, or else the team they had in the held match.
+    fn battle_teams(
+        &self,
+        i: usize,
+        b: &[AnswerTicket],
+        names: &[&str],
+        original: &HashMap<&str, &str>,
+    ) -> Result<Vec<MatchTeam>, String> {
+        let mut teams: Vec<MatchTeam> = names
+            .iter()
+            .map(|n| MatchTeam {
+                name: (*n).to_owned(),
+                players: Vec::new(),
+            })
+            .collect();
+        for (j, te) in b.iter().enumerate() {
+            let t =
+                self.mm.tickets.get(&te.id).ok_or_else(|| {
+                    format!("battles[{i}].tickets[{j}]: ticket {:?} is gone", te.id)
+                })?;
+            let known: HashSet<&str> = t.players.iter().map(|p| p.id.as_str()).collect();
+            if let Some((k, p)) = te
+                .players
+                .iter()
+                .enumerate()
+                .find(|(_, p)| !known.contains(p.player_id.as_str()))
+            {
+                return Err(format!(
+                    "battles[{i}].tickets[{j}].players[{k}]: player {:?} is not in ticket {:?}",
+                    p.player_id, te.id
+                ));
+            }
+            for p in &t.players {
+                let asked = te
+                    .players
+                    .iter()
+                    .find(|x| x.player_id == p.id && x.team.is_some())
+                    .and_then(|x| x.team.as_deref());
+                let team = asked
+                    .or_else(|| original.get(p.id.as_str()).copied())
+                    .unwrap_or_default();
+                let Some(slot) = teams.iter_mut().find(|x| x.name == team) else {
+                    return Err(format!(
+                        "battles[{i}].tickets[{j}]: player {:?} is on team {team:?}, which \
+                         the rule set does not have (teams: {})",
+                        p.id,
+                        names.join(", ")
+                    ));
+                };
+                slot.players.push(MatchedPlayer {
+                    player_id: p.id.clone(),
+                    ticket_id: t.id.to_string(),
+                });
+            }
+        }
+        Ok(teams)
+    }
+}
+
+/// No team of battle `i` above its maxPlayers (the game session is sized by them).
+fn check_team_maxima(
+    i: usize,
+    teams: &[MatchTeam],
+    maxima: &BTreeMap<String, u32>,
+) -> Result<(), String> {
+    for t in teams {
+        if let Some(max) = maxima.get(&t.name) {
+            if t.players.len() > *max as usize {
+                return Err(format!(
+                    "battles[{i}]: team {:?} has {} players, more than its maxPlayers {max}",
+                    t.name,
+                    t.players.len()
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -9,37 +9,57 @@ use super::POST_PROCESSING_TIMEOUT_MS;
 pub enum PostProcessingEvent {
     /// The match is held and the request leaves for the virtual server.
     Started {
+        /// The held match.
         match_id: String,
+        /// Its configuration.
         configuration: String,
+        /// The virtual server asked.
         url: String,
+        /// The match's tickets.
         ticket_ids: Vec<String>,
     },
     /// The virtual server's answer was applied.
     Applied {
+        /// The held match.
         match_id: String,
+        /// Its configuration.
         configuration: String,
+        /// The virtual server that answered.
         url: String,
         /// The new matches: (match id, ticket ids).
         battles: Vec<(String, Vec<String>)>,
+        /// Tickets sent back to search again.
         requeued: Vec<String>,
         /// Tickets the answer named nowhere; they end FAILED.
         dropped: Vec<String>,
     },
     /// No usable answer: the original match goes on.
     FellBack {
+        /// The held match.
         match_id: String,
+        /// Its configuration.
         configuration: String,
+        /// The virtual server asked.
         url: String,
+        /// Why its answer was not used (timeout, transport error, an answer that does not fit).
         error: String,
     },
     /// A ticket of the held match was cancelled: the match broke up.
     BrokenUp {
+        /// The match that broke up.
         match_id: String,
+        /// Its configuration.
         configuration: String,
+        /// The cancelled ticket.
         ticket_id: String,
     },
     /// An answer for a match that is no longer held.
-    Ignored { match_id: String, outcome: String },
+    Ignored {
+        /// The match the answer named.
+        match_id: String,
+        /// A summary of the late answer (its battles and requeued tickets) or its error.
+        outcome: String,
+    },
 }
 
 impl PostProcessingEvent {

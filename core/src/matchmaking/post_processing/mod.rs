@@ -44,11 +44,13 @@ mod request;
 
 use std::collections::HashMap;
 
-use super::tickets::TicketStatus;
+use super::tickets::{TicketStatus, TicketStatusReason};
 use super::{MatchmakingConfiguration, MatchmakingEvent};
 use crate::clock::Millis;
 use crate::timers::TimerKey;
-use crate::{Core, CoreError, Effect};
+#[cfg(test)]
+use crate::CoreError;
+use crate::{Core, Effect};
 use answer::Plan;
 pub use event::PostProcessingEvent;
 pub use exchange::{
@@ -65,24 +67,28 @@ pub const POST_PROCESSING_TIMEOUT_MS: Millis = 10_000;
 /// `StatusReason` of a ticket the virtual server neither kept in a battle nor requeued. The
 /// PGOS schema has no word for it; `UNEXPECTED_ERROR` is the FlexMatch reason clients already
 /// handle, and the status message says what happened.
-pub const DROPPED_REASON: &str = "UNEXPECTED_ERROR";
+pub(crate) const DROPPED_REASON: TicketStatusReason = TicketStatusReason::UnexpectedError;
 
 /// A match held while its virtual server decides.
 #[derive(Debug, Clone)]
 pub struct HeldMatch {
+    /// The match's id.
     pub match_id: String,
+    /// The configuration it was made in.
     pub configuration: String,
+    /// The virtual server the request went to.
     pub url: String,
     /// The match as the rule engine formed it: the fallback.
     pub m: Match,
     /// What was sent: the answer is checked against it.
     pub request: PostProcessingCall,
+    /// When the core stops waiting and places the match as formed (epoch ms).
     pub deadline: Millis,
 }
 
 /// Post-processing state of the matchmaker.
 #[derive(Debug, Default)]
-pub struct PostProcessingState {
+pub(crate) struct PostProcessingState {
     /// Match id → the held match.
     pub(crate) held: HashMap<String, HeldMatch>,
     /// Ticket id → how often a virtual server requeued it (the request's `requeued_count`).
@@ -93,7 +99,9 @@ pub struct PostProcessingState {
 impl Core {
     /// Sets or clears a configuration's post-processing URL after it was created (the startup
     /// file sets it at creation, through [`super::configurations::ConfigurationSpec::post_processing_url`]).
-    pub fn set_post_processing_url(
+    /// The service's UpdateMatchmakingConfiguration has no such field; only the core's tests use it.
+    #[cfg(test)]
+    pub(crate) fn set_post_processing_url(
         &mut self,
         configuration: &str,
         url: Option<String>,
@@ -101,9 +109,9 @@ impl Core {
         if let Some(u) = &url {
             super::configurations::check_post_processing_url(u)?;
         }
-        let name = self.configuration(configuration)?.name.clone();
-        if let Some(c) = self.mm.configurations.get_mut(&name) {
-            c.post_processing_url = url;
+        let name = self.configuration(configuration)?.spec.name.clone();
+        if let Some(c) = self.mm.configurations.get_mut(name.as_str()) {
+            c.spec.post_processing_url = url;
         }
         Ok(())
     }
@@ -138,7 +146,7 @@ impl Core {
             now,
             MatchmakingEvent::PostProcessing(PostProcessingEvent::Started {
                 match_id: match_id.clone(),
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 url: url.clone(),
                 ticket_ids: m.ticket_ids.clone(),
             }),
@@ -152,7 +160,7 @@ impl Core {
             match_id.clone(),
             HeldMatch {
                 match_id,
-                configuration: cfg.name.clone(),
+                configuration: cfg.spec.name.to_string(),
                 url,
                 m,
                 request: call,
@@ -194,7 +202,7 @@ impl Core {
                     now,
                     id,
                     TicketStatus::Failed,
-                    Some(DROPPED_REASON.into()),
+                    Some(DROPPED_REASON),
                     Some(format!(
                         "matchmaking configuration '{}' is gone",
                         held.configuration
@@ -326,7 +334,7 @@ impl Core {
                 now,
                 id,
                 TicketStatus::Failed,
-                Some(DROPPED_REASON.into()),
+                Some(DROPPED_REASON),
                 Some(format!(
                     "the post-processing virtual server at {} put this ticket neither in a \
                      battle nor in requeued_tickets",
@@ -344,7 +352,7 @@ impl Core {
             self.return_to_pool(now, id);
         }
         if !plan.requeued.is_empty() {
-            self.run_pass(now, &cfg.name);
+            self.run_pass(now, cfg.spec.name.as_str());
         }
         e
     }

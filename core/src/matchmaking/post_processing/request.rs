@@ -31,7 +31,7 @@ impl Core {
             match_id,
             super::super::notify::configuration_ref(cfg),
             tickets,
-            cfg.acceptance_required,
+            cfg.spec.acceptance_required,
             EpochMillis(now as i64),
             |id| requeued.get(id).copied().unwrap_or(0),
         )

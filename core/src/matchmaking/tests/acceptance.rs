@@ -5,6 +5,7 @@
 
 use super::notifications::{mm, names, notifications};
 use super::*;
+use crate::notifications::AcceptanceOutcome;
 
 const TICKETS: [(&str, &str); 4] = [("t1", "a"), ("t2", "b"), ("t3", "c"), ("t4", "d")];
 
@@ -40,7 +41,7 @@ fn when_all_accept_the_match_goes_to_placement() {
     let effects = c.take_effects();
     let match_id = c.ticket("t1").unwrap().match_id.clone().unwrap();
     assert!(mm_events(&effects).iter().any(|e| matches!(e,
-        MatchmakingEvent::AcceptMatchCompleted { match_id: m, outcome: "Accepted", .. } if *m == match_id)));
+        MatchmakingEvent::AcceptMatchCompleted { match_id: m, outcome: AcceptanceOutcome::Accepted, .. } if *m == match_id)));
     assert!(effects.iter().any(|e| matches!(
         e,
         Effect::Push {
@@ -98,7 +99,7 @@ fn the_acceptance_timeout_fails_the_silent_tickets() {
     assert!(evs.iter().any(|e| matches!(
         e,
         MatchmakingEvent::AcceptMatchCompleted {
-            outcome: "TimedOut",
+            outcome: AcceptanceOutcome::TimedOut,
             ..
         }
     )));

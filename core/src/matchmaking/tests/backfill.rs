@@ -20,7 +20,7 @@ fn placed(mode: BackfillMode) -> (Core, String, MatchmakerData) {
     };
     c.activate_game_session(T0 + 10, "p1", &gs.id).unwrap();
     let md = gs.matchmaker_data.clone().unwrap();
-    (c, gs.id, md)
+    (c, gs.id.into(), md)
 }
 
 /// The game's current players with their teams, as a backfill request gives them.
@@ -182,7 +182,7 @@ fn automatic_backfill_fills_a_session_that_started_at_min_players() {
         md3.auto_backfill_ticket_id.is_none(),
         "full: no more backfill"
     );
-    assert!(!c.matchmaking().backfill_of.contains_key(&gs));
+    assert!(c.matchmaking().tickets.backfill_ticket_of(&gs).is_none());
 }
 
 /// StopMatchmaking on the automatic ticket (how a client service switches it off for one
@@ -459,4 +459,77 @@ fn a_with_queue_backfill_must_name_its_game_session() {
     assert!(err.to_string().starts_with("GameSessionArn: "), "{err}");
     assert!(err.to_string().contains("WITH_QUEUE"), "{err}");
     assert!(c.ticket("bf").is_none(), "no ticket is pretended");
+}
+
+/// Guide 002 line 2389: with a latency rule, a backfill request gives each current player's
+/// latency "only for the region the game session is in", which the server reads from the
+/// GameSessionId ARN. Locally that ARN names the daemon's region (us-west-2) while players
+/// report latency for the session's custom location: the backfill's region key stands for the
+/// session's location, and the backfill fills (issue 17 item 3).
+#[test]
+fn a_backfill_reporting_the_arn_region_latency_fills_under_a_latency_rule() {
+    let body = r#"{
+        "ruleLanguageVersion": "1.0",
+        "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+        "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
+                  {"name": "blue", "minPlayers": 1, "maxPlayers": 2}],
+        "rules": [{"name": "ping", "type": "latency", "maxLatency": 100}]
+    }"#;
+    let mut c = core_with(body, |s| s.backfill_mode = BackfillMode::Manual);
+    let with_latency = |id: &str, region: &str| {
+        let mut p = player(id, 10.0);
+        p.latency_ms.insert(region.into(), 30);
+        p
+    };
+    ready(&mut c, T0, "p1", 1);
+    for (ticket, id) in [("ta", "a"), ("tb", "b")] {
+        c.start_matchmaking(
+            T0,
+            StartMatchmaking {
+                ticket_id: Some(ticket.into()),
+                configuration_name: "cfg".into(),
+                players: vec![with_latency(id, "custom-home")],
+            },
+        )
+        .unwrap();
+    }
+    let gs = match pushes(&mut c).into_iter().next() {
+        Some(Push::CreateGameSession(gs)) => gs,
+        other => panic!("expected CreateGameSession, got {other:?}"),
+    };
+    c.activate_game_session(T0 + 10, "p1", &gs.id).unwrap();
+    let md = gs.matchmaker_data.clone().unwrap();
+    let region = gs.id.split(':').nth(3).unwrap().to_string();
+    assert_eq!(
+        region, "us-west-2",
+        "the region the server reads from the ARN"
+    );
+    let current: Vec<Player> = players_of(&md)
+        .into_iter()
+        .map(|mut p| {
+            p.latency_ms.insert(region.clone(), 30);
+            p
+        })
+        .collect();
+    c.start_match_backfill(
+        T0 + 100,
+        StartBackfill {
+            ticket_id: Some("bf1".into()),
+            configuration_name: "cfg".into(),
+            game_session_arn: Some(gs.id.to_string()),
+            players: current,
+        },
+    )
+    .expect("a backfill with the session region's latency is accepted");
+    c.start_matchmaking(
+        T0 + 200,
+        StartMatchmaking {
+            ticket_id: Some("tc".into()),
+            configuration_name: "cfg".into(),
+            players: vec![with_latency("c", "custom-home")],
+        },
+    )
+    .unwrap();
+    assert_eq!(status(&c, "bf1"), TicketStatus::Completed);
+    assert_eq!(status(&c, "tc"), TicketStatus::Completed);
 }

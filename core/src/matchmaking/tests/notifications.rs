@@ -346,7 +346,13 @@ fn rule_evaluations_add_up_over_the_tickets_whole_search() {
         "the first stay (the match) counts too: {m:?} vs this stay {this_stay:?}"
     );
     // Freed once told.
-    assert!(c.matchmaking().tickets["t1"].rule_evaluations.is_empty());
+    assert!(c
+        .matchmaking()
+        .tickets
+        .get("t1")
+        .unwrap()
+        .rule_evaluations
+        .is_empty());
 }
 
 /// The whole search spans pools too: when the configuration moves to another rule set its
@@ -369,7 +375,7 @@ fn rule_evaluations_survive_a_change_of_rule_set() {
         &TWO_RULES.replace("\"maxPlayers\": 1", "\"maxPlayers\": 2"),
     )
     .unwrap();
-    let mut spec = ConfigurationSpec::from(c.configuration("cfg").unwrap());
+    let mut spec = c.configuration("cfg").unwrap().spec.clone();
     spec.rule_set = "rs2".into();
     c.update_configuration(T0 + 2, spec).unwrap();
     let new_pool = c.matchmaking().pools["cfg"].evaluations("t1").unwrap();

@@ -88,7 +88,10 @@ fn with_no_ready_process_the_placement_times_out() {
     advance(&mut c, T0 + 31_000);
     let t = c.ticket("t1").unwrap();
     assert_eq!(t.status, TicketStatus::Failed);
-    assert_eq!(t.status_reason.as_deref(), Some("PLACEMENT_TIMED_OUT"));
+    assert_eq!(
+        t.status_reason.map(|r| r.as_str()),
+        Some("PLACEMENT_TIMED_OUT")
+    );
     assert!(t.status_message.as_deref().unwrap().contains("'the-queue'"));
     let p = c.matchmaking().placements.values().next().unwrap();
     assert_eq!(p.status, PlacementStatus::TimedOut);
@@ -129,7 +132,7 @@ fn a_process_ready_later_gets_the_waiting_placement_at_once() {
         1,
         "the second match takes the second process"
     );
-    assert!(c.matchmaking().waiting_placements.is_empty());
+    assert!(!c.matchmaking().placements.any_waiting());
     assert_eq!(status(&c, "t3"), TicketStatus::Placing);
 }
 
@@ -141,7 +144,7 @@ fn latency_policies_hold_back_placement_until_they_relax() {
     c.update_queue(QueueSpec {
         name: QUEUE.into(),
         destinations: vec![FLEET.into()],
-        timeout_seconds: Some(60),
+        timeout_seconds: 60,
         player_latency_policies: vec![
             PlayerLatencyPolicy {
                 maximum_individual_player_latency_ms: 50,

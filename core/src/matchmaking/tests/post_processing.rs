@@ -209,7 +209,10 @@ fn a_requeued_ticket_is_matched_again_and_an_unnamed_one_fails() {
     assert!(c.matchmaking().pools["cfg"].contains("t3"));
     let t4 = c.ticket("t4").unwrap();
     assert_eq!(t4.status, TicketStatus::Failed);
-    assert_eq!(t4.status_reason.as_deref(), Some("UNEXPECTED_ERROR"));
+    assert_eq!(
+        t4.status_reason.map(|r| r.as_str()),
+        Some("UNEXPECTED_ERROR")
+    );
     assert!(
         t4.status_message
             .as_deref()

@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use super::tests::{setup, setup_with, Api, FLEET, PROTOCOLS, RULES};
-use crate::core::arn::Arn;
-use crate::core::{ConnId, ConnectInfo, CoreConfig, Event, ProcessReady};
+use playfield_core::arn::Arn;
+use playfield_core::{ConnId, ConnectInfo, CoreConfig, Event, ProcessReady};
 
 /// Neither is the default, so an ARN made from a constant instead of the configuration shows.
 const REGION: &str = "eu-central-1";

@@ -11,11 +11,11 @@ use super::errors::api_error;
 use super::paging::page;
 use crate::api::types::{Empty, Timestamp};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::arn::resource_id_of;
-use crate::core::{Compute, Core, RegisterCompute};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::arn::resource_id_of;
+use playfield_core::{Compute, Core, RegisterCompute};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("RegisterCompute", register_compute)
         .register("DeregisterCompute", deregister_compute)

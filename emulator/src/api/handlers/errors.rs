@@ -4,13 +4,14 @@
 //! class (service-api.md §8). An operation only models some exceptions, and the SDKs map
 //! only modeled ones to typed errors, so a class the operation does not model falls back
 //! to InvalidRequestException (which every operation here models). The message is the
-//! core's, which names the thing that is wrong.
+//! core's as it is (uncapitalised), which names the thing that is wrong. This is the one
+//! mapping from core errors to service exceptions: every handler uses it.
 
 use crate::api::{ApiError, Ctx, ErrorCode};
-use crate::core::{CoreError, ErrorKind};
+use playfield_core::{CoreError, ErrorKind};
 
 /// The exception for `err` in the operation `ctx` serves.
-pub fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {
+pub(crate) fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {
     let code = match err.kind() {
         ErrorKind::InvalidRequest => ErrorCode::InvalidRequest,
         ErrorKind::NotFound => ErrorCode::NotFound,
@@ -26,14 +27,5 @@ pub fn api_error<S>(ctx: &Ctx<'_, S>, err: CoreError) -> ApiError {
     } else {
         ErrorCode::InvalidRequest
     };
-    ctx.error(code, capitalize(&err.to_string()))
-}
-
-/// Messages read as sentences in the SDKs' error displays.
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    ctx.error(code, err.to_string())
 }

@@ -13,11 +13,11 @@ use super::paging::page;
 use super::shapes::{self, FleetAttributesShape};
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::arn::resource_id_of;
-use crate::core::{AnywhereConfiguration, Core, CreateFleet};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::arn::resource_id_of;
+use playfield_core::{AnywhereConfiguration, Core, CreateFleet};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateFleet", create_fleet)
         .register("DescribeFleetAttributes", describe_fleet_attributes)

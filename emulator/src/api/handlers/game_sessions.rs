@@ -13,15 +13,15 @@ use super::errors::api_error;
 use super::paging::page;
 use super::shapes::{self, GameProperty, GameSessionShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::arn::resource_id_of;
-use crate::core::{
+use crate::wiring::hub::Shared;
+use playfield_core::arn::resource_id_of;
+use playfield_core::search_expr::{Filter, Sort};
+use playfield_core::{
     Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, TerminationMode,
     UpdateGameSession,
 };
-use crate::hub::Shared;
-use crate::search_expr::{Filter, Sort};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateGameSession", create_game_session)
         .register("DescribeGameSessions", describe_game_sessions)

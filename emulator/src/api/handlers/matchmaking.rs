@@ -5,21 +5,21 @@
 //! (`Shared::execute`, which also carries out the effects: a StartMatchmaking that completes
 //! a match pushes CreateGameSession before the answer leaves), and maps the result back to
 //! the model's shapes. Core errors become the operation's modeled exceptions
-//! (`core_error`).
+//! (`errors::api_error`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::backfill::StartBackfill;
-use crate::core::matchmaking::{MatchmakingTicket, StartMatchmaking};
-use crate::core::{CoreError, ErrorKind};
-use crate::flexmatch::{AttributeValue, Player};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::backfill::StartBackfill;
+use playfield_core::matchmaking::{MatchmakingTicket, StartMatchmaking};
+use playfield_flexmatch::{AttributeValue, Player};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("StartMatchmaking", start_matchmaking)
         .register("DescribeMatchmaking", describe_matchmaking)
@@ -28,31 +28,17 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
         .register("StartMatchBackfill", start_match_backfill)
 }
 
-/// A core error as the operation's exception: NotFound or TaggingFailed where modeled, InvalidRequest
-/// otherwise (every matchmaking operation models it). The message is the core's, which
-/// names the thing.
-pub(crate) fn core_error(ctx: &Ctx<'_, Shared>, e: CoreError) -> ApiError {
-    let code = match e.kind() {
-        ErrorKind::NotFound if ctx.models(ErrorCode::NotFound) => ErrorCode::NotFound,
-        ErrorKind::TaggingFailed if ctx.models(ErrorCode::TaggingFailed) => {
-            ErrorCode::TaggingFailed
-        }
-        _ => ErrorCode::InvalidRequest,
-    };
-    ctx.error(code, e.to_string())
-}
-
 /// `AttributeValue`: exactly one of S, N, SL, SDM.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AttributeValueShape {
+pub(crate) struct AttributeValueShape {
     #[serde(rename = "S", default, skip_serializing_if = "Option::is_none")]
-    pub s: Option<String>,
+    pub(crate) s: Option<String>,
     #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
-    pub n: Option<f64>,
+    pub(crate) n: Option<f64>,
     #[serde(rename = "SL", default, skip_serializing_if = "Option::is_none")]
-    pub sl: Option<Vec<String>>,
+    pub(crate) sl: Option<Vec<String>>,
     #[serde(rename = "SDM", default, skip_serializing_if = "Option::is_none")]
-    pub sdm: Option<BTreeMap<String, f64>>,
+    pub(crate) sdm: Option<BTreeMap<String, f64>>,
 }
 
 impl AttributeValueShape {
@@ -83,15 +69,15 @@ impl AttributeValueShape {
 /// `Player`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlayerShape {
+pub(crate) struct PlayerShape {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player_id: Option<String>,
+    pub(crate) player_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player_attributes: Option<BTreeMap<String, AttributeValueShape>>,
+    pub(crate) player_attributes: Option<BTreeMap<String, AttributeValueShape>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub(crate) team: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_in_ms: Option<BTreeMap<String, u32>>,
+    pub(crate) latency_in_ms: Option<BTreeMap<String, u32>>,
 }
 
 impl PlayerShape {
@@ -137,7 +123,7 @@ fn players(ctx: &Ctx<'_, Shared>, input: &[PlayerShape]) -> Result<Vec<Player>, 
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct MatchedPlayerSessionShape {
+pub(crate) struct MatchedPlayerSessionShape {
     player_id: String,
     player_session_id: String,
 }
@@ -146,7 +132,7 @@ pub struct MatchedPlayerSessionShape {
 /// (guide line 2381), so what is not known yet is left out rather than sent empty.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConnectionInfoShape {
+pub(crate) struct ConnectionInfoShape {
     game_session_arn: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     ip_address: String,
@@ -161,13 +147,13 @@ pub struct ConnectionInfoShape {
 /// `MatchmakingTicket`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TicketShape {
+pub(crate) struct TicketShape {
     ticket_id: String,
     configuration_name: String,
     configuration_arn: String,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status_reason: Option<String>,
+    status_reason: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status_message: Option<String>,
     start_time: Timestamp,
@@ -184,11 +170,11 @@ impl From<&MatchmakingTicket> for TicketShape {
     fn from(t: &MatchmakingTicket) -> Self {
         let ms = |m: u64| Timestamp::from_epoch_millis(m as i64);
         Self {
-            ticket_id: t.id.clone(),
+            ticket_id: t.id.clone().into(),
             configuration_name: t.configuration_name.clone(),
             configuration_arn: t.configuration_arn.clone(),
             status: t.status.as_str(),
-            status_reason: t.status_reason.clone(),
+            status_reason: t.status_reason.map(|r| r.as_str()),
             status_message: t.status_message.clone(),
             start_time: ms(t.start_time),
             end_time: t.end_time.map(ms),
@@ -214,13 +200,13 @@ impl From<&MatchmakingTicket> for TicketShape {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TicketOutput {
+pub(crate) struct TicketOutput {
     matchmaking_ticket: TicketShape,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StartMatchmakingInput {
+pub(crate) struct StartMatchmakingInput {
     #[serde(default)]
     ticket_id: Option<String>,
     configuration_name: String,
@@ -239,7 +225,7 @@ fn start_matchmaking(
     let t = ctx
         .state()
         .execute(|core, now| core.start_matchmaking(now, req))
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     Ok(TicketOutput {
         matchmaking_ticket: TicketShape::from(&t),
     })
@@ -247,13 +233,13 @@ fn start_matchmaking(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeMatchmakingInput {
+pub(crate) struct DescribeMatchmakingInput {
     ticket_ids: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeMatchmakingOutput {
+pub(crate) struct DescribeMatchmakingOutput {
     ticket_list: Vec<TicketShape>,
 }
 
@@ -281,7 +267,7 @@ fn describe_matchmaking(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StopMatchmakingInput {
+pub(crate) struct StopMatchmakingInput {
     ticket_id: String,
 }
 
@@ -291,12 +277,12 @@ fn stop_matchmaking(
 ) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, now| core.stop_matchmaking(now, &input.ticket_id))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct AcceptMatchInput {
+pub(crate) struct AcceptMatchInput {
     ticket_id: String,
     player_ids: Vec<String>,
     acceptance_type: String,
@@ -306,12 +292,12 @@ fn accept_match(ctx: &mut Ctx<'_, Shared>, input: AcceptMatchInput) -> Result<()
     let accept = input.acceptance_type == "ACCEPT";
     ctx.state()
         .execute(|core, now| core.accept_match(now, &input.ticket_id, &input.player_ids, accept))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StartMatchBackfillInput {
+pub(crate) struct StartMatchBackfillInput {
     #[serde(default)]
     ticket_id: Option<String>,
     configuration_name: String,
@@ -333,7 +319,7 @@ fn start_match_backfill(
     let t = ctx
         .state()
         .execute(|core, now| core.start_match_backfill(now, req))
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     Ok(TicketOutput {
         matchmaking_ticket: TicketShape::from(&t),
     })

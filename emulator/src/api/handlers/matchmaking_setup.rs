@@ -2,8 +2,11 @@
 //! Create/Describe/Validate/DeleteMatchmakingRuleSet(s) and
 //! Create/Describe/Update/DeleteMatchmakingConfiguration(s).
 //!
-//! Update takes only the members given and keeps the rest (only `Name` is required), so the
-//! handler merges the input over the current configuration before the core replaces it.
+//! The request and response structs here are wire shapes only: Create lays its input over
+//! the core's `ConfigurationSpec::service_defaults`, Update over the configuration's spec as
+//! it stands (only `Name` is required; members left out are kept), and the core checks the
+//! spec; Describe renders the core's record (spec, ARN, creation time) with the rule set's
+//! and queues' ARNs.
 //! The two Describe operations page by `Limit`/`NextToken` (at most 10 a page, as the model
 //! says for both) over the core's name order. The Create operations' `Tags` are checked
 //! before the resource is made and kept by the core (see [`super::tags`]).
@@ -12,19 +15,20 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::configurations::ConfigurationSpec;
-use crate::core::matchmaking::{
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::configurations::ConfigurationSpec;
+use playfield_core::matchmaking::names::ConfigurationName;
+use playfield_core::matchmaking::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
 };
-use crate::core::Core;
-use crate::hub::Shared;
+use playfield_core::Core;
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateMatchmakingRuleSet", create_rule_set)
         .register("DescribeMatchmakingRuleSets", describe_rule_sets)
@@ -42,7 +46,7 @@ fn ts(ms: u64) -> Timestamp {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RuleSetShape {
+pub(crate) struct RuleSetShape {
     rule_set_name: String,
     rule_set_arn: String,
     rule_set_body: String,
@@ -62,7 +66,7 @@ impl From<&MatchmakingRuleSet> for RuleSetShape {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CreateRuleSetInput {
+pub(crate) struct CreateRuleSetInput {
     name: String,
     rule_set_body: String,
     tags: Option<Vec<TagShape>>,
@@ -70,7 +74,7 @@ pub struct CreateRuleSetInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RuleSetOutput {
+pub(crate) struct RuleSetOutput {
     rule_set: RuleSetShape,
 }
 
@@ -87,7 +91,7 @@ fn create_rule_set(
             core.tag_resource(&rs.arn, tags)?;
             Ok(rs)
         })
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     Ok(RuleSetOutput {
         rule_set: RuleSetShape::from(&rs),
     })
@@ -99,7 +103,7 @@ const PAGE_MAX: usize = 10;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NamesInput {
+pub(crate) struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
@@ -112,7 +116,7 @@ pub struct NamesInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeRuleSetsOutput {
+pub(crate) struct DescribeRuleSetsOutput {
     rule_sets: Vec<RuleSetShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -125,7 +129,7 @@ fn describe_rule_sets(
     let found = ctx
         .state()
         .read(|core| core.describe_rule_sets(&input.names))
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     let (rule_sets, next_token) = page(
         found.iter().map(RuleSetShape::from).collect(),
         "rulesets",
@@ -143,13 +147,13 @@ fn describe_rule_sets(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ValidateInput {
+pub(crate) struct ValidateInput {
     rule_set_body: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ValidateOutput {
+pub(crate) struct ValidateOutput {
     valid: bool,
 }
 
@@ -159,32 +163,32 @@ fn validate_rule_set(
     ctx: &mut Ctx<'_, Shared>,
     input: ValidateInput,
 ) -> Result<ValidateOutput, ApiError> {
-    Core::validate_rule_set(&input.rule_set_body).map_err(|e| core_error(ctx, e))?;
+    Core::validate_rule_set(&input.rule_set_body).map_err(|e| api_error(ctx, e))?;
     Ok(ValidateOutput { valid: true })
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NameInput {
+pub(crate) struct NameInput {
     name: String,
 }
 
 fn delete_rule_set(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_rule_set(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct GamePropertyShape {
+pub(crate) struct GamePropertyShape {
     key: String,
     value: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationShape {
+pub(crate) struct ConfigurationShape {
     name: String,
     configuration_arn: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,17 +209,18 @@ pub struct ConfigurationShape {
     game_properties: Vec<GamePropertyShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     game_session_data: Option<String>,
-    backfill_mode: &'static str,
-    flex_match_mode: &'static str,
+    backfill_mode: BackfillMode,
+    flex_match_mode: FlexMatchMode,
 }
 
 fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
     ConfigurationShape {
-        name: c.name.clone(),
+        name: c.spec.name.to_string(),
         configuration_arn: c.arn.clone(),
-        description: c.description.clone(),
+        description: c.spec.description.clone(),
         game_session_queue_arns: c
-            .game_session_queue_names
+            .spec
+            .game_session_queues
             .iter()
             .map(|q| {
                 core.queue(q)
@@ -223,16 +228,17 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
                     .unwrap_or_else(|_| q.clone())
             })
             .collect(),
-        request_timeout_seconds: c.request_timeout_seconds,
-        acceptance_timeout_seconds: c.acceptance_timeout_seconds,
-        acceptance_required: c.acceptance_required,
-        rule_set_name: c.rule_set_name.clone(),
-        rule_set_arn: c.rule_set_arn.clone(),
-        notification_target: c.notification_target.clone(),
-        additional_player_count: c.additional_player_count,
-        custom_event_data: c.custom_event_data.clone(),
+        request_timeout_seconds: c.spec.request_timeout_seconds,
+        acceptance_timeout_seconds: c.spec.acceptance_timeout_seconds,
+        acceptance_required: c.spec.acceptance_required,
+        rule_set_name: c.spec.rule_set.clone(),
+        rule_set_arn: core.rule_set_arn(&c.spec.rule_set),
+        notification_target: c.spec.notification_target.clone(),
+        additional_player_count: c.spec.additional_player_count,
+        custom_event_data: c.spec.custom_event_data.clone(),
         creation_time: ts(c.creation_time),
         game_properties: c
+            .spec
             .game_properties
             .iter()
             .map(|(k, v)| GamePropertyShape {
@@ -240,23 +246,18 @@ fn shape(core: &Core, c: &MatchmakingConfiguration) -> ConfigurationShape {
                 value: v.clone(),
             })
             .collect(),
-        game_session_data: c.game_session_data.clone(),
-        backfill_mode: match c.backfill_mode {
-            BackfillMode::Automatic => "AUTOMATIC",
-            BackfillMode::Manual => "MANUAL",
-        },
-        flex_match_mode: match c.flex_match_mode {
-            FlexMatchMode::WithQueue => "WITH_QUEUE",
-            FlexMatchMode::Standalone => "STANDALONE",
-        },
+        game_session_data: c.spec.game_session_data.clone(),
+        backfill_mode: c.spec.backfill_mode,
+        flex_match_mode: c.spec.flex_match_mode,
     }
 }
 
-/// Create's and Update's members (Update: all optional but `Name`).
+/// Create's and Update's members (Update: all optional but `Name`): laid over a spec by
+/// [`ConfigurationInput::over`], with no defaults or checks of its own.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationInput {
-    name: String,
+pub(crate) struct ConfigurationInput {
+    name: ConfigurationName,
     description: Option<String>,
     game_session_queue_arns: Option<Vec<String>>,
     request_timeout_seconds: Option<u32>,
@@ -268,8 +269,8 @@ pub struct ConfigurationInput {
     custom_event_data: Option<String>,
     game_properties: Option<Vec<GamePropertyShape>>,
     game_session_data: Option<String>,
-    backfill_mode: Option<String>,
-    flex_match_mode: Option<String>,
+    backfill_mode: Option<BackfillMode>,
+    flex_match_mode: Option<FlexMatchMode>,
     /// Create only (Update does not model it).
     tags: Option<Vec<TagShape>>,
 }
@@ -314,15 +315,11 @@ impl ConfigurationInput {
         if self.game_session_data.is_some() {
             s.game_session_data = self.game_session_data;
         }
-        match self.backfill_mode.as_deref() {
-            Some("AUTOMATIC") => s.backfill_mode = BackfillMode::Automatic,
-            Some("MANUAL") => s.backfill_mode = BackfillMode::Manual,
-            _ => {}
+        if let Some(v) = self.backfill_mode {
+            s.backfill_mode = v;
         }
-        match self.flex_match_mode.as_deref() {
-            Some("STANDALONE") => s.flex_match_mode = FlexMatchMode::Standalone,
-            Some("WITH_QUEUE") => s.flex_match_mode = FlexMatchMode::WithQueue,
-            _ => {}
+        if let Some(v) = self.flex_match_mode {
+            s.flex_match_mode = v;
         }
         s
     }
@@ -330,7 +327,7 @@ impl ConfigurationInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ConfigurationOutput {
+pub(crate) struct ConfigurationOutput {
     configuration: ConfigurationShape,
 }
 
@@ -348,7 +345,7 @@ fn create_configuration(
             Ok(shape(core, &c))
         })
         .map(|configuration| ConfigurationOutput { configuration })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn update_configuration(
@@ -357,17 +354,17 @@ fn update_configuration(
 ) -> Result<ConfigurationOutput, ApiError> {
     ctx.state()
         .execute(|core, now| {
-            let current = ConfigurationSpec::from(core.configuration(&input.name)?);
+            let current = core.configuration(input.name.as_str())?.spec.clone();
             let c = core.update_configuration(now, input.over(current))?;
             Ok(shape(core, &c))
         })
         .map(|configuration| ConfigurationOutput { configuration })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeConfigurationsOutput {
+pub(crate) struct DescribeConfigurationsOutput {
     configurations: Vec<ConfigurationShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -384,7 +381,7 @@ fn describe_configurations(
                 core.describe_configurations(&input.names, input.rule_set_name.as_deref())?;
             Ok(found.iter().map(|c| shape(core, c)).collect())
         })
-        .map_err(|e| core_error(ctx, e))?;
+        .map_err(|e| api_error(ctx, e))?;
     let (configurations, next_token) = page(
         all,
         "configurations",
@@ -403,5 +400,5 @@ fn describe_configurations(
 fn delete_configuration(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_configuration(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

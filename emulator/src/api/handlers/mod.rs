@@ -11,20 +11,20 @@
 //! models.
 
 use super::{Router, ServiceModel};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
-pub mod compute;
-pub mod errors;
-pub mod fleets;
-pub mod game_sessions;
-pub mod matchmaking;
-pub mod matchmaking_setup;
-pub mod paging;
-pub mod placement;
-pub mod player_sessions;
-pub mod queues;
-pub mod shapes;
-pub mod tags;
+pub(crate) mod compute;
+pub(crate) mod errors;
+pub(crate) mod fleets;
+pub(crate) mod game_sessions;
+pub(crate) mod matchmaking;
+pub(crate) mod matchmaking_setup;
+pub(crate) mod paging;
+pub(crate) mod placement;
+pub(crate) mod player_sessions;
+pub(crate) mod queues;
+pub(crate) mod shapes;
+pub(crate) mod tags;
 
 #[cfg(test)]
 mod arns_tests;
@@ -34,7 +34,7 @@ mod tags_tests;
 mod tests;
 
 /// Every implemented operation, registered over `model`.
-pub fn router(model: &'static ServiceModel) -> Router<Shared> {
+pub(crate) fn router(model: &'static ServiceModel) -> Router<Shared> {
     let router = Router::new(model);
     let router = fleets::register(router);
     let router = compute::register(router);
@@ -45,7 +45,7 @@ pub fn router(model: &'static ServiceModel) -> Router<Shared> {
 }
 
 /// Registers the matchmaking, rule set, configuration, queue and placement operations.
-pub fn register_matchmaking(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register_matchmaking(router: Router<Shared>) -> Router<Shared> {
     let router = matchmaking_setup::register(matchmaking::register(router));
     placement::register(queues::register(router))
 }

@@ -8,7 +8,7 @@
 
 /// One page of `items`: at most `limit` (default `default_limit`, capped at `max`)
 /// from the offset in `next_token`.
-pub fn page<T>(
+pub(crate) fn page<T>(
     items: Vec<T>,
     kind: &str,
     limit: Option<i32>,

@@ -4,15 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, Router};
-use crate::core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
-use crate::core::matchmaking::{Placement, PlacementStatus};
-use crate::core::{Core, NewPlayerSession};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
+use playfield_core::matchmaking::{Placement, PlacementStatus};
+use playfield_core::{Core, NewPlayerSession};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("StartGameSessionPlacement", start_placement)
         .register("DescribeGameSessionPlacement", describe_placement)
@@ -21,14 +21,14 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct GamePropertyShape {
+pub(crate) struct GamePropertyShape {
     key: String,
     value: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlayerLatencyShape {
+pub(crate) struct PlayerLatencyShape {
     player_id: Option<String>,
     region_identifier: Option<String>,
     latency_in_milliseconds: Option<f32>,
@@ -36,14 +36,14 @@ pub struct PlayerLatencyShape {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DesiredPlayerSessionShape {
+pub(crate) struct DesiredPlayerSessionShape {
     player_id: Option<String>,
     player_data: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlacedPlayerSessionShape {
+pub(crate) struct PlacedPlayerSessionShape {
     player_id: String,
     player_session_id: String,
 }
@@ -51,7 +51,7 @@ pub struct PlacedPlayerSessionShape {
 /// `GameSessionPlacement`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlacementShape {
+pub(crate) struct PlacementShape {
     placement_id: String,
     game_session_queue_name: String,
     status: &'static str,
@@ -105,8 +105,8 @@ fn shape(core: &Core, p: &Placement) -> PlacementShape {
             .collect(),
         maximum_player_session_count: p.maximum_player_session_count,
         game_session_name: d.game_session_name.clone(),
-        game_session_id: gs.map(|g| g.id.clone()),
-        game_session_arn: gs.map(|g| g.id.clone()),
+        game_session_id: gs.map(|g| g.id.to_string()),
+        game_session_arn: gs.map(|g| g.id.to_string()),
         game_session_region: gs.map(|_| core.config().region.clone()),
         player_latencies: d
             .player_latencies
@@ -138,13 +138,13 @@ fn shape(core: &Core, p: &Placement) -> PlacementShape {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlacementOutput {
+pub(crate) struct PlacementOutput {
     game_session_placement: PlacementShape,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct StartPlacementInput {
+pub(crate) struct StartPlacementInput {
     placement_id: String,
     game_session_queue_name: String,
     maximum_player_session_count: u32,
@@ -207,12 +207,12 @@ fn start_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlacementIdInput {
+pub(crate) struct PlacementIdInput {
     placement_id: String,
 }
 
@@ -228,7 +228,7 @@ fn describe_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn stop_placement(
@@ -243,5 +243,5 @@ fn stop_placement(
         .map(|game_session_placement| PlacementOutput {
             game_session_placement,
         })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

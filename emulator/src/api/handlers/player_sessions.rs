@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::errors::api_error;
 use super::shapes::{self, PlayerSessionShape};
 use crate::api::{ApiError, Ctx, Router};
-use crate::core::{DescribePlayerSessions, NewPlayerSession};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::{DescribePlayerSessions, NewPlayerSession};
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreatePlayerSession", create_player_session)
         .register("CreatePlayerSessions", create_player_sessions)

@@ -6,21 +6,24 @@
 //! model validation before a handler runs. LogConfiguration is not modelled. DescribeGameSessionQueues
 //! pages by `Limit`/`NextToken` (up to 50 a page, as the model documents) in name order.
 //! Create's `Tags` are checked before the queue is made and kept by the core
-//! (see [`super::tags`]).
+//! (see [`super::tags`]). The request and response structs are wire shapes only: Create
+//! lays its input over `QueueSpec::default()`, Update over the queue's spec as it stands,
+//! and the core checks the spec.
 
 use serde::{Deserialize, Serialize};
 
-use super::matchmaking::core_error;
+use super::errors::api_error;
 use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
-use crate::core::matchmaking::queues::PriorityType;
-use crate::core::matchmaking::queues::QueueSpec;
-use crate::core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
-use crate::core::{Core, CoreError};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::matchmaking::names::QueueName;
+use playfield_core::matchmaking::queues::PriorityType;
+use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
+use playfield_core::Core;
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("CreateGameSessionQueue", create_queue)
         .register("DescribeGameSessionQueues", describe_queues)
@@ -30,13 +33,13 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DestinationShape {
+pub(crate) struct DestinationShape {
     destination_arn: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct LatencyPolicyShape {
+pub(crate) struct LatencyPolicyShape {
     #[serde(default)]
     maximum_individual_player_latency_milliseconds: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,23 +48,23 @@ pub struct LatencyPolicyShape {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct FilterShape {
+pub(crate) struct FilterShape {
     #[serde(default)]
     allowed_locations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PriorityShape {
+pub(crate) struct PriorityShape {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    priority_order: Vec<String>,
+    priority_order: Vec<PriorityType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     location_order: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueShape {
+pub(crate) struct QueueShape {
     name: String,
     game_session_queue_arn: String,
     timeout_in_seconds: u32,
@@ -79,10 +82,11 @@ pub struct QueueShape {
 
 fn shape(q: &GameSessionQueue) -> QueueShape {
     QueueShape {
-        name: q.name.clone(),
+        name: q.spec.name.to_string(),
         game_session_queue_arn: q.arn.clone(),
-        timeout_in_seconds: q.timeout_seconds,
+        timeout_in_seconds: q.spec.timeout_seconds,
         player_latency_policies: q
+            .spec
             .player_latency_policies
             .iter()
             .map(|p| LatencyPolicyShape {
@@ -92,33 +96,31 @@ fn shape(q: &GameSessionQueue) -> QueueShape {
             })
             .collect(),
         destinations: q
-            .destination_arns
+            .spec
+            .destinations
             .iter()
             .map(|d| DestinationShape {
                 destination_arn: d.clone(),
             })
             .collect(),
-        custom_event_data: q.custom_event_data.clone(),
-        notification_target: q.notification_target.clone(),
-        filter_configuration: (!q.allowed_locations.is_empty()).then(|| FilterShape {
-            allowed_locations: q.allowed_locations.clone(),
+        custom_event_data: q.spec.custom_event_data.clone(),
+        notification_target: q.spec.notification_target.clone(),
+        filter_configuration: (!q.spec.allowed_locations.is_empty()).then(|| FilterShape {
+            allowed_locations: q.spec.allowed_locations.clone(),
         }),
-        priority_configuration: (!q.priority_order.is_empty() || !q.location_order.is_empty())
-            .then(|| PriorityShape {
-                priority_order: q
-                    .priority_order
-                    .iter()
-                    .map(|p| p.as_str().to_string())
-                    .collect(),
-                location_order: q.location_order.clone(),
-            }),
+        priority_configuration: (!q.spec.priority_order.is_empty()
+            || !q.spec.location_order.is_empty())
+        .then(|| PriorityShape {
+            priority_order: q.spec.priority_order.clone(),
+            location_order: q.spec.location_order.clone(),
+        }),
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueInput {
-    name: String,
+pub(crate) struct QueueInput {
+    name: QueueName,
     timeout_in_seconds: Option<u32>,
     player_latency_policies: Option<Vec<LatencyPolicyShape>>,
     destinations: Option<Vec<DestinationShape>>,
@@ -131,30 +133,19 @@ pub struct QueueInput {
 }
 
 impl QueueInput {
-    /// The input over `base` (empty for Create, the current queue for Update). A
-    /// configuration given replaces the one the queue had; one left out keeps it.
-    fn over(self, mut s: QueueSpec) -> Result<QueueSpec, CoreError> {
+    /// The input over `base` (the spec's default for Create, the current queue for Update).
+    /// A configuration given replaces the one the queue had; one left out keeps it.
+    fn over(self, mut s: QueueSpec) -> QueueSpec {
         if let Some(f) = self.filter_configuration {
             s.allowed_locations = f.allowed_locations;
         }
         if let Some(p) = self.priority_configuration {
-            s.priority_order = p
-                .priority_order
-                .iter()
-                .map(|t| {
-                    PriorityType::parse(t).ok_or_else(|| {
-                        CoreError::param(
-                            "PriorityConfiguration.PriorityOrder",
-                            format!("'{t}' is not one of LATENCY, COST, DESTINATION, LOCATION"),
-                        )
-                    })
-                })
-                .collect::<Result<_, _>>()?;
+            s.priority_order = p.priority_order;
             s.location_order = p.location_order;
         }
         s.name = self.name;
-        if self.timeout_in_seconds.is_some() {
-            s.timeout_seconds = self.timeout_in_seconds;
+        if let Some(t) = self.timeout_in_seconds {
+            s.timeout_seconds = t;
         }
         if let Some(p) = self.player_latency_policies {
             s.player_latency_policies = p
@@ -175,21 +166,19 @@ impl QueueInput {
         if self.notification_target.is_some() {
             s.notification_target = self.notification_target;
         }
-        Ok(s)
+        s
     }
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct QueueOutput {
+pub(crate) struct QueueOutput {
     game_session_queue: QueueShape,
 }
 
 fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<QueueOutput, ApiError> {
     let tags = pairs(input.tags.take());
-    let spec = input
-        .over(QueueSpec::default())
-        .map_err(|e| core_error(ctx, e))?;
+    let spec = input.over(QueueSpec::default());
     ctx.state()
         .execute(|core, _| {
             Core::check_new_tags(&tags)?;
@@ -198,23 +187,23 @@ fn create_queue(ctx: &mut Ctx<'_, Shared>, mut input: QueueInput) -> Result<Queu
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 fn update_queue(ctx: &mut Ctx<'_, Shared>, input: QueueInput) -> Result<QueueOutput, ApiError> {
     ctx.state()
         .execute(|core, _| {
-            let current = QueueSpec::from(core.queue(&input.name)?);
-            let q = core.update_queue(input.over(current)?)?;
+            let current = core.queue(input.name.as_str())?.spec.clone();
+            let q = core.update_queue(input.over(current))?;
             Ok(shape(&q))
         })
         .map(|game_session_queue| QueueOutput { game_session_queue })
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NamesInput {
+pub(crate) struct NamesInput {
     #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
@@ -225,7 +214,7 @@ pub struct NamesInput {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DescribeQueuesOutput {
+pub(crate) struct DescribeQueuesOutput {
     game_session_queues: Vec<QueueShape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
@@ -261,12 +250,12 @@ fn describe_queues(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NameInput {
+pub(crate) struct NameInput {
     name: String,
 }
 
 fn delete_queue(ctx: &mut Ctx<'_, Shared>, input: NameInput) -> Result<(), ApiError> {
     ctx.state()
         .execute(|core, _| core.delete_queue(&input.name))
-        .map_err(|e| core_error(ctx, e))
+        .map_err(|e| api_error(ctx, e))
 }

@@ -4,68 +4,68 @@
 //! than sent as null, as the service does. Timestamps are epoch seconds
 //! ([`Timestamp`]), ids and ARNs follow service-api.md §6–§7: a game session id is its
 //! ARN (account field empty), fleets and locations carry the configured account id; every
-//! ARN comes from the core's [`ArnIssuer`](crate::core::arn::ArnIssuer).
+//! ARN comes from the core's [`ArnIssuer`](playfield_core::arn::ArnIssuer).
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::types::Timestamp;
-use crate::core::{Core, Fleet, GameSession, PlayerSession};
 use crate::sdk_wire;
+use playfield_core::{Core, Fleet, GameSession, PlayerSession};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-pub struct GameProperty {
-    pub key: String,
-    pub value: String,
+pub(crate) struct GameProperty {
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
 /// `arn:aws:gamelift:<region>:<account>:fleet/<fleet-id>`
-pub fn fleet_arn(core: &Core, fleet_id: &str) -> String {
+pub(crate) fn fleet_arn(core: &Core, fleet_id: &str) -> String {
     core.config().arns().fleet(fleet_id).into()
 }
 
 /// `arn:aws:gamelift:<region>:<account>:location/<custom-name>`
-pub fn location_arn(core: &Core, location: &str) -> String {
+pub(crate) fn location_arn(core: &Core, location: &str) -> String {
     core.config().arns().location(location).into()
 }
 
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
-pub struct GameSessionShape {
-    pub game_session_id: String,
+pub(crate) struct GameSessionShape {
+    pub(crate) game_session_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub fleet_id: String,
-    pub fleet_arn: String,
-    pub creation_time: Timestamp,
+    pub(crate) fleet_id: String,
+    pub(crate) fleet_arn: String,
+    pub(crate) creation_time: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub termination_time: Option<Timestamp>,
-    pub current_player_session_count: u32,
-    pub maximum_player_session_count: u32,
-    pub status: &'static str,
+    pub(crate) termination_time: Option<Timestamp>,
+    pub(crate) current_player_session_count: u32,
+    pub(crate) maximum_player_session_count: u32,
+    pub(crate) status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<&'static str>,
-    pub game_properties: Vec<GameProperty>,
-    pub ip_address: String,
-    pub dns_name: String,
+    pub(crate) status_reason: Option<&'static str>,
+    pub(crate) game_properties: Vec<GameProperty>,
+    pub(crate) ip_address: String,
+    pub(crate) dns_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    pub player_session_creation_policy: &'static str,
+    pub(crate) port: Option<u16>,
+    pub(crate) player_session_creation_policy: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator_id: Option<String>,
+    pub(crate) creator_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub game_session_data: Option<String>,
+    pub(crate) game_session_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub matchmaker_data: Option<String>,
+    pub(crate) matchmaker_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub(crate) location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compute_name: Option<String>,
+    pub(crate) compute_name: Option<String>,
 }
 
-pub fn game_session(core: &Core, gs: &GameSession) -> GameSessionShape {
+pub(crate) fn game_session(core: &Core, gs: &GameSession) -> GameSessionShape {
     GameSessionShape {
-        game_session_id: gs.id.clone(),
+        game_session_id: gs.id.to_string(),
         name: gs.name.clone(),
         fleet_id: gs.fleet_id.clone(),
         fleet_arn: fleet_arn(core, &gs.fleet_id),
@@ -114,25 +114,25 @@ fn is_compute_name(s: &str) -> bool {
 
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
-pub struct PlayerSessionShape {
-    pub player_session_id: String,
-    pub player_id: String,
-    pub game_session_id: String,
-    pub fleet_id: String,
-    pub fleet_arn: String,
-    pub creation_time: Timestamp,
+pub(crate) struct PlayerSessionShape {
+    pub(crate) player_session_id: String,
+    pub(crate) player_id: String,
+    pub(crate) game_session_id: String,
+    pub(crate) fleet_id: String,
+    pub(crate) fleet_arn: String,
+    pub(crate) creation_time: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub termination_time: Option<Timestamp>,
-    pub status: &'static str,
-    pub ip_address: String,
-    pub dns_name: String,
+    pub(crate) termination_time: Option<Timestamp>,
+    pub(crate) status: &'static str,
+    pub(crate) ip_address: String,
+    pub(crate) dns_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub player_data: Option<String>,
+    pub(crate) player_data: Option<String>,
 }
 
-pub fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionShape {
+pub(crate) fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionShape {
     PlayerSessionShape {
         player_session_id: ps.id.clone(),
         player_id: ps.player_id.clone(),
@@ -154,14 +154,14 @@ pub fn player_session(core: &Core, ps: &PlayerSession) -> PlayerSessionShape {
 /// AnywhereConfiguration, in CreateFleet's input and in FleetAttributes.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-pub struct AnywhereConfigurationShape {
-    pub cost: String,
+pub(crate) struct AnywhereConfigurationShape {
+    pub(crate) cost: String,
 }
 
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
-pub struct CertificateConfigurationShape {
-    pub certificate_type: &'static str,
+pub(crate) struct CertificateConfigurationShape {
+    pub(crate) certificate_type: &'static str,
 }
 
 /// FleetAttributes of an Anywhere fleet: the members the service answers for one (the
@@ -171,21 +171,21 @@ pub struct CertificateConfigurationShape {
 /// On-Demand or Spot instances), plus the AnywhereConfiguration the fleet was given.
 #[derive(Serialize, Clone, Debug)]
 #[serde(rename_all = "PascalCase")]
-pub struct FleetAttributesShape {
-    pub fleet_id: String,
-    pub fleet_arn: String,
+pub(crate) struct FleetAttributesShape {
+    pub(crate) fleet_id: String,
+    pub(crate) fleet_arn: String,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    pub status: &'static str,
-    pub metric_groups: [&'static str; 1],
-    pub certificate_configuration: CertificateConfigurationShape,
-    pub compute_type: &'static str,
+    pub(crate) creation_time: Option<Timestamp>,
+    pub(crate) status: &'static str,
+    pub(crate) metric_groups: [&'static str; 1],
+    pub(crate) certificate_configuration: CertificateConfigurationShape,
+    pub(crate) compute_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub anywhere_configuration: Option<AnywhereConfigurationShape>,
+    pub(crate) anywhere_configuration: Option<AnywhereConfigurationShape>,
 }
 
-pub fn fleet_attributes(core: &Core, fleet: &Fleet) -> FleetAttributesShape {
+pub(crate) fn fleet_attributes(core: &Core, fleet: &Fleet) -> FleetAttributesShape {
     FleetAttributesShape {
         fleet_id: fleet.id.clone(),
         fleet_arn: fleet_arn(core, &fleet.id),

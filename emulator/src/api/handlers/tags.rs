@@ -1,7 +1,7 @@
 //! Tagging operations (service-api.md: TagResource, UntagResource, ListTagsForResource) and
 //! the `Tag` shape the Create* operations take in `Tags`.
 //!
-//! The core keeps the tags ([`crate::core::tags`]); these handlers only turn shapes into
+//! The core keeps the tags ([`playfield_core::tags`]); these handlers only turn shapes into
 //! key/value pairs and core errors into the modeled exceptions (NotFound for an ARN naming
 //! no resource, TaggingFailed over the per-resource limit, InvalidRequest otherwise).
 
@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::errors::api_error;
 use crate::api::types::Empty;
 use crate::api::{ApiError, Ctx, Router};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
 
-pub fn register(router: Router<Shared>) -> Router<Shared> {
+pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router
         .register("TagResource", tag_resource)
         .register("UntagResource", untag_resource)
@@ -22,14 +22,14 @@ pub fn register(router: Router<Shared>) -> Router<Shared> {
 /// `Tag`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TagShape {
+pub(crate) struct TagShape {
     key: String,
     #[serde(default)]
     value: String,
 }
 
 /// A `Tags` member as key/value pairs (absent: none).
-pub fn pairs(tags: Option<Vec<TagShape>>) -> Vec<(String, String)> {
+pub(crate) fn pairs(tags: Option<Vec<TagShape>>) -> Vec<(String, String)> {
     tags.into_iter()
         .flatten()
         .map(|t| (t.key, t.value))
@@ -38,7 +38,7 @@ pub fn pairs(tags: Option<Vec<TagShape>>) -> Vec<(String, String)> {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TagResourceInput {
+pub(crate) struct TagResourceInput {
     #[serde(rename = "ResourceARN")]
     resource_arn: String,
     tags: Vec<TagShape>,
@@ -57,7 +57,7 @@ fn tag_resource(ctx: &mut Ctx<'_, Shared>, input: TagResourceInput) -> Result<Em
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct UntagResourceInput {
+pub(crate) struct UntagResourceInput {
     #[serde(rename = "ResourceARN")]
     resource_arn: String,
     tag_keys: Vec<String>,
@@ -78,14 +78,14 @@ fn untag_resource(ctx: &mut Ctx<'_, Shared>, input: UntagResourceInput) -> Resul
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ListTagsInput {
+pub(crate) struct ListTagsInput {
     #[serde(rename = "ResourceARN")]
     resource_arn: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ListTagsOutput {
+pub(crate) struct ListTagsOutput {
     tags: Vec<TagShape>,
 }
 

@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 use crate::api::protocol::Protocol;
 use crate::api::testing::{call, CallError};
 use crate::api::{Router, ServiceModel};
-use crate::clock::{Clock, ManualClock};
-use crate::core::{ConnId, ConnectInfo, Core, CoreConfig, Fleet, ProcessReady};
-use crate::hub::Shared;
+use crate::wiring::hub::Shared;
+use playfield_core::clock::{Clock, ManualClock};
+use playfield_core::{ConnId, ConnectInfo, Core, CoreConfig, Fleet, ProcessReady};
 
 pub(super) const FLEET: &str = "fleet-1a2b";
 pub(super) const RULES: &str = r#"{"ruleLanguageVersion": "1.0",

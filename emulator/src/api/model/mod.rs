@@ -20,35 +20,35 @@ use serde::Deserialize;
 
 mod pattern;
 
-pub use pattern::Pattern;
+pub(crate) use pattern::Pattern;
 
 /// The raw model, embedded in the binary so the daemon needs no data files.
 const GAMELIFT_MODEL_JSON: &str = include_str!("gamelift-service-2.json");
 
 /// Index of a shape in the model; resolve it with [`ServiceModel::shape`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ShapeId(u32);
+pub(crate) struct ShapeId(u32);
 
 /// One structure member: its wire name, target shape and whether the model
 /// marks it required.
 #[derive(Debug)]
-pub struct Member {
+pub(crate) struct Member {
     pub name: String,
-    pub target: ShapeId,
-    pub required: bool,
+    pub(crate) target: ShapeId,
+    pub(crate) required: bool,
 }
 
 /// Inclusive bounds from the model's `min`/`max` traits. For strings, lists,
 /// maps and blobs they bound the length; for numbers, the value.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Range {
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+pub(crate) struct Range {
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
 }
 
 /// What kind of value a shape describes, with its constraints.
 #[derive(Debug)]
-pub enum ShapeKind {
+pub(crate) enum ShapeKind {
     Structure {
         members: Vec<Member>,
     },
@@ -94,28 +94,28 @@ pub enum ShapeKind {
 
 /// A named shape.
 #[derive(Debug)]
-pub struct Shape {
+pub(crate) struct Shape {
     pub name: String,
-    pub kind: ShapeKind,
+    pub(crate) kind: ShapeKind,
     /// Values of sensitive shapes are never echoed in error messages.
-    pub sensitive: bool,
+    pub(crate) sensitive: bool,
 }
 
 /// One operation: its input/output structures and the error shapes it may return.
 #[derive(Debug)]
-pub struct Operation {
+pub(crate) struct Operation {
     pub name: String,
-    pub input: Option<ShapeId>,
-    pub output: Option<ShapeId>,
+    pub(crate) input: Option<ShapeId>,
+    pub(crate) output: Option<ShapeId>,
     /// Names of the modeled error shapes (e.g. `NotFoundException`).
-    pub errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
 }
 
 impl Operation {
     /// Whether `error` (a shape name such as `NotFoundException`) is in this
     /// operation's modeled error list. SDKs map only modeled codes to typed
     /// errors; anything else reaches the caller as an "unhandled" error.
-    pub fn models_error(&self, error: &str) -> bool {
+    pub(crate) fn models_error(&self, error: &str) -> bool {
         self.errors.iter().any(|e| e == error)
     }
 }
@@ -124,18 +124,20 @@ impl Operation {
 #[derive(Debug)]
 pub struct ServiceModel {
     /// `X-Amz-Target` prefix, `GameLift`.
-    pub target_prefix: String,
+    pub(crate) target_prefix: String,
     /// Service name used in the rpcv2Cbor path `/service/<name>/operation/<op>`.
-    pub service_name: String,
+    pub(crate) service_name: String,
     operations: HashMap<String, Operation>,
     shapes: Vec<Shape>,
+    /// Shapes by name, for tests that look one up.
+    #[cfg(test)]
     shape_ids: HashMap<String, ShapeId>,
 }
 
 /// Error while turning model JSON into a [`ServiceModel`] (only reachable with
 /// a broken model file, never from network input).
 #[derive(Debug, thiserror::Error)]
-pub enum ModelError {
+pub(crate) enum ModelError {
     #[error("model JSON: {0}")]
     Json(#[from] serde_json::Error),
     #[error("shape {0:?} refers to unknown shape {1:?}")]
@@ -156,7 +158,7 @@ impl ServiceModel {
     }
 
     /// Parse a botocore `service-2.json` document.
-    pub fn from_json(text: &str) -> Result<ServiceModel, ModelError> {
+    pub(crate) fn from_json(text: &str) -> Result<ServiceModel, ModelError> {
         let raw: RawModel = serde_json::from_str(text)?;
         let mut names: Vec<&String> = raw.shapes.keys().collect();
         names.sort();
@@ -209,27 +211,30 @@ impl ServiceModel {
             service_name: raw.metadata.service_id.unwrap_or_default(),
             operations,
             shapes,
+            #[cfg(test)]
             shape_ids,
         })
     }
 
     /// Look an operation up by its exact name (`StartMatchmaking`).
-    pub fn operation(&self, name: &str) -> Option<&Operation> {
+    pub(crate) fn operation(&self, name: &str) -> Option<&Operation> {
         self.operations.get(name)
     }
 
     /// All operations, in no particular order.
-    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+    #[cfg(test)]
+    pub(crate) fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.operations.values()
     }
 
     /// The shape behind an id handed out by this model.
-    pub fn shape(&self, id: ShapeId) -> &Shape {
+    pub(crate) fn shape(&self, id: ShapeId) -> &Shape {
         &self.shapes[id.0 as usize]
     }
 
     /// Look a shape up by name.
-    pub fn shape_id(&self, name: &str) -> Option<ShapeId> {
+    #[cfg(test)]
+    pub(crate) fn shape_id(&self, name: &str) -> Option<ShapeId> {
         self.shape_ids.get(name).copied()
     }
 }

@@ -17,13 +17,13 @@ const ASTRAL_RANGE: &str = r"\x{10000}-\x{10FFFF}";
 
 /// A string pattern from the model.
 #[derive(Debug)]
-pub struct Pattern {
+pub(crate) struct Pattern {
     source: String,
     regex: Option<Regex>,
 }
 
 impl Pattern {
-    pub fn new(source: &str) -> Pattern {
+    pub(crate) fn new(source: &str) -> Pattern {
         let regex = compile(source);
         if regex.is_none() {
             tracing::debug!(
@@ -38,17 +38,18 @@ impl Pattern {
     }
 
     /// The pattern as written in the model (used in error messages).
-    pub fn source(&self) -> &str {
+    pub(crate) fn source(&self) -> &str {
         &self.source
     }
 
     /// Whether the pattern is enforced.
-    pub fn is_enforced(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_enforced(&self) -> bool {
         self.regex.is_some()
     }
 
     /// `false` only when the pattern is enforced and `value` does not match.
-    pub fn accepts(&self, value: &str) -> bool {
+    pub(crate) fn accepts(&self, value: &str) -> bool {
         self.regex.as_ref().is_none_or(|r| r.is_match(value))
     }
 }

@@ -26,9 +26,9 @@ use crate::api::error::ApiError;
 use crate::api::model::{ServiceModel, ShapeId, ShapeKind};
 
 /// Content type of requests and responses.
-pub const CONTENT_TYPE: &str = "application/cbor";
+pub(crate) const CONTENT_TYPE: &str = "application/cbor";
 /// Value of the `smithy-protocol` header.
-pub const SMITHY_PROTOCOL: &str = "rpc-v2-cbor";
+pub(crate) const SMITHY_PROTOCOL: &str = "rpc-v2-cbor";
 
 /// Deepest nesting accepted on input. GameLift shapes nest fewer than ten
 /// levels; the limit keeps hostile input from exhausting the stack.
@@ -193,7 +193,7 @@ fn capacity(len: Option<u64>, d: &Decoder<'_>) -> usize {
 }
 
 /// Encode an operation's output. `None` (no output shape) gives an empty map.
-pub fn encode(
+pub(crate) fn encode(
     model: &ServiceModel,
     shape: Option<ShapeId>,
     value: &Value,
@@ -211,7 +211,7 @@ pub fn encode(
 /// Encode an error: a map with `__type`, `message` and `Message` (the Rust
 /// client's generic parser reads `message`; the modeled error struct reads
 /// `Message`).
-pub fn encode_error(err: &ApiError) -> Vec<u8> {
+pub(crate) fn encode_error(err: &ApiError) -> Vec<u8> {
     let mut e = Encoder::new(Vec::new());
     // Writing into a Vec cannot fail.
     let _ = e

@@ -5,7 +5,7 @@
 //! parsing plus a check that the top level is an object; the model-aware work
 //! (types, timestamps, integers given for doubles) happens in `validate`.
 //!
-//! Response: the output serialised through the model ([`ModelView`]), so only
+//! Response: the output serialised through the model (`ModelView`), so only
 //! modeled members are written, `null`s are dropped and integer members are
 //! integers even when the handler produced `5.0`.
 
@@ -17,7 +17,7 @@ use crate::api::error::ApiError;
 use crate::api::model::{ServiceModel, ShapeId, ShapeKind};
 
 /// Content type of requests and responses.
-pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub(crate) const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// Parse a request body. An empty body counts as `{}` (lenient: botocore
 /// always sends `{}`, other clients may not).
@@ -40,7 +40,7 @@ pub fn decode(body: &[u8]) -> Result<Value, ApiError> {
 
 /// Serialise an operation's output. `shape` is `None` for operations without
 /// an output shape; they answer `{}` as the service documents.
-pub fn encode(
+pub(crate) fn encode(
     model: &ServiceModel,
     shape: Option<ShapeId>,
     value: &Value,
@@ -57,7 +57,7 @@ pub fn encode(
 }
 
 /// Serialise an error: `{"__type": "...", "message": "..."}`.
-pub fn encode_error(err: &ApiError) -> Vec<u8> {
+pub(crate) fn encode_error(err: &ApiError) -> Vec<u8> {
     let body = serde_json::json!({ "__type": err.code.name(), "message": err.message });
     // Serialising a map of two strings cannot fail.
     serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec())
@@ -65,10 +65,10 @@ pub fn encode_error(err: &ApiError) -> Vec<u8> {
 
 /// A value seen through a model shape: serialising it writes what the model
 /// allows, in the model's member order.
-pub struct ModelView<'a> {
-    pub model: &'a ServiceModel,
-    pub shape: ShapeId,
-    pub value: &'a Value,
+pub(crate) struct ModelView<'a> {
+    pub(crate) model: &'a ServiceModel,
+    pub(crate) shape: ShapeId,
+    pub(crate) value: &'a Value,
 }
 
 impl Serialize for ModelView<'_> {

@@ -29,13 +29,15 @@ pub enum Protocol {
 /// (not yet checked against the model).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    pub protocol: Protocol,
-    pub operation: String,
+    /// The protocol the request speaks.
+    pub(crate) protocol: Protocol,
+    /// The operation name as sent (`StartMatchmaking`).
+    pub(crate) operation: String,
 }
 
 impl Protocol {
     /// `Content-Type` of this protocol's responses.
-    pub fn content_type(self) -> &'static str {
+    pub(crate) fn content_type(self) -> &'static str {
         match self {
             Protocol::AwsJson11 => json::CONTENT_TYPE,
             Protocol::RpcV2Cbor => cbor::CONTENT_TYPE,
@@ -51,7 +53,7 @@ impl Protocol {
     }
 
     /// Encode an output through its model shape (`None`: no output shape).
-    pub fn encode(
+    pub(crate) fn encode(
         self,
         model: &ServiceModel,
         shape: Option<ShapeId>,
@@ -64,7 +66,7 @@ impl Protocol {
     }
 
     /// Encode an error body.
-    pub fn encode_error(self, err: &ApiError) -> Vec<u8> {
+    pub(crate) fn encode_error(self, err: &ApiError) -> Vec<u8> {
         match self {
             Protocol::AwsJson11 => json::encode_error(err),
             Protocol::RpcV2Cbor => cbor::encode_error(err),
@@ -78,7 +80,7 @@ impl Protocol {
 /// any prefix the endpoint URL has. Otherwise `X-Amz-Target` decides. On
 /// failure the protocol to answer in is returned with the error, so even a
 /// refusal comes back in a format the client can parse.
-pub fn identify(
+pub(crate) fn identify(
     model: &ServiceModel,
     method: &Method,
     path: &str,

@@ -28,7 +28,7 @@ impl Default for Backoff {
 
 impl Backoff {
     /// Delay after failed attempt number `attempt` (1-based) before the next one.
-    pub fn delay(&self, attempt: u32) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32) -> Duration {
         let shift = attempt.saturating_sub(1).min(31);
         self.base
             .checked_mul(1u32 << shift)

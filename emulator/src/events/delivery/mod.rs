@@ -58,7 +58,7 @@ use tokio::sync::{broadcast, mpsc, watch, Notify};
 use tokio::task::JoinHandle;
 
 /// Largest broadcast capacity honoured (the channel allocates every slot at start).
-pub const MAX_BROADCAST_CAPACITY: usize = 1 << 20;
+pub(crate) const MAX_BROADCAST_CAPACITY: usize = 1 << 20;
 
 /// What an SNS target does about the subscription confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -193,7 +193,7 @@ pub struct DeliveryConfig {
     /// What an SNS target does while unconfirmed: events held, resends, expiry.
     pub sns_pending: SnsPending,
     /// Capacity of the in-process broadcast (default 4096, at most
-    /// [`MAX_BROADCAST_CAPACITY`]); slow subscribers lag, see
+    /// `MAX_BROADCAST_CAPACITY`); slow subscribers lag, see
     /// [`crate::events::stream`].
     pub broadcast_capacity: usize,
     /// Where the workers run (default: one dedicated thread).
@@ -467,7 +467,7 @@ impl EventHub {
     /// Publishes `event` to the broadcast and to the queue of the target called `target`
     /// only (none: broadcast only). This is how the daemon routes an event to its
     /// configuration's notification target. Never waits, like [`EventHub::publish`].
-    pub fn publish_to(&self, event: DomainEvent, target: Option<&str>) {
+    pub(crate) fn publish_to(&self, event: DomainEvent, target: Option<&str>) {
         self.publish_filtered(event, |name| Some(name) == target);
     }
 
@@ -530,7 +530,7 @@ impl EventHub {
     /// ConfirmSubscriptionResponse carries), or `None` when no live subscription has that
     /// token (none ever had, or it expired: SNS deleted it). Confirming twice answers the ARN
     /// again.
-    pub fn confirm_subscription(&self, token: &str) -> Option<String> {
+    pub(crate) fn confirm_subscription(&self, token: &str) -> Option<String> {
         let mut found = None;
         for t in self.targets.iter() {
             let arn = match &*t.shared.format.lock() {

@@ -11,13 +11,13 @@
 //!   `_failed` / `_timedout`
 //!
 //! Everything else has no PGOS trigger. The schema gives field names but not every unit or
-//! enumeration; the choices made here are listed on [`triggers`].
+//! enumeration; the choices made here are listed on `triggers`.
 
 pub mod post_processing;
-pub mod triggers;
+pub(crate) mod triggers;
 
 use super::model::Player;
-use crate::flexmatch::AttributeValue;
+use playfield_flexmatch::AttributeValue;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use post_processing::{
@@ -31,22 +31,22 @@ pub use triggers::{event_name, render, PgosOptions};
 pub struct MatchedPlayer {
     /// Player id.
     #[serde(default)]
-    pub player_id: String,
+    pub(crate) player_id: String,
     /// Team name.
     #[serde(default)]
-    pub team: String,
+    pub(crate) team: String,
     /// Matchmaking attributes.
     #[serde(default)]
     pub match_attributes: Vec<MatchAttribute>,
     /// Latencies per region.
     #[serde(default)]
-    pub region_latencies: Vec<RegionLatency>,
+    pub(crate) region_latencies: Vec<RegionLatency>,
     /// `false` for players already in the battle (backfill), `true` for new ones.
     #[serde(default)]
     pub is_new: bool,
     /// Opaque extra data.
     #[serde(default)]
-    pub extra_data: String,
+    pub(crate) extra_data: String,
 }
 
 /// A matchmaking attribute: `type` 0 = number, 1 = string, 2 = list (the codes for string and
@@ -58,13 +58,13 @@ pub struct MatchAttribute {
     pub name: String,
     /// Value kind.
     #[serde(default, rename = "type")]
-    pub kind: i32,
+    pub(crate) kind: i32,
     /// Number value.
     #[serde(default)]
-    pub number_value: f64,
+    pub(crate) number_value: f64,
     /// String value.
     #[serde(default)]
-    pub string_value: String,
+    pub(crate) string_value: String,
     /// List value (the schema's request example shows `[null]`; nulls are skipped).
     #[serde(default, deserialize_with = "strings_skipping_nulls")]
     pub list_value: Vec<String>,
@@ -72,36 +72,36 @@ pub struct MatchAttribute {
 
 /// A region latency as PGOS reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct RegionLatency {
+pub(crate) struct RegionLatency {
     /// Region.
     #[serde(default)]
     pub region: String,
     /// Latency in ms.
     #[serde(default)]
-    pub latency: i64,
+    pub(crate) latency: i64,
     /// Probe packets sent (GameLift does not measure this: 0).
     #[serde(default)]
-    pub send_pkg_cnt: i64,
+    pub(crate) send_pkg_cnt: i64,
     /// Probe packets received (GameLift does not measure this: 0).
     #[serde(default)]
-    pub recv_pkg_cnt: i64,
+    pub(crate) recv_pkg_cnt: i64,
     /// Latency provider (empty: GameLift's `LatencyInMs` has none).
     #[serde(default)]
-    pub provider: String,
+    pub(crate) provider: String,
     /// The player this latency belongs to.
     #[serde(default)]
-    pub player_id: String,
+    pub(crate) player_id: String,
 }
 
 /// A `battle_properties` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct KeyValue {
+pub(crate) struct KeyValue {
     /// Key.
     #[serde(default)]
-    pub key: String,
+    pub(crate) key: String,
     /// Value.
     #[serde(default)]
-    pub value: String,
+    pub(crate) value: String,
 }
 
 fn strings_skipping_nulls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -112,7 +112,7 @@ fn strings_skipping_nulls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>
 impl MatchedPlayer {
     /// A domain player in PGOS's words. `is_new` is false for players of a backfill ticket
     /// (they are already in the battle).
-    pub fn from_player(p: &Player, is_new: bool) -> Self {
+    pub(crate) fn from_player(p: &Player, is_new: bool) -> Self {
         MatchedPlayer {
             player_id: p.player_id.clone(),
             team: p.team.clone().unwrap_or_default(),

@@ -15,13 +15,13 @@
 //! The matchmaker has its own words for the exchange
 //! ([`PostProcessingCall`], [`VirtualServerAnswer`]); this module is its face: a call becomes a
 //! [`PostProcessingRequest`] (`From`), a response becomes an answer
-//! ([`PostProcessingResponse::to_answer`]), and the checks are the core's.
+//! (`PostProcessingResponse::to_answer`), and the checks are the core's.
 
 use super::{battle_properties, KeyValue, MatchedPlayer};
-use crate::core::matchmaking::post_processing::{
+use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
+use playfield_core::matchmaking::post_processing::{
     AnswerError, AnswerPlayer, AnswerTicket, PostProcessingCall, VirtualServerAnswer,
 };
-use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
 use serde::{Deserialize, Serialize};
 
 /// `operation` of a post-processing request. The schema truncates its description ("Event
@@ -36,19 +36,19 @@ pub struct TicketEntity {
     pub id: String,
     /// Match code (the configuration name).
     #[serde(default)]
-    pub match_code: String,
+    pub(crate) match_code: String,
     /// Players.
     #[serde(default)]
     pub players: Vec<MatchedPlayer>,
     /// Ticket status (GameLift's vocabulary: `PLACING`, `REQUIRES_ACCEPTANCE`, ...).
     #[serde(default)]
-    pub status: String,
+    pub(crate) status: String,
     /// Status message.
     #[serde(default)]
-    pub status_message: String,
+    pub(crate) status_message: String,
     /// Ticket start time, epoch ms.
     #[serde(default)]
-    pub start_time: i64,
+    pub(crate) start_time: i64,
     /// How many times post-processing has put this ticket back.
     #[serde(default)]
     pub requeued_count: u32,
@@ -64,12 +64,12 @@ pub struct BattleProposal {
 
 /// `data` of the request (`MatchmakingPostProcessingData`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct PostProcessingData {
+pub(crate) struct PostProcessingData {
     /// The battle as matchmaking formed it.
-    pub battle: BattleProposal,
+    pub(crate) battle: BattleProposal,
     /// The configuration's battle properties.
     #[serde(default)]
-    pub battle_properties: Vec<KeyValue>,
+    pub(crate) battle_properties: Vec<KeyValue>,
 }
 
 /// The request PGOS sends to the virtual server.
@@ -78,11 +78,11 @@ pub struct PostProcessingRequest {
     /// Trigger id of the virtual server binding.
     pub trigger_id: String,
     /// [`OPERATION`].
-    pub operation: String,
+    pub(crate) operation: String,
     /// Epoch ms, as a string (the schema's type).
-    pub trigger_time: String,
+    pub(crate) trigger_time: String,
     /// The original battle.
-    pub data: PostProcessingData,
+    pub(crate) data: PostProcessingData,
 }
 
 impl PostProcessingRequest {
@@ -215,7 +215,7 @@ impl PostProcessingResponse {
     /// The answer in the matchmaker's words. A player whose `team` is empty (or left out)
     /// keeps the team the rule engine gave; requeued tickets count only by id (the matchmaker
     /// keeps `requeued_count` itself).
-    pub fn to_answer(&self) -> VirtualServerAnswer {
+    pub(crate) fn to_answer(&self) -> VirtualServerAnswer {
         let ticket = |t: &TicketEntity| AnswerTicket {
             id: t.id.clone(),
             players: t
@@ -259,9 +259,9 @@ impl PostProcessingResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::matchmaking::tickets::TicketStatus;
     use crate::events::model::{ConfigurationRef, GameProperty, Player};
-    use crate::flexmatch::AttributeValue;
+    use playfield_core::matchmaking::tickets::TicketStatus;
+    use playfield_flexmatch::AttributeValue;
 
     const T0: i64 = 1_735_689_600_000;
 

@@ -5,7 +5,7 @@
 //! [`DaemonHandle`] that can run core commands, fire timers and shut everything down.
 //!
 //! The timer task sleeps until the core's next deadline on a real clock. On a
-//! [`ManualClock`](crate::clock::ManualClock) it sleeps until the clock is advanced
+//! [`ManualClock`](playfield_core::clock::ManualClock) it sleeps until the clock is advanced
 //! instead, so tests move time without waiting for it.
 
 use std::future::pending;
@@ -23,14 +23,14 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::api::handlers;
 use crate::api::{ApiConfig, ApiServer, ServiceModel};
-use crate::clock::{Clock, Millis};
 use crate::config::NotificationTarget;
-use crate::core::{Core, CoreConfig, Fleet};
 use crate::events::routing::{targets_from_config, Notifier};
 use crate::events::{DeliveryConfig, EpochMillis, EventHub};
 use crate::gateway::{conn, tls};
-use crate::hub::{Hub, Shared};
 use crate::sdk_wire;
+use crate::wiring::hub::{Hub, Shared};
+use playfield_core::clock::{Clock, Millis};
+use playfield_core::{Core, CoreConfig, Fleet};
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK
 /// allows itself 20 s, sdk-wire-protocol.md §1.4).
@@ -39,6 +39,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long shutdown waits for queued events to go out.
 const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
 
+/// What the daemon listens on and starts with.
 #[derive(Debug, Clone)]
 pub struct DaemonConfig {
     /// The service API listener (awsJson1_1 and rpcv2Cbor); `None` disables it.
@@ -52,6 +53,7 @@ pub struct DaemonConfig {
     pub wss_listen: Option<SocketAddr>,
     /// Certificate and key PEM files for wss://; `None` generates a self-signed pair.
     pub tls_files: Option<(PathBuf, PathBuf)>,
+    /// The core's settings (region, timeouts, seed).
     pub core: CoreConfig,
     /// Fleets game servers may join.
     pub fleets: Vec<Fleet>,
@@ -77,6 +79,7 @@ impl Default for DaemonConfig {
     }
 }
 
+/// Starts the daemon ([`Daemon::start`]).
 pub struct Daemon;
 
 impl Daemon {
@@ -192,7 +195,7 @@ impl Daemon {
                 }
             }));
         }
-        tasks.push(tokio::spawn(crate::post_processing::run(
+        tasks.push(tokio::spawn(crate::wiring::post_processing::run(
             shared.clone(),
             shutdown_rx.clone(),
         )));
@@ -250,10 +253,12 @@ impl DaemonHandle {
         self.api_addr
     }
 
+    /// Where the plain WebSocket listener listens, if enabled.
     pub fn ws_addr(&self) -> Option<SocketAddr> {
         self.ws_addr
     }
 
+    /// Where the TLS WebSocket listener listens, if enabled.
     pub fn wss_addr(&self) -> Option<SocketAddr> {
         self.wss_addr
     }
@@ -263,10 +268,6 @@ impl DaemonHandle {
         self.certificate.as_ref()
     }
 
-    pub fn now(&self) -> Millis {
-        self.shared.now()
-    }
-
     /// Runs a core command at the clock's current time and carries out its effects
     /// (pushes reach the game servers' connections).
     pub fn execute<R>(&self, f: impl FnOnce(&mut Core, Millis) -> R) -> R {
@@ -274,7 +275,7 @@ impl DaemonHandle {
     }
 
     /// A stream of every domain event from now on (each one is also logged).
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::core::Event> {
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<playfield_core::Event> {
         self.shared.subscribe()
     }
 
@@ -312,7 +313,11 @@ impl DaemonHandle {
     /// (sdk-wire-protocol.md §4.3); returns how many were asked. `announce` gets that number
     /// before the pushes go out and their events are logged, so that a log line saying why
     /// comes first.
-    pub fn ask_processes_to_end(&self, grace: Duration, announce: impl FnOnce(usize)) -> usize {
+    pub(crate) fn ask_processes_to_end(
+        &self,
+        grace: Duration,
+        announce: impl FnOnce(usize),
+    ) -> usize {
         self.shared.execute(|core, now| {
             let asked = core.request_termination_of_all(now + grace.as_millis() as Millis);
             announce(asked);
@@ -322,7 +327,7 @@ impl DaemonHandle {
 
     /// Waits, at most `grace`, until every game server has called ProcessEnding or
     /// disconnected. Returns how many are left.
-    pub async fn wait_for_processes_to_end(&self, grace: Duration) -> usize {
+    pub(crate) async fn wait_for_processes_to_end(&self, grace: Duration) -> usize {
         let deadline = tokio::time::Instant::now() + grace;
         loop {
             let left = self.shared.read(|core| core.running_process_count());

@@ -14,7 +14,7 @@ use std::io;
 
 /// Which signal asked the daemon to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopSignal {
+pub(crate) enum StopSignal {
     /// SIGINT: Ctrl-C in the terminal.
     Interrupt,
     /// SIGTERM: `kill`, IDE stop buttons, `docker stop`, `systemctl stop`.
@@ -25,7 +25,7 @@ pub enum StopSignal {
 
 impl StopSignal {
     /// How the log names it.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             StopSignal::Interrupt => "Ctrl-C (SIGINT)",
             StopSignal::Terminate => "SIGTERM",
@@ -34,7 +34,7 @@ impl StopSignal {
     }
 
     /// How to skip the wait for game servers, in the words of whoever sent it.
-    pub fn again(self) -> &'static str {
+    pub(crate) fn again(self) -> &'static str {
         match self {
             StopSignal::Interrupt => "press Ctrl-C again to exit at once",
             StopSignal::Terminate => "send SIGTERM again to exit at once",
@@ -44,7 +44,7 @@ impl StopSignal {
 
     /// The exit code of a daemon that exits at once on this signal: 128 + the signal's number,
     /// as a shell reports a process the signal ended.
-    pub fn exit_code(self) -> i32 {
+    pub(crate) fn exit_code(self) -> i32 {
         128 + match self {
             StopSignal::Interrupt => 2,
             StopSignal::Terminate => 15,
@@ -56,7 +56,7 @@ impl StopSignal {
 /// The stop signals, listened to from the start: a signal that arrives while the listeners
 /// start must still mean "stop gracefully", not end the process outright (tokio's `ctrl_c()`
 /// only installs its handler when first awaited).
-pub struct StopSignals {
+pub(crate) struct StopSignals {
     #[cfg(unix)]
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -68,7 +68,7 @@ pub struct StopSignals {
 
 impl StopSignals {
     /// Installs the handlers. Must be called inside a tokio runtime.
-    pub fn listen() -> io::Result<Self> {
+    pub(crate) fn listen() -> io::Result<Self> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
@@ -90,7 +90,7 @@ impl StopSignals {
     }
 
     /// The next stop signal.
-    pub async fn next(&mut self) -> StopSignal {
+    pub(crate) async fn next(&mut self) -> StopSignal {
         #[cfg(unix)]
         {
             let hangup = async {

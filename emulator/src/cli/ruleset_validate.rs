@@ -1,6 +1,6 @@
 //! `playfield ruleset validate FILE...`: the rule engine's located errors, for people and CI.
 //!
-//! The engine ([`crate::flexmatch::RuleSet::parse`]) names each problem by its JSON path
+//! The engine ([`playfield_flexmatch::RuleSet::parse`]) names each problem by its JSON path
 //! (`rules[2].measurements[0]: unknown attribute "skil"`), which is exactly what
 //! ValidateMatchmakingRuleSet answers. In a file a person also wants the line: the engine
 //! gives it too, the line and column of the deepest part of the path that exists in the
@@ -9,42 +9,42 @@
 //! Exit codes: 0 when every file is a valid rule set, 1 when any is not, 2 when a file cannot
 //! be read. `--json` prints one report per file for tools.
 
-use crate::flexmatch::RuleSet;
+use playfield_flexmatch::RuleSet;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The outcome for one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileReport {
-    pub file: PathBuf,
-    pub valid: bool,
+pub(crate) struct FileReport {
+    pub(crate) file: PathBuf,
+    pub(crate) valid: bool,
     /// The rule set's `name`, when it has one and parses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Set when the file could not be read at all.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_error: Option<String>,
-    pub errors: Vec<LocatedError>,
+    pub(crate) read_error: Option<String>,
+    pub(crate) errors: Vec<LocatedError>,
 }
 
 /// One problem, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LocatedError {
+pub(crate) struct LocatedError {
     /// The JSON path, e.g. `rules[2].measurements[0]`; empty for the whole document.
     pub path: String,
     /// 1-based line and column of the value the path leads to (or of its nearest parent).
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
 }
 
 /// Checks each file.
-pub fn check_files(files: &[PathBuf]) -> Vec<FileReport> {
+pub(crate) fn check_files(files: &[PathBuf]) -> Vec<FileReport> {
     files.iter().map(|f| check_file(f)).collect()
 }
 
 /// Checks one file.
-pub fn check_file(file: &Path) -> FileReport {
+pub(crate) fn check_file(file: &Path) -> FileReport {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -68,7 +68,7 @@ pub fn check_file(file: &Path) -> FileReport {
 }
 
 /// Checks a rule set body; returns validity, the rule set name and the located errors.
-pub fn check_text(text: &str) -> (bool, Option<String>, Vec<LocatedError>) {
+pub(crate) fn check_text(text: &str) -> (bool, Option<String>, Vec<LocatedError>) {
     match RuleSet::parse(text) {
         Ok(rs) => (true, rs.name, Vec::new()),
         Err(errors) => {
@@ -88,7 +88,7 @@ pub fn check_text(text: &str) -> (bool, Option<String>, Vec<LocatedError>) {
 }
 
 /// The process exit code for a set of reports.
-pub fn exit_code(reports: &[FileReport]) -> u8 {
+pub(crate) fn exit_code(reports: &[FileReport]) -> u8 {
     if reports.iter().any(|r| r.read_error.is_some()) {
         2
     } else if reports.iter().any(|r| !r.valid) {
@@ -100,7 +100,7 @@ pub fn exit_code(reports: &[FileReport]) -> u8 {
 
 /// The human-readable report: `file:line:column: path: message`, one problem per line, and a
 /// closing line per file.
-pub fn render_human(reports: &[FileReport]) -> String {
+pub(crate) fn render_human(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
         let file = r.file.display();
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn valid_rule_set_reports_its_name() {
-        let sample = include_str!("../../samples/rulesets/1v1.json");
+        let sample = include_str!("../../../samples/rulesets/1v1.json");
         let (valid, name, errors) = check_text(sample);
         assert!(valid, "{errors:?}");
         assert_eq!(name.as_deref(), Some("one-versus-one"));

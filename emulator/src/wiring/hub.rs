@@ -1,7 +1,7 @@
 //! The one lock: the core, plus the per-face bookkeeping that must change atomically with it.
 //!
 //! A face handles an input by locking the hub, calling the core, and carrying out the
-//! core's effects before unlocking ([`Hub::apply_effects`]). Doing the effects under the
+//! core's effects before unlocking (`Hub::apply_effects`). Doing the effects under the
 //! lock is what keeps pushes to a process in the order the core made them; it is cheap
 //! because carrying out an effect only queues a message on a connection's channel.
 
@@ -11,14 +11,17 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc, Notify};
 
-use crate::clock::{Clock, Millis};
-use crate::core::matchmaking::MatchmakingEvent;
-use crate::core::{Core, Effect, Event, GoneReason};
 use crate::events::routing::Notifier;
 use crate::gateway::Registry;
+use playfield_core::clock::{Clock, Millis};
+use playfield_core::matchmaking::MatchmakingEvent;
+use playfield_core::{Core, Effect, Event, GoneReason};
 
+/// The state behind the one lock: the core and the gateway's bookkeeping.
 pub struct Hub {
+    /// All state and rules.
     pub core: Core,
+    /// The game-server connections and their reply caches.
     pub gateway: Registry,
     /// Every core event (notifications included), for in-process listeners such as tests.
     /// Lagging listeners lose the oldest events; the core never waits for them.
@@ -27,28 +30,28 @@ pub struct Hub {
     /// `Daemon::start`. Publishing only queues: the core's lock is never held on I/O.
     pub notifier: Option<Notifier>,
     /// PGOS post-processing calls to make, for the task that makes them
-    /// ([`crate::post_processing`]). Queuing never blocks; with no task running (a hub used
+    /// ([`crate::wiring::post_processing`]). Queuing never blocks; with no task running (a hub used
     /// without the daemon) the calls are never made and the core's timer falls back.
-    pub post_process: mpsc::UnboundedSender<PostProcessJob>,
+    pub(crate) post_process: mpsc::UnboundedSender<PostProcessJob>,
     /// `GET /metrics`' counters, counted from every event here so none is missed.
-    pub metrics: crate::metrics::Metrics,
+    pub(crate) metrics: crate::metrics::Metrics,
     /// What the dashboard shows that the core does not keep (recent events and matches).
-    pub recorder: crate::dashboard::Recorder,
+    pub(crate) recorder: crate::dashboard::Recorder,
 }
 
 /// One post-processing call the core asked for ([`Effect::PostProcess`]).
 #[derive(Debug)]
-pub struct PostProcessJob {
-    pub match_id: String,
+pub(crate) struct PostProcessJob {
+    pub(crate) match_id: String,
     pub url: String,
-    pub request: Box<crate::core::matchmaking::post_processing::PostProcessingCall>,
+    pub(crate) request: Box<playfield_core::matchmaking::post_processing::PostProcessingCall>,
 }
 
 impl Hub {
     /// Carries out every effect the core has produced: pushes and closes go to the
     /// gateway's connections, events become one log line each.
     /// `now` is the time of the command that produced them.
-    pub fn apply_effects(&mut self, now: Millis) {
+    pub(crate) fn apply_effects(&mut self, now: Millis) {
         for effect in self.core.take_effects() {
             if let Effect::Event(event) = &effect {
                 self.metrics.observe(&self.core, now, event);
@@ -133,6 +136,7 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Shared state around `core`, on `clock`.
     pub fn new(core: Core, clock: Arc<dyn Clock>) -> Self {
         let (post_process, jobs) = mpsc::unbounded_channel();
         Self {
@@ -153,31 +157,33 @@ impl Shared {
         }
     }
 
-    pub fn clock(&self) -> &Arc<dyn Clock> {
+    /// The daemon's clock.
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
 
     /// Records the game servers' ws:// URL (once; later calls are ignored).
-    pub fn set_sdk_endpoint(&self, url: String) {
+    pub(crate) fn set_sdk_endpoint(&self, url: String) {
         let _ = self.sdk_endpoint.set(url);
     }
 
     /// The post-processing calls the core asks for; the first caller gets them (the daemon's
     /// post-processing task), later callers `None`.
-    pub fn take_post_process_jobs(&self) -> Option<mpsc::UnboundedReceiver<PostProcessJob>> {
+    pub(crate) fn take_post_process_jobs(&self) -> Option<mpsc::UnboundedReceiver<PostProcessJob>> {
         self.post_process_jobs.lock().take()
     }
 
-    pub fn sdk_endpoint(&self) -> Option<&str> {
+    pub(crate) fn sdk_endpoint(&self) -> Option<&str> {
         self.sdk_endpoint.get().map(String::as_str)
     }
 
-    pub fn now(&self) -> Millis {
+    /// The clock's time now.
+    pub(crate) fn now(&self) -> Millis {
         self.clock.now_ms()
     }
 
-    pub(crate) fn next_conn_id(&self) -> crate::core::ConnId {
-        crate::core::ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
+    pub(crate) fn next_conn_id(&self) -> playfield_core::ConnId {
+        playfield_core::ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
     }
 
     /// Runs `f` on the hub with the current time, then carries out the core's effects.

@@ -1,5 +1,5 @@
 //! The daemon side of PGOS matchmaking post-processing: makes the calls the core asks for
-//! ([`Effect::PostProcess`](crate::core::Effect::PostProcess)) and feeds each answer back.
+//! ([`Effect::PostProcess`](playfield_core::Effect::PostProcess)) and feeds each answer back.
 //!
 //! The core holds the match meanwhile (`core::matchmaking::post_processing`); here is only
 //! the I/O, and the conversion at the edge: the core's call becomes the PGOS JSON
@@ -14,14 +14,14 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
 use crate::events::delivery::virtual_server;
 use crate::events::pgos::PostProcessingRequest;
-use crate::hub::{PostProcessJob, Shared};
+use crate::wiring::hub::{PostProcessJob, Shared};
+use playfield_core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
 
 /// Takes post-processing jobs until shutdown, one task per call. Returns at once when
 /// another task already took the jobs.
-pub async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     let Some(mut jobs) = shared.take_post_process_jobs() else {
         return;
     };

@@ -1,10 +1,15 @@
-// Playfield.cs: C# P/Invoke declarations for include/playfield.h (the Playfield C API), for
-// Unity (Mono or IL2CPP; UTF-8 string marshalling needs Unity 2021.2+) and other .NET hosts.
+// Playfield.cs: C# P/Invoke declarations for include/playfield.h (the Playfield C API), the
+// lowest layer of the C# binding. PlayfieldSdk.cs, beside it, wraps them in idiomatic C#
+// (IDisposable handles, events, typed matchmaker data, exceptions); game code normally uses
+// that. Neither file depends on Unity: ffi/tests/mono.rs compiles both with Mono's `mcs` and
+// runs a console host (samples/csharp) through a whole game session. Unity (Mono or IL2CPP;
+// UTF-8 string marshalling needs Unity 2021.2+) and other .NET hosts use them as they are.
 //
-// Put the native library (libplayfield_ffi.so / playfield_ffi.dll / libplayfield_ffi.dylib)
-// under Assets/Plugins. A Rust test (ffi/tests/unity.rs) checks that every function, struct
-// and constant of the header is declared here with a matching signature: keep them in step
-// when the header changes.
+// The native library (libplayfield_ffi.so / playfield_ffi.dll / libplayfield_ffi.dylib) is
+// found by the name "playfield_ffi": in Unity put it under Assets/Plugins; elsewhere next to
+// the executable or on the loader's path. A Rust test (ffi/tests/unity.rs) checks that every
+// function, struct and constant of the header is declared here with a matching signature:
+// keep them in step when the header changes.
 //
 // Conventions, as in the header:
 //  - Every function takes `ref PlayfieldError err` last. On failure err.code is a
@@ -19,9 +24,9 @@
 //    Marshal.StringToCoTaskMemUTF8) and free it after the call.
 //  - Callbacks run on SDK threads, not on Unity's main thread: keep the delegates alive (in
 //    a static field) as long as the SDK may call them, mark the methods
-//    [AOT.MonoPInvokeCallback] under IL2CPP, and pass work to the main thread yourself. The
-//    simplest Unity integration uses PLAYFIELD_DELIVERY_QUEUE and calls playfield_poll_event
-//    from Update().
+//    [MonoPInvokeCallback] for IL2CPP, never let an exception escape them, and pass work to
+//    the main thread yourself. PlayfieldSdk.cs does all of that; with
+//    PLAYFIELD_DELIVERY_QUEUE events are polled on the game's own thread instead.
 using System;
 using System.Runtime.InteropServices;
 
@@ -410,7 +415,7 @@ namespace Playfield
         // `params` is NULL or points to a readable `PlayfieldServerParameters`; `err` as everywhere.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         [return: MarshalAs(UnmanagedType.U1)]
-        public static extern bool playfield_init(ulong sdk, ref PlayfieldServerParameters params, ref PlayfieldError err);
+        public static extern bool playfield_init(ulong sdk, ref PlayfieldServerParameters @params, ref PlayfieldError err);
 
         // InitSDK from the `GAMELIFT_SDK_*` environment variables only.
         //
@@ -428,7 +433,7 @@ namespace Playfield
         // documentation; the callbacks are safe to call from other threads.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         [return: MarshalAs(UnmanagedType.U1)]
-        public static extern bool playfield_process_ready(ulong sdk, ref PlayfieldProcessParameters params, ref PlayfieldError err);
+        public static extern bool playfield_process_ready(ulong sdk, ref PlayfieldProcessParameters @params, ref PlayfieldError err);
 
         // ProcessEnding: tells the service the process is shutting down.
         //
@@ -569,7 +574,7 @@ namespace Playfield
         // `event` is NULL or was returned by `playfield_poll_event` / `playfield_next_event` and
         // not freed.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        public static extern void playfield_event_free(IntPtr event);
+        public static extern void playfield_event_free(IntPtr @event);
 
         // GetComputeCertificate, or NULL on error. Free it with `playfield_compute_certificate_free`.
         //
