@@ -203,7 +203,7 @@ async fn daemon_with_duel() -> TestDaemon {
         core.create_queue(QueueSpec {
             name: QUEUE.into(),
             destinations: vec![FLEET.into()],
-            timeout_seconds: Some(60),
+            timeout_seconds: 60,
             ..QueueSpec::default()
         })
         .expect("queue");
