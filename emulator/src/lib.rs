@@ -10,6 +10,7 @@
 //!   timer task, start and shutdown) and the post-processing task.
 //! - [`cli`]: the `playfield` command line (`serve`, `ruleset validate`).
 //! - [`config`]: the startup file.
+//! - [`dashboard`]: the web dashboard, `GET /metrics` ([`metrics`]) and `GET /healthz`.
 //! - [`launcher`]: starts and supervises fleets' game server processes.
 //! - [`log_safe`]: untrusted text escaped for a log line.
 //! - [`sdk_wire`]: the core's values in the SDK's wire types (matchmaker data, players).
@@ -22,9 +23,11 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod events;
 pub mod gateway;
 pub mod launcher;
 pub mod log_safe;
+pub mod metrics;
 pub mod sdk_wire;
 pub mod wiring;

@@ -18,7 +18,8 @@
 //! Submodules follow the seams of the flow: [`rule_sets`], [`configurations`], [`queues`]
 //! (definitions); [`tickets`] (StartMatchmaking and a ticket's life), [`acceptance`],
 //! [`placement`], [`backfill`]; [`matchmaker_data`] builds the document game servers receive;
-//! [`post_processing`] holds a match for a PGOS virtual server when its configuration asks.
+//! [`post_processing`] holds a match for a PGOS virtual server when its configuration asks;
+//! [`observe`] gives observers (dashboard, metrics) whole lists and live rule evaluations.
 //! `notify` turns the flow's events into the notifications of `core::notifications`.
 
 pub mod acceptance;
@@ -28,6 +29,7 @@ mod evaluations;
 pub mod matchmaker_data;
 pub mod names;
 mod notify;
+pub mod observe;
 pub mod placement;
 pub mod placement_api;
 pub mod post_processing;

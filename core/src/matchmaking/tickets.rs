@@ -57,7 +57,9 @@ impl TicketStatus {
         }
     }
 
-    pub(crate) fn is_final(self) -> bool {
+    /// Whether the status is final (COMPLETED, CANCELLED, TIMED_OUT or FAILED): the ticket
+    /// changes no more.
+    pub fn is_final(self) -> bool {
         matches!(
             self,
             TicketStatus::Completed

@@ -20,6 +20,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 use super::auth::{self, AccessKey, SignedRequest};
 use super::error::ApiError;
@@ -66,6 +67,9 @@ pub struct ApiServer {
     app: axum::Router,
     access_keys: Arc<[AccessKey]>,
     limits: ConnectionLimits,
+    /// The operation router alone, for requests a route of [`ApiServer::with_routes`]
+    /// does not take.
+    api: axum::Router,
 }
 
 impl ApiServer {
@@ -92,6 +96,7 @@ impl ApiServer {
             .with_state(shared);
         Ok(ApiServer {
             listener,
+            api: app.clone(),
             app,
             access_keys: config.access_keys.into(),
             limits: config.limits,
@@ -99,25 +104,43 @@ impl ApiServer {
     }
 
     /// Serves `routes` before the operation router: requests they match never reach it
-    /// (the events face's `GET /events`, a dashboard). With access keys configured
-    /// (`[auth] required`) they need the same SigV4 credentials as the operations
-    /// ([`require_credentials`] is layered over them): what they show (events with player
-    /// ids, the daemon's state) is no less private than the API.
+    /// (the events face's `GET /events`). With access keys configured (`[auth] required`)
+    /// they need the same SigV4 credentials as the operations ([`require_credentials`] is
+    /// layered over them): what they show (events with player ids, the daemon's state) is no
+    /// less private than the API.
     pub(crate) fn with_routes(mut self, routes: axum::Router) -> ApiServer {
         let checked = routes.layer(middleware::from_fn_with_state(
             self.access_keys.clone(),
             require_credentials,
         ));
-        self.app = checked.merge(self.app);
+        self.app = self.operations_otherwise(checked).merge(self.app);
         self
     }
 
-    /// Serves `routes` with no credentials asked, even under `[auth] required`: only for what
+    /// Serves `routes` with no SigV4 credentials asked, even under `[auth] required`: for what
     /// must answer anyone and shows nothing private (a `/healthz` liveness probe; the SNS
-    /// SubscribeURL a subscriber visits, which carries its own unguessable token).
+    /// SubscribeURL a subscriber visits, which carries its own unguessable token), and for the
+    /// dashboard, which a browser cannot SigV4-sign and which checks the key pair its own way
+    /// (`dashboard::auth`).
     pub(crate) fn with_open_routes(mut self, routes: axum::Router) -> ApiServer {
-        self.app = routes.merge(self.app);
+        self.app = self.operations_otherwise(routes).merge(self.app);
         self
+    }
+
+    /// `routes`, where a request for one of their paths with a method they do not route goes
+    /// on to the operation router instead of a 405: the AWS SDKs POST to `/`, where the
+    /// dashboard answers GET.
+    fn operations_otherwise(&self, routes: axum::Router) -> axum::Router {
+        let api = self.api.clone();
+        routes.method_not_allowed_fallback(move |request: Request| {
+            let api = api.clone();
+            async move {
+                match api.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
+        })
     }
 
     /// The address actually bound (useful with port 0).

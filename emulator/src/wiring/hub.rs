@@ -33,6 +33,10 @@ pub struct Hub {
     /// ([`crate::wiring::post_processing`]). Queuing never blocks; with no task running (a hub used
     /// without the daemon) the calls are never made and the core's timer falls back.
     pub(crate) post_process: mpsc::UnboundedSender<PostProcessJob>,
+    /// `GET /metrics`' counters, counted from every event here so none is missed.
+    pub(crate) metrics: crate::metrics::Metrics,
+    /// What the dashboard shows that the core does not keep (recent events and matches).
+    pub(crate) recorder: crate::dashboard::Recorder,
 }
 
 /// One post-processing call the core asked for ([`Effect::PostProcess`]).
@@ -46,8 +50,13 @@ pub(crate) struct PostProcessJob {
 impl Hub {
     /// Carries out every effect the core has produced: pushes and closes go to the
     /// gateway's connections, events become one log line each.
-    pub(crate) fn apply_effects(&mut self) {
+    /// `now` is the time of the command that produced them.
+    pub(crate) fn apply_effects(&mut self, now: Millis) {
         for effect in self.core.take_effects() {
+            if let Effect::Event(event) = &effect {
+                self.metrics.observe(&self.core, now, event);
+                self.recorder.observe(now, event);
+            }
             match effect {
                 Effect::Push { pid, conn, push } => self.gateway.push(&pid, conn, &push),
                 Effect::Close { conn, code, reason } => self.gateway.close(conn, code, reason),
@@ -154,6 +163,8 @@ impl Shared {
                 events: broadcast::channel(EVENT_BUFFER).0,
                 post_process,
                 notifier: None,
+                metrics: crate::metrics::Metrics::new(),
+                recorder: crate::dashboard::Recorder::default(),
             }),
             clock,
             timer_wake: Notify::new(),
@@ -198,7 +209,7 @@ impl Shared {
         let before = hub.core.next_deadline();
         let now = self.clock.now_ms();
         let r = f(&mut hub, now);
-        hub.apply_effects();
+        hub.apply_effects(now);
         let after = hub.core.next_deadline();
         drop(hub);
         if after.is_some() && (before.is_none() || after < before) {
@@ -227,7 +238,7 @@ impl Shared {
         let mut hub = self.hub.lock();
         let now = self.clock.now_ms();
         hub.core.on_time(now);
-        hub.apply_effects();
+        hub.apply_effects(now);
         hub.core.next_deadline()
     }
 }

@@ -189,6 +189,13 @@ impl Daemon {
                 .with_open_routes(crate::events::http::subscription_routes(
                     events.clone(),
                     shutdown_rx.clone(),
+                ))
+                // The dashboard checks the key pair itself: a browser cannot sign with SigV4.
+                .with_open_routes(crate::dashboard::routes(
+                    shared.clone(),
+                    events.clone(),
+                    config.api_access_keys.clone(),
+                    shutdown_rx.clone(),
                 ));
             // The accepted keys are not logged: a shared log must not hand them out.
             let auth = match config.api_access_keys.len() {
@@ -198,6 +205,7 @@ impl Daemon {
                 ),
             };
             tracing::info!(target: "playfield", "service API: http://{local} ({auth}); events: GET http://{local}/events");
+            tracing::info!(target: "playfield", "dashboard: http://{local}/ (metrics: http://{local}/metrics)");
             let mut stop = shutdown_rx.clone();
             tasks.push(tokio::spawn(async move {
                 let stopped = async move {

@@ -523,3 +523,41 @@ fn a_placement_failed_by_its_queue_deletion_still_names_the_queue() {
     assert_eq!(p.queue.arn, q.arn);
     assert_eq!(p.queue.notification_target.as_deref(), Some(target));
 }
+
+/// `Core::ticket_rule_evaluations` (the dashboard's "why is it not matching"): what
+/// MatchmakingCancelled would report (seed 001 lines 67–79) while the ticket still searches,
+/// its first stay in the pool included, and the same numbers its cancellation then carries.
+#[test]
+fn a_searching_tickets_rule_evaluations_are_readable_before_it_ends() {
+    let mut c = core_with(TWO_RULES, |s| {
+        s.acceptance_required = true;
+        s.acceptance_timeout_seconds = Some(30);
+    });
+    start_skill(&mut c, T0, "t1", "a", 10.0);
+    start_skill(&mut c, T0, "t2", "b", 12.0);
+    c.accept_match(T0 + 1, "t1", &["a".into()], true).unwrap();
+    c.accept_match(T0 + 1, "t2", &["b".into()], false).unwrap();
+    // t1 is back in the pool; a far-off newcomer fails `close` against it.
+    start_skill(&mut c, T0 + 2, "t3", "c", 900.0);
+    assert_eq!(status(&c, "t1"), TicketStatus::Searching);
+    let live = c.ticket_rule_evaluations("t1").expect("t1 is known");
+    let names: Vec<&str> = live.iter().map(|r| r.rule_name.as_str()).collect();
+    assert_eq!(names, ["close", "even"], "every rule, in rule set order");
+    assert!(
+        live[0].failed_count >= 1,
+        "failed `close` against t3: {live:?}"
+    );
+    c.take_effects();
+    c.stop_matchmaking(T0 + 3, "t1").unwrap();
+    let ns = notifications(&c.take_effects());
+    let told: Vec<(String, u64, u64)> = live
+        .iter()
+        .map(|r| (r.rule_name.clone(), r.passed_count, r.failed_count))
+        .collect();
+    assert_eq!(
+        rule_metrics(&ns[0]),
+        told,
+        "the same as its cancellation reports"
+    );
+    assert_eq!(c.ticket_rule_evaluations("nope"), None);
+}
