@@ -607,15 +607,35 @@ fn a_port_range_holding_a_listen_port_is_refused() {
     );
 }
 
-/// The sample's servers each get their own port and host sessions until told to end.
+/// The sample's servers each get their own port. They host one game session each (a game
+/// session ends only with its process's ProcessEnding): `--sessions 0` would leave a server
+/// holding its finished game session, and the fleet without capacity after two matches.
 #[test]
-fn sample_servers_get_their_own_ports_and_keep_hosting() {
+fn sample_servers_get_their_own_ports() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/playfield.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
     let launch = c.fleets[0].launch.as_ref().unwrap();
-    assert_eq!(launch.arguments, ["--port", "{port}", "--sessions", "0"]);
+    assert_eq!(launch.arguments, ["--port", "{port}"]);
     assert_eq!(launch.first_port, 7777);
+}
+
+/// The C sample's configuration: its server gets `--port {port}` from a range of its own.
+#[test]
+fn the_c_sample_configuration_launches_the_c_server_with_its_port() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/c.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    let launch = c.fleets[0].launch.as_ref().unwrap();
+    assert!(
+        launch
+            .executable
+            .ends_with("samples/config/../c/sample_server_c"),
+        "{}",
+        launch.executable.display()
+    );
+    assert_eq!(launch.arguments, ["--port", "{port}"]);
+    assert_eq!(launch.first_port, 7877);
 }
 
 /// `[matchmaking] cycle_millis` sets the matchmaking cycle (issue 14 item 1); 1000 ms by
