@@ -4,7 +4,9 @@
 
 mod native;
 
-use native::daemon::{require_valgrind, run_session, under_valgrind};
+use native::daemon::{
+    require_valgrind, run_launched, run_session, run_until_sigterm, under_valgrind,
+};
 use native::{build, repo_root, Lang};
 use std::path::PathBuf;
 
@@ -21,8 +23,29 @@ fn c_sample() -> PathBuf {
 fn c_sample_hosts_a_whole_game_session() {
     let exe = c_sample();
     let exe = exe.to_str().expect("UTF-8 path");
-    let run = run_session(&[exe, "7777", "120"], "proc-c");
+    let run = run_session(
+        &[exe, "--port", "7777", "--session-seconds", "120"],
+        "proc-c",
+    );
     assert!(run.stdout.iter().any(|l| l == "bye"));
+}
+
+/// Issue 17 item 6: launched with `--port {port}`, the sample reports its own port in
+/// ProcessReady; one launched slot hosts game session after game session (a fresh process each
+/// time, on the same port, as server SDK 5 has it), and its last process ends cleanly when
+/// told to.
+#[test]
+fn c_sample_launched_hosts_game_sessions_on_its_own_port() {
+    run_launched(&c_sample(), 7790);
+}
+
+/// SIGTERM (or Ctrl-C) while waiting for a game session: ProcessEnding, destroy, exit 0.
+#[test]
+fn c_sample_ends_cleanly_on_sigterm() {
+    let exe = c_sample();
+    let exe = exe.to_str().expect("UTF-8 path");
+    let port = run_until_sigterm(&[exe, "--port", "7795"], "proc-c-sigterm");
+    assert_eq!(port, Some(7795), "the port given on the command line");
 }
 
 #[test]
@@ -53,8 +76,25 @@ fn cpp_sample() -> PathBuf {
 fn cpp_sample_hosts_a_whole_game_session_with_callbacks() {
     let exe = cpp_sample();
     let exe = exe.to_str().expect("UTF-8 path");
-    let run = run_session(&[exe, "7777", "120"], "proc-cpp");
+    let run = run_session(
+        &[exe, "--port", "7777", "--session-seconds", "120"],
+        "proc-cpp",
+    );
     assert!(run.stdout.iter().any(|l| l == "bye"));
+}
+
+/// As [`c_sample_launched_hosts_game_sessions_on_its_own_port`], with callbacks.
+#[test]
+fn cpp_sample_launched_hosts_game_sessions_on_its_own_port() {
+    run_launched(&cpp_sample(), 7800);
+}
+
+#[test]
+fn cpp_sample_ends_cleanly_on_sigterm() {
+    let exe = cpp_sample();
+    let exe = exe.to_str().expect("UTF-8 path");
+    let port = run_until_sigterm(&[exe, "--port", "7805"], "proc-cpp-sigterm");
+    assert_eq!(port, Some(7805), "the port given on the command line");
 }
 
 /// The callbacks path (SDK threads calling into C++ and back into the library) under

@@ -3,21 +3,29 @@
  * the real service), through include/playfield.h. It does what samples/rust does:
  *
  *  1. connect (playfield_init) with the GAMELIFT_SDK_* environment;
- *  2. process ready, taking events from the SDK's queue on this (the game's) thread;
+ *  2. process ready on the port given with --port (the daemon's launcher passes each process
+ *     its own, `--port {port}`), taking events from the SDK's queue on this (the game's)
+ *     thread; it waits for a game session as long as it takes;
  *  3. for the game session: print the matchmaker data, activate, accept the reserved player
  *     sessions, let one player leave and ask FlexMatch for a replacement (backfill), and
  *     react to the game session update that follows;
- *  4. on TerminateProcess or when the match is over: process ending, destroy, exit 0.
+ *  4. when the match is over, or when told to end (TerminateProcess, Ctrl-C, SIGTERM):
+ *     process ending, destroy, exit 0.
+ *
+ * One game session per process, as server SDK 5 has it: a game session ends when its process
+ * calls ProcessEnding, and the fleet (the daemon's launcher, a managed fleet) starts a fresh
+ * process, on the same port, for the next one.
  *
  *   GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081 GAMELIFT_SDK_AUTH_TOKEN=dev \
  *   GAMELIFT_SDK_FLEET_ID=fleet-1 GAMELIFT_SDK_HOST_ID=local \
- *   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_c [port] [session-seconds]
+ *   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_c --port 7777 --session-seconds 5
  *
  * The match "plays" until a game session update arrives (the backfill's outcome) or
  * session-seconds pass, whichever is first. Every line it prints starts with a fixed word so
  * tests can follow it.
  */
-#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#define _POSIX_C_SOURCE 200809L /* nanosleep, sigaction */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +39,11 @@ typedef struct Player {
     char *player_id;
     char *player_session_id;
 } Player;
+
+/* Set by SIGINT / SIGTERM; the game loop checks it at every tick. */
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_signal(int sig) { stop_signal = sig; }
 
 static void report(const char *what, PlayfieldError *err) {
     printf("error: %s: %s (code %d)\n", what, err->message ? err->message : "", (int)err->code);
@@ -128,7 +141,7 @@ static size_t accept_players(PlayfieldSdk sdk, const char *game_session_id, size
             report("describe_player_sessions", &err);
             return 0;
         }
-        if (page->player_session_count >= expected || now_seconds() > deadline) break;
+        if (page->player_session_count >= expected || now_seconds() > deadline || stop_signal) break;
         playfield_describe_player_sessions_result_free(page);
         struct timespec pause = {0, 50 * 1000 * 1000};
         nanosleep(&pause, NULL);
@@ -212,8 +225,8 @@ static void print_update(const PlayfieldEvent *ev) {
            ev->backfill_ticket_id, players);
 }
 
-/* Hosts one game session. Returns 1 when TerminateProcess arrived. */
-static int host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session_seconds) {
+/* Hosts one game session, until it is over or the process is told to end. */
+static void host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session_seconds) {
     PlayfieldError err = {0};
     printf("game session started: %s name '%s' max players %d\n", gs->game_session_id, gs->name,
            (int)gs->maximum_player_session_count);
@@ -222,7 +235,7 @@ static int host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session
     size_t matched = print_matchmaker_data(gs);
     if (!playfield_activate_game_session(sdk, &err)) {
         report("activate_game_session", &err);
-        return 0;
+        return;
     }
     printf("game session active\n");
 
@@ -242,7 +255,7 @@ static int host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session
     printf("playing\n");
     double deadline = now_seconds() + session_seconds;
     int updated = 0;
-    while (!updated && !terminated && now_seconds() < deadline) {
+    while (!updated && !terminated && !stop_signal && now_seconds() < deadline) {
         PlayfieldEvent *ev = playfield_next_event(sdk, 100, &err);
         if (!ev) {
             if (err.code != PLAYFIELD_OK) report("next_event", &err);
@@ -275,7 +288,6 @@ static int host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session
     }
     while (count > 0) remove_player(sdk, &players[--count]);
     printf("game session over\n");
-    return terminated;
 }
 
 static bool healthy(void *user_data) {
@@ -283,11 +295,35 @@ static bool healthy(void *user_data) {
     return true;
 }
 
+static int usage(const char *program) {
+    fprintf(stderr, "usage: %s [--port N] [--session-seconds S]\n", program);
+    return 2;
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    int port = argc > 1 ? atoi(argv[1]) : 7777;
-    double session_seconds = argc > 2 ? atof(argv[2]) : 5.0;
+    int port = 7777;
+    double session_seconds = 5.0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+            port = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--session-seconds") == 0 && i + 1 < argc)
+            session_seconds = atof(argv[++i]);
+        else
+            return usage(argv[0]);
+    }
+    if (port < 1 || port > 65535) {
+        fprintf(stderr, "--port: not a port number (1 to 65535)\n");
+        return usage(argv[0]);
+    }
     PlayfieldError err = {0};
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 
     printf("sample server (C): library %s, server SDK %s\n", playfield_sdk_version(),
            playfield_server_sdk_version());
@@ -319,8 +355,8 @@ int main(int argc, char **argv) {
     printf("process ready on port %d; waiting for a game session\n", port);
 
     int done = 0;
-    while (!done) {
-        PlayfieldEvent *ev = playfield_next_event(sdk, 1000, &err);
+    while (!done && !stop_signal) {
+        PlayfieldEvent *ev = playfield_next_event(sdk, 200, &err);
         if (!ev) {
             if (err.code != PLAYFIELD_OK) {
                 report("next_event", &err);
@@ -331,7 +367,7 @@ int main(int argc, char **argv) {
         switch (ev->kind) {
         case PLAYFIELD_EVENT_START_GAME_SESSION:
             host(sdk, &ev->game_session, session_seconds);
-            done = 1;
+            done = 1; /* the next game session goes to a fresh process */
             break;
         case PLAYFIELD_EVENT_UPDATE_GAME_SESSION: print_update(ev); break;
         case PLAYFIELD_EVENT_PROCESS_TERMINATE:
@@ -341,6 +377,7 @@ int main(int argc, char **argv) {
         }
         playfield_event_free(ev);
     }
+    if (stop_signal) printf("terminate: signal %d\n", (int)stop_signal);
 
     if (!playfield_process_ending(sdk, &err)) report("process_ending", &err);
     int status = 0;

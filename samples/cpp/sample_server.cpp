@@ -2,20 +2,29 @@
 // SDK calls our handlers on its callback thread, and the main thread (the "game thread")
 // waits for what they report. It does what samples/rust and samples/c do:
 //
-//  1. connect with the GAMELIFT_SDK_* environment; process ready with callbacks;
+//  1. connect with the GAMELIFT_SDK_* environment; process ready with callbacks, on the port
+//     given with --port (the daemon's launcher passes each process its own, `--port {port}`);
+//     then wait for a game session as long as it takes;
 //  2. onStartGameSession: print the game session and its matchmaker data, activate it (from
 //     the callback, as the official SDKs' samples do) and hand it to the game thread;
 //  3. game thread: accept the reserved player sessions, let one player leave and request a
 //     backfill for the slot, then play until onUpdateGameSession reports the outcome (or
-//     session-seconds pass, or onProcessTerminate arrives);
-//  4. remove the remaining players, process ending, destroy, exit 0.
+//     session-seconds pass);
+//  4. when the match is over, or when told to end (onProcessTerminate, Ctrl-C, SIGTERM):
+//     remove the remaining players, process ending, destroy, exit 0.
+//
+// One game session per process, as server SDK 5 has it: a game session ends when its process
+// calls ProcessEnding, and the fleet (the daemon's launcher, a managed fleet) starts a fresh
+// process, on the same port, for the next one.
 //
 //   GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081 GAMELIFT_SDK_AUTH_TOKEN=dev
 //   GAMELIFT_SDK_FLEET_ID=fleet-1 GAMELIFT_SDK_HOST_ID=local
-//   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_cpp [port] [session-seconds]
+//   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_cpp --port 7777 --session-seconds 5
 //   (the variables in the environment of the command)
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -29,6 +38,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Set by SIGINT / SIGTERM. A signal handler cannot wake a condition variable, so the game
+// thread checks it at every tick.
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void on_signal(int sig) { stop_signal = sig; }
+
+constexpr auto tick = std::chrono::milliseconds(200);
+
 // What the callbacks tell the game thread.
 struct Shared {
     std::mutex mutex;
@@ -39,6 +56,13 @@ struct Shared {
     std::string matchmaker_json;
     bool updated = false;
     bool terminated = false;
+
+    // Waits until `done()` holds, a signal asks us to stop, or `deadline` passes.
+    template <class Done>
+    void wait_until(std::unique_lock<std::mutex>& lock, Clock::time_point deadline, Done done) {
+        while (!done() && !stop_signal && Clock::now() < deadline)
+            changed.wait_until(lock, std::min(deadline, Clock::now() + tick));
+    }
 };
 
 const char* reason_name(int32_t reason) {
@@ -131,7 +155,7 @@ std::vector<Player> accept_players(playfield::Sdk& sdk, const std::string& game_
             std::printf("error: describe_player_sessions: %s\n", page.status.message.c_str());
             return players;
         }
-        if ((*page.value)->player_session_count >= expected || Clock::now() > deadline) break;
+        if ((*page.value)->player_session_count >= expected || Clock::now() > deadline || stop_signal) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const PlayfieldDescribePlayerSessionsResult& result = **page.value;
@@ -195,10 +219,30 @@ std::string request_backfill(playfield::Sdk& sdk, const std::string& game_sessio
 
 }  // namespace
 
+int usage(const char* program) {
+    std::fprintf(stderr, "usage: %s [--port N] [--session-seconds S]\n", program);
+    return 2;
+}
+
 int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    const int port = argc > 1 ? std::atoi(argv[1]) : 7777;
-    const auto session_time = std::chrono::duration<double>(argc > 2 ? std::atof(argv[2]) : 5.0);
+    int port = 7777;
+    std::chrono::duration<double> session_time(5.0);
+    for (int i = 1; i < argc; i++) {
+        const std::string arg = argv[i];
+        if (arg == "--port" && i + 1 < argc)
+            port = std::atoi(argv[++i]);
+        else if (arg == "--session-seconds" && i + 1 < argc)
+            session_time = std::chrono::duration<double>(std::atof(argv[++i]));
+        else
+            return usage(argv[0]);
+    }
+    if (port < 1 || port > 65535) {
+        std::fprintf(stderr, "--port: not a port number (1 to 65535)\n");
+        return usage(argv[0]);
+    }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
 
     std::printf("sample server (C++): library %s, server SDK %s\n", playfield_sdk_version(),
                 playfield_server_sdk_version());
@@ -252,10 +296,10 @@ int main(int argc, char** argv) {
     }
     std::printf("process ready on port %d; waiting for a game session\n", port);
 
-    // The game thread: wait for the game session (or the end).
+    // The game thread: wait for the game session (or the end), as long as it takes.
     std::unique_lock<std::mutex> lock(shared.mutex);
-    shared.changed.wait(lock, [&] { return shared.started || shared.terminated; });
-    const bool host = shared.activated && !shared.terminated;
+    shared.wait_until(lock, Clock::time_point::max(), [&] { return shared.started || shared.terminated; });
+    const bool host = shared.activated && !shared.terminated && !stop_signal;
     const std::string game_session_id = shared.game_session_id;
     const std::string matchmaker_json = shared.matchmaker_json;
     lock.unlock();
@@ -277,8 +321,9 @@ int main(int argc, char** argv) {
 
         std::printf("playing\n");
         lock.lock();
-        const bool ended = shared.changed.wait_for(lock, session_time,
-                                                   [&] { return shared.updated || shared.terminated; });
+        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(session_time);
+        shared.wait_until(lock, deadline, [&] { return shared.updated || shared.terminated; });
+        const bool ended = shared.updated || shared.terminated;
         lock.unlock();
         if (!ended && !ticket.empty()) {
             if (auto s = sdk.stop_match_backfill(ticket, game_session_id, md->matchmaking_configuration_arn))
@@ -289,6 +334,7 @@ int main(int argc, char** argv) {
         for (auto it = players.rbegin(); it != players.rend(); ++it) remove_player(sdk, *it);
         std::printf("game session over\n");
     }
+    if (stop_signal) std::printf("terminate: signal %d\n", static_cast<int>(stop_signal));
 
     if (auto s = sdk.process_ending(); !s) std::printf("error: process_ending: %s\n", s.message.c_str());
     int status = 0;

@@ -28,6 +28,11 @@ impl Checker<'_> {
         ));
     }
 
+    /// The 1-based line of a byte offset, for messages that point at a second place.
+    fn line(&self, offset: usize) -> usize {
+        ConfigError::at(self.file, self.text, offset, "", "").line
+    }
+
     /// Reports a name used twice within one section.
     fn unique(&mut self, seen: &mut HashSet<String>, name: &Spanned<String>, key: String) {
         if !seen.insert(name.get_ref().clone()) {
@@ -92,6 +97,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
     let matchmaking_cycle_millis = *cycle.get_ref();
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
+    check_port_ranges(&mut c, &raw.fleets, &fleets, &raw.listen, &listen);
     let targets = resolve_targets(&mut c, &raw.notification_targets);
     let target_names: HashSet<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let queues = resolve_queues(&mut c, &raw.queues, &fleets, &target_names);
@@ -312,6 +318,141 @@ fn resolve_fleets(c: &mut Checker, raw: &[RawFleet]) -> Vec<Fleet> {
             }
         })
         .collect()
+}
+
+/// A launched fleet's ports, as written (or the default), for [`check_port_ranges`].
+struct PortRange<'a> {
+    key: String,
+    name: &'a str,
+    first: u16,
+    last: u16,
+    /// Where the range is written, or where the launch section starts when it is the default.
+    span: Range<usize>,
+    written: bool,
+}
+
+impl PortRange<'_> {
+    fn describe(&self, c: &Checker) -> String {
+        let line = c.line(self.span.start);
+        if self.written {
+            format!(
+                "fleet {:?}'s port_range [{}, {}] (line {line})",
+                self.name, self.first, self.last
+            )
+        } else {
+            format!(
+                "fleet {:?}'s default port_range [{}, {}] (its [fleets.launch] at line {line} has none)",
+                self.name, self.first, self.last
+            )
+        }
+    }
+
+    fn contains(&self, port: u16) -> bool {
+        (self.first..=self.last).contains(&port)
+    }
+}
+
+/// Every launched process gets its own port (issue 17 item 6), so the `port_range`s of the
+/// fleets that pass `{port}` to their processes must not overlap each other, nor hold a port
+/// the daemon listens on itself. Each problem is reported at the later fleet's range, naming
+/// the other fleet (or listener) and a range that would fit.
+fn check_port_ranges(
+    c: &mut Checker,
+    raw: &[RawFleet],
+    fleets: &[Fleet],
+    raw_listen: &RawListen,
+    listen: &Listen,
+) {
+    let mut ranges: Vec<PortRange> = Vec::new();
+    for (i, (r, f)) in raw.iter().zip(fleets).enumerate() {
+        let (Some(rl), Some(spec)) = (&r.launch, &f.launch) else {
+            continue;
+        };
+        let uses_port = spec
+            .arguments
+            .iter()
+            .chain(spec.environment.values())
+            .any(|v| v.contains(PORT_PLACEHOLDER));
+        let [first, last] = rl
+            .port_range
+            .as_ref()
+            .map_or(DEFAULT_PORT_RANGE, |p| *p.get_ref());
+        if !uses_port || first == 0 || last < first {
+            continue; // no ports handed out, or already reported as not a range
+        }
+        ranges.push(PortRange {
+            key: format!("fleets[{i}].launch.port_range"),
+            name: &f.name,
+            first,
+            last,
+            span: rl
+                .port_range
+                .as_ref()
+                .map_or_else(|| rl.executable.span(), |p| p.span()),
+            written: rl.port_range.is_some(),
+        });
+    }
+    let highest = ranges.iter().map(|r| r.last).max().unwrap_or(0);
+    let listeners = [
+        ("api", &raw_listen.api, listen.api),
+        ("ws", &raw_listen.ws, listen.ws),
+        ("wss", &raw_listen.wss, listen.wss),
+    ];
+    for (j, later) in ranges.iter().enumerate() {
+        // A range of the same size above every other one: always free of the fleets.
+        let size = later.last - later.first;
+        let suggestion = match highest.checked_add(1).zip(highest.checked_add(1 + size)) {
+            Some((first, last)) => format!("e.g. port_range = [{first}, {last}]"),
+            None => "a range below the others".to_owned(),
+        };
+        let what_to_write = if later.written {
+            format!(
+                "change one of them ({suggestion} for fleet {:?})",
+                later.name
+            )
+        } else {
+            format!(
+                "give fleet {:?} a port_range of its own ({suggestion})",
+                later.name
+            )
+        };
+        for earlier in &ranges[..j] {
+            if later.first <= earlier.last && earlier.first <= later.last {
+                let message = format!(
+                    "{} overlaps {}: each launched process needs a port of its own; {what_to_write}",
+                    later.describe(c),
+                    earlier.describe(c),
+                );
+                c.error(later.span.clone(), later.key.clone(), message);
+            }
+        }
+        let held: Vec<String> = listeners
+            .iter()
+            .filter(|(_, _, addr)| addr.port() != 0 && later.contains(addr.port()))
+            .map(|(name, raw_addr, addr)| {
+                let at = if raw_addr.span().end > 0 {
+                    format!("line {}", c.line(raw_addr.span().start))
+                } else {
+                    "the default".to_owned()
+                };
+                format!("listen.{name} = {addr}, {at}")
+            })
+            .collect();
+        if !held.is_empty() {
+            let change = if later.written {
+                format!("the range ({suggestion})")
+            } else {
+                format!("give the fleet a port_range ({suggestion})")
+            };
+            let message = format!(
+                "{} holds {} the daemon listens on itself ({}): a game server given one could not use it; move the listener or {change}",
+                later.describe(c),
+                if held.len() == 1 { "a port" } else { "ports" },
+                held.join("; "),
+            );
+            c.error(later.span.clone(), later.key.clone(), message);
+        }
+    }
 }
 
 fn resolve_targets(c: &mut Checker, raw: &[RawNotificationTarget]) -> Vec<NotificationTarget> {

@@ -527,15 +527,115 @@ fn port_range_gives_each_process_a_port() {
     );
 }
 
-/// The sample's servers each get their own port and host sessions until told to end.
+/// Issue 17 item 6, "every launched process gets its own port": two fleets whose
+/// `port_range`s overlap would hand one port to two processes, so the file is refused, at the
+/// later fleet's range, naming both fleets, both lines and a range that fits.
 #[test]
-fn sample_servers_get_their_own_ports_and_keep_hosting() {
+fn overlapping_port_ranges_are_refused_naming_both_fleets() {
+    let fleet = |id: &str, range: &str| {
+        format!(
+            "[[fleets]]\nid = \"fleet-{id}\"\nname = \"{id}\"\n[fleets.launch]\nexecutable = \"/bin/sh\"\narguments = [\"--port\", \"{{port}}\"]\n{range}"
+        )
+    };
+    let text = format!(
+        "{}{}{BASE}",
+        fleet("one", "port_range = [7000, 7099]\n"),
+        fleet("two", "port_range = [7050, 7060]\n")
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key, "fleets[1].launch.port_range");
+    assert_eq!(e[0].line, 14, "at the second fleet's range: {}", e[0]);
+    let message = e[0].to_string();
+    for part in [
+        "fleet \"two\"'s port_range [7050, 7060] (line 14)",
+        "overlaps fleet \"one\"'s port_range [7000, 7099] (line 7)",
+        "e.g. port_range = [7100, 7110] for fleet \"two\"",
+    ] {
+        assert!(message.contains(part), "{part:?} missing in {message}");
+    }
+
+    // Two launched fleets without a port_range would both start at 7777.
+    let both_default = format!("{}{}{BASE}", fleet("one", ""), fleet("two", ""));
+    let e = errors(&both_default);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].message.contains("default port_range [7777, 7876]")
+            && e[0].message.contains(
+                "give fleet \"two\" a port_range of its own (e.g. port_range = [7877, 7976])"
+            ),
+        "{}",
+        e[0]
+    );
+
+    // Ranges side by side are fine, and so is a fleet that passes no `{port}`.
+    let apart = format!(
+        "{}{}{BASE}",
+        fleet("one", "port_range = [7000, 7049]\n"),
+        fleet("two", "port_range = [7050, 7060]\n")
+    );
+    load(&apart).unwrap_or_else(|e| panic!("{e}"));
+    let no_port = both_default.replacen("arguments = [\"--port\", \"{port}\"]\n", "", 1);
+    load(&no_port).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A range holding a port the daemon listens on would give a game server a port it cannot
+/// use: refused, naming the listener.
+#[test]
+fn a_port_range_holding_a_listen_port_is_refused() {
+    let text = BASE.replace(
+        "name = \"a\"\n",
+        "name = \"a\"\n[fleets.launch]\nexecutable = \"/bin/sh\"\narguments = [\"{port}\"]\nport_range = [9000, 9100]\n",
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key, "fleets[0].launch.port_range");
+    assert!(
+        e[0].message.contains(
+            "holds ports the daemon listens on itself (listen.api = 127.0.0.1:9080, the default; \
+             listen.ws = 127.0.0.1:9081, the default)"
+        ),
+        "{}",
+        e[0]
+    );
+    let moved = format!("[listen]\napi = \"127.0.0.1:9500\"\nws = \"127.0.0.1:9081\"\n{text}");
+    let e = errors(&moved);
+    assert!(
+        e[0].message.contains("listen.ws = 127.0.0.1:9081, line 3"),
+        "{}",
+        e[0]
+    );
+}
+
+/// The sample's servers each get their own port. They host one game session each (a game
+/// session ends only with its process's ProcessEnding): `--sessions 0` would leave a server
+/// holding its finished game session, and the fleet without capacity after two matches.
+#[test]
+fn sample_servers_get_their_own_ports() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/playfield.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
     let launch = c.fleets[0].launch.as_ref().unwrap();
-    assert_eq!(launch.arguments, ["--port", "{port}", "--sessions", "0"]);
+    assert_eq!(launch.arguments, ["--port", "{port}"]);
     assert_eq!(launch.first_port, 7777);
+}
+
+/// The C sample's configuration: its server gets `--port {port}` from a range of its own.
+#[test]
+fn the_c_sample_configuration_launches_the_c_server_with_its_port() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/config/c.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = Config::from_toml_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    let launch = c.fleets[0].launch.as_ref().unwrap();
+    assert!(
+        launch
+            .executable
+            .ends_with("samples/config/../c/sample_server_c"),
+        "{}",
+        launch.executable.display()
+    );
+    assert_eq!(launch.arguments, ["--port", "{port}"]);
+    assert_eq!(launch.first_port, 7877);
 }
 
 /// `[matchmaking] cycle_millis` sets the matchmaking cycle (issue 14 item 1); 1000 ms by

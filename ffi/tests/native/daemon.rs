@@ -4,7 +4,8 @@
 //! The test and the sample coordinate through the sample's stdout lines and the daemon's
 //! state, never through sleeps: the test waits for a line or a state, then acts.
 
-use playfield::config::Config;
+use playfield::config::{Config, LaunchSpec};
+use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
 use playfield_core::clock::{Clock, ManualClock, Millis};
 use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
@@ -225,6 +226,265 @@ fn wait_until(
     }
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// A daemon on a manual clock with [`FLEET`] and the [`MATCHMAKER`], game servers on a plain
+/// WebSocket listener on a free loopback port.
+fn start_daemon(runtime: &tokio::runtime::Runtime) -> DaemonHandle {
+    let clock = Arc::new(ManualClock::new());
+    let daemon = runtime
+        .block_on(Daemon::start(
+            DaemonConfig {
+                api_listen: None,
+                api_access_keys: Vec::new(),
+                ws_listen: Some(([127, 0, 0, 1], 0).into()),
+                wss_listen: None,
+                tls_files: None,
+                core: CoreConfig {
+                    seed: 42,
+                    ..CoreConfig::default()
+                },
+                fleets: vec![Fleet {
+                    id: FLEET.into(),
+                    name: "test".into(),
+                    locations: vec!["custom-test".into()],
+                }],
+                ..DaemonConfig::default()
+            },
+            clock.clone() as Arc<dyn Clock>,
+        ))
+        .expect("daemon starts on loopback");
+    let matchmaker = Config::from_toml_str(MATCHMAKER, Path::new("ffi-test.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    daemon
+        .execute(|core, now| core.apply_matchmaking_config(now, &matchmaker.matchmaking_setup()))
+        .expect("matchmaker set up");
+    daemon
+}
+
+fn ws_url(daemon: &DaemonHandle) -> String {
+    format!("ws://{}", daemon.ws_addr().expect("ws listener"))
+}
+
+/// What a server started by hand as process `pid` of [`FLEET`] is given.
+fn sdk_environment(daemon: &DaemonHandle, pid: &str) -> [(&'static str, String); 5] {
+    [
+        ("GAMELIFT_SDK_WEBSOCKET_URL", ws_url(daemon)),
+        ("GAMELIFT_SDK_AUTH_TOKEN", "token".to_owned()),
+        ("GAMELIFT_SDK_FLEET_ID", FLEET.to_owned()),
+        ("GAMELIFT_SDK_HOST_ID", "host-1".to_owned()),
+        ("GAMELIFT_SDK_PROCESS_ID", pid.to_owned()),
+    ]
+}
+
+/// Runs `command` as process `pid` of [`FLEET`], leaves it waiting for a game session, and
+/// sends it SIGTERM (as `kill`, a container runtime or a service manager would): it must say
+/// so, end with ProcessEnding (so the daemon does not wait for it to come back) and exit 0.
+/// Returns the port it reported in ProcessReady.
+pub fn run_until_sigterm(command: &[&str], pid: &str) -> Option<u16> {
+    let runtime = runtime();
+    let daemon = start_daemon(&runtime);
+    let mut sample = Sample::start(command, &sdk_environment(&daemon, pid));
+    sample.expect("process ready");
+    wait_until(&daemon, &mut sample, "the process is ready", |c| {
+        c.process(pid)
+            .is_some_and(|p| p.status == ProcessStatus::Active)
+    });
+    let port = daemon.read(|c| c.process(pid).and_then(|p| p.port));
+    let killed = Command::new("kill")
+        .args(["-TERM", &sample.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    sample.expect("terminate: signal 15");
+    sample.expect("bye");
+    let (stdout, _) = sample.finish();
+    assert!(
+        !stdout.iter().any(|l| l.starts_with("error:")),
+        "{}",
+        stdout.join("\n")
+    );
+    // A process that vanished without ProcessEnding would stay ACTIVE through the reconnect
+    // grace, which never passes on the daemon's manual clock.
+    let deadline = Instant::now() + STEP;
+    while daemon.read(|c| {
+        c.process(pid)
+            .is_some_and(|p| p.status != ProcessStatus::Terminated)
+    }) {
+        assert!(
+            Instant::now() < deadline,
+            "the process never called ProcessEnding"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    runtime.block_on(daemon.shutdown());
+    port
+}
+
+/// Launches `exe` the way `[fleets.launch]` does (`--port {port}` from a port range starting at
+/// `first_port`, one process at a time) and checks, on the daemon's side, what a fleet's
+/// operator sees: the process reports its port in ProcessReady and its game sessions carry it;
+/// it hosts a game session (a player joins and leaves) and ends it with ProcessEnding; the
+/// launcher's next process, on the same port, hosts the next one; told to end
+/// (TerminateProcess, as when the daemon stops), the idle process ends cleanly. Every process
+/// exits 0.
+pub fn run_launched(exe: &Path, first_port: u16) {
+    let runtime = runtime();
+    let daemon = start_daemon(&runtime);
+    let dir = std::env::temp_dir().join(format!(
+        "playfield-ffi-launched-{}-{}",
+        exe.file_name().and_then(|n| n.to_str()).unwrap_or("sample"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let (exits, log) = (dir.join("exits.txt"), dir.join("output.txt"));
+    // A wrapper that records each process's exit status (and keeps its output for failures).
+    let script = r#""$0" "$@" >> "$LOG" 2>&1; echo "exit $?" >> "$EXITS""#;
+    let fleet = playfield::config::Fleet {
+        id: FLEET.into(),
+        name: "test".into(),
+        locations: vec!["custom-test".into()],
+        launch: Some(LaunchSpec {
+            executable: "/bin/sh".into(),
+            arguments: ["-c", script, &exe.display().to_string(), "--port", "{port}"]
+                .into_iter()
+                .chain(["--session-seconds", "0.1"])
+                .map(str::to_owned)
+                .collect(),
+            concurrent_processes: 1,
+            environment: [
+                ("EXITS".to_owned(), exits.display().to_string()),
+                ("LOG".to_owned(), log.display().to_string()),
+            ]
+            .into(),
+            working_directory: None,
+            first_port,
+        }),
+    };
+    let launcher = {
+        let _in_runtime = runtime.enter();
+        Launcher::start(
+            &[fleet],
+            LauncherSettings {
+                websocket_url: ws_url(&daemon),
+                host_id: "launch-host".into(),
+                auth_token: "token".into(),
+                // A process that hosted its game session is replaced at once, however short.
+                policy: RestartPolicy {
+                    healthy_after: Duration::ZERO,
+                    first_delay: Duration::ZERO,
+                    max_delay: Duration::ZERO,
+                },
+                run_id: "r1".into(),
+            },
+        )
+    };
+    let fail = |what: &str| -> ! {
+        panic!(
+            "{what}\nthe launched processes printed:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        )
+    };
+    let wait = |what: &str, cond: &dyn Fn(&playfield_core::Core) -> bool| {
+        let deadline = Instant::now() + STEP;
+        while !daemon.read(cond) {
+            if Instant::now() > deadline {
+                fail(&format!("timed out waiting until {what}"));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    let ready = |pid: &str| {
+        wait(&format!("process {pid} is ready"), &|c| {
+            c.process(pid)
+                .is_some_and(|p| p.status == ProcessStatus::Active)
+        });
+        let port = daemon.read(|c| c.process(pid).and_then(|p| p.port));
+        assert_eq!(
+            port,
+            Some(first_port),
+            "process {pid}'s port in ProcessReady"
+        );
+    };
+
+    for generation in 1..=2 {
+        let pid = format!("{FLEET}-r1-1-{generation}");
+        ready(&pid);
+        let gs = daemon
+            .execute(|core, now| {
+                core.create_game_session(
+                    now,
+                    CreateGameSession {
+                        fleet_id: FLEET.into(),
+                        maximum_player_session_count: 2,
+                        name: Some(format!("session-{generation}")),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap_or_else(|e| fail(&format!("game session {generation}: {e}")));
+        assert_eq!(gs.pid, pid);
+        assert_eq!(gs.port, Some(first_port), "the game session's port");
+        wait(&format!("game session {generation} is ACTIVE"), &|c| {
+            c.game_session(&gs.id)
+                .is_some_and(|g| g.status == GameSessionStatus::Active)
+        });
+        let player = daemon
+            .execute(|core, now| {
+                core.create_player_sessions(
+                    now,
+                    &gs.id,
+                    vec![NewPlayerSession {
+                        player_id: format!("player-{generation}"),
+                        player_data: None,
+                    }],
+                )
+            })
+            .unwrap_or_else(|e| fail(&format!("player session: {e}")));
+        // The sample accepts the player, who leaves; the match is over; ProcessEnding.
+        wait(
+            &format!("game session {generation} ends with its process"),
+            &|c| {
+                c.game_session(&gs.id)
+                    .is_some_and(|g| g.status == GameSessionStatus::Terminated)
+            },
+        );
+        let status = daemon.read(|c| c.player_session(&player[0].id).map(|p| p.status));
+        assert_eq!(status, Some(PlayerSessionStatus::Completed));
+    }
+
+    // The third process waits for a game session until the daemon stops and tells it to end.
+    let last = format!("{FLEET}-r1-1-3");
+    ready(&last);
+    runtime.block_on(async {
+        // The launcher first stops restarting (its first poll), then the process is told.
+        let shutdown = launcher.shutdown(STEP);
+        let terminate = async {
+            daemon.execute(|core, now| core.request_termination_of_all(now + 60_000));
+        };
+        tokio::join!(shutdown, terminate);
+    });
+    wait("the last process calls ProcessEnding", &|c| {
+        c.process(&last)
+            .is_none_or(|p| p.status == ProcessStatus::Terminated)
+    });
+    let exits = std::fs::read_to_string(&exits).unwrap_or_default();
+    if exits.lines().collect::<Vec<_>>() != ["exit 0"; 3] {
+        fail(&format!(
+            "every process should exit 0, one after the other; got:\n{exits}"
+        ));
+    }
+    runtime.block_on(daemon.shutdown());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The running session, handed to the caller's extra steps (see [`run_session_with`]).
 pub struct SessionSteps<'a> {
     daemon: &'a DaemonHandle,
@@ -271,48 +531,9 @@ pub fn run_session_with(
     pid: &str,
     after_session: impl FnOnce(&mut SessionSteps),
 ) -> SessionRun {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let clock = Arc::new(ManualClock::new());
-    let daemon = runtime
-        .block_on(Daemon::start(
-            DaemonConfig {
-                api_listen: None,
-                api_access_keys: Vec::new(),
-                ws_listen: Some(([127, 0, 0, 1], 0).into()),
-                wss_listen: None,
-                tls_files: None,
-                core: CoreConfig {
-                    seed: 42,
-                    ..CoreConfig::default()
-                },
-                fleets: vec![Fleet {
-                    id: FLEET.into(),
-                    name: "test".into(),
-                    locations: vec!["custom-test".into()],
-                }],
-                ..DaemonConfig::default()
-            },
-            clock.clone() as Arc<dyn Clock>,
-        ))
-        .expect("daemon starts on loopback");
-    let matchmaker = Config::from_toml_str(MATCHMAKER, Path::new("ffi-test.toml"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    daemon
-        .execute(|core, now| core.apply_matchmaking_config(now, &matchmaker.matchmaking_setup()))
-        .expect("matchmaker set up");
-    let url = format!("ws://{}", daemon.ws_addr().expect("ws listener"));
-    let envs = [
-        ("GAMELIFT_SDK_WEBSOCKET_URL", url),
-        ("GAMELIFT_SDK_AUTH_TOKEN", "token".to_owned()),
-        ("GAMELIFT_SDK_FLEET_ID", FLEET.to_owned()),
-        ("GAMELIFT_SDK_HOST_ID", "host-1".to_owned()),
-        ("GAMELIFT_SDK_PROCESS_ID", pid.to_owned()),
-    ];
-    let mut sample = Sample::start(command, &envs);
+    let runtime = runtime();
+    let daemon = start_daemon(&runtime);
+    let mut sample = Sample::start(command, &sdk_environment(&daemon, pid));
 
     sample.expect("connected");
     sample.expect("process ready");
@@ -484,7 +705,9 @@ pub fn under_valgrind(exe: &Path) -> Vec<String> {
         "--show-leak-kinds=definite".into(),
         "--error-exitcode=1".into(),
         exe.display().to_string(),
+        "--port".into(),
         "7777".into(),
+        "--session-seconds".into(),
         "120".into(),
     ]
 }

@@ -56,7 +56,9 @@ struct Args {
     /// Accept a self-signed certificate on wss:// (playfield serve generates one).
     #[arg(long)]
     accept_invalid_certs: bool,
-    /// How many game sessions to host before ending (0 = until TerminateProcess).
+    /// How many game sessions to host before ending (0 = until TerminateProcess). A game
+    /// session ends only with its process's ProcessEnding (server SDK 5), so past the first
+    /// one a server just waits: keep 1 when a fleet launches it, and it is replaced.
     #[arg(long, default_value_t = 1)]
     sessions: u32,
     /// How long each game session "plays".
