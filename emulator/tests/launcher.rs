@@ -117,6 +117,7 @@ async fn crashing_process_is_restarted_with_a_new_process_id() {
     let script = r#"echo "$GAMELIFT_SDK_PROCESS_ID" >> "$OUT"; exit 3"#;
     let quick = RestartPolicy {
         healthy_after: Duration::from_secs(10),
+        clean_healthy_after: Duration::from_secs(1),
         first_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(4),
     };

@@ -4,6 +4,12 @@
 //! a finished server. A process that exits soon after starting is probably crashing on start-up
 //! (a bad argument, a missing file); restarting it in a tight loop would flood the log and the
 //! CPU, so each quick exit in a row doubles the wait, up to a cap. One healthy run resets it.
+//!
+//! A process that exits with status 0 said it finished: an SDK 5 server hosts one game session,
+//! calls ProcessEnding and exits (SDK 5 has no TerminateGameSession), and a short test match can
+//! end within seconds. Such an exit counts as healthy once the process ran
+//! [`RestartPolicy::clean_healthy_after`]; only a process that exits 0 at once (printing its usage,
+//! say) still backs off.
 
 use std::time::Duration;
 
@@ -12,6 +18,8 @@ use std::time::Duration;
 pub struct RestartPolicy {
     /// A run shorter than this counts as a crash on start-up.
     pub healthy_after: Duration,
+    /// A run that ended with exit status 0 and lasted at least this long is healthy.
+    pub clean_healthy_after: Duration,
     /// The wait after the first quick exit.
     pub first_delay: Duration,
     /// The longest wait.
@@ -22,6 +30,7 @@ impl Default for RestartPolicy {
     fn default() -> Self {
         RestartPolicy {
             healthy_after: Duration::from_secs(10),
+            clean_healthy_after: Duration::from_secs(1),
             first_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(60),
         }
@@ -37,11 +46,22 @@ pub(crate) struct Restart {
 }
 
 impl RestartPolicy {
-    /// The state after the process started at `started_ms` exited at `exited_ms`;
-    /// `quick_exits` counts the quick exits just before this run.
-    pub(crate) fn on_exit(&self, started_ms: u64, exited_ms: u64, quick_exits: u32) -> Restart {
+    /// The state after the process started at `started_ms` exited at `exited_ms`, with exit
+    /// status 0 when `clean`; `quick_exits` counts the quick exits just before this run.
+    pub(crate) fn on_exit(
+        &self,
+        started_ms: u64,
+        exited_ms: u64,
+        clean: bool,
+        quick_exits: u32,
+    ) -> Restart {
         let ran = Duration::from_millis(exited_ms.saturating_sub(started_ms));
-        if ran >= self.healthy_after {
+        let healthy_after = if clean {
+            self.clean_healthy_after
+        } else {
+            self.healthy_after
+        };
+        if ran >= healthy_after {
             return Restart {
                 at_ms: exited_ms,
                 quick_exits: 0,
@@ -80,7 +100,7 @@ mod tests {
     fn healthy_exit_restarts_immediately() {
         let p = policy();
         assert_eq!(
-            p.on_exit(0, 60_000, 3),
+            p.on_exit(0, 60_000, false, 3),
             Restart {
                 at_ms: 60_000,
                 quick_exits: 0
@@ -88,7 +108,7 @@ mod tests {
         );
         // Exactly the threshold counts as healthy.
         assert_eq!(
-            p.on_exit(1_000, 11_000, 1),
+            p.on_exit(1_000, 11_000, false, 1),
             Restart {
                 at_ms: 11_000,
                 quick_exits: 0
@@ -106,7 +126,7 @@ mod tests {
         for _ in 0..9 {
             let started = now;
             let exited = started + 200; // crashes 200 ms after starting
-            let Restart { at_ms, quick_exits } = p.on_exit(started, exited, quick);
+            let Restart { at_ms, quick_exits } = p.on_exit(started, exited, false, quick);
             waits.push(at_ms - exited);
             quick = quick_exits;
             now = at_ms;
@@ -121,13 +141,42 @@ mod tests {
     #[test]
     fn healthy_run_resets_the_backoff() {
         let p = policy();
-        let Restart { quick_exits, .. } = p.on_exit(0, 100, 5);
+        let Restart { quick_exits, .. } = p.on_exit(0, 100, false, 5);
         assert_eq!(quick_exits, 6);
         assert_eq!(
-            p.on_exit(0, 30_000, quick_exits),
+            p.on_exit(0, 30_000, false, quick_exits),
             Restart {
                 at_ms: 30_000,
                 quick_exits: 0
+            }
+        );
+    }
+
+    /// A server that hosted a 3-second match, called ProcessEnding and exited 0 is replaced at
+    /// once, with no crash warning; one that exits 0 at once still backs off, and a crash after
+    /// 3 s (status 1) is still a crash.
+    #[test]
+    fn a_clean_exit_after_a_short_match_is_healthy() {
+        let p = policy();
+        assert_eq!(
+            p.on_exit(0, 3_000, true, 2),
+            Restart {
+                at_ms: 3_000,
+                quick_exits: 0
+            }
+        );
+        assert_eq!(
+            p.on_exit(0, 50, true, 0),
+            Restart {
+                at_ms: 1_050,
+                quick_exits: 1
+            }
+        );
+        assert_eq!(
+            p.on_exit(0, 3_000, false, 0),
+            Restart {
+                at_ms: 4_000,
+                quick_exits: 1
             }
         );
     }

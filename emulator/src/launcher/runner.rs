@@ -178,6 +178,7 @@ impl Slot {
                 self.fleet_id, self.settings.run_id, self.index
             );
             let started = now_ms();
+            let mut clean = false;
             match self.spawn(&process_id).await {
                 Ok(mut child) => {
                     let pid = child.id().unwrap_or(0);
@@ -194,7 +195,10 @@ impl Slot {
                     tokio::select! {
                         status = child.wait() => {
                             match status {
-                                Ok(s) => tracing::info!("launcher: [{}] exited ({s})", self.label),
+                                Ok(s) => {
+                                    clean = s.success();
+                                    tracing::info!("launcher: [{}] exited ({s})", self.label);
+                                }
                                 Err(e) => tracing::warn!("launcher: [{}] could not be waited on: {e}", self.label),
                             }
                         }
@@ -214,7 +218,10 @@ impl Slot {
             let Restart {
                 at_ms,
                 quick_exits: q,
-            } = self.settings.policy.on_exit(started, now_ms(), quick_exits);
+            } = self
+                .settings
+                .policy
+                .on_exit(started, now_ms(), clean, quick_exits);
             quick_exits = q;
             let wait = Duration::from_millis(at_ms.saturating_sub(now_ms()));
             if !wait.is_zero() {

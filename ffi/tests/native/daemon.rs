@@ -379,6 +379,7 @@ pub fn run_launched(exe: &Path, first_port: u16) {
                 // A process that hosted its game session is replaced at once, however short.
                 policy: RestartPolicy {
                     healthy_after: Duration::ZERO,
+                    clean_healthy_after: Duration::ZERO,
                     first_delay: Duration::ZERO,
                     max_delay: Duration::ZERO,
                 },
