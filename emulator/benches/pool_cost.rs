@@ -3,7 +3,7 @@
 //! memory are read from `/proc/<pid>` and count the whole daemon and nothing else.
 //!
 //! ```text
-//! cargo bench -p playfield --bench pool_cost            # all three parts, about 2-3 minutes
+//! cargo bench -p playfield --bench pool_cost            # all three parts, about 4 minutes
 //! PLAYFIELD_BENCH_PART=pool cargo bench -p playfield --bench pool_cost   # pool | heartbeat | memory
 //! PLAYFIELD_POOL_SIZES=1000,100000 cargo bench -p playfield --bench pool_cost
 //! ```
