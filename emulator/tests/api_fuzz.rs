@@ -228,8 +228,199 @@ fn cbor_bytes(v: &Value, choices: &[u8]) -> Vec<u8> {
     e.into_writer()
 }
 
+/// The case count: 512 by default (a few seconds in a debug build), `PROPTEST_CASES` to run
+/// longer by hand (`PROPTEST_CASES=100000 cargo test -p playfield --test api_fuzz`).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(512)
+}
+
+/// Valid inputs of registered operations, from the service's own examples (service-api.md):
+/// each member of these is replaced in turn by a value of the wrong kind.
+fn valid_inputs() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "CreateGameSession",
+            serde_json::json!({
+                "FleetId": "fleet-1", "MaximumPlayerSessionCount": 4, "Name": "duel",
+                "GameProperties": [{"Key": "mode", "Value": "ctf"}],
+            }),
+        ),
+        (
+            "StartMatchmaking",
+            serde_json::json!({
+                "TicketId": "t-1", "ConfigurationName": "duel",
+                "Players": [{"PlayerId": "alice", "Team": "red",
+                             "PlayerAttributes": {"skill": {"N": 10}, "mode": {"S": "ctf"}},
+                             "LatencyInMs": {"us-west-2": 40}}],
+            }),
+        ),
+        (
+            "DescribeGameSessions",
+            serde_json::json!({"GameSessionId": "gs-1", "Limit": 3}),
+        ),
+        (
+            "StartGameSessionPlacement",
+            serde_json::json!({
+                "PlacementId": "p-1", "GameSessionQueueName": "q",
+                "MaximumPlayerSessionCount": 4,
+                "PlayerLatencies": [{"PlayerId": "a", "RegionIdentifier": "us-west-2",
+                                      "LatencyInMilliseconds": 40}],
+            }),
+        ),
+    ]
+}
+
+/// Every member path of `v` (`Players`, `Players.0.PlayerAttributes.skill.N`, …) with the
+/// names a client wrote, so the error can be checked for the member it names.
+fn member_paths(v: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                at.push(k.clone());
+                out.push(at.clone());
+                member_paths(child, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                at.push(i.to_string());
+                member_paths(child, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn set_at(v: &mut Value, path: &[String], new: Value) {
+    let (last, parents) = path.split_last().expect("a member path is not empty");
+    let mut node = v;
+    for step in parents {
+        node = match node {
+            Value::Object(m) => m.get_mut(step).unwrap(),
+            Value::Array(a) => &mut a[step.parse::<usize>().unwrap()],
+            _ => unreachable!(),
+        };
+    }
+    node.as_object_mut().unwrap().insert(last.clone(), new);
+}
+
+/// A value of another JSON kind than `old`.
+fn wrong_kind(old: &Value, pick: u8) -> Value {
+    let candidates = [
+        Value::from("text"),
+        Value::from(12345),
+        Value::from(true),
+        serde_json::json!([1, "a"]),
+        serde_json::json!({"x": 1}),
+    ];
+    let same = |c: &Value| {
+        std::mem::discriminant(c) == std::mem::discriminant(old)
+            || (old.is_string() && c.is_number()) // a number where a string belongs may be read as one
+            || (old.is_number() && c.is_string())
+    };
+    let others: Vec<&Value> = candidates.iter().filter(|c| !same(c)).collect();
+    others[pick as usize % others.len()].clone()
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Structured but wrong: one member of a valid input holds a value of the wrong kind.
+    /// Both protocols answer 400 with a typed error whose message names that member (the
+    /// service's "Value … at 'players.1.member.playerId' failed to satisfy constraint"
+    /// form, service-api.md), whatever the member's depth.
+    #[test]
+    fn a_member_of_the_wrong_kind_is_named_in_the_error(
+        which in any::<prop::sample::Index>(),
+        member in any::<prop::sample::Index>(),
+        pick in any::<u8>(),
+        choices in prop::collection::vec(any::<u8>(), 1..8),
+    ) {
+        let inputs = valid_inputs();
+        let (op, valid) = &inputs[which.index(inputs.len())];
+        let mut paths = Vec::new();
+        member_paths(valid, &mut Vec::new(), &mut paths);
+        let path = &paths[member.index(paths.len())];
+        let mut old = valid.clone();
+        for step in path {
+            old = match old {
+                Value::Object(mut m) => m.remove(step).unwrap(),
+                Value::Array(mut a) => a.swap_remove(step.parse::<usize>().unwrap()),
+                _ => unreachable!(),
+            };
+        }
+        let mut input = valid.clone();
+        set_at(&mut input, path, wrong_kind(&old, pick));
+        let name = path.last().unwrap().to_lowercase();
+        for wire in [Wire::Json, Wire::Cbor] {
+            let body = match wire {
+                Wire::Json => input.to_string().into_bytes(),
+                Wire::Cbor => cbor_bytes(&input, &choices),
+            };
+            let (status, value) = call(wire, op, &body);
+            check_answer(status, &value)?;
+            prop_assert_eq!(status, 400, "{:?} {} {}: {}", wire, op, input, value);
+            let message = value["message"].as_str().unwrap_or_default().to_lowercase();
+            prop_assert!(
+                message.contains(&name),
+                "{:?} {}: the error does not name {:?}: {}", wire, input, path, value
+            );
+        }
+        let (status, value) = call(Wire::Json, op, valid.to_string().as_bytes());
+        prop_assert_eq!(status, 200, "the valid input is accepted: {}", value);
+    }
+
+    /// Headers are read into the request's protocol and operation whatever they hold: any
+    /// method, `Content-Type`, `smithy-protocol` and `X-Amz-Target`, on either path, get an
+    /// answer the client can parse; a refused `smithy-protocol` is named in the error.
+    #[test]
+    fn arbitrary_headers_are_answered(
+        method in proptest::sample::select(vec!["POST", "GET", "PUT", "OPTIONS", "DELETE"]),
+        cbor_path in any::<bool>(),
+        op in proptest::sample::select(OPS),
+        content_type in proptest::option::of(prop_oneof![
+            Just("application/x-amz-json-1.1".to_string()),
+            Just("application/cbor".to_string()),
+            "[ -~]{0,30}",
+        ]),
+        smithy in proptest::option::of(prop_oneof![
+            Just("rpc-v2-cbor".to_string()), "[ -~]{0,20}",
+        ]),
+        target in proptest::option::of(prop_oneof![
+            Just(format!("GameLift.{}", OPS[0])), "GameLift\\.[ -~]{0,20}", "[ -~]{0,30}",
+        ]),
+        body in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let router = router();
+        let mut headers = HeaderMap::new();
+        for (name, value) in [("content-type", &content_type), ("smithy-protocol", &smithy), ("x-amz-target", &target)] {
+            if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                headers.insert(name, v);
+            }
+        }
+        let path = if cbor_path { format!("/service/GameLift/operation/{op}") } else { "/".to_string() };
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let req = ApiRequest { method: &method, path: &path, query: None, headers: &headers, body: &body };
+        let resp = router.handle(&handlers::TestState::default(), &req);
+        let status = resp.status().as_u16();
+        let decoded = if cbor_path { cbor::decode(resp.body()) } else { json::decode(resp.body()) };
+        let value = decoded.map_err(|e| TestCaseError::fail(format!("the answer does not decode: {e}")))?;
+        check_answer(status, &value)?;
+        let wrong_smithy = smithy.as_deref().is_some_and(|s| s != "rpc-v2-cbor" && HeaderValue::from_str(s).is_ok());
+        if cbor_path && method == Method::POST && wrong_smithy {
+            prop_assert_eq!(status, 400);
+            prop_assert!(value["message"].as_str().unwrap_or_default().contains("smithy-protocol"), "{}", value);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_bytes_get_a_4xx_with_a_body(op in proptest::sample::select(OPS), body in prop::collection::vec(any::<u8>(), 0..256)) {

@@ -398,8 +398,12 @@ fn copy_string_part(
     let c = bytes[*i];
     match c {
         b'\\' => {
-            // Copy the escape and the escaped character verbatim.
-            let end = (*i + 2).min(bytes.len());
+            // Copy the escape and the escaped character verbatim: the whole character, which
+            // may take several bytes (`\é` is not JSON, but must be read to say so).
+            let end = match bytes.get(*i + 1) {
+                Some(&next) => (*i + 1 + utf8_len(next)).min(bytes.len()),
+                None => bytes.len(),
+            };
             map.copied(out.len(), *i);
             out.push_str(&src[*i..end]);
             *i = end;

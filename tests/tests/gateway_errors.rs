@@ -225,10 +225,11 @@ async fn malformed_messages_get_error_replies_and_nothing_breaks() {
         let r = gs.recv().await.unwrap();
         assert!(message(&r).contains("binary frame is not UTF-8"), "{r}");
 
-        // Oversized: 2 MiB of padding, above the 1 MiB limit but readable; RequestId echoed.
+        // Oversized: 1.5 MiB of padding, above the 1 MiB limit but readable (below the 2 MiB
+        // hard limit); RequestId echoed.
         let big = format!(
             r#"{{"Action":"HeartbeatServerProcess","RequestId":"big-1","HealthStatus":true,"Pad":"{}"}}"#,
-            "x".repeat(2 << 20)
+            "x".repeat(3 << 19)
         );
         gs.send_text(big).await;
         let r = gs.recv().await.unwrap();
@@ -246,7 +247,7 @@ async fn malformed_messages_get_error_replies_and_nothing_breaks() {
     .await;
 }
 
-/// A message beyond the hard limit (16 MiB) is not read at all: the connection is closed
+/// A message beyond the hard limit (2 MiB, twice the 1 MiB a message may have) is not read at all: the connection is closed
 /// with 1009 (message too big) and a reason naming the limit; other connections keep
 /// working. The daemon reads and discards what the client still sends until it ends, so
 /// the close frame is not lost to a TCP reset (RFC 6455 §7.1.1: the server closes TCP only
@@ -259,7 +260,7 @@ async fn a_message_beyond_the_hard_limit_closes_only_its_connection() {
         let mut gs = GameServer::ready(&d, "proc-1").await;
         let huge = format!(
             r#"{{"Action":"HeartbeatServerProcess","RequestId":"h","Pad":"{}"}}"#,
-            "x".repeat(17 << 20)
+            "x".repeat(3 << 20)
         );
         // The daemon reads the rest away instead of resetting the connection under the
         // sender, which would make the SDK see a failed write, not the close.
@@ -270,7 +271,7 @@ async fn a_message_beyond_the_hard_limit_closes_only_its_connection() {
         let close = gs.expect_close().await.expect("a close frame");
         assert_eq!(u16::from(close.code), 1009);
         assert!(
-            close.reason.contains("the limit is 16777216 bytes"),
+            close.reason.contains("the limit is 2097152 bytes"),
             "{}",
             close.reason
         );

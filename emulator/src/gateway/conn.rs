@@ -25,7 +25,7 @@ use tokio_tungstenite::WebSocketStream;
 use super::dispatch::{self, ConnCtx};
 use super::query::ConnectParams;
 use super::read_budget::{self, Budgeted};
-use super::{render, Outbound, HARD_MAX_MESSAGE_BYTES};
+use super::{render, Outbound, Outbox, HARD_MAX_MESSAGE_BYTES, MAX_OUTBOUND_QUEUE_BYTES};
 use crate::log_safe::log_safe;
 use crate::wiring::hub::Shared;
 use playfield_core::{ConnId, CoreError, ProcessStatus};
@@ -119,8 +119,9 @@ pub(crate) async fn serve<S>(
         compute_id: params.compute_id.clone(),
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let outbox = Arc::new(Outbox::default());
     let connected = shared.with_hub(|hub, now| {
-        hub.gateway.register(conn, tx);
+        hub.gateway.register(conn, tx, outbox.clone());
         // Checked again under the write lock: the handshake's check ran under a read lock,
         // and what it relied on (a process's admission, a token) may have changed since.
         hub.core.check_compute_auth(
@@ -168,7 +169,7 @@ pub(crate) async fn serve<S>(
         })
     };
     if is_ready(&shared, &ctx.pid) {
-        budget.lift();
+        budget.set_ready();
     }
     let ending = loop {
         tokio::select! {
@@ -191,8 +192,8 @@ pub(crate) async fn serve<S>(
                         Err(_) => {
                             let reply = render::error("", "", 400,
                                 "binary frame is not UTF-8 text; send each JSON message as a text frame");
-                            if let Err(e) = ws.send(Message::text(reply)).await {
-                                break Ending::Lost(Some(e.to_string()));
+                            if let Err(ending) = send(&mut ws, reply, &outbox).await {
+                                break ending;
                             }
                             continue;
                         }
@@ -206,17 +207,18 @@ pub(crate) async fn serve<S>(
                     Ok(parsed) => shared.with_hub(|hub, now| dispatch::execute(hub, now, &ctx, parsed)),
                     Err(reply) => reply,
                 };
-                if !budget.is_lifted() && is_ready(&shared, &ctx.pid) {
-                    budget.lift();
+                if !budget.is_ready() && is_ready(&shared, &ctx.pid) {
+                    budget.set_ready();
                 }
-                if let Err(e) = ws.send(Message::text(reply)).await {
-                    break Ending::Lost(Some(e.to_string()));
+                if let Err(ending) = send(&mut ws, reply, &outbox).await {
+                    break ending;
                 }
             }
             out = rx.recv() => match out {
                 Some(Outbound::Text(t)) => {
-                    if let Err(e) = ws.send(Message::text(t)).await {
-                        break Ending::Lost(Some(e.to_string()));
+                    outbox.taken(&t);
+                    if let Err(ending) = send(&mut ws, t, &outbox).await {
+                        break ending;
                     }
                 }
                 Some(Outbound::Close { code, reason }) => {
@@ -225,6 +227,7 @@ pub(crate) async fn serve<S>(
                 // The registry dropped this connection's sender: nothing more will come.
                 None => break Ending::Close(close_frame(CloseCode::Away, "Playfield is shutting down")),
             },
+            _ = outbox.overflowed() => break stopped_reading(),
             _ = shutdown.changed() => {
                 // Deliver what was queued first (e.g. the TerminateProcess of a shutdown).
                 while let Ok(Outbound::Text(t)) = rx.try_recv() {
@@ -245,6 +248,29 @@ pub(crate) async fn serve<S>(
         }
     });
     finish(&mut ws, &ending, &mut shutdown).await;
+}
+
+/// Sends `text`, unless the game server stops reading meanwhile: a send it does not take
+/// would wait for ever, and the pushes meant for it would pile up behind it
+/// ([`MAX_OUTBOUND_QUEUE_BYTES`]).
+async fn send<S>(ws: &mut WebSocketStream<S>, text: String, outbox: &Outbox) -> Result<(), Ending>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    tokio::select! {
+        sent = ws.send(Message::text(text)) => sent.map_err(|e| Ending::Lost(Some(e.to_string()))),
+        _ = outbox.overflowed() => Err(stopped_reading()),
+    }
+}
+
+/// The end of a connection whose game server stopped reading it.
+fn stopped_reading() -> Ending {
+    Ending::Fail(close_frame(
+        CloseCode::Policy,
+        format!(
+            "the game server stopped reading: over {MAX_OUTBOUND_QUEUE_BYTES} bytes of pushes are waiting"
+        ),
+    ))
 }
 
 /// How a connection ends.

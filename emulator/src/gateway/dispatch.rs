@@ -116,8 +116,16 @@ fn parse_tree(text: &str) -> Result<Parsed, String> {
             format!("{known}: \"RequestId\" is missing or not a string; every request needs one (sdk-wire-protocol.md §2.1)"),
         ));
     }
-    let request: Request = serde_json::from_value(value)
-        .map_err(|e| render::error(known, &request_id, 400, format!("{known}: {e}")))?;
+    let request: Request = match Request::deserialize(&value) {
+        Ok(request) => request,
+        Err(e) => {
+            let why = match culprit(known, &value) {
+                Some(member) => format!("{known}: \"{member}\": {e}"),
+                None => format!("{known}: {e}"),
+            };
+            return Err(render::error(known, &request_id, 400, why));
+        }
+    };
     Ok(Parsed {
         action: known,
         request_id,
@@ -356,6 +364,39 @@ fn check_hosted(core: &core::Core, pid: &str, game_session_id: &str) -> Result<(
     Ok(())
 }
 
+/// Where in `value` the typed read of `action` fails (`Players[0].PlayerAttributes.skill.N`),
+/// or `None` when the message as a whole is wrong (a missing top-level field, which the error
+/// names). serde reads an `Action`-tagged message through a buffer that loses the member's
+/// name ("invalid type: string \"yes\", expected a boolean"), so the action's own type is read
+/// again here, tracking the path. Runs only for a message already refused.
+fn culprit(action: &str, value: &Value) -> Option<String> {
+    macro_rules! path_of {
+        ($($name:ident),*) => {
+            match action {
+                $(stringify!($name) => serde_path_to_error::deserialize::<_, wire::$name>(value)
+                    .err()
+                    .map(|e| e.path().to_string()),)*
+                _ => None,
+            }
+        };
+    }
+    let path = path_of!(
+        ActivateServerProcess,
+        HeartbeatServerProcess,
+        ActivateGameSession,
+        AcceptPlayerSession,
+        RemovePlayerSession,
+        UpdatePlayerSessionCreationPolicy,
+        DescribePlayerSessions,
+        StartMatchBackfill,
+        StopMatchBackfill,
+        TerminateServerProcess,
+        GetComputeCertificate,
+        GetFleetRoleCredentials
+    )?;
+    (path != ".").then_some(path)
+}
+
 fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -453,6 +494,172 @@ mod tests {
             let one_pass = parse(&msg).map(|p| (p.action, p.request_id, p.request));
             let careful = parse_tree(&msg).map(|p| (p.action, p.request_id, p.request));
             prop_assert_eq!(one_pass, careful);
+        }
+    }
+
+    /// Messages as the SDKs send them: sdk-wire-protocol.md §3.1 and §3.7 quote
+    /// ActivateServerProcess and StartMatchBackfill; the others carry the fields of the §3
+    /// table, written as the GO SDK writes them.
+    const SEEDS: &[&str] = &[
+        r#"{"Action":"ActivateServerProcess","RequestId":"7d0b","SdkVersion":"5.6.0","SdkLanguage":"Go","SdkToolName":"Metrics","SdkToolVersion":"1.0.0","Port":7000,"LogPaths":["/var/log/game"]}"#,
+        r#"{"Action":"HeartbeatServerProcess","RequestId":"r-2","HealthStatus":true}"#,
+        r#"{"Action":"ActivateGameSession","RequestId":"r-3","GameSessionId":"arn:aws:gamelift:us-east-1::gamesession/fleet-9/gs-3"}"#,
+        r#"{"Action":"AcceptPlayerSession","RequestId":"r-4","GameSessionId":"gs-3","PlayerSessionId":"psess-42"}"#,
+        r#"{"Action":"RemovePlayerSession","RequestId":"9c1e","GameSessionId":"gs-3","PlayerSessionId":"psess-42"}"#,
+        r#"{"Action":"UpdatePlayerSessionCreationPolicy","RequestId":"r-6","GameSessionId":"gs-3","PlayerSessionPolicy":"DENY_ALL"}"#,
+        r#"{"Action":"DescribePlayerSessions","RequestId":"r-7","GameSessionId":"gs-3","PlayerSessionStatusFilter":"ACTIVE","NextToken":"page-2","Limit":10}"#,
+        r#"{"Action":"StartMatchBackfill","RequestId":"r-8","TicketId":"","GameSessionArn":"arn:aws:gamelift:us-east-1::gamesession/fleet-9/gs-3","MatchmakingConfigurationArn":"arn:aws:gamelift:us-east-1:123456789012:matchmakingconfiguration/duel","Players":[{"PlayerId":"alice","Team":"blue","PlayerAttributes":{"skill":{"AttrType":"DOUBLE","N":1500},"maps":{"AttrType":"STRING_LIST","SL":["dunes"]}},"LatencyInMs":{"us-east-1":35}}]}"#,
+        r#"{"Action":"StopMatchBackfill","RequestId":"r-9","GameSessionArn":"arn:aws:gamelift:us-east-1::gamesession/fleet-9/gs-3","MatchmakingConfigurationArn":"arn:aws:gamelift:us-east-1:123456789012:matchmakingconfiguration/duel","TicketId":"t-1"}"#,
+        r#"{"Action":"TerminateServerProcess","RequestId":"r-10"}"#,
+        r#"{"Action":"GetComputeCertificate","RequestId":"r-11"}"#,
+        r#"{"Action":"GetFleetRoleCredentials","RequestId":"r-12","RoleArn":"arn:aws:iam::123456789012:role/game","RoleSessionName":"fleet-9-host-1"}"#,
+    ];
+
+    /// The case count: 1024 by default (about a second in a debug build), `PROPTEST_CASES`
+    /// to run longer by hand.
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1024)
+    }
+
+    /// Characters that matter to a JSON reader, and any other.
+    fn arb_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            prop::sample::select(vec![
+                '{', '}', '[', ']', '"', ':', ',', '\\', '0', '-', 'e', '.', 't', 'n', ' ', '\n',
+                'é', '\u{0}',
+            ]),
+            any::<char>(),
+        ]
+    }
+
+    /// The seeds with a field besides `Action` and `RequestId`.
+    fn with_fields() -> Vec<&'static str> {
+        SEEDS
+            .iter()
+            .copied()
+            .filter(|s| {
+                serde_json::from_str::<Value>(s)
+                    .unwrap()
+                    .as_object()
+                    .unwrap()
+                    .len()
+                    > 2
+            })
+            .collect()
+    }
+
+    /// The error reply's message, checked for what every refusal must say.
+    fn refusal(reply: &str) -> Result<String, TestCaseError> {
+        let v: Value = serde_json::from_str(reply)
+            .map_err(|e| TestCaseError::fail(format!("the reply is not JSON: {e}: {reply}")))?;
+        prop_assert_eq!(&v["StatusCode"], 400, "{}", reply);
+        prop_assert!(
+            v["Action"].is_string() && v["RequestId"].is_string(),
+            "{}",
+            reply
+        );
+        let message = v["ErrorMessage"].as_str().unwrap_or_default().to_string();
+        prop_assert!(!message.is_empty(), "{}", reply);
+        Ok(message)
+    }
+
+    /// The SDKs' own messages parse (the seeds are right).
+    #[test]
+    fn the_sdk_messages_parse() {
+        for seed in SEEDS {
+            let p = parse(seed).unwrap_or_else(|e| panic!("{seed}: {e}"));
+            assert_eq!(
+                serde_json::from_str::<Value>(seed).unwrap()["Action"],
+                p.action
+            );
+        }
+    }
+
+    /// Found by `a_member_of_the_wrong_kind_is_named`: the error named no member.
+    #[test]
+    fn a_wrong_kind_names_its_member() {
+        let reply =
+            parse(r#"{"Action":"HeartbeatServerProcess","RequestId":"r-1","HealthStatus":"yes"}"#)
+                .unwrap_err();
+        let v: Value = serde_json::from_str(&reply).unwrap();
+        let message = v["ErrorMessage"].as_str().unwrap();
+        assert!(message.contains("\"HealthStatus\""), "{message}");
+        assert!(message.contains("expected a boolean"), "{message}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// A real message with characters replaced, inserted or removed, or cut short, parses
+        /// or is refused with a 400 that says what is wrong; a frame that is not JSON is
+        /// refused with where the reader stopped.
+        #[test]
+        fn mutated_sdk_messages_parse_or_say_what_is_wrong(
+            seed in prop::sample::select(SEEDS),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), arb_char(), 0u8..4), 1..5),
+        ) {
+            let mut chars: Vec<char> = seed.chars().collect();
+            for (at, c, kind) in edits {
+                match kind {
+                    0 if !chars.is_empty() => { let i = at.index(chars.len()); chars[i] = c; }
+                    1 => { let i = at.index(chars.len() + 1); chars.insert(i, c); }
+                    2 if !chars.is_empty() => { let i = at.index(chars.len()); chars.remove(i); }
+                    3 if !chars.is_empty() => { let i = at.index(chars.len()); chars.truncate(i); }
+                    _ => {}
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            if let Err(reply) = parse(&text) {
+                let message = refusal(&reply)?;
+                if serde_json::from_str::<Value>(&text).is_err() {
+                    prop_assert!(message.contains("not valid JSON") && message.contains("line"), "{}", message);
+                }
+            }
+        }
+
+        /// A real message with one member (at any depth) of the wrong JSON kind parses (the
+        /// SDKs' leniencies, e.g. a null list) or is refused naming the top-level member.
+        #[test]
+        fn a_member_of_the_wrong_kind_is_named(
+            seed in prop::sample::select(with_fields()),
+            member in any::<prop::sample::Index>(),
+            depth in 0usize..4,
+            value in prop_oneof![
+                Just(json!(null)), Just(json!(true)), Just(json!(-7)), Just(json!(1.5)),
+                Just(json!("text")), Just(json!([1, "a"])), Just(json!({"x": {}})),
+            ],
+        ) {
+            let mut msg: Value = serde_json::from_str(seed).unwrap();
+            let keys: Vec<String> = msg.as_object().unwrap().keys()
+                .filter(|k| !matches!(k.as_str(), "Action" | "RequestId")).cloned().collect();
+            let top = keys[member.index(keys.len())].clone();
+            // Go down `depth` levels from the member (first element, first member) and
+            // replace what is there.
+            let mut node = &mut msg[top.as_str()];
+            for _ in 0..depth {
+                let next = match node {
+                    Value::Array(a) if !a.is_empty() => 0.to_string(),
+                    Value::Object(m) if !m.is_empty() => m.keys().next().unwrap().clone(),
+                    _ => break,
+                };
+                node = match node {
+                    Value::Array(a) => &mut a[0],
+                    Value::Object(m) => m.get_mut(&next).unwrap(),
+                    _ => unreachable!(),
+                };
+            }
+            *node = value;
+            let text = msg.to_string();
+            match parse(&text) {
+                Ok(p) => prop_assert_eq!(p.action, msg["Action"].as_str().unwrap()),
+                Err(reply) => {
+                    let message = refusal(&reply)?;
+                    prop_assert!(message.contains(&top), "{} -> {}", text, message);
+                }
+            }
         }
     }
 

@@ -19,8 +19,10 @@ pub(crate) mod replies;
 pub(crate) mod tls;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use playfield_core::{ConnId, Event, GoneReason, Push};
 use replies::ReplyCache;
@@ -29,8 +31,19 @@ use replies::ReplyCache;
 /// legitimate request (StartMatchBackfill with many players) is far below it.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
-/// Messages above this size are not even read: the connection is closed with 1009.
-pub(crate) const HARD_MAX_MESSAGE_BYTES: usize = 16 << 20;
+/// Messages above this size are not even read: the connection is closed with 1009. Twice
+/// [`MAX_MESSAGE_BYTES`], so a message somewhat too large still gets an error reply that says
+/// so; it bounds what one ready connection makes the daemon buffer (it was 16 MiB, which 1,000
+/// ready game servers could turn into 16 GB; see `read_budget` for the total).
+pub(crate) const HARD_MAX_MESSAGE_BYTES: usize = 2 * MAX_MESSAGE_BYTES;
+
+/// Bytes of pushes queued for one connection that the game server has not read yet. A game
+/// server that stops reading its connection would otherwise make the daemon queue every push
+/// meant for it for ever (UpdateGameSession for each backfill, RefreshConnection, …): past
+/// this, its connection is closed with 1008 and a log line that says why. The largest push,
+/// a CreateGameSession with its matchmaker data (390,000 characters) and game session data
+/// (262,144), is well below it.
+pub(crate) const MAX_OUTBOUND_QUEUE_BYTES: usize = 8 << 20;
 
 /// What a connection task is asked to send.
 #[derive(Debug)]
@@ -39,16 +52,50 @@ pub(crate) enum Outbound {
     Close { code: u16, reason: String },
 }
 
+/// What is queued for one connection, shared by the registry (which queues) and the
+/// connection's task (which sends).
+#[derive(Default)]
+pub(crate) struct Outbox {
+    /// Bytes of pushes queued and not yet taken by the task.
+    queued: AtomicUsize,
+    /// Set once the queue went over [`MAX_OUTBOUND_QUEUE_BYTES`]: the task stops what it is
+    /// doing (a send the game server does not read) and closes the connection.
+    overflowed: Notify,
+}
+
+impl Outbox {
+    /// The task took `text` off the queue.
+    pub(crate) fn taken(&self, text: &str) {
+        self.queued.fetch_sub(text.len(), Ordering::AcqRel);
+    }
+
+    /// Resolves once the queue has gone over its bound.
+    pub(crate) async fn overflowed(&self) {
+        self.overflowed.notified().await
+    }
+}
+
+/// One open connection, as the registry sees it.
+struct ConnHandle {
+    tx: mpsc::UnboundedSender<Outbound>,
+    outbox: Arc<Outbox>,
+}
+
 /// The open game-server connections and the replies cached per request (for idempotent resends).
 #[derive(Default)]
 pub struct Registry {
-    conns: HashMap<ConnId, mpsc::UnboundedSender<Outbound>>,
+    conns: HashMap<ConnId, ConnHandle>,
     replies: HashMap<String, ReplyCache>,
 }
 
 impl Registry {
-    pub(crate) fn register(&mut self, conn: ConnId, tx: mpsc::UnboundedSender<Outbound>) {
-        self.conns.insert(conn, tx);
+    pub(crate) fn register(
+        &mut self,
+        conn: ConnId,
+        tx: mpsc::UnboundedSender<Outbound>,
+        outbox: Arc<Outbox>,
+    ) {
+        self.conns.insert(conn, ConnHandle { tx, outbox });
     }
 
     pub(crate) fn unregister(&mut self, conn: ConnId) {
@@ -57,20 +104,45 @@ impl Registry {
 
     pub(crate) fn push(&mut self, pid: &str, conn: ConnId, push: &Push) {
         let text = render::push(push);
-        match self.conns.get(&conn) {
-            Some(tx) if tx.send(Outbound::Text(text)).is_ok() => {
-                tracing::debug!(target: "playfield::gateway", "push to {pid} on {conn}")
-            }
-            _ => tracing::warn!(
+        let Some(handle) = self.conns.get(&conn) else {
+            tracing::warn!(
                 target: "playfield::gateway",
                 "push to {pid} dropped: connection {conn} is closed"
-            ),
+            );
+            return;
+        };
+        let len = text.len();
+        let queued = handle.outbox.queued.fetch_add(len, Ordering::AcqRel) + len;
+        if queued > MAX_OUTBOUND_QUEUE_BYTES {
+            handle.outbox.queued.fetch_sub(len, Ordering::AcqRel);
+            // The pID is the connection's own choice: escaped.
+            tracing::warn!(
+                target: "playfield",
+                "closing connection {conn} of process {}: it has stopped reading what the \
+                 daemon sends ({} bytes of pushes are waiting, the limit is \
+                 {MAX_OUTBOUND_QUEUE_BYTES}); a game server must keep reading its WebSocket",
+                crate::log_safe::log_safe(pid),
+                queued - len,
+            );
+            handle.outbox.overflowed.notify_one();
+            // Nothing more goes into a queue that is not read; the task closes the connection.
+            self.conns.remove(&conn);
+            return;
+        }
+        if handle.tx.send(Outbound::Text(text)).is_ok() {
+            tracing::debug!(target: "playfield::gateway", "push to {pid} on {conn}")
+        } else {
+            handle.outbox.queued.fetch_sub(len, Ordering::AcqRel);
+            tracing::warn!(
+                target: "playfield::gateway",
+                "push to {pid} dropped: connection {conn} is closed"
+            )
         }
     }
 
     pub(crate) fn close(&mut self, conn: ConnId, code: u16, reason: String) {
-        if let Some(tx) = self.conns.get(&conn) {
-            let _ = tx.send(Outbound::Close { code, reason });
+        if let Some(handle) = self.conns.get(&conn) {
+            let _ = handle.tx.send(Outbound::Close { code, reason });
         }
     }
 
