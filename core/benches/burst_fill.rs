@@ -83,7 +83,8 @@ fn latencies(rng: &mut ChaCha8Rng, p: &mut Player, lo: u32, hi: u32) {
     let skip = rng.random_range(0..REGIONS.len());
     for (k, r) in REGIONS.iter().enumerate() {
         if k != skip {
-            p.latency_ms.insert(r.to_string(), rng.random_range(lo..=hi));
+            p.latency_ms
+                .insert(r.to_string(), rng.random_range(lo..=hi));
         }
     }
 }
@@ -214,7 +215,11 @@ fn cases() -> Vec<Case> {
                 let mut p = base(i);
                 num(&mut p, "experience", rng.random_range(1..=100) as f64);
                 let k = rng.random_range(1..=2);
-                list(&mut p, "gameMode", &some(rng, &["deathmatch", "coop", "ctf"], k));
+                list(
+                    &mut p,
+                    "gameMode",
+                    &some(rng, &["deathmatch", "coop", "ctf"], k),
+                );
                 let k = rng.random_range(1..=3);
                 let maps = some(rng, &["canyon", "harbor", "tundra"], k);
                 list(&mut p, "acceptableMaps", &maps);
@@ -413,7 +418,7 @@ fn main() {
     let seeds = [1u64, 2, 3];
     println!(
         "burst_fill: solo players within {BURST_MS} ms, STANDALONE, request timeout \
-         {REQUEST_TIMEOUT_S} s, matchmaking cycle {} ms; sums over seeds {seeds:?}",
+         {REQUEST_TIMEOUT_S} s, matchmaking cycle: {}; sums over seeds {seeds:?}",
         CoreConfig::default().matchmaking_cycle_ms_or_none()
     );
     println!(
@@ -425,8 +430,8 @@ fn main() {
         let players: usize = runs.iter().map(|r| r.players).sum();
         let matches: usize = runs.iter().map(|r| r.matches).sum();
         let matched: usize = runs.iter().map(|r| r.matched).sum();
-        let fill = runs.iter().map(|r| r.fill * r.matches as f64).sum::<f64>()
-            / matches.max(1) as f64;
+        let fill =
+            runs.iter().map(|r| r.fill * r.matches as f64).sum::<f64>() / matches.max(1) as f64;
         let wait = runs
             .iter()
             .map(|r| r.wait_ms * r.matched as f64)
@@ -451,6 +456,6 @@ trait CycleSetting {
 
 impl CycleSetting for CoreConfig {
     fn matchmaking_cycle_ms_or_none(&self) -> String {
-        self.matchmaking_cycle_ms.to_string()
+        format!("{} ms", self.matchmaking_cycle_ms)
     }
 }

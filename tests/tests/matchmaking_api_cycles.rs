@@ -268,7 +268,12 @@ async fn thirty_players_sharing_map_and_mode_all_match_under_the_compound_exampl
         }
         let others = ids("o", 5);
         for (i, id) in others.iter().enumerate() {
-            let p = person(id, 1_000.0 + 3.0 * i as f64, 9_000.0 + 50.0 * i as f64, "harbor");
+            let p = person(
+                id,
+                1_000.0 + 3.0 * i as f64,
+                9_000.0 + 50.0 * i as f64,
+                "harbor",
+            );
             start(&c, "compound", id, p).await;
         }
         d.end_matchmaking_cycle();
@@ -331,7 +336,13 @@ async fn a_party_on_batch_distance_counts_as_its_min_max_or_avg() {
                 .await
                 .expect("StartMatchmaking for a party");
             for s in ["x", "y"] {
-                start(&c, &cfg, &format!("{cfg}-{s}"), player(&format!("{cfg}-{s}"), *solo)).await;
+                start(
+                    &c,
+                    &cfg,
+                    &format!("{cfg}-{s}"),
+                    player(&format!("{cfg}-{s}"), *solo),
+                )
+                .await;
             }
         }
         // Several cycles: whatever can match has.
