@@ -258,14 +258,38 @@ impl Store {
 const MAX_PLAYERS_PER_CALL: usize = 25;
 
 impl Core {
-    /// Reserves slots for players in an ACTIVE game session that accepts new players.
+    /// Reserves slots for players in an ACTIVE game session that accepts new players
+    /// (CreatePlayerSessions: 1..25 players a call).
     pub fn create_player_sessions(
         &mut self,
         now: Millis,
         game_session_id: &str,
         players: Vec<NewPlayerSession>,
     ) -> Result<Vec<PlayerSession>, CoreError> {
-        validate_players(&players)?;
+        validate_players(&players, MAX_PLAYERS_PER_CALL)?;
+        self.reserve_player_sessions(now, game_session_id, players)
+    }
+
+    /// Reserves slots for the players of a match placed or backfilled into a game session:
+    /// as [`Core::create_player_sessions`], without the API's 25-players-a-call limit, which
+    /// is the CreatePlayerSessions operation's and not the matchmaker's (a large match holds
+    /// up to 200 players, guide 002 line 196: "大型对战（41 至 200 名玩家）").
+    pub(crate) fn create_matched_player_sessions(
+        &mut self,
+        now: Millis,
+        game_session_id: &str,
+        players: Vec<NewPlayerSession>,
+    ) -> Result<Vec<PlayerSession>, CoreError> {
+        validate_players(&players, usize::MAX)?;
+        self.reserve_player_sessions(now, game_session_id, players)
+    }
+
+    fn reserve_player_sessions(
+        &mut self,
+        now: Millis,
+        game_session_id: &str,
+        players: Vec<NewPlayerSession>,
+    ) -> Result<Vec<PlayerSession>, CoreError> {
         self.check_room_for(game_session_id, &players)?;
         let gs = &self.game_sessions[game_session_id];
         let (fleet_id, ip, dns, port) = (
@@ -555,14 +579,11 @@ impl Core {
     }
 }
 
-fn validate_players(players: &[NewPlayerSession]) -> Result<(), CoreError> {
-    if players.is_empty() || players.len() > MAX_PLAYERS_PER_CALL {
+fn validate_players(players: &[NewPlayerSession], max: usize) -> Result<(), CoreError> {
+    if players.is_empty() || players.len() > max {
         return Err(CoreError::param(
             "PlayerIds",
-            format!(
-                "{} players given, 1..{MAX_PLAYERS_PER_CALL} allowed",
-                players.len()
-            ),
+            format!("{} players given, 1..{max} allowed", players.len()),
         ));
     }
     for (i, p) in players.iter().enumerate() {

@@ -21,6 +21,13 @@
 //!     as they are answered, with 100 servers connected and recycling; reported as tickets/s
 //!     taken in by the API and matches/s delivered to servers (first request to last
 //!     StartGameSession).
+//! (c) Latency of a larger full match, run between (a) and (b) on the idle daemon, over
+//!     `FULL_MATCHES` (300) 8 v 8 matches (two teams of 4–8; issue 14: "a match that is full
+//!     forms at once (the last-ticket-to-onStartGameSession latency for a full match stays
+//!     <= 10 ms p99)"): 15 StartMatchmaking calls are answered (no match yet: 15 players fill
+//!     none and the matchmaking cycle has not ended), then the clock starts as the 16th is
+//!     written and stops when the matched server's SDK hands out the StartGameSession event
+//!     with all 16 players. Target p99 <= 10 ms.
 //!
 //! Without `--bench` (e.g. `cargo test --benches`) it runs a short smoke pass.
 
@@ -44,11 +51,18 @@ const CONFIG: &str = "bench-1v1";
 const RULES: &str = r#"{"ruleLanguageVersion": "1.0",
     "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
               {"name": "blue", "minPlayers": 1, "maxPlayers": 1}]}"#;
+const CONFIG_8V8: &str = "bench-8v8";
+/// Two teams of 4–8: a match below 16 players waits for the end of its cycle, the 16th
+/// player makes it full.
+const RULES_8V8: &str = r#"{"ruleLanguageVersion": "1.0",
+    "teams": [{"name": "red", "minPlayers": 4, "maxPlayers": 8},
+              {"name": "blue", "minPlayers": 4, "maxPlayers": 8}]}"#;
 
 /// Sizes for a real run and for the smoke pass.
 struct Sizes {
     servers: usize,
     matches: usize,
+    full_matches: usize,
     connections: usize,
     tickets: usize,
 }
@@ -59,6 +73,7 @@ fn main() {
         Sizes {
             servers: 100,
             matches: 1_000,
+            full_matches: 300,
             connections: 4,
             tickets: 10_000,
         }
@@ -66,6 +81,7 @@ fn main() {
         Sizes {
             servers: 8,
             matches: 20,
+            full_matches: 5,
             connections: 2,
             tickets: 100,
         }
@@ -86,8 +102,8 @@ struct Pool {
     /// Servers ready and waiting for a game session.
     idle: AtomicUsize,
     changed: Notify,
-    /// When each StartGameSession reached a server.
-    started: mpsc::UnboundedSender<Instant>,
+    /// When each StartGameSession reached a server, and how many players its match has.
+    started: mpsc::UnboundedSender<(Instant, usize)>,
     stop: watch::Receiver<bool>,
 }
 
@@ -137,10 +153,13 @@ async fn server_slot(pool: Arc<Pool>) {
             let _ = sdk.destroy().await;
             return;
         };
-        let ServerEvent::StartGameSession(_) = event else {
+        let ServerEvent::StartGameSession(gs) = event else {
             panic!("{pid}: expected StartGameSession, got {event:?}");
         };
-        let _ = pool.started.send(Instant::now());
+        let _ = pool.started.send((
+            Instant::now(),
+            gs.matchmaker_data.matches("playerId").count(),
+        ));
         sdk.activate_game_session().await.expect("activate");
         sdk.process_ending().await.expect("process ending");
         sdk.destroy().await.expect("destroy");
@@ -148,7 +167,11 @@ async fn server_slot(pool: Arc<Pool>) {
 }
 
 fn ticket(id: &str, player: &str) -> serde_json::Value {
-    json!({"TicketId": id, "ConfigurationName": CONFIG, "Players": [{"PlayerId": player}]})
+    ticket_in(CONFIG, id, player)
+}
+
+fn ticket_in(config: &str, id: &str, player: &str) -> serde_json::Value {
+    json!({"TicketId": id, "ConfigurationName": config, "Players": [{"PlayerId": player}]})
 }
 
 async fn run(sizes: Sizes) {
@@ -185,6 +208,18 @@ async fn run(sizes: Sizes) {
     api.call(
         "CreateMatchmakingConfiguration",
         json!({"Name": CONFIG, "RuleSetName": "bench-rules", "RequestTimeoutSeconds": 600,
+               "AcceptanceRequired": false, "FlexMatchMode": "WITH_QUEUE",
+               "GameSessionQueueArns": [q["GameSessionQueue"]["GameSessionQueueArn"]]}),
+    )
+    .await;
+    api.call(
+        "CreateMatchmakingRuleSet",
+        json!({"Name": "bench-rules-8v8", "RuleSetBody": RULES_8V8}),
+    )
+    .await;
+    api.call(
+        "CreateMatchmakingConfiguration",
+        json!({"Name": CONFIG_8V8, "RuleSetName": "bench-rules-8v8", "RequestTimeoutSeconds": 600,
                "AcceptanceRequired": false, "FlexMatchMode": "WITH_QUEUE",
                "GameSessionQueueArns": [q["GameSessionQueue"]["GameSessionQueueArn"]]}),
     )
@@ -226,7 +261,7 @@ async fn run(sizes: Sizes) {
         let t0 = Instant::now();
         api.send(&second).await;
         answers.push(t0.elapsed());
-        let at = tokio::time::timeout(Duration::from_secs(10), started.recv())
+        let (at, _) = tokio::time::timeout(Duration::from_secs(10), started.recv())
             .await
             .expect("the match reaches a server")
             .expect("servers running");
@@ -239,6 +274,43 @@ async fn run(sizes: Sizes) {
     let p99 = percentile(&latencies, 99.0);
     println!(
         "latency p99 {:.2} ms: {} the 10 ms target",
+        p99.as_secs_f64() * 1e3,
+        if p99 <= Duration::from_millis(10) {
+            "within"
+        } else {
+            "OVER"
+        }
+    );
+
+    // (c) Latency of a full 8 v 8.
+    let mut full = Vec::with_capacity(sizes.full_matches);
+    for i in 0..sizes.full_matches {
+        pool.wait_idle(sizes.servers).await;
+        for k in 0..15 {
+            api.call(
+                "StartMatchmaking",
+                ticket_in(CONFIG_8V8, &format!("f{i}-{k}"), &format!("pf{i}-{k}")),
+            )
+            .await;
+        }
+        let last = api.request(
+            "StartMatchmaking",
+            &ticket_in(CONFIG_8V8, &format!("f{i}-15"), &format!("pf{i}-15")),
+        );
+        let t0 = Instant::now();
+        api.send(&last).await;
+        let (at, players) = tokio::time::timeout(Duration::from_secs(10), started.recv())
+            .await
+            .expect("the match reaches a server")
+            .expect("servers running");
+        assert_eq!(players, 16, "a full 8 v 8 reached the server");
+        full.push(at.saturating_duration_since(t0));
+    }
+    full.sort();
+    report("16th StartMatchmaking -> onStartGameSession", &full);
+    let p99 = percentile(&full, 99.0);
+    println!(
+        "full 8v8 latency p99 {:.2} ms: {} the 10 ms target",
         p99.as_secs_f64() * 1e3,
         if p99 <= Duration::from_millis(10) {
             "within"
@@ -276,7 +348,8 @@ async fn run(sizes: Sizes) {
         last = tokio::time::timeout(Duration::from_secs(60), started.recv())
             .await
             .unwrap_or_else(|_| panic!("only {n} of {expected_matches} matches reached a server"))
-            .expect("servers running");
+            .expect("servers running")
+            .0;
     }
     let delivered = last.saturating_duration_since(start);
     println!(

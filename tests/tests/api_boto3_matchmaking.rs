@@ -390,3 +390,100 @@ async fn boto3_sees_matchmaking_errors_typed() {
     })
     .await
 }
+
+/// Issue 14, as its report measured it through boto3 (where 16 tickets made two 4 v 4s):
+/// 16 compatible tickets within one matchmaking cycle for two teams of 4–8 make one 8 v 8.
+/// Guide 002 line 843 (example 1, teams of 4–8): "对于在有效规模范围内的团队，对战构建器会尽量尝试
+/// 匹配允许的最大玩家数量" (for teams within the valid size range, the matchmaker tries to match
+/// the maximum number of players); guide 002 lines 446–452: the pool's tickets are batched and
+/// matches built around each batch's oldest ticket; guide 002 line 193: a match whose slots are
+/// filled is ready — the 16th StartMatchmaking forms it, no time passing. One game session
+/// gets all 16 players, and DescribeMatchmaking shows all 16 tickets COMPLETED into it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_sixteen_tickets_in_one_cycle_make_one_8v8() {
+    const FOUR_TO_EIGHT: &str = r#"{"ruleLanguageVersion": "1.0",
+        "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+        "teams": [{"name": "red", "minPlayers": 4, "maxPlayers": 8},
+                  {"name": "blue", "minPlayers": 4, "maxPlayers": 8}]}"#;
+    tokio::task::spawn_blocking(python).await.unwrap();
+    bounded(async {
+        let d = TestDaemon::start().await;
+        let sdk = ready_server(&d, FLEET, "proc-boto3-8v8").await;
+        let ids: Vec<String> = (0..16).map(|i| format!("t{i:02}")).collect();
+        let mut calls = vec![
+            json!(["create_matchmaking_rule_set", {"Name": "eight", "RuleSetBody": FOUR_TO_EIGHT}]),
+            json!(["create_game_session_queue", {"Name": "q", "TimeoutInSeconds": 30,
+                "Destinations": [{"DestinationArn": format!("arn:aws:gamelift:us-west-2::fleet/{FLEET}")}]}]),
+            json!(["create_matchmaking_configuration", {"Name": "eight", "RuleSetName": "eight",
+                "RequestTimeoutSeconds": 60, "AcceptanceRequired": false,
+                "GameSessionQueueArns": ["arn:aws:gamelift:us-west-2::gamesessionqueue/q"]}]),
+        ];
+        for (i, id) in ids.iter().enumerate().take(15) {
+            calls.push(json!(["start_matchmaking", {"TicketId": id, "ConfigurationName": "eight",
+                "Players": [{"PlayerId": format!("p{i:02}"), "PlayerAttributes": {"skill": {"N": 10.0}}}]}]));
+        }
+        calls.push(json!(["describe_matchmaking", {"TicketIds": &ids[..10]}]));
+        calls.push(json!(["describe_matchmaking", {"TicketIds": &ids[10..15]}]));
+        calls.push(json!(["start_matchmaking", {"TicketId": "t15", "ConfigurationName": "eight",
+            "Players": [{"PlayerId": "p15", "PlayerAttributes": {"skill": {"N": 10.0}}}]}]));
+        let at = d.now();
+        let r = boto3(&d, "AKIDLOCAL", Value::Array(calls)).await;
+        assert!(r.iter().all(|x| x.get("Error").is_none()), "{r:?}");
+        for t in r[18]["TicketList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(r[19]["TicketList"].as_array().unwrap())
+        {
+            assert_eq!(t["Status"], "SEARCHING", "15 players fill no match yet: {t}");
+        }
+        // No time passed: the full match formed in the 16th ticket's call.
+        let gs = started_session(&sdk).await;
+        assert_eq!(d.now(), at, "the clock did not move");
+        let md: Value = serde_json::from_str(&gs.matchmaker_data).expect("matchmaker data JSON");
+        let mut sizes: Vec<(String, usize)> = md["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap().to_string(),
+                    t["players"].as_array().unwrap().len(),
+                )
+            })
+            .collect();
+        sizes.sort();
+        assert_eq!(
+            sizes,
+            [("blue".to_string(), 8), ("red".to_string(), 8)],
+            "{md}"
+        );
+        sdk.activate_game_session().await.expect("activate");
+        for id in &ids {
+            wait_ticket(&d, id, TicketStatus::Completed).await;
+        }
+        let r = boto3(
+            &d,
+            "AKIDLOCAL",
+            json!([
+                ["describe_matchmaking", {"TicketIds": &ids[..10]}],
+                ["describe_matchmaking", {"TicketIds": &ids[10..]}],
+            ]),
+        )
+        .await;
+        let done: Vec<&Value> = r
+            .iter()
+            .flat_map(|x| x["TicketList"].as_array().unwrap())
+            .collect();
+        assert_eq!(done.len(), 16, "{r:?}");
+        for t in done {
+            assert_eq!(t["Status"], "COMPLETED", "{t}");
+            assert_eq!(
+                t["GameSessionConnectionInfo"]["GameSessionArn"],
+                gs.game_session_id.as_str(),
+                "one game session for all 16: {t}"
+            );
+        }
+    })
+    .await
+}

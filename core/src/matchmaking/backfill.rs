@@ -363,7 +363,7 @@ impl Core {
                 player_data: None,
             })
             .collect();
-        match self.create_player_sessions(now, gs, newcomers) {
+        match self.create_matched_player_sessions(now, gs, newcomers) {
             Ok(s) => Some(s),
             Err(e) => {
                 for t in &m.ticket_ids {

@@ -388,7 +388,7 @@ impl Core {
                 player_data: None,
             })
             .collect();
-        let sessions = match self.create_player_sessions(now, gs_id, players) {
+        let sessions = match self.create_matched_player_sessions(now, gs_id, players) {
             Ok(s) => s,
             Err(e) => {
                 return self.end_placement(

@@ -298,3 +298,31 @@ fn a_direct_placement_is_fulfilled_times_out_or_is_cancelled() {
         "no game session placement 'zz'"
     );
 }
+
+/// A match of more than 25 players is seated whole: CreatePlayerSessions takes 1..25 players a
+/// call (service-api.md §9.2), but that is the operation's limit, not the matchmaker's — a
+/// large match holds up to 200 (guide 002 line 196: "大型对战（41 至 200 名玩家）"). A 15 v 15
+/// (30 players, full: it forms at once) activates with 30 player sessions and every ticket
+/// COMPLETED. Before the fix every ticket FAILED with UNEXPECTED_ERROR.
+#[test]
+fn a_match_of_more_than_25_players_is_seated_whole() {
+    let mut c = core_with(&teams_rule_set(15, 15), |_| {});
+    ready(&mut c, T0, "p1", 1);
+    c.take_effects();
+    for i in 0..30 {
+        start(&mut c, T0, &format!("t{i:02}"), &[&format!("p{i:02}")]);
+    }
+    let gs = pushes(&mut c)
+        .into_iter()
+        .find_map(|p| match p {
+            Push::CreateGameSession(gs) => Some(gs),
+            _ => None,
+        })
+        .expect("the full match is placed");
+    c.activate_game_session(T0 + 5, "p1", &gs.id).unwrap();
+    for i in 0..30 {
+        let t = c.ticket(&format!("t{i:02}")).unwrap();
+        assert_eq!(t.status, TicketStatus::Completed, "t{i:02}: {t:?}");
+    }
+    assert_eq!(c.current_player_session_count(&gs.id), 30);
+}
