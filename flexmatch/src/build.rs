@@ -96,6 +96,12 @@ pub(crate) struct Builder {
     joined: Vec<[u64; 2]>,
     /// Top-level latency rules: (rule index, maxLatency slot, party aggregation).
     latency_rules: Vec<(usize, usize, super::ruleset::PartyAgg)>,
+    /// Regions where every ticket of `tickets[..=k]` is within the latency rules, at `k`
+    /// (bit set = region acceptable; backfill tickets do not narrow it), under the
+    /// parameters `region_params` points at: kept as tickets come and go, so trying a
+    /// candidate costs its own regions, not the whole match's.
+    region_and: Vec<u64>,
+    region_params: usize,
 }
 
 impl Builder {
@@ -122,6 +128,8 @@ impl Builder {
                     _ => None,
                 })
                 .collect(),
+            region_and: Vec::new(),
+            region_params: 0,
         }
     }
 
@@ -135,6 +143,7 @@ impl Builder {
         self.tickets.clear();
         self.placed.clear();
         self.joined.clear();
+        self.region_and.clear();
         self.backfill = None;
         self.counters.iter_mut().for_each(|c| *c = [0; 2]);
     }
@@ -248,11 +257,12 @@ impl Builder {
         if self.latency_rules.is_empty() || cx.store.regions.len() > 64 {
             return true;
         }
+        let rules = &self.latency_rules;
         let mask = |t: u32| -> u64 {
             let rec = cx.store.get(t);
             let mut m = 0u64;
             for &(region, _) in rec.latency.iter() {
-                let ok = self.latency_rules.iter().all(|&(_, slot, party)| {
+                let ok = rules.iter().all(|&(_, slot, party)| {
                     rec.latency(region, party)
                         .is_some_and(|ms| !super::rules::over(ms, params[slot]))
                 });
@@ -262,15 +272,23 @@ impl Builder {
             }
             m
         };
-        let mut common = mask(slot);
-        for &t in &self.tickets {
-            if common == 0 {
-                break;
-            }
-            if !cx.store.is_backfill[t as usize] {
-                common &= mask(t);
-            }
+        // Another expansion stage: every ticket's regions again.
+        if self.region_params != params.as_ptr() as usize {
+            self.region_params = params.as_ptr() as usize;
+            self.region_and.clear();
         }
+        while self.region_and.len() < self.tickets.len() {
+            let t = self.tickets[self.region_and.len()];
+            let m = if cx.store.is_backfill[t as usize] {
+                u64::MAX
+            } else {
+                mask(t)
+            };
+            let before = self.region_and.last().copied().unwrap_or(u64::MAX);
+            self.region_and.push(before & m);
+        }
+        let all = self.region_and.last().copied().unwrap_or(u64::MAX);
+        let common = if all == 0 { 0 } else { all & mask(slot) };
         if common == 0 {
             let rule = self.latency_rules[0].0;
             self.counters[rule][1] += 1;
@@ -308,6 +326,7 @@ impl Builder {
             let k = self.tickets.len() - 1;
             self.credit(cx, k);
             self.tickets.pop();
+            self.region_and.truncate(k);
             self.joined.truncate(k * self.counters.len());
         }
     }

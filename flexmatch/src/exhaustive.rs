@@ -22,6 +22,7 @@ use super::metrics::accumulate;
 use super::ruleset::{
     AgeSelection, BackfillPriority, Batching, MapKey, PartyAgg, RuleKind, SortDirection,
 };
+use super::spread::{judged, Index, Spread};
 use super::store::{TicketRec, Val};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -189,18 +190,9 @@ fn run_batch(
     totals: &mut [[u64; 2]],
 ) {
     let mut used = vec![false; batch.len()];
-    let sort_rules: Vec<&RuleKind> = cx
-        .rs
-        .rules
-        .iter()
-        .map(|r| &r.kind)
-        .filter(|k| {
-            matches!(
-                k,
-                RuleKind::AbsoluteSort { .. } | RuleKind::DistanceSort { .. }
-            )
-        })
-        .collect();
+    let sort_rules = sort_rules(cx);
+    // Tickets a spread rule keeps apart from the anchor would be refused: skip them unjudged.
+    let spreads = Spread::of(cx.rs);
     for ai in 0..batch.len() {
         if used[ai] {
             continue;
@@ -217,7 +209,10 @@ fn run_batch(
         if started {
             order_candidates(cx, batch, ai, &sort_rules, sorter);
             for &j in &sorter.idx {
-                if used[j] || cx.store.is_backfill[batch[j] as usize] {
+                if used[j]
+                    || cx.store.is_backfill[batch[j] as usize]
+                    || !judged(cx, &spreads, anchor, batch[j], &mut b.counters)
+                {
                     continue;
                 }
                 b.try_add(cx, batch[j]);
@@ -353,40 +348,16 @@ pub(crate) enum Seeded {
     FullOnly { limit: usize },
 }
 
-/// A pass that builds matches only around `seeds` (the tickets that changed since the last
-/// pass): any new match must hold one of them, since the rest were already tried against
-/// each other at the same expansion step. Each seed, oldest first, is tried against every
-/// other ticket of `pool` (oldest first, or in the sort rules' order), so two tickets that can
-/// form a match always meet, however large the pool — batches cut at random could keep them
-/// apart for ever (issue 14 item 5). Cost: O(seeds × pool) rule checks at worst, none for a
-/// cycle in which nothing changed.
-pub(crate) fn run_seeded(
-    cx: &Ctx<'_>,
-    seeds: &[u32],
-    mut pool: Vec<u32>,
-    mode: Seeded,
-    totals: &mut [[u64; 2]],
-) -> Vec<Found> {
+/// What a seeded pass found, and the seeds it had no work left for (oldest first).
+pub(crate) struct SeededOut {
+    pub found: Vec<Found>,
+    pub unvisited: Vec<u32>,
+}
+
+/// Order of a seeded pass: backfill tickets first or last as `backfillPriority` says, then
+/// oldest first, ties by ticket id.
+fn seeded_order(cx: &Ctx<'_>, a: u32, b: u32) -> Ordering {
     let store = cx.store;
-    let mut seeds = seeds.to_vec();
-    if mode == Seeded::Cycle {
-        drop_hopeless_tickets(cx, &mut seeds, totals);
-    }
-    {
-        // A waiting backfill ticket is looking for players: a newcomer may be what it needs,
-        // and a backfill match forms at once (its game is running), full or not.
-        if seeds.iter().any(|&s| !store.is_backfill[s as usize]) {
-            let new: std::collections::HashSet<u32> = seeds.iter().copied().collect();
-            seeds.extend(
-                pool.iter()
-                    .copied()
-                    .filter(|&s| store.is_backfill[s as usize] && !new.contains(&s)),
-            );
-        }
-    }
-    if seeds.is_empty() {
-        return Vec::new();
-    }
     let class = |s: u32| match (
         cx.rs.algorithm.backfill_priority,
         store.is_backfill[s as usize],
@@ -394,12 +365,95 @@ pub(crate) fn run_seeded(
         (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
         _ => 1,
     };
-    let order = |a: &u32, b: &u32| {
-        (class(*a), store.created[*a as usize])
-            .cmp(&(class(*b), store.created[*b as usize]))
-            .then_with(|| by_age(store, *a, *b))
+    (class(a), store.created[a as usize])
+        .cmp(&(class(b), store.created[b as usize]))
+        .then_with(|| by_age(store, a, b))
+}
+
+/// The seeds of a seeded pass, oldest first: `seeds` that can be in some match, and when a
+/// regular ticket is among them every waiting backfill ticket of `pool` too (a newcomer may be
+/// what it needs, and a backfill match forms at once: its game is running, full or not).
+fn seeds_of(
+    cx: &Ctx<'_>,
+    seeds: &[u32],
+    pool: &[u32],
+    mode: Seeded,
+    totals: &mut [[u64; 2]],
+) -> Vec<u32> {
+    let store = cx.store;
+    let mut seeds = seeds.to_vec();
+    if mode == Seeded::Cycle {
+        drop_hopeless_tickets(cx, &mut seeds, totals);
+    }
+    if seeds.iter().any(|&s| !store.is_backfill[s as usize]) {
+        let new: std::collections::HashSet<u32> = seeds.iter().copied().collect();
+        seeds.extend(
+            pool.iter()
+                .copied()
+                .filter(|&s| store.is_backfill[s as usize] && !new.contains(&s)),
+        );
+    }
+    seeds.sort_by(|&a, &b| seeded_order(cx, a, b));
+    seeds
+}
+
+/// Candidates for `seed`, in `pool` order, into `batch` after the seed: the waiting regular
+/// tickets not yet used, less those a spread rule keeps apart from the seed (see
+/// [`crate::spread`]), found through `index` when there is one.
+#[allow(clippy::too_many_arguments)]
+fn candidates(
+    cx: &Ctx<'_>,
+    seed: u32,
+    pool: &[u32],
+    used: &[bool],
+    spreads: &[Spread],
+    index: Option<&mut Index>,
+    near: &mut Vec<u32>,
+    batch: &mut Vec<u32>,
+    counters: &mut [[u64; 2]],
+) {
+    let store = cx.store;
+    let free = |s: u32| s != seed && !used[s as usize] && !store.is_backfill[s as usize];
+    batch.clear();
+    batch.push(seed);
+    let indexed = index.is_some_and(|ix| ix.partners(cx, spreads, pool, seed, near));
+    if indexed {
+        batch.extend(near.iter().map(|&i| pool[i as usize]).filter(|&s| free(s)));
+    } else {
+        batch.extend(
+            pool.iter()
+                .copied()
+                .filter(|&s| free(s) && judged(cx, spreads, seed, s, counters)),
+        );
+    }
+}
+
+/// A pass that builds matches only around `seeds` (the tickets that changed since the last
+/// pass): any new match must hold one of them, since the rest were already tried against
+/// each other at the same expansion step. Each seed, oldest first, is tried against every
+/// other ticket of `pool` (oldest first, or in the sort rules' order), so two tickets that can
+/// form a match always meet, however large the pool — batches cut at random could keep them
+/// apart for ever (issue 14 item 5). Cost: O(seeds × pool) rule checks at worst, none for a
+/// cycle in which nothing changed; a spread rule (see [`crate::spread`]) cuts it to the
+/// tickets within reach of each seed. Once `work` candidates were looked at (and at least
+/// `min_seeds` seeds visited), the seeds left are returned unvisited.
+pub(crate) fn run_seeded(
+    cx: &Ctx<'_>,
+    seeds: &[u32],
+    mut pool: Vec<u32>,
+    mode: Seeded,
+    (work, min_seeds): (usize, usize),
+    totals: &mut [[u64; 2]],
+) -> SeededOut {
+    let seeds = seeds_of(cx, seeds, &pool, mode, totals);
+    let mut out = SeededOut {
+        found: Vec::new(),
+        unvisited: Vec::new(),
     };
-    seeds.sort_by(order);
+    if seeds.is_empty() {
+        return out;
+    }
+    let order = |a: &u32, b: &u32| seeded_order(cx, *a, *b);
     let limit = match mode {
         Seeded::Cycle => usize::MAX,
         Seeded::FullOnly { limit } => limit,
@@ -412,30 +466,26 @@ pub(crate) fn run_seeded(
         pool.truncate(keep);
     }
     pool.sort_by(order);
-    let sort_rules: Vec<&RuleKind> = cx
-        .rs
-        .rules
-        .iter()
-        .map(|r| &r.kind)
-        .filter(|k| {
-            matches!(
-                k,
-                RuleKind::AbsoluteSort { .. } | RuleKind::DistanceSort { .. }
-            )
-        })
-        .collect();
-    let mut used: std::collections::HashSet<u32> = std::collections::HashSet::new();
-    let mut b = Builder::new(cx.rs);
-    let mut alt = Builder::new(cx.rs);
+    let spreads = Spread::of(cx.rs);
+    // One seed looks through the pool at no more cost than building the index.
+    let mut index =
+        (!spreads.is_empty() && seeds.len() > 4).then(|| Index::build(cx, &spreads, &pool));
+    let sort_rules = sort_rules(cx);
+    let mut used = vec![false; cx.store.slots.len()];
+    let (mut b, mut alt) = (Builder::new(cx.rs), Builder::new(cx.rs));
     let mut sorter = Sorter::default();
-    let mut out = Vec::new();
-    let mut batch: Vec<u32> = Vec::with_capacity(pool.len() + 1);
-    for &seed in &seeds {
-        if used.contains(&seed) {
+    let (mut near, mut batch) = (Vec::new(), Vec::with_capacity(pool.len() + 1));
+    let mut spent = 0usize;
+    for (k, &seed) in seeds.iter().enumerate() {
+        if spent >= work && k >= min_seeds {
+            out.unvisited = seeds[k..].to_vec();
+            break;
+        }
+        if used[seed as usize] {
             continue;
         }
         b.clear(cx);
-        let started = if store.is_backfill[seed as usize] {
+        let started = if cx.store.is_backfill[seed as usize] {
             b.seed_backfill(cx, seed);
             true
         } else {
@@ -443,13 +493,12 @@ pub(crate) fn run_seeded(
         };
         if started {
             // The seed at position 0, then the other waiting tickets in age order.
-            batch.clear();
-            batch.push(seed);
-            batch.extend(
-                pool.iter()
-                    .copied()
-                    .filter(|&s| s != seed && !used.contains(&s) && !store.is_backfill[s as usize]),
+            let ix = index.as_mut();
+            let c = &mut b.counters;
+            candidates(
+                cx, seed, &pool, &used, &spreads, ix, &mut near, &mut batch, c,
             );
+            spent += batch.len();
             order_candidates(cx, &batch, 0, &sort_rules, &mut sorter);
             for &j in sorter.idx.iter().take(limit) {
                 b.try_add(cx, batch[j]);
@@ -465,15 +514,34 @@ pub(crate) fn run_seeded(
                     better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
                     m = better;
                 }
-                used.extend(b.tickets.iter().copied());
-                out.push(m);
+                b.tickets.iter().for_each(|&t| used[t as usize] = true);
+                out.found.push(m);
             }
         }
+        spent += 1;
         accumulate(totals, &b.counters);
+    }
+    if let Some(ix) = &mut index {
+        ix.credit(cx, &spreads, &pool, totals);
     }
     b.clear(cx);
     alt.clear(cx);
     out
+}
+
+/// The rule set's sort rules (absoluteSort, distanceSort), in rule order.
+fn sort_rules<'r>(cx: &Ctx<'r>) -> Vec<&'r RuleKind> {
+    cx.rs
+        .rules
+        .iter()
+        .map(|r| &r.kind)
+        .filter(|k| {
+            matches!(
+                k,
+                RuleKind::AbsoluteSort { .. } | RuleKind::DistanceSort { .. }
+            )
+        })
+        .collect()
 }
 
 /// Rebuilds the match in `b` with its tickets placed oldest first (`order`), so a match found
