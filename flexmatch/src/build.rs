@@ -102,6 +102,8 @@ pub(crate) struct Builder {
     /// candidate costs its own regions, not the whole match's.
     region_and: Vec<u64>,
     region_params: usize,
+    /// (oldest, newest) creation time of `tickets[..=k]`, at `k`: a match's age in O(1).
+    created: Vec<(u64, u64)>,
 }
 
 impl Builder {
@@ -130,6 +132,7 @@ impl Builder {
                 .collect(),
             region_and: Vec::new(),
             region_params: 0,
+            created: Vec::new(),
         }
     }
 
@@ -144,6 +147,7 @@ impl Builder {
         self.placed.clear();
         self.joined.clear();
         self.region_and.clear();
+        self.created.clear();
         self.backfill = None;
         self.counters.iter_mut().for_each(|c| *c = [0; 2]);
     }
@@ -165,6 +169,9 @@ impl Builder {
     /// A ticket enters `tickets`: note the counters it starts from.
     fn join(&mut self, cx: &Ctx<'_>, slot: u32) {
         cx.store.prefetch_evaluations(slot);
+        let c = cx.store.created[slot as usize];
+        let (lo, hi) = self.created.last().copied().unwrap_or((c, c));
+        self.created.push((lo.min(c), hi.max(c)));
         self.tickets.push(slot);
         self.joined.extend_from_slice(&self.counters);
     }
@@ -196,14 +203,13 @@ impl Builder {
 
     /// Age of the match if `extra` (a creation time) joined it.
     fn age(&self, cx: &Ctx<'_>, extra: Option<u64>) -> u64 {
-        let times = self
-            .tickets
-            .iter()
-            .map(|&t| cx.store.created[t as usize])
-            .chain(extra);
+        let span = self.created.last().copied();
         let reference = match cx.rs.algorithm.expansion_age {
-            AgeSelection::Newest => times.max(),
-            AgeSelection::Oldest => times.min(),
+            AgeSelection::Newest => span.map(|s| s.1).max(extra),
+            AgeSelection::Oldest => match (span, extra) {
+                (Some(s), Some(e)) => Some(s.0.min(e)),
+                (s, e) => s.map(|s| s.0).or(e),
+            },
         };
         reference.map_or(0, |r| cx.now_ms.saturating_sub(r))
     }
@@ -327,6 +333,7 @@ impl Builder {
             self.credit(cx, k);
             self.tickets.pop();
             self.region_and.truncate(k);
+            self.created.truncate(k);
             self.joined.truncate(k * self.counters.len());
         }
     }

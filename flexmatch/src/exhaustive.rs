@@ -141,6 +141,8 @@ pub(crate) fn run(
     let mut out = Vec::new();
     let mut sorter = Sorter::default();
     let mut keyed: Vec<(u8, u64, u32)> = Vec::with_capacity(batch);
+    // Slots already in a match of this pass.
+    let mut used = vec![false; store.slots.len()];
     for chunk in slots.chunks_mut(batch) {
         let class = |s: u32| match (
             cx.rs.algorithm.backfill_priority,
@@ -165,7 +167,16 @@ pub(crate) fn run(
         for (dst, k) in chunk.iter_mut().zip(&keyed) {
             *dst = k.2;
         }
-        run_batch(cx, chunk, &mut b, &mut alt, &mut sorter, &mut out, totals);
+        run_batch(
+            cx,
+            chunk,
+            &mut b,
+            &mut alt,
+            &mut sorter,
+            &mut used,
+            &mut out,
+            totals,
+        );
     }
     b.clear(cx);
     alt.clear(cx);
@@ -186,18 +197,18 @@ fn run_batch(
     b: &mut Builder,
     alt: &mut Builder,
     sorter: &mut Sorter,
+    used: &mut [bool],
     out: &mut Vec<Found>,
     totals: &mut [[u64; 2]],
 ) {
-    let mut used = vec![false; batch.len()];
     let sort_rules = sort_rules(cx);
     // Tickets a spread rule keeps apart from the anchor would be refused: skip them unjudged.
     let spreads = Spread::of(cx.rs);
     for ai in 0..batch.len() {
-        if used[ai] {
+        let anchor = batch[ai];
+        if used[anchor as usize] {
             continue;
         }
-        let anchor = batch[ai];
         let anchor_rec = cx.store.get(anchor);
         b.clear(cx);
         let started = if anchor_rec.backfill {
@@ -207,15 +218,25 @@ fn run_batch(
             b.try_add(cx, anchor)
         };
         if started {
-            order_candidates(cx, batch, ai, &sort_rules, sorter);
-            for &j in &sorter.idx {
-                if used[j]
-                    || cx.store.is_backfill[batch[j] as usize]
-                    || !judged(cx, &spreads, anchor, batch[j], &mut b.counters)
+            // Without sort rules the candidates are the batch in order: no list to build.
+            let sorted = !sort_rules.is_empty();
+            if sorted {
+                order_candidates(cx, batch, ai, &sort_rules, sorter);
+            }
+            for k in 0..batch.len() - 1 {
+                let j = match (sorted, k < ai) {
+                    (true, _) => sorter.idx[k],
+                    (false, true) => k,
+                    (false, false) => k + 1,
+                };
+                let c = batch[j];
+                if used[c as usize]
+                    || cx.store.is_backfill[c as usize]
+                    || !judged(cx, &spreads, anchor, c, &mut b.counters)
                 {
                     continue;
                 }
-                b.try_add(cx, batch[j]);
+                b.try_add(cx, c);
                 if b.is_full(cx) {
                     break;
                 }
@@ -226,11 +247,7 @@ fn run_batch(
                     better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
                     m = better;
                 }
-                for &t in &b.tickets {
-                    if let Some(k) = batch.iter().position(|&x| x == t) {
-                        used[k] = true;
-                    }
-                }
+                b.tickets.iter().for_each(|&t| used[t as usize] = true);
                 out.push(m);
             }
         }
