@@ -475,14 +475,7 @@ pub(crate) fn run_seeded(
         Seeded::Cycle => usize::MAX,
         Seeded::FullOnly { limit } => limit,
     };
-    // Only the oldest `limit` candidates (besides the seeds) can be looked at: select them in
-    // O(n) before sorting, so an arrival costs the same in a pool of any size.
-    let keep = limit.saturating_add(seeds.len());
-    if keep < pool.len() {
-        pool.select_nth_unstable_by(keep, order);
-        pool.truncate(keep);
-    }
-    pool.sort_by(order);
+    oldest(&mut pool, limit.saturating_add(seeds.len()), order);
     let spreads = Spread::of(cx.rs);
     // One seed looks through the pool at no more cost than building the index.
     let mut index =
@@ -523,14 +516,7 @@ pub(crate) fn run_seeded(
                     break;
                 }
             }
-            let any = mode == Seeded::Cycle || b.has_backfill();
-            if (any || b.is_full(cx)) && b.finish(cx, 1) && (any || b.is_full(cx)) {
-                in_age_order(cx, &mut b, &order, totals);
-                let mut m = b.to_found(cx);
-                if let Some(mut better) = super::balanced::rebalance(cx, &b, &mut alt) {
-                    better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
-                    m = better;
-                }
+            if let Some(m) = conclude(cx, &mut b, &mut alt, mode, totals) {
                 b.tickets.iter().for_each(|&t| used[t as usize] = true);
                 out.found.push(m);
             }
@@ -544,6 +530,38 @@ pub(crate) fn run_seeded(
     b.clear(cx);
     alt.clear(cx);
     out
+}
+
+/// Keeps the oldest `keep` of `pool` (by `order`), sorted: selected in O(n) before sorting,
+/// so an arrival that looks at no more than `keep` candidates costs the same in any pool.
+fn oldest(pool: &mut Vec<u32>, keep: usize, order: impl Fn(&u32, &u32) -> Ordering) {
+    if keep < pool.len() {
+        pool.select_nth_unstable_by(keep, &order);
+        pool.truncate(keep);
+    }
+    pool.sort_by(order);
+}
+
+/// The match grown in `b` around a seed, if it stands: any match in a cycle (or with a
+/// backfill ticket), only a full one on an arrival; rebuilt oldest first when that holds.
+fn conclude(
+    cx: &Ctx<'_>,
+    b: &mut Builder,
+    alt: &mut Builder,
+    mode: Seeded,
+    totals: &mut [[u64; 2]],
+) -> Option<Found> {
+    let any = mode == Seeded::Cycle || b.has_backfill();
+    if !((any || b.is_full(cx)) && b.finish(cx, 1) && (any || b.is_full(cx))) {
+        return None;
+    }
+    in_age_order(cx, b, &|a: &u32, b: &u32| seeded_order(cx, *a, *b), totals);
+    let mut m = b.to_found(cx);
+    if let Some(mut better) = super::balanced::rebalance(cx, b, alt) {
+        better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
+        m = better;
+    }
+    Some(m)
 }
 
 /// The rule set's sort rules (absoluteSort, distanceSort), in rule order.
