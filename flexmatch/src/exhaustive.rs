@@ -416,7 +416,7 @@ fn seeds_of(
 
 /// Candidates for `seed`, in `pool` order, into `batch` after the seed: the waiting regular
 /// tickets not yet used, less those a spread rule keeps apart from the seed (see
-/// [`crate::spread`]), found through `index` when there is one.
+/// the `spread` module), found through `index` when there is one.
 #[allow(clippy::too_many_arguments)]
 fn candidates(
     cx: &Ctx<'_>,
@@ -451,7 +451,7 @@ fn candidates(
 /// other ticket of `pool` (oldest first, or in the sort rules' order), so two tickets that can
 /// form a match always meet, however large the pool — batches cut at random could keep them
 /// apart for ever (issue 14 item 5). Cost: O(seeds × pool) rule checks at worst, none for a
-/// cycle in which nothing changed; a spread rule (see [`crate::spread`]) cuts it to the
+/// cycle in which nothing changed; a spread rule (see the `spread` module) cuts it to the
 /// tickets within reach of each seed. Once `work` candidates were looked at (and at least
 /// `min_seeds` seeds visited), the seeds left are returned unvisited.
 pub(crate) fn run_seeded(

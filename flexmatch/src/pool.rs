@@ -16,7 +16,10 @@
 //! compatible tickets always meet, whatever the batches), up to a budget of rule
 //! checks per cycle (`SEED_WORK`; the rest wait for the next cycle); the
 //! guide's batches over the whole pool run only when an expansion step fell due
-//! or the last pass matched.
+//! or the last pass matched. When a rule bounds the spread of one number over a
+//! match (see the `spread` module), the pool is indexed by that number and a
+//! newcomer looks only at the tickets within its reach: a burst of n newcomers
+//! costs O(n log n) plus the pairs within reach, not n × pool.
 
 use super::balanced;
 use super::build::{Builder, Ctx, Found, Match};
@@ -84,7 +87,7 @@ pub struct Pool {
     /// Whether the last pass matched anything (then the rest deserves another look).
     last_pass_matched: bool,
     /// With a rule that keeps some pairs of tickets apart by one number (see
-    /// [`crate::spread`]): the tickets by that number, so a newcomer looks only at the
+    /// the `spread` module): the tickets by that number, so a newcomer looks only at the
     /// tickets within its reach.
     reach: Option<Reach>,
 }
