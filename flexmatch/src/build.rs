@@ -96,6 +96,14 @@ pub(crate) struct Builder {
     joined: Vec<[u64; 2]>,
     /// Top-level latency rules: (rule index, maxLatency slot, party aggregation).
     latency_rules: Vec<(usize, usize, super::ruleset::PartyAgg)>,
+    /// Regions where every ticket of `tickets[..=k]` is within the latency rules, at `k`
+    /// (bit set = region acceptable; backfill tickets do not narrow it), under the
+    /// parameters `region_params` points at: kept as tickets come and go, so trying a
+    /// candidate costs its own regions, not the whole match's.
+    region_and: Vec<u64>,
+    region_params: usize,
+    /// (oldest, newest) creation time of `tickets[..=k]`, at `k`: a match's age in O(1).
+    created: Vec<(u64, u64)>,
 }
 
 impl Builder {
@@ -122,6 +130,9 @@ impl Builder {
                     _ => None,
                 })
                 .collect(),
+            region_and: Vec::new(),
+            region_params: 0,
+            created: Vec::new(),
         }
     }
 
@@ -135,6 +146,8 @@ impl Builder {
         self.tickets.clear();
         self.placed.clear();
         self.joined.clear();
+        self.region_and.clear();
+        self.created.clear();
         self.backfill = None;
         self.counters.iter_mut().for_each(|c| *c = [0; 2]);
     }
@@ -156,6 +169,9 @@ impl Builder {
     /// A ticket enters `tickets`: note the counters it starts from.
     fn join(&mut self, cx: &Ctx<'_>, slot: u32) {
         cx.store.prefetch_evaluations(slot);
+        let c = cx.store.created[slot as usize];
+        let (lo, hi) = self.created.last().copied().unwrap_or((c, c));
+        self.created.push((lo.min(c), hi.max(c)));
         self.tickets.push(slot);
         self.joined.extend_from_slice(&self.counters);
     }
@@ -187,14 +203,13 @@ impl Builder {
 
     /// Age of the match if `extra` (a creation time) joined it.
     fn age(&self, cx: &Ctx<'_>, extra: Option<u64>) -> u64 {
-        let times = self
-            .tickets
-            .iter()
-            .map(|&t| cx.store.created[t as usize])
-            .chain(extra);
+        let span = self.created.last().copied();
         let reference = match cx.rs.algorithm.expansion_age {
-            AgeSelection::Newest => times.max(),
-            AgeSelection::Oldest => times.min(),
+            AgeSelection::Newest => span.map(|s| s.1).max(extra),
+            AgeSelection::Oldest => match (span, extra) {
+                (Some(s), Some(e)) => Some(s.0.min(e)),
+                (s, e) => s.map(|s| s.0).or(e),
+            },
         };
         reference.map_or(0, |r| cx.now_ms.saturating_sub(r))
     }
@@ -248,11 +263,12 @@ impl Builder {
         if self.latency_rules.is_empty() || cx.store.regions.len() > 64 {
             return true;
         }
+        let rules = &self.latency_rules;
         let mask = |t: u32| -> u64 {
             let rec = cx.store.get(t);
             let mut m = 0u64;
             for &(region, _) in rec.latency.iter() {
-                let ok = self.latency_rules.iter().all(|&(_, slot, party)| {
+                let ok = rules.iter().all(|&(_, slot, party)| {
                     rec.latency(region, party)
                         .is_some_and(|ms| !super::rules::over(ms, params[slot]))
                 });
@@ -262,15 +278,23 @@ impl Builder {
             }
             m
         };
-        let mut common = mask(slot);
-        for &t in &self.tickets {
-            if common == 0 {
-                break;
-            }
-            if !cx.store.is_backfill[t as usize] {
-                common &= mask(t);
-            }
+        // Another expansion stage: every ticket's regions again.
+        if self.region_params != params.as_ptr() as usize {
+            self.region_params = params.as_ptr() as usize;
+            self.region_and.clear();
         }
+        while self.region_and.len() < self.tickets.len() {
+            let t = self.tickets[self.region_and.len()];
+            let m = if cx.store.is_backfill[t as usize] {
+                u64::MAX
+            } else {
+                mask(t)
+            };
+            let before = self.region_and.last().copied().unwrap_or(u64::MAX);
+            self.region_and.push(before & m);
+        }
+        let all = self.region_and.last().copied().unwrap_or(u64::MAX);
+        let common = if all == 0 { 0 } else { all & mask(slot) };
         if common == 0 {
             let rule = self.latency_rules[0].0;
             self.counters[rule][1] += 1;
@@ -308,6 +332,8 @@ impl Builder {
             let k = self.tickets.len() - 1;
             self.credit(cx, k);
             self.tickets.pop();
+            self.region_and.truncate(k);
+            self.created.truncate(k);
             self.joined.truncate(k * self.counters.len());
         }
     }

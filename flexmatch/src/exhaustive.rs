@@ -22,6 +22,7 @@ use super::metrics::accumulate;
 use super::ruleset::{
     AgeSelection, BackfillPriority, Batching, MapKey, PartyAgg, RuleKind, SortDirection,
 };
+use super::spread::{judged, Index, Spread};
 use super::store::{TicketRec, Val};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -140,6 +141,8 @@ pub(crate) fn run(
     let mut out = Vec::new();
     let mut sorter = Sorter::default();
     let mut keyed: Vec<(u8, u64, u32)> = Vec::with_capacity(batch);
+    // Slots already in a match of this pass.
+    let mut used = vec![false; store.slots.len()];
     for chunk in slots.chunks_mut(batch) {
         let class = |s: u32| match (
             cx.rs.algorithm.backfill_priority,
@@ -164,7 +167,16 @@ pub(crate) fn run(
         for (dst, k) in chunk.iter_mut().zip(&keyed) {
             *dst = k.2;
         }
-        run_batch(cx, chunk, &mut b, &mut alt, &mut sorter, &mut out, totals);
+        run_batch(
+            cx,
+            chunk,
+            &mut b,
+            &mut alt,
+            &mut sorter,
+            &mut used,
+            &mut out,
+            totals,
+        );
     }
     b.clear(cx);
     alt.clear(cx);
@@ -185,27 +197,18 @@ fn run_batch(
     b: &mut Builder,
     alt: &mut Builder,
     sorter: &mut Sorter,
+    used: &mut [bool],
     out: &mut Vec<Found>,
     totals: &mut [[u64; 2]],
 ) {
-    let mut used = vec![false; batch.len()];
-    let sort_rules: Vec<&RuleKind> = cx
-        .rs
-        .rules
-        .iter()
-        .map(|r| &r.kind)
-        .filter(|k| {
-            matches!(
-                k,
-                RuleKind::AbsoluteSort { .. } | RuleKind::DistanceSort { .. }
-            )
-        })
-        .collect();
+    let sort_rules = sort_rules(cx);
+    // Tickets a spread rule keeps apart from the anchor would be refused: skip them unjudged.
+    let spreads = Spread::of(cx.rs);
     for ai in 0..batch.len() {
-        if used[ai] {
+        let anchor = batch[ai];
+        if used[anchor as usize] {
             continue;
         }
-        let anchor = batch[ai];
         let anchor_rec = cx.store.get(anchor);
         b.clear(cx);
         let started = if anchor_rec.backfill {
@@ -215,12 +218,25 @@ fn run_batch(
             b.try_add(cx, anchor)
         };
         if started {
-            order_candidates(cx, batch, ai, &sort_rules, sorter);
-            for &j in &sorter.idx {
-                if used[j] || cx.store.is_backfill[batch[j] as usize] {
+            // Without sort rules the candidates are the batch in order: no list to build.
+            let sorted = !sort_rules.is_empty();
+            if sorted {
+                order_candidates(cx, batch, ai, &sort_rules, sorter);
+            }
+            for k in 0..batch.len() - 1 {
+                let j = match (sorted, k < ai) {
+                    (true, _) => sorter.idx[k],
+                    (false, true) => k,
+                    (false, false) => k + 1,
+                };
+                let c = batch[j];
+                if used[c as usize]
+                    || cx.store.is_backfill[c as usize]
+                    || !judged(cx, &spreads, anchor, c, &mut b.counters)
+                {
                     continue;
                 }
-                b.try_add(cx, batch[j]);
+                b.try_add(cx, c);
                 if b.is_full(cx) {
                     break;
                 }
@@ -231,11 +247,7 @@ fn run_batch(
                     better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
                     m = better;
                 }
-                for &t in &b.tickets {
-                    if let Some(k) = batch.iter().position(|&x| x == t) {
-                        used[k] = true;
-                    }
-                }
+                b.tickets.iter().for_each(|&t| used[t as usize] = true);
                 out.push(m);
             }
         }
@@ -353,40 +365,16 @@ pub(crate) enum Seeded {
     FullOnly { limit: usize },
 }
 
-/// A pass that builds matches only around `seeds` (the tickets that changed since the last
-/// pass): any new match must hold one of them, since the rest were already tried against
-/// each other at the same expansion step. Each seed, oldest first, is tried against every
-/// other ticket of `pool` (oldest first, or in the sort rules' order), so two tickets that can
-/// form a match always meet, however large the pool — batches cut at random could keep them
-/// apart for ever (issue 14 item 5). Cost: O(seeds × pool) rule checks at worst, none for a
-/// cycle in which nothing changed.
-pub(crate) fn run_seeded(
-    cx: &Ctx<'_>,
-    seeds: &[u32],
-    mut pool: Vec<u32>,
-    mode: Seeded,
-    totals: &mut [[u64; 2]],
-) -> Vec<Found> {
+/// What a seeded pass found, and the seeds it had no work left for (oldest first).
+pub(crate) struct SeededOut {
+    pub found: Vec<Found>,
+    pub unvisited: Vec<u32>,
+}
+
+/// Order of a seeded pass: backfill tickets first or last as `backfillPriority` says, then
+/// oldest first, ties by ticket id.
+fn seeded_order(cx: &Ctx<'_>, a: u32, b: u32) -> Ordering {
     let store = cx.store;
-    let mut seeds = seeds.to_vec();
-    if mode == Seeded::Cycle {
-        drop_hopeless_tickets(cx, &mut seeds, totals);
-    }
-    {
-        // A waiting backfill ticket is looking for players: a newcomer may be what it needs,
-        // and a backfill match forms at once (its game is running), full or not.
-        if seeds.iter().any(|&s| !store.is_backfill[s as usize]) {
-            let new: std::collections::HashSet<u32> = seeds.iter().copied().collect();
-            seeds.extend(
-                pool.iter()
-                    .copied()
-                    .filter(|&s| store.is_backfill[s as usize] && !new.contains(&s)),
-            );
-        }
-    }
-    if seeds.is_empty() {
-        return Vec::new();
-    }
     let class = |s: u32| match (
         cx.rs.algorithm.backfill_priority,
         store.is_backfill[s as usize],
@@ -394,26 +382,191 @@ pub(crate) fn run_seeded(
         (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
         _ => 1,
     };
-    let order = |a: &u32, b: &u32| {
-        (class(*a), store.created[*a as usize])
-            .cmp(&(class(*b), store.created[*b as usize]))
-            .then_with(|| by_age(store, *a, *b))
+    (class(a), store.created[a as usize])
+        .cmp(&(class(b), store.created[b as usize]))
+        .then_with(|| by_age(store, a, b))
+}
+
+/// The seeds of a seeded pass, oldest first: `seeds` that can be in some match, and when a
+/// regular ticket is among them every waiting backfill ticket of `pool` too (a newcomer may be
+/// what it needs, and a backfill match forms at once: its game is running, full or not).
+fn seeds_of(
+    cx: &Ctx<'_>,
+    seeds: &[u32],
+    pool: &[u32],
+    mode: Seeded,
+    totals: &mut [[u64; 2]],
+) -> Vec<u32> {
+    let store = cx.store;
+    let mut seeds = seeds.to_vec();
+    if mode == Seeded::Cycle {
+        drop_hopeless_tickets(cx, &mut seeds, totals);
+    }
+    if seeds.iter().any(|&s| !store.is_backfill[s as usize]) {
+        let new: std::collections::HashSet<u32> = seeds.iter().copied().collect();
+        seeds.extend(
+            pool.iter()
+                .copied()
+                .filter(|&s| store.is_backfill[s as usize] && !new.contains(&s)),
+        );
+    }
+    seeds.sort_by(|&a, &b| seeded_order(cx, a, b));
+    seeds
+}
+
+/// Candidates for `seed`, in `pool` order, into `batch` after the seed: the waiting regular
+/// tickets not yet used, less those a spread rule keeps apart from the seed (see
+/// the `spread` module), found through `index` when there is one.
+#[allow(clippy::too_many_arguments)]
+fn candidates(
+    cx: &Ctx<'_>,
+    seed: u32,
+    pool: &[u32],
+    used: &[bool],
+    spreads: &[Spread],
+    index: Option<&mut Index>,
+    near: &mut Vec<u32>,
+    batch: &mut Vec<u32>,
+    counters: &mut [[u64; 2]],
+) {
+    let store = cx.store;
+    let free = |s: u32| s != seed && !used[s as usize] && !store.is_backfill[s as usize];
+    batch.clear();
+    batch.push(seed);
+    let indexed = index.is_some_and(|ix| ix.partners(cx, spreads, pool, seed, near));
+    if indexed {
+        batch.extend(near.iter().map(|&i| pool[i as usize]).filter(|&s| free(s)));
+    } else {
+        batch.extend(
+            pool.iter()
+                .copied()
+                .filter(|&s| free(s) && judged(cx, spreads, seed, s, counters)),
+        );
+    }
+}
+
+/// A pass that builds matches only around `seeds` (the tickets that changed since the last
+/// pass): any new match must hold one of them, since the rest were already tried against
+/// each other at the same expansion step. Each seed, oldest first, is tried against every
+/// other ticket of `pool` (oldest first, or in the sort rules' order), so two tickets that can
+/// form a match always meet, however large the pool — batches cut at random could keep them
+/// apart for ever (issue 14 item 5). Cost: O(seeds × pool) rule checks at worst, none for a
+/// cycle in which nothing changed; a spread rule (see the `spread` module) cuts it to the
+/// tickets within reach of each seed. Once `work` candidates were looked at (and at least
+/// `min_seeds` seeds visited), the seeds left are returned unvisited.
+pub(crate) fn run_seeded(
+    cx: &Ctx<'_>,
+    seeds: &[u32],
+    mut pool: Vec<u32>,
+    mode: Seeded,
+    (work, min_seeds): (usize, usize),
+    totals: &mut [[u64; 2]],
+) -> SeededOut {
+    let seeds = seeds_of(cx, seeds, &pool, mode, totals);
+    let mut out = SeededOut {
+        found: Vec::new(),
+        unvisited: Vec::new(),
     };
-    seeds.sort_by(order);
+    if seeds.is_empty() {
+        return out;
+    }
+    let order = |a: &u32, b: &u32| seeded_order(cx, *a, *b);
     let limit = match mode {
         Seeded::Cycle => usize::MAX,
         Seeded::FullOnly { limit } => limit,
     };
-    // Only the oldest `limit` candidates (besides the seeds) can be looked at: select them in
-    // O(n) before sorting, so an arrival costs the same in a pool of any size.
-    let keep = limit.saturating_add(seeds.len());
+    oldest(&mut pool, limit.saturating_add(seeds.len()), order);
+    let spreads = Spread::of(cx.rs);
+    // One seed looks through the pool at no more cost than building the index.
+    let mut index =
+        (!spreads.is_empty() && seeds.len() > 4).then(|| Index::build(cx, &spreads, &pool));
+    let sort_rules = sort_rules(cx);
+    let mut used = vec![false; cx.store.slots.len()];
+    let (mut b, mut alt) = (Builder::new(cx.rs), Builder::new(cx.rs));
+    let mut sorter = Sorter::default();
+    let (mut near, mut batch) = (Vec::new(), Vec::with_capacity(pool.len() + 1));
+    let mut spent = 0usize;
+    for (k, &seed) in seeds.iter().enumerate() {
+        if spent >= work && k >= min_seeds {
+            out.unvisited = seeds[k..].to_vec();
+            break;
+        }
+        if used[seed as usize] {
+            continue;
+        }
+        b.clear(cx);
+        let started = if cx.store.is_backfill[seed as usize] {
+            b.seed_backfill(cx, seed);
+            true
+        } else {
+            b.try_add(cx, seed)
+        };
+        if started {
+            // The seed at position 0, then the other waiting tickets in age order.
+            let ix = index.as_mut();
+            let c = &mut b.counters;
+            candidates(
+                cx, seed, &pool, &used, &spreads, ix, &mut near, &mut batch, c,
+            );
+            spent += batch.len();
+            order_candidates(cx, &batch, 0, &sort_rules, &mut sorter);
+            for &j in sorter.idx.iter().take(limit) {
+                b.try_add(cx, batch[j]);
+                if b.is_full(cx) {
+                    break;
+                }
+            }
+            if let Some(m) = conclude(cx, &mut b, &mut alt, mode, totals) {
+                b.tickets.iter().for_each(|&t| used[t as usize] = true);
+                out.found.push(m);
+            }
+        }
+        spent += 1;
+        accumulate(totals, &b.counters);
+    }
+    if let Some(ix) = &mut index {
+        ix.credit(cx, &spreads, &pool, totals);
+    }
+    b.clear(cx);
+    alt.clear(cx);
+    out
+}
+
+/// Keeps the oldest `keep` of `pool` (by `order`), sorted: selected in O(n) before sorting,
+/// so an arrival that looks at no more than `keep` candidates costs the same in any pool.
+fn oldest(pool: &mut Vec<u32>, keep: usize, order: impl Fn(&u32, &u32) -> Ordering) {
     if keep < pool.len() {
-        pool.select_nth_unstable_by(keep, order);
+        pool.select_nth_unstable_by(keep, &order);
         pool.truncate(keep);
     }
     pool.sort_by(order);
-    let sort_rules: Vec<&RuleKind> = cx
-        .rs
+}
+
+/// The match grown in `b` around a seed, if it stands: any match in a cycle (or with a
+/// backfill ticket), only a full one on an arrival; rebuilt oldest first when that holds.
+fn conclude(
+    cx: &Ctx<'_>,
+    b: &mut Builder,
+    alt: &mut Builder,
+    mode: Seeded,
+    totals: &mut [[u64; 2]],
+) -> Option<Found> {
+    let any = mode == Seeded::Cycle || b.has_backfill();
+    if !((any || b.is_full(cx)) && b.finish(cx, 1) && (any || b.is_full(cx))) {
+        return None;
+    }
+    in_age_order(cx, b, &|a: &u32, b: &u32| seeded_order(cx, *a, *b), totals);
+    let mut m = b.to_found(cx);
+    if let Some(mut better) = super::balanced::rebalance(cx, b, alt) {
+        better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
+        m = better;
+    }
+    Some(m)
+}
+
+/// The rule set's sort rules (absoluteSort, distanceSort), in rule order.
+fn sort_rules<'r>(cx: &Ctx<'r>) -> Vec<&'r RuleKind> {
+    cx.rs
         .rules
         .iter()
         .map(|r| &r.kind)
@@ -423,57 +576,7 @@ pub(crate) fn run_seeded(
                 RuleKind::AbsoluteSort { .. } | RuleKind::DistanceSort { .. }
             )
         })
-        .collect();
-    let mut used: std::collections::HashSet<u32> = std::collections::HashSet::new();
-    let mut b = Builder::new(cx.rs);
-    let mut alt = Builder::new(cx.rs);
-    let mut sorter = Sorter::default();
-    let mut out = Vec::new();
-    let mut batch: Vec<u32> = Vec::with_capacity(pool.len() + 1);
-    for &seed in &seeds {
-        if used.contains(&seed) {
-            continue;
-        }
-        b.clear(cx);
-        let started = if store.is_backfill[seed as usize] {
-            b.seed_backfill(cx, seed);
-            true
-        } else {
-            b.try_add(cx, seed)
-        };
-        if started {
-            // The seed at position 0, then the other waiting tickets in age order.
-            batch.clear();
-            batch.push(seed);
-            batch.extend(
-                pool.iter()
-                    .copied()
-                    .filter(|&s| s != seed && !used.contains(&s) && !store.is_backfill[s as usize]),
-            );
-            order_candidates(cx, &batch, 0, &sort_rules, &mut sorter);
-            for &j in sorter.idx.iter().take(limit) {
-                b.try_add(cx, batch[j]);
-                if b.is_full(cx) {
-                    break;
-                }
-            }
-            let any = mode == Seeded::Cycle || b.has_backfill();
-            if (any || b.is_full(cx)) && b.finish(cx, 1) && (any || b.is_full(cx)) {
-                in_age_order(cx, &mut b, &order, totals);
-                let mut m = b.to_found(cx);
-                if let Some(mut better) = super::balanced::rebalance(cx, &b, &mut alt) {
-                    better.m.rule_metrics = std::mem::take(&mut m.m.rule_metrics);
-                    m = better;
-                }
-                used.extend(b.tickets.iter().copied());
-                out.push(m);
-            }
-        }
-        accumulate(totals, &b.counters);
-    }
-    b.clear(cx);
-    alt.clear(cx);
-    out
+        .collect()
 }
 
 /// Rebuilds the match in `b` with its tickets placed oldest first (`order`), so a match found

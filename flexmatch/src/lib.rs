@@ -97,6 +97,7 @@ mod metrics;
 mod pool;
 mod rules;
 mod ruleset;
+mod spread;
 mod store;
 mod suggest;
 mod ticket;

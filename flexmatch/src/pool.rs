@@ -16,7 +16,10 @@
 //! compatible tickets always meet, whatever the batches), up to a budget of rule
 //! checks per cycle (`SEED_WORK`; the rest wait for the next cycle); the
 //! guide's batches over the whole pool run only when an expansion step fell due
-//! or the last pass matched.
+//! or the last pass matched. When a rule bounds the spread of one number over a
+//! match (see the `spread` module), the pool is indexed by that number and a
+//! newcomer looks only at the tickets within its reach: a burst of n newcomers
+//! costs O(n log n) plus the pairs within reach, not n × pool.
 
 use super::balanced;
 use super::build::{Builder, Ctx, Found, Match};
@@ -24,6 +27,7 @@ use super::exhaustive::{self, Seeded};
 use super::metrics::{accumulate, RuleMetric, TicketEvaluations};
 use super::rules::has_latency_rule;
 use super::ruleset::{RuleSet, Strategy};
+use super::spread::Reach;
 use super::store::Store;
 use super::ticket::{Ticket, TicketError};
 use std::collections::BTreeMap;
@@ -82,6 +86,10 @@ pub struct Pool {
     last_pass_ms: Option<u64>,
     /// Whether the last pass matched anything (then the rest deserves another look).
     last_pass_matched: bool,
+    /// With a rule that keeps some pairs of tickets apart by one number (see
+    /// the `spread` module): the tickets by that number, so a newcomer looks only at the
+    /// tickets within its reach.
+    reach: Option<Reach>,
 }
 
 impl Pool {
@@ -91,7 +99,6 @@ impl Pool {
         let store = Store::new(&rs);
         let has_expansions = rs.params().boundaries().next().is_some();
         Pool {
-            rs,
             store,
             needs_latency,
             created: BTreeMap::new(),
@@ -100,6 +107,8 @@ impl Pool {
             unchecked: Vec::new(),
             last_pass_ms: None,
             last_pass_matched: false,
+            reach: Reach::of(&rs),
+            rs,
         }
     }
 
@@ -133,6 +142,9 @@ impl Pool {
     pub fn insert(&mut self, ticket: Ticket) -> Result<(), TicketError> {
         let created = ticket.created_ms;
         let slot = self.store.insert(&self.rs, ticket, self.needs_latency)?;
+        if let Some(r) = &mut self.reach {
+            r.insert(&self.store, slot);
+        }
         if self.has_expansions {
             *self.created.entry(created).or_insert(0) += 1;
         }
@@ -197,6 +209,9 @@ impl Pool {
     }
 
     fn remove_slot(&mut self, slot: u32) -> bool {
+        if let (Some(r), true) = (&mut self.reach, Self::live(&self.store, slot)) {
+            r.remove(&self.store, slot);
+        }
         match self.store.remove_slot(slot) {
             Some(_) if !self.has_expansions => true,
             Some(rec) => {
@@ -239,6 +254,11 @@ impl Pool {
     /// budget, `SEED_WORK`): schedule one.
     pub fn has_pending(&self) -> bool {
         !self.fresh.is_empty()
+    }
+
+    /// True when `slot` holds a ticket.
+    fn live(store: &Store, slot: u32) -> bool {
+        store.slots.get(slot as usize).is_some_and(Option::is_some)
     }
 
     /// True when `(slot, seq)` still names the ticket that was inserted there.
@@ -285,15 +305,25 @@ impl Pool {
                     Vec::new()
                 }
             } else {
+                // With a spread rule, only the tickets within the newcomers' reach can join
+                // them: a large pool costs an arrival O(log n) to search. (The pairs out of
+                // reach then fail the rule in the tickets' evaluations at the cycle's pass,
+                // not here.)
+                let pool = match &self.reach {
+                    Some(r) if self.store.len() > FULL_LOOK_LIMIT => r.around(&self.store, &seeds),
+                    _ => self.all_slots(),
+                };
                 exhaustive::run_seeded(
                     &cx,
                     &seeds,
-                    self.all_slots(),
+                    pool,
                     Seeded::FullOnly {
                         limit: FULL_LOOK_LIMIT,
                     },
+                    (usize::MAX, 0),
                     &mut totals,
                 )
+                .found
             }
         };
         let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
@@ -342,36 +372,9 @@ impl Pool {
                 matches = pass(&cx, self.all_slots(), seed, &mut totals);
             }
             if !large && !self.fresh.is_empty() {
-                // Batches may have kept a newcomer apart from the one ticket it can match:
-                // every newcomer is also tried against the whole pool, as many as the
-                // cycle's budget allows, oldest first; the rest wait for the next cycle.
-                let used: std::collections::HashSet<u32> = matches
-                    .iter()
-                    .flat_map(|f| f.placed.iter().chain(f.backfill.iter()).copied())
-                    .collect();
-                let rest: Vec<u32> = self
-                    .all_slots()
-                    .into_iter()
-                    .filter(|s| !used.contains(s))
-                    .collect();
-                let mut seeds = Vec::new();
-                for &(s, q) in &self.fresh {
-                    if used.contains(&s) {
-                        continue;
-                    }
-                    if seeds.len() < budget {
-                        seeds.push(s);
-                    } else {
-                        carried.push((s, q));
-                    }
-                }
-                matches.extend(exhaustive::run_seeded(
-                    &cx,
-                    &seeds,
-                    rest,
-                    Seeded::Cycle,
-                    &mut totals,
-                ));
+                let (found, rest) = self.seeded_cycle(&cx, &matches, budget, &mut totals);
+                matches.extend(found);
+                carried = rest;
             }
         }
         self.fresh = carried;
@@ -388,6 +391,55 @@ impl Pool {
             rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
             ticket_evaluations,
         }
+    }
+
+    /// Batches may have kept a newcomer apart from the one ticket it can match: every
+    /// newcomer not in `matches` is also tried against the whole pool, as many as the cycle's
+    /// budget allows (`budget` newcomers, or with a spread rule `SEED_WORK` candidates looked
+    /// at), oldest first. Returns the matches and the newcomers left for the next cycle.
+    fn seeded_cycle(
+        &self,
+        cx: &Ctx<'_>,
+        matches: &[Found],
+        budget: usize,
+        totals: &mut [[u64; 2]],
+    ) -> (Vec<Found>, Vec<(u32, u64)>) {
+        let mut used = vec![false; self.store.slots.len()];
+        for f in matches {
+            for &s in f.placed.iter().chain(f.backfill.iter()) {
+                used[s as usize] = true;
+            }
+        }
+        let mut rest = self.all_slots();
+        rest.retain(|&s| !used[s as usize]);
+        let mut seeds = Vec::new();
+        let mut carried = Vec::new();
+        for &(s, q) in &self.fresh {
+            if used[s as usize] {
+                continue;
+            }
+            if self.reach.is_some() || seeds.len() < budget {
+                seeds.push(s);
+            } else {
+                carried.push((s, q));
+            }
+        }
+        let work = if self.reach.is_some() {
+            (SEED_WORK, MIN_SEEDS)
+        } else {
+            (usize::MAX, 0)
+        };
+        let out = exhaustive::run_seeded(cx, &seeds, rest, Seeded::Cycle, work, totals);
+        let store = &self.store;
+        // Backfill tickets join the seeds on their own: only newcomers are carried.
+        let fresh: std::collections::HashSet<u32> = seeds.iter().copied().collect();
+        carried.extend(
+            out.unvisited
+                .iter()
+                .filter(|s| fresh.contains(s))
+                .map(|&s| (s, store.get(s).seq)),
+        );
+        (out.found, carried)
     }
 
     fn all_slots(&self) -> Vec<u32> {

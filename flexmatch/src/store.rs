@@ -303,8 +303,15 @@ impl Store {
     /// One failed evaluation of `rule` for the ticket in `slot`.
     #[inline]
     pub fn credit_failure(&self, slot: u32, rule: usize) {
+        self.credit_failures(slot, rule, 1);
+    }
+
+    /// Credits the ticket in `slot` with `n` failures of `rule`.
+    #[inline]
+    pub fn credit_failures(&self, slot: u32, rule: usize, n: u64) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
         let failed = &self.evals[slot as usize * self.n_rules + rule][1];
-        failed.store(failed.load(Relaxed).saturating_add(1), Relaxed);
+        failed.store(failed.load(Relaxed).saturating_add(n), Relaxed);
     }
 
     /// The evaluations of the ticket in `slot`, [passed, failed] per rule in rule order.

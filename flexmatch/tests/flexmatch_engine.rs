@@ -619,3 +619,55 @@ fn overfull_backfill_team_does_not_panic() {
     assert!(m.is_none());
     assert!(pool.contains("x"));
 }
+
+/// A 1 v 1 where players match only within half a skill point: a distance rule on the spread
+/// of one number over the whole match (issue 14 item 5).
+const CLOSE_DUEL: &str = r#"{
+  "name": "close-duel", "ruleLanguageVersion": "1.0",
+  "playerAttributes": [{"name": "skill", "type": "number"}],
+  "teams": [{"name": "a", "minPlayers": 1, "maxPlayers": 1},
+            {"name": "b", "minPlayers": 1, "maxPlayers": 1}],
+  "rules": [{"name": "close", "type": "distance",
+             "measurements": "max(flatten(teams[*].players.attributes[skill]))",
+             "referenceValue": "min(flatten(teams[*].players.attributes[skill]))",
+             "maxDistance": 0.5}]
+}"#;
+
+/// Issue 14: a burst of newcomers is each tried against the whole pool, and where a rule bounds
+/// the spread of a number over the match that costs only the tickets within reach: 10,000
+/// tickets that cannot match each other are worked through in one cycle (they took 48 cycles
+/// of a quadratic budget before), the pairs out of reach still fail the rule in the tickets'
+/// evaluations, and a compatible pair among them is matched by the next cycle.
+#[test]
+fn a_burst_of_unmatchable_tickets_settles_in_one_cycle() {
+    let mut pool = Pool::new(parse(CLOSE_DUEL));
+    let n = 10_000;
+    for i in 0..n {
+        let t = ticket(
+            &format!("u{i}"),
+            0,
+            vec![player(&format!("u{i}")).num("skill", i as f64)],
+        );
+        pool.insert(t).unwrap();
+    }
+    let r = pool.find_matches(1_000, 1);
+    assert!(r.matches.is_empty());
+    assert!(
+        !pool.has_pending(),
+        "the whole burst is worked through in one cycle"
+    );
+    // Each ticket was judged against the others as a newcomer: it failed `close` against
+    // (nearly) all of them.
+    let [_, failed] = pool.evaluations("u5000").unwrap()[0];
+    assert!(
+        failed >= n as u64 - 3,
+        "u5000 failed `close` {failed} times"
+    );
+    for id in ["x", "y"] {
+        pool.insert(ticket(id, 2_000, vec![player(id).num("skill", -100.0)]))
+            .unwrap();
+    }
+    let r = pool.find_matches(3_000, 2);
+    assert_eq!(r.matches.len(), 1);
+    assert_eq!(r.matches[0].ticket_ids, ["x", "y"]);
+}

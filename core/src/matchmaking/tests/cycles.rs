@@ -203,10 +203,7 @@ fn a_pair_is_found_among_2000_unmatchable_tickets() {
     a_pair_is_found_among(2_000);
 }
 
-/// Quadratic in debug builds (each newcomer is tried once against the whole pool): run with
-/// `cargo test -p playfield-core --release -- --ignored`.
 #[test]
-#[ignore = "slow in a debug build; run with --release -- --ignored"]
 fn a_pair_is_found_among_20000_unmatchable_tickets() {
     a_pair_is_found_among(20_000);
 }
