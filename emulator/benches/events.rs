@@ -243,14 +243,14 @@ fn matching_hub(
     nice: i32,
 ) -> (
     std::sync::Arc<playfield::wiring::hub::Shared>,
-    std::sync::Arc<playfield_core::clock::ManualClock>,
+    std::sync::Arc<playfield_core::ManualClock>,
     Option<EventHub>,
 ) {
     use playfield::events::routing::{targets_from_config, Notifier};
-    use playfield_core::matchmaking::configurations::ConfigurationSpec;
-    use playfield_core::matchmaking::FlexMatchMode;
+    use playfield_core::ConfigurationSpec;
+    use playfield_core::FlexMatchMode;
     use playfield_core::{Core, CoreConfig};
-    let clock = std::sync::Arc::new(playfield_core::clock::ManualClock::new());
+    let clock = std::sync::Arc::new(playfield_core::ManualClock::new());
     let shared = std::sync::Arc::new(playfield::wiring::hub::Shared::new(
         Core::new(CoreConfig::default()),
         clock.clone(),
@@ -314,11 +314,11 @@ fn matching_hub(
 /// tickets are forgotten (clock moved past retention) outside the measured time.
 fn run_matches(
     shared: &playfield::wiring::hub::Shared,
-    clock: &playfield_core::clock::ManualClock,
+    clock: &playfield_core::ManualClock,
     next: &mut u64,
     n: u64,
 ) -> Duration {
-    use playfield_core::matchmaking::StartMatchmaking;
+    use playfield_core::StartMatchmaking;
     use playfield_flexmatch::Player;
     let mut measured = Duration::ZERO;
     let mut left = n;

@@ -32,11 +32,11 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use playfield_core::clock::Millis;
-use playfield_core::game_session::GameSessionStatus;
-use playfield_core::matchmaking::{MatchmakingEvent, PlacementStatus, TicketStatus};
 use playfield_core::notifications::AcceptanceOutcome;
+use playfield_core::GameSessionStatus;
+use playfield_core::Millis;
 use playfield_core::{Core, Event, ProcessStatus};
+use playfield_core::{MatchmakingEvent, PlacementStatus, TicketStatus};
 
 use crate::events::TargetStats;
 

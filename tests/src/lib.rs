@@ -12,8 +12,8 @@ use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use playfield::wiring::hub::Hub;
 use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
-use playfield_core::clock::{Clock, ManualClock, Millis};
-use playfield_core::matchmaking::matchmaker_data::MatchmakerData;
+use playfield_core::MatchmakerData;
+use playfield_core::{Clock, ManualClock, Millis};
 use playfield_core::{
     Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,

@@ -19,7 +19,7 @@ use std::time::Duration;
 use boto3::{assert_error, boto3, one, python};
 use game_server::{ready_server, started_session};
 use matchmaking::next_update;
-use playfield_core::matchmaking::tickets::TicketStatus;
+use playfield_core::TicketStatus;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use playfield_sdk::model::UpdateReason;
 use serde_json::{json, Value};

@@ -20,7 +20,7 @@ mod support {
 use std::time::Duration;
 
 use aws_sdk_gamelift::types::{AcceptanceType, AttributeValue, Player};
-use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::QueueSpec;
 use playfield_e2e::webhook::Received;
 use playfield_e2e::{bounded, FLEET};
 use serde_json::Value;

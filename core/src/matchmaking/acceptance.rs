@@ -18,15 +18,10 @@ use playfield_flexmatch::Match;
 /// A match waiting for its players' answers.
 #[derive(Debug, Clone)]
 pub struct Proposal {
-    /// The proposed match's id.
-    pub match_id: String,
     /// The configuration it was made in.
     pub configuration: String,
     /// The match: its teams and tickets.
     pub m: Match,
-    /// When unanswered players count as rejecting (epoch ms): formed at plus the
-    /// configuration's `AcceptanceTimeoutSeconds`.
-    pub deadline: Millis,
 }
 
 /// Every player of the ticket accepted the current proposal.
@@ -51,12 +46,10 @@ impl Core {
         self.timers
             .schedule(TimerKey::Acceptance(match_id.clone()), deadline);
         self.mm.proposals.insert(
-            match_id.clone(),
+            match_id,
             Proposal {
-                match_id,
                 configuration: cfg.spec.name.to_string(),
                 m,
-                deadline,
             },
         );
     }

@@ -22,21 +22,21 @@
 //! [`observe`] gives observers (dashboard, metrics) whole lists and live rule evaluations.
 //! `notify` turns the flow's events into the notifications of `core::notifications`.
 
-pub mod acceptance;
-pub mod backfill;
-pub mod configurations;
+pub(crate) mod acceptance;
+pub(crate) mod backfill;
+pub(crate) mod configurations;
 mod evaluations;
-pub mod matchmaker_data;
-pub mod names;
+pub(crate) mod matchmaker_data;
+pub(crate) mod names;
 mod notify;
-pub mod observe;
-pub mod placement;
-pub mod placement_api;
-pub mod post_processing;
-pub mod queues;
-pub mod rule_sets;
-pub mod setup;
-pub mod tickets;
+pub(crate) mod observe;
+pub(crate) mod placement;
+pub(crate) mod placement_api;
+pub(crate) mod post_processing;
+pub(crate) mod queues;
+pub(crate) mod rule_sets;
+pub(crate) mod setup;
+pub(crate) mod tickets;
 
 #[cfg(test)]
 mod tests;
@@ -155,7 +155,7 @@ pub enum MatchmakingEvent {
         /// The game session it made (its ARN), once FULFILLED.
         game_session_id: Option<String>,
     },
-    /// PGOS post-processing of a match (see [`post_processing`]).
+    /// PGOS post-processing of a match (see [`PostProcessingCall`](crate::PostProcessingCall)).
     PostProcessing(post_processing::PostProcessingEvent),
 }
 

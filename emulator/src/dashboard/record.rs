@@ -11,11 +11,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use playfield_core::clock::Millis;
-use playfield_core::notifications::{
-    DomainEvent, EventBody, MatchmakingEventKind, Player, RuleEvaluationMetric,
-};
 use playfield_core::Event;
+use playfield_core::Millis;
+use playfield_core::{
+    notifications::DomainEvent, notifications::EventBody, notifications::MatchmakingEventKind,
+    notifications::Player, notifications::RuleEvaluationMetric,
+};
 
 /// Events kept for the timeline.
 pub(crate) const EVENTS_KEPT: usize = 2000;

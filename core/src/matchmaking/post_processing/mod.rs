@@ -38,8 +38,8 @@
 //! checks the answer, [`event`] says what happened.
 
 mod answer;
-pub mod event;
-pub mod exchange;
+pub(crate) mod event;
+pub(crate) mod exchange;
 mod request;
 
 use std::collections::HashMap;
