@@ -41,9 +41,15 @@ pub(super) fn parse_measuring(
     cx.unknown_keys(obj, &[&COMMON[..], extra].concat(), path);
     let mpath = format!("{path}.measurements");
     let rpath = format!("{path}.referenceValue");
+    let reference = parse_reference(cx, obj.get("referenceValue"), &rpath, names);
     let measured = Measured {
         measurements: parse_exprs(cx, obj.get("measurements"), &mpath, names),
-        reference: parse_reference(cx, obj.get("referenceValue"), &rpath, names),
+        // The shape of the reference when it is an expression; literals have none.
+        ref_shape: match &reference {
+            Some(Reference::Expr(e)) => Some(e.shape),
+            _ => None,
+        },
+        reference,
         mpath,
         rpath,
     };
@@ -62,17 +68,96 @@ struct Measured {
     measurements: Vec<crate::expr::Expr>,
     /// `referenceValue`, if present and well formed.
     reference: Option<Reference>,
+    /// The shape of `reference` when it is an expression; literals have none.
+    ref_shape: Option<crate::expr::Shape>,
     /// Property paths used in error messages.
     mpath: String,
     rpath: String,
 }
 
 impl Measured {
-    /// The shape of the reference when it is an expression; literals have none.
-    fn ref_shape(&self) -> Option<crate::expr::Shape> {
-        match &self.reference {
-            Some(Reference::Expr(e)) => Some(e.shape),
-            _ => None,
+    /// The parts, for the rule type's own checks: measurements, reference, its shape and the
+    /// two property paths.
+    #[allow(clippy::type_complexity)]
+    fn into_parts(
+        self,
+    ) -> (
+        Vec<crate::expr::Expr>,
+        Option<Reference>,
+        Option<crate::expr::Shape>,
+        String,
+        String,
+    ) {
+        (
+            self.measurements,
+            self.reference,
+            self.ref_shape,
+            self.mpath,
+            self.rpath,
+        )
+    }
+}
+
+/// A comparison rule's operations, and how its error names them.
+const COMPARISON_OPS: Operations<CmpOp> = Operations {
+    ops: &[
+        ("<", CmpOp::Lt),
+        ("<=", CmpOp::Le),
+        ("=", CmpOp::Eq),
+        ("!=", CmpOp::Ne),
+        (">", CmpOp::Gt),
+        (">=", CmpOp::Ge),
+    ],
+    expected: "one of <, <=, =, !=, >, >=",
+};
+
+/// A collection rule's operations, and how its error names them.
+const COLLECTION_OPS: Operations<CollectionOp> = Operations {
+    ops: &[
+        ("intersection", CollectionOp::Intersection),
+        ("contains", CollectionOp::Contains),
+        (
+            "reference_intersection_count",
+            CollectionOp::ReferenceIntersectionCount,
+        ),
+    ],
+    expected: "intersection, contains or reference_intersection_count",
+};
+
+/// The operations a rule type allows: each name with its value, and the words naming them
+/// all in an error.
+struct Operations<T: 'static> {
+    ops: &'static [(&'static str, T)],
+    expected: &'static str,
+}
+
+/// Reads the `operation` of a comparison or collection rule: one of `allowed`. A missing
+/// operation is required, an unknown one is reported naming the allowed ones; both give
+/// `fallback`, so the rule's other checks still run.
+fn operation<T: Copy>(
+    cx: &mut Ctx,
+    obj: &Map<String, Value>,
+    path: &str,
+    allowed: &Operations<T>,
+    fallback: T,
+) -> T {
+    let Operations { ops, expected } = allowed;
+    match cx.string(obj, "operation", path) {
+        Some(s) => match ops.iter().find(|(name, _)| *name == s) {
+            Some(&(_, op)) => op,
+            None => {
+                cx.err(
+                    format!("{path}.operation"),
+                    format!("must be {expected}; got \"{s}\""),
+                );
+                fallback
+            }
+        },
+        None => {
+            if obj.get("operation").is_none() {
+                cx.err(format!("{path}.operation"), "is required");
+            }
+            fallback
         }
     }
 }
@@ -85,13 +170,7 @@ fn parse_distance(
     path: &str,
     measured: Measured,
 ) -> Option<RuleKind> {
-    let ref_shape = measured.ref_shape();
-    let Measured {
-        measurements,
-        reference,
-        mpath,
-        rpath,
-    } = measured;
+    let (measurements, reference, ref_shape, mpath, rpath) = measured.into_parts();
     for (i, m) in measurements.iter().enumerate() {
         if m.shape.kind != Kind::Number {
             cx.err(
@@ -117,10 +196,7 @@ fn parse_distance(
         cx.err(path, "a distance rule needs maxDistance or minDistance");
     }
     let party = party(cx, obj, path, false);
-    let (max_distance, min_distance) = (
-        cx.slot(max.unwrap_or(f64::NAN)),
-        cx.slot(min.unwrap_or(f64::NAN)),
-    );
+    let (max_distance, min_distance) = (cx.bound_slot(max), cx.bound_slot(min));
     Some(RuleKind::Distance {
         measurements,
         reference,
@@ -138,34 +214,8 @@ fn parse_comparison(
     path: &str,
     measured: Measured,
 ) -> Option<RuleKind> {
-    let ref_shape = measured.ref_shape();
-    let Measured {
-        measurements,
-        reference,
-        mpath,
-        rpath,
-    } = measured;
-    let op = match cx.string(obj, "operation", path) {
-        Some("<") => CmpOp::Lt,
-        Some("<=") => CmpOp::Le,
-        Some("=") => CmpOp::Eq,
-        Some("!=") => CmpOp::Ne,
-        Some(">") => CmpOp::Gt,
-        Some(">=") => CmpOp::Ge,
-        Some(s) => {
-            cx.err(
-                format!("{path}.operation"),
-                format!("must be one of <, <=, =, !=, >, >=; got \"{s}\""),
-            );
-            CmpOp::Eq
-        }
-        None => {
-            if obj.get("operation").is_none() {
-                cx.err(format!("{path}.operation"), "is required");
-            }
-            CmpOp::Eq
-        }
-    };
+    let (measurements, reference, ref_shape, mpath, rpath) = measured.into_parts();
+    let op = operation(cx, obj, path, &COMPARISON_OPS, CmpOp::Eq);
     let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
     if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
         cx.err(
@@ -216,29 +266,8 @@ fn parse_collection(
     path: &str,
     measured: Measured,
 ) -> Option<RuleKind> {
-    let ref_shape = measured.ref_shape();
-    let Measured {
-        measurements,
-        reference,
-        mpath,
-        rpath,
-    } = measured;
-    let op = match cx.string(obj, "operation", path) {
-        Some("intersection") => CollectionOp::Intersection,
-        Some("contains") => CollectionOp::Contains,
-        Some("reference_intersection_count") => CollectionOp::ReferenceIntersectionCount,
-        other => {
-            if let Some(s) = other {
-                cx.err(
-                    format!("{path}.operation"),
-                    format!("must be intersection, contains or reference_intersection_count; got \"{s}\""),
-                );
-            } else if obj.get("operation").is_none() {
-                cx.err(format!("{path}.operation"), "is required");
-            }
-            CollectionOp::Intersection
-        }
-    };
+    let (measurements, reference, ref_shape, mpath, rpath) = measured.into_parts();
+    let op = operation(cx, obj, path, &COLLECTION_OPS, CollectionOp::Intersection);
     for (i, m) in measurements.iter().enumerate() {
         if m.shape.kind != Kind::Str || m.shape.depth == 0 {
             cx.err(
@@ -274,10 +303,7 @@ fn parse_collection(
     let max = cx.number(obj, "maxCount", path);
     let min = cx.number(obj, "minCount", path);
     let party = party(cx, obj, path, true);
-    let (max_count, min_count) = (
-        cx.slot(max.unwrap_or(f64::NAN)),
-        cx.slot(min.unwrap_or(f64::NAN)),
-    );
+    let (max_count, min_count) = (cx.bound_slot(max), cx.bound_slot(min));
     Some(RuleKind::Collection {
         measurements,
         reference,
@@ -324,10 +350,7 @@ pub(super) fn parse_latency(
         }
     };
     let party = party(cx, obj, path, false);
-    let (max_latency, max_distance) = (
-        cx.slot(max_latency.unwrap_or(f64::NAN)),
-        cx.slot(max_distance.unwrap_or(f64::NAN)),
-    );
+    let (max_latency, max_distance) = (cx.bound_slot(max_latency), cx.bound_slot(max_distance));
     Some(RuleKind::Latency {
         max_latency,
         max_distance,
