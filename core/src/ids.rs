@@ -246,6 +246,11 @@ string_newtype!(
     ProcessId
 );
 
+/// The engine's ticket ids (a match's `ticket_ids`) as the core's.
+pub(crate) fn ticket_ids(ids: &[String]) -> Vec<TicketId> {
+    ids.iter().map(|id| TicketId::from(id.as_str())).collect()
+}
+
 #[cfg(test)]
 mod id_tests {
     use super::TicketId;

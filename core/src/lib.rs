@@ -215,7 +215,7 @@ pub struct Core {
     processes: HashMap<ProcessId, ServerProcess>,
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
     /// the reconnect grace so their SDK's reconnect is told apart from a new process.
-    ended_processes: HashMap<String, process::EndedProcess>,
+    ended_processes: HashMap<ProcessId, process::EndedProcess>,
     game_sessions: HashMap<GameSessionId, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,

@@ -60,7 +60,7 @@ fn succeeded() -> DomainEvent {
         .iter()
         .enumerate()
         .map(|(i, p)| Ticket {
-            ticket_id: format!("ticket-{i}"),
+            ticket_id: format!("ticket-{i}").into(),
             start_time: EpochMillis(1_700_000_000_000),
             players: vec![p.clone()],
             kind: TicketKind::Matchmaking,

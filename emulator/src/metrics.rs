@@ -239,7 +239,7 @@ impl Metrics {
                 self.matches_created.get_or_create(&l).inc();
                 let histogram = self.time_to_match.get_or_create(&l);
                 for id in ticket_ids {
-                    if let Some((_, start)) = self.active.get(id) {
+                    if let Some((_, start)) = self.active.get(id.as_str()) {
                         histogram.observe(seconds(now.saturating_sub(*start)));
                     }
                 }

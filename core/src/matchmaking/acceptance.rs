@@ -10,6 +10,7 @@
 use super::tickets::{MatchmakingTicket, TicketStatus, TicketStatusReason};
 use super::MatchmakingEvent;
 use crate::clock::Millis;
+use crate::ids::ticket_ids;
 use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError};
@@ -143,7 +144,7 @@ impl Core {
                         match_id: match_id.clone(),
                         outcome: AcceptanceOutcome::Accepted,
                         configuration: p.configuration.clone(),
-                        ticket_ids: p.m.ticket_ids.clone(),
+                        ticket_ids: ticket_ids(&p.m.ticket_ids),
                     },
                 );
                 if let Ok(cfg) = self.configuration(&p.configuration).cloned() {
@@ -176,7 +177,7 @@ impl Core {
                 match_id: match_id.into(),
                 outcome,
                 configuration: p.configuration.clone(),
-                ticket_ids: p.m.ticket_ids.clone(),
+                ticket_ids: ticket_ids(&p.m.ticket_ids),
             },
         );
         for id in &p.m.ticket_ids {

@@ -131,7 +131,8 @@ impl Core {
         url: String,
     ) {
         for id in &m.ticket_ids {
-            self.timers.cancel(&TimerKey::TicketTimeout(id.clone()));
+            self.timers
+                .cancel(&TimerKey::TicketTimeout(id.clone().into()));
         }
         let tickets = &self.mm.tickets;
         self.mm
