@@ -35,6 +35,7 @@ use playfield::events::model::*;
 use playfield::events::pgos::PgosOptions;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::{DeliveryConfig, EventHub, Target};
+use playfield_core::testing::teams_rule_set;
 use playfield_flexmatch::AttributeValue;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -224,14 +225,6 @@ fn config_targets(url: &str) -> Vec<playfield::config::NotificationTarget> {
     .collect()
 }
 
-const RULES: &str = r#"{
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
-    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
-              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
-    "rules": []
-}"#;
-
 /// A daemon hub with four STANDALONE 1v1 configurations (`cfg-0`..`cfg-3`, each naming the
 /// target of the same name), with or without the notifier.
 fn matching_hub(
@@ -256,7 +249,8 @@ fn matching_hub(
         clock.clone(),
     ));
     shared.execute(|core, now| {
-        core.create_rule_set(now, "rules", RULES).expect("rule set");
+        core.create_rule_set(now, "rules", &teams_rule_set(1, 1))
+            .expect("rule set");
         for i in 0..4 {
             let mut spec = ConfigurationSpec::new(&format!("cfg-{i}"), "rules", "");
             spec.flex_match_mode = FlexMatchMode::Standalone;

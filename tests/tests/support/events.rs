@@ -12,8 +12,8 @@ use playfield_core::ConfigurationSpec;
 use playfield_core::CoreConfig;
 use playfield_core::FlexMatchMode;
 use playfield_core::QueueSpec;
-use playfield_e2e::webhook::{Received, Webhook};
 use playfield_e2e::{TestDaemon, FLEET};
+use playfield_testkit::{Received, Webhook};
 use serde_json::Value;
 
 pub const CONFIG: &str = "duel";
