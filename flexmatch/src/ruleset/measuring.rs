@@ -54,14 +54,14 @@ pub(super) fn parse_measuring(
         rpath,
     };
     match ty {
-        "distance" => parse_distance(cx, obj, path, measured),
-        "comparison" => parse_comparison(cx, obj, path, measured),
-        _ => parse_collection(cx, obj, path, measured),
+        "distance" => measured.distance(cx, obj, path),
+        "comparison" => measured.comparison(cx, obj, path),
+        _ => measured.collection(cx, obj, path),
     }
 }
 
 /// The parts every measuring rule type shares, parsed once by
-/// [`parse_measuring`] so each type's own checks can stay in a function of
+/// [`parse_measuring`] so each type's own checks can stay in a method of
 /// their own.
 struct Measured {
     /// `measurements`, parsed into expressions.
@@ -162,156 +162,145 @@ fn operation<T: Copy>(
     }
 }
 
-/// A distance rule: numeric measurements, a single-number reference and at
-/// least one of maxDistance / minDistance.
-fn parse_distance(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    measured: Measured,
-) -> Option<RuleKind> {
-    let (measurements, reference, ref_shape, mpath, rpath) = measured.into_parts();
-    for (i, m) in measurements.iter().enumerate() {
-        if m.shape.kind != Kind::Number {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                format!("distance measurements must be numbers, got {}", m.shape),
-            );
+impl Measured {
+    /// A distance rule: numeric measurements, a single-number reference and at
+    /// least one of maxDistance / minDistance.
+    fn distance(self, cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
+        let (measurements, reference, ref_shape, mpath, rpath) = self.into_parts();
+        for (i, m) in measurements.iter().enumerate() {
+            if m.shape.kind != Kind::Number {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!("distance measurements must be numbers, got {}", m.shape),
+                );
+            }
         }
-    }
-    match (&reference, ref_shape) {
-        (Some(Reference::Str(_) | Reference::StrList(_)), _) => cx.err(&rpath, "must be a number"),
-        (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
-            cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
+        match (&reference, ref_shape) {
+            (Some(Reference::Str(_) | Reference::StrList(_)), _) => {
+                cx.err(&rpath, "must be a number")
+            }
+            (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
+                cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
+            }
+            _ => {}
         }
-        _ => {}
+        let max = cx.number(obj, "maxDistance", path);
+        let min = cx.number(obj, "minDistance", path);
+        if max.is_none()
+            && min.is_none()
+            && obj.get("maxDistance").is_none()
+            && obj.get("minDistance").is_none()
+        {
+            cx.err(path, "a distance rule needs maxDistance or minDistance");
+        }
+        let party = party(cx, obj, path, false);
+        let (max_distance, min_distance) = (cx.bound_slot(max), cx.bound_slot(min));
+        Some(RuleKind::Distance {
+            measurements,
+            reference,
+            max_distance,
+            min_distance,
+            party,
+        })
     }
-    let max = cx.number(obj, "maxDistance", path);
-    let min = cx.number(obj, "minDistance", path);
-    if max.is_none()
-        && min.is_none()
-        && obj.get("maxDistance").is_none()
-        && obj.get("minDistance").is_none()
-    {
-        cx.err(path, "a distance rule needs maxDistance or minDistance");
-    }
-    let party = party(cx, obj, path, false);
-    let (max_distance, min_distance) = (cx.bound_slot(max), cx.bound_slot(min));
-    Some(RuleKind::Distance {
-        measurements,
-        reference,
-        max_distance,
-        min_distance,
-        party,
-    })
-}
 
-/// A comparison rule: the operation, and measurements whose kind fits both
-/// the operation (strings only with = and !=) and the reference.
-fn parse_comparison(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    measured: Measured,
-) -> Option<RuleKind> {
-    let (measurements, reference, ref_shape, mpath, rpath) = measured.into_parts();
-    let op = operation(cx, obj, path, &COMPARISON_OPS, CmpOp::Eq);
-    let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-    if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
-        cx.err(
-            format!("{path}.operation"),
-            "without a referenceValue only = and != can compare players",
-        );
-    }
-    let str_ref = matches!(reference, Some(Reference::Str(_)))
-        || ref_shape.is_some_and(|s| s.kind == Kind::Str);
-    if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
-        cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
-    }
-    if matches!(reference, Some(Reference::StrList(_))) {
-        cx.err(&rpath, "must be a single value");
-    }
-    for (i, m) in measurements.iter().enumerate() {
-        if m.shape.kind == Kind::Item {
+    /// A comparison rule: the operation, and measurements whose kind fits both
+    /// the operation (strings only with = and !=) and the reference.
+    fn comparison(self, cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
+        let (measurements, reference, ref_shape, mpath, rpath) = self.into_parts();
+        let op = operation(cx, obj, path, &COMPARISON_OPS, CmpOp::Eq);
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+        if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
             cx.err(
-                format!("{mpath}[{i}]"),
-                format!("cannot compare {}; use count(...)", m.shape),
-            );
-        } else if ordered && m.shape.kind == Kind::Str {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                "strings can only be compared with = or !=",
-            );
-        } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                format!("{} cannot be compared with the referenceValue", m.shape),
+                format!("{path}.operation"),
+                "without a referenceValue only = and != can compare players",
             );
         }
+        let str_ref = matches!(reference, Some(Reference::Str(_)))
+            || ref_shape.is_some_and(|s| s.kind == Kind::Str);
+        if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
+            cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
+        }
+        if matches!(reference, Some(Reference::StrList(_))) {
+            cx.err(&rpath, "must be a single value");
+        }
+        for (i, m) in measurements.iter().enumerate() {
+            if m.shape.kind == Kind::Item {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!("cannot compare {}; use count(...)", m.shape),
+                );
+            } else if ordered && m.shape.kind == Kind::Str {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    "strings can only be compared with = or !=",
+                );
+            } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!("{} cannot be compared with the referenceValue", m.shape),
+                );
+            }
+        }
+        let party = party(cx, obj, path, false);
+        Some(RuleKind::Comparison {
+            measurements,
+            reference,
+            op,
+            party,
+        })
     }
-    let party = party(cx, obj, path, false);
-    Some(RuleKind::Comparison {
-        measurements,
-        reference,
-        op,
-        party,
-    })
-}
 
-/// A collection rule: string-list measurements, and a reference whose shape
-/// the chosen operation requires.
-fn parse_collection(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    measured: Measured,
-) -> Option<RuleKind> {
-    let (measurements, reference, ref_shape, mpath, rpath) = measured.into_parts();
-    let op = operation(cx, obj, path, &COLLECTION_OPS, CollectionOp::Intersection);
-    for (i, m) in measurements.iter().enumerate() {
-        if m.shape.kind != Kind::Str || m.shape.depth == 0 {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                format!(
-                    "collection measurements must be lists of strings, got {}",
-                    m.shape
+    /// A collection rule: string-list measurements, and a reference whose shape
+    /// the chosen operation requires.
+    fn collection(self, cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
+        let (measurements, reference, ref_shape, mpath, rpath) = self.into_parts();
+        let op = operation(cx, obj, path, &COLLECTION_OPS, CollectionOp::Intersection);
+        for (i, m) in measurements.iter().enumerate() {
+            if m.shape.kind != Kind::Str || m.shape.depth == 0 {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!(
+                        "collection measurements must be lists of strings, got {}",
+                        m.shape
+                    ),
+                );
+            }
+        }
+        match op {
+            CollectionOp::Contains => match (&reference, ref_shape) {
+                (None, _) => cx.err(&rpath, "is required for operation contains"),
+                (Some(Reference::Str(_)), _) => {}
+                (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
+                _ => cx.err(&rpath, "must be a single string for operation contains"),
+            },
+            CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
+                (None, _) => cx.err(
+                    &rpath,
+                    "is required for operation reference_intersection_count",
                 ),
-            );
+                (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
+                (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
+                _ => cx.err(
+                    &rpath,
+                    "must be a list of strings for operation reference_intersection_count",
+                ),
+            },
+            CollectionOp::Intersection => {}
         }
+        let max = cx.number(obj, "maxCount", path);
+        let min = cx.number(obj, "minCount", path);
+        let party = party(cx, obj, path, true);
+        let (max_count, min_count) = (cx.bound_slot(max), cx.bound_slot(min));
+        Some(RuleKind::Collection {
+            measurements,
+            reference,
+            op,
+            max_count,
+            min_count,
+            party,
+        })
     }
-    match op {
-        CollectionOp::Contains => match (&reference, ref_shape) {
-            (None, _) => cx.err(&rpath, "is required for operation contains"),
-            (Some(Reference::Str(_)), _) => {}
-            (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
-            _ => cx.err(&rpath, "must be a single string for operation contains"),
-        },
-        CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
-            (None, _) => cx.err(
-                &rpath,
-                "is required for operation reference_intersection_count",
-            ),
-            (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
-            (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
-            _ => cx.err(
-                &rpath,
-                "must be a list of strings for operation reference_intersection_count",
-            ),
-        },
-        CollectionOp::Intersection => {}
-    }
-    let max = cx.number(obj, "maxCount", path);
-    let min = cx.number(obj, "minCount", path);
-    let party = party(cx, obj, path, true);
-    let (max_count, min_count) = (cx.bound_slot(max), cx.bound_slot(min));
-    Some(RuleKind::Collection {
-        measurements,
-        reference,
-        op,
-        max_count,
-        min_count,
-        party,
-    })
 }
 
 pub(super) fn parse_latency(
