@@ -178,7 +178,7 @@ impl Core {
             fleet_id: fleet_id.to_string(),
             name: name.to_string(),
             location,
-            pid: pid.to_string(),
+            pid: pid.into(),
         });
     }
 

@@ -5,6 +5,7 @@
 //! the core's outbox ([`super::Core::take_effects`]); the caller carries them out while it
 //! still holds the core's lock, so pushes to a process leave in the order the core made them.
 
+use crate::ids::{GameSessionId, ProcessId};
 use std::fmt;
 
 use super::game_session::{GameSession, GameSessionStatus, GameSessionStatusReason};
@@ -18,7 +19,7 @@ pub enum Effect {
     /// Deliver a server-initiated message to a process over its newest connection.
     Push {
         /// The process the message is for.
-        pid: String,
+        pid: ProcessId,
         /// The connection to send it on (the newest one when the effect was made).
         conn: ConnId,
         /// The server-initiated message to send.
@@ -214,12 +215,12 @@ pub enum Event {
         /// The compute's location.
         location: String,
         /// The process that connected from it.
-        pid: String,
+        pid: ProcessId,
     },
     /// A server process opened a WebSocket connection (InitSDK), or reopened one.
     ProcessConnected {
         /// The process id the SDK sent (`pID`).
-        pid: String,
+        pid: ProcessId,
         /// The fleet it belongs to.
         fleet_id: String,
         /// The new connection.
@@ -230,7 +231,7 @@ pub enum Event {
     /// A process's connection closed; it is kept for a grace period to reconnect.
     ProcessDisconnected {
         /// The process id.
-        pid: String,
+        pid: ProcessId,
         /// The connection that closed.
         conn: ConnId,
         /// How long the process may take to reconnect before it is gone (ms).
@@ -239,7 +240,7 @@ pub enum Event {
     /// A process called ProcessReady and is ACTIVE: it can host game sessions now.
     ProcessReady {
         /// The process id.
-        pid: String,
+        pid: ProcessId,
         /// Its fleet.
         fleet_id: String,
         /// The port game clients connect to, if the process gave one.
@@ -248,47 +249,47 @@ pub enum Event {
     /// A process's health check result flipped (sdk-wire-protocol.md §6).
     ProcessHealthChanged {
         /// The process id.
-        pid: String,
+        pid: ProcessId,
         /// Its health now.
         healthy: bool,
     },
     /// A process is gone for good; its game sessions end with it.
     ProcessGone {
         /// The process id.
-        pid: String,
+        pid: ProcessId,
         /// Why it is gone.
         reason: GoneReason,
     },
     /// A process was sent TerminateProcess.
     ProcessTerminationRequested {
         /// The process id.
-        pid: String,
+        pid: ProcessId,
         /// Its deadline to call ProcessEnding (epoch ms).
         termination_time: Millis,
     },
     /// A game session was created and pushed to a process; it is ACTIVATING.
     GameSessionCreated {
         /// The game session's id (its ARN).
-        game_session_id: String,
+        game_session_id: GameSessionId,
         /// The process asked to host it.
-        pid: String,
+        pid: ProcessId,
     },
     /// The hosting process called ActivateGameSession; the game session is ACTIVE.
     GameSessionActivated {
         /// The game session's id.
-        game_session_id: String,
+        game_session_id: GameSessionId,
     },
     /// TerminateGameSession (TRIGGER_ON_PROCESS_TERMINATE) asked the process to end.
     GameSessionTerminating {
         /// The game session's id.
-        game_session_id: String,
+        game_session_id: GameSessionId,
         /// The process asked to end.
-        pid: String,
+        pid: ProcessId,
     },
     /// A game session ended (TERMINATED) and no longer holds its process.
     GameSessionEnded {
         /// The game session's id.
-        game_session_id: String,
+        game_session_id: GameSessionId,
         /// Its final status.
         status: GameSessionStatus,
         /// The service's `GameSession.StatusReason`, when there is one (e.g. `INTERRUPTED`).
@@ -299,14 +300,14 @@ pub enum Event {
     /// An UpdateGameSession push went to the hosting process.
     GameSessionUpdated {
         /// The game session's id.
-        game_session_id: String,
+        game_session_id: GameSessionId,
         /// Why it was sent.
         reason: UpdateReason,
     },
     /// The game session's `PlayerSessionCreationPolicy` changed (ACCEPT_ALL or DENY_ALL).
     PlayerSessionCreationPolicyChanged {
         /// The game session's id.
-        game_session_id: String,
+        game_session_id: GameSessionId,
         /// The new policy.
         policy: PlayerSessionCreationPolicy,
     },
@@ -317,7 +318,7 @@ pub enum Event {
         /// The player it holds a slot for.
         player_id: String,
         /// The game session the slot is in.
-        game_session_id: String,
+        game_session_id: GameSessionId,
     },
     /// The game server accepted the player session (AcceptPlayerSession): ACTIVE.
     PlayerSessionAccepted {

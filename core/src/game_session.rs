@@ -250,12 +250,12 @@ impl Core {
         };
         self.game_sessions.insert(id.clone().into(), gs.clone());
         self.timers.schedule(
-            TimerKey::Activation(id.clone()),
+            TimerKey::Activation(id.clone().into()),
             now + self.cfg.activation_timeout_ms,
         );
         self.emit(Event::GameSessionCreated {
-            game_session_id: id,
-            pid: pid.clone(),
+            game_session_id: id.into(),
+            pid: pid.clone().into(),
         });
         self.push(&pid, Push::CreateGameSession(Box::new(gs.clone())));
         Ok(gs)
@@ -279,7 +279,7 @@ impl Core {
         }
         gs.status = GameSessionStatus::Active;
         self.timers
-            .cancel(&TimerKey::Activation(game_session_id.to_string()));
+            .cancel(&TimerKey::Activation(game_session_id.into()));
         self.emit(Event::GameSessionActivated {
             game_session_id: game_session_id.into(),
         });
@@ -410,7 +410,7 @@ impl Core {
         let snapshot = gs.clone();
         if let Some(policy) = policy_changed {
             self.emit(Event::PlayerSessionCreationPolicyChanged {
-                game_session_id: snapshot.id.to_string(),
+                game_session_id: snapshot.id.clone(),
                 policy,
             });
         }
@@ -502,9 +502,9 @@ impl Core {
                 p.game_session_id = None;
             }
         }
-        self.timers.cancel(&TimerKey::Activation(id.to_string()));
+        self.timers.cancel(&TimerKey::Activation(id.into()));
         self.timers.schedule(
-            TimerKey::Purge(id.to_string()),
+            TimerKey::Purge(id.into()),
             now + self.cfg.terminated_retention_ms,
         );
         self.emit(Event::GameSessionEnded {

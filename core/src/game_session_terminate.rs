@@ -71,7 +71,7 @@ impl Core {
                 }
                 self.emit(Event::GameSessionTerminating {
                     game_session_id: id.into(),
-                    pid,
+                    pid: pid.into(),
                 });
             }
             TerminationMode::TriggerOnProcessTerminate => self.end_game_session(

@@ -129,9 +129,22 @@ mod tests {
     }
 }
 
-/// Defines a string id newtype: serde-transparent, shown as the string, looked up in maps by
-/// `&str` (`Borrow<str>`), and compared with strings, so the faces keep passing `&str`.
-macro_rules! string_id {
+/// Defines a string newtype (the ids here, the matchmaking names in `matchmaking::names`):
+/// serde-transparent, shown as the string, looked up in maps by `&str` (`Borrow<str>`), and
+/// compared with strings, so the faces keep passing `&str`. With `@deref` first it also
+/// dereferences to `str` (the ids do; a name does not, so that a name is never read as any
+/// string by accident).
+macro_rules! string_newtype {
+    (@deref $(#[$doc:meta])* $name:ident) => {
+        $crate::ids::string_newtype!($(#[$doc])* $name);
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(
@@ -142,7 +155,7 @@ macro_rules! string_id {
         pub struct $name(String);
 
         impl $name {
-            /// The id as text.
+            /// The string it wraps, as written.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -174,13 +187,6 @@ macro_rules! string_id {
 
         impl std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
                 &self.0
             }
         }
@@ -222,19 +228,28 @@ macro_rules! string_id {
         }
     };
 }
+pub(crate) use string_newtype;
 
-string_id!(
+string_newtype!(
+    @deref
     /// A matchmaking (or backfill) ticket's id: the caller's TicketId or a generated UUID.
     TicketId
 );
-string_id!(
+string_newtype!(
+    @deref
     /// A game session's id, which is its ARN (service-api.md §6).
     GameSessionId
 );
-string_id!(
+string_newtype!(
+    @deref
     /// A server process's id: the pID its SDK connects with (sdk-wire-protocol.md §1).
     ProcessId
 );
+
+/// The engine's ticket ids (a match's `ticket_ids`) as the core's.
+pub(crate) fn ticket_ids(ids: &[String]) -> Vec<TicketId> {
+    ids.iter().map(|id| TicketId::from(id.as_str())).collect()
+}
 
 #[cfg(test)]
 mod id_tests {

@@ -8,60 +8,109 @@
 //!
 //! No I/O, no tokio, no wall clock here: everything is testable by calling methods.
 //!
-//! Submodules follow the domain's seams: [`fleet`], [`compute`] (Anywhere locations,
-//! computes and their auth tokens), [`process`] (server processes and their connections),
-//! [`game_session`] (with [`game_session_search`] and [`game_session_terminate`] for the
-//! service API's SearchGameSessions and TerminateGameSession), [`player_session`],
-//! [`matchmaking`] (rule sets, configurations, queues, tickets, acceptance, placement,
-//! backfill); [`tags`] (resource tags by ARN); [`arn`] reads and makes ARNs; [`ids`] makes identifiers; [`timers`] orders deadlines; [`event`] defines what
-//! goes out. [`clock`] is the injected time the daemon reads `now` from, and [`search_expr`]
-//! parses SearchGameSessions' filter and sort expressions.
+//! # The API
+//! The crate's API is the items re-exported here, grouped by concept (time, names and errors;
+//! effects and events; fleets, computes and processes; game and player sessions; matchmaking
+//! resources; tickets, placement and backfill; post-processing), plus the event model
+//! [`notifications`] and, with the `testing` feature, the fixtures in `testing`. The modules
+//! are private and follow the domain's seams: `fleet`, `compute` (Anywhere locations,
+//! computes and their auth tokens), `process` (server processes and their connections),
+//! `game_session` (with `game_session_search` and `game_session_terminate` for the service
+//! API's SearchGameSessions and TerminateGameSession), `player_session`, `matchmaking` (rule
+//! sets, configurations, queues, tickets, acceptance, placement, backfill); `tags` (resource
+//! tags by ARN); `arn` reads and makes ARNs; `ids` makes identifiers; `timers` orders
+//! deadlines; `event` defines what goes out. `clock` is the injected time the daemon reads
+//! `now` from ([`Clock`], [`ManualClock`]), and `search_expr` parses SearchGameSessions'
+//! filter and sort expressions ([`Filter`], [`Sort`]).
 
 #![deny(missing_docs)]
+#![warn(unnameable_types)]
 
-pub mod arn;
-pub mod clock;
-pub mod compute;
-pub mod error;
-pub mod event;
-pub mod fleet;
-pub mod game_session;
-pub mod game_session_search;
-pub mod game_session_terminate;
-pub mod ids;
-pub mod matchmaking;
+mod arn;
+mod clock;
+mod compute;
+mod error;
+mod event;
+mod fleet;
+mod game_session;
+mod game_session_search;
+mod game_session_terminate;
+mod ids;
+mod matchmaking;
 pub mod notifications;
-pub mod player_session;
-pub mod process;
-pub mod search_expr;
-pub mod tags;
+mod player_session;
+mod process;
+mod search_expr;
+mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod timers;
+mod timers;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use compute::{AuthToken, Compute, RegisterCompute};
+// The curated surface. The event model, `notifications`, is the one public module: its names
+// (MatchmakingEvent, TicketKind, Player…) would collide with the core's own, and every event
+// format renders it as a whole.
+
+// ---- time, names and errors ------------------------------------------------------------
+pub use arn::{region_and_account, resource_id_of, Arn, ArnError, ArnIssuer};
+pub use clock::{Clock, ManualClock, Millis, SystemClock};
 pub use error::{CoreError, ErrorKind};
+pub use ids::{check_fleet_id, GameSessionId, ProcessId, TicketId};
+
+// ---- what goes out: effects and events --------------------------------------------------
 pub use event::{
     Effect, Event, FleetOrigin, GameSessionEndCause, GoneReason, PlayerSessionEnd, Push,
     UpdateReason,
 };
+
+// ---- fleets, computes and server processes ----------------------------------------------
+pub use compute::{AuthToken, Compute, RegisterCompute};
 pub use fleet::{AnywhereConfiguration, CreateFleet, Fleet};
+pub use process::{
+    ConnId, ConnectInfo, ProcessReady, ProcessStatus, ServerProcess, READY_TIMEOUT_MS,
+    SUPERSEDED_CONNECTION_GRACE_MS,
+};
+
+// ---- game sessions and player sessions --------------------------------------------------
 pub use game_session::{
     CreateGameSession, GameSession, GameSessionStatus, GameSessionStatusReason, UpdateGameSession,
 };
 pub use game_session_terminate::TerminationMode;
-pub use ids::{GameSessionId, ProcessId, TicketId};
 pub use player_session::{
     DescribePlayerSessions, NewPlayerSession, PlayerSession, PlayerSessionCreationPolicy,
     PlayerSessionPage, PlayerSessionStatus, PlayerSessionsSelector,
 };
-pub use process::{ConnId, ConnectInfo, ProcessReady, ProcessStatus, ServerProcess};
+pub use search_expr::{Comparator, ExprError, Filter, Operand, Searchable, Sort, Value};
 
-use crate::clock::Millis;
+// ---- matchmaking: rule sets, configurations and queues ----------------------------------
+pub use matchmaking::configurations::{ConfigurationMember, ConfigurationSpec, SpecProblem};
+pub use matchmaking::names::{ConfigurationName, QueueName};
+pub use matchmaking::queues::{PriorityType, QueueMember, QueueSpec};
+pub use matchmaking::{
+    BackfillMode, FlexMatchMode, GameSessionQueue, MatchmakingConfiguration, MatchmakingRuleSet,
+    MatchmakingSetup, PlayerLatencyPolicy, RuleSetSpec,
+};
+
+// ---- matchmaking: tickets, matches, placement and backfill ------------------------------
+pub use matchmaking::backfill::StartBackfill;
+pub use matchmaking::matchmaker_data::{
+    build as build_matchmaker_data, json_length_bound, Backfill, MatchedPlayer, MatchedTeam,
+    MatchmakerData,
+};
+pub use matchmaking::placement_api::{DirectPlacement, StartPlacement};
+pub use matchmaking::{
+    ConnectionInfo, MatchedPlayerSession, MatchmakingEvent, MatchmakingTicket, Placement,
+    PlacementStatus, StartMatchmaking, TicketKind, TicketStatus, TicketStatusReason,
+};
+
+// ---- matchmaking: post-processing (PGOS) ------------------------------------------------
+pub use matchmaking::post_processing::{
+    AnswerError, AnswerPlayer, AnswerTicket, CallTicket, HeldMatch, PostProcessingCall,
+    PostProcessingEvent, VirtualServerAnswer, POST_PROCESSING_TIMEOUT_MS,
+};
+
 use ids::IdGen;
-use matchmaking::matchmaker_data::MatchmakerData;
 use timers::{TimerKey, Timers};
 
 /// Rules that tests and the CLI may change. Defaults follow the service where it documents
@@ -96,12 +145,12 @@ pub struct CoreConfig {
     /// Seed for generated ids.
     pub seed: u64,
     /// A game server connecting with an unknown (well-formed) FleetId gets that fleet
-    /// created on the spot (see [`fleet`]). Off: an unknown FleetId is refused, naming the
+    /// created on the spot (see [`Fleet`]). Off: an unknown FleetId is refused, naming the
     /// known fleets. The daemon turns it on unless its configuration says
     /// `[gateway] accept_unknown_fleets = false`.
     pub accept_any_fleet: bool,
     /// A game server's first connection must carry a token from GetComputeAuthToken (or the
-    /// launcher's); see [`compute`]. On with `[auth] required = true`.
+    /// launcher's); see [`Compute`]. On with `[auth] required = true`.
     pub require_compute_auth: bool,
     /// The characters of a matchmaker data document's JSON form, which the service bounds
     /// to 390 000 (service-api.md, GameSession: `MatchmakerData` string(1..390000)). The core
@@ -166,7 +215,7 @@ pub struct Core {
     processes: HashMap<ProcessId, ServerProcess>,
     /// Processes that called ProcessEnding and whose connections are gone, remembered for
     /// the reconnect grace so their SDK's reconnect is told apart from a new process.
-    ended_processes: HashMap<String, process::EndedProcess>,
+    ended_processes: HashMap<ProcessId, process::EndedProcess>,
     game_sessions: HashMap<GameSessionId, GameSession>,
     player_sessions: player_session::Store,
     mm: matchmaking::Matchmaking,

@@ -39,6 +39,7 @@
 //! events. Configuration data ([`ConfigurationRef`]) is copied into every event so a renderer
 //! never has to look anything up.
 
+use crate::ids::{GameSessionId, TicketId};
 use playfield_flexmatch::AttributeValue;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -179,7 +180,7 @@ pub enum TicketKind {
     /// already in the game (PGOS renders them with `is_new: false`).
     Backfill {
         /// ARN of the game session being backfilled.
-        game_session_arn: String,
+        game_session_arn: GameSessionId,
     },
 }
 
@@ -187,7 +188,7 @@ pub enum TicketKind {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// `ticketId`.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// When the ticket was created.
     pub start_time: EpochMillis,
     /// The ticket's players.
@@ -409,7 +410,7 @@ pub struct PlacedPlayerSession {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacedGameSession {
     /// Game session ARN (GameLift's game session id; PGOS `battle_session_id`).
-    pub game_session_arn: String,
+    pub game_session_arn: GameSessionId,
     /// Fleet id.
     pub fleet_id: String,
     /// Location (region) of the game session.

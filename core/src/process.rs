@@ -259,19 +259,22 @@ impl Core {
             if let Some(previous) = p.newest_connection() {
                 // Older ones were scheduled when they were superseded.
                 self.timers.schedule(
-                    TimerKey::Superseded(pid.clone(), previous),
+                    TimerKey::Superseded(pid.clone().into(), previous),
                     now + SUPERSEDED_CONNECTION_GRACE_MS,
                 );
             }
             p.connections.push(conn);
             p.remember_token(info.idempotency_token.as_deref());
-            self.timers.cancel(&TimerKey::ReconnectGrace(pid.clone()));
+            self.timers
+                .cancel(&TimerKey::ReconnectGrace(pid.clone().into()));
             // While it was away the grace period ruled, not the heartbeat timeout; coming
             // back is a sign of life, and heartbeats resume from here.
             if p.status == ProcessStatus::Active && p.connections.len() == 1 {
                 p.last_heartbeat = Some(now);
-                self.timers
-                    .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
+                self.timers.schedule(
+                    TimerKey::Heartbeat(pid.clone().into()),
+                    now + heartbeat_timeout,
+                );
             }
             true
         } else if let Some(mut p) = restored {
@@ -287,10 +290,12 @@ impl Core {
             p.remember_token(info.idempotency_token.as_deref());
             let port = p.port;
             self.processes.insert(pid.clone().into(), *p);
-            self.timers
-                .schedule(TimerKey::Heartbeat(pid.clone()), now + heartbeat_timeout);
+            self.timers.schedule(
+                TimerKey::Heartbeat(pid.clone().into()),
+                now + heartbeat_timeout,
+            );
             self.emit(Event::ProcessReady {
-                pid: pid.clone(),
+                pid: pid.clone().into(),
                 fleet_id: info.fleet_id.clone(),
                 port,
             });
@@ -298,8 +303,10 @@ impl Core {
             true
         } else {
             self.forget_ended_process(&pid);
-            self.timers
-                .schedule(TimerKey::ReadyTimeout(pid.clone()), now + READY_TIMEOUT_MS);
+            self.timers.schedule(
+                TimerKey::ReadyTimeout(pid.clone().into()),
+                now + READY_TIMEOUT_MS,
+            );
             self.processes.insert(
                 pid.clone().into(),
                 ServerProcess::connected(now, conn, &info),
@@ -307,7 +314,7 @@ impl Core {
             false
         };
         self.emit(Event::ProcessConnected {
-            pid: pid.clone(),
+            pid: pid.clone().into(),
             fleet_id: info.fleet_id,
             conn,
             reconnect,
@@ -319,7 +326,7 @@ impl Core {
             let pending = std::mem::take(&mut p.pending);
             for push in pending {
                 self.outbox.push(Effect::Push {
-                    pid: pid.clone(),
+                    pid: pid.clone().into(),
                     conn,
                     push,
                 });
@@ -330,8 +337,7 @@ impl Core {
 
     /// A connection closed. The process is kept for the grace period if it was its last.
     pub fn disconnect(&mut self, now: Millis, pid: &str, conn: ConnId) {
-        self.timers
-            .cancel(&TimerKey::Superseded(pid.to_string(), conn));
+        self.timers.cancel(&TimerKey::Superseded(pid.into(), conn));
         let Some(p) = self.processes.get_mut(pid) else {
             return;
         };
@@ -347,11 +353,11 @@ impl Core {
         let grace = self.cfg.reconnect_grace_ms;
         // A process without a socket cannot send heartbeats: only the grace period counts
         // now, so a reconnect near the end of it still finds its process.
-        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
+        self.timers.cancel(&TimerKey::Heartbeat(pid.into()));
         self.timers
-            .schedule(TimerKey::ReconnectGrace(pid.to_string()), now + grace);
+            .schedule(TimerKey::ReconnectGrace(pid.into()), now + grace);
         self.emit(Event::ProcessDisconnected {
-            pid: pid.to_string(),
+            pid: pid.into(),
             conn,
             grace_ms: grace,
         });
@@ -395,9 +401,9 @@ impl Core {
         p.last_heartbeat = Some(now);
         p.ready_seq = seq;
         let (fleet_id, port) = (p.fleet_id.clone(), p.port);
-        self.timers.cancel(&TimerKey::ReadyTimeout(pid.to_string()));
+        self.timers.cancel(&TimerKey::ReadyTimeout(pid.into()));
         self.timers
-            .schedule(TimerKey::Heartbeat(pid.to_string()), now + timeout);
+            .schedule(TimerKey::Heartbeat(pid.into()), now + timeout);
         self.emit(Event::ProcessReady {
             pid: pid.into(),
             fleet_id,
@@ -416,7 +422,7 @@ impl Core {
         let changed = p.healthy != healthy;
         p.healthy = healthy;
         self.timers
-            .schedule(TimerKey::Heartbeat(pid.to_string()), now + timeout);
+            .schedule(TimerKey::Heartbeat(pid.into()), now + timeout);
         if changed {
             self.emit(Event::ProcessHealthChanged {
                 pid: pid.into(),
@@ -437,9 +443,9 @@ impl Core {
         p.status = ProcessStatus::Terminated;
         let gs = p.game_session_id.take();
         let no_connections = p.connections.is_empty();
-        self.timers.cancel(&TimerKey::Heartbeat(pid.to_string()));
+        self.timers.cancel(&TimerKey::Heartbeat(pid.into()));
         self.timers
-            .cancel(&TimerKey::TerminationDeadline(pid.to_string()));
+            .cancel(&TimerKey::TerminationDeadline(pid.into()));
         if let Some(id) = gs {
             self.end_game_session(now, &id, None, GameSessionEndCause::ProcessEnding);
         }
@@ -463,10 +469,8 @@ impl Core {
     ) -> Result<(), CoreError> {
         self.active_process_mut(pid)?;
         self.push(pid, Push::TerminateProcess { termination_time });
-        self.timers.schedule(
-            TimerKey::TerminationDeadline(pid.to_string()),
-            termination_time,
-        );
+        self.timers
+            .schedule(TimerKey::TerminationDeadline(pid.into()), termination_time);
         self.emit(Event::ProcessTerminationRequested {
             pid: pid.into(),
             termination_time,
@@ -669,7 +673,7 @@ impl Core {
         let tokens = match self.processes.get(info.pid.as_str()) {
             Some(p) if p.status == ProcessStatus::Terminated => &p.connect_tokens,
             Some(_) => return false,
-            None => match self.ended_processes.get(&info.pid) {
+            None => match self.ended_processes.get(info.pid.as_str()) {
                 Some(ended) if ended.restore.is_none() => &ended.connect_tokens,
                 _ => return false,
             },
@@ -688,14 +692,14 @@ impl Core {
         self.remove_process(pid);
         if !connect_tokens.is_empty() {
             self.ended_processes.insert(
-                pid.to_string(),
+                pid.into(),
                 EndedProcess {
                     connect_tokens,
                     restore: None,
                 },
             );
             self.timers.schedule(
-                TimerKey::EndedProcessForget(pid.to_string()),
+                TimerKey::EndedProcessForget(pid.into()),
                 now + self.cfg.reconnect_grace_ms,
             );
         }
@@ -709,21 +713,21 @@ impl Core {
             return None;
         }
         let token = info.idempotency_token.as_deref()?;
-        let lost = self.ended_processes.get(&info.pid)?;
+        let lost = self.ended_processes.get(info.pid.as_str())?;
         let p = lost.restore.as_ref()?;
         if p.fleet_id != info.fleet_id || !lost.connect_tokens.iter().any(|t| t == token) {
             return None;
         }
-        let restore = self.ended_processes.remove(&info.pid)?.restore;
+        let restore = self.ended_processes.remove(info.pid.as_str())?.restore;
         self.timers
-            .cancel(&TimerKey::EndedProcessForget(info.pid.clone()));
+            .cancel(&TimerKey::EndedProcessForget(info.pid.clone().into()));
         restore
     }
 
     pub(super) fn forget_ended_process(&mut self, pid: &str) {
         if self.ended_processes.remove(pid).is_some() {
             self.timers
-                .cancel(&TimerKey::EndedProcessForget(pid.to_string()));
+                .cancel(&TimerKey::EndedProcessForget(pid.into()));
         }
     }
 
@@ -760,14 +764,14 @@ impl Core {
             p.pending.clear();
             p.healthy = true;
             self.ended_processes.insert(
-                pid.to_string(),
+                pid.into(),
                 EndedProcess {
                     connect_tokens: p.connect_tokens.clone(),
                     restore: Some(p),
                 },
             );
             self.timers.schedule(
-                TimerKey::EndedProcessForget(pid.to_string()),
+                TimerKey::EndedProcessForget(pid.into()),
                 now + LOST_PROCESS_MEMORY_MS,
             );
         }
@@ -794,15 +798,14 @@ impl Core {
         self.forget_compute_auth(pid);
         if let Some(p) = self.processes.remove(pid) {
             for conn in p.connections {
-                self.timers
-                    .cancel(&TimerKey::Superseded(pid.to_string(), conn));
+                self.timers.cancel(&TimerKey::Superseded(pid.into(), conn));
             }
         }
         for key in [
-            TimerKey::Heartbeat(pid.to_string()),
-            TimerKey::ReconnectGrace(pid.to_string()),
-            TimerKey::TerminationDeadline(pid.to_string()),
-            TimerKey::ReadyTimeout(pid.to_string()),
+            TimerKey::Heartbeat(pid.into()),
+            TimerKey::ReconnectGrace(pid.into()),
+            TimerKey::TerminationDeadline(pid.into()),
+            TimerKey::ReadyTimeout(pid.into()),
         ] {
             self.timers.cancel(&key);
         }

@@ -8,36 +8,37 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::process::ConnId;
 use crate::clock::Millis;
+use crate::ids::{GameSessionId, ProcessId, TicketId};
 
 /// What a timer is for. The handler re-checks the state when it fires, so a timer whose
 /// reason went away (a heartbeat arrived, a player was accepted) is cancelled or harmless.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TimerKey {
     /// The process has not sent a heartbeat for the heartbeat timeout.
-    Heartbeat(String),
+    Heartbeat(ProcessId),
     /// The process's last connection closed and it has not reconnected within the grace.
-    ReconnectGrace(String),
+    ReconnectGrace(ProcessId),
     /// A newer connection of the process took over from this one a while ago (key: pID and
     /// the older connection).
-    Superseded(String, ConnId),
+    Superseded(ProcessId, ConnId),
     /// A process that called ProcessEnding and lost its connections, or a ready process
     /// whose reconnect grace ran out, is forgotten.
-    EndedProcessForget(String),
+    EndedProcessForget(ProcessId),
     /// A connected process has not called ProcessReady within the ready timeout.
-    ReadyTimeout(String),
+    ReadyTimeout(ProcessId),
     /// The process was asked to terminate (TerminateProcess) and this is the time by which
     /// it should have called ProcessEnding.
-    TerminationDeadline(String),
+    TerminationDeadline(ProcessId),
     /// The game session stayed ACTIVATING past the activation timeout.
-    Activation(String),
+    Activation(GameSessionId),
     /// The player session stayed RESERVED past the reservation timeout (60 s).
     Reservation(String),
     /// A TERMINATED game session (and its player sessions) is forgotten.
-    Purge(String),
+    Purge(GameSessionId),
     /// A matchmaking ticket's RequestTimeoutSeconds passed.
-    TicketTimeout(String),
+    TicketTimeout(TicketId),
     /// A finished ticket is forgotten.
-    TicketForget(String),
+    TicketForget(TicketId),
     /// A proposed match's acceptance timeout passed (key: match id).
     Acceptance(String),
     /// A configuration's pool reaches its next expansion step: run a pass.

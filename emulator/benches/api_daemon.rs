@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use playfield::wiring::server::{Daemon, DaemonConfig};
-use playfield_core::clock::SystemClock;
+use playfield_core::SystemClock;
 use playfield_core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 

@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 
 use json_api::JsonApi;
 use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
-use playfield_core::clock::SystemClock;
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::{FlexMatchMode, StartMatchmaking};
+use playfield_core::ConfigurationSpec;
+use playfield_core::SystemClock;
+use playfield_core::{FlexMatchMode, StartMatchmaking};
 use playfield_flexmatch::{AttributeValue, Player};
 use serde_json::json;
 use tokio::sync::watch;

@@ -35,6 +35,7 @@ use playfield::events::model::*;
 use playfield::events::pgos::PgosOptions;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::{DeliveryConfig, EventHub, Target};
+use playfield_core::testing::teams_rule_set;
 use playfield_flexmatch::AttributeValue;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -60,7 +61,7 @@ fn succeeded() -> DomainEvent {
         .iter()
         .enumerate()
         .map(|(i, p)| Ticket {
-            ticket_id: format!("ticket-{i}"),
+            ticket_id: format!("ticket-{i}").into(),
             start_time: EpochMillis(1_700_000_000_000),
             players: vec![p.clone()],
             kind: TicketKind::Matchmaking,
@@ -224,14 +225,6 @@ fn config_targets(url: &str) -> Vec<playfield::config::NotificationTarget> {
     .collect()
 }
 
-const RULES: &str = r#"{
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
-    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
-              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
-    "rules": []
-}"#;
-
 /// A daemon hub with four STANDALONE 1v1 configurations (`cfg-0`..`cfg-3`, each naming the
 /// target of the same name), with or without the notifier.
 fn matching_hub(
@@ -243,20 +236,21 @@ fn matching_hub(
     nice: i32,
 ) -> (
     std::sync::Arc<playfield::wiring::hub::Shared>,
-    std::sync::Arc<playfield_core::clock::ManualClock>,
+    std::sync::Arc<playfield_core::ManualClock>,
     Option<EventHub>,
 ) {
     use playfield::events::routing::{targets_from_config, Notifier};
-    use playfield_core::matchmaking::configurations::ConfigurationSpec;
-    use playfield_core::matchmaking::FlexMatchMode;
+    use playfield_core::ConfigurationSpec;
+    use playfield_core::FlexMatchMode;
     use playfield_core::{Core, CoreConfig};
-    let clock = std::sync::Arc::new(playfield_core::clock::ManualClock::new());
+    let clock = std::sync::Arc::new(playfield_core::ManualClock::new());
     let shared = std::sync::Arc::new(playfield::wiring::hub::Shared::new(
         Core::new(CoreConfig::default()),
         clock.clone(),
     ));
     shared.execute(|core, now| {
-        core.create_rule_set(now, "rules", RULES).expect("rule set");
+        core.create_rule_set(now, "rules", &teams_rule_set(1, 1))
+            .expect("rule set");
         for i in 0..4 {
             let mut spec = ConfigurationSpec::new(&format!("cfg-{i}"), "rules", "");
             spec.flex_match_mode = FlexMatchMode::Standalone;
@@ -314,11 +308,11 @@ fn matching_hub(
 /// tickets are forgotten (clock moved past retention) outside the measured time.
 fn run_matches(
     shared: &playfield::wiring::hub::Shared,
-    clock: &playfield_core::clock::ManualClock,
+    clock: &playfield_core::ManualClock,
     next: &mut u64,
     n: u64,
 ) -> Duration {
-    use playfield_core::matchmaking::StartMatchmaking;
+    use playfield_core::StartMatchmaking;
     use playfield_flexmatch::Player;
     let mut measured = Duration::ZERO;
     let mut left = n;

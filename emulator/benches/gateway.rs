@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use playfield::wiring::server::{Daemon, DaemonConfig};
-use playfield_core::clock::SystemClock;
+use playfield_core::SystemClock;
 use playfield_core::{CoreConfig, Fleet, ProcessStatus};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;

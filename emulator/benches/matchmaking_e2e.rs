@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 
 use json_api::JsonApi;
 use playfield::wiring::server::{Daemon, DaemonConfig};
-use playfield_core::clock::SystemClock;
+use playfield_core::SystemClock;
 use playfield_core::{CoreConfig, Fleet};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use serde_json::json;

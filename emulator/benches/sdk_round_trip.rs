@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use playfield::wiring::server::{Daemon, DaemonConfig};
-use playfield_core::clock::SystemClock;
+use playfield_core::SystemClock;
 use playfield_core::{CoreConfig, CreateGameSession, Fleet, NewPlayerSession};
 use playfield_sdk::{ProcessParameters, SdkOptions, ServerEvent, ServerParameters, ServerSdk};
 use tokio::net::TcpListener;

@@ -32,11 +32,11 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use playfield_core::clock::Millis;
-use playfield_core::game_session::GameSessionStatus;
-use playfield_core::matchmaking::{MatchmakingEvent, PlacementStatus, TicketStatus};
 use playfield_core::notifications::AcceptanceOutcome;
+use playfield_core::GameSessionStatus;
+use playfield_core::Millis;
 use playfield_core::{Core, Event, ProcessStatus};
+use playfield_core::{MatchmakingEvent, PlacementStatus, TicketStatus};
 
 use crate::events::TargetStats;
 
@@ -239,7 +239,7 @@ impl Metrics {
                 self.matches_created.get_or_create(&l).inc();
                 let histogram = self.time_to_match.get_or_create(&l);
                 for id in ticket_ids {
-                    if let Some((_, start)) = self.active.get(id) {
+                    if let Some((_, start)) = self.active.get(id.as_str()) {
                         histogram.observe(seconds(now.saturating_sub(*start)));
                     }
                 }

@@ -13,8 +13,8 @@
 
 use playfield_sdk::wire;
 
-use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
-use playfield_core::matchmaking::BackfillMode;
+use playfield_core::BackfillMode;
+use playfield_core::{MatchedPlayer, MatchedTeam, MatchmakerData};
 use playfield_flexmatch::{AttributeValue, Player};
 
 /// Converts an engine attribute value to the wire's.

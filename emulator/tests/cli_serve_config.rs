@@ -3,9 +3,36 @@
 //! daemon exits before it listens, rather than restarting a missing program forever
 //! (issue 17 item 2).
 
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+
+/// Runs `playfield serve --config <file>`, which must exit within a minute (killed and failed
+/// otherwise, the panic saying the daemon kept running on a configuration `whose ...`); gives
+/// its status and output, stdout then stderr, as text.
+fn serve_expecting_exit(file: &Path, whose: &str) -> (Output, String, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_playfield"))
+        .args(["serve", "--config"])
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(Duration::from_secs(60)) else {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        panic!("the daemon kept running on a configuration {whose}");
+    };
+    let out = out.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, stdout, stderr)
+}
 
 #[test]
 fn a_missing_launch_executable_is_a_located_error_at_load() {
@@ -18,25 +45,7 @@ fn a_missing_launch_executable_is_a_located_error_at_load() {
         "[[fleets]]\nid = \"fleet-missing\"\nname = \"missing\"\n[fleets.launch]\nexecutable = \"bin/no-such-server\"\n",
     )
     .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_playfield"))
-        .args(["serve", "--config"])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let Ok(out) = rx.recv_timeout(Duration::from_secs(60)) else {
-        let _ = Command::new("kill").arg(pid.to_string()).status();
-        panic!("the daemon kept running on a configuration whose executable does not exist");
-    };
-    let out = out.unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (out, stdout, stderr) = serve_expecting_exit(&file, "whose executable does not exist");
     assert!(!out.status.success(), "{stdout}{stderr}");
     let expected = format!(
         "{}:5:14: fleets[0].launch.executable: fleet \"fleet-missing\": {} does not exist",
@@ -73,25 +82,7 @@ fn an_invalid_rule_set_is_a_located_error_before_anything_listens() {
         "[listen]\napi = \"127.0.0.1:0\"\nws = \"127.0.0.1:0\"\nwss = \"127.0.0.1:0\"\n\n[[rule_sets]]\nname = \"broken\"\npath = \"broken.json\"\n\n[[matchmaking_configurations]]\nname = \"uses-it\"\nrule_set = \"broken\"\nflex_match_mode = \"STANDALONE\"\n",
     )
     .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_playfield"))
-        .args(["serve", "--config"])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let Ok(out) = rx.recv_timeout(Duration::from_secs(60)) else {
-        let _ = Command::new("kill").arg(pid.to_string()).status();
-        panic!("the daemon kept running on a configuration whose rule set is invalid");
-    };
-    let out = out.unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (out, stdout, stderr) = serve_expecting_exit(&file, "whose rule set is invalid");
     assert!(!out.status.success(), "{stdout}{stderr}");
     // This file, the rule set's line, then the rule set's own file and line.
     let expected = format!(

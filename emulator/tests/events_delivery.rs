@@ -6,7 +6,6 @@
 
 mod events_support;
 
-use events_support::receiver::{self, Received};
 use events_support::*;
 use futures_util::StreamExt;
 use playfield::events::gpm::{GpmOptions, MatchTokens};
@@ -17,6 +16,7 @@ use playfield::events::{
     Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, SnsConfirmation, SnsPending,
     SubscriptionState, Target, TargetStats,
 };
+use playfield_testkit::{fail_first, ok, Policy, Received, Webhook};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,10 +70,10 @@ fn event_id(seq: i64) -> String {
 /// in publish order, after three attempts each; backoff waited 100 ms then 200 ms per event.
 #[tokio::test(start_paused = true)]
 async fn retries_until_delivered_each_event_once_in_order() {
-    let rx = receiver::start(receiver::fail_first(2)).await;
+    let rx = Webhook::with_policy(fail_first(2)).await;
     let hub = EventHub::start(
         config(),
-        vec![target("eb", &rx.url, Format::EventBridge)],
+        vec![target("eb", &rx.url(), Format::EventBridge)],
         EpochMillis(0),
     )
     .unwrap();
@@ -86,7 +86,7 @@ async fn retries_until_delivered_each_event_once_in_order() {
 
     let accepted = rx.accepted();
     assert_eq!(ids(&accepted), (0..5).map(event_id).collect::<Vec<_>>());
-    assert_eq!(rx.all().len(), 15);
+    assert_eq!(rx.received().len(), 15);
     assert!(accepted
         .iter()
         .all(|r| r.header("content-type") == Some("application/json")));
@@ -107,16 +107,16 @@ async fn retries_until_delivered_each_event_once_in_order() {
 /// lets a subscriber recognise a redelivery (at-least-once, module doc of `delivery`).
 #[tokio::test(start_paused = true)]
 async fn a_retried_event_is_sent_with_identical_bytes() {
-    let rx = receiver::start(receiver::fail_first(2)).await;
+    let rx = Webhook::with_policy(fail_first(2)).await;
     let cfg = DeliveryConfig {
         sns_confirmation: SnsConfirmation::Skip,
         ..config()
     };
-    let (t, _) = sns_target(&rx.url);
+    let (t, _) = sns_target(&rx.url());
     let hub = EventHub::start(cfg, vec![t], EpochMillis(0)).unwrap();
     hub.publish(searching("t-1", 0));
     hub.flush().await;
-    let all = rx.all();
+    let all = rx.received();
     assert_eq!(all.len(), 3, "two failed attempts, then the delivered one");
     assert!(all[0].json()["MessageId"].is_string());
     assert!(all.iter().all(|r| r.body == all[0].body), "{all:?}");
@@ -127,7 +127,7 @@ async fn a_retried_event_is_sent_with_identical_bytes() {
 /// second attempt failing; each ticket's events arrive in their order, each exactly once.
 #[tokio::test(start_paused = true)]
 async fn per_ticket_order_is_kept_under_failures() {
-    let flaky: receiver::Policy = Arc::new(|seen, body| {
+    let flaky: Policy = Arc::new(|seen, body| {
         // Fail the first sight of every event whose sequence number is odd.
         let odd = body.contains("\"estimatedWaitMillis\":1")
             || body.contains("\"estimatedWaitMillis\":3")
@@ -139,10 +139,10 @@ async fn per_ticket_order_is_kept_under_failures() {
             200
         }
     });
-    let rx = receiver::start(flaky).await;
+    let rx = Webhook::with_policy(flaky).await;
     let hub = EventHub::start(
         config(),
-        vec![target("eb", &rx.url, Format::EventBridge)],
+        vec![target("eb", &rx.url(), Format::EventBridge)],
         EpochMillis(0),
     )
     .unwrap();
@@ -188,7 +188,7 @@ async fn per_ticket_order_is_kept_under_failures() {
 /// events are still delivered; other targets are unaffected.
 #[tokio::test(start_paused = true)]
 async fn overflow_is_counted() {
-    let rx = receiver::start(receiver::ok()).await;
+    let rx = Webhook::with_policy(ok()).await;
     let cfg = DeliveryConfig {
         queue_capacity: 2,
         ..config()
@@ -196,8 +196,8 @@ async fn overflow_is_counted() {
     let hub = EventHub::start(
         cfg,
         vec![
-            target("small", &rx.url, Format::EventBridge),
-            target("also-small", &rx.url, Format::EventBridge),
+            target("small", &rx.url(), Format::EventBridge),
+            target("also-small", &rx.url(), Format::EventBridge),
         ],
         EpochMillis(0),
     )
@@ -259,15 +259,15 @@ fn sns_target(url: &str) -> (Target, SnsSubscription) {
 /// then arrive in order with the SNS headers.
 #[tokio::test(start_paused = true)]
 async fn sns_confirms_first_then_delivers() {
-    let rx = receiver::start(receiver::ok()).await;
-    let (t, sub) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(ok()).await;
+    let (t, sub) = sns_target(&rx.url());
     let hub = EventHub::start(config(), vec![t], EpochMillis(1_000)).unwrap();
     hub.publish(searching("t", 0));
     hub.publish(searching("t", 1));
     wait_until("the confirmation", || rx.accepted().len() == 1).await;
     // An hour passes: nothing but confirmations (resent meanwhile) was sent.
     advance(Duration::from_secs(3600)).await;
-    let all = rx.all();
+    let all = rx.received();
     assert_eq!(
         message_types(&all),
         vec!["SubscriptionConfirmation"; all.len()]
@@ -278,7 +278,7 @@ async fn sns_confirms_first_then_delivers() {
     assert!(!hub.confirm("wrong-token"));
     assert!(hub.confirm(&sub.token));
     hub.flush().await;
-    let notes = notifications(&rx.all());
+    let notes = notifications(&rx.received());
     assert_eq!(notes.len(), 2);
     for (r, seq) in notes.iter().zip(0..) {
         assert_eq!(r.header("content-type"), Some("text/plain; charset=UTF-8"));
@@ -353,8 +353,8 @@ fn arrivals(rs: &[Received], start: tokio::time::Instant) -> Vec<f64> {
 /// them confirms. (SNS itself resends only when a delivery fails; see `SnsPending`.)
 #[tokio::test(start_paused = true)]
 async fn sns_never_confirmed_gets_no_notification_and_the_confirmation_again() {
-    let rx = receiver::start(receiver::ok()).await;
-    let (t, sub) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(ok()).await;
+    let (t, sub) = sns_target(&rx.url());
     let start = tokio::time::Instant::now();
     let hub = EventHub::start(config(), vec![t], EpochMillis(1_000)).unwrap();
     for seq in 0..3 {
@@ -362,7 +362,7 @@ async fn sns_never_confirmed_gets_no_notification_and_the_confirmation_again() {
     }
     advance(Duration::from_secs(16 * 60)).await;
 
-    let all = rx.all();
+    let all = rx.received();
     assert_eq!(
         message_types(&all),
         vec!["SubscriptionConfirmation"; all.len()],
@@ -401,15 +401,15 @@ async fn sns_never_confirmed_gets_no_notification_and_the_confirmation_again() {
 /// resent once it is confirmed.
 #[tokio::test(start_paused = true)]
 async fn sns_confirmed_late_gets_every_held_event_in_order() {
-    let rx = receiver::start(receiver::ok()).await;
-    let (t, sub) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(ok()).await;
+    let (t, sub) = sns_target(&rx.url());
     let hub = EventHub::start(config(), vec![t], EpochMillis(0)).unwrap();
     for seq in 0..5 {
         hub.publish(searching("t", seq));
     }
     advance(Duration::from_secs(4 * 60)).await;
     assert_eq!(
-        message_types(&rx.all()),
+        message_types(&rx.received()),
         ["SubscriptionConfirmation"; 3],
         "sent at 0, 1 and 3 minutes; nothing else"
     );
@@ -418,7 +418,7 @@ async fn sns_confirmed_late_gets_every_held_event_in_order() {
     hub.publish(searching("t", 5));
     hub.flush().await;
     advance(Duration::from_secs(3600)).await;
-    let all = rx.all();
+    let all = rx.received();
     assert_eq!(message_types(&all[..3]), ["SubscriptionConfirmation"; 3]);
     let notes = notifications(&all);
     assert_eq!(
@@ -440,8 +440,8 @@ async fn sns_confirmed_late_gets_every_held_event_in_order() {
 /// summarised warning). Once confirmed, the held ones arrive in order; the dropped ones never.
 #[tokio::test(start_paused = true)]
 async fn sns_hold_is_bounded_and_counts_what_it_drops() {
-    let rx = receiver::start(receiver::ok()).await;
-    let (t, sub) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(ok()).await;
+    let (t, sub) = sns_target(&rx.url());
     let cfg = DeliveryConfig {
         sns_pending: SnsPending {
             hold_limit: 3,
@@ -476,7 +476,7 @@ async fn sns_hold_is_bounded_and_counts_what_it_drops() {
 
     assert!(hub.confirm(&sub.token));
     hub.flush().await;
-    let notes = notifications(&rx.all());
+    let notes = notifications(&rx.received());
     assert_eq!(
         notes.iter().map(message_id).collect::<Vec<_>>(),
         (0..3).map(event_id).collect::<Vec<_>>()
@@ -499,8 +499,8 @@ async fn sns_hold_is_bounded_and_counts_what_it_drops() {
 /// stop, and the held and later events are dropped and counted.
 #[tokio::test(start_paused = true)]
 async fn sns_subscription_left_pending_for_48_hours_expires() {
-    let rx = receiver::start(receiver::ok()).await;
-    let (t, sub) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(ok()).await;
+    let (t, sub) = sns_target(&rx.url());
     let hub = EventHub::start(config(), vec![t], EpochMillis(0)).unwrap();
     hub.publish(searching("t", 0));
     hub.publish(searching("t", 1));
@@ -523,14 +523,14 @@ async fn sns_subscription_left_pending_for_48_hours_expires() {
     let s = hub.target_stats("sns").unwrap();
     assert_eq!((s.held, s.unconfirmed_dropped, s.pending), (0, 2, 0));
 
-    let sent = rx.all().len();
+    let sent = rx.received().len();
     hub.publish(searching("t", 2));
     advance_in_steps(10 * hour, Duration::from_secs(10)).await;
     let s = hub.target_stats("sns").unwrap();
     assert_eq!((s.enqueued, s.unconfirmed_dropped, s.pending), (3, 3, 0));
-    assert_eq!(rx.all().len(), sent, "no resend once expired");
+    assert_eq!(rx.received().len(), sent, "no resend once expired");
     assert_eq!(
-        message_types(&rx.all()),
+        message_types(&rx.received()),
         vec!["SubscriptionConfirmation"; sent]
     );
     hub.flush().await;
@@ -540,8 +540,8 @@ async fn sns_subscription_left_pending_for_48_hours_expires() {
 /// everything published meanwhile.
 #[tokio::test(start_paused = true)]
 async fn sns_confirmation_is_retried() {
-    let rx = receiver::start(receiver::fail_first(3)).await;
-    let (t, sub) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(fail_first(3)).await;
+    let (t, sub) = sns_target(&rx.url());
     let cfg = DeliveryConfig {
         sns_confirmation: SnsConfirmation::Wait,
         ..config()
@@ -551,7 +551,11 @@ async fn sns_confirmation_is_retried() {
     wait_until("the confirmation", || rx.accepted().len() == 1).await;
     tokio::time::sleep(Duration::from_secs(10)).await;
     assert_eq!(rx.accepted().len(), 1);
-    assert_eq!(rx.all().len(), 4, "three failures, then the confirmation");
+    assert_eq!(
+        rx.received().len(),
+        4,
+        "three failures, then the confirmation"
+    );
     assert!(hub.confirm(&sub.token));
     hub.flush().await;
     let accepted = rx.accepted();
@@ -565,13 +569,18 @@ async fn sns_confirmation_is_retried() {
 /// A GPM target skips what GPM does not push (AcceptMatch) and carries the rolled tokens.
 #[tokio::test(start_paused = true)]
 async fn gpm_target_skips_and_rolls_tokens() {
-    let rx = receiver::start(receiver::ok()).await;
+    let rx = Webhook::with_policy(ok()).await;
     let gpm = Format::Gpm(GpmOptions {
         account: "1".into(),
         region: String::new(),
         tokens: MatchTokens::new("t1").unwrap(),
     });
-    let hub = EventHub::start(config(), vec![target("gpm", &rx.url, gpm)], EpochMillis(0)).unwrap();
+    let hub = EventHub::start(
+        config(),
+        vec![target("gpm", &rx.url(), gpm)],
+        EpochMillis(0),
+    )
+    .unwrap();
     let events = seed_events();
     let searching_ev = events[0].1.clone();
     let accept = events[2].1.clone();
@@ -635,15 +644,15 @@ async fn sse_stream_yields_names_and_json_and_reports_lag() {
 /// queued ones get a last attempt, are counted as abandoned, and later publishes are refused.
 #[tokio::test(start_paused = true)]
 async fn shutdown_drains_best_effort_and_ends_workers() {
-    let rx = receiver::start(Arc::new(|_, _| 500)).await;
-    let (sns, _) = sns_target(&rx.url);
+    let rx = Webhook::with_policy(Arc::new(|_, _| 500)).await;
+    let (sns, _) = sns_target(&rx.url());
     let cfg = DeliveryConfig {
         sns_confirmation: SnsConfirmation::Wait,
         ..config()
     };
     let hub = EventHub::start(
         cfg,
-        vec![target("down", &rx.url, Format::EventBridge), sns],
+        vec![target("down", &rx.url(), Format::EventBridge), sns],
         EpochMillis(0),
     )
     .unwrap();
@@ -712,7 +721,7 @@ fn delivery_threads() -> Vec<i64> {
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn the_dedicated_delivery_thread_ends_with_the_hub() {
-    let rx = receiver::start(receiver::fail_first(0)).await;
+    let rx = Webhook::with_policy(fail_first(0)).await;
     let cfg = DeliveryConfig {
         runtime: DeliveryRuntime::default(),
         ..config()
@@ -726,7 +735,7 @@ async fn the_dedicated_delivery_thread_ends_with_the_hub() {
     );
     let hub = EventHub::start(
         cfg.clone(),
-        vec![target("eb", &rx.url, Format::EventBridge)],
+        vec![target("eb", &rx.url(), Format::EventBridge)],
         EpochMillis(0),
     )
     .unwrap();
@@ -755,7 +764,7 @@ async fn the_dedicated_delivery_thread_ends_with_the_hub() {
     // Dropped without shutdown: the queued event still drains, then the thread ends.
     let hub = EventHub::start(
         cfg,
-        vec![target("eb", &rx.url, Format::EventBridge)],
+        vec![target("eb", &rx.url(), Format::EventBridge)],
         EpochMillis(0),
     )
     .unwrap();

@@ -4,19 +4,39 @@
 
 mod events_support;
 
-use events_support::receiver;
 use events_support::*;
 use playfield::events::model::EpochMillis;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::{
     Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, SnsPending, Target,
 };
+use playfield_testkit::{fail_first, ok, Webhook};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Captured log output.
 #[derive(Clone, Default)]
 struct LogBuf(Arc<parking_lot::Mutex<Vec<u8>>>);
+
+impl LogBuf {
+    /// Captures this thread's INFO-and-above log lines, without colours, until the guard is
+    /// dropped.
+    fn capture() -> (LogBuf, tracing::subscriber::DefaultGuard) {
+        let buf = LogBuf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        (buf, tracing::subscriber::set_default(subscriber))
+    }
+
+    /// What was logged so far.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().clone()).unwrap()
+    }
+}
 
 impl std::io::Write for LogBuf {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
@@ -31,16 +51,9 @@ impl std::io::Write for LogBuf {
 /// Every attempt is logged with target, event name, tickets, attempt number and status.
 #[tokio::test(start_paused = true)]
 async fn every_attempt_is_logged() {
-    let buf = LogBuf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buf, _guard) = LogBuf::capture();
 
-    let rx = receiver::start(receiver::fail_first(1)).await;
+    let rx = Webhook::with_policy(fail_first(1)).await;
     let config = DeliveryConfig {
         backoff: Backoff {
             base: Duration::from_millis(100),
@@ -53,13 +66,13 @@ async fn every_attempt_is_logged() {
     };
     let target = Target {
         name: "logged".into(),
-        url: rx.url.clone(),
+        url: rx.url(),
         format: Format::EventBridge,
     };
     let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
     hub.publish(searching("ticket-42", 0));
     hub.flush().await;
-    let text = String::from_utf8(buf.0.lock().clone()).unwrap();
+    let text = buf.text();
     let lines: Vec<&str> = text.lines().filter(|l| l.contains("ticket-42")).collect();
     assert_eq!(lines.len(), 2, "{text}");
     // One readable line per attempt: what, where, which attempt, how it went, what next.
@@ -88,16 +101,9 @@ async fn every_attempt_is_logged() {
 /// dropped events are counted (`unconfirmed_dropped`).
 #[tokio::test(start_paused = true)]
 async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
-    let buf = LogBuf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buf, _guard) = LogBuf::capture();
 
-    let rx = receiver::start(receiver::ok()).await;
+    let rx = Webhook::with_policy(ok()).await;
     let sub = SnsSubscription::new(
         "arn:aws:sns:us-west-2:111122223333:My_Matchmaking_SNS_Topic",
         "http://127.0.0.1:1/sns",
@@ -117,7 +123,7 @@ async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
     };
     let target = Target {
         name: "topic".into(),
-        url: rx.url.clone(),
+        url: rx.url(),
         format: Format::Sns(sub.clone()),
     };
     let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
@@ -126,7 +132,7 @@ async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
     }
     // Until the first resend (1 s after the first confirmation), in small steps of virtual
     // time: the second resend is 2 s later.
-    let logged = || String::from_utf8(buf.0.lock().clone()).unwrap();
+    let logged = || buf.text();
     for _ in 0..10_000 {
         if logged().contains("resend 1") {
             break;
@@ -186,14 +192,7 @@ async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
 /// queue logged 1,999 warnings before); every drop is counted (`overflowed`).
 #[tokio::test(start_paused = true)]
 async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
-    let buf = LogBuf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buf, _guard) = LogBuf::capture();
 
     let config = DeliveryConfig {
         queue_capacity: 2,
@@ -214,7 +213,7 @@ async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
         hub.publish(searching("ticket-9", seq));
     }
     let drop_lines = || {
-        let text = String::from_utf8(buf.0.lock().clone()).unwrap();
+        let text = buf.text();
         text.lines()
             .filter(|l| l.contains("target_name=down") && l.contains("dropped"))
             .map(str::to_string)
@@ -245,17 +244,10 @@ async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
 /// item 4: "Failures are summarised").
 #[tokio::test(start_paused = true)]
 async fn a_failing_target_is_summarised_once_a_minute() {
-    let buf = LogBuf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buf, _guard) = LogBuf::capture();
 
     // The event fails 150 times, 1 s apart (the cap): about two and a half minutes of failures.
-    let rx = receiver::start(receiver::fail_first(150)).await;
+    let rx = Webhook::with_policy(fail_first(150)).await;
     let config = DeliveryConfig {
         backoff: Backoff {
             base: Duration::from_millis(100),
@@ -267,14 +259,14 @@ async fn a_failing_target_is_summarised_once_a_minute() {
     };
     let target = Target {
         name: "flaky".into(),
-        url: rx.url.clone(),
+        url: rx.url(),
         format: Format::EventBridge,
     };
     let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
     hub.publish(searching("ticket-9", 0));
     hub.flush().await;
     assert_eq!(hub.target_stats("flaky").unwrap().delivered, 1);
-    let text = String::from_utf8(buf.0.lock().clone()).unwrap();
+    let text = buf.text();
     let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
     // The first failure, then one summary per minute of failing (two).
     assert_eq!(warnings.len(), 3, "{text}");

@@ -115,7 +115,7 @@ fn event() -> impl Strategy<Value = DomainEvent> {
                 body: EventBody::Matchmaking(MatchmakingEvent {
                     configuration,
                     tickets: vec![Ticket {
-                        ticket_id,
+                        ticket_id: ticket_id.into(),
                         start_time: EpochMillis(start),
                         players: vec![p.clone()],
                         kind: TicketKind::Matchmaking,
@@ -144,13 +144,13 @@ proptest! {
                 };
                 match &f {
                     Format::EventBridge | Format::Sns(_) => {
-                        prop_assert_eq!(&inner["detail"]["tickets"][0]["ticketId"], &Value::from(m.tickets[0].ticket_id.clone()));
+                        prop_assert_eq!(&inner["detail"]["tickets"][0]["ticketId"], &Value::from(m.tickets[0].ticket_id.as_str()));
                         prop_assert_eq!(&inner["detail"]["gameSessionInfo"]["players"][0]["playerId"], &Value::from(m.tickets[0].players[0].player_id.clone()));
                         let t = inner["time"].as_str().unwrap();
                         prop_assert_eq!(t.len(), 24, "{}", t);
                     }
                     Format::Gpm(_) => {
-                        prop_assert_eq!(&inner["MatchTickets"][0]["Id"], &Value::from(m.tickets[0].ticket_id.clone()));
+                        prop_assert_eq!(&inner["MatchTickets"][0]["Id"], &Value::from(m.tickets[0].ticket_id.as_str()));
                         prop_assert_eq!(inner["Time"].as_str().unwrap().len(), 20);
                     }
                     Format::Pgos(_) => {

@@ -81,6 +81,7 @@ pub use events::ServerEvent;
 pub use options::{SdkOptions, SDK_LANGUAGE, SDK_VERSION};
 pub use params::{Environment, ServerParameters, MANAGED_RESOURCE_PROCESS_ID};
 pub use process::{EventDelivery, ProcessParameters};
+pub use transport::AcceptAnyCertificate;
 
 #[cfg(test)]
 mod tests {

@@ -12,8 +12,8 @@ use anyhow::{anyhow, bail, Context};
 use futures_util::{SinkExt, StreamExt};
 use playfield::wiring::hub::Hub;
 use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
-use playfield_core::clock::{Clock, ManualClock, Millis};
-use playfield_core::matchmaking::matchmaker_data::MatchmakerData;
+use playfield_core::MatchmakerData;
+use playfield_core::{Clock, ManualClock, Millis};
 use playfield_core::{
     Core, CoreConfig, CoreError, CreateGameSession, Event, Fleet, GameSession, NewPlayerSession,
     PlayerSession,
@@ -27,10 +27,10 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 pub mod tls;
-pub mod webhook;
 
-/// How long a test waits for a message or a state change caused by I/O.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a test waits for a message or a state change caused by I/O (the webhook
+/// receiver's wait too).
+pub use playfield_testkit::IO_TIMEOUT;
 
 /// The fleet test game servers join.
 pub const FLEET: &str = "fleet-test";

@@ -19,19 +19,11 @@ use std::time::Duration;
 use boto3::{assert_error, boto3, one, python};
 use game_server::{ready_server, started_session};
 use matchmaking::next_update;
-use playfield_core::matchmaking::tickets::TicketStatus;
+use playfield_core::testing::teams_rule_set;
+use playfield_core::TicketStatus;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use playfield_sdk::model::UpdateReason;
 use serde_json::{json, Value};
-
-/// A 1v1: two teams of exactly one player, a numeric `skill` (default 10), no rules.
-const ONE_VS_ONE: &str = r#"{
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
-    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
-              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
-    "rules": []
-}"#;
 
 /// boto3 creates rule set "rules", queue "q" onto the test fleet and configuration "duel"
 /// (WITH_QUEUE, AcceptanceRequired with a 10 s timeout, GameProperties, GameSessionData,
@@ -41,7 +33,7 @@ async fn set_up(d: &TestDaemon) -> Value {
         d,
         "AKIDLOCAL",
         json!([
-            ["create_matchmaking_rule_set", {"Name": "rules", "RuleSetBody": ONE_VS_ONE}],
+            ["create_matchmaking_rule_set", {"Name": "rules", "RuleSetBody": teams_rule_set(1, 1)}],
             ["create_game_session_queue", {"Name": "q", "TimeoutInSeconds": 30,
                 "Destinations": [{"DestinationArn": format!("arn:aws:gamelift:us-west-2::fleet/{FLEET}")}]}],
         ]),
@@ -262,7 +254,7 @@ async fn boto3_paginators_return_every_item() {
         let mut calls = Vec::new();
         for i in 0..5 {
             calls.push(json!(["create_matchmaking_rule_set",
-                {"Name": format!("rs-{i}"), "RuleSetBody": ONE_VS_ONE}]));
+                {"Name": format!("rs-{i}"), "RuleSetBody": teams_rule_set(1, 1)}]));
             calls.push(json!(["create_game_session_queue", {"Name": format!("q-{i}"),
                 "Destinations": [{"DestinationArn": format!("arn:aws:gamelift:us-west-2::fleet/{FLEET}")}]}]));
         }
@@ -335,7 +327,7 @@ async fn boto3_sees_matchmaking_errors_typed() {
                     "Players": [{"PlayerId": "x"}]}],
                 ["start_matchmaking", {"TicketId": "t-crowd", "ConfigurationName": "duel",
                     "Players": eleven}],
-                ["validate_matchmaking_rule_set", {"RuleSetBody": ONE_VS_ONE}],
+                ["validate_matchmaking_rule_set", {"RuleSetBody": teams_rule_set(1, 1)}],
                 ["validate_matchmaking_rule_set", {"RuleSetBody": "{\"teams\": ["}],
             ]),
         )

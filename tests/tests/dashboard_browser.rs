@@ -18,10 +18,10 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use playfield::config::{self, LaunchSpec};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::queues::QueueSpec;
-use playfield_core::matchmaking::TicketKind;
+use playfield_core::ConfigurationSpec;
 use playfield_core::ProcessStatus;
+use playfield_core::QueueSpec;
+use playfield_core::TicketKind;
 use playfield_e2e::{TestDaemon, FLEET};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -339,7 +339,7 @@ async fn tickets_started_from_the_page_show_their_match_session_and_events_live(
             |c| {
                 c.tickets().any(|t| {
                     matches!(t.kind, TicketKind::Backfill { .. })
-                        && t.status == playfield_core::matchmaking::TicketStatus::Searching
+                        && t.status == playfield_core::TicketStatus::Searching
                 })
             },
         )
@@ -614,7 +614,7 @@ async fn actions_start_and_cancel_tickets_and_name_what_is_wrong() {
     assert_eq!(ids.len(), 2);
     // Equal skills: the two matched at once and are PLACING (no server to place them on).
     let status = |id: &str| daemon.read(|c| c.ticket(id).map(|t| t.status));
-    use playfield_core::matchmaking::TicketStatus;
+    use playfield_core::TicketStatus;
     assert_eq!(status(&ids[0]), Some(TicketStatus::Placing));
 
     let r = act(

@@ -19,7 +19,7 @@ use aws_sdk_gamelift::Client;
 use playfield::config::EventFormat;
 use playfield::events::{Backoff, DeliveryConfig, SnsPending};
 use playfield_e2e::bounded;
-use playfield_e2e::webhook::{Received, Webhook};
+use playfield_testkit::{Received, Webhook};
 use serde_json::Value;
 use std::time::Duration;
 use support::api_client::client;

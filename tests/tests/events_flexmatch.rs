@@ -20,9 +20,9 @@ mod support {
 use std::time::Duration;
 
 use aws_sdk_gamelift::types::{AcceptanceType, AttributeValue, Player};
-use playfield_core::matchmaking::queues::QueueSpec;
-use playfield_e2e::webhook::Received;
+use playfield_core::QueueSpec;
 use playfield_e2e::{bounded, FLEET};
+use playfield_testkit::Received;
 use serde_json::Value;
 use support::api_client::client;
 use support::events::*;

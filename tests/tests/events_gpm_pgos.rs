@@ -20,9 +20,9 @@ use std::time::Duration;
 
 use aws_sdk_gamelift::types::DesiredPlayerSession;
 use playfield::config::EventFormat;
-use playfield_core::matchmaking::queues::QueueSpec;
-use playfield_e2e::webhook::{Received, Webhook};
+use playfield_core::QueueSpec;
 use playfield_e2e::{bounded, FLEET};
+use playfield_testkit::{Received, Webhook};
 use serde_json::{json, Value};
 use support::api_client::client;
 use support::events::*;

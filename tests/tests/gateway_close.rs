@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use playfield_core::process::SUPERSEDED_CONNECTION_GRACE_MS;
 use playfield_core::ProcessStatus;
+use playfield_core::SUPERSEDED_CONNECTION_GRACE_MS;
 use playfield_e2e::{bounded, tls, GameServer, TestDaemon, IO_TIMEOUT};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;

@@ -5,10 +5,8 @@
 use std::time::Duration;
 
 use playfield::sdk_wire;
-use playfield_core::matchmaking::matchmaker_data::{
-    json_length_bound, MatchedPlayer, MatchedTeam, MatchmakerData,
-};
-use playfield_core::matchmaking::BackfillMode;
+use playfield_core::BackfillMode;
+use playfield_core::{json_length_bound, MatchedPlayer, MatchedTeam, MatchmakerData};
 use playfield_core::{CreateGameSession, UpdateReason};
 use playfield_e2e::{bounded, GameServer, TestDaemon, FLEET};
 use playfield_flexmatch::AttributeValue;

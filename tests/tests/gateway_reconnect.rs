@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use playfield_core::process::READY_TIMEOUT_MS;
 use playfield_core::ProcessStatus;
+use playfield_core::READY_TIMEOUT_MS;
 use playfield_e2e::{bounded, GameServer, TestDaemon};
 use serde_json::json;
 

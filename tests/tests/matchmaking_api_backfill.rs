@@ -40,7 +40,7 @@ struct Played {
 async fn play_a_duel(backfill: BackfillMode) -> Played {
     let d = TestDaemon::start().await;
     let c = client(&d, "AKIDLOCAL");
-    set_up(&c, "duel", DUEL_RULES, |b| b.backfill_mode(backfill)).await;
+    set_up(&c, "duel", &duel_rules(), |b| b.backfill_mode(backfill)).await;
     let sdk = ready_server(&d, FLEET, "proc-bf").await;
     start(&c, "duel", "t-alice", player("alice", 12.0)).await;
     start(&c, "duel", "t-bob", player("bob", 14.0)).await;

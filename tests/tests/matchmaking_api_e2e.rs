@@ -40,7 +40,7 @@ async fn a_match_is_placed_and_played() {
     bounded(async {
         let d = TestDaemon::start().await;
         let c = client(&d, "AKIDLOCAL");
-        set_up(&c, "duel", DUEL_RULES, |b| {
+        set_up(&c, "duel", &duel_rules(), |b| {
             b.additional_player_count(1)
                 .game_properties(GameProperty::builder().key("mode").value("duel").build())
                 .game_session_data("map=arena")
@@ -297,7 +297,7 @@ async fn with_no_ready_process_the_placement_times_out() {
     bounded(async {
         let d = TestDaemon::start().await;
         let c = client(&d, "AKIDLOCAL");
-        set_up(&c, "duel", DUEL_RULES, |b| b).await;
+        set_up(&c, "duel", &duel_rules(), |b| b).await;
         start(&c, "duel", "t-alice", player("alice", 12.0)).await;
         start(&c, "duel", "t-bob", player("bob", 14.0)).await;
         // A match below maxPlayers forms at the end of its matchmaking cycle.
@@ -349,7 +349,7 @@ async fn placement_waits_for_the_latency_policy_that_admits_the_players() {
     bounded(async {
         let d = TestDaemon::start().await;
         let c = client(&d, "AKIDLOCAL");
-        create_rule_set(&c, "rules", DUEL_RULES).await;
+        create_rule_set(&c, "rules", &duel_rules()).await;
         let q = c
             .create_game_session_queue()
             .name("near")
@@ -500,7 +500,7 @@ async fn standalone_ends_completed_with_teams_and_no_game_session() {
     bounded(async {
         let d = TestDaemon::start().await;
         let c = client(&d, "AKIDLOCAL");
-        create_rule_set(&c, "rules", DUEL_RULES).await;
+        create_rule_set(&c, "rules", &duel_rules()).await;
         c.create_matchmaking_configuration()
             .name("solo")
             .rule_set_name("rules")
@@ -569,7 +569,7 @@ async fn start_matchmaking_input_is_checked_as_clients_see_it() {
     bounded(async {
         let d = TestDaemon::start().await;
         let c = client(&d, "AKIDLOCAL");
-        set_up(&c, "duel", DUEL_RULES, |b| b).await;
+        set_up(&c, "duel", &duel_rules(), |b| b).await;
 
         let eleven: Vec<Player> = (0..11).map(|i| player(&format!("p{i}"), 10.0)).collect();
         let err = c
@@ -656,7 +656,7 @@ async fn describe_operations_page_through_the_sdk_paginators() {
         let c = client(&d, "AKIDLOCAL");
         let mut queue_arns = Vec::new();
         for i in 0..5 {
-            create_rule_set(&c, &format!("rs-{i}"), DUEL_RULES).await;
+            create_rule_set(&c, &format!("rs-{i}"), &duel_rules()).await;
             queue_arns.push(create_queue(&c, &format!("q-{i}"), 30).await);
         }
         for (i, q) in queue_arns.iter().enumerate() {

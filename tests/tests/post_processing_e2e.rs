@@ -25,21 +25,13 @@ use api_client::client;
 use aws_sdk_gamelift::types::{AttributeValue, MatchmakingConfigurationStatus, Player};
 use axum::body::Bytes;
 use game_server::{ready_server, started_session};
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
-use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::testing::teams_rule_set;
+use playfield_core::ConfigurationSpec;
+use playfield_core::QueueSpec;
+use playfield_core::POST_PROCESSING_TIMEOUT_MS;
 use playfield_e2e::{bounded, TestDaemon, FLEET};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
-
-/// Two teams of exactly two: a match forms only with four players.
-const RULES: &str = r#"{
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
-    "teams": [{"name": "red", "minPlayers": 2, "maxPlayers": 2},
-              {"name": "blue", "minPlayers": 2, "maxPlayers": 2}],
-    "rules": []
-}"#;
 
 /// A virtual server on 127.0.0.1:0: every request it receives goes to the returned channel,
 /// and `answer` makes the response body from it (`None`: HTTP 500).
@@ -92,7 +84,8 @@ async fn silent_hook() -> (String, mpsc::UnboundedReceiver<Value>) {
 /// hook's URL (the startup file's `post_processing_url`; given here in the spec).
 fn set_up(d: &TestDaemon, url: &str) {
     d.execute(|c, now| {
-        c.create_rule_set(now, "two-two", RULES).unwrap();
+        c.create_rule_set(now, "two-two", &teams_rule_set(2, 2))
+            .unwrap();
         c.create_queue(QueueSpec {
             name: "pp-queue".into(),
             destinations: vec![FLEET.into()],
@@ -237,7 +230,7 @@ async fn the_hook_splits_a_battle_into_two_placed_game_sessions() {
         d.wait_until("every ticket is COMPLETED", |c| {
             ["t1", "t2", "t3", "t4"].iter().all(|t| {
                 c.ticket(t).is_some_and(|t| {
-                    t.status == playfield_core::matchmaking::TicketStatus::Completed
+                    t.status == playfield_core::TicketStatus::Completed
                 })
             })
         })
@@ -300,7 +293,7 @@ async fn a_requeued_ticket_searches_again_while_the_rest_is_placed() {
         s1.activate_game_session().await.unwrap();
         d.wait_until("t1 is COMPLETED", |c| {
             c.ticket("t1")
-                .is_some_and(|t| t.status == playfield_core::matchmaking::TicketStatus::Completed)
+                .is_some_and(|t| t.status == playfield_core::TicketStatus::Completed)
         })
         .await;
         let seen = describe(&api, &["t1", "t2", "t3", "t4"]).await;
@@ -352,7 +345,7 @@ async fn a_failing_hook_places_the_original_match() {
         s1.activate_game_session().await.unwrap();
         d.wait_until("t4 is COMPLETED", |c| {
             c.ticket("t4")
-                .is_some_and(|t| t.status == playfield_core::matchmaking::TicketStatus::Completed)
+                .is_some_and(|t| t.status == playfield_core::TicketStatus::Completed)
         })
         .await;
         let seen = describe(&api, &["t1", "t2", "t3", "t4"]).await;

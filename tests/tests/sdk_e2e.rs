@@ -6,7 +6,7 @@
 //! The daemon runs on a manual clock: time-based behaviour happens when the test advances
 //! it. The only waiting is for I/O, bounded by the harness.
 
-use playfield_core::matchmaking::matchmaker_data::MatchmakerData;
+use playfield_core::MatchmakerData;
 use playfield_core::{
     GameSessionStatus, PlayerSessionStatus as CoreStatus, ProcessStatus, UpdateReason,
 };

@@ -10,6 +10,7 @@
 use super::tickets::{MatchmakingTicket, TicketStatus, TicketStatusReason};
 use super::MatchmakingEvent;
 use crate::clock::Millis;
+use crate::ids::ticket_ids;
 use crate::notifications::AcceptanceOutcome;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError};
@@ -18,15 +19,10 @@ use playfield_flexmatch::Match;
 /// A match waiting for its players' answers.
 #[derive(Debug, Clone)]
 pub struct Proposal {
-    /// The proposed match's id.
-    pub match_id: String,
     /// The configuration it was made in.
     pub configuration: String,
     /// The match: its teams and tickets.
     pub m: Match,
-    /// When unanswered players count as rejecting (epoch ms): formed at plus the
-    /// configuration's `AcceptanceTimeoutSeconds`.
-    pub deadline: Millis,
 }
 
 /// Every player of the ticket accepted the current proposal.
@@ -51,12 +47,10 @@ impl Core {
         self.timers
             .schedule(TimerKey::Acceptance(match_id.clone()), deadline);
         self.mm.proposals.insert(
-            match_id.clone(),
+            match_id,
             Proposal {
-                match_id,
                 configuration: cfg.spec.name.to_string(),
                 m,
-                deadline,
             },
         );
     }
@@ -150,7 +144,7 @@ impl Core {
                         match_id: match_id.clone(),
                         outcome: AcceptanceOutcome::Accepted,
                         configuration: p.configuration.clone(),
-                        ticket_ids: p.m.ticket_ids.clone(),
+                        ticket_ids: ticket_ids(&p.m.ticket_ids),
                     },
                 );
                 if let Ok(cfg) = self.configuration(&p.configuration).cloned() {
@@ -183,7 +177,7 @@ impl Core {
                 match_id: match_id.into(),
                 outcome,
                 configuration: p.configuration.clone(),
-                ticket_ids: p.m.ticket_ids.clone(),
+                ticket_ids: ticket_ids(&p.m.ticket_ids),
             },
         );
         for id in &p.m.ticket_ids {

@@ -28,6 +28,7 @@ use super::{
     BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingEvent, MatchmakingTicket,
 };
 use crate::clock::Millis;
+use crate::ids::ticket_ids;
 use crate::timers::TimerKey;
 use crate::{Core, CoreError, NewPlayerSession, PlayerSession, UpdateReason};
 use playfield_flexmatch::{Match, Player};
@@ -138,7 +139,7 @@ impl Core {
         self.mm.tickets.open(t);
         if !automatic {
             self.timers.schedule(
-                TimerKey::TicketTimeout(id.clone()),
+                TimerKey::TicketTimeout(id.clone().into()),
                 now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
             );
         }
@@ -317,7 +318,7 @@ impl Core {
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.to_string(),
                 configuration: cfg.spec.name.to_string(),
-                ticket_ids: all_tickets.clone(),
+                ticket_ids: ticket_ids(&all_tickets),
                 acceptance_required: false,
                 rule_metrics: m.rule_metrics.clone(),
             },

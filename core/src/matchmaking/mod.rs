@@ -22,21 +22,21 @@
 //! [`observe`] gives observers (dashboard, metrics) whole lists and live rule evaluations.
 //! `notify` turns the flow's events into the notifications of `core::notifications`.
 
-pub mod acceptance;
-pub mod backfill;
-pub mod configurations;
+pub(crate) mod acceptance;
+pub(crate) mod backfill;
+pub(crate) mod configurations;
 mod evaluations;
-pub mod matchmaker_data;
-pub mod names;
+pub(crate) mod matchmaker_data;
+pub(crate) mod names;
 mod notify;
-pub mod observe;
-pub mod placement;
-pub mod placement_api;
-pub mod post_processing;
-pub mod queues;
-pub mod rule_sets;
-pub mod setup;
-pub mod tickets;
+pub(crate) mod observe;
+pub(crate) mod placement;
+pub(crate) mod placement_api;
+pub(crate) mod post_processing;
+pub(crate) mod queues;
+pub(crate) mod rule_sets;
+pub(crate) mod setup;
+pub(crate) mod tickets;
 
 #[cfg(test)]
 mod tests;
@@ -45,6 +45,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::clock::Millis;
+use crate::ids::{GameSessionId, TicketId};
 use crate::notifications::AcceptanceOutcome;
 use playfield_flexmatch::{Match, Pool};
 
@@ -101,7 +102,7 @@ pub enum MatchmakingEvent {
     /// A ticket changed status (QUEUED tickets enter SEARCHING at once).
     TicketStatus {
         /// The ticket.
-        ticket_id: String,
+        ticket_id: TicketId,
         /// Its configuration's name.
         configuration: String,
         /// Its new status.
@@ -118,7 +119,7 @@ pub enum MatchmakingEvent {
         /// The configuration it was made in.
         configuration: String,
         /// The tickets it joins.
-        ticket_ids: Vec<String>,
+        ticket_ids: Vec<TicketId>,
         /// Whether its players must accept it (the configuration's `AcceptanceRequired`).
         acceptance_required: bool,
         /// The engine's `ruleEvaluationMetrics` for this match (for the notification).
@@ -129,7 +130,7 @@ pub enum MatchmakingEvent {
         /// The proposed match.
         match_id: String,
         /// The ticket of the player who answered.
-        ticket_id: String,
+        ticket_id: TicketId,
         /// The player who answered.
         player_id: String,
         /// Their answer: true for ACCEPT, false for REJECT.
@@ -144,7 +145,7 @@ pub enum MatchmakingEvent {
         /// The configuration the match was made in.
         configuration: String,
         /// The match's tickets.
-        ticket_ids: Vec<String>,
+        ticket_ids: Vec<TicketId>,
     },
     /// A placement changed status.
     Placement {
@@ -153,9 +154,9 @@ pub enum MatchmakingEvent {
         /// Its new status.
         status: PlacementStatus,
         /// The game session it made (its ARN), once FULFILLED.
-        game_session_id: Option<String>,
+        game_session_id: Option<GameSessionId>,
     },
-    /// PGOS post-processing of a match (see [`post_processing`]).
+    /// PGOS post-processing of a match (see [`PostProcessingCall`](crate::PostProcessingCall)).
     PostProcessing(post_processing::PostProcessingEvent),
 }
 

@@ -60,7 +60,7 @@ fn player(p: &flexmatch::Player) -> n::Player {
 /// A ticket as the events (and the PGOS post-processing request) show it.
 pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
     n::Ticket {
-        ticket_id: t.id.to_string(),
+        ticket_id: t.id.clone(),
         start_time: at(t.start_time),
         players: t.players.iter().map(player).collect(),
         kind: match &t.kind {
@@ -68,7 +68,7 @@ pub(super) fn ticket(t: &MatchmakingTicket) -> n::Ticket {
             TicketKind::Backfill {
                 game_session_arn, ..
             } => n::TicketKind::Backfill {
-                game_session_arn: game_session_arn.clone().unwrap_or_default(),
+                game_session_arn: game_session_arn.clone().unwrap_or_default().into(),
             },
         },
     }
@@ -362,7 +362,7 @@ impl Core {
     fn placed_game_session(&self, id: &str) -> Option<n::PlacedGameSession> {
         let g = self.game_sessions.get(id)?;
         Some(n::PlacedGameSession {
-            game_session_arn: g.id.to_string(),
+            game_session_arn: g.id.clone(),
             fleet_id: g.fleet_id.clone(),
             region: g
                 .location
@@ -393,9 +393,9 @@ impl Core {
 
     // ---- helpers ---------------------------------------------------------------------
 
-    fn tickets_of(&self, ids: &[String]) -> Vec<n::Ticket> {
+    fn tickets_of<S: AsRef<str>>(&self, ids: &[S]) -> Vec<n::Ticket> {
         ids.iter()
-            .filter_map(|id| self.mm.tickets.get(id))
+            .filter_map(|id| self.mm.tickets.get(id.as_ref()))
             .map(ticket)
             .collect()
     }
@@ -504,7 +504,7 @@ impl Core {
             // A backfill ticket names its game session from the start.
             game_session.game_session_arn = tickets.iter().find_map(|t| match &t.kind {
                 n::TicketKind::Backfill { game_session_arn } if !game_session_arn.is_empty() => {
-                    Some(game_session_arn.clone())
+                    Some(game_session_arn.to_string())
                 }
                 _ => None,
             });

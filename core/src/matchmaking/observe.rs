@@ -11,7 +11,7 @@ use crate::Core;
 
 impl Core {
     /// Every ticket the core keeps (active, or finished within
-    /// [`RETENTION_MS`](super::RETENTION_MS)), matchmaking and backfill alike, in no order.
+    /// `RETENTION_MS`, 10 minutes), matchmaking and backfill alike, in no order.
     /// Unlike [`Core::ticket`] it does not fill in `estimated_wait_seconds`.
     pub fn tickets(&self) -> impl Iterator<Item = &MatchmakingTicket> {
         self.mm.tickets.values()

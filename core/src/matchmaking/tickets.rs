@@ -6,6 +6,7 @@
 //! in the same call and the pass runs at once. A finished ticket stays describable for
 //! `RETENTION_MS`, then it is forgotten.
 
+use crate::ids::ticket_ids;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule_sets::name_of;
@@ -344,7 +345,7 @@ impl Core {
         let answer = t.clone();
         self.mm.tickets.open(t);
         self.timers.schedule(
-            TimerKey::TicketTimeout(id.clone()),
+            TimerKey::TicketTimeout(id.clone().into()),
             now + u64::from(cfg.spec.request_timeout_seconds) * 1000,
         );
         self.set_status(now, &id, TicketStatus::Searching, None, None);
@@ -554,7 +555,7 @@ impl Core {
             Ok(()) => {
                 self.set_status(now, id, TicketStatus::Searching, None, None);
                 self.timers
-                    .schedule(TimerKey::TicketTimeout(id.to_owned()), start + timeout);
+                    .schedule(TimerKey::TicketTimeout(id.into()), start + timeout);
             }
             Err(msg) => self.finish_ticket(
                 now,
@@ -629,7 +630,7 @@ impl Core {
             MatchmakingEvent::PotentialMatchCreated {
                 match_id: match_id.clone(),
                 configuration: cfg.spec.name.to_string(),
-                ticket_ids: m.ticket_ids.clone(),
+                ticket_ids: ticket_ids(&m.ticket_ids),
                 acceptance_required: cfg.spec.acceptance_required,
                 rule_metrics: m.rule_metrics.clone(),
             },
@@ -664,7 +665,8 @@ impl Core {
             }
             FlexMatchMode::WithQueue => {
                 for id in &m.ticket_ids {
-                    self.timers.cancel(&TimerKey::TicketTimeout(id.clone()));
+                    self.timers
+                        .cancel(&TimerKey::TicketTimeout(id.clone().into()));
                     self.set_status(now, id, TicketStatus::Placing, None, None);
                 }
                 self.place_match(now, cfg, match_id, m);

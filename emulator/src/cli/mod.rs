@@ -17,7 +17,7 @@ use crate::events::{DeliveryConfig, SnsPending};
 use crate::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use crate::wiring::server::{Daemon, DaemonConfig};
 use clap::{Args, Parser, Subcommand};
-use playfield_core::clock::SystemClock;
+use playfield_core::SystemClock;
 use playfield_core::{CoreConfig, Fleet};
 use stop_signals::StopSignals;
 

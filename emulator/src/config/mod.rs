@@ -22,8 +22,8 @@ mod setup;
 
 pub use error::{ConfigError, ConfigErrors};
 
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::queues::QueueSpec;
+use playfield_core::ConfigurationSpec;
+use playfield_core::QueueSpec;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -227,7 +227,7 @@ impl Config {
     /// The ARN of a matchmaking configuration, as events and the API show it.
     #[cfg(test)]
     pub(crate) fn matchmaking_configuration_arn(&self, name: &str) -> String {
-        playfield_core::arn::ArnIssuer::new(&self.region, &self.account_id)
+        playfield_core::ArnIssuer::new(&self.region, &self.account_id)
             .matchmaking_configuration(name)
             .into()
     }

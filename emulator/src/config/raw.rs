@@ -7,7 +7,7 @@
 //! error at its line, not a silently ignored setting. Values a later check may reject are kept as
 //! [`Spanned`] so the error can point at them.
 
-use playfield_core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
+use playfield_core::{BackfillMode, FlexMatchMode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;

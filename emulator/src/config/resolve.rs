@@ -6,10 +6,8 @@
 use super::raw::*;
 use super::*;
 use crate::api::auth::AccessKey;
-use playfield_core::matchmaking::configurations::{
-    ConfigurationMember, FlexMatchMode, SpecProblem,
-};
-use playfield_core::matchmaking::queues::{PlayerLatencyPolicy, PriorityType, QueueMember};
+use playfield_core::{ConfigurationMember, FlexMatchMode, SpecProblem};
+use playfield_core::{PlayerLatencyPolicy, PriorityType, QueueMember};
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;

@@ -3,8 +3,8 @@
 //! [`RuleSetSpec`]s.
 
 use super::Config;
-use playfield_core::matchmaking::rule_sets::RuleSetSpec;
-use playfield_core::matchmaking::MatchmakingSetup;
+use playfield_core::MatchmakingSetup;
+use playfield_core::RuleSetSpec;
 
 impl Config {
     /// The rule sets, queues and matchmaking configurations to create, in the file's order.

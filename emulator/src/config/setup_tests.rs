@@ -3,9 +3,9 @@
 //! matchmaking tests, assertions unchanged, when the conversion left the core).
 
 use super::Config;
-use playfield_core::matchmaking::configurations::{BackfillMode, ConfigurationSpec, FlexMatchMode};
-use playfield_core::matchmaking::queues::PriorityType;
-use playfield_core::testing::{props, teams_rule_set, FLEET, T0};
+use playfield_core::PriorityType;
+use playfield_core::{testing::props, testing::teams_rule_set, testing::FLEET, testing::T0};
+use playfield_core::{BackfillMode, ConfigurationSpec, FlexMatchMode};
 use playfield_core::{Core, CoreConfig};
 
 /// The post-processing URL the core's post-processing tests use.

@@ -1,8 +1,8 @@
 //! The configuration file: defaults, the sample, and each kind of error with its location.
 
 use super::*;
-use playfield_core::matchmaking::configurations::{BackfillMode, FlexMatchMode};
-use playfield_core::matchmaking::queues::PriorityType;
+use playfield_core::PriorityType;
+use playfield_core::{BackfillMode, FlexMatchMode};
 
 fn load(text: &str) -> Result<Config, ConfigErrors> {
     Config::from_toml_str(text, Path::new("playfield.toml"))

@@ -24,9 +24,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use playfield_core::clock::Millis;
-use playfield_core::game_session_terminate::TerminationMode;
-use playfield_core::matchmaking::StartMatchmaking;
+use playfield_core::Millis;
+use playfield_core::StartMatchmaking;
+use playfield_core::TerminationMode;
 use playfield_flexmatch::{AttributeValue, Player};
 
 use super::Dashboard;

@@ -11,11 +11,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use playfield_core::clock::Millis;
-use playfield_core::notifications::{
-    DomainEvent, EventBody, MatchmakingEventKind, Player, RuleEvaluationMetric,
-};
 use playfield_core::Event;
+use playfield_core::Millis;
+use playfield_core::{
+    notifications::DomainEvent, notifications::EventBody, notifications::MatchmakingEventKind,
+    notifications::Player, notifications::RuleEvaluationMetric,
+};
 
 /// Events kept for the timeline.
 pub(crate) const EVENTS_KEPT: usize = 2000;
@@ -222,7 +223,7 @@ impl Recorder {
             EventBody::Matchmaking(m) => (
                 Some(m.configuration.name.clone()),
                 m.configuration.notification_target.clone(),
-                m.tickets.iter().map(|t| t.ticket_id.clone()).collect(),
+                m.tickets.iter().map(|t| t.ticket_id.to_string()).collect(),
                 m.kind.match_id().map(str::to_string),
             ),
             EventBody::Placement(p) => {
@@ -303,7 +304,7 @@ impl Recorder {
                     match_id: match_id.clone(),
                     configuration: cfg.clone(),
                     time,
-                    ticket_ids: m.tickets.iter().map(|t| t.ticket_id.clone()).collect(),
+                    ticket_ids: m.tickets.iter().map(|t| t.ticket_id.to_string()).collect(),
                     players: m.game_session.players.clone(),
                     rule_metrics: rule_evaluation_metrics.clone(),
                     time_to_match_ms: ttm,

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use playfield_core::clock::Millis;
-use playfield_core::matchmaking::{MatchmakingTicket, TicketKind, TicketStatus};
+use playfield_core::Millis;
 use playfield_core::{Core, DescribePlayerSessions, PlayerSessionsSelector};
+use playfield_core::{MatchmakingTicket, TicketKind, TicketStatus};
 use playfield_flexmatch::AttributeValue;
 
 use super::record::{Recorder, TTM_BUCKETS};

@@ -18,7 +18,7 @@ use super::model::{
     PlacementEvent, PlacementOutcome, Player, RuleEvaluationMetric, Ticket,
 };
 use super::timefmt::iso_millis;
-use playfield_core::arn::region_and_account;
+use playfield_core::region_and_account;
 use serde::Serialize;
 
 /// `detail-type` of ticket events.

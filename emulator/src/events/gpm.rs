@@ -378,7 +378,7 @@ pub fn render(event: &DomainEvent, options: &GpmOptions) -> Option<String> {
         return None;
     };
     let mo = moment(m)?;
-    let (arn_region, _) = playfield_core::arn::region_and_account(&m.configuration.arn);
+    let (arn_region, _) = playfield_core::region_and_account(&m.configuration.arn);
     let region = if options.region.is_empty() {
         arn_region
     } else {

@@ -18,7 +18,7 @@ use super::pgos::PgosOptions;
 use super::sns::SnsSubscription;
 use super::{EventHub, Format, Target};
 use crate::config::{EventFormat, NotificationTarget};
-use playfield_core::arn::{Arn, ArnIssuer};
+use playfield_core::{Arn, ArnIssuer};
 
 /// The SNS topic ARN a target named `name` stands for (itself when it already is an ARN).
 pub fn topic_arn(name: &str, region: &str, account: &str) -> String {

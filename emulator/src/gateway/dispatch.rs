@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::{render, MAX_MESSAGE_BYTES};
 use crate::wiring::hub::Hub;
-use playfield_core::clock::Millis;
+use playfield_core::Millis;
 use playfield_core::{self as core, CoreError};
 
 /// Who sent the message: fixed for the connection by its query string.
@@ -283,7 +283,7 @@ fn run(hub: &mut Hub, now: Millis, ctx: &ConnCtx, p: &Parsed) -> Outcome {
                 .map(crate::sdk_wire::player_from_wire)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(bad)?;
-            let req = core::matchmaking::backfill::StartBackfill {
+            let req = core::StartBackfill {
                 ticket_id: (!r.ticket_id.is_empty()).then(|| r.ticket_id.clone()),
                 configuration_name: r.matchmaking_configuration_arn.clone(),
                 game_session_arn: Some(r.game_session_arn.clone()),

@@ -155,13 +155,13 @@ impl Registry {
                 reconnect: false,
                 ..
             } => {
-                self.replies.remove(pid);
+                self.replies.remove(pid.as_str());
             }
             // After ProcessEnding the socket stays open (sdk-wire-protocol.md §1.11) and a
             // retried TerminateServerProcess must get its first answer: the replies go when
             // the connection does ([`Registry::forget_process`]).
             Event::ProcessGone { pid, reason } if *reason != GoneReason::ProcessEnding => {
-                self.replies.remove(pid);
+                self.replies.remove(pid.as_str());
             }
             _ => {}
         }

@@ -6,7 +6,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use playfield_core::{ids, ConnectInfo};
+use playfield_core::{check_fleet_id, ConnectInfo};
 
 /// What a connection says about itself.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,7 +51,7 @@ impl ConnectParams {
             "missing query parameter FleetId: the SDK sends its fleet id as FleetId \
              (sdk-wire-protocol.md §1.2)",
         )?;
-        ids::check_fleet_id(&p.fleet_id).map_err(|m| format!("query parameter FleetId: {m}"))?;
+        check_fleet_id(&p.fleet_id).map_err(|m| format!("query parameter FleetId: {m}"))?;
         if p.pid.len() > 1024 {
             return Err(format!(
                 "query parameter pID: {} bytes, at most 1024 allowed",

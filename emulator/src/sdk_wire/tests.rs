@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::*;
-use playfield_core::matchmaking::matchmaker_data::{self, json_length_bound, Backfill};
+use playfield_core::{build_matchmaker_data, json_length_bound, Backfill};
 
 fn player(id: &str, attributes: &[(&str, AttributeValue)]) -> Player {
     Player {
@@ -28,7 +28,7 @@ fn duel(backfill: Backfill<'_>) -> MatchmakerData {
         player("a", &[("skill", AttributeValue::Number(10.0))]),
         player("b", &[("skill", AttributeValue::Number(10.0))]),
     );
-    matchmaker_data::build(
+    build_matchmaker_data(
         "m-1",
         "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/cfg",
         &[("red".into(), vec![&a]), ("blue".into(), vec![&b])],
@@ -85,7 +85,7 @@ fn attributes_are_written_with_their_attribute_type() {
             ),
         ],
     );
-    let md = matchmaker_data::build(
+    let md = build_matchmaker_data(
         "m-1",
         "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/Duel",
         &[("red".into(), vec![&p])],
@@ -146,7 +146,7 @@ fn the_cores_bound_is_exact_without_numbers() {
         ],
     );
     let b = player("b", &[]);
-    let md = matchmaker_data::build(
+    let md = build_matchmaker_data(
         "m-1",
         "arn:aws:gamelift:us-west-2:123456789012:matchmakingconfiguration/cfg",
         &[("red".into(), vec![&a, &b]), ("blue".into(), Vec::new())],

@@ -13,9 +13,9 @@ use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::events::routing::Notifier;
 use crate::gateway::Registry;
-use playfield_core::clock::{Clock, Millis};
-use playfield_core::matchmaking::{MatchmakingEvent, TicketStatus};
+use playfield_core::{Clock, Millis};
 use playfield_core::{Core, Effect, Event, GoneReason};
+use playfield_core::{MatchmakingEvent, TicketStatus};
 
 /// The state behind the one lock: the core and the gateway's bookkeeping.
 pub struct Hub {
@@ -44,7 +44,7 @@ pub struct Hub {
 pub(crate) struct PostProcessJob {
     pub(crate) match_id: String,
     pub url: String,
-    pub(crate) request: Box<playfield_core::matchmaking::post_processing::PostProcessingCall>,
+    pub(crate) request: Box<playfield_core::PostProcessingCall>,
 }
 
 impl Hub {
@@ -252,7 +252,7 @@ mod log_level_tests {
             ticket_id: "t-1".into(),
             configuration: "duel".into(),
             status,
-            reason: Some(playfield_core::matchmaking::TicketStatusReason::TimedOut),
+            reason: Some(playfield_core::TicketStatusReason::TimedOut),
             message: Some("no match within 120 s".into()),
         })
     }

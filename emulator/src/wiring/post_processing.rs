@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use crate::events::delivery::virtual_server;
 use crate::events::pgos::PostProcessingRequest;
 use crate::wiring::hub::{PostProcessJob, Shared};
-use playfield_core::matchmaking::post_processing::POST_PROCESSING_TIMEOUT_MS;
+use playfield_core::POST_PROCESSING_TIMEOUT_MS;
 
 /// Takes post-processing jobs until shutdown, one task per call. Returns at once when
 /// another task already took the jobs.

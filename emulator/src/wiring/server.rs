@@ -5,7 +5,7 @@
 //! [`DaemonHandle`] that can run core commands, fire timers and shut everything down.
 //!
 //! The timer task sleeps until the core's next deadline on a real clock. On a
-//! [`ManualClock`](playfield_core::clock::ManualClock) it sleeps until the clock is advanced
+//! [`ManualClock`](playfield_core::ManualClock) it sleeps until the clock is advanced
 //! instead, so tests move time without waiting for it.
 
 use std::future::pending;
@@ -29,8 +29,8 @@ use crate::events::{DeliveryConfig, EpochMillis, EventHub};
 use crate::gateway::{conn, tls};
 use crate::sdk_wire;
 use crate::wiring::hub::{Hub, Shared};
-use playfield_core::clock::{Clock, Millis};
-use playfield_core::matchmaking::MatchmakingSetup;
+use playfield_core::MatchmakingSetup;
+use playfield_core::{Clock, Millis};
 use playfield_core::{Core, CoreConfig, Fleet};
 
 /// How long a client may take to finish the TLS and WebSocket handshakes (the CPP SDK

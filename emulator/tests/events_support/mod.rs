@@ -1,5 +1,5 @@
 //! Helpers shared by the events tests: seed fixtures, JSON comparison, the seed examples as
-//! domain events, and a loopback webhook receiver.
+//! domain events (the webhook receiver is `playfield_testkit::Webhook`).
 #![allow(dead_code)]
 
 use playfield::events::model::*;
@@ -353,5 +353,3 @@ pub fn searching(ticket_id: &str, seq: i64) -> DomainEvent {
         }),
     }
 }
-
-pub mod receiver;

@@ -7,13 +7,13 @@
 use playfield::config::{Config, LaunchSpec};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield::wiring::server::{Daemon, DaemonConfig, DaemonHandle};
-use playfield_core::clock::{Clock, ManualClock, Millis};
-use playfield_core::matchmaking::matchmaker_data::{MatchedPlayer, MatchedTeam, MatchmakerData};
-use playfield_core::matchmaking::{BackfillMode, StartMatchmaking};
+use playfield_core::{BackfillMode, StartMatchmaking};
+use playfield_core::{Clock, ManualClock, Millis};
 use playfield_core::{
     CoreConfig, CreateGameSession, Fleet, GameSessionStatus, NewPlayerSession, PlayerSessionStatus,
     ProcessStatus,
 };
+use playfield_core::{MatchedPlayer, MatchedTeam, MatchmakerData};
 use playfield_flexmatch::{AttributeValue, Player};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;

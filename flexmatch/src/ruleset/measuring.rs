@@ -41,251 +41,266 @@ pub(super) fn parse_measuring(
     cx.unknown_keys(obj, &[&COMMON[..], extra].concat(), path);
     let mpath = format!("{path}.measurements");
     let rpath = format!("{path}.referenceValue");
+    let reference = parse_reference(cx, obj.get("referenceValue"), &rpath, names);
     let measured = Measured {
         measurements: parse_exprs(cx, obj.get("measurements"), &mpath, names),
-        reference: parse_reference(cx, obj.get("referenceValue"), &rpath, names),
+        // The shape of the reference when it is an expression; literals have none.
+        ref_shape: match &reference {
+            Some(Reference::Expr(e)) => Some(e.shape),
+            _ => None,
+        },
+        reference,
         mpath,
         rpath,
     };
     match ty {
-        "distance" => parse_distance(cx, obj, path, measured),
-        "comparison" => parse_comparison(cx, obj, path, measured),
-        _ => parse_collection(cx, obj, path, measured),
+        "distance" => measured.distance(cx, obj, path),
+        "comparison" => measured.comparison(cx, obj, path),
+        _ => measured.collection(cx, obj, path),
     }
 }
 
 /// The parts every measuring rule type shares, parsed once by
-/// [`parse_measuring`] so each type's own checks can stay in a function of
+/// [`parse_measuring`] so each type's own checks can stay in a method of
 /// their own.
 struct Measured {
     /// `measurements`, parsed into expressions.
     measurements: Vec<crate::expr::Expr>,
     /// `referenceValue`, if present and well formed.
     reference: Option<Reference>,
+    /// The shape of `reference` when it is an expression; literals have none.
+    ref_shape: Option<crate::expr::Shape>,
     /// Property paths used in error messages.
     mpath: String,
     rpath: String,
 }
 
 impl Measured {
-    /// The shape of the reference when it is an expression; literals have none.
-    fn ref_shape(&self) -> Option<crate::expr::Shape> {
-        match &self.reference {
-            Some(Reference::Expr(e)) => Some(e.shape),
-            _ => None,
-        }
+    /// The parts, for the rule type's own checks: measurements, reference, its shape and the
+    /// two property paths.
+    #[allow(clippy::type_complexity)]
+    fn into_parts(
+        self,
+    ) -> (
+        Vec<crate::expr::Expr>,
+        Option<Reference>,
+        Option<crate::expr::Shape>,
+        String,
+        String,
+    ) {
+        (
+            self.measurements,
+            self.reference,
+            self.ref_shape,
+            self.mpath,
+            self.rpath,
+        )
     }
 }
 
-/// A distance rule: numeric measurements, a single-number reference and at
-/// least one of maxDistance / minDistance.
-fn parse_distance(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    measured: Measured,
-) -> Option<RuleKind> {
-    let ref_shape = measured.ref_shape();
-    let Measured {
-        measurements,
-        reference,
-        mpath,
-        rpath,
-    } = measured;
-    for (i, m) in measurements.iter().enumerate() {
-        if m.shape.kind != Kind::Number {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                format!("distance measurements must be numbers, got {}", m.shape),
-            );
-        }
-    }
-    match (&reference, ref_shape) {
-        (Some(Reference::Str(_) | Reference::StrList(_)), _) => cx.err(&rpath, "must be a number"),
-        (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
-            cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
-        }
-        _ => {}
-    }
-    let max = cx.number(obj, "maxDistance", path);
-    let min = cx.number(obj, "minDistance", path);
-    if max.is_none()
-        && min.is_none()
-        && obj.get("maxDistance").is_none()
-        && obj.get("minDistance").is_none()
-    {
-        cx.err(path, "a distance rule needs maxDistance or minDistance");
-    }
-    let party = party(cx, obj, path, false);
-    let (max_distance, min_distance) = (
-        cx.slot(max.unwrap_or(f64::NAN)),
-        cx.slot(min.unwrap_or(f64::NAN)),
-    );
-    Some(RuleKind::Distance {
-        measurements,
-        reference,
-        max_distance,
-        min_distance,
-        party,
-    })
+/// A comparison rule's operations, and how its error names them.
+const COMPARISON_OPS: Operations<CmpOp> = Operations {
+    ops: &[
+        ("<", CmpOp::Lt),
+        ("<=", CmpOp::Le),
+        ("=", CmpOp::Eq),
+        ("!=", CmpOp::Ne),
+        (">", CmpOp::Gt),
+        (">=", CmpOp::Ge),
+    ],
+    expected: "one of <, <=, =, !=, >, >=",
+};
+
+/// A collection rule's operations, and how its error names them.
+const COLLECTION_OPS: Operations<CollectionOp> = Operations {
+    ops: &[
+        ("intersection", CollectionOp::Intersection),
+        ("contains", CollectionOp::Contains),
+        (
+            "reference_intersection_count",
+            CollectionOp::ReferenceIntersectionCount,
+        ),
+    ],
+    expected: "intersection, contains or reference_intersection_count",
+};
+
+/// The operations a rule type allows: each name with its value, and the words naming them
+/// all in an error.
+struct Operations<T: 'static> {
+    ops: &'static [(&'static str, T)],
+    expected: &'static str,
 }
 
-/// A comparison rule: the operation, and measurements whose kind fits both
-/// the operation (strings only with = and !=) and the reference.
-fn parse_comparison(
+/// Reads the `operation` of a comparison or collection rule: one of `allowed`. A missing
+/// operation is required, an unknown one is reported naming the allowed ones; both give
+/// `fallback`, so the rule's other checks still run.
+fn operation<T: Copy>(
     cx: &mut Ctx,
     obj: &Map<String, Value>,
     path: &str,
-    measured: Measured,
-) -> Option<RuleKind> {
-    let ref_shape = measured.ref_shape();
-    let Measured {
-        measurements,
-        reference,
-        mpath,
-        rpath,
-    } = measured;
-    let op = match cx.string(obj, "operation", path) {
-        Some("<") => CmpOp::Lt,
-        Some("<=") => CmpOp::Le,
-        Some("=") => CmpOp::Eq,
-        Some("!=") => CmpOp::Ne,
-        Some(">") => CmpOp::Gt,
-        Some(">=") => CmpOp::Ge,
-        Some(s) => {
-            cx.err(
-                format!("{path}.operation"),
-                format!("must be one of <, <=, =, !=, >, >=; got \"{s}\""),
-            );
-            CmpOp::Eq
-        }
+    allowed: &Operations<T>,
+    fallback: T,
+) -> T {
+    let Operations { ops, expected } = allowed;
+    match cx.string(obj, "operation", path) {
+        Some(s) => match ops.iter().find(|(name, _)| *name == s) {
+            Some(&(_, op)) => op,
+            None => {
+                cx.err(
+                    format!("{path}.operation"),
+                    format!("must be {expected}; got \"{s}\""),
+                );
+                fallback
+            }
+        },
         None => {
             if obj.get("operation").is_none() {
                 cx.err(format!("{path}.operation"), "is required");
             }
-            CmpOp::Eq
-        }
-    };
-    let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-    if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
-        cx.err(
-            format!("{path}.operation"),
-            "without a referenceValue only = and != can compare players",
-        );
-    }
-    let str_ref = matches!(reference, Some(Reference::Str(_)))
-        || ref_shape.is_some_and(|s| s.kind == Kind::Str);
-    if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
-        cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
-    }
-    if matches!(reference, Some(Reference::StrList(_))) {
-        cx.err(&rpath, "must be a single value");
-    }
-    for (i, m) in measurements.iter().enumerate() {
-        if m.shape.kind == Kind::Item {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                format!("cannot compare {}; use count(...)", m.shape),
-            );
-        } else if ordered && m.shape.kind == Kind::Str {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                "strings can only be compared with = or !=",
-            );
-        } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
-            cx.err(
-                format!("{mpath}[{i}]"),
-                format!("{} cannot be compared with the referenceValue", m.shape),
-            );
+            fallback
         }
     }
-    let party = party(cx, obj, path, false);
-    Some(RuleKind::Comparison {
-        measurements,
-        reference,
-        op,
-        party,
-    })
 }
 
-/// A collection rule: string-list measurements, and a reference whose shape
-/// the chosen operation requires.
-fn parse_collection(
-    cx: &mut Ctx,
-    obj: &Map<String, Value>,
-    path: &str,
-    measured: Measured,
-) -> Option<RuleKind> {
-    let ref_shape = measured.ref_shape();
-    let Measured {
-        measurements,
-        reference,
-        mpath,
-        rpath,
-    } = measured;
-    let op = match cx.string(obj, "operation", path) {
-        Some("intersection") => CollectionOp::Intersection,
-        Some("contains") => CollectionOp::Contains,
-        Some("reference_intersection_count") => CollectionOp::ReferenceIntersectionCount,
-        other => {
-            if let Some(s) = other {
+impl Measured {
+    /// A distance rule: numeric measurements, a single-number reference and at
+    /// least one of maxDistance / minDistance.
+    fn distance(self, cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
+        let (measurements, reference, ref_shape, mpath, rpath) = self.into_parts();
+        for (i, m) in measurements.iter().enumerate() {
+            if m.shape.kind != Kind::Number {
                 cx.err(
-                    format!("{path}.operation"),
-                    format!("must be intersection, contains or reference_intersection_count; got \"{s}\""),
+                    format!("{mpath}[{i}]"),
+                    format!("distance measurements must be numbers, got {}", m.shape),
                 );
-            } else if obj.get("operation").is_none() {
-                cx.err(format!("{path}.operation"), "is required");
             }
-            CollectionOp::Intersection
         }
-    };
-    for (i, m) in measurements.iter().enumerate() {
-        if m.shape.kind != Kind::Str || m.shape.depth == 0 {
+        match (&reference, ref_shape) {
+            (Some(Reference::Str(_) | Reference::StrList(_)), _) => {
+                cx.err(&rpath, "must be a number")
+            }
+            (_, Some(s)) if s.depth != 0 || s.kind != Kind::Number => {
+                cx.err(&rpath, format!("must evaluate to a single number, got {s}"))
+            }
+            _ => {}
+        }
+        let max = cx.number(obj, "maxDistance", path);
+        let min = cx.number(obj, "minDistance", path);
+        if max.is_none()
+            && min.is_none()
+            && obj.get("maxDistance").is_none()
+            && obj.get("minDistance").is_none()
+        {
+            cx.err(path, "a distance rule needs maxDistance or minDistance");
+        }
+        let party = party(cx, obj, path, false);
+        let (max_distance, min_distance) = (cx.bound_slot(max), cx.bound_slot(min));
+        Some(RuleKind::Distance {
+            measurements,
+            reference,
+            max_distance,
+            min_distance,
+            party,
+        })
+    }
+
+    /// A comparison rule: the operation, and measurements whose kind fits both
+    /// the operation (strings only with = and !=) and the reference.
+    fn comparison(self, cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
+        let (measurements, reference, ref_shape, mpath, rpath) = self.into_parts();
+        let op = operation(cx, obj, path, &COMPARISON_OPS, CmpOp::Eq);
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+        if reference.is_none() && ordered && obj.get("referenceValue").is_none() {
             cx.err(
-                format!("{mpath}[{i}]"),
-                format!(
-                    "collection measurements must be lists of strings, got {}",
-                    m.shape
-                ),
+                format!("{path}.operation"),
+                "without a referenceValue only = and != can compare players",
             );
         }
+        let str_ref = matches!(reference, Some(Reference::Str(_)))
+            || ref_shape.is_some_and(|s| s.kind == Kind::Str);
+        if let Some(s) = ref_shape.filter(|s| s.depth != 0) {
+            cx.err(&rpath, format!("must evaluate to a single value, got {s}"));
+        }
+        if matches!(reference, Some(Reference::StrList(_))) {
+            cx.err(&rpath, "must be a single value");
+        }
+        for (i, m) in measurements.iter().enumerate() {
+            if m.shape.kind == Kind::Item {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!("cannot compare {}; use count(...)", m.shape),
+                );
+            } else if ordered && m.shape.kind == Kind::Str {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    "strings can only be compared with = or !=",
+                );
+            } else if reference.is_some() && (m.shape.kind == Kind::Str) != str_ref {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!("{} cannot be compared with the referenceValue", m.shape),
+                );
+            }
+        }
+        let party = party(cx, obj, path, false);
+        Some(RuleKind::Comparison {
+            measurements,
+            reference,
+            op,
+            party,
+        })
     }
-    match op {
-        CollectionOp::Contains => match (&reference, ref_shape) {
-            (None, _) => cx.err(&rpath, "is required for operation contains"),
-            (Some(Reference::Str(_)), _) => {}
-            (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
-            _ => cx.err(&rpath, "must be a single string for operation contains"),
-        },
-        CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
-            (None, _) => cx.err(
-                &rpath,
-                "is required for operation reference_intersection_count",
-            ),
-            (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
-            (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
-            _ => cx.err(
-                &rpath,
-                "must be a list of strings for operation reference_intersection_count",
-            ),
-        },
-        CollectionOp::Intersection => {}
+
+    /// A collection rule: string-list measurements, and a reference whose shape
+    /// the chosen operation requires.
+    fn collection(self, cx: &mut Ctx, obj: &Map<String, Value>, path: &str) -> Option<RuleKind> {
+        let (measurements, reference, ref_shape, mpath, rpath) = self.into_parts();
+        let op = operation(cx, obj, path, &COLLECTION_OPS, CollectionOp::Intersection);
+        for (i, m) in measurements.iter().enumerate() {
+            if m.shape.kind != Kind::Str || m.shape.depth == 0 {
+                cx.err(
+                    format!("{mpath}[{i}]"),
+                    format!(
+                        "collection measurements must be lists of strings, got {}",
+                        m.shape
+                    ),
+                );
+            }
+        }
+        match op {
+            CollectionOp::Contains => match (&reference, ref_shape) {
+                (None, _) => cx.err(&rpath, "is required for operation contains"),
+                (Some(Reference::Str(_)), _) => {}
+                (_, Some(s)) if s.depth == 0 && s.kind == Kind::Str => {}
+                _ => cx.err(&rpath, "must be a single string for operation contains"),
+            },
+            CollectionOp::ReferenceIntersectionCount => match (&reference, ref_shape) {
+                (None, _) => cx.err(
+                    &rpath,
+                    "is required for operation reference_intersection_count",
+                ),
+                (Some(Reference::StrList(_) | Reference::Str(_)), _) => {}
+                (_, Some(s)) if s.depth == 1 && s.kind == Kind::Str => {}
+                _ => cx.err(
+                    &rpath,
+                    "must be a list of strings for operation reference_intersection_count",
+                ),
+            },
+            CollectionOp::Intersection => {}
+        }
+        let max = cx.number(obj, "maxCount", path);
+        let min = cx.number(obj, "minCount", path);
+        let party = party(cx, obj, path, true);
+        let (max_count, min_count) = (cx.bound_slot(max), cx.bound_slot(min));
+        Some(RuleKind::Collection {
+            measurements,
+            reference,
+            op,
+            max_count,
+            min_count,
+            party,
+        })
     }
-    let max = cx.number(obj, "maxCount", path);
-    let min = cx.number(obj, "minCount", path);
-    let party = party(cx, obj, path, true);
-    let (max_count, min_count) = (
-        cx.slot(max.unwrap_or(f64::NAN)),
-        cx.slot(min.unwrap_or(f64::NAN)),
-    );
-    Some(RuleKind::Collection {
-        measurements,
-        reference,
-        op,
-        max_count,
-        min_count,
-        party,
-    })
 }
 
 pub(super) fn parse_latency(
@@ -324,10 +339,7 @@ pub(super) fn parse_latency(
         }
     };
     let party = party(cx, obj, path, false);
-    let (max_latency, max_distance) = (
-        cx.slot(max_latency.unwrap_or(f64::NAN)),
-        cx.slot(max_distance.unwrap_or(f64::NAN)),
-    );
+    let (max_latency, max_distance) = (cx.bound_slot(max_latency), cx.bound_slot(max_distance));
     Some(RuleKind::Latency {
         max_latency,
         max_distance,

@@ -49,6 +49,10 @@ impl Ctx {
         self.params.push(v);
         self.params.len() - 1
     }
+    /// A parameter slot for an optional bound: NaN stands for an absent one.
+    pub(super) fn bound_slot(&mut self, v: Option<f64>) -> ParamId {
+        self.slot(v.unwrap_or(f64::NAN))
+    }
     /// A numeric property (numbers written as strings, like the guide's `"maxDistance": "500"`, are accepted).
     pub(super) fn number(
         &mut self,

@@ -214,7 +214,7 @@ pub(super) fn parse_batch_distance(
             "must name a number or string attribute",
         ),
     }
-    let max_distance = cx.slot(max.unwrap_or(f64::NAN));
+    let max_distance = cx.bound_slot(max);
     Some(RuleKind::BatchDistance {
         attr,
         max_distance,

@@ -518,13 +518,11 @@ namespace Playfield
         // InitSDK from the GAMELIFT_SDK_* environment variables only.
         public void InitFromEnvironment()
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_init_from_environment(Handle, ref err)) Errors.Throw("init", ref err);
+            Errors.Check("init", (ref PlayfieldError e) => Native.playfield_init_from_environment(Handle, ref e));
         }
 
         public void Init(ServerParameters p)
         {
-            var err = new PlayfieldError();
             using (var mem = new NativeMemory())
             {
                 var c = new PlayfieldServerParameters
@@ -539,7 +537,7 @@ namespace Playfield
                     secret_key = mem.Utf8(p.SecretKey),
                     session_token = mem.Utf8(p.SessionToken),
                 };
-                if (!Native.playfield_init(Handle, ref c, ref err)) Errors.Throw("init", ref err);
+                Errors.Check("init", (ref PlayfieldError e) => Native.playfield_init(Handle, ref c, ref e));
             }
         }
 
@@ -547,7 +545,6 @@ namespace Playfield
         // fire before it returns.
         public void ProcessReady(ProcessParameters p)
         {
-            var err = new PlayfieldError();
             using (var mem = new NativeMemory())
             {
                 var paths = new IntPtr[p.LogPaths.Count];
@@ -568,42 +565,35 @@ namespace Playfield
                     c.on_process_terminate = Callbacks.TerminatePointer;
                 }
                 Delivery = p.Delivery;
-                if (!Native.playfield_process_ready(Handle, ref c, ref err)) Errors.Throw("process_ready", ref err);
+                Errors.Check("process_ready", (ref PlayfieldError e) => Native.playfield_process_ready(Handle, ref c, ref e));
             }
         }
 
         public void ProcessEnding()
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_process_ending(Handle, ref err)) Errors.Throw("process_ending", ref err);
+            Errors.Check("process_ending", (ref PlayfieldError e) => Native.playfield_process_ending(Handle, ref e));
         }
 
         // Closes the connection; waits for running handlers (unless called from one). Init may
         // be called again.
         public void Destroy()
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_destroy(Handle, ref err)) Errors.Throw("destroy", ref err);
+            Errors.Check("destroy", (ref PlayfieldError e) => Native.playfield_destroy(Handle, ref e));
         }
 
         public void ActivateGameSession()
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_activate_game_session(Handle, ref err)) Errors.Throw("activate_game_session", ref err);
+            Errors.Check("activate_game_session", (ref PlayfieldError e) => Native.playfield_activate_game_session(Handle, ref e));
         }
 
         public void UpdatePlayerSessionCreationPolicy(PlayerSessionCreationPolicy policy)
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_update_player_session_creation_policy(Handle, (int)policy, ref err))
-                Errors.Throw("update_player_session_creation_policy", ref err);
+            Errors.Check("update_player_session_creation_policy", (ref PlayfieldError e) => Native.playfield_update_player_session_creation_policy(Handle, (int)policy, ref e));
         }
 
         public string GetGameSessionId()
         {
-            var err = new PlayfieldError();
-            IntPtr id = Native.playfield_get_game_session_id(Handle, ref err);
-            if (id == IntPtr.Zero) Errors.Throw("get_game_session_id", ref err);
+            IntPtr id = Errors.CheckPointer("get_game_session_id", (ref PlayfieldError e) => Native.playfield_get_game_session_id(Handle, ref e));
             return Native.TakeString(id);
         }
 
@@ -618,21 +608,16 @@ namespace Playfield
 
         public void AcceptPlayerSession(string playerSessionId)
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_accept_player_session(Handle, playerSessionId, ref err))
-                Errors.Throw("accept_player_session", ref err);
+            Errors.Check("accept_player_session", (ref PlayfieldError e) => Native.playfield_accept_player_session(Handle, playerSessionId, ref e));
         }
 
         public void RemovePlayerSession(string playerSessionId)
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_remove_player_session(Handle, playerSessionId, ref err))
-                Errors.Throw("remove_player_session", ref err);
+            Errors.Check("remove_player_session", (ref PlayfieldError e) => Native.playfield_remove_player_session(Handle, playerSessionId, ref e));
         }
 
         public DescribePlayerSessionsResult DescribePlayerSessions(DescribePlayerSessionsRequest request)
         {
-            var err = new PlayfieldError();
             IntPtr result;
             using (var mem = new NativeMemory())
             {
@@ -645,9 +630,8 @@ namespace Playfield
                     next_token = mem.Utf8(request.NextToken),
                     limit = request.Limit,
                 };
-                result = Native.playfield_describe_player_sessions(Handle, ref c, ref err);
+                result = Errors.CheckPointer("describe_player_sessions", (ref PlayfieldError e) => Native.playfield_describe_player_sessions(Handle, ref c, ref e));
             }
-            if (result == IntPtr.Zero) Errors.Throw("describe_player_sessions", ref err);
             try
             {
                 return Read.DescribePlayerSessionsResult(result);
@@ -661,7 +645,6 @@ namespace Playfield
         // Returns the backfill ticket ID; the outcome arrives as an UpdateGameSession.
         public string StartMatchBackfill(StartMatchBackfillRequest request)
         {
-            var err = new PlayfieldError();
             IntPtr ticket;
             using (var mem = new NativeMemory())
             {
@@ -690,24 +673,19 @@ namespace Playfield
                     players = mem.Array(players),
                     player_count = new UIntPtr((uint)players.Length),
                 };
-                ticket = Native.playfield_start_match_backfill(Handle, ref c, ref err);
+                ticket = Errors.CheckPointer("start_match_backfill", (ref PlayfieldError e) => Native.playfield_start_match_backfill(Handle, ref c, ref e));
             }
-            if (ticket == IntPtr.Zero) Errors.Throw("start_match_backfill", ref err);
             return Native.TakeString(ticket);
         }
 
         public void StopMatchBackfill(string ticketId, string gameSessionArn, string matchmakingConfigurationArn)
         {
-            var err = new PlayfieldError();
-            if (!Native.playfield_stop_match_backfill(Handle, ticketId, gameSessionArn, matchmakingConfigurationArn, ref err))
-                Errors.Throw("stop_match_backfill", ref err);
+            Errors.Check("stop_match_backfill", (ref PlayfieldError e) => Native.playfield_stop_match_backfill(Handle, ticketId, gameSessionArn, matchmakingConfigurationArn, ref e));
         }
 
         public ComputeCertificate GetComputeCertificate()
         {
-            var err = new PlayfieldError();
-            IntPtr cert = Native.playfield_get_compute_certificate(Handle, ref err);
-            if (cert == IntPtr.Zero) Errors.Throw("get_compute_certificate", ref err);
+            IntPtr cert = Errors.CheckPointer("get_compute_certificate", (ref PlayfieldError e) => Native.playfield_get_compute_certificate(Handle, ref e));
             try
             {
                 var c = Marshal.PtrToStructure<PlayfieldComputeCertificate>(cert);
@@ -725,9 +703,7 @@ namespace Playfield
 
         public FleetRoleCredentials GetFleetRoleCredentials(string roleArn, string roleSessionName)
         {
-            var err = new PlayfieldError();
-            IntPtr creds = Native.playfield_get_fleet_role_credentials(Handle, roleArn, roleSessionName, ref err);
-            if (creds == IntPtr.Zero) Errors.Throw("get_fleet_role_credentials", ref err);
+            IntPtr creds = Errors.CheckPointer("get_fleet_role_credentials", (ref PlayfieldError e) => Native.playfield_get_fleet_role_credentials(Handle, roleArn, roleSessionName, ref e));
             try
             {
                 var c = Marshal.PtrToStructure<PlayfieldFleetRoleCredentials>(creds);
@@ -1001,6 +977,31 @@ namespace Playfield
                 message = "the call failed without an error code";
             }
             throw new PlayfieldException(operation, code, message);
+        }
+
+        // A native call that reports a failure through its error out-parameter.
+        internal delegate T NativeCall<T>(ref PlayfieldError err);
+
+        // Makes the call and, when `failed` says its result is a failure, throws its error
+        // as a PlayfieldException naming `operation`; otherwise returns the result.
+        internal static T Check<T>(string operation, Func<T, bool> failed, NativeCall<T> call)
+        {
+            var err = new PlayfieldError();
+            T result = call(ref err);
+            if (failed(result)) Throw(operation, ref err);
+            return result;
+        }
+
+        // A call returning false on failure.
+        internal static void Check(string operation, NativeCall<bool> call)
+        {
+            Check(operation, ok => !ok, call);
+        }
+
+        // A call returning a null pointer on failure; the pointer otherwise.
+        internal static IntPtr CheckPointer(string operation, NativeCall<IntPtr> call)
+        {
+            return Check(operation, p => p == IntPtr.Zero, call);
         }
 
         internal static void ThrowIfFailed(string operation, ref PlayfieldError err)

@@ -44,6 +44,7 @@
 
 mod sigv4;
 mod tls;
+pub use tls::AcceptAnyCertificate;
 pub(crate) mod url;
 
 use crate::error::{Error, Result};

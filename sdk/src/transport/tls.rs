@@ -28,9 +28,19 @@ pub(crate) fn client_config(accept_invalid_certs: bool) -> Result<Arc<ClientConf
 }
 
 /// Accepts any server certificate, but still checks that the handshake is signed by the key
-/// in it (so the connection is encrypted, just not authenticated).
+/// in it (so the connection is encrypted, just not authenticated): what
+/// [`SdkOptions::accept_invalid_certs`](crate::SdkOptions::accept_invalid_certs) uses, as the
+/// official C++ SDK does (sdk-wire-protocol.md §1.4). Public so that tests and tools that
+/// build their own rustls configuration (a pinned protocol version, say) verify the same way.
 #[derive(Debug)]
-struct AcceptAnyCertificate(Arc<CryptoProvider>);
+pub struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl AcceptAnyCertificate {
+    /// A verifier checking handshake signatures with `provider`'s algorithms.
+    pub fn new(provider: Arc<CryptoProvider>) -> Self {
+        Self(provider)
+    }
+}
 
 impl ServerCertVerifier for AcceptAnyCertificate {
     fn verify_server_cert(

@@ -8,12 +8,12 @@ use aws_sdk_gamelift::types::{AttributeValue, Player};
 use aws_sdk_gamelift::Client;
 use playfield::config::{EventFormat, NotificationTarget};
 use playfield::events::{Backoff, DeliveryConfig, SnsConfirmation};
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::queues::QueueSpec;
-use playfield_core::matchmaking::FlexMatchMode;
+use playfield_core::ConfigurationSpec;
 use playfield_core::CoreConfig;
-use playfield_e2e::webhook::{Received, Webhook};
+use playfield_core::FlexMatchMode;
+use playfield_core::QueueSpec;
 use playfield_e2e::{TestDaemon, FLEET};
+use playfield_testkit::{Received, Webhook};
 use serde_json::Value;
 
 pub const CONFIG: &str = "duel";
@@ -128,7 +128,7 @@ pub fn set_up(d: &TestDaemon, s: Setup) {
             spec.request_timeout_seconds = t;
         }
         if s.automatic_backfill {
-            spec.backfill_mode = playfield_core::matchmaking::BackfillMode::Automatic;
+            spec.backfill_mode = playfield_core::BackfillMode::Automatic;
         }
         core.create_configuration(now, spec).unwrap();
     });

@@ -15,40 +15,26 @@ use aws_sdk_gamelift::types::{
     Player,
 };
 use aws_sdk_gamelift::Client;
+use playfield_core::testing::teams_rule_set;
 use playfield_e2e::{FLEET, IO_TIMEOUT};
 use playfield_sdk::model::{MatchmakerData, UpdateGameSession};
 use playfield_sdk::{ServerEvent, ServerSdk};
 
 /// Two teams of one to two players, a `skill` attribute (default 10) and no rules: any two
 /// tickets make a match, later ones fill the open slots by backfill.
-pub const DUEL_RULES: &str = r#"{
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
-    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
-              {"name": "blue", "minPlayers": 1, "maxPlayers": 2}],
-    "rules": []
-}"#;
+pub fn duel_rules() -> String {
+    teams_rule_set(1, 2)
+}
+
+/// A 1v1 whose skill gap may be at most 10 until a ticket has waited 5 s, then 1000
+/// (guide, "expansions"): the core's fixture.
+pub const EXPANDING_RULES: &str = playfield_core::testing::EXPANDING;
 
 /// 2v2, exactly: a match needs four players.
 pub const TWO_VS_TWO_RULES: &str = r#"{
     "ruleLanguageVersion": "1.0",
     "teams": [{"name": "red", "minPlayers": 2, "maxPlayers": 2},
               {"name": "blue", "minPlayers": 2, "maxPlayers": 2}]
-}"#;
-
-/// A 1v1 whose skill gap may be at most 10 until a ticket has waited 5 s, then 1000
-/// (guide, "expansions").
-pub const EXPANDING_RULES: &str = r#"{
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
-    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
-              {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
-    "rules": [{"name": "close", "type": "distance",
-               "measurements": "max(flatten(teams[*].players.attributes[skill]))",
-               "referenceValue": "min(flatten(teams[*].players.attributes[skill]))",
-               "maxDistance": 10}],
-    "expansions": [{"target": "rules[close].maxDistance",
-                    "steps": [{"waitTimeSeconds": 5, "value": 1000}]}]
 }"#;
 
 /// CreateMatchmakingRuleSet.

@@ -54,11 +54,13 @@ impl Placements {
     }
 
     /// How many placements are held.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
 
     /// Whether no placement is held.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }

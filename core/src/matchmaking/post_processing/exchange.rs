@@ -72,7 +72,7 @@ impl PostProcessingCall {
                 .into_iter()
                 .map(|t| CallTicket {
                     requeued_count: requeued_count(&t.ticket_id),
-                    id: t.ticket_id,
+                    id: t.ticket_id.into(),
                     players: t.players,
                     kind: t.kind,
                     status,

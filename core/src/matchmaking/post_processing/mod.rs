@@ -38,8 +38,8 @@
 //! checks the answer, [`event`] says what happened.
 
 mod answer;
-pub mod event;
-pub mod exchange;
+pub(crate) mod event;
+pub(crate) mod exchange;
 mod request;
 
 use std::collections::HashMap;
@@ -131,7 +131,8 @@ impl Core {
         url: String,
     ) {
         for id in &m.ticket_ids {
-            self.timers.cancel(&TimerKey::TicketTimeout(id.clone()));
+            self.timers
+                .cancel(&TimerKey::TicketTimeout(id.clone().into()));
         }
         let tickets = &self.mm.tickets;
         self.mm

@@ -18,7 +18,9 @@ fn formed(effects: &[Effect]) -> Vec<Vec<String>> {
     mm_events(effects)
         .into_iter()
         .filter_map(|e| match e {
-            MatchmakingEvent::PotentialMatchCreated { ticket_ids, .. } => Some(ticket_ids),
+            MatchmakingEvent::PotentialMatchCreated { ticket_ids, .. } => {
+                Some(ticket_ids.into_iter().map(String::from).collect())
+            }
             _ => None,
         })
         .collect()

@@ -145,7 +145,9 @@ fn a_battle_split_in_two_is_placed_as_two_matches() {
     let created: Vec<Vec<String>> = mm_events(&effects)
         .into_iter()
         .filter_map(|e| match e {
-            MatchmakingEvent::PotentialMatchCreated { ticket_ids, .. } => Some(ticket_ids),
+            MatchmakingEvent::PotentialMatchCreated { ticket_ids, .. } => {
+                Some(ticket_ids.into_iter().map(String::from).collect())
+            }
             _ => None,
         })
         .collect();

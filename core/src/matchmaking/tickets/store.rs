@@ -52,12 +52,8 @@ impl Tickets {
         self.by_id.values()
     }
 
-    /// How many tickets are held.
-    pub fn len(&self) -> usize {
-        self.by_id.len()
-    }
-
     /// Whether no ticket is held.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }

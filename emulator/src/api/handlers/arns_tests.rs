@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use super::tests::{setup, setup_with, Api, FLEET, PROTOCOLS, RULES};
-use playfield_core::arn::Arn;
+use playfield_core::Arn;
 use playfield_core::{ConnId, ConnectInfo, CoreConfig, Event, ProcessReady};
 
 /// Neither is the default, so an ARN made from a constant instead of the configuration shows.

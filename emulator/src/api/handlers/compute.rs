@@ -12,7 +12,7 @@ use super::paging::page;
 use crate::api::types::{Empty, Timestamp};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::arn::resource_id_of;
+use playfield_core::resource_id_of;
 use playfield_core::{Compute, Core, RegisterCompute};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {

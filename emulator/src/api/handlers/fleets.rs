@@ -14,7 +14,7 @@ use super::shapes::{self, FleetAttributesShape};
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::arn::resource_id_of;
+use playfield_core::resource_id_of;
 use playfield_core::{AnywhereConfiguration, Core, CreateFleet};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {

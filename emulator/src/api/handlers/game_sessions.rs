@@ -14,12 +14,12 @@ use super::paging::page;
 use super::shapes::{self, GameProperty, GameSessionShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::arn::resource_id_of;
-use playfield_core::search_expr::{Filter, Sort};
+use playfield_core::resource_id_of;
 use playfield_core::{
     Core, CreateGameSession, GameSession, PlayerSessionCreationPolicy, TerminationMode,
     UpdateGameSession,
 };
+use playfield_core::{Filter, Sort};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router

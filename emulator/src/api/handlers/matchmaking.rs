@@ -15,8 +15,8 @@ use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::matchmaking::backfill::StartBackfill;
-use playfield_core::matchmaking::{MatchmakingTicket, StartMatchmaking};
+use playfield_core::StartBackfill;
+use playfield_core::{MatchmakingTicket, StartMatchmaking};
 use playfield_flexmatch::{AttributeValue, Player};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {

@@ -21,12 +21,10 @@ use super::tags::{pairs, TagShape};
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::names::ConfigurationName;
-use playfield_core::matchmaking::{
-    BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet,
-};
+use playfield_core::ConfigurationName;
+use playfield_core::ConfigurationSpec;
 use playfield_core::Core;
+use playfield_core::{BackfillMode, FlexMatchMode, MatchmakingConfiguration, MatchmakingRuleSet};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router

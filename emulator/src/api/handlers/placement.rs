@@ -8,9 +8,9 @@ use super::errors::api_error;
 use crate::api::types::Timestamp;
 use crate::api::{ApiError, Ctx, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::matchmaking::placement_api::{DirectPlacement, StartPlacement};
-use playfield_core::matchmaking::{Placement, PlacementStatus};
 use playfield_core::{Core, NewPlayerSession};
+use playfield_core::{DirectPlacement, StartPlacement};
+use playfield_core::{Placement, PlacementStatus};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router

@@ -17,11 +17,11 @@ use super::paging::page;
 use super::tags::{pairs, TagShape};
 use crate::api::{ApiError, Ctx, ErrorCode, Router};
 use crate::wiring::hub::Shared;
-use playfield_core::matchmaking::names::QueueName;
-use playfield_core::matchmaking::queues::PriorityType;
-use playfield_core::matchmaking::queues::QueueSpec;
-use playfield_core::matchmaking::{GameSessionQueue, PlayerLatencyPolicy};
 use playfield_core::Core;
+use playfield_core::PriorityType;
+use playfield_core::QueueName;
+use playfield_core::QueueSpec;
+use playfield_core::{GameSessionQueue, PlayerLatencyPolicy};
 
 pub(crate) fn register(router: Router<Shared>) -> Router<Shared> {
     router

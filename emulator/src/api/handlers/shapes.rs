@@ -4,7 +4,7 @@
 //! than sent as null, as the service does. Timestamps are epoch seconds
 //! ([`Timestamp`]), ids and ARNs follow service-api.md §6–§7: a game session id is its
 //! ARN (account field empty), fleets and locations carry the configured account id; every
-//! ARN comes from the core's [`ArnIssuer`](playfield_core::arn::ArnIssuer).
+//! ARN comes from the core's [`ArnIssuer`](playfield_core::ArnIssuer).
 
 use serde::{Deserialize, Serialize};
 

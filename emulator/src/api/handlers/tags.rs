@@ -1,7 +1,7 @@
 //! Tagging operations (service-api.md: TagResource, UntagResource, ListTagsForResource) and
 //! the `Tag` shape the Create* operations take in `Tags`.
 //!
-//! The core keeps the tags ([`playfield_core::tags`]); these handlers only turn shapes into
+//! The core keeps the tags (`Core::tag_resource` and its siblings); these handlers only turn shapes into
 //! key/value pairs and core errors into the modeled exceptions (NotFound for an ARN naming
 //! no resource, TaggingFailed over the per-resource limit, InvalidRequest otherwise).
 

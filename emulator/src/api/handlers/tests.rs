@@ -9,7 +9,7 @@ use crate::api::protocol::Protocol;
 use crate::api::testing::{call, CallError};
 use crate::api::{Router, ServiceModel};
 use crate::wiring::hub::Shared;
-use playfield_core::clock::{Clock, ManualClock};
+use playfield_core::{Clock, ManualClock};
 use playfield_core::{ConnId, ConnectInfo, Core, CoreConfig, Fleet, ProcessReady};
 
 pub(super) const FLEET: &str = "fleet-1a2b";

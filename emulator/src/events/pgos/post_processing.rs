@@ -19,7 +19,7 @@
 
 use super::{battle_properties, KeyValue, MatchedPlayer};
 use crate::events::model::{EpochMillis, MatchmakingEvent, MatchmakingEventKind, TicketKind};
-use playfield_core::matchmaking::post_processing::{
+use playfield_core::{
     AnswerError, AnswerPlayer, AnswerTicket, PostProcessingCall, VirtualServerAnswer,
 };
 use serde::{Deserialize, Serialize};
@@ -260,7 +260,7 @@ impl PostProcessingResponse {
 mod tests {
     use super::*;
     use crate::events::model::{ConfigurationRef, GameProperty, Player};
-    use playfield_core::matchmaking::tickets::TicketStatus;
+    use playfield_core::TicketStatus;
     use playfield_flexmatch::AttributeValue;
 
     const T0: i64 = 1_735_689_600_000;
