@@ -17,9 +17,10 @@
 
 use std::collections::BTreeMap;
 
-use playfield_core::matchmaking::configurations::ConfigurationSpec;
-use playfield_core::matchmaking::{FlexMatchMode, MatchmakingEvent, StartMatchmaking};
-use playfield_core::{Core, CoreConfig, Effect, Event};
+use playfield_core::{
+    ConfigurationSpec, Core, CoreConfig, Effect, Event, FlexMatchMode, MatchmakingEvent,
+    StartMatchmaking,
+};
 use playfield_flexmatch::{AttributeValue, Player, RuleSet};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -377,7 +378,7 @@ fn run(case: &Case, seed: u64) -> Outcome {
             })) = e
             {
                 sizes.push(ticket_ids.len());
-                waits.extend(ticket_ids.iter().map(|t| now - started[t]));
+                waits.extend(ticket_ids.iter().map(|t| now - started[t.as_str()]));
             }
         }
     };

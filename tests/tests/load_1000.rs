@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use api_client::client;
 use futures_util::{stream, SinkExt, StreamExt};
 use matchmaking::{player, set_up};
-use playfield_core::matchmaking::{MatchmakingEvent, TicketStatus};
 use playfield_core::Event;
+use playfield_core::{MatchmakingEvent, TicketStatus};
 use playfield_e2e::{GameServer, TestDaemon};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, watch};
@@ -279,12 +279,15 @@ async fn a_thousand_servers_and_two_thousand_tickets_lose_and_repeat_nothing() {
             match e {
                 Event::Matchmaking(MatchmakingEvent::TicketStatus {
                     ticket_id, status, ..
-                }) => statuses.entry(ticket_id.clone()).or_default().push(*status),
+                }) => statuses
+                    .entry(ticket_id.to_string())
+                    .or_default()
+                    .push(*status),
                 Event::Matchmaking(MatchmakingEvent::PotentialMatchCreated {
                     ticket_ids, ..
                 }) => {
                     for t in ticket_ids {
-                        *matched.entry(t.clone()).or_default() += 1;
+                        *matched.entry(t.to_string()).or_default() += 1;
                     }
                 }
                 _ => {}
