@@ -7,10 +7,8 @@
 //! on first run; without them it fails with a message saying so (it never
 //! skips silently).
 
-#[path = "support/boto3_venv.rs"]
-mod boto3_venv;
-#[path = "support/api_handlers.rs"]
-mod handlers;
+use crate::support::api_handlers as handlers;
+use crate::support::boto3_venv;
 
 use boto3_venv::{boto3_python, require_success, run};
 

@@ -1,8 +1,7 @@
 //! The same request in both protocols gets the same answer (as a value
 //! tree), success or error — the protocols differ only on the wire.
 
-#[path = "support/api_handlers.rs"]
-mod handlers;
+use crate::support::api_handlers as handlers;
 
 use playfield::api::protocol::Protocol;
 use playfield::api::testing::call;

@@ -4,8 +4,7 @@
 //! Drives `Router::handle` directly (no socket) so thousands of cases run in
 //! seconds; the HTTP layer adds nothing but body collection.
 
-#[path = "support/api_handlers.rs"]
-mod handlers;
+use crate::support::api_handlers as handlers;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use minicbor::Encoder;

@@ -3,8 +3,7 @@
 //! prefix before the rpcv2Cbor route. Every answer must be a 4xx with a
 //! parseable error body and a request ID.
 
-#[path = "support/api_handlers.rs"]
-mod handlers;
+use crate::support::api_handlers as handlers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -2,8 +2,7 @@
 //! connections one client may hold are bounded in number, so a request that declares a body
 //! it never sends, or headers that never end, cannot hold the listener for ever.
 
-#[path = "support/api_handlers.rs"]
-mod handlers;
+use crate::support::api_handlers as handlers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

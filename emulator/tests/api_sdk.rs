@@ -7,8 +7,7 @@
 //! `aws-smithy-http-client` (`default-client` + `rt-tokio`,
 //! `Builder::new().build_http()`), plus static credentials and a region.
 
-#[path = "support/api_handlers.rs"]
-mod handlers;
+use crate::support::api_handlers as handlers;
 
 use std::net::SocketAddr;
 

@@ -264,8 +264,18 @@ async fn nohup_keeps_sighup_ignored() {
     );
 }
 
+/// `launched_sdk_game_server`'s name as the test harness knows it: its module path in the test
+/// binary without the crate's name (`cli_serve_shutdown::launched_sdk_game_server`, this file
+/// being a module of `tests/main.rs`).
+fn launched_sdk_game_server_name() -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::launched_sdk_game_server"),
+        None => "launched_sdk_game_server".to_owned(),
+    }
+}
+
 /// Not a test: the well-behaved game server the daemon launches in the fleet tests below (the
-/// fleet's executable is this test binary, run with `--exact launched_sdk_game_server
+/// fleet's executable is this test binary, run with `--exact <launched_sdk_game_server_name()>
 /// --ignored`). Like the sample server, it connects with the `GAMELIFT_SDK_*` environment, calls
 /// ProcessReady, and on TerminateProcess calls ProcessEnding and exits 0.
 #[test]
@@ -317,9 +327,10 @@ mod launched_fleet {
             toml += &format!(
                 "[[fleets]]\nid = \"fleet-good\"\nname = \"good\"\n[fleets.launch]\n\
                  executable = {}\n\
-                 arguments = [\"--exact\", \"launched_sdk_game_server\", \"--ignored\", \"--nocapture\", \"--test-threads=1\"]\n\
+                 arguments = [\"--exact\", {}, \"--ignored\", \"--nocapture\", \"--test-threads=1\"]\n\
                  concurrent_processes = {good}\n\n",
-                quote(&me.display().to_string())
+                quote(&me.display().to_string()),
+                quote(&launched_sdk_game_server_name())
             );
         }
         toml += &format!(

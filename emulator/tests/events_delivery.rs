@@ -4,9 +4,7 @@
 //! Why retries matter: docs/lessons-from-peers.md, "A Go FlexMatch API emulator": "Events are
 //! delivered at most once, never retried; an SNS-over-HTTP subscriber that is down loses them."
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use futures_util::StreamExt;
 use playfield::events::gpm::{GpmOptions, MatchTokens};
 use playfield::events::model::*;
@@ -679,8 +677,9 @@ async fn shutdown_drains_best_effort_and_ends_workers() {
 }
 
 /// The nice values of this process's threads whose name is the delivery thread's (Linux:
-/// `/proc/self/task`, where names are cut to 15 bytes). The other tests of this file run their
-/// workers on the caller's runtime, so only the test below starts such threads.
+/// `/proc/self/task`, where names are cut to 15 bytes). The other tests of this test binary
+/// (every file of `tests/` shares the process) run their workers on the caller's runtime, so
+/// only the test below starts such threads.
 #[cfg(target_os = "linux")]
 /// Polls `done` every 10 ms for at most 30 s of real time (for what real threads do); true
 /// when it held.

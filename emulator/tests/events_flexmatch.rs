@@ -3,9 +3,7 @@
 //! The domain events are built with the seed's own ids and times, so no normalisation is
 //! needed: the comparison is exact, every field, and `diff` names each differing path.
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use playfield::events::model::*;
 use playfield::events::{flexmatch, sns};
 use serde_json::Value;

@@ -1,8 +1,6 @@
 //! Which event each format sends, side by side (glossary, "Event names").
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use playfield::events::format::{render, Format};
 use playfield::events::gpm::{GpmOptions, MatchTokens};
 use playfield::events::pgos::PgosOptions;
@@ -124,13 +122,15 @@ fn start_outside_a_runtime_is_an_error() {
 }
 
 /// Out-of-range capacities from a configuration file are clamped, not a panic or an
-/// allocation of everything.
+/// allocation of everything. (On the caller's runtime: `events_delivery` counts the process's
+/// delivery threads, and this test shares the process with it.)
 #[tokio::test]
 async fn extreme_capacities_are_clamped() {
     for cap in [0, usize::MAX] {
         let cfg = DeliveryConfig {
             queue_capacity: cap,
             broadcast_capacity: cap,
+            runtime: DeliveryRuntime::Caller,
             ..DeliveryConfig::default()
         };
         let hub = EventHub::start(cfg, vec![], Default::default()).unwrap();

@@ -1,8 +1,6 @@
 //! GPM push bodies and match tokens (seed `000_994b961ae4091a2b.txt`).
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use playfield::events::gpm::{self, GpmOptions, MatchTokens, TokenError};
 use playfield::events::model::*;
 use playfield_flexmatch::AttributeValue;

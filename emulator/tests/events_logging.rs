@@ -1,42 +1,20 @@
-//! Delivery logging, in its own test binary: tracing caches per-callsite interest process-wide,
-//! so a scoped subscriber only sees every event when every test beside it also has one (each
-//! test here sets its own, at INFO, and runs the workers on its own thread).
+//! Delivery logging: what the delivery engine logs, read from the log of the test's thread
+//! (each test runs the workers on its own thread, `DeliveryRuntime::Caller`).
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use playfield::events::model::EpochMillis;
 use playfield::events::sns::SnsSubscription;
 use playfield::events::{
     Backoff, DeliveryConfig, DeliveryRuntime, EventHub, Format, SnsPending, Target,
 };
 use playfield_testkit::{fail_first, ok, Webhook};
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Captured log output.
 #[derive(Clone, Default)]
-struct LogBuf(Arc<parking_lot::Mutex<Vec<u8>>>);
-
-impl LogBuf {
-    /// Captures this thread's INFO-and-above log lines, without colours, until the guard is
-    /// dropped.
-    fn capture() -> (LogBuf, tracing::subscriber::DefaultGuard) {
-        let buf = LogBuf::default();
-        let writer = buf.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .finish();
-        (buf, tracing::subscriber::set_default(subscriber))
-    }
-
-    /// What was logged so far.
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().clone()).unwrap()
-    }
-}
+pub struct LogBuf(Arc<parking_lot::Mutex<Vec<u8>>>);
 
 impl std::io::Write for LogBuf {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
@@ -48,10 +26,71 @@ impl std::io::Write for LogBuf {
     }
 }
 
+thread_local! {
+    /// Where this thread's log output goes while a [`LogCapture`] lives.
+    static CAPTURE: RefCell<Option<LogBuf>> = const { RefCell::new(None) };
+}
+
+/// This thread's log output (INFO and above, without colours) while it lives; see
+/// [`capture_logs`].
+pub struct LogCapture {
+    buf: LogBuf,
+}
+
+impl LogCapture {
+    /// Everything logged on this thread since the capture started.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.buf.0.lock().clone()).unwrap()
+    }
+}
+
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        CAPTURE.with(|c| c.borrow_mut().take());
+    }
+}
+
+/// Captures what this thread logs, for as long as the returned [`LogCapture`] lives.
+///
+/// Not `tracing::subscriber::set_default`: tracing caches each callsite's interest
+/// process-wide, and while exactly one subscriber is registered it asks only the subscriber
+/// of the thread that reaches the callsite first. Every file's tests share this process: a
+/// test elsewhere that reached a delivery callsite first, on a thread without a subscriber,
+/// would switch that callsite off for a scoped subscriber here. So the process gets one global
+/// subscriber (installed by the first capture, never removed) that sends each event to the
+/// capture of the thread emitting it and drops it on threads that capture nothing.
+pub fn capture_logs() -> LogCapture {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::Layer;
+        let to_this_threads_capture = || match CAPTURE.with(|c| c.borrow().clone()) {
+            Some(buf) => Box::new(buf) as Box<dyn std::io::Write>,
+            None => Box::new(std::io::sink()),
+        };
+        let capturing = tracing_subscriber::filter::dynamic_filter_fn(|meta, _| {
+            *meta.level() <= tracing::Level::INFO && CAPTURE.with(|c| c.borrow().is_some())
+        })
+        .with_max_level_hint(tracing::Level::INFO);
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(to_this_threads_capture)
+            .with_ansi(false)
+            .with_filter(capturing);
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+            .expect("no other test of this binary installs a global subscriber");
+    });
+    // A callsite first reached while no subscriber was installed cached "never": recompute
+    // every callsite's interest now that the global subscriber is there.
+    tracing::callsite::rebuild_interest_cache();
+    let buf = LogBuf::default();
+    CAPTURE.with(|c| *c.borrow_mut() = Some(buf.clone()));
+    LogCapture { buf }
+}
+
 /// Every attempt is logged with target, event name, tickets, attempt number and status.
 #[tokio::test(start_paused = true)]
 async fn every_attempt_is_logged() {
-    let (buf, _guard) = LogBuf::capture();
+    let log = capture_logs();
 
     let rx = Webhook::with_policy(fail_first(1)).await;
     let config = DeliveryConfig {
@@ -72,7 +111,7 @@ async fn every_attempt_is_logged() {
     let hub = EventHub::start(config, vec![target], EpochMillis(0)).unwrap();
     hub.publish(searching("ticket-42", 0));
     hub.flush().await;
-    let text = buf.text();
+    let text = log.text();
     let lines: Vec<&str> = text.lines().filter(|l| l.contains("ticket-42")).collect();
     assert_eq!(lines.len(), 2, "{text}");
     // One readable line per attempt: what, where, which attempt, how it went, what next.
@@ -101,7 +140,7 @@ async fn every_attempt_is_logged() {
 /// dropped events are counted (`unconfirmed_dropped`).
 #[tokio::test(start_paused = true)]
 async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
-    let (buf, _guard) = LogBuf::capture();
+    let log = capture_logs();
 
     let rx = Webhook::with_policy(ok()).await;
     let sub = SnsSubscription::new(
@@ -132,7 +171,7 @@ async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
     }
     // Until the first resend (1 s after the first confirmation), in small steps of virtual
     // time: the second resend is 2 s later.
-    let logged = || buf.text();
+    let logged = || log.text();
     for _ in 0..10_000 {
         if logged().contains("resend 1") {
             break;
@@ -192,7 +231,7 @@ async fn an_unconfirmed_sns_subscription_is_warned_once_then_summarised() {
 /// queue logged 1,999 warnings before); every drop is counted (`overflowed`).
 #[tokio::test(start_paused = true)]
 async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
-    let (buf, _guard) = LogBuf::capture();
+    let log = capture_logs();
 
     let config = DeliveryConfig {
         queue_capacity: 2,
@@ -213,7 +252,7 @@ async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
         hub.publish(searching("ticket-9", seq));
     }
     let drop_lines = || {
-        let text = buf.text();
+        let text = log.text();
         text.lines()
             .filter(|l| l.contains("target_name=down") && l.contains("dropped"))
             .map(str::to_string)
@@ -244,7 +283,7 @@ async fn a_full_queue_is_warned_once_then_summarised_per_interval() {
 /// item 4: "Failures are summarised").
 #[tokio::test(start_paused = true)]
 async fn a_failing_target_is_summarised_once_a_minute() {
-    let (buf, _guard) = LogBuf::capture();
+    let log = capture_logs();
 
     // The event fails 150 times, 1 s apart (the cap): about two and a half minutes of failures.
     let rx = Webhook::with_policy(fail_first(150)).await;
@@ -266,7 +305,7 @@ async fn a_failing_target_is_summarised_once_a_minute() {
     hub.publish(searching("ticket-9", 0));
     hub.flush().await;
     assert_eq!(hub.target_stats("flaky").unwrap().delivered, 1);
-    let text = buf.text();
+    let text = log.text();
     let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
     // The first failure, then one summary per minute of failing (two).
     assert_eq!(warnings.len(), 3, "{text}");

@@ -2,9 +2,7 @@
 //! "PGOS Extension Data Schema"). The schema's examples hold placeholders, so renderings are
 //! compared by shape (every key, every value kind) and, where the domain decides them, by value.
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use playfield::events::model::*;
 use playfield::events::pgos::{
     self, PgosOptions, PostProcessingError, PostProcessingRequest, PostProcessingResponse,

@@ -2,9 +2,7 @@
 //! for any strings and any times; the post-processing parser never panics on any body.
 //! (architecture.md, "Choices": nothing in the daemon panics on input.)
 
-mod events_support;
-
-use events_support::*;
+use crate::events_support::*;
 use playfield::events::format::{render, Format};
 use playfield::events::gpm::{GpmOptions, MatchTokens};
 use playfield::events::model::*;

@@ -1,8 +1,8 @@
 //! The header compiles as C11 and as C++17, and the library links and answers.
 
-mod native;
+use crate::native;
 
-use native::{build, run, Lang};
+use crate::native::{build, run, Lang};
 
 #[test]
 fn c_program_links_and_reads_the_version() {

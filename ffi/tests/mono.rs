@@ -13,10 +13,8 @@
 //! `mcs` and `mono` come from Debian's `mono-mcs` and `mono-runtime`; `.ci/run` installs
 //! them. Where they are missing the tests fail under CI (`CI` set) and say so otherwise.
 
-mod native;
-
-use native::daemon::{run_session_with, SessionRun, FLEET};
-use native::{build_library, library_dir, repo_root};
+use crate::native::daemon::{run_session_with, SessionRun, FLEET};
+use crate::native::{build_library, library_dir, repo_root};
 use playfield_core::CreateGameSession;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,12 +2,10 @@
 //! each run through a whole game session against an in-process daemon, and again under
 //! valgrind (required: `.ci/run` installs it where it is missing).
 
-mod native;
-
-use native::daemon::{
+use crate::native::daemon::{
     require_valgrind, run_launched, run_session, run_until_sigterm, under_valgrind,
 };
-use native::{build, repo_root, Lang};
+use crate::native::{build, repo_root, Lang};
 use std::path::PathBuf;
 
 fn c_sample() -> PathBuf {

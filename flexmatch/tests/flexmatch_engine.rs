@@ -1,8 +1,7 @@
 //! Pool behaviour: no stalls, expansions on time, determinism, tickets refused on entry,
 //! parties kept together, backfill, metrics, incremental passes, memory released.
 
-mod common;
-use common::*;
+use crate::common::*;
 use playfield_flexmatch::{Match, Pool, Ticket, TicketError};
 use std::collections::HashMap;
 

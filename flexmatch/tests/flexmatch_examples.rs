@@ -1,8 +1,7 @@
 //! The guide's eleven example rule sets ("FlexMatch 规则集示例", 002 lines 803–1708):
 //! each parses, and produces matches with the intent the guide states.
 
-mod common;
-use common::*;
+use crate::common::*;
 use playfield_flexmatch::{Pool, Ticket};
 use std::collections::HashMap;
 

@@ -24,8 +24,7 @@
 //! - `intersection` uses the party's common attributes: each player of the party enters with
 //!   the values the whole party shares.
 
-mod common;
-use common::*;
+use crate::common::*;
 use playfield_flexmatch::{judge, Pool, RuleSet, Ticket, Verdict};
 use std::sync::Arc;
 

@@ -2,8 +2,7 @@
 //! moment (judged independently by `judge`), no ticket is matched twice, matched tickets
 //! leave the pool and the others stay.
 
-mod common;
-use common::*;
+use crate::common::*;
 use playfield_flexmatch::{Pool, RuleSet, Ticket};
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};

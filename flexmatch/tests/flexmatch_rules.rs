@@ -1,8 +1,7 @@
 //! Boundary cases of each rule type, judged on explicit line-ups with `judge`.
 //! Rule semantics follow the guide's "FlexMatch 规则类型" (002, lines 2850–3081).
 
-mod common;
-use common::*;
+use crate::common::*;
 use playfield_flexmatch::{judge, RuleSet, Ticket, Verdict};
 
 /// Teams a and b of 1–3 players, attributes skill (number), role (string), tags (string_list).

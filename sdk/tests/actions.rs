@@ -1,8 +1,7 @@
 //! Every outbound action against the fake service: the exact JSON keys the SDK sends (§3),
 //! how replies are read, and how error replies map to typed errors (§2.3).
 
-mod support;
-
+use crate::support::*;
 use playfield_sdk::model::{
     AttributeValue, Player, PlayerSessionCreationPolicy, PlayerSessionStatus,
 };
@@ -13,7 +12,6 @@ use playfield_sdk::request::{
 use playfield_sdk::{Error, ProcessParameters, ServerSdk};
 use serde_json::json;
 use std::time::Duration;
-use support::*;
 
 /// §3.1: `ActivateServerProcess` carries SdkVersion, SdkLanguage, Port and LogPaths, with a
 /// UUIDv4 RequestId; no StatusCode goes out (§2.1).

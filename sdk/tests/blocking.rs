@@ -1,12 +1,10 @@
 //! The blocking facade, used from plain threads as a game engine would.
 
-mod support;
-
+use crate::support::*;
 use playfield_sdk::blocking::ServerSdk;
 use playfield_sdk::{ProcessParameters, ServerEvent};
 use serde_json::json;
 use std::time::Duration;
-use support::*;
 
 /// Runs the fake service on its own runtime, in its own thread, driven by `script`.
 fn fake_service<F, Fut>(script: F) -> (String, std::thread::JoinHandle<()>)

@@ -1,12 +1,10 @@
 //! The connection: URL and query (§1.1–1.2), connect retries (§1.7), reconnects (§1.8–1.9),
 //! RefreshConnection (§1.10), replies that arrive late or twice (§10).
 
-mod support;
-
+use crate::support::*;
 use playfield_sdk::{Error, ProcessParameters, ServerSdk};
 use serde_json::json;
 use std::time::Duration;
-use support::*;
 
 /// §1.1–1.2: the Go URL: exact parameter names, keys sorted, form-encoded values (`+` in the
 /// token travels as `%2B`, a space as `+`), a new UUIDv4 IdempotencyToken, path kept.

@@ -1,14 +1,12 @@
 //! Pushes (§4) and how they reach the game server: callbacks on the SDK's callback thread, or
 //! the poll queue.
 
-mod support;
-
+use crate::support::*;
 use playfield_sdk::model::{GameSession, UpdateGameSession, UpdateReason};
 use playfield_sdk::{Error, ProcessParameters, ServerEvent};
 use serde_json::json;
 use std::sync::mpsc;
 use std::time::Duration;
-use support::*;
 
 fn recv<T>(rx: &mpsc::Receiver<T>) -> T {
     rx.recv_timeout(Duration::from_secs(10))

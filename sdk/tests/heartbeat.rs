@@ -1,13 +1,11 @@
 //! Heartbeats (§6), on tokio's paused clock: no real waiting.
 
-mod support;
-
+use crate::support::*;
 use playfield_sdk::ProcessParameters;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use support::*;
 
 /// §6: the first heartbeat right after process_ready succeeds, then one per interval
 /// (jitter 0 here); with no health callback the SDK reports `true`.

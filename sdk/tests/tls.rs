@@ -4,14 +4,12 @@
 //! The fixture is a self-signed certificate for `localhost`/127.0.0.1 made once with openssl
 //! (P-256 key, valid for 100 years).
 
-mod support;
-
+use crate::support::*;
 use futures_util::{SinkExt, StreamExt};
 use playfield_sdk::{Error, ProcessParameters, ServerSdk};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use support::*;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 

@@ -5,10 +5,8 @@
 //! boto3 comes from a virtualenv the test sets up itself (see `support/boto3.rs`); it needs
 //! `python3` and, on first run, PyPI.
 
-#[path = "support/boto3.rs"]
-mod boto3;
-#[path = "support/game_server.rs"]
-mod game_server;
+use crate::support::boto3;
+use crate::support::game_server;
 
 use boto3::{assert_error, boto3, one, python};
 use game_server::{ready_server, started_session};

@@ -7,12 +7,9 @@
 //! boto3 comes from a virtualenv the test sets up itself (see `support/boto3.rs`); it needs
 //! `python3` and, on first run, PyPI.
 
-#[path = "support/boto3.rs"]
-mod boto3;
-#[path = "support/game_server.rs"]
-mod game_server;
-#[path = "support/matchmaking.rs"]
-mod matchmaking;
+use crate::support::boto3;
+use crate::support::game_server;
+use crate::support::matchmaking;
 
 use std::time::Duration;
 

@@ -5,8 +5,7 @@
 //! boto3 comes from a virtualenv the test sets up itself (see `support/boto3.rs`); it needs
 //! `python3` and, on first run, PyPI.
 
-#[path = "support/boto3.rs"]
-mod boto3;
+use crate::support::boto3;
 
 use std::path::Path;
 

@@ -2,10 +2,8 @@
 //! compute registration, the computes connected game servers come from, and the auth
 //! tokens the gateway checks when auth is on.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
+use crate::support::api_client;
+use crate::support::game_server;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -3,10 +3,8 @@
 //! in-process daemon: what a team's backend and game server see when they point at
 //! Playfield instead of GameLift.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
+use crate::support::api_client;
+use crate::support::game_server;
 
 use api_client::client;
 use aws_sdk_gamelift::error::ProvideErrorMetadata;

@@ -5,10 +5,8 @@
 //! ListTagsForResource; service-api.md §7 ARN formats, §8 error shapes). The boto3 test
 //! runs the same over awsJson1_1, with boto3's modeled exception classes.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/boto3.rs"]
-mod boto3;
+use crate::support::api_client;
+use crate::support::boto3;
 
 use api_client::client;
 use aws_sdk_gamelift::error::ProvideErrorMetadata;

@@ -2,10 +2,8 @@
 //! SDK as the game server: the polite mode waits for the server to end, the forced one
 //! does not.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
+use crate::support::api_client;
+use crate::support::game_server;
 
 use api_client::client;
 use aws_sdk_gamelift::error::ProvideErrorMetadata;

@@ -7,13 +7,8 @@
 //! all events (for example Server-Sent Events at GET /events)"); the SNS HTTP envelope is
 //! general SNS knowledge (see emulator/src/events/sns.rs).
 
-mod support {
-    #[path = "api_client.rs"]
-    pub mod api_client;
-    #[path = "events.rs"]
-    pub mod events;
-}
-
+use crate::support::api_client::client;
+use crate::support::events::*;
 use aws_sdk_gamelift::types::{AttributeValue, FlexMatchMode, Player};
 use aws_sdk_gamelift::Client;
 use playfield::config::EventFormat;
@@ -22,8 +17,6 @@ use playfield_e2e::bounded;
 use playfield_testkit::{Received, Webhook};
 use serde_json::Value;
 use std::time::Duration;
-use support::api_client::client;
-use support::events::*;
 
 /// SNS: the SubscriptionConfirmation arrives first; nothing else until the receiver GETs
 /// its SubscribeURL (which the daemon answers like SNS); then notifications flow, each the

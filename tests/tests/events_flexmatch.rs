@@ -8,25 +8,16 @@
 //! `gameSessionInfo` with ARN, IP, port and player session ids on MatchmakingSucceeded,
 //! `reason` and `message` on TimedOut/Cancelled, `customEventData` everywhere.
 
-mod support {
-    #[path = "api_client.rs"]
-    pub mod api_client;
-    #[path = "events.rs"]
-    pub mod events;
-    #[path = "game_server.rs"]
-    pub mod game_server;
-}
-
 use std::time::Duration;
 
+use crate::support::api_client::client;
+use crate::support::events::*;
+use crate::support::game_server::{ready_server, started_session};
 use aws_sdk_gamelift::types::{AcceptanceType, AttributeValue, Player};
 use playfield_core::QueueSpec;
 use playfield_e2e::{bounded, FLEET};
 use playfield_testkit::Received;
 use serde_json::Value;
-use support::api_client::client;
-use support::events::*;
-use support::game_server::{ready_server, started_session};
 
 fn players_of(d: &Value) -> Vec<Value> {
     d["gameSessionInfo"]["players"].as_array().unwrap().clone()

@@ -7,26 +7,17 @@
 //! event_data, args; event_matchmaking_completed and
 //! event_battle_session_placement_fulfilled / _failed / _timedout).
 
-mod support {
-    #[path = "api_client.rs"]
-    pub mod api_client;
-    #[path = "events.rs"]
-    pub mod events;
-    #[path = "game_server.rs"]
-    pub mod game_server;
-}
-
 use std::time::Duration;
 
+use crate::support::api_client::client;
+use crate::support::events::*;
+use crate::support::game_server::{ready_server, started_session};
 use aws_sdk_gamelift::types::DesiredPlayerSession;
 use playfield::config::EventFormat;
 use playfield_core::QueueSpec;
 use playfield_e2e::{bounded, FLEET};
 use playfield_testkit::{Received, Webhook};
 use serde_json::{json, Value};
-use support::api_client::client;
-use support::events::*;
-use support::game_server::{ready_server, started_session};
 
 fn gpm_types(rs: &[Received]) -> Vec<String> {
     rs.iter()

@@ -8,10 +8,8 @@
 //! No sleeps: every wait is on a condition with a deadline. Time (heartbeats, timeouts) is the
 //! daemon's injected clock, which does not move here. Prints its wall time.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/matchmaking.rs"]
-mod matchmaking;
+use crate::support::api_client;
+use crate::support::matchmaking;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};

@@ -7,12 +7,9 @@
 //! backfill fills a session that started at minPlayers. Stopping a backfill, from either
 //! side, reaches the server as BACKFILL_CANCELLED.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
-#[path = "support/matchmaking.rs"]
-mod matchmaking;
+use crate::support::api_client;
+use crate::support::game_server;
+use crate::support::matchmaking;
 
 use api_client::client;
 use aws_sdk_gamelift::types::{

@@ -15,12 +15,9 @@
 //!
 //! The boto3 twin of the 8 v 8 case is in `api_boto3_matchmaking.rs`.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
-#[path = "support/matchmaking.rs"]
-mod matchmaking;
+use crate::support::api_client;
+use crate::support::game_server;
+use crate::support::matchmaking;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -7,12 +7,9 @@
 //! expansions, STANDALONE, request validation and Describe paging. Backfill is in
 //! `matchmaking_api_backfill.rs`.
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
-#[path = "support/matchmaking.rs"]
-mod matchmaking;
+use crate::support::api_client;
+use crate::support::game_server;
+use crate::support::matchmaking;
 
 use std::time::Duration;
 

@@ -12,10 +12,8 @@
 //! split the original battle into multiple battles"; `requeued_tickets`: "These tickets will
 //! be reput into matchmaking queue in order to continue matchmaking").
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
+use crate::support::api_client;
+use crate::support::game_server;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -3,10 +3,8 @@
 //! StartGameSessionPlacement (gamelift-service-2.json, shapes GameSessionQueue,
 //! FilterConfiguration, PriorityConfiguration).
 
-#[path = "support/api_client.rs"]
-mod api_client;
-#[path = "support/game_server.rs"]
-mod game_server;
+use crate::support::api_client;
+use crate::support::game_server;
 
 use std::time::Duration;
 
