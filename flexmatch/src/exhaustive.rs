@@ -167,6 +167,7 @@ pub(crate) fn run(
         for (dst, k) in chunk.iter_mut().zip(&keyed) {
             *dst = k.2;
         }
+        store.prefetch_batch(chunk);
         run_batch(
             cx,
             chunk,

@@ -79,7 +79,7 @@
 //! - Incremental passes sample waiting tickets only with random batching; sorted batching and
 //!   the balanced strategy always pass over the whole pool (both are O(n log n)).
 
-// No unsafe code, except one cache hint (`store.rs`, `prefetch_evaluations`) allowed where it
+// No unsafe code, except one cache hint (`store.rs`, `prefetch`) allowed where it
 // stands with its SAFETY argument.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]

@@ -185,6 +185,10 @@ impl Pool {
             placed,
             backfill,
         } = f;
+        self.store.prefetch_leaving(&placed);
+        if let Some(s) = backfill {
+            self.store.prefetch_leaving(&[s]);
+        }
         let mut k = 0;
         for team in &mut m.teams {
             for mp in &mut team.players {
@@ -214,11 +218,11 @@ impl Pool {
         }
         match self.store.remove_slot(slot) {
             Some(_) if !self.has_expansions => true,
-            Some(rec) => {
-                if let Some(c) = self.created.get_mut(&rec.created_ms) {
+            Some(created_ms) => {
+                if let Some(c) = self.created.get_mut(&created_ms) {
                     *c -= 1;
                     if *c == 0 {
-                        self.created.remove(&rec.created_ms);
+                        self.created.remove(&created_ms);
                     }
                 }
                 true
@@ -258,7 +262,10 @@ impl Pool {
 
     /// True when `slot` holds a ticket.
     fn live(store: &Store, slot: u32) -> bool {
-        store.slots.get(slot as usize).is_some_and(Option::is_some)
+        store
+            .slots
+            .get(slot as usize)
+            .is_some_and(|s| s.live().is_some())
     }
 
     /// True when `(slot, seq)` still names the ticket that was inserted there.
@@ -266,7 +273,7 @@ impl Pool {
         store
             .slots
             .get(slot as usize)
-            .is_some_and(|s| s.as_ref().is_some_and(|r| r.seq == seq))
+            .is_some_and(|s| s.live().is_some_and(|r| r.seq == seq))
     }
 
     /// Looks for matches that are full (every team at its maxPlayers) around the tickets
@@ -449,7 +456,7 @@ impl Pool {
                 .slots
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.is_some())
+                .filter(|(_, s)| s.live().is_some())
                 .map(|(i, _)| i as u32),
         );
         v

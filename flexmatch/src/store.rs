@@ -58,7 +58,9 @@ pub(crate) enum Val {
 pub(crate) struct PlayerRec {
     pub id: String,
     pub id_sym: u32,
-    pub attrs: Box<[Val]>,
+    /// Declared attribute `i` at index `i`. A `Vec` so a leaving ticket's storage can be
+    /// reused by the next one (see `Spare`).
+    pub attrs: Vec<Val>,
     /// Team instance of a backfill ticket's player.
     pub team: Option<usize>,
 }
@@ -87,7 +89,44 @@ pub(crate) struct TicketRec {
     pub players: Vec<PlayerRec>,
     pub party: Option<Party>,
     /// Regions every player reports: (region, [avg, min, max] over the players), sorted by region.
-    pub latency: Box<[(u16, [f64; 3])]>,
+    pub latency: Vec<(u16, [f64; 3])>,
+}
+
+/// The heap storage of a ticket that left, kept in its slot for the next ticket stored
+/// there: its player records (ids and attribute values are dropped when reused) and its
+/// latency table. So a pool in steady state (tickets arrive as others leave) neither
+/// allocates nor frees these per ticket, and settling a match does not free each ticket's
+/// records one by one.
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    players: Vec<PlayerRec>,
+    latency: Vec<(u16, [f64; 3])>,
+}
+
+/// One slot of the store: a ticket, or the storage a ticket that left there kept.
+#[derive(Debug)]
+pub(crate) enum Slot {
+    Live(TicketRec),
+    Free(Spare),
+}
+
+impl Slot {
+    /// The ticket in the slot, if any.
+    #[inline]
+    pub fn live(&self) -> Option<&TicketRec> {
+        match self {
+            Slot::Live(r) => Some(r),
+            Slot::Free(_) => None,
+        }
+    }
+
+    #[inline]
+    fn live_mut(&mut self) -> Option<&mut TicketRec> {
+        match self {
+            Slot::Live(r) => Some(r),
+            Slot::Free(_) => None,
+        }
+    }
 }
 
 impl TicketRec {
@@ -200,7 +239,7 @@ impl Interner {
 /// All tickets of one pool.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    pub slots: Vec<Option<TicketRec>>,
+    pub slots: Vec<Slot>,
     free: Vec<u32>,
     /// FNV hash of a ticket id → the newest slot with that hash; further slots with the
     /// same hash chain through `TicketRec::same_hash`. Keys are plain numbers: no second
@@ -227,6 +266,8 @@ pub(crate) struct Store {
     pub sizes: Vec<u8>,
     /// Intern player ids only when a rule reads `players[playerId]`.
     intern_ids: bool,
+    /// Whether a ticket's values hold interned strings (to release when it leaves).
+    holds_syms: bool,
     /// Rules in the rule set (rows of `evals`).
     n_rules: usize,
     /// Flat by slot: `evals[slot * n_rules + rule]` = [passed, failed] evaluations of
@@ -241,10 +282,12 @@ pub(crate) struct Store {
 impl Store {
     pub fn new(rs: &RuleSet) -> Store {
         let intern_ids = rs.rules.iter().any(|r| r.reads_player_ids());
+        let holds_syms = intern_ids || rs.attributes.iter().any(|a| a.kind != AttrType::Number);
         Store {
             n_attrs: rs.attributes.len(),
             n_rules: rs.rules.len(),
             intern_ids,
+            holds_syms,
             hash_mask: u64::MAX,
             ..Store::default()
         }
@@ -258,7 +301,7 @@ impl Store {
 
     #[inline]
     pub fn get(&self, slot: u32) -> &TicketRec {
-        self.slots[slot as usize].as_ref().expect("live slot")
+        self.slots[slot as usize].live().expect("live slot")
     }
 
     pub fn len(&self) -> usize {
@@ -285,19 +328,52 @@ impl Store {
     /// at least one judgement) does not wait for memory. A hint only; no effect elsewhere.
     #[inline]
     pub fn prefetch_evaluations(&self, slot: u32) {
-        #[cfg(target_arch = "x86_64")]
         if let Some(row) = self.evals.get(slot as usize * self.n_rules) {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            // The crate denies unsafe code (lib.rs); this cache hint is its one exception.
-            #[allow(unsafe_code)]
-            // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and reads
-            // nothing the program sees (and `row` is a live element besides).
-            unsafe {
-                _mm_prefetch::<_MM_HINT_T0>((row as *const [AtomicU32; 2]).cast::<i8>())
-            };
+            prefetch(row);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = slot;
+    }
+
+    /// Asks the CPU to bring the per-ticket numbers a batch's judgements read (party
+    /// aggregates of the number attributes, evaluation counts) of the tickets in `slots`
+    /// into cache, all at once: a shuffled batch of a large pool would otherwise wait for
+    /// memory at each candidate it tries. A hint only.
+    pub fn prefetch_batch(&self, slots: &[u32]) {
+        for &s in slots {
+            if let Some(n) = self.nums.get(s as usize * self.n_attrs) {
+                prefetch(n);
+            }
+            self.prefetch_evaluations(s);
+        }
+    }
+
+    /// Asks the CPU to bring what settling the tickets in `slots` reads into cache, all
+    /// at once: their records first, then (reading those) their players, ids, evaluation
+    /// counts and entries in the id index. In a large pool each is a cache miss; fetched one ticket at a time
+    /// they would be waited for one after another. A hint only.
+    pub fn prefetch_leaving(&self, slots: &[u32]) {
+        for &s in slots {
+            if let Some(rec) = self.slots.get(s as usize) {
+                prefetch(rec);
+            }
+        }
+        for &s in slots {
+            if let Some(rec) = self.slots.get(s as usize).and_then(Slot::live) {
+                if let Some(p) = rec.players.first() {
+                    prefetch(p);
+                }
+                if let Some(b) = rec.id.as_bytes().first() {
+                    prefetch(b);
+                }
+                self.prefetch_evaluations(s);
+            }
+        }
+        // Their entries in the id index, which removal looks up: plain lookups (the map
+        // offers no prefetch), independent of each other, so the CPU overlaps their misses.
+        for &s in slots {
+            if let Some(rec) = self.slots.get(s as usize).and_then(Slot::live) {
+                std::hint::black_box(self.by_hash.get(&rec.hash));
+            }
+        }
     }
 
     /// One failed evaluation of `rule` for the ticket in `slot`.
@@ -369,7 +445,15 @@ impl Store {
     ) -> Result<u32, TicketError> {
         // Validate everything before interning anything, so a refusal leaves no trace.
         check_ticket(self, rs, &t, needs_latency)?;
-        let latency = self.latency_table(&t);
+        let slot = self.free.pop();
+        let Spare {
+            players: mut old,
+            latency,
+        } = match slot.map(|s| &mut self.slots[s as usize]) {
+            Some(Slot::Free(spare)) => std::mem::take(spare),
+            _ => Spare::default(),
+        };
+        let latency = self.latency_table(&t, latency);
         let hash = self.hash_id(&t.id);
         let Ticket {
             id,
@@ -377,32 +461,16 @@ impl Store {
             created_ms,
             backfill,
         } = t;
-        let mut players = Vec::with_capacity(incoming.len());
-        for p in incoming {
-            let attrs: Box<[Val]> = rs
-                .attributes
-                .iter()
-                .map(|a| {
-                    let v = p
-                        .attributes
-                        .get(&a.name)
-                        .or(a.default.as_ref())
-                        .expect("checked above");
-                    self.intern_value(v)
-                })
-                .collect();
-            let id_sym = if self.intern_ids {
-                self.syms.intern(&p.id)
-            } else {
-                u32::MAX
-            };
-            let team = p.team.as_deref().and_then(|n| rs.team_index(n));
-            players.push(PlayerRec {
-                id: p.id,
-                id_sym,
-                attrs,
-                team,
-            });
+        old.truncate(incoming.len());
+        // The spare records are rewritten in place, and more pushed when it had fewer.
+        let mut players = old;
+        let reused = players.len();
+        players.reserve_exact(incoming.len() - reused);
+        for (i, p) in incoming.into_iter().enumerate() {
+            let rec = self.player_record(rs, p, (i < reused).then(|| &mut players[i]));
+            if let Some(rec) = rec {
+                players.push(rec);
+            }
         }
         let party = (players.len() > 1).then(|| party_aggregates(rs, &players));
         self.next_seq += 1;
@@ -418,8 +486,8 @@ impl Store {
             party,
             latency,
         };
-        let slot = self.store_record(rec);
-        let rec = self.slots[slot as usize].as_ref().expect("just stored");
+        let slot = self.store_record(slot, rec);
+        let rec = self.slots[slot as usize].live().expect("just stored");
         self.is_backfill[slot as usize] = rec.backfill;
         self.created[slot as usize] = rec.created_ms;
         self.sizes[slot as usize] = rec.players.len().min(u8::MAX as usize) as u8;
@@ -432,18 +500,62 @@ impl Store {
             self.nums[slot as usize * self.n_attrs + a] = v;
         }
         let head = self.by_hash.insert(hash, slot);
-        if let Some(rec) = self.slots[slot as usize].as_mut() {
+        if let Some(rec) = self.slots[slot as usize].live_mut() {
             rec.same_hash = head;
         }
         self.live += 1;
         Ok(slot)
     }
 
-    /// Puts a record in a free slot (its evaluations reset) or a new one (the columns grown).
-    fn store_record(&mut self, rec: TicketRec) -> u32 {
-        match self.free.pop() {
+    /// Player `p`'s record (attribute values resolved and interned): written into `reuse`
+    /// when given (its storage kept; then `None`), a new record otherwise.
+    fn player_record(
+        &mut self,
+        rs: &RuleSet,
+        p: Player,
+        mut reuse: Option<&mut PlayerRec>,
+    ) -> Option<PlayerRec> {
+        let id_sym = if self.intern_ids {
+            self.syms.intern(&p.id)
+        } else {
+            u32::MAX
+        };
+        let team = p.team.as_deref().and_then(|n| rs.team_index(n));
+        let mut attrs = match reuse.as_mut() {
+            Some(r) => std::mem::take(&mut r.attrs),
+            None => Vec::with_capacity(rs.attributes.len()),
+        };
+        attrs.clear();
+        for a in &rs.attributes {
+            let v = p
+                .attributes
+                .get(&a.name)
+                .or(a.default.as_ref())
+                .expect("checked above");
+            let v = self.intern_value(v);
+            attrs.push(v);
+        }
+        let rec = PlayerRec {
+            id: p.id,
+            id_sym,
+            attrs,
+            team,
+        };
+        match reuse {
+            Some(r) => {
+                *r = rec;
+                None
+            }
+            None => Some(rec),
+        }
+    }
+
+    /// Puts a record in free slot `free` (its evaluations reset) or, without one, a new
+    /// slot (the columns grown).
+    fn store_record(&mut self, free: Option<u32>, rec: TicketRec) -> u32 {
+        match free {
             Some(s) => {
-                self.slots[s as usize] = Some(rec);
+                self.slots[s as usize] = Slot::Live(rec);
                 let row = s as usize * self.n_rules;
                 for pair in &mut self.evals[row..row + self.n_rules] {
                     *pair = Default::default();
@@ -451,7 +563,7 @@ impl Store {
                 s
             }
             None => {
-                self.slots.push(Some(rec));
+                self.slots.push(Slot::Live(rec));
                 self.nums
                     .resize(self.slots.len() * self.n_attrs, [f64::NAN; 3]);
                 self.evals
@@ -488,9 +600,11 @@ impl Store {
         }
     }
 
-    fn latency_table(&mut self, t: &Ticket) -> Box<[(u16, [f64; 3])]> {
+    /// The ticket's latency table (see `TicketRec::latency`), written into `out`'s storage.
+    fn latency_table(&mut self, t: &Ticket, mut out: Vec<(u16, [f64; 3])>) -> Vec<(u16, [f64; 3])> {
+        out.clear();
         let first = &t.players[0];
-        let mut out: Vec<(u16, [f64; 3])> = Vec::new();
+        out.reserve_exact(first.latency_ms.len());
         for region in first.latency_ms.keys() {
             let vals: Option<Vec<f64>> = t
                 .players
@@ -507,25 +621,61 @@ impl Store {
             }
         }
         out.sort_by_key(|(r, _)| *r);
-        out.into()
+        out
     }
 
     /// Removes a ticket, releasing its interned strings. Returns it if it was there.
     #[cfg(test)]
-    pub fn remove(&mut self, id: &str) -> Option<TicketRec> {
+    pub fn remove(&mut self, id: &str) -> Option<u64> {
         let slot = self.slot_of(id)?;
         self.remove_slot(slot)
     }
 
     /// Mutable access for moving a leaving ticket's strings out (see `Pool::settle`).
     pub fn get_mut(&mut self, slot: u32) -> &mut TicketRec {
-        self.slots[slot as usize].as_mut().expect("live slot")
+        self.slots[slot as usize].live_mut().expect("live slot")
     }
 
-    /// Removes the ticket in `slot` (its id may already have been moved out).
-    pub fn remove_slot(&mut self, slot: u32) -> Option<TicketRec> {
-        let rec = self.slots.get_mut(slot as usize)?.take()?;
-        // Unlink from the hash chain.
+    /// Removes the ticket in `slot` (its id may already have been moved out). Returns its
+    /// creation time if it was there. Its storage is kept for the next ticket stored.
+    pub fn remove_slot(&mut self, slot: u32) -> Option<u64> {
+        let entry = self.slots.get_mut(slot as usize)?;
+        let Slot::Live(_) = entry else {
+            return None;
+        };
+        let Slot::Live(mut rec) = std::mem::replace(entry, Slot::Free(Spare::default())) else {
+            return None;
+        };
+        self.unlink(slot, &rec);
+        self.live -= 1;
+        if self.holds_syms {
+            for p in &rec.players {
+                if self.intern_ids {
+                    self.syms.release(p.id_sym);
+                }
+                for v in p.attrs.iter() {
+                    match v {
+                        Val::Sym(s) => self.syms.release(*s),
+                        Val::List(l) => l.iter().for_each(|s| self.syms.release(*s)),
+                        Val::Map(m) => m.iter().for_each(|(s, _)| self.syms.release(*s)),
+                        Val::Num(_) => {}
+                    }
+                }
+            }
+        }
+        self.free.push(slot);
+        // A backfill ticket's many players are not worth keeping for the next ticket.
+        if rec.players.capacity() <= MAX_PLAYERS_PER_TICKET {
+            self.slots[slot as usize] = Slot::Free(Spare {
+                players: std::mem::take(&mut rec.players),
+                latency: std::mem::take(&mut rec.latency),
+            });
+        }
+        Some(rec.created_ms)
+    }
+
+    /// Takes `rec`, stored in `slot`, out of its id's hash chain.
+    fn unlink(&mut self, slot: u32, rec: &TicketRec) {
         let h = rec.hash;
         if self.by_hash.get(&h) == Some(&slot) {
             match rec.same_hash {
@@ -540,7 +690,7 @@ impl Store {
             let mut cur = self.by_hash.get(&h).copied();
             while let Some(c) = cur {
                 let r = self.slots[c as usize]
-                    .as_mut()
+                    .live_mut()
                     .expect("chained slot is live");
                 if r.same_hash == Some(slot) {
                     r.same_hash = rec.same_hash;
@@ -549,23 +699,26 @@ impl Store {
                 cur = r.same_hash;
             }
         }
-        self.live -= 1;
-        for p in &rec.players {
-            if self.intern_ids {
-                self.syms.release(p.id_sym);
-            }
-            for v in p.attrs.iter() {
-                match v {
-                    Val::Sym(s) => self.syms.release(*s),
-                    Val::List(l) => l.iter().for_each(|s| self.syms.release(*s)),
-                    Val::Map(m) => m.iter().for_each(|(s, _)| self.syms.release(*s)),
-                    Val::Num(_) => {}
-                }
-            }
-        }
-        self.free.push(slot);
-        Some(rec)
     }
+}
+
+/// Asks the CPU to bring the cache line holding `r` into cache. A hint only: no effect but
+/// on timing, and none off x86_64.
+#[inline]
+fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // The crate denies unsafe code (lib.rs); this cache hint is its one exception.
+        #[allow(unsafe_code)]
+        // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and reads
+        // nothing the program sees (and `r` is a live reference besides).
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>())
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
 }
 
 fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
@@ -712,7 +865,7 @@ fn check_player(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ticket::Player;
+    use crate::ticket::{AttributeValue, Player};
 
     fn t(id: &str) -> Ticket {
         Ticket {
@@ -724,6 +877,58 @@ mod tests {
             created_ms: 0,
             backfill: false,
         }
+    }
+
+    /// A ticket stored in the slot a larger one left reuses its storage and holds only its
+    /// own players and values; the strings of the leavers are released.
+    #[test]
+    fn a_reused_slot_holds_only_the_new_ticket() {
+        let rs = RuleSet::parse(
+            r#"{"ruleLanguageVersion": "1.0",
+            "playerAttributes": [{"name": "skill", "type": "number"},
+                                 {"name": "maps", "type": "string_list"}],
+            "teams": [{"name": "a", "minPlayers": 1, "maxPlayers": 4}]}"#,
+        )
+        .unwrap();
+        let player = |id: &str, skill: f64, maps: &[&str]| {
+            let mut p = Player {
+                id: id.into(),
+                ..Default::default()
+            };
+            p.attributes
+                .insert("skill".into(), AttributeValue::Number(skill));
+            p.attributes.insert(
+                "maps".into(),
+                AttributeValue::StringList(maps.iter().map(|m| m.to_string()).collect()),
+            );
+            p
+        };
+        let mut st = Store::new(&rs);
+        let party = Ticket {
+            id: "party".into(),
+            players: vec![player("p1", 10.0, &["x", "y"]), player("p2", 30.0, &["y"])],
+            created_ms: 0,
+            backfill: false,
+        };
+        let first = st.insert(&rs, party, false).unwrap();
+        assert!(st.remove("party").is_some());
+        assert_eq!(st.interned(), 0, "the leaver's strings are released");
+        let solo = Ticket {
+            id: "solo".into(),
+            players: vec![player("p3", 7.0, &["z"])],
+            created_ms: 5,
+            backfill: false,
+        };
+        let slot = st.insert(&rs, solo, false).unwrap();
+        assert_eq!(slot, first, "the free slot is reused");
+        let rec = st.get(slot);
+        assert_eq!(rec.players.len(), 1);
+        assert_eq!(rec.players[0].id, "p3");
+        assert!(rec.party.is_none());
+        assert_eq!(st.num(slot, 0, PartyAgg::Avg), 7.0);
+        let z = st.syms.lookup("z").unwrap();
+        assert_eq!(rec.list(0, 1, PartyAgg::Union), &[z]);
+        assert_eq!(st.interned(), 1);
     }
 
     /// Ids sharing a hash chain are found, refused as duplicates and removed in any order.
