@@ -59,6 +59,33 @@ fn distance_attr(
     }
 }
 
+/// The attribute of a distance rule that measures each team by one aggregate of its players'
+/// numbers (`avg(teams[*].players.attributes[x])`, or min, max, median, sum) against one
+/// aggregate of every player's (`avg(flatten(teams[*].players.attributes[x]))`, …): in teams of
+/// one player each team's measurement is its player's number, so the rule bounds the spread of
+/// the players' numbers by twice its maxDistance (guide 002's skill rule in a 1v1 or
+/// free-for-all).
+fn solo_team_attr(
+    rs: &RuleSet,
+    measurements: &[Expr],
+    reference: &Option<Reference>,
+) -> Option<usize> {
+    let [m] = measurements else {
+        return None;
+    };
+    let Some(Reference::Expr(r)) = reference else {
+        return None;
+    };
+    const ONE_VALUE: [Agg; 5] = [Agg::Avg, Agg::Min, Agg::Max, Agg::Median, Agg::Sum];
+    let a = ONE_VALUE
+        .iter()
+        .find_map(|&op| every_player(rs, m, &[op]))?;
+    let b = ONE_VALUE
+        .iter()
+        .find_map(|&op| every_player(rs, r, &[Agg::Flatten, op]))?;
+    (a == b).then_some(a)
+}
+
 impl Spread {
     /// The rules of `rs` that bound a numeric attribute's spread over a match (rules inside a
     /// compound statement are left out: the statement may not require them).
@@ -83,9 +110,20 @@ impl Spread {
                     max_distance,
                     party,
                     ..
-                } => distance_attr(rs, measurements, reference)
-                    .zip(most(*max_distance, None))
-                    .map(|(attr, max)| (attr, max, *party)),
+                } => match distance_attr(rs, measurements, reference) {
+                    Some(attr) => most(*max_distance, None).map(|max| (attr, max, *party)),
+                    // One player per team: each team's number is its player's, and two
+                    // players each within maxDistance of the match's one reference value are
+                    // at most twice that apart.
+                    None => solo_team_attr(rs, measurements, reference)
+                        .filter(|_| {
+                            rs.team_defs
+                                .iter()
+                                .all(|t| most(t.max_players, None).is_some_and(|m| m <= 1.0))
+                        })
+                        .zip(most(*max_distance, None))
+                        .map(|(attr, max)| (attr, 2.0 * max, *party)),
+                },
                 // A party's number is one value only under avg, min or max.
                 RuleKind::BatchDistance {
                     attr,

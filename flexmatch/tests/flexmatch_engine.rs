@@ -670,3 +670,58 @@ fn a_burst_of_unmatchable_tickets_settles_in_one_cycle() {
     assert_eq!(r.matches.len(), 1);
     assert_eq!(r.matches[0].ticket_ids, ["x", "y"]);
 }
+
+/// The guide's skill rule (002 lines 870–879: "The average skill of players in each team is
+/// within 10 points from the average skill of all players in the match") in a 1v1.
+const TEAM_AVERAGE_DUEL: &str = r#"{
+  "ruleLanguageVersion": "1.0",
+  "playerAttributes": [{"name": "skill", "type": "number", "default": 0}],
+  "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": __MAX__},
+            {"name": "blue", "minPlayers": 1, "maxPlayers": __MAX__}],
+  "rules": [{"name": "SameSkill", "type": "distance",
+             "measurements": ["avg(teams[*].players.attributes[skill])"],
+             "referenceValue": "avg(flatten(teams[*].players.attributes[skill]))",
+             "maxDistance": 0.5}]
+}"#;
+
+/// Issue 15 item 5: "a matchable pair arriving among [100,000 searching tickets that cannot
+/// match] is matched within one matchmaking cycle". A full match is ready at once (guide 002
+/// line 193: "当所有玩家位置都填满后，对战就准备好了"), so two duellists of the same skill
+/// arriving in a pool of thousands that cannot match each other pair at the second arrival,
+/// not after the oldest tickets were looked at.
+#[test]
+fn a_pair_arriving_in_a_large_unmatchable_pool_matches_at_once() {
+    let mut pool = Pool::new(parse(&TEAM_AVERAGE_DUEL.replace("__MAX__", "1")));
+    for i in 0..3_000u64 {
+        let id = format!("t{i}");
+        pool.insert(solo(&id, i, player(&id).num("skill", 10.0 * i as f64)))
+            .unwrap();
+        assert!(pool.find_full_matches(i, 1).matches.is_empty());
+    }
+    assert!(pool.find_matches(5_000, 1).matches.is_empty());
+    pool.insert(solo("a", 5_001, player("a").num("skill", -1e6)))
+        .unwrap();
+    assert!(pool.find_full_matches(5_001, 1).matches.is_empty());
+    pool.insert(solo("b", 5_002, player("b").num("skill", -1e6)))
+        .unwrap();
+    let found = pool.find_full_matches(5_002, 1).matches;
+    assert_eq!(found.len(), 1, "the pair matches on arrival");
+    let mut ids = found[0].ticket_ids.clone();
+    ids.sort();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(pool.len(), 3_000);
+}
+
+/// With two players a team, the rule compares team averages: teammates far apart still match
+/// when their average is close to the match's (skills 0 and 100 against 50 and 50).
+#[test]
+fn teammates_far_apart_match_when_team_averages_are_close() {
+    let mut pool = Pool::new(parse(&TEAM_AVERAGE_DUEL.replace("__MAX__", "2")));
+    for (id, skill) in [("lo", 0.0), ("hi", 100.0), ("m1", 50.0), ("m2", 50.0)] {
+        pool.insert(solo(id, 0, player(id).num("skill", skill)))
+            .unwrap();
+    }
+    let found = pool.find_matches(1_000, 1).matches;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].ticket_ids.len(), 4);
+}
