@@ -247,8 +247,8 @@ string_newtype!(
 );
 
 /// The engine's ticket ids (a match's `ticket_ids`) as the core's.
-pub(crate) fn ticket_ids(ids: &[String]) -> Vec<TicketId> {
-    ids.iter().map(|id| TicketId::from(id.as_str())).collect()
+pub(crate) fn ticket_ids<S: AsRef<str>>(ids: &[S]) -> Vec<TicketId> {
+    ids.iter().map(|id| TicketId::from(id.as_ref())).collect()
 }
 
 #[cfg(test)]

@@ -17,16 +17,18 @@ use super::metrics::RuleMetric;
 use super::rules::{check, latency_ok, Mode, Tri};
 use super::ruleset::{AgeSelection, RuleKind, RuleSet};
 use super::store::Store;
+use std::sync::Arc;
 
 /// A match found by a pass (or a backfill).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     /// Every team instance of the rule set, in declaration order, with its players.
     pub teams: Vec<MatchTeam>,
-    /// Tickets placed by this match (for a backfill: the new tickets only).
-    pub ticket_ids: Vec<String>,
+    /// Tickets placed by this match (for a backfill: the new tickets only). Shared with
+    /// the players' [`MatchedPlayer::ticket_id`]: the id is stored once per ticket.
+    pub ticket_ids: Vec<Arc<str>>,
     /// The backfill ticket this match answers, if any.
-    pub backfill_ticket_id: Option<String>,
+    pub backfill_ticket_id: Option<Arc<str>>,
     /// Regions where every ticket meets the latency rules, lowest average latency first
     /// (empty when the rule set has no latency rule).
     pub regions: Vec<String>,
@@ -45,8 +47,8 @@ impl Match {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchTeam {
     /// The team instance's name: the rule set's team name, or `name_1`, `name_2`, … for a
-    /// team with a `quantity` above 1.
-    pub name: String,
+    /// team with a `quantity` above 1 (shared with the rule set, not a copy).
+    pub name: Arc<str>,
     /// Its players, in the order they were placed.
     pub players: Vec<MatchedPlayer>,
 }
@@ -56,8 +58,9 @@ pub struct MatchTeam {
 pub struct MatchedPlayer {
     /// The player's id, as in the ticket.
     pub player_id: String,
-    /// The ticket the player came in (a backfill ticket for a running match's players).
-    pub ticket_id: String,
+    /// The ticket the player came in (a backfill ticket for a running match's players),
+    /// shared with [`Match::ticket_ids`].
+    pub ticket_id: Arc<str>,
 }
 
 /// A match as a pass finds it, before its tickets leave the store: the public [`Match`]
@@ -66,6 +69,8 @@ pub(crate) struct Found {
     pub m: Match,
     /// The players of `m.teams`, team by team, in order.
     pub refs: Vec<PRef>,
+    /// Number of players of each team of `m.teams` (its `players` are still empty).
+    pub sizes: Vec<usize>,
     /// Slots of `m.ticket_ids`, in order.
     pub placed: Vec<u32>,
     /// Slot of the backfill ticket, if any.
@@ -417,7 +422,7 @@ impl Builder {
                 &mut self.counters,
                 only,
             ) {
-                failing.push(r.name.clone());
+                failing.push(r.name.to_string());
             }
         }
         failing
@@ -429,8 +434,8 @@ impl Builder {
         self.team_sizes_ok(cx.rs, params) && self.judge(cx, params, Mode::Final)
     }
 
-    /// The finished match, with its id strings left empty: the pool moves them out of the
-    /// tickets as they leave (see [`Found`]), which spares a copy of every id.
+    /// The finished match, with its players and ticket ids left out: the pool moves them
+    /// out of the tickets as they leave (see [`Found`]), which spares a copy of every id.
     pub fn to_found(&self, cx: &Ctx<'_>) -> Found {
         let mut refs = Vec::with_capacity(self.teams.iter().map(Vec::len).sum());
         let teams = cx
@@ -440,27 +445,24 @@ impl Builder {
             .enumerate()
             .map(|(t, team)| {
                 refs.extend_from_slice(&self.teams[t]);
-                let blank = || MatchedPlayer {
-                    player_id: String::new(),
-                    ticket_id: String::new(),
-                };
                 MatchTeam {
-                    name: team.name.clone(),
-                    players: (0..self.teams[t].len()).map(|_| blank()).collect(),
+                    name: Arc::clone(&team.name),
+                    players: Vec::with_capacity(self.teams[t].len()),
                 }
             })
             .collect();
         let placed: Vec<u32> = self.placed.iter().map(|(s, _)| *s).collect();
         let m = Match {
             teams,
-            ticket_ids: vec![String::new(); placed.len()],
-            backfill_ticket_id: self.backfill.map(|_| String::new()),
+            ticket_ids: Vec::with_capacity(placed.len()),
+            backfill_ticket_id: None,
             regions: self.regions(cx),
             rule_metrics: RuleMetric::from_counters(cx.rs, &self.counters),
         };
         Found {
             m,
             refs,
+            sizes: self.teams.iter().map(Vec::len).collect(),
             placed,
             backfill: self.backfill,
         }

@@ -41,7 +41,7 @@ pub fn judge(rs: &RuleSet, teams: &[(&str, Vec<Ticket>)], now_ms: u64) -> Verdic
     let needs_latency = has_latency_rule(rs);
     let mut placed = Vec::new();
     for (name, tickets) in teams {
-        let Some(t) = rs.teams.iter().position(|x| x.name == *name) else {
+        let Some(t) = rs.teams.iter().position(|x| *x.name == **name) else {
             return Verdict::BadTicket(format!("unknown team \"{name}\""));
         };
         for ticket in tickets {
@@ -75,7 +75,7 @@ pub fn judge(rs: &RuleSet, teams: &[(&str, Vec<Ticket>)], now_ms: u64) -> Verdic
         let n = b.teams[t].len();
         if n < min || n > max {
             return Verdict::TeamSize {
-                team: team.name.clone(),
+                team: team.name.to_string(),
                 players: n,
                 min,
                 max,

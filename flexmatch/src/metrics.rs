@@ -21,8 +21,8 @@ use super::ruleset::RuleSet;
 /// ticket's counts are those of every potential match that held it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleMetric {
-    /// The rule's `name` in the rule set.
-    pub rule_name: String,
+    /// The rule's `name` in the rule set (shared with the rule set, not a copy).
+    pub rule_name: std::sync::Arc<str>,
     /// Judgements the rule passed.
     pub passed_count: u64,
     /// Judgements the rule failed.
@@ -36,7 +36,7 @@ impl RuleMetric {
             .iter()
             .zip(counters)
             .map(|(r, c)| RuleMetric {
-                rule_name: r.name.clone(),
+                rule_name: std::sync::Arc::clone(&r.name),
                 passed_count: c[0],
                 failed_count: c[1],
             })

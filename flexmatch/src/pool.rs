@@ -22,7 +22,7 @@
 //! costs O(n log n) plus the pairs within reach, not n × pool.
 
 use super::balanced;
-use super::build::{Builder, Ctx, Found, Match};
+use super::build::{Builder, Ctx, Found, Match, MatchedPlayer};
 use super::exhaustive::{self, Seeded};
 use super::metrics::{accumulate, RuleMetric, TicketEvaluations};
 use super::rules::has_latency_rule;
@@ -182,6 +182,7 @@ impl Pool {
         let Found {
             mut m,
             refs,
+            sizes,
             placed,
             backfill,
         } = f;
@@ -189,22 +190,19 @@ impl Pool {
         if let Some(s) = backfill {
             self.store.prefetch_leaving(&[s]);
         }
-        let mut k = 0;
-        for team in &mut m.teams {
-            for mp in &mut team.players {
-                let r = refs[k];
-                k += 1;
+        let mut refs = refs.iter();
+        for (t, team) in m.teams.iter_mut().enumerate() {
+            for r in refs.by_ref().take(sizes[t]) {
                 let rec = self.store.get_mut(r.slot);
-                mp.player_id = std::mem::take(&mut rec.players[r.player as usize].id);
-                mp.ticket_id = rec.id.clone();
+                team.players.push(MatchedPlayer {
+                    player_id: std::mem::take(&mut rec.players[r.player as usize].id),
+                    ticket_id: Arc::clone(&rec.id),
+                });
             }
         }
-        for (i, &s) in placed.iter().enumerate() {
-            m.ticket_ids[i] = std::mem::take(&mut self.store.get_mut(s).id);
-        }
-        if let Some(s) = backfill {
-            m.backfill_ticket_id = Some(std::mem::take(&mut self.store.get_mut(s).id));
-        }
+        m.ticket_ids
+            .extend(placed.iter().map(|&s| Arc::clone(&self.store.get(s).id)));
+        m.backfill_ticket_id = backfill.map(|s| Arc::clone(&self.store.get(s).id));
         for &s in placed.iter().chain(backfill.iter()) {
             evaluations.push(self.store.evaluations(s));
             self.remove_slot(s);

@@ -77,7 +77,8 @@ pub(crate) struct Party {
 
 #[derive(Debug)]
 pub(crate) struct TicketRec {
-    pub id: String,
+    /// Shared with the matches that hand it out (see `Match::ticket_ids`).
+    pub id: std::sync::Arc<str>,
     pub created_ms: u64,
     pub backfill: bool,
     /// Insertion sequence number: tells a slot's current ticket from an earlier one.
@@ -409,7 +410,7 @@ impl Store {
         let mut cur = self.by_hash.get(&self.hash_id(id)).copied();
         while let Some(s) = cur {
             let rec = self.get(s);
-            if rec.id == id {
+            if *rec.id == *id {
                 return Some(s);
             }
             cur = rec.same_hash;
@@ -476,7 +477,7 @@ impl Store {
         self.next_seq += 1;
         let seq = self.next_seq;
         let rec = TicketRec {
-            id,
+            id: id.into(),
             created_ms,
             backfill,
             seq,
@@ -956,7 +957,7 @@ mod tests {
         assert_eq!(st.len(), 2);
         assert!(st.contains("b") && st.contains("d") && !st.contains("a"));
         st.insert(&rs, t("c"), false).unwrap();
-        assert_eq!(st.get(st.slot_of("c").unwrap()).id, "c");
-        assert_eq!(st.get(st.slot_of("b").unwrap()).id, "b");
+        assert_eq!(&*st.get(st.slot_of("c").unwrap()).id, "c");
+        assert_eq!(&*st.get(st.slot_of("b").unwrap()).id, "b");
     }
 }

@@ -222,7 +222,7 @@ fn a_tickets_players_share_a_team() {
                 .teams
                 .iter()
                 .filter(|t| t.players.iter().any(|p| &p.ticket_id == id))
-                .map(|t| t.name.as_str())
+                .map(|t| &*t.name)
                 .collect();
             assert_eq!(teams.len(), 1, "ticket {id} split across {teams:?}");
         }
@@ -268,7 +268,7 @@ fn backfill_fills_open_slots_with_fitting_tickets() {
     }
     let m = pool.backfill("bf", 10).expect("a newcomer fits");
     assert_eq!(m.backfill_ticket_id.as_deref(), Some("bf"));
-    assert_eq!(m.ticket_ids, vec!["near".to_string()]);
+    assert_eq!(m.ticket_ids, vec!["near".into()]);
     let t = teams_of(&m);
     assert_eq!(t["red"], vec!["a", "b"]);
     assert_eq!(t["blue"], vec!["c", "near"]);
@@ -306,7 +306,7 @@ fn two_backfill_tickets_are_never_matched_together() {
     pool.insert(solo("x", 5, player("x"))).unwrap();
     let ms = pool.find_matches(10, 1).matches;
     assert_eq!(ms.len(), 1);
-    assert_eq!(ms[0].ticket_ids, vec!["x".to_string()]);
+    assert_eq!(ms[0].ticket_ids, vec!["x".into()]);
     assert!(ms[0].backfill_ticket_id.is_some());
 }
 
@@ -345,11 +345,7 @@ fn backfill_priority_high_and_low() {
 fn rule_evaluation_metrics() {
     let (mut pool, _) = pool_of(40);
     let pass = pool.find_matches(2_000, 1);
-    let names: Vec<&str> = pass
-        .rule_metrics
-        .iter()
-        .map(|m| m.rule_name.as_str())
-        .collect();
+    let names: Vec<&str> = pass.rule_metrics.iter().map(|m| &*m.rule_name).collect();
     assert_eq!(names, vec!["FairTeamSkill", "EqualTeamSizes", "latency"]);
     assert!(pass.rule_metrics[0].passed_count > 0);
     assert!(
@@ -388,7 +384,7 @@ fn each_ticket_counts_the_evaluations_it_was_part_of() {
     let evaluations = &pass.ticket_evaluations;
     assert_eq!(evaluations.len(), 2);
     for (i, id) in pass.matches[0].ticket_ids.iter().enumerate() {
-        let before = if id == "old" { old[0] } else { new[0] };
+        let before = if &**id == "old" { old[0] } else { new[0] };
         let counts: Vec<[u64; 2]> = evaluations.of(i).collect();
         assert_eq!(counts.len(), 1, "one pair per rule");
         let [passed, failed] = counts[0];
@@ -668,7 +664,7 @@ fn a_burst_of_unmatchable_tickets_settles_in_one_cycle() {
     }
     let r = pool.find_matches(3_000, 2);
     assert_eq!(r.matches.len(), 1);
-    assert_eq!(r.matches[0].ticket_ids, ["x", "y"]);
+    assert_eq!(r.matches[0].ticket_ids, ["x".into(), "y".into()]);
 }
 
 /// The guide's skill rule (002 lines 870–879: "The average skill of players in each team is

@@ -27,7 +27,7 @@ fn all_examples_parse() {
         assert!(!rs.teams.is_empty(), "{name}");
     }
     assert_eq!(example("03_three_team_game").teams.len(), 3);
-    assert_eq!(example("03_three_team_game").teams[2].name, "trio_3");
+    assert_eq!(&*example("03_three_team_game").teams[2].name, "trio_3");
     assert_eq!(example("08_monster_hunters").teams.len(), 11);
     assert!(example("08_monster_hunters").is_large());
     assert!(!example("10_compound").is_large());
@@ -260,7 +260,7 @@ fn explicit_sort_prefers_the_anchors_map_then_close_experience() {
     let m = run(&mut pool, &tickets, 1_000, 2);
     let m: Vec<_> = m
         .into_iter()
-        .filter(|m| m.ticket_ids.contains(&"anchor".to_string()))
+        .filter(|m| m.ticket_ids.iter().any(|t| &**t == "anchor"))
         .collect();
     assert_eq!(m.len(), 1);
     let mut ids: Vec<String> = m[0]
@@ -424,7 +424,7 @@ fn monster_hunters_fill_order() {
         let m = run(&mut pool, &tickets, 0, 1);
         assert_eq!(m.len(), 1, "{n}");
         for t in &m[0].teams {
-            let want = if t.name == "Monsters" { 5 } else { hunters };
+            let want = if &*t.name == "Monsters" { 5 } else { hunters };
             assert_eq!(t.players.len(), want, "{n}: {}", t.name);
         }
     }
@@ -569,7 +569,7 @@ fn monster_hunters_expansion_applies_to_every_hunter_team() {
     assert!(m[0]
         .teams
         .iter()
-        .all(|t| t.players.len() == if t.name == "Monsters" { 5 } else { 10 }));
+        .all(|t| t.players.len() == if &*t.name == "Monsters" { 5 } else { 10 }));
 }
 
 /// Example 10 uses `strategy: balanced` with 20 v 20 (a small match, so its compound rule
@@ -597,7 +597,7 @@ fn compound_example_balances_skill_across_teams() {
     let m = run(&mut pool, &tickets, 100, 1);
     assert_eq!(m.len(), 1);
     let avg = |team: &str| {
-        let t = m[0].teams.iter().find(|t| t.name == team).unwrap();
+        let t = m[0].teams.iter().find(|t| &*t.name == team).unwrap();
         t.players
             .iter()
             .map(|p| p.player_id[1..].parse::<f64>().unwrap())

@@ -354,7 +354,7 @@ fn collection_party_in_a_pool() {
     let ids: Vec<&str> = pass.matches[0]
         .teams
         .iter()
-        .flat_map(|t| t.players.iter().map(|p| p.ticket_id.as_str()))
+        .flat_map(|t| t.players.iter().map(|p| &*p.ticket_id))
         .collect();
     assert!(!ids.contains(&"party"), "{ids:?}");
 }

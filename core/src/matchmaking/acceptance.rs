@@ -192,7 +192,7 @@ impl Core {
             for pl in &mut t.players {
                 pl.team = None;
             }
-            if rejecting.contains(id) || !all_accepted {
+            if rejecting.iter().any(|r| **r == **id) || !all_accepted {
                 let message = if outcome == AcceptanceOutcome::TimedOut {
                     "a player did not accept the proposed match within the acceptance timeout"
                 } else {

@@ -292,7 +292,7 @@ impl Core {
             &gs,
             Some(md),
             UpdateReason::MatchmakingDataUpdated,
-            Some(bf.clone()),
+            Some(bf.to_string()),
         );
         self.finish_ticket(now, &bf, TicketStatus::Completed, None, None);
         if next_auto.is_some() {
@@ -309,9 +309,9 @@ impl Core {
         match_id: &str,
         bf: &str,
         m: &Match,
-    ) -> Vec<String> {
+    ) -> Vec<std::sync::Arc<str>> {
         self.assign_match(match_id, m);
-        let mut all_tickets = vec![bf.to_string()];
+        let mut all_tickets: Vec<std::sync::Arc<str>> = vec![bf.into()];
         all_tickets.extend(m.ticket_ids.iter().cloned());
         self.mm_emit(
             now,
@@ -339,7 +339,7 @@ impl Core {
                         t.players.iter().find(|p| p.id == mp.player_id).cloned()
                     })
                     .collect();
-                (team.name.clone(), ps)
+                (team.name.to_string(), ps)
             })
             .collect()
     }
@@ -358,7 +358,7 @@ impl Core {
             .teams
             .iter()
             .flat_map(|t| t.players.iter())
-            .filter(|mp| mp.ticket_id != bf)
+            .filter(|mp| &*mp.ticket_id != bf)
             .map(|mp| NewPlayerSession {
                 player_id: mp.player_id.clone(),
                 player_data: None,

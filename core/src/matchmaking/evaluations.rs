@@ -23,7 +23,11 @@ use playfield_flexmatch::Match;
 use playfield_flexmatch::{RuleMetric, TicketEvaluations};
 
 /// Adds `counts` ([passed, failed] per rule of `names`, same order) to `into`, by rule name.
-fn add(into: &mut Vec<RuleMetric>, names: &[String], counts: impl IntoIterator<Item = [u64; 2]>) {
+fn add(
+    into: &mut Vec<RuleMetric>,
+    names: &[std::sync::Arc<str>],
+    counts: impl IntoIterator<Item = [u64; 2]>,
+) {
     for (name, c) in names.iter().zip(counts) {
         match into.iter_mut().find(|m| m.rule_name == *name) {
             Some(m) => {
@@ -41,7 +45,7 @@ fn add(into: &mut Vec<RuleMetric>, names: &[String], counts: impl IntoIterator<I
 
 impl Core {
     /// Names of the rules of `cfg`'s pool, in rule set order (the order of its counts).
-    fn pool_rule_names(&self, cfg: &str) -> Vec<String> {
+    fn pool_rule_names(&self, cfg: &str) -> Vec<std::sync::Arc<str>> {
         self.mm
             .pools
             .get(cfg)
@@ -119,7 +123,7 @@ impl Core {
                 n::RuleEvaluationMetric {
                     passed_count: kept.map_or(0, |m| m.passed_count),
                     failed_count: kept.map_or(0, |m| m.failed_count),
-                    rule_name,
+                    rule_name: rule_name.to_string(),
                 }
             })
             .collect()

@@ -38,7 +38,7 @@ fn at(ms: Millis) -> n::EpochMillis {
 fn metrics(m: &[RuleMetric]) -> Vec<n::RuleEvaluationMetric> {
     m.iter()
         .map(|r| n::RuleEvaluationMetric {
-            rule_name: r.rule_name.clone(),
+            rule_name: r.rule_name.to_string(),
             passed_count: r.passed_count,
             failed_count: r.failed_count,
         })
@@ -238,7 +238,7 @@ impl Core {
         now: Millis,
         configuration: &str,
         match_id: &str,
-        ticket_ids: &[String],
+        ticket_ids: &[std::sync::Arc<str>],
     ) {
         let tickets = self.tickets_of(ticket_ids);
         let kind = n::MatchmakingEventKind::Succeeded {
@@ -262,7 +262,7 @@ impl Core {
             return;
         };
         let match_id = sm.match_id.clone();
-        let mut ids: Vec<String> = m.backfill_ticket_id.iter().cloned().collect();
+        let mut ids: Vec<std::sync::Arc<str>> = m.backfill_ticket_id.iter().cloned().collect();
         ids.extend(m.ticket_ids.iter().cloned());
         let tickets = self.with_sessions(self.tickets_with_teams(&ids, gs), gs);
         let info = self.session_info(gs, &tickets);
@@ -402,7 +402,7 @@ impl Core {
 
     /// Tickets of a backfill fill: every player with the team the match gave them (the
     /// session's teams, just updated).
-    fn tickets_with_teams(&self, ids: &[String], gs: &str) -> Vec<n::Ticket> {
+    fn tickets_with_teams(&self, ids: &[std::sync::Arc<str>], gs: &str) -> Vec<n::Ticket> {
         let team_of: BTreeMap<&str, &str> = self
             .mm
             .sessions

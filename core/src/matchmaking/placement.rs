@@ -113,11 +113,11 @@ impl Core {
                         t.players.iter().find(|p| p.id == mp.player_id).cloned()
                     })
                     .map(|mut p| {
-                        p.team = Some(team.name.clone());
+                        p.team = Some(team.name.to_string());
                         p
                     })
                     .collect();
-                (team.name.clone(), players)
+                (team.name.to_string(), players)
             })
             .collect()
     }
@@ -436,7 +436,7 @@ impl Core {
     pub(super) fn complete_tickets_in_session(
         &mut self,
         now: Millis,
-        ticket_ids: &[String],
+        ticket_ids: &[std::sync::Arc<str>],
         gs: &GameSession,
         sessions: &[PlayerSession],
     ) {

@@ -608,7 +608,7 @@ impl Core {
                     t.match_id = Some(match_id.to_string());
                     t.answers.clear();
                     if let Some(pl) = t.players.iter_mut().find(|x| x.id == p.player_id) {
-                        pl.team = Some(team.name.clone());
+                        pl.team = Some(team.name.to_string());
                     }
                 }
             }
@@ -665,8 +665,7 @@ impl Core {
             }
             FlexMatchMode::WithQueue => {
                 for id in &m.ticket_ids {
-                    self.timers
-                        .cancel(&TimerKey::TicketTimeout(id.clone().into()));
+                    self.timers.cancel(&TimerKey::TicketTimeout((**id).into()));
                     self.set_status(now, id, TicketStatus::Placing, None, None);
                 }
                 self.place_match(now, cfg, match_id, m);
@@ -677,7 +676,7 @@ impl Core {
     /// Notes how long a new match's tickets waited: a running average per configuration
     /// (each match weighs a quarter), kept per configuration rather than written into every
     /// waiting ticket (that would cost a walk over the pool per match).
-    fn note_wait(&mut self, cfg: &str, now: Millis, ticket_ids: &[String]) {
+    fn note_wait(&mut self, cfg: &str, now: Millis, ticket_ids: &[std::sync::Arc<str>]) {
         let waits: Vec<u64> = ticket_ids
             .iter()
             .filter_map(|id| self.mm.tickets.get(id))

@@ -70,12 +70,12 @@ pub(super) fn statement(
             )),
         };
     }
-    match rules.iter().position(|r| r.name == word) {
+    match rules.iter().position(|r| *r.name == *word) {
         None if word.is_empty() => Err(format!("expected a rule name in \"{t}\"")),
         None if broken.iter().any(|b| b == word) => Ok(Statement::And(Vec::new())),
         None => Err(format!(
             "unknown rule \"{word}\"{}",
-            did_you_mean(word, rules.iter().map(|r| r.name.as_str()))
+            did_you_mean(word, rules.iter().map(|r| &*r.name))
         )),
         Some(i) if i >= me => Err(format!(
             "rule \"{word}\" must be defined before the compound rule that uses it"

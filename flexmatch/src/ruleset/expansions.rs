@@ -108,8 +108,8 @@ pub(super) fn resolve_target(
     match head.trim() {
         "rules" => {
             let name = names.trim();
-            let rule = rules.iter().find(|r| r.name == name).ok_or_else(|| {
-                let hint = did_you_mean(name, rules.iter().map(|r| r.name.as_str()));
+            let rule = rules.iter().find(|r| *r.name == *name).ok_or_else(|| {
+                let hint = did_you_mean(name, rules.iter().map(|r| &*r.name));
                 format!("target \"{t}\": unknown rule \"{name}\"{hint}")
             })?;
             let slot = match (&rule.kind, prop) {
@@ -155,7 +155,7 @@ pub(super) fn resolve_target(
                 let def = defs
                     .iter()
                     .position(|d| d.name == n)
-                    .or_else(|| teams.iter().find(|x| x.name == n).map(|x| x.def))
+                    .or_else(|| teams.iter().find(|x| *x.name == *n).map(|x| x.def))
                     .ok_or_else(|| format!("target \"{t}\": unknown team \"{n}\""))?;
                 slots.push(match prop {
                     "minPlayers" => defs[def].min_players,

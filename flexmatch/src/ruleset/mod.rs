@@ -94,8 +94,9 @@ pub struct Algorithm {
 /// A team instance. Definitions with `quantity > 1` yield several instances.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
-    /// Instance name: the definition's name, or `name_1`, `name_2`, … for quantity > 1.
-    pub name: String,
+    /// Instance name: the definition's name, or `name_1`, `name_2`, … for quantity > 1
+    /// (shared: every match of the rule set hands out this string, not a copy).
+    pub name: std::sync::Arc<str>,
     /// Index of the definition in [`RuleSet::team_defs`].
     pub def: usize,
 }
@@ -233,7 +234,7 @@ pub enum RuleKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     pub description: Option<String>,
     pub kind: RuleKind,
     /// Named by some compound statement: then only the statement decides, not this rule alone.
@@ -330,13 +331,13 @@ impl RuleSet {
             .map(|t| {
                 let def = &self.team_defs[t.def];
                 let max = base.get(def.max_players).copied().unwrap_or(0.0);
-                (t.name.clone(), max.max(0.0) as u32)
+                (t.name.to_string(), max.max(0.0) as u32)
             })
             .collect()
     }
 
     pub(crate) fn team_index(&self, name: &str) -> Option<usize> {
-        self.teams.iter().position(|t| t.name == name)
+        self.teams.iter().position(|t| *t.name == *name)
     }
 }
 

@@ -171,7 +171,7 @@ pub(super) fn parse(body: &str) -> Result<RuleSet, RuleSetErrors> {
     let algorithm = parse_algorithm(&mut cx, root.get("algorithm"), &attributes, large);
     let team_names: Vec<(String, String)> = teams
         .iter()
-        .map(|t| (t.name.clone(), team_defs[t.def].name.clone()))
+        .map(|t| (t.name.to_string(), team_defs[t.def].name.clone()))
         .collect();
     let names = Names {
         teams: &team_names,
@@ -356,7 +356,10 @@ pub(super) fn parse_teams(cx: &mut Ctx, v: Option<&Value>) -> (Vec<TeamDef>, Vec
             } else {
                 name.clone()
             };
-            teams.push(Team { name: n, def });
+            teams.push(Team {
+                name: n.into(),
+                def,
+            });
         }
     }
     if total > MAX_MATCH_PLAYERS {

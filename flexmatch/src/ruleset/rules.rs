@@ -38,7 +38,7 @@ pub(super) fn parse_rules(
             continue;
         };
         let name = rule_name(cx, obj, &path, i);
-        if rules.iter().any(|r| r.name == name) {
+        if rules.iter().any(|r| *r.name == *name) {
             cx.err(format!("{path}.name"), format!("duplicate rule \"{name}\""));
         }
         let description = obj
@@ -77,7 +77,7 @@ pub(super) fn parse_rules(
         };
         match kind {
             Some(kind) => rules.push(Rule {
-                name,
+                name: name.into(),
                 description,
                 kind,
                 in_compound: false,

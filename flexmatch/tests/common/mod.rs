@@ -94,7 +94,7 @@ pub fn assert_valid(
 pub fn lineup<'a>(m: &'a Match, tickets: &HashMap<String, Ticket>) -> Vec<(&'a str, Vec<Ticket>)> {
     let mut out = Vec::new();
     for team in &m.teams {
-        let mut ids: Vec<&str> = team.players.iter().map(|p| p.ticket_id.as_str()).collect();
+        let mut ids: Vec<&str> = team.players.iter().map(|p| &*p.ticket_id).collect();
         ids.dedup();
         let mut list = Vec::new();
         for id in ids {
@@ -103,10 +103,10 @@ pub fn lineup<'a>(m: &'a Match, tickets: &HashMap<String, Ticket>) -> Vec<(&'a s
             }
             list.push(tickets[id].clone());
         }
-        out.push((team.name.as_str(), list));
+        out.push((&*team.name, list));
     }
     if let Some(b) = &m.backfill_ticket_id {
-        out[0].1.push(tickets[b].clone());
+        out[0].1.push(tickets[&**b].clone());
     }
     out
 }
@@ -117,7 +117,7 @@ pub fn teams_of(m: &Match) -> HashMap<String, Vec<String>> {
         .iter()
         .map(|t| {
             (
-                t.name.clone(),
+                t.name.to_string(),
                 t.players.iter().map(|p| p.player_id.clone()).collect(),
             )
         })

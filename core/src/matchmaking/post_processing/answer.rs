@@ -30,7 +30,7 @@ impl Core {
         r: &VirtualServerAnswer,
     ) -> Result<Plan, String> {
         r.check_against(&held.request).map_err(|e| e.to_string())?;
-        let names: Vec<&str> = held.m.teams.iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<&str> = held.m.teams.iter().map(|t| &*t.name).collect();
         let original: HashMap<&str, &str> = held
             .m
             .teams
@@ -38,7 +38,7 @@ impl Core {
             .flat_map(|t| {
                 t.players
                     .iter()
-                    .map(move |p| (p.player_id.as_str(), t.name.as_str()))
+                    .map(move |p| (p.player_id.as_str(), &*t.name))
             })
             .collect();
         let maxima: BTreeMap<String, u32> = self
@@ -56,7 +56,7 @@ impl Core {
             check_team_maxima(i, &teams, &maxima)?;
             battles.push(Match {
                 teams,
-                ticket_ids: b.iter().map(|t| t.id.clone()).collect(),
+                ticket_ids: b.iter().map(|t| t.id.as_str().into()).collect(),
                 backfill_ticket_id: None,
                 regions: held.m.regions.clone(),
                 rule_metrics: held.m.rule_metrics.clone(),
@@ -85,7 +85,7 @@ impl Core {
         let mut teams: Vec<MatchTeam> = names
             .iter()
             .map(|n| MatchTeam {
-                name: (*n).to_owned(),
+                name: (*n).into(),
                 players: Vec::new(),
             })
             .collect();
@@ -115,7 +115,7 @@ impl Core {
                 let team = asked
                     .or_else(|| original.get(p.id.as_str()).copied())
                     .unwrap_or_default();
-                let Some(slot) = teams.iter_mut().find(|x| x.name == team) else {
+                let Some(slot) = teams.iter_mut().find(|x| &*x.name == team) else {
                     return Err(format!(
                         "battles[{i}].tickets[{j}]: player {:?} is on team {team:?}, which \
                          the rule set does not have (teams: {})",
@@ -125,7 +125,7 @@ impl Core {
                 };
                 slot.players.push(MatchedPlayer {
                     player_id: p.id.clone(),
-                    ticket_id: t.id.to_string(),
+                    ticket_id: t.id.as_str().into(),
                 });
             }
         }
@@ -140,7 +140,7 @@ fn check_team_maxima(
     maxima: &BTreeMap<String, u32>,
 ) -> Result<(), String> {
     for t in teams {
-        if let Some(max) = maxima.get(&t.name) {
+        if let Some(max) = maxima.get(&*t.name) {
             if t.players.len() > *max as usize {
                 return Err(format!(
                     "battles[{i}]: team {:?} has {} players, more than its maxPlayers {max}",

@@ -131,8 +131,7 @@ impl Core {
         url: String,
     ) {
         for id in &m.ticket_ids {
-            self.timers
-                .cancel(&TimerKey::TicketTimeout(id.clone().into()));
+            self.timers.cancel(&TimerKey::TicketTimeout((**id).into()));
         }
         let tickets = &self.mm.tickets;
         self.mm
@@ -149,7 +148,7 @@ impl Core {
                 match_id: match_id.clone(),
                 configuration: cfg.spec.name.to_string(),
                 url: url.clone(),
-                ticket_ids: m.ticket_ids.clone(),
+                ticket_ids: m.ticket_ids.iter().map(|id| id.to_string()).collect(),
             }),
         );
         self.outbox.push(Effect::PostProcess {
@@ -311,7 +310,12 @@ impl Core {
             url: held.url.clone(),
             battles: battles
                 .iter()
-                .map(|(id, m)| (id.clone(), m.ticket_ids.clone()))
+                .map(|(id, m)| {
+                    (
+                        id.clone(),
+                        m.ticket_ids.iter().map(|t| t.to_string()).collect(),
+                    )
+                })
                 .collect(),
             requeued: plan.requeued.clone(),
             dropped: plan.dropped.clone(),
@@ -323,7 +327,7 @@ impl Core {
                     if let Some(t) = self.mm.tickets.get_mut(&p.ticket_id) {
                         t.match_id = Some(match_id.clone());
                         if let Some(pl) = t.players.iter_mut().find(|x| x.id == p.player_id) {
-                            pl.team = Some(team.name.clone());
+                            pl.team = Some(team.name.to_string());
                         }
                     }
                 }
