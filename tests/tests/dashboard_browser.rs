@@ -16,6 +16,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use playfield::config::{self, LaunchSpec};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield_core::ConfigurationSpec;
@@ -140,11 +141,10 @@ impl Browser {
                             "--disable-dev-shm-usage", "--window-size=1440,1000"]}),
         );
         let url = format!("http://127.0.0.1:{port}");
-        // fantoccini's connector is rustls; the workspace's rustls uses ring (already
-        // installed when another test of this binary got there first).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = ClientBuilder::rustls()
-            .expect("rustls connector")
+        // The WebDriver is local plain HTTP: fantoccini's TLS connectors would bring their own
+        // rustls feature set (aws-lc-rs) into the test build and rebuild everything above rustls
+        // a second time (issue 17 item 1).
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&url)
             .await
