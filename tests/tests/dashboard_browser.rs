@@ -53,11 +53,20 @@ fn target_dir() -> PathBuf {
 /// Builds the Rust sample game server (another package of the workspace: Cargo does not
 /// build it for this test on its own) and returns its path.
 fn sample_server() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    // The same profile as this test's, so the binary lands beside it.
+    // The same profile as this test's, so the binary lands beside it. `-p playfield`: built
+    // alone, the sample server's dependencies (tokio, the sdk) resolve without the daemon's
+    // features and are built a second time; with it, they are the ones `cargo test
+    // --workspace` built (emulator/Cargo.toml unifies the features; issue 17 item 1).
     let release = target_dir().ends_with("release");
-    let status = std::process::Command::new(cargo)
-        .args(["build", "-q", "-p", "playfield-sample-server"])
+    let status = playfield_testkit::nested_cargo()
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "playfield-sample-server",
+            "-p",
+            "playfield",
+        ])
         .args(release.then_some("--release"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()

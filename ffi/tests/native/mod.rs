@@ -42,8 +42,7 @@ pub fn build_library() {
         let target_dir = dir.parent().expect("target/<profile> has a parent");
         let profile = dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug");
         let profile = if profile == "debug" { "dev" } else { profile };
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(&cargo)
+        let status = playfield_testkit::nested_cargo()
             .args([
                 "build",
                 "-p",
@@ -58,7 +57,7 @@ pub fn build_library() {
             .arg(target_dir)
             .current_dir(repo_root())
             .status()
-            .unwrap_or_else(|e| panic!("cannot run {cargo}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
         assert!(status.success(), "building libplayfield_ffi failed");
     });
 }
