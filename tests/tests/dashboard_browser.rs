@@ -16,6 +16,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use playfield::config::{self, LaunchSpec};
 use playfield::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use playfield_core::ConfigurationSpec;
@@ -52,11 +53,20 @@ fn target_dir() -> PathBuf {
 /// Builds the Rust sample game server (another package of the workspace: Cargo does not
 /// build it for this test on its own) and returns its path.
 fn sample_server() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    // The same profile as this test's, so the binary lands beside it.
+    // The same profile as this test's, so the binary lands beside it. `-p playfield`: built
+    // alone, the sample server's dependencies (tokio, the sdk) resolve without the daemon's
+    // features and are built a second time; with it, they are the ones `cargo test
+    // --workspace` built (emulator/Cargo.toml unifies the features; issue 17 item 1).
     let release = target_dir().ends_with("release");
-    let status = std::process::Command::new(cargo)
-        .args(["build", "-q", "-p", "playfield-sample-server"])
+    let status = playfield_testkit::nested_cargo()
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "playfield-sample-server",
+            "-p",
+            "playfield",
+        ])
         .args(release.then_some("--release"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
@@ -140,11 +150,10 @@ impl Browser {
                             "--disable-dev-shm-usage", "--window-size=1440,1000"]}),
         );
         let url = format!("http://127.0.0.1:{port}");
-        // fantoccini's connector is rustls; the workspace's rustls uses ring (already
-        // installed when another test of this binary got there first).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = ClientBuilder::rustls()
-            .expect("rustls connector")
+        // The WebDriver is local plain HTTP: fantoccini's TLS connectors would bring their own
+        // rustls feature set (aws-lc-rs) into the test build and rebuild everything above rustls
+        // a second time (issue 17 item 1).
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&url)
             .await

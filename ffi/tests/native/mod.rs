@@ -2,8 +2,15 @@
 //!
 //! `cargo test` builds this crate only as an rlib for its tests, so the shared library a C
 //! program links against is built here first, with the same cargo, profile and target folder
-//! (`cargo build -p playfield-ffi --lib`; a no-op when it is fresh). The programs are linked
-//! with an rpath to that folder and run in place.
+//! (`cargo build -p playfield-ffi -p playfield --lib`; a no-op when it is fresh). The programs are
+//! linked with an rpath to that folder and run in place.
+//!
+//! `-p playfield` is there for the features: built alone, playfield-ffi resolves its
+//! dependencies (tokio, the sdk) without the daemon's features, so the library would be a
+//! second build of the sdk and of itself, and `cargo test --workspace` would rebuild it every
+//! time. With the daemon selected too, the features are those of `cargo build -p playfield`
+//! and `cargo test --workspace` (emulator/Cargo.toml unifies them), and the library is the one
+//! the test build has already made.
 
 #![allow(dead_code)] // each test file uses the part it needs
 
@@ -35,12 +42,13 @@ pub fn build_library() {
         let target_dir = dir.parent().expect("target/<profile> has a parent");
         let profile = dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug");
         let profile = if profile == "debug" { "dev" } else { profile };
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(&cargo)
+        let status = playfield_testkit::nested_cargo()
             .args([
                 "build",
                 "-p",
                 "playfield-ffi",
+                "-p",
+                "playfield",
                 "--lib",
                 "--profile",
                 profile,
@@ -49,7 +57,7 @@ pub fn build_library() {
             .arg(target_dir)
             .current_dir(repo_root())
             .status()
-            .unwrap_or_else(|e| panic!("cannot run {cargo}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
         assert!(status.success(), "building libplayfield_ffi failed");
     });
 }
