@@ -702,7 +702,7 @@ fn a_pair_arriving_in_a_large_unmatchable_pool_matches_at_once() {
         .unwrap();
     let found = pool.find_full_matches(5_002, 1).matches;
     assert_eq!(found.len(), 1, "the pair matches on arrival");
-    let mut ids = found[0].ticket_ids.clone();
+    let mut ids: Vec<&str> = found[0].ticket_ids.iter().map(|id| &**id).collect();
     ids.sort();
     assert_eq!(ids, ["a", "b"]);
     assert_eq!(pool.len(), 3_000);
