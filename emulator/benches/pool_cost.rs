@@ -68,9 +68,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "support/json_api.rs"]
+mod json_api;
+
 use futures_util::{SinkExt, StreamExt};
+use json_api::JsonApi;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -289,100 +292,6 @@ async fn cpu_over(d: &Daemon, window: Duration) -> f64 {
     100.0 * (c1 - c0).as_secs_f64() / (t1 - t0).as_secs_f64()
 }
 
-// ---------------------------------------------------------------------------------------------
-// A keep-alive HTTP/1.1 API connection that takes any status.
-
-struct Api {
-    addr: SocketAddr,
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Api {
-    async fn connect(addr: SocketAddr) -> Api {
-        let stream = TcpStream::connect(addr).await.expect("connect to the API");
-        stream.set_nodelay(true).expect("nodelay");
-        Api {
-            addr,
-            stream,
-            buf: Vec::with_capacity(8192),
-        }
-    }
-
-    fn json_request(&self, operation: &str, body: &[u8]) -> Vec<u8> {
-        let mut req = format!(
-            "POST / HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-amz-json-1.1\r\n\
-             x-amz-target: GameLift.{operation}\r\ncontent-length: {}\r\n\r\n",
-            self.addr,
-            body.len()
-        )
-        .into_bytes();
-        req.extend_from_slice(body);
-        req
-    }
-
-    fn cbor_request(&self, operation: &str, body: &[u8]) -> Vec<u8> {
-        let mut req = format!(
-            "POST /service/GameLift/operation/{operation} HTTP/1.1\r\nhost: {}\r\n\
-             content-type: application/cbor\r\naccept: application/cbor\r\n\
-             smithy-protocol: rpc-v2-cbor\r\ncontent-length: {}\r\n\r\n",
-            self.addr,
-            body.len()
-        )
-        .into_bytes();
-        req.extend_from_slice(body);
-        req
-    }
-
-    /// Writes `request`, reads the response; its status code and body.
-    async fn send(&mut self, request: &[u8]) -> (u16, Vec<u8>) {
-        self.stream.write_all(request).await.expect("write");
-        self.buf.clear();
-        let mut chunk = [0u8; 16384];
-        let (head_end, body_len) = loop {
-            let n = self.stream.read(&mut chunk).await.expect("read");
-            assert!(n > 0, "the API closed the connection");
-            self.buf.extend_from_slice(&chunk[..n]);
-            if let Some(at) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = std::str::from_utf8(&self.buf[..at]).expect("ascii head");
-                let len = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().to_string())
-                    })
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(0);
-                break (at + 4, len);
-            }
-        };
-        while self.buf.len() < head_end + body_len {
-            let n = self.stream.read(&mut chunk).await.expect("read body");
-            assert!(n > 0, "the API closed the connection");
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-        let status = std::str::from_utf8(&self.buf[9..12])
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, self.buf[head_end..head_end + body_len].to_vec())
-    }
-
-    /// One awsJson1_1 call that must answer 200.
-    async fn call(&mut self, operation: &str, body: &Value) -> Value {
-        let req = self.json_request(operation, body.to_string().as_bytes());
-        let (status, body) = self.send(&req).await;
-        assert_eq!(
-            status,
-            200,
-            "{operation}: {}",
-            String::from_utf8_lossy(&body)
-        );
-        serde_json::from_slice(&body).unwrap_or(Value::Null)
-    }
-}
-
 /// Skills of unmatchable tickets are this far apart: the rule allows a team average at most
 /// 0.5 from the match's average, that is two players at most 1 apart.
 const SPACING: i64 = 10;
@@ -526,7 +435,7 @@ async fn pool_row(plan: &Plan, wanted: usize) -> PoolRow {
         .map(|_| {
             let next = next.clone();
             tokio::spawn(async move {
-                let mut api = Api::connect(addr).await;
+                let mut api = JsonApi::connect(addr).await;
                 loop {
                     if started.elapsed() > load_cap {
                         break;
@@ -571,7 +480,7 @@ async fn pool_row(plan: &Plan, wanted: usize) -> PoolRow {
 
     // Busy window: unmatchable arrivals at a steady rate, each call timed.
     let busy = cycle * plan.busy_cycles as u32;
-    let mut api = Api::connect(addr).await;
+    let mut api = JsonApi::connect(addr).await;
     let (c0, t0) = (daemon.cpu(), Instant::now());
     let every = Duration::from_secs_f64(1.0 / plan.arrivals_per_s as f64);
     let mut tick = tokio::time::interval(every);
@@ -587,7 +496,7 @@ async fn pool_row(plan: &Plan, wanted: usize) -> PoolRow {
         );
         k += 1;
         let s = Instant::now();
-        let (status, body) = api.send(&req).await;
+        let (status, body) = api.send_raw(&req).await;
         latencies.push(s.elapsed());
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     }
@@ -605,7 +514,7 @@ async fn pool_row(plan: &Plan, wanted: usize) -> PoolRow {
             ticket(&format!("pair{p}b"), skill).to_string().as_bytes(),
         );
         let t = Instant::now();
-        let (status, _) = api.send(&second).await;
+        let (status, _) = api.send_raw(&second).await;
         assert_eq!(status, 200);
         let describe = json!({"TicketIds": [format!("pair{p}b")]});
         let deadline = t + cycle * 5;
@@ -799,7 +708,7 @@ async fn heartbeat_under_load(plan: &Plan) {
             let (json_body, cbor_body) = (json_body.clone(), cbor_body.clone());
             let addr = daemon.api;
             spawner.spawn(async move {
-                let mut api = Api::connect(addr).await;
+                let mut api = JsonApi::connect(addr).await;
                 let req = if i % 2 == 0 {
                     api.json_request("DescribeMatchmaking", &json_body)
                 } else {
@@ -807,7 +716,7 @@ async fn heartbeat_under_load(plan: &Plan) {
                 };
                 while !stop.load(Ordering::Relaxed) {
                     let t = Instant::now();
-                    let (status, body) = api.send(&req).await;
+                    let (status, body) = api.send_raw(&req).await;
                     api_times.lock().push(t.elapsed());
                     assert_eq!(
                         status,
