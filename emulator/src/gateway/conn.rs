@@ -250,17 +250,60 @@ pub(crate) async fn serve<S>(
     finish(&mut ws, &ending, &mut shutdown).await;
 }
 
+/// How long one message may take to go out before the daemon gives up on the game server.
+///
+/// A send waits only once the daemon's send buffer and the game server's receive buffer are
+/// full: the game server has not read for a while. The SDKs read on a thread of their own,
+/// whatever the game's main thread and callbacks do (GO handles each message on its own
+/// goroutine, CPP calls back on detached threads: sdk-wire-protocol.md §1.4, §4.1), so a game
+/// server that does not take one message in this time has stopped: hung, SIGSTOPped, paused in
+/// a debugger, or its host is gone. With nothing else queued its outbox never overflows
+/// ([`MAX_OUTBOUND_QUEUE_BYTES`]), and without this bound its connection would wait on the send
+/// for ever.
+///
+/// The real service judges an unresponsive process by its health reports, which the SDKs send
+/// every 50–70 s (§6), and terminates one silent for too long
+/// (SERVER_PROCESS_TERMINATED_UNHEALTHY, gamelift-service-2.json EventCode); the core gives up
+/// on a silent one after its heartbeat timeout (180 s by default). Two heartbeat intervals
+/// here, then the reconnect grace of any lost connection (60 s by default), put the loss of a
+/// process stopped in the middle of a send at about those same 180 s; a process that reads
+/// again within the grace reconnects (the close is abnormal to its SDK, §1.8) and keeps its
+/// game session. A game server that reads, however slowly, is not cut off: even the largest
+/// message the daemon sends, a CreateGameSession push of a few MB at most (its matchmaker and
+/// game session data, escaped), takes 120 s only below about 20 KB/s.
+const SEND_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Sends `text`, unless the game server stops reading meanwhile: a send it does not take
 /// would wait for ever, and the pushes meant for it would pile up behind it
-/// ([`MAX_OUTBOUND_QUEUE_BYTES`]).
+/// ([`MAX_OUTBOUND_QUEUE_BYTES`]). A send that stays stuck with nothing behind it is given
+/// [`SEND_TIMEOUT`].
 async fn send<S>(ws: &mut WebSocketStream<S>, text: String, outbox: &Outbox) -> Result<(), Ending>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let len = text.len();
+    // `timeout` polls the send first: one that completes at once never starts the timer.
+    let sending = tokio::time::timeout(SEND_TIMEOUT, ws.send(Message::text(text)));
     tokio::select! {
-        sent = ws.send(Message::text(text)) => sent.map_err(|e| Ending::Lost(Some(e.to_string()))),
+        sent = sending => match sent {
+            Ok(sent) => sent.map_err(|e| Ending::Lost(Some(e.to_string()))),
+            Err(_) => Err(send_timed_out(len)),
+        },
         _ = outbox.overflowed() => Err(stopped_reading()),
     }
+}
+
+/// The end of a connection whose game server did not take a message of `len` bytes in
+/// [`SEND_TIMEOUT`]. It is then gone as any lost connection is: the core keeps the process
+/// for its reconnect grace.
+fn send_timed_out(len: usize) -> Ending {
+    Ending::Fail(close_frame(
+        CloseCode::Policy,
+        format!(
+            "the game server stopped reading: it did not take a {len}-byte message in {} s",
+            SEND_TIMEOUT.as_secs()
+        ),
+    ))
 }
 
 /// The end of a connection whose game server stopped reading it.
@@ -284,8 +327,8 @@ enum Ending {
     Close(CloseFrame),
     /// The daemon is stopping and closes every connection with this frame.
     Shutdown(CloseFrame),
-    /// The game server broke the protocol: the daemon closes with this frame, and cannot
-    /// read frames any more.
+    /// The game server broke the protocol or stopped reading: the daemon closes with this
+    /// frame, and cannot read frames any more.
     Fail(CloseFrame),
 }
 
@@ -526,5 +569,179 @@ mod log_tests {
         );
         assert!(!line.contains('\n'), "{line}");
         assert!(line.contains("x\\nINFO"), "{line}");
+    }
+}
+
+/// A game server that stops reading while the daemon has one message on its way, and one that
+/// reads slowly, over an in-memory pipe on tokio's paused clock (no wall-clock waits).
+#[cfg(test)]
+mod send_timeout_tests {
+    use super::*;
+    use playfield_core::{Clock, Core, CoreConfig, Event, Fleet, ManualClock};
+    use tokio::io::DuplexStream;
+    use tokio::task::JoinHandle;
+
+    /// Bytes the pipe holds each way: stands for the socket buffers of a game server that has
+    /// stopped reading, which a message larger than this fills.
+    const PIPE_BYTES: usize = 4096;
+
+    struct Connected {
+        shared: Arc<Shared>,
+        /// The connection's task (`serve`): it ends when the connection does.
+        task: JoinHandle<()>,
+        game_server: WebSocketStream<DuplexStream>,
+        /// Dropping it would tell the connection that the daemon is stopping.
+        _running: watch::Sender<bool>,
+    }
+
+    /// Process "p1" connected and ready (its ActivateServerProcess answered).
+    async fn ready_game_server() -> Connected {
+        let mut core = Core::new(CoreConfig::default());
+        core.register_fleet(Fleet {
+            id: "fleet-1".into(),
+            name: "t".into(),
+            locations: vec![],
+        })
+        .unwrap();
+        let shared = Arc::new(Shared::new(
+            core,
+            Arc::new(ManualClock::new()) as Arc<dyn Clock>,
+        ));
+        let (daemon_end, game_server_end) = tokio::io::duplex(PIPE_BYTES);
+        let (running, shutdown) = watch::channel(false);
+        let task = tokio::spawn(serve(
+            shared.clone(),
+            daemon_end,
+            shutdown,
+            Duration::from_secs(20),
+        ));
+        let url = "ws://localhost/?pID=p1&FleetId=fleet-1";
+        let (mut game_server, _) = tokio_tungstenite::client_async(url, game_server_end)
+            .await
+            .expect("WebSocket handshake");
+        let ready = r#"{"Action":"ActivateServerProcess","RequestId":"r-1","SdkVersion":"5.6.0","SdkLanguage":"Go","Port":7000}"#;
+        game_server.send(Message::text(ready)).await.unwrap();
+        match game_server.next().await {
+            Some(Ok(Message::Text(t))) => assert!(t.contains(r#""StatusCode":200"#), "{t}"),
+            other => panic!("expected the ActivateServerProcess reply, got {other:?}"),
+        }
+        Connected {
+            shared,
+            task,
+            game_server,
+            _running: running,
+        }
+    }
+
+    /// Pushes one RefreshConnection (sdk-wire-protocol.md §4.4) whose token is `token_bytes`
+    /// long: a message far larger than the pipe.
+    fn push_large_message(shared: &Shared, token_bytes: usize) {
+        shared
+            .execute(|core, _| {
+                core.refresh_connection("p1", "ws://localhost".into(), "t".repeat(token_bytes))
+            })
+            .expect("p1 is ready");
+    }
+
+    /// A hung or SIGSTOPped game server with one message on its way and nothing else queued:
+    /// its outbox never overflows, and the send used to wait for ever, so the connection was
+    /// never closed and the process never lost. Now the connection ends [`SEND_TIMEOUT`]
+    /// after the message, and the process is disconnected as after any lost connection (the
+    /// core keeps it for its reconnect grace).
+    #[tokio::test(start_paused = true)]
+    async fn a_game_server_that_stops_reading_during_one_send_is_disconnected() {
+        let c = ready_game_server().await;
+        let mut events = c.shared.subscribe();
+        let sent_at = tokio::time::Instant::now();
+        push_large_message(&c.shared, 64 * 1024);
+        // The game server reads nothing more; `c.game_server` stays open.
+        let waited = SEND_TIMEOUT + Duration::from_secs(30);
+        let ended = tokio::time::timeout(waited, c.task).await;
+        assert!(
+            ended.is_ok(),
+            "the connection still waits on its send {} s after it started",
+            waited.as_secs()
+        );
+        assert!(
+            sent_at.elapsed() >= SEND_TIMEOUT,
+            "ended after {:?}",
+            sent_at.elapsed()
+        );
+        let disconnected = std::iter::from_fn(|| events.try_recv().ok()).any(
+            |e| matches!(e, Event::ProcessDisconnected { ref pid, .. } if pid.as_str() == "p1"),
+        );
+        assert!(disconnected, "the core was not told the connection is gone");
+        let connections = c
+            .shared
+            .read(|core| core.process("p1").map(|p| p.connections.len()));
+        assert_eq!(connections, Some(0), "p1 is kept, without a connection");
+        drop(c.game_server);
+    }
+
+    /// A game server that reads, however slowly, gets its message whole: a large reply (a
+    /// DescribePlayerSessions page) or push goes through the same send, and one that takes
+    /// 90 s to go out at 1 KiB a second does not end the connection.
+    #[tokio::test(start_paused = true)]
+    async fn a_game_server_that_reads_slowly_gets_a_large_message_whole() {
+        let mut c = ready_game_server().await;
+        let token_bytes = 90 * 1024;
+        let sent_at = tokio::time::Instant::now();
+        push_large_message(&c.shared, token_bytes);
+        let raw = c.game_server.get_mut();
+        // A text frame with a 64-bit length (RFC 6455 §5.2), read 1 KiB at a time.
+        let mut frame = Vec::new();
+        let mut chunk = [0u8; 1024];
+        while frame.len() < 10 || frame.len() < 10 + frame_len(&frame) {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let n = raw.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "the connection ended after {} bytes", frame.len());
+            frame.extend_from_slice(&chunk[..n]);
+        }
+        assert!(
+            sent_at.elapsed() > Duration::from_secs(80),
+            "{:?}",
+            sent_at.elapsed()
+        );
+        let text = std::str::from_utf8(&frame[10..]).unwrap();
+        assert!(
+            text.contains(r#""Action":"RefreshConnection""#),
+            "{}",
+            &text[..80]
+        );
+        assert!(text.contains(&"t".repeat(token_bytes)));
+        assert!(!c.task.is_finished(), "the connection ended");
+        // And the connection still serves requests.
+        let beat = r#"{"Action":"HeartbeatServerProcess","RequestId":"r-2","HealthStatus":true}"#;
+        c.game_server.send(Message::text(beat)).await.unwrap();
+        match c.game_server.next().await {
+            Some(Ok(Message::Text(t))) => assert!(t.contains(r#""StatusCode":200"#), "{t}"),
+            other => panic!("expected the heartbeat's reply, got {other:?}"),
+        }
+    }
+
+    /// The payload length of a server frame (unmasked) whose header says it is 64-bit.
+    fn frame_len(frame: &[u8]) -> usize {
+        assert_eq!(
+            frame[..2],
+            [0x81, 127],
+            "one unfragmented text frame over 64 KiB"
+        );
+        u64::from_be_bytes(frame[2..10].try_into().unwrap()) as usize
+    }
+
+    /// The reason names the cause in full: it is not cut to the 123 bytes of a Close frame.
+    #[test]
+    fn the_send_timeout_close_reason_fits_a_close_frame() {
+        let Ending::Fail(frame) = send_timed_out(usize::MAX) else {
+            panic!("a failed connection");
+        };
+        assert_eq!(frame.code, CloseCode::Policy);
+        assert!(
+            frame
+                .reason
+                .ends_with(&format!("in {} s", SEND_TIMEOUT.as_secs())),
+            "{}",
+            frame.reason
+        );
     }
 }
