@@ -12,9 +12,19 @@ use std::time::Duration;
 /// otherwise, the panic saying the daemon kept running on a configuration `whose ...`); gives
 /// its status and output, stdout then stderr, as text.
 fn serve_expecting_exit(file: &Path, whose: &str) -> (Output, String, String) {
+    serve_with_flags_expecting_exit(file, &[], whose)
+}
+
+/// [`serve_expecting_exit`] with more `serve` arguments after `--config <file>`.
+fn serve_with_flags_expecting_exit(
+    file: &Path,
+    flags: &[&str],
+    whose: &str,
+) -> (Output, String, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_playfield"))
         .args(["serve", "--config"])
         .arg(file)
+        .args(flags)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -96,6 +106,47 @@ fn an_invalid_rule_set_is_a_located_error_before_anything_listens() {
     );
     // The configuration naming the rule set does not add an error of its own.
     assert!(!stderr.contains("matchmaking_configurations"), "{stderr}");
+    for listening in ["listening", "service API", "game servers"] {
+        assert!(
+            !stdout.contains(listening) && !stderr.contains(listening),
+            "{stdout}{stderr}"
+        );
+    }
+}
+
+/// `--ws-listen` replaces the file's `listen.ws`, so a fleet's `port_range` holding the flag's
+/// port is refused when the file loads, the error naming the flag, before anything listens:
+/// otherwise a game server would be given the port the daemon's own listener holds.
+#[test]
+fn a_listen_flag_inside_a_port_range_is_refused_naming_the_flag() {
+    let dir = std::env::temp_dir().join(format!("playfield-cli-listen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("playfield.toml");
+    std::fs::write(
+        &file,
+        "[listen]\napi = \"127.0.0.1:0\"\nws = \"127.0.0.1:0\"\nwss = \"127.0.0.1:0\"\n\n[[fleets]]\nid = \"fleet-x\"\nname = \"x\"\n[fleets.launch]\nexecutable = \"/bin/sh\"\narguments = [\"-c\", \"sleep 30\", \"{port}\"]\nport_range = [7000, 7099]\n",
+    )
+    .unwrap();
+    let (out, stdout, stderr) = serve_with_flags_expecting_exit(
+        &file,
+        &["--ws-listen", "127.0.0.1:7005"],
+        "whose port_range holds the --ws-listen port",
+    );
+    assert!(!out.status.success(), "{stdout}{stderr}");
+    let expected = format!(
+        "{}:12:14: fleets[0].launch.port_range: fleet \"x\"'s port_range [7000, 7099] (line 12) \
+         holds a port the daemon listens on itself (--ws-listen 127.0.0.1:7005 on the command line)",
+        file.display()
+    );
+    assert!(
+        stderr.contains(&expected),
+        "wanted {expected:?} in\n{stderr}"
+    );
+    assert!(
+        stderr.contains("give --ws-listen a port outside [7000, 7099]"),
+        "{stderr}"
+    );
     for listening in ["listening", "service API", "game servers"] {
         assert!(
             !stdout.contains(listening) && !stderr.contains(listening),

@@ -20,6 +20,10 @@
  *   GAMELIFT_SDK_FLEET_ID=fleet-1 GAMELIFT_SDK_HOST_ID=local \
  *   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_c --port 7777 --session-seconds 5
  *
+ * --player-latency-ms (50 by default) is the latency the backfill request reports for each
+ * player still in the game: a rule set with a latency rule refuses a backfill whose players
+ * report none. A real server measures its players; this sample has none to measure.
+ *
  * The match "plays" until a game session update arrives (the backfill's outcome) or
  * session-seconds pass, whichever is first. Every line it prints starts with a fixed word so
  * tests can follow it.
@@ -172,15 +176,39 @@ static void remove_player(PlayfieldSdk sdk, Player *player) {
     free(player->player_session_id);
 }
 
+/* The region of an ARN (arn:aws:gamelift:<region>::gamesession/...) into `out`; "" when
+ * `arn` is not one. */
+static void arn_region(const char *arn, char *out, size_t size) {
+    out[0] = '\0';
+    const char *start = arn;
+    for (int field = 0; field < 3 && start; field++) {
+        start = strchr(start, ':');
+        if (start) start++;
+    }
+    const char *end = start ? strchr(start, ':') : NULL;
+    if (end && (size_t)(end - start) < size) {
+        memcpy(out, start, (size_t)(end - start));
+        out[end - start] = '\0';
+    }
+}
+
 /* Asks FlexMatch for a replacement for `left`, sending every matched player still here with
- * their team and attributes (passed straight from the matchmaker data). Returns the ticket
- * (free it with playfield_string_free) or NULL. */
-static char *request_backfill(PlayfieldSdk sdk, const PlayfieldGameSession *gs, const char *left) {
+ * their team and attributes (passed straight from the matchmaker data) and their latency.
+ * Returns the ticket (free it with playfield_string_free) or NULL. */
+static char *request_backfill(PlayfieldSdk sdk, const PlayfieldGameSession *gs, const char *left,
+                              int32_t latency_ms) {
     const PlayfieldMatchmakerData *md = gs->matchmaker_data;
     if (!md || md->matchmaking_configuration_arn[0] == '\0') {
         printf("backfill: not a FlexMatch game session, nothing to request\n");
         return NULL;
     }
+    /* Guide 002 line 2389: a backfill gives each player's latency only for the region the
+     * game session is in, read from its ARN. The matchmaker data carries no latencies; a real
+     * server would report what it measured for each player, this one reports latency_ms for
+     * every player. */
+    char region[64];
+    arn_region(gs->game_session_id, region, sizeof region);
+    PlayfieldLatency latency = {region, latency_ms};
     PlayfieldPlayer players[MAX_PLAYERS];
     size_t count = 0;
     for (size_t t = 0; t < md->team_count; t++) {
@@ -193,6 +221,10 @@ static char *request_backfill(PlayfieldSdk sdk, const PlayfieldGameSession *gs, 
             out->team = md->teams[t].name;
             out->attributes = mp->attributes;
             out->attribute_count = mp->attribute_count;
+            if (region[0] != '\0') {
+                out->latencies = &latency;
+                out->latency_count = 1;
+            }
         }
     }
     if (count == 0) {
@@ -226,7 +258,8 @@ static void print_update(const PlayfieldEvent *ev) {
 }
 
 /* Hosts one game session, until it is over or the process is told to end. */
-static void host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session_seconds) {
+static void host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double session_seconds,
+                 int32_t latency_ms) {
     PlayfieldError err = {0};
     printf("game session started: %s name '%s' max players %d\n", gs->game_session_id, gs->name,
            (int)gs->maximum_player_session_count);
@@ -248,7 +281,7 @@ static void host(PlayfieldSdk sdk, const PlayfieldGameSession *gs, double sessio
         Player *left = &players[--count];
         char *left_id = copy(left->player_id);
         remove_player(sdk, left);
-        ticket = request_backfill(sdk, gs, left_id);
+        ticket = request_backfill(sdk, gs, left_id, latency_ms);
         free(left_id);
     }
 
@@ -296,7 +329,7 @@ static bool healthy(void *user_data) {
 }
 
 static int usage(const char *program) {
-    fprintf(stderr, "usage: %s [--port N] [--session-seconds S]\n", program);
+    fprintf(stderr, "usage: %s [--port N] [--session-seconds S] [--player-latency-ms MS]\n", program);
     return 2;
 }
 
@@ -304,16 +337,23 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     int port = 7777;
     double session_seconds = 5.0;
+    int latency_ms = 50;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
             port = atoi(argv[++i]);
         else if (strcmp(argv[i], "--session-seconds") == 0 && i + 1 < argc)
             session_seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--player-latency-ms") == 0 && i + 1 < argc)
+            latency_ms = atoi(argv[++i]);
         else
             return usage(argv[0]);
     }
     if (port < 1 || port > 65535) {
         fprintf(stderr, "--port: not a port number (1 to 65535)\n");
+        return usage(argv[0]);
+    }
+    if (latency_ms < 0) {
+        fprintf(stderr, "--player-latency-ms: not a number of milliseconds (0 or more)\n");
         return usage(argv[0]);
     }
     PlayfieldError err = {0};
@@ -366,7 +406,7 @@ int main(int argc, char **argv) {
         }
         switch (ev->kind) {
         case PLAYFIELD_EVENT_START_GAME_SESSION:
-            host(sdk, &ev->game_session, session_seconds);
+            host(sdk, &ev->game_session, session_seconds, latency_ms);
             done = 1; /* the next game session goes to a fresh process */
             break;
         case PLAYFIELD_EVENT_UPDATE_GAME_SESSION: print_update(ev); break;

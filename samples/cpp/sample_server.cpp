@@ -21,6 +21,10 @@
 //   GAMELIFT_SDK_FLEET_ID=fleet-1 GAMELIFT_SDK_HOST_ID=local
 //   GAMELIFT_SDK_PROCESS_ID=ManagedResource ./sample_server_cpp --port 7777 --session-seconds 5
 //   (the variables in the environment of the command)
+//
+// --player-latency-ms (50 by default) is the latency the backfill request reports for each
+// player still in the game: a rule set with a latency rule refuses a backfill whose players
+// report none. A real server measures its players; this sample has none to measure.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -178,13 +182,31 @@ void remove_player(playfield::Sdk& sdk, const Player& player) {
         std::printf("error: remove_player_session: %s\n", s.message.c_str());
 }
 
-// Requests a replacement for `left`; returns the ticket ID, or "" when there is none.
+// The region of an ARN (arn:aws:gamelift:<region>::gamesession/...); "" when it is not one.
+std::string arn_region(const std::string& arn) {
+    size_t start = 0;
+    for (int field = 0; field < 3 && start != std::string::npos; field++) {
+        start = arn.find(':', start);
+        if (start != std::string::npos) start++;
+    }
+    const size_t end = start == std::string::npos ? start : arn.find(':', start);
+    return end == std::string::npos ? "" : arn.substr(start, end - start);
+}
+
+// Requests a replacement for `left`, sending every matched player still here with their team
+// and attributes (straight from the matchmaker data) and their latency; returns the ticket ID,
+// or "" when there is none.
 std::string request_backfill(playfield::Sdk& sdk, const std::string& game_session_id,
-                             const PlayfieldMatchmakerData* md, const std::string& left) {
+                             const PlayfieldMatchmakerData* md, const std::string& left, int32_t latency_ms) {
     if (!md || md->matchmaking_configuration_arn[0] == '\0') {
         std::printf("backfill: not a FlexMatch game session, nothing to request\n");
         return "";
     }
+    // Guide 002 line 2389: a backfill gives each player's latency only for the region the game
+    // session is in, read from its ARN. The matchmaker data carries no latencies; a real server
+    // would report what it measured for each player, this one reports latency_ms for every one.
+    const std::string region = arn_region(game_session_id);
+    const PlayfieldLatency latency{region.c_str(), latency_ms};
     std::vector<PlayfieldPlayer> players;
     for (size_t t = 0; t < md->team_count; t++) {
         for (size_t p = 0; p < md->teams[t].player_count; p++) {
@@ -195,6 +217,10 @@ std::string request_backfill(playfield::Sdk& sdk, const std::string& game_sessio
             out.team = md->teams[t].name;
             out.attributes = mp.attributes;
             out.attribute_count = mp.attribute_count;
+            if (!region.empty()) {
+                out.latencies = &latency;
+                out.latency_count = 1;
+            }
             players.push_back(out);
         }
     }
@@ -220,7 +246,7 @@ std::string request_backfill(playfield::Sdk& sdk, const std::string& game_sessio
 }  // namespace
 
 int usage(const char* program) {
-    std::fprintf(stderr, "usage: %s [--port N] [--session-seconds S]\n", program);
+    std::fprintf(stderr, "usage: %s [--port N] [--session-seconds S] [--player-latency-ms MS]\n", program);
     return 2;
 }
 
@@ -228,17 +254,24 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     int port = 7777;
     std::chrono::duration<double> session_time(5.0);
+    int latency_ms = 50;
     for (int i = 1; i < argc; i++) {
         const std::string arg = argv[i];
         if (arg == "--port" && i + 1 < argc)
             port = std::atoi(argv[++i]);
         else if (arg == "--session-seconds" && i + 1 < argc)
             session_time = std::chrono::duration<double>(std::atof(argv[++i]));
+        else if (arg == "--player-latency-ms" && i + 1 < argc)
+            latency_ms = std::atoi(argv[++i]);
         else
             return usage(argv[0]);
     }
     if (port < 1 || port > 65535) {
         std::fprintf(stderr, "--port: not a port number (1 to 65535)\n");
+        return usage(argv[0]);
+    }
+    if (latency_ms < 0) {
+        std::fprintf(stderr, "--player-latency-ms: not a number of milliseconds (0 or more)\n");
         return usage(argv[0]);
     }
     std::signal(SIGINT, on_signal);
@@ -316,7 +349,7 @@ int main(int argc, char** argv) {
             Player left = players.back();
             players.pop_back();
             remove_player(sdk, left);
-            ticket = request_backfill(sdk, game_session_id, md, left.player_id);
+            ticket = request_backfill(sdk, game_session_id, md, left.player_id, latency_ms);
         }
 
         std::printf("playing\n");

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::Config;
+use crate::config::{Config, ListenFlags};
 use crate::events::{DeliveryConfig, SnsPending};
 use crate::launcher::{Launcher, LauncherSettings, RestartPolicy};
 use crate::wiring::server::{Daemon, DaemonConfig};
@@ -147,10 +147,18 @@ fn validate_rule_sets(files: &[PathBuf], json: bool) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let config = match &args.config {
-        Some(path) => Config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?,
-        None => Config::embedded_default(),
+    // The listen flags replace the file's addresses before the file is checked: a fleet's
+    // port_range must not hold a port the daemon really listens on.
+    let flags = ListenFlags {
+        api: args.api_listen,
+        ws: args.ws_listen,
+        wss: args.wss_listen,
     };
+    let config = match &args.config {
+        Some(path) => Config::load(path, flags),
+        None => Config::embedded(flags),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let daemon_config = daemon_config(&args, &config);
     let generates_certificate = daemon_config.tls_files.is_none();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -235,14 +243,14 @@ fn daemon_config(args: &ServeArgs, config: &Config) -> DaemonConfig {
         _ => config.tls.as_ref().map(|t| (t.cert.clone(), t.key.clone())),
     };
     DaemonConfig {
-        api_listen: Some(args.api_listen.unwrap_or(config.listen.api)),
+        api_listen: Some(config.listen.api),
         api_access_keys: if config.auth.required {
             config.auth.access_keys.clone()
         } else {
             Vec::new()
         },
-        ws_listen: Some(args.ws_listen.unwrap_or(config.listen.ws)),
-        wss_listen: Some(args.wss_listen.unwrap_or(config.listen.wss)),
+        ws_listen: Some(config.listen.ws),
+        wss_listen: Some(config.listen.wss),
         tls_files,
         core: CoreConfig {
             region: config.region.clone(),

@@ -39,6 +39,8 @@ pub struct Config {
     pub region: String,
     /// The 12-digit account id used in ARNs and events.
     pub(crate) account_id: String,
+    /// Where the daemon listens: the file's `[listen]`, each address given on the command
+    /// line ([`ListenFlags`]) in place of the file's.
     pub(crate) listen: Listen,
     /// PEM files for the wss:// listener; `None` makes the daemon generate a self-signed pair.
     pub(crate) tls: Option<TlsFiles>,
@@ -68,6 +70,20 @@ pub(crate) struct Listen {
     pub(crate) ws: SocketAddr,
     /// Game servers over TLS (the official C++ SDK always uses TLS).
     pub(crate) wss: SocketAddr,
+}
+
+/// The listen addresses `playfield serve` takes on its command line (`--api-listen`,
+/// `--ws-listen`, `--wss-listen`). Each one given replaces the file's `[listen]` value before
+/// the file is checked, so that a fleet's `port_range` is checked against the ports the daemon
+/// really listens on, and an error names the flag the port came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListenFlags {
+    /// `--api-listen`: the service API listener.
+    pub api: Option<SocketAddr>,
+    /// `--ws-listen`: the plain WebSocket listener for game servers.
+    pub ws: Option<SocketAddr>,
+    /// `--wss-listen`: the TLS WebSocket listener for game servers.
+    pub wss: Option<SocketAddr>,
 }
 
 /// A certificate and key in PEM files.
@@ -197,21 +213,29 @@ pub struct NotificationTarget {
 }
 
 impl Config {
-    /// The configuration used when `playfield serve` is given no file.
+    /// The configuration used when `playfield serve` is given no file (and no listen flags).
+    #[cfg(test)]
     pub(crate) fn embedded_default() -> Config {
-        Config::from_toml_str(EMBEDDED_DEFAULT, Path::new("<embedded default>"))
+        Config::embedded(ListenFlags::default())
             .expect("the embedded default configuration is valid (tested)")
+    }
+
+    /// The configuration used when `playfield serve` is given no file, with the command
+    /// line's listen addresses applied.
+    pub(crate) fn embedded(flags: ListenFlags) -> Result<Config, ConfigErrors> {
+        Config::from_toml_str_with(EMBEDDED_DEFAULT, Path::new("<embedded default>"), flags)
     }
 
     /// Reads and checks a configuration file. Relative paths inside it (rule set files,
     /// executables, TLS files) are taken relative to the file's own directory; a launch
     /// executable may name environment variables (`${CARGO_TARGET_DIR:-../../target}`) and
-    /// must exist (an error naming the file, the fleet and the path).
-    pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    /// must exist (an error naming the file, the fleet and the path). The listen addresses
+    /// given in `flags` replace the file's before it is checked.
+    pub fn load(path: &Path, flags: ListenFlags) -> Result<Config, ConfigErrors> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigErrors::single(ConfigError::io(path, format!("cannot read the file: {e}")))
         })?;
-        let config = Config::from_toml_str(&text, path)?;
+        let config = Config::from_toml_str_with(&text, path, flags)?;
         launch_paths::check_executables(&config, path, &text)?;
         Ok(config)
     }
@@ -219,9 +243,18 @@ impl Config {
     /// Checks a configuration given as text; `path` names it in errors and anchors relative
     /// paths.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
+        Config::from_toml_str_with(text, path, ListenFlags::default())
+    }
+
+    /// [`Config::from_toml_str`] with the command line's listen addresses applied.
+    pub(crate) fn from_toml_str_with(
+        text: &str,
+        path: &Path,
+        flags: ListenFlags,
+    ) -> Result<Config, ConfigErrors> {
         let raw: raw::RawConfig = toml::from_str(text)
             .map_err(|e| ConfigErrors::single(ConfigError::from_toml(path, text, &e)))?;
-        resolve::resolve(raw, path, text)
+        resolve::resolve(raw, path, text, flags)
     }
 
     /// The ARN of a matchmaking configuration, as events and the API show it.

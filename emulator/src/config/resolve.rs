@@ -58,14 +58,19 @@ fn relative_to(file: &Path, written: &str) -> PathBuf {
         .unwrap_or_else(|| p.to_owned())
 }
 
-pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config, ConfigErrors> {
+pub(crate) fn resolve(
+    raw: RawConfig,
+    file: &Path,
+    text: &str,
+    flags: ListenFlags,
+) -> Result<Config, ConfigErrors> {
     let mut c = Checker {
         file,
         text,
         errors: Vec::new(),
     };
 
-    let listen = resolve_listen(&mut c, &raw.listen);
+    let listen = resolve_listen(&mut c, &raw.listen, flags);
     let account = raw.account_id.get_ref();
     if account.len() != 12 || !account.chars().all(|ch| ch.is_ascii_digit()) {
         c.error(raw.account_id.span(), "account_id", "must be 12 digits");
@@ -95,7 +100,7 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
     let matchmaking_cycle_millis = *cycle.get_ref();
 
     let fleets = resolve_fleets(&mut c, &raw.fleets);
-    check_port_ranges(&mut c, &raw.fleets, &fleets, &raw.listen, &listen);
+    check_port_ranges(&mut c, &raw.fleets, &fleets, &raw.listen, flags, &listen);
     let targets = resolve_targets(&mut c, &raw.notification_targets);
     let target_names: HashSet<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let queues = resolve_queues(&mut c, &raw.queues, &fleets, &target_names);
@@ -132,7 +137,9 @@ pub(crate) fn resolve(raw: RawConfig, file: &Path, text: &str) -> Result<Config,
     })
 }
 
-fn resolve_listen(c: &mut Checker, raw: &RawListen) -> Listen {
+/// The addresses the daemon listens on: the file's, each one given on the command line in
+/// place of the file's (a file value that is not an address is reported all the same).
+fn resolve_listen(c: &mut Checker, raw: &RawListen, flags: ListenFlags) -> Listen {
     let mut addr = |s: &Spanned<String>, key: &str, default: SocketAddr| {
         s.get_ref().parse::<SocketAddr>().unwrap_or_else(|e| {
             c.error(
@@ -147,10 +154,15 @@ fn resolve_listen(c: &mut Checker, raw: &RawListen) -> Listen {
         })
     };
     let fallback: SocketAddr = ([127, 0, 0, 1], 0).into();
-    Listen {
+    let file = Listen {
         api: addr(&raw.api, "api", fallback),
         ws: addr(&raw.ws, "ws", fallback),
         wss: addr(&raw.wss, "wss", fallback),
+    };
+    Listen {
+        api: flags.api.unwrap_or(file.api),
+        ws: flags.ws.unwrap_or(file.ws),
+        wss: flags.wss.unwrap_or(file.wss),
     }
 }
 
@@ -352,13 +364,15 @@ impl PortRange<'_> {
 
 /// Every launched process gets its own port (issue 17 item 6), so the `port_range`s of the
 /// fleets that pass `{port}` to their processes must not overlap each other, nor hold a port
-/// the daemon listens on itself. Each problem is reported at the later fleet's range, naming
-/// the other fleet (or listener) and a range that would fit.
+/// the daemon listens on itself (`listen`, the file's addresses with the command line's
+/// `flags` applied). Each problem is reported at the later fleet's range, naming the other
+/// fleet (or the listener, and the flag or line it comes from) and a range that would fit.
 fn check_port_ranges(
     c: &mut Checker,
     raw: &[RawFleet],
     fleets: &[Fleet],
     raw_listen: &RawListen,
+    flags: ListenFlags,
     listen: &Listen,
 ) {
     let mut ranges: Vec<PortRange> = Vec::new();
@@ -391,10 +405,12 @@ fn check_port_ranges(
         });
     }
     let highest = ranges.iter().map(|r| r.last).max().unwrap_or(0);
+    // Each listener: its name, where the file writes it, whether a flag overrides it, and
+    // the address the daemon listens on.
     let listeners = [
-        ("api", &raw_listen.api, listen.api),
-        ("ws", &raw_listen.ws, listen.ws),
-        ("wss", &raw_listen.wss, listen.wss),
+        ("api", &raw_listen.api, flags.api.is_some(), listen.api),
+        ("ws", &raw_listen.ws, flags.ws.is_some(), listen.ws),
+        ("wss", &raw_listen.wss, flags.wss.is_some(), listen.wss),
     ];
     for (j, later) in ranges.iter().enumerate() {
         // A range of the same size above every other one: always free of the fleets.
@@ -424,29 +440,60 @@ fn check_port_ranges(
                 c.error(later.span.clone(), later.key.clone(), message);
             }
         }
-        let held: Vec<String> = listeners
+        let held: Vec<_> = listeners
             .iter()
-            .filter(|(_, _, addr)| addr.port() != 0 && later.contains(addr.port()))
-            .map(|(name, raw_addr, addr)| {
-                let at = if raw_addr.span().end > 0 {
-                    format!("line {}", c.line(raw_addr.span().start))
-                } else {
-                    "the default".to_owned()
-                };
-                format!("listen.{name} = {addr}, {at}")
-            })
+            .filter(|(.., addr)| addr.port() != 0 && later.contains(addr.port()))
             .collect();
         if !held.is_empty() {
-            let change = if later.written {
-                format!("the range ({suggestion})")
+            let described: Vec<String> = held
+                .iter()
+                .map(|(name, raw_addr, flag, addr)| {
+                    if *flag {
+                        format!("--{name}-listen {addr} on the command line")
+                    } else if raw_addr.span().end > 0 {
+                        let line = c.line(raw_addr.span().start);
+                        format!("listen.{name} = {addr}, line {line}")
+                    } else {
+                        format!("listen.{name} = {addr}, the default")
+                    }
+                })
+                .collect();
+            let given: Vec<String> = held
+                .iter()
+                .filter(|(_, _, flag, _)| *flag)
+                .map(|(name, ..)| format!("--{name}-listen"))
+                .collect();
+            let change = if given.is_empty() {
+                if later.written {
+                    format!("move the listener or the range ({suggestion})")
+                } else {
+                    format!("move the listener or give the fleet a port_range ({suggestion})")
+                }
             } else {
-                format!("give the fleet a port_range ({suggestion})")
+                // The flag is what the user just typed: say which one to change, and to what.
+                let range = if later.written {
+                    format!("move the range ({suggestion})")
+                } else {
+                    format!("give the fleet a port_range ({suggestion})")
+                };
+                let also_file = if given.len() < held.len() {
+                    ", move the listener in the file"
+                } else {
+                    ""
+                };
+                format!(
+                    "give {} {} outside [{}, {}]{also_file} or {range}",
+                    given.join(" and "),
+                    if given.len() == 1 { "a port" } else { "ports" },
+                    later.first,
+                    later.last,
+                )
             };
             let message = format!(
-                "{} holds {} the daemon listens on itself ({}): a game server given one could not use it; move the listener or {change}",
+                "{} holds {} the daemon listens on itself ({}): a game server given one could not use it; {change}",
                 later.describe(c),
                 if held.len() == 1 { "a port" } else { "ports" },
-                held.join("; "),
+                described.join("; "),
             );
             c.error(later.span.clone(), later.key.clone(), message);
         }

@@ -285,7 +285,7 @@ fn rule_set_path_is_relative_to_the_file() {
     std::fs::write(dir.join("rules/x.json"), X_JSON).unwrap();
     let file = dir.join("playfield.toml");
     std::fs::write(&file, BASE.replace(RULE_SET, "path = \"rules/x.json\"")).unwrap();
-    let c = Config::load(&file).unwrap();
+    let c = Config::load(&file, ListenFlags::default()).unwrap();
     assert_eq!(c.rule_sets[0].body, X_JSON);
     assert_eq!(
         c.rule_sets[0].source.as_deref(),
@@ -296,7 +296,7 @@ fn rule_set_path_is_relative_to_the_file() {
 
 #[test]
 fn unreadable_file_is_named() {
-    let e = Config::load(Path::new("/no/such/playfield.toml")).unwrap_err();
+    let e = Config::load(Path::new("/no/such/playfield.toml"), ListenFlags::default()).unwrap_err();
     assert!(
         e.to_string()
             .starts_with("/no/such/playfield.toml: cannot read the file"),
@@ -604,6 +604,86 @@ fn a_port_range_holding_a_listen_port_is_refused() {
         e[0].message.contains("listen.ws = 127.0.0.1:9081, line 3"),
         "{}",
         e[0]
+    );
+}
+
+/// `playfield serve --ws-listen` (and `--api-listen`, `--wss-listen`) replace the file's
+/// `[listen]`: the range check sees the address the daemon will really listen on, and the
+/// error names the flag, not the file's value the flag replaced.
+#[test]
+fn a_port_range_holding_a_listen_flags_port_is_refused_naming_the_flag() {
+    let text = format!(
+        "[listen]\napi = \"127.0.0.1:0\"\nws = \"127.0.0.1:0\"\nwss = \"127.0.0.1:0\"\n{}",
+        BASE.replace(
+            "name = \"a\"\n",
+            "name = \"x\"\n[fleets.launch]\nexecutable = \"/bin/sh\"\narguments = [\"{port}\"]\nport_range = [7000, 7099]\n",
+        )
+    );
+    let with = |text: &str, flags: ListenFlags| {
+        Config::from_toml_str_with(text, Path::new("playfield.toml"), flags)
+    };
+    load(&text).unwrap_or_else(|e| panic!("the file alone is fine: {e}"));
+    let ws = "127.0.0.1:7005".parse().unwrap();
+    let e = with(
+        &text,
+        ListenFlags {
+            ws: Some(ws),
+            ..ListenFlags::default()
+        },
+    )
+    .expect_err("--ws-listen inside the fleet's range")
+    .0;
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].key, "fleets[0].launch.port_range");
+    assert_eq!(e[0].line, 12, "at the fleet's range: {}", e[0]);
+    assert_eq!(
+        e[0].message,
+        "fleet \"x\"'s port_range [7000, 7099] (line 12) holds a port the daemon listens on \
+         itself (--ws-listen 127.0.0.1:7005 on the command line): a game server given one could \
+         not use it; give --ws-listen a port outside [7000, 7099] or move the range \
+         (e.g. port_range = [7100, 7199])"
+    );
+
+    // Two flags in the range, and a file value beside them.
+    let in_file = text.replace("api = \"127.0.0.1:0\"", "api = \"127.0.0.1:7001\"");
+    let e = with(
+        &in_file,
+        ListenFlags {
+            ws: Some(ws),
+            wss: Some("127.0.0.1:7006".parse().unwrap()),
+            api: None,
+        },
+    )
+    .expect_err("three listeners inside the fleet's range")
+    .0;
+    assert_eq!(e.len(), 1, "{e:?}");
+    for part in [
+        "holds ports the daemon listens on itself (listen.api = 127.0.0.1:7001, line 2; \
+         --ws-listen 127.0.0.1:7005 on the command line; --wss-listen 127.0.0.1:7006 on the command line)",
+        "give --ws-listen and --wss-listen ports outside [7000, 7099], move the listener in the file \
+         or move the range (e.g. port_range = [7100, 7199])",
+    ] {
+        assert!(e[0].message.contains(part), "{part:?} missing in {}", e[0]);
+    }
+
+    // A flag that moves a listener out of the range clears the file's clash, and the daemon
+    // listens where the flags say.
+    let clash = text.replace("ws = \"127.0.0.1:0\"", "ws = \"127.0.0.1:7005\"");
+    errors(&clash);
+    let api = "127.0.0.1:9999".parse().unwrap();
+    let ws = "127.0.0.1:9998".parse().unwrap();
+    let c = with(
+        &clash,
+        ListenFlags {
+            api: Some(api),
+            ws: Some(ws),
+            wss: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("--ws-listen moves the listener out of the range: {e}"));
+    assert_eq!(
+        (c.listen.api, c.listen.ws, c.listen.wss),
+        (api, ws, "127.0.0.1:0".parse().unwrap())
     );
 }
 

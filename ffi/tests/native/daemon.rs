@@ -75,8 +75,20 @@ pub fn matchmaker_data(extra_player: bool) -> MatchmakerData {
     }
 }
 
+/// Whether the rule set of the [`MATCHMAKER`] has a latency rule. With one, a backfill request
+/// whose players report no latency is refused (guide 002 line 2389: a backfill gives each
+/// player's latency for the game session's region).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LatencyRule {
+    /// `{"type": "latency", "maxLatency": 100}`: the samples' backfills must report latencies.
+    Yes,
+    /// No latency rule: a backfill without latencies is accepted.
+    No,
+}
+
 /// The matchmaker the samples' backfill requests go to: configuration `Duel` (the one the
-/// matchmaker data names), two teams of up to two, placing onto [`FLEET`].
+/// matchmaker data names), two teams of up to two, placing onto [`FLEET`]; its `"rules"` are
+/// filled in by [`LatencyRule`].
 const MATCHMAKER: &str = r#"
 [[fleets]]
 id = "fleet-test"
@@ -97,7 +109,8 @@ body = '''{
     {"name": "ranks", "type": "string_number_map", "default": {}}
   ],
   "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
-            {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]
+            {"name": "blue", "minPlayers": 1, "maxPlayers": 2}],
+  "rules": []
 }'''
 
 [[matchmaking_configurations]]
@@ -236,7 +249,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// A daemon on a manual clock with [`FLEET`] and the [`MATCHMAKER`], game servers on a plain
 /// WebSocket listener on a free loopback port.
-fn start_daemon(runtime: &tokio::runtime::Runtime) -> DaemonHandle {
+fn start_daemon(runtime: &tokio::runtime::Runtime, latency: LatencyRule) -> DaemonHandle {
     let clock = Arc::new(ManualClock::new());
     let daemon = runtime
         .block_on(Daemon::start(
@@ -260,7 +273,14 @@ fn start_daemon(runtime: &tokio::runtime::Runtime) -> DaemonHandle {
             clock.clone() as Arc<dyn Clock>,
         ))
         .expect("daemon starts on loopback");
-    let matchmaker = Config::from_toml_str(MATCHMAKER, Path::new("ffi-test.toml"))
+    let matchmaker = match latency {
+        LatencyRule::Yes => MATCHMAKER.replace(
+            r#""rules": []"#,
+            r#""rules": [{"name": "ping", "type": "latency", "maxLatency": 100}]"#,
+        ),
+        LatencyRule::No => MATCHMAKER.to_owned(),
+    };
+    let matchmaker = Config::from_toml_str(&matchmaker, Path::new("ffi-test.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     daemon
         .execute(|core, now| core.apply_matchmaking_config(now, &matchmaker.matchmaking_setup()))
@@ -289,7 +309,7 @@ fn sdk_environment(daemon: &DaemonHandle, pid: &str) -> [(&'static str, String);
 /// Returns the port it reported in ProcessReady.
 pub fn run_until_sigterm(command: &[&str], pid: &str) -> Option<u16> {
     let runtime = runtime();
-    let daemon = start_daemon(&runtime);
+    let daemon = start_daemon(&runtime, LatencyRule::No);
     let mut sample = Sample::start(command, &sdk_environment(&daemon, pid));
     sample.expect("process ready");
     wait_until(&daemon, &mut sample, "the process is ready", |c| {
@@ -336,7 +356,7 @@ pub fn run_until_sigterm(command: &[&str], pid: &str) -> Option<u16> {
 /// exits 0.
 pub fn run_launched(exe: &Path, first_port: u16) {
     let runtime = runtime();
-    let daemon = start_daemon(&runtime);
+    let daemon = start_daemon(&runtime, LatencyRule::No);
     let dir = std::env::temp_dir().join(format!(
         "playfield-ffi-launched-{}-{}",
         exe.file_name().and_then(|n| n.to_str()).unwrap_or("sample"),
@@ -520,20 +540,23 @@ pub struct SessionRun {
 /// ready → game session with matchmaker data → activated → three players reserved and
 /// accepted → one removed and a backfill ticket requested → a new player's matchmaking ticket
 /// fills the slot through that backfill ticket → the UpdateGameSession push
-/// (MATCHMAKING_DATA_UPDATED) → the sample ends cleanly.
+/// (MATCHMAKING_DATA_UPDATED) → the sample ends cleanly. The rule set has a latency rule: the
+/// backfill request must give each player's latency for the game session's region.
 pub fn run_session(command: &[&str], pid: &str) -> SessionRun {
-    run_session_with(command, pid, |_| {})
+    run_session_with(command, pid, LatencyRule::Yes, |_| {})
 }
 
-/// [`run_session`], with `after_session` run once the sample said "game session over" and
-/// before its "bye" (for samples that do more before they exit).
+/// [`run_session`] under a rule set with or without a latency rule, with `after_session` run
+/// once the sample said "game session over" and before its "bye" (for samples that do more
+/// before they exit).
 pub fn run_session_with(
     command: &[&str],
     pid: &str,
+    latency: LatencyRule,
     after_session: impl FnOnce(&mut SessionSteps),
 ) -> SessionRun {
     let runtime = runtime();
-    let daemon = start_daemon(&runtime);
+    let daemon = start_daemon(&runtime, latency);
     let mut sample = Sample::start(command, &sdk_environment(&daemon, pid));
 
     sample.expect("connected");
@@ -607,10 +630,22 @@ pub fn run_session_with(
         .unwrap_or_else(|| panic!("the backfill request should create a ticket: {backfill}"))
         .trim()
         .to_owned();
-    assert!(
-        daemon.read(|c| c.ticket(&backfill_ticket).is_some()),
-        "the daemon knows backfill ticket {backfill_ticket}"
-    );
+    let backfill_players = daemon
+        .read(|c| c.ticket(&backfill_ticket))
+        .unwrap_or_else(|| panic!("the daemon knows backfill ticket {backfill_ticket}"))
+        .players;
+    if latency == LatencyRule::Yes {
+        // Guide 002 line 2389: each player's latency for the region in the game session's ARN
+        // (the samples' default 50 ms).
+        for p in &backfill_players {
+            assert_eq!(
+                p.latency_ms,
+                [("us-west-2".to_owned(), 50)].into(),
+                "player {}'s latencies in backfill ticket {backfill_ticket}",
+                p.id
+            );
+        }
+    }
     wait_until(
         &daemon,
         &mut sample,
@@ -630,6 +665,8 @@ pub fn run_session_with(
     let newcomer = Player {
         id: "player-4".into(),
         attributes: [("skill".to_string(), AttributeValue::Number(19.0))].into(),
+        // The game session's location: the backfill's region latencies stand for it.
+        latency_ms: [("custom-test".to_string(), 40)].into(),
         ..Default::default()
     };
     daemon
