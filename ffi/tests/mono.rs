@@ -109,8 +109,9 @@ fn session(mode: &str) -> SessionRun {
     ];
     let pid = format!("proc-cs-{mode}");
     let stress_pid = format!("{pid}-stress");
-    // The C# host's backfill reports no latencies (yet): a rule set without a latency rule.
-    run_session_with(&command, &pid, LatencyRule::No, |steps| {
+    // A rule set with a latency rule, as for the C and C++ samples: the host's backfill must
+    // give each player's latency for the game session's region (run_session checks them).
+    run_session_with(&command, &pid, LatencyRule::Yes, |steps| {
         steps.expect("stress: forgotten SDK finalized");
         let ready = steps.expect("stress: ready ");
         assert_eq!(ready, format!("stress: ready {stress_pid}"));

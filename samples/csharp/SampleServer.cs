@@ -26,7 +26,11 @@
 //   mcs -out:sample_server.exe samples/unity/Binding/*.cs samples/csharp/SampleServer.cs
 //   GAMELIFT_SDK_WEBSOCKET_URL=ws://127.0.0.1:9081 GAMELIFT_SDK_AUTH_TOKEN=dev \
 //   GAMELIFT_SDK_FLEET_ID=fleet-1 GAMELIFT_SDK_HOST_ID=local GAMELIFT_SDK_PROCESS_ID=proc-1 \
-//   mono sample_server.exe callbacks|queue [port] [session-seconds]
+//   mono sample_server.exe callbacks|queue [port] [session-seconds] [--player-latency-ms MS]
+//
+// --player-latency-ms (50 by default) is the latency the backfill request reports for each
+// player still in the game: a rule set with a latency rule refuses a backfill whose players
+// report none. A real server measures its players; this sample has none to measure.
 //
 // Every line it prints starts with a fixed word so tests can follow it.
 using System;
@@ -86,16 +90,48 @@ static class SampleServer
         return Thread.CurrentThread.ManagedThreadId == mainThread ? "main thread" : "SDK thread";
     }
 
+    static int Usage()
+    {
+        Console.Error.WriteLine("usage: sample_server.exe callbacks|queue [port] [session-seconds] [--player-latency-ms MS]");
+        return 2;
+    }
+
     static int Main(string[] args)
     {
-        if (args.Length < 1 || (args[0] != "callbacks" && args[0] != "queue"))
-        {
-            Console.Error.WriteLine("usage: sample_server.exe callbacks|queue [port] [session-seconds]");
-            return 2;
-        }
+        if (args.Length < 1 || (args[0] != "callbacks" && args[0] != "queue")) return Usage();
         mode = args[0] == "callbacks" ? EventDelivery.Callbacks : EventDelivery.Queue;
-        int port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7777;
-        double sessionSeconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5.0;
+        int port = 7777;
+        double sessionSeconds = 5.0;
+        int latencyMs = 50;
+        var positional = new List<string>();
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--player-latency-ms" && i + 1 < args.Length)
+            {
+                if (!int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out latencyMs) || latencyMs < 0)
+                {
+                    Console.Error.WriteLine("--player-latency-ms: not a number of milliseconds (0 or more): '" + args[i] + "'");
+                    return Usage();
+                }
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) || positional.Count == 2)
+                return Usage();
+            else
+                positional.Add(args[i]);
+        }
+        if (positional.Count > 0 &&
+            (!int.TryParse(positional[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out port) || port < 1 || port > 65535))
+        {
+            Console.Error.WriteLine("port: not a port number (1 to 65535): '" + positional[0] + "'");
+            return Usage();
+        }
+        if (positional.Count > 1 &&
+            (!double.TryParse(positional[1], NumberStyles.Float, CultureInfo.InvariantCulture, out sessionSeconds) ||
+             double.IsNaN(sessionSeconds) || double.IsInfinity(sessionSeconds) || sessionSeconds < 0))
+        {
+            Console.Error.WriteLine("session-seconds: not a number of seconds (0 or more): '" + positional[1] + "'");
+            return Usage();
+        }
         mainThread = Thread.CurrentThread.ManagedThreadId;
         string pid = Environment.GetEnvironmentVariable("GAMELIFT_SDK_PROCESS_ID") ?? "ManagedResource";
         // With a 5 ms heartbeat the default 10 s jitter would make most waits 0.
@@ -115,7 +151,7 @@ static class SampleServer
         int status;
         try
         {
-            status = Run(port, sessionSeconds);
+            status = Run(port, sessionSeconds, latencyMs);
             Stress(pid);
         }
         catch (PlayfieldException e)
@@ -144,7 +180,7 @@ static class SampleServer
             if (freed.Contains(sdk)) lateCallbacks++;
     }
 
-    static int Run(int port, double sessionSeconds)
+    static int Run(int port, double sessionSeconds, int latencyMs)
     {
         var sdk = new ServerSdk(new SdkOptions { HeartbeatIntervalMs = HeartbeatMs });
         try
@@ -169,7 +205,7 @@ static class SampleServer
                 Say("error: no game session came");
                 return 1;
             }
-            if (started != null) Host(sdk, started, sessionSeconds);
+            if (started != null) Host(sdk, started, sessionSeconds, latencyMs);
             sdk.ProcessEnding();
             sdk.Destroy();
         }
@@ -303,7 +339,7 @@ static class SampleServer
         }
     }
 
-    static void Host(ServerSdk sdk, GameSession gs, double sessionSeconds)
+    static void Host(ServerSdk sdk, GameSession gs, double sessionSeconds, int latencyMs)
     {
         var md = gs.MatchmakerData;
         int expected = md != null ? md.PlayerCount : 1;
@@ -327,7 +363,7 @@ static class SampleServer
             players.RemoveAt(players.Count - 1);
             sdk.RemovePlayerSession(left.PlayerSessionId);
             Say("player left: " + left.PlayerId);
-            ticket = RequestBackfill(sdk, gs, left.PlayerId);
+            ticket = RequestBackfill(sdk, gs, left.PlayerId, latencyMs);
         }
 
         Say("playing");
@@ -370,9 +406,16 @@ static class SampleServer
         return accepted;
     }
 
+    // The region of an ARN (arn:aws:gamelift:<region>::gamesession/...); "" when it is not one.
+    static string ArnRegion(string arn)
+    {
+        var fields = arn.Split(':');
+        return fields.Length > 4 ? fields[3] : "";
+    }
+
     // Asks FlexMatch for a replacement for `left`, sending every matched player still here
-    // with their team and attributes, as the matchmaker data gave them.
-    static string RequestBackfill(ServerSdk sdk, GameSession gs, string left)
+    // with their team and attributes, as the matchmaker data gave them, and their latency.
+    static string RequestBackfill(ServerSdk sdk, GameSession gs, string left, int latencyMs)
     {
         var md = gs.MatchmakerData;
         if (md == null || md.MatchmakingConfigurationArn.Length == 0)
@@ -380,6 +423,11 @@ static class SampleServer
             Say("backfill: not a FlexMatch game session, nothing to request");
             return null;
         }
+        // Guide 002 line 2389: a backfill gives each player's latency only for the region the
+        // game session is in, read from its ARN. The matchmaker data carries no latencies; a
+        // real server would report what it measured for each player, this one reports
+        // latencyMs for every player.
+        string region = ArnRegion(gs.GameSessionId);
         var request = new StartMatchBackfillRequest
         {
             GameSessionArn = gs.GameSessionId,
@@ -389,12 +437,14 @@ static class SampleServer
         {
             foreach (var player in team.Players.Where(p => p.PlayerId != left))
             {
-                request.Players.Add(new BackfillPlayer
+                var backfillPlayer = new BackfillPlayer
                 {
                     PlayerId = player.PlayerId,
                     Team = team.Name,
                     Attributes = player.Attributes.ToDictionary(a => a.Key, a => a.Value),
-                });
+                };
+                if (region.Length > 0) backfillPlayer.Latencies[region] = latencyMs;
+                request.Players.Add(backfillPlayer);
             }
         }
         Say("backfill: requesting a replacement for " + left + " (" + request.Players.Count + " players stay)");
