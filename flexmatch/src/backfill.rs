@@ -33,7 +33,7 @@ pub(crate) fn fill(
     let usable = candidates
         .iter()
         .copied()
-        .filter(|&c| !cx.store.is_backfill[c as usize] && !skip(c));
+        .filter(|&c| !cx.store.is_backfill(c) && !skip(c));
     for c in usable.take(SCAN_LIMIT) {
         b.try_add(cx, c);
         if b.is_full(cx) {

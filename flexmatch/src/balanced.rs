@@ -26,7 +26,6 @@ use super::exhaustive::{batching_attrs, key_order};
 use super::metrics::accumulate;
 use super::rules::over;
 use super::ruleset::{PartyAgg, RuleKind, RuleSet};
-use super::store::TicketRec;
 
 /// `strategy: balanced` on a small match (the guide's compound example uses it with 20 v 20):
 /// the exhaustive search found the match under the custom rules; re-deal its tickets with the
@@ -98,9 +97,13 @@ fn latency_rules(rs: &RuleSet) -> Vec<(usize, PartyAgg)> {
 }
 
 /// Regions (by id) where `t` meets every latency rule at its own age.
-fn acceptable(cx: &Ctx<'_>, lat: &[(usize, PartyAgg)], t: &TicketRec, out: &mut Vec<(u16, f64)>) {
+fn acceptable(cx: &Ctx<'_>, lat: &[(usize, PartyAgg)], slot: u32, out: &mut Vec<(u16, f64)>) {
     out.clear();
-    let params = cx.rs.params().at(cx.now_ms.saturating_sub(t.created_ms));
+    let t = cx.store.get(slot);
+    let params = cx
+        .rs
+        .params()
+        .at(cx.now_ms.saturating_sub(cx.store.created(slot)));
     for &(region, v) in t.latency.iter() {
         let ok = lat.iter().all(|&(slot, party)| {
             t.latency(region, party)
@@ -127,7 +130,7 @@ pub(crate) fn run(cx: &Ctx<'_>, slots: &[u32], totals: &mut [[u64; 2]]) -> Vec<F
         let mut flat: Vec<(u16, f64)> = Vec::new();
         let mut population = vec![0usize; n_regions];
         for &s in slots {
-            acceptable(cx, &lat, store.get(s), &mut buf);
+            acceptable(cx, &lat, s, &mut buf);
             let start = flat.len() as u32;
             for &(r, _) in &buf {
                 population[r as usize] += 1;
@@ -171,7 +174,7 @@ pub(crate) fn run(cx: &Ctx<'_>, slots: &[u32], totals: &mut [[u64; 2]]) -> Vec<F
         g.sort_by(|&a, &c| {
             let (x, y) = (store.get(a), store.get(c));
             key_order(cx, &attrs, x, y)
-                .then_with(|| x.created_ms.cmp(&y.created_ms))
+                .then_with(|| store.created(a).cmp(&store.created(c)))
                 .then_with(|| x.id.cmp(&y.id))
         });
         sweep(cx, &g, &mut b, &mut out, totals);
@@ -233,11 +236,7 @@ fn sweep(cx: &Ctx<'_>, g: &[u32], b: &mut Builder, out: &mut Vec<Found>, totals:
 /// partyAggregation, as the final check reads them) within maxDistance.
 fn batch_ok(cx: &Ctx<'_>, w: &[u32]) -> bool {
     use super::store::Val;
-    let newest = w
-        .iter()
-        .map(|&s| cx.store.get(s).created_ms)
-        .max()
-        .unwrap_or(0);
+    let newest = w.iter().map(|&s| cx.store.created(s)).max().unwrap_or(0);
     let params = cx.rs.params().at(cx.now_ms.saturating_sub(newest));
     cx.rs.rules.iter().all(|r| match r.kind {
         RuleKind::BatchDistance {
@@ -279,7 +278,7 @@ fn try_emit(
         return false;
     }
     let rs = cx.rs;
-    let newest = w.iter().map(|&s| cx.store.get(s).created_ms);
+    let newest = w.iter().map(|&s| cx.store.created(s));
     let reference = match rs.algorithm.expansion_age {
         super::ruleset::AgeSelection::Newest => newest.max(),
         super::ruleset::AgeSelection::Oldest => newest.min(),

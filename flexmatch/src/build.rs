@@ -174,7 +174,7 @@ impl Builder {
     /// A ticket enters `tickets`: note the counters it starts from.
     fn join(&mut self, cx: &Ctx<'_>, slot: u32) {
         cx.store.prefetch_evaluations(slot);
-        let c = cx.store.created[slot as usize];
+        let c = cx.store.created(slot);
         let (lo, hi) = self.created.last().copied().unwrap_or((c, c));
         self.created.push((lo.min(c), hi.max(c)));
         self.tickets.push(slot);
@@ -244,8 +244,8 @@ impl Builder {
 
     /// Tries `slot` on each team in fill order; keeps the first placement the rules allow.
     pub fn try_add(&mut self, cx: &Ctx<'_>, slot: u32) -> bool {
-        let size = cx.store.sizes[slot as usize] as usize;
-        let params = self.params(cx, Some(cx.store.created[slot as usize]));
+        let size = cx.store.size(slot);
+        let params = self.params(cx, Some(cx.store.created(slot)));
         if !self.regions_possible(cx, params, slot) {
             return false;
         }
@@ -290,7 +290,7 @@ impl Builder {
         }
         while self.region_and.len() < self.tickets.len() {
             let t = self.tickets[self.region_and.len()];
-            let m = if cx.store.is_backfill[t as usize] {
+            let m = if cx.store.is_backfill(t) {
                 u64::MAX
             } else {
                 mask(t)

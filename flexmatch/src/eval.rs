@@ -132,13 +132,13 @@ fn load(e: &Expr, v: &View<'_>, party: PartyAgg, out: &mut Nested) {
             let pi = p.player as usize;
             match e.leaf {
                 Leaf::Player | Leaf::Team => leaves.push(L::Item),
-                Leaf::Attr(a) if numeric && !store.is_backfill[p.slot as usize] => {
+                Leaf::Attr(a) if numeric && !store.is_backfill(p.slot) => {
                     leaves.push(L::Num(store.num(p.slot, a, party)))
                 }
                 _ => {}
             }
             if matches!(e.leaf, Leaf::Player | Leaf::Team)
-                || (numeric && !store.is_backfill[p.slot as usize])
+                || (numeric && !store.is_backfill(p.slot))
             {
                 continue;
             }

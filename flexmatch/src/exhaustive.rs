@@ -56,8 +56,9 @@ pub(crate) fn key_order(
 /// Oldest first; ties by ticket id. Reads the flat creation times (cache-friendly) and
 /// touches the tickets only on ties.
 fn by_age(store: &super::store::Store, a: u32, b: u32) -> Ordering {
-    store.created[a as usize]
-        .cmp(&store.created[b as usize])
+    store
+        .created(a)
+        .cmp(&store.created(b))
         .then_with(|| store.get(a).id.cmp(&store.get(b).id))
 }
 
@@ -93,7 +94,7 @@ fn drop_hopeless_tickets(cx: &Ctx<'_>, slots: &mut Vec<u32>, totals: &mut [[u64;
     {
         let mut solo = Builder::new(cx.rs);
         slots.retain(|&s| {
-            if store.is_backfill[s as usize] {
+            if store.is_backfill(s) {
                 return true;
             }
             solo.clear(cx);
@@ -118,10 +119,7 @@ pub(crate) fn run(
     if attrs.is_empty() {
         // Sort first so the shuffle depends only on the tickets, not on slab layout history.
         // Sort (creation, slot) pairs: contiguous keys, no pointer chasing; ids only on ties.
-        let mut keyed: Vec<(u64, u32)> = slots
-            .iter()
-            .map(|&s| (store.created[s as usize], s))
-            .collect();
+        let mut keyed: Vec<(u64, u32)> = slots.iter().map(|&s| (store.created(s), s)).collect();
         keyed.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
                 .then_with(|| store.get(a.1).id.cmp(&store.get(b.1).id))
@@ -138,27 +136,22 @@ pub(crate) fn run(
     let batch = MIN_BATCH.max(8 * cx.rs.max_match_players as usize);
     let mut b = Builder::new(cx.rs);
     let mut alt = Builder::new(cx.rs);
-    let mut out = Vec::new();
+    // Room for as many matches as the pass makes when they are all full: a large pass does
+    // not copy its list of matches over and over as it grows.
+    let mut out = Vec::with_capacity(slots.len() / cx.rs.max_match_players.max(1) as usize);
     let mut sorter = Sorter::default();
     let mut keyed: Vec<(u8, u64, u32)> = Vec::with_capacity(batch);
     // Slots already in a match of this pass.
     let mut used = vec![false; store.slots.len()];
     for chunk in slots.chunks_mut(batch) {
-        let class = |s: u32| match (
-            cx.rs.algorithm.backfill_priority,
-            store.is_backfill[s as usize],
-        ) {
+        let class = |s: u32| match (cx.rs.algorithm.backfill_priority, store.is_backfill(s)) {
             (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
             (BackfillPriority::High, false) | (BackfillPriority::Low, true) => 1,
             (BackfillPriority::Normal, _) => 0,
         };
         // Sort (class, creation, slot) keys: each ticket's fields are read once, not per comparison.
         keyed.clear();
-        keyed.extend(
-            chunk
-                .iter()
-                .map(|&s| (class(s), store.created[s as usize], s)),
-        );
+        keyed.extend(chunk.iter().map(|&s| (class(s), store.created(s), s)));
         keyed.sort_unstable_by(|a, b| {
             (a.0, a.1)
                 .cmp(&(b.0, b.1))
@@ -210,9 +203,8 @@ fn run_batch(
         if used[anchor as usize] {
             continue;
         }
-        let anchor_rec = cx.store.get(anchor);
         b.clear(cx);
-        let started = if anchor_rec.backfill {
+        let started = if cx.store.is_backfill(anchor) {
             b.seed_backfill(cx, anchor);
             true
         } else {
@@ -232,7 +224,7 @@ fn run_batch(
                 };
                 let c = batch[j];
                 if used[c as usize]
-                    || cx.store.is_backfill[c as usize]
+                    || cx.store.is_backfill(c)
                     || !judged(cx, &spreads, anchor, c, &mut b.counters)
                 {
                     continue;
@@ -376,15 +368,12 @@ pub(crate) struct SeededOut {
 /// oldest first, ties by ticket id.
 fn seeded_order(cx: &Ctx<'_>, a: u32, b: u32) -> Ordering {
     let store = cx.store;
-    let class = |s: u32| match (
-        cx.rs.algorithm.backfill_priority,
-        store.is_backfill[s as usize],
-    ) {
+    let class = |s: u32| match (cx.rs.algorithm.backfill_priority, store.is_backfill(s)) {
         (BackfillPriority::High, true) | (BackfillPriority::Low, false) => 0u8,
         _ => 1,
     };
-    (class(a), store.created[a as usize])
-        .cmp(&(class(b), store.created[b as usize]))
+    (class(a), store.created(a))
+        .cmp(&(class(b), store.created(b)))
         .then_with(|| by_age(store, a, b))
 }
 
@@ -403,12 +392,12 @@ fn seeds_of(
     if mode == Seeded::Cycle {
         drop_hopeless_tickets(cx, &mut seeds, totals);
     }
-    if seeds.iter().any(|&s| !store.is_backfill[s as usize]) {
+    if seeds.iter().any(|&s| !store.is_backfill(s)) {
         let new: std::collections::HashSet<u32> = seeds.iter().copied().collect();
         seeds.extend(
             pool.iter()
                 .copied()
-                .filter(|&s| store.is_backfill[s as usize] && !new.contains(&s)),
+                .filter(|&s| store.is_backfill(s) && !new.contains(&s)),
         );
     }
     seeds.sort_by(|&a, &b| seeded_order(cx, a, b));
@@ -431,7 +420,7 @@ fn candidates(
     counters: &mut [[u64; 2]],
 ) {
     let store = cx.store;
-    let free = |s: u32| s != seed && !used[s as usize] && !store.is_backfill[s as usize];
+    let free = |s: u32| s != seed && !used[s as usize] && !store.is_backfill(s);
     batch.clear();
     batch.push(seed);
     let indexed = index.is_some_and(|ix| ix.partners(cx, spreads, pool, seed, near));
@@ -496,7 +485,7 @@ pub(crate) fn run_seeded(
             continue;
         }
         b.clear(cx);
-        let started = if cx.store.is_backfill[seed as usize] {
+        let started = if cx.store.is_backfill(seed) {
             b.seed_backfill(cx, seed);
             true
         } else {
@@ -593,7 +582,7 @@ fn in_age_order(
     let mut sorted = found.clone();
     sorted.sort_by(order);
     // A backfill ticket seeds the match: it goes first whatever its age.
-    sorted.sort_by_key(|&t| !cx.store.is_backfill[t as usize]);
+    sorted.sort_by_key(|&t| !cx.store.is_backfill(t));
     if sorted == found {
         return;
     }
@@ -602,7 +591,7 @@ fn in_age_order(
         accumulate(totals, &b.counters);
         b.clear(cx);
         for &t in tickets {
-            if cx.store.is_backfill[t as usize] {
+            if cx.store.is_backfill(t) {
                 b.seed_backfill(cx, t);
             } else if !b.try_add(cx, t) {
                 return false;

@@ -58,7 +58,7 @@ pub fn judge(rs: &RuleSet, teams: &[(&str, Vec<Ticket>)], now_ms: u64) -> Verdic
     };
     let mut b = Builder::new(rs);
     for &(slot, t) in &placed {
-        if store.get(slot).backfill {
+        if store.is_backfill(slot) {
             // A backfill ticket's players stay on the teams they name.
             b.seed_backfill(&cx, slot);
         } else {

@@ -46,6 +46,7 @@
 //! - `rules`: judging a potential match, one rule type at a time.
 //! - `expansion`: relaxing properties with time (stages of a parameter vector).
 //! - `store`: ticket storage laid out for matching (slab, interned strings).
+//! - `rows`: what judging a ticket reads, one cache line per ticket where it fits.
 //! - `pool`: the pool API the daemon drives ([`Pool`]).
 //! - `build`: building one match (team placement, final check, output).
 //! - `exhaustive`: the exhaustiveSearch strategy (batches, anchors, sort rules).
@@ -95,6 +96,7 @@ mod json;
 mod judge;
 mod metrics;
 mod pool;
+mod rows;
 mod rules;
 mod ruleset;
 mod spread;

@@ -70,9 +70,18 @@ impl TicketEvaluations {
         }
     }
 
-    /// Appends one ticket's counts (`rules` pairs).
-    pub(crate) fn push(&mut self, counts: impl Iterator<Item = [u32; 2]>) {
-        self.counts.extend(counts);
+    /// Appends `tickets` tickets with no evaluations, for [`TicketEvaluations::set`].
+    pub(crate) fn extend_zeroed(&mut self, tickets: usize) {
+        self.counts
+            .resize(self.counts.len() + tickets * self.rules, [0; 2]);
+    }
+
+    /// Sets ticket `i`'s counts (`rules` pairs).
+    pub(crate) fn set(&mut self, i: usize, counts: impl Iterator<Item = [u32; 2]>) {
+        let row = &mut self.counts[i * self.rules..(i + 1) * self.rules];
+        for (slot, c) in row.iter_mut().zip(counts) {
+            *slot = c;
+        }
     }
 
     /// Number of tickets held.

@@ -28,7 +28,7 @@ use super::metrics::{accumulate, RuleMetric, TicketEvaluations};
 use super::rules::has_latency_rule;
 use super::ruleset::{RuleSet, Strategy};
 use super::spread::Reach;
-use super::store::Store;
+use super::store::{prefetch, Store};
 use super::ticket::{Ticket, TicketError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -148,7 +148,7 @@ impl Pool {
         if self.has_expansions {
             *self.created.entry(created).or_insert(0) += 1;
         }
-        let seq = self.store.get(slot).seq;
+        let seq = self.store.seq(slot);
         self.fresh.push((slot, seq));
         self.unchecked.push((slot, seq));
         Ok(())
@@ -175,39 +175,130 @@ impl Pool {
         )
     }
 
-    /// Turns a found match into the caller's [`Match`]: the id strings move out of the
-    /// leaving tickets (no copies but one ticket id per player), their rule evaluations go
-    /// to `evaluations`, then the tickets leave.
-    fn settle(&mut self, f: Found, evaluations: &mut TicketEvaluations) -> Match {
-        let Found {
-            mut m,
-            refs,
-            sizes,
-            placed,
-            backfill,
-        } = f;
-        self.store.prefetch_leaving(&placed);
-        if let Some(s) = backfill {
-            self.store.prefetch_leaving(&[s]);
-        }
-        let mut refs = refs.iter();
-        for (t, team) in m.teams.iter_mut().enumerate() {
-            for r in refs.by_ref().take(sizes[t]) {
-                let rec = self.store.get_mut(r.slot);
-                team.players.push(MatchedPlayer {
-                    player_id: std::mem::take(&mut rec.players[r.player as usize].id),
-                    ticket_id: Arc::clone(&rec.id),
-                });
+    /// Turns found matches into the caller's [`Match`]es, in order, and takes their tickets
+    /// out of the pool: the id strings move out of the leaving tickets (no copies; each
+    /// player shares its ticket's id), their rule evaluations go to `evaluations` (the
+    /// matches in order, each its placed tickets then its backfill ticket).
+    ///
+    /// Two sweeps. The first visits the leaving tickets in slot order: it moves their ids
+    /// out, reads their evaluations and removes them. The second builds the matches from
+    /// what the first gathered. A large pass's matches drew their tickets from the whole
+    /// pool at random (the guide's random batches, 002 lines 446–452), so taking them match
+    /// by match reads the store at random: in a 100k-ticket pool every record, player and
+    /// id visited so is a cache miss. In slot order the store is read front to back, and
+    /// the second sweep only touches the small, dense lists the first one filled.
+    fn settle_all(&mut self, found: Vec<Found>, evaluations: &mut TicketEvaluations) -> Vec<Match> {
+        // Every leaving ticket, numbered `k` in match order.
+        let mut leaving: Vec<(u32, u32)> = Vec::new();
+        for f in &found {
+            for s in f.placed.iter().copied().chain(f.backfill) {
+                leaving.push((s, leaving.len() as u32));
             }
         }
-        m.ticket_ids
-            .extend(placed.iter().map(|&s| Arc::clone(&self.store.get(s).id)));
-        m.backfill_ticket_id = backfill.map(|s| Arc::clone(&self.store.get(s).id));
-        for &s in placed.iter().chain(backfill.iter()) {
-            evaluations.push(self.store.evaluations(s));
+        let base = evaluations.len();
+        evaluations.extend_zeroed(leaving.len());
+        // Sweep one, in slot order. The `j`-th ticket visited leaves its id at `ids[j]` and
+        // its players from `players[first[j]]` on; `at[k] = j`. Written front to back, but
+        // for `at` and the evaluations: plain stores, which do not wait for memory.
+        leaving.sort_unstable();
+        let mut at = vec![0u32; leaving.len()];
+        let mut first: Vec<u32> = Vec::with_capacity(leaving.len());
+        let mut ids: Vec<Option<Arc<str>>> = Vec::with_capacity(leaving.len());
+        let mut players: Vec<Option<MatchedPlayer>> = Vec::with_capacity(leaving.len());
+        for (j, &(s, k)) in leaving.iter().enumerate() {
+            let rec = self.store.get_mut(s);
+            at[k as usize] = j as u32;
+            first.push(players.len() as u32);
+            let id = &rec.id;
+            players.extend(rec.players.iter_mut().map(|p| {
+                Some(MatchedPlayer {
+                    player_id: std::mem::take(&mut p.id),
+                    ticket_id: Arc::clone(id),
+                })
+            }));
+            ids.push(Some(Arc::clone(id)));
+            evaluations.set(base + k as usize, self.store.evaluations(s));
             self.remove_slot(s);
         }
-        m
+        // Sweep two, in match order: match `i`'s tickets are `k` in `starts[i]..starts[i + 1]`.
+        // Where they sit in `ids` and `players` follows slot order, not `k`: their entries
+        // are asked for a match or two ahead, so their cache misses overlap.
+        let mut starts = Vec::with_capacity(found.len() + 1);
+        starts.push(0usize);
+        for f in &found {
+            let n = f.placed.len() + usize::from(f.backfill.is_some());
+            starts.push(starts[starts.len() - 1] + n);
+        }
+        // Asks for the entries of match `i`'s tickets in `ids` and `first`, and with
+        // `players` their players (reading `first`: ask for it a match earlier).
+        fn ahead<T, U>(
+            (starts, at, ids, first): (&[usize], &[u32], &[T], &[u32]),
+            players: Option<&[U]>,
+            i: usize,
+        ) {
+            let Some(w) = starts.get(i..=i + 1) else {
+                return;
+            };
+            for &j in &at[w[0]..w[1]] {
+                let j = j as usize;
+                prefetch(&ids[j]);
+                prefetch(&first[j]);
+                if let Some(p) = players.and_then(|p| p.get(first[j] as usize)) {
+                    prefetch(p);
+                }
+            }
+        }
+        ahead((&starts, &at, &ids, &first), None::<&[()]>, 0);
+        ahead((&starts, &at, &ids, &first), None::<&[()]>, 1);
+        ahead((&starts, &at, &ids, &first), Some(&players), 0);
+        let mut here: Vec<(u32, u32)> = Vec::new();
+        let mut out = Vec::with_capacity(found.len());
+        for (i, f) in found.into_iter().enumerate() {
+            ahead((&starts, &at, &ids, &first), None::<&[()]>, i + 2);
+            ahead((&starts, &at, &ids, &first), Some(&players), i + 1);
+            let Found {
+                mut m,
+                refs,
+                sizes,
+                placed,
+                backfill,
+            } = f;
+            let k0 = starts[i];
+            // This match's tickets by slot, for its players to find their ticket.
+            here.clear();
+            here.extend(
+                placed
+                    .iter()
+                    .copied()
+                    .chain(backfill)
+                    .enumerate()
+                    .map(|(n, s)| (s, at[k0 + n])),
+            );
+            here.sort_unstable();
+            let j_of = |slot: u32| {
+                let n = here
+                    .binary_search_by_key(&slot, |&(s, _)| s)
+                    .expect("a match's players come from its tickets");
+                here[n].1 as usize
+            };
+            let mut refs = refs.iter();
+            for (t, team) in m.teams.iter_mut().enumerate() {
+                for r in refs.by_ref().take(sizes[t]) {
+                    let p = first[j_of(r.slot)] as usize + r.player as usize;
+                    team.players
+                        .push(players[p].take().expect("each player is placed once"));
+                }
+            }
+            let mut take_id = |n: usize| {
+                ids[at[k0 + n] as usize]
+                    .take()
+                    .expect("each ticket leaves once")
+            };
+            m.ticket_ids.extend((0..placed.len()).map(&mut take_id));
+            m.backfill_ticket_id = backfill.map(|_| take_id(placed.len()));
+            out.push(m);
+        }
+        out
     }
 
     fn remove_slot(&mut self, slot: u32) -> bool {
@@ -260,18 +351,12 @@ impl Pool {
 
     /// True when `slot` holds a ticket.
     fn live(store: &Store, slot: u32) -> bool {
-        store
-            .slots
-            .get(slot as usize)
-            .is_some_and(|s| s.live().is_some())
+        store.is_live(slot)
     }
 
     /// True when `(slot, seq)` still names the ticket that was inserted there.
     fn still_there(store: &Store, (slot, seq): (u32, u64)) -> bool {
-        store
-            .slots
-            .get(slot as usize)
-            .is_some_and(|s| s.live().is_some_and(|r| r.seq == seq))
+        store.holds(slot, seq)
     }
 
     /// Looks for matches that are full (every team at its maxPlayers) around the tickets
@@ -332,10 +417,7 @@ impl Pool {
             }
         };
         let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
-        let matches = found
-            .into_iter()
-            .map(|f| self.settle(f, &mut ticket_evaluations))
-            .collect();
+        let matches = self.settle_all(found, &mut ticket_evaluations);
         PassResult {
             matches,
             rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
@@ -387,10 +469,7 @@ impl Pool {
         self.last_pass_ms = Some(now_ms);
         self.last_pass_matched = !matches.is_empty();
         let mut ticket_evaluations = TicketEvaluations::new(self.rs.rules.len());
-        let matches = matches
-            .into_iter()
-            .map(|f| self.settle(f, &mut ticket_evaluations))
-            .collect();
+        let matches = self.settle_all(matches, &mut ticket_evaluations);
         PassResult {
             matches,
             rule_metrics: RuleMetric::from_counters(&self.rs, &totals),
@@ -442,21 +521,14 @@ impl Pool {
             out.unvisited
                 .iter()
                 .filter(|s| fresh.contains(s))
-                .map(|&s| (s, store.get(s).seq)),
+                .map(|&s| (s, store.seq(s))),
         );
         (out.found, carried)
     }
 
     fn all_slots(&self) -> Vec<u32> {
         let mut v = Vec::with_capacity(self.store.len());
-        v.extend(
-            self.store
-                .slots
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.live().is_some())
-                .map(|(i, _)| i as u32),
-        );
+        v.extend(self.store.live_slots());
         v
     }
 
@@ -465,7 +537,7 @@ impl Pool {
     /// does not report the tickets' rule evaluations (the daemon matches through passes).
     pub fn backfill(&mut self, ticket_id: &str, now_ms: u64) -> Option<Match> {
         let slot = self.store.slot_of(ticket_id)?;
-        if !self.store.get(slot).backfill {
+        if !self.store.is_backfill(slot) {
             return None;
         }
         let m = {
@@ -476,12 +548,12 @@ impl Pool {
             };
             // The oldest SCAN_LIMIT regular tickets, oldest first: O(n) selection, then a small sort.
             let mut candidates = self.all_slots();
-            candidates.retain(|&s| !cx.store.is_backfill[s as usize]);
+            candidates.retain(|&s| !cx.store.is_backfill(s));
             let by_age = |a: &u32, b: &u32| {
-                let (x, y) = (cx.store.get(*a), cx.store.get(*b));
-                x.created_ms
-                    .cmp(&y.created_ms)
-                    .then_with(|| x.id.cmp(&y.id))
+                cx.store
+                    .created(*a)
+                    .cmp(&cx.store.created(*b))
+                    .then_with(|| cx.store.get(*a).id.cmp(&cx.store.get(*b).id))
             };
             if candidates.len() > super::backfill::SCAN_LIMIT {
                 candidates.select_nth_unstable_by(super::backfill::SCAN_LIMIT, by_age);
@@ -494,7 +566,7 @@ impl Pool {
             found
         }?;
         let mut unreported = TicketEvaluations::new(0);
-        Some(self.settle(m, &mut unreported))
+        self.settle_all(vec![m], &mut unreported).pop()
     }
 }
 
@@ -502,7 +574,7 @@ impl Pool {
 fn pass(cx: &Ctx<'_>, slots: Vec<u32>, seed: u64, totals: &mut [[u64; 2]]) -> Vec<Found> {
     if cx.rs.algorithm.strategy == Strategy::Balanced && cx.rs.is_large() {
         let (backfills, regular): (Vec<u32>, Vec<u32>) =
-            slots.into_iter().partition(|&s| cx.store.get(s).backfill);
+            slots.into_iter().partition(|&s| cx.store.is_backfill(s));
         let mut out = Vec::new();
         let mut b = Builder::new(cx.rs);
         let mut taken = std::collections::HashSet::new();

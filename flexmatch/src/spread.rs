@@ -149,7 +149,7 @@ impl Spread {
     /// The ticket's number as the rule reads it; NaN for a backfill ticket (its players stand
     /// each for themselves) or when the ticket has none (then the rule ignores it).
     pub fn key(&self, cx: &Ctx<'_>, slot: u32) -> f64 {
-        if cx.store.is_backfill[slot as usize] {
+        if cx.store.is_backfill(slot) {
             return f64::NAN;
         }
         cx.store.num(slot, self.attr, self.party)
@@ -330,7 +330,7 @@ impl Reach {
     }
 
     fn key(&self, store: &Store, slot: u32) -> f64 {
-        if store.is_backfill[slot as usize] {
+        if store.is_backfill(slot) {
             return f64::NAN;
         }
         store.num(slot, self.spread.attr, self.spread.party)

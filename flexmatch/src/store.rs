@@ -11,6 +11,7 @@
 //! reads. (A list under `union` needs no aggregate: each player keeps their own, see
 //! `TicketRec::list`.)
 
+use super::rows::Rows;
 use super::ruleset::{AttrType, PartyAgg, RuleSet};
 use super::ticket::{
     check_value, type_name, AttributeValue, Player, Ticket, TicketError, MAX_PLAYERS_PER_BACKFILL,
@@ -18,7 +19,6 @@ use super::ticket::{
 };
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 /// FNV-1a: ticket and player ids are short strings hashed on every insert and removal;
 /// SipHash's flood resistance buys nothing in a local emulator.
@@ -79,16 +79,15 @@ pub(crate) struct Party {
 pub(crate) struct TicketRec {
     /// Shared with the matches that hand it out (see `Match::ticket_ids`).
     pub id: std::sync::Arc<str>,
-    pub created_ms: u64,
-    pub backfill: bool,
-    /// Insertion sequence number: tells a slot's current ticket from an earlier one.
-    pub seq: u64,
     /// Next slot whose ticket id has the same hash (see `Store::by_hash`).
     same_hash: Option<u32>,
     /// Hash of the id (kept: the id string may be moved out before removal).
-    hash: u64,
+    hash: u32,
     pub players: Vec<PlayerRec>,
-    pub party: Option<Party>,
+    /// Party aggregates of a regular ticket with several players (boxed: most tickets are
+    /// solo, and settling a match reads every leaving ticket's record, see `Pool::settle_all`).
+    /// Backfill tickets have none: their players are judged one by one.
+    pub party: Option<Box<Party>>,
     /// Regions every player reports: (region, [avg, min, max] over the players), sorted by region.
     pub latency: Vec<(u16, [f64; 3])>,
 }
@@ -135,7 +134,7 @@ impl TicketRec {
     #[inline]
     pub fn num(&self, p: usize, attr: usize, party: PartyAgg) -> f64 {
         match (&self.party, party) {
-            (Some(pa), PartyAgg::Avg | PartyAgg::Min | PartyAgg::Max) if !self.backfill => {
+            (Some(pa), PartyAgg::Avg | PartyAgg::Min | PartyAgg::Max) => {
                 pa.num[attr][agg_index(party)]
             }
             _ => match self.players[p].attrs[attr] {
@@ -155,7 +154,7 @@ impl TicketRec {
     #[inline]
     pub fn list(&self, p: usize, attr: usize, party: PartyAgg) -> &[u32] {
         match (&self.party, party) {
-            (Some(pa), PartyAgg::Intersection) if !self.backfill => &pa.common[attr],
+            (Some(pa), PartyAgg::Intersection) => &pa.common[attr],
             _ => match &self.players[p].attrs[attr] {
                 Val::List(l) => l,
                 _ => &[],
@@ -245,39 +244,26 @@ pub(crate) struct Store {
     /// FNV hash of a ticket id → the newest slot with that hash; further slots with the
     /// same hash chain through `TicketRec::same_hash`. Keys are plain numbers: no second
     /// copy of every id, no string compare on the common path.
-    by_hash: FastMap<u64, u32>,
+    by_hash: FastMap<u32, u32>,
     live: usize,
     /// All ones; tests clear it to force every id onto one hash chain.
-    hash_mask: u64,
+    hash_mask: u32,
     pub syms: Interner,
     pub regions: Vec<String>,
     region_ids: FastMap<String, u16>,
     next_seq: u64,
-    /// Declared attributes per ticket in `nums`.
-    n_attrs: usize,
-    /// Hot path, flat by slot: `nums[slot * n_attrs + attr]` = [avg, min, max] over the ticket's
-    /// players of a number attribute (NaN otherwise). Not used for backfill tickets, whose
-    /// players are judged one by one.
-    nums: Vec<[f64; 3]>,
-    /// Flat by slot: whether the ticket is a backfill ticket.
-    pub is_backfill: Vec<bool>,
-    /// Flat by slot: creation time (ms).
-    pub created: Vec<u64>,
-    /// Flat by slot: number of players.
-    pub sizes: Vec<u8>,
+    /// What judging a ticket reads (creation time, backfill flag, player count, number
+    /// attributes, evaluation counts), one row per slot (see the `rows` module).
+    rows: Rows,
+    /// Flat by slot: the sequence number of the ticket stored there (an insertion counter),
+    /// 0 when the slot is free. Telling live slots from free ones, and a slot's current
+    /// ticket from an earlier one, reads 8 bytes a slot rather than the slot's record: a
+    /// pass over a large pool lists its tickets without touching their records.
+    seqs: Vec<u64>,
     /// Intern player ids only when a rule reads `players[playerId]`.
     intern_ids: bool,
     /// Whether a ticket's values hold interned strings (to release when it leaves).
     holds_syms: bool,
-    /// Rules in the rule set (rows of `evals`).
-    n_rules: usize,
-    /// Flat by slot: `evals[slot * n_rules + rule]` = [passed, failed] evaluations of
-    /// potential matches that held the ticket (the ticket's `ruleEvaluationMetrics`, see
-    /// `metrics`). A pass judges through a shared `&Store` and credits as it goes, hence
-    /// interior mutability; relaxed atomics (plain loads and stores: one pass at a time
-    /// works on a pool) rather than `Cell` keep the pool `Sync`. `u32` halves the memory;
-    /// counts saturate.
-    evals: Vec<[AtomicU32; 2]>,
 }
 
 impl Store {
@@ -285,11 +271,10 @@ impl Store {
         let intern_ids = rs.rules.iter().any(|r| r.reads_player_ids());
         let holds_syms = intern_ids || rs.attributes.iter().any(|a| a.kind != AttrType::Number);
         Store {
-            n_attrs: rs.attributes.len(),
-            n_rules: rs.rules.len(),
+            rows: Rows::new(rs.rules.len(), rs.attributes.len()),
             intern_ids,
             holds_syms,
-            hash_mask: u64::MAX,
+            hash_mask: u32::MAX,
             ..Store::default()
         }
     }
@@ -297,7 +282,7 @@ impl Store {
     /// Number attribute `attr` of a regular ticket's players under `party` (avg/min/max).
     #[inline]
     pub fn num(&self, slot: u32, attr: usize, party: PartyAgg) -> f64 {
-        self.nums[slot as usize * self.n_attrs + attr][agg_index(party)]
+        self.rows.num(slot, attr, agg_index(party))
     }
 
     #[inline]
@@ -309,71 +294,73 @@ impl Store {
         self.live
     }
 
+    /// Creation time (ms) of the ticket in `slot`.
+    #[inline]
+    pub fn created(&self, slot: u32) -> u64 {
+        self.rows.created(slot)
+    }
+
+    /// Whether the ticket in `slot` is a backfill ticket.
+    #[inline]
+    pub fn is_backfill(&self, slot: u32) -> bool {
+        self.rows.is_backfill(slot)
+    }
+
+    /// Number of players of the ticket in `slot` (at most 255).
+    #[inline]
+    pub fn size(&self, slot: u32) -> usize {
+        self.rows.size(slot)
+    }
+
+    /// True when `slot` holds a ticket.
+    #[inline]
+    pub fn is_live(&self, slot: u32) -> bool {
+        self.seqs.get(slot as usize).is_some_and(|&q| q != 0)
+    }
+
+    /// Sequence number of the ticket in `slot` (0 when the slot is free).
+    #[inline]
+    pub fn seq(&self, slot: u32) -> u64 {
+        self.seqs.get(slot as usize).copied().unwrap_or(0)
+    }
+
+    /// True when `slot` still holds the ticket stored there with sequence number `seq`.
+    #[inline]
+    pub fn holds(&self, slot: u32, seq: u64) -> bool {
+        self.seqs.get(slot as usize) == Some(&seq)
+    }
+
+    /// The slots that hold a ticket, in slot order.
+    pub fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.seqs
+            .iter()
+            .enumerate()
+            .filter(|(_, &q)| q != 0)
+            .map(|(i, _)| i as u32)
+    }
+
     /// Adds `delta` ([passed, failed] per rule, in rule order) to the evaluations of the
     /// ticket in `slot`.
     #[inline]
     pub fn credit(&self, slot: u32, delta: impl Iterator<Item = [u64; 2]>) {
-        let row = slot as usize * self.n_rules;
-        for (pair, d) in self.evals[row..row + self.n_rules].iter().zip(delta) {
-            for (count, add) in pair.iter().zip(d) {
-                if add > 0 {
-                    let add = u32::try_from(add).unwrap_or(u32::MAX);
-                    count.store(count.load(Relaxed).saturating_add(add), Relaxed);
-                }
-            }
-        }
+        self.rows.credit(slot, delta);
     }
 
-    /// Asks the CPU to bring the evaluation counts of `slot` into cache: a builder calls it
-    /// when a ticket joins a potential match, so crediting the ticket when it leaves (after
-    /// at least one judgement) does not wait for memory. A hint only; no effect elsewhere.
+    /// Asks the CPU to bring the row of `slot` (see the `rows` module) into cache: a
+    /// builder calls it when a ticket joins a potential match, so judging and crediting the
+    /// ticket does not wait for memory. A hint only; no effect elsewhere.
     #[inline]
     pub fn prefetch_evaluations(&self, slot: u32) {
-        if let Some(row) = self.evals.get(slot as usize * self.n_rules) {
-            prefetch(row);
-        }
+        self.rows.prefetch(slot);
     }
 
-    /// Asks the CPU to bring the per-ticket numbers a batch's judgements read (party
+    /// Asks the CPU to bring the rows a batch's judgements read (creation times, party
     /// aggregates of the number attributes, evaluation counts) of the tickets in `slots`
     /// into cache, all at once: a shuffled batch of a large pool would otherwise wait for
     /// memory at each candidate it tries. A hint only.
     pub fn prefetch_batch(&self, slots: &[u32]) {
         for &s in slots {
-            if let Some(n) = self.nums.get(s as usize * self.n_attrs) {
-                prefetch(n);
-            }
-            self.prefetch_evaluations(s);
-        }
-    }
-
-    /// Asks the CPU to bring what settling the tickets in `slots` reads into cache, all
-    /// at once: their records first, then (reading those) their players, ids, evaluation
-    /// counts and entries in the id index. In a large pool each is a cache miss; fetched one ticket at a time
-    /// they would be waited for one after another. A hint only.
-    pub fn prefetch_leaving(&self, slots: &[u32]) {
-        for &s in slots {
-            if let Some(rec) = self.slots.get(s as usize) {
-                prefetch(rec);
-            }
-        }
-        for &s in slots {
-            if let Some(rec) = self.slots.get(s as usize).and_then(Slot::live) {
-                if let Some(p) = rec.players.first() {
-                    prefetch(p);
-                }
-                if let Some(b) = rec.id.as_bytes().first() {
-                    prefetch(b);
-                }
-                self.prefetch_evaluations(s);
-            }
-        }
-        // Their entries in the id index, which removal looks up: plain lookups (the map
-        // offers no prefetch), independent of each other, so the CPU overlaps their misses.
-        for &s in slots {
-            if let Some(rec) = self.slots.get(s as usize).and_then(Slot::live) {
-                std::hint::black_box(self.by_hash.get(&rec.hash));
-            }
+            self.rows.prefetch(s);
         }
     }
 
@@ -386,23 +373,22 @@ impl Store {
     /// Credits the ticket in `slot` with `n` failures of `rule`.
     #[inline]
     pub fn credit_failures(&self, slot: u32, rule: usize, n: u64) {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        let failed = &self.evals[slot as usize * self.n_rules + rule][1];
-        failed.store(failed.load(Relaxed).saturating_add(n), Relaxed);
+        self.rows.add(slot, rule, 0, n);
     }
 
     /// The evaluations of the ticket in `slot`, [passed, failed] per rule in rule order.
     pub fn evaluations(&self, slot: u32) -> impl Iterator<Item = [u32; 2]> + '_ {
-        let row = slot as usize * self.n_rules;
-        self.evals[row..row + self.n_rules]
-            .iter()
-            .map(|[p, f]| [p.load(Relaxed), f.load(Relaxed)])
+        self.rows.evaluations(slot)
     }
 
-    fn hash_id(&self, id: &str) -> u64 {
+    /// The id index's key for `id`: its FNV hash folded to 32 bits. Colliding ids chain
+    /// (`TicketRec::same_hash`); 32 bits halve the index's size against 64, so more of it
+    /// stays in cache when a large pass removes its matched tickets.
+    fn hash_id(&self, id: &str) -> u32 {
         let mut h = Fnv::default();
         h.write(id.as_bytes());
-        h.finish() & self.hash_mask
+        let h = h.finish();
+        (h ^ (h >> 32)) as u32 & self.hash_mask
     }
 
     /// The slot of ticket `id`, if it is in the store.
@@ -473,14 +459,12 @@ impl Store {
                 players.push(rec);
             }
         }
-        let party = (players.len() > 1).then(|| party_aggregates(rs, &players));
+        let party =
+            (players.len() > 1 && !backfill).then(|| Box::new(party_aggregates(rs, &players)));
         self.next_seq += 1;
         let seq = self.next_seq;
         let rec = TicketRec {
             id: id.into(),
-            created_ms,
-            backfill,
-            seq,
             same_hash: None,
             hash,
             players,
@@ -489,17 +473,14 @@ impl Store {
         };
         let slot = self.store_record(slot, rec);
         let rec = self.slots[slot as usize].live().expect("just stored");
-        self.is_backfill[slot as usize] = rec.backfill;
-        self.created[slot as usize] = rec.created_ms;
-        self.sizes[slot as usize] = rec.players.len().min(u8::MAX as usize) as u8;
-        for a in 0..self.n_attrs {
-            let v = match (&rec.party, &rec.players[0].attrs[a]) {
-                (Some(p), _) => p.num[a],
-                (None, Val::Num(x)) => [*x; 3],
-                _ => [f64::NAN; 3],
-            };
-            self.nums[slot as usize * self.n_attrs + a] = v;
-        }
+        let nums = (0..rs.attributes.len()).map(|a| match (&rec.party, &rec.players[0].attrs[a]) {
+            (Some(p), _) => p.num[a],
+            (None, Val::Num(x)) => [*x; 3],
+            _ => [f64::NAN; 3],
+        });
+        self.rows
+            .write(slot, created_ms, backfill, rec.players.len(), nums);
+        self.seqs[slot as usize] = seq;
         let head = self.by_hash.insert(hash, slot);
         if let Some(rec) = self.slots[slot as usize].live_mut() {
             rec.same_hash = head;
@@ -551,27 +532,18 @@ impl Store {
         }
     }
 
-    /// Puts a record in free slot `free` (its evaluations reset) or, without one, a new
-    /// slot (the columns grown).
+    /// Puts a record in free slot `free` or, without one, a new slot (the rows grown); the
+    /// caller writes its row.
     fn store_record(&mut self, free: Option<u32>, rec: TicketRec) -> u32 {
         match free {
             Some(s) => {
                 self.slots[s as usize] = Slot::Live(rec);
-                let row = s as usize * self.n_rules;
-                for pair in &mut self.evals[row..row + self.n_rules] {
-                    *pair = Default::default();
-                }
                 s
             }
             None => {
                 self.slots.push(Slot::Live(rec));
-                self.nums
-                    .resize(self.slots.len() * self.n_attrs, [f64::NAN; 3]);
-                self.evals
-                    .resize_with(self.slots.len() * self.n_rules, Default::default);
-                self.is_backfill.push(false);
-                self.created.push(0);
-                self.sizes.push(0);
+                self.rows.grow_to(self.slots.len());
+                self.seqs.push(0);
                 (self.slots.len() - 1) as u32
             }
         }
@@ -640,17 +612,21 @@ impl Store {
     /// Removes the ticket in `slot` (its id may already have been moved out). Returns its
     /// creation time if it was there. Its storage is kept for the next ticket stored.
     pub fn remove_slot(&mut self, slot: u32) -> Option<u64> {
-        let entry = self.slots.get_mut(slot as usize)?;
-        let Slot::Live(_) = entry else {
+        let Some(Slot::Live(rec)) = self.slots.get_mut(slot as usize) else {
             return None;
         };
-        let Slot::Live(mut rec) = std::mem::replace(entry, Slot::Free(Spare::default())) else {
-            return None;
-        };
-        self.unlink(slot, &rec);
+        // The record is taken apart where it lies (its storage kept for the next ticket,
+        // see `Spare`) rather than moved out whole: a record is a few cache lines, and in a
+        // large pool a match's leaving tickets are scattered over it.
+        let created_ms = self.rows.created(slot);
+        let (hash, same_hash) = (rec.hash, rec.same_hash);
+        let players = std::mem::take(&mut rec.players);
+        let latency = std::mem::take(&mut rec.latency);
+        self.unlink(slot, hash, same_hash);
+        self.seqs[slot as usize] = 0;
         self.live -= 1;
         if self.holds_syms {
-            for p in &rec.players {
+            for p in &players {
                 if self.intern_ids {
                     self.syms.release(p.id_sym);
                 }
@@ -666,24 +642,24 @@ impl Store {
         }
         self.free.push(slot);
         // A backfill ticket's many players are not worth keeping for the next ticket.
-        if rec.players.capacity() <= MAX_PLAYERS_PER_TICKET {
-            self.slots[slot as usize] = Slot::Free(Spare {
-                players: std::mem::take(&mut rec.players),
-                latency: std::mem::take(&mut rec.latency),
-            });
-        }
-        Some(rec.created_ms)
+        let spare = if players.capacity() <= MAX_PLAYERS_PER_TICKET {
+            Spare { players, latency }
+        } else {
+            Spare::default()
+        };
+        // Drops the rest of the record (its id, its party aggregates) in place.
+        self.slots[slot as usize] = Slot::Free(spare);
+        Some(created_ms)
     }
 
-    /// Takes `rec`, stored in `slot`, out of its id's hash chain.
-    fn unlink(&mut self, slot: u32, rec: &TicketRec) {
-        let h = rec.hash;
-        if self.by_hash.get(&h) == Some(&slot) {
-            match rec.same_hash {
-                Some(next) => {
-                    self.by_hash.insert(h, next);
-                }
-                None => {
+    /// Takes the ticket in `slot`, whose id hashes to `h` and whose chain goes on at
+    /// `same_hash`, out of its id's hash chain.
+    fn unlink(&mut self, slot: u32, h: u32, same_hash: Option<u32>) {
+        let head = self.by_hash.get_mut(&h);
+        if head.as_deref() == Some(&slot) {
+            match (same_hash, head) {
+                (Some(next), Some(head)) => *head = next,
+                _ => {
                     self.by_hash.remove(&h);
                 }
             }
@@ -694,7 +670,7 @@ impl Store {
                     .live_mut()
                     .expect("chained slot is live");
                 if r.same_hash == Some(slot) {
-                    r.same_hash = rec.same_hash;
+                    r.same_hash = same_hash;
                     break;
                 }
                 cur = r.same_hash;
@@ -706,20 +682,27 @@ impl Store {
 /// Asks the CPU to bring the cache line holding `r` into cache. A hint only: no effect but
 /// on timing, and none off x86_64.
 #[inline]
-fn prefetch<T>(r: &T) {
+pub(crate) fn prefetch<T>(r: &T) {
+    prefetch_addr((r as *const T).cast::<u8>());
+}
+
+/// Asks the CPU to bring the cache line holding address `at` into cache. A hint only: it
+/// never faults, whatever the address, and has no effect but on timing (none off x86_64).
+#[inline]
+fn prefetch_addr(at: *const u8) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         // The crate denies unsafe code (lib.rs); this cache hint is its one exception.
         #[allow(unsafe_code)]
-        // SAFETY: SSE is part of every x86_64 target; a prefetch never faults and reads
-        // nothing the program sees (and `r` is a live reference besides).
+        // SAFETY: SSE is part of every x86_64 target; a prefetch never faults (on any
+        // address) and reads nothing the program sees.
         unsafe {
-            _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>())
+            _mm_prefetch::<_MM_HINT_T0>(at.cast::<i8>())
         };
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = r;
+    let _ = at;
 }
 
 fn party_aggregates(rs: &RuleSet, players: &[PlayerRec]) -> Party {
