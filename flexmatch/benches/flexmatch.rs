@@ -6,11 +6,16 @@
 //! - B: A plus a latency rule (maxLatency 100); each player reports 3 of 4 regions, 20–200 ms.
 //! - C: one team of 175–200, balanced on skill, largestPopulation, latency maxLatency 150.
 //!
-//! For each pool size (best of 3 runs up to 100k, one run at 1M) it inserts the pool, then runs passes (new seed each time) until a
-//! pass matches nothing, and prints: insert time, first-pass time and tickets matched, total
-//! time and tickets matched, tickets matched per second, the peak heap in use during the
-//! scenario (measured by a counting allocator in this binary only), and the mean fill of the
-//! matches (players per match / the rule set's maximum).
+//! For each pool size (the best of 30 runs at 1k and 10k, of 10 at 100k, one run at 1M) it
+//! inserts the pool, then runs passes (new seed each time) until a pass matches nothing,
+//! and prints: insert time, first-pass time and tickets matched, total time and tickets
+//! matched, tickets matched per second, the peak heap in use during the scenario (measured
+//! by a counting allocator in this binary only), and the mean fill of the matches (players
+//! per match / the rule set's maximum). Then, per rule set, how much more a 100k pool's
+//! passes cost than a 10k pool's (issue 14's target: at most 12×).
+//!
+//! The heap is mimalloc's, as in the daemon (emulator/src/main.rs);
+//! `FLEXMATCH_BENCH_ALLOC=system` measures with glibc's malloc instead.
 //!
 //! `cargo bench -p playfield-flexmatch --bench flexmatch` runs 1k, 10k, 100k and 1M (1M once).
 //! `FLEXMATCH_BENCH_MAX=100000` caps the pool size; `FLEXMATCH_BENCH_ONLY=AB` picks rule sets.
@@ -23,13 +28,42 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Counts the heap in use (for the peak figure) around the allocator the daemon uses,
+/// mimalloc (emulator/src/main.rs), or glibc's with `FLEXMATCH_BENCH_ALLOC=system` to
+/// compare the two in one sitting.
 struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// 0: not yet decided, 1: mimalloc, 2: the system allocator. Decided at the first
+/// allocation, before any block exists, and never changed: every block is freed by the
+/// allocator that made it.
+static WHICH: AtomicUsize = AtomicUsize::new(0);
+
+/// The allocator every block comes from (see `WHICH`).
+fn inner() -> &'static dyn GlobalAlloc {
+    static MI: mimalloc::MiMalloc = mimalloc::MiMalloc;
+    let mut w = WHICH.load(Ordering::Relaxed);
+    if w == 0 {
+        // `getenv` allocates nothing, unlike `std::env::var`, which would re-enter here.
+        // SAFETY: the name is a NUL-terminated C string; the result is only tested for null
+        // and read as a C string while no thread changes the environment (none does here).
+        let system = unsafe {
+            let v = libc::getenv(c"FLEXMATCH_BENCH_ALLOC".as_ptr());
+            !v.is_null() && std::ffi::CStr::from_ptr(v).to_bytes() == b"system"
+        };
+        w = if system { 2 } else { 1 };
+        WHICH.store(w, Ordering::Relaxed);
+    }
+    if w == 2 {
+        &System
+    } else {
+        &MI
+    }
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
+        let p = unsafe { inner().alloc(l) };
         if !p.is_null() {
             let now = CURRENT.fetch_add(l.size(), Ordering::Relaxed) + l.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
@@ -37,11 +71,11 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
+        unsafe { inner().dealloc(p, l) };
         CURRENT.fetch_sub(l.size(), Ordering::Relaxed);
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let q = unsafe { System.realloc(p, l, new) };
+        let q = unsafe { inner().realloc(p, l, new) };
         if !q.is_null() {
             if new > l.size() {
                 let now = CURRENT.fetch_add(new - l.size(), Ordering::Relaxed) + (new - l.size());
@@ -193,10 +227,16 @@ fn tickets(n: usize, latency: bool, seed: u64) -> impl Iterator<Item = Ticket> {
     })
 }
 
-/// Runs a scenario `reps` times (the machine is shared: the best run is the least disturbed
-/// one) and prints the best.
-fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
-    let reps = if n <= 100_000 { 3 } else { 1 };
+/// Runs a scenario several times (the machine is shared: the best run is the least
+/// disturbed one), prints the best and returns its passes' CPU time: a million tickets'
+/// worth of runs, from 3 to 30 (one at 1M). A 10k pool's passes take about 8 ms, and the
+/// best of three ranged from 0.008 to 0.015 s on a busy machine.
+fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) -> f64 {
+    let reps = if n <= 100_000 {
+        (1_000_000 / n).clamp(3, 30)
+    } else {
+        1
+    };
     let best = (0..reps)
         .map(|_| run_once(rs, n, latency))
         .min_by(|a, b| a.total_s.total_cmp(&b.total_s))
@@ -216,6 +256,19 @@ fn scenario(label: &str, rs: &Arc<RuleSet>, n: usize, latency: bool) {
         best.evaluations as f64 / n as f64,
         100.0 * best.fill,
     );
+    best.cpu_s
+}
+
+/// Prints how much more the passes of a 100k pool cost than those of a 10k pool (issue 14:
+/// at most 12×, 10× being linear), from the best runs' CPU time.
+fn print_growth(label: &str, costs: &[(usize, f64)]) {
+    let cost = |n| costs.iter().find(|c| c.0 == n).map(|c| c.1);
+    if let (Some(small), Some(large)) = (cost(10_000), cost(100_000)) {
+        println!(
+            "{label:<2} cost of 100k / cost of 10k: {:.1}x (CPU time of all passes, best runs)",
+            large / small
+        );
+    }
 }
 
 /// Seconds this thread has spent on a CPU (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`), if
@@ -321,6 +374,7 @@ fn main() {
     let only = std::env::var("FLEXMATCH_BENCH_ONLY").unwrap_or_default();
     let want = |set: &str| only.is_empty() || only.contains(set);
     println!("set     pool | figures");
+    let mut costs = Vec::new();
     for &n in [1_000, 10_000, 100_000, 1_000_000]
         .iter()
         .filter(|&&n| n <= max)
@@ -328,8 +382,10 @@ fn main() {
         if !want("A") {
             break;
         }
-        scenario("A", &a, n, false);
+        costs.push((n, scenario("A", &a, n, false)));
     }
+    print_growth("A", &costs);
+    let mut costs = Vec::new();
     for &n in [1_000, 10_000, 100_000, 1_000_000]
         .iter()
         .filter(|&&n| n <= max)
@@ -337,8 +393,10 @@ fn main() {
         if !want("B") {
             break;
         }
-        scenario("B", &b, n, true);
+        costs.push((n, scenario("B", &b, n, true)));
     }
+    print_growth("B", &costs);
+    let mut costs = Vec::new();
     for &n in [1_000, 10_000, 100_000, 1_000_000]
         .iter()
         .filter(|&&n| n <= max)
@@ -346,8 +404,9 @@ fn main() {
         if !want("C") {
             break;
         }
-        scenario("C", &c, n, true);
+        costs.push((n, scenario("C", &c, n, true)));
     }
+    print_growth("C", &costs);
     // Settling a pool of unmatchable tickets: each newcomer is tried against the whole pool,
     // which rule set U's distance rule (a spread of one number) cuts to the tickets within
     // reach; without such a rule it is quadratic. 1k and 10k only.
