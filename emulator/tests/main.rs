@@ -5,7 +5,8 @@
 //! `target/` about 800 MB larger (issue 17 item 1).
 //!
 //! A new test file is added here as `mod x;` (Cargo.toml says `autotests = false`, so a file
-//! not declared here is not built; `every_test_file_is_declared_in_main_rs` checks it).
+//! not declared here is not built; `every_test_file_is_declared_in_its_main_rs`, in
+//! the testkit, checks it).
 //! Helpers shared by several files live in `support/` and `events_support/`, declared once
 //! below; a file uses them as `use crate::support::api_handlers as handlers;`.
 //!
@@ -48,26 +49,3 @@ mod events_logging;
 mod events_pgos;
 mod events_props;
 mod launcher;
-
-/// With `autotests = false` Cargo builds no file of this folder on its own: a test file not
-/// declared above would silently not run.
-#[test]
-fn every_test_file_is_declared_in_main_rs() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let main = include_str!("main.rs");
-    let mut missing: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| {
-            let name = e.ok()?.file_name().into_string().ok()?;
-            let module = name.strip_suffix(".rs")?;
-            (module != "main").then(|| module.to_owned())
-        })
-        .filter(|m| !main.lines().any(|l| l.trim() == format!("mod {m};")))
-        .collect();
-    missing.sort();
-    assert!(
-        missing.is_empty(),
-        "{}: add `mod x;` to tests/main.rs for each of {missing:?}",
-        dir.display()
-    );
-}

@@ -12,6 +12,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(test)]
+mod test_layout;
 mod webhook;
 
 use std::time::Duration;
