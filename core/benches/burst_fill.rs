@@ -32,27 +32,11 @@ const BURST_MS: u64 = 300;
 /// The configuration's RequestTimeoutSeconds: past every example's last expansion step.
 const REQUEST_TIMEOUT_S: u32 = 120;
 
-const RULE_SET_A: &str = r#"{
-  "name": "bench-A", "ruleLanguageVersion": "1.0",
-  "playerAttributes": [{"name": "skill", "type": "number", "default": 1000}],
-  "teams": [{"name": "red", "minPlayers": 5, "maxPlayers": 5},
-            {"name": "blue", "minPlayers": 5, "maxPlayers": 5}],
-  "rules": [{"name": "FairTeamSkill", "type": "distance",
-             "measurements": ["avg(teams[*].players.attributes[skill])"],
-             "referenceValue": "avg(flatten(teams[*].players.attributes[skill]))",
-             "maxDistance": 50},
-            {"name": "EqualTeamSizes", "type": "comparison",
-             "measurements": ["count(teams[red].players)"],
-             "referenceValue": "count(teams[blue].players)", "operation": "="}__EXTRA__]
-}"#;
-
-const RULE_SET_C: &str = r#"{
-  "name": "bench-C", "ruleLanguageVersion": "1.0",
-  "playerAttributes": [{"name": "skill", "type": "number"}],
-  "algorithm": {"strategy": "balanced", "balancedAttribute": "skill", "batchingPreference": "largestPopulation"},
-  "teams": [{"name": "everyone", "minPlayers": 175, "maxPlayers": 200}],
-  "rules": [{"name": "low-latency", "type": "latency", "maxLatency": 150}]
-}"#;
+/// Rule sets A (two teams of 5, fair team skill), B (A plus a latency rule) and C (one large
+/// team, balanced, latency): the flexmatch bench's, shared from `flexmatch/benches/rulesets/`.
+const RULE_SET_A: &str = include_str!("../../flexmatch/benches/rulesets/bench-a.json");
+const RULE_SET_B: &str = include_str!("../../flexmatch/benches/rulesets/bench-b.json");
+const RULE_SET_C: &str = include_str!("../../flexmatch/benches/rulesets/bench-c.json");
 
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"];
 
@@ -127,7 +111,7 @@ fn cases() -> Vec<Case> {
     vec![
         Case {
             label: "A (5v5, fair team skill)",
-            body: RULE_SET_A.replace("__EXTRA__", ""),
+            body: RULE_SET_A.into(),
             players: 1000,
             player: |rng, i, _| {
                 let mut p = base(i);
@@ -137,10 +121,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             label: "B (A + latency 100)",
-            body: RULE_SET_A.replace(
-                "__EXTRA__",
-                r#", {"name": "latency", "type": "latency", "maxLatency": 100}"#,
-            ),
+            body: RULE_SET_B.into(),
             players: 1000,
             player: |rng, i, _| {
                 let mut p = base(i);

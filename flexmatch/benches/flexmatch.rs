@@ -91,27 +91,11 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-const RULE_SET_A: &str = r#"{
-  "name": "bench-A", "ruleLanguageVersion": "1.0",
-  "playerAttributes": [{"name": "skill", "type": "number", "default": 1000}],
-  "teams": [{"name": "red", "minPlayers": 5, "maxPlayers": 5},
-            {"name": "blue", "minPlayers": 5, "maxPlayers": 5}],
-  "rules": [{"name": "FairTeamSkill", "type": "distance",
-             "measurements": ["avg(teams[*].players.attributes[skill])"],
-             "referenceValue": "avg(flatten(teams[*].players.attributes[skill]))",
-             "maxDistance": 50},
-            {"name": "EqualTeamSizes", "type": "comparison",
-             "measurements": ["count(teams[red].players)"],
-             "referenceValue": "count(teams[blue].players)", "operation": "="}__EXTRA__]
-}"#;
-
-const RULE_SET_C: &str = r#"{
-  "name": "bench-C", "ruleLanguageVersion": "1.0",
-  "playerAttributes": [{"name": "skill", "type": "number"}],
-  "algorithm": {"strategy": "balanced", "balancedAttribute": "skill", "batchingPreference": "largestPopulation"},
-  "teams": [{"name": "everyone", "minPlayers": 175, "maxPlayers": 200}],
-  "rules": [{"name": "low-latency", "type": "latency", "maxLatency": 150}]
-}"#;
+/// Rule sets A (two teams of 5, fair team skill), B (A plus a latency rule) and C (one large
+/// team, balanced, latency): this bench's, also read by core's burst_fill bench.
+const RULE_SET_A: &str = include_str!("rulesets/bench-a.json");
+const RULE_SET_B: &str = include_str!("rulesets/bench-b.json");
+const RULE_SET_C: &str = include_str!("rulesets/bench-c.json");
 
 /// A 1 v 1 where two players match only with a skill gap of at most 0.5 (issue 14 item 5,
 /// issue 15 item 5): tickets with skills one apart never match.
@@ -362,14 +346,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let a = Arc::new(RuleSet::parse(&RULE_SET_A.replace("__EXTRA__", "")).expect("rule set A"));
-    let b = Arc::new(
-        RuleSet::parse(&RULE_SET_A.replace(
-            "__EXTRA__",
-            r#", {"name": "latency", "type": "latency", "maxLatency": 100}"#,
-        ))
-        .expect("rule set B"),
-    );
+    let a = Arc::new(RuleSet::parse(RULE_SET_A).expect("rule set A"));
+    let b = Arc::new(RuleSet::parse(RULE_SET_B).expect("rule set B"));
     let c = Arc::new(RuleSet::parse(RULE_SET_C).expect("rule set C"));
     let only = std::env::var("FLEXMATCH_BENCH_ONLY").unwrap_or_default();
     let want = |set: &str| only.is_empty() || only.contains(set);
