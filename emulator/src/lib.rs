@@ -25,6 +25,8 @@ pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod events;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gateway;
 pub mod launcher;
 pub mod log_safe;

@@ -228,6 +228,11 @@ impl<S: 'static> Router<S> {
         self.model
     }
 
+    /// The operations with a handler, in no order (the fuzz targets pick among them).
+    pub(crate) fn handler_names(&self) -> impl Iterator<Item = &str> {
+        self.handlers.keys().map(String::as_str)
+    }
+
     /// Every operation with a handler, sorted by name: what the service API supports.
     #[cfg(test)]
     pub(crate) fn operations(&self) -> Vec<&str> {
