@@ -590,14 +590,20 @@ fn in_age_order(
         // Clearing zeroes the builder's counters: the pass keeps what they counted so far.
         accumulate(totals, &b.counters);
         b.clear(cx);
+        let mut added = 0;
         for &t in tickets {
             if cx.store.is_backfill(t) {
                 b.seed_backfill(cx, t);
             } else if !b.try_add(cx, t) {
                 return false;
+            } else {
+                added += 1;
             }
         }
-        b.finish(cx, tickets.len())
+        // Every ticket must stay. `finish` counts the added ones only: a backfill ticket
+        // seeds the match, it is not added (counting it asked for more than there were, and
+        // a match with a backfill ticket failed to build again).
+        b.finish(cx, added)
     };
     if !rebuild(b, totals, &sorted) {
         let ok = rebuild(b, totals, &found);

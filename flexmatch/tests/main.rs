@@ -15,4 +15,5 @@ mod flexmatch_party;
 mod flexmatch_props;
 mod flexmatch_rules;
 mod flexmatch_validation;
+mod fuzz_regressions;
 mod ruleset_parser_props;

@@ -179,20 +179,35 @@ fn run(data: &[u8]) -> Result<()> {
     let mut now: u64 = u.int_in_range(0..=2_000_000_000_000u64)?;
     let base = now;
     let steps = u.int_in_range(1..=40u8)?;
+    let debug = std::env::var_os("FUZZ_DEBUG").is_some();
+    if debug {
+        eprintln!("rule set #{}, now {now}", samples().iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0));
+    }
     for _ in 0..steps {
-        match u.arbitrary::<Op>()? {
+        let op = u.arbitrary::<Op>()?;
+        if debug {
+            eprintln!("{op:?}");
+        }
+        match op {
             Op::Insert => {
                 let t = ticket(&mut u, s, base)?;
-                if let Err(e) = pool.insert(t) {
-                    let _ = e.to_string();
+                if debug {
+                    eprintln!("  {t:?}");
+                }
+                let r = pool.insert(t);
+                if debug {
+                    eprintln!("  -> {r:?}");
                 }
             }
             Op::Remove(i) => {
-                pool.remove(IDS[usize::from(i) % IDS.len()]);
+                let _ = pool.remove(IDS[usize::from(i) % IDS.len()]);
             }
             Op::Pass { advance_ms, seed } => {
                 now = now.saturating_add(u64::from(advance_ms) * 100);
-                let _ = pool.find_matches(now, seed);
+                let r = pool.find_matches(now, seed);
+                if debug {
+                    eprintln!("  at {now}: {} matches", r.matches.len());
+                }
             }
             Op::FullPass { advance_ms, seed } => {
                 now = now.saturating_add(u64::from(advance_ms));
