@@ -50,8 +50,13 @@ fn pool_tickets_multi_map_backfill_pass_does_not_panic() {
         ],
     ))
     .unwrap();
-    pool.insert(ticket("c", base + 118_720, true, vec![player("c", Some("red"), &[])]))
-        .unwrap();
+    pool.insert(ticket(
+        "c",
+        base + 118_720,
+        true,
+        vec![player("c", Some("red"), &[])],
+    ))
+    .unwrap();
     pool.insert(ticket(
         "h",
         base + 97_076,
@@ -59,8 +64,13 @@ fn pool_tickets_multi_map_backfill_pass_does_not_panic() {
         vec![player("h", None, &[]), player("e", None, &[])],
     ))
     .unwrap();
-    pool.insert(ticket("g", base + 81_095, false, vec![player("g", None, &[])]))
-        .unwrap();
+    pool.insert(ticket(
+        "g",
+        base + 81_095,
+        false,
+        vec![player("g", None, &[])],
+    ))
+    .unwrap();
     let pass = pool.find_full_matches(base + 200_000, 1_544_171_723_403_270_019);
     assert_eq!(pass.matches.len(), 1, "{:?}", pass.matches);
     let m = &pass.matches[0];

@@ -181,7 +181,13 @@ fn run(data: &[u8]) -> Result<()> {
     let steps = u.int_in_range(1..=40u8)?;
     let debug = std::env::var_os("FUZZ_DEBUG").is_some();
     if debug {
-        eprintln!("rule set #{}, now {now}", samples().iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0));
+        eprintln!(
+            "rule set #{}, now {now}",
+            samples()
+                .iter()
+                .position(|x| std::ptr::eq(x, s))
+                .unwrap_or(0)
+        );
     }
     for _ in 0..steps {
         let op = u.arbitrary::<Op>()?;
