@@ -1,8 +1,13 @@
 //! Ticket storage laid out for matching.
 //!
-//! Tickets live in a slab (`Vec<Option<TicketRec>>` plus a free list) so a
-//! ticket is named by a `u32` slot for its whole stay and its memory is reused
-//! when it leaves. Attribute values are resolved at insert time: the value of
+//! Tickets live in a slab (`Vec<Slot>` plus a free list) so a ticket is named by
+//! a `u32` slot for its whole stay and its memory is reused when it leaves. What
+//! a matching pass reads for every candidate (creation time, backfill flag,
+//! player count, number attributes, evaluation counts) is kept apart from the
+//! ticket's record, in one row per slot (the `rows` module), and whether a slot
+//! holds a ticket in a dense column (`Store::seqs`): a pass over a large pool
+//! touches the records only of the tickets that leave. Attribute values are
+//! resolved at insert time: the value of
 //! declared attribute `i` is `attrs[i]` (defaults filled in), strings are
 //! interned to `u32` symbols (reference counted, so the table shrinks as
 //! tickets leave), regions to `u16`. For multi-player tickets the party
