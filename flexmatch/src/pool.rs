@@ -231,9 +231,12 @@ impl Pool {
         }
         // Asks for the entries of match `i`'s tickets in `ids` and `first`, and with
         // `players` their players (reading `first`: ask for it a match earlier).
-        fn ahead<T, U>(
-            (starts, at, ids, first): (&[usize], &[u32], &[T], &[u32]),
-            players: Option<&[U]>,
+        fn ahead(
+            starts: &[usize],
+            at: &[u32],
+            ids: &[Option<Arc<str>>],
+            first: &[u32],
+            players: Option<&[Option<MatchedPlayer>]>,
             i: usize,
         ) {
             let Some(w) = starts.get(i..=i + 1) else {
@@ -248,14 +251,14 @@ impl Pool {
                 }
             }
         }
-        ahead((&starts, &at, &ids, &first), None::<&[()]>, 0);
-        ahead((&starts, &at, &ids, &first), None::<&[()]>, 1);
-        ahead((&starts, &at, &ids, &first), Some(&players), 0);
+        ahead(&starts, &at, &ids, &first, None, 0);
+        ahead(&starts, &at, &ids, &first, None, 1);
+        ahead(&starts, &at, &ids, &first, Some(&players), 0);
         let mut here: Vec<(u32, u32)> = Vec::new();
         let mut out = Vec::with_capacity(found.len());
         for (i, f) in found.into_iter().enumerate() {
-            ahead((&starts, &at, &ids, &first), None::<&[()]>, i + 2);
-            ahead((&starts, &at, &ids, &first), Some(&players), i + 1);
+            ahead(&starts, &at, &ids, &first, None, i + 2);
+            ahead(&starts, &at, &ids, &first, Some(&players), i + 1);
             let Found {
                 mut m,
                 refs,
@@ -302,7 +305,7 @@ impl Pool {
     }
 
     fn remove_slot(&mut self, slot: u32) -> bool {
-        if let (Some(r), true) = (&mut self.reach, Self::live(&self.store, slot)) {
+        if let (Some(r), true) = (&mut self.reach, self.store.is_live(slot)) {
             r.remove(&self.store, slot);
         }
         match self.store.remove_slot(slot) {
@@ -349,16 +352,6 @@ impl Pool {
         !self.fresh.is_empty()
     }
 
-    /// True when `slot` holds a ticket.
-    fn live(store: &Store, slot: u32) -> bool {
-        store.is_live(slot)
-    }
-
-    /// True when `(slot, seq)` still names the ticket that was inserted there.
-    fn still_there(store: &Store, (slot, seq): (u32, u64)) -> bool {
-        store.holds(slot, seq)
-    }
-
     /// Looks for matches that are full (every team at its maxPlayers) around the tickets
     /// inserted since the last look, at `now_ms`: such a match is ready at once (guide 002
     /// line 193) and need not wait for the next matchmaking cycle. Matches below maxPlayers
@@ -372,7 +365,7 @@ impl Pool {
         let seeds: Vec<u32> = self
             .unchecked
             .drain(..)
-            .filter(|&k| Self::still_there(store, k))
+            .filter(|&(slot, seq)| store.holds(slot, seq))
             .map(|(s, _)| s)
             .collect();
         let found = if seeds.is_empty() {
@@ -432,7 +425,7 @@ impl Pool {
     pub fn find_matches(&mut self, now_ms: u64, seed: u64) -> PassResult {
         let mut totals = vec![[0u64; 2]; self.rs.rules.len()];
         let store = &self.store;
-        self.fresh.retain(|&k| Self::still_there(store, k));
+        self.fresh.retain(|&(slot, seq)| store.holds(slot, seq));
         let crossed = self
             .last_pass_ms
             .is_none_or(|last| now_ms < last || self.expansion_crossed(last, now_ms));
